@@ -1,0 +1,6 @@
+import { EventCatalogue } from './catalogue/event-catalogue';
+import { ticketEvents } from './tickets/ticket.events';
+import { customerEvents } from './customers/customer.events';
+
+/** The public event catalogue: every type, version, schema and topic. */
+export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents]);

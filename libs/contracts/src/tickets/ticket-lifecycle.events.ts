@@ -1,0 +1,96 @@
+import { defineEvent } from '../catalogue/event-definition';
+import {
+  Channel,
+  CHANNELS,
+  requiredTextSchema,
+  textSchema,
+  TICKET_AGGREGATE,
+  ticketDataSchema,
+  TICKETS_TOPIC,
+  Urgency,
+  URGENCIES,
+} from './ticket.vocabulary';
+
+// a ticket's beginning and end: received, feedback, closed, reopened, cancelled
+
+export const ticketReceived = defineEvent<
+  'support.ticket.received.v1',
+  {
+    ticketId: string;
+    customerId: string;
+    customer: { name: string; phone?: string; wechat?: string };
+    channel: Channel;
+    deviceModel: string;
+    problem: string;
+    urgency: Urgency;
+    requestedAt: string;
+    receivedAt: string;
+  }
+>({
+  type: 'support.ticket.received.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'A customer problem was registered from a channel.',
+  personalData: ['/customer/phone', '/customer/wechat'],
+  schema: {
+    type: 'object',
+    required: ['ticketId', 'customerId', 'customer', 'channel', 'deviceModel', 'problem', 'urgency', 'requestedAt', 'receivedAt'],
+    additionalProperties: false,
+    properties: {
+      ticketId: { type: 'string', format: 'uuid' },
+      customerId: { type: 'string', format: 'uuid' },
+      customer: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: { name: { type: 'string' }, phone: { type: 'string' }, wechat: { type: 'string' } },
+      },
+      channel: { enum: [...CHANNELS] },
+      deviceModel: { type: 'string' },
+      problem: { type: 'string' },
+      urgency: { enum: [...URGENCIES] },
+      requestedAt: { type: 'string', format: 'date-time' },
+      receivedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+});
+
+export const ticketFeedbackGiven = defineEvent<
+  'support.ticket.feedback-given.v1',
+  { ticketId: string; satisfaction: number; comment?: string }
+>({
+  type: 'support.ticket.feedback-given.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The customer rated the service (satisfaction 1-5); at most once per ticket.',
+  schema: ticketDataSchema(
+    { satisfaction: { type: 'integer', minimum: 1, maximum: 5 }, comment: textSchema },
+    ['satisfaction'],
+  ),
+});
+
+export const ticketClosed = defineEvent<'support.ticket.closed.v1', { ticketId: string; note?: string }>({
+  type: 'support.ticket.closed.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The resolved ticket was closed.',
+  schema: ticketDataSchema({ note: textSchema }),
+});
+
+export const ticketReopened = defineEvent<'support.ticket.reopened.v1', { ticketId: string; reason: string }>({
+  type: 'support.ticket.reopened.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'A resolved or closed ticket was reopened: the problem came back or the fix did not hold.',
+  schema: ticketDataSchema({ reason: requiredTextSchema }, ['reason']),
+});
+
+export const ticketCancelled = defineEvent<'support.ticket.cancelled.v1', { ticketId: string; reason: string }>({
+  type: 'support.ticket.cancelled.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The ticket was cancelled before it was resolved (e.g. the customer withdrew the request).',
+  schema: ticketDataSchema({ reason: requiredTextSchema }, ['reason']),
+});
+
+export const ticketLifecycleEvents = [ticketReceived, ticketFeedbackGiven, ticketClosed, ticketReopened, ticketCancelled];

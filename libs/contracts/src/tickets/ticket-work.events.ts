@@ -1,0 +1,135 @@
+import { defineEvent } from '../catalogue/event-definition';
+import {
+  CONTACT_CHANNELS,
+  ContactChannel,
+  dateTimeSchema,
+  DEFAULT_CURRENCY,
+  DIFFICULTIES,
+  Difficulty,
+  requiredTextSchema,
+  textSchema,
+  TICKET_AGGREGATE,
+  ticketDataSchema,
+  TICKETS_TOPIC,
+  uuidSchema,
+} from './ticket.vocabulary';
+
+// working the ticket: first contact, diagnosis and quote, on-site visit, resolution
+
+const amountSchema = { type: 'integer', minimum: 0, description: 'in minor units (fen / cents), never a float' };
+const currencySchema = { type: 'string', pattern: '^[A-Z]{3}$', description: `ISO 4217 code; commands default to ${DEFAULT_CURRENCY}` };
+const visitIdSchema = { ...uuidSchema, description: 'the field-service Visit' };
+
+export const ticketContacted = defineEvent<
+  'support.ticket.contacted.v1',
+  { ticketId: string; channel: ContactChannel; note?: string; contactedAt: string }
+>({
+  type: 'support.ticket.contacted.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The assignee reached the customer (first contact stops the response SLA clock).',
+  schema: ticketDataSchema(
+    { channel: { enum: [...CONTACT_CHANNELS] }, note: textSchema, contactedAt: dateTimeSchema },
+    ['channel', 'contactedAt'],
+  ),
+});
+
+export const ticketDiagnosed = defineEvent<
+  'support.ticket.diagnosed.v1',
+  { ticketId: string; faultCategory: string; scenario: string; difficulty: Difficulty; note?: string }
+>({
+  type: 'support.ticket.diagnosed.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'A diagnosis was recorded (or revised): fault category, scenario and difficulty.',
+  schema: ticketDataSchema(
+    {
+      faultCategory: requiredTextSchema,
+      scenario: requiredTextSchema,
+      difficulty: { enum: [...DIFFICULTIES] },
+      note: textSchema,
+    },
+    ['faultCategory', 'scenario', 'difficulty'],
+  ),
+});
+
+export const ticketQuoted = defineEvent<
+  'support.ticket.quoted.v1',
+  { ticketId: string; amount: number; currency: string; note?: string }
+>({
+  type: 'support.ticket.quoted.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'A price was quoted to the customer (a new quote replaces the previous one).',
+  schema: ticketDataSchema({ amount: amountSchema, currency: currencySchema, note: textSchema }, ['amount', 'currency']),
+});
+
+export const ticketQuoteAccepted = defineEvent<
+  'support.ticket.quote-accepted.v1',
+  { ticketId: string; amount: number; currency: string }
+>({
+  type: 'support.ticket.quote-accepted.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The customer accepted the current quote (its amount is repeated here); work starts.',
+  schema: ticketDataSchema({ amount: amountSchema, currency: currencySchema }, ['amount', 'currency']),
+});
+
+export const ticketQuoteDeclined = defineEvent<'support.ticket.quote-declined.v1', { ticketId: string; reason?: string }>({
+  type: 'support.ticket.quote-declined.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The customer declined the current quote; the ticket goes back to diagnosed for a new quote.',
+  schema: ticketDataSchema({ reason: textSchema }),
+});
+
+export const ticketOnSiteScheduled = defineEvent<
+  'support.ticket.on-site-scheduled.v1',
+  { ticketId: string; visitId: string; appointmentAt: string }
+>({
+  type: 'support.ticket.on-site-scheduled.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The fault cannot be fixed remotely: an on-site visit was booked.',
+  schema: ticketDataSchema({ visitId: visitIdSchema, appointmentAt: dateTimeSchema }, ['visitId', 'appointmentAt']),
+});
+
+export const ticketTechnicianOnSite = defineEvent<
+  'support.ticket.technician-on-site.v1',
+  { ticketId: string; visitId: string; arrivedAt: string }
+>({
+  type: 'support.ticket.technician-on-site.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: "The technician checked in at the customer's site for the booked visit.",
+  schema: ticketDataSchema({ visitId: visitIdSchema, arrivedAt: dateTimeSchema }, ['visitId', 'arrivedAt']),
+});
+
+export const ticketResolved = defineEvent<
+  'support.ticket.resolved.v1',
+  { ticketId: string; resolution: string; remote: boolean; sopId?: string }
+>({
+  type: 'support.ticket.resolved.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: 'The fault was fixed, remotely or on site; the result is reported to the customer.',
+  schema: ticketDataSchema(
+    {
+      resolution: requiredTextSchema,
+      remote: { type: 'boolean', description: 'fixed by remote guidance (phone, screen sharing), not on site' },
+      sopId: { ...requiredTextSchema, description: 'the knowledge-base SOP that was followed' },
+    },
+    ['resolution', 'remote'],
+  ),
+});
+
+export const ticketWorkEvents = [
+  ticketContacted,
+  ticketDiagnosed,
+  ticketQuoted,
+  ticketQuoteAccepted,
+  ticketQuoteDeclined,
+  ticketOnSiteScheduled,
+  ticketTechnicianOnSite,
+  ticketResolved,
+];

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { NewEvent } from '@support/contracts';
+import { EventStore, eventStoreMigration, idempotencyMigration } from '@support/event-store';
+import { openTestSchema } from '@support/test-kit';
+
+const actor = { id: 'member-1', role: 'agent' as const };
+
+function event(type = 'test.happened.v1', data: unknown = { n: 1 }): NewEvent {
+  return { id: randomUUID(), type, data, occurredAt: new Date('2026-11-23T10:00:00.000Z'), metadata: { actor, causationId: null, correlationId: null } };
+}
+
+describe('EventStore on PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof openTestSchema>>;
+  let store: EventStore;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await openTestSchema('es', (schema) => [eventStoreMigration(schema), idempotencyMigration(schema)]);
+    dataSource = db.dataSource;
+    store = new EventStore(db.schema);
+  });
+  afterAll(() => db.drop());
+
+  const append = (streamId: string, expectedVersion: number | 'any', events: NewEvent[]) =>
+    dataSource.transaction((m) => store.append(m, { streamType: 'test', streamId, expectedVersion, events }));
+
+  it('appends with the expected version and reads the stream back in order with a hash chain', async () => {
+    const stream = randomUUID();
+    const first = await append(stream, 0, [event(), event()]);
+    const second = await append(stream, 2, [event('test.other.v1', { n: 2 })]);
+    expect(first).toMatchObject({ ok: true, version: 2 });
+    expect(second).toMatchObject({ ok: true, version: 3 });
+    const read = await store.readStream(dataSource, stream);
+    expect(read.map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(read[1].prevHash).toBe(read[0].hash);
+    expect(read[2].data).toEqual({ n: 2 });
+    expect(await store.verifyStream(dataSource, stream)).toEqual({ valid: true, length: 3 });
+  });
+
+  it('rejects a stale expected version and writes nothing', async () => {
+    const stream = randomUUID();
+    await append(stream, 0, [event()]);
+    const stale = await append(stream, 0, [event()]);
+    expect(stale).toEqual({ ok: false, reason: 'version-conflict', streamId: stream, expectedVersion: 0, currentVersion: 1 });
+    expect(await store.streamVersion(dataSource, stream)).toBe(1);
+  });
+
+  it('treats an event id that is already stored as a no-op', async () => {
+    const stream = randomUUID();
+    const once = event();
+    await append(stream, 0, [once]);
+    const again = await append(stream, 0, [once]);
+    expect(again).toMatchObject({ ok: true, duplicate: true, version: 1 });
+    expect(await store.readStream(dataSource, stream)).toHaveLength(1);
+  });
+
+  it('lets exactly one of two concurrent appends with the same expected version win', async () => {
+    const stream = randomUUID();
+    await append(stream, 0, [event()]);
+    const results = await Promise.all([append(stream, 1, [event()]), append(stream, 1, [event()])]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toHaveLength(1);
+    expect(await store.readStream(dataSource, stream)).toHaveLength(2);
+  });
+
+  it('refuses to append after another write of the same transaction', async () => {
+    await expect(
+      dataSource.transaction(async (m) => {
+        await m.query(`INSERT INTO "${db.schema}".idempotency_keys (scope, key, request_hash, status, body) VALUES ('x', $1, repeat('0', 64), 201, '{}')`, [randomUUID()]);
+        return store.append(m, { streamType: 'test', streamId: randomUUID(), expectedVersion: 0, events: [event()] });
+      }),
+    ).rejects.toThrow(/first write of its transaction/);
+  });
+
+  it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
+    const stream = randomUUID();
+    await append(stream, 0, [event()]);
+    await expect(dataSource.query(`UPDATE "${db.schema}".events SET data = '{"n":9}' WHERE stream_id = $1`, [stream])).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`DELETE FROM "${db.schema}".events WHERE stream_id = $1`, [stream])).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`TRUNCATE "${db.schema}".events`)).rejects.toThrow(/append-only/);
+    expect(await store.readStream(dataSource, stream)).toHaveLength(1);
+  });
+
+  it('names the first broken link when an event is altered behind its back', async () => {
+    const stream = randomUUID();
+    await append(stream, 0, [event(), event(), event()]);
+    await dataSource.transaction(async (m) => {
+      await m.query(`ALTER TABLE "${db.schema}".events DISABLE TRIGGER events_append_only`);
+      await m.query(`UPDATE "${db.schema}".events SET data = '{"n":666}' WHERE stream_id = $1 AND version = 2`, [stream]);
+      await m.query(`ALTER TABLE "${db.schema}".events ENABLE TRIGGER events_append_only`);
+    });
+    expect(await store.verifyStream(dataSource, stream)).toEqual({ valid: false, brokenAt: 2, length: 3 });
+  });
+
+  it('reads all events in a gap-safe global order: a transaction that commits late is not skipped', async () => {
+    const start = await store.readAll(dataSource, null, 100_000);
+    const checkpoint = start.length ? { transactionId: start[start.length - 1].transactionId, position: start[start.length - 1].globalPosition } : null;
+
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const slow = randomUUID();
+    await store.append(runner.manager, { streamType: 'test', streamId: slow, expectedVersion: 0, events: [event()] });
+    const fast = randomUUID();
+    await append(fast, 0, [event()]);
+
+    // the fast transaction committed, but the slow one (older id) is still open: neither is read yet
+    const whileOpen = await store.readAll(dataSource, checkpoint);
+    expect(whileOpen.map((e) => e.streamId)).not.toContain(slow);
+    expect(whileOpen.map((e) => e.streamId)).not.toContain(fast);
+
+    await runner.commitTransaction();
+    await runner.release();
+    const after = await store.readAll(dataSource, checkpoint);
+    expect(after.map((e) => e.streamId)).toEqual([slow, fast]);
+  });
+});

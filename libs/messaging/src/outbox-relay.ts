@@ -1,0 +1,149 @@
+import { Client } from 'pg';
+import { Kafka, Producer } from 'kafkajs';
+import { qualified } from '@support/event-store';
+import { outboxChannel } from './outbox';
+
+export interface OutboxRelayOptions {
+  schema: string;
+  databaseUrl: string;
+  kafka: Kafka;
+  batchSize?: number;
+  /** how long to wait for a NOTIFY before looking anyway */
+  idlePollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+interface OutboxRow {
+  position: string;
+  transaction_id: string;
+  topic: string;
+  message_key: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+/**
+ * Publishes a service's outbox to Kafka in commit order. One relay per service runs at a time
+ * (session advisory lock); the others wait as stand-bys. Delivery is at least once: a crash
+ * after sending and before the checkpoint resends that batch, and consumers' inboxes drop the
+ * repeats by event id.
+ */
+export class OutboxRelay {
+  private readonly outbox: string;
+  private readonly checkpoints: string;
+  private readonly lockKey: string;
+  private client?: Client;
+  private producer?: Producer;
+  private running = false;
+  private leader = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private published = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.outbox = qualified(options.schema, 'outbox');
+    this.checkpoints = qualified(options.schema, 'relay_checkpoints');
+    this.lockKey = `${options.schema}:outbox-relay`;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  get publishedCount(): number {
+    return this.published;
+  }
+
+  async start(): Promise<void> {
+    this.client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.schema}-outbox-relay` });
+    this.client.on('error', (error) => this.options.onError?.(error));
+    await this.client.connect();
+    this.client.on('notification', () => this.wake?.());
+    await this.client.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, then releases the lock and connections. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.client?.end().catch(() => undefined);
+    this.leader = false;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (!this.leader) this.leader = await this.tryLead();
+        const sent = this.leader ? await this.relayBatch() : 0;
+        if (sent === 0) await this.idle();
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.idle();
+      }
+    }
+  }
+
+  private async tryLead(): Promise<boolean> {
+    const { rows } = await this.client!.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [this.lockKey]);
+    return rows[0].locked === true;
+  }
+
+  private async relayBatch(): Promise<number> {
+    const rows = await this.nextBatch();
+    if (rows.length === 0) return 0;
+    await this.producer!.sendBatch({ topicMessages: groupByTopic(rows) });
+    const last = rows[rows.length - 1];
+    await this.client!.query(
+      `INSERT INTO ${this.checkpoints} (relay, transaction_id, position, updated_at) VALUES ('outbox', $1, $2, now())
+       ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()`,
+      [last.transaction_id, last.position],
+    );
+    this.published += rows.length;
+    return rows.length;
+  }
+
+  /** rows after the checkpoint, from transactions older than any still running: none is skipped */
+  private async nextBatch(): Promise<OutboxRow[]> {
+    const { rows } = await this.client!.query<OutboxRow>(
+      `WITH checkpoint AS (
+         SELECT coalesce((SELECT transaction_id FROM ${this.checkpoints} WHERE relay = 'outbox'), '0'::xid8) AS transaction_id,
+                coalesce((SELECT position FROM ${this.checkpoints} WHERE relay = 'outbox'), 0) AS position
+       )
+       SELECT o.position, o.transaction_id::text, o.topic, o.message_key, o.headers, o.payload
+         FROM ${this.outbox} o, checkpoint c
+        WHERE (o.transaction_id, o.position) > (c.transaction_id, c.position)
+          AND o.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY o.transaction_id, o.position
+        LIMIT $1`,
+      [this.options.batchSize ?? 500],
+    );
+    return rows;
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.idlePollMs ?? 200);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+function groupByTopic(rows: OutboxRow[]) {
+  const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+  for (const row of rows) {
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+}

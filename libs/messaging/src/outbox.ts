@@ -1,0 +1,37 @@
+import { EntityManager } from 'typeorm';
+import { EventCatalogue, RecordedEvent } from '@support/contracts';
+import { AppendListener, qualified } from '@support/event-store';
+import { toKafkaMessage } from './cloud-event.codec';
+
+export function outboxChannel(schema: string): string {
+  return `${schema}_outbox`;
+}
+
+/**
+ * Writes every appended event to the outbox in the appending transaction, already encoded as
+ * the Kafka message the relay will send; NOTIFY (delivered at commit) wakes the relay at once.
+ */
+export class Outbox implements AppendListener {
+  private readonly table: string;
+
+  constructor(
+    private readonly schema: string,
+    private readonly source: string,
+    private readonly catalogue: EventCatalogue,
+  ) {
+    this.table = qualified(schema, 'outbox');
+  }
+
+  async onAppended(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = events.map((event) => {
+      const message = toKafkaMessage(event, this.source, this.catalogue.definition(event.type).topic);
+      const base = values.length;
+      values.push(event.id, message.topic, message.key, JSON.stringify(message.headers), JSON.stringify(message.value));
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`;
+    });
+    await manager.query(`INSERT INTO ${this.table} (event_id, topic, message_key, headers, payload) VALUES ${tuples.join(', ')}`, values);
+    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './decider-specification';
+export * from './test-infra';
+export * from './test-schema';

@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, MigrationInterface } from 'typeorm';
+import { openServiceDataSource } from '@support/event-store';
+import { testInfra } from './test-infra';
+
+/** A unique schema per test file, so int tests never see each other's rows. */
+export function uniqueSchemaName(prefix: string): string {
+  return `t_${prefix}_${randomUUID().replace(/-/g, '').slice(0, 10)}`.toLowerCase();
+}
+
+export async function openTestSchema(
+  prefix: string,
+  migrations: (schema: string) => Array<new () => MigrationInterface>,
+): Promise<{ schema: string; dataSource: DataSource; drop(): Promise<void> }> {
+  const schema = uniqueSchemaName(prefix);
+  const dataSource = await openServiceDataSource({ databaseUrl: testInfra().databaseUrl, schema, migrations: migrations(schema) });
+  return {
+    schema,
+    dataSource,
+    async drop() {
+      await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await dataSource.destroy();
+    },
+  };
+}
