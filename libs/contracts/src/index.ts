@@ -6,3 +6,4 @@ export * from './catalogue/event-catalogue';
 export * from './catalogue';
 export * from './tickets/ticket.events';
 export * from './customers/customer.events';
+export * from './clock';

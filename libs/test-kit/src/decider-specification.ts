@@ -9,12 +9,14 @@ export function deciderSpecification<Command, Event, State>(decider: Decider<Com
     given(history: Event[]) {
       return {
         when(command: Command) {
-          const decide = () => decider.decide(command, history.reduce(decider.evolve, decider.initialState()));
+          const state = () => history.reduce(decider.evolve, decider.initialState());
+          const decide = () => decider.decide(command, state());
           return {
             then(expected: Event[]) {
               const decision = decide();
               if (!decision.ok) throw new Error(`expected events, command was rejected: ${decision.reason}`);
               expect(decision.events).toEqual(expected);
+              expect(() => decision.events.reduce(decider.evolve, state())).not.toThrow();
             },
             thenRejects(code: Rejection['code'], reasonPattern?: RegExp) {
               const decision = decide();

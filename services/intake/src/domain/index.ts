@@ -1,0 +1,4 @@
+export * from './ticket.commands';
+export * from './ticket.state';
+export * from './ticket.transitions';
+export * from './ticket.decider';

@@ -1,0 +1,158 @@
+import { Actor, Assignee, Channel, ContactChannel, Difficulty, Tier, Urgency } from '@support/contracts';
+
+/** What every ticket command carries: the ticket, who asks, and the injected time of the request. */
+interface TicketCommandBase<Type extends string> {
+  type: Type;
+  ticketId: string;
+  actor: Actor;
+  /** now, from the injected clock: the decider never reads a clock */
+  at: Date;
+}
+
+export interface OpenTicket extends TicketCommandBase<'OpenTicket'> {
+  customerId: string;
+  customer: { name: string; phone?: string; wechat?: string };
+  channel: Channel;
+  deviceModel: string;
+  problem: string;
+  urgency: Urgency;
+  /** when the customer asked; defaults to `at` */
+  requestedAt?: Date;
+}
+
+/** Assignment and reassignment to a lead, senior or agent (contractors: DispatchToContractor). */
+export interface Assign extends TicketCommandBase<'Assign'> {
+  assignee: Assignee;
+  tier: Tier;
+  decisionId?: string;
+  reason?: string;
+}
+
+export interface DispatchToContractor extends TicketCommandBase<'DispatchToContractor'> {
+  contractor: { id: string; name?: string };
+  scenario: string;
+  decisionId?: string;
+}
+
+export interface RequestEscalation extends TicketCommandBase<'RequestEscalation'> {
+  reason: string;
+}
+
+/** Routing's decision: the ticket goes one tier up to `assignee`. */
+export interface Escalate extends TicketCommandBase<'Escalate'> {
+  toTier: Tier;
+  assignee: Assignee;
+  reason: string;
+  decisionId?: string;
+}
+
+export interface Contact extends TicketCommandBase<'Contact'> {
+  channel: ContactChannel;
+  note?: string;
+  /** when the contact happened, if recorded afterwards; defaults to `at` */
+  contactedAt?: Date;
+}
+
+export interface Diagnose extends TicketCommandBase<'Diagnose'> {
+  faultCategory: string;
+  scenario: string;
+  difficulty: Difficulty;
+  note?: string;
+}
+
+export interface Quote extends TicketCommandBase<'Quote'> {
+  /** integer minor units (fen / cents) */
+  amount: number;
+  /** ISO 4217; defaults to CNY */
+  currency?: string;
+  note?: string;
+}
+
+export type AcceptQuote = TicketCommandBase<'AcceptQuote'>;
+
+export interface DeclineQuote extends TicketCommandBase<'DeclineQuote'> {
+  reason?: string;
+}
+
+export interface ScheduleOnSite extends TicketCommandBase<'ScheduleOnSite'> {
+  visitId: string;
+  appointmentAt: Date;
+}
+
+export interface TechnicianOnSite extends TicketCommandBase<'TechnicianOnSite'> {
+  visitId: string;
+  /** defaults to `at` */
+  arrivedAt?: Date;
+}
+
+export interface Resolve extends TicketCommandBase<'Resolve'> {
+  resolution: string;
+  remote: boolean;
+  sopId?: string;
+}
+
+export interface GiveFeedback extends TicketCommandBase<'GiveFeedback'> {
+  /** integer 1..5 */
+  satisfaction: number;
+  comment?: string;
+}
+
+export interface Close extends TicketCommandBase<'Close'> {
+  note?: string;
+}
+
+export interface Reopen extends TicketCommandBase<'Reopen'> {
+  reason: string;
+}
+
+export interface Cancel extends TicketCommandBase<'Cancel'> {
+  reason: string;
+}
+
+export type TicketCommand =
+  | OpenTicket
+  | Assign
+  | DispatchToContractor
+  | RequestEscalation
+  | Escalate
+  | Contact
+  | Diagnose
+  | Quote
+  | AcceptQuote
+  | DeclineQuote
+  | ScheduleOnSite
+  | TechnicianOnSite
+  | Resolve
+  | GiveFeedback
+  | Close
+  | Reopen
+  | Cancel;
+
+export type TicketCommandType = TicketCommand['type'];
+
+/**
+ * A command without what the caller's context supplies (ticketId, actor, at), per command type:
+ * `Omit<TicketCommand, ...>` would collapse the union to its common fields.
+ */
+export type TicketCommandInput = TicketCommand extends infer C ? (C extends TicketCommand ? Omit<C, 'ticketId' | 'actor' | 'at'> : never) : never;
+
+/** Every command type, in the order of a ticket's life. */
+export const TICKET_COMMAND_TYPES = [
+  'OpenTicket',
+  'Assign',
+  'DispatchToContractor',
+  'RequestEscalation',
+  'Escalate',
+  'Contact',
+  'Diagnose',
+  'Quote',
+  'AcceptQuote',
+  'DeclineQuote',
+  'ScheduleOnSite',
+  'TechnicianOnSite',
+  'Resolve',
+  'GiveFeedback',
+  'Close',
+  'Reopen',
+  'Cancel',
+] as const satisfies readonly TicketCommandType[];
