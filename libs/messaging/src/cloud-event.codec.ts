@@ -42,8 +42,9 @@ export function toKafkaMessage(event: RecordedEvent, source: string, topic: stri
     datacontenttype: 'application/json',
     data: event.data,
     streamversion: String(event.version),
-    causationid: event.metadata.causationId ?? undefined,
-    correlationid: event.metadata.correlationId ?? undefined,
+    // CloudEvents refuses undefined extension values: absent ones are left out
+    ...(event.metadata.causationId ? { causationid: event.metadata.causationId } : {}),
+    ...(event.metadata.correlationId ? { correlationid: event.metadata.correlationId } : {}),
     actorid: event.metadata.actor.id,
     actorrole: event.metadata.actor.role,
     audithash: event.hash,

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { EventCatalogue } from '@support/contracts';
 import { qualified } from '@support/event-store';
+import { createIdempotentProducer } from './kafka-client';
 import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
 
 /** Runs inside the transaction that also records the event in the inbox. */
@@ -50,7 +51,7 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createIdempotentProducer(this.options.kafka);
     await this.producer.connect();
     this.consumer = this.options.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();

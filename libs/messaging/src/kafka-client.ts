@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 
 /**
  * The one place that builds a Kafka client, so the client library can be swapped
@@ -28,4 +28,13 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The producer every publisher uses: idempotent with one request in flight, so retries neither
+ * duplicate nor reorder a partition; the default (Java-compatible murmur2) partitioner puts a key
+ * on the same partition as any other Kafka client would.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }

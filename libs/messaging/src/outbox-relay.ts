@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { Kafka, Producer } from 'kafkajs';
 import { qualified } from '@support/event-store';
+import { createIdempotentProducer } from './kafka-client';
 import { outboxChannel } from './outbox';
 
 export interface OutboxRelayOptions {
@@ -60,7 +61,7 @@ export class OutboxRelay {
     await this.client.connect();
     this.client.on('notification', () => this.wake?.());
     await this.client.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
-    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createIdempotentProducer(this.options.kafka);
     await this.producer.connect();
     this.running = true;
     this.loop = this.run();

@@ -1,0 +1,56 @@
+import { Actor, isRole } from '@support/contracts';
+import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
+import { AuthConfig } from '../config/service-config';
+
+/** The outcome of checking a bearer token; `reason` is safe to send to the client. */
+export type TokenCheck = { ok: true; actor: Actor } | { ok: false; reason: string };
+
+// what a JWKS may sign with; symmetric and `none` never come from there
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/**
+ * Verifies bearer tokens with jose: HS256 with the shared secret, or, when a JWKS URL is
+ * configured, the keys published there. Audience and issuer are checked when configured.
+ */
+export class JwtVerifier {
+  private readonly verifyJwt: (token: string, options: JWTVerifyOptions) => Promise<JWTPayload>;
+  private readonly options: JWTVerifyOptions;
+
+  constructor(config: AuthConfig) {
+    if (config.jwksUrl) {
+      const jwks = createRemoteJWKSet(new URL(config.jwksUrl));
+      this.verifyJwt = async (token, options) => (await jwtVerify(token, jwks, options)).payload;
+    } else {
+      const secret = new TextEncoder().encode(config.jwtSecret);
+      this.verifyJwt = async (token, options) => (await jwtVerify(token, secret, options)).payload;
+    }
+    this.options = {
+      // pinning the algorithms is what rejects `alg: none` and algorithm swaps
+      algorithms: config.jwksUrl ? ASYMMETRIC_ALGORITHMS : ['HS256'],
+      ...(config.audience && { audience: config.audience }),
+      ...(config.issuer && { issuer: config.issuer }),
+    };
+  }
+
+  /** Checks signature, expiry, audience, issuer and the `sub` / `role` / `name` claims. */
+  async verify(token: string): Promise<TokenCheck> {
+    let payload: JWTPayload;
+    try {
+      payload = await this.verifyJwt(token, this.options);
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) return { ok: false, reason: 'token expired' };
+      if (err instanceof errors.JOSEError) return { ok: false, reason: 'invalid token' };
+      throw err;
+    }
+    return actorFromClaims(payload);
+  }
+}
+
+/** Reads the actor from verified claims. */
+export function actorFromClaims(payload: JWTPayload): TokenCheck {
+  const { sub, role, name } = payload;
+  if (typeof sub !== 'string' || sub === '') return { ok: false, reason: 'token has no subject' };
+  if (!isRole(role)) return { ok: false, reason: 'token has no known role' };
+  if (name !== undefined && typeof name !== 'string') return { ok: false, reason: 'token name must be a string' };
+  return { ok: true, actor: name === undefined ? { id: sub, role } : { id: sub, role, name } };
+}

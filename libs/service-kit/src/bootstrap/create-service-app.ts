@@ -1,0 +1,103 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'pino';
+import { ConfigError } from '../config/config.error';
+import { loadServiceConfig, ServiceConfig, ServiceDefaults } from '../config/service-config';
+import { bodyParserErrorMiddleware } from '../errors/body-parser-error.middleware';
+import { HttpErrorFilter } from '../errors/http-error.filter';
+import { createValidationPipe } from '../errors/validation.pipe';
+import { createLogger } from '../logging/create-logger';
+import { PinoLoggerService } from '../logging/pino-logger.service';
+import { requestLoggingMiddleware } from '../logging/request-logging.middleware';
+import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { collectProcessMetrics } from '../metrics/metrics.registry';
+import { OpenApiOptions, setupOpenApi } from '../openapi/setup-openapi';
+
+/** A root module, plain or dynamic. */
+export type RootModule = Type<unknown> | DynamicModule;
+
+/** Knobs of {@link createServiceApp}. */
+export interface ServiceAppOptions {
+  /** Largest JSON body accepted (bytes or a `bytes` string); default `64kb`, larger gets 413. */
+  bodyLimit?: number | string;
+  /** The OpenAPI page; default title = service name, version 1.0. `false` serves none. */
+  openApi?: OpenApiOptions | false;
+  /** Root logger; default `createLogger(config.serviceName, config.logLevel)`. */
+  logger?: Logger;
+}
+
+/** Default JSON body limit. */
+export const DEFAULT_BODY_LIMIT = '64kb';
+
+/**
+ * Creates the Nest app of a service with the kit's logger, JSON body limit, validation pipe,
+ * error filter, request logging, metrics, OpenAPI and shutdown hooks. The root module must
+ * import `ServiceKitModule.forRoot(...)` (guard, health, metrics). Not listening yet.
+ */
+export async function createServiceApp(
+  rootModule: RootModule,
+  config: ServiceConfig,
+  options: ServiceAppOptions = {},
+): Promise<NestExpressApplication> {
+  const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    logger: new PinoLoggerService(logger),
+    // the kit registers the json parser itself, with its limit and error mapping
+    bodyParser: false,
+    // throw instead of process.abort(), so a failing start is reported (and tests survive it)
+    abortOnError: false,
+  });
+  return configureServiceApp(app, config, { ...options, logger });
+}
+
+/**
+ * Applies the kit's HTTP plumbing to an app created elsewhere (e.g. from a `TestingModule`
+ * with `bodyParser: false`). Call before `init()` / `listen()`.
+ */
+export function configureServiceApp(
+  app: NestExpressApplication,
+  config: ServiceConfig,
+  options: ServiceAppOptions = {},
+): NestExpressApplication {
+  const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
+  collectProcessMetrics();
+  // order matters: log and time every request, including those the body parser rejects
+  app.use(requestLoggingMiddleware(logger));
+  app.use(httpMetricsMiddleware());
+  app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  app.use(bodyParserErrorMiddleware);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  if (options.openApi !== false) {
+    setupOpenApi(app, options.openApi ?? { title: config.serviceName, version: '1.0' });
+  }
+  app.enableShutdownHooks();
+  return app;
+}
+
+/**
+ * A service's `main.ts` in one call: loads the configuration (from `defaults`, or with `load` for
+ * a service with variables of its own; on a {@link ConfigError} prints it and exits 1), builds
+ * the root module from it, creates the app and listens on `PORT`.
+ */
+export async function bootstrapService<C extends ServiceConfig = ServiceConfig>(
+  buildRootModule: (config: C) => RootModule,
+  defaultsOrLoad: ServiceDefaults | (() => C),
+  options: ServiceAppOptions = {},
+): Promise<NestExpressApplication> {
+  let config: C;
+  try {
+    config = typeof defaultsOrLoad === 'function' ? defaultsOrLoad() : (loadServiceConfig(process.env, defaultsOrLoad) as C);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // a config error is the operator's to fix: the message, not a stack trace
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
+  const app = await createServiceApp(buildRootModule(config), config, { ...options, logger });
+  await app.listen(config.port);
+  logger.info({ port: config.port }, `${config.serviceName} listening`);
+  return app;
+}

@@ -1,0 +1,78 @@
+import { ClassConstructor } from 'class-transformer';
+import { ConfigError } from './config.error';
+import { Env, validateConfig } from './load-config';
+import { DEV_JWT_SECRET, isDevEnv, LogLevel, ServiceEnv } from './service-env';
+
+/** How a service verifies bearer tokens. */
+export interface AuthConfig {
+  /** HS256 secret (`AUTH_JWT_SECRET`); used unless `jwksUrl` is set. */
+  jwtSecret: string;
+  /** When set, tokens are verified against this JWKS (asymmetric algorithms) instead of the secret. */
+  jwksUrl?: string;
+  audience?: string;
+  issuer?: string;
+}
+
+/** Validated configuration every service gets. */
+export interface ServiceConfig {
+  serviceName: string;
+  nodeEnv?: string;
+  port: number;
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  logLevel: LogLevel;
+  auth: AuthConfig;
+}
+
+/** Per-service defaults: the port of API.md's table and the service's name. */
+export interface ServiceDefaults {
+  port: number;
+  serviceName: string;
+}
+
+/**
+ * Reads and validates the common variables (and, when `extra` is given, the service's own class
+ * in the same pass). Throws {@link ConfigError} naming every bad variable and its rule.
+ */
+export function loadServiceConfig(env: Env | undefined, defaults: ServiceDefaults): ServiceConfig;
+export function loadServiceConfig<E extends object>(
+  env: Env | undefined,
+  defaults: ServiceDefaults,
+  extra: ClassConstructor<E>,
+): ServiceConfig & { extra: E };
+export function loadServiceConfig<E extends object>(
+  env: Env = process.env,
+  defaults: ServiceDefaults,
+  extra?: ClassConstructor<E>,
+): ServiceConfig | (ServiceConfig & { extra: E }) {
+  const source = withDefaults(env, defaults);
+  const common = validateConfig(ServiceEnv, source);
+  const own = extra ? validateConfig(extra, source) : undefined;
+  if (!common.ok || (own && !own.ok)) {
+    // a class extending ServiceEnv reports the common variables twice
+    throw new ConfigError([...new Set([...(common.ok ? [] : common.problems), ...(own && !own.ok ? own.problems : [])])]);
+  }
+  const config = toServiceConfig(common.value, defaults.serviceName);
+  return own?.ok ? { ...config, extra: own.value } : config;
+}
+
+function withDefaults(env: Env, defaults: ServiceDefaults): Env {
+  const blank = (value: string | undefined) => value === undefined || value.trim() === '';
+  return {
+    ...env,
+    PORT: blank(env.PORT) ? String(defaults.port) : env.PORT,
+    AUTH_JWT_SECRET: blank(env.AUTH_JWT_SECRET) && isDevEnv(env.NODE_ENV) ? DEV_JWT_SECRET : env.AUTH_JWT_SECRET,
+  };
+}
+
+function toServiceConfig(env: ServiceEnv, serviceName: string): ServiceConfig {
+  return {
+    serviceName,
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    kafkaBrokers: env.KAFKA_BROKERS,
+    logLevel: env.LOG_LEVEL,
+    auth: { jwtSecret: env.AUTH_JWT_SECRET, jwksUrl: env.AUTH_JWKS_URL, audience: env.AUTH_AUDIENCE, issuer: env.AUTH_ISSUER },
+  };
+}

@@ -1,0 +1,155 @@
+import { Expose } from 'class-transformer';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ConfigError, DEV_JWT_SECRET, IsRequired, loadConfig, loadServiceConfig } from '..';
+import { toInteger } from './env-rules';
+
+const defaults = { port: 3001, serviceName: 'intake' };
+const good = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://intake:s3cret@db.internal:5432/support',
+  KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+  AUTH_JWT_SECRET: 'a'.repeat(32),
+};
+
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadServiceConfig', () => {
+  it('reads a valid environment, with the service defaults', () => {
+    expect(loadServiceConfig(good, defaults)).toEqual({
+      serviceName: 'intake',
+      nodeEnv: 'production',
+      port: 3001,
+      databaseUrl: good.DATABASE_URL,
+      kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
+      logLevel: 'info',
+      auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: undefined, issuer: undefined },
+    });
+  });
+
+  it('reads the optional variables', () => {
+    const config = loadServiceConfig(
+      {
+        ...good,
+        PORT: '8080',
+        LOG_LEVEL: 'debug',
+        DATABASE_URL: 'postgresql://u@localhost/db',
+        KAFKA_BROKERS: '127.0.0.1:9092',
+        AUTH_JWKS_URL: 'http://auth:8080/.well-known/jwks.json',
+        AUTH_AUDIENCE: 'support',
+        AUTH_ISSUER: 'https://auth.example',
+      },
+      defaults,
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      logLevel: 'debug',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      auth: { jwksUrl: 'http://auth:8080/.well-known/jwks.json', audience: 'support', issuer: 'https://auth.example' },
+    });
+  });
+
+  it('names every missing variable', () => {
+    expect(problemsOf(() => loadServiceConfig({ NODE_ENV: 'production' }, defaults))).toEqual([
+      'DATABASE_URL is required',
+      'KAFKA_BROKERS is required',
+      'AUTH_JWT_SECRET is required unless NODE_ENV is development or test',
+    ]);
+  });
+
+  it('names every malformed variable with its rule, in one error', () => {
+    const run = () =>
+      loadServiceConfig(
+        {
+          ...good,
+          PORT: '70000',
+          DATABASE_URL: 'mysql://u@h/db',
+          KAFKA_BROKERS: 'kafka-1:9092,kafka-2',
+          AUTH_JWT_SECRET: 'short',
+          AUTH_JWKS_URL: 'not a url',
+          LOG_LEVEL: 'loud',
+        },
+        defaults,
+      );
+    expect(problemsOf(run)).toEqual([
+      'PORT must be an integer between 1 and 65535',
+      'DATABASE_URL must be a postgres URL (postgres://user:password@host:port/database)',
+      'KAFKA_BROKERS must be a comma-separated list of host:port',
+      'AUTH_JWT_SECRET must be at least 32 characters when NODE_ENV is production',
+      'AUTH_JWKS_URL must be an http(s) URL',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+    expect(run).toThrow(/^invalid configuration: PORT must be .*; DATABASE_URL must be .*; KAFKA_BROKERS must be a comma-separated list of host:port; /);
+  });
+
+  it.each(['abc', '0', '3000.5', '-1', '0x10'])('rejects PORT=%s', (port) => {
+    expect(problemsOf(() => loadServiceConfig({ ...good, PORT: port }, defaults))).toEqual(['PORT must be an integer between 1 and 65535']);
+  });
+
+  it.each(['', ' , ', 'kafka', 'kafka:0', 'kafka:99999', 'kafka:9092;other:9092'])('rejects KAFKA_BROKERS=%j', (brokers) => {
+    const expected = brokers.trim() === '' ? 'KAFKA_BROKERS is required' : 'KAFKA_BROKERS must be a comma-separated list of host:port';
+    expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_BROKERS: brokers }, defaults))).toEqual([expected]);
+  });
+
+  it('accepts a short secret outside production and a dev default in development and test', () => {
+    expect(loadServiceConfig({ ...good, NODE_ENV: 'staging', AUTH_JWT_SECRET: 'short' }, defaults).auth.jwtSecret).toBe('short');
+    for (const NODE_ENV of ['development', 'test']) {
+      expect(loadServiceConfig({ ...good, NODE_ENV, AUTH_JWT_SECRET: undefined }, defaults).auth.jwtSecret).toBe(DEV_JWT_SECRET);
+    }
+    expect(problemsOf(() => loadServiceConfig({ ...good, NODE_ENV: undefined, AUTH_JWT_SECRET: '' }, defaults))).toEqual([
+      'AUTH_JWT_SECRET is required unless NODE_ENV is development or test',
+    ]);
+  });
+
+  it('validates a service’s own variables in the same pass', () => {
+    class SlaEnv {
+      @Expose()
+      @IsRequired()
+      @IsIn(['Asia/Shanghai', 'UTC'], { message: '$property must be a known time zone' })
+      SLA_TIME_ZONE!: string;
+
+      @Expose()
+      @Transform(toInteger)
+      @IsInt()
+      @Min(1)
+      @Max(60)
+      SLA_WARNING_MINUTES = 15;
+    }
+
+    const config = loadServiceConfig({ ...good, SLA_TIME_ZONE: 'UTC' }, defaults, SlaEnv);
+    expect(config.extra).toEqual(Object.assign(new SlaEnv(), { SLA_TIME_ZONE: 'UTC', SLA_WARNING_MINUTES: 15 }));
+    expect(config.port).toBe(3001);
+
+    expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_BROKERS: 'x', SLA_TIME_ZONE: 'Mars/Olympus' }, defaults, SlaEnv))).toEqual([
+      'KAFKA_BROKERS must be a comma-separated list of host:port',
+      'SLA_TIME_ZONE must be a known time zone',
+    ]);
+  });
+});
+
+describe('loadConfig', () => {
+  class WorkerEnv {
+    @Expose()
+    @Transform(toInteger)
+    @IsInt({ message: '$property must be an integer' })
+    BATCH_SIZE = 100;
+  }
+
+  it('reads only exposed properties and keeps defaults for blank values', () => {
+    const env = loadConfig(WorkerEnv, { BATCH_SIZE: ' ', HOME: '/root' });
+    expect(env).toEqual(Object.assign(new WorkerEnv(), { BATCH_SIZE: 100 }));
+    expect(loadConfig(WorkerEnv, { BATCH_SIZE: '7' }).BATCH_SIZE).toBe(7);
+  });
+
+  it('throws a ConfigError naming the variable', () => {
+    expect(() => loadConfig(WorkerEnv, { BATCH_SIZE: 'many' })).toThrow(new ConfigError(['BATCH_SIZE must be an integer']));
+  });
+});

@@ -1,0 +1,113 @@
+import { Expose, Transform } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidationArguments,
+} from 'class-validator';
+import { HOST_PORT, IsRequired, toInteger, toList } from './env-rules';
+
+/** Log levels accepted in `LOG_LEVEL` (pino's). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** NODE_ENV values under which `AUTH_JWT_SECRET` may be left out. */
+export const DEV_NODE_ENVS = ['development', 'test'] as const;
+
+/** Signing secret used when `NODE_ENV` is development or test and `AUTH_JWT_SECRET` is unset. Never for production. */
+export const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production';
+
+/** Minimum `AUTH_JWT_SECRET` length when `NODE_ENV=production` (256 bits for HS256). */
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+const PORT_RULE = '$property must be an integer between 1 and 65535';
+const POSTGRES_URL_RULE = '$property must be a postgres URL (postgres://user:password@host:port/database)';
+const BROKERS_RULE = '$property must be a comma-separated list of host:port';
+
+/**
+ * The variables every service reads (API.md, "Every service"). Extend it, or write a sibling class,
+ * for a service's own variables: `@Expose()` each property and validate it with class-validator.
+ */
+export class ServiceEnv {
+  @Expose()
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  @Expose()
+  @Transform(toInteger)
+  @IsRequired()
+  @IsInt({ message: PORT_RULE })
+  @Min(1, { message: PORT_RULE })
+  @Max(65535, { message: PORT_RULE })
+  PORT!: number;
+
+  @Expose()
+  @IsRequired()
+  @IsUrl(
+    { protocols: ['postgres', 'postgresql'], require_protocol: true, require_tld: false, allow_underscores: true },
+    { message: POSTGRES_URL_RULE },
+  )
+  DATABASE_URL!: string;
+
+  @Expose()
+  @Transform(toList)
+  @IsRequired()
+  @ArrayNotEmpty({ message: BROKERS_RULE })
+  @Matches(HOST_PORT, { each: true, message: BROKERS_RULE })
+  KAFKA_BROKERS!: string[];
+
+  @Expose()
+  @IsJwtSecret()
+  AUTH_JWT_SECRET!: string;
+
+  @Expose()
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: '$property must be an http(s) URL' })
+  AUTH_JWKS_URL?: string;
+
+  @Expose()
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  @Expose()
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  @Expose()
+  @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+/** True when `NODE_ENV` allows development defaults. */
+export function isDevEnv(nodeEnv: string | undefined): boolean {
+  return (DEV_NODE_ENVS as readonly (string | undefined)[]).includes(nodeEnv);
+}
+
+// one rule whose wording depends on NODE_ENV, so it lives in one validator
+function IsJwtSecret(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isJwtSecret',
+    validator: {
+      validate(value: unknown, args?: ValidationArguments): boolean {
+        const nodeEnv = (args?.object as ServiceEnv | undefined)?.NODE_ENV;
+        if (typeof value !== 'string' || value === '') return isDevEnv(nodeEnv) && value === undefined;
+        return nodeEnv !== 'production' || value.length >= MIN_PRODUCTION_SECRET_LENGTH;
+      },
+      defaultMessage(args?: ValidationArguments): string {
+        return typeof args?.value === 'string' && args.value !== ''
+          ? `$property must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV is production`
+          : '$property is required unless NODE_ENV is development or test';
+      },
+    },
+  });
+}

@@ -1,0 +1,32 @@
+import { ConflictException, HttpException, NotFoundException } from '@nestjs/common';
+import { toErrorBody } from './http-error.filter';
+
+describe('toErrorBody', () => {
+  it('keeps the status and message of HTTP exceptions', () => {
+    expect(toErrorBody(new ConflictException('ticket is closed'))).toEqual({ statusCode: 409, error: 'Conflict', message: 'ticket is closed' });
+    expect(toErrorBody(new NotFoundException())).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
+    expect(toErrorBody(new HttpException('slow down', 429))).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'slow down' });
+    expect(toErrorBody(new HttpException({ message: ['a', 'b'], extra: 'dropped' }, 422))).toEqual({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: ['a', 'b'],
+    });
+  });
+
+  it('hides everything about other errors', () => {
+    for (const thrown of [new Error('db password is x'), 'a string', null, { status: 400 }]) {
+      expect(toErrorBody(thrown)).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
+    }
+  });
+
+  it('maps body-parser errors', () => {
+    const parser = (type: string, status: number, extra = {}) => Object.assign(new Error('raw parser text'), { type, status, expose: true, ...extra });
+    expect(toErrorBody(parser('entity.parse.failed', 400))).toEqual({ statusCode: 400, error: 'Bad Request', message: ['body must be valid JSON'] });
+    expect(toErrorBody(parser('entity.too.large', 413, { limit: 100 }))).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'body must not exceed 100 bytes',
+    });
+    expect(toErrorBody(parser('encoding.unsupported', 415))).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+  });
+});

@@ -1,0 +1,3 @@
+export * from './validation.pipe';
+export * from './http-error.filter';
+export * from './body-parser-error.middleware';

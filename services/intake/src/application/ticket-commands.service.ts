@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, Clock, eventCatalogue, foldEvents, NewEvent, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
+import { EventStore, IdempotencyStore, isUniqueViolation, requestFingerprint } from '@support/event-store';
+import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
+import { CustomerDirectory } from '../persistence/customer-directory.repository';
+import { TicketViewRepository } from '../persistence/ticket-view.repository';
+
+export const TICKET_STREAM = 'ticket';
+export const CUSTOMER_STREAM = 'customer';
+
+/** Where a command comes from: who, in answer to what, and the version the caller saw. */
+export interface CommandContext {
+  actor: Actor;
+  /** If-Match: the version the caller decided on; absent = the current one (retried on a race) */
+  expectedVersion?: number;
+  causationId?: string;
+  correlationId?: string;
+}
+
+export type CommandOutcome =
+  | { ok: true; ticket: Ticket; version: number; events: RecordedEvent[] }
+  | Rejection
+  | { ok: false; code: 'version-conflict'; reason: string };
+
+export type OpenTicketInput = Omit<OpenTicket, 'type' | 'ticketId' | 'customerId' | 'actor' | 'at'>;
+
+export type OpenOutcome = { replayed: boolean; status: number; body: { id: string; state: string; version: number } } | { conflict: string };
+
+const RACE_RETRIES = 3;
+
+/**
+ * Runs ticket commands: load the stream, decide, append with the expected version, and update
+ * the ticket view, all in one transaction (the append first, as the event store requires).
+ */
+export class TicketCommands {
+  private readonly idempotency: IdempotencyStore;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly views: TicketViewRepository,
+    private readonly customers: CustomerDirectory,
+    private readonly clock: Clock,
+    schema: string,
+  ) {
+    this.idempotency = new IdempotencyStore(schema);
+  }
+
+  /** Opens a ticket, registering the customer on first contact; honours Idempotency-Key. */
+  async open(input: OpenTicketInput, context: CommandContext, idempotencyKey?: string): Promise<OpenOutcome> {
+    const requestHash = requestFingerprint(input);
+    for (let attempt = 0; ; attempt++) {
+      if (idempotencyKey) {
+        const stored = await this.idempotency.find(this.dataSource, 'open-ticket', idempotencyKey);
+        if (stored && stored.requestHash !== requestHash) return { conflict: 'Idempotency-Key was already used with a different body' };
+        if (stored) return { replayed: true, status: stored.status, body: stored.body as OpenOutcome extends { body: infer B } ? B : never };
+      }
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          const outcome = await this.openInTransaction(manager, input, context);
+          if (idempotencyKey) await this.idempotency.save(manager, 'open-ticket', idempotencyKey, { requestHash, status: 201, body: outcome.body });
+          return outcome;
+        });
+      } catch (error) {
+        // a concurrent request with the same key won: answer with its result
+        if (idempotencyKey && isUniqueViolation(error) && attempt < RACE_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Runs a command on an existing ticket. */
+  async execute(ticketId: string, command: (at: Date) => TicketCommand, context: CommandContext): Promise<CommandOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.dataSource.transaction(async (manager) => {
+        const history = await this.store.readStream(manager, ticketId);
+        const version = history.length;
+        if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+          return conflict(ticketId, context.expectedVersion, version);
+        }
+        const state = foldEvents(ticketDecider, history.map(asTicketEvent));
+        const decision = ticketDecider.decide(command(this.clock.now()), state);
+        if (!decision.ok) return decision;
+        const appended = await this.store.append(manager, {
+          streamType: TICKET_STREAM,
+          streamId: ticketId,
+          expectedVersion: version,
+          events: decision.events.map((event) => this.envelope(event, context)),
+        });
+        if (!appended.ok) return conflict(ticketId, version, appended.currentVersion);
+        const ticket = foldEvents(ticketDecider, [...history, ...appended.events].map(asTicketEvent));
+        if (!ticketExists(ticket)) throw new Error(`ticket ${ticketId} vanished while being changed`);
+        await this.views.save(manager, ticket, appended.version);
+        return { ok: true as const, ticket, version: appended.version, events: appended.events };
+      });
+      const raced = !outcome.ok && outcome.code === 'version-conflict' && context.expectedVersion === undefined;
+      if (!raced || attempt >= RACE_RETRIES) return outcome;
+    }
+  }
+
+  private async openInTransaction(manager: EntityManager, input: OpenTicketInput, context: CommandContext) {
+    const at = this.clock.now();
+    await this.customers.lockContacts(manager, input.customer);
+    const known = await this.customers.findByContact(manager, input.customer);
+    const customerId = known?.id ?? randomUUID();
+    const ticketId = randomUUID();
+    const decision = ticketDecider.decide({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }, ticketDecider.initialState());
+    if (!decision.ok) throw new Error(`opening a ticket was refused: ${decision.reason}`);
+
+    const requests = [];
+    if (!known) {
+      const registered = { type: 'support.customer.registered.v1', data: { customerId, ...input.customer } };
+      requests.push({ streamType: CUSTOMER_STREAM, streamId: customerId, expectedVersion: 0, events: [this.envelope(registered, context, at)] });
+    }
+    requests.push({ streamType: TICKET_STREAM, streamId: ticketId, expectedVersion: 0, events: decision.events.map((e) => this.envelope(e, context, at)) });
+    const results = await this.store.appendAll(manager, requests);
+    const ticketResult = results[results.length - 1];
+    if (!ticketResult.ok) throw new Error(`new ticket stream ${ticketId} already existed`);
+
+    if (!known) await this.customers.register(manager, { id: customerId, ...input.customer, registeredAt: at.toISOString() });
+    const ticket = foldEvents(ticketDecider, ticketResult.events.map(asTicketEvent)) as Ticket;
+    await this.views.save(manager, ticket, ticketResult.version);
+    return { replayed: false, status: 201, body: { id: ticketId, state: ticket.state, version: ticketResult.version } };
+  }
+
+  private envelope(event: { type: string; data: unknown }, context: CommandContext, at = this.clock.now()): NewEvent {
+    const id = randomUUID();
+    return {
+      id,
+      type: event.type,
+      data: event.data,
+      occurredAt: at,
+      metadata: { actor: context.actor, causationId: context.causationId ?? null, correlationId: context.correlationId ?? context.causationId ?? id },
+    };
+  }
+}
+
+function conflict(ticketId: string, expected: number, current: number) {
+  return { ok: false as const, code: 'version-conflict' as const, reason: `ticket ${ticketId} is at version ${current}, not ${expected}` };
+}
+
+export function asTicketEvent(event: RecordedEvent): TicketEvent {
+  if (!eventCatalogue.has(event.type)) throw new Error(`unknown event type in a ticket stream: ${event.type}`);
+  return { type: event.type, data: event.data } as TicketEvent;
+}

@@ -1,0 +1,186 @@
+import { Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, BadRequestException } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor, TICKET_STATES } from '@support/contracts';
+import { CurrentActor, Roles } from '@support/service-kit';
+import { TicketCommand, TicketCommandInput } from '../domain';
+import { TicketCommands } from '../application/ticket-commands.service';
+import { decodeCursor, TicketQueries } from '../application/ticket-queries.service';
+import { OpenTicketDto } from './open-ticket.dto';
+import { AssignmentDto, CloseDto, ContactDto, DeclineQuoteDto, DiagnosisDto, EmptyDto, FeedbackDto, QuoteDto, ReasonDto, ResolutionDto } from './ticket-command.dto';
+import { commandResponse, parseIfMatch } from './command-response';
+
+const WORKERS = ['lead', 'senior', 'agent'] as const;
+const READERS = ['lead', 'senior', 'agent', 'contractor', 'intake', 'analyst', 'service'] as const;
+
+@ApiTags('tickets')
+@ApiBearerAuth()
+@ApiHeader({ name: 'X-Correlation-Id', required: false })
+@Controller('v1/tickets')
+export class TicketController {
+  constructor(
+    private readonly commands: TicketCommands,
+    private readonly queries: TicketQueries,
+  ) {}
+
+  @Post()
+  @Roles('intake', 'agent', 'senior', 'lead', 'service')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async open(
+    @Body() body: OpenTicketDto,
+    @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
+    const { requestedAt, ...rest } = body;
+    const outcome = await this.commands.open({ ...rest, customer: { ...body.customer }, ...(requestedAt ? { requestedAt: new Date(requestedAt) } : {}) }, { actor, correlationId }, idempotencyKey);
+    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
+    res.status(outcome.status).setHeader('ETag', `"${outcome.body.version}"`).setHeader('Location', `/v1/tickets/${outcome.body.id}`);
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return outcome.body;
+  }
+
+  @Get()
+  @Roles(...READERS)
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query('state') state?: string,
+    @Query('assignee') assignee?: string,
+    @Query('customerId') customerId?: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+  ) {
+    const errors: string[] = [];
+    if (state !== undefined && !(TICKET_STATES as readonly string[]).includes(state)) errors.push(`state must be one of: ${TICKET_STATES.join(', ')}`);
+    if (customerId !== undefined && !/^[0-9a-f-]{36}$/i.test(customerId)) errors.push('customerId must be a UUID');
+    const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (decoded === null) errors.push('cursor must be a cursor returned by this endpoint');
+    const size = limit === undefined ? 50 : Number(limit);
+    if (!Number.isInteger(size) || size < 1 || size > 200) errors.push('limit must be an integer from 1 to 200');
+    if (errors.length) throw new BadRequestException(errors);
+    return this.queries.page({ state, assignee, customerId, cursor: decoded ?? undefined, limit: size }, actor);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    const ticket = await this.queries.ticket(id, actor);
+    if (!ticket) throw new NotFoundException(`ticket ${id} not found`);
+    res.setHeader('ETag', `"${ticket.version}"`);
+    return ticket;
+  }
+
+  @Get(':id/history')
+  @Roles(...READERS)
+  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    const history = await this.queries.history(id, actor);
+    if (!history) throw new NotFoundException(`ticket ${id} not found`);
+    return history;
+  }
+
+  @Get(':id/history/verify')
+  @Roles(...READERS)
+  async verify(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    const verification = await this.queries.verify(id, actor);
+    if (!verification) throw new NotFoundException(`ticket ${id} not found`);
+    return verification;
+  }
+
+  @Post(':id/assignment')
+  @HttpCode(200)
+  @Roles('lead', 'service')
+  assign(@Param('id', ParseUUIDPipe) id: string, @Body() body: AssignmentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Assign', assignee: { ...body.assignee }, tier: body.tier, reason: body.reason });
+  }
+
+  @Post(':id/contact')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'contractor')
+  contact(@Param('id', ParseUUIDPipe) id: string, @Body() body: ContactDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Contact', channel: body.channel, note: body.note, contactedAt: body.contactedAt ? new Date(body.contactedAt) : undefined });
+  }
+
+  @Post(':id/diagnosis')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'contractor')
+  diagnose(@Param('id', ParseUUIDPipe) id: string, @Body() body: DiagnosisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Diagnose', ...body });
+  }
+
+  @Post(':id/quote')
+  @HttpCode(200)
+  @Roles(...WORKERS)
+  quote(@Param('id', ParseUUIDPipe) id: string, @Body() body: QuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Quote', ...body });
+  }
+
+  @Post(':id/quote/accept')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'intake')
+  acceptQuote(@Param('id', ParseUUIDPipe) id: string, @Body() _body: EmptyDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'AcceptQuote' });
+  }
+
+  @Post(':id/quote/decline')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'intake')
+  declineQuote(@Param('id', ParseUUIDPipe) id: string, @Body() body: DeclineQuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'DeclineQuote', reason: body.reason });
+  }
+
+  @Post(':id/escalation')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'contractor')
+  escalate(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'RequestEscalation', reason: body.reason });
+  }
+
+  @Post(':id/resolution')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'contractor')
+  resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ResolutionDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Resolve', ...body });
+  }
+
+  @Post(':id/feedback')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'intake', 'service')
+  feedback(@Param('id', ParseUUIDPipe) id: string, @Body() body: FeedbackDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'GiveFeedback', ...body });
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles(...WORKERS)
+  close(@Param('id', ParseUUIDPipe) id: string, @Body() body: CloseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Close', note: body.note });
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'intake')
+  reopen(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Reopen', reason: body.reason });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles(...WORKERS, 'intake')
+  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'Cancel', reason: body.reason });
+  }
+
+  private async run(id: string, actor: Actor, headers: Record<string, string>, body: TicketCommandInput) {
+    const expectedVersion = parseIfMatch(headers['if-match']);
+    // contractors may act only on tickets dispatched to them; others do not exist for them
+    if (actor.role === 'contractor' && !(await this.queries.ticket(id, actor))) throw new NotFoundException(`ticket ${id} not found`);
+    const outcome = await this.commands.execute(id, (at) => ({ ...body, ticketId: id, actor, at }) as TicketCommand, {
+      actor,
+      expectedVersion,
+      correlationId: headers['x-correlation-id'],
+    });
+    return commandResponse(outcome);
+  }
+}

@@ -1,0 +1,62 @@
+import { EntityManager } from 'typeorm';
+import { qualified, SqlExecutor } from '@support/event-store';
+import { Ticket } from '../domain';
+
+/** A ticket as GET returns it: the folded state plus the stream version. */
+export type TicketView = Ticket & { version: number };
+
+export interface TicketPageQuery {
+  state?: string;
+  assignee?: string;
+  customerId?: string;
+  cursor?: { receivedAt: string; ticketId: string };
+  limit: number;
+}
+
+export class TicketViewRepository {
+  private readonly table: string;
+
+  constructor(schema: string) {
+    this.table = qualified(schema, 'ticket_view');
+  }
+
+  async save(manager: EntityManager, ticket: Ticket, version: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.table} (ticket_id, state, urgency, customer_id, assignee_id, version, received_at, view)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (ticket_id) DO UPDATE SET state = EXCLUDED.state, assignee_id = EXCLUDED.assignee_id,
+         version = EXCLUDED.version, view = EXCLUDED.view
+       WHERE ${this.table}.version < EXCLUDED.version`,
+      [ticket.id, ticket.state, ticket.urgency, ticket.customerId, ticket.assignee?.id ?? null, version, ticket.receivedAt, JSON.stringify(ticket)],
+    );
+  }
+
+  async get(executor: SqlExecutor, ticketId: string): Promise<TicketView | null> {
+    const rows = await executor.query(`SELECT view, version FROM ${this.table} WHERE ticket_id = $1`, [ticketId]);
+    return rows[0] ? { ...rows[0].view, version: rows[0].version } : null;
+  }
+
+  /** newest first; the cursor is the last row of the previous page */
+  async page(executor: SqlExecutor, query: TicketPageQuery): Promise<TicketView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.state) add('state = ?', query.state);
+    if (query.assignee) add('assignee_id = ?', query.assignee);
+    if (query.customerId) add('customer_id = ?', query.customerId);
+    if (query.cursor) {
+      params.push(query.cursor.receivedAt, query.cursor.ticketId);
+      where.push(`(received_at, ticket_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(query.limit);
+    const rows = await executor.query(
+      `SELECT view, version FROM ${this.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY received_at DESC, ticket_id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row: { view: Ticket; version: number }) => ({ ...row.view, version: row.version }));
+  }
+}

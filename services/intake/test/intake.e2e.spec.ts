@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { eventCatalogue, TICKETS_TOPIC } from '@support/contracts';
+import { aTicket, jsonRequest, RunningIntake, startIntake } from './support/intake-harness';
+import { TopicReader } from './support/topic-reader';
+
+describe('intake over HTTP, PostgreSQL and Kafka', () => {
+  let intake: RunningIntake;
+  let reader: TopicReader;
+  let agent: string;
+  let lead: string;
+  let desk: string;
+
+  beforeAll(async () => {
+    intake = await startIntake();
+    reader = new TopicReader(TICKETS_TOPIC);
+    await reader.start();
+    agent = await intake.token({ role: 'agent', id: 'agent-1', name: 'Agent One' });
+    lead = await intake.token({ role: 'lead', id: 'lead-1' });
+    desk = await intake.token({ role: 'intake', id: 'cs-desk-1' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await reader?.stop();
+    await intake?.stop();
+  });
+
+  const post = (path: string, token: string | null, body?: unknown, headers?: Record<string, string>) => jsonRequest(`${intake.url}${path}`, token, 'POST', body, headers);
+  const get = (path: string, token: string | null) => jsonRequest(`${intake.url}${path}`, token, 'GET');
+  const countRows = async (table: string) => Number((await intake.runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${intake.schema}".${table}`))[0].n);
+  const open = async (overrides = {}) => {
+    const response = await post('/v1/tickets', desk, aTicket(overrides));
+    expect(response.status).toBe(201);
+    return (await response.json()) as { id: string; state: string; version: number };
+  };
+
+  it('opens a ticket and publishes support.ticket.received.v1 as a CloudEvent keyed by the ticket id', async () => {
+    const response = await post('/v1/tickets', desk, aTicket({ requestedAt: '2026-11-23T01:00:00.000Z' }));
+    expect(response.status).toBe(201);
+    const created = await response.json();
+    expect(created).toEqual({ id: expect.any(String), state: 'received', version: 1 });
+
+    const message = await reader.waitFor((m) => m.key === created.id);
+    expect(message.headers).toMatchObject({
+      ce_id: expect.any(String),
+      ce_source: 'intake',
+      ce_type: 'support.ticket.received.v1',
+      ce_subject: created.id,
+      ce_specversion: '1.0',
+      ce_streamversion: '1',
+      ce_actorid: 'cs-desk-1',
+      ce_actorrole: 'intake',
+      ce_audithash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(Date.parse(message.headers.ce_time)).not.toBeNaN();
+    expect(eventCatalogue.validate('support.ticket.received.v1', message.value)).toEqual({ ok: true });
+    expect(message.value).toMatchObject({ ticketId: created.id, urgency: 'urgent', channel: 'wechat', requestedAt: '2026-11-23T01:00:00.000Z' });
+
+    const ticket = await (await get(`/v1/tickets/${created.id}`, agent)).json();
+    expect(ticket).toMatchObject({ id: created.id, state: 'received', urgency: 'urgent', channel: 'wechat', deviceModel: 'Dell XPS 15 9520', version: 1 });
+  });
+
+  it('lets exactly one of two concurrent commands with the same If-Match win; the other gets 409', async () => {
+    const { id } = await open();
+    const assign = (who: string) => post(`/v1/tickets/${id}/assignment`, lead, { assignee: { id: who, role: 'agent' }, tier: 'L1' }, { 'If-Match': '"1"' });
+    const responses = await Promise.all([assign('agent-a'), assign('agent-b')]);
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+    const history = await (await get(`/v1/tickets/${id}/history`, agent)).json();
+    expect(history.map((h: { type: string }) => h.type)).toEqual(['support.ticket.received.v1', 'support.ticket.assigned.v1']);
+    const winner = await responses.find((r) => r.status === 200)!.json();
+    expect(winner).toEqual({ id, state: 'assigned', version: 2 });
+  });
+
+  it('creates one ticket for the same Idempotency-Key sent twice, and refuses the key with another body', async () => {
+    const key = randomUUID();
+    const body = aTicket();
+    const first = await post('/v1/tickets', desk, body, { 'Idempotency-Key': key });
+    const second = await post('/v1/tickets', desk, body, { 'Idempotency-Key': key });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const [a, b] = [await first.json(), await second.json()];
+    expect(b).toEqual(a);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const page = await (await get(`/v1/tickets?customerId=${(await (await get(`/v1/tickets/${a.id}`, agent)).json()).customerId}`, agent)).json();
+    expect(page.items).toHaveLength(1);
+    const other = await post('/v1/tickets', desk, { ...body, problem: 'something else' }, { 'Idempotency-Key': key });
+    expect(other.status).toBe(409);
+  });
+
+  it('answers invalid bodies with 400 naming each field, and stores and publishes nothing', async () => {
+    const eventsBefore = await countRows('events');
+    const outboxBefore = await countRows('outbox');
+    const marker = `bad-${randomUUID()}`;
+    const cases: Array<[unknown, RegExp[]]> = [
+      [{}, [/channel/, /customer/, /deviceModel/, /problem/, /urgency/]],
+      [aTicket({ urgency: 'whenever' }), [/urgency must be one of/]],
+      [aTicket({ deviceModel: 42, channel: 'fax' }), [/deviceModel must be a string/, /channel must be one of/]],
+      [aTicket({ problem: 'x'.repeat(100 * 1024) }), [/problem must be shorter than or equal to/]],
+      [aTicket({ customer: { name: 'No Contact' } }), [/customer\.phone/, /customer\.wechat/]],
+      [aTicket({ customer: { name: 'Bad', phone: 12345 } }), [/customer\.phone/]],
+      [aTicket({ requestedAt: 'yesterday' }), [/requestedAt must be a valid ISO 8601/]],
+      [aTicket({ extra: 'field' }), [/property extra should not exist/]],
+    ];
+    for (const [body, patterns] of cases) {
+      const response = await post('/v1/tickets', desk, body, { 'X-Correlation-Id': marker });
+      const answer = await response.json();
+      expect([response.status, answer.error]).toEqual([400, 'Bad Request']);
+      expect(Array.isArray(answer.message)).toBe(true);
+      for (const pattern of patterns) expect(answer.message.join(' | ')).toMatch(pattern);
+    }
+    const notJson = await post('/v1/tickets', desk, '{"channel": "wechat", ', { 'X-Correlation-Id': marker });
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).message).toEqual(expect.arrayContaining([expect.stringMatching(/JSON/)]));
+
+    expect(await countRows('events')).toBe(eventsBefore);
+    expect(await countRows('outbox')).toBe(outboxBefore);
+    // a valid ticket afterwards is published; nothing carrying the bad requests' correlation id came before it
+    const sentinel = await open();
+    await reader.waitFor((m) => m.key === sentinel.id);
+    expect(reader.messages.filter((m) => m.headers.ce_correlationid === marker)).toEqual([]);
+  });
+
+  it('answers 401 without a token, 403 for a role that may not, 404 for an unknown ticket', async () => {
+    expect((await post('/v1/tickets', null, aTicket())).status).toBe(401);
+    const analyst = await intake.token({ role: 'analyst' });
+    expect((await post('/v1/tickets', analyst, aTicket())).status).toBe(403);
+    expect((await get(`/v1/tickets/${randomUUID()}`, agent)).status).toBe(404);
+    expect((await post(`/v1/tickets/${randomUUID()}/contact`, agent, { channel: 'phone' })).status).toBe(404);
+  });
+
+  it('refuses an illegal transition with 409 naming the current state', async () => {
+    const { id } = await open();
+    const response = await post(`/v1/tickets/${id}/quote`, agent, { amount: 15000 });
+    expect(response.status).toBe(409);
+    expect((await response.json()).message).toMatch(/received/);
+  });
+
+  it('works a ticket through its life, with every step in the history and the chain verifying', async () => {
+    const { id } = await open({ urgency: 'normal' });
+    const steps: Array<[string, unknown, string]> = [
+      ['assignment', { assignee: { id: 'agent-1', role: 'agent', name: 'Agent One' }, tier: 'L1' }, 'assigned'],
+      ['contact', { channel: 'phone', note: 'called back' }, 'contacted'],
+      ['diagnosis', { faultCategory: 'os', scenario: 'blue-screen', difficulty: 'common' }, 'diagnosed'],
+      ['quote', { amount: 15000 }, 'quoted'],
+      ['quote/accept', {}, 'in-progress'],
+      ['resolution', { resolution: 'reinstalled the graphics driver', remote: true }, 'resolved'],
+      ['feedback', { satisfaction: 5 }, 'resolved'],
+      ['close', {}, 'closed'],
+    ];
+    let version = 1;
+    for (const [command, body, state] of steps) {
+      const token = command === 'assignment' ? lead : agent;
+      const response = await post(`/v1/tickets/${id}/${command}`, token, body, { 'If-Match': String(version) });
+      expect([command, response.status]).toEqual([command, 200]);
+      version += 1;
+      expect(await response.json()).toEqual({ id, state, version });
+    }
+    const history = await (await get(`/v1/tickets/${id}/history`, agent)).json();
+    expect(history.map((h: { seq: number }) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(history[2]).toMatchObject({ type: 'support.ticket.contacted.v1', actor: { id: 'agent-1', role: 'agent' }, prevHash: history[1].hash });
+    expect(await (await get(`/v1/tickets/${id}/history/verify`, agent)).json()).toEqual({ valid: true, length: 9 });
+  });
+
+  it('refuses UPDATE and DELETE on the event table, and verification names an event altered behind the app', async () => {
+    const { id } = await open();
+    await post(`/v1/tickets/${id}/assignment`, lead, { assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' });
+    await post(`/v1/tickets/${id}/contact`, agent, { channel: 'wechat' });
+    const events = `"${intake.schema}".events`;
+    await expect(intake.runtime.dataSource.query(`UPDATE ${events} SET data = '{}' WHERE stream_id = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(intake.runtime.dataSource.query(`DELETE FROM ${events} WHERE stream_id = $1`, [id])).rejects.toThrow(/append-only/);
+    await intake.runtime.dataSource.transaction(async (m) => {
+      await m.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only`);
+      await m.query(`UPDATE ${events} SET data = jsonb_set(data, '{channel}', '"phone"') WHERE stream_id = $1 AND version = 3`, [id]);
+      await m.query(`ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);
+    });
+    expect(await (await get(`/v1/tickets/${id}/history/verify`, agent)).json()).toEqual({ valid: false, brokenAt: 3, length: 3 });
+  });
+
+  it('keeps a customer by contact and returns the whole customer history', async () => {
+    const wechat = `wx_${randomUUID().slice(0, 8)}`;
+    const first = await open({ customer: { name: '李先生', wechat } });
+    const second = await open({ customer: { name: '李先生', wechat }, problem: '直播推流卡顿' });
+    const ticket = await (await get(`/v1/tickets/${first.id}`, agent)).json();
+    const history = await (await get(`/v1/customers/${ticket.customerId}/tickets`, agent)).json();
+    expect(history.customer).toMatchObject({ id: ticket.customerId, name: '李先生', wechat });
+    expect(history.tickets.map((t: { id: string }) => t.id)).toEqual([first.id, second.id]);
+    expect(history.tickets[1].history[0].type).toBe('support.ticket.received.v1');
+  });
+});

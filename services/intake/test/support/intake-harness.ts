@@ -1,0 +1,69 @@
+import { INestApplication } from '@nestjs/common';
+import { Actor } from '@support/contracts';
+import { signTestToken } from '@support/service-kit';
+import { testInfra, uniqueSchemaName } from '@support/test-kit';
+import { createIntakeApp } from '../../src/intake.app';
+import { IntakeRuntime, startIntakeRuntime } from '../../src/intake.providers';
+
+export const TEST_SECRET = 'intake-e2e-secret-that-is-long-enough-0123456789';
+
+export interface RunningIntake {
+  url: string;
+  schema: string;
+  runtime: IntakeRuntime;
+  app: INestApplication;
+  token(actor: Partial<Actor> & Pick<Actor, 'role'>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Intake in this process, over real HTTP, PostgreSQL and Kafka, in a schema of its own. */
+export async function startIntake(): Promise<RunningIntake> {
+  const infra = testInfra();
+  const schema = uniqueSchemaName('intake');
+  const runtime = await startIntakeRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema }, () => undefined);
+  const app = await createIntakeApp(runtime, {
+    serviceName: 'intake',
+    port: 0,
+    databaseUrl: infra.databaseUrl,
+    kafkaBrokers: infra.kafkaBrokers,
+    logLevel: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent',
+    auth: { jwtSecret: TEST_SECRET },
+  });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    schema,
+    runtime,
+    app,
+    token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, name: actor.name }),
+    async stop() {
+      await app.close();
+      await runtime.dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await runtime.close();
+    },
+  };
+}
+
+/** fetch with a JSON body; `json()` is typed loosely because tests assert on the shape */
+export async function jsonRequest(url: string, token: string | null, method: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return response as Omit<Response, 'json'> & { json(): Promise<any> };
+}
+
+export function aTicket(overrides: Record<string, unknown> = {}) {
+  return {
+    channel: 'wechat',
+    customer: { name: '王女士', phone: `+86 138 ${Math.floor(1000_0000 + Math.random() * 8999_9999)}` },
+    deviceModel: 'Dell XPS 15 9520',
+    problem: '开机蓝屏，无法进入系统',
+    urgency: 'urgent',
+    ...overrides,
+  };
+}
+

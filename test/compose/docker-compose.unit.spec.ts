@@ -1,0 +1,183 @@
+// docker-compose.yml, deploy/docker/service.Dockerfile and .dockerignore, checked without a Docker engine:
+// the real files against the services that exist in services/*/src/main.ts.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseConfigFileTextToJson } from 'typescript';
+import {
+  buildOf,
+  checkBuildLayout,
+  checkDockerfile,
+  checkDockerignore,
+  checkInfrastructure,
+  checkService,
+  checkServices,
+  checkWiring,
+  ComposeFile,
+  DEFAULT_PORTS,
+  dockerignored,
+  parseCompose,
+  SERVICE_DOCKERFILE,
+} from './compose-checks';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** Services present in the repo: every services/<name>/src/main.ts. */
+function repoServices(): string[] {
+  const dir = join(ROOT, 'services');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'src', 'main.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+const compose = (): ComposeFile => parseCompose(read('docker-compose.yml'));
+const clone = (): ComposeFile => structuredClone(compose());
+
+/** A compose service built from the shared Dockerfile, to mutate in the "can fail" checks. */
+function aBuiltService(c: ComposeFile): string {
+  const name = Object.keys(c.services ?? {}).find((n) => buildOf(c.services![n]!)?.dockerfile === SERVICE_DOCKERFILE);
+  if (!name) throw new Error(`docker-compose.yml has no service built from ${SERVICE_DOCKERFILE}`);
+  return name;
+}
+
+describe('docker-compose.yml', () => {
+  it('parses (merge keys on, no duplicate keys)', () => {
+    expect(Object.keys(compose().services ?? {})).toEqual(expect.arrayContaining(['kafka', 'postgres']));
+  });
+
+  it('runs kafka from apache/kafka (KRaft, unlimited retention, host listener) and postgres from postgres', () => {
+    expect(checkInfrastructure(compose())).toEqual([]);
+  });
+
+  for (const name of repoServices()) {
+    it(`has ${name} (found in services/) built from the shared Dockerfile, on its default port, wired to Kafka and PostgreSQL`, () => {
+      expect(checkService(compose(), name)).toEqual([]);
+    });
+  }
+
+  it('builds only services that exist in services/, each under its own name', () => {
+    expect(checkServices(compose(), repoServices())).toEqual([]);
+  });
+
+  it('has every depends_on target health-checked, every named volume declared, and no host port twice', () => {
+    expect(checkWiring(compose())).toEqual([]);
+  });
+});
+
+describe('deploy/docker/service.Dockerfile', () => {
+  it('exists where compose builds from', () => {
+    expect(existsSync(join(ROOT, SERVICE_DOCKERFILE))).toBe(true);
+  });
+
+  it('is multi-stage on node:20-bookworm-slim, ships only dist/ as non-root, CMD from ENV SERVICE', () => {
+    expect(checkDockerfile(read(SERVICE_DOCKERFILE))).toEqual([]);
+  });
+
+  it('builds with npm run build into dist/ laid out like the repo', () => {
+    const tsconfig = parseConfigFileTextToJson('tsconfig.build.json', read('tsconfig.build.json'));
+    if (tsconfig.error) throw new Error(`tsconfig.build.json: ${String(tsconfig.error.messageText)}`);
+    expect(checkBuildLayout(JSON.parse(read('package.json')), tsconfig.config)).toEqual([]);
+  });
+
+  it('gets everything it copies through .dockerignore', () => {
+    expect(checkDockerignore(read('.dockerignore'), read(SERVICE_DOCKERFILE))).toEqual([]);
+  });
+});
+
+// the checks above pass on the real files; these prove each one can fail
+describe('the checks can fail', () => {
+  it('reports a service in services/ that compose lacks', () => {
+    const lacking = Object.keys(DEFAULT_PORTS).find((n) => !compose().services?.[n]);
+    if (!lacking) return; // every known service is in compose: nothing to leave out
+    expect(checkServices(compose(), [...repoServices(), lacking])).toContain(
+      `${lacking}: services/${lacking}/src/main.ts exists but docker-compose.yml has no "${lacking}" service`,
+    );
+  });
+
+  it('reports a service dropped from compose', () => {
+    const c = clone();
+    const name = aBuiltService(c);
+    delete c.services![name];
+    expect(checkServices(c, [name]).join('\n')).toMatch(`${name}: services/${name}/src/main.ts exists`);
+  });
+
+  it('reports a compose service with no services/<name>/src/main.ts', () => {
+    const c = compose();
+    expect(checkServices(c, []).join('\n')).toMatch(`there is no services/${aBuiltService(c)}/src/main.ts`);
+  });
+
+  it('reports a wrong port, a wrong SERVICE arg, a missing variable, a defaulted secret, a weak dependency', () => {
+    const c = clone();
+    const name = aBuiltService(c);
+    const svc = c.services![name]!;
+    svc.ports = ['3999:3999'];
+    (svc.build as { args: Record<string, string> }).args = { SERVICE: 'other' };
+    const env = svc.environment as Record<string, string>;
+    delete env['KAFKA_BROKERS'];
+    env['AUTH_JWT_SECRET'] = '${AUTH_JWT_SECRET:-dev}';
+    svc.depends_on = ['kafka', 'postgres'];
+    const problems = checkService(c, name).join('\n');
+    expect(problems).toMatch(`does not publish its default port ${DEFAULT_PORTS[name]}`);
+    expect(problems).toMatch('build arg SERVICE is other');
+    expect(problems).toMatch('environment lacks KAFKA_BROKERS');
+    expect(problems).toMatch('AUTH_JWT_SECRET must be required');
+    expect(problems).toMatch('depends_on kafka is service_started, not service_healthy');
+  });
+
+  it('reports a service without a default port', () => {
+    const c = clone();
+    const name = aBuiltService(c);
+    c.services!['unknown-service'] = c.services![name];
+    expect(checkService(c, 'unknown-service').join('\n')).toMatch('no default port known');
+  });
+
+  it('reports a duplicate host port, an undeclared volume, a dependency without healthcheck', () => {
+    const c = clone();
+    c.services!['copy'] = { ...c.services![aBuiltService(c)]!, volumes: ['undeclared:/data'] };
+    c.services!['postgres']!.healthcheck = null;
+    const problems = checkWiring(c).join('\n');
+    expect(problems).toMatch(/host port \d+ is published by both/);
+    expect(problems).toMatch('uses volume "undeclared"');
+    expect(problems).toMatch('depends on "postgres", which has no healthcheck');
+  });
+
+  it('reports kafka from another image, with retention, and postgres from another image', () => {
+    const c = clone();
+    c.services!['kafka']!.image = 'confluentinc/cp-kafka:7.6.0';
+    (c.services!['kafka']!.environment as Record<string, unknown>)['KAFKA_LOG_RETENTION_MS'] = 604800000;
+    c.services!['postgres']!.image = 'bitnami/postgresql:16';
+    const problems = checkInfrastructure(c).join('\n');
+    expect(problems).toMatch('not the official apache/kafka');
+    expect(problems).toMatch('KAFKA_LOG_RETENTION_MS must be -1');
+    expect(problems).toMatch('not the official postgres');
+  });
+
+  it('reports a Dockerfile whose CMD cannot see SERVICE, that runs as root, or ships sources', () => {
+    const text = read(SERVICE_DOCKERFILE)
+      .replace(/^ENV SERVICE=\$\{SERVICE\}/m, 'ENV SERVICE_NAME=${SERVICE}')
+      .replace(/^USER .*$/m, 'USER root')
+      .replace(/^CMD .*$/m, 'CMD ["node", "dist/main.js"]')
+      .replace(/^(COPY --from=build \/app\/dist .*)$/m, '$1\nCOPY --from=build /app/libs ./libs');
+    const problems = checkDockerfile(text).join('\n');
+    expect(problems).toMatch('does not carry SERVICE into ENV');
+    expect(problems).toMatch('final stage runs as root');
+    expect(problems).toMatch('does not start dist/services/${SERVICE}/src/main.js');
+    expect(problems).toMatch('only dist/ belongs there');
+  });
+
+  it('reports a missing build script and a moved outDir', () => {
+    const problems = checkBuildLayout({ scripts: {} }, { compilerOptions: { outDir: 'build', rootDir: '.' } }).join('\n');
+    expect(problems).toMatch('no "build" script');
+    expect(problems).toMatch('outDir is build');
+  });
+
+  it('reports a .dockerignore that hides what the Dockerfile copies', () => {
+    expect(dockerignored(['**/node_modules'], 'libs/x/node_modules/y')).toBe(true);
+    expect(dockerignored(['services', '!services/intake'], 'services/intake/src/main.ts')).toBe(false);
+    expect(checkDockerignore(`${read('.dockerignore')}\nlibs\n`, read(SERVICE_DOCKERFILE))).toContain(
+      '.dockerignore hides libs, which the Dockerfile copies',
+    );
+  });
+});
