@@ -2,4 +2,4 @@ export * from './config.error';
 export * from './load-config';
 export * from './service-env';
 export * from './service-config';
-export { IsRequired } from './env-rules';
+export { HOST_PORT, IsRequired, toInteger, toList } from './env-rules';
