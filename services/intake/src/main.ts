@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(SERVICE_NAME, config.logLevel);
   const runtime = await startIntakeRuntime(
-    { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: INTAKE_SCHEMA },
+    // SERVICE_SCHEMA lets benchmarks and side-by-side runs keep their rows apart
+    { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: process.env.SERVICE_SCHEMA || INTAKE_SCHEMA },
     (error) => logger.error({ err: error }, 'outbox relay error'),
   );
   const app = await createIntakeApp(runtime, config);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm test`: every test against real PostgreSQL and Kafka. Installs the packages on a fresh
+# clone, brings the local infrastructure up if it is not (and leaves it running for the next
+# run; `npm run infra:down` stops it), type-checks, then runs jest. Extra arguments go to jest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+if [[ -z "${DATABASE_URL:-}" || -z "${KAFKA_BROKERS:-}" ]]; then
+  eval "$(bash deploy/local/infra.sh up | grep '^export ')"
+fi
+echo "[test] type-checking"
+npx tsc -p tsconfig.json --noEmit
+echo "[test] jest (DATABASE_URL and KAFKA_BROKERS from the environment)"
+exec npx jest --runInBand "$@"
