@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
 import { chainHash, ChainVerification, GENESIS_HASH, verifyChain } from './hash-chain';
-import { qualified } from './sql-names';
+import { lockForTransaction, qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
 export type SqlExecutor = Pick<EntityManager, 'query'>;
@@ -84,7 +84,7 @@ export class EventStore {
     this.validate(requests);
     const streamIds = [...new Set(requests.map((r) => r.streamId))].sort();
     for (const streamId of streamIds) {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.schema}:${streamId}`]);
+      await lockForTransaction(manager, `${this.schema}:stream:${streamId}`);
     }
 
     const planned: Array<{ request: AppendRequest; current: { version: number; hash: string } } | AppendResult> = [];

@@ -1,4 +1,5 @@
 import { DataSource, MigrationInterface } from 'typeorm';
+import { lockForTransaction } from './sql-names';
 
 export interface ServiceDataSourceOptions {
   databaseUrl: string;
@@ -23,7 +24,7 @@ export async function openServiceDataSource(options: ServiceDataSourceOptions): 
   await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
   // two instances starting together must not both migrate
   await dataSource.transaction(async (manager) => {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${options.schema}:migrations`]);
+    await lockForTransaction(manager, `${options.schema}:migrations`);
     const runner = manager.queryRunner!;
     const { MigrationExecutor } = await import('typeorm');
     const executor = new MigrationExecutor(dataSource, runner);

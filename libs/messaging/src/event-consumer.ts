@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { EventCatalogue } from '@support/contracts';
@@ -66,6 +67,48 @@ export class EventConsumer {
     await this.producer?.disconnect().catch(() => undefined);
   }
 
+  /**
+   * Runs every event parked so far back through the handler (after a fix, say). Events that are
+   * handled leave the inbox no-op behind for later replays; those that fail again are parked anew.
+   * Needs a started consumer (its producer re-parks).
+   */
+  async replayParked(): Promise<{ replayed: number }> {
+    const topic = deadLetterTopic(this.options.groupId);
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    const ends = (await admin.listTopics()).includes(topic) ? await admin.fetchTopicOffsets(topic) : [];
+    await admin.disconnect();
+    // only what was parked before the call: re-parked events wait for the next replay
+    const pending = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
+    if (pending.size === 0) return { replayed: 0 };
+
+    const replayGroup = `${this.options.groupId}.replay.${randomUUID()}`;
+    const replayer = this.options.kafka.consumer({ groupId: replayGroup });
+    let replayed = 0;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    await replayer.connect();
+    await replayer.subscribe({ topic, fromBeginning: true });
+    await replayer.run({
+      eachMessage: async ({ partition, message }) => {
+        const end = pending.get(partition);
+        if (end === undefined || Number(message.offset) >= end) return;
+        const origin = (name: string) => message.headers?.[name]?.toString();
+        await this.process(message, { topic: origin('dlq_topic') ?? topic, partition: Number(origin('dlq_partition') ?? partition), offset: origin('dlq_offset') ?? message.offset });
+        replayed++;
+        if (Number(message.offset) >= end - 1) pending.delete(partition);
+        if (pending.size === 0) finished();
+      },
+    });
+    await done;
+    await replayer.disconnect();
+    const cleanup = this.options.kafka.admin();
+    await cleanup.connect();
+    await cleanup.deleteGroups([replayGroup]).catch(() => undefined);
+    await cleanup.disconnect();
+    return { replayed };
+  }
+
   private async process(message: KafkaMessage, where: { topic: string; partition: number; offset: string }): Promise<void> {
     const retries = this.options.retries ?? 3;
     const backoffMs = this.options.backoffMs ?? 200;
@@ -75,6 +118,8 @@ export class EventConsumer {
         return;
       } catch (error) {
         this.options.onError?.(error, where);
+        // the database being away is not the event's fault: never park for it; kafkajs redelivers
+        if (isInfrastructureError(error) && attempt >= retries) throw error;
         if (error instanceof PoisonMessage || attempt >= retries) {
           await this.park(message, where, error);
           return;
@@ -95,14 +140,15 @@ export class EventConsumer {
       const valid = this.options.catalogue.validate(event.type, event.data);
       if (!valid.ok) throw new PoisonMessage(`${event.type} does not match its schema: ${valid.errors.join('; ')}`);
     }
-    await this.options.dataSource.transaction(async (manager) => {
+    const applied = await this.options.dataSource.transaction(async (manager) => {
       const seen = await manager.query(`SELECT 1 FROM ${this.inbox} WHERE consumer_group = $1 AND event_id = $2`, [this.options.groupId, event.id]);
-      if (seen.length > 0) return;
+      if (seen.length > 0) return false;
       await this.options.handle(event, manager);
       // a concurrent duplicate makes this insert fail, which rolls the handler's writes back
       await manager.query(`INSERT INTO ${this.inbox} (consumer_group, event_id, topic) VALUES ($1, $2, $3)`, [this.options.groupId, event.id, where.topic]);
-      this.handled++;
+      return true;
     });
+    if (applied) this.handled++;
   }
 
   private async park(message: KafkaMessage, where: { topic: string; partition: number; offset: string }, error: unknown): Promise<void> {
@@ -118,6 +164,14 @@ export class EventConsumer {
     await this.producer!.send({ topic: deadLetterTopic(this.options.groupId), messages: [{ key: message.key, value: message.value, headers }] });
     this.parked++;
   }
+}
+
+/** connection-level failures (PostgreSQL down or restarting), as opposed to a handler refusing an event */
+export function isInfrastructureError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code)) return true;
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(e?.message ?? '');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -36,5 +36,11 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 
  * on the same partition as any other Kafka client would.
  */
 export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // an idempotent producer keeps retrying through a broker outage rather than give up a message
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
+  });
 }

@@ -56,11 +56,7 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    this.client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.schema}-outbox-relay` });
-    this.client.on('error', (error) => this.options.onError?.(error));
-    await this.client.connect();
-    this.client.on('notification', () => this.wake?.());
-    await this.client.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+    await this.connect();
     this.producer = createIdempotentProducer(this.options.kafka);
     await this.producer.connect();
     this.running = true;
@@ -80,6 +76,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       try {
+        if (!this.client) await this.connect();
         if (!this.leader) this.leader = await this.tryLead();
         const sent = this.leader ? await this.relayBatch() : 0;
         if (sent === 0) await this.idle();
@@ -88,6 +85,26 @@ export class OutboxRelay {
         await this.idle();
       }
     }
+  }
+
+  /** the session that holds the lock and listens; when it is lost, so are the lock and the leadership */
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.schema}-outbox-relay` });
+    client.on('error', (error) => this.options.onError?.(error));
+    client.on('end', () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.leader = false;
+    });
+    client.on('notification', () => this.wake?.());
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.client = client;
   }
 
   private async tryLead(): Promise<boolean> {

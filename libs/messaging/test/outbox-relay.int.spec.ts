@@ -6,7 +6,7 @@ import { EventCatalogue, RecordedEvent } from '@support/contracts';
 import { EventStore, eventStoreMigration } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, fromKafkaMessage, messagingMigration, Outbox, OutboxRelay } from '@support/messaging';
 import { openTestSchema, testInfra } from '@support/test-kit';
-import { actor, byKey, groupCaughtUp, readTopic, testCatalogue, thingHappened, THING_HAPPENED, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
+import { actor, byKey, groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, THING_HAPPENED, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -194,9 +194,9 @@ describe('outbox relay: from the event store to Kafka', () => {
     const first = spawnRelay(db.schema, { RELAY_BATCH_SIZE: '5', RELAY_SEND_DELAY_MS: '20' });
     let beforeKill = 0;
     try {
-      await waitFor('the first relay to publish something', async () => (beforeKill = await topicSize(admin, topic)) > 0, 30_000, 10);
+      await waitFor('the first relay to publish 100 messages', async () => (beforeKill = await topicSize(admin, topic)) >= 100, 30_000, 10);
     } finally {
-      first.child.kill('SIGKILL');
+      await first.stop('SIGKILL');
     }
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const afterKill = await topicSize(admin, topic);
@@ -216,9 +216,9 @@ describe('outbox relay: from the event store to Kafka', () => {
         40_000,
       );
     } finally {
-      second.child.kill('SIGTERM');
+      await second.stop('SIGTERM');
     }
-    expect((await second.exited).code).toBe(0);
+    expect(await second.exited).toEqual({ code: 0, signal: null });
 
     // nothing lost, per key order of first occurrences = stream order, at most the batch in flight sent twice
     const messages = await readTopic(kafka, admin, topic);
@@ -238,7 +238,7 @@ describe('outbox relay: from the event store to Kafka', () => {
       schema: db.schema,
       groupId,
       topics: [topic],
-      kafka,
+      kafka: withShortPolls(kafka),
       dataSource: db.dataSource,
       catalogue,
       handle: async (event, m) => {
@@ -256,7 +256,7 @@ describe('outbox relay: from the event store to Kafka', () => {
     expect(applied).toEqual({ rows: 300, ids: 300 });
     const [inbox] = await db.dataSource.query(`SELECT count(*)::int AS rows FROM "${db.schema}".inbox WHERE consumer_group = $1`, [groupId]);
     expect(inbox.rows).toBe(300);
-    expect(consumer.stats.handled).toBe(300);
+    expect(consumer.stats).toEqual({ handled: 300, parked: 0 }); // the repeats were dropped by the inbox, not parked
     report.push(
       `kill mid-batch: ${beforeKill} messages on Kafka when kill -9 was sent (${afterKill} after), ${messages.length} messages in the end for 300 events: ${duplicates} duplicates; inbox applied 300 once each`,
     );
@@ -280,8 +280,11 @@ describe('outbox relay: from the event store to Kafka', () => {
       let bothLed = false;
       const watch = setInterval(() => (bothLed ||= relays.every((r) => r.isLeader)), 5);
       await appendSome(20);
-      await waitFor('20 messages on the topic', async () => (await topicSize(admin, topic)) >= 20);
+      // published counts a batch once it is checkpointed, after it is on Kafka
+      const published = () => relays.reduce((sum, r) => sum + r.publishedCount, 0);
+      await waitFor('20 events relayed', () => published() >= 20);
       clearInterval(watch);
+      expect(await topicSize(admin, topic)).toBe(20);
       expect(bothLed).toBe(false);
       const leader = relays.find((r) => r.isLeader)!;
       const standBy = relays.find((r) => r !== leader)!;
@@ -292,15 +295,41 @@ describe('outbox relay: from the event store to Kafka', () => {
       await leader.stop();
       await appendSome(20);
       await waitFor('the stand-by to take over', () => standBy.isLeader, 10_000);
-      await waitFor('40 messages on the topic', async () => (await topicSize(admin, topic)) >= 40);
+      await waitFor('the other 20 events relayed', () => standBy.publishedCount >= 20);
       expect(standBy.publishedCount).toBe(20);
       expect(await expectStreamsInOrder(db, store, streams, topic)).toBe(40);
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
     }
   });
+
+  it('leads again after its database session is lost, and publishes what was appended meanwhile', async () => {
+    const db = await newSchema('relay_lost');
+    const { topic, catalogue } = await newTopic();
+    const store = storeFor(db, catalogue);
+    const stream = randomUUID();
+    const appendOne = (n: number) =>
+      db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId: stream, expectedVersion: 'any', events: [thingHappened({ n })] }));
+    const relay = await startRelay(db);
+    try {
+      await appendOne(1);
+      await waitFor('the first event relayed', () => relay.publishedCount === 1);
+      // e.g. a PostgreSQL restart or failover: the session, its advisory lock and its LISTEN are gone
+      const [terminated] = await db.dataSource.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1`, [
+        `${db.schema}-outbox-relay`,
+      ]);
+      expect(terminated.n).toBe(1);
+      await appendOne(2);
+      await waitFor('the second event relayed', () => relay.publishedCount === 2, 10_000);
+      expect(relay.isLeader).toBe(true);
+      expect(await expectStreamsInOrder(db, store, [stream], topic)).toBe(2);
+    } finally {
+      await relay.stop();
+    }
+  });
 });
 
+/** a relay in a child process; `stop` sends a signal and waits for the exit (SIGKILL after 10 s) */
 function spawnRelay(schema: string, env: Record<string, string>) {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -315,5 +344,14 @@ function spawnRelay(schema: string, env: Record<string, string>) {
       resolve({ code, signal });
     }),
   );
-  return { child, exited };
+  async function stop(signal: NodeJS.Signals) {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return { child, exited, stop };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { Admin, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
 import { defineEvent, EventCatalogue, EventMetadata, NewEvent } from '@support/contracts';
 
 export const THING_HAPPENED = 'test.thing-happened.v1';
@@ -63,6 +63,16 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topic: string
   });
 }
 
+/**
+ * The same client, but its consumers long-poll for 250 ms instead of kafkajs' 5 s, so that a
+ * consumer that is stopped (it waits for the fetch in flight) stops quickly.
+ */
+export function withShortPolls(kafka: Kafka, maxWaitTimeInMs = 250): Kafka {
+  return Object.assign(Object.create(kafka) as Kafka, {
+    consumer: (config: ConsumerConfig) => kafka.consumer({ maxWaitTimeInMs, ...config }),
+  });
+}
+
 export interface ReadMessage {
   partition: number;
   offset: string;
@@ -82,7 +92,7 @@ export async function readTopic(kafka: Kafka, admin: Admin, topic: string, timeo
   const messages: ReadMessage[] = [];
   if (pending.size === 0) return messages;
   const groupId = uniqueName('test-reader');
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
   await consumer.connect();

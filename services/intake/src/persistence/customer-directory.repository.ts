@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { qualified, SqlExecutor } from '@support/event-store';
+import { lockForTransaction, qualified, SqlExecutor } from '@support/event-store';
 
 export interface CustomerRecord {
   id: string;
@@ -20,7 +20,7 @@ export class CustomerDirectory {
   /** serialises ticket intake per contact, so one customer is never registered twice */
   async lockContacts(manager: EntityManager, contact: { phone?: string; wechat?: string }): Promise<void> {
     const keys = [contact.phone && `phone:${contact.phone}`, contact.wechat && `wechat:${contact.wechat}`].filter(Boolean).sort() as string[];
-    for (const key of keys) await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.schema}:${key}`]);
+    for (const key of keys) await lockForTransaction(manager, `${this.schema}:contact:${key}`);
   }
 
   async findByContact(executor: SqlExecutor, contact: { phone?: string; wechat?: string }): Promise<CustomerRecord | null> {

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, Kafka, Partitioners } from 'kafkajs';
+import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
+import { EventStore, eventStoreMigration } from '@support/event-store';
+import {
+  ConsumedEvent,
+  createKafka,
+  deadLetterTopic,
+  ensureTopics,
+  EventConsumer,
+  EventConsumerOptions,
+  messagingMigration,
+  Outbox,
+  OutboxRelay,
+  toKafkaMessage,
+} from '@support/messaging';
+import { openTestSchema, testInfra } from '@support/test-kit';
+import { groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+describe('event consumer: inbox, retries and dead letters on Kafka', () => {
+  const infra = testInfra();
+  const topics: string[] = [];
+  const groups: string[] = [];
+  let kafka: Kafka;
+  let admin: Admin;
+  let db: Awaited<ReturnType<typeof openTestSchema>>;
+  let relay: OutboxRelay;
+  let applied: string;
+
+  beforeAll(async () => {
+    kafka = createKafka('messaging-consumer-int', infra.kafkaBrokers);
+    admin = kafka.admin();
+    await admin.connect();
+    db = await openTestSchema('consumer', (schema) => [eventStoreMigration(schema), messagingMigration(schema)]);
+    // the consumers' own state: one row per handled event, no unique key so a double apply would show
+    applied = `"${db.schema}".applied`;
+    await db.dataSource.query(`CREATE TABLE ${applied} (consumer_group text NOT NULL, event_id uuid NOT NULL)`);
+    relay = new OutboxRelay({ schema: db.schema, databaseUrl: infra.databaseUrl, kafka, idlePollMs: 100 });
+    await relay.start();
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await db?.drop();
+    await admin.deleteGroups(groups).catch(() => undefined);
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  async function setUp(): Promise<{ topic: string; groupId: string; catalogue: EventCatalogue; store: EventStore }> {
+    const topic = uniqueName('test.things');
+    const groupId = uniqueName('test-group');
+    await ensureTopics(kafka, [topic, deadLetterTopic(groupId)]);
+    topics.push(topic, deadLetterTopic(groupId));
+    groups.push(groupId);
+    const catalogue = testCatalogue(topic);
+    return { topic, groupId, catalogue, store: new EventStore(db.schema, catalogue, [new Outbox(db.schema, 'test', catalogue)]) };
+  }
+
+  const append = (store: EventStore, streamId: string, events: NewEvent[]) =>
+    db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId, expectedVersion: 'any', events }));
+
+  function consumer(options: Pick<EventConsumerOptions, 'groupId' | 'topics' | 'catalogue'> & Partial<EventConsumerOptions>): EventConsumer {
+    return new EventConsumer({
+      schema: db.schema,
+      kafka: withShortPolls(kafka),
+      dataSource: db.dataSource,
+      handle: (event, m) => m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [options.groupId, event.id]),
+      ...options,
+    });
+  }
+
+  const inboxIds = async (groupId: string): Promise<string[]> =>
+    (await db.dataSource.query(`SELECT event_id FROM "${db.schema}".inbox WHERE consumer_group = $1 ORDER BY event_id`, [groupId])).map((r: { event_id: string }) => r.event_id);
+  const appliedIds = async (groupId: string): Promise<string[]> =>
+    (await db.dataSource.query(`SELECT event_id FROM ${applied} WHERE consumer_group = $1 ORDER BY event_id`, [groupId])).map((r: { event_id: string }) => r.event_id);
+
+  it('parks an event whose handler always fails on support.dlq.<group> after its retries, and moves on; an invalid one is parked at once', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const stream = randomUUID();
+    const [e1, failing, e3, e4] = [thingHappened({ n: 1 }), thingHappened({ n: 2 }), thingHappened({ n: 3 }), thingHappened({ n: 4 })];
+    await append(store, stream, [e1, failing, e3]);
+    await waitFor('3 messages on the topic', async () => (await topicSize(admin, topic)) >= 3);
+
+    // a message that is a CloudEvent of a known type but whose data breaks the schema, on the same key
+    const invalid: RecordedEvent = {
+      ...thingHappened({ n: 'five' }),
+      streamId: stream,
+      streamType: 'thing',
+      version: 4,
+      globalPosition: '0',
+      transactionId: '0',
+      prevHash: '0'.repeat(64),
+      hash: '0'.repeat(64),
+    };
+    const message = toKafkaMessage(invalid, 'test', topic);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: message.key, value: JSON.stringify(message.value), headers: message.headers }] });
+    await producer.disconnect();
+    await append(store, stream, [e4]);
+    await waitFor('5 messages on the topic', async () => (await topicSize(admin, topic)) >= 5);
+
+    const attempts = new Map<string, number>();
+    const errors: Array<{ offset: string; message: string }> = [];
+    const subject = consumer({
+      groupId,
+      topics: [topic],
+      catalogue,
+      retries: 2,
+      backoffMs: 20,
+      onError: (error, where) => errors.push({ offset: where.offset, message: (error as Error).message }),
+      handle: async (event: ConsumedEvent, m) => {
+        attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
+        await m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [groupId, event.id]);
+        // the row above must roll back with the failure
+        if (event.id === failing.id) throw new Error(`handler refuses ${event.id}`);
+      },
+    });
+    await subject.start();
+    try {
+      await waitFor('e4 handled and 2 events parked', async () => (await inboxIds(groupId)).includes(e4.id) && subject.stats.parked === 2);
+    } finally {
+      await subject.stop();
+    }
+
+    expect(await inboxIds(groupId)).toEqual([e1.id, e3.id, e4.id].sort());
+    expect(await appliedIds(groupId)).toEqual([e1.id, e3.id, e4.id].sort());
+    expect(subject.stats).toEqual({ handled: 3, parked: 2 });
+    expect(attempts.get(failing.id)).toBe(3); // the first try and 2 retries
+    expect(attempts.has(invalid.id)).toBe(false); // never handed to the handler
+    expect(errors.filter((e) => e.message === `handler refuses ${failing.id}`)).toHaveLength(3);
+    expect(errors.filter((e) => /does not match its schema/.test(e.message))).toHaveLength(1); // no retries
+
+    const parked = await readTopic(kafka, admin, deadLetterTopic(groupId));
+    expect(parked.map((m) => m.headers.ce_id).sort()).toEqual([failing.id, invalid.id].sort());
+    const parkedFailing = parked.find((m) => m.headers.ce_id === failing.id)!;
+    expect(parkedFailing.key).toBe(stream);
+    expect(parkedFailing.value).toEqual(failing.data);
+    expect(parkedFailing.headers).toMatchObject({ dlq_error: `handler refuses ${failing.id}`, dlq_group: groupId, dlq_topic: topic, ce_streamversion: '2' });
+    const parkedInvalid = parked.find((m) => m.headers.ce_id === invalid.id)!;
+    expect(parkedInvalid.headers.dlq_error).toMatch(/does not match its schema: \/n must be integer/);
+    expect(parkedInvalid.value).toEqual({ n: 'five' });
+    expect(Number(parkedInvalid.headers.dlq_offset)).toBeGreaterThan(Number(parkedFailing.headers.dlq_offset));
+  });
+
+  it('replays parked events through the handler once the cause is fixed', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const [ok, flaky] = [thingHappened({ n: 1 }), thingHappened({ n: 2 })];
+    await append(store, randomUUID(), [ok, flaky]);
+    let broken = true;
+    const subject = consumer({
+      groupId,
+      topics: [topic],
+      catalogue,
+      retries: 0,
+      handle: async (event, m) => {
+        if (broken && event.id === flaky.id) throw new Error('downstream rule not deployed yet');
+        await m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [groupId, event.id]);
+      },
+    });
+    await subject.start();
+    try {
+      await waitFor('one handled, one parked', () => subject.stats.handled === 1 && subject.stats.parked === 1);
+      expect(await appliedIds(groupId)).toEqual([ok.id]);
+
+      broken = false;
+      expect(await subject.replayParked()).toEqual({ replayed: 1 });
+      expect(await appliedIds(groupId)).toEqual([ok.id, flaky.id].sort());
+      // a second replay finds the same parked message, and the inbox makes it a no-op
+      expect(await subject.replayParked()).toEqual({ replayed: 1 });
+      expect(await appliedIds(groupId)).toEqual([ok.id, flaky.id].sort());
+    } finally {
+      await subject.stop();
+    }
+  });
+
+  it('changes nothing when the group is rewound to offset 0 and every event is delivered again', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const streams = [randomUUID(), randomUUID(), randomUUID()];
+    const events = Array.from({ length: 12 }, (_, n) => thingHappened({ n }));
+    for (const [i, event] of events.entries()) await append(store, streams[i % streams.length], [event]);
+    await waitFor('12 messages on the topic', async () => (await topicSize(admin, topic)) >= 12);
+
+    let calls = 0;
+    const counting = (): Partial<EventConsumerOptions> => ({
+      handle: async (event, m) => {
+        calls++;
+        await m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [groupId, event.id]);
+      },
+    });
+    const first = consumer({ groupId, topics: [topic], catalogue, ...counting() });
+    await first.start();
+    try {
+      await waitFor('the first run to commit every offset', () => groupCaughtUp(admin, groupId, topic), 30_000, 100);
+    } finally {
+      await first.stop();
+    }
+    const ids = events.map((e) => e.id).sort();
+    expect(await appliedIds(groupId)).toEqual(ids);
+    expect(calls).toBe(12);
+
+    await admin.resetOffsets({ groupId, topic, earliest: true });
+    expect(await groupCaughtUp(admin, groupId, topic)).toBe(false);
+
+    const again = consumer({ groupId, topics: [topic], catalogue, ...counting() });
+    await again.start();
+    try {
+      await waitFor('the second run to commit every offset again', () => groupCaughtUp(admin, groupId, topic), 30_000, 100);
+    } finally {
+      await again.stop();
+    }
+    expect(calls).toBe(12);
+    expect(again.stats).toEqual({ handled: 0, parked: 0 });
+    expect(await appliedIds(groupId)).toEqual(ids);
+    expect(await inboxIds(groupId)).toEqual(ids);
+  });
+});
