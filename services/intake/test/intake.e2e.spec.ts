@@ -34,7 +34,8 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
   };
 
   it('opens a ticket and publishes support.ticket.received.v1 as a CloudEvent keyed by the ticket id', async () => {
-    const response = await post('/v1/tickets', desk, aTicket({ requestedAt: '2026-11-23T01:00:00.000Z' }));
+    const triage = { faultCategory: 'printer', scenario: 'printer-driver-reinstall', difficulty: 'fixed-scenario' };
+    const response = await post('/v1/tickets', desk, aTicket({ requestedAt: '2026-11-23T01:00:00.000Z', triage }));
     expect(response.status).toBe(201);
     const created = await response.json();
     expect(created).toEqual({ id: expect.any(String), state: 'received', version: 1 });
@@ -53,7 +54,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     });
     expect(Date.parse(message.headers.ce_time)).not.toBeNaN();
     expect(eventCatalogue.validate('support.ticket.received.v1', message.value)).toEqual({ ok: true });
-    expect(message.value).toMatchObject({ ticketId: created.id, urgency: 'urgent', channel: 'wechat', requestedAt: '2026-11-23T01:00:00.000Z' });
+    expect(message.value).toMatchObject({ ticketId: created.id, urgency: 'urgent', channel: 'wechat', requestedAt: '2026-11-23T01:00:00.000Z', triage });
 
     const ticket = await (await get(`/v1/tickets/${created.id}`, agent)).json();
     expect(ticket).toMatchObject({ id: created.id, state: 'received', urgency: 'urgent', channel: 'wechat', deviceModel: 'Dell XPS 15 9520', version: 1 });
@@ -98,6 +99,8 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
       [aTicket({ customer: { name: 'Bad', phone: 12345 } }), [/customer\.phone/]],
       [aTicket({ requestedAt: 'yesterday' }), [/requestedAt must be a valid ISO 8601/]],
       [aTicket({ extra: 'field' }), [/property extra should not exist/]],
+      [aTicket({ requestedAt: '2099-01-01T00:00:00Z' }), [/requestedAt must be a valid date, not in the future/]],
+      [aTicket({ triage: { difficulty: 'easy', scenario: '' } }), [/triage\.difficulty must be one of/, /triage\.scenario should not be empty/]],
     ];
     for (const [body, patterns] of cases) {
       const response = await post('/v1/tickets', desk, body, { 'X-Correlation-Id': marker });

@@ -2,6 +2,8 @@ import { defineEvent } from '../catalogue/event-definition';
 import {
   Channel,
   CHANNELS,
+  Difficulty,
+  DIFFICULTIES,
   requiredTextSchema,
   textSchema,
   TICKET_AGGREGATE,
@@ -25,6 +27,8 @@ export const ticketReceived = defineEvent<
     urgency: Urgency;
     requestedAt: string;
     receivedAt: string;
+    /** the desk's first classification, when it has one: routing uses it to pick the assignee */
+    triage?: { faultCategory?: string; scenario?: string; difficulty?: Difficulty };
   }
 >({
   type: 'support.ticket.received.v1',
@@ -51,6 +55,11 @@ export const ticketReceived = defineEvent<
       urgency: { enum: [...URGENCIES] },
       requestedAt: { type: 'string', format: 'date-time' },
       receivedAt: { type: 'string', format: 'date-time' },
+      triage: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { faultCategory: requiredTextSchema, scenario: requiredTextSchema, difficulty: { enum: [...DIFFICULTIES] } },
+      },
     },
   },
 });

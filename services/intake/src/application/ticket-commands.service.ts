@@ -25,7 +25,17 @@ export type CommandOutcome =
 
 export type OpenTicketInput = Omit<OpenTicket, 'type' | 'ticketId' | 'customerId' | 'actor' | 'at'>;
 
-export type OpenOutcome = { replayed: boolean; status: number; body: { id: string; state: string; version: number } } | { conflict: string };
+export type OpenOutcome =
+  | { replayed: boolean; status: number; body: { id: string; state: string; version: number } }
+  | { conflict: string }
+  | { rejected: Rejection };
+
+/** ends the opening transaction without writing anything */
+class OpenRejected extends Error {
+  constructor(readonly rejection: Rejection) {
+    super(rejection.reason);
+  }
+}
 
 const RACE_RETRIES = 3;
 
@@ -63,6 +73,7 @@ export class TicketCommands {
           return outcome;
         });
       } catch (error) {
+        if (error instanceof OpenRejected) return { rejected: error.rejection };
         // a concurrent request with the same key won: answer with its result
         if (idempotencyKey && isUniqueViolation(error) && attempt < RACE_RETRIES) continue;
         throw error;
@@ -106,7 +117,7 @@ export class TicketCommands {
     const customerId = known?.id ?? randomUUID();
     const ticketId = randomUUID();
     const decision = ticketDecider.decide({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }, ticketDecider.initialState());
-    if (!decision.ok) throw new Error(`opening a ticket was refused: ${decision.reason}`);
+    if (!decision.ok) throw new OpenRejected(decision);
 
     const requests = [];
     if (!known) {

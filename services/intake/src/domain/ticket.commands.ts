@@ -18,6 +18,8 @@ export interface OpenTicket extends TicketCommandBase<'OpenTicket'> {
   urgency: Urgency;
   /** when the customer asked; defaults to `at` */
   requestedAt?: Date;
+  /** the desk's first classification, if any: routing uses it to pick the assignee */
+  triage?: { faultCategory?: string; scenario?: string; difficulty?: Difficulty };
 }
 
 /** Assignment and reassignment to a lead, senior or agent (contractors: DispatchToContractor). */

@@ -55,6 +55,7 @@ export function decideTicket(command: TicketCommand, state: TicketAggregate): De
         blank(command.deviceModel, 'deviceModel') ??
         blank(command.problem, 'problem') ??
         oneOf(command.urgency, URGENCIES, 'urgency') ??
+        (command.triage?.difficulty !== undefined ? oneOf(command.triage.difficulty, DIFFICULTIES, 'triage.difficulty') : undefined) ??
         (!validDate(requestedAt) || requestedAt > command.at ? 'requestedAt must be a valid date, not in the future' : undefined);
       if (problem) return invalid(problem);
       return accept({
@@ -73,6 +74,7 @@ export function decideTicket(command: TicketCommand, state: TicketAggregate): De
           urgency: command.urgency,
           requestedAt: requestedAt.toISOString(),
           receivedAt: at,
+          ...(command.triage && Object.keys(command.triage).length > 0 ? { triage: { ...command.triage } } : {}),
         },
       });
     }

@@ -19,6 +19,7 @@ export interface Ticket {
   /** when the customer asked (ISO 8601, UTC); the hand-over SLA counts from here */
   readonly requestedAt: string;
   readonly receivedAt: string;
+  readonly triage?: { readonly faultCategory?: string; readonly scenario?: string; readonly difficulty?: Difficulty };
   readonly assignee?: Assignee;
   readonly tier?: Tier;
   /** the fixed scenario of the last dispatch to a contractor */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { Channel, CHANNELS, Urgency, URGENCIES } from '@support/contracts';
+import { Channel, CHANNELS, Difficulty, DIFFICULTIES, Urgency, URGENCIES } from '@support/contracts';
 
 export class CustomerDto {
   @ApiProperty({ example: '王女士' })
@@ -22,6 +22,13 @@ export class CustomerDto {
   @IsNotEmpty()
   @MaxLength(64)
   wechat?: string;
+}
+
+/** The desk's first classification; routing uses it to choose the assignee. */
+export class TriageDto {
+  @ApiPropertyOptional({ example: 'printer' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) faultCategory?: string;
+  @ApiPropertyOptional({ example: 'printer-driver-reinstall' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) scenario?: string;
+  @ApiPropertyOptional({ enum: DIFFICULTIES }) @IsOptional() @IsIn(DIFFICULTIES) difficulty?: Difficulty;
 }
 
 export const MAX_PROBLEM_LENGTH = 10_000;
@@ -58,4 +65,11 @@ export class OpenTicketDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   requestedAt?: string;
+
+  @ApiPropertyOptional({ type: TriageDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TriageDto)
+  triage?: TriageDto;
 }

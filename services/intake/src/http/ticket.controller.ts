@@ -34,9 +34,14 @@ export class TicketController {
     @Res({ passthrough: true }) res: Response,
   ) {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
-    const { requestedAt, ...rest } = body;
-    const outcome = await this.commands.open({ ...rest, customer: { ...body.customer }, ...(requestedAt ? { requestedAt: new Date(requestedAt) } : {}) }, { actor, correlationId }, idempotencyKey);
+    const { requestedAt, triage, ...rest } = body;
+    const outcome = await this.commands.open(
+      { ...rest, customer: { ...body.customer }, ...(requestedAt ? { requestedAt: new Date(requestedAt) } : {}), ...(triage ? { triage: { ...triage } } : {}) },
+      { actor, correlationId },
+      idempotencyKey,
+    );
     if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
+    if ('rejected' in outcome) return commandResponse(outcome.rejected);
     res.status(outcome.status).setHeader('ETag', `"${outcome.body.version}"`).setHeader('Location', `/v1/tickets/${outcome.body.id}`);
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return outcome.body;
