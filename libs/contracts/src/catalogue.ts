@@ -1,6 +1,8 @@
 import { EventCatalogue } from './catalogue/event-catalogue';
 import { ticketEvents } from './tickets/ticket.events';
 import { customerEvents } from './customers/customer.events';
+import { rosterEvents } from './routing/roster.events';
+import { routingDecisionEvents } from './routing/routing-decision.events';
 
 /** The public event catalogue: every type, version, schema and topic. */
-export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents]);
+export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents]);

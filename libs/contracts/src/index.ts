@@ -7,3 +7,5 @@ export * from './catalogue';
 export * from './tickets/ticket.events';
 export * from './customers/customer.events';
 export * from './clock';
+export * from './routing/roster.events';
+export * from './routing/routing-decision.events';

@@ -21,6 +21,8 @@ export interface EventConsumerOptions {
   retries?: number;
   backoffMs?: number;
   onError?: (error: unknown, event: { topic: string; partition: number; offset: string }) => void;
+  /** where a new group starts: the topic's beginning (default: every event ever) or its end */
+  fromBeginning?: boolean;
 }
 
 /** Parked events of one consumer group go to their own topic, so they can be looked at and replayed. */
@@ -56,10 +58,13 @@ export class EventConsumer {
     await this.producer.connect();
     this.consumer = this.options.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
     await this.consumer.run({
       eachMessage: async ({ topic, partition, message }) => this.process(message, { topic, partition, offset: message.offset }),
     });
+    // resolve once partitions are assigned, so what is published after start() is seen
+    await joined;
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
-import { eventCatalogue, systemClock, Clock } from '@support/contracts';
+import { Clock, eventCatalogue, ROUTING_TOPIC, systemClock } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
 import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
+import { RoutingDecisionReactor } from './application/routing-decision.reactor';
 import { CustomerDirectory } from './persistence/customer-directory.repository';
 import { intakeMigrations } from './persistence/intake.migrations';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
@@ -17,6 +18,8 @@ export interface IntakeSettings {
   /** the service's schema; tests give each run its own */
   schema: string;
   clock?: Clock;
+  /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
+  consumeFromBeginning?: boolean;
 }
 
 /** Everything intake runs on, built once at start-up and closed at shutdown. */
@@ -24,6 +27,7 @@ export interface IntakeRuntime {
   dataSource: DataSource;
   kafka: Kafka;
   relay: OutboxRelay;
+  reactors: EventConsumer[];
   store: EventStore;
   commands: TicketCommands;
   queries: TicketQueries;
@@ -39,15 +43,22 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const views = new TicketViewRepository(schema);
   const customers = new CustomerDirectory(schema);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const commands = new TicketCommands(dataSource, store, views, customers, settings.clock ?? systemClock, schema);
+  const consumer = (groupId: string, topics: string[], handle: EventHandler) =>
+    new EventConsumer({ schema, groupId: `${schema}.${groupId}`, topics, kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
+  const reactors = [consumer('routing-decisions', [ROUTING_TOPIC], new RoutingDecisionReactor(commands).handle)];
   await relay.start();
+  await Promise.all(reactors.map((r) => r.start()));
   return {
     dataSource,
     kafka,
     relay,
+    reactors,
     store,
-    commands: new TicketCommands(dataSource, store, views, customers, settings.clock ?? systemClock, schema),
+    commands,
     queries: new TicketQueries(dataSource, store, views, customers),
     async close() {
+      await Promise.all(reactors.map((r) => r.stop()));
       await relay.stop();
       await dataSource.destroy();
     },

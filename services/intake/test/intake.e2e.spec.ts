@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { eventCatalogue, TICKETS_TOPIC } from '@support/contracts';
+import { Kafka, Partitioners } from 'kafkajs';
+import { eventCatalogue, ROUTING_TOPIC, TICKETS_TOPIC } from '@support/contracts';
+import { toKafkaMessage } from '@support/messaging';
+import { testInfra } from '@support/test-kit';
 import { aTicket, jsonRequest, RunningIntake, startIntake } from './support/intake-harness';
 import { TopicReader } from './support/topic-reader';
 
@@ -175,6 +178,49 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
       await m.query(`ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);
     });
     expect(await (await get(`/v1/tickets/${id}/history/verify`, agent)).json()).toEqual({ valid: false, brokenAt: 3, length: 3 });
+  });
+
+  it("applies routing's decisions from Kafka as ticket events caused by them, and drops one the ticket has moved past", async () => {
+    const publish = async (ticketId: string, type: string, data: unknown, actor: { id: string; role: 'service' | 'lead' }) => {
+      const id = randomUUID();
+      const message = toKafkaMessage(
+        { id, type, data, occurredAt: new Date(), metadata: { actor, causationId: null, correlationId: id }, streamId: ticketId, streamType: 'ticket-routing', version: 1, globalPosition: '0', transactionId: '0', prevHash: '0'.repeat(64), hash: '0'.repeat(64) },
+        'routing',
+        ROUTING_TOPIC,
+      );
+      const producer = new Kafka({ clientId: 'test-routing', brokers: testInfra().kafkaBrokers, logLevel: 1 }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      await producer.send({ topic: ROUTING_TOPIC, messages: [{ key: message.key, value: JSON.stringify(message.value), headers: message.headers }] });
+      await producer.disconnect();
+      return id;
+    };
+    const historyOf = async (ticketId: string) => (await get(`/v1/tickets/${ticketId}/history`, lead)).json();
+    const until = async (check: () => Promise<boolean>) => {
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) if (await check()) return;
+      throw new Error('timed out');
+    };
+
+    const { id } = await open({ triage: { scenario: 'printer-driver-reinstall', difficulty: 'fixed-scenario' } });
+    const decisionId = await publish(
+      id,
+      'support.routing.assignment-decided.v1',
+      { ticketId: id, assignee: { id: 'c-zhou', role: 'contractor', name: '周师傅' }, tier: 'L1', mode: 'automatic', reason: 'fixed scenario: whitelisted contractor', scenario: 'printer-driver-reinstall' },
+      { id: 'routing', role: 'service' },
+    );
+    await until(async () => (await historyOf(id)).length === 2);
+    const [, dispatched] = await historyOf(id);
+    expect(dispatched).toMatchObject({ type: 'support.ticket.dispatched-to-contractor.v1', causationId: decisionId, actor: { id: 'routing', role: 'service' } });
+    expect(dispatched.data).toMatchObject({ assignee: { id: 'c-zhou', role: 'contractor' }, scenario: 'printer-driver-reinstall' });
+
+    // a ticket cancelled before the decision arrives keeps its state; the reactor moves on to the next decision
+    const cancelled = await open();
+    await post(`/v1/tickets/${cancelled.id}/cancel`, desk, { reason: 'customer fixed it' });
+    await publish(cancelled.id, 'support.routing.assignment-decided.v1', { ticketId: cancelled.id, assignee: { id: 'agent-a', role: 'agent' }, tier: 'L1', mode: 'manual', reason: 'lead chose' }, { id: 'lead-1', role: 'lead' });
+    const next = await open();
+    const manual = await publish(next.id, 'support.routing.assignment-decided.v1', { ticketId: next.id, assignee: { id: 'agent-b', role: 'agent' }, tier: 'L1', mode: 'manual', reason: 'lead chose' }, { id: 'lead-1', role: 'lead' });
+    await until(async () => (await historyOf(next.id)).length === 2);
+    expect((await historyOf(next.id))[1]).toMatchObject({ type: 'support.ticket.assigned.v1', causationId: manual, actor: { id: 'lead-1', role: 'lead' } });
+    expect((await historyOf(cancelled.id)).map((h: { type: string }) => h.type)).toEqual(['support.ticket.received.v1', 'support.ticket.cancelled.v1']);
   });
 
   it('keeps a customer by contact and returns the whole customer history', async () => {

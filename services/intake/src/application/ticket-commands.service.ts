@@ -81,33 +81,36 @@ export class TicketCommands {
     }
   }
 
-  /** Runs a command on an existing ticket. */
+  /** Runs a command on an existing ticket in a transaction of its own. */
   async execute(ticketId: string, command: (at: Date) => TicketCommand, context: CommandContext): Promise<CommandOutcome> {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.dataSource.transaction(async (manager) => {
-        const history = await this.store.readStream(manager, ticketId);
-        const version = history.length;
-        if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
-          return conflict(ticketId, context.expectedVersion, version);
-        }
-        const state = foldEvents(ticketDecider, history.map(asTicketEvent));
-        const decision = ticketDecider.decide(command(this.clock.now()), state);
-        if (!decision.ok) return decision;
-        const appended = await this.store.append(manager, {
-          streamType: TICKET_STREAM,
-          streamId: ticketId,
-          expectedVersion: version,
-          events: decision.events.map((event) => this.envelope(event, context)),
-        });
-        if (!appended.ok) return conflict(ticketId, version, appended.currentVersion);
-        const ticket = foldEvents(ticketDecider, [...history, ...appended.events].map(asTicketEvent));
-        if (!ticketExists(ticket)) throw new Error(`ticket ${ticketId} vanished while being changed`);
-        await this.views.save(manager, ticket, appended.version);
-        return { ok: true as const, ticket, version: appended.version, events: appended.events };
-      });
+      const outcome = await this.dataSource.transaction((manager) => this.executeIn(manager, ticketId, command, context));
       const raced = !outcome.ok && outcome.code === 'version-conflict' && context.expectedVersion === undefined;
       if (!raced || attempt >= RACE_RETRIES) return outcome;
     }
+  }
+
+  /** Runs a command inside the caller's transaction (a reactor's, with its inbox row), before its other writes. */
+  async executeIn(manager: EntityManager, ticketId: string, command: (at: Date) => TicketCommand, context: CommandContext): Promise<CommandOutcome> {
+    const history = await this.store.readStream(manager, ticketId);
+    const version = history.length;
+    if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+      return conflict(ticketId, context.expectedVersion, version);
+    }
+    const state = foldEvents(ticketDecider, history.map(asTicketEvent));
+    const decision = ticketDecider.decide(command(this.clock.now()), state);
+    if (!decision.ok) return decision;
+    const appended = await this.store.append(manager, {
+      streamType: TICKET_STREAM,
+      streamId: ticketId,
+      expectedVersion: version,
+      events: decision.events.map((event) => this.envelope(event, context)),
+    });
+    if (!appended.ok) return conflict(ticketId, version, appended.currentVersion);
+    const ticket = foldEvents(ticketDecider, [...history, ...appended.events].map(asTicketEvent));
+    if (!ticketExists(ticket)) throw new Error(`ticket ${ticketId} vanished while being changed`);
+    await this.views.save(manager, ticket, appended.version);
+    return { ok: true as const, ticket, version: appended.version, events: appended.events };
   }
 
   private async openInTransaction(manager: EntityManager, input: OpenTicketInput, context: CommandContext) {

@@ -20,7 +20,7 @@ export interface RunningIntake {
 export async function startIntake(): Promise<RunningIntake> {
   const infra = testInfra();
   const schema = uniqueSchemaName('intake');
-  const runtime = await startIntakeRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema }, () => undefined);
+  const runtime = await startIntakeRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
   const app = await createIntakeApp(runtime, {
     serviceName: 'intake',
     port: 0,

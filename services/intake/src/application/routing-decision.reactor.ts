@@ -1,0 +1,54 @@
+import { EntityManager } from 'typeorm';
+import { Actor, isRole, RoutingDecisionEvent, Tier } from '@support/contracts';
+import { ConsumedEvent } from '@support/messaging';
+import { TicketCommandInput } from '../domain';
+import { TicketCommands } from './ticket-commands.service';
+
+/** what intake does with each routing decision; queue notices change no ticket */
+export function ticketCommandFor(decision: RoutingDecisionEvent): TicketCommandInput | null {
+  switch (decision.type) {
+    case 'support.routing.assignment-decided.v1': {
+      const { assignee, tier, reason, scenario } = decision.data;
+      if (assignee.role === 'contractor') {
+        return { type: 'DispatchToContractor', contractor: { id: assignee.id, name: assignee.name }, scenario: scenario ?? 'unspecified' };
+      }
+      return { type: 'Assign', assignee, tier: tier as Tier, reason };
+    }
+    case 'support.routing.escalation-decided.v1': {
+      const { toTier, assignee, reason } = decision.data;
+      return { type: 'Escalate', toTier, assignee, reason };
+    }
+    case 'support.routing.ticket-queued.v1':
+      return null;
+  }
+}
+
+export class ConcurrentTicketChange extends Error {}
+
+/**
+ * Turns routing's decisions into ticket events, with the decision's event id as causation and
+ * the decider of it (routing itself, or the lead who chose) as actor, so the ticket history shows
+ * who decided what and why. A decision the ticket has moved past (it was cancelled meanwhile) is
+ * dropped: it no longer applies.
+ */
+export class RoutingDecisionReactor {
+  constructor(
+    private readonly commands: TicketCommands,
+    private readonly onDropped: (decision: ConsumedEvent, reason: string) => void = () => undefined,
+  ) {}
+
+  readonly handle = async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
+    const decision = { type: event.type, data: event.data } as RoutingDecisionEvent;
+    const command = ticketCommandFor(decision);
+    if (!command) return;
+    const actor: Actor = isRole(event.actor.role) ? { id: event.actor.id, role: event.actor.role } : { id: event.source, role: 'service' };
+    const outcome = await this.commands.executeIn(manager, decision.data.ticketId, (at) => ({ ...command, ticketId: decision.data.ticketId, actor, at }), {
+      actor,
+      causationId: event.id,
+      correlationId: event.correlationId ?? event.id,
+    });
+    // someone changed the ticket between our read and our append: the consumer retries the event
+    if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);
+    if (!outcome.ok) this.onDropped(event, outcome.reason);
+  };
+}
