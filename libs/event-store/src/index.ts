@@ -4,3 +4,4 @@ export * from './event-store';
 export * from './event-store.migration';
 export * from './idempotency';
 export * from './service-data-source';
+export * from './audit-trail';

@@ -6,3 +6,4 @@ export * from './health';
 export * from './logging';
 export * from './metrics';
 export * from './openapi';
+export * from './http';

@@ -23,3 +23,15 @@ export async function openTestSchema(
     },
   };
 }
+
+/** Drops a test schema over a connection of its own (the service's pool may be closed already). */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: testInfra().databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,21 +1,15 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { createServiceApp, ServiceConfig } from '@support/service-kit';
+import { ServiceDefinition } from '@support/service-kit';
 import { IntakeModule } from './intake.module';
-import { IntakeRuntime } from './intake.providers';
+import { IntakeRuntime, SERVICE_NAME, startIntakeRuntime } from './intake.providers';
+import { INTAKE_SCHEMA } from './persistence/intake.migrations';
 
-/** bodies up to 1 MB reach validation, so an over-long field gets a 400 naming it rather than a 413 */
-const BODY_LIMIT = '1mb';
-
-export async function createIntakeApp(runtime: IntakeRuntime, config: ServiceConfig): Promise<NestExpressApplication> {
-  const app = await createServiceApp(IntakeModule.register(runtime, config), config, {
-    bodyLimit: BODY_LIMIT,
-    openApi: { title: 'intake', version: '1.0', description: 'The ticket of record: open and work tickets, their audit history, customers.' },
-  });
-  // the runtime (relay, pool) closes after the HTTP server has drained
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await runtime.close();
-  };
-  return app;
-}
+export const intakeService: ServiceDefinition<IntakeRuntime> = {
+  serviceName: SERVICE_NAME,
+  port: 3001,
+  schema: INTAKE_SCHEMA,
+  startRuntime: startIntakeRuntime,
+  rootModule: (runtime, config) => IntakeModule.register(runtime, config),
+  openApi: { title: 'intake', version: '1.0', description: 'The ticket of record: open and work tickets, their audit history, customers.' },
+  // bodies up to 1 MB reach validation, so an over-long field gets a 400 naming it rather than a 413
+  bodyLimit: '1mb',
+};

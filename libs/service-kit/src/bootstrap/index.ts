@@ -1,2 +1,3 @@
 export * from './create-service-app';
 export * from './service-kit.module';
+export * from './run-service';

@@ -1,20 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
-import { EventStore } from '@support/event-store';
+import { AuditEntry, auditTrail, EventStore } from '@support/event-store';
 import { CustomerDirectory, CustomerRecord } from '../persistence/customer-directory.repository';
 import { TicketPageQuery, TicketView, TicketViewRepository } from '../persistence/ticket-view.repository';
-
-export interface HistoryEntry {
-  seq: number;
-  type: string;
-  at: string;
-  actor: { id: string; role: string };
-  data: unknown;
-  causationId: string | null;
-  correlationId: string | null;
-  prevHash: string;
-  hash: string;
-}
 
 /** Contractors see only what was dispatched to them; to them anything else does not exist. */
 export function visibleTo(ticket: TicketView, actor: Actor): boolean {
@@ -42,20 +30,9 @@ export class TicketQueries {
     return { items, nextCursor };
   }
 
-  async history(ticketId: string, actor: Actor): Promise<HistoryEntry[] | null> {
+  async history(ticketId: string, actor: Actor): Promise<AuditEntry[] | null> {
     if (!(await this.ticket(ticketId, actor))) return null;
-    const events = await this.store.readStream(this.dataSource, ticketId);
-    return events.map((event) => ({
-      seq: event.version,
-      type: event.type,
-      at: event.occurredAt.toISOString(),
-      actor: { id: event.metadata.actor.id, role: event.metadata.actor.role },
-      data: event.data,
-      causationId: event.metadata.causationId ?? null,
-      correlationId: event.metadata.correlationId ?? null,
-      prevHash: event.prevHash,
-      hash: event.hash,
-    }));
+    return auditTrail(await this.store.readStream(this.dataSource, ticketId));
   }
 
   async verify(ticketId: string, actor: Actor) {
@@ -64,7 +41,7 @@ export class TicketQueries {
   }
 
   /** the customer's record and every ticket with its full history, oldest ticket first */
-  async customerHistory(customerId: string, actor: Actor): Promise<{ customer: CustomerRecord; tickets: Array<TicketView & { history: HistoryEntry[] }> } | null> {
+  async customerHistory(customerId: string, actor: Actor): Promise<{ customer: CustomerRecord; tickets: Array<TicketView & { history: AuditEntry[] }> } | null> {
     const customer = await this.customers.get(this.dataSource, customerId);
     if (!customer || actor.role === 'contractor') return null;
     const tickets = (await this.views.page(this.dataSource, { customerId, limit: 1000 })).reverse();

@@ -2,13 +2,13 @@ import { Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundEx
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
-import { CurrentActor, Roles } from '@support/service-kit';
+import { CurrentActor, parseIfMatch, Roles } from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
 import { decodeCursor, TicketQueries } from '../application/ticket-queries.service';
 import { OpenTicketDto } from './open-ticket.dto';
 import { AssignmentDto, CloseDto, ContactDto, DeclineQuoteDto, DiagnosisDto, EmptyDto, FeedbackDto, QuoteDto, ReasonDto, ResolutionDto } from './ticket-command.dto';
-import { commandResponse, parseIfMatch } from './command-response';
+import { commandResponse } from './command-response';
 
 const WORKERS = ['lead', 'senior', 'agent'] as const;
 const READERS = ['lead', 'senior', 'agent', 'contractor', 'intake', 'analyst', 'service'] as const;

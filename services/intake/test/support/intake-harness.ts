@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { Actor } from '@support/contracts';
-import { signTestToken } from '@support/service-kit';
-import { testInfra, uniqueSchemaName } from '@support/test-kit';
-import { createIntakeApp } from '../../src/intake.app';
+import { dropTestSchema, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { createRuntimeApp, signTestToken } from '@support/service-kit';
+import { intakeService } from '../../src/intake.app';
 import { IntakeRuntime, startIntakeRuntime } from '../../src/intake.providers';
 
 export const TEST_SECRET = 'intake-e2e-secret-that-is-long-enough-0123456789';
@@ -21,7 +21,7 @@ export async function startIntake(): Promise<RunningIntake> {
   const infra = testInfra();
   const schema = uniqueSchemaName('intake');
   const runtime = await startIntakeRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
-  const app = await createIntakeApp(runtime, {
+  const app = await createRuntimeApp(intakeService, runtime, {
     serviceName: 'intake',
     port: 0,
     databaseUrl: infra.databaseUrl,
@@ -39,8 +39,7 @@ export async function startIntake(): Promise<RunningIntake> {
     token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, name: actor.name }),
     async stop() {
       await app.close();
-      await runtime.dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await runtime.close();
+      await dropTestSchema(schema);
     },
   };
 }

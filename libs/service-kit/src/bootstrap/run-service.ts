@@ -1,0 +1,61 @@
+import { DynamicModule } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError } from '../config/config.error';
+import { loadServiceConfig, ServiceConfig } from '../config/service-config';
+import { createLogger } from '../logging/create-logger';
+import { OpenApiOptions } from '../openapi/setup-openapi';
+import { createServiceApp } from './create-service-app';
+
+/** What a service's runtime (pool, relay, consumers) must offer: a way to close it. */
+export interface ServiceRuntime {
+  close(): Promise<void>;
+}
+
+/** Everything that differs between services' start-up. */
+export interface ServiceDefinition<R extends ServiceRuntime> {
+  serviceName: string;
+  /** default port (API.md) */
+  port: number;
+  /** default schema; SERVICE_SCHEMA overrides it (benchmarks, side-by-side runs) */
+  schema: string;
+  startRuntime(settings: { databaseUrl: string; kafkaBrokers: string[]; schema: string }, onError: (error: unknown) => void): Promise<R>;
+  rootModule(runtime: R, config: ServiceConfig): DynamicModule;
+  openApi: OpenApiOptions;
+  bodyLimit?: string;
+}
+
+/** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
+export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
+  const app = await createServiceApp(definition.rootModule(runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    await runtime.close();
+  };
+  return app;
+}
+
+/** A service's main: configuration, runtime, HTTP, listen; a configuration error exits 1 with its message. */
+export async function runService<R extends ServiceRuntime>(definition: ServiceDefinition<R>): Promise<void> {
+  let config: ServiceConfig;
+  try {
+    config = loadServiceConfig(process.env, { serviceName: definition.serviceName, port: definition.port });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(definition.serviceName, config.logLevel);
+  try {
+    const runtime = await definition.startRuntime(
+      { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: process.env.SERVICE_SCHEMA || definition.schema },
+      (error) => logger.error({ err: error }, 'background error'),
+    );
+    const app = await createRuntimeApp(definition, runtime, config);
+    await app.listen(config.port);
+    logger.info({ port: config.port }, `${definition.serviceName} listening`);
+  } catch (error) {
+    logger.fatal({ err: error }, `${definition.serviceName} failed to start`);
+    process.exit(1);
+  }
+}

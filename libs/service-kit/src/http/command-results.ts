@@ -1,0 +1,26 @@
+import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { Rejection } from '@support/contracts';
+
+/** A refused command: a decider's rejection, or a stale expected version. */
+export type CommandRefusal = Rejection | { ok: false; code: 'version-conflict'; reason: string };
+
+/** If-Match: `3`, `"3"` or `W/"3"`; anything else is a client error. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header === '') return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) throw new BadRequestException(['If-Match must be a version number']);
+  return Number(match[1]);
+}
+
+/** The HTTP answer of API.md for a refused command: 404, 400 naming the rule, or 409 with the reason. */
+export function refusalToHttp(refusal: CommandRefusal): never {
+  switch (refusal.code) {
+    case 'not-found':
+      throw new NotFoundException(refusal.reason);
+    case 'invalid-command':
+      throw new BadRequestException([refusal.reason]);
+    case 'illegal-transition':
+    case 'version-conflict':
+      throw new ConflictException(refusal.reason);
+  }
+}

@@ -1,0 +1,74 @@
+import { DataSource } from 'typeorm';
+import { Actor, foldEvents, RecordedEvent, Rejection, RosterEvent } from '@support/contracts';
+import { Member, MemberCommand, memberDecider } from '../domain';
+import { RosterEntry } from '../persistence/roster.repository';
+import { Cause, RoutingEngine, RoutingRound } from './routing-engine';
+
+export const MEMBER_STREAM = 'member';
+
+export type RosterOutcome =
+  | { ok: true; member: RosterEntry; version: number }
+  | Rejection
+  | { ok: false; code: 'version-conflict'; reason: string };
+
+/**
+ * Roster changes. A change that frees capacity (on duty, more capacity, new skills) drains the
+ * queue in the same round, so waiting tickets are handed out the moment someone can take them.
+ */
+export class RosterService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: RoutingEngine,
+  ) {}
+
+  async execute(memberId: string, command: (at: Date) => MemberCommand, context: { actor: Actor; expectedVersion?: number; correlationId?: string }): Promise<RosterOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const at = this.engine.clock.now();
+      const round = await RoutingRound.begin(manager, this.engine);
+      const history = await this.engine.store.readStream(manager, memberId);
+      if (context.expectedVersion !== undefined && context.expectedVersion !== history.length) {
+        return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} is at version ${history.length}, not ${context.expectedVersion}` };
+      }
+      const events = history.map(asRosterEvent);
+      const decision = memberDecider.decide(command(at), foldEvents(memberDecider, events));
+      if (!decision.ok) return decision;
+      const state = foldEvents(memberDecider, [...events, ...decision.events]) as Member;
+      const version = history.length + decision.events.length;
+
+      // the round sees the member as they are after the change
+      const entry = upsert(round.roster, state, version);
+      round.afterwards((m) => this.engine.rosterRepository.save(m, entry));
+      round.drain(at);
+      const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
+      const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decision.events.map((e) => this.engine.envelope(e, cause, at)) };
+      const committed = await round.commit(cause, at, [change]);
+      if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
+      return { ok: true as const, member: entry, version };
+    });
+  }
+
+  async history(memberId: string): Promise<RecordedEvent[]> {
+    return this.engine.store.readStream(this.dataSource, memberId);
+  }
+}
+
+function upsert(roster: RosterEntry[], state: Member, version: number): RosterEntry {
+  const existing = roster.find((r) => r.memberId === state.memberId);
+  const entry: RosterEntry = {
+    memberId: state.memberId,
+    role: state.role,
+    ...state.profile,
+    onDuty: state.onDuty,
+    version,
+    openTickets: existing?.openTickets ?? 0,
+    assignedCount: existing?.assignedCount ?? 0,
+    ...(existing?.lastAssignedAt ? { lastAssignedAt: existing.lastAssignedAt } : {}),
+  };
+  if (existing) Object.assign(existing, entry);
+  else roster.push(entry);
+  return entry;
+}
+
+function asRosterEvent(event: RecordedEvent): RosterEvent {
+  return { type: event.type, data: event.data } as RosterEvent;
+}

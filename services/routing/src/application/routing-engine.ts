@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Actor, Clock, NewEvent, Rejection, RoutingDecisionEvent, TicketEvent } from '@support/contracts';
+import { AppendRequest, EventStore, lockForTransaction } from '@support/event-store';
+import { AssigneeChoice, checkManualAssignment, ChosenAssignee, ChosenEscalation, chooseAssignee, chooseEscalationTarget, drainQueue, QueuedTicket, queueOrder } from '../domain';
+import { RosterEntry, RosterRepository } from '../persistence/roster.repository';
+import { RoutedTicket, RoutedTicketsRepository } from '../persistence/routed-tickets.repository';
+
+export const ROUTING_ACTOR: Actor = { id: 'routing', role: 'service' };
+export const ROUTING_STREAM = 'ticket-routing';
+
+/** What caused a round of decisions: the envelope every decision of the round carries. */
+export interface Cause {
+  actor: Actor;
+  causationId?: string;
+  correlationId?: string;
+}
+
+/**
+ * Decisions are taken one round at a time (a transaction-scoped lock), on the roster and queue as
+ * committed by the previous round, so two rounds never hand out the same capacity. A round first
+ * computes every decision in memory, then appends them all (the event store's first write), then
+ * updates routing's tables.
+ */
+export class RoutingRound {
+  private readonly decisions: Array<{ ticketId: string; event: RoutingDecisionEvent }> = [];
+  private readonly updates: Array<(manager: EntityManager) => Promise<void>> = [];
+
+  private constructor(
+    private readonly manager: EntityManager,
+    private readonly engine: RoutingEngine,
+    readonly roster: RosterEntry[],
+    readonly queue: RoutedTicket[],
+  ) {}
+
+  static async begin(manager: EntityManager, engine: RoutingEngine): Promise<RoutingRound> {
+    await lockForTransaction(manager, `${engine.schema}:routing-round`);
+    const [roster, queue] = await Promise.all([engine.rosterRepository.all(manager), engine.ticketRepository.waiting(manager)]);
+    return new RoutingRound(manager, engine, roster, queue);
+  }
+
+  decide(ticketId: string, event: RoutingDecisionEvent): void {
+    this.decisions.push({ ticketId, event });
+  }
+
+  afterwards(update: (manager: EntityManager) => Promise<void>): void {
+    this.updates.push(update);
+  }
+
+  /** hands out free capacity to waiting tickets, in queue order; the round's roster counts the new load */
+  drain(at: Date): void {
+    const { assignments } = drainQueue(this.queue.map(toQueued), this.roster);
+    for (const { ticket, choice } of assignments) {
+      if (choice.kind === 'escalate') this.escalate(ticket.ticketId, choice, this.queue.find((t) => t.ticketId === ticket.ticketId)?.escalationReason, at);
+      else this.assign(ticket.ticketId, choice, 'automatic', at);
+    }
+  }
+
+  assign(ticketId: string, choice: ChosenAssignee, mode: 'automatic' | 'manual', at: Date): void {
+    this.decide(ticketId, {
+      type: 'support.routing.assignment-decided.v1',
+      data: { ticketId, assignee: choice.assignee, tier: choice.tier, mode, reason: choice.reason, ...(choice.scenario ? { scenario: choice.scenario } : {}) },
+    });
+    this.took(ticketId, choice.assignee.id, choice.tier, at);
+  }
+
+  /** `requestReason` is why the assignee asked; the decision records it with the rule that chose */
+  escalate(ticketId: string, choice: ChosenEscalation, requestReason: string | undefined, at: Date): void {
+    if (choice.assignee.role === 'contractor') throw new Error('contractors are outside the escalation chain');
+    const reason = requestReason ? `${requestReason} (${choice.reason})` : choice.reason;
+    this.decide(ticketId, {
+      type: 'support.routing.escalation-decided.v1',
+      data: { ticketId, fromTier: choice.fromTier, toTier: choice.toTier, assignee: { ...choice.assignee, role: choice.assignee.role }, reason },
+    });
+    this.took(ticketId, choice.assignee.id, choice.toTier, at);
+  }
+
+  private took(ticketId: string, memberId: string, tier: ChosenAssignee['tier'], at: Date): void {
+    const member = this.roster.find((m) => m.memberId === memberId);
+    if (member) {
+      member.openTickets += 1;
+      member.assignedCount += 1;
+      member.lastAssignedAt = at.toISOString();
+    }
+    const waiting = this.queue.findIndex((t) => t.ticketId === ticketId);
+    if (waiting >= 0) this.queue.splice(waiting, 1);
+    this.afterwards((m) => this.engine.ticketRepository.assign(m, ticketId, memberId, tier));
+    this.afterwards((m) => this.engine.rosterRepository.noteAssignment(m, memberId, at));
+  }
+
+  /**
+   * Appends every decision (with `alsoAppend`, e.g. the roster change that caused them, in the same
+   * statement batch), then applies routing's own table changes. Nothing is applied if an append
+   * was refused.
+   */
+  async commit(cause: Cause, at: Date, alsoAppend: AppendRequest[] = []): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
+    const decisions: AppendRequest[] = this.decisions.map(({ ticketId, event }) => ({
+      streamType: ROUTING_STREAM,
+      streamId: ticketId,
+      expectedVersion: 'any',
+      events: [this.engine.envelope(event, cause, at)],
+    }));
+    const requests = [...alsoAppend, ...mergeByStream(decisions)];
+    if (requests.length > 0) {
+      const results = await this.engine.store.appendAll(this.manager, requests);
+      if (results.some((r) => !r.ok)) return { ok: false, decisions: [] };
+    }
+    for (const update of this.updates) await update(this.manager);
+    return { ok: true, decisions: this.decisions.map((d) => d.event) };
+  }
+
+  /** a ticket leaves: its assignee's slot is free again in this round */
+  release(ticket: RoutedTicket): void {
+    const member = this.roster.find((r) => r.memberId === ticket.assigneeId);
+    if (member && ticket.status === 'open') member.openTickets -= 1;
+    const waiting = this.queue.findIndex((t) => t.ticketId === ticket.ticketId);
+    if (waiting >= 0) this.queue.splice(waiting, 1);
+  }
+
+  decidedFor(ticketId: string): boolean {
+    return this.decisions.some((d) => d.ticketId === ticketId);
+  }
+}
+
+export class RoutingEngine {
+  constructor(
+    readonly schema: string,
+    readonly store: EventStore,
+    readonly rosterRepository: RosterRepository,
+    readonly ticketRepository: RoutedTicketsRepository,
+    readonly clock: Clock,
+  ) {}
+
+  envelope(event: { type: string; data: unknown }, cause: Cause, at: Date): NewEvent {
+    const id = randomUUID();
+    return {
+      id,
+      type: event.type,
+      data: event.data,
+      occurredAt: at,
+      metadata: { actor: cause.actor, causationId: cause.causationId ?? null, correlationId: cause.correlationId ?? cause.causationId ?? id },
+    };
+  }
+
+  /** A lead's choice, checked against the same rules as routing's own (contractor whitelist, duty, capacity). */
+  async assignManually(
+    manager: EntityManager,
+    request: { ticketId: string; memberId: string; reason?: string },
+    cause: Cause,
+  ): Promise<{ ok: true; decision: RoutingDecisionEvent } | Rejection> {
+    const at = this.clock.now();
+    const round = await RoutingRound.begin(manager, this);
+    const ticket = await this.ticketRepository.get(manager, request.ticketId);
+    if (!ticket) return { ok: false, code: 'not-found', reason: `ticket ${request.ticketId} is not known to routing` };
+    if (ticket.status === 'done') return { ok: false, code: 'illegal-transition', reason: `ticket ${request.ticketId} is resolved, closed or cancelled` };
+    const check = checkManualAssignment(toQueued(ticket), round.roster.find((m) => m.memberId === request.memberId));
+    if (!check.ok) return check;
+    round.release(ticket);
+    round.assign(ticket.ticketId, request.reason ? { ...check, reason: `${request.reason} (${check.reason})` } : check, 'manual', at);
+    const committed = await round.commit(cause, at);
+    return { ok: true, decision: committed.decisions[0] };
+  }
+
+  /** Reacts to a ticket event from intake, inside the consumer's transaction. */
+  async onTicketEvent(manager: EntityManager, event: TicketEvent, cause: Cause): Promise<void> {
+    const at = this.clock.now();
+    const round = await RoutingRound.begin(manager, this);
+    const ticketId = event.data.ticketId;
+    const known = await this.ticketRepository.get(manager, ticketId);
+
+    switch (event.type) {
+      case 'support.ticket.received.v1': {
+        if (known) return;
+        const ticket: RoutedTicket = {
+          ticketId,
+          urgency: event.data.urgency,
+          receivedAt: event.data.receivedAt,
+          triage: event.data.triage ?? {},
+          status: 'waiting',
+          waitingFor: 'assignment',
+        };
+        round.queue.push(ticket);
+        round.queue.sort(queueOrder);
+        round.afterwards((m) => this.ticketRepository.received(m, ticket));
+        round.drain(at);
+        if (!round.decidedFor(ticketId)) {
+          const why: AssigneeChoice = chooseAssignee(toQueued(ticket), round.roster);
+          round.decide(ticketId, {
+            type: 'support.routing.ticket-queued.v1',
+            data: { ticketId, urgency: ticket.urgency, waitingFor: 'assignment', reason: why.ok ? 'tickets ahead in the queue take the free capacity' : why.reason },
+          });
+        }
+        break;
+      }
+      case 'support.ticket.assigned.v1':
+      case 'support.ticket.escalated.v1':
+      case 'support.ticket.dispatched-to-contractor.v1': {
+        if (!known) return;
+        const tier = event.type === 'support.ticket.escalated.v1' ? event.data.toTier : event.type === 'support.ticket.assigned.v1' ? event.data.tier : (known.tier ?? 'L1');
+        // intake confirms the decision (or records one made elsewhere): the ticket is this member's open work
+        if (known.assigneeId !== event.data.assignee.id || known.status !== 'open' || known.waitingFor) {
+          round.afterwards((m) => this.ticketRepository.assign(m, ticketId, event.data.assignee.id, tier));
+        }
+        break;
+      }
+      case 'support.ticket.escalation-requested.v1': {
+        if (!known || known.status === 'done') return;
+        const target = chooseEscalationTarget(toQueued(known), event.data.fromTier, round.roster);
+        if (target.ok) {
+          round.escalate(ticketId, target, event.data.reason, at);
+        } else if (!target.final) {
+          round.decide(ticketId, { type: 'support.routing.ticket-queued.v1', data: { ticketId, urgency: known.urgency, waitingFor: 'escalation', reason: target.reason } });
+          round.afterwards((m) => this.ticketRepository.waitForEscalation(m, ticketId, event.data.reason));
+        }
+        break;
+      }
+      case 'support.ticket.resolved.v1':
+      case 'support.ticket.closed.v1':
+      case 'support.ticket.cancelled.v1': {
+        if (!known || known.status === 'done') return;
+        round.afterwards((m) => this.ticketRepository.done(m, ticketId));
+        // the freed capacity goes to the queue at once
+        round.release(known);
+        round.drain(at);
+        break;
+      }
+      case 'support.ticket.reopened.v1': {
+        if (!known) return;
+        round.afterwards((m) => this.ticketRepository.reopen(m, ticketId));
+        break;
+      }
+      default:
+        return;
+    }
+    await round.commit(cause, at);
+  }
+}
+
+function toQueued(ticket: RoutedTicket): QueuedTicket {
+  return {
+    ticketId: ticket.ticketId,
+    urgency: ticket.urgency,
+    receivedAt: ticket.receivedAt,
+    triage: ticket.triage,
+    ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
+    ...(ticket.waitingFor === 'escalation' ? { escalation: { fromTier: ticket.tier ?? 'L1' } } : {}),
+  };
+}
+
+function mergeByStream(requests: AppendRequest[]): AppendRequest[] {
+  const byStream = new Map<string, AppendRequest>();
+  for (const request of requests) {
+    const existing = byStream.get(request.streamId);
+    if (existing) existing.events.push(...request.events);
+    else byStream.set(request.streamId, { ...request, events: [...request.events] });
+  }
+  return [...byStream.values()];
+}

@@ -1,0 +1,4 @@
+export * from './member.commands';
+export * from './member.state';
+export * from './member.decider';
+export * from './routing-policy';

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Headers, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Actor } from '@support/contracts';
+import { CurrentActor, refusalToHttp, Roles } from '@support/service-kit';
+import { RoutingEngine } from '../application/routing-engine';
+import { RoutingQueries } from '../application/routing-queries';
+import { ManualAssignmentDto } from './member.dto';
+
+@ApiTags('assignment')
+@ApiBearerAuth()
+@Controller('v1')
+export class AssignmentController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: RoutingEngine,
+    private readonly queries: RoutingQueries,
+  ) {}
+
+  /** a lead assigns or reassigns by hand; the same rules as automatic routing apply (409 with the reason) */
+  @Post('assignments')
+  @Roles('lead')
+  async assign(@Body() body: ManualAssignmentDto, @CurrentActor() actor: Actor, @Headers('x-correlation-id') correlationId?: string) {
+    const outcome = await this.dataSource.transaction((manager) => this.engine.assignManually(manager, body, { actor, correlationId }));
+    if (!outcome.ok) return refusalToHttp(outcome);
+    return outcome.decision.data;
+  }
+
+  @Get('queue')
+  @Roles('lead', 'senior', 'agent', 'analyst', 'service')
+  queue() {
+    return this.queries.queue();
+  }
+}

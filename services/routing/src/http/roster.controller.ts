@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor } from '@support/contracts';
+import { auditTrail } from '@support/event-store';
+import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { MemberCommand } from '../domain';
+import { RosterService } from '../application/roster.service';
+import { RoutingQueries } from '../application/routing-queries';
+import { MemberProfileDto, RegisterMemberDto } from './member.dto';
+
+const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
+
+@ApiTags('roster')
+@ApiBearerAuth()
+@Controller('v1/members')
+export class RosterController {
+  constructor(
+    private readonly roster: RosterService,
+    private readonly queries: RoutingQueries,
+  ) {}
+
+  @Post()
+  @Roles('lead', 'service')
+  async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+    const { memberId, role, onDuty, ...profile } = body;
+    let outcome = await this.run(memberId, actor, {}, { type: 'RegisterMember', memberId, role, ...profile, skills: [...profile.skills], scenarios: [...profile.scenarios] });
+    if (onDuty) outcome = await this.run(memberId, actor, {}, { type: 'GoOnDuty', memberId });
+    res.status(201).setHeader('Location', `/v1/members/${memberId}`);
+    return outcome;
+  }
+
+  @Get()
+  @Roles(...READERS)
+  members() {
+    return this.queries.members();
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  async member(@Param('id') id: string) {
+    const member = await this.queries.member(id);
+    if (!member) throw new NotFoundException(`member ${id} not found`);
+    return member;
+  }
+
+  @Get(':id/history')
+  @Roles(...READERS)
+  async history(@Param('id') id: string) {
+    const events = await this.roster.history(id);
+    if (events.length === 0) throw new NotFoundException(`member ${id} not found`);
+    return auditTrail(events);
+  }
+
+  @Put(':id/profile')
+  @Roles('lead')
+  profile(@Param('id') id: string, @Body() body: MemberProfileDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'ChangeProfile', memberId: id, ...body, skills: [...body.skills], scenarios: [...body.scenarios] });
+  }
+
+  @Post(':id/on-duty')
+  @HttpCode(200)
+  @Roles('lead')
+  onDuty(@Param('id') id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'GoOnDuty', memberId: id });
+  }
+
+  @Post(':id/off-duty')
+  @HttpCode(200)
+  @Roles('lead')
+  offDuty(@Param('id') id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'GoOffDuty', memberId: id });
+  }
+
+  private async run(memberId: string, actor: Actor, headers: Record<string, string>, command: DistributiveOmit<MemberCommand, 'actor' | 'at'>) {
+    const outcome = await this.roster.execute(memberId, (at) => ({ ...command, actor, at }) as MemberCommand, {
+      actor,
+      expectedVersion: parseIfMatch(headers['if-match']),
+      correlationId: headers['x-correlation-id'],
+    });
+    if (!outcome.ok) return refusalToHttp(outcome);
+    return { ...outcome.member, version: outcome.version };
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,8 @@
+import { platformMigrations } from '@support/messaging';
+import { routingReadModelMigration } from './routing-read-model.migration';
+
+export const ROUTING_SCHEMA = 'routing';
+
+export function routingMigrations(schema: string = ROUTING_SCHEMA) {
+  return [...platformMigrations(schema), routingReadModelMigration(schema)];
+}

@@ -1,0 +1,73 @@
+import { DataSource } from 'typeorm';
+import { Kafka } from 'kafkajs';
+import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { EventStore, openServiceDataSource } from '@support/event-store';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
+import { RosterService } from './application/roster.service';
+import { RoutingEngine } from './application/routing-engine';
+import { RoutingQueries } from './application/routing-queries';
+import { ticketEventsReactor } from './application/ticket-events.reactor';
+import { RoutedTicketsRepository } from './persistence/routed-tickets.repository';
+import { RosterRepository } from './persistence/roster.repository';
+import { routingMigrations } from './persistence/routing.migrations';
+
+export const SERVICE_NAME = 'routing';
+
+export interface RoutingSettings {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  schema: string;
+  clock?: Clock;
+  /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
+  consumeFromBeginning?: boolean;
+}
+
+export interface RoutingRuntime {
+  dataSource: DataSource;
+  kafka: Kafka;
+  relay: OutboxRelay;
+  ticketEvents: EventConsumer;
+  engine: RoutingEngine;
+  roster: RosterService;
+  queries: RoutingQueries;
+  close(): Promise<void>;
+}
+
+export async function startRoutingRuntime(settings: RoutingSettings, onError: (error: unknown) => void): Promise<RoutingRuntime> {
+  const { schema } = settings;
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: routingMigrations(schema) });
+  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
+  await ensureTopics(kafka, eventCatalogue.topics());
+  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const rosterRepository = new RosterRepository(schema);
+  const ticketRepository = new RoutedTicketsRepository(schema);
+  const engine = new RoutingEngine(schema, store, rosterRepository, ticketRepository, settings.clock ?? systemClock);
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const ticketEvents = new EventConsumer({
+    schema,
+    groupId: `${schema}.ticket-events`,
+    topics: [TICKETS_TOPIC],
+    kafka,
+    dataSource,
+    catalogue: eventCatalogue,
+    handle: ticketEventsReactor(engine),
+    onError,
+    fromBeginning: settings.consumeFromBeginning,
+  });
+  await relay.start();
+  await ticketEvents.start();
+  return {
+    dataSource,
+    kafka,
+    relay,
+    ticketEvents,
+    engine,
+    roster: new RosterService(dataSource, engine),
+    queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),
+    async close() {
+      await ticketEvents.stop();
+      await relay.stop();
+      await dataSource.destroy();
+    },
+  };
+}
