@@ -5,6 +5,7 @@
 const { SignJWT } = require('jose');
 
 const INTAKE = process.env.INTAKE_URL ?? 'http://127.0.0.1:3001';
+const ROUTING = process.env.ROUTING_URL ?? 'http://127.0.0.1:3002';
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'dev-only-secret-do-not-use-in-production';
 
 const team = {
@@ -12,38 +13,43 @@ const team = {
   senior: { id: 'm-senior-li', role: 'senior', name: '李工' },
   agentA: { id: 'm-agent-wang', role: 'agent', name: '小王' },
   agentB: { id: 'm-agent-chen', role: 'agent', name: '小陈' },
+  contractor: { id: 'c-zhou', role: 'contractor', name: '周师傅' },
   desk: { id: 'cs-desk', role: 'intake', name: '客服部' },
 };
 
-const tickets = [
-  { key: 'demo-1', body: { channel: 'wechat', customer: { name: '刘女士', wechat: 'liu_live_studio' }, deviceModel: 'OBS 推流主机 i7-12700', problem: '直播推流卡顿，码率掉到 500kbps', urgency: 'urgent' } },
-  { key: 'demo-2', body: { channel: 'phone', customer: { name: '赵先生', phone: '+86 139 0000 1111' }, deviceModel: 'Lenovo ThinkPad X1', problem: '开机蓝屏 0x0000007B', urgency: 'urgent' } },
-  { key: 'demo-3', body: { channel: 'web', customer: { name: 'Ms. Zhou', phone: '+86 137 2222 3333' }, deviceModel: 'HP LaserJet M1136', problem: 'Printer not detected after Windows update', urgency: 'normal' } },
-  { key: 'demo-4', body: { channel: 'cs-desk', customer: { name: '孙经理', phone: '+86 136 4444 5555' }, deviceModel: 'Sony A7M4 + 采集卡', problem: '采集卡无信号，直播画面黑屏', urgency: 'urgent' } },
-  { key: 'demo-5', body: { channel: 'api', customer: { name: '吴女士', wechat: 'wu_shop' }, deviceModel: 'MacBook Air M2', problem: '无法开机，充电指示灯不亮', urgency: 'normal' } },
+// the studio's roster (DOMAIN.md): one lead, one senior, two agents, one contractor for two fixed scenarios
+const roster = [
+  { member: team.lead, tier: 'L3', skills: [], scenarios: [], capacity: 10 },
+  { member: team.senior, tier: 'L2', skills: ['hardware', 'streaming', 'operating-system'], scenarios: [], capacity: 8 },
+  { member: team.agentA, tier: 'L1', skills: ['streaming', 'operating-system'], scenarios: [], capacity: 5 },
+  { member: team.agentB, tier: 'L1', skills: ['operating-system', 'printer'], scenarios: [], capacity: 5 },
+  { member: team.contractor, tier: 'L1', skills: [], scenarios: ['printer-driver-reinstall', 'os-reinstall'], capacity: 3 },
 ];
 
-// what happens to each demo ticket after it is opened: [who, command, body]
+const tickets = [
+  { key: 'studio-1', body: { channel: 'wechat', customer: { name: '刘女士', wechat: 'liu_live_studio' }, deviceModel: 'OBS 推流主机 i7-12700', problem: '直播推流卡顿，码率掉到 500kbps', urgency: 'urgent', triage: { faultCategory: 'streaming' } } },
+  { key: 'studio-2', body: { channel: 'phone', customer: { name: '赵先生', phone: '+86 139 0000 1111' }, deviceModel: 'Lenovo ThinkPad X1', problem: '开机蓝屏 0x0000007B', urgency: 'urgent', triage: { faultCategory: 'operating-system' } } },
+  { key: 'studio-3', body: { channel: 'web', customer: { name: 'Ms. Zhou', phone: '+86 137 2222 3333' }, deviceModel: 'HP LaserJet M1136', problem: 'Printer not detected after Windows update', urgency: 'normal', triage: { faultCategory: 'printer', scenario: 'printer-driver-reinstall', difficulty: 'fixed-scenario' } } },
+  { key: 'studio-4', body: { channel: 'cs-desk', customer: { name: '孙经理', phone: '+86 136 4444 5555' }, deviceModel: 'Sony A7M4 + 采集卡', problem: '采集卡无信号，直播画面黑屏', urgency: 'urgent', triage: { faultCategory: 'streaming' } } },
+  { key: 'studio-5', body: { channel: 'api', customer: { name: '吴女士', wechat: 'wu_shop' }, deviceModel: 'MacBook Air M2', problem: '无法开机，充电指示灯不亮', urgency: 'normal' } },
+];
+
+// what happens to some demo tickets once routing has assigned them: [who, command, body]
 const work = {
-  'demo-1': [
-    ['lead', 'assignment', { assignee: team.agentA, tier: 'L1' }],
-    ['agentA', 'contact', { channel: 'wechat', note: '远程连接客户推流机' }],
-    ['agentA', 'diagnosis', { faultCategory: 'streaming', scenario: 'encoder-overload', difficulty: 'common' }],
+  'studio-1': [
+    ['assignee', 'contact', { channel: 'wechat', note: '远程连接客户推流机' }],
+    ['assignee', 'diagnosis', { faultCategory: 'streaming', scenario: 'encoder-overload', difficulty: 'common' }],
   ],
-  'demo-2': [
-    ['lead', 'assignment', { assignee: team.agentB, tier: 'L1' }],
-    ['agentB', 'contact', { channel: 'phone' }],
-    ['agentB', 'diagnosis', { faultCategory: 'operating-system', scenario: 'blue-screen-storage-driver', difficulty: 'common' }],
-    ['agentB', 'quote', { amount: 15000, note: '远程修复 150 元' }],
+  'studio-2': [
+    ['assignee', 'contact', { channel: 'phone' }],
+    ['assignee', 'diagnosis', { faultCategory: 'operating-system', scenario: 'blue-screen-storage-driver', difficulty: 'common' }],
+    ['assignee', 'quote', { amount: 15000, note: '远程修复 150 元' }],
     ['desk', 'quote/accept', {}],
-    ['agentB', 'resolution', { resolution: '进入安全模式切换 AHCI 驱动后正常启动', remote: true }],
+    ['assignee', 'resolution', { resolution: '进入安全模式切换 AHCI 驱动后正常启动', remote: true }],
     ['desk', 'feedback', { satisfaction: 5, comment: '很快' }],
-    ['agentB', 'close', {}],
+    ['assignee', 'close', {}],
   ],
-  'demo-4': [
-    ['lead', 'assignment', { assignee: team.agentA, tier: 'L1' }],
-    ['agentA', 'escalation', { reason: '采集卡固件问题，超出 L1 范围' }],
-  ],
+  'studio-4': [['assignee', 'escalation', { reason: '采集卡固件问题，超出 L1 范围' }]],
 };
 
 async function token(member) {
@@ -55,8 +61,8 @@ async function token(member) {
     .sign(new TextEncoder().encode(SECRET));
 }
 
-async function call(member, method, path, body, headers = {}) {
-  const response = await fetch(`${INTAKE}${path}`, {
+async function call(member, method, path, body, headers = {}, base = INTAKE) {
+  const response = await fetch(`${base}${path}`, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(member)}`, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -65,20 +71,41 @@ async function call(member, method, path, body, headers = {}) {
   return { status: response.status, answer };
 }
 
+async function setUpRoster() {
+  for (const { member, ...profile } of roster) {
+    const registered = await call(team.lead, 'POST', '/v1/members', { memberId: member.id, role: member.role, name: member.name, ...profile, onDuty: true }, {}, ROUTING);
+    if (registered.status === 201) console.log(`[demo] roster: ${member.name} (${member.role}, ${profile.tier}) on duty`);
+    else if (registered.status !== 409) throw new Error(`registering ${member.id}: ${registered.status} ${JSON.stringify(registered.answer)}`);
+  }
+}
+
+/** routing assigns asynchronously: wait until the ticket has an assignee (null: it waits in the queue) */
+async function assigneeOf(ticketId) {
+  for (let i = 0; i < 50; i++) {
+    const { answer } = await call(team.lead, 'GET', `/v1/tickets/${ticketId}`);
+    if (answer.assignee) return answer.assignee;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
 async function main() {
+  await setUpRoster();
   for (const ticket of tickets) {
     const opened = await call(team.desk, 'POST', '/v1/tickets', ticket.body, { 'Idempotency-Key': ticket.key });
     if (opened.status !== 201) throw new Error(`opening ${ticket.key}: ${opened.status} ${JSON.stringify(opened.answer)}`);
-    if (opened.answer.version !== 1) {
-      console.log(`[demo] ${ticket.key} already there (${opened.answer.id})`);
-      continue;
-    }
-    for (const [who, command, body] of work[ticket.key] ?? []) {
-      const done = await call(team[who], 'POST', `/v1/tickets/${opened.answer.id}/${command}`, body);
-      if (done.status !== 200) throw new Error(`${ticket.key} ${command}: ${done.status} ${JSON.stringify(done.answer)}`);
-    }
+    const assignee = await assigneeOf(opened.answer.id);
+    const worker = assignee && (Object.values(team).find((m) => m.id === assignee.id) ?? assignee);
     const current = await call(team.lead, 'GET', `/v1/tickets/${opened.answer.id}`);
-    console.log(`[demo] ${ticket.key} ${current.answer.state.padEnd(10)} ${opened.answer.id}  ${ticket.body.problem}`);
+    // a second run finds the work done already (received + assigned = version 2)
+    if (worker && current.answer.version <= 2) {
+      for (const [who, command, body] of work[ticket.key] ?? []) {
+        const done = await call(who === 'assignee' ? worker : team[who], 'POST', `/v1/tickets/${opened.answer.id}/${command}`, body);
+        if (done.status !== 200) throw new Error(`${ticket.key} ${command}: ${done.status} ${JSON.stringify(done.answer)}`);
+      }
+    }
+    const now = await call(team.lead, 'GET', `/v1/tickets/${opened.answer.id}`);
+    console.log(`[demo] ${ticket.key} ${now.answer.state.padEnd(11)} ${(now.answer.assignee?.name ?? '').padEnd(4)} ${opened.answer.id}  ${ticket.body.problem}`);
   }
   console.log(`[demo] lead token for trying the API:\n  export TOKEN=${await token(team.lead)}`);
 }

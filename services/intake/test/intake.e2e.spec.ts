@@ -12,6 +12,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
   let agent: string;
   let lead: string;
   let desk: string;
+  let service: string;
 
   beforeAll(async () => {
     intake = await startIntake();
@@ -20,6 +21,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     agent = await intake.token({ role: 'agent', id: 'agent-1', name: 'Agent One' });
     lead = await intake.token({ role: 'lead', id: 'lead-1' });
     desk = await intake.token({ role: 'intake', id: 'cs-desk-1' });
+    service = await intake.token({ role: 'service', id: 'partner-system' });
   }, 60_000);
 
   afterAll(async () => {
@@ -65,7 +67,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
 
   it('lets exactly one of two concurrent commands with the same If-Match win; the other gets 409', async () => {
     const { id } = await open();
-    const assign = (who: string) => post(`/v1/tickets/${id}/assignment`, lead, { assignee: { id: who, role: 'agent' }, tier: 'L1' }, { 'If-Match': '"1"' });
+    const assign = (who: string) => post(`/v1/tickets/${id}/assignment`, service, { assignee: { id: who, role: 'agent' }, tier: 'L1' }, { 'If-Match': '"1"' });
     const responses = await Promise.all([assign('agent-a'), assign('agent-b')]);
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
     const history = await (await get(`/v1/tickets/${id}/history`, agent)).json();
@@ -128,6 +130,9 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     expect((await post('/v1/tickets', null, aTicket())).status).toBe(401);
     const analyst = await intake.token({ role: 'analyst' });
     expect((await post('/v1/tickets', analyst, aTicket())).status).toBe(403);
+    // a lead assigns through routing, which checks the rules; intake takes assignments only from systems
+    const { id } = await open();
+    expect((await post(`/v1/tickets/${id}/assignment`, lead, { assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' })).status).toBe(403);
     expect((await get(`/v1/tickets/${randomUUID()}`, agent)).status).toBe(404);
     expect((await post(`/v1/tickets/${randomUUID()}/contact`, agent, { channel: 'phone' })).status).toBe(404);
   });
@@ -153,7 +158,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     ];
     let version = 1;
     for (const [command, body, state] of steps) {
-      const token = command === 'assignment' ? lead : agent;
+      const token = command === 'assignment' ? service : agent;
       const response = await post(`/v1/tickets/${id}/${command}`, token, body, { 'If-Match': String(version) });
       expect([command, response.status]).toEqual([command, 200]);
       version += 1;
@@ -167,7 +172,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
 
   it('refuses UPDATE and DELETE on the event table, and verification names an event altered behind the app', async () => {
     const { id } = await open();
-    await post(`/v1/tickets/${id}/assignment`, lead, { assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' });
+    await post(`/v1/tickets/${id}/assignment`, service, { assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' });
     await post(`/v1/tickets/${id}/contact`, agent, { channel: 'wechat' });
     const events = `"${intake.schema}".events`;
     await expect(intake.runtime.dataSource.query(`UPDATE ${events} SET data = '{}' WHERE stream_id = $1`, [id])).rejects.toThrow(/append-only/);

@@ -93,9 +93,10 @@ export class TicketController {
     return verification;
   }
 
+  /** records an assignment decided elsewhere (another system); a lead assigns through routing, which checks the rules */
   @Post(':id/assignment')
   @HttpCode(200)
-  @Roles('lead', 'service')
+  @Roles('service')
   assign(@Param('id', ParseUUIDPipe) id: string, @Body() body: AssignmentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Assign', assignee: { ...body.assignee }, tier: body.tier, reason: body.reason });
   }
