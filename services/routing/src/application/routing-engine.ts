@@ -26,12 +26,22 @@ export class RoutingRound {
   private readonly decisions: Array<{ ticketId: string; event: RoutingDecisionEvent }> = [];
   private readonly updates: Array<(manager: EntityManager) => Promise<void>> = [];
 
+  /** who holds each open ticket this round knows of, so a change of hands frees the old slot */
+  private readonly handsOf = new Map<string, string>();
+
   private constructor(
     private readonly manager: EntityManager,
     private readonly engine: RoutingEngine,
     readonly roster: RosterEntry[],
     readonly queue: RoutedTicket[],
-  ) {}
+  ) {
+    for (const ticket of queue) if (ticket.status === 'open' && ticket.assigneeId) this.handsOf.set(ticket.ticketId, ticket.assigneeId);
+  }
+
+  /** a ticket this round changes, with its current holder */
+  know(ticket: RoutedTicket): void {
+    if (ticket.status === 'open' && ticket.assigneeId) this.handsOf.set(ticket.ticketId, ticket.assigneeId);
+  }
 
   static async begin(manager: EntityManager, engine: RoutingEngine): Promise<RoutingRound> {
     await lockForTransaction(manager, `${engine.schema}:routing-round`);
@@ -76,6 +86,11 @@ export class RoutingRound {
   }
 
   private took(ticketId: string, memberId: string, tier: ChosenAssignee['tier'], at: Date): void {
+    // a ticket that changes hands (escalation, reassignment) frees its old assignee's slot in this round
+    const previous = this.handsOf.get(ticketId);
+    const before = previous && this.roster.find((m) => m.memberId === previous);
+    if (before) before.openTickets -= 1;
+    this.handsOf.set(ticketId, memberId);
     const member = this.roster.find((m) => m.memberId === memberId);
     if (member) {
       member.openTickets += 1;
@@ -109,10 +124,11 @@ export class RoutingRound {
     return { ok: true, decisions: this.decisions.map((d) => d.event) };
   }
 
-  /** a ticket leaves: its assignee's slot is free again in this round */
+  /** a ticket leaves (resolved, closed, cancelled): its assignee's slot is free again in this round */
   release(ticket: RoutedTicket): void {
     const member = this.roster.find((r) => r.memberId === ticket.assigneeId);
     if (member && ticket.status === 'open') member.openTickets -= 1;
+    this.handsOf.delete(ticket.ticketId);
     const waiting = this.queue.findIndex((t) => t.ticketId === ticket.ticketId);
     if (waiting >= 0) this.queue.splice(waiting, 1);
   }
@@ -155,8 +171,10 @@ export class RoutingEngine {
     if (ticket.status === 'done') return { ok: false, code: 'illegal-transition', reason: `ticket ${request.ticketId} is resolved, closed or cancelled` };
     const check = checkManualAssignment(toQueued(ticket), round.roster.find((m) => m.memberId === request.memberId));
     if (!check.ok) return check;
-    round.release(ticket);
+    round.know(ticket);
     round.assign(ticket.ticketId, request.reason ? { ...check, reason: `${request.reason} (${check.reason})` } : check, 'manual', at);
+    // a reassignment frees the previous assignee's slot for the queue
+    round.drain(at);
     const committed = await round.commit(cause, at);
     return { ok: true, decision: committed.decisions[0] };
   }
@@ -207,7 +225,9 @@ export class RoutingEngine {
         if (!known || known.status === 'done') return;
         const target = chooseEscalationTarget(toQueued(known), event.data.fromTier, round.roster);
         if (target.ok) {
+          round.know(known);
           round.escalate(ticketId, target, event.data.reason, at);
+          round.drain(at);
         } else if (!target.final) {
           round.decide(ticketId, { type: 'support.routing.ticket-queued.v1', data: { ticketId, urgency: known.urgency, waitingFor: 'escalation', reason: target.reason } });
           round.afterwards((m) => this.ticketRepository.waitForEscalation(m, ticketId, event.data.reason));
