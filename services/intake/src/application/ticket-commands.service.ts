@@ -25,8 +25,15 @@ export type CommandOutcome =
 
 export type OpenTicketInput = Omit<OpenTicket, 'type' | 'ticketId' | 'customerId' | 'actor' | 'at'>;
 
+/** the answer to opening a ticket, stored with its Idempotency-Key */
+export interface OpenedTicket {
+  id: string;
+  state: string;
+  version: number;
+}
+
 export type OpenOutcome =
-  | { replayed: boolean; status: number; body: { id: string; state: string; version: number } }
+  | { replayed: boolean; status: number; body: OpenedTicket }
   | { conflict: string }
   | { rejected: Rejection };
 
@@ -64,7 +71,7 @@ export class TicketCommands {
       if (idempotencyKey) {
         const stored = await this.idempotency.find(this.dataSource, 'open-ticket', idempotencyKey);
         if (stored && stored.requestHash !== requestHash) return { conflict: 'Idempotency-Key was already used with a different body' };
-        if (stored) return { replayed: true, status: stored.status, body: stored.body as OpenOutcome extends { body: infer B } ? B : never };
+        if (stored) return { replayed: true, status: stored.status, body: stored.body as OpenedTicket };
       }
       try {
         return await this.dataSource.transaction(async (manager) => {
