@@ -102,4 +102,23 @@ export const ticketCancelled = defineEvent<'support.ticket.cancelled.v1', { tick
   schema: ticketDataSchema({ reason: requiredTextSchema }, ['reason']),
 });
 
-export const ticketLifecycleEvents = [ticketReceived, ticketFeedbackGiven, ticketClosed, ticketReopened, ticketCancelled];
+export const ticketSlaBreached = defineEvent<
+  'support.ticket.sla-breached.v1',
+  { ticketId: string; clockId: string; ruleId: string; dueAt: string; lateByMinutes: number }
+>({
+  type: 'support.ticket.sla-breached.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: "An SLA clock of the ticket passed its due time (sla-monitor's breach, recorded in the ticket's history); the stage does not change.",
+  schema: ticketDataSchema(
+    {
+      clockId: requiredTextSchema,
+      ruleId: requiredTextSchema,
+      dueAt: { type: 'string', format: 'date-time' },
+      lateByMinutes: { type: 'number', minimum: 0 },
+    },
+    ['clockId', 'ruleId', 'dueAt', 'lateByMinutes'],
+  ),
+});
+
+export const ticketLifecycleEvents = [ticketReceived, ticketFeedbackGiven, ticketClosed, ticketReopened, ticketCancelled, ticketSlaBreached];

@@ -1,5 +1,5 @@
 import { EventOf } from '../catalogue/event-definition';
-import { ticketCancelled, ticketClosed, ticketFeedbackGiven, ticketReceived, ticketReopened } from './ticket-lifecycle.events';
+import { ticketCancelled, ticketClosed, ticketFeedbackGiven, ticketReceived, ticketReopened, ticketSlaBreached } from './ticket-lifecycle.events';
 import { ticketAssigned, ticketDispatchedToContractor, ticketEscalated, ticketEscalationRequested } from './ticket-routing.events';
 import {
   ticketContacted,
@@ -30,7 +30,7 @@ export {
   actorSchema,
 } from './ticket.vocabulary';
 export type { Urgency, Channel, TicketState, Tier, Difficulty, AssigneeRole, Assignee, ContactChannel } from './ticket.vocabulary';
-export { ticketReceived, ticketFeedbackGiven, ticketClosed, ticketReopened, ticketCancelled } from './ticket-lifecycle.events';
+export { ticketReceived, ticketFeedbackGiven, ticketClosed, ticketReopened, ticketCancelled, ticketSlaBreached } from './ticket-lifecycle.events';
 export { ticketAssigned, ticketDispatchedToContractor, ticketEscalationRequested, ticketEscalated } from './ticket-routing.events';
 export {
   ticketContacted,
@@ -62,6 +62,7 @@ export const ticketEvents = [
   ticketClosed,
   ticketReopened,
   ticketCancelled,
+  ticketSlaBreached,
 ];
 
 export type TicketEvent = EventOf<(typeof ticketEvents)[number]>;

@@ -111,6 +111,14 @@ export interface Cancel extends TicketCommandBase<'Cancel'> {
   reason: string;
 }
 
+/** sla-monitor's breach of one of the ticket's clocks, recorded in its history */
+export interface RecordSlaBreach extends TicketCommandBase<'RecordSlaBreach'> {
+  clockId: string;
+  ruleId: string;
+  dueAt: Date;
+  lateByMinutes: number;
+}
+
 export type TicketCommand =
   | OpenTicket
   | Assign
@@ -128,7 +136,8 @@ export type TicketCommand =
   | GiveFeedback
   | Close
   | Reopen
-  | Cancel;
+  | Cancel
+  | RecordSlaBreach;
 
 export type TicketCommandType = TicketCommand['type'];
 
@@ -157,4 +166,5 @@ export const TICKET_COMMAND_TYPES = [
   'Close',
   'Reopen',
   'Cancel',
+  'RecordSlaBreach',
 ] as const satisfies readonly TicketCommandType[];

@@ -232,6 +232,19 @@ export function decideTicket(command: TicketCommand, state: TicketAggregate): De
     case 'Close':
       return accept({ type: 'support.ticket.closed.v1', data: { ticketId: command.ticketId, ...optional('note', command.note) } });
 
+    case 'RecordSlaBreach': {
+      const problem =
+        blank(command.clockId, 'clockId') ??
+        blank(command.ruleId, 'ruleId') ??
+        (!validDate(command.dueAt) ? 'dueAt must be a valid date' : undefined) ??
+        (!(command.lateByMinutes >= 0) ? 'lateByMinutes must be 0 or more' : undefined);
+      if (problem) return invalid(problem);
+      return accept({
+        type: 'support.ticket.sla-breached.v1',
+        data: { ticketId: command.ticketId, clockId: command.clockId, ruleId: command.ruleId, dueAt: command.dueAt.toISOString(), lateByMinutes: command.lateByMinutes },
+      });
+    }
+
     case 'Reopen': {
       const problem = blank(command.reason, 'reason');
       if (problem) return invalid(problem);

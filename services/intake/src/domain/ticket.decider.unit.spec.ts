@@ -43,6 +43,7 @@ const LEGALITY = `
   Close               -     -    -    -    -    -    -    -    clo  -    -    -
   Reopen              -     -    -    -    -    -    -    -    reo  reo  -    -
   Cancel              -     can  can  can  can  can  can  can  -    -    -    can
+  RecordSlaBreach     -     rec  asg  con  dia  quo  inp  ons  res  clo  can  reo
 `;
 
 const ABBREVIATIONS: Record<string, Stage> = {
@@ -79,6 +80,7 @@ const COMMAND_WORDS: Record<TicketCommandType, RegExp> = {
   Close: /close/,
   Reopen: /reopen/,
   Cancel: /cancel/,
+  RecordSlaBreach: /SLA breach/,
 };
 
 function parseLegality(grid: string): Record<TicketCommandType, Partial<Record<Stage, TicketState>>> {

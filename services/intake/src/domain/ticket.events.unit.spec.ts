@@ -31,13 +31,14 @@ const invalidSamples: { [Type in TicketEventType]: Record<string, unknown>[] } =
   'support.ticket.closed.v1': [{ note: 1 }],
   'support.ticket.reopened.v1': [{ reason: '' }],
   'support.ticket.cancelled.v1': [{ reason: '' }],
+  'support.ticket.sla-breached.v1': [{ lateByMinutes: -1 }, { dueAt: 'soon' }, { ruleId: '' }],
 };
 
 describe('ticket event catalogue', () => {
   it('compiles every schema in ajv strict mode, one definition per type', () => {
     expect(() => new EventCatalogue(ticketEvents)).not.toThrow();
     expect(new Set(types).size).toBe(types.length);
-    expect(types).toHaveLength(17);
+    expect(types).toHaveLength(18);
   });
 
   it('puts every ticket event on support.tickets.v1 under aggregate ticket, as a described .v1 type', () => {

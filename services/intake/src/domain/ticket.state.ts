@@ -42,6 +42,8 @@ export interface Ticket {
   readonly satisfaction?: number;
   readonly feedbackComment?: string;
   readonly reopenCount: number;
+  /** the SLA rules this ticket breached, in order */
+  readonly slaBreaches?: readonly string[];
   readonly reopenReason?: string;
   readonly cancelReason?: string;
 }
@@ -115,6 +117,8 @@ export function evolveTicket(state: TicketAggregate, event: TicketEvent): Ticket
         satisfaction: event.data.satisfaction,
         ...(event.data.comment !== undefined ? { feedbackComment: event.data.comment } : {}),
       };
+    case 'support.ticket.sla-breached.v1':
+      return { ...ticket, slaBreaches: [...(state.slaBreaches ?? []), event.data.ruleId] };
     case 'support.ticket.closed.v1':
       return ticket;
     case 'support.ticket.reopened.v1':

@@ -65,6 +65,7 @@ export const sampleData: { [Type in TicketEventType]: TicketEventData<Type> } = 
   'support.ticket.closed.v1': { ticketId: TICKET_ID, note: 'customer confirmed' },
   'support.ticket.reopened.v1': { ticketId: TICKET_ID, reason: 'stream drops again' },
   'support.ticket.cancelled.v1': { ticketId: TICKET_ID, reason: 'customer withdrew the request' },
+  'support.ticket.sla-breached.v1': { ticketId: TICKET_ID, clockId: 'first-contact:ticket', ruleId: 'first-contact', dueAt: '2025-03-03T02:30:00.000Z', lateByMinutes: 3 },
 };
 
 export function sampleEvent<Type extends TicketEventType>(type: Type, data: Partial<TicketEventData<Type>> = {}): TicketEvent {
@@ -131,6 +132,7 @@ export const COMMANDS: { [Type in TicketCommandType]: Extract<TicketCommand, { t
   Close: { ...base, type: 'Close' },
   Reopen: { ...base, type: 'Reopen', reason: 'it broke again' },
   Cancel: { ...base, type: 'Cancel', reason: 'customer withdrew' },
+  RecordSlaBreach: { ...base, type: 'RecordSlaBreach', clockId: 'first-contact:ticket', ruleId: 'first-contact', dueAt: new Date('2025-03-03T02:30:00.000Z'), lateByMinutes: 3 },
 };
 
 /** The event each command of COMMANDS must produce on the fixture histories, written out by hand. */
@@ -190,4 +192,8 @@ export const EXPECTED_EVENTS: Record<TicketCommandType, TicketEvent> = {
   Close: { type: 'support.ticket.closed.v1', data: { ticketId: TICKET_ID } },
   Reopen: { type: 'support.ticket.reopened.v1', data: { ticketId: TICKET_ID, reason: 'it broke again' } },
   Cancel: { type: 'support.ticket.cancelled.v1', data: { ticketId: TICKET_ID, reason: 'customer withdrew' } },
+  RecordSlaBreach: {
+    type: 'support.ticket.sla-breached.v1',
+    data: { ticketId: TICKET_ID, clockId: 'first-contact:ticket', ruleId: 'first-contact', dueAt: '2025-03-03T02:30:00.000Z', lateByMinutes: 3 },
+  },
 };

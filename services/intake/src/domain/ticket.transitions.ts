@@ -64,6 +64,12 @@ export const TICKET_TRANSITIONS: Readonly<Record<TicketCommandType, TicketTransi
   Close: { event: 'support.ticket.closed.v1', verb: 'close', from: to('closed', 'resolved') },
   Reopen: { event: 'support.ticket.reopened.v1', verb: 'reopen', from: to('reopened', 'resolved', 'closed') },
   Cancel: { event: 'support.ticket.cancelled.v1', verb: 'cancel', from: to('cancelled', 'received', ...WORKING) },
+  // a breach is a fact about the past: it is recorded whatever the stage, and changes none
+  RecordSlaBreach: {
+    event: 'support.ticket.sla-breached.v1',
+    verb: 'record an SLA breach of',
+    from: stay('received', ...WORKING, 'resolved', 'closed', 'cancelled'),
+  },
 };
 
 const byEvent = new Map<TicketEventType, TicketTransition>(Object.values(TICKET_TRANSITIONS).map((t) => [t.event, t]));
