@@ -9,3 +9,4 @@ export * from './customers/customer.events';
 export * from './clock';
 export * from './routing/roster.events';
 export * from './routing/routing-decision.events';
+export * from './sla/sla.events';

@@ -1,11 +1,12 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, ROUTING_TOPIC, systemClock } from '@support/contracts';
+import { Clock, eventCatalogue, ROUTING_TOPIC, SLA_TOPIC, systemClock } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
 import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
 import { RoutingDecisionReactor } from './application/routing-decision.reactor';
+import { SlaBreachReactor } from './application/sla-breach.reactor';
 import { CustomerDirectory } from './persistence/customer-directory.repository';
 import { intakeMigrations } from './persistence/intake.migrations';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
@@ -46,7 +47,10 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const commands = new TicketCommands(dataSource, store, views, customers, settings.clock ?? systemClock, schema);
   const consumer = (groupId: string, topics: string[], handle: EventHandler) =>
     new EventConsumer({ schema, groupId: `${schema}.${groupId}`, topics, kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
-  const reactors = [consumer('routing-decisions', [ROUTING_TOPIC], new RoutingDecisionReactor(commands).handle)];
+  const reactors = [
+    consumer('routing-decisions', [ROUTING_TOPIC], new RoutingDecisionReactor(commands).handle),
+    consumer('sla-breaches', [SLA_TOPIC], new SlaBreachReactor(commands).handle),
+  ];
   await relay.start();
   await Promise.all(reactors.map((r) => r.start()));
   return {

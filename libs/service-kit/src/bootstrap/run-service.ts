@@ -27,11 +27,18 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
 /** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
 export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
   const app = await createServiceApp(definition.rootModule(runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await runtime.close();
-  };
+  // Nest's application proxy silently drops property assignments (its `set` trap never assigns), so
+  // `app.close = ...` would leave the runtime open; defineProperty reaches the instance itself, and
+  // the prototype's close is taken because the proxy's `app.close` looks the property up at call time
+  const close: () => Promise<void> = Object.getPrototypeOf(app).close;
+  Object.defineProperty(app, 'close', {
+    configurable: true,
+    writable: true,
+    value: async () => {
+      await close.call(app);
+      await runtime.close();
+    },
+  });
   return app;
 }
 

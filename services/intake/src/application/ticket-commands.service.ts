@@ -97,21 +97,37 @@ export class TicketCommands {
     }
   }
 
-  /** Runs a command inside the caller's transaction (a reactor's, with its inbox row), before its other writes. */
-  async executeIn(manager: EntityManager, ticketId: string, command: (at: Date) => TicketCommand, context: CommandContext): Promise<CommandOutcome> {
+  /**
+   * Runs a command inside the caller's transaction (a reactor's, with its inbox row), before its other
+   * writes. Given several, each is decided on the state the previous left; a refused follow-up is
+   * skipped (the first must succeed), and all events are appended at once.
+   */
+  async executeIn(
+    manager: EntityManager,
+    ticketId: string,
+    command: ((at: Date) => TicketCommand) | Array<(at: Date) => TicketCommand>,
+    context: CommandContext,
+  ): Promise<CommandOutcome> {
     const history = await this.store.readStream(manager, ticketId);
     const version = history.length;
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
       return conflict(ticketId, context.expectedVersion, version);
     }
-    const state = foldEvents(ticketDecider, history.map(asTicketEvent));
-    const decision = ticketDecider.decide(command(this.clock.now()), state);
-    if (!decision.ok) return decision;
+    const at = this.clock.now();
+    let state = foldEvents(ticketDecider, history.map(asTicketEvent));
+    const decided: TicketEvent[] = [];
+    for (const [index, build] of (Array.isArray(command) ? command : [command]).entries()) {
+      const decision = ticketDecider.decide(build(at), state);
+      if (!decision.ok && index === 0) return decision;
+      if (!decision.ok) continue;
+      decided.push(...decision.events);
+      state = decision.events.reduce(ticketDecider.evolve, state);
+    }
     const appended = await this.store.append(manager, {
       streamType: TICKET_STREAM,
       streamId: ticketId,
       expectedVersion: version,
-      events: decision.events.map((event) => this.envelope(event, context)),
+      events: decided.map((event) => this.envelope(event, context, at)),
     });
     if (!appended.ok) return conflict(ticketId, version, appended.currentVersion);
     const ticket = foldEvents(ticketDecider, [...history, ...appended.events].map(asTicketEvent));

@@ -1,0 +1,120 @@
+import { Urgency, URGENCIES } from '@support/contracts';
+import { BusinessCalendar, DEFAULT_BUSINESS_CALENDAR } from './business-calendar';
+import { CancelClock, SlaClockCommand, StartClock } from './sla-clock.commands';
+import { ClockStatus, isOpen } from './sla-clock.state';
+import { SlaSubject } from '@support/contracts';
+import { clockIdOf, clockTermsFor, EventMatcher, eventTime, fieldOf, firstMatch, IncomingEvent, SlaRule, subjectIdOf } from './sla-policy';
+
+// Which clocks an incoming event starts, stops, pauses, resumes or cancels. Pure: the caller loads the
+// subject's clocks and the ticket's urgency, and sends the commands to the clock decider.
+
+/** What the engine needs to know of an existing clock (a SlaClock state fits). */
+export interface KnownClock {
+  clockId: string;
+  ruleId: string;
+  subject: SlaSubject;
+  ticketId?: string;
+  status: ClockStatus;
+}
+
+export interface EngineContext {
+  /** the team's calendar; default DEFAULT_BUSINESS_CALENDAR */
+  calendar?: BusinessCalendar;
+  /** the ticket's urgency when the event does not carry it (e.g. an assignment): the caller's ticket projection */
+  urgency?: Urgency;
+}
+
+/**
+ * The clock commands for one incoming event, rule by rule in the order of `rules`.
+ *
+ * `clocks` are the clocks of the event's subjects that exist: the open ones, and the ended ones too, so that
+ * a clock never starts twice for the same subject and rule (without them the decider refuses the second
+ * start). Per rule, first match wins: cancel, then stop, pause (a running clock), resume (a paused one),
+ * and start (only when the subject has no clock of that rule yet).
+ *
+ * The subject is found by its id field (ticketId, visitId, sheetId, analysisId). A cancelling event without
+ * that field (e.g. `support.ticket.cancelled.v1` for a visit rule) cancels the rule's open clocks of its
+ * ticket. Commands take the time the event says it happened (the matcher's `timeField`, never later than
+ * the event), else `occurredAt`.
+ */
+export function commandsFor(
+  event: IncomingEvent,
+  rules: readonly SlaRule[],
+  clocks: readonly KnownClock[],
+  context: EngineContext = {},
+): SlaClockCommand[] {
+  const calendar = context.calendar ?? DEFAULT_BUSINESS_CALENDAR;
+  const ticketId = text(fieldOf(event.data, 'ticketId'));
+  const commands: SlaClockCommand[] = [];
+
+  for (const rule of rules) {
+    const subjectId = subjectIdOf(rule.subject, event.data);
+    const own = subjectId ? clocks.find((clock) => clock.ruleId === rule.id && clock.subject.type === rule.subject && clock.subject.id === subjectId) : undefined;
+
+    const cancel = firstMatch(rule.cancel, event);
+    if (cancel) {
+      const targets = subjectId
+        ? [own]
+        : clocks.filter((clock) => clock.ruleId === rule.id && ticketId !== undefined && clock.ticketId === ticketId);
+      for (const clock of targets) {
+        if (clock && isOpen(clock)) commands.push(cancelCommand(clock, cancel, event));
+      }
+      continue;
+    }
+
+    if (own) {
+      if (!isOpen(own)) continue;
+      const stop = firstMatch(rule.stop, event);
+      if (stop) {
+        commands.push({ type: 'StopClock', clockId: own.clockId, at: eventTime(stop, event), calendar });
+        continue;
+      }
+      const pause = own.status !== 'paused' ? firstMatch(rule.pause, event) : undefined;
+      if (pause) {
+        commands.push({ type: 'PauseClock', clockId: own.clockId, at: eventTime(pause, event), calendar });
+        continue;
+      }
+      const resume = own.status === 'paused' ? firstMatch(rule.resume, event) : undefined;
+      if (resume) commands.push({ type: 'ResumeClock', clockId: own.clockId, at: eventTime(resume, event), calendar });
+      continue;
+    }
+
+    const start = subjectId ? firstMatch(rule.start, event) : undefined;
+    if (start && subjectId) {
+      const command = startCommand(rule, { type: rule.subject, id: subjectId }, start, event, ticketId, calendar, context.urgency);
+      if (command) commands.push(command);
+    }
+  }
+  return commands;
+}
+
+function startCommand(
+  rule: SlaRule,
+  subject: SlaSubject,
+  matcher: EventMatcher,
+  event: IncomingEvent,
+  ticketId: string | undefined,
+  calendar: BusinessCalendar,
+  knownUrgency: Urgency | undefined,
+): StartClock | undefined {
+  const stated = fieldOf(event.data, 'urgency');
+  const urgency = (URGENCIES as readonly unknown[]).includes(stated) ? (stated as Urgency) : knownUrgency;
+  const terms = clockTermsFor(rule, { startedAt: eventTime(matcher, event), data: event.data, urgency, ticketId }, calendar);
+  if (!terms) return undefined;
+  return {
+    type: 'StartClock',
+    clockId: clockIdOf(rule.id, subject),
+    at: eventTime({ type: matcher.type }, event),
+    ruleId: rule.id,
+    subject,
+    ...(ticketId !== undefined ? { ticketId } : {}),
+    timeBasis: rule.timeBasis,
+    ...terms,
+  };
+}
+
+function cancelCommand(clock: KnownClock, matcher: EventMatcher, event: IncomingEvent): CancelClock {
+  return { type: 'CancelClock', clockId: clock.clockId, at: eventTime(matcher, event), reason: event.type };
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);

@@ -1,0 +1,8 @@
+import { platformMigrations } from '@support/messaging';
+import { slaReadModelMigration } from './sla-read-model.migration';
+
+export const SLA_SCHEMA = 'sla_monitor';
+
+export function slaMigrations(schema: string = SLA_SCHEMA) {
+  return [...platformMigrations(schema), slaReadModelMigration(schema)];
+}

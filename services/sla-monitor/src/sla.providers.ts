@@ -1,0 +1,80 @@
+import { DataSource } from 'typeorm';
+import { Kafka } from 'kafkajs';
+import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { EventStore, openServiceDataSource } from '@support/event-store';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
+import { SlaMonitor, SlaScheduler, SlaSettings } from './application/sla-monitor.service';
+import { DEFAULT_BUSINESS_CALENDAR, DEFAULT_SLA_RULES } from './domain';
+import { ClockRepository } from './persistence/clock.repository';
+import { slaMigrations } from './persistence/sla.migrations';
+
+export const SERVICE_NAME = 'sla-monitor';
+
+export interface SlaMonitorSettings {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  schema: string;
+  clock?: Clock;
+  /** how often the scheduler looks for due clocks; null: never by itself (tests call runDue) */
+  tickIntervalMs?: number | null;
+  consumeFromBeginning?: boolean;
+}
+
+export interface SlaMonitorRuntime {
+  dataSource: DataSource;
+  kafka: Kafka;
+  monitor: SlaMonitor;
+  clocks: ClockRepository;
+  settings: () => SlaSettings;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+// topics whose events start, stop, pause or resume clocks; visits, sheets and case analyses join when their services exist
+const WATCHED_TOPICS = [TICKETS_TOPIC];
+
+export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onError: (error: unknown) => void): Promise<SlaMonitorRuntime> {
+  const { schema } = settings;
+  const clock = settings.clock ?? systemClock;
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: slaMigrations(schema) });
+  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
+  await ensureTopics(kafka, eventCatalogue.topics());
+  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const clocks = new ClockRepository(schema);
+  const current: SlaSettings = { rules: DEFAULT_SLA_RULES, calendar: DEFAULT_BUSINESS_CALENDAR };
+  const monitor = new SlaMonitor(dataSource, store, clocks, clock, () => current);
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const consumer = new EventConsumer({
+    schema,
+    groupId: `${schema}.clock-events`,
+    topics: WATCHED_TOPICS,
+    kafka,
+    dataSource,
+    catalogue: eventCatalogue,
+    handle: (event, manager) => monitor.onEvent(manager, { id: event.id, type: event.type, data: event.data, occurredAt: event.time, correlationId: event.correlationId }),
+    onError,
+    fromBeginning: settings.consumeFromBeginning,
+  });
+  const interval = settings.tickIntervalMs === undefined ? 250 : settings.tickIntervalMs;
+  const scheduler = interval === null ? undefined : new SlaScheduler(monitor, interval, onError);
+  await relay.start();
+  await consumer.start();
+  scheduler?.start();
+  return {
+    dataSource,
+    kafka,
+    monitor,
+    clocks,
+    clock,
+    settings: () => current,
+    async close() {
+      await scheduler?.stop();
+      await consumer.stop();
+      await relay.stop();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** injection token of the runtime for the HTTP layer */
+export const SLA_RUNTIME = Symbol('SlaMonitorRuntime');

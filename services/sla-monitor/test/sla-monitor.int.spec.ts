@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { dropTestSchema, ManualClock, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
+
+// the monitor on real PostgreSQL (and Kafka for its relay), fed ticket events directly; time is a ManualClock
+describe('sla-monitor clocks on PostgreSQL', () => {
+  const infra = testInfra();
+  const schema = uniqueSchemaName('sla');
+  const clock = new ManualClock(new Date('2026-11-23T02:00:00.000Z')); // 10:00 in Shanghai, a Monday
+  let runtime: SlaMonitorRuntime;
+  const start = () => startSlaMonitorRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+
+  beforeAll(async () => {
+    runtime = await start();
+  });
+  afterAll(async () => {
+    await runtime?.close();
+    await dropTestSchema(schema);
+  });
+
+  const feed = (type: string, data: Record<string, unknown>, occurredAt: Date) =>
+    runtime.dataSource.transaction((manager) => runtime.monitor.onEvent(manager, { id: randomUUID(), type, data, occurredAt }));
+  const clockEvents = async (ticketId: string) =>
+    (await runtime.dataSource.query(`SELECT type, data FROM "${schema}".events WHERE data->>'ticketId' = $1 ORDER BY global_position`, [ticketId])) as Array<{ type: string; data: { ruleId: string; action?: string } }>;
+  const ofRule = async (ticketId: string, ruleId: string) => (await clockEvents(ticketId)).filter((e) => e.data.ruleId === ruleId).map((e) => e.type.replace('support.sla.', ''));
+
+  async function urgentTicketAssignedAt(at: Date): Promise<string> {
+    const ticketId = randomUUID();
+    const requestedAt = new Date(at.getTime() - 5 * 60_000).toISOString();
+    await feed('support.ticket.received.v1', { ticketId, urgency: 'urgent', requestedAt, receivedAt: at.toISOString() }, at);
+    await feed('support.ticket.assigned.v1', { ticketId, assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' }, at);
+    return ticketId;
+  }
+
+  it('meets the hand-over clock on assignment and warns then breaches first contact of an urgent ticket, asking to escalate', async () => {
+    const assignedAt = clock.now();
+    const ticketId = await urgentTicketAssignedAt(assignedAt);
+    expect(await ofRule(ticketId, 'hand-over')).toEqual(['clock-started.v1', 'clock-met.v1']);
+    expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1']);
+
+    const clocks = await runtime.clocks.ofTicket(runtime.dataSource, ticketId);
+    const firstContact = clocks.find((c) => c.ruleId === 'first-contact')!;
+    expect(firstContact.dueAt).toBe(new Date(assignedAt.getTime() + 30 * 60_000).toISOString());
+    expect(firstContact.warnAt).toBe(new Date(assignedAt.getTime() + 24 * 60_000).toISOString());
+
+    clock.set(new Date(assignedAt.getTime() + 23 * 60_000));
+    await runtime.monitor.runDue();
+    expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1']);
+
+    clock.set(new Date(assignedAt.getTime() + 24 * 60_000));
+    await runtime.monitor.runDue();
+    expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1', 'clock-warned.v1']);
+
+    clock.set(new Date(assignedAt.getTime() + 31 * 60_000));
+    await runtime.monitor.runDue();
+    await runtime.monitor.runDue();
+    const events = (await clockEvents(ticketId)).filter((e) => e.data.ruleId === 'first-contact');
+    expect(events.map((e) => e.type)).toEqual(['support.sla.clock-started.v1', 'support.sla.clock-warned.v1', 'support.sla.clock-breached.v1']);
+    expect(events[2].data.action).toBe('escalate');
+  });
+
+  it('stops first contact as met when the customer is contacted in time, and the clock never fires afterwards', async () => {
+    const assignedAt = clock.now();
+    const ticketId = await urgentTicketAssignedAt(assignedAt);
+    await feed('support.ticket.contacted.v1', { ticketId, channel: 'phone', contactedAt: new Date(assignedAt.getTime() + 10 * 60_000).toISOString() }, new Date(assignedAt.getTime() + 10 * 60_000));
+    clock.set(new Date(assignedAt.getTime() + 120 * 60_000));
+    await runtime.monitor.runDue();
+    expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1', 'clock-met.v1']);
+  });
+
+  it('records exactly one breach when monitors race at the deadline and one restarts around it', async () => {
+    const assignedAt = clock.now();
+    const ticketId = await urgentTicketAssignedAt(assignedAt);
+    clock.set(new Date(assignedAt.getTime() + 45 * 60_000));
+    const second = await start();
+    try {
+      await Promise.all([runtime.monitor.runDue(), second.monitor.runDue(), runtime.monitor.runDue()]);
+    } finally {
+      await second.close();
+    }
+    // the first monitor "restarts": a new runtime on the same schema looks again
+    await runtime.close();
+    runtime = await start();
+    await runtime.monitor.runDue();
+    expect((await ofRule(ticketId, 'first-contact')).filter((t) => t === 'clock-breached.v1')).toHaveLength(1);
+  });
+});
