@@ -91,7 +91,8 @@ describe('SLA clock events', () => {
       'support.sla.clock-cancelled.v1',
     ]);
     for (const definition of slaEvents) expect([definition.topic, definition.aggregate]).toEqual([SLA_TOPIC, SLA_CLOCK_AGGREGATE]);
-    expect(new EventCatalogue([...eventCatalogue.all(), ...slaEvents]).topics()).toContain('support.sla.v1');
+    expect(eventCatalogue.topics()).toContain('support.sla.v1');
+    for (const definition of slaEvents) expect(eventCatalogue.definition(definition.type)).toBe(definition);
   });
 
   it('refuse data outside the schema', () => {
