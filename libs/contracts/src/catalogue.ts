@@ -3,7 +3,7 @@ import { ticketEvents } from './tickets/ticket.events';
 import { customerEvents } from './customers/customer.events';
 import { rosterEvents } from './routing/roster.events';
 import { routingDecisionEvents } from './routing/routing-decision.events';
-import { slaEvents } from './sla/sla.events';
+import { slaEvents, slaPolicyChanged } from './sla/sla.events';
 
 /** The public event catalogue: every type, version, schema and topic. */
-export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents]);
+export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged]);

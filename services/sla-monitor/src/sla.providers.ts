@@ -4,7 +4,7 @@ import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/cont
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
 import { SlaMonitor, SlaScheduler, SlaSettings } from './application/sla-monitor.service';
-import { DEFAULT_BUSINESS_CALENDAR, DEFAULT_SLA_RULES } from './domain';
+import { SlaPolicyService } from './application/sla-policy.service';
 import { ClockRepository } from './persistence/clock.repository';
 import { slaMigrations } from './persistence/sla.migrations';
 
@@ -26,6 +26,7 @@ export interface SlaMonitorRuntime {
   monitor: SlaMonitor;
   clocks: ClockRepository;
   settings: () => SlaSettings;
+  policy: SlaPolicyService;
   clock: Clock;
   close(): Promise<void>;
 }
@@ -41,8 +42,10 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   await ensureTopics(kafka, eventCatalogue.topics());
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const clocks = new ClockRepository(schema);
-  const current: SlaSettings = { rules: DEFAULT_SLA_RULES, calendar: DEFAULT_BUSINESS_CALENDAR };
-  const monitor = new SlaMonitor(dataSource, store, clocks, clock, () => current);
+  const policy = new SlaPolicyService(dataSource, store, clock);
+  await policy.load();
+  const settingsNow = (): SlaSettings => policy.settings();
+  const monitor = new SlaMonitor(dataSource, store, clocks, clock, settingsNow);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
   const consumer = new EventConsumer({
     schema,
@@ -66,7 +69,8 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
     monitor,
     clocks,
     clock,
-    settings: () => current,
+    settings: settingsNow,
+    policy,
     async close() {
       await scheduler?.stop();
       await consumer.stop();

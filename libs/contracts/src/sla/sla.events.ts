@@ -159,3 +159,23 @@ export type SlaEvent = EventOf<(typeof slaEvents)[number]>;
 export type SlaEventType = SlaEvent['type'];
 /** One SLA event type, e.g. `SlaEventOf<'support.sla.clock-breached.v1'>`. */
 export type SlaEventOf<Type extends SlaEventType> = Extract<SlaEvent, { type: Type }>;
+
+export const SLA_POLICIES_TOPIC = 'support.sla-policies.v1';
+
+/** The SLA rules and business calendar a lead put in force (the whole policy, replacing the previous one). */
+export const slaPolicyChanged = defineEvent<'support.sla.policy-changed.v1', { policyId: string; rules: Array<Record<string, unknown>>; calendar: Record<string, unknown> }>({
+  type: 'support.sla.policy-changed.v1',
+  topic: SLA_POLICIES_TOPIC,
+  aggregate: 'sla-policy',
+  description: "The SLA rules and business calendar in force from now on; the rules' and calendar's own shape is checked by sla-monitor (GET /v1/policies documents it).",
+  schema: {
+    type: 'object',
+    required: ['policyId', 'rules', 'calendar'],
+    additionalProperties: false,
+    properties: {
+      policyId: requiredTextSchema,
+      rules: { type: 'array', items: { type: 'object' } },
+      calendar: { type: 'object' },
+    },
+  },
+});

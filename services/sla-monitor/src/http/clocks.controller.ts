@@ -1,7 +1,9 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundException, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { auditTrail } from '@support/event-store';
-import { Roles } from '@support/service-kit';
+import { Actor } from '@support/contracts';
+import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { PolicyDto } from './policy.dto';
 import { minutesBetween } from '../domain';
 import { SLA_RUNTIME, SlaMonitorRuntime } from '../sla.providers';
 import { ClockRow } from '../persistence/clock.repository';
@@ -40,11 +42,27 @@ export class ClocksController {
     return auditTrail(events);
   }
 
-  /** the rules and business calendar in force */
+  /** the rules and business calendar in force, with the policy's version (for If-Match) */
   @Get('policies')
   @Roles(...READERS)
   policies() {
-    return this.runtime.settings();
+    return this.runtime.policy.state();
+  }
+
+  /** a lead replaces the policy; new clocks follow it, running ones keep their terms */
+  @Put('policies')
+  @Roles('lead')
+  async changePolicy(@Body() body: PolicyDto, @CurrentActor() actor: Actor, @Headers('if-match') ifMatch?: string) {
+    const outcome = await this.runtime.policy.change(body, actor, parseIfMatch(ifMatch));
+    if (outcome.ok) return { version: outcome.version, ...outcome.settings };
+    if (outcome.code === 'invalid-command') throw new BadRequestException(outcome.errors);
+    return refusalToHttp(outcome);
+  }
+
+  @Get('policies/history')
+  @Roles(...READERS)
+  async policyHistory() {
+    return auditTrail(await this.runtime.policy.history());
   }
 
   private withRemaining(clock: ClockRow) {
