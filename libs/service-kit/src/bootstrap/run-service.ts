@@ -1,4 +1,4 @@
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
@@ -26,21 +26,22 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
 
 /** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
 export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
-  const app = await createServiceApp(definition.rootModule(runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
-  // Nest's application proxy silently drops property assignments (its `set` trap never assigns), so
-  // `app.close = ...` would leave the runtime open; defineProperty reaches the instance itself, and
-  // the prototype's close is taken because the proxy's `app.close` looks the property up at call time
-  const close: () => Promise<void> = Object.getPrototypeOf(app).close;
-  Object.defineProperty(app, 'close', {
-    configurable: true,
-    writable: true,
-    value: async () => {
-      await close.call(app);
-      await runtime.close();
-    },
-  });
-  return app;
+  return createServiceApp(withRuntimeShutdown(definition.rootModule(runtime, config), runtime), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
 }
+
+/**
+ * Closes the runtime (consumers, relay, pool) in Nest's last shutdown hook, after the HTTP server has
+ * drained: on `app.close()` and on SIGTERM/SIGINT alike (enableShutdownHooks runs the same hooks).
+ */
+function withRuntimeShutdown(rootModule: DynamicModule, runtime: ServiceRuntime): DynamicModule {
+  const closer: OnApplicationShutdown = { onApplicationShutdown: () => runtime.close() };
+  return { module: RuntimeLifecycleModule, imports: [rootModule], providers: [{ provide: RUNTIME_CLOSER, useValue: closer }] };
+}
+
+const RUNTIME_CLOSER = Symbol('RuntimeCloser');
+
+@Module({})
+class RuntimeLifecycleModule {}
 
 /** A service's main: configuration, runtime, HTTP, listen; a configuration error exits 1 with its message. */
 export async function runService<R extends ServiceRuntime>(definition: ServiceDefinition<R>): Promise<void> {
