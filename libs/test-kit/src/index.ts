@@ -2,3 +2,4 @@ export * from './decider-specification';
 export * from './test-infra';
 export * from './test-schema';
 export * from './manual-clock';
+export * from './http-helpers';

@@ -44,16 +44,7 @@ export async function startIntake(): Promise<RunningIntake> {
   };
 }
 
-/** fetch with a JSON body; `json()` is typed loosely because tests assert on the shape */
-export async function jsonRequest(url: string, token: string | null, method: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return response as Omit<Response, 'json'> & { json(): Promise<any> };
-}
+export { jsonRequest } from '@support/test-kit';
 
 export function aTicket(overrides: Record<string, unknown> = {}) {
   return {

@@ -1,22 +1,15 @@
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
-import { Actor, TICKETS_TOPIC } from '@support/contracts';
+import { Actor, Clock, TICKETS_TOPIC } from '@support/contracts';
 import { createRuntimeApp, ServiceDefinition, ServiceRuntime, signTestToken } from '@support/service-kit';
 import { dropTestSchema, testInfra, uniqueSchemaName } from '@support/test-kit';
-import { routingService } from '../../src/routing.app';
-import { RoutingRuntime } from '../../src/routing.providers';
+import { intakeService } from '../../../services/intake/src/intake.app';
+import { routingService } from '../../../services/routing/src/routing.app';
+import { RoutingRuntime } from '../../../services/routing/src/routing.providers';
+import { slaMonitorService } from '../../../services/sla-monitor/src/sla-monitor.app';
+import { SlaMonitorRuntime } from '../../../services/sla-monitor/src/sla.providers';
 
 export const TEST_SECRET = 'routing-system-e2e-secret-that-is-long-enough-0123456789';
-
-/**
- * Intake is loaded by path at run time: this harness runs the two services side by side, but the
- * project graph must keep showing routing depending on libs only (services never import each other).
- */
-function intakeDefinition(): ServiceDefinition<ServiceRuntime> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(join(__dirname, '..', '..', '..', 'intake', 'src', 'intake.app')).intakeService;
-}
 
 interface RunningService<R extends ServiceRuntime> {
   url: string;
@@ -29,6 +22,8 @@ export interface RunningSystem {
   intake: RunningService<ServiceRuntime>;
   /** the routing instance running now (a new object after `restartRouting`) */
   readonly routing: RunningService<RoutingRuntime>;
+  /** sla-monitor, when asked for: its clock is the test's, and it fires only on `monitor.runDue()` */
+  readonly sla?: RunningService<SlaMonitorRuntime>;
   /** routing's consumer group on `support.tickets.v1` */
   readonly routingGroup: string;
   /** background errors of either service (relay, consumers), for diagnosis */
@@ -48,7 +43,7 @@ export interface RunningSystem {
  * start, so that routing (like in production) always resumes from committed offsets, also on a
  * partition it had not read from before a restart.
  */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(options: { slaClock?: Clock } = {}): Promise<RunningSystem> {
   const infra = testInfra();
   const errors: RunningSystem['errors'] = [];
   const logLevelName = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
@@ -61,8 +56,8 @@ export async function startSystem(): Promise<RunningSystem> {
     auth: { jwtSecret: TEST_SECRET },
   });
 
-  async function start<R extends ServiceRuntime>(definition: ServiceDefinition<R>, schema: string, consumeFromBeginning: boolean): Promise<RunningService<R>> {
-    const settings = { databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning };
+  async function start<R extends ServiceRuntime>(definition: ServiceDefinition<R>, schema: string, consumeFromBeginning: boolean, extra: object = {}): Promise<RunningService<R>> {
+    const settings = { databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning, ...extra };
     const runtime = await definition.startRuntime(settings, (error) => errors.push({ service: definition.serviceName, error }));
     const app = await createRuntimeApp(definition, runtime, config(definition.serviceName));
     await app.listen(0, '127.0.0.1');
@@ -70,11 +65,12 @@ export async function startSystem(): Promise<RunningSystem> {
     return { url: `http://127.0.0.1:${port}`, schema, runtime, app };
   }
 
-  const intake = await start(intakeDefinition(), uniqueSchemaName('sys_intake'), false);
+  const intake = await start(intakeService as ServiceDefinition<ServiceRuntime>, uniqueSchemaName('sys_intake'), false);
   const routingSchema = uniqueSchemaName('sys_routing');
   const routingGroup = `${routingSchema}.ticket-events`;
   await commitTopicEnd(routingGroup, TICKETS_TOPIC);
   let routing: RunningService<RoutingRuntime> | undefined = await start(routingService, routingSchema, true);
+  const sla = options.slaClock ? await start(slaMonitorService, uniqueSchemaName('sys_sla'), false, { clock: options.slaClock, tickIntervalMs: null }) : undefined;
 
   return {
     intake,
@@ -82,6 +78,7 @@ export async function startSystem(): Promise<RunningSystem> {
       if (!routing) throw new Error('routing is stopped');
       return routing;
     },
+    sla,
     routingGroup,
     errors,
     token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, ...(actor.name ? { name: actor.name } : {}) }),
@@ -95,9 +92,9 @@ export async function startSystem(): Promise<RunningSystem> {
       routing = await start(routingService, routingSchema, true);
     },
     async stop() {
-      await Promise.all([intake.app.close(), routing?.app.close()]);
+      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close()]);
       routing = undefined;
-      await Promise.all([dropTestSchema(intake.schema), dropTestSchema(routingSchema)]);
+      await Promise.all([dropTestSchema(intake.schema), dropTestSchema(routingSchema), ...(sla ? [dropTestSchema(sla.schema)] : [])]);
       await deleteGroup(routingGroup);
     },
   };
@@ -122,34 +119,4 @@ async function deleteGroup(groupId: string): Promise<void> {
   await admin.disconnect();
 }
 
-/**
- * Polls `probe` until it returns something other than undefined / null / false, and returns that.
- * On timeout the error names `what` and the last value `describe` made of the probe's state.
- */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  options: { timeoutMs?: number; intervalMs?: number; describe?: () => Promise<unknown> } = {},
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) {
-      const state = options.describe ? await options.describe().catch((e) => `(describe failed: ${e})`) : undefined;
-      throw new Error(`timed out after ${options.timeoutMs ?? 15_000} ms waiting for ${what}${state === undefined ? '' : `; last state: ${JSON.stringify(state)}`}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
-  }
-}
-
-/** fetch with a JSON body; `json()` is typed loosely because tests assert on the shape */
-export async function jsonRequest(url: string, token: string | null, method: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return response as Omit<Response, 'json'> & { json(): Promise<any> };
-}
+export { jsonRequest, waitFor } from '@support/test-kit';
