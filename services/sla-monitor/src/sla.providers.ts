@@ -24,6 +24,7 @@ export interface SlaMonitorRuntime {
   dataSource: DataSource;
   kafka: Kafka;
   monitor: SlaMonitor;
+  store: EventStore;
   clocks: ClockRepository;
   settings: () => SlaSettings;
   policy: SlaPolicyService;
@@ -67,6 +68,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
     dataSource,
     kafka,
     monitor,
+    store,
     clocks,
     clock,
     settings: settingsNow,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dropTestSchema, ManualClock, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { rebuildClockTable } from '../src/application/clock-table.rebuild';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
 
 // the monitor on real PostgreSQL (and Kafka for its relay), fed ticket events directly; time is a ManualClock
@@ -83,5 +84,41 @@ describe('sla-monitor clocks on PostgreSQL', () => {
     runtime = await start();
     await runtime.monitor.runDue();
     expect((await ofRule(ticketId, 'first-contact')).filter((t) => t === 'clock-breached.v1')).toHaveLength(1);
+  });
+});
+
+describe('the clock table', () => {
+  const infra = testInfra();
+  const schema = uniqueSchemaName('sla_rebuild');
+  const clock = new ManualClock(new Date('2026-11-23T02:00:00.000Z'));
+  let runtime: SlaMonitorRuntime;
+
+  beforeAll(async () => {
+    runtime = await startSlaMonitorRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+  });
+  afterAll(async () => {
+    await runtime?.close();
+    await dropTestSchema(schema);
+  });
+
+  it('is rebuilt from the clock streams with the same rows', async () => {
+    const feed = (type: string, data: Record<string, unknown>, occurredAt: Date) =>
+      runtime.dataSource.transaction((manager) => runtime.monitor.onEvent(manager, { id: randomUUID(), type, data, occurredAt }));
+    for (let i = 0; i < 5; i++) {
+      const ticketId = randomUUID();
+      const at = clock.now();
+      await feed('support.ticket.received.v1', { ticketId, urgency: i % 2 ? 'urgent' : 'normal', requestedAt: at.toISOString() }, at);
+      await feed('support.ticket.assigned.v1', { ticketId, assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' }, at);
+      if (i === 0) await feed('support.ticket.contacted.v1', { ticketId, channel: 'phone' }, at);
+      clock.advanceMinutes(7);
+    }
+    await runtime.monitor.runDue();
+    const table = `"${schema}".clocks`;
+    const rows = () => runtime.dataSource.query(`SELECT * FROM ${table} ORDER BY clock_id`);
+    const before = await rows();
+    expect(before.length).toBeGreaterThanOrEqual(10);
+    await runtime.dataSource.query(`DELETE FROM ${table}`);
+    expect(await rebuildClockTable(runtime.dataSource, schema, runtime.store, runtime.clocks)).toBe(before.length);
+    expect(await rows()).toEqual(before);
   });
 });
