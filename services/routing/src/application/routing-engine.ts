@@ -158,6 +158,22 @@ export class RoutingEngine {
     };
   }
 
+  /**
+   * Intake confirms a decision (or records one made elsewhere): the ticket is this member's open work.
+   * Usually routing recorded it already when deciding, so this costs no round: only the lock that
+   * keeps it from racing one, and a write when something differs.
+   */
+  private async onConfirmation(manager: EntityManager, event: TicketEvent): Promise<void> {
+    if (event.type !== 'support.ticket.assigned.v1' && event.type !== 'support.ticket.escalated.v1' && event.type !== 'support.ticket.dispatched-to-contractor.v1') return;
+    await lockForTransaction(manager, `${this.schema}:routing-round`);
+    const known = await this.ticketRepository.get(manager, event.data.ticketId);
+    if (!known) return;
+    const tier = event.type === 'support.ticket.escalated.v1' ? event.data.toTier : event.type === 'support.ticket.assigned.v1' ? event.data.tier : (known.tier ?? 'L1');
+    if (known.assigneeId !== event.data.assignee.id || known.status !== 'open' || known.waitingFor) {
+      await this.ticketRepository.assign(manager, event.data.ticketId, event.data.assignee.id, tier);
+    }
+  }
+
   /** A lead's choice, checked against the same rules as routing's own (contractor whitelist, duty, capacity). */
   async assignManually(
     manager: EntityManager,
@@ -181,6 +197,10 @@ export class RoutingEngine {
 
   /** Reacts to a ticket event from intake, inside the consumer's transaction. */
   async onTicketEvent(manager: EntityManager, event: TicketEvent, cause: Cause): Promise<void> {
+    if (!ROUND_EVENTS.has(event.type)) {
+      if (CONFIRMATIONS.has(event.type)) await this.onConfirmation(manager, event);
+      return;
+    }
     const at = this.clock.now();
     const round = await RoutingRound.begin(manager, this);
     const ticketId = event.data.ticketId;
@@ -207,17 +227,6 @@ export class RoutingEngine {
             type: 'support.routing.ticket-queued.v1',
             data: { ticketId, urgency: ticket.urgency, waitingFor: 'assignment', reason: why.ok ? 'tickets ahead in the queue take the free capacity' : why.reason },
           });
-        }
-        break;
-      }
-      case 'support.ticket.assigned.v1':
-      case 'support.ticket.escalated.v1':
-      case 'support.ticket.dispatched-to-contractor.v1': {
-        if (!known) return;
-        const tier = event.type === 'support.ticket.escalated.v1' ? event.data.toTier : event.type === 'support.ticket.assigned.v1' ? event.data.tier : (known.tier ?? 'L1');
-        // intake confirms the decision (or records one made elsewhere): the ticket is this member's open work
-        if (known.assigneeId !== event.data.assignee.id || known.status !== 'open' || known.waitingFor) {
-          round.afterwards((m) => this.ticketRepository.assign(m, ticketId, event.data.assignee.id, tier));
         }
         break;
       }
@@ -255,6 +264,19 @@ export class RoutingEngine {
     await round.commit(cause, at);
   }
 }
+
+/** ticket events that may hand out work: each runs a decision round */
+const ROUND_EVENTS = new Set<string>([
+  'support.ticket.received.v1',
+  'support.ticket.escalation-requested.v1',
+  'support.ticket.resolved.v1',
+  'support.ticket.closed.v1',
+  'support.ticket.cancelled.v1',
+  'support.ticket.reopened.v1',
+]);
+
+/** ticket events that confirm who works a ticket */
+const CONFIRMATIONS = new Set<string>(['support.ticket.assigned.v1', 'support.ticket.escalated.v1', 'support.ticket.dispatched-to-contractor.v1']);
 
 function toQueued(ticket: RoutedTicket): QueuedTicket {
   return {

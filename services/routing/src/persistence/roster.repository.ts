@@ -68,8 +68,10 @@ export class RosterRepository {
   }
 
   private select(): string {
-    return `SELECT m.*, (SELECT count(*)::int FROM ${this.tickets} t WHERE t.assignee_id = m.member_id AND t.status = 'open') AS open_tickets
-              FROM ${this.members} m`;
+    return `SELECT m.*, coalesce(o.open_tickets, 0)::int AS open_tickets
+              FROM ${this.members} m
+              LEFT JOIN (SELECT assignee_id, count(*) AS open_tickets FROM ${this.tickets} WHERE status = 'open' GROUP BY assignee_id) o
+                ON o.assignee_id = m.member_id`;
   }
 }
 
