@@ -121,6 +121,14 @@ export class EventStore {
     return rows.map(toRecorded);
   }
 
+  /** every stream of one type, each in version order (for rebuilding a projection of that type) */
+  async readStreamsOfType(executor: SqlExecutor, streamType: string): Promise<Map<string, RecordedEvent[]>> {
+    const rows: EventRow[] = await executor.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE stream_type = $1 ORDER BY stream_id, version`, [streamType]);
+    const streams = new Map<string, RecordedEvent[]>();
+    for (const event of rows.map(toRecorded)) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
+    return streams;
+  }
+
   async streamVersion(executor: SqlExecutor, streamId: string): Promise<number> {
     return (await this.head(executor, streamId)).version;
   }

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { foldEvents, RecordedEvent, SlaEvent } from '@support/contracts';
-import { EventStore, GlobalCheckpoint, qualified } from '@support/event-store';
+import { foldEvents, SlaEvent } from '@support/contracts';
+import { EventStore, qualified } from '@support/event-store';
 import { CLOCK_STREAM } from './sla-monitor.service';
 import { SlaClock, slaClockDecider } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
@@ -10,18 +10,9 @@ import { ClockRepository } from '../persistence/clock.repository';
  * giving the same rows (the scheduler's `next_tick_at` included). Runs in one transaction.
  */
 export async function rebuildClockTable(dataSource: DataSource, schema: string, store: EventStore, clocks: ClockRepository): Promise<number> {
-  return dataSource.transaction(async (manager) => {
-    const byClock = new Map<string, RecordedEvent[]>();
-    for (let after: GlobalCheckpoint | null = null; ; ) {
-      const page = await store.readAll(manager, after, 5000);
-      if (page.length === 0) break;
-      for (const event of page) {
-        if (event.streamType !== CLOCK_STREAM) continue;
-        byClock.set(event.streamId, [...(byClock.get(event.streamId) ?? []), event]);
-      }
-      const last = page[page.length - 1];
-      after = { transactionId: last.transactionId, position: last.globalPosition };
-    }
+  return dataSource.transaction('REPEATABLE READ', async (manager) => {
+    // one snapshot: every clock stream as committed when the rebuild began
+    const byClock = await store.readStreamsOfType(manager, CLOCK_STREAM);
     await manager.query(`DELETE FROM ${qualified(schema, 'clocks')}`);
     for (const events of byClock.values()) {
       const state = foldEvents(slaClockDecider, events.map((e) => ({ type: e.type, data: e.data }) as SlaEvent));
