@@ -5,3 +5,4 @@ export * from './event-store.migration';
 export * from './idempotency';
 export * from './service-data-source';
 export * from './audit-trail';
+export * from './sql-migration';
