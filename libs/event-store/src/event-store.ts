@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
 import { chainHash, ChainVerification, GENESIS_HASH, verifyChain } from './hash-chain';
-import { lockForTransaction, qualified } from './sql-names';
+import { lockAllForTransaction, qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
 export type SqlExecutor = Pick<EntityManager, 'query'>;
@@ -76,42 +76,43 @@ export class EventStore {
   }
 
   /**
-   * Appends to several streams atomically (e.g. a new customer and their first ticket).
-   * Either every request succeeds, or nothing is written and the first failure is returned.
+   * Appends to several streams atomically (e.g. a new customer and their first ticket, or a batch of
+   * clocks). Either every request succeeds, or nothing is written and the first failure is returned.
+   * Each step is one statement for all streams (locks, duplicate check, heads, insert), so a batch of
+   * a hundred streams costs about what one does.
    */
   async appendAll(manager: EntityManager, requests: AppendRequest[]): Promise<AppendResult[]> {
     await this.assertNoEarlierWrite(manager);
     this.validate(requests);
     const streamIds = [...new Set(requests.map((r) => r.streamId))].sort();
-    for (const streamId of streamIds) {
-      await lockForTransaction(manager, `${this.schema}:stream:${streamId}`);
-    }
+    await lockAllForTransaction(manager, streamIds.map((streamId) => `${this.schema}:stream:${streamId}`));
 
-    const planned: Array<{ request: AppendRequest; current: { version: number; hash: string } } | AppendResult> = [];
+    const stored = await this.storedEvents(manager, requests.flatMap((r) => r.events.map((e) => e.id)));
+    const heads = await this.heads(manager, streamIds);
+    const planned: Array<{ request: AppendRequest; current: StreamHead; links: ChainedEvent[] } | AppendResult> = [];
     for (const request of requests) {
-      const existing = await this.findDuplicates(manager, request);
+      const existing = duplicateOf(request, stored);
       if (existing) {
         planned.push(existing);
         continue;
       }
-      const current = await this.head(manager, request.streamId);
+      const current = heads.get(request.streamId) ?? { version: 0, hash: GENESIS_HASH };
       if (request.expectedVersion !== 'any' && request.expectedVersion !== current.version) {
         return [{ ok: false, reason: 'version-conflict', streamId: request.streamId, expectedVersion: request.expectedVersion, currentVersion: current.version }];
       }
-      planned.push({ request, current });
+      const links = chain(request, current);
+      planned.push({ request, current, links });
+      // a later request to the same stream continues where this one ends
+      if (links.length > 0) heads.set(request.streamId, links[links.length - 1]);
     }
 
-    const results: AppendResult[] = [];
-    const appended: RecordedEvent[] = [];
-    for (const plan of planned) {
-      if ('ok' in plan) {
-        results.push(plan);
-        continue;
-      }
-      const recorded = await this.insert(manager, plan.request, plan.current);
-      appended.push(...recorded);
-      results.push({ ok: true, version: plan.current.version + recorded.length, events: recorded, duplicate: false });
-    }
+    const recorded = await this.insert(manager, planned.flatMap((plan) => ('ok' in plan ? [] : plan.links)));
+    const results = planned.map((plan): AppendResult => {
+      if ('ok' in plan) return plan;
+      const events = plan.request.events.map((event) => recorded.get(event.id) as RecordedEvent);
+      return { ok: true, version: plan.current.version + events.length, events, duplicate: false };
+    });
+    const appended = results.flatMap((result) => (result.ok && !result.duplicate ? result.events : []));
     for (const listener of this.listeners) await listener.onAppended(manager, appended);
     return results;
   }
@@ -121,12 +122,16 @@ export class EventStore {
     return rows.map(toRecorded);
   }
 
+  /** several streams in one query, each in version order; a stream with no events maps to [] */
+  async readStreams(executor: SqlExecutor, streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const rows: EventRow[] = await executor.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version`, [streamIds]);
+    return groupByStream(rows.map(toRecorded), streamIds);
+  }
+
   /** every stream of one type, each in version order (for rebuilding a projection of that type) */
   async readStreamsOfType(executor: SqlExecutor, streamType: string): Promise<Map<string, RecordedEvent[]>> {
     const rows: EventRow[] = await executor.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE stream_type = $1 ORDER BY stream_id, version`, [streamType]);
-    const streams = new Map<string, RecordedEvent[]>();
-    for (const event of rows.map(toRecorded)) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
-    return streams;
+    return groupByStream(rows.map(toRecorded));
   }
 
   async streamVersion(executor: SqlExecutor, streamId: string): Promise<number> {
@@ -169,43 +174,84 @@ export class EventStore {
     }
   }
 
-  /** an append whose event ids are all stored already is a no-op that returns what was stored */
-  private async findDuplicates(manager: EntityManager, request: AppendRequest): Promise<AppendResult | null> {
-    const ids = request.events.map((e) => e.id);
-    const rows: EventRow[] = await manager.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE event_id = ANY($1::uuid[]) ORDER BY version`, [ids]);
-    if (rows.length === 0) return null;
-    if (rows.length !== ids.length) throw new Error(`append to ${request.streamId} mixes stored and new event ids`);
-    const recorded = rows.map(toRecorded);
-    return { ok: true, version: recorded[recorded.length - 1].version, events: recorded, duplicate: true };
+  /** the stored events among these ids, by id (an append whose ids are all stored is a no-op) */
+  private async storedEvents(executor: SqlExecutor, ids: string[]): Promise<Map<string, RecordedEvent>> {
+    const rows: EventRow[] = await executor.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE event_id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((row) => [row.event_id, toRecorded(row)]));
   }
 
-  private async head(executor: SqlExecutor, streamId: string): Promise<{ version: number; hash: string }> {
-    const rows: Array<{ version: number; hash: string }> = await executor.query(
-      `SELECT version, hash FROM ${this.events} WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,
-      [streamId],
+  private async head(executor: SqlExecutor, streamId: string): Promise<StreamHead> {
+    return (await this.heads(executor, [streamId])).get(streamId) ?? { version: 0, hash: GENESIS_HASH };
+  }
+
+  /** the last version and hash of each stream that has events */
+  private async heads(executor: SqlExecutor, streamIds: string[]): Promise<Map<string, StreamHead>> {
+    const rows: Array<{ stream_id: string; version: number; hash: string }> = await executor.query(
+      `SELECT h.stream_id, h.version, h.hash FROM unnest($1::text[]) AS s(id)
+         CROSS JOIN LATERAL (SELECT stream_id, version, hash FROM ${this.events} WHERE stream_id = s.id ORDER BY version DESC LIMIT 1) h`,
+      [streamIds],
     );
-    return rows[0] ?? { version: 0, hash: GENESIS_HASH };
+    return new Map(rows.map((row) => [row.stream_id, { version: row.version, hash: row.hash }]));
   }
 
-  private async insert(manager: EntityManager, request: AppendRequest, current: { version: number; hash: string }): Promise<RecordedEvent[]> {
+  /** every planned event in one statement */
+  private async insert(manager: EntityManager, links: ChainedEvent[]): Promise<Map<string, RecordedEvent>> {
+    if (links.length === 0) return new Map();
     const values: unknown[] = [];
-    const tuples: string[] = [];
-    let prevHash = current.hash;
-    request.events.forEach((event, index) => {
-      const version = current.version + index + 1;
-      const hash = chainHash(prevHash, { streamId: request.streamId, version, event });
+    const tuples = links.map(({ streamId, streamType, version, event, prevHash, hash }) => {
       const base = values.length;
-      tuples.push(`(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`);
-      values.push(event.id, request.streamId, request.streamType, version, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), event.occurredAt, prevHash, hash);
-      prevHash = hash;
+      values.push(event.id, streamId, streamType, version, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), event.occurredAt, prevHash, hash);
+      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     const rows: EventRow[] = await manager.query(
       `INSERT INTO ${this.events} (event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash)
        VALUES ${tuples.join(', ')} RETURNING ${COLUMNS}`,
       values,
     );
-    return rows.map(toRecorded);
+    return new Map(rows.map((row) => [row.event_id, toRecorded(row)]));
   }
+}
+
+interface StreamHead {
+  version: number;
+  hash: string;
+}
+
+function duplicateOf(request: AppendRequest, stored: Map<string, RecordedEvent>): AppendResult | null {
+  const found = request.events.map((e) => stored.get(e.id)).filter((e): e is RecordedEvent => e !== undefined);
+  if (found.length === 0) return null;
+  if (found.length !== request.events.length) throw new Error(`append to ${request.streamId} mixes stored and new event ids`);
+  const recorded = [...found].sort((a, b) => a.version - b.version);
+  return { ok: true, version: recorded[recorded.length - 1].version, events: recorded, duplicate: true };
+}
+
+interface ChainedEvent extends StreamHead {
+  streamId: string;
+  streamType: string;
+  event: NewEvent;
+  prevHash: string;
+}
+
+/** a request's events with their versions and hashes, chained onto the stream's head */
+function chain(request: AppendRequest, current: StreamHead): ChainedEvent[] {
+  let prevHash = current.hash;
+  return request.events.map((event, index) => {
+    const version = current.version + index + 1;
+    const hash = chainHash(prevHash, { streamId: request.streamId, version, event });
+    const link = { streamId: request.streamId, streamType: request.streamType, version, event, prevHash, hash };
+    prevHash = hash;
+    return link;
+  });
+}
+
+function groupByStream(events: RecordedEvent[], expected: readonly string[] = []): Map<string, RecordedEvent[]> {
+  const streams = new Map<string, RecordedEvent[]>(expected.map((id) => [id, []]));
+  for (const event of events) {
+    const stream = streams.get(event.streamId);
+    if (stream) stream.push(event);
+    else streams.set(event.streamId, [event]);
+  }
+  return streams;
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

@@ -64,6 +64,34 @@ describe('EventStore on PostgreSQL', () => {
     expect(await store.readStream(dataSource, stream)).toHaveLength(2);
   });
 
+  it('appends to many streams in one call, two requests to one stream chained in order', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await append(b, 0, [event()]);
+    const results = await dataSource.transaction((m) =>
+      store.appendAll(m, [
+        { streamType: 'test', streamId: a, expectedVersion: 0, events: [event()] },
+        { streamType: 'test', streamId: b, expectedVersion: 1, events: [event(), event()] },
+        { streamType: 'test', streamId: a, expectedVersion: 1, events: [event()] },
+      ]),
+    );
+    expect(results.map((r) => r.ok && r.version)).toEqual([1, 3, 2]);
+    expect(await store.verifyStream(dataSource, a)).toEqual({ valid: true, length: 2 });
+    expect(await store.verifyStream(dataSource, b)).toEqual({ valid: true, length: 3 });
+  });
+
+  it('writes nothing of a batch when one of its streams has moved on', async () => {
+    const [fresh, moved] = [randomUUID(), randomUUID()];
+    await append(moved, 0, [event(), event()]);
+    const results = await dataSource.transaction((m) =>
+      store.appendAll(m, [
+        { streamType: 'test', streamId: fresh, expectedVersion: 0, events: [event()] },
+        { streamType: 'test', streamId: moved, expectedVersion: 1, events: [event()] },
+      ]),
+    );
+    expect(results).toEqual([{ ok: false, reason: 'version-conflict', streamId: moved, expectedVersion: 1, currentVersion: 2 }]);
+    expect(await store.streamVersion(dataSource, fresh)).toBe(0);
+  });
+
   it('refuses to append after another write of the same transaction', async () => {
     await expect(
       dataSource.transaction(async (m) => {

@@ -46,7 +46,9 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   const policy = new SlaPolicyService(dataSource, store, clock);
   await policy.load();
   const settingsNow = (): SlaSettings => policy.settings();
-  const monitor = new SlaMonitor(dataSource, store, clocks, clock, settingsNow);
+  const monitor = new SlaMonitor(dataSource, store, clocks, clock, settingsNow, (clockId, error) =>
+    onError(new Error(`clock ${clockId} could not fire: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
+  );
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
   const consumer = new EventConsumer({
     schema,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dropTestSchema, ManualClock, testInfra, uniqueSchemaName } from '@support/test-kit';
 import { rebuildClockTable } from '../src/application/clock-table.rebuild';
+import { SlaMonitor } from '../src/application/sla-monitor.service';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
 
 // the monitor on real PostgreSQL (and Kafka for its relay), fed ticket events directly; time is a ManualClock
@@ -67,6 +68,34 @@ describe('sla-monitor clocks on PostgreSQL', () => {
     clock.set(new Date(assignedAt.getTime() + 120 * 60_000));
     await runtime.monitor.runDue();
     expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1', 'clock-met.v1']);
+  });
+
+  it('fires many due clocks in batches, and a clock that cannot fire holds none of the others back', async () => {
+    const assignedAt = clock.now();
+    const tickets: string[] = [];
+    for (let i = 0; i < 130; i++) tickets.push(await urgentTicketAssignedAt(assignedAt));
+    // a broken clock, due first: its stream holds another clock's start, so deciding on it throws
+    const [good] = await runtime.clocks.ofTicket(runtime.dataSource, tickets[0]).then((rows) => rows.filter((c) => c.ruleId === 'first-contact'));
+    const broken = `broken-${randomUUID()}`;
+    await runtime.dataSource.query(
+      `INSERT INTO "${schema}".events (event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash)
+       SELECT gen_random_uuid(), $1, stream_type, 1, type, data, metadata, occurred_at, prev_hash, hash FROM "${schema}".events WHERE stream_id = $2 AND version = 1`,
+      [broken, good.clockId],
+    );
+    await runtime.dataSource.query(
+      `INSERT INTO "${schema}".clocks (clock_id, rule_id, subject_type, subject_id, ticket_id, status, time_basis, started_at, due_at, warn_at, warned, breached, next_tick_at, version)
+       SELECT $1, rule_id, subject_type, $1, NULL, status, time_basis, started_at, due_at, warn_at, warned, breached, next_tick_at - interval '1 hour', 1 FROM "${schema}".clocks WHERE clock_id = $2`,
+      [broken, good.clockId],
+    );
+    const failures: string[] = [];
+    const reporting = new SlaMonitor(runtime.dataSource, runtime.store, runtime.clocks, clock, runtime.settings, (clockId) => failures.push(clockId));
+    clock.set(new Date(assignedAt.getTime() + 45 * 60_000));
+    await reporting.runDue();
+    for (const ticketId of tickets.slice(1)) expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1', 'clock-breached.v1']);
+    expect((await runtime.monitor.clockHistory(good.clockId)).map((e) => e.type)).toEqual(['support.sla.clock-started.v1', 'support.sla.clock-breached.v1']);
+    expect(failures).toEqual([broken]);
+    const [{ next_tick_at }] = await runtime.dataSource.query(`SELECT next_tick_at FROM "${schema}".clocks WHERE clock_id = $1`, [broken]);
+    expect(next_tick_at).not.toBeNull(); // left due, tried again next time
   });
 
   it('records exactly one breach when monitors race at the deadline and one restarts around it', async () => {
