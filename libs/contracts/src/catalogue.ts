@@ -4,6 +4,8 @@ import { customerEvents } from './customers/customer.events';
 import { rosterEvents } from './routing/roster.events';
 import { routingDecisionEvents } from './routing/routing-decision.events';
 import { slaEvents, slaPolicyChanged } from './sla/sla.events';
+import { visitEvents } from './field-service/visit.events';
+import { sheetEvents } from './field-service/service-sheet.events';
 
 /** The public event catalogue: every type, version, schema and topic. */
-export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged]);
+export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents]);

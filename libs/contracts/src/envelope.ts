@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Actor } from './actor';
 
 /** Who caused an event and in answer to what. */
@@ -27,4 +28,22 @@ export interface RecordedEvent<Data = unknown> extends NewEvent<Data> {
   transactionId: string;
   prevHash: string;
   hash: string;
+}
+
+/** Who causes the events of one command or reaction: the actor, and in answer to what. */
+export type Cause = EventMetadata;
+
+/**
+ * A decided event in its envelope, ready to append: a fresh id, the time it happened, who did it and in
+ * answer to what. Without a correlation id the event starts its own correlation (or joins its cause's).
+ */
+export function envelopeOf<Data>(event: { type: string; data: Data }, cause: Cause, at: Date): NewEvent<Data> {
+  const id = randomUUID();
+  return {
+    id,
+    type: event.type,
+    data: event.data,
+    occurredAt: at,
+    metadata: { actor: cause.actor, causationId: cause.causationId ?? null, correlationId: cause.correlationId ?? cause.causationId ?? id },
+  };
 }

@@ -10,3 +10,5 @@ export * from './clock';
 export * from './routing/roster.events';
 export * from './routing/routing-decision.events';
 export * from './sla/sla.events';
+export * from './field-service/visit.events';
+export * from './field-service/service-sheet.events';

@@ -2,6 +2,8 @@ import { RecordedEvent } from '@support/contracts';
 
 /** One state change as the history endpoints show it (API.md). */
 export interface AuditEntry {
+  /** the event's id: what a later event names as its causationId */
+  id: string;
   seq: number;
   type: string;
   at: string;
@@ -16,6 +18,7 @@ export interface AuditEntry {
 /** a stream's events as its audit history, oldest first */
 export function auditTrail(events: RecordedEvent[]): AuditEntry[] {
   return events.map((event) => ({
+    id: event.id,
     seq: event.version,
     type: event.type,
     at: event.occurredAt.toISOString(),

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
-import { chainHash, ChainVerification, GENESIS_HASH, verifyChain } from './hash-chain';
+import { chainHash, ChainVerification, GENESIS_HASH, verifyRecordedChain } from './hash-chain';
 import { lockAllForTransaction, qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
@@ -156,8 +156,7 @@ export class EventStore {
   }
 
   async verifyStream(executor: SqlExecutor, streamId: string): Promise<ChainVerification> {
-    const events = await this.readStream(executor, streamId);
-    return verifyChain(events.map((event) => ({ streamId, version: event.version, event, prevHash: event.prevHash, hash: event.hash })));
+    return verifyRecordedChain(await this.readStream(executor, streamId));
   }
 
   private async assertNoEarlierWrite(manager: EntityManager): Promise<void> {

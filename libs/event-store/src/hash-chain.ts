@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { NewEvent } from '@support/contracts';
+import { NewEvent, RecordedEvent } from '@support/contracts';
 
 /** prev_hash of the first event of a stream */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -39,4 +39,9 @@ export function verifyChain(events: ReadonlyArray<HashedContent & { prevHash: st
     expectedPrev = event.hash;
   }
   return { valid: true, length: events.length };
+}
+
+/** verifyChain over one stream's events as the store returns them, oldest first. */
+export function verifyRecordedChain(events: readonly RecordedEvent[]): ChainVerification {
+  return verifyChain(events.map((event) => ({ streamId: event.streamId, version: event.version, event, prevHash: event.prevHash, hash: event.hash })));
 }

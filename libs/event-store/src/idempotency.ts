@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { qualified } from './sql-names';
 import { SqlExecutor } from './event-store';
 
@@ -19,6 +19,18 @@ export function requestFingerprint(body: unknown): string {
  * First responses to creating requests, by Idempotency-Key. The key is saved in the transaction
  * that creates the thing, after its append, so a retried request either finds it or creates nothing.
  */
+/** What a creating request came to: created (or replayed), the key reused with another body, or refused. */
+export type OnceOutcome<Body, Refusal> = { replayed: boolean; status: number; body: Body } | { conflict: string } | { refused: Refusal };
+
+/** ends a creating transaction without writing anything */
+class CreationRefused<Refusal> extends Error {
+  constructor(readonly refusal: Refusal) {
+    super('creation refused');
+  }
+}
+
+const KEY_RACE_RETRIES = 3;
+
 export class IdempotencyStore {
   private readonly table: string;
 
@@ -29,6 +41,41 @@ export class IdempotencyStore {
   async find(executor: SqlExecutor, scope: string, key: string): Promise<StoredResponse | null> {
     const rows = await executor.query(`SELECT request_hash, status, body FROM ${this.table} WHERE scope = $1 AND key = $2`, [scope, key]);
     return rows[0] ? { requestHash: rows[0].request_hash, status: rows[0].status, body: rows[0].body } : null;
+  }
+
+  /**
+   * Runs a creating request at most once per key: `create` runs in a transaction that also stores its
+   * answer under the key, so the same key and body later get that answer (`replayed`), another body a
+   * conflict. A refusal writes and stores nothing. Without a key, `create` just runs.
+   */
+  async once<Body, Refusal>(
+    dataSource: DataSource,
+    scope: string,
+    key: string | undefined,
+    request: unknown,
+    create: (manager: EntityManager) => Promise<{ status: number; body: Body } | { refused: Refusal }>,
+  ): Promise<OnceOutcome<Body, Refusal>> {
+    const requestHash = requestFingerprint(request);
+    for (let attempt = 0; ; attempt++) {
+      if (key !== undefined) {
+        const stored = await this.find(dataSource, scope, key);
+        if (stored && stored.requestHash !== requestHash) return { conflict: 'Idempotency-Key was already used with a different body' };
+        if (stored) return { replayed: true, status: stored.status, body: stored.body as Body };
+      }
+      try {
+        return await dataSource.transaction(async (manager) => {
+          const created = await create(manager);
+          if ('refused' in created) throw new CreationRefused(created.refused);
+          if (key !== undefined) await this.save(manager, scope, key, { requestHash, status: created.status, body: created.body });
+          return { replayed: false, ...created };
+        });
+      } catch (error) {
+        if (error instanceof CreationRefused) return { refused: error.refusal as Refusal };
+        // a concurrent request with the same key won: answer with its result
+        if (key !== undefined && isUniqueViolation(error) && attempt < KEY_RACE_RETRIES) continue;
+        throw error;
+      }
+    }
   }
 
   /** Throws a unique violation (23505) when a concurrent request saved the same key first. */

@@ -3,3 +3,4 @@ export * from './test-infra';
 export * from './test-schema';
 export * from './manual-clock';
 export * from './http-helpers';
+export * from './publish-event';

@@ -8,6 +8,8 @@ import { routingService } from '../../../services/routing/src/routing.app';
 import { RoutingRuntime } from '../../../services/routing/src/routing.providers';
 import { slaMonitorService } from '../../../services/sla-monitor/src/sla-monitor.app';
 import { SlaMonitorRuntime } from '../../../services/sla-monitor/src/sla.providers';
+import { fieldService } from '../../../services/field-service/src/field-service.app';
+import { FieldServiceRuntime } from '../../../services/field-service/src/field-service.providers';
 
 export const TEST_SECRET = 'routing-system-e2e-secret-that-is-long-enough-0123456789';
 
@@ -24,6 +26,8 @@ export interface RunningSystem {
   readonly routing: RunningService<RoutingRuntime>;
   /** sla-monitor, when asked for: its clock is the test's, and it fires only on `monitor.runDue()` */
   readonly sla?: RunningService<SlaMonitorRuntime>;
+  /** field-service, when asked for */
+  readonly field?: RunningService<FieldServiceRuntime>;
   /** routing's consumer group on `support.tickets.v1` */
   readonly routingGroup: string;
   /** background errors of either service (relay, consumers), for diagnosis */
@@ -43,7 +47,7 @@ export interface RunningSystem {
  * start, so that routing (like in production) always resumes from committed offsets, also on a
  * partition it had not read from before a restart.
  */
-export async function startSystem(options: { slaClock?: Clock } = {}): Promise<RunningSystem> {
+export async function startSystem(options: { slaClock?: Clock; fieldService?: boolean } = {}): Promise<RunningSystem> {
   const infra = testInfra();
   const errors: RunningSystem['errors'] = [];
   const logLevelName = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
@@ -71,6 +75,7 @@ export async function startSystem(options: { slaClock?: Clock } = {}): Promise<R
   await commitTopicEnd(routingGroup, TICKETS_TOPIC);
   let routing: RunningService<RoutingRuntime> | undefined = await start(routingService, routingSchema, true);
   const sla = options.slaClock ? await start(slaMonitorService, uniqueSchemaName('sys_sla'), false, { clock: options.slaClock, tickIntervalMs: null }) : undefined;
+  const field = options.fieldService ? await start(fieldService, uniqueSchemaName('sys_field'), false) : undefined;
 
   return {
     intake,
@@ -79,6 +84,7 @@ export async function startSystem(options: { slaClock?: Clock } = {}): Promise<R
       return routing;
     },
     sla,
+    field,
     routingGroup,
     errors,
     token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, ...(actor.name ? { name: actor.name } : {}) }),
@@ -92,9 +98,9 @@ export async function startSystem(options: { slaClock?: Clock } = {}): Promise<R
       routing = await start(routingService, routingSchema, true);
     },
     async stop() {
-      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close()]);
+      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close()]);
       routing = undefined;
-      await Promise.all([dropTestSchema(intake.schema), dropTestSchema(routingSchema), ...(sla ? [dropTestSchema(sla.schema)] : [])]);
+      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
       await deleteGroup(routingGroup);
     },
   };

@@ -12,6 +12,12 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
+/** Idempotency-Key: 1-200 visible ASCII characters, or absent. */
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header !== undefined && !/^[\x21-\x7e]{1,200}$/.test(header)) throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
+  return header;
+}
+
 /** The HTTP answer of API.md for a refused command: 404, 400 naming the rule, or 409 with the reason. */
 export function refusalToHttp(refusal: CommandRefusal): never {
   switch (refusal.code) {

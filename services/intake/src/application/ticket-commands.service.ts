@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, eventCatalogue, foldEvents, NewEvent, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
-import { EventStore, IdempotencyStore, isUniqueViolation, requestFingerprint } from '@support/event-store';
+import { EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
 import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
@@ -32,17 +32,7 @@ export interface OpenedTicket {
   version: number;
 }
 
-export type OpenOutcome =
-  | { replayed: boolean; status: number; body: OpenedTicket }
-  | { conflict: string }
-  | { rejected: Rejection };
-
-/** ends the opening transaction without writing anything */
-class OpenRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.reason);
-  }
-}
+export type OpenOutcome = OnceOutcome<OpenedTicket, Rejection>;
 
 const RACE_RETRIES = 3;
 
@@ -66,26 +56,7 @@ export class TicketCommands {
 
   /** Opens a ticket, registering the customer on first contact; honours Idempotency-Key. */
   async open(input: OpenTicketInput, context: CommandContext, idempotencyKey?: string): Promise<OpenOutcome> {
-    const requestHash = requestFingerprint(input);
-    for (let attempt = 0; ; attempt++) {
-      if (idempotencyKey) {
-        const stored = await this.idempotency.find(this.dataSource, 'open-ticket', idempotencyKey);
-        if (stored && stored.requestHash !== requestHash) return { conflict: 'Idempotency-Key was already used with a different body' };
-        if (stored) return { replayed: true, status: stored.status, body: stored.body as OpenedTicket };
-      }
-      try {
-        return await this.dataSource.transaction(async (manager) => {
-          const outcome = await this.openInTransaction(manager, input, context);
-          if (idempotencyKey) await this.idempotency.save(manager, 'open-ticket', idempotencyKey, { requestHash, status: 201, body: outcome.body });
-          return outcome;
-        });
-      } catch (error) {
-        if (error instanceof OpenRejected) return { rejected: error.rejection };
-        // a concurrent request with the same key won: answer with its result
-        if (idempotencyKey && isUniqueViolation(error) && attempt < RACE_RETRIES) continue;
-        throw error;
-      }
-    }
+    return this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, 'open-ticket', idempotencyKey, input, (manager) => this.openInTransaction(manager, input, context));
   }
 
   /** Runs a command on an existing ticket in a transaction of its own. */
@@ -136,14 +107,14 @@ export class TicketCommands {
     return { ok: true as const, ticket, version: appended.version, events: appended.events };
   }
 
-  private async openInTransaction(manager: EntityManager, input: OpenTicketInput, context: CommandContext) {
+  private async openInTransaction(manager: EntityManager, input: OpenTicketInput, context: CommandContext): Promise<{ status: number; body: OpenedTicket } | { refused: Rejection }> {
     const at = this.clock.now();
     await this.customers.lockContacts(manager, input.customer);
     const known = await this.customers.findByContact(manager, input.customer);
     const customerId = known?.id ?? randomUUID();
     const ticketId = randomUUID();
     const decision = ticketDecider.decide({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }, ticketDecider.initialState());
-    if (!decision.ok) throw new OpenRejected(decision);
+    if (!decision.ok) return { refused: decision };
 
     const requests = [];
     if (!known) {
@@ -158,7 +129,7 @@ export class TicketCommands {
     if (!known) await this.customers.register(manager, { id: customerId, ...input.customer, registeredAt: at.toISOString() });
     const ticket = foldEvents(ticketDecider, ticketResult.events.map(asTicketEvent)) as Ticket;
     await this.views.save(manager, ticket, ticketResult.version);
-    return { replayed: false, status: 201, body: { id: ticketId, state: ticket.state, version: ticketResult.version } };
+    return { status: 201, body: { id: ticketId, state: ticket.state, version: ticketResult.version } };
   }
 
   private envelope(event: { type: string; data: unknown }, context: CommandContext, at = this.clock.now()): NewEvent {

@@ -2,7 +2,7 @@ import { Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundEx
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
-import { CurrentActor, parseIfMatch, Roles } from '@support/service-kit';
+import { CurrentActor, parseIdempotencyKey, parseIfMatch, Roles } from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
 import { decodeCursor, TicketQueries } from '../application/ticket-queries.service';
@@ -33,15 +33,14 @@ export class TicketController {
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
     const { requestedAt, triage, ...rest } = body;
     const outcome = await this.commands.open(
       { ...rest, customer: { ...body.customer }, ...(requestedAt ? { requestedAt: new Date(requestedAt) } : {}), ...(triage ? { triage: { ...triage } } : {}) },
       { actor, correlationId },
-      idempotencyKey,
+      parseIdempotencyKey(idempotencyKey),
     );
     if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
-    if ('rejected' in outcome) return commandResponse(outcome.rejected);
+    if ('refused' in outcome) return commandResponse(outcome.refused);
     res.status(outcome.status).setHeader('ETag', `"${outcome.body.version}"`).setHeader('Location', `/v1/tickets/${outcome.body.id}`);
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return outcome.body;

@@ -12,6 +12,11 @@ import {
   ticketResolved,
   Urgency,
   URGENCIES,
+  sheetSubmitted,
+  visitCancelled,
+  visitCompleted,
+  visitPrepared,
+  visitScheduled,
 } from '@support/contracts';
 import { addMinutes, BusinessCalendar, DEFAULT_WORKING_DAY_MINUTES, minutesBetween } from './business-calendar';
 import { BreachAction, SLA_SUBJECTS, SlaSubject, SlaSubjectType, TIME_BASES, TimeBasis } from '@support/contracts';
@@ -91,13 +96,7 @@ export const SUBJECT_ID_FIELDS: Readonly<Record<SlaSubjectType, string>> = {
 export const DEFAULT_WARN_AT_PERCENT = 80;
 export const MAX_TARGET_MINUTES = 366 * 24 * 60;
 
-// event types of field-service and knowledge-base, not in the catalogue yet; the data must carry the subject's
-// id (visitId, sheetId, analysisId) and the ticketId when there is one; a sheet of a visit carries its visitId
-export const VISIT_SCHEDULED = 'support.visit.scheduled.v1';
-export const VISIT_PREPARED = 'support.visit.prepared.v1';
-export const VISIT_COMPLETED = 'support.visit.completed.v1';
-export const VISIT_CANCELLED = 'support.visit.cancelled.v1';
-export const SHEET_SUBMITTED = 'support.sheet.submitted.v1';
+// event types of knowledge-base, not in the catalogue yet; the data must carry the analysisId
 export const CASE_ANALYSIS_OPENED = 'support.case.analysis-opened.v1';
 export const CASE_ANALYSIS_CLOSED = 'support.case.analysis-closed.v1';
 
@@ -106,7 +105,7 @@ const on = (type: string, fields: Omit<EventMatcher, 'type'> = {}): EventMatcher
 /** A ticket that is cancelled or closed needs no more hand-over, contact or remote attempt. */
 const TICKET_ENDED = [on(ticketCancelled.type), on(ticketClosed.type)];
 /** A visit (or its ticket) cancelled needs no preparation and no sheet. */
-const VISIT_ENDED = [on(VISIT_CANCELLED), on(ticketCancelled.type)];
+const VISIT_ENDED = [on(visitCancelled.type), on(ticketCancelled.type)];
 
 /** DOMAIN.md's deadlines, one rule each. */
 export const DEFAULT_SLA_RULES: readonly SlaRule[] = deepFreeze<SlaRule[]>([
@@ -153,7 +152,7 @@ export const DEFAULT_SLA_RULES: readonly SlaRule[] = deepFreeze<SlaRule[]>([
     name: 'Service sheet within 10 minutes of a remote fix',
     subject: 'ticket',
     start: [on(ticketResolved.type, { where: { remote: true } })],
-    stop: [on(SHEET_SUBMITTED)],
+    stop: [on(sheetSubmitted.type)],
     // closing the ticket does not write the sheet: only a cancelled ticket owes none
     cancel: [on(ticketCancelled.type)],
     targetMinutes: 10,
@@ -164,8 +163,8 @@ export const DEFAULT_SLA_RULES: readonly SlaRule[] = deepFreeze<SlaRule[]>([
     id: 'on-site-sheet',
     name: 'Service sheet submitted within 2 hours of the end of an on-site service',
     subject: 'visit',
-    start: [on(VISIT_COMPLETED)],
-    stop: [on(SHEET_SUBMITTED)],
+    start: [on(visitCompleted.type)],
+    stop: [on(sheetSubmitted.type)],
     cancel: VISIT_ENDED,
     targetMinutes: 120,
     timeBasis: 'calendar',
@@ -176,8 +175,8 @@ export const DEFAULT_SLA_RULES: readonly SlaRule[] = deepFreeze<SlaRule[]>([
     name: 'On-site preparation (address, device state, tools, spare parts) confirmed 1 hour before the appointment',
     subject: 'visit',
     // intake's ticket event and field-service's visit event both announce the booking: the first one starts it
-    start: [on(ticketOnSiteScheduled.type), on(VISIT_SCHEDULED)],
-    stop: [on(VISIT_PREPARED)],
+    start: [on(ticketOnSiteScheduled.type), on(visitScheduled.type)],
+    stop: [on(visitPrepared.type)],
     cancel: VISIT_ENDED,
     deadline: { field: 'appointmentAt', offsetMinutes: -60 },
     timeBasis: 'calendar',

@@ -1,0 +1,198 @@
+import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
+import { actorSchema, dateTimeSchema, requiredTextSchema, uuidSchema } from '../tickets/ticket.vocabulary';
+
+// on-site visits: requested -> scheduled -> prepared -> checked in -> (work log) -> completed -> signed;
+// rescheduled and cancelled with reasons. Each event carries the visit and its ticket.
+
+export const VISITS_TOPIC = 'support.visits.v1';
+export const VISIT_AGGREGATE = 'visit';
+
+/** The largest customer signature image accepted, in bytes (it travels inside the signed event). */
+export const MAX_SIGNATURE_BYTES = 256 * 1024;
+export const SIGNATURE_MEDIA_TYPES = ['image/png', 'image/jpeg'] as const;
+export type SignatureMediaType = (typeof SIGNATURE_MEDIA_TYPES)[number];
+
+/** Who goes on site: a member (employee or contractor). */
+export interface Technician {
+  id: string;
+  role: 'lead' | 'senior' | 'agent' | 'contractor';
+  name?: string;
+}
+
+/** When the technician is expected: the appointment is the window's start. */
+export interface TimeWindow {
+  start: string;
+  end: string;
+}
+
+/** What the technician confirmed before leaving. */
+export interface VisitChecklist {
+  tools: string[];
+  spareParts: string[];
+  addressConfirmed: true;
+  deviceStateConfirmed: true;
+  deviceState: string;
+}
+
+/** The customer's signature: the image itself and its sha256, so that later tampering shows. */
+export interface CustomerSignature {
+  signerName: string;
+  mediaType: SignatureMediaType;
+  sha256: string;
+  imageBase64: string;
+}
+
+const windowSchema: JsonSchema = {
+  type: 'object',
+  required: ['start', 'end'],
+  additionalProperties: false,
+  properties: { start: dateTimeSchema, end: dateTimeSchema },
+};
+const labels = { type: 'array', items: requiredTextSchema, maxItems: 100 };
+const sha256Schema = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+
+function visitDataSchema(properties: Record<string, JsonSchema>, required: readonly string[] = []): JsonSchema {
+  return {
+    type: 'object',
+    required: ['visitId', 'ticketId', ...required],
+    additionalProperties: false,
+    properties: { visitId: uuidSchema, ticketId: uuidSchema, ...properties },
+  };
+}
+
+const appointment = { window: windowSchema, appointmentAt: { ...dateTimeSchema, description: "the window's start" }, address: requiredTextSchema };
+
+export const visitRequested = defineEvent<'support.visit.requested.v1', { visitId: string; ticketId: string; reason: string }>({
+  type: 'support.visit.requested.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: 'The fault cannot be fixed remotely: an on-site visit is asked for.',
+  schema: visitDataSchema({ reason: requiredTextSchema }, ['reason']),
+});
+
+export const visitScheduled = defineEvent<
+  'support.visit.scheduled.v1',
+  { visitId: string; ticketId: string; technician: Technician; window: TimeWindow; appointmentAt: string; address: string }
+>({
+  type: 'support.visit.scheduled.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: 'A technician, a time window and the address were booked (starts the preparation clock).',
+  schema: visitDataSchema({ technician: actorSchema, ...appointment }, ['technician', 'window', 'appointmentAt', 'address']),
+});
+
+export const visitRescheduled = defineEvent<
+  'support.visit.rescheduled.v1',
+  { visitId: string; ticketId: string; technician: Technician; window: TimeWindow; appointmentAt: string; address: string; reason: string }
+>({
+  type: 'support.visit.rescheduled.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: 'The booking changed (time, technician or address), with a reason; preparation must be confirmed again.',
+  schema: visitDataSchema({ technician: actorSchema, ...appointment, reason: requiredTextSchema }, ['technician', 'window', 'appointmentAt', 'address', 'reason']),
+});
+
+export const visitPrepared = defineEvent<
+  'support.visit.prepared.v1',
+  { visitId: string; ticketId: string; checklist: VisitChecklist; preparedAt: string; appointmentAt: string }
+>({
+  type: 'support.visit.prepared.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: 'The technician confirmed address, device state, tools and spare parts (due 1 h before the appointment).',
+  schema: visitDataSchema(
+    {
+      checklist: {
+        type: 'object',
+        required: ['tools', 'spareParts', 'addressConfirmed', 'deviceStateConfirmed', 'deviceState'],
+        additionalProperties: false,
+        properties: { tools: { ...labels, minItems: 1 }, spareParts: labels, addressConfirmed: { const: true }, deviceStateConfirmed: { const: true }, deviceState: requiredTextSchema },
+      },
+      preparedAt: dateTimeSchema,
+      appointmentAt: dateTimeSchema,
+    },
+    ['checklist', 'preparedAt', 'appointmentAt'],
+  ),
+});
+
+export const visitCheckedIn = defineEvent<
+  'support.visit.checked-in.v1',
+  { visitId: string; ticketId: string; arrivedAt: string; location?: { latitude: number; longitude: number } }
+>({
+  type: 'support.visit.checked-in.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: "The technician arrived at the customer's site.",
+  schema: visitDataSchema(
+    {
+      arrivedAt: dateTimeSchema,
+      location: {
+        type: 'object',
+        required: ['latitude', 'longitude'],
+        additionalProperties: false,
+        properties: { latitude: { type: 'number', minimum: -90, maximum: 90 }, longitude: { type: 'number', minimum: -180, maximum: 180 } },
+      },
+    },
+    ['arrivedAt'],
+  ),
+});
+
+export const visitWorkLogged = defineEvent<'support.visit.work-logged.v1', { visitId: string; ticketId: string; entry: string; loggedAt: string }>({
+  type: 'support.visit.work-logged.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: 'A work log entry on site: what was confirmed, diagnosed, told to the customer or done.',
+  schema: visitDataSchema({ entry: requiredTextSchema, loggedAt: dateTimeSchema }, ['entry', 'loggedAt']),
+});
+
+export const visitCompleted = defineEvent<
+  'support.visit.completed.v1',
+  { visitId: string; ticketId: string; completedAt: string; workDone: string; customerTested: true; usageNotes: string }
+>({
+  type: 'support.visit.completed.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: 'The work is done, the customer tested the device and was given usage notes (starts the 2 h sheet clock).',
+  schema: visitDataSchema({ completedAt: dateTimeSchema, workDone: requiredTextSchema, customerTested: { const: true }, usageNotes: requiredTextSchema }, [
+    'completedAt',
+    'workDone',
+    'customerTested',
+    'usageNotes',
+  ]),
+});
+
+export const visitSigned = defineEvent<'support.visit.signed.v1', { visitId: string; ticketId: string; signedAt: string; signature: CustomerSignature }>({
+  type: 'support.visit.signed.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: "The customer signed for the service before the technician left; the image is kept with its sha256.",
+  schema: visitDataSchema(
+    {
+      signedAt: dateTimeSchema,
+      signature: {
+        type: 'object',
+        required: ['signerName', 'mediaType', 'sha256', 'imageBase64'],
+        additionalProperties: false,
+        properties: {
+          signerName: requiredTextSchema,
+          mediaType: { enum: [...SIGNATURE_MEDIA_TYPES] },
+          sha256: { ...sha256Schema, description: 'hex sha256 of the image bytes' },
+          imageBase64: { type: 'string', minLength: 1, maxLength: Math.ceil(MAX_SIGNATURE_BYTES / 3) * 4 },
+        },
+      },
+    },
+    ['signedAt', 'signature'],
+  ),
+});
+
+export const visitCancelled = defineEvent<'support.visit.cancelled.v1', { visitId: string; ticketId: string; reason: string }>({
+  type: 'support.visit.cancelled.v1',
+  topic: VISITS_TOPIC,
+  aggregate: VISIT_AGGREGATE,
+  description: 'The visit will not happen, with the reason.',
+  schema: visitDataSchema({ reason: requiredTextSchema }, ['reason']),
+});
+
+export const visitEvents = [visitRequested, visitScheduled, visitRescheduled, visitPrepared, visitCheckedIn, visitWorkLogged, visitCompleted, visitSigned, visitCancelled];
+export type VisitEvent = EventOf<(typeof visitEvents)[number]>;
+export type VisitEventType = VisitEvent['type'];

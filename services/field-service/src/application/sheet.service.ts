@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, Clock, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
+import { EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { CommandRefusal } from '@support/service-kit';
+import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
+import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
+import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
+import { AggregateCommands, CommandContext, CommandOutcome } from './aggregate-commands';
+import { inScope, refuseNewWork } from './ticket-scope';
+import { Created, notFound, VisitService } from './visit.service';
+
+export const SHEET_STREAM = 'sheet';
+
+export interface DraftSheetInput {
+  ticketId: string;
+  visitId?: string;
+  kind: ServiceKind;
+  contents: SheetContents;
+}
+
+type SheetCommandInput = SheetCommand extends infer C ? (C extends SheetCommand ? Omit<C, 'sheetId' | 'actor' | 'at'> : never) : never;
+
+/** Service sheets: drafted, submitted for review (an on-site sheet with the visit's signature), reviewed, archived. */
+export class SheetService {
+  readonly commands: AggregateCommands<SheetCommand, Parameters<typeof sheetDecider.evolve>[1], SheetState, ServiceSheet>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    store: EventStore,
+    clock: Clock,
+    private readonly views: FieldViewsRepository,
+    private readonly tickets: KnownTicketsRepository,
+    private readonly idempotency: IdempotencyStore,
+    private readonly visits: VisitService,
+  ) {
+    this.commands = new AggregateCommands(store, clock, { streamType: SHEET_STREAM, decider: sheetDecider, exists: sheetExists, saveView: (m, sheet, version) => views.saveSheet(m, sheet, version) });
+  }
+
+  /** Starts a sheet for a ticket (an on-site one for a visit of that ticket); honours Idempotency-Key. */
+  async draft(input: DraftSheetInput, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'draft-sheet', idempotencyKey, input, async (manager) => {
+      const refused = refuseNewWork(context.actor, input.ticketId, await this.tickets.find(manager, input.ticketId));
+      if (refused) return { refused };
+      if (input.visitId !== undefined) {
+        const { state: visit } = await this.visits.commands.load(manager, input.visitId);
+        if (!visitExists(visit) || visit.ticketId !== input.ticketId) {
+          return { refused: { ok: false, code: 'invalid-command', reason: `visitId must name a visit of ticket ${input.ticketId}` } };
+        }
+      }
+      const sheetId = randomUUID();
+      const outcome = await this.commands.executeIn(manager, sheetId, (at) => ({ type: 'DraftSheet', sheetId, ...input, actor: context.actor, at }), context);
+      if (!outcome.ok) return { refused: outcome };
+      return { status: 201, body: { id: sheetId, status: outcome.entity.status, version: outcome.version } };
+    });
+  }
+
+  async execute(sheetId: string, command: SheetCommandInput, context: CommandContext): Promise<CommandOutcome<ServiceSheet>> {
+    return this.dataSource.transaction((manager) => this.executeIn(manager, sheetId, () => command, context));
+  }
+
+  /** Submits for review; an on-site sheet takes the customer's signature from its visit once the visit is signed. */
+  async submit(sheetId: string, context: CommandContext): Promise<CommandOutcome<ServiceSheet>> {
+    return this.dataSource.transaction(async (manager) => {
+      const { state } = await this.commands.load(manager, sheetId);
+      const customerSignature = sheetExists(state) && state.visitId ? await this.signatureOf(manager, state.visitId) : undefined;
+      return this.executeIn(manager, sheetId, () => ({ type: 'SubmitSheet', ...(customerSignature ? { customerSignature } : {}) }), context);
+    });
+  }
+
+  async find(sheetId: string, actor: Actor): Promise<SheetView | undefined> {
+    const sheet = await this.views.sheet(this.dataSource, sheetId);
+    if (!sheet || !inScope(actor, await this.tickets.find(this.dataSource, sheet.ticketId))) return undefined;
+    return sheet;
+  }
+
+  list(filter: Omit<SheetFilter, 'contractorId'>, actor: Actor): Promise<SheetView[]> {
+    return this.views.findSheets(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
+  }
+
+  async history(sheetId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
+    if (!(await this.find(sheetId, actor))) return undefined;
+    return this.commands.history(this.dataSource, sheetId);
+  }
+
+  private executeIn(manager: EntityManager, sheetId: string, command: () => SheetCommandInput, context: CommandContext) {
+    return this.commands.executeIn(manager, sheetId, (at) => ({ ...command(), sheetId, actor: context.actor, at }) as SheetCommand, context, async (state) =>
+      sheetExists(state) && !inScope(context.actor, await this.tickets.find(manager, state.ticketId)) ? notFound(sheetId) : undefined,
+    );
+  }
+
+  private async signatureOf(manager: EntityManager, visitId: string): Promise<SheetSignature | undefined> {
+    const { state: visit } = await this.visits.commands.load(manager, visitId);
+    if (!visitExists(visit) || !visit.signature) return undefined;
+    const { signerName, sha256, signedAt } = visit.signature;
+    return { signerName, sha256, signedAt: signedAt.toISOString() };
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Actor, Clock, RecordedEvent } from '@support/contracts';
+import { EventStore, IdempotencyStore, OnceOutcome, verifyRecordedChain } from '@support/event-store';
+import { CommandRefusal } from '@support/service-kit';
+import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
+import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
+import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
+import { AggregateCommands, CommandContext, CommandOutcome } from './aggregate-commands';
+import { inScope, refuseNewWork } from './ticket-scope';
+
+export const VISIT_STREAM = 'visit';
+
+/** What a new visit, sheet or command answers: the id, the status it is in, and its version. */
+export interface Created {
+  id: string;
+  status: string;
+  version: number;
+}
+
+/** The history check of a visit: the hash chain, and each customer signature against its own sha256. */
+export interface VisitVerification {
+  valid: boolean;
+  length: number;
+  brokenAt?: number;
+  signatures: Array<{ seq: number; valid: boolean }>;
+}
+
+type VisitCommandInput = VisitCommand extends infer C ? (C extends VisitCommand ? Omit<C, 'visitId' | 'actor' | 'at'> : never) : never;
+
+/** Visits: requested from a ticket, then worked step by step; contractors only on tickets dispatched to them. */
+export class VisitService {
+  readonly commands: AggregateCommands<VisitCommand, Parameters<typeof visitDecider.evolve>[1], VisitState, Visit>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    store: EventStore,
+    clock: Clock,
+    private readonly views: FieldViewsRepository,
+    private readonly tickets: KnownTicketsRepository,
+    private readonly idempotency: IdempotencyStore,
+  ) {
+    this.commands = new AggregateCommands(store, clock, { streamType: VISIT_STREAM, decider: visitDecider, exists: visitExists, saveView: (m, visit, version) => views.saveVisit(m, visit, version) });
+  }
+
+  /** Asks for an on-site visit for a ticket; honours Idempotency-Key. */
+  async request(input: { ticketId: string; reason: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'request-visit', idempotencyKey, input, async (manager) => {
+      const refused = refuseNewWork(context.actor, input.ticketId, await this.tickets.find(manager, input.ticketId));
+      if (refused) return { refused };
+      const visitId = randomUUID();
+      const outcome = await this.commands.executeIn(manager, visitId, (at) => ({ type: 'RequestVisit', visitId, ...input, actor: context.actor, at }), context);
+      if (!outcome.ok) return { refused: outcome };
+      return { status: 201, body: { id: visitId, status: outcome.entity.status, version: outcome.version } };
+    });
+  }
+
+  async execute(visitId: string, command: VisitCommandInput, context: CommandContext): Promise<CommandOutcome<Visit>> {
+    return this.dataSource.transaction((manager) =>
+      this.commands.executeIn(manager, visitId, (at) => ({ ...command, visitId, actor: context.actor, at }) as VisitCommand, context, async (state) =>
+        visitExists(state) && !inScope(context.actor, await this.tickets.find(manager, state.ticketId)) ? notFound(visitId) : undefined,
+      ),
+    );
+  }
+
+  /** the visit as the API shows it, or undefined when it does not exist or is out of the actor's scope */
+  async find(visitId: string, actor: Actor): Promise<VisitView | undefined> {
+    const visit = await this.views.visit(this.dataSource, visitId);
+    if (!visit || !inScope(actor, await this.tickets.find(this.dataSource, visit.ticketId))) return undefined;
+    return visit;
+  }
+
+  list(filter: Omit<VisitFilter, 'contractorId'>, actor: Actor): Promise<VisitView[]> {
+    return this.views.findVisits(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
+  }
+
+  async history(visitId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
+    if (!(await this.find(visitId, actor))) return undefined;
+    return this.commands.history(this.dataSource, visitId);
+  }
+
+  /** The hash chain of the visit's events, and each signature image against the sha256 stored with it. */
+  async verify(visitId: string, actor: Actor): Promise<VisitVerification | undefined> {
+    const events = await this.history(visitId, actor);
+    if (!events) return undefined;
+    const chain = verifyRecordedChain(events);
+    const signatures = events.filter((e) => e.type === 'support.visit.signed.v1').map((e) => ({ seq: e.version, valid: signatureMatches(e.data) }));
+    return { ...chain, valid: chain.valid && signatures.every((s) => s.valid), signatures };
+  }
+}
+
+function signatureMatches(data: unknown): boolean {
+  const signature = (data as { signature?: { sha256?: unknown; imageBase64?: unknown } }).signature;
+  if (typeof signature?.imageBase64 !== 'string' || typeof signature.sha256 !== 'string') return false;
+  return createHash('sha256').update(Buffer.from(signature.imageBase64, 'base64')).digest('hex') === signature.sha256;
+}
+
+export function notFound(id: string): CommandRefusal {
+  return { ok: false, code: 'not-found', reason: `${id} not found` };
+}

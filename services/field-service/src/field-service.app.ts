@@ -1,0 +1,19 @@
+import { ServiceDefinition } from '@support/service-kit';
+import { FieldServiceModule } from './field-service.module';
+import { FieldServiceRuntime, SERVICE_NAME, startFieldServiceRuntime } from './field-service.providers';
+import { FIELD_SERVICE_SCHEMA } from './persistence/field-service.migrations';
+
+export const fieldService: ServiceDefinition<FieldServiceRuntime> = {
+  serviceName: SERVICE_NAME,
+  port: 3004,
+  schema: FIELD_SERVICE_SCHEMA,
+  startRuntime: startFieldServiceRuntime,
+  rootModule: (runtime, config) => FieldServiceModule.register(runtime, config),
+  openApi: {
+    title: 'field-service',
+    version: '1.0',
+    description: "On-site visits (requested, scheduled, prepared, checked in, completed, signed) and service sheets with the lead's review.",
+  },
+  // a customer's signature image (up to 256 KiB) travels base64-encoded in the JSON body
+  bodyLimit: '512kb',
+};

@@ -1,0 +1,73 @@
+import { DataSource } from 'typeorm';
+import { Kafka } from 'kafkajs';
+import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
+import { knownTicketsProjector } from './application/known-tickets.projector';
+import { SheetService } from './application/sheet.service';
+import { VisitService } from './application/visit.service';
+import { FieldViewsRepository } from './persistence/field-views.repository';
+import { fieldServiceMigrations } from './persistence/field-service.migrations';
+import { KnownTicketsRepository } from './persistence/known-tickets.repository';
+
+export const SERVICE_NAME = 'field-service';
+
+export interface FieldServiceSettings {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  schema: string;
+  clock?: Clock;
+  /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
+  consumeFromBeginning?: boolean;
+}
+
+export interface FieldServiceRuntime {
+  dataSource: DataSource;
+  kafka: Kafka;
+  store: EventStore;
+  visits: VisitService;
+  sheets: SheetService;
+  tickets: KnownTicketsRepository;
+  close(): Promise<void>;
+}
+
+export async function startFieldServiceRuntime(settings: FieldServiceSettings, onError: (error: unknown) => void): Promise<FieldServiceRuntime> {
+  const { schema } = settings;
+  const clock = settings.clock ?? systemClock;
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: fieldServiceMigrations(schema) });
+  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
+  await ensureTopics(kafka, eventCatalogue.topics());
+  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const views = new FieldViewsRepository(schema);
+  const tickets = new KnownTicketsRepository(schema);
+  const idempotency = new IdempotencyStore(schema);
+  const visits = new VisitService(dataSource, store, clock, views, tickets, idempotency);
+  const sheets = new SheetService(dataSource, store, clock, views, tickets, idempotency, visits);
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const ticketEvents = new EventConsumer({
+    schema,
+    groupId: `${schema}.known-tickets`,
+    topics: [TICKETS_TOPIC],
+    kafka,
+    dataSource,
+    catalogue: eventCatalogue,
+    handle: knownTicketsProjector(tickets),
+    onError,
+    fromBeginning: settings.consumeFromBeginning,
+  });
+  await relay.start();
+  await ticketEvents.start();
+  return {
+    dataSource,
+    kafka,
+    store,
+    visits,
+    sheets,
+    tickets,
+    async close() {
+      await ticketEvents.stop();
+      await relay.stop();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor } from '@support/contracts';
+import { auditTrail } from '@support/event-store';
+import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { SheetService } from '../application/sheet.service';
+import { commandAnswer, FIELD_READERS, FIELD_WORKERS } from './field-http';
+import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';
+
+const SHEET_STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'archived'];
+
+@ApiTags('sheets')
+@ApiBearerAuth()
+@Controller('v1/sheets')
+export class SheetController {
+  constructor(private readonly sheets: SheetService) {}
+
+  @Post()
+  @Roles(...FIELD_WORKERS)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async draft(@Body() body: DraftSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    const input = { ticketId: body.ticketId, kind: body.kind, contents: contentsOf(body.contents), ...(body.visitId ? { visitId: body.visitId } : {}) };
+    const outcome = await this.sheets.draft(input, { actor, correlationId: headers['x-correlation-id'] }, parseIdempotencyKey(headers['idempotency-key']));
+    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
+    if ('refused' in outcome) return refusalToHttp(outcome.refused);
+    res.status(outcome.status).setHeader('Location', `/v1/sheets/${outcome.body.id}`).setHeader('ETag', `"${outcome.body.version}"`);
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return outcome.body;
+  }
+
+  @Get()
+  @Roles(...FIELD_READERS)
+  list(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('status') status?: string) {
+    const errors = [
+      ...(ticketId !== undefined && !/^[0-9a-f-]{36}$/i.test(ticketId) ? ['ticketId must be a UUID'] : []),
+      ...(status !== undefined && !SHEET_STATUSES.includes(status) ? [`status must be one of ${SHEET_STATUSES.join(', ')}`] : []),
+    ];
+    if (errors.length > 0) throw new BadRequestException(errors);
+    return this.sheets.list({ ticketId, status }, actor);
+  }
+
+  @Get(':id')
+  @Roles(...FIELD_READERS)
+  async sheet(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    const sheet = await this.sheets.find(id, actor);
+    if (!sheet) throw new NotFoundException(`sheet ${id} not found`);
+    return sheet;
+  }
+
+  @Get(':id/history')
+  @Roles(...FIELD_READERS)
+  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    const events = await this.sheets.history(id, actor);
+    if (!events) throw new NotFoundException(`sheet ${id} not found`);
+    return auditTrail(events);
+  }
+
+  @Put(':id/contents')
+  @Roles(...FIELD_WORKERS)
+  revise(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviseSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'ReviseSheet', contents: contentsOf(body.contents) });
+  }
+
+  @Post(':id/submission')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  async submit(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return commandAnswer(id, await this.sheets.submit(id, this.context(actor, headers)));
+  }
+
+  // any member may ask; the sheet decides who may review it (never a contractor or agent, never a senior's own)
+  @Post(':id/approval')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  approve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ApproveSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'ApproveSheet', ...(body.note ? { note: body.note } : {}) });
+  }
+
+  @Post(':id/rejection')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  reject(@Param('id', ParseUUIDPipe) id: string, @Body() body: RejectSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'RejectSheet', reason: body.reason });
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @Roles('lead', 'senior')
+  archive(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'ArchiveSheet' });
+  }
+
+  private async run(id: string, actor: Actor, headers: Record<string, string>, command: Parameters<SheetService['execute']>[1]) {
+    return commandAnswer(id, await this.sheets.execute(id, command, this.context(actor, headers)));
+  }
+
+  private context(actor: Actor, headers: Record<string, string>) {
+    return { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] };
+  }
+}

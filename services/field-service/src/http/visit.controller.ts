@@ -1,0 +1,143 @@
+import { Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, BadRequestException } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor } from '@support/contracts';
+import { auditTrail } from '@support/event-store';
+import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { VisitService } from '../application/visit.service';
+import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
+import { checkSignatureImage } from './signature-image';
+import { commandAnswer, FIELD_READERS, FIELD_WORKERS, optionalDate } from './field-http';
+
+@ApiTags('visits')
+@ApiBearerAuth()
+@Controller('v1/visits')
+export class VisitController {
+  constructor(private readonly visits: VisitService) {}
+
+  @Post()
+  @Roles(...FIELD_WORKERS, 'service')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async request(
+    @Body() body: RequestVisitDto,
+    @CurrentActor() actor: Actor,
+    @Headers() headers: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const outcome = await this.visits.request({ ticketId: body.ticketId, reason: body.reason }, { actor, correlationId: headers['x-correlation-id'] }, parseIdempotencyKey(headers['idempotency-key']));
+    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
+    if ('refused' in outcome) return refusalToHttp(outcome.refused);
+    res.status(outcome.status).setHeader('Location', `/v1/visits/${outcome.body.id}`).setHeader('ETag', `"${outcome.body.version}"`);
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return outcome.body;
+  }
+
+  @Get()
+  @Roles(...FIELD_READERS)
+  list(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('technician') technician?: string, @Query('from') from?: string, @Query('to') to?: string) {
+    if (ticketId !== undefined && !/^[0-9a-f-]{36}$/i.test(ticketId)) throw new BadRequestException(['ticketId must be a UUID']);
+    return this.visits.list({ ticketId, technicianId: technician, from: optionalDate('from', from), to: optionalDate('to', to) }, actor);
+  }
+
+  @Get(':id')
+  @Roles(...FIELD_READERS)
+  async visit(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    const visit = await this.visits.find(id, actor);
+    if (!visit) throw new NotFoundException(`visit ${id} not found`);
+    return visit;
+  }
+
+  @Get(':id/history')
+  @Roles(...FIELD_READERS)
+  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    const events = await this.visits.history(id, actor);
+    if (!events) throw new NotFoundException(`visit ${id} not found`);
+    return auditTrail(events);
+  }
+
+  @Get(':id/history/verify')
+  @Roles(...FIELD_READERS)
+  async verify(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    const verification = await this.visits.verify(id, actor);
+    if (!verification) throw new NotFoundException(`visit ${id} not found`);
+    return verification;
+  }
+
+  @Post(':id/schedule')
+  @HttpCode(200)
+  @Roles('lead', 'senior', 'agent')
+  schedule(@Param('id', ParseUUIDPipe) id: string, @Body() body: ScheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'ScheduleVisit', technician: { ...body.technician }, window: windowOf(body.window), address: body.address });
+  }
+
+  @Post(':id/reschedule')
+  @HttpCode(200)
+  @Roles('lead', 'senior', 'agent')
+  reschedule(@Param('id', ParseUUIDPipe) id: string, @Body() body: RescheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, {
+      type: 'RescheduleVisit',
+      window: windowOf(body.window),
+      reason: body.reason,
+      ...(body.technician ? { technician: { ...body.technician } } : {}),
+      ...(body.address !== undefined ? { address: body.address } : {}),
+    });
+  }
+
+  @Post(':id/preparation')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  prepare(@Param('id', ParseUUIDPipe) id: string, @Body() body: PrepareVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    const { tools, spareParts, ...confirmed } = body.checklist;
+    return this.run(id, actor, headers, { type: 'PrepareVisit', checklist: { ...confirmed, tools: [...tools], spareParts: [...spareParts] } });
+  }
+
+  @Post(':id/check-in')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  checkIn(@Param('id', ParseUUIDPipe) id: string, @Body() body: CheckInDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, {
+      type: 'CheckIn',
+      ...(body.arrivedAt ? { arrivedAt: new Date(body.arrivedAt) } : {}),
+      ...(body.location ? { location: { latitude: body.location.latitude, longitude: body.location.longitude } } : {}),
+    });
+  }
+
+  @Post(':id/work-log')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  logWork(@Param('id', ParseUUIDPipe) id: string, @Body() body: LogWorkDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'LogWork', entry: body.entry });
+  }
+
+  @Post(':id/completion')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  complete(@Param('id', ParseUUIDPipe) id: string, @Body() body: CompleteVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'CompleteVisit', workDone: body.workDone, customerTested: body.customerTested, usageNotes: body.usageNotes });
+  }
+
+  @Post(':id/signature')
+  @HttpCode(200)
+  @Roles(...FIELD_WORKERS)
+  sign(@Param('id', ParseUUIDPipe) id: string, @Body() body: SignVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    const image = checkSignatureImage(body.imageBase64, body.mediaType);
+    if (!image.ok) throw new BadRequestException([image.problem]);
+    return this.run(id, actor, headers, { type: 'SignVisit', signerName: body.signerName, mediaType: body.mediaType, imageBase64: body.imageBase64, sha256: image.sha256 });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('lead', 'senior', 'agent')
+  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'CancelVisit', reason: body.reason });
+  }
+
+  private async run(id: string, actor: Actor, headers: Record<string, string>, command: Parameters<VisitService['execute']>[1]) {
+    const outcome = await this.visits.execute(id, command, { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] });
+    return commandAnswer(id, outcome);
+  }
+}
+
+function windowOf(window: { start: string; end: string }) {
+  return { start: new Date(window.start), end: new Date(window.end) };
+}

@@ -1,0 +1,90 @@
+import { EntityManager } from 'typeorm';
+import { qualified, SqlExecutor } from '@support/event-store';
+import { ServiceSheet, Visit } from '../domain';
+
+/** A visit or sheet as the API shows it: its state (dates as ISO strings) and its version. */
+export type View<State> = { [K in keyof State]: State[K] extends Date ? string : State[K] extends Date | undefined ? string | undefined : State[K] } & { version: number };
+export type VisitView = View<Visit>;
+export type SheetView = View<ServiceSheet>;
+
+export interface VisitFilter {
+  ticketId?: string;
+  technicianId?: string;
+  /** appointments in [from, to) */
+  from?: Date;
+  to?: Date;
+  /** only visits of tickets this contractor works */
+  contractorId?: string;
+}
+
+export interface SheetFilter {
+  ticketId?: string;
+  status?: string;
+  contractorId?: string;
+}
+
+const PAGE = 200;
+
+export class FieldViewsRepository {
+  private readonly visits: string;
+  private readonly sheets: string;
+  private readonly tickets: string;
+
+  constructor(schema: string) {
+    this.visits = qualified(schema, 'visits');
+    this.sheets = qualified(schema, 'sheets');
+    this.tickets = qualified(schema, 'known_tickets');
+  }
+
+  async saveVisit(manager: EntityManager, visit: Visit, version: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.visits} (visit_id, ticket_id, status, technician_id, appointment_at, state, version) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (visit_id) DO UPDATE SET status = EXCLUDED.status, technician_id = EXCLUDED.technician_id,
+         appointment_at = EXCLUDED.appointment_at, state = EXCLUDED.state, version = EXCLUDED.version`,
+      [visit.visitId, visit.ticketId, visit.status, visit.technician?.id ?? null, visit.appointmentAt ?? null, JSON.stringify(visit), version],
+    );
+  }
+
+  async saveSheet(manager: EntityManager, sheet: ServiceSheet, version: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.sheets} (sheet_id, ticket_id, visit_id, status, state, version) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (sheet_id) DO UPDATE SET status = EXCLUDED.status, state = EXCLUDED.state, version = EXCLUDED.version`,
+      [sheet.sheetId, sheet.ticketId, sheet.visitId ?? null, sheet.status, JSON.stringify(sheet), version],
+    );
+  }
+
+  async visit(executor: SqlExecutor, visitId: string): Promise<VisitView | undefined> {
+    const rows = await executor.query(`SELECT state, version FROM ${this.visits} WHERE visit_id = $1`, [visitId]);
+    return rows[0] && { ...rows[0].state, version: rows[0].version };
+  }
+
+  async sheet(executor: SqlExecutor, sheetId: string): Promise<SheetView | undefined> {
+    const rows = await executor.query(`SELECT state, version FROM ${this.sheets} WHERE sheet_id = $1`, [sheetId]);
+    return rows[0] && { ...rows[0].state, version: rows[0].version };
+  }
+
+  /** visits by appointment (unscheduled ones last), at most 200 */
+  async findVisits(executor: SqlExecutor, filter: VisitFilter): Promise<VisitView[]> {
+    const rows = await executor.query(
+      `SELECT v.state, v.version FROM ${this.visits} v LEFT JOIN ${this.tickets} t ON t.ticket_id = v.ticket_id
+        WHERE ($1::uuid IS NULL OR v.ticket_id = $1) AND ($2::text IS NULL OR v.technician_id = $2)
+          AND ($3::timestamptz IS NULL OR v.appointment_at >= $3) AND ($4::timestamptz IS NULL OR v.appointment_at < $4)
+          AND ($5::text IS NULL OR (t.assignee_role = 'contractor' AND t.assignee_id = $5))
+        ORDER BY v.appointment_at NULLS LAST, v.visit_id LIMIT ${PAGE}`,
+      [filter.ticketId ?? null, filter.technicianId ?? null, filter.from ?? null, filter.to ?? null, filter.contractorId ?? null],
+    );
+    return rows.map((row: { state: VisitView; version: number }) => ({ ...row.state, version: row.version }));
+  }
+
+  /** sheets, oldest first, at most 200 */
+  async findSheets(executor: SqlExecutor, filter: SheetFilter): Promise<SheetView[]> {
+    const rows = await executor.query(
+      `SELECT s.state, s.version FROM ${this.sheets} s LEFT JOIN ${this.tickets} t ON t.ticket_id = s.ticket_id
+        WHERE ($1::uuid IS NULL OR s.ticket_id = $1) AND ($2::text IS NULL OR s.status = $2)
+          AND ($3::text IS NULL OR (t.assignee_role = 'contractor' AND t.assignee_id = $3))
+        ORDER BY s.sheet_id LIMIT ${PAGE}`,
+      [filter.ticketId ?? null, filter.status ?? null, filter.contractorId ?? null],
+    );
+    return rows.map((row: { state: SheetView; version: number }) => ({ ...row.state, version: row.version }));
+  }
+}

@@ -1,0 +1,234 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { createRuntimeApp, signTestToken } from '@support/service-kit';
+import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { fieldService } from '../src/field-service.app';
+import { FieldServiceRuntime, startFieldServiceRuntime } from '../src/field-service.providers';
+
+const SECRET = 'field-service-e2e-secret-that-is-long-enough-0123456789';
+// the smallest valid PNG: the 8-byte signature and an IHDR chunk are all the check looks at
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('0000000d49484452000000010000000108060000001f15c489', 'hex')]);
+const HOUR = 3_600_000;
+
+// field-service alone over real HTTP, PostgreSQL and Kafka; intake's ticket events are published to Kafka as intake would
+describe('field-service', () => {
+  const infra = testInfra();
+  const schema = uniqueSchemaName('field');
+  let runtime: FieldServiceRuntime;
+  let app: INestApplication;
+  let url: string;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    runtime = await startFieldServiceRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
+    app = await createRuntimeApp(fieldService, runtime, {
+      serviceName: 'field-service',
+      port: 0,
+      databaseUrl: infra.databaseUrl,
+      kafkaBrokers: infra.kafkaBrokers,
+      logLevel: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent',
+      auth: { jwtSecret: SECRET },
+    });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    for (const [name, actor] of Object.entries({
+      lead: { id: 'm-lead', role: 'lead' },
+      senior: { id: 'm-senior', role: 'senior' },
+      agent: { id: 'm-agent', role: 'agent' },
+      zhou: { id: 'c-zhou', role: 'contractor' },
+      li: { id: 'c-li', role: 'contractor' },
+    } as const)) {
+      tokens[name] = await signTestToken(SECRET, actor);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await dropTestSchema(schema);
+  });
+
+  const call = async (who: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const response = await jsonRequest(`${url}${path}`, tokens[who], method, body, headers);
+    return { status: response.status, body: await response.json(), headers: response.headers };
+  };
+
+  /** a ticket as intake publishes it, worked by an agent or dispatched to a contractor; resolves once field-service knows it */
+  async function aTicket(assignee: { id: string; role: 'agent' | 'contractor' } = { id: 'm-agent', role: 'agent' }): Promise<string> {
+    const ticketId = randomUUID();
+    const now = new Date().toISOString();
+    await publishEvents([
+      {
+        type: 'support.ticket.received.v1',
+        source: 'intake',
+        streamId: ticketId,
+        data: { ticketId, customerId: randomUUID(), customer: { name: '王女士', phone: '+86 138 0013 8000' }, channel: 'phone', deviceModel: 'Canon EOS R5', problem: '无法开机', urgency: 'normal', requestedAt: now, receivedAt: now },
+      },
+      assignee.role === 'agent'
+        ? { type: 'support.ticket.assigned.v1', source: 'intake', streamId: ticketId, data: { ticketId, assignee, tier: 'L1' } }
+        : { type: 'support.ticket.dispatched-to-contractor.v1', source: 'intake', streamId: ticketId, data: { ticketId, assignee, scenario: 'camera-firmware' } },
+    ]);
+    await waitFor('field-service to know the ticket and its assignee', async () => (await runtime.tickets.find(runtime.dataSource, ticketId))?.assigneeId === assignee.id);
+    return ticketId;
+  }
+
+  const windowFromNow = (hours: number) => ({ start: new Date(Date.now() + hours * HOUR).toISOString(), end: new Date(Date.now() + (hours + 2) * HOUR).toISOString() });
+  const checklist = { tools: ['螺丝刀', '万用表'], spareParts: ['电源适配器'], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '无法开机' };
+  const contents = {
+    customer: { name: '王女士', contact: '+86 138 0013 8000' },
+    device: 'Canon EOS R5',
+    problem: '无法开机',
+    diagnosis: '电池触点氧化',
+    workDone: '清洁触点，更换电池仓',
+    partsUsed: [{ name: '电池仓', quantity: 1 }],
+    timeSpentMinutes: 50,
+    result: 'fixed',
+  };
+
+  async function aScheduledVisit(who = 'agent', ticketId?: string, technician = { id: 'm-agent', role: 'agent' }): Promise<{ ticketId: string; visitId: string }> {
+    const ticket = ticketId ?? (await aTicket());
+    const requested = await call(who, 'POST', '/v1/visits', { ticketId: ticket, reason: '远程无法解决' });
+    expect(requested.status).toBe(201);
+    const scheduled = await call('agent', 'POST', `/v1/visits/${requested.body.id}/schedule`, { technician, window: windowFromNow(3), address: '上海市徐汇区漕溪北路 1 号' });
+    expect(scheduled.body).toMatchObject({ status: 'scheduled', version: 2 });
+    return { ticketId: ticket, visitId: requested.body.id };
+  }
+
+  async function aCompletedVisit(who = 'agent', ticketId?: string, technician = { id: 'm-agent', role: 'agent' }) {
+    const visit = await aScheduledVisit('agent', ticketId, technician);
+    for (const [path, body] of [
+      ['preparation', { checklist }],
+      ['check-in', { location: { latitude: 31.19, longitude: 121.43 } }],
+      ['work-log', { entry: '确认故障：电池触点氧化' }],
+      ['completion', { workDone: '清洁触点，更换电池仓', customerTested: true, usageNotes: '避免潮湿环境' }],
+    ] as const) {
+      const step = await call(who, 'POST', `/v1/visits/${visit.visitId}/${path}`, body);
+      expect([path, step.status]).toEqual([path, 200]);
+    }
+    return visit;
+  }
+
+  const sign = (who: string, visitId: string, image = PNG, mediaType = 'image/png') => call(who, 'POST', `/v1/visits/${visitId}/signature`, { signerName: '王女士', mediaType, imageBase64: image.toString('base64') });
+
+  it('runs a visit from request to signature and a sheet from draft to archive, and verifies the signed history', async () => {
+    const { visitId, ticketId } = await aCompletedVisit();
+    const signed = await sign('agent', visitId);
+    expect(signed.body).toEqual({ id: visitId, status: 'signed', version: 7 });
+
+    const drafted = await call('agent', 'POST', '/v1/sheets', { ticketId, visitId, kind: 'on-site', contents });
+    expect(drafted.status).toBe(201);
+    const sheetId = drafted.body.id;
+    expect((await call('agent', 'POST', `/v1/sheets/${sheetId}/submission`)).body).toMatchObject({ status: 'submitted' });
+    expect((await call('lead', 'POST', `/v1/sheets/${sheetId}/approval`, { note: '记录完整' })).body).toMatchObject({ status: 'approved' });
+    expect((await call('lead', 'POST', `/v1/sheets/${sheetId}/archive`)).body).toMatchObject({ status: 'archived', version: 4 });
+
+    const sheet = await call('lead', 'GET', `/v1/sheets/${sheetId}`);
+    expect(sheet.body.customerSignature).toMatchObject({ signerName: '王女士', sha256: createHash('sha256').update(PNG).digest('hex') });
+    const history = await call('lead', 'GET', `/v1/visits/${visitId}/history`);
+    expect(history.body.map((h: { type: string }) => h.type.replace('support.visit.', ''))).toEqual([
+      'requested.v1',
+      'scheduled.v1',
+      'prepared.v1',
+      'checked-in.v1',
+      'work-logged.v1',
+      'completed.v1',
+      'signed.v1',
+    ]);
+    expect(history.body[0].actor).toEqual({ id: 'm-agent', role: 'agent' });
+    expect((await call('lead', 'GET', `/v1/visits/${visitId}/history/verify`)).body).toEqual({ valid: true, length: 7, signatures: [{ seq: 7, valid: true }] });
+  });
+
+  it('detects signature bytes altered after the fact', async () => {
+    const { visitId } = await aCompletedVisit();
+    await sign('agent', visitId);
+    const forged = Buffer.concat([PNG, Buffer.from('forged')]).toString('base64');
+    const events = `"${schema}".events`;
+    await runtime.dataSource.transaction(async (m) => {
+      await m.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only`);
+      await m.query(`UPDATE ${events} SET data = jsonb_set(data, '{signature,imageBase64}', to_jsonb($2::text)) WHERE stream_id = $1 AND type = 'support.visit.signed.v1'`, [visitId, forged]);
+      await m.query(`ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);
+    });
+    expect((await call('lead', 'GET', `/v1/visits/${visitId}/history/verify`)).body).toEqual({ valid: false, brokenAt: 7, length: 7, signatures: [{ seq: 7, valid: false }] });
+  });
+
+  it('refuses illegal steps with 409: check-in before preparation, approving an unsigned on-site sheet, a contractor approving', async () => {
+    const { visitId, ticketId } = await aScheduledVisit();
+    const early = await call('agent', 'POST', `/v1/visits/${visitId}/check-in`, {});
+    expect(early.status).toBe(409);
+    expect(early.body.message).toMatch(/prepared/);
+
+    const completed = await aCompletedVisit('agent', ticketId);
+    const sheetId = (await call('agent', 'POST', '/v1/sheets', { ticketId, visitId: completed.visitId, kind: 'on-site', contents })).body.id;
+    await call('agent', 'POST', `/v1/sheets/${sheetId}/submission`);
+    const unsigned = await call('lead', 'POST', `/v1/sheets/${sheetId}/approval`, {});
+    expect(unsigned.status).toBe(409);
+    expect(unsigned.body.message).toMatch(/signature/);
+
+    const dispatched = await aTicket({ id: 'c-zhou', role: 'contractor' });
+    const remote = (await call('zhou', 'POST', '/v1/sheets', { ticketId: dispatched, kind: 'remote', contents })).body.id;
+    expect((await call('zhou', 'POST', `/v1/sheets/${remote}/submission`)).status).toBe(200);
+    const byContractor = await call('zhou', 'POST', `/v1/sheets/${remote}/approval`, {});
+    expect(byContractor.status).toBe(409);
+    expect(byContractor.body.message).toMatch(/contractor/);
+    expect((await call('lead', 'GET', `/v1/sheets/${remote}`)).body.status).toBe('submitted');
+  });
+
+  it('answers bad input with 400 naming the field: checklist, signature image, time window', async () => {
+    const { visitId } = await aScheduledVisit();
+    const noTools = await call('agent', 'POST', `/v1/visits/${visitId}/preparation`, { checklist: { ...checklist, tools: [], addressConfirmed: false } });
+    expect(noTools.status).toBe(400);
+    expect(noTools.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^checklist\.tools/), expect.stringMatching(/^checklist\.addressConfirmed/)]));
+    const noChecklist = await call('agent', 'POST', `/v1/visits/${visitId}/preparation`, {});
+    expect(noChecklist.status).toBe(400);
+    expect(noChecklist.body.message.join(' ')).toMatch(/checklist/);
+
+    const past = await call('agent', 'POST', `/v1/visits/${visitId}/reschedule`, { window: windowFromNow(-2), reason: '改期' });
+    expect(past.status).toBe(400);
+    expect(past.body.message.join(' ')).toMatch(/window\.start/);
+
+    const done = await aCompletedVisit();
+    const notAnImage = await sign('agent', done.visitId, Buffer.from('%PDF-1.7 not an image'));
+    expect(notAnImage.status).toBe(400);
+    expect(notAnImage.body.message).toEqual(['imageBase64 must be a image/png image']);
+    const oversized = await sign('agent', done.visitId, Buffer.concat([PNG, Buffer.alloc(300 * 1024)]));
+    expect(oversized.status).toBe(400);
+    expect(oversized.body.message[0]).toMatch(/^imageBase64 must be at most 262144 bytes/);
+    // nothing of the refused steps was written
+    expect((await call('agent', 'GET', `/v1/visits/${visitId}`)).body).toMatchObject({ status: 'scheduled', version: 2 });
+    expect((await call('agent', 'GET', `/v1/visits/${done.visitId}`)).body).toMatchObject({ status: 'completed', version: 6 });
+  });
+
+  it('lets a contractor see and work only visits and sheets of tickets dispatched to them', async () => {
+    const ticketId = await aTicket({ id: 'c-zhou', role: 'contractor' });
+    const { visitId } = await aCompletedVisit('zhou', ticketId, { id: 'c-zhou', role: 'contractor' });
+    expect((await call('zhou', 'GET', `/v1/visits/${visitId}`)).status).toBe(200);
+    expect((await call('li', 'GET', `/v1/visits/${visitId}`)).status).toBe(404);
+    expect((await sign('li', visitId)).status).toBe(404);
+    expect((await call('li', 'POST', '/v1/visits', { ticketId, reason: 'x' })).status).toBe(404);
+    expect((await call('li', 'GET', `/v1/visits?ticketId=${ticketId}`)).body).toEqual([]);
+    expect((await call('zhou', 'GET', `/v1/visits?ticketId=${ticketId}`)).body.map((v: { visitId: string }) => v.visitId)).toEqual([visitId]);
+    // a contractor may not book visits
+    expect((await call('zhou', 'POST', `/v1/visits/${visitId}/reschedule`, { window: windowFromNow(5), reason: 'x' })).status).toBe(403);
+  });
+
+  it("shows a technician's day with checklists, and honours Idempotency-Key on requests", async () => {
+    const ticketId = await aTicket();
+    const key = `visit-${randomUUID()}`;
+    const first = await call('agent', 'POST', '/v1/visits', { ticketId, reason: '上门' }, { 'idempotency-key': key });
+    const again = await call('agent', 'POST', '/v1/visits', { ticketId, reason: '上门' }, { 'idempotency-key': key });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('agent', 'POST', '/v1/visits', { ticketId, reason: '另一个' }, { 'idempotency-key': key })).status).toBe(409);
+
+    const technician = { id: `tech-${randomUUID().slice(0, 8)}`, role: 'agent' };
+    const window = { start: '2031-03-02T01:30:00.000Z', end: '2031-03-02T03:00:00.000Z' }; // 09:30 in Shanghai
+    await call('agent', 'POST', `/v1/visits/${first.body.id}/schedule`, { technician, window, address: '北京市朝阳区' });
+    await call('agent', 'POST', `/v1/visits/${first.body.id}/preparation`, { checklist });
+    const day = await call('agent', 'GET', `/v1/technicians/${technician.id}/day?date=2031-03-02`);
+    expect(day.body).toMatchObject({ date: '2031-03-02', timeZone: 'Asia/Shanghai', from: '2031-03-01T16:00:00.000Z', to: '2031-03-02T16:00:00.000Z' });
+    expect(day.body.visits).toHaveLength(1);
+    expect(day.body.visits[0]).toMatchObject({ visitId: first.body.id, status: 'prepared', checklist: { tools: ['螺丝刀', '万用表'] } });
+    expect((await call('agent', 'GET', `/v1/technicians/${technician.id}/day?date=2031-03-03`)).body.visits).toEqual([]);
+    expect((await call('agent', 'GET', `/v1/technicians/${technician.id}/day?date=tomorrow`)).status).toBe(400);
+  });
+});
