@@ -6,6 +6,7 @@ const { SignJWT } = require('jose');
 
 const INTAKE = process.env.INTAKE_URL ?? 'http://127.0.0.1:3001';
 const ROUTING = process.env.ROUTING_URL ?? 'http://127.0.0.1:3002';
+const FIELD = process.env.FIELD_SERVICE_URL ?? 'http://127.0.0.1:3004';
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'dev-only-secret-do-not-use-in-production';
 
 const team = {
@@ -50,7 +51,36 @@ const work = {
     ['assignee', 'close', {}],
   ],
   'studio-4': [['assignee', 'escalation', { reason: '采集卡固件问题，超出 L1 范围' }]],
+  'studio-5': [
+    ['assignee', 'contact', { channel: 'wechat' }],
+    ['assignee', 'diagnosis', { faultCategory: 'hardware', scenario: 'no-power', difficulty: 'common' }],
+  ],
 };
+
+/** studio-5 cannot be fixed remotely: a visit tomorrow at 10:00 Shanghai time, prepared today */
+async function bookVisit(ticketId, technician) {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const start = new Date(`${tomorrow}T02:00:00Z`);
+  let requested;
+  // field-service learns of the ticket from Kafka: it may take a moment
+  for (let i = 0; i < 50 && requested?.status !== 201; i++) {
+    requested = await call(technician, 'POST', '/v1/visits', { ticketId, reason: '远程无法诊断电源故障，需上门检测' }, { 'Idempotency-Key': `studio-5-visit-${ticketId}` }, FIELD);
+    if (requested.status !== 201) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (requested.status !== 201) throw new Error(`requesting a visit: ${requested.status} ${JSON.stringify(requested.answer)}`);
+  const visit = `/v1/visits/${requested.answer.id}`;
+  // a second run replays the request: the visit is booked already
+  if ((await call(technician, 'GET', visit, undefined, {}, FIELD)).answer.status !== 'requested') return requested.answer.id;
+  const steps = [
+    ['schedule', { technician: { id: technician.id, role: technician.role, name: technician.name }, window: { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3_600_000).toISOString() }, address: '上海市静安区南京西路 1266 号 18 楼' }],
+    ['preparation', { checklist: { tools: ['螺丝刀套装', '万用表'], spareParts: ['USB-C 电源适配器 67W'], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '无法开机，充电指示灯不亮' } }],
+  ];
+  for (const [step, body] of steps) {
+    const done = await call(technician, 'POST', `${visit}/${step}`, body, {}, FIELD);
+    if (done.status !== 200) throw new Error(`visit ${step}: ${done.status} ${JSON.stringify(done.answer)}`);
+  }
+  return requested.answer.id;
+}
 
 async function token(member) {
   return new SignJWT({ role: member.role, name: member.name })
@@ -104,6 +134,7 @@ async function main() {
         if (done.status !== 200) throw new Error(`${ticket.key} ${command}: ${done.status} ${JSON.stringify(done.answer)}`);
       }
     }
+    if (worker && ticket.key === 'studio-5') console.log(`[demo] studio-5 on-site visit booked and prepared: ${await bookVisit(opened.answer.id, worker)}`);
     const now = await call(team.lead, 'GET', `/v1/tickets/${opened.answer.id}`);
     console.log(`[demo] ${ticket.key} ${now.answer.state.padEnd(11)} ${(now.answer.assignee?.name ?? '').padEnd(4)} ${opened.answer.id}  ${ticket.body.problem}`);
   }

@@ -14,7 +14,7 @@ import {
   uuidSchema,
 } from './ticket.vocabulary';
 
-// working the ticket: first contact, diagnosis and quote, on-site visit, resolution
+// working the ticket: first contact, diagnosis and quote, on-site visit, resolution, field-service steps
 
 const amountSchema = { type: 'integer', minimum: 0, description: 'in minor units (fen / cents), never a float' };
 const currencySchema = { type: 'string', pattern: '^[A-Z]{3}$', description: `ISO 4217 code; commands default to ${DEFAULT_CURRENCY}` };
@@ -123,6 +123,45 @@ export const ticketResolved = defineEvent<
   ),
 });
 
+/** The field-service steps a ticket's history records (visits and service sheets), in the order of a visit's life. */
+export const FIELD_SERVICE_STEPS = [
+  'visit-requested',
+  'visit-rescheduled',
+  'visit-prepared',
+  'visit-signed',
+  'visit-cancelled',
+  'sheet-submitted',
+  'sheet-approved',
+  'sheet-rejected',
+  'sheet-archived',
+] as const;
+export type FieldServiceStep = (typeof FIELD_SERVICE_STEPS)[number];
+
+export const ticketFieldServiceRecorded = defineEvent<
+  'support.ticket.field-service-recorded.v1',
+  { ticketId: string; step: FieldServiceStep; visitId?: string; sheetId?: string; at: string; note?: string; signatureSha256?: string }
+>({
+  type: 'support.ticket.field-service-recorded.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: "A field-service step (a visit's or a service sheet's) recorded in the ticket's history; the stage does not change.",
+  schema: ticketDataSchema(
+    {
+      step: { enum: [...FIELD_SERVICE_STEPS] },
+      visitId: visitIdSchema,
+      sheetId: { ...uuidSchema, description: 'the field-service ServiceSheet' },
+      at: { ...dateTimeSchema, description: 'when the step happened in field-service' },
+      note: { ...textSchema, description: 'the reason of a reschedule, cancellation or rejection, or the review note' },
+      signatureSha256: {
+        type: 'string',
+        pattern: '^[0-9a-f]{64}$',
+        description: "hex sha256 of the customer's signature image (visit-signed); the image stays with field-service",
+      },
+    },
+    ['step', 'at'],
+  ),
+});
+
 export const ticketWorkEvents = [
   ticketContacted,
   ticketDiagnosed,
@@ -132,4 +171,5 @@ export const ticketWorkEvents = [
   ticketOnSiteScheduled,
   ticketTechnicianOnSite,
   ticketResolved,
+  ticketFieldServiceRecorded,
 ];

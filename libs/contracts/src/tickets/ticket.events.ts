@@ -4,6 +4,7 @@ import { ticketAssigned, ticketDispatchedToContractor, ticketEscalated, ticketEs
 import {
   ticketContacted,
   ticketDiagnosed,
+  ticketFieldServiceRecorded,
   ticketOnSiteScheduled,
   ticketQuoteAccepted,
   ticketQuoted,
@@ -41,7 +42,10 @@ export {
   ticketOnSiteScheduled,
   ticketTechnicianOnSite,
   ticketResolved,
+  ticketFieldServiceRecorded,
+  FIELD_SERVICE_STEPS,
 } from './ticket-work.events';
+export type { FieldServiceStep } from './ticket-work.events';
 
 /** Every ticket event type, in the order of a ticket's life. */
 export const ticketEvents = [
@@ -58,6 +62,7 @@ export const ticketEvents = [
   ticketOnSiteScheduled,
   ticketTechnicianOnSite,
   ticketResolved,
+  ticketFieldServiceRecorded,
   ticketFeedbackGiven,
   ticketClosed,
   ticketReopened,

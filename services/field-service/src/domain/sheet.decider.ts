@@ -110,7 +110,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): Decision<
 
     case 'ApproveSheet': {
       if (sheet.kind === 'on-site' && !sheet.customerSignature) {
-        return reject('illegal-transition', "an on-site sheet needs the customer's signature before approval: submit it again once the visit is signed");
+        return reject('illegal-transition', "an on-site sheet needs the customer's signature before approval");
       }
       if (command.note !== undefined && typeof command.note !== 'string') return invalid('note must be text');
       return accept({

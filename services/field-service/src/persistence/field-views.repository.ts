@@ -2,8 +2,11 @@ import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { ServiceSheet, Visit } from '../domain';
 
+/** A value as it comes back from JSON: dates as ISO strings, at any depth. */
+type Jsonified<T> = T extends Date ? string : T extends ReadonlyArray<infer Item> ? Jsonified<Item>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
+
 /** A visit or sheet as the API shows it: its state (dates as ISO strings) and its version. */
-export type View<State> = { [K in keyof State]: State[K] extends Date ? string : State[K] extends Date | undefined ? string | undefined : State[K] } & { version: number };
+export type View<State> = Jsonified<State> & { version: number };
 export type VisitView = View<Visit>;
 export type SheetView = View<ServiceSheet>;
 
