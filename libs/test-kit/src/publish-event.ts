@@ -14,6 +14,10 @@ export interface ForeignEvent {
   source: string;
   actor?: Actor;
   id?: string;
+  /** when it happened (ce_time); default now */
+  occurredAt?: Date;
+  /** default: the event's own id */
+  correlationId?: string;
 }
 
 /**
@@ -34,8 +38,8 @@ export async function publishEvents(events: readonly ForeignEvent[]): Promise<st
         id,
         type: event.type,
         data: event.data,
-        occurredAt: new Date(),
-        metadata: { actor: event.actor ?? { id: event.source, role: 'service' as const }, causationId: null, correlationId: id },
+        occurredAt: event.occurredAt ?? new Date(),
+        metadata: { actor: event.actor ?? { id: event.source, role: 'service' as const }, causationId: null, correlationId: event.correlationId ?? id },
         streamId: event.streamId,
         streamType: event.source,
         version: 1,

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners } from 'kafkajs';
-import { eventCatalogue, ROUTING_TOPIC, TICKETS_TOPIC } from '@support/contracts';
-import { toKafkaMessage } from '@support/messaging';
-import { testInfra } from '@support/test-kit';
+import { eventCatalogue, TICKETS_TOPIC } from '@support/contracts';
+import { publishEvents } from '@support/test-kit';
 import { aTicket, jsonRequest, RunningIntake, startIntake } from './support/intake-harness';
 import { TopicReader } from './support/topic-reader';
 
@@ -186,19 +184,8 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
   });
 
   it("applies routing's decisions from Kafka as ticket events caused by them, and drops one the ticket has moved past", async () => {
-    const publish = async (ticketId: string, type: string, data: unknown, actor: { id: string; role: 'service' | 'lead' }) => {
-      const id = randomUUID();
-      const message = toKafkaMessage(
-        { id, type, data, occurredAt: new Date(), metadata: { actor, causationId: null, correlationId: id }, streamId: ticketId, streamType: 'ticket-routing', version: 1, globalPosition: '0', transactionId: '0', prevHash: '0'.repeat(64), hash: '0'.repeat(64) },
-        'routing',
-        ROUTING_TOPIC,
-      );
-      const producer = new Kafka({ clientId: 'test-routing', brokers: testInfra().kafkaBrokers, logLevel: 1 }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      await producer.send({ topic: ROUTING_TOPIC, messages: [{ key: message.key, value: JSON.stringify(message.value), headers: message.headers }] });
-      await producer.disconnect();
-      return id;
-    };
+    const publish = async (ticketId: string, type: string, data: unknown, actor: { id: string; role: 'service' | 'lead' }) =>
+      (await publishEvents([{ type, data, streamId: ticketId, source: 'routing', actor }]))[0];
     const historyOf = async (ticketId: string) => (await get(`/v1/tickets/${ticketId}/history`, lead)).json();
     const until = async (check: () => Promise<boolean>) => {
       for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) if (await check()) return;

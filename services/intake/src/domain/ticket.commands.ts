@@ -1,4 +1,4 @@
-import { Actor, Assignee, Channel, ContactChannel, Difficulty, Tier, Urgency } from '@support/contracts';
+import { Actor, Assignee, Channel, ContactChannel, Difficulty, FieldServiceStep, Tier, Urgency } from '@support/contracts';
 
 /** What every ticket command carries: the ticket, who asks, and the injected time of the request. */
 interface TicketCommandBase<Type extends string> {
@@ -119,6 +119,21 @@ export interface RecordSlaBreach extends TicketCommandBase<'RecordSlaBreach'> {
   lateByMinutes: number;
 }
 
+/** a field-service step (visit or service sheet) recorded in the ticket's history; the stage does not change */
+export interface RecordFieldServiceStep extends TicketCommandBase<'RecordFieldServiceStep'> {
+  step: FieldServiceStep;
+  /** required for visit-* steps */
+  visitId?: string;
+  /** required for sheet-* steps */
+  sheetId?: string;
+  /** when the step happened in field-service */
+  stepAt: Date;
+  /** the reason of a reschedule, cancellation or rejection, or the review note */
+  note?: string;
+  /** hex sha256 of the customer's signature image; required for visit-signed */
+  signatureSha256?: string;
+}
+
 export type TicketCommand =
   | OpenTicket
   | Assign
@@ -137,7 +152,8 @@ export type TicketCommand =
   | Close
   | Reopen
   | Cancel
-  | RecordSlaBreach;
+  | RecordSlaBreach
+  | RecordFieldServiceStep;
 
 export type TicketCommandType = TicketCommand['type'];
 
@@ -167,4 +183,5 @@ export const TICKET_COMMAND_TYPES = [
   'Reopen',
   'Cancel',
   'RecordSlaBreach',
+  'RecordFieldServiceStep',
 ] as const satisfies readonly TicketCommandType[];

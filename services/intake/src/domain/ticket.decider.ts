@@ -8,6 +8,7 @@ import {
   Decision,
   DEFAULT_CURRENCY,
   DIFFICULTIES,
+  FIELD_SERVICE_STEPS,
   nextTier,
   reject,
   TicketEvent,
@@ -245,6 +246,29 @@ export function decideTicket(command: TicketCommand, state: TicketAggregate): De
       });
     }
 
+    case 'RecordFieldServiceStep': {
+      const { step } = command;
+      const problem =
+        oneOf(step, FIELD_SERVICE_STEPS, 'step') ??
+        (!validDate(command.stepAt) ? 'stepAt must be a valid date' : undefined) ??
+        (step.startsWith('visit-') || command.visitId !== undefined ? uuidProblem(command.visitId, 'visitId', `a ${step} step`) : undefined) ??
+        (step.startsWith('sheet-') || command.sheetId !== undefined ? uuidProblem(command.sheetId, 'sheetId', `a ${step} step`) : undefined) ??
+        (step === 'visit-signed' || command.signatureSha256 !== undefined ? sha256Problem(command.signatureSha256, 'signatureSha256', `a ${step} step`) : undefined);
+      if (problem) return invalid(problem);
+      return accept({
+        type: 'support.ticket.field-service-recorded.v1',
+        data: {
+          ticketId: command.ticketId,
+          step,
+          ...optional('visitId', command.visitId),
+          ...optional('sheetId', command.sheetId),
+          at: command.stepAt.toISOString(),
+          ...optional('note', command.note),
+          ...optional('signatureSha256', command.signatureSha256),
+        },
+      });
+    }
+
     case 'Reopen': {
       const problem = blank(command.reason, 'reason');
       if (problem) return invalid(problem);
@@ -280,6 +304,20 @@ function memberProblem(assignee: Assignee | undefined, field: string): string | 
     oneOf(assignee.role, ASSIGNEE_ROLES, `${field}.role`) ??
     (assignee.role === 'contractor' ? `${field} cannot be a contractor: dispatch the ticket to a contractor instead` : undefined)
   );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** A problem message when `value` is missing (`what` needs it) or not a uuid. */
+function uuidProblem(value: string | undefined, field: string, what: string): string | undefined {
+  if (isBlank(value)) return `${field} is required for ${what}`;
+  return UUID.test(value as string) ? undefined : `${field} must be a uuid`;
+}
+
+function sha256Problem(value: string | undefined, field: string, what: string): string | undefined {
+  if (isBlank(value)) return `${field} is required for ${what}`;
+  return SHA256.test(value as string) ? undefined : `${field} must be 64 lower-case hex characters (a sha256)`;
 }
 
 const assigneeOf = (assignee: Assignee): Assignee => ({ id: assignee.id, role: assignee.role, ...optional('name', assignee.name) });

@@ -10,10 +10,13 @@ import {
   contractor,
   EXPECTED_EVENTS,
   HISTORIES,
+  LATER,
   lead,
   NOW,
   sampleEvent,
   senior,
+  SHEET_ID,
+  SIGNATURE_SHA256,
   TICKET_ID,
   VISIT_ID,
 } from './ticket.test-fixtures';
@@ -36,7 +39,7 @@ const LEGALITY = `
   Quote               -     -    -    -    quo  quo  -    -    -    -    -    -
   AcceptQuote         -     -    -    -    -    inp  -    -    -    -    -    -
   DeclineQuote        -     -    -    -    -    dia  -    -    -    -    -    -
-  ScheduleOnSite      -     -    -    -    ons  -    ons  -    -    -    -    -
+  ScheduleOnSite      -     -    -    ons  ons  -    ons  -    -    -    -    -
   TechnicianOnSite    -     -    -    -    -    -    -    ons  -    -    -    -
   Resolve             -     -    -    res  res  -    res  res  -    -    -    res
   GiveFeedback        -     -    -    -    -    -    -    -    res  clo  -    -
@@ -44,6 +47,7 @@ const LEGALITY = `
   Reopen              -     -    -    -    -    -    -    -    reo  reo  -    -
   Cancel              -     can  can  can  can  can  can  can  -    -    -    can
   RecordSlaBreach     -     rec  asg  con  dia  quo  inp  ons  res  clo  can  reo
+  RecordFieldServiceStep - rec  asg  con  dia  quo  inp  ons  res  clo  can  reo
 `;
 
 const ABBREVIATIONS: Record<string, Stage> = {
@@ -81,6 +85,7 @@ const COMMAND_WORDS: Record<TicketCommandType, RegExp> = {
   Reopen: /reopen/,
   Cancel: /cancel/,
   RecordSlaBreach: /SLA breach/,
+  RecordFieldServiceStep: /field-service step/,
 };
 
 function parseLegality(grid: string): Record<TicketCommandType, Partial<Record<Stage, TicketState>>> {
@@ -126,7 +131,7 @@ describe('ticket decider', () => {
     });
   });
 
-  // every stage x every command: 12 x 17 cases
+  // every stage x every command: 12 x 19 cases
   const matrix = STAGES.flatMap((stage) => TICKET_COMMAND_TYPES.map((type) => [stage, type, EXPECTED[type][stage]] as const));
 
   describe.each(matrix.filter(([, , after]) => after !== undefined))('%s + %s (legal)', (stage, type, after) => {
@@ -343,6 +348,65 @@ describe('ticket decider', () => {
         .given(HISTORIES['in-progress'])
         .when(command('ScheduleOnSite', { appointmentAt: new Date(NOW.getTime() - 1) }))
         .thenRejects('invalid-command', /appointmentAt/);
+    });
+
+    it('books a visit right after first contact, when remote guidance fails before any diagnosis', () => {
+      spec.given(HISTORIES.contacted).when(COMMANDS.ScheduleOnSite).then([EXPECTED_EVENTS.ScheduleOnSite]);
+      expect(ticketAfter([...HISTORIES.contacted, EXPECTED_EVENTS.ScheduleOnSite])).toMatchObject({
+        state: 'on-site',
+        visit: { visitId: VISIT_ID, appointmentAt: LATER.toISOString() },
+      });
+    });
+  });
+
+  describe('field-service steps', () => {
+    const step = (fields: Partial<Extract<TicketCommand, { type: 'RecordFieldServiceStep' }>>) => command('RecordFieldServiceStep', fields);
+    const recorded = (data: Omit<TicketEventData<'support.ticket.field-service-recorded.v1'>, 'ticketId'>) => ({
+      type: 'support.ticket.field-service-recorded.v1' as const,
+      data: { ticketId: TICKET_ID, ...data },
+    });
+    const stepAt = new Date('2025-03-04T02:40:00.000Z');
+
+    it('records a signed visit with the signature hash only, and a reviewed sheet with its visit and note', () => {
+      spec
+        .given(HISTORIES['on-site'])
+        .when(step({ step: 'visit-signed', stepAt, signatureSha256: SIGNATURE_SHA256 }))
+        .then([recorded({ step: 'visit-signed', visitId: VISIT_ID, at: stepAt.toISOString(), signatureSha256: SIGNATURE_SHA256 })]);
+      spec
+        .given(HISTORIES.resolved)
+        .when(step({ step: 'sheet-approved', visitId: VISIT_ID, sheetId: SHEET_ID, stepAt, note: 'complete and clear' }))
+        .then([recorded({ step: 'sheet-approved', visitId: VISIT_ID, sheetId: SHEET_ID, at: stepAt.toISOString(), note: 'complete and clear' })]);
+      spec
+        .given(HISTORIES.closed)
+        .when(step({ step: 'sheet-archived', visitId: undefined, sheetId: SHEET_ID, stepAt }))
+        .then([recorded({ step: 'sheet-archived', sheetId: SHEET_ID, at: stepAt.toISOString() })]);
+    });
+
+    it('takes a step time from field-service even when it is later than intake\'s now (clocks differ)', () => {
+      const ahead = new Date(NOW.getTime() + 60_000);
+      spec
+        .given(HISTORIES['on-site'])
+        .when(step({ stepAt: ahead }))
+        .then([recorded({ step: 'visit-prepared', visitId: VISIT_ID, at: ahead.toISOString() })]);
+    });
+
+    it('keeps the stage and the booked visit', () => {
+      const before = ticketAfter(HISTORIES['on-site']);
+      const after = ticketAfter([...HISTORIES['on-site'], EXPECTED_EVENTS.RecordFieldServiceStep, sampleEvent('support.ticket.field-service-recorded.v1')]);
+      expect(after).toEqual(before);
+    });
+
+    it.each([
+      ['an unknown step', { step: 'visit-completed' as never }, /^step must be one of visit-requested, visit-rescheduled, .*sheet-archived$/],
+      ['an invalid step time', { stepAt: new Date('soon') }, /^stepAt must be a valid date$/],
+      ['a visit step without its visit', { step: 'visit-cancelled' as const, visitId: undefined }, /^visitId is required for a visit-cancelled step$/],
+      ['a visit id that is not a uuid', { visitId: 'visit-1' }, /^visitId must be a uuid$/],
+      ['a sheet step without its sheet', { step: 'sheet-rejected' as const, sheetId: undefined, note: 'no photos' }, /^sheetId is required for a sheet-rejected step$/],
+      ['a sheet id that is not a uuid', { step: 'sheet-submitted' as const, sheetId: 'S-1' }, /^sheetId must be a uuid$/],
+      ['a signed visit without the signature hash', { step: 'visit-signed' as const }, /^signatureSha256 is required for a visit-signed step$/],
+      ['a signature hash that is not a sha256', { step: 'visit-signed' as const, signatureSha256: 'abc' }, /^signatureSha256 must be 64 lower-case hex/],
+    ])('refuses %s, naming the field', (_what, fields, reason) => {
+      spec.given(HISTORIES['on-site']).when(step(fields)).thenRejects('invalid-command', reason);
     });
   });
 

@@ -32,13 +32,22 @@ const invalidSamples: { [Type in TicketEventType]: Record<string, unknown>[] } =
   'support.ticket.reopened.v1': [{ reason: '' }],
   'support.ticket.cancelled.v1': [{ reason: '' }],
   'support.ticket.sla-breached.v1': [{ lateByMinutes: -1 }, { dueAt: 'soon' }, { ruleId: '' }],
+  'support.ticket.field-service-recorded.v1': [
+    { step: 'visit-completed' },
+    { at: 'this morning' },
+    { visitId: 'visit-1' },
+    { sheetId: 'sheet-1' },
+    { signatureSha256: 'ABC' },
+    { signatureSha256: 'A3F1C9E07B2D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B' },
+    { signature: { imageBase64: 'iVBORw0KGgo=' } },
+  ],
 };
 
 describe('ticket event catalogue', () => {
   it('compiles every schema in ajv strict mode, one definition per type', () => {
     expect(() => new EventCatalogue(ticketEvents)).not.toThrow();
     expect(new Set(types).size).toBe(types.length);
-    expect(types).toHaveLength(18);
+    expect(types).toHaveLength(19);
   });
 
   it('puts every ticket event on support.tickets.v1 under aggregate ticket, as a described .v1 type', () => {

@@ -7,6 +7,8 @@ export const TICKET_ID = '6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e';
 export const CUSTOMER_ID = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 export const VISIT_ID = '9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b';
 export const DECISION_ID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+export const SHEET_ID = '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e';
+export const SIGNATURE_SHA256 = 'a3f1c9e07b2d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b';
 
 /** "now" for every command; fixture histories happened before it */
 export const NOW = new Date('2025-03-03T06:00:00.000Z');
@@ -66,6 +68,15 @@ export const sampleData: { [Type in TicketEventType]: TicketEventData<Type> } = 
   'support.ticket.reopened.v1': { ticketId: TICKET_ID, reason: 'stream drops again' },
   'support.ticket.cancelled.v1': { ticketId: TICKET_ID, reason: 'customer withdrew the request' },
   'support.ticket.sla-breached.v1': { ticketId: TICKET_ID, clockId: 'first-contact:ticket', ruleId: 'first-contact', dueAt: '2025-03-03T02:30:00.000Z', lateByMinutes: 3 },
+  'support.ticket.field-service-recorded.v1': {
+    ticketId: TICKET_ID,
+    step: 'visit-signed',
+    visitId: VISIT_ID,
+    sheetId: SHEET_ID,
+    at: '2025-03-04T02:40:00.000Z',
+    note: 'signed by the customer',
+    signatureSha256: SIGNATURE_SHA256,
+  },
 };
 
 export function sampleEvent<Type extends TicketEventType>(type: Type, data: Partial<TicketEventData<Type>> = {}): TicketEvent {
@@ -133,6 +144,7 @@ export const COMMANDS: { [Type in TicketCommandType]: Extract<TicketCommand, { t
   Reopen: { ...base, type: 'Reopen', reason: 'it broke again' },
   Cancel: { ...base, type: 'Cancel', reason: 'customer withdrew' },
   RecordSlaBreach: { ...base, type: 'RecordSlaBreach', clockId: 'first-contact:ticket', ruleId: 'first-contact', dueAt: new Date('2025-03-03T02:30:00.000Z'), lateByMinutes: 3 },
+  RecordFieldServiceStep: { ...base, type: 'RecordFieldServiceStep', step: 'visit-prepared', visitId: VISIT_ID, stepAt: new Date('2025-03-03T05:30:00.000Z') },
 };
 
 /** The event each command of COMMANDS must produce on the fixture histories, written out by hand. */
@@ -195,5 +207,9 @@ export const EXPECTED_EVENTS: Record<TicketCommandType, TicketEvent> = {
   RecordSlaBreach: {
     type: 'support.ticket.sla-breached.v1',
     data: { ticketId: TICKET_ID, clockId: 'first-contact:ticket', ruleId: 'first-contact', dueAt: '2025-03-03T02:30:00.000Z', lateByMinutes: 3 },
+  },
+  RecordFieldServiceStep: {
+    type: 'support.ticket.field-service-recorded.v1',
+    data: { ticketId: TICKET_ID, step: 'visit-prepared', visitId: VISIT_ID, at: '2025-03-03T05:30:00.000Z' },
   },
 };

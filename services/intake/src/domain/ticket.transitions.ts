@@ -52,7 +52,8 @@ export const TICKET_TRANSITIONS: Readonly<Record<TicketCommandType, TicketTransi
   ScheduleOnSite: {
     event: 'support.ticket.on-site-scheduled.v1',
     verb: 'schedule an on-site visit for',
-    from: to('on-site', 'in-progress', 'diagnosed'),
+    // from contacted too: remote guidance can fail right after first contact
+    from: to('on-site', 'contacted', 'diagnosed', 'in-progress'),
   },
   TechnicianOnSite: { event: 'support.ticket.technician-on-site.v1', verb: 'record a technician on site for', from: stay('on-site') },
   Resolve: {
@@ -68,6 +69,12 @@ export const TICKET_TRANSITIONS: Readonly<Record<TicketCommandType, TicketTransi
   RecordSlaBreach: {
     event: 'support.ticket.sla-breached.v1',
     verb: 'record an SLA breach of',
+    from: stay('received', ...WORKING, 'resolved', 'closed', 'cancelled'),
+  },
+  // a fact from field-service, like a breach: recorded whatever the stage, and changes none
+  RecordFieldServiceStep: {
+    event: 'support.ticket.field-service-recorded.v1',
+    verb: 'record a field-service step of',
     from: stay('received', ...WORKING, 'resolved', 'closed', 'cancelled'),
   },
 };
