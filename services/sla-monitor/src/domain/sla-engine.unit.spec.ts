@@ -95,12 +95,43 @@ const ticket = {
   closed: () => ({ ticketId: TICKET }),
   cancelled: () => ({ ticketId: TICKET, reason: 'the customer withdrew the request' }),
 };
+// field-service's events as it publishes them (complete: the monitor checks each against the catalogue)
 const visit = {
-  scheduled: (appointmentAt: string) => ({ visitId: VISIT, ticketId: TICKET, appointmentAt: iso(appointmentAt) }),
-  prepared: () => ({ visitId: VISIT, ticketId: TICKET }),
-  completed: () => ({ visitId: VISIT, ticketId: TICKET }),
+  scheduled: (appointmentAt: string) => ({
+    visitId: VISIT,
+    ticketId: TICKET,
+    technician: { id: 'tech-1', role: 'agent' },
+    window: { start: iso(appointmentAt), end: iso(appointmentAt) },
+    appointmentAt: iso(appointmentAt),
+    address: '上海市徐汇区',
+  }),
+  prepared: () => ({
+    visitId: VISIT,
+    ticketId: TICKET,
+    checklist: { tools: ['螺丝刀'], spareParts: [], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '无法开机' },
+    preparedAt: iso('2025-03-03T10:00'),
+    appointmentAt: iso('2025-03-04T14:00'),
+  }),
+  completed: () => ({ visitId: VISIT, ticketId: TICKET, completedAt: iso('2025-03-03T15:00'), workDone: '更换电源', customerTested: true, usageNotes: '注意防潮' }),
 };
-const sheetSubmitted = (visitId?: string) => ({ sheetId: SHEET, ticketId: TICKET, ...(visitId ? { visitId } : {}) });
+const SHEET_CONTENTS = {
+  customer: { name: '王女士', contact: '+86 138 0013 8000' },
+  device: 'Dell XPS 15',
+  problem: '开机蓝屏',
+  diagnosis: '驱动冲突',
+  workDone: '回退驱动',
+  partsUsed: [],
+  timeSpentMinutes: 20,
+  result: 'fixed',
+};
+const sheetSubmitted = (visitId?: string) => ({
+  sheetId: SHEET,
+  ticketId: TICKET,
+  ...(visitId ? { visitId } : {}),
+  kind: visitId ? 'on-site' : 'remote',
+  contents: SHEET_CONTENTS,
+  submittedAt: iso('2025-03-03T10:07'),
+});
 
 const types = (events: readonly SlaEvent[]) => events.map((event) => event.type.replace(/^support\.sla\.(.*)\.v1$/, '$1'));
 const dataOf = (events: readonly SlaEvent[], index = 0) => events[index].data as unknown as Record<string, unknown>;
