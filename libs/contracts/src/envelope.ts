@@ -37,7 +37,7 @@ export type Cause = EventMetadata;
  * A decided event in its envelope, ready to append: a fresh id, the time it happened, who did it and in
  * answer to what. Without a correlation id the event starts its own correlation (or joins its cause's).
  */
-export function envelopeOf<Data>(event: { type: string; data: Data }, cause: Cause, at: Date): NewEvent<Data> {
+export function envelopeOf(event: { type: string; data: unknown }, cause: Cause, at: Date): NewEvent {
   const id = randomUUID();
   return {
     id,

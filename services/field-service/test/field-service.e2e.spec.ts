@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { createRuntimeApp, signTestToken } from '@support/service-kit';
+import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
 import { fieldService } from '../src/field-service.app';
 import { FieldServiceRuntime, startFieldServiceRuntime } from '../src/field-service.providers';
@@ -21,16 +21,7 @@ describe('field-service', () => {
 
   beforeAll(async () => {
     runtime = await startFieldServiceRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
-    app = await createRuntimeApp(fieldService, runtime, {
-      serviceName: 'field-service',
-      port: 0,
-      databaseUrl: infra.databaseUrl,
-      kafkaBrokers: infra.kafkaBrokers,
-      logLevel: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent',
-      auth: { jwtSecret: SECRET },
-    });
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, url } = await serveOnFreePort(fieldService, runtime, { ...infra, jwtSecret: SECRET }));
     for (const [name, actor] of Object.entries({
       lead: { id: 'm-lead', role: 'lead' },
       senior: { id: 'm-senior', role: 'senior' },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { createRuntimeApp, signTestToken } from '@support/service-kit';
+import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { dropTestSchema, ManualClock, testInfra, uniqueSchemaName } from '@support/test-kit';
 import { slaMonitorService } from '../src/sla-monitor.app';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
@@ -20,9 +20,7 @@ describe('sla-monitor over HTTP', () => {
 
   beforeAll(async () => {
     runtime = await startSlaMonitorRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
-    app = await createRuntimeApp(slaMonitorService, runtime, { serviceName: 'sla-monitor', port: 0, databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, logLevel: 'silent', auth: { jwtSecret: SECRET } });
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, url } = await serveOnFreePort(slaMonitorService, runtime, { ...infra, jwtSecret: SECRET }));
     lead = await signTestToken(SECRET, { id: 'lead-1', role: 'lead' });
     agent = await signTestToken(SECRET, { id: 'agent-1', role: 'agent' });
   });

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Actor, Clock, TICKETS_TOPIC } from '@support/contracts';
-import { createRuntimeApp, ServiceDefinition, ServiceRuntime, signTestToken } from '@support/service-kit';
+import { serveOnFreePort, ServiceDefinition, ServiceRuntime, signTestToken } from '@support/service-kit';
 import { dropTestSchema, testInfra, uniqueSchemaName } from '@support/test-kit';
 import { intakeService } from '../../../services/intake/src/intake.app';
 import { routingService } from '../../../services/routing/src/routing.app';
@@ -50,23 +50,11 @@ export interface RunningSystem {
 export async function startSystem(options: { slaClock?: Clock; fieldService?: boolean } = {}): Promise<RunningSystem> {
   const infra = testInfra();
   const errors: RunningSystem['errors'] = [];
-  const logLevelName = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
-  const config = (serviceName: string) => ({
-    serviceName,
-    port: 0,
-    databaseUrl: infra.databaseUrl,
-    kafkaBrokers: infra.kafkaBrokers,
-    logLevel: logLevelName,
-    auth: { jwtSecret: TEST_SECRET },
-  });
-
   async function start<R extends ServiceRuntime>(definition: ServiceDefinition<R>, schema: string, consumeFromBeginning: boolean, extra: object = {}): Promise<RunningService<R>> {
     const settings = { databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning, ...extra };
     const runtime = await definition.startRuntime(settings, (error) => errors.push({ service: definition.serviceName, error }));
-    const app = await createRuntimeApp(definition, runtime, config(definition.serviceName));
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as { port: number };
-    return { url: `http://127.0.0.1:${port}`, schema, runtime, app };
+    const { app, url } = await serveOnFreePort(definition, runtime, { ...infra, jwtSecret: TEST_SECRET });
+    return { url, schema, runtime, app };
   }
 
   const intake = await start(intakeService as ServiceDefinition<ServiceRuntime>, uniqueSchemaName('sys_intake'), false);

@@ -1,3 +1,4 @@
 export * from './create-service-app';
 export * from './service-kit.module';
 export * from './run-service';
+export * from './serve-on-free-port';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, eventCatalogue, foldEvents, NewEvent, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
+import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
 import { EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
 import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory } from '../persistence/customer-directory.repository';
@@ -98,7 +98,7 @@ export class TicketCommands {
       streamType: TICKET_STREAM,
       streamId: ticketId,
       expectedVersion: version,
-      events: decided.map((event) => this.envelope(event, context, at)),
+      events: decided.map((event) => envelopeOf(event, context, at)),
     });
     if (!appended.ok) return conflict(ticketId, version, appended.currentVersion);
     const ticket = foldEvents(ticketDecider, [...history, ...appended.events].map(asTicketEvent));
@@ -119,9 +119,9 @@ export class TicketCommands {
     const requests = [];
     if (!known) {
       const registered = { type: 'support.customer.registered.v1', data: { customerId, ...input.customer } };
-      requests.push({ streamType: CUSTOMER_STREAM, streamId: customerId, expectedVersion: 0, events: [this.envelope(registered, context, at)] });
+      requests.push({ streamType: CUSTOMER_STREAM, streamId: customerId, expectedVersion: 0, events: [envelopeOf(registered, context, at)] });
     }
-    requests.push({ streamType: TICKET_STREAM, streamId: ticketId, expectedVersion: 0, events: decision.events.map((e) => this.envelope(e, context, at)) });
+    requests.push({ streamType: TICKET_STREAM, streamId: ticketId, expectedVersion: 0, events: decision.events.map((e) => envelopeOf(e, context, at)) });
     const results = await this.store.appendAll(manager, requests);
     const ticketResult = results[results.length - 1];
     if (!ticketResult.ok) throw new Error(`new ticket stream ${ticketId} already existed`);
@@ -132,16 +132,6 @@ export class TicketCommands {
     return { status: 201, body: { id: ticketId, state: ticket.state, version: ticketResult.version } };
   }
 
-  private envelope(event: { type: string; data: unknown }, context: CommandContext, at = this.clock.now()): NewEvent {
-    const id = randomUUID();
-    return {
-      id,
-      type: event.type,
-      data: event.data,
-      occurredAt: at,
-      metadata: { actor: context.actor, causationId: context.causationId ?? null, correlationId: context.correlationId ?? context.causationId ?? id },
-    };
-  }
 }
 
 function conflict(ticketId: string, expected: number, current: number) {

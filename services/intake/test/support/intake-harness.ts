@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Actor } from '@support/contracts';
 import { dropTestSchema, testInfra, uniqueSchemaName } from '@support/test-kit';
-import { createRuntimeApp, signTestToken } from '@support/service-kit';
+import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { intakeService } from '../../src/intake.app';
 import { IntakeRuntime, startIntakeRuntime } from '../../src/intake.providers';
 
@@ -21,18 +21,9 @@ export async function startIntake(): Promise<RunningIntake> {
   const infra = testInfra();
   const schema = uniqueSchemaName('intake');
   const runtime = await startIntakeRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
-  const app = await createRuntimeApp(intakeService, runtime, {
-    serviceName: 'intake',
-    port: 0,
-    databaseUrl: infra.databaseUrl,
-    kafkaBrokers: infra.kafkaBrokers,
-    logLevel: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent',
-    auth: { jwtSecret: TEST_SECRET },
-  });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  const { app, url } = await serveOnFreePort(intakeService, runtime, { ...infra, jwtSecret: TEST_SECRET });
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     schema,
     runtime,
     app,

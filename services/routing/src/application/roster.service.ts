@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Actor, foldEvents, RecordedEvent, Rejection, RosterEvent } from '@support/contracts';
+import { Actor, envelopeOf, foldEvents, RecordedEvent, Rejection, RosterEvent } from '@support/contracts';
 import { Member, MemberCommand, memberDecider } from '../domain';
 import { RosterEntry } from '../persistence/roster.repository';
 import { Cause, RoutingEngine, RoutingRound } from './routing-engine';
@@ -40,7 +40,7 @@ export class RosterService {
       round.afterwards((m) => this.engine.rosterRepository.save(m, entry));
       round.drain(at);
       const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
-      const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decision.events.map((e) => this.engine.envelope(e, cause, at)) };
+      const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decision.events.map((e) => envelopeOf(e, cause, at)) };
       const committed = await round.commit(cause, at, [change]);
       if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
       return { ok: true as const, member: entry, version };

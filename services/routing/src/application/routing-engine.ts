@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Actor, Clock, NewEvent, Rejection, RoutingDecisionEvent, TicketEvent } from '@support/contracts';
+import { Actor, Clock, envelopeOf, Rejection, RoutingDecisionEvent, TicketEvent } from '@support/contracts';
 import { AppendRequest, EventStore, lockForTransaction } from '@support/event-store';
 import { AssigneeChoice, checkManualAssignment, ChosenAssignee, ChosenEscalation, chooseAssignee, chooseEscalationTarget, drainQueue, QueuedTicket, queueOrder } from '../domain';
 import { RosterEntry, RosterRepository } from '../persistence/roster.repository';
@@ -113,7 +112,7 @@ export class RoutingRound {
       streamType: ROUTING_STREAM,
       streamId: ticketId,
       expectedVersion: 'any',
-      events: [this.engine.envelope(event, cause, at)],
+      events: [envelopeOf(event, cause, at)],
     }));
     const requests = [...alsoAppend, ...mergeByStream(decisions)];
     if (requests.length > 0) {
@@ -147,16 +146,6 @@ export class RoutingEngine {
     readonly clock: Clock,
   ) {}
 
-  envelope(event: { type: string; data: unknown }, cause: Cause, at: Date): NewEvent {
-    const id = randomUUID();
-    return {
-      id,
-      type: event.type,
-      data: event.data,
-      occurredAt: at,
-      metadata: { actor: cause.actor, causationId: cause.causationId ?? null, correlationId: cause.correlationId ?? cause.causationId ?? id },
-    };
-  }
 
   /**
    * Intake confirms a decision (or records one made elsewhere): the ticket is this member's open work.

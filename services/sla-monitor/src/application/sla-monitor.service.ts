@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, foldEvents, NewEvent, RecordedEvent, SlaEvent, URGENCIES, Urgency } from '@support/contracts';
+import { Actor, Clock, envelopeOf, foldEvents, RecordedEvent, SlaEvent, URGENCIES, Urgency } from '@support/contracts';
 import { AppendRequest, EventStore } from '@support/event-store';
 import { BusinessCalendar, commandsFor, fieldOf, IncomingEvent, SlaClock, SlaClockCommand, slaClockDecider, SlaRule, SUBJECT_ID_FIELDS } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
@@ -154,7 +153,7 @@ export class SlaMonitor {
       }
       if (events.length === 0 || !('clockId' in state)) continue;
       const cause = causeOfClock(clockId);
-      requests.push({ streamType: CLOCK_STREAM, streamId: clockId, expectedVersion: history.length, events: events.map((e) => this.envelope(e, cause)) });
+      requests.push({ streamType: CLOCK_STREAM, streamId: clockId, expectedVersion: history.length, events: events.map((e) => envelopeOf(e, cause, this.clock.now())) });
       results.push({ state: state as SlaClock, version: history.length + events.length });
     }
     if (requests.length === 0) return 'applied';
@@ -164,16 +163,6 @@ export class SlaMonitor {
     return 'applied';
   }
 
-  private envelope(event: SlaEvent, cause: Cause): NewEvent {
-    const id = randomUUID();
-    return {
-      id,
-      type: event.type,
-      data: event.data,
-      occurredAt: this.clock.now(),
-      metadata: { actor: cause.actor, causationId: cause.causationId ?? null, correlationId: cause.correlationId ?? cause.causationId ?? id },
-    };
-  }
 }
 
 /** Calls `runDue` every `intervalMs` until stopped. */
