@@ -333,10 +333,11 @@ breaches without warning). The run stops when every clock has fired, or ${GIVE_U
 | clocks warned twice; breaches after a warning before the stop; outbox rows not relayed at the stop; runtime errors | ${doubled}; ${n(second)}; ${behind}; ${errors.length} |
 ${foreign > 0 ? `| clocks of other tickets, consumed from the shared Kafka topic during the run | ${foreign} |\n` : ''}| the whole run (baselines, calibration, seeding, firing) | ${seconds(Date.now() - benchStart)} |
 
-The scheduler takes the due clocks (index on \`next_tick_at\`), 500 at a time, and fires each in a transaction of
-its own, 4 at once: read the clock's stream, decide the Tick, append the event with its hash chain, its outbox row
-and NOTIFY, update the clock row: about 11 statements per clock. The process holds no state per clock: the clocks
-live in PostgreSQL, the scheduler holds one batch of ids.
+The scheduler takes the due clocks (index on \`next_tick_at\`), 500 at a time, and fires them 100 to a transaction,
+2 transactions at once: read the clocks' streams, decide each Tick, append the events with their hash chains, their
+outbox rows and NOTIFY, update the clock rows: about 11 statements per 100 clocks (a batch that meets a conflict or a
+failing clock is fired again clock by clock). The process holds no state per clock: the clocks live in PostgreSQL,
+the scheduler holds one batch of ids.
 ${
   meets
     ? ''
