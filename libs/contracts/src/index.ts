@@ -12,3 +12,6 @@ export * from './routing/routing-decision.events';
 export * from './sla/sla.events';
 export * from './field-service/visit.events';
 export * from './field-service/service-sheet.events';
+export * from './knowledge/article.events';
+export * from './knowledge/scenario.events';
+export * from './knowledge/case.events';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
+import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
 import { SlaMonitor, SlaScheduler, SlaSettings } from './application/sla-monitor.service';
@@ -32,8 +32,8 @@ export interface SlaMonitorRuntime {
   close(): Promise<void>;
 }
 
-// topics whose events start, stop, pause or resume clocks; case analyses join when the knowledge base exists
-const WATCHED_TOPICS = [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC];
+// topics whose events start, stop, pause or resume clocks
+const WATCHED_TOPICS = [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC];
 
 export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onError: (error: unknown) => void): Promise<SlaMonitorRuntime> {
   const { schema } = settings;

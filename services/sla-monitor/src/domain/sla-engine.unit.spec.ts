@@ -15,7 +15,7 @@ const TICKET = '0b6f3f2e-3c41-4e53-9a0b-1c2d3e4f5a6b';
 const OTHER_TICKET = '9c8b7a65-4321-4fed-8cba-0987654321ab';
 const VISIT = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 const SHEET = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
-const ANALYSIS = 'analysis-0001';
+const ANALYSIS = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 const slaCatalogue = new EventCatalogue(slaEvents);
 
 /**
@@ -132,6 +132,8 @@ const sheetSubmitted = (visitId?: string) => ({
   contents: SHEET_CONTENTS,
   submittedAt: iso('2025-03-03T10:07'),
 });
+
+const analysisOpened = (at: string) => ({ analysisId: ANALYSIS, ticketId: TICKET, reason: 'new-scenario', scenarioId: 'hdmi-handshake', faultCategory: 'video', openedAt: iso(at) });
 
 const types = (events: readonly SlaEvent[]) => events.map((event) => event.type.replace(/^support\.sla\.(.*)\.v1$/, '$1'));
 const dataOf = (events: readonly SlaEvent[], index = 0) => events[index].data as unknown as Record<string, unknown>;
@@ -492,7 +494,7 @@ describe('SLA engine with the default rules', () => {
   describe('case analysis: 3 working days (Asia/Shanghai, Mon-Fri 09:00-18:00)', () => {
     const open = (at: string, calendar?: BusinessCalendar) => {
       const monitor = new Monitor(DEFAULT_SLA_RULES, calendar);
-      monitor.receive('support.case.analysis-opened.v1', { analysisId: ANALYSIS, faultType: 'hdmi-handshake' }, at);
+      monitor.receive('support.case.analysis-opened.v1', analysisOpened(at), at);
       return monitor;
     };
 
@@ -506,7 +508,7 @@ describe('SLA engine with the default rules', () => {
 
     it('met: closed Wednesday 15:00 with 60 working minutes to spare', () => {
       const monitor = open('2025-03-07T16:00');
-      const events = monitor.receive('support.case.analysis-closed.v1', { analysisId: ANALYSIS }, '2025-03-12T15:00');
+      const events = monitor.receive('support.case.analysis-closed.v1', { analysisId: ANALYSIS, ticketId: TICKET, conclusion: 'HDMI handshake: new SOP', closedAt: iso('2025-03-12T15:00') }, '2025-03-12T15:00');
       expect(dataOf(events)).toMatchObject({ withinTarget: true, remainingMinutes: 60 });
     });
 
@@ -534,7 +536,7 @@ describe('SLA engine with the default rules', () => {
 
     it('opened just after midnight Shanghai time (16:30 UTC on Sunday) counts from Monday 09:00 local', () => {
       const monitor = new Monitor();
-      monitor.receive('support.case.analysis-opened.v1', { analysisId: ANALYSIS }, '2025-03-10T00:30'); // Monday 00:30 local
+      monitor.receive('support.case.analysis-opened.v1', analysisOpened('2025-03-10T00:30'), '2025-03-10T00:30'); // Monday 00:30 local
       const clock = monitor.clock('case-analysis', 'analysis', ANALYSIS);
       expect(clock.startedAt).toEqual(new Date('2025-03-09T16:30:00Z'));
       expect(clock.dueAt).toEqual(new Date('2025-03-12T10:00:00Z')); // Wednesday 18:00 local

@@ -12,6 +12,8 @@ import {
   ticketResolved,
   Urgency,
   URGENCIES,
+  caseAnalysisClosed,
+  caseAnalysisOpened,
   sheetSubmitted,
   visitCancelled,
   visitCompleted,
@@ -96,9 +98,6 @@ export const SUBJECT_ID_FIELDS: Readonly<Record<SlaSubjectType, string>> = {
 export const DEFAULT_WARN_AT_PERCENT = 80;
 export const MAX_TARGET_MINUTES = 366 * 24 * 60;
 
-// event types of knowledge-base, not in the catalogue yet; the data must carry the analysisId
-export const CASE_ANALYSIS_OPENED = 'support.case.analysis-opened.v1';
-export const CASE_ANALYSIS_CLOSED = 'support.case.analysis-closed.v1';
 
 const on = (type: string, fields: Omit<EventMatcher, 'type'> = {}): EventMatcher => ({ type, ...fields });
 
@@ -186,8 +185,8 @@ export const DEFAULT_SLA_RULES: readonly SlaRule[] = deepFreeze<SlaRule[]>([
     id: 'case-analysis',
     name: 'Case analysis within 3 working days',
     subject: 'analysis',
-    start: [on(CASE_ANALYSIS_OPENED)],
-    stop: [on(CASE_ANALYSIS_CLOSED)],
+    start: [on(caseAnalysisOpened.type)],
+    stop: [on(caseAnalysisClosed.type)],
     // 3 working days of the default calendar (09:00-18:00): a clock opened Monday 10:00 is due Thursday 10:00
     targetMinutes: 3 * DEFAULT_WORKING_DAY_MINUTES,
     timeBasis: 'working',
