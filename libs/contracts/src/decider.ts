@@ -13,6 +13,16 @@ export interface Rejection {
 
 export type Decision<Event> = { ok: true; events: Event[] } | Rejection;
 
+/** A stale expected version: someone else changed the aggregate since it was read (HTTP 409). */
+export interface VersionConflict {
+  ok: false;
+  code: 'version-conflict';
+  reason: string;
+}
+
+/** Why a command did not happen: the decider's rejection, or a version conflict. */
+export type CommandRefusal = Rejection | VersionConflict;
+
 /** Pure business logic of one aggregate: no I/O, no clock, no framework. */
 export interface Decider<Command, Event, State> {
   decide(command: Command, state: State): Decision<Event>;
@@ -28,3 +38,9 @@ export const reject = (code: Rejection['code'], reason: string): Rejection => ({
 export function foldEvents<Command, Event, State>(decider: Decider<Command, Event, State>, events: readonly Event[]): State {
   return events.reduce(decider.evolve, decider.initialState());
 }
+
+/**
+ * A command as a caller states it, without what the application supplies (`actor`, `at`, and the
+ * aggregate id `Supplied`), per command type: `Omit` of the union would collapse it to its common fields.
+ */
+export type CommandInput<Command, Supplied extends PropertyKey = never> = Command extends unknown ? Omit<Command, Supplied | 'actor' | 'at'> : never;

@@ -47,3 +47,6 @@ export function envelopeOf(event: { type: string; data: unknown }, cause: Cause,
     metadata: { actor: cause.actor, causationId: cause.causationId ?? null, correlationId: cause.correlationId ?? cause.causationId ?? id },
   };
 }
+
+/** A value as it comes back from JSON (a stored view, an HTTP answer): dates as ISO strings, at any depth. */
+export type Jsonified<T> = T extends Date ? string : T extends ReadonlyArray<infer Item> ? Jsonified<Item>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;

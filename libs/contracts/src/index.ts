@@ -15,3 +15,4 @@ export * from './field-service/service-sheet.events';
 export * from './knowledge/article.events';
 export * from './knowledge/scenario.events';
 export * from './knowledge/case.events';
+export * from './value-checks';

@@ -6,3 +6,4 @@ export * from './idempotency';
 export * from './service-data-source';
 export * from './audit-trail';
 export * from './sql-migration';
+export * from './aggregate-commands';

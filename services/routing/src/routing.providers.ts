@@ -1,15 +1,17 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
+import { scenarioCatalogueReactor } from './application/scenario-catalogue.reactor';
 import { ticketEventsReactor } from './application/ticket-events.reactor';
 import { RoutedTicketsRepository } from './persistence/routed-tickets.repository';
 import { RosterRepository } from './persistence/roster.repository';
 import { routingMigrations } from './persistence/routing.migrations';
+import { ScenarioCatalogueRepository } from './persistence/scenario-catalogue.repository';
 
 export const SERVICE_NAME = 'routing';
 
@@ -27,6 +29,8 @@ export interface RoutingRuntime {
   kafka: Kafka;
   relay: OutboxRelay;
   ticketEvents: EventConsumer;
+  /** the knowledge base's scenario catalogue (which scenarios are fixed) */
+  scenarioEvents: EventConsumer;
   engine: RoutingEngine;
   roster: RosterService;
   queries: RoutingQueries;
@@ -41,7 +45,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const rosterRepository = new RosterRepository(schema);
   const ticketRepository = new RoutedTicketsRepository(schema);
-  const engine = new RoutingEngine(schema, store, rosterRepository, ticketRepository, settings.clock ?? systemClock);
+  const engine = new RoutingEngine(schema, store, rosterRepository, ticketRepository, new ScenarioCatalogueRepository(schema), settings.clock ?? systemClock);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
   const ticketEvents = new EventConsumer({
     schema,
@@ -54,18 +58,32 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     onError,
     fromBeginning: settings.consumeFromBeginning,
   });
+  const scenarioEvents = new EventConsumer({
+    schema,
+    groupId: `${schema}.scenario-catalogue`,
+    topics: [SCENARIOS_TOPIC],
+    kafka,
+    dataSource,
+    catalogue: eventCatalogue,
+    handle: scenarioCatalogueReactor(engine),
+    onError,
+    fromBeginning: settings.consumeFromBeginning,
+  });
   await relay.start();
+  await scenarioEvents.start();
   await ticketEvents.start();
   return {
     dataSource,
     kafka,
     relay,
     ticketEvents,
+    scenarioEvents,
     engine,
     roster: new RosterService(dataSource, engine),
     queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),
     async close() {
       await ticketEvents.stop();
+      await scenarioEvents.stop();
       await relay.stop();
       await dataSource.destroy();
     },

@@ -1,8 +1,7 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
-import { Rejection } from '@support/contracts';
+import { CommandRefusal } from '@support/contracts';
 
-/** A refused command: a decider's rejection, or a stale expected version. */
-export type CommandRefusal = Rejection | { ok: false; code: 'version-conflict'; reason: string };
+export type { CommandRefusal };
 
 /** If-Match: `3`, `"3"` or `W/"3"`; anything else is a client error. */
 export function parseIfMatch(header: string | undefined): number | undefined {

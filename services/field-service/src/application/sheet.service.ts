@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
-import { EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { AggregateCommands, CommandContext, CommandOutcome, EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
 import { CommandRefusal } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
 import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
-import { AggregateCommands, CommandContext, CommandOutcome } from './aggregate-commands';
 import { inScope, refuseNewWork } from './ticket-scope';
 import { Created, notFound, VisitService } from './visit.service';
 

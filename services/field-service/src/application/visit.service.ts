@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Actor, Clock, RecordedEvent } from '@support/contracts';
-import { EventStore, IdempotencyStore, OnceOutcome, verifyRecordedChain } from '@support/event-store';
+import { AggregateCommands, CommandContext, CommandOutcome, EventStore, IdempotencyStore, OnceOutcome, verifyRecordedChain } from '@support/event-store';
 import { CommandRefusal } from '@support/service-kit';
 import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
 import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
-import { AggregateCommands, CommandContext, CommandOutcome } from './aggregate-commands';
 import { inScope, refuseNewWork } from './ticket-scope';
 
 export const VISIT_STREAM = 'visit';

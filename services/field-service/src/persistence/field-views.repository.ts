@@ -1,9 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { Jsonified } from '@support/contracts';
 import { ServiceSheet, Visit } from '../domain';
-
-/** A value as it comes back from JSON: dates as ISO strings, at any depth. */
-type Jsonified<T> = T extends Date ? string : T extends ReadonlyArray<infer Item> ? Jsonified<Item>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
 
 /** A visit or sheet as the API shows it: its state (dates as ISO strings) and its version. */
 export type View<State> = Jsonified<State> & { version: number };

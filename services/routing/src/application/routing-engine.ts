@@ -1,9 +1,21 @@
 import { EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, Rejection, RoutingDecisionEvent, TicketEvent } from '@support/contracts';
+import { Actor, Clock, envelopeOf, Rejection, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
 import { AppendRequest, EventStore, lockForTransaction } from '@support/event-store';
-import { AssigneeChoice, checkManualAssignment, ChosenAssignee, ChosenEscalation, chooseAssignee, chooseEscalationTarget, drainQueue, QueuedTicket, queueOrder } from '../domain';
+import {
+  AssigneeChoice,
+  checkManualAssignment,
+  ChosenAssignee,
+  ChosenEscalation,
+  chooseAssignee,
+  chooseEscalationTarget,
+  drainQueue,
+  QueuedTicket,
+  queueOrder,
+  scenarioOf,
+} from '../domain';
 import { RosterEntry, RosterRepository } from '../persistence/roster.repository';
 import { RoutedTicket, RoutedTicketsRepository } from '../persistence/routed-tickets.repository';
+import { ScenarioCatalogueRepository } from '../persistence/scenario-catalogue.repository';
 
 export const ROUTING_ACTOR: Actor = { id: 'routing', role: 'service' };
 export const ROUTING_STREAM = 'ticket-routing';
@@ -28,6 +40,9 @@ export class RoutingRound {
   /** who holds each open ticket this round knows of, so a change of hands frees the old slot */
   private readonly handsOf = new Map<string, string>();
 
+  /** the catalogue's word on the scenarios of the tickets this round routes: fixed or not (absent: not listed) */
+  readonly catalogue = new Map<string, boolean>();
+
   private constructor(
     private readonly manager: EntityManager,
     private readonly engine: RoutingEngine,
@@ -45,7 +60,31 @@ export class RoutingRound {
   static async begin(manager: EntityManager, engine: RoutingEngine): Promise<RoutingRound> {
     await lockForTransaction(manager, `${engine.schema}:routing-round`);
     const [roster, queue] = await Promise.all([engine.rosterRepository.all(manager), engine.ticketRepository.waiting(manager)]);
-    return new RoutingRound(manager, engine, roster, queue);
+    const round = new RoutingRound(manager, engine, roster, queue);
+    await round.lookUpScenarios(queue);
+    return round;
+  }
+
+  /** reads what the catalogue says of these tickets' scenarios (the queue's are read when the round begins) */
+  async lookUpScenarios(tickets: readonly Pick<RoutedTicket, 'triage'>[]): Promise<void> {
+    const unread = new Set(tickets.map(scenarioOf).filter((s): s is string => s !== undefined && !this.catalogue.has(s)));
+    const read = await this.engine.scenarioRepository.fixedness(this.manager, [...unread]);
+    for (const [scenarioId, fixed] of read) this.catalogue.set(scenarioId, fixed);
+  }
+
+  /** a ticket as the policy sees it, with the catalogue's word on its scenario */
+  toRoute(ticket: RoutedTicket): QueuedTicket {
+    const scenario = scenarioOf(ticket);
+    const fixed = scenario === undefined ? undefined : this.catalogue.get(scenario);
+    return {
+      ticketId: ticket.ticketId,
+      urgency: ticket.urgency,
+      receivedAt: ticket.receivedAt,
+      triage: ticket.triage,
+      ...(fixed === undefined ? {} : { catalogued: { fixed } }),
+      ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
+      ...(ticket.waitingFor === 'escalation' ? { escalation: { fromTier: ticket.tier ?? 'L1' } } : {}),
+    };
   }
 
   decide(ticketId: string, event: RoutingDecisionEvent): void {
@@ -58,7 +97,7 @@ export class RoutingRound {
 
   /** hands out free capacity to waiting tickets, in queue order; the round's roster counts the new load */
   drain(at: Date): void {
-    const { assignments } = drainQueue(this.queue.map(toQueued), this.roster);
+    const { assignments } = drainQueue(this.queue.map((ticket) => this.toRoute(ticket)), this.roster);
     for (const { ticket, choice } of assignments) {
       if (choice.kind === 'escalate') this.escalate(ticket.ticketId, choice, this.queue.find((t) => t.ticketId === ticket.ticketId)?.escalationReason, at);
       else this.assign(ticket.ticketId, choice, 'automatic', at);
@@ -143,8 +182,26 @@ export class RoutingEngine {
     readonly store: EventStore,
     readonly rosterRepository: RosterRepository,
     readonly ticketRepository: RoutedTicketsRepository,
+    readonly scenarioRepository: ScenarioCatalogueRepository,
     readonly clock: Clock,
   ) {}
+
+  /**
+   * The knowledge base defined or changed a scenario: routing keeps the catalogue's word (in the consumer's
+   * transaction) and, like a roster change, drains the queue: a scenario now fixed may let a contractor start.
+   */
+  async onScenario(manager: EntityManager, scenario: Scenario, version: number, cause: Cause): Promise<void> {
+    const at = this.clock.now();
+    const round = await RoutingRound.begin(manager, this);
+    // an older version than routing holds (a replayed parked event) changes nothing
+    const held = await this.scenarioRepository.versionOf(manager, scenario.scenarioId);
+    if (held !== undefined && held > version) return;
+    round.catalogue.set(scenario.scenarioId, scenario.fixed);
+    round.drain(at);
+    // written after the round's decisions: the event store's append must be a transaction's first write
+    round.afterwards((m) => this.scenarioRepository.save(m, scenario, version));
+    await round.commit(cause, at);
+  }
 
 
   /**
@@ -174,7 +231,8 @@ export class RoutingEngine {
     const ticket = await this.ticketRepository.get(manager, request.ticketId);
     if (!ticket) return { ok: false, code: 'not-found', reason: `ticket ${request.ticketId} is not known to routing` };
     if (ticket.status === 'done') return { ok: false, code: 'illegal-transition', reason: `ticket ${request.ticketId} is resolved, closed or cancelled` };
-    const check = checkManualAssignment(toQueued(ticket), round.roster.find((m) => m.memberId === request.memberId));
+    await round.lookUpScenarios([ticket]);
+    const check = checkManualAssignment(round.toRoute(ticket), round.roster.find((m) => m.memberId === request.memberId));
     if (!check.ok) return check;
     round.know(ticket);
     round.assign(ticket.ticketId, request.reason ? { ...check, reason: `${request.reason} (${check.reason})` } : check, 'manual', at);
@@ -206,12 +264,13 @@ export class RoutingEngine {
           status: 'waiting',
           waitingFor: 'assignment',
         };
+        await round.lookUpScenarios([ticket]);
         round.queue.push(ticket);
         round.queue.sort(queueOrder);
         round.afterwards((m) => this.ticketRepository.received(m, ticket));
         round.drain(at);
         if (!round.decidedFor(ticketId)) {
-          const why: AssigneeChoice = chooseAssignee(toQueued(ticket), round.roster);
+          const why: AssigneeChoice = chooseAssignee(round.toRoute(ticket), round.roster);
           round.decide(ticketId, {
             type: 'support.routing.ticket-queued.v1',
             data: { ticketId, urgency: ticket.urgency, waitingFor: 'assignment', reason: why.ok ? 'tickets ahead in the queue take the free capacity' : why.reason },
@@ -221,7 +280,7 @@ export class RoutingEngine {
       }
       case 'support.ticket.escalation-requested.v1': {
         if (!known || known.status === 'done') return;
-        const target = chooseEscalationTarget(toQueued(known), event.data.fromTier, round.roster);
+        const target = chooseEscalationTarget(round.toRoute(known), event.data.fromTier, round.roster);
         if (target.ok) {
           round.know(known);
           round.escalate(ticketId, target, event.data.reason, at);
@@ -266,17 +325,6 @@ const ROUND_EVENTS = new Set<string>([
 
 /** ticket events that confirm who works a ticket */
 const CONFIRMATIONS = new Set<string>(['support.ticket.assigned.v1', 'support.ticket.escalated.v1', 'support.ticket.dispatched-to-contractor.v1']);
-
-function toQueued(ticket: RoutedTicket): QueuedTicket {
-  return {
-    ticketId: ticket.ticketId,
-    urgency: ticket.urgency,
-    receivedAt: ticket.receivedAt,
-    triage: ticket.triage,
-    ...(ticket.assigneeId ? { assigneeId: ticket.assigneeId } : {}),
-    ...(ticket.waitingFor === 'escalation' ? { escalation: { fromTier: ticket.tier ?? 'L1' } } : {}),
-  };
-}
 
 function mergeByStream(requests: AppendRequest[]): AppendRequest[] {
   const byStream = new Map<string, AppendRequest>();

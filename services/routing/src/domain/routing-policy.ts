@@ -14,6 +14,8 @@ export interface TicketToRoute {
   triage?: { faultCategory?: string; scenario?: string; difficulty?: Difficulty };
   /** who works the ticket now, if anyone (reassignment) */
   assigneeId?: string;
+  /** the scenario catalogue's entry for the triage's scenario; absent when the catalogue does not list it */
+  catalogued?: { fixed: boolean };
 }
 
 /** A member as the policy weighs them: profile, duty and current load (a persisted roster entry fits). */
@@ -70,6 +72,9 @@ export interface NoEscalationTarget {
 
 export type EscalationChoice = ChosenEscalation | NoEscalationTarget;
 
+/** A contractor may take the ticket (`scenario` is the fixed scenario they run), or why not. */
+export type ContractorEligibility = { ok: true; scenario: string } | { ok: false; reason: string };
+
 /** A lead's choice checked: refusals are `Rejection`s (`not-found` -> 404, `illegal-transition` -> 409). */
 export type ManualAssignmentCheck = ChosenAssignee | Rejection;
 
@@ -95,9 +100,11 @@ const NO_BATCH: ReadonlyMap<string, number> = new Map();
  * Who gets a new ticket.
  * - Hard problems (difficulty `hard`) go to an L2 senior; no fallback (an agent cannot take them, a lead is
  *   only reached by escalation): they wait.
- * - Fixed-scenario problems (difficulty `fixed-scenario` with a scenario, or any non-hard ticket whose scenario
- *   is on some contractor's whitelist) go to an on-duty contractor whitelisted for it; when none is free they
- *   fall back to the common rule. An explicit `hard` beats a whitelisted scenario: contractors only run SOPs.
+ * - Fixed-scenario problems (the catalogue lists the scenario as fixed, or difficulty `fixed-scenario` with a
+ *   scenario, or any non-hard ticket whose scenario is on some contractor's whitelist) go to an on-duty
+ *   contractor who may take it (see `contractorMayTake`); when none is free they fall back to the common rule.
+ *   A scenario the catalogue lists as not fixed follows the common rule at once. An explicit `hard` beats a
+ *   whitelisted scenario: contractors only run SOPs.
  * - Common problems go to an L1 agent. The skill (the fault category) is a preference among the agents who
  *   are free: a ticket never waits for one skilled agent while another agent could start on it.
  * Only members on duty with free capacity (open tickets < capacity) are eligible; leads never get a ticket
@@ -116,30 +123,42 @@ export function chooseEscalationTarget(ticket: TicketToRoute, fromTier: Tier, ca
 }
 
 /**
+ * Whether a contractor may take the ticket, automatically or by a lead's hand: the ticket has a scenario, is
+ * not hard (contractors only run SOPs), the scenario is fixed and on the contractor's whitelist. The catalogue
+ * says what is fixed: a scenario it lists as not fixed never goes to a contractor, whatever the triage says.
+ * A scenario it does not list counts as fixed when whitelisted, as before the catalogue, so a team without one
+ * still works. Duty and capacity are checked apart.
+ */
+export function contractorMayTake(ticket: TicketToRoute, contractor: Candidate): ContractorEligibility {
+  const who = `${contractor.role} ${contractor.memberId}`;
+  const scenario = scenarioOf(ticket);
+  if (!scenario) return { ok: false, reason: `${who} takes only fixed scenarios on their whitelist, and ticket ${ticket.ticketId} has no scenario` };
+  if (ticket.triage?.difficulty === 'hard') return { ok: false, reason: `a hard problem cannot go to ${who}: contractors only run SOPs for fixed scenarios` };
+  if (ticket.catalogued?.fixed === false) return { ok: false, reason: `${notFixed(scenario)}: contractors take fixed scenarios only` };
+  if (!contractor.scenarios.includes(scenario)) return { ok: false, reason: `${who} is not whitelisted for scenario ${scenario}` };
+  return { ok: true, scenario };
+}
+
+/**
  * A lead's manual (re)assignment, checked against the same rules as the automatic one: the member exists,
- * is on duty and has free capacity, and is not already the assignee; a contractor takes only a ticket with
- * a scenario on their whitelist, and not a hard one; a hard problem needs tier L2 or above. Within that the
- * lead may choose any employee, a higher tier than the policy would (e.g. a senior for a common fault) included.
+ * is on duty and has free capacity, and is not already the assignee; a contractor takes only what
+ * `contractorMayTake` allows; a hard problem needs tier L2 or above. Within that the lead may choose any
+ * employee, a higher tier than the policy would (e.g. a senior for a common fault) included.
  */
 export function checkManualAssignment(ticket: TicketToRoute, member: Candidate | undefined): ManualAssignmentCheck {
   if (!member) return reject('not-found', 'the chosen member is not on the roster');
   const who = `${member.role} ${member.memberId}`;
   if (ticket.assigneeId === member.memberId) return reject('illegal-transition', `ticket ${ticket.ticketId} is already assigned to ${who}`);
   if (!member.onDuty) return reject('illegal-transition', `${who} is off duty`);
-  const scenario = scenarioOf(ticket);
-  const hard = ticket.triage?.difficulty === 'hard';
-  if (member.role === 'contractor') {
-    if (!scenario) {
-      return reject('illegal-transition', `${who} takes only fixed scenarios on their whitelist, and ticket ${ticket.ticketId} has no scenario`);
-    }
-    if (hard) return reject('illegal-transition', `a hard problem cannot go to ${who}: contractors only run SOPs for fixed scenarios`);
-    if (!member.scenarios.includes(scenario)) return reject('illegal-transition', `${who} is not whitelisted for scenario ${scenario}`);
-  } else if (hard && member.role === 'agent') {
+  const eligibility = member.role === 'contractor' ? contractorMayTake(ticket, member) : undefined;
+  if (eligibility && !eligibility.ok) return reject('illegal-transition', eligibility.reason);
+  if (member.role === 'agent' && ticket.triage?.difficulty === 'hard') {
     return reject('illegal-transition', `a hard problem needs tier L2 or above, and ${who} is L1`);
   }
   if (!hasRoom(member)) return reject('illegal-transition', `${who} is at capacity (${load(member)} open tickets)`);
   const tier = TIER_OF_ROLE[member.role];
-  if (member.role === 'contractor') {
+  if (eligibility) {
+    const { scenario } = eligibility;
     return {
       ok: true,
       kind: 'dispatch',
@@ -211,8 +230,11 @@ function assigneeFor(ticket: TicketToRoute, candidates: readonly Candidate[], ba
   }
 
   let fallback = '';
-  const whitelisted = scenario ? candidates.filter((c) => c.role === 'contractor' && c.scenarios.includes(scenario)) : [];
-  if (scenario && (difficulty === 'fixed-scenario' || whitelisted.length > 0)) {
+  const whitelisted = candidates.filter((c) => c.role === 'contractor' && contractorMayTake(ticket, c).ok);
+  if (false) {
+    // the catalogue's word beats the triage's: no contractor, a normal ticket
+    fallback = `${notFixed(scenario)}, so the common rule applies; `;
+  } else if (scenario && (difficulty === 'fixed-scenario' || ticket.catalogued?.fixed || whitelisted.length > 0)) {
     const best = leastLoaded(whitelisted.filter(hasRoom), batch);
     if (best) {
       return {
@@ -295,10 +317,13 @@ function nobodyFree(label: string, pool: readonly Candidate[]): string {
   return `no ${label} on duty with free capacity (of ${pool.length}: ${offDuty} off duty, ${full} at capacity)`;
 }
 
-function scenarioOf(ticket: TicketToRoute): string | undefined {
+/** the triage's scenario, trimmed; undefined when there is none */
+export function scenarioOf(ticket: Pick<TicketToRoute, 'triage'>): string | undefined {
   const scenario = ticket.triage?.scenario?.trim();
   return scenario ? scenario : undefined;
 }
+
+const notFixed = (scenario: string): string => `scenario ${scenario} is not a fixed scenario in the catalogue`;
 
 /** Milliseconds of an ISO time; `missing` when absent or unreadable. */
 function instant(iso: string | undefined, missing: number): number {

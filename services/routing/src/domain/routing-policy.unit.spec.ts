@@ -6,6 +6,7 @@ import {
   chooseAssignee,
   chooseEscalationTarget,
   checkManualAssignment,
+  contractorMayTake,
   drainQueue,
   QueuedTicket,
   queueOrder,
@@ -264,6 +265,7 @@ const ticketArb = (ticketId: fc.Arbitrary<string>): fc.Arbitrary<QueuedTicket> =
         },
         { requiredKeys: [] },
       ),
+      catalogued: fc.record({ fixed: fc.boolean() }),
     },
     { requiredKeys: ['ticketId', 'urgency', 'receivedAt'] },
   );
@@ -274,7 +276,9 @@ const hasRoom = (m: Candidate) => m.onDuty && m.openTickets < m.capacity;
 function expectSound(t: TicketToRoute, roster: readonly Candidate[], choice: ReturnType<typeof chooseAssignee>) {
   const scenario = t.triage?.scenario;
   const hard = t.triage?.difficulty === 'hard';
-  const whitelisted = roster.filter((m) => m.role === 'contractor' && scenario !== undefined && m.scenarios.includes(scenario));
+  // a scenario the catalogue lists as not fixed has no whitelisted contractor, whatever the whitelists say
+  const contractorSafe = t.catalogued?.fixed !== false;
+  const whitelisted = roster.filter((m) => contractorSafe && m.role === 'contractor' && scenario !== undefined && m.scenarios.includes(scenario));
   const freeAgents = roster.filter((m) => m.role === 'agent' && hasRoom(m));
   if (!choice.ok) {
     if (hard) expect(roster.some((m) => m.role === 'senior' && hasRoom(m))).toBe(false);
@@ -364,6 +368,135 @@ describe('chooseAssignee properties', () => {
   });
 });
 
+describe('contractorMayTake: only fixed scenarios on the contractor\'s whitelist', () => {
+  // the catalogue's word (fixed, not fixed, or not listed) x the triage's difficulty x the contractor's whitelist
+  const FIXED = { fixed: true };
+  const NOT_FIXED = { fixed: false };
+  const NOT_LISTED = undefined;
+  const YES = 'ok';
+  const RULE: Array<[TicketToRoute['catalogued'], 'fixed-scenario' | 'common' | 'hard' | undefined, 'whitelisted' | 'not whitelisted', string | RegExp]> = [
+    // the catalogue lists it as fixed: the whitelist decides, unless the triage says hard
+    [FIXED, 'fixed-scenario', 'whitelisted', YES],
+    [FIXED, 'common', 'whitelisted', YES],
+    [FIXED, undefined, 'whitelisted', YES],
+    [FIXED, 'hard', 'whitelisted', /^a hard problem cannot go to contractor contractor-chen/],
+    [FIXED, 'fixed-scenario', 'not whitelisted', /^contractor contractor-chen is not whitelisted for scenario hdmi-output$/],
+    [FIXED, 'common', 'not whitelisted', /is not whitelisted/],
+    [FIXED, undefined, 'not whitelisted', /is not whitelisted/],
+    [FIXED, 'hard', 'not whitelisted', /^a hard problem/],
+    // the catalogue lists it as not fixed: never, whatever the triage and the whitelist say
+    [NOT_FIXED, 'fixed-scenario', 'whitelisted', /^scenario hdmi-output is not a fixed scenario in the catalogue: contractors take fixed scenarios only$/],
+    [NOT_FIXED, 'common', 'whitelisted', /is not a fixed scenario in the catalogue/],
+    [NOT_FIXED, undefined, 'whitelisted', /is not a fixed scenario in the catalogue/],
+    [NOT_FIXED, 'hard', 'whitelisted', /^a hard problem/],
+    [NOT_FIXED, 'fixed-scenario', 'not whitelisted', /is not a fixed scenario in the catalogue/],
+    [NOT_FIXED, 'common', 'not whitelisted', /is not a fixed scenario in the catalogue/],
+    [NOT_FIXED, undefined, 'not whitelisted', /is not a fixed scenario in the catalogue/],
+    [NOT_FIXED, 'hard', 'not whitelisted', /^a hard problem/],
+    // the catalogue does not list it: as before the catalogue, a whitelisted scenario that is not hard
+    [NOT_LISTED, 'fixed-scenario', 'whitelisted', YES],
+    [NOT_LISTED, 'common', 'whitelisted', YES],
+    [NOT_LISTED, undefined, 'whitelisted', YES],
+    [NOT_LISTED, 'hard', 'whitelisted', /^a hard problem/],
+    [NOT_LISTED, 'fixed-scenario', 'not whitelisted', /is not whitelisted/],
+    [NOT_LISTED, 'common', 'not whitelisted', /is not whitelisted/],
+    [NOT_LISTED, undefined, 'not whitelisted', /is not whitelisted/],
+    [NOT_LISTED, 'hard', 'not whitelisted', /^a hard problem/],
+  ];
+
+  it.each(RULE)('catalogue %j, difficulty %s, %s -> %s', (catalogued, difficulty, whitelist, expected) => {
+    const contractor = { ...chen, scenarios: whitelist === 'whitelisted' ? ['router-reset', 'hdmi-output'] : ['router-reset'] };
+    const t = ticket('t-1', { triage: { scenario: 'hdmi-output', ...(difficulty ? { difficulty } : {}) }, ...(catalogued ? { catalogued } : {}) });
+    const eligibility = contractorMayTake(t, contractor);
+    if (expected === YES) expect(eligibility).toEqual({ ok: true, scenario: 'hdmi-output' });
+    else expect(eligibility).toEqual({ ok: false, reason: expect.stringMatching(expected) });
+  });
+
+  it('a ticket without a scenario never goes to a contractor, whatever the catalogue says of others', () => {
+    expect(contractorMayTake(ticket('t-1', { triage: { difficulty: 'fixed-scenario', scenario: '  ' } }), chen)).toEqual({
+      ok: false,
+      reason: 'contractor contractor-chen takes only fixed scenarios on their whitelist, and ticket t-1 has no scenario',
+    });
+  });
+});
+
+describe('chooseAssignee with the scenario catalogue', () => {
+  const CASES: Array<[string, TicketToRoute['triage'], TicketToRoute['catalogued'], Record<string, Partial<Candidate>>, Expected, RegExp]> = [
+    [
+      'catalogued fixed, triage says common -> whitelisted contractor',
+      { scenario: 'router-reset', difficulty: 'common', faultCategory: 'network' },
+      { fixed: true },
+      {},
+      { id: 'contractor-chen', kind: 'dispatch', tier: 'L1', scenario: 'router-reset' },
+      /^fixed scenario router-reset: whitelisted contractor with fewest open tickets \(1\/3\)$/,
+    ],
+    [
+      'catalogued not fixed, even with difficulty fixed-scenario and a whitelisted contractor -> agent',
+      { scenario: 'router-reset', difficulty: 'fixed-scenario' },
+      { fixed: false },
+      {},
+      { id: 'agent-liu', kind: 'assign', tier: 'L1' },
+      /^scenario router-reset is not a fixed scenario in the catalogue, so the common rule applies; common problem: L1 agent with fewest open tickets \(1\/5\)$/,
+    ],
+    [
+      'catalogued not fixed, the skill still counts -> the skilled agent',
+      { scenario: 'router-reset', faultCategory: 'printer' },
+      { fixed: false },
+      {},
+      { id: 'agent-li', kind: 'assign', tier: 'L1' },
+      /^scenario router-reset is not a fixed scenario in the catalogue, so the common rule applies; common fault printer: L1 agent with the skill/,
+    ],
+    [
+      'catalogued not fixed, no agent free -> waits, though the whitelisted contractor is free',
+      { scenario: 'router-reset', difficulty: 'fixed-scenario' },
+      { fixed: false },
+      { 'agent-li': { onDuty: false }, 'agent-liu': { onDuty: false } },
+      'none',
+      /^scenario router-reset is not a fixed scenario in the catalogue, so the common rule applies; common problem: no L1 agent on duty/,
+    ],
+    [
+      'catalogued fixed, nobody whitelisted -> common rule',
+      { scenario: 'hdmi-output' },
+      { fixed: true },
+      {},
+      { id: 'agent-liu', kind: 'assign', tier: 'L1' },
+      /^fixed scenario hdmi-output: no whitelisted contractor on the roster, so the common rule applies; common problem/,
+    ],
+    [
+      'catalogued fixed, contractor off duty -> agent',
+      { scenario: 'router-reset' },
+      { fixed: true },
+      { 'contractor-chen': { onDuty: false } },
+      { id: 'agent-liu', kind: 'assign', tier: 'L1' },
+      /^fixed scenario router-reset: no whitelisted contractor on duty with free capacity \(of 1: 1 off duty, 0 at capacity\), so the common rule applies/,
+    ],
+    ['catalogued fixed, triage says hard -> L2 senior', { scenario: 'router-reset', difficulty: 'hard' }, { fixed: true }, {}, { id: 'senior-wang', kind: 'assign', tier: 'L2' }, /^hard problem/],
+    ['catalogued not fixed, triage says hard -> L2 senior', { scenario: 'router-reset', difficulty: 'hard' }, { fixed: false }, {}, { id: 'senior-wang', kind: 'assign', tier: 'L2' }, /^hard problem/],
+  ];
+
+  it.each(CASES)('%s', (_name, triage, catalogued, changes, expected, reason) => {
+    const choice = chooseAssignee(ticket('t-1', { triage, ...(catalogued ? { catalogued } : {}) }), studio(changes));
+    expect(choice.reason).toMatch(reason);
+    if (expected === 'none') {
+      expect(choice.ok).toBe(false);
+      return;
+    }
+    if (!choice.ok) throw new Error(choice.reason);
+    expect({ id: choice.assignee.id, kind: choice.kind, tier: choice.tier, scenario: choice.scenario }).toEqual({ scenario: undefined, ...expected });
+  });
+
+  it('a drain gives a scenario catalogued not fixed to an agent and the contractor\'s slot to a fixed one behind it', () => {
+    const roster = [chen, member('agent-a', 'agent', { capacity: 1 })];
+    const notFixed = ticket('t-not-fixed', { urgency: 'urgent', triage: { scenario: 'router-reset', difficulty: 'fixed-scenario' }, catalogued: { fixed: false } });
+    const fixed = ticket('t-fixed', { receivedAt: at(5), triage: { scenario: 'router-reset' }, catalogued: { fixed: true } });
+    const { assignments } = drainQueue([fixed, notFixed], roster);
+    expect(assignments.map((d) => [d.ticket.ticketId, d.choice.kind, d.choice.assignee.id])).toEqual([
+      ['t-not-fixed', 'assign', 'agent-a'],
+      ['t-fixed', 'dispatch', 'contractor-chen'],
+    ]);
+  });
+});
+
 describe('chooseEscalationTarget', () => {
   const t = ticket('t-1');
 
@@ -444,6 +577,16 @@ describe('checkManualAssignment', () => {
     ['a member at capacity', common, { ...li, openTickets: 5 }, ['illegal-transition', /^agent agent-li is at capacity \(5\/5 open tickets\)$/]],
     ['a contractor at capacity', fixed, { ...chen, openTickets: 3 }, ['illegal-transition', /at capacity \(3\/3/]],
     ['the current assignee', { ...common, assigneeId: 'agent-li' }, li, ['illegal-transition', /^ticket t-3 is already assigned to agent agent-li$/]],
+    // the scenario catalogue, as for automatic routing
+    [
+      'a whitelisted contractor for a scenario the catalogue lists as not fixed',
+      { ...fixed, catalogued: { fixed: false } },
+      chen,
+      ['illegal-transition', /^scenario router-reset is not a fixed scenario in the catalogue: contractors take fixed scenarios only$/],
+    ],
+    ['a whitelisted contractor for a scenario the catalogue lists as fixed, triage common', { ...common, triage: { scenario: 'router-reset', difficulty: 'common' }, catalogued: { fixed: true } }, chen, { kind: 'dispatch', tier: 'L1', scenario: 'router-reset' }],
+    ['a contractor outside the whitelist for a scenario the catalogue lists as fixed', { ...fixed, triage: { scenario: 'hdmi-output' }, catalogued: { fixed: true } }, chen, ['illegal-transition', /^contractor contractor-chen is not whitelisted for scenario hdmi-output$/]],
+    ['an agent for a scenario the catalogue lists as not fixed', { ...fixed, catalogued: { fixed: false } }, liu, { kind: 'assign', tier: 'L1' }],
     ['nobody', common, undefined, ['not-found', /not on the roster/]],
   ];
 

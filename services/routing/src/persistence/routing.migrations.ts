@@ -1,8 +1,9 @@
 import { platformMigrations } from '@support/messaging';
 import { routingReadModelMigration } from './routing-read-model.migration';
+import { scenarioCatalogueMigration } from './scenario-catalogue.migration';
 
 export const ROUTING_SCHEMA = 'routing';
 
 export function routingMigrations(schema: string = ROUTING_SCHEMA) {
-  return [...platformMigrations(schema), routingReadModelMigration(schema)];
+  return [...platformMigrations(schema), routingReadModelMigration(schema), scenarioCatalogueMigration(schema)];
 }

@@ -1,0 +1,61 @@
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor } from '@support/contracts';
+import { auditTrail } from '@support/event-store';
+import { CurrentActor, refusalToHttp, Roles } from '@support/service-kit';
+import { AnalysisService } from '../application/analysis.service';
+import { AUTHORS, commandContext, READERS } from './knowledge-http';
+import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
+
+@ApiTags('case analyses')
+@ApiBearerAuth()
+@Controller('v1/analyses')
+export class AnalysisController {
+  constructor(private readonly analyses: AnalysisService) {}
+
+  /** open analyses first by due time (3 working days from opening, computed by sla-monitor) */
+  @Get()
+  @Roles(...READERS)
+  list(@Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
+    if (status !== undefined && status !== 'open' && status !== 'closed') throw new BadRequestException(['status must be one of open, closed']);
+    return this.analyses.list({ status, scenarioId });
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  async analysis(@Param('id', ParseUUIDPipe) id: string) {
+    const analysis = await this.analyses.find(id);
+    if (!analysis) throw new NotFoundException(`analysis ${id} not found`);
+    return analysis;
+  }
+
+  @Get(':id/history')
+  @Roles(...READERS)
+  async history(@Param('id', ParseUUIDPipe) id: string) {
+    const events = await this.analyses.history(id);
+    if (events.length === 0) throw new NotFoundException(`analysis ${id} not found`);
+    return auditTrail(events);
+  }
+
+  /** a lead or senior asks for the analysis of a complex case */
+  @Post()
+  @Roles(...AUTHORS)
+  async open(@Body() body: OpenAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.analyses.open({ ticketId: body.ticketId, scenarioId: body.scenarioId, faultCategory: body.faultCategory }, commandContext(actor, headers));
+    if (!outcome.ok) return refusalToHttp(outcome);
+    res.status(201).setHeader('Location', `/v1/analyses/${outcome.body.id}`);
+    return outcome.body;
+  }
+
+  /** concludes it: writes its SOP / FAQ entry (a draft for review) and puts the scenario in the catalogue */
+  @Post(':id/closure')
+  @HttpCode(200)
+  @Roles(...AUTHORS)
+  async close(@Param('id', ParseUUIDPipe) id: string, @Body() body: CloseAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    const article = body.article ? { kind: body.article.kind, ...contentOf(body.article), ...(body.article.articleId ? { articleId: body.article.articleId } : {}) } : undefined;
+    const outcome = await this.analyses.close(id, { conclusion: body.conclusion, ...(article ? { article } : {}) }, commandContext(actor, headers));
+    if (!outcome.ok) return refusalToHttp(outcome);
+    return { id, status: outcome.analysis.status, version: outcome.version, ...(outcome.articleId ? { articleId: outcome.articleId } : {}), scenarioDefined: outcome.scenarioDefined };
+  }
+}

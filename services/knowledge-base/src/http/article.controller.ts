@@ -1,0 +1,116 @@
+import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor, ARTICLE_KINDS, CommandInput } from '@support/contracts';
+import { auditTrail } from '@support/event-store';
+import { CurrentActor, parseIdempotencyKey, refusalToHttp, Roles } from '@support/service-kit';
+import { ArticleService } from '../application/article.service';
+import { ArticleCommand } from '../domain';
+import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
+import { ArticleContentDto, contentOf, DraftArticleDto, ReasonDto } from './knowledge.dto';
+
+const STATUSES = ['draft', 'in-review', 'published', 'retired'];
+
+@ApiTags('articles')
+@ApiBearerAuth()
+@Controller('v1/articles')
+export class ArticleController {
+  constructor(private readonly articles: ArticleService) {}
+
+  @Post()
+  @Roles(...AUTHORS)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async draft(@Body() body: DraftArticleDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.articles.draft({ kind: body.kind, ...contentOf(body) }, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
+    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
+    if ('refused' in outcome) return refusalToHttp(outcome.refused);
+    res.status(outcome.status).setHeader('Location', `/v1/articles/${outcome.body.id}`).setHeader('ETag', `"${outcome.body.version}"`);
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return outcome.body;
+  }
+
+  @Get()
+  @Roles(...READERS)
+  list(@Query('kind') kind?: string, @Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
+    const errors = [
+      ...(kind !== undefined && !(ARTICLE_KINDS as readonly string[]).includes(kind) ? [`kind must be one of ${ARTICLE_KINDS.join(', ')}`] : []),
+      ...(status !== undefined && !STATUSES.includes(status) ? [`status must be one of ${STATUSES.join(', ')}`] : []),
+    ];
+    if (errors.length > 0) throw new BadRequestException(errors);
+    return this.articles.list({ kind, status, scenarioId });
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  async article(@Param('id', ParseUUIDPipe) id: string) {
+    const article = await this.articles.find(id);
+    if (!article) throw new NotFoundException(`article ${id} not found`);
+    return article;
+  }
+
+  @Get(':id/versions/:version')
+  @Roles(...READERS)
+  async version(@Param('id', ParseUUIDPipe) id: string, @Param('version', ParseIntPipe) version: number) {
+    const found = (await this.articles.find(id))?.versions.find((v) => v.version === version);
+    if (!found) throw new NotFoundException(`article ${id} has no version ${version}`);
+    return found;
+  }
+
+  /** a unified diff between two versions: ?from=1&to=2 */
+  @Get(':id/diff')
+  @Roles(...READERS)
+  async diff(@Param('id', ParseUUIDPipe) id: string, @Query('from') from?: string, @Query('to') to?: string) {
+    const errors = [from, to].flatMap((value, i) => (value === undefined || !/^[1-9]\d{0,5}$/.test(value) ? [`${i === 0 ? 'from' : 'to'} must be a version number`] : []));
+    if (errors.length > 0) throw new BadRequestException(errors);
+    const diff = await this.articles.diff(id, Number(from), Number(to));
+    if ('missing' in diff) throw new NotFoundException(diff.missing);
+    return diff;
+  }
+
+  @Get(':id/history')
+  @Roles(...READERS)
+  async history(@Param('id', ParseUUIDPipe) id: string) {
+    const events = await this.articles.history(id);
+    if (events.length === 0) throw new NotFoundException(`article ${id} not found`);
+    return auditTrail(events);
+  }
+
+  /** a new version (the whole content) */
+  @Put(':id')
+  @Roles(...AUTHORS)
+  revise(@Param('id', ParseUUIDPipe) id: string, @Body() body: ArticleContentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'ReviseArticle', ...contentOf(body) });
+  }
+
+  @Post(':id/submission')
+  @HttpCode(200)
+  @Roles(...AUTHORS)
+  submit(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'SubmitArticle' });
+  }
+
+  @Post(':id/change-request')
+  @HttpCode(200)
+  @Roles(...AUTHORS)
+  requestChanges(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'RequestChanges', reason: body.reason });
+  }
+
+  @Post(':id/publication')
+  @HttpCode(200)
+  @Roles(...AUTHORS)
+  publish(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'PublishArticle' });
+  }
+
+  @Post(':id/retirement')
+  @HttpCode(200)
+  @Roles(...AUTHORS)
+  retire(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return this.run(id, actor, headers, { type: 'RetireArticle', reason: body.reason });
+  }
+
+  private async run(id: string, actor: Actor, headers: Record<string, string>, command: CommandInput<ArticleCommand, 'articleId'>) {
+    return commandAnswer(id, await this.articles.execute(id, command, commandContext(actor, headers)));
+  }
+}

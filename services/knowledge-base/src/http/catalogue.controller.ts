@@ -1,0 +1,61 @@
+import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
+import { CurrentActor, Roles } from '@support/service-kit';
+import { ScenarioService } from '../application/scenario.service';
+import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
+import { ScenarioDto } from './knowledge.dto';
+import { KnowledgeViews } from '../persistence/knowledge-views.repository';
+import { DataSource } from 'typeorm';
+
+@ApiTags('catalogue')
+@ApiBearerAuth()
+@Controller('v1')
+export class CatalogueController {
+  constructor(
+    private readonly scenarios: ScenarioService,
+    private readonly views: KnowledgeViews,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('scenarios')
+  @Roles(...READERS)
+  list(@Query('faultCategory') faultCategory?: string, @Query('fixed') fixed?: string) {
+    if (fixed !== undefined && fixed !== 'true' && fixed !== 'false') throw new BadRequestException(['fixed must be true or false']);
+    return this.scenarios.list({ faultCategory, ...(fixed !== undefined ? { fixed: fixed === 'true' } : {}) });
+  }
+
+  @Get('scenarios/:id')
+  @Roles(...READERS)
+  async scenario(@Param('id') id: string) {
+    const scenario = await this.scenarios.find(id);
+    if (!scenario) throw new NotFoundException(`scenario ${id} not found`);
+    return scenario;
+  }
+
+  /** defines the scenario (201) or changes it to what is given (200); only a lead marks one fixed */
+  @Put('scenarios/:id')
+  @Roles(...AUTHORS)
+  async put(@Param('id') id: string, @Body() body: ScenarioDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    if (!new RegExp(SCENARIO_ID_PATTERN).test(id) || id.length > 100) throw new BadRequestException(['scenarioId must be lower-case words and digits joined by dashes, e.g. printer-driver-reinstall']);
+    const outcome = await this.scenarios.put({ scenarioId: id, faultCategory: body.faultCategory, name: body.name, fixed: body.fixed, ...(body.sopArticleId ? { sopArticleId: body.sopArticleId } : {}) }, commandContext(actor, headers));
+    if (outcome.ok && outcome.created) res.status(201).setHeader('Location', `/v1/scenarios/${id}`);
+    return commandAnswer(id, outcome);
+  }
+
+  @Get('cases')
+  @Roles(...READERS)
+  cases(@Query('ticketId') ticketId?: string, @Query('scenarioId') scenarioId?: string) {
+    if (ticketId !== undefined && !/^[0-9a-f-]{36}$/i.test(ticketId)) throw new BadRequestException(['ticketId must be a UUID']);
+    return this.views.findCases(this.dataSource, { ticketId, scenarioId });
+  }
+
+  @Get('cases/:id')
+  @Roles(...READERS)
+  async case(@Param('id', ParseUUIDPipe) id: string) {
+    const found = await this.views.case(this.dataSource, id);
+    if (!found) throw new NotFoundException(`case ${id} not found`);
+    return found;
+  }
+}

@@ -1,0 +1,77 @@
+import { DataSource } from 'typeorm';
+import { Kafka } from 'kafkajs';
+import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
+import { AnalysisService } from './application/analysis.service';
+import { ArticleService } from './application/article.service';
+import { KnowledgeAggregates } from './application/knowledge-aggregates';
+import { KnowledgeReactor } from './application/knowledge.reactor';
+import { ScenarioService } from './application/scenario.service';
+import { knowledgeMigrations } from './persistence/knowledge.migrations';
+import { KnowledgeViews } from './persistence/knowledge-views.repository';
+import { TicketKnowledgeRepository } from './persistence/ticket-knowledge.repository';
+import { SearchIndex } from './search';
+
+export const SERVICE_NAME = 'knowledge-base';
+
+export interface KnowledgeSettings {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  schema: string;
+  clock?: Clock;
+  /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
+  consumeFromBeginning?: boolean;
+}
+
+export interface KnowledgeRuntime {
+  dataSource: DataSource;
+  kafka: Kafka;
+  articles: ArticleService;
+  scenarios: ScenarioService;
+  analyses: AnalysisService;
+  views: KnowledgeViews;
+  tickets: TicketKnowledgeRepository;
+  search: SearchIndex;
+  close(): Promise<void>;
+}
+
+export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError: (error: unknown) => void): Promise<KnowledgeRuntime> {
+  const { schema } = settings;
+  const clock = settings.clock ?? systemClock;
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: knowledgeMigrations(schema) });
+  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
+  await ensureTopics(kafka, eventCatalogue.topics());
+  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const views = new KnowledgeViews(schema);
+  const tickets = new TicketKnowledgeRepository(schema);
+  const search = new SearchIndex(schema);
+  const aggregates = new KnowledgeAggregates(store, clock, views);
+  const analyses = new AnalysisService(dataSource, aggregates, views);
+  const reactor = new KnowledgeReactor(schema, aggregates, analyses, tickets, views, search);
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const consumer = (name: string, topic: string, handle: EventHandler) =>
+    new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
+  const consumers = [
+    consumer('ticket-events', TICKETS_TOPIC, reactor.onTicketEvent),
+    consumer('approved-sheets', SHEETS_TOPIC, reactor.onSheetEvent),
+    consumer('analysis-clocks', SLA_TOPIC, reactor.onSlaEvent),
+  ];
+  await relay.start();
+  await Promise.all(consumers.map((c) => c.start()));
+  return {
+    dataSource,
+    kafka,
+    articles: new ArticleService(dataSource, aggregates, views, search, new IdempotencyStore(schema)),
+    scenarios: new ScenarioService(dataSource, aggregates, views),
+    analyses,
+    views,
+    tickets,
+    search,
+    async close() {
+      await Promise.all(consumers.map((c) => c.stop()));
+      await relay.stop();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { serveOnFreePort, signTestToken } from '@support/service-kit';
+import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { knowledgeBaseService } from '../src/knowledge-base.app';
+import { KnowledgeRuntime, startKnowledgeRuntime } from '../src/knowledge.providers';
+
+const SECRET = 'knowledge-base-e2e-secret-that-is-long-enough-0123456789';
+
+// knowledge-base alone over real HTTP, PostgreSQL and Kafka; other services' events are published as they would be
+describe('knowledge-base', () => {
+  const infra = testInfra();
+  const schema = uniqueSchemaName('kb');
+  let runtime: KnowledgeRuntime;
+  let app: INestApplication;
+  let url: string;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    runtime = await startKnowledgeRuntime({ ...infra, schema, consumeFromBeginning: false }, () => undefined);
+    ({ app, url } = await serveOnFreePort(knowledgeBaseService, runtime, { ...infra, jwtSecret: SECRET }));
+    for (const [name, actor] of Object.entries({
+      lead: { id: 'm-lead', role: 'lead' },
+      senior: { id: 'm-senior', role: 'senior' },
+      agent: { id: 'm-agent', role: 'agent' },
+      contractor: { id: 'c-zhou', role: 'contractor' },
+    } as const)) {
+      tokens[name] = await signTestToken(SECRET, actor);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await dropTestSchema(schema);
+  });
+
+  const call = async (who: string, method: string, path: string, body?: unknown) => {
+    const response = await jsonRequest(`${url}${path}`, tokens[who], method, body);
+    return { status: response.status, body: await response.json() };
+  };
+
+  /** an article written by `author` and published by `reviewer` */
+  async function published(article: { kind: 'sop' | 'faq'; title: string; body: string; tags?: string[]; scenarioId?: string }, author = 'senior', reviewer = 'lead'): Promise<string> {
+    const drafted = await call(author, 'POST', '/v1/articles', { tags: [], ...article });
+    expect(drafted.status).toBe(201);
+    expect((await call(author, 'POST', `/v1/articles/${drafted.body.id}/submission`)).status).toBe(200);
+    expect((await call(reviewer, 'POST', `/v1/articles/${drafted.body.id}/publication`)).body).toMatchObject({ status: 'published' });
+    return drafted.body.id;
+  }
+
+  it('reviews articles with rights and keeps every version: an author cannot approve their own article', async () => {
+    const drafted = await call('senior', 'POST', '/v1/articles', { kind: 'sop', title: '打印机驱动重装 SOP', body: '1. 卸载旧驱动\n2. 重启\n3. 安装官方驱动', scenarioId: 'printer-driver-reinstall', tags: ['printer'] });
+    expect(drafted.body).toMatchObject({ status: 'draft', version: 1 });
+    const id = drafted.body.id;
+    expect((await call('agent', 'POST', '/v1/articles', { kind: 'faq', title: 'x', body: 'y' })).status).toBe(403);
+    await call('senior', 'POST', `/v1/articles/${id}/submission`);
+    const own = await call('senior', 'POST', `/v1/articles/${id}/publication`);
+    expect(own.status).toBe(409);
+    expect(own.body.message).toMatch(/author cannot approve their own article/);
+    expect((await call('lead', 'POST', `/v1/articles/${id}/publication`)).body).toMatchObject({ status: 'published' });
+
+    const revised = await call('senior', 'PUT', `/v1/articles/${id}`, { title: '打印机驱动重装 SOP', body: '1. 卸载旧驱动\n2. 清理打印队列\n3. 重启\n4. 安装官方驱动', scenarioId: 'printer-driver-reinstall', tags: ['printer'] });
+    expect(revised.body).toMatchObject({ status: 'draft' });
+    const article = (await call('agent', 'GET', `/v1/articles/${id}`)).body;
+    expect(article).toMatchObject({ status: 'draft', publishedVersion: 1 });
+    expect(article.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const diff = await call('agent', 'GET', `/v1/articles/${id}/diff?from=1&to=2`);
+    expect(diff.body.patch).toContain('+2. 清理打印队列');
+    expect(diff.body.patch).toContain('-2. 重启');
+    // search still finds the live version 1 while version 2 is a draft
+    const found = (await call('contractor', 'GET', `/v1/search?q=${encodeURIComponent('驱动重装')}`)).body;
+    expect(found[0]).toMatchObject({ type: 'sop', id, version: 1 });
+    expect((await call('agent', 'GET', `/v1/articles/${id}/diff?from=1&to=9`)).status).toBe(404);
+    expect((await call('agent', 'GET', `/v1/articles/${id}/diff?from=x&to=2`)).status).toBe(400);
+  });
+
+  it('finds articles by Chinese and English queries, ranked, with the version', async () => {
+    const blueScreen = await published({ kind: 'sop', title: 'Windows 蓝屏 0x0000007B 处理流程', body: '进入 BIOS 切换硬盘模式 AHCI，安全模式下修复存储驱动。Blue screen after a storage driver update.' });
+    const noPower = await published({ kind: 'faq', title: '笔记本无法开机怎么办', body: '先检查充电指示灯和电源适配器，长按电源键 30 秒放电。' });
+    const streaming = await published({ kind: 'sop', title: '直播推流卡顿排查', body: '检查上行带宽、编码器负载和 OBS 码率设置。' });
+    const printer = await published({ kind: 'sop', title: 'Reinstalling a printer driver after a Windows update', body: 'Remove the old driver, clear the spooler, install the vendor driver.' });
+    const first = async (q: string) => (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(q)}`)).body[0];
+    expect(await first('蓝屏')).toMatchObject({ id: blueScreen, type: 'sop', version: 1 });
+    expect(await first('无法开机')).toMatchObject({ id: noPower, type: 'faq' });
+    expect(await first('直播推流卡顿')).toMatchObject({ id: streaming });
+    expect(await first('printer driver')).toMatchObject({ id: printer });
+    expect(await first('blue screen')).toMatchObject({ id: blueScreen });
+    expect((await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('无法开机')}&types=sop`)).body.map((r: { id: string }) => r.id)).not.toContain(noPower);
+    expect((await call('agent', 'GET', '/v1/search?q=%20%20')).status).toBe(400);
+    expect((await call('agent', 'GET', '/v1/search?q=x&types=blog')).body.message).toEqual(['types must be a comma-separated list of sop, faq, case']);
+  });
+
+  it('files an approved service sheet as a case linked to its ticket, scenario and SOP, searchable', async () => {
+    const ticketId = randomUUID();
+    const sheetId = randomUUID();
+    const sop = await published({ kind: 'sop', title: '采集卡无信号处理', body: '更新采集卡固件，检查 HDMI 线。', scenarioId: 'capture-card-no-signal' });
+    await call('lead', 'PUT', '/v1/scenarios/capture-card-no-signal', { faultCategory: 'streaming', name: '采集卡无信号', fixed: false, sopArticleId: sop });
+    await publishEvents([
+      { type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: ticketId, data: { ticketId, faultCategory: 'streaming', scenario: 'capture-card-no-signal', difficulty: 'common' } },
+      { type: 'support.ticket.resolved.v1', source: 'intake', streamId: ticketId, data: { ticketId, resolution: '更新固件', remote: true, sopId: sop } },
+    ]);
+    await waitFor('the resolution with its SOP', async () => (await runtime.tickets.find(runtime.dataSource, ticketId))?.resolved);
+    await publishEvents([
+      {
+        type: 'support.sheet.approved.v1',
+        source: 'field-service',
+        streamId: sheetId,
+        data: {
+          sheetId,
+          ticketId,
+          kind: 'remote',
+          author: { id: 'm-agent', role: 'agent' },
+          contents: { customer: { name: '孙经理', contact: '+86 136 4444 5555' }, device: 'Sony A7M4 + 采集卡', problem: '采集卡无信号，直播画面黑屏', diagnosis: '采集卡固件过旧', workDone: '远程更新采集卡固件', partsUsed: [], timeSpentMinutes: 25, result: 'fixed' },
+        },
+      },
+    ]);
+    const filed = await waitFor('the case', async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body);
+    expect(filed).toMatchObject({ caseId: sheetId, ticketId, sheetId, scenarioId: 'capture-card-no-signal', faultCategory: 'streaming', sopArticleId: sop, result: 'fixed' });
+    const hits = (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('采集卡无信号')}&types=case`)).body;
+    expect(hits[0]).toMatchObject({ type: 'case', id: sheetId });
+    const kcs = (await call('lead', 'GET', '/v1/kcs')).body;
+    expect(kcs.resolvedWithSop).toBeGreaterThanOrEqual(1);
+    expect(kcs.reuse.find((r: { articleId: string }) => r.articleId === sop)).toEqual({ articleId: sop, resolutions: 1, cases: 1 });
+  });
+
+  it('opens a case analysis for a scenario the catalogue does not know, once, and closing it writes the SOP and the scenario', async () => {
+    const scenario = `hdmi-handshake-${randomUUID().slice(0, 8)}`;
+    const [first, second] = [randomUUID(), randomUUID()];
+    await publishEvents(
+      [first, second].map((ticketId) => ({ type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: ticketId, data: { ticketId, faultCategory: 'video', scenario, difficulty: 'hard' } })),
+    );
+    await waitFor('both diagnoses', async () => (await runtime.tickets.find(runtime.dataSource, second))?.scenarioId === scenario && (await runtime.tickets.find(runtime.dataSource, first)));
+    const open = (await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body;
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ scenarioId: scenario, faultCategory: 'video', reason: 'new-scenario', status: 'open' });
+
+    expect((await call('agent', 'POST', `/v1/analyses/${open[0].analysisId}/closure`, { conclusion: 'x' })).status).toBe(403);
+    const closed = await call('senior', 'POST', `/v1/analyses/${open[0].analysisId}/closure`, {
+      conclusion: 'HDMI 握手失败：更换支持 HDCP 2.2 的线材',
+      article: { kind: 'sop', title: 'HDMI 握手失败处理', body: '更换 HDCP 2.2 线材并重新插拔。' },
+    });
+    expect(closed.body).toMatchObject({ status: 'closed', scenarioDefined: true });
+    const article = (await call('lead', 'GET', `/v1/articles/${closed.body.articleId}`)).body;
+    expect(article).toMatchObject({ status: 'draft', kind: 'sop' });
+    expect(article.versions[0]).toMatchObject({ title: 'HDMI 握手失败处理', scenarioId: scenario });
+    expect((await call('contractor', 'GET', `/v1/scenarios/${scenario}`)).body).toMatchObject({ scenarioId: scenario, fixed: false, sopArticleId: closed.body.articleId });
+    // the scenario is known now: a new diagnosis opens nothing
+    const third = randomUUID();
+    await publishEvents([{ type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: third, data: { ticketId: third, faultCategory: 'video', scenario, difficulty: 'hard' } }]);
+    await waitFor('the third diagnosis', () => runtime.tickets.find(runtime.dataSource, third));
+    expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body).toHaveLength(1);
+  });
+
+  it('lets only a lead mark a scenario fixed, and answers bad input with 400 naming the field', async () => {
+    const bySenior = await call('senior', 'PUT', '/v1/scenarios/os-reinstall-test', { faultCategory: 'operating-system', name: '系统重装', fixed: true });
+    expect(bySenior.status).toBe(409);
+    const byLead = await call('lead', 'PUT', '/v1/scenarios/os-reinstall-test', { faultCategory: 'operating-system', name: '系统重装', fixed: true });
+    expect([200, 201]).toContain(byLead.status);
+    expect((await call('contractor', 'GET', '/v1/scenarios?fixed=true')).body.map((s: { scenarioId: string }) => s.scenarioId)).toContain('os-reinstall-test');
+    expect((await call('lead', 'PUT', '/v1/scenarios/Bad Id', { faultCategory: 'x', name: 'y', fixed: false })).status).toBe(400);
+    const bad = await call('senior', 'POST', '/v1/articles', { kind: 'manual', title: '', body: 'x', scenarioId: 'Not A Slug' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^kind/), expect.stringMatching(/^title/), expect.stringMatching(/^scenarioId/)]));
+  });
+});
