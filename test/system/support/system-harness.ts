@@ -10,6 +10,8 @@ import { slaMonitorService } from '../../../services/sla-monitor/src/sla-monitor
 import { SlaMonitorRuntime } from '../../../services/sla-monitor/src/sla.providers';
 import { fieldService } from '../../../services/field-service/src/field-service.app';
 import { FieldServiceRuntime } from '../../../services/field-service/src/field-service.providers';
+import { knowledgeBaseService } from '../../../services/knowledge-base/src/knowledge-base.app';
+import { KnowledgeRuntime } from '../../../services/knowledge-base/src/knowledge.providers';
 
 export const TEST_SECRET = 'routing-system-e2e-secret-that-is-long-enough-0123456789';
 
@@ -28,6 +30,8 @@ export interface RunningSystem {
   readonly sla?: RunningService<SlaMonitorRuntime>;
   /** field-service, when asked for */
   readonly field?: RunningService<FieldServiceRuntime>;
+  /** knowledge-base, when asked for */
+  readonly knowledge?: RunningService<KnowledgeRuntime>;
   /** routing's consumer group on `support.tickets.v1` */
   readonly routingGroup: string;
   /** background errors of either service (relay, consumers), for diagnosis */
@@ -47,7 +51,7 @@ export interface RunningSystem {
  * start, so that routing (like in production) always resumes from committed offsets, also on a
  * partition it had not read from before a restart.
  */
-export async function startSystem(options: { slaClock?: Clock; fieldService?: boolean } = {}): Promise<RunningSystem> {
+export async function startSystem(options: { slaClock?: Clock; fieldService?: boolean; knowledgeBase?: boolean } = {}): Promise<RunningSystem> {
   const infra = testInfra();
   const errors: RunningSystem['errors'] = [];
   async function start<R extends ServiceRuntime>(definition: ServiceDefinition<R>, schema: string, consumeFromBeginning: boolean, extra: object = {}): Promise<RunningService<R>> {
@@ -64,6 +68,7 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
   let routing: RunningService<RoutingRuntime> | undefined = await start(routingService, routingSchema, true);
   const sla = options.slaClock ? await start(slaMonitorService, uniqueSchemaName('sys_sla'), false, { clock: options.slaClock, tickIntervalMs: null }) : undefined;
   const field = options.fieldService ? await start(fieldService, uniqueSchemaName('sys_field'), false) : undefined;
+  const knowledge = options.knowledgeBase ? await start(knowledgeBaseService, uniqueSchemaName('sys_kb'), false) : undefined;
 
   return {
     intake,
@@ -73,6 +78,7 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
     },
     sla,
     field,
+    knowledge,
     routingGroup,
     errors,
     token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, ...(actor.name ? { name: actor.name } : {}) }),
@@ -86,9 +92,9 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
       routing = await start(routingService, routingSchema, true);
     },
     async stop() {
-      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close()]);
+      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close(), knowledge?.app.close()]);
       routing = undefined;
-      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
+      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema, knowledge?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
       await deleteGroup(routingGroup);
     },
   };
