@@ -7,6 +7,7 @@ const { SignJWT } = require('jose');
 const INTAKE = process.env.INTAKE_URL ?? 'http://127.0.0.1:3001';
 const ROUTING = process.env.ROUTING_URL ?? 'http://127.0.0.1:3002';
 const FIELD = process.env.FIELD_SERVICE_URL ?? 'http://127.0.0.1:3004';
+const KNOWLEDGE = process.env.KNOWLEDGE_BASE_URL ?? 'http://127.0.0.1:3005';
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'dev-only-secret-do-not-use-in-production';
 
 const team = {
@@ -82,6 +83,34 @@ async function bookVisit(ticketId, technician) {
   return requested.answer.id;
 }
 
+// the studio's standard solutions: written by the senior, reviewed and published by the lead
+const articles = [
+  { key: 'sop-printer', scenario: { id: 'printer-driver-reinstall', faultCategory: 'printer', name: '打印机驱动重装', fixed: true }, article: { kind: 'sop', title: '打印机驱动重装 SOP', body: '1. 卸载旧驱动并清空打印队列\n2. 重启电脑\n3. 从厂商官网安装对应型号驱动\n4. 打印测试页', tags: ['printer', '打印机'] } },
+  { key: 'sop-os', scenario: { id: 'os-reinstall', faultCategory: 'operating-system', name: '系统重装', fixed: true }, article: { kind: 'sop', title: 'Windows 系统重装 SOP', body: '1. 备份用户数据\n2. 用官方镜像制作 U 盘\n3. 重装并安装驱动\n4. 恢复数据，确认激活', tags: ['windows'] } },
+  { key: 'sop-bluescreen', scenario: { id: 'blue-screen-storage-driver', faultCategory: 'operating-system', name: '蓝屏（存储驱动）', fixed: false }, article: { kind: 'sop', title: 'Windows 蓝屏 0x0000007B 处理流程', body: '进入 BIOS 确认硬盘模式（AHCI / RAID），安全模式下切换存储驱动后重启。Blue screen INACCESSIBLE_BOOT_DEVICE.', tags: ['蓝屏', 'bsod'] } },
+  { key: 'faq-no-power', article: { kind: 'faq', title: '笔记本无法开机怎么办', body: '先看充电指示灯；换电源适配器试；长按电源键 30 秒放电后再开机。仍不亮则预约上门检测。', tags: ['无法开机'] } },
+  { key: 'sop-streaming', scenario: { id: 'encoder-overload', faultCategory: 'streaming', name: '直播推流卡顿（编码过载）', fixed: false }, article: { kind: 'sop', title: '直播推流卡顿排查', body: '检查上行带宽；OBS 统计里看编码过载；切换 NVENC 硬件编码或降低输出分辨率。', tags: ['直播', 'obs'] } },
+];
+
+async function setUpKnowledge() {
+  for (const { key, scenario, article } of articles) {
+    const drafted = await call(team.senior, 'POST', '/v1/articles', scenario ? { ...article, scenarioId: scenario.id } : article, { 'Idempotency-Key': `demo-${key}` }, KNOWLEDGE);
+    if (drafted.status !== 201) throw new Error(`writing ${key}: ${drafted.status} ${JSON.stringify(drafted.answer)}`);
+    const current = await call(team.lead, 'GET', `/v1/articles/${drafted.answer.id}`, undefined, {}, KNOWLEDGE);
+    if (current.answer.status === 'draft') {
+      await call(team.senior, 'POST', `/v1/articles/${drafted.answer.id}/submission`, undefined, {}, KNOWLEDGE);
+      const published = await call(team.lead, 'POST', `/v1/articles/${drafted.answer.id}/publication`, undefined, {}, KNOWLEDGE);
+      if (published.status !== 200) throw new Error(`publishing ${key}: ${published.status} ${JSON.stringify(published.answer)}`);
+    }
+    if (scenario) {
+      const { id, ...fields } = scenario;
+      const put = await call(team.lead, 'PUT', `/v1/scenarios/${id}`, { ...fields, sopArticleId: drafted.answer.id }, {}, KNOWLEDGE);
+      if (put.status !== 200 && put.status !== 201) throw new Error(`scenario ${id}: ${put.status} ${JSON.stringify(put.answer)}`);
+    }
+  }
+  console.log(`[demo] knowledge base: ${articles.length} articles published, ${articles.filter((a) => a.scenario).length} scenarios in the catalogue`);
+}
+
 async function token(member) {
   return new SignJWT({ role: member.role, name: member.name })
     .setProtectedHeader({ alg: 'HS256' })
@@ -121,6 +150,7 @@ async function assigneeOf(ticketId) {
 
 async function main() {
   await setUpRoster();
+  await setUpKnowledge();
   for (const ticket of tickets) {
     const opened = await call(team.desk, 'POST', '/v1/tickets', ticket.body, { 'Idempotency-Key': ticket.key });
     if (opened.status !== 201) throw new Error(`opening ${ticket.key}: ${opened.status} ${JSON.stringify(opened.answer)}`);
