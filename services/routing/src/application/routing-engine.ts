@@ -203,7 +203,6 @@ export class RoutingEngine {
     await round.commit(cause, at);
   }
 
-
   /**
    * Intake confirms a decision (or records one made elsewhere): the ticket is this member's open work.
    * Usually routing recorded it already when deciding, so this costs no round: only the lock that

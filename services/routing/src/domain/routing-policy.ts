@@ -231,7 +231,7 @@ function assigneeFor(ticket: TicketToRoute, candidates: readonly Candidate[], ba
 
   let fallback = '';
   const whitelisted = candidates.filter((c) => c.role === 'contractor' && contractorMayTake(ticket, c).ok);
-  if (false) {
+  if (scenario && ticket.catalogued?.fixed === false) {
     // the catalogue's word beats the triage's: no contractor, a normal ticket
     fallback = `${notFixed(scenario)}, so the common rule applies; `;
   } else if (scenario && (difficulty === 'fixed-scenario' || ticket.catalogued?.fixed || whitelisted.length > 0)) {
