@@ -9,6 +9,7 @@ import { sheetEvents } from './field-service/service-sheet.events';
 import { articleEvents } from './knowledge/article.events';
 import { scenarioEvents } from './knowledge/scenario.events';
 import { caseEvents } from './knowledge/case.events';
+import { leadEvents, leadPolicyEvents } from './leads/lead.events';
 
 /** The public event catalogue: every type, version, schema and topic. */
-export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents, ...articleEvents, ...scenarioEvents, ...caseEvents]);
+export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents, ...articleEvents, ...scenarioEvents, ...caseEvents, ...leadEvents, ...leadPolicyEvents]);

@@ -16,3 +16,4 @@ export * from './knowledge/article.events';
 export * from './knowledge/scenario.events';
 export * from './knowledge/case.events';
 export * from './value-checks';
+export * from './leads/lead.events';
