@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
 import { TicketCommands } from './application/ticket-commands.service';
@@ -8,6 +8,7 @@ import { TicketQueries } from './application/ticket-queries.service';
 import { RoutingDecisionReactor } from './application/routing-decision.reactor';
 import { SlaBreachReactor } from './application/sla-breach.reactor';
 import { FieldServiceReactor } from './application/field-service.reactor';
+import { LeadConversionReactor } from './application/lead-conversion.reactor';
 import { CustomerDirectory } from './persistence/customer-directory.repository';
 import { intakeMigrations } from './persistence/intake.migrations';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
@@ -53,6 +54,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     consumer('sla-breaches', [SLA_TOPIC], new SlaBreachReactor(commands).handle),
     // one group for both: a visit's events share its key (one partition, in order), a sheet's likewise
     consumer('field-service', [VISITS_TOPIC, SHEETS_TOPIC], new FieldServiceReactor(commands, views).handle),
+    consumer('lead-conversions', [LEADS_TOPIC], new LeadConversionReactor(commands).handle),
   ];
   await relay.start();
   await Promise.all(reactors.map((r) => r.start()));

@@ -56,7 +56,7 @@ export class TicketCommands {
 
   /** Opens a ticket, registering the customer on first contact; honours Idempotency-Key. */
   async open(input: OpenTicketInput, context: CommandContext, idempotencyKey?: string): Promise<OpenOutcome> {
-    return this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, 'open-ticket', idempotencyKey, input, (manager) => this.openInTransaction(manager, input, context));
+    return this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, 'open-ticket', idempotencyKey, input, (manager) => this.openIn(manager, input, context));
   }
 
   /** Runs a command on an existing ticket in a transaction of its own. */
@@ -107,7 +107,8 @@ export class TicketCommands {
     return { ok: true as const, ticket, version: appended.version, events: appended.events };
   }
 
-  private async openInTransaction(manager: EntityManager, input: OpenTicketInput, context: CommandContext): Promise<{ status: number; body: OpenedTicket } | { refused: Rejection }> {
+  /** Opens a ticket inside the caller's transaction (a reactor's), as its first write. */
+  async openIn(manager: EntityManager, input: OpenTicketInput, context: CommandContext): Promise<{ status: number; body: OpenedTicket } | { refused: Rejection }> {
     const at = this.clock.now();
     await this.customers.lockContacts(manager, input.customer);
     const known = await this.customers.findByContact(manager, input.customer);
