@@ -3,7 +3,8 @@ import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
-import { SlaMonitor, SlaScheduler, SlaSettings } from './application/sla-monitor.service';
+import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
+import { PeriodicTask } from '@support/service-kit';
 import { SlaPolicyService } from './application/sla-policy.service';
 import { ClockRepository } from './persistence/clock.repository';
 import { slaMigrations } from './persistence/sla.migrations';
@@ -62,7 +63,8 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
     fromBeginning: settings.consumeFromBeginning,
   });
   const interval = settings.tickIntervalMs === undefined ? 250 : settings.tickIntervalMs;
-  const scheduler = interval === null ? undefined : new SlaScheduler(monitor, interval, onError);
+  // a full batch means more is due: go again at once
+  const scheduler = interval === null ? undefined : new PeriodicTask(() => monitor.runDue(), interval, onError, (looked) => looked === DUE_LIMIT);
   await relay.start();
   await consumer.start();
   scheduler?.start();

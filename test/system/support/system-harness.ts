@@ -12,6 +12,8 @@ import { fieldService } from '../../../services/field-service/src/field-service.
 import { FieldServiceRuntime } from '../../../services/field-service/src/field-service.providers';
 import { knowledgeBaseService } from '../../../services/knowledge-base/src/knowledge-base.app';
 import { KnowledgeRuntime } from '../../../services/knowledge-base/src/knowledge.providers';
+import { leadPoolService } from '../../../services/lead-pool/src/lead-pool.app';
+import { LeadPoolRuntime } from '../../../services/lead-pool/src/lead-pool.providers';
 
 export const TEST_SECRET = 'routing-system-e2e-secret-that-is-long-enough-0123456789';
 
@@ -32,6 +34,8 @@ export interface RunningSystem {
   readonly field?: RunningService<FieldServiceRuntime>;
   /** knowledge-base, when asked for */
   readonly knowledge?: RunningService<KnowledgeRuntime>;
+  /** lead-pool, when asked for (its allocator runs only on `allocator.runDue()`) */
+  readonly leads?: RunningService<LeadPoolRuntime>;
   /** routing's consumer group on `support.tickets.v1` */
   readonly routingGroup: string;
   /** background errors of either service (relay, consumers), for diagnosis */
@@ -51,7 +55,7 @@ export interface RunningSystem {
  * start, so that routing (like in production) always resumes from committed offsets, also on a
  * partition it had not read from before a restart.
  */
-export async function startSystem(options: { slaClock?: Clock; fieldService?: boolean; knowledgeBase?: boolean } = {}): Promise<RunningSystem> {
+export async function startSystem(options: { slaClock?: Clock; fieldService?: boolean; knowledgeBase?: boolean; leadPool?: boolean } = {}): Promise<RunningSystem> {
   const infra = testInfra();
   const errors: RunningSystem['errors'] = [];
   async function start<R extends ServiceRuntime>(definition: ServiceDefinition<R>, schema: string, consumeFromBeginning: boolean, extra: object = {}): Promise<RunningService<R>> {
@@ -69,6 +73,7 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
   const sla = options.slaClock ? await start(slaMonitorService, uniqueSchemaName('sys_sla'), false, { clock: options.slaClock, tickIntervalMs: null }) : undefined;
   const field = options.fieldService ? await start(fieldService, uniqueSchemaName('sys_field'), false) : undefined;
   const knowledge = options.knowledgeBase ? await start(knowledgeBaseService, uniqueSchemaName('sys_kb'), false) : undefined;
+  const leads = options.leadPool ? await start(leadPoolService, uniqueSchemaName('sys_leads'), false, { tickIntervalMs: null }) : undefined;
 
   return {
     intake,
@@ -79,6 +84,7 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
     sla,
     field,
     knowledge,
+    leads,
     routingGroup,
     errors,
     token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, ...(actor.name ? { name: actor.name } : {}) }),
@@ -92,9 +98,9 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
       routing = await start(routingService, routingSchema, true);
     },
     async stop() {
-      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close(), knowledge?.app.close()]);
+      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close(), knowledge?.app.close(), leads?.app.close()]);
       routing = undefined;
-      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema, knowledge?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
+      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema, knowledge?.schema, leads?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
       await deleteGroup(routingGroup);
     },
   };

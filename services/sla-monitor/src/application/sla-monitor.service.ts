@@ -7,6 +7,8 @@ import { ClockRepository } from '../persistence/clock.repository';
 export const CLOCK_STREAM = 'sla-clock';
 const MONITOR: Actor = { id: 'sla-monitor', role: 'service' };
 
+/** due clocks one run of the scheduler looks at */
+export const DUE_LIMIT = 500;
 /** due clocks fired in one transaction: one statement per step for all of them, instead of per clock */
 const DUE_BATCH = 100;
 /** transactions of due clocks at the same time (the pool has 10 connections) */
@@ -99,7 +101,7 @@ export class SlaMonitor {
    * conflict (a clock changed meanwhile) or a failing clock writes nothing and is fired again clock by
    * clock, so one bad clock never holds back the others: it is reported and left due.
    */
-  async runDue(limit = 500): Promise<number> {
+  async runDue(limit = DUE_LIMIT): Promise<number> {
     const now = this.clock.now();
     const due = await this.clocks.due(this.dataSource, now, limit);
     const batches = Array.from({ length: Math.ceil(due.length / DUE_BATCH) }, (_, i) => due.slice(i * DUE_BATCH, (i + 1) * DUE_BATCH));
@@ -163,34 +165,4 @@ export class SlaMonitor {
     return 'applied';
   }
 
-}
-
-/** Calls `runDue` every `intervalMs` until stopped. */
-export class SlaScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
-  constructor(
-    private readonly monitor: SlaMonitor,
-    private readonly intervalMs: number,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  private stopped = false;
-
-  start(): void {
-    const loop = async () => {
-      this.running = this.monitor.runDue().catch(this.onError);
-      const fired = await this.running;
-      // a full batch means more is due: go again at once
-      if (!this.stopped) this.timer = setTimeout(loop, fired === 500 ? 0 : this.intervalMs);
-    };
-    this.timer = setTimeout(loop, this.intervalMs);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
 }

@@ -1,0 +1,62 @@
+import { EntityManager } from 'typeorm';
+import { CommandRefusal, RosterEvent, TicketEvent } from '@support/contracts';
+import { commitChanges, DecidedChange } from '@support/event-store';
+import { ConsumedEvent } from '@support/messaging';
+import { leadExists } from '../domain';
+import { LeadPoolRepository } from '../persistence/lead-pool.repository';
+import { LEAD_POOL } from './lead-allocator';
+import { LeadPoolAggregates } from './lead-pool.aggregates';
+
+/** the consumer retries the event: a lead changed between read and append */
+export class ConcurrentLeadChange extends Error {}
+
+/**
+ * What the pool learns from other services: who is on the roster and on duty (routing's roster
+ * events), and every ticket opened (intake): one for a contact a member holds as an un-accepted lead
+ * is flagged as hoarding; one caused by a conversion is linked to its lead.
+ */
+export class LeadPoolReactor {
+  constructor(
+    private readonly aggregates: LeadPoolAggregates,
+    private readonly repository: LeadPoolRepository,
+  ) {}
+
+  readonly onRosterEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+    const event = { type: consumed.type, data: consumed.data } as RosterEvent;
+    switch (event.type) {
+      case 'support.member.registered.v1':
+        return this.repository.saveMember(manager, { memberId: event.data.memberId, role: event.data.role, onDuty: false });
+      case 'support.member.went-on-duty.v1':
+        return this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: true });
+      case 'support.member.went-off-duty.v1':
+        return this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: false });
+    }
+  };
+
+  readonly onTicketEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+    const event = { type: consumed.type, data: consumed.data } as TicketEvent;
+    if (event.type !== 'support.ticket.received.v1') return;
+    const { ticketId, customer } = event.data;
+    const contact = { ...(customer.phone ? { phone: customer.phone } : {}), ...(customer.wechat ? { wechat: customer.wechat } : {}) };
+    const flags: Array<{ leadId: string; memberId: string; leadStatus: string }> = [];
+    const changes: Array<DecidedChange<unknown>> = [];
+    for (const { leadId } of await this.repository.heldLeadsByContact(manager, contact)) {
+      const { state } = await this.aggregates.leads.load(manager, leadId);
+      if (!leadExists(state)) continue;
+      // who holds it: the member it was given to, or (still pooled) the one who brought it in
+      const memberId = state.status === 'allocated' && state.allocatedTo ? state.allocatedTo : state.source.memberId;
+      const decided = await this.aggregates.leads.decide(manager, leadId, (at) => ({ type: 'FlagHoarding', leadId, ticketId, memberId, actor: LEAD_POOL, at }), {
+        actor: LEAD_POOL,
+        causationId: consumed.id,
+        correlationId: consumed.correlationId ?? consumed.id,
+      });
+      if (!('request' in decided)) continue;
+      changes.push(decided);
+      flags.push({ leadId, memberId, leadStatus: state.status });
+    }
+    const committed = await commitChanges(manager, this.aggregates.store, changes);
+    if (!committed.ok) throw new ConcurrentLeadChange((committed as CommandRefusal).reason);
+    for (const flag of flags) await this.repository.flag(manager, { ...flag, ticketId });
+    if (consumed.causationId) await this.repository.linkTicket(manager, consumed.causationId, ticketId);
+  };
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Actor, CommandInput, CommandRefusal, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
+import { CommandContext, CommandOutcome, lockAllForTransaction } from '@support/event-store';
+import { CaptureLead, Lead, LeadCommand, leadExists } from '../domain';
+import { LeadPoolRepository, LeadView } from '../persistence/lead-pool.repository';
+import { isoWeek } from './iso-week';
+import { LeadAllocator } from './lead-allocator';
+import { LeadPoolAggregates } from './lead-pool.aggregates';
+
+export type CaptureInput = Omit<CommandInput<CaptureLead, 'leadId' | 'type'>, never>;
+
+export type Captured = { ok: true; leadId: string; merged: boolean } | CommandRefusal;
+
+export interface Conversion {
+  customer?: { name?: string } & LeadContact;
+  deviceModel: string;
+  problem: string;
+  urgency: Urgency;
+}
+
+/**
+ * Leads from capture to ticket: a capture with a contact already in the pool is merged into the first
+ * lead (its source keeps the credit); after every change that frees or adds a lead, the allocator runs.
+ */
+export class LeadService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+    private readonly aggregates: LeadPoolAggregates,
+    private readonly repository: LeadPoolRepository,
+    private readonly allocator: LeadAllocator,
+  ) {}
+
+  async capture(input: CaptureInput, context: CommandContext): Promise<Captured> {
+    const captured = await this.dataSource.transaction(async (manager): Promise<Captured> => {
+      // two captures of one contact at once: the second sees the first and merges
+      const keys = [input.contact.phone && `phone:${input.contact.phone}`, input.contact.wechat && `wechat:${input.contact.wechat}`].filter((k): k is string => !!k);
+      await lockAllForTransaction(manager, keys.sort().map((key) => `${this.schema}:contact:${key}`));
+      const existing = await this.repository.openLeadByContact(manager, input.contact);
+      if (existing) {
+        const merged = await this.aggregates.leads.executeIn(manager, existing.leadId, (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }), context);
+        return merged.ok ? { ok: true, leadId: existing.leadId, merged: true } : merged;
+      }
+      const leadId = randomUUID();
+      const outcome = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
+      if (!outcome.ok) return outcome;
+      await this.repository.addToLedger(manager, isoWeek(this.aggregates.clock.now()), input.source.memberId, { contributed: 1 });
+      return { ok: true, leadId, merged: false };
+    });
+    if (captured.ok && !captured.merged) await this.allocator.runDue();
+    return captured;
+  }
+
+  async execute(leadId: string, command: CommandInput<LeadCommand, 'leadId'>, context: CommandContext): Promise<CommandOutcome<Lead>> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const { state } = await this.aggregates.leads.load(manager, leadId);
+      const result = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ ...command, leadId, actor: context.actor, at }) as LeadCommand, context);
+      // a declined lead is owed to its member again under the ratios, and goes to the next member
+      if (result.ok && command.type === 'DeclineLead' && leadExists(state) && state.allocatedTo && state.policyVersion) {
+        await this.allocator.takeBack(manager, state.allocatedTo, state.policyVersion, this.aggregates.clock.now());
+      }
+      if (result.ok && command.type === 'ConvertLead') await this.repository.markConverted(manager, leadId, result.events[0].id);
+      return result;
+    });
+    if (outcome.ok && (command.type === 'DeclineLead' || command.type === 'LoseLead')) await this.allocator.runDue();
+    return outcome;
+  }
+
+  /** Converts an accepted lead into a ticket; the customer defaults to the lead's handle and contact. */
+  async convert(leadId: string, conversion: Conversion, context: CommandContext): Promise<CommandOutcome<Lead>> {
+    const lead = await this.repository.lead(this.dataSource, leadId);
+    const customer = { name: conversion.customer?.name ?? lead?.customerHandle ?? '', ...(lead?.contact ?? {}), ...withoutName(conversion.customer) };
+    return this.execute(leadId, { type: 'ConvertLead', customer, deviceModel: conversion.deviceModel, problem: conversion.problem, urgency: conversion.urgency }, context);
+  }
+
+  find(leadId: string): Promise<LeadView | undefined> {
+    return this.repository.lead(this.dataSource, leadId);
+  }
+
+  /** a lead or analyst sees every lead; a member those they brought in or hold */
+  list(actor: Actor, status?: string): Promise<LeadView[]> {
+    const all = actor.role === 'lead' || actor.role === 'analyst' || actor.role === 'service';
+    return this.repository.findLeads(this.dataSource, { status, ...(all ? {} : { member: actor.id }) });
+  }
+
+  history(leadId: string): Promise<RecordedEvent[]> {
+    return this.aggregates.leads.history(this.dataSource, leadId);
+  }
+}
+
+function withoutName(customer: Conversion['customer']): LeadContact {
+  return { ...(customer?.phone ? { phone: customer.phone } : {}), ...(customer?.wechat ? { wechat: customer.wechat } : {}) };
+}
+

@@ -1,0 +1,163 @@
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Actor } from '@support/contracts';
+import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
+import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { isoWeek, ISO_WEEK } from '../application/iso-week';
+import { CaptureInput, LeadService } from '../application/lead.service';
+import { RatioPolicyService } from '../application/ratio-policy.service';
+import { LeadPoolRepository } from '../persistence/lead-pool.repository';
+import { DataSource } from 'typeorm';
+import { CaptureLeadDto, ConvertLeadDto, DeclineDto, LoseDto, RatiosDto, WebhookLeadDto } from './lead.dto';
+
+// every member except contractors takes part (DOMAIN.md); analysts read
+const MEMBERS = ['lead', 'senior', 'agent'] as const;
+const READERS = [...MEMBERS, 'analyst', 'service'] as const;
+const STATUSES = ['pooled', 'allocated', 'accepted', 'converted', 'lost'];
+
+@ApiTags('lead pool')
+@ApiBearerAuth()
+@Controller('v1')
+export class LeadController {
+  constructor(
+    private readonly leads: LeadService,
+    private readonly policy: RatioPolicyService,
+    private readonly repository: LeadPoolRepository,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** a member registers a lead from their channels: 201, or 200 when the contact was in the pool already (merged) */
+  @Post('leads')
+  @Roles(...MEMBERS)
+  capture(@Body() body: CaptureLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    return this.captureFor(body.memberId ?? actor.id, body, 'rest', actor, headers, res);
+  }
+
+  /** other systems (a social-media integration) deliver leads on behalf of the member whose account brought them */
+  @Post('webhooks/leads')
+  @Roles('service')
+  webhook(@Body() body: WebhookLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    return this.captureFor(body.memberId, body, 'webhook', actor, headers, res);
+  }
+
+  @Get('leads')
+  @Roles(...READERS)
+  list(@CurrentActor() actor: Actor, @Query('status') status?: string) {
+    if (status !== undefined && !STATUSES.includes(status)) throw new BadRequestException([`status must be one of ${STATUSES.join(', ')}`]);
+    return this.leads.list(actor, status);
+  }
+
+  @Get('leads/:id')
+  @Roles(...READERS)
+  async lead(@Param('id', ParseUUIDPipe) id: string) {
+    const lead = await this.leads.find(id);
+    if (!lead) throw new NotFoundException(`lead ${id} not found`);
+    return lead;
+  }
+
+  @Get('leads/:id/history')
+  @Roles(...READERS)
+  async history(@Param('id', ParseUUIDPipe) id: string) {
+    const events = await this.leads.history(id);
+    if (events.length === 0) throw new NotFoundException(`lead ${id} not found`);
+    return auditTrail(events);
+  }
+
+  @Post('leads/:id/acceptance')
+  @HttpCode(200)
+  @Roles(...MEMBERS)
+  async accept(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return answer(id, await this.leads.execute(id, { type: 'AcceptLead' }, context(actor, headers)));
+  }
+
+  @Post('leads/:id/decline')
+  @HttpCode(200)
+  @Roles(...MEMBERS)
+  async decline(@Param('id', ParseUUIDPipe) id: string, @Body() body: DeclineDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return answer(id, await this.leads.execute(id, { type: 'DeclineLead', ...(body.reason ? { reason: body.reason } : {}) }, context(actor, headers)));
+  }
+
+  /** the lead becomes a ticket in intake (channel `lead`), caused by the conversion */
+  @Post('leads/:id/conversion')
+  @HttpCode(200)
+  @Roles(...MEMBERS)
+  async convert(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConvertLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    const customer = body.customer ? { ...(body.customer.name ? { name: body.customer.name } : {}), ...(body.customer.phone ? { phone: body.customer.phone } : {}), ...(body.customer.wechat ? { wechat: body.customer.wechat } : {}) } : undefined;
+    return answer(id, await this.leads.convert(id, { ...(customer ? { customer } : {}), deviceModel: body.deviceModel, problem: body.problem, urgency: body.urgency }, context(actor, headers)));
+  }
+
+  @Post('leads/:id/loss')
+  @HttpCode(200)
+  @Roles(...MEMBERS)
+  async lose(@Param('id', ParseUUIDPipe) id: string, @Body() body: LoseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    return answer(id, await this.leads.execute(id, { type: 'LoseLead', reason: body.reason }, context(actor, headers)));
+  }
+
+  @Get('ratios')
+  @Roles(...READERS)
+  async ratios() {
+    return (await this.policy.current()) ?? { ratios: [], history: [] };
+  }
+
+  /** the lead sets the preset ratios (members of the roster, never contractors); they apply from now on */
+  @Put('ratios')
+  @Roles('lead')
+  async setRatios(@Body() body: RatiosDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    const outcome = await this.policy.set(body.ratios.map((r) => ({ memberId: r.memberId, weight: r.weight })), body.acceptMinutes, context(actor, headers));
+    if (!outcome.ok) return refusalToHttp(outcome);
+    return { ...outcome.entity, version: outcome.version };
+  }
+
+  /** per member and ISO week: leads contributed, received, and the share the ratios promise */
+  @Get('ledger')
+  @Roles(...READERS)
+  async ledger(@Query('week') week?: string) {
+    if (week !== undefined && !ISO_WEEK.test(week)) throw new BadRequestException(['week must be an ISO week, e.g. 2026-W48']);
+    const wanted = week ?? isoWeek(new Date());
+    const lines = await this.repository.ledgerOf(this.dataSource, wanted);
+    const policy = await this.policy.current();
+    const total = policy?.ratios.reduce((sum, r) => sum + r.weight, 0) ?? 0;
+    const received = lines.reduce((sum, line) => sum + line.received, 0);
+    const members = [...new Set([...lines.map((l) => l.memberId), ...(policy?.ratios.map((r) => r.memberId) ?? [])])].sort();
+    return {
+      week: wanted,
+      members: members.map((memberId) => {
+        const line = lines.find((l) => l.memberId === memberId) ?? { contributed: 0, received: 0 };
+        const weight = policy?.ratios.find((r) => r.memberId === memberId)?.weight ?? 0;
+        return { memberId, contributed: line.contributed, received: line.received, weight, expected: total === 0 ? 0 : Math.round(((received * weight) / total) * 100) / 100 };
+      }),
+    };
+  }
+
+  /** tickets opened for a contact a member held as an un-accepted lead */
+  @Get('hoarding-flags')
+  @Roles('lead', 'analyst')
+  flags() {
+    return this.repository.flags(this.dataSource);
+  }
+
+  private async captureFor(memberId: string, body: CaptureLeadDto, via: 'rest' | 'webhook', actor: Actor, headers: Record<string, string>, res: Response) {
+    const input: CaptureInput = {
+      source: { memberId, platform: body.platform, account: body.account },
+      customerHandle: body.customerHandle,
+      contact: { ...(body.contact.phone ? { phone: body.contact.phone } : {}), ...(body.contact.wechat ? { wechat: body.contact.wechat } : {}) },
+      ...(body.note ? { note: body.note } : {}),
+      via,
+    };
+    const captured = await this.leads.capture(input, context(actor, headers));
+    if (!captured.ok) return refusalToHttp(captured);
+    res.status(captured.merged ? 200 : 201).setHeader('Location', `/v1/leads/${captured.leadId}`);
+    const lead = await this.leads.find(captured.leadId);
+    return { id: captured.leadId, merged: captured.merged, status: lead?.status, ...(lead?.allocatedTo ? { allocatedTo: lead.allocatedTo } : {}) };
+  }
+}
+
+function context(actor: Actor, headers: Record<string, string>): CommandContext {
+  return { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] };
+}
+
+function answer(id: string, outcome: CommandOutcome<{ status: string }>) {
+  if (!outcome.ok) return refusalToHttp(outcome);
+  return { id, status: outcome.entity.status, version: outcome.version };
+}

@@ -1,0 +1,74 @@
+import { DataSource } from 'typeorm';
+import { Kafka } from 'kafkajs';
+import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { EventStore, openServiceDataSource } from '@support/event-store';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
+import { PeriodicTask } from '@support/service-kit';
+import { LeadAllocator } from './application/lead-allocator';
+import { LeadPoolAggregates } from './application/lead-pool.aggregates';
+import { LeadPoolReactor } from './application/lead-pool.reactor';
+import { LeadService } from './application/lead.service';
+import { RatioPolicyService } from './application/ratio-policy.service';
+import { leadPoolMigrations } from './persistence/lead-pool.migrations';
+import { LeadPoolRepository } from './persistence/lead-pool.repository';
+
+export const SERVICE_NAME = 'lead-pool';
+
+export interface LeadPoolSettings {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  schema: string;
+  clock?: Clock;
+  /** how often the allocator takes back expired allocations and hands out pooled leads; null: never by itself (tests call runDue) */
+  tickIntervalMs?: number | null;
+  /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
+  consumeFromBeginning?: boolean;
+}
+
+export interface LeadPoolRuntime {
+  dataSource: DataSource;
+  kafka: Kafka;
+  leads: LeadService;
+  policy: RatioPolicyService;
+  allocator: LeadAllocator;
+  repository: LeadPoolRepository;
+  aggregates: LeadPoolAggregates;
+  close(): Promise<void>;
+}
+
+export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: (error: unknown) => void): Promise<LeadPoolRuntime> {
+  const { schema } = settings;
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: leadPoolMigrations(schema) });
+  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
+  await ensureTopics(kafka, eventCatalogue.topics());
+  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const repository = new LeadPoolRepository(schema);
+  const aggregates = new LeadPoolAggregates(store, settings.clock ?? systemClock, repository);
+  const allocator = new LeadAllocator(dataSource, schema, aggregates, repository);
+  const reactor = new LeadPoolReactor(aggregates, repository);
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const consumer = (name: string, topic: string, handle: EventHandler) =>
+    new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
+  const consumers = [consumer('roster', ROSTER_TOPIC, reactor.onRosterEvent), consumer('ticket-events', TICKETS_TOPIC, reactor.onTicketEvent)];
+  const interval = settings.tickIntervalMs === undefined ? 1000 : settings.tickIntervalMs;
+  // members coming on duty and deadlines passing need no request: the allocator also runs on its own
+  const scheduler = interval === null ? undefined : new PeriodicTask(() => allocator.runDue(), interval, onError);
+  await relay.start();
+  await Promise.all(consumers.map((c) => c.start()));
+  scheduler?.start();
+  return {
+    dataSource,
+    kafka,
+    leads: new LeadService(dataSource, schema, aggregates, repository, allocator),
+    policy: new RatioPolicyService(dataSource, aggregates, repository, allocator),
+    allocator,
+    repository,
+    aggregates,
+    async close() {
+      await scheduler?.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
+      await relay.stop();
+      await dataSource.destroy();
+    },
+  };
+}

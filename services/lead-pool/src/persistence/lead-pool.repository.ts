@@ -1,0 +1,181 @@
+import { EntityManager } from 'typeorm';
+import { Jsonified, LeadContact } from '@support/contracts';
+import { qualified, SqlExecutor } from '@support/event-store';
+import { Lead, LeadPolicy } from '../domain';
+
+export type LeadView = Jsonified<Lead> & { version: number; ticketId?: string };
+
+/** A member as the pool sees the roster: contractors never take part, off-duty members are skipped. */
+export interface PoolMember {
+  memberId: string;
+  role: string;
+  onDuty: boolean;
+}
+
+/** One member's line of the weekly ledger. */
+export interface LedgerLine {
+  memberId: string;
+  contributed: number;
+  received: number;
+}
+
+const PAGE = 200;
+
+/** The lead pool's read models; every write runs in the transaction of the change it records. */
+export class LeadPoolRepository {
+  private readonly leadsTable: string;
+  private readonly policyTable: string;
+  private readonly countsTable: string;
+  private readonly membersTable: string;
+  private readonly ledgerTable: string;
+  private readonly flagsTable: string;
+
+  constructor(schema: string) {
+    this.leadsTable = qualified(schema, 'leads');
+    this.policyTable = qualified(schema, 'policy');
+    this.countsTable = qualified(schema, 'allocation_counts');
+    this.membersTable = qualified(schema, 'members');
+    this.ledgerTable = qualified(schema, 'ledger');
+    this.flagsTable = qualified(schema, 'hoarding_flags');
+  }
+
+  async saveLead(manager: EntityManager, lead: Lead, version: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.leadsTable} (lead_id, status, phone, wechat, source_member, allocated_to, accept_by, state, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (lead_id) DO UPDATE SET status = EXCLUDED.status, allocated_to = EXCLUDED.allocated_to, accept_by = EXCLUDED.accept_by,
+         state = EXCLUDED.state, version = EXCLUDED.version`,
+      [
+        lead.leadId,
+        lead.status,
+        lead.contact.phone ?? null,
+        lead.contact.wechat ?? null,
+        lead.source.memberId,
+        lead.status === 'allocated' ? (lead.allocatedTo ?? null) : null,
+        lead.status === 'allocated' ? (lead.acceptBy ?? null) : null,
+        JSON.stringify(lead),
+        version,
+      ],
+    );
+  }
+
+  async lead(executor: SqlExecutor, leadId: string): Promise<LeadView | undefined> {
+    const rows = await executor.query(`SELECT state, version, ticket_id FROM ${this.leadsTable} WHERE lead_id = $1`, [leadId]);
+    return rows[0] && { ...rows[0].state, version: rows[0].version, ...(rows[0].ticket_id ? { ticketId: rows[0].ticket_id } : {}) };
+  }
+
+  /** leads a member brought in or holds (all of them for a lead or analyst: member undefined) */
+  async findLeads(executor: SqlExecutor, filter: { status?: string; member?: string }): Promise<LeadView[]> {
+    const rows = await executor.query(
+      `SELECT state, version, ticket_id FROM ${this.leadsTable}
+        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR source_member = $2 OR allocated_to = $2 OR state->>'acceptedBy' = $2)
+        ORDER BY captured_seq DESC LIMIT ${PAGE}`,
+      [filter.status ?? null, filter.member ?? null],
+    );
+    return rows.map((row: { state: LeadView; version: number; ticket_id: string | null }) => ({ ...row.state, version: row.version, ...(row.ticket_id ? { ticketId: row.ticket_id } : {}) }));
+  }
+
+  /** the open lead (not converted or lost) with this phone or WeChat id, first captured first */
+  async openLeadByContact(executor: SqlExecutor, contact: LeadContact): Promise<{ leadId: string; status: string } | undefined> {
+    const rows = await executor.query(
+      `SELECT lead_id, status FROM ${this.leadsTable} WHERE status NOT IN ('converted', 'lost') AND (phone = $1 OR wechat = $2) ORDER BY captured_seq LIMIT 1`,
+      [contact.phone ?? null, contact.wechat ?? null],
+    );
+    return rows[0] && { leadId: rows[0].lead_id, status: rows[0].status };
+  }
+
+  /** leads held by a member without being accepted (pooled ones have no holder), for the hoarding check */
+  async heldLeadsByContact(executor: SqlExecutor, contact: LeadContact): Promise<Array<{ leadId: string }>> {
+    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status IN ('pooled', 'allocated') AND (phone = $1 OR wechat = $2)`, [contact.phone ?? null, contact.wechat ?? null]);
+    return rows.map((row: { lead_id: string }) => ({ leadId: row.lead_id }));
+  }
+
+  async pooledLeadIds(executor: SqlExecutor, limit: number): Promise<string[]> {
+    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status = 'pooled' ORDER BY captured_seq LIMIT $1`, [limit]);
+    return rows.map((row: { lead_id: string }) => row.lead_id);
+  }
+
+  async expiredLeadIds(executor: SqlExecutor, at: Date, limit: number): Promise<string[]> {
+    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status = 'allocated' AND accept_by <= $1 ORDER BY accept_by LIMIT $2`, [at, limit]);
+    return rows.map((row: { lead_id: string }) => row.lead_id);
+  }
+
+  /** the conversion event intake's ticket will name as its cause */
+  async markConverted(manager: EntityManager, leadId: string, convertedEventId: string): Promise<void> {
+    await manager.query(`UPDATE ${this.leadsTable} SET converted_event_id = $2 WHERE lead_id = $1`, [leadId, convertedEventId]);
+  }
+
+  async linkTicket(manager: EntityManager, convertedEventId: string, ticketId: string): Promise<void> {
+    await manager.query(`UPDATE ${this.leadsTable} SET ticket_id = $2 WHERE converted_event_id = $1`, [convertedEventId, ticketId]);
+  }
+
+  async savePolicy(manager: EntityManager, policy: LeadPolicy, version: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.policyTable} (policy_id, state, version) VALUES ($1, $2, $3) ON CONFLICT (policy_id) DO UPDATE SET state = EXCLUDED.state, version = EXCLUDED.version`,
+      [policy.policyId, JSON.stringify(policy), version],
+    );
+  }
+
+  async policyView(executor: SqlExecutor, policyId: string): Promise<(Jsonified<LeadPolicy> & { version: number }) | undefined> {
+    const rows = await executor.query(`SELECT state, version FROM ${this.policyTable} WHERE policy_id = $1`, [policyId]);
+    return rows[0] && { ...rows[0].state, version: rows[0].version };
+  }
+
+  /** how many leads each member kept under one version of the ratios: the allocator's whole state */
+  async counts(executor: SqlExecutor, policyVersion: number): Promise<Map<string, number>> {
+    const rows = await executor.query(`SELECT member_id, received FROM ${this.countsTable} WHERE policy_version = $1`, [policyVersion]);
+    return new Map(rows.map((row: { member_id: string; received: number }) => [row.member_id, row.received]));
+  }
+
+  async addCount(manager: EntityManager, policyVersion: number, memberId: string, delta: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.countsTable} (policy_version, member_id, received) VALUES ($1, $2, $3)
+       ON CONFLICT (policy_version, member_id) DO UPDATE SET received = ${this.countsTable}.received + EXCLUDED.received`,
+      [policyVersion, memberId, delta],
+    );
+  }
+
+  async members(executor: SqlExecutor): Promise<PoolMember[]> {
+    const rows = await executor.query(`SELECT member_id, role, on_duty FROM ${this.membersTable}`);
+    return rows.map((row: { member_id: string; role: string; on_duty: boolean }) => ({ memberId: row.member_id, role: row.role, onDuty: row.on_duty }));
+  }
+
+  async member(executor: SqlExecutor, memberId: string): Promise<PoolMember | undefined> {
+    return (await this.members(executor)).find((m) => m.memberId === memberId);
+  }
+
+  async saveMember(manager: EntityManager, member: Partial<PoolMember> & { memberId: string }): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.membersTable} (member_id, role, on_duty) VALUES ($1, coalesce($2, 'agent'), coalesce($3, false))
+       ON CONFLICT (member_id) DO UPDATE SET role = coalesce($2, ${this.membersTable}.role), on_duty = coalesce($3, ${this.membersTable}.on_duty)`,
+      [member.memberId, member.role ?? null, member.onDuty ?? null],
+    );
+  }
+
+  async addToLedger(manager: EntityManager, week: string, memberId: string, change: { contributed?: number; received?: number }): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.ledgerTable} (week, member_id, contributed, received) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (week, member_id) DO UPDATE SET contributed = ${this.ledgerTable}.contributed + EXCLUDED.contributed, received = ${this.ledgerTable}.received + EXCLUDED.received`,
+      [week, memberId, change.contributed ?? 0, change.received ?? 0],
+    );
+  }
+
+  async ledgerOf(executor: SqlExecutor, week: string): Promise<LedgerLine[]> {
+    const rows = await executor.query(`SELECT member_id, contributed, received FROM ${this.ledgerTable} WHERE week = $1 ORDER BY member_id`, [week]);
+    return rows.map((row: { member_id: string; contributed: number; received: number }) => ({ memberId: row.member_id, contributed: row.contributed, received: row.received }));
+  }
+
+  async flag(manager: EntityManager, flag: { leadId: string; ticketId: string; memberId: string; leadStatus: string }): Promise<void> {
+    await manager.query(`INSERT INTO ${this.flagsTable} (lead_id, ticket_id, member_id, lead_status) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+      flag.leadId,
+      flag.ticketId,
+      flag.memberId,
+      flag.leadStatus,
+    ]);
+  }
+
+  async flags(executor: SqlExecutor): Promise<Array<{ leadId: string; ticketId: string; memberId: string; leadStatus: string }>> {
+    const rows = await executor.query(`SELECT lead_id, ticket_id, member_id, lead_status FROM ${this.flagsTable} ORDER BY lead_id, ticket_id`);
+    return rows.map((row: { lead_id: string; ticket_id: string; member_id: string; lead_status: string }) => ({ leadId: row.lead_id, ticketId: row.ticket_id, memberId: row.member_id, leadStatus: row.lead_status }));
+  }
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { commitChanges, DecidedChange } from '@support/event-store';
+import { serveOnFreePort, signTestToken } from '@support/service-kit';
+import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { leadPoolService } from '../src/lead-pool.app';
+import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
+
+const SECRET = 'lead-pool-e2e-secret-that-is-long-enough-0123456789';
+
+// lead-pool alone over real HTTP, PostgreSQL and Kafka; the roster comes from routing's events, published as routing would
+describe('lead-pool', () => {
+  const infra = testInfra();
+  const schema = uniqueSchemaName('leads');
+  const clock = new ManualClock(new Date('2026-11-23T02:00:00.000Z'));
+  const run = randomUUID().slice(0, 8);
+  const member = (name: string) => `${name}-${run}`;
+  const [wang, chen, li, zhou] = [member('agent-wang'), member('agent-chen'), member('senior-li'), member('contractor-zhou')];
+  let runtime: LeadPoolRuntime;
+  let app: INestApplication;
+  let url: string;
+  const tokens: Record<string, string> = {};
+  const start = () => startLeadPoolRuntime({ ...infra, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+
+  beforeAll(async () => {
+    runtime = await start();
+    ({ app, url } = await serveOnFreePort(leadPoolService, runtime, { ...infra, jwtSecret: SECRET }));
+    for (const [key, actor] of Object.entries({
+      lead: { id: member('lead-zhang'), role: 'lead' },
+      wang: { id: wang, role: 'agent' },
+      chen: { id: chen, role: 'agent' },
+      li: { id: li, role: 'senior' },
+      zhou: { id: zhou, role: 'contractor' },
+      webhook: { id: 'social-hub', role: 'service' },
+    } as const)) {
+      tokens[key] = await signTestToken(SECRET, actor);
+    }
+    const roster = [
+      [wang, 'agent'],
+      [chen, 'agent'],
+      [li, 'senior'],
+      [zhou, 'contractor'],
+    ] as const;
+    await publishEvents(
+      roster.flatMap(([memberId, role]) => [
+        { type: 'support.member.registered.v1', source: 'routing', streamId: memberId, data: { memberId, role, name: memberId, tier: role === 'senior' ? 'L2' : 'L1', skills: [], scenarios: [], capacity: 5 } },
+        { type: 'support.member.went-on-duty.v1', source: 'routing', streamId: memberId, data: { memberId } },
+      ]),
+    );
+    await waitFor('the roster', async () => (await runtime.repository.members(runtime.dataSource)).filter((m) => m.onDuty).length === 4);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await dropTestSchema(schema);
+  });
+
+  const call = async (who: string, method: string, path: string, body?: unknown) => {
+    const response = await jsonRequest(`${url}${path}`, tokens[who], method, body);
+    return { status: response.status, body: await response.json() };
+  };
+  const phone = () => `+86 139 ${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+  const capture = (who: string, contact: { phone?: string; wechat?: string } = { phone: phone() }) =>
+    call(who, 'POST', '/v1/leads', { platform: 'douyin', account: `@${who}`, customerHandle: '直播小白兔', contact, note: '想咨询推流设备' });
+
+  it('keeps contractors out: they may not capture, and ratios naming one are refused', async () => {
+    expect((await capture('zhou')).status).toBe(403);
+    const refused = await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 2 }, { memberId: zhou, weight: 1 }], acceptMinutes: 30 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message[0]).toMatch(/contractor/);
+    expect((await call('wang', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 2 }], acceptMinutes: 30 })).status).toBe(403);
+  });
+
+  it('allocates 10,000 leads by 2:2:1 with every member within 1 of their exact share at every prefix, across a restart', async () => {
+    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 2 }, { memberId: chen, weight: 2 }, { memberId: li, weight: 1 }], acceptMinutes: 60 * 24 * 7 })).status).toBe(200);
+    // 10,000 leads captured straight through the aggregate, 500 per transaction (capture itself is tested below)
+    for (let batch = 0; batch < 20; batch++) {
+      await runtime.dataSource.transaction(async (manager) => {
+        const changes: Array<DecidedChange<unknown>> = [];
+        for (let i = 0; i < 500; i++) {
+          const leadId = randomUUID();
+          const decided = await runtime.aggregates.leads.decide(manager, leadId, (at) => ({
+            type: 'CaptureLead',
+            leadId,
+            source: { memberId: wang, platform: 'bench', account: '@bench' },
+            customerHandle: `lead ${batch * 500 + i}`,
+            contact: { wechat: `w-${leadId}` },
+            via: 'webhook',
+            actor: { id: 'social-hub', role: 'service' },
+            at,
+          }), { actor: { id: 'social-hub', role: 'service' } });
+          if (!('request' in decided)) throw new Error(decided.reason);
+          changes.push(decided);
+        }
+        const committed = await commitChanges(manager, runtime.aggregates.store, changes);
+        if (!committed.ok) throw new Error(committed.reason);
+      });
+    }
+    let allocated = 0;
+    for (let batch = 0; batch < 10; batch++) allocated += await runtime.allocator.allocatePending();
+    expect(allocated).toBe(5000);
+    // the allocator "restarts": a new runtime on the same schema continues from the stored counts
+    await app.close();
+    runtime = await start();
+    ({ app, url } = await serveOnFreePort(leadPoolService, runtime, { ...infra, jwtSecret: SECRET }));
+    allocated += await runtime.allocator.runDue();
+    expect(allocated).toBe(10_000);
+
+    const order: Array<{ member: string }> = await runtime.dataSource.query(
+      `SELECT data->>'memberId' AS member FROM "${schema}".events WHERE type = 'support.lead.allocated.v1' ORDER BY global_position`,
+    );
+    expect(order).toHaveLength(10_000);
+    const weights = new Map([[wang, 2], [chen, 2], [li, 1]]);
+    const counts = new Map([[wang, 0], [chen, 0], [li, 0]]);
+    let worst = 0;
+    order.forEach(({ member: memberId }, i) => {
+      counts.set(memberId, (counts.get(memberId) ?? 0) + 1);
+      for (const [id, weight] of weights) worst = Math.max(worst, Math.abs((counts.get(id) ?? 0) - ((i + 1) * weight) / 5));
+    });
+    expect(worst).toBeLessThan(1);
+    expect([...counts.values()]).toEqual([4000, 4000, 2000]);
+    expect(counts.has(zhou)).toBe(false);
+  }, 180_000);
+
+  it('gives a lead not accepted in time to the next member, and a declined one too', async () => {
+    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 1 }, { memberId: chen, weight: 1 }], acceptMinutes: 30 })).status).toBe(200);
+    const captured = await capture('li');
+    expect(captured.status).toBe(201);
+    const first = captured.body.allocatedTo;
+    expect([wang, chen]).toContain(first);
+    clock.advanceMinutes(31);
+    await runtime.allocator.runDue();
+    const lead = (await call('lead', 'GET', `/v1/leads/${captured.body.id}`)).body;
+    expect(lead.status).toBe('allocated');
+    expect(lead.allocatedTo).toBe(first === wang ? chen : wang);
+    const history = (await call('lead', 'GET', `/v1/leads/${captured.body.id}/history`)).body.map((h: { type: string; data: { why?: string } }) => h.data.why ?? h.type.replace('support.lead.', ''));
+    expect(history).toEqual(['captured.v1', 'allocated.v1', 'timed-out', 'allocated.v1']);
+
+    const other = (await capture('li')).body;
+    const holder = other.allocatedTo === wang ? 'wang' : 'chen';
+    expect((await call(holder === 'wang' ? 'chen' : 'wang', 'POST', `/v1/leads/${other.id}/acceptance`)).status).toBe(409);
+    expect((await call(holder, 'POST', `/v1/leads/${other.id}/decline`, { reason: '本周满负荷' })).status).toBe(200);
+    const next = (await call('lead', 'GET', `/v1/leads/${other.id}`)).body;
+    expect(next.allocatedTo).toBe(holder === 'wang' ? chen : wang);
+    expect((await call(holder === 'wang' ? 'chen' : 'wang', 'POST', `/v1/leads/${other.id}/acceptance`)).body).toMatchObject({ status: 'accepted' });
+  });
+
+  it('merges a second capture of the same contact into the first lead, whose source keeps the credit', async () => {
+    const contact = { phone: phone() };
+    const first = await capture('chen', contact);
+    const again = await call('li', 'POST', '/v1/leads', { platform: 'xiaohongshu', account: '@li', customerHandle: '小白兔', contact });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, merged: true });
+    const lead = (await call('lead', 'GET', `/v1/leads/${first.body.id}`)).body;
+    expect(lead.source.memberId).toBe(chen);
+    expect(lead.mergedSources.map((s: { memberId: string }) => s.memberId)).toEqual([li]);
+    const byWebhook = await call('webhook', 'POST', '/v1/webhooks/leads', { memberId: wang, platform: 'wechat-official', account: 'studio', customerHandle: 'x', contact });
+    expect(byWebhook.body).toMatchObject({ id: first.body.id, merged: true });
+  });
+
+  it("keeps a weekly ledger of contributed and received leads against the ratios, and answers bad input with 400", async () => {
+    const ledger = (await call('lead', 'GET', '/v1/ledger?week=2026-W48')).body;
+    const line = (id: string) => ledger.members.find((m: { memberId: string }) => m.memberId === id);
+    expect(line(li).contributed).toBeGreaterThanOrEqual(2);
+    expect(line(wang).received + line(chen).received).toBeGreaterThanOrEqual(3);
+    expect((await call('lead', 'GET', '/v1/ledger?week=48')).status).toBe(400);
+    const bad = await call('wang', 'POST', '/v1/leads', { platform: '', account: '@x', customerHandle: 'y', contact: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^platform/), expect.stringMatching(/^contact\.phone/)]));
+  });
+});
