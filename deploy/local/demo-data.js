@@ -8,6 +8,7 @@ const INTAKE = process.env.INTAKE_URL ?? 'http://127.0.0.1:3001';
 const ROUTING = process.env.ROUTING_URL ?? 'http://127.0.0.1:3002';
 const FIELD = process.env.FIELD_SERVICE_URL ?? 'http://127.0.0.1:3004';
 const KNOWLEDGE = process.env.KNOWLEDGE_BASE_URL ?? 'http://127.0.0.1:3005';
+const LEADS = process.env.LEAD_POOL_URL ?? 'http://127.0.0.1:3006';
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'dev-only-secret-do-not-use-in-production';
 
 const team = {
@@ -111,6 +112,28 @@ async function setUpKnowledge() {
   console.log(`[demo] knowledge base: ${articles.length} articles published, ${articles.filter((a) => a.scenario).length} scenarios in the catalogue`);
 }
 
+// the studio's lead pool: the two agents and the senior share new customers 2 : 2 : 1
+async function setUpLeadPool() {
+  const ratios = { ratios: [{ memberId: team.agentA.id, weight: 2 }, { memberId: team.agentB.id, weight: 2 }, { memberId: team.senior.id, weight: 1 }], acceptMinutes: 30 };
+  let set;
+  // the pool learns the roster from routing's events: it may take a moment
+  for (let i = 0; i < 50 && set?.status !== 200; i++) {
+    set = await call(team.lead, 'PUT', '/v1/ratios', ratios, {}, LEADS);
+    if (set.status !== 200) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (set.status !== 200) throw new Error(`setting the lead ratios: ${set.status} ${JSON.stringify(set.answer)}`);
+  const leads = [
+    [team.agentA, { platform: 'douyin', account: '@studio-wang', customerHandle: '直播小白兔', contact: { wechat: 'xbt_live' }, note: '想咨询推流主机配置' }],
+    [team.senior, { platform: 'bilibili', account: '李工修电脑', customerHandle: 'UP主阿明', contact: { phone: '+86 135 7777 8888' } }],
+    [team.agentB, { platform: 'wechat-official', account: '小陈的修机日记', customerHandle: '赵老师', contact: { phone: '+86 131 2222 9999' }, note: '学校机房 20 台电脑' }],
+  ];
+  for (const [member, lead] of leads) {
+    const captured = await call(member, 'POST', '/v1/leads', lead, {}, LEADS);
+    if (captured.status !== 201 && captured.status !== 200) throw new Error(`capturing a lead: ${captured.status} ${JSON.stringify(captured.answer)}`);
+  }
+  console.log(`[demo] lead pool: ratios 2:2:1, ${leads.length} leads captured and allocated`);
+}
+
 async function token(member) {
   return new SignJWT({ role: member.role, name: member.name })
     .setProtectedHeader({ alg: 'HS256' })
@@ -151,6 +174,7 @@ async function assigneeOf(ticketId) {
 async function main() {
   await setUpRoster();
   await setUpKnowledge();
+  await setUpLeadPool();
   for (const ticket of tickets) {
     const opened = await call(team.desk, 'POST', '/v1/tickets', ticket.body, { 'Idempotency-Key': ticket.key });
     if (opened.status !== 201) throw new Error(`opening ${ticket.key}: ${opened.status} ${JSON.stringify(opened.answer)}`);
