@@ -17,3 +17,4 @@ export * from './knowledge/scenario.events';
 export * from './knowledge/case.events';
 export * from './value-checks';
 export * from './leads/lead.events';
+export * from './catalogue/asyncapi';

@@ -1,0 +1,117 @@
+import { EventCatalogue } from './event-catalogue';
+import { EventDefinition, JsonSchema } from './event-definition';
+
+/** The Kafka headers every event carries (CloudEvents 1.0 binary mode, plus the catalogue's extensions). */
+export const CLOUD_EVENT_HEADERS: JsonSchema = {
+  type: 'object',
+  required: ['ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time', 'ce_specversion', 'ce_streamversion', 'ce_actorid', 'ce_actorrole', 'ce_audithash'],
+  properties: {
+    ce_id: { type: 'string', format: 'uuid', description: 'the event id (what a later event names as its causation)' },
+    ce_source: { type: 'string', description: 'the publishing service, e.g. intake' },
+    ce_type: { type: 'string', description: 'the event type and version, e.g. support.ticket.received.v1' },
+    ce_subject: { type: 'string', description: 'the aggregate id, also the Kafka key' },
+    ce_time: { type: 'string', format: 'date-time', description: 'when it happened (UTC)' },
+    ce_specversion: { const: '1.0' },
+    'content-type': { const: 'application/json' },
+    ce_streamversion: { type: 'string', description: "the event's version in its aggregate's stream (1, 2, ...)" },
+    ce_causationid: { type: 'string', description: 'the event or command that caused it, when there is one' },
+    ce_correlationid: { type: 'string', description: 'shared by everything that follows from one request' },
+    ce_actorid: { type: 'string', description: 'who did it: a member id, or a service name' },
+    ce_actorrole: { type: 'string', enum: ['lead', 'senior', 'agent', 'contractor', 'intake', 'analyst', 'service'] },
+    ce_audithash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: "sha256(prev_hash || canonical JSON): the stream's hash chain" },
+  },
+};
+
+const messageName = (type: string) => type.replace(/^support\./, '').replace(/[^a-zA-Z0-9]+/g, '-');
+
+/**
+ * The AsyncAPI 3.0 document of the event catalogue: every topic (channel), the events on it with their
+ * JSON Schema, the headers and the key. Analysts read the streams with any Kafka client from it.
+ */
+export function asyncApiDocument(catalogue: EventCatalogue, version: string): Record<string, unknown> {
+  const definitions = [...catalogue.all()].sort((a, b) => a.type.localeCompare(b.type));
+  const topics = [...new Set(definitions.map((d) => d.topic))].sort();
+  const onTopic = (topic: string) => definitions.filter((d) => d.topic === topic);
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Technical-support operations: event streams',
+      version,
+      description:
+        'Every state change of every aggregate, published by its owning service through a transactional outbox. ' +
+        'CloudEvents 1.0 in Kafka binary mode: the envelope in `ce_*` headers, the event data as the JSON value, ' +
+        "the key is the aggregate id (one aggregate's events stay in order). Topics keep everything forever: read from offset 0. " +
+        'Generated from libs/contracts (the event catalogue): do not edit by hand.',
+    },
+    defaultContentType: 'application/json',
+    servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'the local KRaft broker (deploy/local/kafka.sh)' } },
+    channels: Object.fromEntries(
+      topics.map((topic) => [
+        topic,
+        {
+          address: topic,
+          description: `Aggregates: ${[...new Set(onTopic(topic).map((d) => d.aggregate))].join(', ')}; key = the aggregate id.`,
+          messages: Object.fromEntries(onTopic(topic).map((d) => [messageName(d.type), { $ref: `#/components/messages/${messageName(d.type)}` }])),
+          bindings: { kafka: { topic, topicConfiguration: { 'retention.ms': -1, 'cleanup.policy': ['delete'] } } },
+        },
+      ]),
+    ),
+    operations: Object.fromEntries(
+      topics.map((topic) => [
+        `publish-${topic}`,
+        {
+          action: 'send',
+          channel: { $ref: `#/channels/${topic}` },
+          messages: onTopic(topic).map((d) => ({ $ref: `#/channels/${topic}/messages/${messageName(d.type)}` })),
+        },
+      ]),
+    ),
+    components: { messages: Object.fromEntries(definitions.map((d) => [messageName(d.type), message(d)])) },
+  };
+}
+
+function message(definition: EventDefinition): Record<string, unknown> {
+  return {
+    name: definition.type,
+    title: definition.type,
+    summary: definition.description,
+    contentType: 'application/json',
+    headers: CLOUD_EVENT_HEADERS,
+    payload: definition.schema,
+    ...(definition.personalData?.length ? { 'x-personal-data': definition.personalData } : {}),
+    bindings: { kafka: { key: { type: 'string', description: `the ${definition.aggregate} id` } } },
+  };
+}
+
+/** What each published event version looked like when it was published: its topic and schema. */
+export type CatalogueLock = Record<string, { topic: string; schema: JsonSchema }>;
+
+export function catalogueLock(catalogue: EventCatalogue): CatalogueLock {
+  return Object.fromEntries([...catalogue.all()].sort((a, b) => a.type.localeCompare(b.type)).map((d) => [d.type, { topic: d.topic, schema: d.schema }]));
+}
+
+/**
+ * How the catalogue breaks what was published: an event version removed, moved to another topic, or
+ * its schema changed (descriptions aside). Changing an event means a new version, never an edit.
+ */
+export function incompatibleChanges(locked: CatalogueLock, current: CatalogueLock): string[] {
+  return Object.entries(locked).flatMap(([type, before]) => {
+    const now = current[type];
+    if (!now) return [`${type} was removed: keep it (consumers still read old events); publish a new version instead`];
+    if (now.topic !== before.topic) return [`${type} moved from ${before.topic} to ${now.topic}`];
+    return JSON.stringify(withoutDescriptions(now.schema)) === JSON.stringify(withoutDescriptions(before.schema))
+      ? []
+      : [`${type}: its schema changed; an existing version never changes: define ${type.replace(/\.v(\d+)$/, (_, n) => `.v${Number(n) + 1}`)} instead`];
+  });
+}
+
+function withoutDescriptions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDescriptions);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => key !== 'description')
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, inner]) => [key, withoutDescriptions(inner)]),
+  );
+}
