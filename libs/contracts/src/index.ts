@@ -18,3 +18,4 @@ export * from './knowledge/case.events';
 export * from './value-checks';
 export * from './leads/lead.events';
 export * from './catalogue/asyncapi';
+export * from './deep-freeze';

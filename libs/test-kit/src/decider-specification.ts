@@ -1,4 +1,4 @@
-import { Decider, Rejection } from '@support/contracts';
+import { Decider, eventCatalogue, foldEvents, Rejection } from '@support/contracts';
 
 /**
  * given(events).when(command).then(events) for pure deciders.
@@ -29,4 +29,35 @@ export function deciderSpecification<Command, Event, State>(decider: Decider<Com
       };
     },
   };
+}
+
+/**
+ * deciderSpecification from the test kit, and more for `then`: the events really emitted must equal the
+ * expected ones strictly (a key holding `undefined` counts) and each must pass the event catalogue.
+ */
+export function catalogueCheckedSpecification<Command, Event extends { type: string; data: unknown }, State>(decider: Decider<Command, Event, State>) {
+  const spec = deciderSpecification(decider);
+  return {
+    given(history: Event[]) {
+      return {
+        when(command: Command) {
+          const step = spec.given(history).when(command);
+          return {
+            then(expected: Event[]) {
+              step.then(expected);
+              const decision = decider.decide(command, foldEvents(decider, history));
+              if (!decision.ok) throw new Error(decision.reason);
+              expect(decision.events).toStrictEqual(expected);
+              expectCatalogued(decision.events);
+            },
+            thenRejects: step.thenRejects,
+          };
+        },
+      };
+    },
+  };
+}
+
+export function expectCatalogued(events: ReadonlyArray<{ type: string; data: unknown }>): void {
+  for (const event of events) expect({ type: event.type, ...eventCatalogue.validate(event.type, event.data) }).toEqual({ type: event.type, ok: true });
 }

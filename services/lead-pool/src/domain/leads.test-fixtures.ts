@@ -1,5 +1,4 @@
-import { Actor, Decider, eventCatalogue, foldEvents } from '@support/contracts';
-import { deciderSpecification } from '@support/test-kit';
+import { Actor } from '@support/contracts';
 
 // test helpers shared by the lead-pool decider specs (not part of the domain's exports)
 
@@ -19,41 +18,6 @@ export const pool: Actor = { id: 'lead-pool', role: 'service' };
 
 export const minutesAfter = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60_000);
 
-/**
- * deciderSpecification from the test kit, and more for `then`: the events really emitted must equal the
- * expected ones strictly (a key holding `undefined` counts) and each must pass the event catalogue.
- */
-export function catalogueCheckedSpecification<Command, Event extends { type: string; data: unknown }, State>(decider: Decider<Command, Event, State>) {
-  const spec = deciderSpecification(decider);
-  return {
-    given(history: Event[]) {
-      return {
-        when(command: Command) {
-          const step = spec.given(history).when(command);
-          return {
-            then(expected: Event[]) {
-              step.then(expected);
-              const decision = decider.decide(command, foldEvents(decider, history));
-              if (!decision.ok) throw new Error(decision.reason);
-              expect(decision.events).toStrictEqual(expected);
-              expectCatalogued(decision.events);
-            },
-            thenRejects: step.thenRejects,
-          };
-        },
-      };
-    },
-  };
-}
-
-export function expectCatalogued(events: ReadonlyArray<{ type: string; data: unknown }>): void {
-  for (const event of events) expect({ type: event.type, ...eventCatalogue.validate(event.type, event.data) }).toEqual({ type: event.type, ok: true });
-}
-
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const nested of Object.values(value)) deepFreeze(nested);
-  }
-  return value;
-}
+// the shared helpers, under the names the specs use
+export { catalogueCheckedSpecification, expectCatalogued } from '@support/test-kit';
+export { deepFreeze } from '@support/contracts';

@@ -14,6 +14,7 @@ import {
   URGENCIES,
   caseAnalysisClosed,
   caseAnalysisOpened,
+  deepFreeze,
   sheetSubmitted,
   visitCancelled,
   visitCompleted,
@@ -467,10 +468,3 @@ export function dateOf(value: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const nested of Object.values(value)) deepFreeze(nested);
-  }
-  return value;
-}
