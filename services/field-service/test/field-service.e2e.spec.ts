@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { serveOnFreePort, signTestToken } from '@support/service-kit';
+import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
 import { fieldService } from '../src/field-service.app';
 import { FieldServiceRuntime, startFieldServiceRuntime } from '../src/field-service.providers';
@@ -17,20 +17,18 @@ describe('field-service', () => {
   let runtime: FieldServiceRuntime;
   let app: INestApplication;
   let url: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     runtime = await startFieldServiceRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(fieldService, runtime, { ...infra, jwtSecret: SECRET }));
-    for (const [name, actor] of Object.entries({
+    tokens = await signTestTokens(SECRET, {
       lead: { id: 'm-lead', role: 'lead' },
       senior: { id: 'm-senior', role: 'senior' },
       agent: { id: 'm-agent', role: 'agent' },
       zhou: { id: 'c-zhou', role: 'contractor' },
       li: { id: 'c-li', role: 'contractor' },
-    } as const)) {
-      tokens[name] = await signTestToken(SECRET, actor);
-    }
+    });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { serveOnFreePort, signTestToken } from '@support/service-kit';
+import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
 import { knowledgeBaseService } from '../src/knowledge-base.app';
 import { KnowledgeRuntime, startKnowledgeRuntime } from '../src/knowledge.providers';
@@ -14,19 +14,17 @@ describe('knowledge-base', () => {
   let runtime: KnowledgeRuntime;
   let app: INestApplication;
   let url: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     runtime = await startKnowledgeRuntime({ ...infra, schema, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(knowledgeBaseService, runtime, { ...infra, jwtSecret: SECRET }));
-    for (const [name, actor] of Object.entries({
+    tokens = await signTestTokens(SECRET, {
       lead: { id: 'm-lead', role: 'lead' },
       senior: { id: 'm-senior', role: 'senior' },
       agent: { id: 'm-agent', role: 'agent' },
       contractor: { id: 'c-zhou', role: 'contractor' },
-    } as const)) {
-      tokens[name] = await signTestToken(SECRET, actor);
-    }
+    });
   }, 60_000);
 
   afterAll(async () => {

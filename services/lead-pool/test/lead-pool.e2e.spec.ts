@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { commitChanges, DecidedChange } from '@support/event-store';
-import { serveOnFreePort, signTestToken } from '@support/service-kit';
+import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
 import { leadPoolService } from '../src/lead-pool.app';
 import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
@@ -19,22 +19,20 @@ describe('lead-pool', () => {
   let runtime: LeadPoolRuntime;
   let app: INestApplication;
   let url: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   const start = () => startLeadPoolRuntime({ ...infra, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
 
   beforeAll(async () => {
     runtime = await start();
     ({ app, url } = await serveOnFreePort(leadPoolService, runtime, { ...infra, jwtSecret: SECRET }));
-    for (const [key, actor] of Object.entries({
+    tokens = await signTestTokens(SECRET, {
       lead: { id: member('lead-zhang'), role: 'lead' },
       wang: { id: wang, role: 'agent' },
       chen: { id: chen, role: 'agent' },
       li: { id: li, role: 'senior' },
       zhou: { id: zhou, role: 'contractor' },
       webhook: { id: 'social-hub', role: 'service' },
-    } as const)) {
-      tokens[key] = await signTestToken(SECRET, actor);
-    }
+    });
     const roster = [
       [wang, 'agent'],
       [chen, 'agent'],

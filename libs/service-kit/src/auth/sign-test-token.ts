@@ -20,3 +20,9 @@ export async function signTestToken(secret: string, actor: Actor, options: TestT
   if (options.issuer) jwt.setIssuer(options.issuer);
   return jwt.sign(new TextEncoder().encode(secret));
 }
+
+/** One token per named actor, e.g. `{ lead: {...}, agent: {...} }` → `{ lead: '<jwt>', agent: '<jwt>' }`. */
+export async function signTestTokens<Name extends string>(secret: string, actors: Record<Name, Actor>): Promise<Record<Name, string>> {
+  const entries = await Promise.all(Object.entries<Actor>(actors).map(async ([name, actor]) => [name, await signTestToken(secret, actor)] as const));
+  return Object.fromEntries(entries) as Record<Name, string>;
+}
