@@ -2,6 +2,7 @@ import {
   accept,
   Assignee,
   ASSIGNEE_ROLES,
+  blank,
   CHANNELS,
   CONTACT_CHANNELS,
   Decider,
@@ -9,11 +10,16 @@ import {
   DEFAULT_CURRENCY,
   DIFFICULTIES,
   FIELD_SERVICE_STEPS,
+  invalid,
+  isBlank,
   nextTier,
+  oneOf,
+  optional,
   reject,
   TicketEvent,
   TIERS,
   URGENCIES,
+  validDate,
 } from '@support/contracts';
 import { TicketCommand } from './ticket.commands';
 import { evolveTicket, initialTicketState, Ticket, TicketAggregate, ticketExists } from './ticket.state';
@@ -283,19 +289,6 @@ export function decideTicket(command: TicketCommand, state: TicketAggregate): De
   }
 }
 
-const invalid = (reason: string) => reject('invalid-command', reason);
-
-const isBlank = (value: string | undefined): boolean => typeof value !== 'string' || value.trim() === '';
-
-/** A problem message when `value` is missing or only whitespace. */
-function blank(value: string | undefined, field: string): string | undefined {
-  return isBlank(value) ? `${field} must not be empty` : undefined;
-}
-
-function oneOf(value: string, allowed: readonly string[], field: string): string | undefined {
-  return allowed.includes(value) ? undefined : `${field} must be one of ${allowed.join(', ')}`;
-}
-
 // assignment and escalation go to members on the tier chain; contractors only through a dispatch
 function memberProblem(assignee: Assignee | undefined, field: string): string | undefined {
   if (!assignee) return `${field} is required`;
@@ -321,12 +314,3 @@ function sha256Problem(value: string | undefined, field: string, what: string): 
 }
 
 const assigneeOf = (assignee: Assignee): Assignee => ({ id: assignee.id, role: assignee.role, ...optional('name', assignee.name) });
-
-function validDate(value: Date | undefined): value is Date {
-  return value instanceof Date && !Number.isNaN(value.getTime());
-}
-
-/** `{ [key]: value }` when value is given, `{}` otherwise: optional fields stay absent, never `undefined`. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
-}

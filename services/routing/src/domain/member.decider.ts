@@ -1,4 +1,4 @@
-import { accept, Decider, Decision, MEMBER_ROLES, MemberProfile, MemberRole, reject, RosterEvent, Tier, TIERS } from '@support/contracts';
+import { accept, Decider, Decision, invalid, isBlank, MEMBER_ROLES, MemberProfile, MemberRole, reject, RosterEvent, Tier, TIERS, validDate } from '@support/contracts';
 import { MemberCommand } from './member.commands';
 import { evolveMember, initialMemberState, Member, MemberAggregate, memberExists } from './member.state';
 
@@ -119,12 +119,4 @@ function labels(values: readonly string[] | undefined, field: string): { ok: tru
 function sameProfile(a: MemberProfile, b: MemberProfile): boolean {
   const sameSet = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((value) => y.includes(value));
   return a.name === b.name && a.tier === b.tier && a.capacity === b.capacity && sameSet(a.skills, b.skills) && sameSet(a.scenarios, b.scenarios);
-}
-
-const invalid = (reason: string) => reject('invalid-command', reason);
-
-const isBlank = (value: unknown): boolean => typeof value !== 'string' || value.trim() === '';
-
-function validDate(value: Date | undefined): value is Date {
-  return value instanceof Date && !Number.isNaN(value.getTime());
 }

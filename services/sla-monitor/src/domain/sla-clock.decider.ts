@@ -1,4 +1,4 @@
-import { accept, Decider, Decision, reject, URGENCIES } from '@support/contracts';
+import { accept, Decider, Decision, invalid, isBlank, reject, URGENCIES, validDate } from '@support/contracts';
 import { addMinutes, minutesBetween } from './business-calendar';
 import { SlaClockCommand, StartClock } from './sla-clock.commands';
 import { clockExists, evolveSlaClock, initialSlaClockState, isOpen, SlaClock, SlaClockState } from './sla-clock.state';
@@ -149,12 +149,4 @@ function refOf(clock: SlaClock): SlaClockRef {
     subject: { type: clock.subject.type, id: clock.subject.id },
     ...(clock.ticketId !== undefined ? { ticketId: clock.ticketId } : {}),
   };
-}
-
-const invalid = (reason: string) => reject('invalid-command', reason);
-
-const isBlank = (value: unknown): boolean => typeof value !== 'string' || value.trim() === '';
-
-function validDate(value: Date | undefined): value is Date {
-  return value instanceof Date && !Number.isNaN(value.getTime());
 }
