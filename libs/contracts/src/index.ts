@@ -19,3 +19,4 @@ export * from './value-checks';
 export * from './leads/lead.events';
 export * from './catalogue/asyncapi';
 export * from './deep-freeze';
+export * from './iso-week';

@@ -1,9 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor } from '@support/contracts';
+import { Actor, isoWeekOf } from '@support/contracts';
 import { commitChanges, DecidedChange, lockForTransaction } from '@support/event-store';
 import { leadExists, nextMember } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
-import { isoWeek } from './iso-week';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
 
 export const LEAD_POOL: Actor = { id: 'lead-pool', role: 'service' };
@@ -61,7 +60,7 @@ export class LeadAllocator {
       }
       const committed = await commitChanges(manager, this.aggregates.store, changes);
       if (!committed.ok) throw new Error(`allocation raced a change of a lead: ${committed.reason}`);
-      const week = isoWeek(this.aggregates.clock.now());
+      const week = isoWeekOf(this.aggregates.clock.now());
       for (const memberId of picked) {
         await this.repository.addCount(manager, policy.policyVersion, memberId, 1);
         await this.repository.addToLedger(manager, week, memberId, { received: 1 });
@@ -93,7 +92,7 @@ export class LeadAllocator {
   /** a returned allocation does not count as received: the member's share is owed again */
   async takeBack(manager: EntityManager, memberId: string, policyVersion: number, at: Date): Promise<void> {
     await this.repository.addCount(manager, policyVersion, memberId, -1);
-    await this.repository.addToLedger(manager, isoWeek(at), memberId, { received: -1 });
+    await this.repository.addToLedger(manager, isoWeekOf(at), memberId, { received: -1 });
   }
 }
 

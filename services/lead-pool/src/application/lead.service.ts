@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Actor, CommandInput, CommandRefusal, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
+import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
 import { CommandContext, CommandOutcome, lockAllForTransaction } from '@support/event-store';
 import { CaptureLead, Lead, LeadCommand, leadExists } from '../domain';
 import { LeadPoolRepository, LeadView } from '../persistence/lead-pool.repository';
-import { isoWeek } from './iso-week';
 import { LeadAllocator } from './lead-allocator';
 import { LeadPoolAggregates } from './lead-pool.aggregates';
 
@@ -45,7 +44,7 @@ export class LeadService {
       const leadId = randomUUID();
       const outcome = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
       if (!outcome.ok) return outcome;
-      await this.repository.addToLedger(manager, isoWeek(this.aggregates.clock.now()), input.source.memberId, { contributed: 1 });
+      await this.repository.addToLedger(manager, isoWeekOf(this.aggregates.clock.now()), input.source.memberId, { contributed: 1 });
       return { ok: true, leadId, merged: false };
     });
     if (captured.ok && !captured.merged) await this.allocator.runDue();

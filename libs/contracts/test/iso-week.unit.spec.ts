@@ -1,6 +1,6 @@
-import { isoWeek } from './iso-week';
+import { isoWeekOf } from '@support/contracts';
 
-describe('isoWeek', () => {
+describe('isoWeekOf', () => {
   it.each([
     ['2026-11-23T02:00:00Z', '2026-W48'], // a Monday
     ['2026-11-29T15:59:59Z', '2026-W48'], // Sunday 23:59:59 in Shanghai
@@ -8,6 +8,6 @@ describe('isoWeek', () => {
     ['2027-01-01T04:00:00Z', '2026-W53'], // a Friday: 2026 has 53 weeks
     ['2024-12-30T04:00:00Z', '2025-W01'], // a Monday in the week of 2025's first Thursday
   ])('%s is in %s', (at, week) => {
-    expect(isoWeek(new Date(at))).toBe(week);
+    expect(isoWeekOf(new Date(at))).toBe(week);
   });
 });
