@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # services of this checkout, with their default ports (API.md)
-SERVICES=(intake:3001 routing:3002 sla-monitor:3003 field-service:3004 knowledge-base:3005 lead-pool:3006)
+SERVICES=(intake:3001 routing:3002 sla-monitor:3003 field-service:3004 knowledge-base:3005 lead-pool:3006 dashboard:3000)
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 eval "$(bash deploy/local/infra.sh up | tee /dev/stderr | grep '^export ')"

@@ -1,0 +1,68 @@
+import { DataSource } from 'typeorm';
+import { Kafka } from 'kafkajs';
+import { Subject } from 'rxjs';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
+import { openServiceDataSource } from '@support/event-store';
+import { createKafka, ensureTopics, EventConsumer } from '@support/messaging';
+import { DashboardProjector, ProjectionChange } from './application/dashboard.projector';
+import { dashboardMigrations } from './persistence/dashboard.migrations';
+import { DashboardTables } from './persistence/dashboard.tables';
+
+export const SERVICE_NAME = 'dashboard';
+
+export interface DashboardSettings {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  schema: string;
+  clock?: Clock;
+  /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
+  consumeFromBeginning?: boolean;
+}
+
+export interface DashboardRuntime {
+  dataSource: DataSource;
+  kafka: Kafka;
+  tables: DashboardTables;
+  clock: Clock;
+  /** every projection change, for the live page */
+  changes: Subject<ProjectionChange>;
+  close(): Promise<void>;
+}
+
+/** The dashboard reads every topic and writes only its projections: it publishes nothing, so it has no outbox. */
+export async function startDashboardRuntime(settings: DashboardSettings, onError: (error: unknown) => void): Promise<DashboardRuntime> {
+  const { schema } = settings;
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: dashboardMigrations(schema) });
+  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
+  await ensureTopics(kafka, eventCatalogue.topics());
+  const tables = new DashboardTables(schema);
+  const changes = new Subject<ProjectionChange>();
+  const projector = new DashboardProjector(tables, (change) => changes.next(change));
+  const consumer = new EventConsumer({
+    schema,
+    groupId: `${schema}.projections`,
+    topics: eventCatalogue.topics(),
+    kafka,
+    dataSource,
+    catalogue: eventCatalogue,
+    handle: projector.project,
+    onError,
+    fromBeginning: settings.consumeFromBeginning,
+  });
+  await consumer.start();
+  return {
+    dataSource,
+    kafka,
+    tables,
+    clock: settings.clock ?? systemClock,
+    changes,
+    async close() {
+      changes.complete();
+      await consumer.stop();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** injection token of the runtime for the HTTP layer */
+export const DASHBOARD_RUNTIME = Symbol('DashboardRuntime');

@@ -1,0 +1,102 @@
+// the dashboard's one page: plain HTML and script, no build step; it reads the same REST and live endpoints as
+// any other client, with a bearer token the user pastes once (kept in this browser's localStorage)
+export const DASHBOARD_PAGE = `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>Support dashboard</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
+  h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin-top: 1.5rem; }
+  table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+  th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; }
+  .urgent { color: #b00; font-weight: 600; } .late { color: #b00; } .risk { color: #c60; }
+  .bar { display: inline-block; height: .8rem; background: #4a7; vertical-align: middle; }
+  #status { color: #666; font-size: .85rem; }
+</style>
+</head>
+<body>
+<h1>Support dashboard <span id="status"></span></h1>
+<form id="login" hidden><label>Bearer token <input id="token" size="60"></label> <button>Use</button></form>
+<h2>Live queue</h2>
+<table id="queue"><thead><tr><th>ticket</th><th>state</th><th>urgency</th><th>tier</th><th>assignee</th><th>device</th><th>received</th></tr></thead><tbody></tbody></table>
+<h2>SLA board</h2>
+<table id="sla"><thead><tr><th>rule</th><th>ticket</th><th>due</th><th>time left</th></tr></thead><tbody></tbody></table>
+<h2>This week</h2>
+<table id="kpis"><thead><tr><th>member</th><th>assigned</th><th>response rate</th><th>resolved</th><th>CSAT</th><th>escalations</th></tr></thead><tbody></tbody></table>
+<h2>Lead fairness</h2>
+<table id="leads"><thead><tr><th>member</th><th>contributed</th><th>received</th><th>expected</th><th></th></tr></thead><tbody></tbody></table>
+<script>
+const token = () => localStorage.getItem('dashboardToken');
+const api = (path) => fetch(path, { headers: { authorization: 'Bearer ' + token() } }).then((r) => { if (r.status === 401) throw new Error('401'); return r.json(); });
+const text = (value) => String(value ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const pct = (rate) => (rate === null ? '–' : Math.round(rate * 100) + '%');
+const tickets = new Map();
+let clocks = [];
+
+function renderQueue() {
+  const open = [...tickets.values()].filter((t) => !['resolved', 'closed', 'cancelled'].includes(t.state));
+  open.sort((a, b) => (b.urgency === 'urgent') - (a.urgency === 'urgent') || String(a.receivedAt).localeCompare(String(b.receivedAt)));
+  document.querySelector('#queue tbody').innerHTML = open.map((t) => '<tr data-ticket="' + text(t.ticketId) + '"><td>' + text(t.ticketId.slice(0, 8)) + '</td><td>' + text(t.state) + '</td><td class="' + (t.urgency === 'urgent' ? 'urgent' : '') + '">' + text(t.urgency) + '</td><td>' + text(t.tier) + '</td><td>' + text(t.assignee && t.assignee.id) + '</td><td>' + text(t.deviceModel) + '</td><td>' + text(t.receivedAt) + '</td></tr>').join('');
+}
+
+function renderSla() {
+  const now = Date.now();
+  document.querySelector('#sla tbody').innerHTML = clocks.map((c) => {
+    const left = Math.round((Date.parse(c.dueAt) - now) / 1000);
+    const shown = (left < 0 ? '-' : '') + Math.floor(Math.abs(left) / 60) + 'm ' + String(Math.abs(left) % 60).padStart(2, '0') + 's';
+    return '<tr class="' + (left < 0 || c.breached ? 'late' : 'risk') + '" data-clock="' + text(c.clockId) + '"><td>' + text(c.ruleId) + '</td><td>' + text((c.ticketId || '').slice(0, 8)) + '</td><td>' + text(c.dueAt) + '</td><td class="countdown">' + shown + '</td></tr>';
+  }).join('');
+}
+
+async function load() {
+  for (const t of await api('/v1/queue')) tickets.set(t.ticketId, t);
+  const board = await api('/v1/sla-board');
+  clocks = [...board.atRisk, ...board.breached];
+  const week = await api('/v1/kpis/weekly');
+  document.querySelector('#kpis tbody').innerHTML = [{ memberId: 'team', ...week.team }, ...week.members].map((m) => '<tr><td>' + text(m.memberId) + '</td><td>' + m.assigned + '</td><td>' + pct(m.responseRate) + '</td><td>' + m.resolved + '</td><td>' + (m.csat === null ? '–' : m.csat.toFixed(1)) + '</td><td>' + m.escalations + '</td></tr>').join('');
+  const most = Math.max(1, ...week.leads.map((l) => Math.max(l.received, l.expectedShare || 0)));
+  document.querySelector('#leads tbody').innerHTML = week.leads.map((l) => '<tr><td>' + text(l.memberId) + '</td><td>' + l.contributed + '</td><td>' + l.received + '</td><td>' + (l.expectedShare ?? '–') + '</td><td><span class="bar" style="width:' + Math.round((l.received / most) * 200) + 'px"></span></td></tr>').join('');
+  renderQueue();
+  renderSla();
+}
+
+// server-sent events over fetch (EventSource cannot send the bearer token)
+async function live() {
+  const response = await fetch('/v1/live', { headers: { authorization: 'Bearer ' + token(), accept: 'text/event-stream' } });
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  document.getElementById('status').textContent = '● live';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\\n\\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const type = (block.match(/^event: (.*)$/m) || [])[1];
+      const data = (block.match(/^data: (.*)$/m) || [])[1];
+      if (!data) continue;
+      const row = JSON.parse(data);
+      if (type === 'ticket') { tickets.set(row.ticketId, row); renderQueue(); }
+      if (type === 'clock') { clocks = clocks.filter((c) => c.clockId !== row.clockId); if (['running', 'paused'].includes(row.status) && (row.breached || Date.parse(row.warnAt) <= Date.now())) clocks.push(row); renderSla(); }
+    }
+  }
+  document.getElementById('status').textContent = '○ reconnecting';
+  setTimeout(live, 1000);
+}
+
+async function main() {
+  if (!token()) { document.getElementById('login').hidden = false; return; }
+  try { await load(); } catch (e) { localStorage.removeItem('dashboardToken'); document.getElementById('login').hidden = false; return; }
+  setInterval(renderSla, 1000);
+  live();
+}
+document.getElementById('login').addEventListener('submit', (e) => { e.preventDefault(); localStorage.setItem('dashboardToken', document.getElementById('token').value.trim()); location.reload(); });
+main();
+</script>
+</body>
+</html>
+`;

@@ -1,0 +1,55 @@
+import { MigrationInterface } from 'typeorm';
+import { qualified, sqlMigration } from '@support/event-store';
+import { platformMigrations } from '@support/messaging';
+
+export const DASHBOARD_SCHEMA = 'dashboard';
+
+export function dashboardMigrations(schema: string = DASHBOARD_SCHEMA) {
+  return [...platformMigrations(schema), projectionsMigration(schema)];
+}
+
+/**
+ * The dashboard's projections, fed by every topic and disposable: the live queue, the SLA board, each
+ * customer's timeline, and the events the weekly KPIs are folded from.
+ */
+function projectionsMigration(schema: string): new () => MigrationInterface {
+  const queue = qualified(schema, 'queue');
+  const board = qualified(schema, 'sla_board');
+  const timeline = qualified(schema, 'timeline');
+  const kpi = qualified(schema, 'kpi_events');
+  return sqlMigration(
+    'DashboardProjections1763900007000',
+    [
+      `CREATE TABLE ${queue} (
+         ticket_id uuid PRIMARY KEY,
+         customer_id uuid,
+         state text NOT NULL,
+         urgency text,
+         channel text,
+         device_model text,
+         tier text,
+         assignee_id text,
+         assignee_role text,
+         received_at timestamptz,
+         changed_at timestamptz NOT NULL
+       )`,
+      `CREATE INDEX ON ${queue} (state, urgency)`,
+      `CREATE TABLE ${board} (
+         clock_id text PRIMARY KEY,
+         ticket_id uuid,
+         rule_id text NOT NULL,
+         status text NOT NULL,
+         due_at timestamptz NOT NULL,
+         warn_at timestamptz NOT NULL,
+         warned boolean NOT NULL DEFAULT false,
+         breached boolean NOT NULL DEFAULT false,
+         changed_at timestamptz NOT NULL
+       )`,
+      `CREATE TABLE ${timeline} (event_id uuid PRIMARY KEY, customer_id uuid NOT NULL, ticket_id uuid, type text NOT NULL, at timestamptz NOT NULL, actor jsonb NOT NULL, data jsonb NOT NULL)`,
+      `CREATE INDEX ON ${timeline} (customer_id, at)`,
+      `CREATE TABLE ${kpi} (event_id uuid PRIMARY KEY, type text NOT NULL, at timestamptz NOT NULL, actor jsonb NOT NULL, data jsonb NOT NULL)`,
+      `CREATE INDEX ON ${kpi} (at)`,
+    ],
+    [`DROP TABLE ${queue}, ${board}, ${timeline}, ${kpi}`],
+  );
+}
