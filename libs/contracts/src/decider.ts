@@ -44,3 +44,6 @@ export function foldEvents<Command, Event, State>(decider: Decider<Command, Even
  * aggregate id `Supplied`), per command type: `Omit` of the union would collapse it to its common fields.
  */
 export type CommandInput<Command, Supplied extends PropertyKey = never> = Command extends unknown ? Omit<Command, Supplied | 'actor' | 'at'> : never;
+
+/** The event type a decider emits and folds (for typing what runs it). */
+export type DeciderEvent<D> = D extends { evolve(state: never, event: infer Event): unknown } ? Event : never;

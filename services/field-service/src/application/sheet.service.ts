@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
+import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
 import { AggregateCommands, CommandContext, CommandOutcome, EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
 import { CommandRefusal } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
@@ -18,11 +18,11 @@ export interface DraftSheetInput {
   contents: SheetContents;
 }
 
-type SheetCommandInput = SheetCommand extends infer C ? (C extends SheetCommand ? Omit<C, 'sheetId' | 'actor' | 'at'> : never) : never;
+type SheetCommandInput = CommandInput<SheetCommand, 'sheetId'>;
 
 /** Service sheets: drafted, submitted for review (an on-site sheet with the visit's signature), reviewed, archived. */
 export class SheetService {
-  readonly commands: AggregateCommands<SheetCommand, Parameters<typeof sheetDecider.evolve>[1], SheetState, ServiceSheet>;
+  readonly commands: AggregateCommands<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet>;
 
   constructor(
     private readonly dataSource: DataSource,

@@ -1,11 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Actor, Clock, RecordedEvent } from '@support/contracts';
+import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent } from '@support/contracts';
 import { AggregateCommands, CommandContext, CommandOutcome, EventStore, IdempotencyStore, OnceOutcome, verifyRecordedChain } from '@support/event-store';
 import { CommandRefusal } from '@support/service-kit';
 import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
 import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
+import { signatureSha256 } from './signature-hash';
 import { inScope, refuseNewWork } from './ticket-scope';
 
 export const VISIT_STREAM = 'visit';
@@ -25,11 +26,11 @@ export interface VisitVerification {
   signatures: Array<{ seq: number; valid: boolean }>;
 }
 
-type VisitCommandInput = VisitCommand extends infer C ? (C extends VisitCommand ? Omit<C, 'visitId' | 'actor' | 'at'> : never) : never;
+type VisitCommandInput = CommandInput<VisitCommand, 'visitId'>;
 
 /** Visits: requested from a ticket, then worked step by step; contractors only on tickets dispatched to them. */
 export class VisitService {
-  readonly commands: AggregateCommands<VisitCommand, Parameters<typeof visitDecider.evolve>[1], VisitState, Visit>;
+  readonly commands: AggregateCommands<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,7 +92,7 @@ export class VisitService {
 function signatureMatches(data: unknown): boolean {
   const signature = (data as { signature?: { sha256?: unknown; imageBase64?: unknown } }).signature;
   if (typeof signature?.imageBase64 !== 'string' || typeof signature.sha256 !== 'string') return false;
-  return createHash('sha256').update(Buffer.from(signature.imageBase64, 'base64')).digest('hex') === signature.sha256;
+  return signatureSha256(signature.imageBase64) === signature.sha256;
 }
 
 export function notFound(id: string): CommandRefusal {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { MAX_SIGNATURE_BYTES, SignatureMediaType } from '@support/contracts';
+import { signatureSha256 } from '../application/signature-hash';
 
 // the first bytes of each accepted image format
 const MAGIC: Record<SignatureMediaType, number[]> = {
@@ -15,5 +15,5 @@ export function checkSignatureImage(imageBase64: string, mediaType: SignatureMed
   if (bytes.length > MAX_SIGNATURE_BYTES) return { ok: false, problem: `imageBase64 must be at most ${MAX_SIGNATURE_BYTES} bytes decoded (got ${bytes.length})` };
   const magic = MAGIC[mediaType];
   if (bytes.length < magic.length || magic.some((byte, i) => bytes[i] !== byte)) return { ok: false, problem: `imageBase64 must be a ${mediaType} image` };
-  return { ok: true, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { ok: true, sha256: signatureSha256(imageBase64) };
 }

@@ -1,4 +1,4 @@
-import { Actor, Assignee, Channel, ContactChannel, Difficulty, FieldServiceStep, Tier, Urgency } from '@support/contracts';
+import { Actor, Assignee, CommandInput, Channel, ContactChannel, Difficulty, FieldServiceStep, Tier, Urgency } from '@support/contracts';
 
 /** What every ticket command carries: the ticket, who asks, and the injected time of the request. */
 interface TicketCommandBase<Type extends string> {
@@ -161,7 +161,7 @@ export type TicketCommandType = TicketCommand['type'];
  * A command without what the caller's context supplies (ticketId, actor, at), per command type:
  * `Omit<TicketCommand, ...>` would collapse the union to its common fields.
  */
-export type TicketCommandInput = TicketCommand extends infer C ? (C extends TicketCommand ? Omit<C, 'ticketId' | 'actor' | 'at'> : never) : never;
+export type TicketCommandInput = CommandInput<TicketCommand, 'ticketId'>;
 
 /** Every command type, in the order of a ticket's life. */
 export const TICKET_COMMAND_TYPES = [

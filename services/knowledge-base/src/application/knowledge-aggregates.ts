@@ -1,4 +1,4 @@
-import { Clock } from '@support/contracts';
+import { Clock, DeciderEvent } from '@support/contracts';
 import { AggregateCommands, EventStore } from '@support/event-store';
 import {
   Article,
@@ -24,14 +24,12 @@ import {
 } from '../domain';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 
-type EventOf<D> = D extends { evolve(state: never, event: infer E): unknown } ? E : never;
-
 /** The knowledge base's four aggregates, each with its stream type, decider and read model. */
 export class KnowledgeAggregates {
-  readonly articles: AggregateCommands<ArticleCommand, EventOf<typeof articleDecider>, ArticleState, Article>;
-  readonly scenarios: AggregateCommands<ScenarioCommand, EventOf<typeof scenarioDecider>, ScenarioState, CatalogueScenario>;
-  readonly analyses: AggregateCommands<CaseAnalysisCommand, EventOf<typeof caseAnalysisDecider>, CaseAnalysisState, CaseAnalysis>;
-  readonly cases: AggregateCommands<FileCase, EventOf<typeof caseDecider>, CaseState, LibraryCase>;
+  readonly articles: AggregateCommands<ArticleCommand, DeciderEvent<typeof articleDecider>, ArticleState, Article>;
+  readonly scenarios: AggregateCommands<ScenarioCommand, DeciderEvent<typeof scenarioDecider>, ScenarioState, CatalogueScenario>;
+  readonly analyses: AggregateCommands<CaseAnalysisCommand, DeciderEvent<typeof caseAnalysisDecider>, CaseAnalysisState, CaseAnalysis>;
+  readonly cases: AggregateCommands<FileCase, DeciderEvent<typeof caseDecider>, CaseState, LibraryCase>;
 
   constructor(
     readonly store: EventStore,

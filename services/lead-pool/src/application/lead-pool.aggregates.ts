@@ -1,17 +1,15 @@
-import { Clock } from '@support/contracts';
+import { Clock, DeciderEvent } from '@support/contracts';
 import { AggregateCommands, EventStore } from '@support/event-store';
 import { Lead, LeadCommand, leadDecider, leadExists, LeadPolicy, leadPolicyDecider, leadPolicyExists, LeadPolicyState, LeadState, SetRatios } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
-
-type EventOf<D> = D extends { evolve(state: never, event: infer E): unknown } ? E : never;
 
 /** the one set of ratios the team runs on */
 export const POLICY_ID = 'default';
 
 /** The lead pool's aggregates: leads, and the ratios policy. */
 export class LeadPoolAggregates {
-  readonly leads: AggregateCommands<LeadCommand, EventOf<typeof leadDecider>, LeadState, Lead>;
-  readonly policy: AggregateCommands<SetRatios, EventOf<typeof leadPolicyDecider>, LeadPolicyState, LeadPolicy>;
+  readonly leads: AggregateCommands<LeadCommand, DeciderEvent<typeof leadDecider>, LeadState, Lead>;
+  readonly policy: AggregateCommands<SetRatios, DeciderEvent<typeof leadPolicyDecider>, LeadPolicyState, LeadPolicy>;
 
   constructor(
     readonly store: EventStore,
