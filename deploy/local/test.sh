@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every test against real PostgreSQL and Kafka. Installs the packages on a fresh
 # clone, brings the local infrastructure up if it is not (and leaves it running for the next
-# run; `npm run infra:down` stops it), type-checks, then runs jest. Extra arguments go to jest.
+# run; `npm run infra:down` stops it), installs Debian's Chromium for the browser test if it is
+# missing, type-checks, then runs jest. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -9,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [[ -z "${DATABASE_URL:-}" || -z "${KAFKA_BROKERS:-}" ]]; then
   eval "$(bash deploy/local/infra.sh up | grep '^export ')"
 fi
+# the dashboard page's test drives Debian's Chromium
+bash deploy/local/browser.sh
 echo "[test] type-checking"
 npx tsc -p tsconfig.json --noEmit
 echo "[test] jest (DATABASE_URL and KAFKA_BROKERS from the environment)"

@@ -8,15 +8,24 @@ import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
 
 /** Runs inside the transaction that also records the event in the inbox. */
 export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
+/** Runs inside the transaction that also records the events in the inbox; the events are one partition's, in order. */
+export type BatchEventHandler = (events: ConsumedEvent[], manager: EntityManager) => Promise<void>;
 
-export interface EventConsumerOptions {
+/**
+ * An event at a time (`handle`), or, for read models that can apply many events in a few statements,
+ * a partition's events in chunks of up to `batchSize` per transaction (`handleBatch`).
+ */
+export type EventHandling = { handle: EventHandler; handleBatch?: never } | { handleBatch: BatchEventHandler; batchSize?: number; handle?: never };
+
+export type EventConsumerOptions = EventHandling & EventConsumerSettings;
+
+export interface EventConsumerSettings {
   schema: string;
   groupId: string;
   topics: string[];
   kafka: Kafka;
   dataSource: DataSource;
   catalogue: EventCatalogue;
-  handle: EventHandler;
   /** attempts after the first failure before the event is parked */
   retries?: number;
   backoffMs?: number;
@@ -32,6 +41,9 @@ export function deadLetterTopic(groupId: string): string {
 
 class PoisonMessage extends Error {}
 
+type Position = { topic: string; partition: number; offset: string };
+const DEFAULT_BATCH_SIZE = 500;
+
 /**
  * A consumer group member with exactly-once effects: each event's handler runs in one database
  * transaction together with the inbox row (group, event id), so a redelivered event changes nothing.
@@ -44,9 +56,16 @@ export class EventConsumer {
   private producer?: Producer;
   private handled = 0;
   private parked = 0;
+  // next offset to handle per `topic:partition`, as far as this instance has got
+  private readonly reached = new Map<string, number>();
+  private readonly handleEvent: EventHandler;
+  private startFromBeginning: boolean;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.inbox = qualified(options.schema, 'inbox');
+    const { handle, handleBatch } = options;
+    this.handleEvent = handle ?? ((event, manager) => handleBatch!([event], manager));
+    this.startFromBeginning = options.fromBeginning ?? true;
   }
 
   get stats() {
@@ -58,11 +77,27 @@ export class EventConsumer {
     await this.producer.connect();
     this.consumer = this.options.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.startFromBeginning });
     const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
-    await this.consumer.run({
-      eachMessage: async ({ topic, partition, message }) => this.process(message, { topic, partition, offset: message.offset }),
-    });
+    if (this.options.handleBatch) {
+      const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+      await this.consumer.run({
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          for (let start = 0; start < batch.messages.length; start += size) {
+            if (!isRunning() || isStale()) return;
+            const chunk = batch.messages.slice(start, start + size);
+            await this.processChunk(chunk, batch.topic, batch.partition);
+            resolveOffset(chunk[chunk.length - 1].offset);
+            await heartbeat();
+          }
+        },
+      });
+    } else {
+      await this.consumer.run({
+        eachMessage: async ({ topic, partition, message }) => this.process(message, { topic, partition, offset: message.offset }),
+      });
+    }
     // resolve once partitions are assigned, so what is published after start() is seen
     await joined;
   }
@@ -70,6 +105,54 @@ export class EventConsumer {
   async stop(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Events on the topics that this group has not handled yet (0 = caught up): each partition's end
+   * minus the furthest of this instance's position and the group's committed offset.
+   */
+  async lag(): Promise<number> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.options.topics });
+      let lag = 0;
+      for (const topic of this.options.topics) {
+        const group = new Map(committed.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+        for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
+          const start = this.startFromBeginning ? Number(low) : Number(high);
+          const at = Math.max(this.reached.get(`${topic}:${partition}`) ?? -1, group.get(partition) ?? -1);
+          lag += Math.max(0, Number(high) - (at < 0 ? start : at));
+        }
+      }
+      return lag;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Rebuilds from offset 0: leaves the group, lets `clear` empty the read models in the transaction
+   * that forgets this group's inbox, deletes the group (its committed offsets) and joins it anew from
+   * the beginning of every topic, so every event is handled again. Assumes this is the group's only
+   * instance.
+   */
+  async replayFromStart(clear: (manager: EntityManager) => Promise<void>): Promise<void> {
+    await this.stop();
+    await this.options.dataSource.transaction(async (manager) => {
+      await clear(manager);
+      await manager.query(`DELETE FROM ${this.inbox} WHERE consumer_group = $1`, [this.options.groupId]);
+    });
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteGroups([this.options.groupId]);
+    } finally {
+      await admin.disconnect();
+    }
+    this.reached.clear();
+    this.startFromBeginning = true;
+    await this.start();
   }
 
   /**
@@ -114,12 +197,48 @@ export class EventConsumer {
     return { replayed };
   }
 
-  private async process(message: KafkaMessage, where: { topic: string; partition: number; offset: string }): Promise<void> {
+  /**
+   * A chunk of one partition in one transaction. Should it fail, its events go one by one through
+   * {@link process}, so only the failing event is retried and parked.
+   */
+  private async processChunk(messages: KafkaMessage[], topic: string, partition: number): Promise<void> {
+    const decoded = messages.map((message) => ({ message, event: this.decode(message, { topic, partition, offset: message.offset }) }));
+    if (decoded.every((d) => !(d.event instanceof PoisonMessage))) {
+      try {
+        await this.handleAllOnce(decoded.map((d) => d.event as ConsumedEvent), topic);
+        this.reached.set(`${topic}:${partition}`, Number(messages[messages.length - 1].offset) + 1);
+        return;
+      } catch (error) {
+        if (isInfrastructureError(error)) this.options.onError?.(error, { topic, partition, offset: messages[0].offset });
+      }
+    }
+    for (const message of messages) await this.process(message, { topic, partition, offset: message.offset });
+  }
+
+  private async handleAllOnce(events: ConsumedEvent[], topic: string): Promise<void> {
+    const applied = await this.options.dataSource.transaction(async (manager) => {
+      const rows: Array<{ event_id: string }> = await manager.query(`SELECT event_id FROM ${this.inbox} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`, [
+        this.options.groupId,
+        events.map((e) => e.id),
+      ]);
+      const seen = new Set(rows.map((r) => r.event_id));
+      // an event delivered twice within the chunk counts once
+      const fresh = events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+      if (fresh.length === 0) return 0;
+      await this.options.handleBatch!(fresh, manager);
+      await manager.query(`INSERT INTO ${this.inbox} (consumer_group, event_id, topic) SELECT $1, unnest($2::uuid[]), $3`, [this.options.groupId, fresh.map((e) => e.id), topic]);
+      return fresh.length;
+    });
+    this.handled += applied;
+  }
+
+  private async process(message: KafkaMessage, where: Position): Promise<void> {
     const retries = this.options.retries ?? 3;
     const backoffMs = this.options.backoffMs ?? 200;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.handleOnce(message, where);
+        this.reached.set(`${where.topic}:${where.partition}`, Number(where.offset) + 1);
         return;
       } catch (error) {
         this.options.onError?.(error, where);
@@ -127,6 +246,7 @@ export class EventConsumer {
         if (isInfrastructureError(error) && attempt >= retries) throw error;
         if (error instanceof PoisonMessage || attempt >= retries) {
           await this.park(message, where, error);
+          this.reached.set(`${where.topic}:${where.partition}`, Number(where.offset) + 1);
           return;
         }
         await sleep(backoffMs * 2 ** attempt);
@@ -134,21 +254,28 @@ export class EventConsumer {
     }
   }
 
-  private async handleOnce(message: KafkaMessage, where: { topic: string; partition: number; offset: string }): Promise<void> {
+  /** the event, or why it can never be handled */
+  private decode(message: KafkaMessage, where: Position): ConsumedEvent | PoisonMessage {
     let event: ConsumedEvent;
     try {
       event = fromKafkaMessage(message, where);
     } catch (error) {
-      throw new PoisonMessage(`not a CloudEvent: ${(error as Error).message}`);
+      return new PoisonMessage(`not a CloudEvent: ${(error as Error).message}`);
     }
     if (this.options.catalogue.has(event.type)) {
       const valid = this.options.catalogue.validate(event.type, event.data);
-      if (!valid.ok) throw new PoisonMessage(`${event.type} does not match its schema: ${valid.errors.join('; ')}`);
+      if (!valid.ok) return new PoisonMessage(`${event.type} does not match its schema: ${valid.errors.join('; ')}`);
     }
+    return event;
+  }
+
+  private async handleOnce(message: KafkaMessage, where: Position): Promise<void> {
+    const event = this.decode(message, where);
+    if (event instanceof PoisonMessage) throw event;
     const applied = await this.options.dataSource.transaction(async (manager) => {
       const seen = await manager.query(`SELECT 1 FROM ${this.inbox} WHERE consumer_group = $1 AND event_id = $2`, [this.options.groupId, event.id]);
       if (seen.length > 0) return false;
-      await this.options.handle(event, manager);
+      await this.handleEvent(event, manager);
       // a concurrent duplicate makes this insert fail, which rolls the handler's writes back
       await manager.query(`INSERT INTO ${this.inbox} (consumer_group, event_id, topic) VALUES ($1, $2, $3)`, [this.options.groupId, event.id, where.topic]);
       return true;
@@ -156,7 +283,7 @@ export class EventConsumer {
     if (applied) this.handled++;
   }
 
-  private async park(message: KafkaMessage, where: { topic: string; partition: number; offset: string }, error: unknown): Promise<void> {
+  private async park(message: KafkaMessage, where: Position, error: unknown): Promise<void> {
     const headers: IHeaders = {
       ...message.headers,
       dlq_error: String((error as Error)?.message ?? error).slice(0, 2000),

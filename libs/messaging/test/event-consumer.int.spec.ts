@@ -7,8 +7,10 @@ import {
   createKafka,
   deadLetterTopic,
   ensureTopics,
+  BatchEventHandler,
   EventConsumer,
-  EventConsumerOptions,
+  EventConsumerSettings,
+  EventHandler,
   messagingMigration,
   Outbox,
   OutboxRelay,
@@ -62,14 +64,12 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
   const append = (store: EventStore, streamId: string, events: NewEvent[]) =>
     db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId, expectedVersion: 'any', events }));
 
-  function consumer(options: Pick<EventConsumerOptions, 'groupId' | 'topics' | 'catalogue'> & Partial<EventConsumerOptions>): EventConsumer {
-    return new EventConsumer({
-      schema: db.schema,
-      kafka: withShortPolls(kafka),
-      dataSource: db.dataSource,
-      handle: (event, m) => m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [options.groupId, event.id]),
-      ...options,
-    });
+  type ConsumerOptions = Pick<EventConsumerSettings, 'groupId' | 'topics' | 'catalogue'> & Partial<EventConsumerSettings> & ({ handle?: EventHandler } | { handleBatch: BatchEventHandler; batchSize?: number });
+  function consumer(options: ConsumerOptions): EventConsumer {
+    const settings = { schema: db.schema, kafka: withShortPolls(kafka), dataSource: db.dataSource };
+    if ('handleBatch' in options) return new EventConsumer({ ...settings, ...options });
+    const handle: EventHandler = options.handle ?? ((event, m) => m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [options.groupId, event.id]));
+    return new EventConsumer({ ...settings, ...options, handle });
   }
 
   const inboxIds = async (groupId: string): Promise<string[]> =>
@@ -185,7 +185,7 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     await waitFor('12 messages on the topic', async () => (await topicSize(admin, topic)) >= 12);
 
     let calls = 0;
-    const counting = (): Partial<EventConsumerOptions> => ({
+    const counting = (): { handle: EventHandler } => ({
       handle: async (event, m) => {
         calls++;
         await m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [groupId, event.id]);
@@ -216,5 +216,49 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     expect(again.stats).toEqual({ handled: 0, parked: 0 });
     expect(await appliedIds(groupId)).toEqual(ids);
     expect(await inboxIds(groupId)).toEqual(ids);
+  });
+
+  it('applies a partition in chunks, one transaction each; a failing event falls back to one at a time and only it is parked', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const stream = randomUUID(); // one key: one partition, in order
+    const events = Array.from({ length: 40 }, (_, n) => thingHappened({ n }));
+    const refused = events[17];
+    await append(store, stream, events);
+    await waitFor('40 messages on the topic', async () => (await topicSize(admin, topic)) >= 40);
+
+    const chunkSizes: number[] = [];
+    const subject = consumer({
+      groupId,
+      topics: [topic],
+      catalogue,
+      retries: 0,
+      batchSize: 16,
+      handleBatch: async (batch, m) => {
+        chunkSizes.push(batch.length);
+        await m.query(`INSERT INTO ${applied} (consumer_group, event_id) SELECT $1, unnest($2::uuid[])`, [groupId, batch.map((e) => e.id)]);
+        // the rows above roll back with the whole chunk
+        if (batch.some((e) => e.id === refused.id)) throw new Error(`handler refuses ${refused.id}`);
+      },
+    });
+    await subject.start();
+    try {
+      await waitFor('caught up', async () => subject.stats.handled === 39 && (await subject.lag()) === 0);
+      expect(subject.stats).toEqual({ handled: 39, parked: 1 });
+      const ids = events.filter((e) => e !== refused).map((e) => e.id).sort();
+      expect(await appliedIds(groupId)).toEqual(ids);
+      expect(await inboxIds(groupId)).toEqual(ids);
+      // chunks of up to 16; the refused event's chunk went through one event at a time
+      expect(Math.max(...chunkSizes)).toBe(16);
+      expect(chunkSizes.filter((n) => n === 1).length).toBeGreaterThanOrEqual(16);
+
+      // a rebuild forgets the read model and the inbox and hands every event over again, once
+      await subject.replayFromStart((m) => m.query(`DELETE FROM ${applied} WHERE consumer_group = $1`, [groupId]));
+      await waitFor('caught up again', async () => subject.stats.handled === 78 && (await subject.lag()) === 0);
+      expect(await appliedIds(groupId)).toEqual(ids);
+      expect(await inboxIds(groupId)).toEqual(ids);
+      expect(subject.stats.parked).toBe(2);
+    } finally {
+      await subject.stop();
+    }
   });
 });

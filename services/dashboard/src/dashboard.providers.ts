@@ -26,6 +26,12 @@ export interface DashboardRuntime {
   clock: Clock;
   /** every projection change, for the live page */
   changes: Subject<ProjectionChange>;
+  projections: {
+    /** events on the topics not yet projected (0 = caught up) */
+    lag(): Promise<number>;
+    /** drops every projection and replays all topics from offset 0; returns once the replay has started, false if one is starting already */
+    rebuild(): Promise<boolean>;
+  };
   close(): Promise<void>;
 }
 
@@ -45,17 +51,32 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
     kafka,
     dataSource,
     catalogue: eventCatalogue,
-    handle: projector.project,
+    handleBatch: projector.projectBatch,
     onError,
     fromBeginning: settings.consumeFromBeginning,
   });
   await consumer.start();
+  let restarting = false;
   return {
     dataSource,
     kafka,
     tables,
     clock: settings.clock ?? systemClock,
     changes,
+    projections: {
+      lag: () => consumer.lag(),
+      async rebuild() {
+        // two restarts of one consumer at once would leave it in an unknown state
+        if (restarting) return false;
+        restarting = true;
+        try {
+          await consumer.replayFromStart((manager) => tables.clear(manager));
+          return true;
+        } finally {
+          restarting = false;
+        }
+      },
+    },
     async close() {
       changes.complete();
       await consumer.stop();

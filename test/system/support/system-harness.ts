@@ -14,6 +14,8 @@ import { knowledgeBaseService } from '../../../services/knowledge-base/src/knowl
 import { KnowledgeRuntime } from '../../../services/knowledge-base/src/knowledge.providers';
 import { leadPoolService } from '../../../services/lead-pool/src/lead-pool.app';
 import { LeadPoolRuntime } from '../../../services/lead-pool/src/lead-pool.providers';
+import { dashboardService } from '../../../services/dashboard/src/dashboard.app';
+import { DashboardRuntime } from '../../../services/dashboard/src/dashboard.providers';
 
 export const TEST_SECRET = 'routing-system-e2e-secret-that-is-long-enough-0123456789';
 
@@ -36,6 +38,8 @@ export interface RunningSystem {
   readonly knowledge?: RunningService<KnowledgeRuntime>;
   /** lead-pool, when asked for (its allocator runs only on `allocator.runDue()`) */
   readonly leads?: RunningService<LeadPoolRuntime>;
+  /** the dashboard, when asked for (its projections start from what is published after it started) */
+  readonly dashboard?: RunningService<DashboardRuntime>;
   /** routing's consumer group on `support.tickets.v1` */
   readonly routingGroup: string;
   /** background errors of either service (relay, consumers), for diagnosis */
@@ -55,7 +59,9 @@ export interface RunningSystem {
  * start, so that routing (like in production) always resumes from committed offsets, also on a
  * partition it had not read from before a restart.
  */
-export async function startSystem(options: { slaClock?: Clock; fieldService?: boolean; knowledgeBase?: boolean; leadPool?: boolean } = {}): Promise<RunningSystem> {
+export async function startSystem(
+  options: { slaClock?: Clock; fieldService?: boolean; knowledgeBase?: boolean; leadPool?: boolean; dashboard?: boolean } = {},
+): Promise<RunningSystem> {
   const infra = testInfra();
   const errors: RunningSystem['errors'] = [];
   async function start<R extends ServiceRuntime>(definition: ServiceDefinition<R>, schema: string, consumeFromBeginning: boolean, extra: object = {}): Promise<RunningService<R>> {
@@ -74,6 +80,7 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
   const field = options.fieldService ? await start(fieldService, uniqueSchemaName('sys_field'), false) : undefined;
   const knowledge = options.knowledgeBase ? await start(knowledgeBaseService, uniqueSchemaName('sys_kb'), false) : undefined;
   const leads = options.leadPool ? await start(leadPoolService, uniqueSchemaName('sys_leads'), false, { tickIntervalMs: null }) : undefined;
+  const dashboard = options.dashboard ? await start(dashboardService, uniqueSchemaName('sys_dash'), false) : undefined;
 
   return {
     intake,
@@ -85,6 +92,7 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
     field,
     knowledge,
     leads,
+    dashboard,
     routingGroup,
     errors,
     token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, ...(actor.name ? { name: actor.name } : {}) }),
@@ -98,9 +106,9 @@ export async function startSystem(options: { slaClock?: Clock; fieldService?: bo
       routing = await start(routingService, routingSchema, true);
     },
     async stop() {
-      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close(), knowledge?.app.close(), leads?.app.close()]);
+      await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close(), knowledge?.app.close(), leads?.app.close(), dashboard?.app.close()]);
       routing = undefined;
-      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema, knowledge?.schema, leads?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
+      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema, knowledge?.schema, leads?.schema, dashboard?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
       await deleteGroup(routingGroup);
     },
   };

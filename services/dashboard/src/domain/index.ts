@@ -1,2 +1,3 @@
+export * from './board-rows';
 export * from './iso-week';
 export * from './weekly-kpis';

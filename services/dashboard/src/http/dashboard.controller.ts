@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query, Sse, MessageEvent } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Param, ParseUUIDPipe, Post, Query, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { map, Observable } from 'rxjs';
 import { ISO_WEEK, isoWeekOf } from '@support/contracts';
@@ -6,7 +6,7 @@ import { Public, Roles } from '@support/service-kit';
 import { weeklyReportCsv } from '../application/weekly-report.csv';
 import { DASHBOARD_RUNTIME, DashboardRuntime } from '../dashboard.providers';
 import { weeklyReport } from '../domain';
-import { DASHBOARD_PAGE } from './dashboard.page';
+import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
 // management, the team and other systems read the dashboard; contractors see only their own work elsewhere
 const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
@@ -23,6 +23,20 @@ export class DashboardController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   page() {
     return DASHBOARD_PAGE;
+  }
+
+  @Get('app.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  pageScript() {
+    return DASHBOARD_SCRIPT;
+  }
+
+  @Get('app.css')
+  @Public()
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  pageStyle() {
+    return DASHBOARD_STYLE;
   }
 
   @Get('v1/queue')
@@ -63,6 +77,23 @@ export class DashboardController {
   @Roles(...READERS)
   checksum() {
     return this.runtime.tables.checksum(this.runtime.dataSource);
+  }
+
+  /** how far the projections are behind the topics (0 = caught up) */
+  @Get('v1/projections/status')
+  @Roles(...READERS)
+  async status() {
+    const lag = await this.runtime.projections.lag();
+    return { lag, caughtUp: lag === 0 };
+  }
+
+  /** drops every projection and replays all topics from offset 0; the status shows when it has caught up */
+  @Post('v1/projections/rebuild')
+  @Roles('lead', 'service')
+  @HttpCode(202)
+  async rebuild() {
+    if (!(await this.runtime.projections.rebuild())) throw new ConflictException('a rebuild is starting already');
+    return { rebuilding: true };
   }
 
   /** server-sent events: every queue and SLA-board change, as the row is now */

@@ -1,62 +1,95 @@
-// the dashboard's one page: plain HTML and script, no build step; it reads the same REST and live endpoints as
-// any other client, with a bearer token the user pastes once (kept in this browser's localStorage)
+// the dashboard's one page: plain HTML, style and script, no build step; it reads the same REST and live endpoints
+// as any other client, with a bearer token the user pastes once (kept in this browser's localStorage). Style and
+// script are files of their own, so the content security policy needs no inline allowance.
 export const DASHBOARD_PAGE = `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <title>Support dashboard</title>
-<style>
-  body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
-  h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin-top: 1.5rem; }
-  table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-  th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; }
-  .urgent { color: #b00; font-weight: 600; } .late { color: #b00; } .risk { color: #c60; }
-  .bar { display: inline-block; height: .8rem; background: #4a7; vertical-align: middle; }
-  #status { color: #666; font-size: .85rem; }
-</style>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/app.css">
 </head>
 <body>
 <h1>Support dashboard <span id="status"></span></h1>
 <form id="login" hidden><label>Bearer token <input id="token" size="60"></label> <button>Use</button></form>
 <h2>Live queue</h2>
-<table id="queue"><thead><tr><th>ticket</th><th>state</th><th>urgency</th><th>tier</th><th>assignee</th><th>device</th><th>received</th></tr></thead><tbody></tbody></table>
+<table id="queue"><thead><tr><th>ticket</th><th>state</th><th>urgency</th><th>tier</th><th>assignee</th><th>device</th><th>received</th><th>next deadline</th></tr></thead><tbody></tbody></table>
 <h2>SLA board</h2>
 <table id="sla"><thead><tr><th>rule</th><th>ticket</th><th>due</th><th>time left</th></tr></thead><tbody></tbody></table>
 <h2>This week</h2>
-<table id="kpis"><thead><tr><th>member</th><th>assigned</th><th>response rate</th><th>resolved</th><th>CSAT</th><th>escalations</th></tr></thead><tbody></tbody></table>
+<table id="kpis"><thead><tr><th>member</th><th>assigned</th><th>response rate</th><th>resolved</th><th>CSAT</th><th>escalations</th><th>response</th></tr></thead><tbody></tbody></table>
 <h2>Lead fairness</h2>
 <table id="leads"><thead><tr><th>member</th><th>contributed</th><th>received</th><th>expected</th><th></th></tr></thead><tbody></tbody></table>
-<script>
-const token = () => localStorage.getItem('dashboardToken');
+<script src="/app.js" defer></script>
+</body>
+</html>
+`;
+
+export const DASHBOARD_STYLE = `  body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
+  h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin-top: 1.5rem; }
+  table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+  th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; }
+  .urgent { color: #b00; font-weight: 600; } .late { color: #b00; } .risk { color: #c60; }
+  progress, meter { width: 12rem; }
+  #status { color: #666; font-size: .85rem; }
+`;
+
+export const DASHBOARD_SCRIPT = `const token = () => localStorage.getItem('dashboardToken');
 const api = (path) => fetch(path, { headers: { authorization: 'Bearer ' + token() } }).then((r) => { if (r.status === 401) throw new Error('401'); return r.json(); });
 const text = (value) => String(value ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const pct = (rate) => (rate === null ? '–' : Math.round(rate * 100) + '%');
 const tickets = new Map();
+// running clocks by id, for each ticket's countdown; the board shows those at risk or breached
+const deadlines = new Map();
 let clocks = [];
+
+function countdown(dueAt) {
+  const left = Math.round((Date.parse(dueAt) - Date.now()) / 1000);
+  return { late: left < 0, shown: (left < 0 ? '-' : '') + Math.floor(Math.abs(left) / 60) + 'm ' + String(Math.abs(left) % 60).padStart(2, '0') + 's' };
+}
+
+function nextDeadline(ticketId) {
+  let next;
+  for (const d of deadlines.values()) if (d.ticketId === ticketId && (!next || Date.parse(d.dueAt) < Date.parse(next.dueAt))) next = d;
+  return next;
+}
 
 function renderQueue() {
   const open = [...tickets.values()].filter((t) => !['resolved', 'closed', 'cancelled'].includes(t.state));
   open.sort((a, b) => (b.urgency === 'urgent') - (a.urgency === 'urgent') || String(a.receivedAt).localeCompare(String(b.receivedAt)));
-  document.querySelector('#queue tbody').innerHTML = open.map((t) => '<tr data-ticket="' + text(t.ticketId) + '"><td>' + text(t.ticketId.slice(0, 8)) + '</td><td>' + text(t.state) + '</td><td class="' + (t.urgency === 'urgent' ? 'urgent' : '') + '">' + text(t.urgency) + '</td><td>' + text(t.tier) + '</td><td>' + text(t.assignee && t.assignee.id) + '</td><td>' + text(t.deviceModel) + '</td><td>' + text(t.receivedAt) + '</td></tr>').join('');
-}
-
-function renderSla() {
-  const now = Date.now();
-  document.querySelector('#sla tbody').innerHTML = clocks.map((c) => {
-    const left = Math.round((Date.parse(c.dueAt) - now) / 1000);
-    const shown = (left < 0 ? '-' : '') + Math.floor(Math.abs(left) / 60) + 'm ' + String(Math.abs(left) % 60).padStart(2, '0') + 's';
-    return '<tr class="' + (left < 0 || c.breached ? 'late' : 'risk') + '" data-clock="' + text(c.clockId) + '"><td>' + text(c.ruleId) + '</td><td>' + text((c.ticketId || '').slice(0, 8)) + '</td><td>' + text(c.dueAt) + '</td><td class="countdown">' + shown + '</td></tr>';
+  document.querySelector('#queue tbody').innerHTML = open.map((t) => {
+    const next = nextDeadline(t.ticketId);
+    const due = next ? countdown(next.dueAt) : undefined;
+    return '<tr data-ticket="' + text(t.ticketId) + '"><td>' + text(t.ticketId.slice(0, 8)) + '</td><td>' + text(t.state) + '</td><td class="' + (t.urgency === 'urgent' ? 'urgent' : '') + '">' + text(t.urgency) + '</td><td>' + text(t.tier) + '</td><td>' + text(t.assignee && t.assignee.id) + '</td><td>' + text(t.deviceModel) + '</td><td>' + text(t.receivedAt) + '</td>' +
+      '<td class="countdown ' + (due && due.late ? 'late' : '') + '">' + (next ? text(next.ruleId) + ' ' + due.shown : '') + '</td></tr>';
   }).join('');
 }
 
+function renderSla() {
+  document.querySelector('#sla tbody').innerHTML = clocks.map((c) => {
+    const due = countdown(c.dueAt);
+    return '<tr class="' + (due.late || c.breached ? 'late' : 'risk') + '" data-clock="' + text(c.clockId) + '"><td>' + text(c.ruleId) + '</td><td>' + text((c.ticketId || '').slice(0, 8)) + '</td><td>' + text(c.dueAt) + '</td><td class="countdown">' + due.shown + '</td></tr>';
+  }).join('');
+}
+
+function onClock(row) {
+  if (row.status === 'running' && row.ticketId) deadlines.set(row.clockId, row);
+  else deadlines.delete(row.clockId);
+  clocks = clocks.filter((c) => c.clockId !== row.clockId);
+  if (['running', 'paused'].includes(row.status) && (row.breached || Date.parse(row.warnAt) <= Date.now())) clocks.push(row);
+}
+
 async function load() {
-  for (const t of await api('/v1/queue')) tickets.set(t.ticketId, t);
+  for (const t of await api('/v1/queue')) {
+    tickets.set(t.ticketId, t);
+    if (t.nextDeadline) deadlines.set(t.nextDeadline.clockId, { ...t.nextDeadline, ticketId: t.ticketId, status: 'running' });
+  }
   const board = await api('/v1/sla-board');
   clocks = [...board.atRisk, ...board.breached];
   const week = await api('/v1/kpis/weekly');
-  document.querySelector('#kpis tbody').innerHTML = [{ memberId: 'team', ...week.team }, ...week.members].map((m) => '<tr><td>' + text(m.memberId) + '</td><td>' + m.assigned + '</td><td>' + pct(m.responseRate) + '</td><td>' + m.resolved + '</td><td>' + (m.csat === null ? '–' : m.csat.toFixed(1)) + '</td><td>' + m.escalations + '</td></tr>').join('');
+  document.querySelector('#kpis tbody').innerHTML = [{ memberId: 'team', ...week.team }, ...week.members].map((m) => '<tr><td>' + text(m.memberId) + '</td><td>' + m.assigned + '</td><td>' + pct(m.responseRate) + '</td><td>' + m.resolved + '</td><td>' + (m.csat === null ? '–' : m.csat.toFixed(1)) + '</td><td>' + m.escalations + '</td><td><meter min="0" max="1" low="0.8" optimum="1" value="' + (m.responseRate ?? 0) + '"></meter></td></tr>').join('');
   const most = Math.max(1, ...week.leads.map((l) => Math.max(l.received, l.expectedShare || 0)));
-  document.querySelector('#leads tbody').innerHTML = week.leads.map((l) => '<tr><td>' + text(l.memberId) + '</td><td>' + l.contributed + '</td><td>' + l.received + '</td><td>' + (l.expectedShare ?? '–') + '</td><td><span class="bar" style="width:' + Math.round((l.received / most) * 200) + 'px"></span></td></tr>').join('');
+  document.querySelector('#leads tbody').innerHTML = week.leads.map((l) => '<tr><td>' + text(l.memberId) + '</td><td>' + l.contributed + '</td><td>' + l.received + '</td><td>' + (l.expectedShare ?? '–') + '</td><td><progress max="' + most + '" value="' + l.received + '"></progress></td></tr>').join('');
   renderQueue();
   renderSla();
 }
@@ -81,7 +114,7 @@ async function live() {
       if (!data) continue;
       const row = JSON.parse(data);
       if (type === 'ticket') { tickets.set(row.ticketId, row); renderQueue(); }
-      if (type === 'clock') { clocks = clocks.filter((c) => c.clockId !== row.clockId); if (['running', 'paused'].includes(row.status) && (row.breached || Date.parse(row.warnAt) <= Date.now())) clocks.push(row); renderSla(); }
+      if (type === 'clock') { onClock(row); renderSla(); renderQueue(); }
     }
   }
   document.getElementById('status').textContent = '○ reconnecting';
@@ -91,12 +124,9 @@ async function live() {
 async function main() {
   if (!token()) { document.getElementById('login').hidden = false; return; }
   try { await load(); } catch (e) { localStorage.removeItem('dashboardToken'); document.getElementById('login').hidden = false; return; }
-  setInterval(renderSla, 1000);
+  setInterval(() => { renderQueue(); renderSla(); }, 1000);
   live();
 }
 document.getElementById('login').addEventListener('submit', (e) => { e.preventDefault(); localStorage.setItem('dashboardToken', document.getElementById('token').value.trim()); location.reload(); });
 main();
-</script>
-</body>
-</html>
 `;

@@ -2,33 +2,25 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
-import { KpiEvent } from '../domain';
+import { ClockRow, KpiEvent, OPEN_STAGES, QueueRow } from '../domain';
 
-export interface QueueRow {
-  ticketId: string;
-  customerId: string | null;
-  state: string;
-  urgency: string | null;
-  channel: string | null;
-  deviceModel: string | null;
-  tier: string | null;
-  assignee: { id: string; role: string } | null;
-  receivedAt: string | null;
-  changedAt: string;
-}
-
-export interface ClockRow {
+/** A ticket's nearest running SLA deadline, for the queue's countdown. */
+export interface Deadline {
   clockId: string;
-  ticketId: string | null;
   ruleId: string;
-  status: string;
   dueAt: string;
-  warnAt: string;
-  warned: boolean;
-  breached: boolean;
 }
 
-const OPEN_STAGES = ['received', 'assigned', 'contacted', 'diagnosed', 'quoted', 'in-progress', 'on-site', 'reopened'];
+/** A ticket event in a customer's timeline. */
+export interface TimelineEntry {
+  eventId: string;
+  customerId: string;
+  ticketId: string;
+  type: string;
+  at: string;
+  actor: unknown;
+  data: unknown;
+}
 
 /** The dashboard's projection tables: writes from the projector, reads for the API. */
 export class DashboardTables {
@@ -44,89 +36,83 @@ export class DashboardTables {
     this.kpi = qualified(schema, 'kpi_events');
   }
 
-  async openTicket(manager: EntityManager, t: { ticketId: string; customerId: string; urgency: string; channel: string; deviceModel: string; receivedAt: string; at: string }): Promise<void> {
+  /** the queue rows of these tickets, by id */
+  async tickets(executor: SqlExecutor, ticketIds: string[]): Promise<Map<string, QueueRow>> {
+    const rows = await executor.query(`SELECT * FROM ${this.queue} WHERE ticket_id = ANY($1::uuid[])`, [ticketIds]);
+    return new Map(rows.map((r: Record<string, unknown>) => [r.ticket_id, toQueueRow(r)]));
+  }
+
+  async saveTickets(manager: EntityManager, rows: QueueRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.queue} (ticket_id, customer_id, state, urgency, channel, device_model, received_at, changed_at) VALUES ($1, $2, 'received', $3, $4, $5, $6, $7)
-       ON CONFLICT (ticket_id) DO NOTHING`,
-      [t.ticketId, t.customerId, t.urgency, t.channel, t.deviceModel, t.receivedAt, t.at],
+      `INSERT INTO ${this.queue} (ticket_id, customer_id, state, urgency, channel, device_model, tier, assignee_id, assignee_role, received_at, changed_at)
+       SELECT "ticketId", "customerId", state, urgency, channel, "deviceModel", tier, assignee->>'id', assignee->>'role', "receivedAt", "changedAt"
+         FROM jsonb_to_recordset($1::jsonb) AS r("ticketId" uuid, "customerId" uuid, state text, urgency text, channel text, "deviceModel" text, tier text, assignee jsonb, "receivedAt" timestamptz, "changedAt" timestamptz)
+       ON CONFLICT (ticket_id) DO UPDATE SET customer_id = excluded.customer_id, state = excluded.state, urgency = excluded.urgency, channel = excluded.channel,
+         device_model = excluded.device_model, tier = excluded.tier, assignee_id = excluded.assignee_id, assignee_role = excluded.assignee_role,
+         received_at = excluded.received_at, changed_at = excluded.changed_at`,
+      [JSON.stringify(rows)],
     );
   }
 
-  async stageOf(executor: SqlExecutor, ticketId: string): Promise<string | undefined> {
-    const rows = await executor.query(`SELECT state FROM ${this.queue} WHERE ticket_id = $1`, [ticketId]);
-    return rows[0]?.state;
+  /** the board's rows of these clocks, by id */
+  async clocks(executor: SqlExecutor, clockIds: string[]): Promise<Map<string, ClockRow>> {
+    const rows = await executor.query(`SELECT * FROM ${this.board} WHERE clock_id = ANY($1::text[])`, [clockIds]);
+    return new Map(rows.map((r: Record<string, unknown>) => [r.clock_id, toClockRow(r)]));
   }
 
-  async assign(manager: EntityManager, ticketId: string, change: { assignee: { id: string; role: string }; tier: string; stage: string | undefined; at: string }): Promise<void> {
+  async saveClocks(manager: EntityManager, rows: ClockRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.queue} (ticket_id, state, tier, assignee_id, assignee_role, changed_at) VALUES ($1, coalesce($2, 'assigned'), $3, $4, $5, $6)
-       ON CONFLICT (ticket_id) DO UPDATE SET state = coalesce($2, ${this.queue}.state), tier = $3, assignee_id = $4, assignee_role = $5, changed_at = $6`,
-      [ticketId, change.stage ?? null, change.tier, change.assignee.id, change.assignee.role, change.at],
+      `INSERT INTO ${this.board} (clock_id, ticket_id, rule_id, status, due_at, warn_at, warned, breached, changed_at)
+       SELECT "clockId", "ticketId", "ruleId", status, "dueAt", "warnAt", warned, breached, "changedAt"
+         FROM jsonb_to_recordset($1::jsonb) AS r("clockId" text, "ticketId" uuid, "ruleId" text, status text, "dueAt" timestamptz, "warnAt" timestamptz, warned boolean, breached boolean, "changedAt" timestamptz)
+       ON CONFLICT (clock_id) DO UPDATE SET ticket_id = excluded.ticket_id, rule_id = excluded.rule_id, status = excluded.status, due_at = excluded.due_at,
+         warn_at = excluded.warn_at, warned = excluded.warned, breached = excluded.breached, changed_at = excluded.changed_at`,
+      [JSON.stringify(rows)],
     );
   }
 
-  async moveTo(manager: EntityManager, ticketId: string, stage: string, at: string): Promise<void> {
-    await manager.query(
-      `INSERT INTO ${this.queue} (ticket_id, state, changed_at) VALUES ($1, $2, $3) ON CONFLICT (ticket_id) DO UPDATE SET state = $2, changed_at = $3`,
-      [ticketId, stage, at],
-    );
-  }
-
-  /** every ticket event of a known customer, for their timeline */
-  async addToTimeline(manager: EntityManager, event: ConsumedEvent, ticketId: string): Promise<void> {
+  async addToTimeline(manager: EntityManager, entries: TimelineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await manager.query(
       `INSERT INTO ${this.timeline} (event_id, customer_id, ticket_id, type, at, actor, data)
-       SELECT $1, customer_id, ticket_id, $3, $4, $5, $6 FROM ${this.queue} WHERE ticket_id = $2 AND customer_id IS NOT NULL
+       SELECT "eventId", "customerId", "ticketId", type, at, actor, data
+         FROM jsonb_to_recordset($1::jsonb) AS r("eventId" uuid, "customerId" uuid, "ticketId" uuid, type text, at timestamptz, actor jsonb, data jsonb)
        ON CONFLICT (event_id) DO NOTHING`,
-      [event.id, ticketId, event.type, event.time, JSON.stringify(event.actor), JSON.stringify(event.data)],
+      [JSON.stringify(entries)],
     );
   }
 
-  async startClock(manager: EntityManager, c: { clockId: string; ticketId?: string; ruleId: string; dueAt: string; warnAt: string; at: string }): Promise<void> {
+  async keepKpiEvents(manager: EntityManager, events: ConsumedEvent[]): Promise<void> {
+    if (events.length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.board} (clock_id, ticket_id, rule_id, status, due_at, warn_at, changed_at) VALUES ($1, $2, $3, 'running', $4, $5, $6) ON CONFLICT (clock_id) DO NOTHING`,
-      [c.clockId, c.ticketId ?? null, c.ruleId, c.dueAt, c.warnAt, c.at],
+      `INSERT INTO ${this.kpi} (event_id, type, at, actor, data)
+       SELECT id, type, time, actor, data FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, type text, time timestamptz, actor jsonb, data jsonb)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [JSON.stringify(events.map(({ id, type, time, actor, data }) => ({ id, type, time, actor, data })))],
     );
   }
 
-  async updateClock(manager: EntityManager, clockId: string, change: { status?: string; dueAt?: string; warnAt?: string; warned?: boolean; breached?: boolean }, at: string): Promise<void> {
-    await manager.query(
-      `UPDATE ${this.board} SET status = coalesce($2, status), due_at = coalesce($3, due_at), warn_at = coalesce($4, warn_at),
-         warned = warned OR coalesce($5, false), breached = breached OR coalesce($6, false), changed_at = $7 WHERE clock_id = $1`,
-      [clockId, change.status ?? null, change.dueAt ?? null, change.warnAt ?? null, change.warned ?? null, change.breached ?? null, at],
-    );
+  /** empties every projection, for a rebuild from the topics */
+  async clear(manager: EntityManager): Promise<void> {
+    await manager.query(`TRUNCATE ${this.queue}, ${this.board}, ${this.timeline}, ${this.kpi}`);
   }
 
-  async keepKpiEvent(manager: EntityManager, event: ConsumedEvent): Promise<void> {
-    await manager.query(`INSERT INTO ${this.kpi} (event_id, type, at, actor, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`, [
-      event.id,
-      event.type,
-      event.time,
-      JSON.stringify(event.actor),
-      JSON.stringify(event.data),
-    ]);
-  }
-
-  async ticket(executor: SqlExecutor, ticketId: string): Promise<QueueRow | undefined> {
-    const rows = await executor.query(`SELECT * FROM ${this.queue} WHERE ticket_id = $1`, [ticketId]);
-    return rows[0] && toQueueRow(rows[0]);
-  }
-
-  async clock(executor: SqlExecutor, clockId: string): Promise<ClockRow | undefined> {
-    const rows = await executor.query(`SELECT * FROM ${this.board} WHERE clock_id = $1`, [clockId]);
-    return rows[0] && toClockRow(rows[0]);
-  }
-
-  /** open tickets, urgent first, then oldest; filtered by state, tier or assignee */
-  async liveQueue(executor: SqlExecutor, filter: { state?: string; tier?: string; assignee?: string }): Promise<QueueRow[]> {
+  /** open tickets, urgent first, then oldest, each with its nearest running deadline; filtered by state, tier or assignee */
+  async liveQueue(executor: SqlExecutor, filter: { state?: string; tier?: string; assignee?: string }): Promise<Array<QueueRow & { nextDeadline: Deadline | null }>> {
     const rows = await executor.query(
-      `SELECT * FROM ${this.queue}
-        WHERE (CASE WHEN $1::text IS NULL THEN state = ANY($4::text[]) ELSE state = $1 END)
-          AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR assignee_id = $3)
-        ORDER BY (urgency = 'urgent') DESC, received_at NULLS LAST, ticket_id LIMIT 500`,
+      `SELECT q.*, d.clock_id AS deadline_clock_id, d.rule_id AS deadline_rule_id, d.due_at AS deadline_due_at FROM ${this.queue} q
+         LEFT JOIN LATERAL (SELECT clock_id, rule_id, due_at FROM ${this.board} b WHERE b.ticket_id = q.ticket_id AND b.status = 'running' ORDER BY due_at LIMIT 1) d ON true
+        WHERE (CASE WHEN $1::text IS NULL THEN q.state = ANY($4::text[]) ELSE q.state = $1 END)
+          AND ($2::text IS NULL OR q.tier = $2) AND ($3::text IS NULL OR q.assignee_id = $3)
+        ORDER BY (q.urgency = 'urgent') DESC, q.received_at NULLS LAST, q.ticket_id LIMIT 500`,
       [filter.state ?? null, filter.tier ?? null, filter.assignee ?? null, OPEN_STAGES],
     );
-    return rows.map(toQueueRow);
+    return rows.map((r: Record<string, unknown>) => ({
+      ...toQueueRow(r),
+      nextDeadline: r.deadline_clock_id ? { clockId: r.deadline_clock_id as string, ruleId: r.deadline_rule_id as string, dueAt: (r.deadline_due_at as Date).toISOString() } : null,
+    }));
   }
 
   /** running clocks past their warning (at risk) and breached ones not yet ended */
@@ -189,5 +175,6 @@ function toClockRow(r: Record<string, unknown>): ClockRow {
     warnAt: (r.warn_at as Date).toISOString(),
     warned: r.warned as boolean,
     breached: r.breached as boolean,
+    changedAt: (r.changed_at as Date).toISOString(),
   };
 }
