@@ -54,7 +54,7 @@ async function rawInsertRate(): Promise<number> {
 
 async function startIntake(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(__dirname, '..', 'services', 'intake', 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL, KAFKA_BROKERS: BROKERS.join(','), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', SERVICE_SCHEMA: SCHEMA },
+    env: { ...process.env, PORT: String(PORT), DATABASE_URL, KAFKA_BROKERS: BROKERS.join(','), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', SERVICE_SCHEMA: SCHEMA, RATE_LIMIT_WRITES_PER_MINUTE: '1000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 120; i++) {

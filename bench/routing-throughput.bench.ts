@@ -85,7 +85,7 @@ async function seedOpenTickets(): Promise<void> {
 
 async function startService(name: 'intake' | 'routing', port: number, schema: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(__dirname, '..', 'services', name, 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL, KAFKA_BROKERS: BROKERS.join(','), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', SERVICE_SCHEMA: schema },
+    env: { ...process.env, PORT: String(port), DATABASE_URL, KAFKA_BROKERS: BROKERS.join(','), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', SERVICE_SCHEMA: schema, RATE_LIMIT_WRITES_PER_MINUTE: '1000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 120; i++) {

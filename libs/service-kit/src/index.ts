@@ -6,4 +6,5 @@ export * from './health';
 export * from './logging';
 export * from './metrics';
 export * from './openapi';
+export * from './security';
 export * from './http';

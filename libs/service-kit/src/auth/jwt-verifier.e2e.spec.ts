@@ -15,6 +15,11 @@ describe('JwtVerifier with a shared secret', () => {
     expect(await verifier.verify(await signTestToken(SECRET, agent, { audience: 'support' }))).toEqual({ ok: false, reason: 'invalid token' });
   });
 
+  it('refuses to be built without a secret or a JWKS, so an empty key can never verify', () => {
+    expect(() => new JwtVerifier({})).toThrow('AuthConfig needs a jwtSecret or a jwksUrl');
+    expect(() => new JwtVerifier({ jwtSecret: '' })).toThrow('AuthConfig needs a jwtSecret or a jwksUrl');
+  });
+
   it('reads an actor without a name', async () => {
     const verifier = new JwtVerifier({ jwtSecret: SECRET });
     expect(await verifier.verify(await signTestToken(SECRET, { id: 'svc', role: 'service' }))).toEqual({ ok: true, actor: { id: 'svc', role: 'service' } });

@@ -21,6 +21,8 @@ export class JwtVerifier {
       const jwks = createRemoteJWKSet(new URL(config.jwksUrl));
       this.verifyJwt = async (token, options) => (await jwtVerify(token, jwks, options)).payload;
     } else {
+      // an empty key would let anyone sign; config validation stops it earlier, this is the last line
+      if (!config.jwtSecret) throw new Error('AuthConfig needs a jwtSecret or a jwksUrl');
       const secret = new TextEncoder().encode(config.jwtSecret);
       this.verifyJwt = async (token, options) => (await jwtVerify(token, secret, options)).payload;
     }

@@ -13,6 +13,7 @@ import { requestLoggingMiddleware } from '../logging/request-logging.middleware'
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { collectProcessMetrics } from '../metrics/metrics.registry';
 import { OpenApiOptions, setupOpenApi } from '../openapi/setup-openapi';
+import { securityHeadersMiddleware } from '../security/security-headers.middleware';
 
 /** A root module, plain or dynamic. */
 export type RootModule = Type<unknown> | DynamicModule;
@@ -31,9 +32,9 @@ export interface ServiceAppOptions {
 export const DEFAULT_BODY_LIMIT = '64kb';
 
 /**
- * Creates the Nest app of a service with the kit's logger, JSON body limit, validation pipe,
- * error filter, request logging, metrics, OpenAPI and shutdown hooks. The root module must
- * import `ServiceKitModule.forRoot(...)` (guard, health, metrics). Not listening yet.
+ * Creates the Nest app of a service with the kit's logger, security headers, JSON body limit,
+ * validation pipe, error filter, request logging, metrics, OpenAPI and shutdown hooks. The root
+ * module must import `ServiceKitModule.forRoot(...)` (guards, health, metrics). Not listening yet.
  */
 export async function createServiceApp(
   rootModule: RootModule,
@@ -65,6 +66,8 @@ export function configureServiceApp(
   // order matters: log and time every request, including those the body parser rejects
   app.use(requestLoggingMiddleware(logger));
   app.use(httpMetricsMiddleware());
+  // before every route, Swagger UI's included, so even errors carry the headers
+  app.use(securityHeadersMiddleware());
   app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   app.use(bodyParserErrorMiddleware);
   app.useGlobalPipes(createValidationPipe());

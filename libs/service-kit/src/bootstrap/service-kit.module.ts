@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ServiceConfig } from '../config/service-config';
 import { HealthAsyncOptions, HealthModule, HealthOptions } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { RateLimitModule } from '../security/rate-limit.module';
 
 /** Injection token for the service's {@link ServiceConfig}. */
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -15,8 +16,8 @@ export interface ServiceKitOptions {
 }
 
 /**
- * The module every service imports once in its root module: global JWT guard, `/health/*`,
- * `/metrics`, and `SERVICE_CONFIG` injectable everywhere.
+ * The module every service imports once in its root module: global JWT guard, rate limit on
+ * writes, `/health/*`, `/metrics`, and `SERVICE_CONFIG` injectable everywhere.
  */
 @Module({})
 export class ServiceKitModule {
@@ -27,6 +28,8 @@ export class ServiceKitModule {
       global: true,
       imports: [
         AuthModule.forRoot(options.config.auth),
+        // after AuthModule: its guard must have attached the actor the rate limit counts by
+        RateLimitModule.forRoot(options.config.rateLimit),
         MetricsModule,
         'useFactory' in readiness ? HealthModule.forRootAsync(readiness) : HealthModule.forRoot(readiness),
       ],

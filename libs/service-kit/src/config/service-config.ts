@@ -5,12 +5,18 @@ import { DEV_JWT_SECRET, isDevEnv, LogLevel, ServiceEnv } from './service-env';
 
 /** How a service verifies bearer tokens. */
 export interface AuthConfig {
-  /** HS256 secret (`AUTH_JWT_SECRET`); used unless `jwksUrl` is set. */
-  jwtSecret: string;
+  /** HS256 secret (`AUTH_JWT_SECRET`); required unless `jwksUrl` is set, and then unused. */
+  jwtSecret?: string;
   /** When set, tokens are verified against this JWKS (asymmetric algorithms) instead of the secret. */
   jwksUrl?: string;
   audience?: string;
   issuer?: string;
+}
+
+/** How many writes (POST, PUT, PATCH, DELETE) one caller may send. */
+export interface RateLimitConfig {
+  /** `RATE_LIMIT_WRITES_PER_MINUTE`, per token `sub` (or per IP for unauthenticated calls). */
+  writesPerMinute: number;
 }
 
 /** Validated configuration every service gets. */
@@ -22,6 +28,8 @@ export interface ServiceConfig {
   kafkaBrokers: string[];
   logLevel: LogLevel;
   auth: AuthConfig;
+  /** Left out (tests, harnesses): `DEFAULT_WRITES_PER_MINUTE`. */
+  rateLimit?: RateLimitConfig;
 }
 
 /** Per-service defaults: the port of API.md's table and the service's name. */
@@ -61,7 +69,8 @@ function withDefaults(env: Env, defaults: ServiceDefaults): Env {
   return {
     ...env,
     PORT: blank(env.PORT) ? String(defaults.port) : env.PORT,
-    AUTH_JWT_SECRET: blank(env.AUTH_JWT_SECRET) && isDevEnv(env.NODE_ENV) ? DEV_JWT_SECRET : env.AUTH_JWT_SECRET,
+    // the development secret only in development and test, and never beside a JWKS
+    AUTH_JWT_SECRET: blank(env.AUTH_JWT_SECRET) && isDevEnv(env.NODE_ENV) && blank(env.AUTH_JWKS_URL) ? DEV_JWT_SECRET : env.AUTH_JWT_SECRET,
   };
 }
 
@@ -74,5 +83,6 @@ function toServiceConfig(env: ServiceEnv, serviceName: string): ServiceConfig {
     kafkaBrokers: env.KAFKA_BROKERS,
     logLevel: env.LOG_LEVEL,
     auth: { jwtSecret: env.AUTH_JWT_SECRET, jwksUrl: env.AUTH_JWKS_URL, audience: env.AUTH_AUDIENCE, issuer: env.AUTH_ISSUER },
+    rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE },
   };
 }

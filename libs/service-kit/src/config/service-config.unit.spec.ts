@@ -1,7 +1,7 @@
 import { Expose } from 'class-transformer';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { ConfigError, DEV_JWT_SECRET, IsRequired, loadConfig, loadServiceConfig } from '..';
+import { ConfigError, DEFAULT_WRITES_PER_MINUTE, DEV_JWT_SECRET, IsRequired, loadConfig, loadServiceConfig } from '..';
 import { toInteger } from './env-rules';
 
 const defaults = { port: 3001, serviceName: 'intake' };
@@ -32,6 +32,7 @@ describe('loadServiceConfig', () => {
       kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
       logLevel: 'info',
       auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: undefined, issuer: undefined },
+      rateLimit: { writesPerMinute: DEFAULT_WRITES_PER_MINUTE },
     });
   });
 
@@ -46,6 +47,7 @@ describe('loadServiceConfig', () => {
         AUTH_JWKS_URL: 'http://auth:8080/.well-known/jwks.json',
         AUTH_AUDIENCE: 'support',
         AUTH_ISSUER: 'https://auth.example',
+        RATE_LIMIT_WRITES_PER_MINUTE: '30',
       },
       defaults,
     );
@@ -54,6 +56,7 @@ describe('loadServiceConfig', () => {
       logLevel: 'debug',
       kafkaBrokers: ['127.0.0.1:9092'],
       auth: { jwksUrl: 'http://auth:8080/.well-known/jwks.json', audience: 'support', issuer: 'https://auth.example' },
+      rateLimit: { writesPerMinute: 30 },
     });
   });
 
@@ -61,7 +64,7 @@ describe('loadServiceConfig', () => {
     expect(problemsOf(() => loadServiceConfig({ NODE_ENV: 'production' }, defaults))).toEqual([
       'DATABASE_URL is required',
       'KAFKA_BROKERS is required',
-      'AUTH_JWT_SECRET is required unless NODE_ENV is development or test',
+      'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
     ]);
   });
 
@@ -76,6 +79,7 @@ describe('loadServiceConfig', () => {
           AUTH_JWT_SECRET: 'short',
           AUTH_JWKS_URL: 'not a url',
           LOG_LEVEL: 'loud',
+          RATE_LIMIT_WRITES_PER_MINUTE: '0',
         },
         defaults,
       );
@@ -83,8 +87,8 @@ describe('loadServiceConfig', () => {
       'PORT must be an integer between 1 and 65535',
       'DATABASE_URL must be a postgres URL (postgres://user:password@host:port/database)',
       'KAFKA_BROKERS must be a comma-separated list of host:port',
-      'AUTH_JWT_SECRET must be at least 32 characters when NODE_ENV is production',
       'AUTH_JWKS_URL must be an http(s) URL',
+      'RATE_LIMIT_WRITES_PER_MINUTE must be an integer between 1 and 1000000 (writes per caller per minute)',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     ]);
     expect(run).toThrow(/^invalid configuration: PORT must be .*; DATABASE_URL must be .*; KAFKA_BROKERS must be a comma-separated list of host:port; /);
@@ -105,8 +109,52 @@ describe('loadServiceConfig', () => {
       expect(loadServiceConfig({ ...good, NODE_ENV, AUTH_JWT_SECRET: undefined }, defaults).auth.jwtSecret).toBe(DEV_JWT_SECRET);
     }
     expect(problemsOf(() => loadServiceConfig({ ...good, NODE_ENV: undefined, AUTH_JWT_SECRET: '' }, defaults))).toEqual([
-      'AUTH_JWT_SECRET is required unless NODE_ENV is development or test',
+      'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
     ]);
+  });
+
+  it.each(['0', '-1', '1.5', 'many', '1000001'])('rejects RATE_LIMIT_WRITES_PER_MINUTE=%s', (limit) => {
+    expect(problemsOf(() => loadServiceConfig({ ...good, RATE_LIMIT_WRITES_PER_MINUTE: limit }, defaults))).toEqual([
+      'RATE_LIMIT_WRITES_PER_MINUTE must be an integer between 1 and 1000000 (writes per caller per minute)',
+    ]);
+  });
+
+  describe('in production (NODE_ENV=production)', () => {
+    const jwksUrl = 'https://auth.example/.well-known/jwks.json';
+
+    it('refuses to start without AUTH_JWT_SECRET', () => {
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: undefined }, defaults))).toEqual([
+        'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
+      ]);
+      expect(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: '  ' }, defaults)).toThrow(ConfigError);
+    });
+
+    it('refuses a secret shorter than 32 bytes, counting UTF-8 bytes', () => {
+      const rule = 'AUTH_JWT_SECRET must be at least 32 bytes when NODE_ENV is production (or set AUTH_JWKS_URL)';
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'a'.repeat(31) }, defaults))).toEqual([rule]);
+      expect(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'a'.repeat(31) }, defaults)).toThrow(/^invalid configuration: AUTH_JWT_SECRET must be at least 32 bytes/);
+      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'a'.repeat(32) }, defaults).auth.jwtSecret).toBe('a'.repeat(32));
+      // 11 characters, 33 bytes: long enough for HS256 whatever the character count
+      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: '密'.repeat(11) }, defaults).auth.jwtSecret).toBe('密'.repeat(11));
+    });
+
+    it('needs no secret when tokens are checked against a JWKS, and makes up none', () => {
+      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwksUrl }, defaults).auth).toEqual({
+        jwtSecret: undefined,
+        jwksUrl,
+        audience: undefined,
+        issuer: undefined,
+      });
+      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'short', AUTH_JWKS_URL: jwksUrl }, defaults).auth.jwksUrl).toBe(jwksUrl);
+    });
+  });
+
+  it('uses the development secret only in development and test, and never beside a JWKS', () => {
+    for (const NODE_ENV of ['production', 'staging', 'prod', 'Development', undefined]) {
+      expect(() => loadServiceConfig({ ...good, NODE_ENV, AUTH_JWT_SECRET: undefined }, defaults)).toThrow(ConfigError);
+    }
+    const jwks = loadServiceConfig({ ...good, NODE_ENV: 'development', AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'http://auth:8080/jwks.json' }, defaults);
+    expect(jwks.auth.jwtSecret).toBeUndefined();
   });
 
   it('validates a service’s own variables in the same pass', () => {

@@ -24,12 +24,19 @@ export const DEV_NODE_ENVS = ['development', 'test'] as const;
 /** Signing secret used when `NODE_ENV` is development or test and `AUTH_JWT_SECRET` is unset. Never for production. */
 export const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production';
 
-/** Minimum `AUTH_JWT_SECRET` length when `NODE_ENV=production` (256 bits for HS256). */
+/** Minimum `AUTH_JWT_SECRET` length in bytes (UTF-8) when `NODE_ENV=production` (256 bits for HS256). */
 export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+/** Default of `RATE_LIMIT_WRITES_PER_MINUTE`: generous, so benchmarks and tests are not throttled. */
+export const DEFAULT_WRITES_PER_MINUTE = 600;
+
+/** Highest `RATE_LIMIT_WRITES_PER_MINUTE` accepted (high enough to switch the limit off in practice). */
+export const MAX_WRITES_PER_MINUTE = 1_000_000;
 
 const PORT_RULE = '$property must be an integer between 1 and 65535';
 const POSTGRES_URL_RULE = '$property must be a postgres URL (postgres://user:password@host:port/database)';
 const BROKERS_RULE = '$property must be a comma-separated list of host:port';
+const WRITES_PER_MINUTE_RULE = `$property must be an integer between 1 and ${MAX_WRITES_PER_MINUTE} (writes per caller per minute)`;
 
 /**
  * The variables every service reads (API.md, "Every service"). Extend it, or write a sibling class,
@@ -66,7 +73,7 @@ export class ServiceEnv {
 
   @Expose()
   @IsJwtSecret()
-  AUTH_JWT_SECRET!: string;
+  AUTH_JWT_SECRET?: string;
 
   @Expose()
   @IsOptional()
@@ -84,6 +91,13 @@ export class ServiceEnv {
   AUTH_ISSUER?: string;
 
   @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: WRITES_PER_MINUTE_RULE })
+  @Min(1, { message: WRITES_PER_MINUTE_RULE })
+  @Max(MAX_WRITES_PER_MINUTE, { message: WRITES_PER_MINUTE_RULE })
+  RATE_LIMIT_WRITES_PER_MINUTE: number = DEFAULT_WRITES_PER_MINUTE;
+
+  @Expose()
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 }
@@ -93,20 +107,27 @@ export function isDevEnv(nodeEnv: string | undefined): boolean {
   return (DEV_NODE_ENVS as readonly (string | undefined)[]).includes(nodeEnv);
 }
 
-// one rule whose wording depends on NODE_ENV, so it lives in one validator
+// the key length jose sees: UTF-8 bytes, not characters
+function secretBytes(secret: string): number {
+  return Buffer.byteLength(secret, 'utf8');
+}
+
+// one rule whose wording depends on NODE_ENV and AUTH_JWKS_URL, so it lives in one validator
 function IsJwtSecret(): PropertyDecorator {
   return ValidateBy({
     name: 'isJwtSecret',
     validator: {
       validate(value: unknown, args?: ValidationArguments): boolean {
-        const nodeEnv = (args?.object as ServiceEnv | undefined)?.NODE_ENV;
-        if (typeof value !== 'string' || value === '') return isDevEnv(nodeEnv) && value === undefined;
-        return nodeEnv !== 'production' || value.length >= MIN_PRODUCTION_SECRET_LENGTH;
+        const env = args?.object as ServiceEnv | undefined;
+        // tokens are then checked against the published keys, the secret is never used
+        if (env?.AUTH_JWKS_URL) return true;
+        if (typeof value !== 'string' || value === '') return isDevEnv(env?.NODE_ENV) && value === undefined;
+        return env?.NODE_ENV !== 'production' || secretBytes(value) >= MIN_PRODUCTION_SECRET_LENGTH;
       },
       defaultMessage(args?: ValidationArguments): string {
         return typeof args?.value === 'string' && args.value !== ''
-          ? `$property must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV is production`
-          : '$property is required unless NODE_ENV is development or test';
+          ? `$property must be at least ${MIN_PRODUCTION_SECRET_LENGTH} bytes when NODE_ENV is production (or set AUTH_JWKS_URL)`
+          : '$property is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set';
       },
     },
   });

@@ -1,4 +1,4 @@
-import { Body, Controller, DynamicModule, Get, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, DynamicModule, Get, Module, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
 import { Type } from 'class-transformer';
@@ -50,6 +50,13 @@ export class ThingController {
     return { pong: true, actor: actor ?? null };
   }
 
+  // a public write, like a partner's webhook
+  @Public()
+  @Post('webhook')
+  webhook() {
+    return { received: true };
+  }
+
   @Get('boom')
   boom(): never {
     throw new Error('secret detail: password=hunter2');
@@ -58,6 +65,21 @@ export class ThingController {
   @Get(':id')
   get(@Param('id') id: string) {
     return { id };
+  }
+
+  @Put(':id')
+  replace(@Param('id') id: string) {
+    return { id, replaced: true };
+  }
+
+  @Patch(':id')
+  change(@Param('id') id: string) {
+    return { id, changed: true };
+  }
+
+  @Delete(':id')
+  remove(@Param('id') id: string) {
+    return { id, removed: true };
   }
 }
 

@@ -1,0 +1,58 @@
+import helmet from 'helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
+
+type CspDirectives = Record<string, string[]>;
+
+/**
+ * Content-Security-Policy of every response: same origin only, no inline script or style, no
+ * eval, no plugins, no framing. A page a service serves brings its script and CSS as files.
+ */
+export const API_CSP_DIRECTIVES: CspDirectives = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  // no upgrade-insecure-requests: services speak plain HTTP behind whatever terminates TLS, and
+  // upgrading would break the pages when opened over http
+};
+
+/**
+ * Swagger UI at `/docs`: the same policy plus inline styles, which its page and its React
+ * components use. Its scripts are files, so `script-src 'self'` holds there too.
+ */
+export const DOCS_CSP_DIRECTIVES: CspDirectives = {
+  ...API_CSP_DIRECTIVES,
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
+/** Where Swagger UI and the OpenAPI document are served (see `setupOpenApi`). */
+export const DOCS_PATH = '/docs';
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/**
+ * Helmet's headers on every response (nosniff, frame and referrer policies, HSTS, no
+ * `X-Powered-By`, ...) with {@link API_CSP_DIRECTIVES}, relaxed to {@link DOCS_CSP_DIRECTIVES} under `/docs` only.
+ */
+export function securityHeadersMiddleware(): Middleware {
+  const api = helmetWith(API_CSP_DIRECTIVES);
+  const docs = helmetWith(DOCS_CSP_DIRECTIVES);
+  return (req, res, next) => (isDocsPath(req.url ?? '') ? docs : api)(req, res, next);
+}
+
+function helmetWith(directives: CspDirectives): Middleware {
+  return helmet({ contentSecurityPolicy: { useDefaults: false, directives } }) as Middleware;
+}
+
+/** True for `/docs`, `/docs/...` and `/docs?...`, not for `/docsx`. */
+export function isDocsPath(url: string): boolean {
+  const path = url.split('?')[0];
+  return path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`);
+}
