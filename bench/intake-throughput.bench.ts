@@ -1,21 +1,16 @@
 // Intake benchmark: tickets accepted per second through POST /v1/tickets (autocannon) against
 // the same machine's raw single-row insert-and-commit rate, and the latency from POST to the
 // event being consumed from Kafka by a plain kafkajs consumer. Run: npm run bench
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
+import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService } from './support/services';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const PORT = 3901;
-const SECRET = 'bench-secret-that-is-long-enough-for-anything-0123456789';
 const SCHEMA = `bench_intake_${Date.now()}`;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,20 +45,6 @@ async function rawInsertRate(): Promise<number> {
   await pool.query(`DROP SCHEMA "${SCHEMA}_raw" CASCADE`);
   await pool.end();
   return inserted / SECONDS;
-}
-
-async function startIntake(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'services', 'intake', 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(PORT), DATABASE_URL, KAFKA_BROKERS: BROKERS.join(','), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', SERVICE_SCHEMA: SCHEMA, RATE_LIMIT_WRITES_PER_MINUTE: '1000000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 120; i++) {
-    const ready = await fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return child;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error('intake did not become ready');
 }
 
 async function acceptedPerSecond(token: string): Promise<{ rate: number; p50: number; p99: number; non2xx: number }> {
@@ -117,7 +98,7 @@ async function postToConsumedLatency(token: string): Promise<{ p50: number; p99:
 async function main() {
   const raw = await rawInsertRate();
   console.log(`raw insert-and-commit: ${raw.toFixed(0)}/s`);
-  const intake = await startIntake();
+  const intake = await startService('intake', PORT, SCHEMA);
   try {
     const token = await signTestToken(SECRET, { id: 'bench', role: 'intake' });
     await acceptedPerSecond(token).catch(() => undefined); // warm-up: JIT, pools, topic metadata
@@ -141,8 +122,7 @@ Each accepted ticket is one transaction: customer lookup under an advisory lock,
 their hash chain, 1-2 outbox rows, a NOTIFY, and the ticket view row; the relay then publishes it.
 `);
   } finally {
-    intake.kill('SIGTERM');
-    await once(intake, 'exit');
+    await stopService(intake);
     const pool = new Pool({ connectionString: DATABASE_URL });
     await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
     await pool.end();

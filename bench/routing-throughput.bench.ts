@@ -2,10 +2,8 @@
 // assigned event on support.tickets.v1, with 100 members on duty and 10,000 open tickets; against a raw
 // baseline measured in the same run (a plain kafkajs consumer doing one plain pg transaction per
 // message, the floor under any consumer that commits its effect per event). Run: npm run bench
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
 import { eventCatalogue, RecordedEvent, ROUTING_TOPIC, SLA_TOPIC, TICKETS_TOPIC } from '@support/contracts';
@@ -13,10 +11,8 @@ import { ensureTopics, toKafkaMessage } from '@support/messaging';
 import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
+import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService } from './support/services';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const SECRET = 'bench-secret-that-is-long-enough-for-anything-0123456789';
 const RUN = Date.now();
 const ROUTING_SCHEMA = `bench_routing_${RUN}`;
 const INTAKE_SCHEMA = `bench_intake_r_${RUN}`;
@@ -82,26 +78,6 @@ async function seedOpenTickets(): Promise<void> {
 }
 
 // ---- services as child processes --------------------------------------------------------------------
-
-async function startService(name: 'intake' | 'routing', port: number, schema: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'services', name, 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL, KAFKA_BROKERS: BROKERS.join(','), AUTH_JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', SERVICE_SCHEMA: schema, RATE_LIMIT_WRITES_PER_MINUTE: '1000000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 120; i++) {
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return child;
-    await sleep(500);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${name} did not become ready`);
-}
-
-async function stopService(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-}
 
 /**
  * A service's new consumer group would read its topics from offset 0, i.e. every event earlier runs and

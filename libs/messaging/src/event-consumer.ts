@@ -15,7 +15,15 @@ export type BatchEventHandler = (events: ConsumedEvent[], manager: EntityManager
  * An event at a time (`handle`), or, for read models that can apply many events in a few statements,
  * a partition's events in chunks of up to `batchSize` per transaction (`handleBatch`).
  */
-export type EventHandling = { handle: EventHandler; handleBatch?: never } | { handleBatch: BatchEventHandler; batchSize?: number; handle?: never };
+export type EventHandling =
+  | { handle: EventHandler; handleBatch?: never }
+  | {
+      handleBatch: BatchEventHandler;
+      batchSize?: number;
+      /** partitions handled at once, each in its own transaction: only for handlers whose partitions touch disjoint rows */
+      partitionsConcurrently?: number;
+      handle?: never;
+    };
 
 export type EventConsumerOptions = EventHandling & EventConsumerSettings;
 
@@ -82,6 +90,7 @@ export class EventConsumer {
     if (this.options.handleBatch) {
       const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
       await this.consumer.run({
+        partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           for (let start = 0; start < batch.messages.length; start += size) {

@@ -52,6 +52,8 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
     dataSource,
     catalogue: eventCatalogue,
     handleBatch: projector.projectBatch,
+    // a partition's rows are its own (tickets and clocks are keyed by id): decoding one chunk overlaps another's writes
+    partitionsConcurrently: 4,
     onError,
     fromBeginning: settings.consumeFromBeginning,
   });

@@ -37,10 +37,12 @@ describe('dashboard projections rebuilt from offset 0', () => {
   it('drops the read models, replays every topic and reaches the same checksum', async () => {
     const [ticketId, customerId] = [randomUUID(), randomUUID()];
     const clockId = `ticket:${ticketId}:first-contact`;
+    // an assignee of this test's own, so the queue filtered by it is this ticket, however full the topics are
+    const agent = { id: `m-agent-${ticketId.slice(0, 8)}`, role: 'agent' };
     const ticket = (type: string, data: object, minute: number) => ({ type, source: 'intake', streamId: ticketId, data: { ticketId, ...data }, occurredAt: new Date(at(minute)) });
     await publishEvents([
       ticket('support.ticket.received.v1', { customerId, customer: { name: '李先生', wechat: 'li_rebuild' }, channel: 'wechat', deviceModel: 'ThinkPad X1', problem: '无法开机', urgency: 'normal', requestedAt: at(0), receivedAt: at(0) }, 0),
-      ticket('support.ticket.assigned.v1', { assignee: { id: 'm-agent', role: 'agent' }, tier: 'L1' }, 2),
+      ticket('support.ticket.assigned.v1', { assignee: agent, tier: 'L1' }, 2),
       {
         type: 'support.sla.clock-started.v1',
         source: 'sla-monitor',
@@ -65,11 +67,14 @@ describe('dashboard projections rebuilt from offset 0', () => {
     const seconds = (Date.now() - started) / 1000;
     console.log(`rebuild: ${Object.values(after.rows as Record<string, number>).reduce((a, b) => a + b, 0)} rows in ${seconds.toFixed(1)} s`);
     expect(after).toEqual(before);
-    expect((await call('GET', '/v1/queue?state=contacted')).body.find((t: { ticketId: string }) => t.ticketId === ticketId)).toMatchObject({
-      customerId,
-      state: 'contacted',
-      assignee: { id: 'm-agent', role: 'agent' },
-      nextDeadline: { clockId, ruleId: 'first-contact', dueAt: at(62) },
-    });
+    expect((await call('GET', `/v1/queue?assignee=${agent.id}`)).body).toMatchObject([
+      {
+        ticketId,
+        customerId,
+        state: 'contacted',
+        assignee: agent,
+        nextDeadline: { clockId, ruleId: 'first-contact', dueAt: at(62) },
+      },
+    ]);
   }, 300_000);
 });

@@ -1,11 +1,12 @@
 import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Param, ParseUUIDPipe, Post, Query, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { map, Observable } from 'rxjs';
-import { ISO_WEEK, isoWeekOf } from '@support/contracts';
-import { Public, Roles } from '@support/service-kit';
+import { Actor, ISO_WEEK, isoWeekOf } from '@support/contracts';
+import { CurrentActor, Public, Roles } from '@support/service-kit';
 import { weeklyReportCsv } from '../application/weekly-report.csv';
 import { DASHBOARD_RUNTIME, DashboardRuntime } from '../dashboard.providers';
 import { weeklyReport } from '../domain';
+import { timelineSeenBy } from './customer-timeline.view';
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
 // management, the team and other systems read the dashboard; contractors see only their own work elsewhere
@@ -53,8 +54,8 @@ export class DashboardController {
 
   @Get('v1/customers/:id/timeline')
   @Roles(...READERS)
-  timeline(@Param('id', ParseUUIDPipe) id: string) {
-    return this.runtime.tables.customerTimeline(this.runtime.dataSource, id);
+  async timeline(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    return timelineSeenBy(actor.role, await this.runtime.tables.customerTimeline(this.runtime.dataSource, id));
   }
 
   /** the weekly KPIs per team and member (ISO week in the team's time zone; default this week) */

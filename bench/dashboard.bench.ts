@@ -1,0 +1,224 @@
+// Dashboard benchmark: (1) POST /v1/tickets on intake -> the ticket on the dashboard's live stream (SSE),
+// p50/p99 at steady rates; (2) a projection rebuild from offset 0 against a plain kafkajs consumer reading
+// the same topics in the same run; the dashboard's memory. It leaves its synthetic events on the local topics
+// (they are the record), so later rebuilds on that broker read them too. Run: npm run bench
+import { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Pool } from 'pg';
+import { eventCatalogue } from '@support/contracts';
+import { toKafkaMessage } from '@support/messaging';
+import { signTestToken } from '@support/service-kit';
+import { machineLine, percentile } from './support/machine';
+import { recordResults } from './support/results';
+import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService } from './support/services';
+
+const RUN = Date.now();
+const INTAKE = { port: 3921, schema: `bench_dash_intake_${RUN}` };
+const DASHBOARD = { port: 3920, schema: `bench_dash_${RUN}` };
+const RATES = (process.env.BENCH_DASHBOARD_RATES ?? '50,200').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SYNTHETIC_TICKETS = Number(process.env.BENCH_REBUILD_TICKETS ?? 15_000);
+
+const kafka = new Kafka({ clientId: 'bench-dashboard', brokers: BROKERS, logLevel: logLevel.NOTHING });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const topics = eventCatalogue.topics();
+
+/** the dashboard's live stream: when each ticket id first appears on it */
+async function watchLiveStream(token: string): Promise<{ seenAt: Map<string, number>; close(): void }> {
+  const seenAt = new Map<string, number>();
+  const abort = new AbortController();
+  const response = await fetch(`http://127.0.0.1:${DASHBOARD.port}/v1/live`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: abort.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const id = /"ticketId":"([0-9a-f-]{36})"/.exec(buffer.slice(0, end))?.[1];
+        if (id && !seenAt.has(id)) seenAt.set(id, performance.now());
+        buffer = buffer.slice(end + 2);
+      }
+    }
+  })();
+  return { seenAt, close: () => abort.abort() };
+}
+
+/** POSTs tickets at a steady rate; the time from each POST's start to its ticket on the live stream */
+async function postToDashboard(rate: number, desk: string, seenAt: Map<string, number>): Promise<{ p50: number; p99: number; count: number; total: number }> {
+  const sentAt = new Map<string, number>();
+  const posts: Array<Promise<void>> = [];
+  const total = rate * SECONDS;
+  const begin = performance.now();
+  for (let i = 0; i < total; i++) {
+    const started = performance.now();
+    posts.push(
+      fetch(`http://127.0.0.1:${INTAKE.port}/v1/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${desk}` },
+        body: JSON.stringify({ channel: 'api', customer: { name: 'Bench', phone: `+86 13${Math.floor(100_000_000 + Math.random() * 899_999_999)}` }, deviceModel: 'Bench PC', problem: 'bench', urgency: 'normal' }),
+      })
+        .then((r) => r.json() as Promise<{ id: string }>)
+        .then((body) => void sentAt.set(body.id, started)),
+    );
+    // open loop: the schedule does not wait for answers
+    const next = begin + ((i + 1) * 1000) / rate;
+    await sleep(Math.max(0, next - performance.now()));
+  }
+  await Promise.all(posts);
+  const deadline = Date.now() + 60_000;
+  while ([...sentAt.keys()].some((id) => !seenAt.has(id)) && Date.now() < deadline) await sleep(100);
+  const latencies = [...sentAt].filter(([id]) => seenAt.has(id)).map(([id, started]) => seenAt.get(id)! - started).sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length, total };
+}
+
+/** ticket and clock events as intake and sla-monitor publish them, for the rebuild to chew on */
+async function publishSyntheticHistory(tickets: number): Promise<number> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  let sent = 0;
+  const at = new Date();
+  const recorded = (type: string, streamId: string, data: object) => {
+    const id = randomUUID();
+    return { id, type, data, occurredAt: at, metadata: { actor: { id: 'bench', role: 'service' as const }, causationId: null, correlationId: id }, streamId, streamType: 'bench', version: 1, globalPosition: '0', transactionId: '0', prevHash: '0'.repeat(64), hash: '0'.repeat(64) };
+  };
+  for (let start = 0; start < tickets; start += 500) {
+    const events = Array.from({ length: Math.min(500, tickets - start) }, () => {
+      const ticketId = randomUUID();
+      const clockId = `ticket:${ticketId}:first-contact`;
+      const iso = at.toISOString();
+      return [
+        recorded('support.ticket.received.v1', ticketId, { ticketId, customerId: randomUUID(), customer: { name: 'Bench', phone: '+86 138 0000 0000' }, channel: 'api', deviceModel: 'Bench PC', problem: 'bench', urgency: 'normal', requestedAt: iso, receivedAt: iso }),
+        recorded('support.ticket.assigned.v1', ticketId, { ticketId, assignee: { id: 'bench-agent', role: 'agent' }, tier: 'L1' }),
+        recorded('support.sla.clock-started.v1', clockId, { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, startedAt: iso, dueAt: iso, warnAt: iso, timeBasis: 'calendar', targetMinutes: 60, urgency: 'normal' }),
+        recorded('support.ticket.contacted.v1', ticketId, { ticketId, channel: 'phone', contactedAt: iso }),
+      ];
+    }).flat();
+    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+    for (const event of events) {
+      const topic = eventCatalogue.definition(event.type).topic;
+      const message = toKafkaMessage(event, 'bench', topic);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: message.key, value: JSON.stringify(message.value), headers: message.headers }]);
+    }
+    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    sent += events.length;
+  }
+  await producer.disconnect();
+  return sent;
+}
+
+/** every message on the catalogue's topics now */
+async function messagesOnTopics(): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let total = 0;
+  for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+  await admin.disconnect();
+  return total;
+}
+
+/** the baseline: a plain kafkajs consumer in a new group reading every topic from offset 0, doing nothing per message */
+async function rawConsume(expected: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-raw-${RUN}` });
+  let consumed = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  const started = performance.now();
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      consumed += batch.messages.length;
+      if (consumed >= expected) done();
+    },
+  });
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  return consumed / seconds;
+}
+
+async function lag(token: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${DASHBOARD.port}/v1/projections/status`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await response.json()) as { lag: number }).lag;
+}
+
+async function caughtUp(token: string): Promise<void> {
+  while ((await lag(token)) > 0) await sleep(200);
+}
+
+async function main() {
+  let intake: ChildProcess | undefined;
+  let dashboard: ChildProcess | undefined;
+  try {
+    intake = await startService('intake', INTAKE.port, INTAKE.schema);
+    dashboard = await startService('dashboard', DASHBOARD.port, DASHBOARD.schema);
+    const lead = await signTestToken(BENCH_SECRET, { id: 'bench-lead', role: 'lead' });
+    const desk = await signTestToken(BENCH_SECRET, { id: 'bench-desk', role: 'intake' });
+    // a new dashboard reads every topic from offset 0 first
+    await caughtUp(lead);
+
+    const live = await watchLiveStream(lead);
+    await postToDashboard(10, desk, live.seenAt); // warm-up: JIT, pools, topic metadata
+    const latencies = [];
+    for (const rate of RATES) {
+      const measured = await postToDashboard(rate, desk, live.seenAt);
+      console.log(`POST -> dashboard at ${rate}/s: p50 ${measured.p50.toFixed(1)} ms, p99 ${measured.p99.toFixed(1)} ms (${measured.count} of ${measured.total})`);
+      latencies.push({ rate, ...measured });
+    }
+    live.close();
+
+    const synthetic = await publishSyntheticHistory(SYNTHETIC_TICKETS);
+    await caughtUp(lead);
+    const onTopics = await messagesOnTopics();
+    const raw = await rawConsume(onTopics);
+    console.log(`raw kafkajs consume: ${raw.toFixed(0)} messages/s over ${onTopics}`);
+    const started = performance.now();
+    const rebuild = await fetch(`http://127.0.0.1:${DASHBOARD.port}/v1/projections/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${lead}` } });
+    if (rebuild.status !== 202) throw new Error(`rebuild answered ${rebuild.status}`);
+    await caughtUp(lead);
+    const rebuildRate = onTopics / ((performance.now() - started) / 1000);
+    const memory = residentMiB(dashboard);
+    console.log(`rebuild: ${rebuildRate.toFixed(0)} events/s; dashboard RSS ${memory.toFixed(0)} MiB`);
+
+    recordResults(`
+## Dashboard: POST-to-dashboard latency, projection rebuild vs raw consume (${new Date().toISOString().slice(0, 10)})
+
+Machine: ${machineLine()}; PostgreSQL and Kafka (3.9.1, KRaft, one node) on the same machine; intake and the
+dashboard as production processes.
+
+| measure | value |
+|---|---|
+${latencies.map((l) => `| \`POST /v1/tickets\` start -> the ticket on the dashboard's live stream (SSE), ${l.rate} tickets/s for ${SECONDS} s, open loop | p50 ${l.p50.toFixed(1)} ms, **p99 ${l.p99.toFixed(1)} ms** (${l.count} of ${l.total}) |`).join('\n')}
+| raw baseline: plain kafkajs consumer, new group, every topic from offset 0, nothing done per message | ${raw.toFixed(0)} messages/s (${onTopics} messages, ${synthetic} of them synthetic ticket and clock events) |
+| dashboard rebuild: \`POST /v1/projections/rebuild\` -> lag 0 (drop, group deleted, every topic from offset 0) | ${rebuildRate.toFixed(0)} events/s |
+| ratio rebuild / raw | **${((rebuildRate / raw) * 100).toFixed(0)} %** |
+| dashboard resident memory after the rebuild | ${memory.toFixed(0)} MiB |
+
+The path POST -> dashboard is intake's transaction -> its outbox relay -> Kafka -> the dashboard's consumer
+(a chunk of a partition per transaction) -> SSE. Both rates include the time waiting for group joins only in
+the rebuild row (the consumer's restart is part of a rebuild).
+`);
+  } finally {
+    await Promise.all([stopService(intake), stopService(dashboard)]);
+    const pool = new Pool({ connectionString: DATABASE_URL });
+    for (const schema of [INTAKE.schema, DASHBOARD.schema]) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([`bench-raw-${RUN}`, `${DASHBOARD.schema}.projections`]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
