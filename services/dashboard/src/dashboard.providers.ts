@@ -54,6 +54,7 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
     handleBatch: projector.projectBatch,
     // a partition's rows are its own (tickets and clocks are keyed by id): decoding one chunk overlaps another's writes
     partitionsConcurrently: 4,
+    batchSize: 2000,
     onError,
     fromBeginning: settings.consumeFromBeginning,
   });
