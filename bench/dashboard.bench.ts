@@ -4,12 +4,12 @@
 // (they are the record), so later rebuilds on that broker read them too. Run: npm run bench
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { eventCatalogue } from '@support/contracts';
-import { toKafkaMessage } from '@support/messaging';
 import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
+import { publishAsOwners } from './support/publish';
 import { recordResults } from './support/results';
 import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService } from './support/services';
 
@@ -78,37 +78,19 @@ async function postToDashboard(rate: number, desk: string, seenAt: Map<string, n
 
 /** ticket and clock events as intake and sla-monitor publish them, for the rebuild to chew on */
 async function publishSyntheticHistory(tickets: number): Promise<number> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  let sent = 0;
-  const at = new Date();
-  const recorded = (type: string, streamId: string, data: object) => {
-    const id = randomUUID();
-    return { id, type, data, occurredAt: at, metadata: { actor: { id: 'bench', role: 'service' as const }, causationId: null, correlationId: id }, streamId, streamType: 'bench', version: 1, globalPosition: '0', transactionId: '0', prevHash: '0'.repeat(64), hash: '0'.repeat(64) };
-  };
-  for (let start = 0; start < tickets; start += 500) {
-    const events = Array.from({ length: Math.min(500, tickets - start) }, () => {
-      const ticketId = randomUUID();
-      const clockId = `ticket:${ticketId}:first-contact`;
-      const iso = at.toISOString();
-      return [
-        recorded('support.ticket.received.v1', ticketId, { ticketId, customerId: randomUUID(), customer: { name: 'Bench', phone: '+86 138 0000 0000' }, channel: 'api', deviceModel: 'Bench PC', problem: 'bench', urgency: 'normal', requestedAt: iso, receivedAt: iso }),
-        recorded('support.ticket.assigned.v1', ticketId, { ticketId, assignee: { id: 'bench-agent', role: 'agent' }, tier: 'L1' }),
-        recorded('support.sla.clock-started.v1', clockId, { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, startedAt: iso, dueAt: iso, warnAt: iso, timeBasis: 'calendar', targetMinutes: 60, urgency: 'normal' }),
-        recorded('support.ticket.contacted.v1', ticketId, { ticketId, channel: 'phone', contactedAt: iso }),
-      ];
-    }).flat();
-    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
-    for (const event of events) {
-      const topic = eventCatalogue.definition(event.type).topic;
-      const message = toKafkaMessage(event, 'bench', topic);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: message.key, value: JSON.stringify(message.value), headers: message.headers }]);
-    }
-    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    sent += events.length;
-  }
-  await producer.disconnect();
-  return sent;
+  const at = new Date().toISOString();
+  const events = Array.from({ length: tickets }, () => {
+    const ticketId = randomUUID();
+    const clockId = `ticket:${ticketId}:first-contact`;
+    return [
+      { type: 'support.ticket.received.v1', streamId: ticketId, data: { ticketId, customerId: randomUUID(), customer: { name: 'Bench', phone: '+86 138 0000 0000' }, channel: 'api', deviceModel: 'Bench PC', problem: 'bench', urgency: 'normal', requestedAt: at, receivedAt: at } },
+      { type: 'support.ticket.assigned.v1', streamId: ticketId, data: { ticketId, assignee: { id: 'bench-agent', role: 'agent' }, tier: 'L1' } },
+      { type: 'support.sla.clock-started.v1', streamId: clockId, data: { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, startedAt: at, dueAt: at, warnAt: at, timeBasis: 'calendar', targetMinutes: 60, urgency: 'normal' } },
+      { type: 'support.ticket.contacted.v1', streamId: ticketId, data: { ticketId, channel: 'phone', contactedAt: at } },
+    ];
+  }).flat();
+  await publishAsOwners(kafka, events);
+  return events.length;
 }
 
 /** every message on the catalogue's topics now */

@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
+import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
 import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService } from './support/services';
 
@@ -24,27 +25,6 @@ function ticketBody(): string {
     problem: '开机蓝屏，无法进入系统 (benchmark)',
     urgency: Math.random() < 0.3 ? 'urgent' : 'normal',
   });
-}
-
-/** the baseline: plain pg, one row per autocommitted INSERT, same concurrency as the HTTP run */
-async function rawInsertRate(): Promise<number> {
-  const pool = new Pool({ connectionString: DATABASE_URL, max: CONNECTIONS });
-  const table = `"${SCHEMA}_raw".rows`;
-  await pool.query(`CREATE SCHEMA "${SCHEMA}_raw"`);
-  await pool.query(`CREATE TABLE ${table} (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
-  let inserted = 0;
-  const until = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < until) {
-        await pool.query(`INSERT INTO ${table} (id, body) VALUES ($1, $2)`, [randomUUID(), ticketBody()]);
-        inserted++;
-      }
-    }),
-  );
-  await pool.query(`DROP SCHEMA "${SCHEMA}_raw" CASCADE`);
-  await pool.end();
-  return inserted / SECONDS;
 }
 
 async function acceptedPerSecond(token: string): Promise<{ rate: number; p50: number; p99: number; non2xx: number }> {
@@ -96,7 +76,7 @@ async function postToConsumedLatency(token: string): Promise<{ p50: number; p99:
 }
 
 async function main() {
-  const raw = await rawInsertRate();
+  const raw = await rawInsertRate(DATABASE_URL, CONNECTIONS, SECONDS);
   console.log(`raw insert-and-commit: ${raw.toFixed(0)}/s`);
   const intake = await startService('intake', PORT, SCHEMA);
   try {
