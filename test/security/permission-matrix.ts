@@ -29,6 +29,7 @@ export function securityMarkdown(matrix: ServiceMatrix[] = permissionMatrix()): 
     SERVICE_TOKENS,
     serviceOnlyRoutes(matrix),
     ANALYSTS,
+    ERASURE,
     '## Permission matrix',
     '',
     'One table per service, every route its root module registers (the kit\'s health and metrics included).',
@@ -105,10 +106,17 @@ Contractors work only tickets dispatched to them (DOMAIN.md). Beyond the role ch
 - A customer's whole history (\`GET /v1/customers/:id/tickets\`), the dashboard, routing's queue and
   roster and the SLA clocks list no contractor: they span tickets of others.
 - Contractors never touch the lead pool: no lead-pool route lists \`contractor\`.
-- Contractors never talk price: they are not on \`quote\`, \`quote/accept\` or \`quote/decline\`.
-  Known gap: intake's ticket view (\`GET /v1/tickets\`, \`GET /v1/tickets/:id\`) and history of a
-  ticket dispatched to a contractor still carry the quote; a role check cannot remove a field, the
-  read side has to redact it.
+- Contractors never talk price: they are not on \`quote\`, \`quote/accept\` or \`quote/decline\`,
+  and they never see one. A role check cannot remove a field, so intake's read side redacts for the
+  contractor role (\`services/intake/src/application/ticket-reading.policy.ts\`): price fields are
+  **removed, never nulled**. In \`GET /v1/tickets\` and \`GET /v1/tickets/:id\` the ticket's \`quote\`
+  keeps only its \`status\` (pending, accepted, declined: whether work may start); amount, currency,
+  note and decline reason are gone. In \`GET /v1/tickets/:id/history\` every event loses the fields
+  its catalogue entry marks as \`priceData\` (\`x-price-data\` in docs/events/asyncapi.yaml):
+  amount, currency and note of \`quoted\`, amount and currency of \`quote-accepted\`, the reason of
+  \`quote-declined\`. The hash chain is not touched: \`history/verify\` checks the stored events.
+  \`GET /v1/customers/:id/tickets\` is closed to contractors, and field-service's visits and sheets
+  carry no price.
 `;
 
 const SERVICE_TOKENS = `## Service tokens
@@ -126,4 +134,72 @@ const ANALYSTS = `## Analysts read
 \`analyst\` (operations, management) reads dashboards, reports and event histories and changes
 nothing: it is listed on GET routes only, never on a POST, PUT, PATCH or DELETE (the unit test checks
 it).
+
+Analysts read customers' personal data masked. The catalogue marks, per event type, the JSON
+pointers that hold personal data (\`personalData\`, \`x-personal-data\` in docs/events/asyncapi.yaml);
+one pure function in libs/contracts (\`maskPersonalData\`, \`src/reading/personal-data.ts\`) masks them
+by the field they name: a phone keeps its prefix beyond eight digits and its last four
+(\`+86 138 ****8000\`), a WeChat id its first and last two characters (\`wx****12\`), a name its first
+character (\`王*\`); any other marked field is hidden whole. It applies to an analyst's
+\`GET /v1/tickets\`, \`GET /v1/tickets/:id\`, \`GET /v1/tickets/:id/history\` and
+\`GET /v1/customers/:id/tickets\` (intake) and \`GET /v1/customers/:id/timeline\` (dashboard). Every
+other role that may read these routes reads the clear values: they work the tickets. Free text
+(a problem description, a note) is not scanned: personal data typed into it is not masked.
+`;
+
+const ERASURE = `## Erasure
+
+A lead erases a customer's personal data with \`POST /v1/customers/:id/erasure\` (intake), body
+\`{ "reason": "..." }\`, optional \`If-Match\` (the customer stream's version): **200**
+\`{ id, erased: true, version }\`, **404** for an unknown customer, **409** when erased already. Events
+are append-only and hash-chained, so erasure rewrites none: it is crypto-shredding.
+
+- **Sealed at rest.** Before intake stores an event, every value its catalogue entry marks as personal
+  data (name, phone, WeChat id of \`support.customer.registered.v1\` and \`support.ticket.received.v1\`)
+  is sealed with the customer's own data key: AES-256-GCM (node:crypto), a fresh 96-bit IV per value,
+  stored as \`sealed:v1:<base64url(iv, tag, ciphertext)>\` (still a string, so the event's schema holds).
+  The keys live in their own table, \`customer_keys\`, never in an event. The hash chain covers the
+  ciphertext. Every read endpoint opens the values with the key
+  (\`services/intake/src/application/personal-data\`).
+- **Erasure**, in one transaction: records \`support.customer.erased.v1\` on the customer's stream (actor,
+  time, reason, the customer's ticket ids), destroys the key (a keyless row stays, so no new key is ever
+  made for that customer), scrubs the customer directory (name \`[erased]\`, phone and WeChat id gone: the
+  same contact later is a new customer), and rewrites the personal fields of the customer's messages kept
+  in intake's outbox table to \`[erased]\`. From then on \`GET /v1/tickets\`, \`/v1/tickets/:id\`,
+  \`/v1/tickets/:id/history\` and \`/v1/customers/:id/tickets\` show \`[erased]\` in each of those fields,
+  to every role; \`GET /v1/tickets/:id/history/verify\` still answers \`valid: true\` with the same hashes,
+  since no stored byte changed.
+- **What Kafka carries: the clear values.** Intake publishes its events as decided; the sealed form stays
+  in intake. lead-pool's hoarding check matches a new ticket's phone and WeChat id against the leads',
+  and field-service and the dashboard show the customer. Publishing ciphertext would make them hold
+  intake's keys, or need a keyed hash (HMAC) of each contact in the event, which
+  \`support.ticket.received.v1\` (\`additionalProperties: false\`) cannot carry: that is a
+  \`support.ticket.received.v2\` with every consumer moved to it, the way to make erasure reach Kafka.
+
+Limits of erasure as built:
+
+- The topics \`support.tickets.v1\` and \`support.customers.v1\` keep the clear values, and their
+  retention is unlimited. Compaction does not help: a ticket's key holds many events, and compaction
+  keeps only the last. Erasing on Kafka means rewriting the topics: copy them to a new version with
+  the personal fields of every customer named by a \`support.customer.erased.v1\` set to \`[erased]\`,
+  move the consumers over, delete the old topic. That is an operator's procedure, not automated.
+- Consumers keep what they consumed: lead-pool (the leads' contacts), field-service (known tickets'
+  customer name and contact, service sheets' customer block), the dashboard (customer timelines).
+  \`support.customer.erased.v1\` names the customer and their tickets so each can drop its copy; none
+  does yet. A projection rebuilt from the topics brings the clear values back until the topics are
+  rewritten.
+- \`ce_audithash\` on a published message is the hash of the stored, sealed event: it verifies against
+  intake's store, not against the clear value on Kafka.
+- A destroyed key is not gone from disk at once: its old row version stays in the table file until
+  vacuumed, and in WAL archives and backups for their retention. A backup restored from before an
+  erasure brings the key back: backups must expire within the erasure deadline, or the erasures
+  (the \`support.customer.erased.v1\` events) be applied again after a restore.
+- The data keys are stored unwrapped, in the same database as the events: sealing makes erasure
+  possible; it does not keep the data from someone who can read the whole database (wrapping each key
+  with a master key from a KMS would).
+- Only fields the catalogue marks are sealed. Free text (the problem, notes, a resolution) is not, nor
+  is anything another service stores. Events recorded before sealing existed hold clear values in the
+  append-only table and cannot be erased.
+- An Idempotency-Key row keeps a SHA-256 fingerprint of the opening request, contact included: a phone
+  number, having few possible values, can be guessed back from it.
 `;

@@ -20,3 +20,6 @@ export * from './leads/lead.events';
 export * from './catalogue/asyncapi';
 export * from './deep-freeze';
 export * from './iso-week';
+export * from './reading/json-pointer';
+export * from './reading/price-data';
+export * from './reading/personal-data';

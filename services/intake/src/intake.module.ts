@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { kafkaProbe } from '@support/messaging';
 import { postgresProbe, ServiceConfig, ServiceKitModule } from '@support/service-kit';
+import { CustomerErasure } from './application/customer-erasure.service';
 import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
 import { CustomerController } from './http/customer.controller';
@@ -17,6 +18,7 @@ export class IntakeModule {
       providers: [
         { provide: TicketCommands, useValue: runtime.commands },
         { provide: TicketQueries, useValue: runtime.queries },
+        { provide: CustomerErasure, useValue: runtime.erasure },
       ],
     };
   }

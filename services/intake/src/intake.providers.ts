@@ -3,6 +3,8 @@ import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
+import { CustomerErasure } from './application/customer-erasure.service';
+import { SealingEventStore } from './application/personal-data/sealing-event-store';
 import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
 import { RoutingDecisionReactor } from './application/routing-decision.reactor';
@@ -10,7 +12,9 @@ import { SlaBreachReactor } from './application/sla-breach.reactor';
 import { FieldServiceReactor } from './application/field-service.reactor';
 import { LeadConversionReactor } from './application/lead-conversion.reactor';
 import { CustomerDirectory } from './persistence/customer-directory.repository';
+import { CustomerKeys } from './persistence/customer-keys.repository';
 import { intakeMigrations } from './persistence/intake.migrations';
+import { OutboxCopies } from './persistence/outbox-copies.repository';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
 
 export const SERVICE_NAME = 'intake';
@@ -31,9 +35,11 @@ export interface IntakeRuntime {
   kafka: Kafka;
   relay: OutboxRelay;
   reactors: EventConsumer[];
+  /** the event table as stored: personal data sealed */
   store: EventStore;
   commands: TicketCommands;
   queries: TicketQueries;
+  erasure: CustomerErasure;
   close(): Promise<void>;
 }
 
@@ -42,11 +48,15 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: intakeMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
-  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  // every append goes through the sealing store, which hands the outbox what was decided (see SealingEventStore)
+  const store = new EventStore(schema, eventCatalogue);
+  const keys = new CustomerKeys(schema);
+  const sealing = new SealingEventStore(store, eventCatalogue, keys, new Outbox(schema, SERVICE_NAME, eventCatalogue));
   const views = new TicketViewRepository(schema);
   const customers = new CustomerDirectory(schema);
+  const clock = settings.clock ?? systemClock;
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
-  const commands = new TicketCommands(dataSource, store, views, customers, settings.clock ?? systemClock, schema);
+  const commands = new TicketCommands(dataSource, sealing, views, customers, clock, schema);
   const consumer = (groupId: string, topics: string[], handle: EventHandler) =>
     new EventConsumer({ schema, groupId: `${schema}.${groupId}`, topics, kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
   const reactors = [
@@ -65,7 +75,8 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     reactors,
     store,
     commands,
-    queries: new TicketQueries(dataSource, store, views, customers),
+    queries: new TicketQueries(dataSource, store, views, customers, keys),
+    erasure: new CustomerErasure(dataSource, sealing, views, customers, keys, new OutboxCopies(schema), clock),
     async close() {
       await Promise.all(reactors.map((r) => r.stop()));
       await relay.stop();

@@ -79,6 +79,7 @@ function message(definition: EventDefinition): Record<string, unknown> {
     headers: CLOUD_EVENT_HEADERS,
     payload: definition.schema,
     ...(definition.personalData?.length ? { 'x-personal-data': definition.personalData } : {}),
+    ...(definition.priceData?.length ? { 'x-price-data': definition.priceData } : {}),
     bindings: { kafka: { key: { type: 'string', description: `the ${definition.aggregate} id` } } },
   };
 }

@@ -12,8 +12,14 @@ export interface EventDefinition<Type extends string = string, Data = unknown> {
   aggregate: string;
   description: string;
   schema: JsonSchema;
-  /** JSON pointers into `data` that hold personal data (masked for analysts) */
+  /**
+   * JSON pointers into `data` that hold personal data: masked for analysts, sealed (encrypted) where
+   * a service stores them for erasure. How a value is masked follows the pointer's last field name
+   * (`phone`, `wechat`, `name`; anything else is hidden whole).
+   */
   personalData?: string[];
+  /** JSON pointers into `data` that hold a price or its negotiation: contractors never see them */
+  priceData?: string[];
   /** phantom field, never set: carries the data type for `EventOf` */
   readonly __data?: Data;
 }

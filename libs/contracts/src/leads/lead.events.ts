@@ -102,7 +102,7 @@ export const leadConverted = defineEvent<
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
   description: 'The lead became work: intake opens a ticket (channel `lead`) caused by this event.',
-  personalData: ['/customer/phone', '/customer/wechat'],
+  personalData: ['/customer/name', '/customer/phone', '/customer/wechat'],
   schema: leadDataSchema(
     {
       memberId: memberIdSchema,

@@ -35,7 +35,7 @@ export const ticketReceived = defineEvent<
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
   description: 'A customer problem was registered from a channel.',
-  personalData: ['/customer/phone', '/customer/wechat'],
+  personalData: ['/customer/name', '/customer/phone', '/customer/wechat'],
   schema: {
     type: 'object',
     required: ['ticketId', 'customerId', 'customer', 'channel', 'deviceModel', 'problem', 'urgency', 'requestedAt', 'receivedAt'],

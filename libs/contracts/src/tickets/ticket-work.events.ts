@@ -61,6 +61,8 @@ export const ticketQuoted = defineEvent<
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
   description: 'A price was quoted to the customer (a new quote replaces the previous one).',
+  // the note belongs to the negotiation (what the price covers, a discount): hidden with the price
+  priceData: ['/amount', '/currency', '/note'],
   schema: ticketDataSchema({ amount: amountSchema, currency: currencySchema, note: textSchema }, ['amount', 'currency']),
 });
 
@@ -72,6 +74,7 @@ export const ticketQuoteAccepted = defineEvent<
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
   description: 'The customer accepted the current quote (its amount is repeated here); work starts.',
+  priceData: ['/amount', '/currency'],
   schema: ticketDataSchema({ amount: amountSchema, currency: currencySchema }, ['amount', 'currency']),
 });
 
@@ -80,6 +83,8 @@ export const ticketQuoteDeclined = defineEvent<'support.ticket.quote-declined.v1
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
   description: 'The customer declined the current quote; the ticket goes back to diagnosed for a new quote.',
+  // why a price was declined ("too dear") is price talk too
+  priceData: ['/reason'],
   schema: ticketDataSchema({ reason: textSchema }),
 });
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
-import { EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { IdempotencyStore, OnceOutcome } from '@support/event-store';
 import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
+import { SealingEventStore } from './personal-data/sealing-event-store';
 
 export const TICKET_STREAM = 'ticket';
 export const CUSTOMER_STREAM = 'customer';
@@ -38,14 +39,15 @@ const RACE_RETRIES = 3;
 
 /**
  * Runs ticket commands: load the stream, decide, append with the expected version, and update
- * the ticket view, all in one transaction (the append first, as the event store requires).
+ * the ticket view, all in one transaction (the append first, as the event store requires). The
+ * store seals the customer's personal data before it is recorded.
  */
 export class TicketCommands {
   private readonly idempotency: IdempotencyStore;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly store: EventStore,
+    private readonly store: SealingEventStore,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
     private readonly clock: Clock,

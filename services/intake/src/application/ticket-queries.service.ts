@@ -2,51 +2,77 @@ import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
 import { AuditEntry, auditTrail, EventStore } from '@support/event-store';
 import { CustomerDirectory, CustomerRecord } from '../persistence/customer-directory.repository';
+import { CustomerKeys } from '../persistence/customer-keys.repository';
 import { TicketPageQuery, TicketView, TicketViewRepository } from '../persistence/ticket-view.repository';
+import { openAt } from './personal-data/personal-data.cipher';
+import { personalDataOf, TICKET_VIEW_PERSONAL_DATA } from './personal-data/personal-data.pointers';
+import { customerSeenBy, historySeenBy, TicketSeen, ticketSeenBy } from './ticket-reading.policy';
 
 /** Contractors see only what was dispatched to them; to them anything else does not exist. */
 export function visibleTo(ticket: TicketView, actor: Actor): boolean {
   return actor.role !== 'contractor' || ticket.assignee?.id === actor.id;
 }
 
+/**
+ * Every read of tickets and customers: the scope check, then the personal data opened with the
+ * customer's key (`[erased]` once it is destroyed), then what the reader's role may see.
+ */
 export class TicketQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
+    private readonly keys: CustomerKeys,
   ) {}
 
-  async ticket(ticketId: string, actor: Actor): Promise<TicketView | null> {
-    const ticket = await this.views.get(this.dataSource, ticketId);
-    return ticket && visibleTo(ticket, actor) ? ticket : null;
+  /** the ticket as the actor may see it, or null when it does not exist for them */
+  async ticket(ticketId: string, actor: Actor): Promise<TicketSeen | null> {
+    const ticket = await this.visibleTicket(ticketId, actor);
+    if (!ticket) return null;
+    const [opened] = await this.opened([ticket]);
+    return ticketSeenBy(actor.role, opened);
   }
 
-  async page(query: TicketPageQuery, actor: Actor): Promise<{ items: TicketView[]; nextCursor: string | null }> {
+  async page(query: TicketPageQuery, actor: Actor): Promise<{ items: TicketSeen[]; nextCursor: string | null }> {
     const scoped = actor.role === 'contractor' ? { ...query, assignee: actor.id } : query;
     const items = await this.views.page(this.dataSource, scoped);
     const last = items[items.length - 1];
     const nextCursor = items.length === query.limit && last ? encodeCursor({ receivedAt: last.receivedAt, ticketId: last.id }) : null;
-    return { items, nextCursor };
+    return { items: (await this.opened(items)).map((item) => ticketSeenBy(actor.role, item)), nextCursor };
   }
 
   async history(ticketId: string, actor: Actor): Promise<AuditEntry[] | null> {
-    if (!(await this.ticket(ticketId, actor))) return null;
-    return auditTrail(await this.store.readStream(this.dataSource, ticketId));
+    const ticket = await this.visibleTicket(ticketId, actor);
+    if (!ticket) return null;
+    const key = (await this.keys.keysOf(this.dataSource, [ticket.customerId])).get(ticket.customerId);
+    const history = auditTrail(await this.store.readStream(this.dataSource, ticketId));
+    return historySeenBy(actor.role, history.map((entry) => ({ ...entry, data: openAt(entry.data, personalDataOf(entry.type), key) })));
   }
 
   async verify(ticketId: string, actor: Actor) {
-    if (!(await this.ticket(ticketId, actor))) return null;
+    if (!(await this.visibleTicket(ticketId, actor))) return null;
     return this.store.verifyStream(this.dataSource, ticketId);
   }
 
   /** the customer's record and every ticket with its full history, oldest ticket first */
-  async customerHistory(customerId: string, actor: Actor): Promise<{ customer: CustomerRecord; tickets: Array<TicketView & { history: AuditEntry[] }> } | null> {
+  async customerHistory(customerId: string, actor: Actor): Promise<{ customer: CustomerRecord; tickets: Array<TicketSeen & { history: AuditEntry[] }> } | null> {
     const customer = await this.customers.get(this.dataSource, customerId);
     if (!customer || actor.role === 'contractor') return null;
-    const tickets = (await this.views.page(this.dataSource, { customerId, limit: 1000 })).reverse();
-    const withHistory = await Promise.all(tickets.map(async (ticket) => ({ ...ticket, history: (await this.history(ticket.id, actor)) ?? [] })));
-    return { customer, tickets: withHistory };
+    const tickets = await this.opened((await this.views.page(this.dataSource, { customerId, limit: 1000 })).reverse());
+    const withHistory = await Promise.all(tickets.map(async (ticket) => ({ ...ticketSeenBy(actor.role, ticket), history: (await this.history(ticket.id, actor)) ?? [] })));
+    return { customer: customerSeenBy(actor.role, customer), tickets: withHistory };
+  }
+
+  private async visibleTicket(ticketId: string, actor: Actor): Promise<TicketView | null> {
+    const ticket = await this.views.get(this.dataSource, ticketId);
+    return ticket && visibleTo(ticket, actor) ? ticket : null;
+  }
+
+  /** the views with their customers' personal data opened, one key lookup for all */
+  private async opened(tickets: TicketView[]): Promise<TicketView[]> {
+    const keys = await this.keys.keysOf(this.dataSource, tickets.map((ticket) => ticket.customerId));
+    return tickets.map((ticket) => openAt(ticket, TICKET_VIEW_PERSONAL_DATA, keys.get(ticket.customerId)) as TicketView);
   }
 }
 

@@ -66,9 +66,9 @@ describe('ticket event catalogue', () => {
     expect(eventCatalogue.topics()).toContain(TICKETS_TOPIC);
   });
 
-  it('marks where personal data is (phone, wechat) and those pointers exist in the schema', () => {
+  it('marks where personal data is (name, phone, wechat) and those pointers exist in the schema', () => {
     const received = catalogue.definition('support.ticket.received.v1');
-    expect(received.personalData).toEqual(['/customer/phone', '/customer/wechat']);
+    expect(received.personalData).toEqual(['/customer/name', '/customer/phone', '/customer/wechat']);
     for (const definition of ticketEvents) {
       for (const pointer of definition.personalData ?? []) {
         const path = pointer.split('/').slice(1);

@@ -1,14 +1,19 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
-import { CurrentActor, Roles } from '@support/service-kit';
+import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { CustomerErasure } from '../application/customer-erasure.service';
 import { TicketQueries } from '../application/ticket-queries.service';
+import { CustomerErasureDto } from './customer-erasure.dto';
 
 @ApiTags('customers')
 @ApiBearerAuth()
 @Controller('v1/customers')
 export class CustomerController {
-  constructor(private readonly queries: TicketQueries) {}
+  constructor(
+    private readonly queries: TicketQueries,
+    private readonly erasure: CustomerErasure,
+  ) {}
 
   @Get(':id/tickets')
   @Roles('lead', 'senior', 'agent', 'intake', 'analyst', 'service')
@@ -16,5 +21,17 @@ export class CustomerController {
     const history = await this.queries.customerHistory(id, actor);
     if (!history) throw new NotFoundException(`customer ${id} not found`);
     return history;
+  }
+
+  /** erases the customer's personal data (crypto-shredding): it reads `[erased]` from then on, and history still verifies */
+  @Post(':id/erasure')
+  @HttpCode(200)
+  @Roles('lead')
+  @ApiHeader({ name: 'If-Match', required: false, description: "the customer stream's version" })
+  @ApiHeader({ name: 'X-Correlation-Id', required: false })
+  async erase(@Param('id', ParseUUIDPipe) id: string, @Body() body: CustomerErasureDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    const outcome = await this.erasure.erase(id, body.reason, { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] });
+    if (!outcome.ok) return refusalToHttp(outcome);
+    return { id: outcome.customerId, erased: true, version: outcome.version };
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { ERASED } from '@support/contracts';
 import { lockForTransaction, qualified, SqlExecutor } from '@support/event-store';
 
 export interface CustomerRecord {
@@ -7,6 +8,8 @@ export interface CustomerRecord {
   phone?: string;
   wechat?: string;
   registeredAt: string;
+  /** set once the customer was erased: the name reads `[erased]`, phone and WeChat id are gone */
+  erasedAt?: string;
 }
 
 /** Finds the customer a contact (phone or WeChat id) belongs to. */
@@ -45,14 +48,29 @@ export class CustomerDirectory {
       customer.registeredAt,
     ]);
   }
+
+  /** forgets the customer's personal data: no contact finds them again, the name reads `[erased]` */
+  async erase(manager: EntityManager, customerId: string, at: Date): Promise<void> {
+    await manager.query(`UPDATE ${this.table} SET name = $2, phone = NULL, wechat = NULL, erased_at = $3 WHERE customer_id = $1`, [customerId, ERASED, at]);
+  }
 }
 
-function toRecord(row: { customer_id: string; name: string; phone: string | null; wechat: string | null; registered_at: Date }): CustomerRecord {
+interface CustomerRow {
+  customer_id: string;
+  name: string;
+  phone: string | null;
+  wechat: string | null;
+  registered_at: Date;
+  erased_at: Date | null;
+}
+
+function toRecord(row: CustomerRow): CustomerRecord {
   return {
     id: row.customer_id,
     name: row.name,
     ...(row.phone ? { phone: row.phone } : {}),
     ...(row.wechat ? { wechat: row.wechat } : {}),
     registeredAt: row.registered_at.toISOString(),
+    ...(row.erased_at ? { erasedAt: row.erased_at.toISOString() } : {}),
   };
 }

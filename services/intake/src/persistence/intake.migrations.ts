@@ -1,8 +1,9 @@
 import { platformMigrations } from '@support/messaging';
+import { intakePersonalDataMigration } from './personal-data.migration';
 import { intakeReadModelMigration } from './read-model.migration';
 
 export const INTAKE_SCHEMA = 'intake';
 
 export function intakeMigrations(schema: string = INTAKE_SCHEMA) {
-  return [...platformMigrations(schema), intakeReadModelMigration(schema)];
+  return [...platformMigrations(schema), intakeReadModelMigration(schema), intakePersonalDataMigration(schema)];
 }

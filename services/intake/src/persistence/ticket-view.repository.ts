@@ -36,6 +36,12 @@ export class TicketViewRepository {
     return rows[0] ? { ...rows[0].view, version: rows[0].version } : null;
   }
 
+  /** every ticket of a customer, oldest first */
+  async ticketIdsOf(executor: SqlExecutor, customerId: string): Promise<string[]> {
+    const rows: Array<{ ticket_id: string }> = await executor.query(`SELECT ticket_id FROM ${this.table} WHERE customer_id = $1 ORDER BY received_at, ticket_id`, [customerId]);
+    return rows.map((row) => row.ticket_id);
+  }
+
   /** newest first; the cursor is the last row of the previous page */
   async page(executor: SqlExecutor, query: TicketPageQuery): Promise<TicketView[]> {
     const where: string[] = [];

@@ -1,0 +1,43 @@
+import { accept, Actor, blank, CustomerEvent, Decider, Decision, invalid, reject } from '@support/contracts';
+
+/** A lead erases a customer's personal data (intake destroys their data key). */
+export interface EraseCustomer {
+  type: 'EraseCustomer';
+  customerId: string;
+  reason: string;
+  /** the customer's tickets now: consumers holding copies of them drop the personal data */
+  ticketIds: string[];
+  actor: Actor;
+  at: Date;
+}
+
+export type CustomerCommand = EraseCustomer;
+
+/** A customer as their stream tells it: never registered, registered, or erased. */
+export type CustomerAggregate = { state: 'none' } | { state: 'registered'; id: string } | { state: 'erased'; id: string };
+
+const REASON_MAX = 2000;
+
+/** The Customer decider: registration is recorded with a ticket; this decides erasure. */
+export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerAggregate> = {
+  initialState: () => ({ state: 'none' }),
+  decide: decideCustomer,
+  evolve: evolveCustomer,
+};
+
+export function decideCustomer(command: CustomerCommand, state: CustomerAggregate): Decision<CustomerEvent> {
+  if (state.state === 'none') return reject('not-found', `customer ${command.customerId} not found`);
+  if (state.state === 'erased') return reject('illegal-transition', `customer ${command.customerId} was erased already`);
+  const problem = blank(command.reason, 'reason') ?? (command.reason.length > REASON_MAX ? `reason must be at most ${REASON_MAX} characters` : undefined);
+  if (problem) return invalid(problem);
+  return accept({ type: 'support.customer.erased.v1', data: { customerId: command.customerId, reason: command.reason, ticketIds: [...command.ticketIds] } });
+}
+
+export function evolveCustomer(state: CustomerAggregate, event: CustomerEvent): CustomerAggregate {
+  switch (event.type) {
+    case 'support.customer.registered.v1':
+      return { state: 'registered', id: event.data.customerId };
+    case 'support.customer.erased.v1':
+      return { state: 'erased', id: event.data.customerId };
+  }
+}
