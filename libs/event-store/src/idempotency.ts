@@ -43,6 +43,13 @@ export class IdempotencyStore {
     return rows[0] ? { requestHash: rows[0].request_hash, status: rows[0].status, body: rows[0].body } : null;
   }
 
+  /** the stored answers of these keys, by key */
+  async findAll(executor: SqlExecutor, scope: string, keys: readonly string[]): Promise<Map<string, StoredResponse>> {
+    if (keys.length === 0) return new Map();
+    const rows = await executor.query(`SELECT key, request_hash, status, body FROM ${this.table} WHERE scope = $1 AND key = ANY($2::text[])`, [scope, [...new Set(keys)]]);
+    return new Map(rows.map((r: { key: string; request_hash: string; status: number; body: unknown }) => [r.key, { requestHash: r.request_hash, status: r.status, body: r.body }]));
+  }
+
   /**
    * Runs a creating request at most once per key: `create` runs in a transaction that also stores its
    * answer under the key, so the same key and body later get that answer (`replayed`), another body a
@@ -80,13 +87,17 @@ export class IdempotencyStore {
 
   /** Throws a unique violation (23505) when a concurrent request saved the same key first. */
   async save(manager: EntityManager, scope: string, key: string, response: StoredResponse): Promise<void> {
-    await manager.query(`INSERT INTO ${this.table} (scope, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)`, [
-      scope,
-      key,
-      response.requestHash,
-      response.status,
-      JSON.stringify(response.body),
-    ]);
+    await this.saveAll(manager, scope, [{ key, ...response }]);
+  }
+
+  /** {@link save} for several keys in one statement */
+  async saveAll(manager: EntityManager, scope: string, responses: ReadonlyArray<StoredResponse & { key: string }>): Promise<void> {
+    if (responses.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.table} (scope, key, request_hash, status, body)
+       SELECT $1, key, request_hash, status, body FROM jsonb_to_recordset($2::jsonb) AS r(key text, request_hash text, status integer, body jsonb)`,
+      [scope, JSON.stringify(responses.map((r) => ({ key: r.key, request_hash: r.requestHash, status: r.status, body: r.body })))],
+    );
   }
 }
 

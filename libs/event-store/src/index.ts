@@ -7,3 +7,4 @@ export * from './service-data-source';
 export * from './audit-trail';
 export * from './sql-migration';
 export * from './aggregate-commands';
+export * from './group-commit';

@@ -32,7 +32,7 @@ export class CustomerErasure {
     return this.dataSource.transaction(async (manager) => {
       // a ticket opened meanwhile by the same contact either commits first (and is erased too) or finds no customer
       const record = await this.customers.get(manager, customerId);
-      if (record) await this.customers.lockContacts(manager, record);
+      if (record) await this.customers.lockContacts(manager, [record]);
       const history = await this.store.readStream(manager, customerId);
       const version = history.length;
       if (context.expectedVersion !== undefined && context.expectedVersion !== version) {

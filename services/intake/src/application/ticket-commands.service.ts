@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
-import { IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { AppendRequest, GroupCommit, IdempotencyStore, OnceOutcome, requestFingerprint } from '@support/event-store';
 import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
-import { CustomerDirectory } from '../persistence/customer-directory.repository';
+import { CustomerDirectory, CustomerRecord, sharesContact } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
 import { SealingEventStore } from './personal-data/sealing-event-store';
 
@@ -34,8 +34,16 @@ export interface OpenedTicket {
 }
 
 export type OpenOutcome = OnceOutcome<OpenedTicket, Rejection>;
+export type OpenedOrRefused = { status: number; body: OpenedTicket } | { refused: Rejection };
 
 const RACE_RETRIES = 3;
+const OPEN_SCOPE = 'open-ticket';
+
+interface Opening {
+  input: OpenTicketInput;
+  context: CommandContext;
+  idempotencyKey?: string;
+}
 
 /**
  * Runs ticket commands: load the stream, decide, append with the expected version, and update
@@ -56,9 +64,44 @@ export class TicketCommands {
     this.idempotency = new IdempotencyStore(schema);
   }
 
-  /** Opens a ticket, registering the customer on first contact; honours Idempotency-Key. */
+  /**
+   * Opens a ticket, registering the customer on first contact; honours Idempotency-Key. Tickets opened
+   * at the same time share a transaction (group commit), each answered as if it had been alone.
+   */
   async open(input: OpenTicketInput, context: CommandContext, idempotencyKey?: string): Promise<OpenOutcome> {
-    return this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, 'open-ticket', idempotencyKey, input, (manager) => this.openIn(manager, input, context));
+    return this.openings.submit({ input, context, idempotencyKey });
+  }
+
+  private readonly openings = new GroupCommit<Opening, OpenOutcome>({
+    writeGroup: (openings) => this.openTogether(openings),
+    writeOne: ({ input, context, idempotencyKey }) =>
+      this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, OPEN_SCOPE, idempotencyKey, input, (manager) => this.openIn(manager, input, context)),
+    slotOf: (opening) => opening.idempotencyKey,
+  });
+
+  /** what IdempotencyStore.once does for one opening, for a group: stored answers replayed, the rest opened and their answers stored */
+  private async openTogether(openings: Opening[]): Promise<OpenOutcome[]> {
+    const stored = await this.idempotency.findAll(this.dataSource, OPEN_SCOPE, openings.flatMap((o) => (o.idempotencyKey ? [o.idempotencyKey] : [])));
+    const outcomes: OpenOutcome[] = [];
+    const fresh: Array<{ index: number; opening: Opening; requestHash: string }> = [];
+    for (const [index, opening] of openings.entries()) {
+      const requestHash = requestFingerprint(opening.input);
+      const answer = opening.idempotencyKey === undefined ? undefined : stored.get(opening.idempotencyKey);
+      if (answer && answer.requestHash !== requestHash) outcomes[index] = { conflict: 'Idempotency-Key was already used with a different body' };
+      else if (answer) outcomes[index] = { replayed: true, status: answer.status, body: answer.body as OpenedTicket };
+      else fresh.push({ index, opening, requestHash });
+    }
+    if (fresh.length === 0) return outcomes;
+    await this.dataSource.transaction(async (manager) => {
+      const opened = await this.openAllIn(manager, fresh.map(({ opening }) => opening));
+      const answers = fresh.flatMap(({ opening, requestHash }, i) => {
+        const outcome = opened[i];
+        return opening.idempotencyKey !== undefined && 'status' in outcome ? [{ key: opening.idempotencyKey, requestHash, status: outcome.status, body: outcome.body }] : [];
+      });
+      await this.idempotency.saveAll(manager, OPEN_SCOPE, answers);
+      fresh.forEach(({ index }, i) => (outcomes[index] = 'refused' in opened[i] ? opened[i] : { replayed: false, ...opened[i] }));
+    });
+    return outcomes;
   }
 
   /** Runs a command on an existing ticket in a transaction of its own. */
@@ -110,31 +153,54 @@ export class TicketCommands {
   }
 
   /** Opens a ticket inside the caller's transaction (a reactor's), as its first write. */
-  async openIn(manager: EntityManager, input: OpenTicketInput, context: CommandContext): Promise<{ status: number; body: OpenedTicket } | { refused: Rejection }> {
-    const at = this.clock.now();
-    await this.customers.lockContacts(manager, input.customer);
-    const known = await this.customers.findByContact(manager, input.customer);
-    const customerId = known?.id ?? randomUUID();
-    const ticketId = randomUUID();
-    const decision = ticketDecider.decide({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }, ticketDecider.initialState());
-    if (!decision.ok) return { refused: decision };
-
-    const requests = [];
-    if (!known) {
-      const registered = { type: 'support.customer.registered.v1', data: { customerId, ...input.customer } };
-      requests.push({ streamType: CUSTOMER_STREAM, streamId: customerId, expectedVersion: 0, events: [envelopeOf(registered, context, at)] });
-    }
-    requests.push({ streamType: TICKET_STREAM, streamId: ticketId, expectedVersion: 0, events: decision.events.map((e) => envelopeOf(e, context, at)) });
-    const results = await this.store.appendAll(manager, requests);
-    const ticketResult = results[results.length - 1];
-    if (!ticketResult.ok) throw new Error(`new ticket stream ${ticketId} already existed`);
-
-    if (!known) await this.customers.register(manager, { id: customerId, ...input.customer, registeredAt: at.toISOString() });
-    const ticket = foldEvents(ticketDecider, ticketResult.events.map(asTicketEvent)) as Ticket;
-    await this.views.save(manager, ticket, ticketResult.version);
-    return { status: 201, body: { id: ticketId, state: ticket.state, version: ticketResult.version } };
+  async openIn(manager: EntityManager, input: OpenTicketInput, context: CommandContext): Promise<OpenedOrRefused> {
+    const [outcome] = await this.openAllIn(manager, [{ input, context }]);
+    return outcome;
   }
 
+  /**
+   * Opens several tickets inside the caller's transaction, as its first write, in a fixed number of
+   * statements however many there are: their contacts locked together, their customers looked up
+   * together, one append for every new stream, one write per table. A customer new to this group is
+   * registered once, by the first ticket that names them. Outcomes are in the order given.
+   */
+  async openAllIn(manager: EntityManager, openings: ReadonlyArray<{ input: OpenTicketInput; context: CommandContext }>): Promise<OpenedOrRefused[]> {
+    const at = this.clock.now();
+    const contacts = openings.map(({ input }) => input.customer);
+    await this.customers.lockContacts(manager, contacts);
+    const known = await this.customers.findByContacts(manager, contacts);
+    const registering: CustomerRecord[] = [];
+    const requests: AppendRequest[] = [];
+    const outcomes: Array<OpenedOrRefused | { ticketId: string }> = [];
+    for (const [index, { input, context }] of openings.entries()) {
+      const customer = known[index] ?? registering.find((record) => sharesContact(record, input.customer));
+      const customerId = customer?.id ?? randomUUID();
+      const ticketId = randomUUID();
+      const decision = ticketDecider.decide({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }, ticketDecider.initialState());
+      if (!decision.ok) {
+        outcomes.push({ refused: decision });
+        continue;
+      }
+      if (!customer) {
+        registering.push({ id: customerId, ...input.customer, registeredAt: at.toISOString() });
+        const registered = { type: 'support.customer.registered.v1', data: { customerId, ...input.customer } };
+        requests.push({ streamType: CUSTOMER_STREAM, streamId: customerId, expectedVersion: 0, events: [envelopeOf(registered, context, at)] });
+      }
+      requests.push({ streamType: TICKET_STREAM, streamId: ticketId, expectedVersion: 0, events: decision.events.map((e) => envelopeOf(e, context, at)) });
+      outcomes.push({ ticketId });
+    }
+    const appended = new Map((await this.store.appendAll(manager, requests)).map((result, i) => [requests[i].streamId, result]));
+    await this.customers.registerAll(manager, registering);
+    const opened = outcomes.flatMap((outcome) => {
+      if (!('ticketId' in outcome)) return [];
+      const result = appended.get(outcome.ticketId);
+      if (!result?.ok) throw new Error(`new ticket stream ${outcome.ticketId} already existed`);
+      return [{ ticket: foldEvents(ticketDecider, result.events.map(asTicketEvent)) as Ticket, version: result.version }];
+    });
+    await this.views.saveAll(manager, opened);
+    const byId = new Map(opened.map(({ ticket, version }) => [ticket.id, { status: 201, body: { id: ticket.id, state: ticket.state, version } }]));
+    return outcomes.map((outcome) => ('ticketId' in outcome ? byId.get(outcome.ticketId)! : outcome));
+  }
 }
 
 function conflict(ticketId: string, expected: number, current: number) {

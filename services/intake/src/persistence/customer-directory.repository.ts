@@ -1,6 +1,11 @@
 import { EntityManager } from 'typeorm';
 import { ERASED } from '@support/contracts';
-import { lockForTransaction, qualified, SqlExecutor } from '@support/event-store';
+import { lockAllForTransaction, qualified, SqlExecutor } from '@support/event-store';
+
+export interface Contact {
+  phone?: string;
+  wechat?: string;
+}
 
 export interface CustomerRecord {
   id: string;
@@ -20,18 +25,20 @@ export class CustomerDirectory {
     this.table = qualified(schema, 'customer_directory');
   }
 
-  /** serialises ticket intake per contact, so one customer is never registered twice */
-  async lockContacts(manager: EntityManager, contact: { phone?: string; wechat?: string }): Promise<void> {
-    const keys = [contact.phone && `phone:${contact.phone}`, contact.wechat && `wechat:${contact.wechat}`].filter(Boolean).sort() as string[];
-    for (const key of keys) await lockForTransaction(manager, `${this.schema}:contact:${key}`);
+  /** serialises ticket intake per contact, so one customer is never registered twice; sorted, so two batches never deadlock */
+  async lockContacts(manager: EntityManager, contacts: ReadonlyArray<Contact>): Promise<void> {
+    const keys = new Set(contacts.flatMap((c) => [c.phone && `phone:${c.phone}`, c.wechat && `wechat:${c.wechat}`].filter((k): k is string => Boolean(k))));
+    await lockAllForTransaction(manager, [...keys].sort().map((key) => `${this.schema}:contact:${key}`));
   }
 
-  async findByContact(executor: SqlExecutor, contact: { phone?: string; wechat?: string }): Promise<CustomerRecord | null> {
-    const rows = await executor.query(
-      `SELECT * FROM ${this.table} WHERE ($1::text IS NOT NULL AND phone = $1) OR ($2::text IS NOT NULL AND wechat = $2) ORDER BY registered_at LIMIT 1`,
-      [contact.phone ?? null, contact.wechat ?? null],
-    );
-    return rows[0] ? toRecord(rows[0]) : null;
+  /** for each contact, the earliest customer either its phone or its WeChat id belongs to (null: none), in one query */
+  async findByContacts(executor: SqlExecutor, contacts: ReadonlyArray<Contact>): Promise<Array<CustomerRecord | null>> {
+    const phones = contacts.flatMap((c) => (c.phone ? [c.phone] : []));
+    const wechats = contacts.flatMap((c) => (c.wechat ? [c.wechat] : []));
+    if (phones.length + wechats.length === 0) return contacts.map(() => null);
+    const rows = await executor.query(`SELECT * FROM ${this.table} WHERE phone = ANY($1::text[]) OR wechat = ANY($2::text[]) ORDER BY registered_at, customer_id`, [phones, wechats]);
+    const records: CustomerRecord[] = rows.map(toRecord);
+    return contacts.map((contact) => records.find((record) => sharesContact(record, contact)) ?? null);
   }
 
   async get(executor: SqlExecutor, customerId: string): Promise<CustomerRecord | null> {
@@ -39,14 +46,13 @@ export class CustomerDirectory {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async register(manager: EntityManager, customer: CustomerRecord): Promise<void> {
-    await manager.query(`INSERT INTO ${this.table} (customer_id, name, phone, wechat, registered_at) VALUES ($1, $2, $3, $4, $5)`, [
-      customer.id,
-      customer.name,
-      customer.phone ?? null,
-      customer.wechat ?? null,
-      customer.registeredAt,
-    ]);
+  async registerAll(manager: EntityManager, customers: ReadonlyArray<CustomerRecord>): Promise<void> {
+    if (customers.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.table} (customer_id, name, phone, wechat, registered_at)
+       SELECT id, name, phone, wechat, "registeredAt" FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, phone text, wechat text, "registeredAt" timestamptz)`,
+      [JSON.stringify(customers)],
+    );
   }
 
   /** forgets the customer's personal data: no contact finds them again, the name reads `[erased]` */
@@ -62,6 +68,11 @@ interface CustomerRow {
   wechat: string | null;
   registered_at: Date;
   erased_at: Date | null;
+}
+
+/** a phone or WeChat id in common */
+export function sharesContact(a: Contact, b: Contact): boolean {
+  return (a.phone !== undefined && a.phone === b.phone) || (a.wechat !== undefined && a.wechat === b.wechat);
 }
 
 function toRecord(row: CustomerRow): CustomerRecord {

@@ -21,8 +21,13 @@ export class CustomerKeys {
     return new Map(rows.map((row) => [row.customer_id, row.data_key]));
   }
 
-  async create(manager: EntityManager, customerId: string, key: Buffer, at: Date): Promise<void> {
-    await manager.query(`INSERT INTO ${this.table} (customer_id, data_key, created_at) VALUES ($1, $2, $3)`, [customerId, key, at]);
+  async createAll(manager: EntityManager, keys: ReadonlyArray<{ customerId: string; key: Buffer; at: Date }>): Promise<void> {
+    if (keys.length === 0) return;
+    await manager.query(`INSERT INTO ${this.table} (customer_id, data_key, created_at) SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[])`, [
+      keys.map((k) => k.customerId),
+      keys.map((k) => k.key),
+      keys.map((k) => k.at),
+    ]);
   }
 
   /**

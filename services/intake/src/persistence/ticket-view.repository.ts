@@ -21,13 +21,33 @@ export class TicketViewRepository {
   }
 
   async save(manager: EntityManager, ticket: Ticket, version: number): Promise<void> {
+    await this.saveAll(manager, [{ ticket, version }]);
+  }
+
+  /** the views of several tickets in one statement; a view never goes back to an older version */
+  async saveAll(manager: EntityManager, views: ReadonlyArray<{ ticket: Ticket; version: number }>): Promise<void> {
+    if (views.length === 0) return;
     await manager.query(
       `INSERT INTO ${this.table} (ticket_id, state, urgency, customer_id, assignee_id, version, received_at, view)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       SELECT r.ticket_id, r.state, r.urgency, r.customer_id, r.assignee_id, r.version, r.received_at, r.view
+         FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id uuid, state text, urgency text, customer_id uuid, assignee_id text, version integer, received_at timestamptz, view jsonb)
        ON CONFLICT (ticket_id) DO UPDATE SET state = EXCLUDED.state, assignee_id = EXCLUDED.assignee_id,
          version = EXCLUDED.version, view = EXCLUDED.view
        WHERE ${this.table}.version < EXCLUDED.version`,
-      [ticket.id, ticket.state, ticket.urgency, ticket.customerId, ticket.assignee?.id ?? null, version, ticket.receivedAt, JSON.stringify(ticket)],
+      [
+        JSON.stringify(
+          views.map(({ ticket, version }) => ({
+            ticket_id: ticket.id,
+            state: ticket.state,
+            urgency: ticket.urgency,
+            customer_id: ticket.customerId,
+            assignee_id: ticket.assignee?.id ?? null,
+            version,
+            received_at: ticket.receivedAt,
+            view: ticket,
+          })),
+        ),
+      ],
     );
   }
 

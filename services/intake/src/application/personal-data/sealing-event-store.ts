@@ -41,7 +41,7 @@ export class SealingEventStore {
     const results = await this.store.appendAll(manager, sealed);
     if (results.some((result) => !result.ok)) return results;
     // a key is stored with the first events it sealed, never before the append (it must be the first write)
-    for (const [customerId, made] of keys.made) await this.keys.create(manager, customerId, made.key, made.at);
+    await this.keys.createAll(manager, [...keys.made].map(([customerId, made]) => ({ customerId, ...made })));
     const decided = new Map(events.map((event) => [event.id, event.data]));
     const appended = results.flatMap((result) => (result.ok && !result.duplicate ? result.events : []));
     await this.outbox.onAppended(manager, appended.map((event) => ({ ...event, data: decided.get(event.id) ?? event.data })));
