@@ -11,6 +11,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** how long to wait for a NOTIFY before looking anyway */
   idlePollMs?: number;
+  /** on stop, how long to go on publishing what is committed (default 5 s) */
+  drainMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -63,14 +65,28 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Finishes the batch in flight, then releases the lock and connections. */
+  /**
+   * Finishes the batch in flight and publishes what is committed by then (for up to `drainMs`), so what
+   * a stopping service answered is on Kafka when it exits; then releases the lock and connections.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.drain();
     await this.producer?.disconnect().catch(() => undefined);
     await this.client?.end().catch(() => undefined);
     this.leader = false;
+  }
+
+  private async drain(): Promise<void> {
+    const until = Date.now() + (this.options.drainMs ?? 5_000);
+    try {
+      while (this.leader && Date.now() < until && (await this.relayBatch()) > 0);
+    } catch (error) {
+      // what is left stays in the outbox for the next leader
+      this.options.onError?.(error);
+    }
   }
 
   private async run(): Promise<void> {
