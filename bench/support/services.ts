@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -9,9 +9,21 @@ export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-anything-01234
 
 export type ServiceName = 'intake' | 'routing' | 'sla-monitor' | 'field-service' | 'knowledge-base' | 'lead-pool' | 'dashboard';
 
+// the services always run from the build (`npm run build`): from dist/bench/support when this file is
+// built itself, from bench/support when a jest suite (the fault-injection suite) imports its source
+const BUILD = __filename.endsWith('.js') ? join(__dirname, '..', '..') : join(__dirname, '..', '..', 'dist');
+
+export interface StartServiceOptions {
+  /** append the service's stdout and stderr to this file (default: stderr inherited, stdout dropped) */
+  logFile?: string;
+  /** how long to wait for `/health/ready` (default 120 s) */
+  readyTimeoutMs?: number;
+}
+
 /** Starts a built service (dist/) as its own process, in production mode, in a schema of its own; resolves once it is ready. */
-export async function startService(name: ServiceName, port: number, schema: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'services', name, 'src', 'main.js')], {
+export async function startService(name: ServiceName, port: number, schema: string, options: StartServiceOptions = {}): Promise<ChildProcess> {
+  const log = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
+  const child = spawn(process.execPath, [join(BUILD, 'services', name, 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -24,21 +36,24 @@ export async function startService(name: ServiceName, port: number, schema: stri
       // load is the point here: the per-caller write limit would refuse most of it
       RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', log, log],
   });
-  for (let i = 0; i < 240; i++) {
+  if (log !== undefined) closeSync(log);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  while (Date.now() < deadline && child.exitCode === null) {
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
     if (ready) return child;
     await new Promise((r) => setTimeout(r, 500));
   }
   child.kill('SIGKILL');
-  throw new Error(`${name} did not become ready`);
+  throw new Error(`${name} did not become ready${child.exitCode === null ? '' : ` (exited with code ${child.exitCode})`}`);
 }
 
 export async function stopService(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
   child.kill('SIGTERM');
-  await once(child, 'exit');
+  await exited;
 }
 
 /** resident memory of a process, MiB */

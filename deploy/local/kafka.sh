@@ -12,8 +12,12 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener port on 127.0.0.1 (default 9093)
 #   KAFKA_READY_TIMEOUT    seconds to wait for readiness on `up` (default 90)
 #   KAFKA_HEAP_OPTS        JVM heap flags (default -Xms256m -Xmx768m)
+#   KAFKA_DATA_DIR         the broker's state directory (default <repo>/.data/kafka; a relative path is
+#                          taken from the repo root). A second broker runs side by side with its own
+#                          directory and ports, e.g. the fault-injection suite's:
+#                          KAFKA_DATA_DIR=.data/kafka-faults KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093
 #
-# Files: jars in <repo>/.cache/kafka/<version>/libs, state in <repo>/.data/kafka
+# Files: jars in <repo>/.cache/kafka/<version>/libs, state in KAFKA_DATA_DIR
 # (server.properties, log4j.properties, cluster.id, kafka.pid, server.log, logs/).
 set -euo pipefail
 
@@ -28,7 +32,8 @@ HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 HOST=127.0.0.1
 
 LIBS="$REPO/.cache/kafka/$KAFKA_VERSION/libs"
-DATA="$REPO/.data/kafka"
+DATA="${KAFKA_DATA_DIR:-$REPO/.data/kafka}"
+[[ "$DATA" == /* ]] || DATA="$REPO/$DATA"
 LOG_DIR="$DATA/logs"
 PROPS="$DATA/server.properties"
 LOG4J="$DATA/log4j.properties"

@@ -17,6 +17,13 @@
 //
 // When `up` starts the embedded server it prints "[postgres] started embedded PostgreSQL ..."
 // before the URL, so callers can tell whether they own it.
+//
+// A second, private embedded server (the fault-injection suite's, which stops and restarts it) runs
+// side by side with its own port and data directory, skipping 1. and 2.:
+//   EMBEDDED_POSTGRES_ONLY=1        never use DATABASE_URL or the local server: always the embedded one
+//   EMBEDDED_POSTGRES_DIR=<dir>     its data directory (default <repo>/.data/postgres; a relative path is
+//                                   taken from the repo root); pid file and log are <dir>-embedded.pid/.log
+// e.g. EMBEDDED_POSTGRES_ONLY=1 EMBEDDED_POSTGRES_DIR=.data/postgres-faults EMBEDDED_POSTGRES_PORT=15432
 'use strict';
 
 const fs = require('fs');
@@ -24,10 +31,11 @@ const path = require('path');
 const { spawn } = require('child_process');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const DATA_ROOT = path.join(REPO, '.data');
-const PG_DIR = path.join(DATA_ROOT, 'postgres');
-const PID_FILE = path.join(DATA_ROOT, 'postgres-embedded.pid');
-const LOG_FILE = path.join(DATA_ROOT, 'postgres-embedded.log');
+const PG_DIR = path.resolve(REPO, process.env.EMBEDDED_POSTGRES_DIR || path.join('.data', 'postgres'));
+const DATA_ROOT = path.dirname(PG_DIR);
+const PID_FILE = `${PG_DIR}-embedded.pid`;
+const LOG_FILE = `${PG_DIR}-embedded.log`;
+const EMBEDDED_ONLY = process.env.EMBEDDED_POSTGRES_ONLY === '1';
 
 const EMBEDDED_PORT = Number(process.env.EMBEDDED_POSTGRES_PORT || 5433);
 const EMBEDDED_USER = 'postgres';
@@ -127,6 +135,7 @@ function logTail(lines = 30) {
 
 /** DATABASE_URL or the already-running local server; null when neither */
 async function externalUrl() {
+  if (EMBEDDED_ONLY) return null;
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: 'DATABASE_URL' };
   if (await canConnect(LOCAL_URL, 3000)) return { url: LOCAL_URL, source: 'local server' };
   return null;
@@ -166,7 +175,7 @@ async function cmdUp() {
     fs.mkdirSync(DATA_ROOT, { recursive: true });
     const firstUse = !fs.existsSync(path.join(PG_DIR, 'PG_VERSION'));
     info(
-      `no server on ${redact(LOCAL_URL)}; starting embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PORT}` +
+      `${EMBEDDED_ONLY ? '' : `no server on ${redact(LOCAL_URL)}; `}starting embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PORT}` +
         (firstUse ? ` (initialising ${path.relative(REPO, PG_DIR)})` : ''),
     );
     const logFd = fs.openSync(LOG_FILE, 'a');

@@ -51,6 +51,8 @@ class PoisonMessage extends Error {}
 
 type Position = { topic: string; partition: number; offset: string };
 const DEFAULT_BATCH_SIZE = 500;
+/** first and longest wait before a crashed consumer is started again (doubling in between) */
+const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
 
 /**
  * A consumer group member with exactly-once effects: each event's handler runs in one database
@@ -68,6 +70,10 @@ export class EventConsumer {
   private readonly reached = new Map<string, number>();
   private readonly handleEvent: EventHandler;
   private startFromBeginning: boolean;
+  // bumped by every start() and stop(): a restart scheduled for an earlier run gives up
+  private generation = 0;
+  // the run whose crashed consumer is being started again
+  private restartingFor?: number;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.inbox = qualified(options.schema, 'inbox');
@@ -81,15 +87,80 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    this.generation++;
     this.producer = createIdempotentProducer(this.options.kafka);
     await this.producer.connect();
-    this.consumer = this.options.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.startFromBeginning });
-    const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
+    await this.runConsumer();
+  }
+
+  /**
+   * A kafkajs consumer in the group, running; resolves once partitions are assigned, so what is
+   * published after start() is seen.
+   */
+  private async runConsumer(): Promise<Consumer> {
+    const consumer = this.options.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+    const generation = this.generation;
+    let joinedOnce = false;
+    const joined = new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+      // stopped (or started anew) before it joined: nobody waits for it any more
+      consumer.on(consumer.events.DISCONNECT, () => {
+        if (this.generation !== generation) reject(new Error(`consumer of ${this.options.groupId} stopped before it joined`));
+      });
+      // kafkajs starts a crashed consumer again only after a retriable error; after any other (e.g. no
+      // group coordinator found while the broker restarts) it stays down for good, and with it this group
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        if (!joinedOnce) return reject(payload.error);
+        if (this.consumer === consumer && this.generation === generation) this.restartAfterCrash(payload.error, generation);
+      });
+    });
+    joined.catch(() => undefined);
+    this.consumer = consumer;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.startFromBeginning });
+      await this.run(consumer);
+      await joined;
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    joinedOnce = true;
+    return consumer;
+  }
+
+  /** a new consumer in place of one kafkajs gave up on, tried with back-off until it runs or this one stops */
+  private restartAfterCrash(error: unknown, generation: number): void {
+    if (this.restartingFor === generation) return;
+    this.restartingFor = generation;
+    const where = { topic: this.options.topics.join(','), partition: -1, offset: '-1' };
+    void (async () => {
+      try {
+        for (let attempt = 0; this.generation === generation; attempt++) {
+          const waitMs = Math.min(RESTART_BACKOFF_MS.first * 2 ** attempt, RESTART_BACKOFF_MS.max);
+          this.options.onError?.(new Error(`consumer of ${this.options.groupId} stopped (${(error as Error)?.message ?? error}); starting it again in ${waitMs} ms`), where);
+          await sleep(waitMs, { unref: true });
+          if (this.generation !== generation) return;
+          try {
+            const consumer = await this.runConsumer();
+            // stopped (or started anew) while this one was joining: it must not stay
+            if (this.generation !== generation) await consumer.disconnect().catch(() => undefined);
+            return;
+          } catch (failure) {
+            error = failure;
+          }
+        }
+      } finally {
+        if (this.restartingFor === generation) this.restartingFor = undefined;
+      }
+    })();
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
     if (this.options.handleBatch) {
       const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
-      await this.consumer.run({
+      await consumer.run({
         partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
@@ -103,15 +174,14 @@ export class EventConsumer {
         },
       });
     } else {
-      await this.consumer.run({
+      await consumer.run({
         eachMessage: async ({ topic, partition, message }) => this.process(message, { topic, partition, offset: message.offset }),
       });
     }
-    // resolve once partitions are assigned, so what is published after start() is seen
-    await joined;
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
   }
@@ -315,6 +385,10 @@ export function isInfrastructureError(error: unknown): boolean {
   return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(e?.message ?? '');
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, { unref = false } = {}): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    // a restart waiting for its turn must not keep a stopping process alive
+    if (unref) timer.unref();
+  });
 }
