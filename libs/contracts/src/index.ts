@@ -23,3 +23,4 @@ export * from './iso-week';
 export * from './reading/json-pointer';
 export * from './reading/price-data';
 export * from './reading/personal-data';
+export * from './infrastructure-errors';

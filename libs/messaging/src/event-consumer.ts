@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { EventCatalogue } from '@support/contracts';
+import { EventCatalogue, isInfrastructureError } from '@support/contracts';
 import { qualified } from '@support/event-store';
 import { createIdempotentProducer } from './kafka-client';
 import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
@@ -40,6 +40,12 @@ export interface EventConsumerSettings {
   onError?: (error: unknown, event: { topic: string; partition: number; offset: string }) => void;
   /** where a new group starts: the topic's beginning (default: every event ever) or its end */
   fromBeginning?: boolean;
+  /**
+   * The event types the handler acts on, where it ignores the rest of its topics: the others are still
+   * checked (a poison message is parked) but passed over without a transaction or an inbox row, since
+   * handling them would change nothing.
+   */
+  types?: readonly string[];
 }
 
 /** Parked events of one consumer group go to their own topic, so they can be looked at and replayed. */
@@ -53,6 +59,13 @@ type Position = { topic: string; partition: number; offset: string };
 const DEFAULT_BATCH_SIZE = 500;
 /** first and longest wait before a crashed consumer is started again (doubling in between) */
 const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
+// how long a fetch waits on the broker for new events: stop() (a rebuild, a shutdown) waits for the
+// fetch under way, so kafkajs' default of 5 s made every stop of a caught-up consumer take 5 s
+const FETCH_WAIT_MS = 500;
+// kafkajs commits a group's offsets only at the end of a fetched batch, which one event per transaction
+// can take minutes to work through: commit what is handled at least this often, so the group's lag
+// (as any Kafka tool shows it) is the truth and a restart redelivers seconds of events, not minutes
+const COMMIT_INTERVAL_MS = 1000;
 
 /**
  * A consumer group member with exactly-once effects: each event's handler runs in one database
@@ -69,6 +82,7 @@ export class EventConsumer {
   // next offset to handle per `topic:partition`, as far as this instance has got
   private readonly reached = new Map<string, number>();
   private readonly handleEvent: EventHandler;
+  private readonly actsOn: (type: string) => boolean;
   private startFromBeginning: boolean;
   // bumped by every start() and stop(): a restart scheduled for an earlier run gives up
   private generation = 0;
@@ -80,6 +94,8 @@ export class EventConsumer {
     const { handle, handleBatch } = options;
     this.handleEvent = handle ?? ((event, manager) => handleBatch!([event], manager));
     this.startFromBeginning = options.fromBeginning ?? true;
+    const types = options.types && new Set(options.types);
+    this.actsOn = types ? (type) => types.has(type) : () => true;
   }
 
   get stats() {
@@ -98,7 +114,7 @@ export class EventConsumer {
    * published after start() is seen.
    */
   private async runConsumer(): Promise<Consumer> {
-    const consumer = this.options.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+    const consumer = this.options.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: FETCH_WAIT_MS });
     const generation = this.generation;
     let joinedOnce = false;
     const joined = new Promise<void>((resolve, reject) => {
@@ -162,19 +178,22 @@ export class EventConsumer {
       const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
       await consumer.run({
         partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
+        autoCommitInterval: COMMIT_INTERVAL_MS,
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
           for (let start = 0; start < batch.messages.length; start += size) {
             if (!isRunning() || isStale()) return;
             const chunk = batch.messages.slice(start, start + size);
             await this.processChunk(chunk, batch.topic, batch.partition);
             resolveOffset(chunk[chunk.length - 1].offset);
+            await commitOffsetsIfNecessary();
             await heartbeat();
           }
         },
       });
     } else {
       await consumer.run({
+        autoCommitInterval: COMMIT_INTERVAL_MS,
         eachMessage: async ({ topic, partition, message }) => this.process(message, { topic, partition, offset: message.offset }),
       });
     }
@@ -294,7 +313,9 @@ export class EventConsumer {
     for (const message of messages) await this.process(message, { topic, partition, offset: message.offset });
   }
 
-  private async handleAllOnce(events: ConsumedEvent[], topic: string): Promise<void> {
+  private async handleAllOnce(all: ConsumedEvent[], topic: string): Promise<void> {
+    const events = all.filter((e) => this.actsOn(e.type));
+    if (events.length === 0) return;
     const applied = await this.options.dataSource.transaction(async (manager) => {
       const rows: Array<{ event_id: string }> = await manager.query(`SELECT event_id FROM ${this.inbox} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`, [
         this.options.groupId,
@@ -351,6 +372,7 @@ export class EventConsumer {
   private async handleOnce(message: KafkaMessage, where: Position): Promise<void> {
     const event = this.decode(message, where);
     if (event instanceof PoisonMessage) throw event;
+    if (!this.actsOn(event.type)) return;
     const applied = await this.options.dataSource.transaction(async (manager) => {
       const seen = await manager.query(`SELECT 1 FROM ${this.inbox} WHERE consumer_group = $1 AND event_id = $2`, [this.options.groupId, event.id]);
       if (seen.length > 0) return false;
@@ -375,14 +397,6 @@ export class EventConsumer {
     await this.producer!.send({ topic: deadLetterTopic(this.options.groupId), messages: [{ key: message.key, value: message.value, headers }] });
     this.parked++;
   }
-}
-
-/** connection-level failures (PostgreSQL down or restarting), as opposed to a handler refusing an event */
-export function isInfrastructureError(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code)) return true;
-  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(e?.message ?? '');
 }
 
 function sleep(ms: number, { unref = false } = {}): Promise<void> {

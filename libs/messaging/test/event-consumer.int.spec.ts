@@ -72,6 +72,26 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     return new EventConsumer({ ...settings, ...options, handle });
   }
 
+  /** a message that is a CloudEvent of a known type but whose data breaks the schema, on the stream's key */
+  async function publishInvalidThing(topic: string, streamId: string, version: number): Promise<RecordedEvent> {
+    const invalid: RecordedEvent = {
+      ...thingHappened({ n: 'five' }),
+      streamId,
+      streamType: 'thing',
+      version,
+      globalPosition: '0',
+      transactionId: '0',
+      prevHash: '0'.repeat(64),
+      hash: '0'.repeat(64),
+    };
+    const message = toKafkaMessage(invalid, 'test', topic);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: message.key, value: JSON.stringify(message.value), headers: message.headers }] });
+    await producer.disconnect();
+    return invalid;
+  }
+
   const inboxIds = async (groupId: string): Promise<string[]> =>
     (await db.dataSource.query(`SELECT event_id FROM "${db.schema}".inbox WHERE consumer_group = $1 ORDER BY event_id`, [groupId])).map((r: { event_id: string }) => r.event_id);
   const appliedIds = async (groupId: string): Promise<string[]> =>
@@ -84,22 +104,7 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     await append(store, stream, [e1, failing, e3]);
     await waitFor('3 messages on the topic', async () => (await topicSize(admin, topic)) >= 3);
 
-    // a message that is a CloudEvent of a known type but whose data breaks the schema, on the same key
-    const invalid: RecordedEvent = {
-      ...thingHappened({ n: 'five' }),
-      streamId: stream,
-      streamType: 'thing',
-      version: 4,
-      globalPosition: '0',
-      transactionId: '0',
-      prevHash: '0'.repeat(64),
-      hash: '0'.repeat(64),
-    };
-    const message = toKafkaMessage(invalid, 'test', topic);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    await producer.send({ topic, messages: [{ key: message.key, value: JSON.stringify(message.value), headers: message.headers }] });
-    await producer.disconnect();
+    const invalid = await publishInvalidThing(topic, stream, 4);
     await append(store, stream, [e4]);
     await waitFor('5 messages on the topic', async () => (await topicSize(admin, topic)) >= 5);
 
@@ -261,4 +266,71 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
       await subject.stop();
     }
   });
+
+  it('passes over the types its handler does not act on without a transaction or an inbox row, yet still parks an invalid one', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const stream = randomUUID();
+    const events = [thingHappened({ n: 1 }), thingHappened({ n: 2 }), thingHappened({ n: 3 })];
+    await append(store, stream, events);
+    const invalid = await publishInvalidThing(topic, stream, 4);
+    await waitFor('4 messages on the topic', async () => (await topicSize(admin, topic)) >= 4);
+
+    const seenByHandler: string[] = [];
+    const seenByBatch: string[] = [];
+    const batchGroup = `${groupId}-batch`;
+    groups.push(batchGroup);
+    await ensureTopics(kafka, [deadLetterTopic(batchGroup)]);
+    topics.push(deadLetterTopic(batchGroup));
+    const oneAtATime = consumer({ groupId, topics: [topic], catalogue, types: ['test.something-else.v1'], handle: async (event) => void seenByHandler.push(event.id) });
+    const inChunks = consumer({ groupId: batchGroup, topics: [topic], catalogue, types: ['test.something-else.v1'], handleBatch: async (batch) => void seenByBatch.push(...batch.map((e) => e.id)) });
+    await oneAtATime.start();
+    await inChunks.start();
+    try {
+      await waitFor('both groups past every message', async () => (await groupCaughtUp(admin, groupId, topic)) && (await groupCaughtUp(admin, batchGroup, topic)), 30_000, 100);
+    } finally {
+      await oneAtATime.stop();
+      await inChunks.stop();
+    }
+    expect(seenByHandler).toEqual([]);
+    expect(seenByBatch).toEqual([]);
+    expect(await inboxIds(groupId)).toEqual([]);
+    expect(await inboxIds(batchGroup)).toEqual([]);
+    expect(oneAtATime.stats).toEqual({ handled: 0, parked: 1 });
+    expect(inChunks.stats).toEqual({ handled: 0, parked: 1 });
+    for (const group of [groupId, batchGroup]) expect((await readTopic(kafka, admin, deadLetterTopic(group))).map((m) => m.headers.ce_id)).toEqual([invalid.id]);
+  });
+
+  it('commits the offsets of what it has handled while it works through a long batch, not only at its end', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const events = Array.from({ length: 150 }, (_, n) => thingHappened({ n }));
+    // one stream: one partition, fetched in one batch
+    await append(store, randomUUID(), events);
+    await waitFor('150 messages on the topic', async () => (await topicSize(admin, topic)) >= 150);
+
+    let handled = 0;
+    const subject = consumer({
+      groupId,
+      topics: [topic],
+      catalogue,
+      handle: async (event, m) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [groupId, event.id]);
+        handled++;
+      },
+    });
+    const committed = async () => Math.max(...(await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions.map((p) => Number(p.offset)));
+    await subject.start();
+    let handledAtFirstCommit = -1;
+    try {
+      await waitFor('a first committed offset', async () => (await committed()) > 0 && (handledAtFirstCommit = handled) >= 0, 30_000, 50);
+      await waitFor('every event handled', () => handled === events.length, 30_000);
+    } finally {
+      await subject.stop();
+    }
+    // ~3 s of work in one batch: the first commit came about a second in, far from the end
+    expect(handledAtFirstCommit).toBeGreaterThan(0);
+    expect(handledAtFirstCommit).toBeLessThan(events.length - 20);
+    expect(await appliedIds(groupId)).toEqual(events.map((e) => e.id).sort());
+  });
 });
+

@@ -57,14 +57,25 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const clock = settings.clock ?? systemClock;
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
   const commands = new TicketCommands(dataSource, sealing, views, customers, clock, schema);
-  const consumer = (groupId: string, topics: string[], handle: EventHandler) =>
-    new EventConsumer({ schema, groupId: `${schema}.${groupId}`, topics, kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
+  const consumer = (groupId: string, topics: string[], reactor: { handle: EventHandler; types?: readonly string[] }) =>
+    new EventConsumer({
+      schema,
+      groupId: `${schema}.${groupId}`,
+      topics,
+      kafka,
+      dataSource,
+      catalogue: eventCatalogue,
+      handle: reactor.handle,
+      types: reactor.types,
+      onError,
+      fromBeginning: settings.consumeFromBeginning,
+    });
   const reactors = [
-    consumer('routing-decisions', [ROUTING_TOPIC], new RoutingDecisionReactor(commands).handle),
-    consumer('sla-breaches', [SLA_TOPIC], new SlaBreachReactor(commands).handle),
+    consumer('routing-decisions', [ROUTING_TOPIC], new RoutingDecisionReactor(commands)),
+    consumer('sla-breaches', [SLA_TOPIC], new SlaBreachReactor(commands)),
     // one group for both: a visit's events share its key (one partition, in order), a sheet's likewise
-    consumer('field-service', [VISITS_TOPIC, SHEETS_TOPIC], new FieldServiceReactor(commands, views).handle),
-    consumer('lead-conversions', [LEADS_TOPIC], new LeadConversionReactor(commands).handle),
+    consumer('field-service', [VISITS_TOPIC, SHEETS_TOPIC], new FieldServiceReactor(commands, views)),
+    consumer('lead-conversions', [LEADS_TOPIC], new LeadConversionReactor(commands)),
   ];
   await relay.start();
   await Promise.all(reactors.map((r) => r.start()));

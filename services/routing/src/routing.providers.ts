@@ -4,7 +4,7 @@ import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } fr
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
 import { RosterService } from './application/roster.service';
-import { RoutingEngine } from './application/routing-engine';
+import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
 import { scenarioCatalogueReactor } from './application/scenario-catalogue.reactor';
 import { ticketEventsReactor } from './application/ticket-events.reactor';
@@ -55,6 +55,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     dataSource,
     catalogue: eventCatalogue,
     handle: ticketEventsReactor(engine),
+    types: ROUTING_TICKET_EVENTS,
     onError,
     fromBeginning: settings.consumeFromBeginning,
   });

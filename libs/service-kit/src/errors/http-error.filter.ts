@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES, ServerResponse } from 'node:http';
+import { isInfrastructureError } from '@support/contracts';
 import { isBodyParserError, toBodyHttpException } from './body-parser-error.middleware';
 
 /** Every error body of every service (API.md "errors"). */
@@ -9,9 +10,15 @@ export interface ErrorBody {
   message: string | string[];
 }
 
+/** seconds a caller is asked to wait when a dependency is down (about one PostgreSQL restart) */
+export const RETRY_AFTER_SECONDS = 5;
+
 /**
- * Shapes every HTTP error as {@link ErrorBody}. Unexpected errors become a logged 500 with
- * "Internal server error"; stack traces and internal messages never reach the client.
+ * Shapes every HTTP error as {@link ErrorBody}. A lost database connection becomes a 503 with
+ * Retry-After: the caller may send the request again (Idempotency-Key and If-Match make that safe
+ * should the transaction have committed as the connection dropped); other unexpected errors
+ * become a logged 500 with "Internal server error". Stack traces and internal messages never reach
+ * the client.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -21,8 +28,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const body = toErrorBody(exception);
     const res = host.switchToHttp().getResponse<ServerResponse & { status(code: number): { json(body: unknown): void } }>();
-    // http exceptions are answers; anything else is a bug to log with its stack
-    if (!(exception instanceof HttpException) && !isBodyParserError(exception)) {
+    const outage = !(exception instanceof HttpException) && isInfrastructureError(exception);
+    // http exceptions are answers, an outage is the operator's to see; anything else is a bug to log with its stack
+    if (outage) {
+      this.logger.warn(`answered 503, a dependency is unreachable: ${(exception as Error).message}`);
+    } else if (!(exception instanceof HttpException) && !isBodyParserError(exception)) {
       this.logger.error(exception instanceof Error ? exception : `non-error thrown: ${String(exception)}`);
     }
     // a streamed response that failed half-way can only be cut off
@@ -30,6 +40,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    if (outage) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json(body);
   }
 }
@@ -37,6 +48,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 /** The error body for any thrown value. */
 export function toErrorBody(exception: unknown): ErrorBody {
   const http = exception instanceof HttpException ? exception : isBodyParserError(exception) ? toBodyHttpException(exception) : undefined;
+  if (!http && isInfrastructureError(exception)) return { statusCode: 503, error: STATUS_CODES[503]!, message: 'a dependency of this service is unreachable; retry later' };
   if (!http) return { statusCode: 500, error: STATUS_CODES[500]!, message: 'Internal server error' };
 
   const statusCode = http.getStatus();

@@ -19,6 +19,17 @@ describe('toErrorBody', () => {
     }
   });
 
+  it('answers 503 when the database is unreachable, naming no internals', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const terminated = new Error('Connection terminated unexpectedly');
+    const shuttingDown = Object.assign(new Error('terminating connection due to administrator command'), { driverError: { code: '57P01' } });
+    for (const thrown of [refused, terminated, shuttingDown]) {
+      expect(toErrorBody(thrown)).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'a dependency of this service is unreachable; retry later' });
+    }
+    // a refusal of the database's own (a constraint, a syntax error) stays a bug
+    expect(toErrorBody(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toMatchObject({ statusCode: 500 });
+  });
+
   it('maps body-parser errors', () => {
     const parser = (type: string, status: number, extra = {}) => Object.assign(new Error('raw parser text'), { type, status, expose: true, ...extra });
     expect(toErrorBody(parser('entity.parse.failed', 400))).toEqual({ statusCode: 400, error: 'Bad Request', message: ['body must be valid JSON'] });

@@ -14,9 +14,12 @@ export class LeadConversionReactor {
     private readonly onDropped: (event: ConsumedEvent, reason: string) => void = () => undefined,
   ) {}
 
+  /** the rest of a lead's life is lead-pool's business */
+  readonly types = ['support.lead.converted.v1'] as const;
+
   readonly handle = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
     const event = { type: consumed.type, data: consumed.data } as LeadEvent;
-    if (event.type !== 'support.lead.converted.v1') return;
+    if (event.type !== this.types[0]) return;
     const { customer, deviceModel, problem, urgency } = event.data;
     const requestedAt = new Date(consumed.time);
     const opened = await this.commands.openIn(

@@ -37,6 +37,9 @@ export class RoutingDecisionReactor {
     private readonly onDropped: (decision: ConsumedEvent, reason: string) => void = () => undefined,
   ) {}
 
+  /** the decisions that change a ticket (see {@link ticketCommandFor}) */
+  readonly types = ['support.routing.assignment-decided.v1', 'support.routing.escalation-decided.v1'] as const;
+
   readonly handle = async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
     const decision = { type: event.type, data: event.data } as RoutingDecisionEvent;
     const command = ticketCommandFor(decision);

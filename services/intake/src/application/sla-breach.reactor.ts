@@ -12,8 +12,11 @@ import { TicketCommands } from './ticket-commands.service';
 export class SlaBreachReactor {
   constructor(private readonly commands: TicketCommands) {}
 
+  /** the one SLA event that changes a ticket: warnings, starts and stops of clocks pass by */
+  readonly types = ['support.sla.clock-breached.v1'] as const;
+
   readonly handle = async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
-    if (event.type !== 'support.sla.clock-breached.v1') return;
+    if (event.type !== this.types[0]) return;
     const breach = event.data as SlaEventOf<'support.sla.clock-breached.v1'>['data'];
     if (!breach.ticketId) return;
     const ticketId = breach.ticketId;

@@ -325,6 +325,9 @@ const ROUND_EVENTS = new Set<string>([
 /** ticket events that confirm who works a ticket */
 const CONFIRMATIONS = new Set<string>(['support.ticket.assigned.v1', 'support.ticket.escalated.v1', 'support.ticket.dispatched-to-contractor.v1']);
 
+/** the ticket events routing acts on; the rest of a ticket's life does not concern it */
+export const ROUTING_TICKET_EVENTS: readonly string[] = [...ROUND_EVENTS, ...CONFIRMATIONS];
+
 function mergeByStream(requests: AppendRequest[]): AppendRequest[] {
   const byStream = new Map<string, AppendRequest>();
   for (const request of requests) {
