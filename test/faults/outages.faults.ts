@@ -32,11 +32,11 @@ const LOAD_RATE = 15;
 const KAFKA_DOWN_MS = 20_000;
 const POSTGRES_DOWN_MS = 8_000;
 const GRACE_MS = 60_000; // after a SIGTERM, the suite waits this long before it kills
-// capacity 2000 each: every ticket of the run finds a free slot, none waits in the queue (a passing run
+// capacity 1000 each (the most a member may have): every ticket of the run finds a free slot, none waits in the queue (a passing run
 // opens ~10,000 in 12 min; the load stops at MAX_REQUESTS should a failing run drag on)
-const AGENTS = 10;
+const AGENTS = 20;
 // an urgent ticket nobody contacts in time is escalated to L2: seniors take those
-const SENIORS = 3;
+const SENIORS = 5;
 // first contact due 1 min (urgent) or 2 min (normal) after assignment, and nobody contacts: every ticket of
 // the run breaches during it (the load sends none of the commands that would stop the clock), so
 // sla-monitor fires thousands of deadlines across the faults, and every urgent breach asks routing for an escalation
@@ -207,7 +207,7 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
       ...Array.from({ length: SENIORS }, (_, i) => ({ memberId: `faults-senior-${i + 1}`, role: 'senior', name: `Senior ${i + 1}`, tier: 'L2' })),
     ];
     for (const member of members) {
-      const response = await send('POST', `${fleet.url('routing')}/v1/members`, { ...member, skills: [], scenarios: [], capacity: 2000, onDuty: true });
+      const response = await send('POST', `${fleet.url('routing')}/v1/members`, { ...member, skills: [], scenarios: [], capacity: 1000, onDuty: true });
       expect(response.status).toBe(201);
     }
     const policy = await get(`${fleet.url('sla-monitor')}/v1/policies`);
