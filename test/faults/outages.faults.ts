@@ -28,7 +28,7 @@ const LOG_DIR = resolve(process.env.FAULTS_LOG_DIR ?? join(__dirname, '..', '..'
 
 // new tickets per second: far above a studio's day, and as much as four services and their consumers, a
 // broker and a database server keep up with on two cores while every ticket also breaches its first contact
-const LOAD_RATE = 15;
+const LOAD_RATE = 10;
 const KAFKA_DOWN_MS = 20_000;
 const POSTGRES_DOWN_MS = 8_000;
 const GRACE_MS = 60_000; // after a SIGTERM, the suite waits this long before it kills
