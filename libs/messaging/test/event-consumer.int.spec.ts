@@ -333,4 +333,3 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     expect(await appliedIds(groupId)).toEqual(events.map((e) => e.id).sort());
   });
 });
-
