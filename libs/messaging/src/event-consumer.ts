@@ -8,7 +8,11 @@ import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
 
 /** Runs inside the transaction that also records the event in the inbox. */
 export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
-/** Runs inside the transaction that also records the events in the inbox; the events are one partition's, in order. */
+/**
+ * Runs inside the transaction that also records the events in the inbox; the events are one partition's, in
+ * order. The inbox rows are written before it, so a batch handler cannot append to an event store (whose
+ * append must be a transaction's first write): it is for read models.
+ */
 export type BatchEventHandler = (events: ConsumedEvent[], manager: EntityManager) => Promise<void>;
 
 /**
@@ -317,16 +321,16 @@ export class EventConsumer {
     const events = all.filter((e) => this.actsOn(e.type));
     if (events.length === 0) return;
     const applied = await this.options.dataSource.transaction(async (manager) => {
-      const rows: Array<{ event_id: string }> = await manager.query(`SELECT event_id FROM ${this.inbox} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`, [
-        this.options.groupId,
-        events.map((e) => e.id),
-      ]);
-      const seen = new Set(rows.map((r) => r.event_id));
+      // the inbox rows first, in one statement: the events it inserts are the fresh ones; a concurrent
+      // duplicate waits for the other transaction and is then passed over
+      const rows: Array<{ event_id: string }> = await manager.query(
+        `INSERT INTO ${this.inbox} (consumer_group, event_id, topic) SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.options.groupId, [...new Set(events.map((e) => e.id))], topic],
+      );
+      const claimed = new Set(rows.map((r) => r.event_id));
       // an event delivered twice within the chunk counts once
-      const fresh = events.filter((e) => !seen.has(e.id) && seen.add(e.id));
-      if (fresh.length === 0) return 0;
-      await this.options.handleBatch!(fresh, manager);
-      await manager.query(`INSERT INTO ${this.inbox} (consumer_group, event_id, topic) SELECT $1, unnest($2::uuid[]), $3`, [this.options.groupId, fresh.map((e) => e.id), topic]);
+      const fresh = events.filter((e) => claimed.delete(e.id));
+      if (fresh.length > 0) await this.options.handleBatch!(fresh, manager);
       return fresh.length;
     });
     this.handled += applied;

@@ -4,7 +4,7 @@ import { ConsumedEvent } from '@support/messaging';
 import { ClockRow, clockRowAfter, QueueRow, queueRowAfter } from '../domain';
 import { DashboardTables, TimelineEntry } from '../persistence/dashboard.tables';
 
-// the events the weekly KPIs are folded from
+// the events the weekly KPIs are folded from; the customers' timelines point at the ticket events among them
 const KPI_FAMILIES = /^support\.(ticket|sla|lead)\./;
 
 /** What changed, for the live page (server-sent events): the row as it is now. */
@@ -45,7 +45,7 @@ export class DashboardProjector {
         changed.set(ticketId, after);
       }
       // every ticket event of a known customer goes to their timeline
-      if (after?.customerId) timeline.push({ eventId: consumed.id, customerId: after.customerId, ticketId, type: consumed.type, at: consumed.time, actor: consumed.actor, data: consumed.data });
+      if (after?.customerId) timeline.push({ eventId: consumed.id, customerId: after.customerId, ticketId, at: consumed.time });
     }
     await this.tables.saveTickets(manager, [...changed.values()]);
     await this.tables.addToTimeline(manager, timeline);

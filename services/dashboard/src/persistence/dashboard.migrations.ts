@@ -5,7 +5,7 @@ import { platformMigrations } from '@support/messaging';
 export const DASHBOARD_SCHEMA = 'dashboard';
 
 export function dashboardMigrations(schema: string = DASHBOARD_SCHEMA) {
-  return [...platformMigrations(schema), projectionsMigration(schema)];
+  return [...platformMigrations(schema), projectionsMigration(schema), timelineByReferenceMigration(schema)];
 }
 
 /**
@@ -51,5 +51,22 @@ function projectionsMigration(schema: string): new () => MigrationInterface {
       `CREATE INDEX ON ${kpi} (at)`,
     ],
     [`DROP TABLE ${queue}, ${board}, ${timeline}, ${kpi}`],
+  );
+}
+
+/**
+ * Every ticket event is kept as a KPI event already: the timeline keeps only which customer and ticket
+ * it belongs to, so a rebuild writes each event's data once. Projections are disposable, so the
+ * columns simply go; the rows keep pointing at their KPI events.
+ */
+function timelineByReferenceMigration(schema: string): new () => MigrationInterface {
+  const timeline = qualified(schema, 'timeline');
+  return sqlMigration(
+    'DashboardTimelineByReference1764720000000',
+    [`ALTER TABLE ${timeline} DROP COLUMN type, DROP COLUMN actor, DROP COLUMN data`],
+    [
+      `TRUNCATE ${timeline}`,
+      `ALTER TABLE ${timeline} ADD COLUMN type text NOT NULL, ADD COLUMN actor jsonb NOT NULL, ADD COLUMN data jsonb NOT NULL`,
+    ],
   );
 }

@@ -11,15 +11,12 @@ export interface Deadline {
   dueAt: string;
 }
 
-/** A ticket event in a customer's timeline. */
+/** A ticket event in a customer's timeline: which customer and ticket; the event itself is among the KPI events. */
 export interface TimelineEntry {
   eventId: string;
   customerId: string;
   ticketId: string;
-  type: string;
   at: string;
-  actor: unknown;
-  data: unknown;
 }
 
 /** The dashboard's projection tables: writes from the projector, reads for the API. */
@@ -76,11 +73,10 @@ export class DashboardTables {
   async addToTimeline(manager: EntityManager, entries: TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.timeline} (event_id, customer_id, ticket_id, type, at, actor, data)
-       SELECT "eventId", "customerId", "ticketId", type, at, actor, data
-         FROM jsonb_to_recordset($1::jsonb) AS r("eventId" uuid, "customerId" uuid, "ticketId" uuid, type text, at timestamptz, actor jsonb, data jsonb)
+      `INSERT INTO ${this.timeline} (event_id, customer_id, ticket_id, at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])
        ON CONFLICT (event_id) DO NOTHING`,
-      [JSON.stringify(entries)],
+      [entries.map((e) => e.eventId), entries.map((e) => e.customerId), entries.map((e) => e.ticketId), entries.map((e) => e.at)],
     );
   }
 
@@ -123,7 +119,12 @@ export class DashboardTables {
   }
 
   async customerTimeline(executor: SqlExecutor, customerId: string): Promise<Array<{ eventId: string; ticketId: string; type: string; at: string; actor: unknown; data: unknown }>> {
-    const rows = await executor.query(`SELECT * FROM ${this.timeline} WHERE customer_id = $1 ORDER BY at, event_id`, [customerId]);
+    // the timeline only indexes ticket events by customer; the events themselves are kept once, as KPI events
+    const rows = await executor.query(
+      `SELECT t.event_id, t.ticket_id, k.type, t.at, k.actor, k.data FROM ${this.timeline} t JOIN ${this.kpi} k USING (event_id)
+        WHERE t.customer_id = $1 ORDER BY t.at, t.event_id`,
+      [customerId],
+    );
     return rows.map((r: { event_id: string; ticket_id: string; type: string; at: Date; actor: unknown; data: unknown }) => ({ eventId: r.event_id, ticketId: r.ticket_id, type: r.type, at: r.at.toISOString(), actor: r.actor, data: r.data }));
   }
 
