@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
 import { chainHash, ChainVerification, GENESIS_HASH, verifyRecordedChain } from './hash-chain';
-import { lockAllForTransaction, qualified } from './sql-names';
+import { LOCK_ALL_KEYS_SQL, qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
 export type SqlExecutor = Pick<EntityManager, 'query'>;
@@ -82,13 +82,10 @@ export class EventStore {
    * a hundred streams costs about what one does.
    */
   async appendAll(manager: EntityManager, requests: AppendRequest[]): Promise<AppendResult[]> {
-    await this.assertNoEarlierWrite(manager);
     this.validate(requests);
     const streamIds = [...new Set(requests.map((r) => r.streamId))].sort();
-    await lockAllForTransaction(manager, streamIds.map((streamId) => `${this.schema}:stream:${streamId}`));
-
-    const stored = await this.storedEvents(manager, requests.flatMap((r) => r.events.map((e) => e.id)));
-    const heads = await this.heads(manager, streamIds);
+    await this.lockStreamsAsFirstWrite(manager, streamIds);
+    const { stored, heads } = await this.storedEventsAndHeads(manager, requests.flatMap((r) => r.events.map((e) => e.id)), streamIds);
     const planned: Array<{ request: AppendRequest; current: StreamHead; links: ChainedEvent[] } | AppendResult> = [];
     for (const request of requests) {
       const existing = duplicateOf(request, stored);
@@ -165,9 +162,17 @@ export class EventStore {
     return verifyRecordedChain(await this.readStream(executor, streamId));
   }
 
-  private async assertNoEarlierWrite(manager: EntityManager): Promise<void> {
+  /**
+   * Locks the streams (sorted: two appends never deadlock) and checks, in the same statement, that the
+   * transaction has written nothing yet: per-stream order depends on the append taking the transaction id.
+   */
+  private async lockStreamsAsFirstWrite(manager: EntityManager, streamIds: string[]): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('EventStore.append must run inside a transaction');
-    const [{ xid }] = await manager.query('SELECT pg_current_xact_id_if_assigned()::text AS xid');
+    const [{ xid }] = await manager.query(
+      `SELECT pg_current_xact_id_if_assigned()::text AS xid,
+              ${LOCK_ALL_KEYS_SQL} AS locked`,
+      [streamIds.map((streamId) => `${this.schema}:stream:${streamId}`)],
+    );
     if (xid !== null) throw new Error('EventStore.append must be the first write of its transaction (per-stream order depends on it)');
   }
 
@@ -179,10 +184,21 @@ export class EventStore {
     }
   }
 
-  /** the stored events among these ids, by id (an append whose ids are all stored is a no-op) */
-  private async storedEvents(executor: SqlExecutor, ids: string[]): Promise<Map<string, RecordedEvent>> {
-    const rows: EventRow[] = await executor.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE event_id = ANY($1::uuid[])`, [ids]);
-    return new Map(rows.map((row) => [row.event_id, toRecorded(row)]));
+  /**
+   * In one query: the stored events among these ids, by id (an append whose ids are all stored is a
+   * no-op), and the last version and hash of each of these streams that has events.
+   */
+  private async storedEventsAndHeads(executor: SqlExecutor, ids: string[], streamIds: string[]): Promise<{ stored: Map<string, RecordedEvent>; heads: Map<string, StreamHead> }> {
+    const rows: Array<EventRow & { is_head: boolean }> = await executor.query(
+      `SELECT false AS is_head, ${COLUMNS} FROM ${this.events} WHERE event_id = ANY($1::uuid[])
+       UNION ALL
+       SELECT true, h.* FROM unnest($2::text[]) AS s(id)
+         CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM ${this.events} WHERE stream_id = s.id ORDER BY version DESC LIMIT 1) h`,
+      [ids, streamIds],
+    );
+    const stored = new Map(rows.filter((row) => !row.is_head).map((row) => [row.event_id, toRecorded(row)]));
+    const heads = new Map(rows.filter((row) => row.is_head).map((row) => [row.stream_id, { version: row.version, hash: row.hash }]));
+    return { stored, heads };
   }
 
   private async head(executor: SqlExecutor, streamId: string): Promise<StreamHead> {

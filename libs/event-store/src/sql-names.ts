@@ -11,10 +11,16 @@ export async function lockForTransaction(executor: { query(sql: string, params?:
   await executor.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
 }
 
+/**
+ * Takes transaction-scoped advisory locks on the text keys in `$1`, in the order given, and counts
+ * them: a scalar subquery, so it can share a statement with other work.
+ */
+// a function scan yields rows in ordinality order, and nothing sorts them between it and the lock
+export const LOCK_ALL_KEYS_SQL = '(SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n))';
+
 /** lockForTransaction for several keys in one statement, taken in the order given (sort them to avoid deadlocks) */
 export async function lockAllForTransaction(executor: { query(sql: string, params?: unknown[]): Promise<unknown> }, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
   if (keys.length === 1) return lockForTransaction(executor, keys[0]);
-  // a function scan yields rows in ordinality order, and nothing sorts them between it and the lock
-  await executor.query('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n)', [keys]);
+  await executor.query(`SELECT ${LOCK_ALL_KEYS_SQL} AS locked`, [keys]);
 }

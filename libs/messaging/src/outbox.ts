@@ -31,7 +31,12 @@ export class Outbox implements AppendListener {
       values.push(event.id, message.topic, message.key, JSON.stringify(message.headers), JSON.stringify(message.value));
       return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`;
     });
-    await manager.query(`INSERT INTO ${this.table} (event_id, topic, message_key, headers, payload) VALUES ${tuples.join(', ')}`, values);
-    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    values.push(outboxChannel(this.schema));
+    // the rows and the NOTIFY in one round trip
+    await manager.query(
+      `WITH written AS (INSERT INTO ${this.table} (event_id, topic, message_key, headers, payload) VALUES ${tuples.join(', ')} RETURNING 1)
+       SELECT pg_notify($${values.length}, '') FROM (SELECT 1 FROM written LIMIT 1) AS one`,
+      values,
+    );
   }
 }
