@@ -198,7 +198,19 @@ export class EventConsumer {
     } else {
       await consumer.run({
         autoCommitInterval: COMMIT_INTERVAL_MS,
-        eachMessage: async ({ topic, partition, message }) => this.process(message, { topic, partition, offset: message.offset }),
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+          const handledBefore = await this.handledAmong(batch.messages);
+          for (const message of batch.messages) {
+            if (!isRunning() || isStale()) return;
+            const where = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+            if (handledBefore.has(eventIdOf(message) ?? '')) this.reached.set(`${where.topic}:${where.partition}`, Number(where.offset) + 1);
+            else await this.process(message, where);
+            resolveOffset(message.offset);
+            await commitOffsetsIfNecessary();
+            await heartbeat();
+          }
+        },
       });
     }
   }
@@ -336,6 +348,26 @@ export class EventConsumer {
     this.handled += applied;
   }
 
+  /**
+   * The events of a fetched batch that this group has handled already, in one query outside any
+   * transaction: a redelivered stretch (a rewind, a restart) is passed over without a transaction per
+   * event. Only a hint; each event's own transaction still checks the inbox.
+   */
+  private async handledAmong(messages: KafkaMessage[]): Promise<Set<string>> {
+    const ids = messages.map(eventIdOf).filter((id): id is string => id !== undefined);
+    if (ids.length === 0) return new Set();
+    try {
+      const rows: Array<{ event_id: string }> = await this.options.dataSource.query(
+        `SELECT event_id FROM ${this.inbox} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`,
+        [this.options.groupId, ids],
+      );
+      return new Set(rows.map((row) => row.event_id));
+    } catch {
+      // the database is away: each event finds that out in its own transaction, and is retried
+      return new Set();
+    }
+  }
+
   private async process(message: KafkaMessage, where: Position): Promise<void> {
     const retries = this.options.retries ?? 3;
     const backoffMs = this.options.backoffMs ?? 200;
@@ -401,6 +433,14 @@ export class EventConsumer {
     await this.producer!.send({ topic: deadLetterTopic(this.options.groupId), messages: [{ key: message.key, value: message.value, headers }] });
     this.parked++;
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** the CloudEvent id in the headers, when it is one an inbox can hold (anything else is poison, found later) */
+function eventIdOf(message: KafkaMessage): string | undefined {
+  const id = message.headers?.ce_id?.toString();
+  return id !== undefined && UUID.test(id) ? id : undefined;
 }
 
 function sleep(ms: number, { unref = false } = {}): Promise<void> {
