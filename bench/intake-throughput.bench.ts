@@ -38,6 +38,15 @@ async function acceptedPerSecond(token: string, connections: number): Promise<{ 
   return { rate: result['2xx'] / SECONDS, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };
 }
 
+/**
+ * The ceiling of any request through intake's HTTP stack on this machine: GET /health/live passes the same
+ * middleware (request log, metrics, security headers) but no token check, no body, no database.
+ */
+async function liveProbesPerSecond(connections: number): Promise<number> {
+  const result = await autocannon({ url: `http://127.0.0.1:${PORT}/health/live`, connections, duration: SECONDS });
+  return result['2xx'] / SECONDS;
+}
+
 /** POST at a steady rate; a plain consumer notes when each ticket's event arrives */
 async function postToConsumedLatency(token: string): Promise<{ p50: number; p99: number; count: number }> {
   const kafka = new Kafka({ clientId: 'bench', brokers: BROKERS, logLevel: logLevel.NOTHING });
@@ -85,8 +94,9 @@ async function main() {
     for (const connections of CONNECTIONS) {
       const raw = await rawInsertRate(DATABASE_URL, connections, SECONDS);
       const accepted = await acceptedPerSecond(token, connections);
-      console.log(`${connections} connections: raw insert-and-commit ${raw.toFixed(0)}/s, intake accepted ${accepted.rate.toFixed(0)}/s (non-2xx ${accepted.non2xx})`);
-      runs.push({ connections, raw, accepted });
+      const ceiling = await liveProbesPerSecond(connections);
+      console.log(`${connections} connections: raw insert-and-commit ${raw.toFixed(0)}/s, intake accepted ${accepted.rate.toFixed(0)}/s (non-2xx ${accepted.non2xx}), GET /health/live ${ceiling.toFixed(0)}/s`);
+      runs.push({ connections, raw, accepted, ceiling });
     }
     const latency = await postToConsumedLatency(token);
     console.log(`POST -> consumed: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms (${latency.count} events)`);
@@ -99,9 +109,10 @@ Machine: ${machineLine()}; PostgreSQL and Kafka (3.9.1, KRaft, one node) on the 
 |---|---|
 ${runs
   .map(
-    ({ connections, raw, accepted }) => `| raw single-row INSERT + commit, ${connections} connections, plain pg | ${raw.toFixed(0)} rows/s |
+    ({ connections, raw, accepted, ceiling }) => `| raw single-row INSERT + commit, ${connections} connections, plain pg | ${raw.toFixed(0)} rows/s |
 | \`POST /v1/tickets\` accepted (201), ${connections} connections, autocannon, ${SECONDS} s | ${accepted.rate.toFixed(0)} tickets/s (HTTP p50 ${accepted.p50} ms, p99 ${accepted.p99} ms, non-2xx ${accepted.non2xx}) |
-| ratio intake / raw, ${connections} connections | **${((accepted.rate / raw) * 100).toFixed(1)} %** |`,
+| ratio intake / raw, ${connections} connections | **${((accepted.rate / raw) * 100).toFixed(1)} %** |
+| the HTTP stack's ceiling: \`GET /health/live\` (same middleware; no token, body or database), ${connections} connections | ${ceiling.toFixed(0)} requests/s (${((ceiling / raw) * 100).toFixed(0)} % of raw) |`,
   )
   .join('\n')}
 | POST start -> event consumed from \`support.tickets.v1\` (plain kafkajs), ${LATENCY_RATE} tickets/s | p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms (${latency.count} of ${LATENCY_RATE * SECONDS}) |
