@@ -137,10 +137,7 @@ async function rebuildRate(token: string, events: number): Promise<number> {
   return events / ((performance.now() - started) / 1000);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 async function lag(token: string): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${DASHBOARD.port}/v1/projections/status`, { headers: { authorization: `Bearer ${token}` } });
