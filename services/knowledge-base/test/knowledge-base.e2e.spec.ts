@@ -37,6 +37,10 @@ describe('knowledge-base', () => {
     return { status: response.status, body: await response.json() };
   };
 
+  /** field-service's approval of a remote sheet, as it publishes it */
+  const approveRemoteSheet = (sheetId: string, ticketId: string, contents: Record<string, unknown>) =>
+    publishEvents([{ type: 'support.sheet.approved.v1', source: 'field-service', streamId: sheetId, data: { sheetId, ticketId, kind: 'remote', author: { id: 'm-agent', role: 'agent' }, contents } }]);
+
   /** an article written by `author` and published by `reviewer` */
   async function published(article: { kind: 'sop' | 'faq'; title: string; body: string; tags?: string[]; scenarioId?: string }, author = 'senior', reviewer = 'lead'): Promise<string> {
     const drafted = await call(author, 'POST', '/v1/articles', { tags: [], ...article });
@@ -98,20 +102,7 @@ describe('knowledge-base', () => {
       { type: 'support.ticket.resolved.v1', source: 'intake', streamId: ticketId, data: { ticketId, resolution: '更新固件', remote: true, sopId: sop } },
     ]);
     await waitFor('the resolution with its SOP', async () => (await runtime.tickets.find(runtime.dataSource, ticketId))?.resolved);
-    await publishEvents([
-      {
-        type: 'support.sheet.approved.v1',
-        source: 'field-service',
-        streamId: sheetId,
-        data: {
-          sheetId,
-          ticketId,
-          kind: 'remote',
-          author: { id: 'm-agent', role: 'agent' },
-          contents: { customer: { name: '孙经理', contact: '+86 136 4444 5555' }, device: 'Sony A7M4 + 采集卡', problem: '采集卡无信号，直播画面黑屏', diagnosis: '采集卡固件过旧', workDone: '远程更新采集卡固件', partsUsed: [], timeSpentMinutes: 25, result: 'fixed' },
-        },
-      },
-    ]);
+    await approveRemoteSheet(sheetId, ticketId, { customer: { name: '孙经理', contact: '+86 136 4444 5555' }, device: 'Sony A7M4 + 采集卡', problem: '采集卡无信号，直播画面黑屏', diagnosis: '采集卡固件过旧', workDone: '远程更新采集卡固件', partsUsed: [], timeSpentMinutes: 25, result: 'fixed' });
     const filed = await waitFor('the case', async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body);
     expect(filed).toMatchObject({ caseId: sheetId, ticketId, sheetId, scenarioId: 'capture-card-no-signal', faultCategory: 'streaming', sopArticleId: sop, result: 'fixed' });
     const hits = (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('采集卡无信号')}&types=case`)).body;
@@ -119,6 +110,35 @@ describe('knowledge-base', () => {
     const kcs = (await call('lead', 'GET', '/v1/kcs')).body;
     expect(kcs.resolvedWithSop).toBeGreaterThanOrEqual(1);
     expect(kcs.reuse.find((r: { articleId: string }) => r.articleId === sop)).toEqual({ articleId: sop, resolutions: 1, cases: 1 });
+  });
+
+  it('links a case filed before the ticket was diagnosed and resolved here: the topics do not keep an order between them', async () => {
+    const ticketId = randomUUID();
+    const sheetId = randomUUID();
+    const scenario = `tv-audio-drift-${randomUUID().slice(0, 8)}`;
+    const sop = await published({ kind: 'sop', title: '电视音画不同步处理', body: '关闭功放的音效增强，设置音频延迟补偿。', scenarioId: scenario });
+    await approveRemoteSheet(sheetId, ticketId, { customer: { name: '周先生', contact: '+86 137 1234 5678' }, device: '客厅电视 + 功放', problem: '音画不同步', diagnosis: '功放音效增强带来延迟', workDone: '关闭音效增强，补偿 120ms', partsUsed: [], timeSpentMinutes: 15, result: 'fixed' });
+    const unlinked = await waitFor('the case', async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body);
+    expect(unlinked).not.toHaveProperty('scenarioId');
+    expect(unlinked).not.toHaveProperty('sopArticleId');
+
+    const [diagnosis, resolution] = await publishEvents([
+      { type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: ticketId, data: { ticketId, faultCategory: 'audio', scenario, difficulty: 'common' } },
+      { type: 'support.ticket.resolved.v1', source: 'intake', streamId: ticketId, data: { ticketId, resolution: '关闭音效增强', remote: true, sopId: sop } },
+    ]);
+    const linked = await waitFor('the case linked to its SOP', async () => {
+      const found = (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body;
+      return found.sopArticleId && found;
+    });
+    expect(linked).toMatchObject({ caseId: sheetId, ticketId, scenarioId: scenario, faultCategory: 'audio', sopArticleId: sop, result: 'fixed' });
+    // each link is an event on the case's stream, caused by the ticket event it came from
+    const stream = await runtime.dataSource.query(`SELECT type, data, metadata FROM "${schema}".events WHERE stream_type = 'case' AND stream_id = $1 ORDER BY version`, [sheetId]);
+    expect(stream.map((e: { type: string }) => e.type)).toEqual(['support.case.filed.v1', 'support.case.linked.v1', 'support.case.linked.v1']);
+    expect(stream[1]).toMatchObject({ data: { caseId: sheetId, ticketId, scenarioId: scenario, faultCategory: 'audio' }, metadata: { causationId: diagnosis, actor: { id: 'knowledge-base' } } });
+    expect(stream[2]).toMatchObject({ data: { caseId: sheetId, ticketId, sopArticleId: sop }, metadata: { causationId: resolution } });
+    // the scenario tags the case for search, and the KCS figures count the case as a reuse of the SOP
+    expect((await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(scenario)}&types=case`)).body[0]).toMatchObject({ type: 'case', id: sheetId, version: 3 });
+    expect((await call('lead', 'GET', '/v1/kcs')).body.reuse.find((r: { articleId: string }) => r.articleId === sop)).toEqual({ articleId: sop, resolutions: 1, cases: 1 });
   });
 
   it('opens a case analysis for a scenario the catalogue does not know, once, and closing it writes the SOP and the scenario', async () => {

@@ -59,6 +59,30 @@ export const caseFiled = defineEvent<'support.case.filed.v1', FiledCase>({
   schema: caseSchema,
 });
 
+/** What a filed case learns of its ticket later: its scenario, fault category or the SOP its resolution followed. */
+export interface CaseLink {
+  caseId: string;
+  ticketId: string;
+  scenarioId?: string;
+  faultCategory?: string;
+  sopArticleId?: string;
+}
+
+export const caseLinked = defineEvent<'support.case.linked.v1', CaseLink>({
+  type: 'support.case.linked.v1',
+  topic: CASES_TOPIC,
+  aggregate: CASE_AGGREGATE,
+  description:
+    "A filed case learned its ticket's scenario or the SOP its resolution followed after it was filed: the sheet's approval and the ticket's events travel on different topics, so either may come first. Only what the case lacked; a link once made never changes.",
+  schema: {
+    type: 'object',
+    required: ['caseId', 'ticketId'],
+    minProperties: 3,
+    additionalProperties: false,
+    properties: { caseId: uuidSchema, ticketId: uuidSchema, scenarioId: requiredTextSchema, faultCategory: requiredTextSchema, sopArticleId: uuidSchema },
+  },
+});
+
 export const caseAnalysisOpened = defineEvent<
   'support.case.analysis-opened.v1',
   { analysisId: string; ticketId: string; reason: AnalysisReason; scenarioId: string; faultCategory: string; openedAt: string }
@@ -98,5 +122,5 @@ export const caseAnalysisClosed = defineEvent<
   },
 });
 
-export const caseEvents = [caseFiled, caseAnalysisOpened, caseAnalysisClosed];
+export const caseEvents = [caseFiled, caseLinked, caseAnalysisOpened, caseAnalysisClosed];
 export type CaseEvent = EventOf<(typeof caseEvents)[number]>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ArticleKind, CommandRefusal } from '@support/contracts';
 import { CommandContext, commitChanges, DecidedChange } from '@support/event-store';
-import { CaseAnalysis, caseAnalysisExists, scenarioExists } from '../domain';
+import { CaseAnalysis, CaseAnalysisCommand, caseAnalysisExists, scenarioExists } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { Created } from './article.service';
 import { KnowledgeAggregates } from './knowledge-aggregates';
@@ -36,8 +36,13 @@ export class AnalysisService {
     });
   }
 
-  openIn(manager: EntityManager, analysisId: string, input: { ticketId: string; scenarioId: string; faultCategory: string; reason: 'new-scenario' | 'complex-case' }, context: CommandContext) {
-    return this.aggregates.analyses.executeIn(manager, analysisId, (at) => ({ type: 'OpenAnalysis', analysisId, ...input, actor: context.actor, at }), context);
+  openIn(manager: EntityManager, analysisId: string, input: AnalysisOpening, context: CommandContext) {
+    return this.aggregates.analyses.executeIn(manager, analysisId, (at) => openAnalysis(analysisId, input, context, at), context);
+  }
+
+  /** the opening decided, not written: for a caller that commits it with other changes in one append */
+  decideOpening(manager: EntityManager, analysisId: string, input: AnalysisOpening, context: CommandContext) {
+    return this.aggregates.analyses.decide(manager, analysisId, (at) => openAnalysis(analysisId, input, context, at), context);
   }
 
   async close(analysisId: string, closure: AnalysisClosure, context: CommandContext): Promise<ClosedAnalysis> {
@@ -105,4 +110,15 @@ export class AnalysisService {
   history(analysisId: string) {
     return this.aggregates.analyses.history(this.dataSource, analysisId);
   }
+}
+
+export interface AnalysisOpening {
+  ticketId: string;
+  scenarioId: string;
+  faultCategory: string;
+  reason: 'new-scenario' | 'complex-case';
+}
+
+function openAnalysis(analysisId: string, input: AnalysisOpening, context: CommandContext, at: Date): CaseAnalysisCommand {
+  return { type: 'OpenAnalysis', analysisId, ...input, actor: context.actor, at };
 }

@@ -11,11 +11,11 @@ import {
   caseAnalysisDecider,
   caseAnalysisExists,
   CaseAnalysisState,
+  CaseCommand,
   caseDecider,
   caseExists,
   CaseState,
   CatalogueScenario,
-  FileCase,
   LibraryCase,
   ScenarioCommand,
   scenarioDecider,
@@ -29,7 +29,7 @@ export class KnowledgeAggregates {
   readonly articles: AggregateCommands<ArticleCommand, DeciderEvent<typeof articleDecider>, ArticleState, Article>;
   readonly scenarios: AggregateCommands<ScenarioCommand, DeciderEvent<typeof scenarioDecider>, ScenarioState, CatalogueScenario>;
   readonly analyses: AggregateCommands<CaseAnalysisCommand, DeciderEvent<typeof caseAnalysisDecider>, CaseAnalysisState, CaseAnalysis>;
-  readonly cases: AggregateCommands<FileCase, DeciderEvent<typeof caseDecider>, CaseState, LibraryCase>;
+  readonly cases: AggregateCommands<CaseCommand, DeciderEvent<typeof caseDecider>, CaseState, LibraryCase>;
 
   constructor(
     readonly store: EventStore,

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Actor, CommandRefusal, SheetEvent, SlaEvent, TicketEvent } from '@support/contracts';
-import { CommandContext, lockForTransaction } from '@support/event-store';
+import { Actor, CommandRefusal, FiledCase, SheetEvent, SlaEvent, TicketEvent } from '@support/contracts';
+import { CommandContext, commitChanges, DecidedChange, lockForTransaction } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 import { TicketKnowledgeRepository } from '../persistence/ticket-knowledge.repository';
-import { SearchIndex } from '../search';
+import { SearchDocument, SearchIndex } from '../search';
+import { LibraryCase } from '../domain';
 import { AnalysisService } from './analysis.service';
 import { KnowledgeAggregates } from './knowledge-aggregates';
 
@@ -19,7 +20,8 @@ export class ConcurrentKnowledgeChange extends Error {}
  * - a diagnosis names a scenario the catalogue does not know and nobody analyses yet: open a case
  *   analysis (due in 3 working days, sla-monitor's clock); and remember the ticket's scenario;
  * - a resolution names the SOP followed (or none): the KCS figures;
- * - an approved service sheet: file it as a case, searchable;
+ * - an approved service sheet: file it as a case, searchable, linked to the ticket's scenario and SOP
+ *   as far as known; a diagnosis or resolution that comes later links the case then;
  * - sla-monitor's clock of an analysis: its due time.
  */
 export class KnowledgeReactor {
@@ -39,18 +41,23 @@ export class KnowledgeReactor {
         const { ticketId, scenario, faultCategory } = event.data;
         // one analysis per new scenario, however many tickets are diagnosed with it at the same time
         await lockForTransaction(manager, `${this.schema}:scenario:${scenario}`);
+        await this.lockTicket(manager, ticketId);
         const known = (await this.views.scenario(manager, scenario)) !== undefined;
         const analysed = (await this.views.findAnalyses(manager, { scenarioId: scenario })).length > 0;
-        if (!known && !analysed) {
-          const opened = await this.analyses.openIn(manager, randomUUID(), { ticketId, scenarioId: scenario, faultCategory, reason: 'new-scenario' }, causeOf(consumed));
-          retryOnConflict(opened);
-        }
+        const opening = known || analysed ? [] : [await this.analyses.decideOpening(manager, randomUUID(), { ticketId, scenarioId: scenario, faultCategory, reason: 'new-scenario' }, causeOf(consumed))];
+        const links = await this.decideCaseLinks(manager, ticketId, { scenarioId: scenario, faultCategory }, consumed);
+        await this.commit(manager, [...opening, ...links]);
         await this.tickets.diagnosed(manager, ticketId, scenario, faultCategory);
         return;
       }
-      case 'support.ticket.resolved.v1':
-        await this.tickets.resolved(manager, event.data.ticketId, event.data.sopId);
+      case 'support.ticket.resolved.v1': {
+        const { ticketId, sopId } = event.data;
+        await this.lockTicket(manager, ticketId);
+        const links = await this.decideCaseLinks(manager, ticketId, linkOf({ sopArticleId: sopId }), consumed);
+        await this.commit(manager, links);
+        await this.tickets.resolved(manager, ticketId, sopId);
         return;
+      }
       case 'support.ticket.reopened.v1':
         await this.tickets.reopened(manager, event.data.ticketId);
         return;
@@ -61,6 +68,7 @@ export class KnowledgeReactor {
     const event = { type: consumed.type, data: consumed.data } as SheetEvent;
     if (event.type !== 'support.sheet.approved.v1') return;
     const { sheetId, ticketId, visitId, kind, contents } = event.data;
+    await this.lockTicket(manager, ticketId);
     const ticket = await this.tickets.find(manager, ticketId);
     // one case per approved sheet: its id is the sheet's
     const filed = {
@@ -69,9 +77,7 @@ export class KnowledgeReactor {
       sheetId,
       ...(visitId ? { visitId } : {}),
       kind,
-      ...(ticket?.scenarioId ? { scenarioId: ticket.scenarioId } : {}),
-      ...(ticket?.faultCategory ? { faultCategory: ticket.faultCategory } : {}),
-      ...(ticket?.sopArticleId && isUuid(ticket.sopArticleId) ? { sopArticleId: ticket.sopArticleId } : {}),
+      ...linkOf(ticket),
       device: contents.device,
       problem: contents.problem,
       diagnosis: contents.diagnosis,
@@ -80,15 +86,7 @@ export class KnowledgeReactor {
     };
     const outcome = await this.aggregates.cases.executeIn(manager, sheetId, (at) => ({ type: 'FileCase', caseId: sheetId, case: filed, actor: KNOWLEDGE_BASE, at }), causeOf(consumed));
     retryOnConflict(outcome);
-    if (!outcome.ok) return;
-    await this.search.upsert(manager, {
-      type: 'case',
-      id: sheetId,
-      version: 1,
-      title: `${contents.device}: ${contents.problem}`,
-      body: `${contents.diagnosis}\n${contents.workDone}`,
-      tags: [ticket?.scenarioId, ticket?.faultCategory].filter((tag): tag is string => tag !== undefined),
-    });
+    if (outcome.ok) await this.search.upsert(manager, caseDocument(outcome.entity, outcome.version));
   };
 
   readonly onSlaEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
@@ -96,7 +94,42 @@ export class KnowledgeReactor {
     if (event.type !== 'support.sla.clock-started.v1' || event.data.subject.type !== 'analysis') return;
     await this.views.setAnalysisDue(manager, event.data.subject.id, event.data.dueAt);
   };
+
+  /**
+   * The sheet's approval (support.sheets.v1) and the ticket's diagnosis and resolution (support.tickets.v1)
+   * come on different topics, in either order: what one transaction learns of a ticket, the other sees.
+   */
+  private async lockTicket(manager: EntityManager, ticketId: string): Promise<void> {
+    await lockForTransaction(manager, `${this.schema}:ticket:${ticketId}`);
+  }
+
+  /** cases of the ticket filed before this was known here: each gets what it lacked (the decider drops the rest) */
+  private async decideCaseLinks(manager: EntityManager, ticketId: string, link: CaseLinkValues, consumed: ConsumedEvent): Promise<Decided[]> {
+    if (Object.keys(link).length === 0) return [];
+    const filed = await this.views.findCases(manager, { ticketId });
+    return Promise.all(filed.map(({ caseId }) => this.aggregates.cases.decide(manager, caseId, (at) => ({ type: 'LinkCase', caseId, actor: KNOWLEDGE_BASE, at, ...link }), causeOf(consumed))));
+  }
+
+  /**
+   * One append for all of an event's changes (the event store wants it first in the transaction), then
+   * the search index of linked cases. A refusal skips its change; a conflict retries the whole event.
+   */
+  private async commit(manager: EntityManager, decided: Decided[]): Promise<void> {
+    const changes: Array<DecidedChange<unknown>> = [];
+    for (const outcome of decided) {
+      if (!('request' in outcome)) retryOnConflict(outcome);
+      else if (outcome.request.events.length > 0) changes.push(outcome);
+    }
+    const committed = await commitChanges(manager, this.aggregates.store, changes);
+    retryOnConflict(committed);
+    for (const change of changes) {
+      if (change.request.streamType === 'case') await this.search.upsert(manager, caseDocument(change.entity as LibraryCase, change.version));
+    }
+  }
 }
+
+type Decided = DecidedChange<unknown> | CommandRefusal;
+type CaseLinkValues = Pick<FiledCase, 'scenarioId' | 'faultCategory' | 'sopArticleId'>;
 
 function causeOf(consumed: ConsumedEvent): CommandContext {
   return { actor: KNOWLEDGE_BASE, causationId: consumed.id, correlationId: consumed.correlationId ?? consumed.id };
@@ -104,6 +137,27 @@ function causeOf(consumed: ConsumedEvent): CommandContext {
 
 function retryOnConflict(outcome: { ok: true } | CommandRefusal): void {
   if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentKnowledgeChange(outcome.reason);
+}
+
+/** what a case takes from the ticket: its scenario and fault category, and the SOP its resolution named */
+function linkOf(ticket: CaseLinkValues | undefined): CaseLinkValues {
+  return {
+    ...(ticket?.scenarioId ? { scenarioId: ticket.scenarioId } : {}),
+    ...(ticket?.faultCategory ? { faultCategory: ticket.faultCategory } : {}),
+    ...(ticket?.sopArticleId && isUuid(ticket.sopArticleId) ? { sopArticleId: ticket.sopArticleId } : {}),
+  };
+}
+
+/** a case as search finds it: by device and problem, diagnosis and work done, tagged with its scenario */
+function caseDocument(filed: FiledCase, version: number): SearchDocument {
+  return {
+    type: 'case',
+    id: filed.caseId,
+    version,
+    title: `${filed.device}: ${filed.problem}`,
+    body: `${filed.diagnosis}\n${filed.workDone}`,
+    tags: [filed.scenarioId, filed.faultCategory].filter((tag): tag is string => tag !== undefined),
+  };
 }
 
 function isUuid(value: string): boolean {

@@ -11,4 +11,18 @@ export interface FileCase {
   case: FiledCase;
 }
 
-export type CaseCommand = FileCase;
+/**
+ * Links a filed case to what its ticket's events said after the filing (its scenario, fault category,
+ * the SOP its resolution followed). Only what the case lacks is taken: a link once made stays.
+ */
+export interface LinkCase {
+  type: 'LinkCase';
+  caseId: string;
+  actor: Actor;
+  at: Date;
+  scenarioId?: string;
+  faultCategory?: string;
+  sopArticleId?: string;
+}
+
+export type CaseCommand = FileCase | LinkCase;

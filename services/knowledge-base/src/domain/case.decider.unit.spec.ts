@@ -1,11 +1,11 @@
 import { Actor, FiledCase, foldEvents } from '@support/contracts';
-import { CaseCommand } from './case.commands';
+import { CaseCommand, FileCase, LinkCase } from './case.commands';
 import { caseDecider } from './case.decider';
-import { CaseFiledEvent, LibraryCase } from './case.state';
+import { CaseFiledEvent, CaseLinkedEvent, LibraryCaseEvent, LibraryCase } from './case.state';
 import { ARTICLE, CASE, catalogueCheckedSpecification, NOW, SCENARIO, service, SHEET, TICKET, VISIT } from './knowledge.test-fixtures';
 
 const spec = catalogueCheckedSpecification(caseDecider);
-const fold = (events: CaseFiledEvent[]) => foldEvents(caseDecider, events) as LibraryCase;
+const fold = (events: LibraryCaseEvent[]) => foldEvents(caseDecider, events) as LibraryCase;
 
 const FILED: FiledCase = {
   caseId: CASE,
@@ -24,7 +24,7 @@ const FILED: FiledCase = {
 };
 const REMOTE: FiledCase = { caseId: CASE, ticketId: TICKET, sheetId: SHEET, kind: 'remote', device: 'laptop', problem: 'no sound', diagnosis: 'muted', workDone: 'unmuted', result: 'fixed' };
 
-const file = (filed: Partial<FiledCase> = {}, f: Partial<Omit<CaseCommand, 'type'>> = {}): CaseCommand => ({
+const file = (filed: Partial<FiledCase> = {}, f: Partial<Omit<FileCase, 'type'>> = {}): CaseCommand => ({
   type: 'FileCase',
   caseId: CASE,
   actor: service as Actor,
@@ -33,6 +33,8 @@ const file = (filed: Partial<FiledCase> = {}, f: Partial<Omit<CaseCommand, 'type
   ...f,
 });
 const filed: CaseFiledEvent = { type: 'support.case.filed.v1', data: FILED };
+const link = (f: Partial<Omit<LinkCase, 'type'>> = {}): CaseCommand => ({ type: 'LinkCase', caseId: CASE, actor: service as Actor, at: NOW, ...f });
+const filedRemote: CaseFiledEvent = { type: 'support.case.filed.v1', data: REMOTE };
 
 describe('case decider', () => {
   it('files an approved sheet as a case, and folds it back', () => {
@@ -74,6 +76,40 @@ describe('case decider', () => {
   ];
   it.each(INVALID)('refuses %s, naming the field (400)', (_name, command, reason) => {
     spec.given([]).when(command).thenRejects('invalid-command', reason);
+  });
+
+  describe('linking a case to what its ticket told later', () => {
+    const linked: CaseLinkedEvent = { type: 'support.case.linked.v1', data: { caseId: CASE, ticketId: TICKET, scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE } };
+
+    it('takes the scenario, fault category and SOP a case filed without them lacks, and folds them in', () => {
+      spec.given([filedRemote]).when(link({ scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE })).then([linked]);
+      expect(fold([filedRemote, linked])).toStrictEqual({ status: 'filed', ...REMOTE, scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE });
+    });
+
+    it('takes only what the case lacks: a link once made stays', () => {
+      const withScenario: CaseFiledEvent = { type: 'support.case.filed.v1', data: { ...REMOTE, scenarioId: SCENARIO, faultCategory: 'audio' } };
+      spec
+        .given([withScenario])
+        .when(link({ scenarioId: 'another-scenario', faultCategory: 'video', sopArticleId: ARTICLE }))
+        .then([{ type: 'support.case.linked.v1', data: { caseId: CASE, ticketId: TICKET, sopArticleId: ARTICLE } }]);
+    });
+
+    it('emits nothing when the case lacks nothing it is given (a redelivered diagnosis, a later resolution naming another SOP)', () => {
+      spec.given([filed]).when(link({ scenarioId: SCENARIO, sopArticleId: 'f0000000-0000-4000-8000-000000000000' })).then([]);
+      spec.given([filedRemote, linked]).when(link({ scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE })).then([]);
+      spec.given([filedRemote]).when(link()).then([]);
+    });
+
+    it('refuses a case not filed (404), and values the schema does not allow (400)', () => {
+      spec.given([]).when(link({ scenarioId: SCENARIO })).thenRejects('not-found', new RegExp(`^case ${CASE} is not filed$`));
+      spec.given([filedRemote]).when(link({ sopArticleId: 'sop-1' })).thenRejects('invalid-command', /^sopArticleId must be a UUID$/);
+      spec.given([filedRemote]).when(link({ scenarioId: ' ' })).thenRejects('invalid-command', /^scenarioId must not be empty$/);
+      spec.given([filedRemote]).when(link({ at: new Date('nope') })).thenRejects('invalid-command', /^at must be a valid date$/);
+    });
+
+    it('throws on a link before the filing (a bug)', () => {
+      expect(() => fold([linked])).toThrow(/linked before it was filed/);
+    });
   });
 
   it('throws on a history that cannot be (bugs, not business outcomes)', () => {

@@ -12,8 +12,10 @@ export type LibraryCase = Readonly<FiledCase> & { readonly status: 'filed' };
 /** The decider's state: no case yet, or the case. */
 export type CaseState = NoCase | LibraryCase;
 
-/** The case library's event (the analysis events of the cases topic belong to the case-analysis decider). */
+/** The case library's events (the analysis events of the cases topic belong to the case-analysis decider). */
 export type CaseFiledEvent = Extract<CaseEvent, { type: 'support.case.filed.v1' }>;
+export type CaseLinkedEvent = Extract<CaseEvent, { type: 'support.case.linked.v1' }>;
+export type LibraryCaseEvent = CaseFiledEvent | CaseLinkedEvent;
 
 export const initialCaseState = (): CaseState => ({ status: 'none' });
 
@@ -21,10 +23,18 @@ export function caseExists(state: CaseState): state is LibraryCase {
   return state.status !== 'none';
 }
 
-/** Applies one event: a case is filed once and never changes. */
-export function evolveCase(state: CaseState, event: CaseFiledEvent): CaseState {
-  if (caseExists(state)) throw new Error(`case ${state.caseId} filed twice`);
-  return { status: 'filed', ...filedCaseOf(event.data) };
+/** Applies one event: a case is filed once; links only fill in what it lacked. */
+export function evolveCase(state: CaseState, event: LibraryCaseEvent): CaseState {
+  switch (event.type) {
+    case 'support.case.filed.v1':
+      if (caseExists(state)) throw new Error(`case ${state.caseId} filed twice`);
+      return { status: 'filed', ...filedCaseOf(event.data) };
+    case 'support.case.linked.v1': {
+      if (!caseExists(state)) throw new Error(`case ${event.data.caseId} linked before it was filed`);
+      const { scenarioId, faultCategory, sopArticleId } = event.data;
+      return { status: 'filed', ...filedCaseOf({ ...state, ...optional('scenarioId', scenarioId), ...optional('faultCategory', faultCategory), ...optional('sopArticleId', sopArticleId) }) };
+    }
+  }
 }
 
 /** Exactly the schema's fields of a case, whatever else the input carries. */

@@ -41,7 +41,8 @@ export class KnowledgeViews {
 
   async saveCase(manager: EntityManager, filed: LibraryCase): Promise<void> {
     await manager.query(
-      `INSERT INTO ${this.cases} (case_id, ticket_id, scenario_id, sop_article_id, state) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING`,
+      `INSERT INTO ${this.cases} (case_id, ticket_id, scenario_id, sop_article_id, state) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (case_id) DO UPDATE SET scenario_id = EXCLUDED.scenario_id, sop_article_id = EXCLUDED.sop_article_id, state = EXCLUDED.state`,
       [filed.caseId, filed.ticketId, filed.scenarioId ?? null, filed.sopArticleId ?? null, JSON.stringify(filed)],
     );
   }
