@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { EventCatalogue, isInfrastructureError } from '@support/contracts';
 import { qualified } from '@support/event-store';
 import { createIdempotentProducer } from './kafka-client';
@@ -92,6 +92,7 @@ export class EventConsumer {
   private generation = 0;
   // the run whose crashed consumer is being started again
   private restartingFor?: number;
+  private admin?: Promise<Admin>;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.inbox = qualified(options.schema, 'inbox');
@@ -219,6 +220,7 @@ export class EventConsumer {
     this.generation++;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.dropLagAdmin();
   }
 
   /**
@@ -226,8 +228,7 @@ export class EventConsumer {
    * minus the furthest of this instance's position and the group's committed offset.
    */
   async lag(): Promise<number> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
+    const admin = await this.lagAdmin();
     try {
       const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.options.topics });
       let lag = 0;
@@ -240,9 +241,30 @@ export class EventConsumer {
         }
       }
       return lag;
-    } finally {
-      await admin.disconnect();
+    } catch (error) {
+      // a broker restart, say: the next call connects afresh
+      await this.dropLagAdmin();
+      throw error;
     }
+  }
+
+  /** one admin for lag(), connected on first use: a status page polls it */
+  private lagAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error) => {
+      this.admin = undefined;
+      throw error;
+    });
+    return this.admin;
+  }
+
+  private async dropLagAdmin(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((connected) => connected.disconnect()).catch(() => undefined);
   }
 
   /**

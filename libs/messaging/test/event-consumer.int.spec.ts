@@ -229,6 +229,40 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     expect(await inboxIds(groupId)).toEqual(ids);
   });
 
+  it('measures its lag over one admin connection, kept from the first call until it stops', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    await append(store, randomUUID(), [thingHappened({ n: 1 }), thingHappened({ n: 2 })]);
+    await waitFor('2 messages on the topic', async () => (await topicSize(admin, topic)) >= 2);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const admins = jest.spyOn(kafka, 'admin');
+    const subject = consumer({
+      groupId,
+      topics: [topic],
+      catalogue,
+      handle: async (event, m) => {
+        await gate;
+        await m.query(`INSERT INTO ${applied} (consumer_group, event_id) VALUES ($1, $2)`, [groupId, event.id]);
+      },
+    });
+    await subject.start();
+    try {
+      // the handler holds the first event: both are still to do
+      expect(await subject.lag()).toBe(2);
+      release();
+      await waitFor('caught up', async () => subject.stats.handled === 2 && (await subject.lag()) === 0);
+      expect(admins).toHaveBeenCalledTimes(1);
+      // stopping lets the connection go; the next call after a start connects again
+      await subject.stop();
+      await subject.start();
+      expect(await subject.lag()).toBe(0);
+      expect(admins).toHaveBeenCalledTimes(2);
+    } finally {
+      await subject.stop();
+      admins.mockRestore();
+    }
+  });
+
   it('applies a partition in chunks, one transaction each; a failing event falls back to one at a time and only it is parked', async () => {
     const { topic, groupId, catalogue, store } = await setUp();
     const stream = randomUUID(); // one key: one partition, in order
