@@ -135,6 +135,34 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     expect((await post(`/v1/tickets/${randomUUID()}/contact`, agent, { channel: 'phone' })).status).toBe(404);
   });
 
+  it('answers malformed ids, query values and cursors with 400 naming the parameter, never a 500', async () => {
+    const messageOf = async (response: Response) => ({ status: response.status, message: ((await response.json()) as { message: unknown }).message });
+    expect(await messageOf(await get('/v1/tickets/not-a-uuid', agent))).toEqual({ status: 400, message: ['id must be a UUID'] });
+    expect(await messageOf(await post('/v1/tickets/not-a-uuid/contact', agent, { channel: 'phone' }))).toEqual({ status: 400, message: ['id must be a UUID'] });
+    // 36 characters of hex and hyphens, but no UUID: the database would refuse it
+    expect(await messageOf(await get(`/v1/tickets?customerId=${'a'.repeat(36)}`, lead))).toEqual({ status: 400, message: ['customerId must be a UUID'] });
+    const forged = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+    for (const cursor of [forged({ receivedAt: 'yesterday', ticketId: randomUUID() }), forged({ receivedAt: '2026-02-31T00:00:00.000Z', ticketId: randomUUID() }), forged({ receivedAt: new Date().toISOString(), ticketId: 'x'.repeat(36) }), 'not-base64-json']) {
+      expect(await messageOf(await get(`/v1/tickets?cursor=${cursor}`, lead))).toEqual({ status: 400, message: ['cursor must be a cursor returned by this endpoint'] });
+    }
+  });
+
+  it('pages the ticket list with the cursor it hands out, newest first, each ticket once', async () => {
+    const opened = [await open(), await open(), await open()].map((t) => t.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await get(`/v1/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`, lead);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { items: Array<{ id: string }>; nextCursor: string | null };
+      seen.push(...page.items.map((t) => t.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(opened));
+    expect(seen.indexOf(opened[2])).toBeLessThan(seen.indexOf(opened[0]));
+  });
+
   it('refuses an illegal transition with 409 naming the current state', async () => {
     const { id } = await open();
     const response = await post(`/v1/tickets/${id}/quote`, agent, { amount: 15000 });

@@ -179,5 +179,9 @@ describe('knowledge-base', () => {
     const bad = await call('senior', 'POST', '/v1/articles', { kind: 'manual', title: '', body: 'x', scenarioId: 'Not A Slug' });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^kind/), expect.stringMatching(/^title/), expect.stringMatching(/^scenarioId/)]));
+    // path and query parameters too: a message array naming the parameter, never a 500 from the database
+    expect(await call('agent', 'GET', `/v1/cases?ticketId=${'a'.repeat(36)}`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['ticketId must be a UUID'] }) });
+    expect(await call('agent', 'GET', `/v1/cases/${'b'.repeat(36)}`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['id must be a UUID'] }) });
+    expect(await call('agent', 'GET', `/v1/articles/${randomUUID()}/versions/first`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['version must be an integer'] }) });
   });
 });

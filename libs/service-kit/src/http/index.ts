@@ -1,1 +1,2 @@
 export * from './command-results';
+export * from './request-params';

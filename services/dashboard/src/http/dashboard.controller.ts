@@ -1,8 +1,8 @@
-import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Param, ParseUUIDPipe, Post, Query, Sse } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Post, Query, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { map, Observable } from 'rxjs';
 import { Actor, ISO_WEEK, isoWeekOf } from '@support/contracts';
-import { CurrentActor, Public, Roles } from '@support/service-kit';
+import { CurrentActor, Public, Roles, UuidParam } from '@support/service-kit';
 import { weeklyReportCsv } from '../application/weekly-report.csv';
 import { DASHBOARD_RUNTIME, DashboardRuntime } from '../dashboard.providers';
 import { weeklyReport } from '../domain';
@@ -54,7 +54,7 @@ export class DashboardController {
 
   @Get('v1/customers/:id/timeline')
   @Roles(...READERS)
-  async timeline(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async timeline(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     return timelineSeenBy(actor.role, await this.runtime.tables.customerTimeline(this.runtime.dataSource, id));
   }
 

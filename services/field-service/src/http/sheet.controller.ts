@@ -1,9 +1,9 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
 import { commandAnswer, FIELD_READERS, FIELD_WORKERS } from './field-http';
 import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';
@@ -33,7 +33,7 @@ export class SheetController {
   @Roles(...FIELD_READERS)
   list(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('status') status?: string) {
     const errors = [
-      ...(ticketId !== undefined && !/^[0-9a-f-]{36}$/i.test(ticketId) ? ['ticketId must be a UUID'] : []),
+      ...uuidQueryProblems(ticketId, 'ticketId'),
       ...(status !== undefined && !SHEET_STATUSES.includes(status) ? [`status must be one of ${SHEET_STATUSES.join(', ')}`] : []),
     ];
     if (errors.length > 0) throw new BadRequestException(errors);
@@ -42,7 +42,7 @@ export class SheetController {
 
   @Get(':id')
   @Roles(...FIELD_READERS)
-  async sheet(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async sheet(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const sheet = await this.sheets.find(id, actor);
     if (!sheet) throw new NotFoundException(`sheet ${id} not found`);
     return sheet;
@@ -50,7 +50,7 @@ export class SheetController {
 
   @Get(':id/history')
   @Roles(...FIELD_READERS)
-  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.sheets.history(id, actor);
     if (!events) throw new NotFoundException(`sheet ${id} not found`);
     return auditTrail(events);
@@ -58,14 +58,14 @@ export class SheetController {
 
   @Put(':id/contents')
   @Roles(...FIELD_WORKERS)
-  revise(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviseSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  revise(@UuidParam() id: string, @Body() body: ReviseSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ReviseSheet', contents: contentsOf(body.contents) });
   }
 
   @Post(':id/submission')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  async submit(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  async submit(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return commandAnswer(id, await this.sheets.submit(id, this.context(actor, headers)));
   }
 
@@ -73,21 +73,21 @@ export class SheetController {
   @Post(':id/approval')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  approve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ApproveSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  approve(@UuidParam() id: string, @Body() body: ApproveSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ApproveSheet', ...(body.note ? { note: body.note } : {}) });
   }
 
   @Post(':id/rejection')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  reject(@Param('id', ParseUUIDPipe) id: string, @Body() body: RejectSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  reject(@UuidParam() id: string, @Body() body: RejectSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RejectSheet', reason: body.reason });
   }
 
   @Post(':id/archive')
   @HttpCode(200)
   @Roles('lead', 'senior')
-  archive(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  archive(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ArchiveSheet' });
   }
 

@@ -1,9 +1,9 @@
-import { Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, BadRequestException } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
 import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
@@ -35,13 +35,14 @@ export class VisitController {
   @Get()
   @Roles(...FIELD_READERS)
   list(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('technician') technician?: string, @Query('from') from?: string, @Query('to') to?: string) {
-    if (ticketId !== undefined && !/^[0-9a-f-]{36}$/i.test(ticketId)) throw new BadRequestException(['ticketId must be a UUID']);
+    const problems = uuidQueryProblems(ticketId, 'ticketId');
+    if (problems.length > 0) throw new BadRequestException(problems);
     return this.visits.list({ ticketId, technicianId: technician, from: optionalDate('from', from), to: optionalDate('to', to) }, actor);
   }
 
   @Get(':id')
   @Roles(...FIELD_READERS)
-  async visit(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async visit(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const visit = await this.visits.find(id, actor);
     if (!visit) throw new NotFoundException(`visit ${id} not found`);
     return visit;
@@ -49,7 +50,7 @@ export class VisitController {
 
   @Get(':id/history')
   @Roles(...FIELD_READERS)
-  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.visits.history(id, actor);
     if (!events) throw new NotFoundException(`visit ${id} not found`);
     return auditTrail(events);
@@ -57,7 +58,7 @@ export class VisitController {
 
   @Get(':id/history/verify')
   @Roles(...FIELD_READERS)
-  async verify(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async verify(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const verification = await this.visits.verify(id, actor);
     if (!verification) throw new NotFoundException(`visit ${id} not found`);
     return verification;
@@ -66,14 +67,14 @@ export class VisitController {
   @Post(':id/schedule')
   @HttpCode(200)
   @Roles('lead', 'senior', 'agent')
-  schedule(@Param('id', ParseUUIDPipe) id: string, @Body() body: ScheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  schedule(@UuidParam() id: string, @Body() body: ScheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ScheduleVisit', technician: { ...body.technician }, window: windowOf(body.window), address: body.address });
   }
 
   @Post(':id/reschedule')
   @HttpCode(200)
   @Roles('lead', 'senior', 'agent')
-  reschedule(@Param('id', ParseUUIDPipe) id: string, @Body() body: RescheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  reschedule(@UuidParam() id: string, @Body() body: RescheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, {
       type: 'RescheduleVisit',
       window: windowOf(body.window),
@@ -86,7 +87,7 @@ export class VisitController {
   @Post(':id/preparation')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  prepare(@Param('id', ParseUUIDPipe) id: string, @Body() body: PrepareVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  prepare(@UuidParam() id: string, @Body() body: PrepareVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const { tools, spareParts, ...confirmed } = body.checklist;
     return this.run(id, actor, headers, { type: 'PrepareVisit', checklist: { ...confirmed, tools: [...tools], spareParts: [...spareParts] } });
   }
@@ -94,7 +95,7 @@ export class VisitController {
   @Post(':id/check-in')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  checkIn(@Param('id', ParseUUIDPipe) id: string, @Body() body: CheckInDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  checkIn(@UuidParam() id: string, @Body() body: CheckInDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, {
       type: 'CheckIn',
       ...(body.arrivedAt ? { arrivedAt: new Date(body.arrivedAt) } : {}),
@@ -105,21 +106,21 @@ export class VisitController {
   @Post(':id/work-log')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  logWork(@Param('id', ParseUUIDPipe) id: string, @Body() body: LogWorkDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  logWork(@UuidParam() id: string, @Body() body: LogWorkDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'LogWork', entry: body.entry });
   }
 
   @Post(':id/completion')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  complete(@Param('id', ParseUUIDPipe) id: string, @Body() body: CompleteVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  complete(@UuidParam() id: string, @Body() body: CompleteVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'CompleteVisit', workDone: body.workDone, customerTested: body.customerTested, usageNotes: body.usageNotes });
   }
 
   @Post(':id/signature')
   @HttpCode(200)
   @Roles(...FIELD_WORKERS)
-  sign(@Param('id', ParseUUIDPipe) id: string, @Body() body: SignVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  sign(@UuidParam() id: string, @Body() body: SignVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const image = checkSignatureImage(body.imageBase64, body.mediaType);
     if (!image.ok) throw new BadRequestException([image.problem]);
     return this.run(id, actor, headers, { type: 'SignVisit', signerName: body.signerName, mediaType: body.mediaType, imageBase64: body.imageBase64, sha256: image.sha256 });
@@ -128,7 +129,7 @@ export class VisitController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('lead', 'senior', 'agent')
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  cancel(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'CancelVisit', reason: body.reason });
   }
 

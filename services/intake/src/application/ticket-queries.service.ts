@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Actor } from '@support/contracts';
+import { Actor, notUuid, validDate } from '@support/contracts';
 import { AuditEntry, auditTrail, EventStore } from '@support/event-store';
 import { CustomerDirectory, CustomerRecord } from '../persistence/customer-directory.repository';
 import { CustomerKeys } from '../persistence/customer-keys.repository';
@@ -83,8 +83,16 @@ export function encodeCursor(cursor: { receivedAt: string; ticketId: string }): 
 export function decodeCursor(text: string): { receivedAt: string; ticketId: string } | null {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    return typeof cursor?.receivedAt === 'string' && typeof cursor?.ticketId === 'string' ? cursor : null;
+    // both go into the query as timestamptz and uuid: anything else (a 31 February too) is the caller's mistake, not a 500
+    const valid = isIsoTime(cursor?.receivedAt) && notUuid(cursor?.ticketId, 'ticketId') === undefined;
+    return valid ? { receivedAt: cursor.receivedAt, ticketId: cursor.ticketId } : null;
   } catch {
     return null;
   }
+}
+
+/** a time exactly as `Date.toISOString` writes it, as the cursors this endpoint hands out carry it */
+function isIsoTime(value: unknown): value is string {
+  const time = typeof value === 'string' ? new Date(value) : undefined;
+  return validDate(time) && time.toISOString() === value;
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
-import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { CustomerErasure } from '../application/customer-erasure.service';
 import { TicketQueries } from '../application/ticket-queries.service';
 import { CustomerErasureDto } from './customer-erasure.dto';
@@ -17,7 +17,7 @@ export class CustomerController {
 
   @Get(':id/tickets')
   @Roles('lead', 'senior', 'agent', 'intake', 'analyst', 'service')
-  async tickets(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async tickets(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const history = await this.queries.customerHistory(id, actor);
     if (!history) throw new NotFoundException(`customer ${id} not found`);
     return history;
@@ -29,7 +29,7 @@ export class CustomerController {
   @Roles('lead')
   @ApiHeader({ name: 'If-Match', required: false, description: "the customer stream's version" })
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
-  async erase(@Param('id', ParseUUIDPipe) id: string, @Body() body: CustomerErasureDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  async erase(@UuidParam() id: string, @Body() body: CustomerErasureDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const outcome = await this.erasure.erase(id, body.reason, { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] });
     if (!outcome.ok) return refusalToHttp(outcome);
     return { id: outcome.customerId, erased: true, version: outcome.version };

@@ -1,8 +1,8 @@
-import { Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, BadRequestException } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
-import { CurrentActor, parseIdempotencyKey, parseIfMatch, Roles } from '@support/service-kit';
+import { CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
 import { decodeCursor, TicketQueries } from '../application/ticket-queries.service';
@@ -58,7 +58,7 @@ export class TicketController {
   ) {
     const errors: string[] = [];
     if (state !== undefined && !(TICKET_STATES as readonly string[]).includes(state)) errors.push(`state must be one of: ${TICKET_STATES.join(', ')}`);
-    if (customerId !== undefined && !/^[0-9a-f-]{36}$/i.test(customerId)) errors.push('customerId must be a UUID');
+    errors.push(...uuidQueryProblems(customerId, 'customerId'));
     const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
     if (decoded === null) errors.push('cursor must be a cursor returned by this endpoint');
     const size = limit === undefined ? 50 : Number(limit);
@@ -69,7 +69,7 @@ export class TicketController {
 
   @Get(':id')
   @Roles(...READERS)
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+  async get(@UuidParam() id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     const ticket = await this.queries.ticket(id, actor);
     if (!ticket) throw new NotFoundException(`ticket ${id} not found`);
     res.setHeader('ETag', `"${ticket.version}"`);
@@ -78,7 +78,7 @@ export class TicketController {
 
   @Get(':id/history')
   @Roles(...READERS)
-  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const history = await this.queries.history(id, actor);
     if (!history) throw new NotFoundException(`ticket ${id} not found`);
     return history;
@@ -86,7 +86,7 @@ export class TicketController {
 
   @Get(':id/history/verify')
   @Roles(...READERS)
-  async verify(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  async verify(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const verification = await this.queries.verify(id, actor);
     if (!verification) throw new NotFoundException(`ticket ${id} not found`);
     return verification;
@@ -96,84 +96,84 @@ export class TicketController {
   @Post(':id/assignment')
   @HttpCode(200)
   @Roles('service')
-  assign(@Param('id', ParseUUIDPipe) id: string, @Body() body: AssignmentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  assign(@UuidParam() id: string, @Body() body: AssignmentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Assign', assignee: { ...body.assignee }, tier: body.tier, reason: body.reason });
   }
 
   @Post(':id/contact')
   @HttpCode(200)
   @Roles(...WORKERS, 'contractor')
-  contact(@Param('id', ParseUUIDPipe) id: string, @Body() body: ContactDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  contact(@UuidParam() id: string, @Body() body: ContactDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Contact', channel: body.channel, note: body.note, contactedAt: body.contactedAt ? new Date(body.contactedAt) : undefined });
   }
 
   @Post(':id/diagnosis')
   @HttpCode(200)
   @Roles(...WORKERS, 'contractor')
-  diagnose(@Param('id', ParseUUIDPipe) id: string, @Body() body: DiagnosisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  diagnose(@UuidParam() id: string, @Body() body: DiagnosisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Diagnose', ...body });
   }
 
   @Post(':id/quote')
   @HttpCode(200)
   @Roles(...WORKERS)
-  quote(@Param('id', ParseUUIDPipe) id: string, @Body() body: QuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  quote(@UuidParam() id: string, @Body() body: QuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Quote', ...body });
   }
 
   @Post(':id/quote/accept')
   @HttpCode(200)
   @Roles(...WORKERS, 'intake')
-  acceptQuote(@Param('id', ParseUUIDPipe) id: string, @Body() _body: EmptyDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  acceptQuote(@UuidParam() id: string, @Body() _body: EmptyDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'AcceptQuote' });
   }
 
   @Post(':id/quote/decline')
   @HttpCode(200)
   @Roles(...WORKERS, 'intake')
-  declineQuote(@Param('id', ParseUUIDPipe) id: string, @Body() body: DeclineQuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  declineQuote(@UuidParam() id: string, @Body() body: DeclineQuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'DeclineQuote', reason: body.reason });
   }
 
   @Post(':id/escalation')
   @HttpCode(200)
   @Roles(...WORKERS, 'contractor')
-  escalate(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  escalate(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RequestEscalation', reason: body.reason });
   }
 
   @Post(':id/resolution')
   @HttpCode(200)
   @Roles(...WORKERS, 'contractor')
-  resolve(@Param('id', ParseUUIDPipe) id: string, @Body() body: ResolutionDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  resolve(@UuidParam() id: string, @Body() body: ResolutionDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Resolve', ...body });
   }
 
   @Post(':id/feedback')
   @HttpCode(200)
   @Roles(...WORKERS, 'intake', 'service')
-  feedback(@Param('id', ParseUUIDPipe) id: string, @Body() body: FeedbackDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  feedback(@UuidParam() id: string, @Body() body: FeedbackDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'GiveFeedback', ...body });
   }
 
   @Post(':id/close')
   @HttpCode(200)
   @Roles(...WORKERS)
-  close(@Param('id', ParseUUIDPipe) id: string, @Body() body: CloseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  close(@UuidParam() id: string, @Body() body: CloseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Close', note: body.note });
   }
 
   @Post(':id/reopen')
   @HttpCode(200)
   @Roles(...WORKERS, 'intake')
-  reopen(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  reopen(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Reopen', reason: body.reason });
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles(...WORKERS, 'intake')
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  cancel(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Cancel', reason: body.reason });
   }
 

@@ -1,9 +1,9 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { AnalysisService } from '../application/analysis.service';
 import { AUTHORS, commandContext, READERS } from './knowledge-http';
 import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
@@ -24,7 +24,7 @@ export class AnalysisController {
 
   @Get(':id')
   @Roles(...READERS)
-  async analysis(@Param('id', ParseUUIDPipe) id: string) {
+  async analysis(@UuidParam() id: string) {
     const analysis = await this.analyses.find(id);
     if (!analysis) throw new NotFoundException(`analysis ${id} not found`);
     return analysis;
@@ -32,7 +32,7 @@ export class AnalysisController {
 
   @Get(':id/history')
   @Roles(...READERS)
-  async history(@Param('id', ParseUUIDPipe) id: string) {
+  async history(@UuidParam() id: string) {
     const events = await this.analyses.history(id);
     if (events.length === 0) throw new NotFoundException(`analysis ${id} not found`);
     return auditTrail(events);
@@ -52,7 +52,7 @@ export class AnalysisController {
   @Post(':id/closure')
   @HttpCode(200)
   @Roles(...AUTHORS)
-  async close(@Param('id', ParseUUIDPipe) id: string, @Body() body: CloseAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  async close(@UuidParam() id: string, @Body() body: CloseAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const article = body.article ? { kind: body.article.kind, ...contentOf(body.article), ...(body.article.articleId ? { articleId: body.article.articleId } : {}) } : undefined;
     const outcome = await this.analyses.close(id, { conclusion: body.conclusion, ...(article ? { article } : {}) }, commandContext(actor, headers));
     if (!outcome.ok) return refusalToHttp(outcome);

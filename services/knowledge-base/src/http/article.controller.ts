@@ -1,9 +1,9 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ARTICLE_KINDS, CommandInput } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, parseIdempotencyKey, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, IntParam, parseIdempotencyKey, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { ArticleService } from '../application/article.service';
 import { ArticleCommand } from '../domain';
 import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
@@ -42,7 +42,7 @@ export class ArticleController {
 
   @Get(':id')
   @Roles(...READERS)
-  async article(@Param('id', ParseUUIDPipe) id: string) {
+  async article(@UuidParam() id: string) {
     const article = await this.articles.find(id);
     if (!article) throw new NotFoundException(`article ${id} not found`);
     return article;
@@ -50,7 +50,7 @@ export class ArticleController {
 
   @Get(':id/versions/:version')
   @Roles(...READERS)
-  async version(@Param('id', ParseUUIDPipe) id: string, @Param('version', ParseIntPipe) version: number) {
+  async version(@UuidParam() id: string, @IntParam('version') version: number) {
     const found = (await this.articles.find(id))?.versions.find((v) => v.version === version);
     if (!found) throw new NotFoundException(`article ${id} has no version ${version}`);
     return found;
@@ -59,7 +59,7 @@ export class ArticleController {
   /** a unified diff between two versions: ?from=1&to=2 */
   @Get(':id/diff')
   @Roles(...READERS)
-  async diff(@Param('id', ParseUUIDPipe) id: string, @Query('from') from?: string, @Query('to') to?: string) {
+  async diff(@UuidParam() id: string, @Query('from') from?: string, @Query('to') to?: string) {
     const errors = [from, to].flatMap((value, i) => (value === undefined || !/^[1-9]\d{0,5}$/.test(value) ? [`${i === 0 ? 'from' : 'to'} must be a version number`] : []));
     if (errors.length > 0) throw new BadRequestException(errors);
     const diff = await this.articles.diff(id, Number(from), Number(to));
@@ -69,7 +69,7 @@ export class ArticleController {
 
   @Get(':id/history')
   @Roles(...READERS)
-  async history(@Param('id', ParseUUIDPipe) id: string) {
+  async history(@UuidParam() id: string) {
     const events = await this.articles.history(id);
     if (events.length === 0) throw new NotFoundException(`article ${id} not found`);
     return auditTrail(events);
@@ -78,35 +78,35 @@ export class ArticleController {
   /** a new version (the whole content) */
   @Put(':id')
   @Roles(...AUTHORS)
-  revise(@Param('id', ParseUUIDPipe) id: string, @Body() body: ArticleContentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  revise(@UuidParam() id: string, @Body() body: ArticleContentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ReviseArticle', ...contentOf(body) });
   }
 
   @Post(':id/submission')
   @HttpCode(200)
   @Roles(...AUTHORS)
-  submit(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  submit(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'SubmitArticle' });
   }
 
   @Post(':id/change-request')
   @HttpCode(200)
   @Roles(...AUTHORS)
-  requestChanges(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  requestChanges(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RequestChanges', reason: body.reason });
   }
 
   @Post(':id/publication')
   @HttpCode(200)
   @Roles(...AUTHORS)
-  publish(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  publish(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'PublishArticle' });
   }
 
   @Post(':id/retirement')
   @HttpCode(200)
   @Roles(...AUTHORS)
-  retire(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  retire(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RetireArticle', reason: body.reason });
   }
 

@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
-import { CurrentActor, Roles } from '@support/service-kit';
+import { CurrentActor, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
 import { ScenarioService } from '../application/scenario.service';
 import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
 import { ScenarioDto } from './knowledge.dto';
@@ -47,13 +47,14 @@ export class CatalogueController {
   @Get('cases')
   @Roles(...READERS)
   cases(@Query('ticketId') ticketId?: string, @Query('scenarioId') scenarioId?: string) {
-    if (ticketId !== undefined && !/^[0-9a-f-]{36}$/i.test(ticketId)) throw new BadRequestException(['ticketId must be a UUID']);
+    const problems = uuidQueryProblems(ticketId, 'ticketId');
+    if (problems.length > 0) throw new BadRequestException(problems);
     return this.views.findCases(this.dataSource, { ticketId, scenarioId });
   }
 
   @Get('cases/:id')
   @Roles(...READERS)
-  async case(@Param('id', ParseUUIDPipe) id: string) {
+  async case(@UuidParam() id: string) {
     const found = await this.views.case(this.dataSource, id);
     if (!found) throw new NotFoundException(`case ${id} not found`);
     return found;

@@ -1,9 +1,9 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ISO_WEEK, isoWeekOf } from '@support/contracts';
 import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
-import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { CaptureInput, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
@@ -49,7 +49,7 @@ export class LeadController {
 
   @Get('leads/:id')
   @Roles(...READERS)
-  async lead(@Param('id', ParseUUIDPipe) id: string) {
+  async lead(@UuidParam() id: string) {
     const lead = await this.leads.find(id);
     if (!lead) throw new NotFoundException(`lead ${id} not found`);
     return lead;
@@ -57,7 +57,7 @@ export class LeadController {
 
   @Get('leads/:id/history')
   @Roles(...READERS)
-  async history(@Param('id', ParseUUIDPipe) id: string) {
+  async history(@UuidParam() id: string) {
     const events = await this.leads.history(id);
     if (events.length === 0) throw new NotFoundException(`lead ${id} not found`);
     return auditTrail(events);
@@ -66,14 +66,14 @@ export class LeadController {
   @Post('leads/:id/acceptance')
   @HttpCode(200)
   @Roles(...MEMBERS)
-  async accept(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  async accept(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return answer(id, await this.leads.execute(id, { type: 'AcceptLead' }, context(actor, headers)));
   }
 
   @Post('leads/:id/decline')
   @HttpCode(200)
   @Roles(...MEMBERS)
-  async decline(@Param('id', ParseUUIDPipe) id: string, @Body() body: DeclineDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  async decline(@UuidParam() id: string, @Body() body: DeclineDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return answer(id, await this.leads.execute(id, { type: 'DeclineLead', ...(body.reason ? { reason: body.reason } : {}) }, context(actor, headers)));
   }
 
@@ -81,7 +81,7 @@ export class LeadController {
   @Post('leads/:id/conversion')
   @HttpCode(200)
   @Roles(...MEMBERS)
-  async convert(@Param('id', ParseUUIDPipe) id: string, @Body() body: ConvertLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  async convert(@UuidParam() id: string, @Body() body: ConvertLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const customer = body.customer ? { ...(body.customer.name ? { name: body.customer.name } : {}), ...(body.customer.phone ? { phone: body.customer.phone } : {}), ...(body.customer.wechat ? { wechat: body.customer.wechat } : {}) } : undefined;
     return answer(id, await this.leads.convert(id, { ...(customer ? { customer } : {}), deviceModel: body.deviceModel, problem: body.problem, urgency: body.urgency }, context(actor, headers)));
   }
@@ -89,7 +89,7 @@ export class LeadController {
   @Post('leads/:id/loss')
   @HttpCode(200)
   @Roles(...MEMBERS)
-  async lose(@Param('id', ParseUUIDPipe) id: string, @Body() body: LoseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+  async lose(@UuidParam() id: string, @Body() body: LoseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return answer(id, await this.leads.execute(id, { type: 'LoseLead', reason: body.reason }, context(actor, headers)));
   }
 

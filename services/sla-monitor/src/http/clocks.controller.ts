@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundException, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundException, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { auditTrail } from '@support/event-store';
 import { Actor } from '@support/contracts';
-import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { PolicyDto } from './policy.dto';
 import { minutesBetween } from '../domain';
 import { SLA_RUNTIME, SlaMonitorRuntime } from '../sla.providers';
@@ -20,7 +20,7 @@ export class ClocksController {
   /** a ticket's clocks with the time left (negative when overdue), in each rule's time basis */
   @Get('tickets/:id/clocks')
   @Roles(...READERS)
-  async ofTicket(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(['id must be a UUID']) })) id: string) {
+  async ofTicket(@UuidParam() id: string) {
     const clocks = await this.runtime.clocks.ofTicket(this.runtime.dataSource, id);
     return clocks.map((clock) => this.withRemaining(clock));
   }
