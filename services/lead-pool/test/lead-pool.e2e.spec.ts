@@ -162,6 +162,8 @@ describe('lead-pool', () => {
     const line = (id: string) => ledger.members.find((m: { memberId: string }) => m.memberId === id);
     expect(line(li).contributed).toBeGreaterThanOrEqual(2);
     expect(line(wang).received + line(chen).received).toBeGreaterThanOrEqual(3);
+    // without a week: the current one by the service's clock (a Monday in 2026-W48 here), not the machine's
+    expect((await call('lead', 'GET', '/v1/ledger')).body).toEqual(ledger);
     expect((await call('lead', 'GET', '/v1/ledger?week=48')).status).toBe(400);
     const bad = await call('wang', 'POST', '/v1/leads', { platform: '', account: '@x', customerHandle: 'y', contact: {} });
     expect(bad.status).toBe(400);

@@ -104,6 +104,21 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
 
   // ---- the rule -----------------------------------------------------------------------------------
 
+  it('registers a member on duty in one write: both events in one transaction, the response at version 2', async () => {
+    const memberId = `agent-qian-${run}`;
+    const response = await jsonRequest(`${url}/v1/members`, lead, 'POST', { memberId, role: 'agent', name: '钱', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: true });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ memberId, onDuty: true, version: 2 });
+    const stream = await runtime.dataSource.query(`SELECT type, transaction_id::text AS tx FROM "${schema}".events WHERE stream_id = $1 ORDER BY version`, [memberId]);
+    expect(stream.map((e: { type: string }) => e.type)).toEqual(['support.member.registered.v1', 'support.member.went-on-duty.v1']);
+    expect(new Set(stream.map((e: { tx: string }) => e.tx)).size).toBe(1);
+    // a second registration changes nothing: 409, and no on-duty event either
+    expect((await jsonRequest(`${url}/v1/members`, lead, 'POST', { memberId, role: 'agent', name: '钱', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: true })).status).toBe(409);
+    expect((await runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".events WHERE stream_id = $1`, [memberId]))[0].n).toBe(2);
+    // out of the way of the other tests' tickets
+    expect((await jsonRequest(`${url}/v1/members/${memberId}/off-duty`, lead, 'POST')).status).toBe(200);
+  });
+
   it('a scenario catalogued fixed goes to the whitelisted contractor; one catalogued not fixed to an agent, whatever the triage, by hand too', async () => {
     const [hdmiOutput, routerReset, notListed] = [scenario('hdmi-output'), scenario('router-reset'), scenario('printer-driver-reinstall')];
     await catalogue('defined', hdmiOutput, false);

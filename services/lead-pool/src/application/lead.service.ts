@@ -31,6 +31,11 @@ export class LeadService {
     private readonly allocator: LeadAllocator,
   ) {}
 
+
+  /** the ISO week the ledger books into now, by the service's clock */
+  currentWeek(): string {
+    return isoWeekOf(this.aggregates.clock.now());
+  }
   async capture(input: CaptureInput, context: CommandContext): Promise<Captured> {
     const captured = await this.dataSource.transaction(async (manager): Promise<Captured> => {
       // two captures of one contact at once: the second sees the first and merges
@@ -44,7 +49,7 @@ export class LeadService {
       const leadId = randomUUID();
       const outcome = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
       if (!outcome.ok) return outcome;
-      await this.repository.addToLedger(manager, isoWeekOf(this.aggregates.clock.now()), input.source.memberId, { contributed: 1 });
+      await this.repository.addToLedger(manager, this.currentWeek(), input.source.memberId, { contributed: 1 });
       return { ok: true, leadId, merged: false };
     });
     if (captured.ok && !captured.merged) await this.allocator.runDue();

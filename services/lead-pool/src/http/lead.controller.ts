@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor, ISO_WEEK, isoWeekOf } from '@support/contracts';
+import { Actor, ISO_WEEK } from '@support/contracts';
 import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
 import { CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { CaptureInput, LeadService } from '../application/lead.service';
@@ -113,7 +113,7 @@ export class LeadController {
   @Roles(...READERS)
   async ledger(@Query('week') week?: string) {
     if (week !== undefined && !ISO_WEEK.test(week)) throw new BadRequestException(['week must be an ISO week, e.g. 2026-W48']);
-    const wanted = week ?? isoWeekOf(new Date());
+    const wanted = week ?? this.leads.currentWeek();
     const lines = await this.repository.ledgerOf(this.dataSource, wanted);
     const policy = await this.policy.current();
     const total = policy?.ratios.reduce((sum, r) => sum + r.weight, 0) ?? 0;

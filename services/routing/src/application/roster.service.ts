@@ -21,7 +21,8 @@ export class RosterService {
     private readonly engine: RoutingEngine,
   ) {}
 
-  async execute(memberId: string, command: (at: Date) => MemberCommand, context: { actor: Actor; expectedVersion?: number; correlationId?: string }): Promise<RosterOutcome> {
+  /** One command, or several decided in turn and written together (all or none), on a member's stream. */
+  async execute(memberId: string, command: (at: Date) => MemberCommand | MemberCommand[], context: { actor: Actor; expectedVersion?: number; correlationId?: string }): Promise<RosterOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const at = this.engine.clock.now();
       const round = await RoutingRound.begin(manager, this.engine);
@@ -29,18 +30,23 @@ export class RosterService {
       if (context.expectedVersion !== undefined && context.expectedVersion !== history.length) {
         return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} is at version ${history.length}, not ${context.expectedVersion}` };
       }
-      const events = history.map(asRosterEvent);
-      const decision = memberDecider.decide(command(at), foldEvents(memberDecider, events));
-      if (!decision.ok) return decision;
-      const state = foldEvents(memberDecider, [...events, ...decision.events]) as Member;
-      const version = history.length + decision.events.length;
+      let state = foldEvents(memberDecider, history.map(asRosterEvent));
+      const decided: RosterEvent[] = [];
+      for (const each of [command(at)].flat()) {
+        const decision = memberDecider.decide(each, state);
+        if (!decision.ok) return decision;
+        decided.push(...decision.events);
+        state = decision.events.reduce(memberDecider.evolve, state);
+      }
+      const member = state as Member;
+      const version = history.length + decided.length;
 
       // the round sees the member as they are after the change
-      const entry = upsert(round.roster, state, version);
+      const entry = upsert(round.roster, member, version);
       round.afterwards((m) => this.engine.rosterRepository.save(m, entry));
       round.drain(at);
       const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
-      const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decision.events.map((e) => envelopeOf(e, cause, at)) };
+      const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decided.map((e) => envelopeOf(e, cause, at)) };
       const committed = await round.commit(cause, at, [change]);
       if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
       return { ok: true as const, member: entry, version };

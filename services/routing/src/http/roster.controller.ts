@@ -24,8 +24,11 @@ export class RosterController {
   @Roles('lead', 'service')
   async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     const { memberId, role, onDuty, ...profile } = body;
-    let outcome = await this.run(memberId, actor, {}, { type: 'RegisterMember', memberId, role, ...profile, skills: [...profile.skills], scenarios: [...profile.scenarios] });
-    if (onDuty) outcome = await this.run(memberId, actor, {}, { type: 'GoOnDuty', memberId });
+    // registered and on duty in one write: a refusal leaves no half-registered member
+    const outcome = await this.run(memberId, actor, {}, [
+      { type: 'RegisterMember', memberId, role, ...profile, skills: [...profile.skills], scenarios: [...profile.scenarios] },
+      ...(onDuty ? [{ type: 'GoOnDuty' as const, memberId }] : []),
+    ]);
     res.status(201).setHeader('Location', `/v1/members/${memberId}`);
     return outcome;
   }
@@ -72,8 +75,8 @@ export class RosterController {
     return this.run(id, actor, headers, { type: 'GoOffDuty', memberId: id });
   }
 
-  private async run(memberId: string, actor: Actor, headers: Record<string, string>, command: DistributiveOmit<MemberCommand, 'actor' | 'at'>) {
-    const outcome = await this.roster.execute(memberId, (at) => ({ ...command, actor, at }) as MemberCommand, {
+  private async run(memberId: string, actor: Actor, headers: Record<string, string>, commands: MemberRequest | MemberRequest[]) {
+    const outcome = await this.roster.execute(memberId, (at) => [commands].flat().map((command) => ({ ...command, actor, at }) as MemberCommand), {
       actor,
       expectedVersion: parseIfMatch(headers['if-match']),
       correlationId: headers['x-correlation-id'],
@@ -84,3 +87,4 @@ export class RosterController {
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+type MemberRequest = DistributiveOmit<MemberCommand, 'actor' | 'at'>;
