@@ -47,7 +47,7 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   const tickets = new TicketKnowledgeRepository(schema);
   const search = new SearchIndex(schema);
   const aggregates = new KnowledgeAggregates(store, clock, views);
-  const analyses = new AnalysisService(dataSource, aggregates, views);
+  const analyses = new AnalysisService(dataSource, aggregates, views, new IdempotencyStore(schema));
   const reactor = new KnowledgeReactor(schema, aggregates, analyses, tickets, views, search);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
   const consumer = (name: string, topic: string, handle: EventHandler) =>

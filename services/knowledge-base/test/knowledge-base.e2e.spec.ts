@@ -169,6 +169,20 @@ describe('knowledge-base', () => {
     expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body).toHaveLength(1);
   });
 
+  it('opens a complex-case analysis once per Idempotency-Key; the key with another body is 409', async () => {
+    const body = { ticketId: randomUUID(), scenarioId: `raid-rebuild-${randomUUID().slice(0, 8)}`, faultCategory: 'storage' };
+    const send = (sent: unknown) => jsonRequest(`${url}/v1/analyses`, tokens.senior, 'POST', sent, { 'Idempotency-Key': `analysis-${body.ticketId}` });
+    const first = await send(body);
+    expect(first.status).toBe(201);
+    const opened = await first.json();
+    expect(first.headers.get('location')).toBe(`/v1/analyses/${opened.id}`);
+    const retried = await send(body);
+    expect([retried.status, retried.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+    expect(await retried.json()).toEqual(opened);
+    expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${body.scenarioId}`)).body).toHaveLength(1);
+    expect((await send({ ...body, faultCategory: 'network' })).status).toBe(409);
+  });
+
   it('lets only a lead mark a scenario fixed, and answers bad input with 400 naming the field', async () => {
     const bySenior = await call('senior', 'PUT', '/v1/scenarios/os-reinstall-test', { faultCategory: 'operating-system', name: '系统重装', fixed: true });
     expect(bySenior.status).toBe(409);

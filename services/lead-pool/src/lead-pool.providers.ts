@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
@@ -59,7 +59,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   return {
     dataSource,
     kafka,
-    leads: new LeadService(dataSource, schema, aggregates, repository, allocator),
+    leads: new LeadService(dataSource, schema, aggregates, repository, allocator, new IdempotencyStore(schema)),
     policy: new RatioPolicyService(dataSource, aggregates, repository, allocator),
     allocator,
     repository,

@@ -157,6 +157,24 @@ describe('lead-pool', () => {
     expect(byWebhook.body).toMatchObject({ id: first.body.id, merged: true });
   });
 
+  it('captures once per Idempotency-Key: a retry gets the first answer again, merges nothing; the key with another body is 409', async () => {
+    const delivery = { memberId: wang, platform: 'douyin', account: 'studio', customerHandle: '小鹿', contact: { phone: phone() } };
+    const key = `delivery-${randomUUID()}`;
+    const send = (body: unknown) => jsonRequest(`${url}/v1/webhooks/leads`, tokens.webhook, 'POST', body, { 'Idempotency-Key': key });
+    const first = await send(delivery);
+    expect(first.status).toBe(201);
+    const captured = await first.json();
+    expect(captured).toMatchObject({ id: expect.any(String), merged: false, version: expect.any(Number) });
+    expect(first.headers.get('location')).toBe(`/v1/leads/${captured.id}`);
+    const retried = await send(delivery);
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retried.json()).toMatchObject({ id: captured.id, merged: false });
+    // the retry recorded no merge: the lead has no merged sources
+    expect((await call('lead', 'GET', `/v1/leads/${captured.id}`)).body.mergedSources ?? []).toEqual([]);
+    expect((await send({ ...delivery, customerHandle: '另一个人' })).status).toBe(409);
+  });
+
   it("keeps a weekly ledger of contributed and received leads against the ratios, and answers bad input with 400", async () => {
     const ledger = (await call('lead', 'GET', '/v1/ledger?week=2026-W48')).body;
     const line = (id: string) => ledger.members.find((m: { memberId: string }) => m.memberId === id);

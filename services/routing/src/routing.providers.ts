@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
@@ -80,7 +80,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     ticketEvents,
     scenarioEvents,
     engine,
-    roster: new RosterService(dataSource, engine),
+    roster: new RosterService(dataSource, engine, new IdempotencyStore(schema)),
     queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),
     async close() {
       await ticketEvents.stop();

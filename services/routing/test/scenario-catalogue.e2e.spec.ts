@@ -114,6 +114,14 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
     expect(new Set(stream.map((e: { tx: string }) => e.tx)).size).toBe(1);
     // a second registration changes nothing: 409, and no on-duty event either
     expect((await jsonRequest(`${url}/v1/members`, lead, 'POST', { memberId, role: 'agent', name: '钱', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: true })).status).toBe(409);
+    // unless it is a retry with the first one's Idempotency-Key: the first answer again, nothing written
+    const keyed = { memberId: `agent-sun-${run}`, role: 'agent', name: '孙', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: false };
+    const register = (body: unknown) => jsonRequest(`${url}/v1/members`, lead, 'POST', body, { 'Idempotency-Key': `member-${run}` });
+    const first = await register(keyed);
+    const retried = await register(keyed);
+    expect([first.status, retried.status, retried.headers.get('idempotent-replayed')]).toEqual([201, 201, 'true']);
+    expect(await retried.json()).toEqual(await first.json());
+    expect((await register({ ...keyed, name: '孙二' })).status).toBe(409);
     expect((await runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".events WHERE stream_id = $1`, [memberId]))[0].n).toBe(2);
     // out of the way of the other tests' tickets
     expect((await jsonRequest(`${url}/v1/members/${memberId}/off-duty`, lead, 'POST')).status).toBe(200);

@@ -29,3 +29,27 @@ export function refusalToHttp(refusal: CommandRefusal): never {
       throw new ConflictException(refusal.reason);
   }
 }
+
+/** What a creating request run once per Idempotency-Key came to (the event store's `OnceOutcome`). */
+export type CreationOutcome<Body> = { replayed: boolean; status: number; body: Body } | { conflict: string } | { refused: CommandRefusal };
+
+/** the part of the framework's response a creating POST sets */
+export interface CreatedResponseHeaders {
+  status(code: number): unknown;
+  setHeader(name: string, value: string): unknown;
+}
+
+/**
+ * The answer of API.md to a creating POST: its status (201) with the new resource's Location and its
+ * version as ETag, `Idempotent-Replayed: true` when a key's first answer is given again; 409 for a key
+ * used before with another body; a refusal as {@link refusalToHttp} says.
+ */
+export function createdResponse<Body extends { version: number }>(outcome: CreationOutcome<Body>, res: CreatedResponseHeaders, locationOf: (body: Body) => string): Body {
+  if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
+  if ('refused' in outcome) return refusalToHttp(outcome.refused);
+  res.status(outcome.status);
+  res.setHeader('Location', locationOf(outcome.body));
+  res.setHeader('ETag', `"${outcome.body.version}"`);
+  if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  return outcome.body;
+}

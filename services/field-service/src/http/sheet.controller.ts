@@ -1,9 +1,9 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
+import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
 import { commandAnswer, FIELD_READERS, FIELD_WORKERS } from './field-http';
 import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';
@@ -22,11 +22,7 @@ export class SheetController {
   async draft(@Body() body: DraftSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const input = { ticketId: body.ticketId, kind: body.kind, contents: contentsOf(body.contents), ...(body.visitId ? { visitId: body.visitId } : {}) };
     const outcome = await this.sheets.draft(input, { actor, correlationId: headers['x-correlation-id'] }, parseIdempotencyKey(headers['idempotency-key']));
-    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
-    if ('refused' in outcome) return refusalToHttp(outcome.refused);
-    res.status(outcome.status).setHeader('Location', `/v1/sheets/${outcome.body.id}`).setHeader('ETag', `"${outcome.body.version}"`);
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return outcome.body;
+    return createdResponse(outcome, res, (created) => `/v1/sheets/${created.id}`);
   }
 
   @Get()

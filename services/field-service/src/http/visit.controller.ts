@@ -1,9 +1,9 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
+import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
 import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
@@ -25,11 +25,7 @@ export class VisitController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const outcome = await this.visits.request({ ticketId: body.ticketId, reason: body.reason }, { actor, correlationId: headers['x-correlation-id'] }, parseIdempotencyKey(headers['idempotency-key']));
-    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
-    if ('refused' in outcome) return refusalToHttp(outcome.refused);
-    res.status(outcome.status).setHeader('Location', `/v1/visits/${outcome.body.id}`).setHeader('ETag', `"${outcome.body.version}"`);
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return outcome.body;
+    return createdResponse(outcome, res, (created) => `/v1/visits/${created.id}`);
   }
 
   @Get()

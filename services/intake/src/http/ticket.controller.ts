@@ -1,8 +1,8 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
-import { CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
+import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
 import { decodeCursor, TicketQueries } from '../application/ticket-queries.service';
@@ -39,11 +39,7 @@ export class TicketController {
       { actor, correlationId },
       parseIdempotencyKey(idempotencyKey),
     );
-    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
-    if ('refused' in outcome) return commandResponse(outcome.refused);
-    res.status(outcome.status).setHeader('ETag', `"${outcome.body.version}"`).setHeader('Location', `/v1/tickets/${outcome.body.id}`);
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return outcome.body;
+    return createdResponse(outcome, res, (created) => `/v1/tickets/${created.id}`);
   }
 
   @Get()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ArticleKind, CommandRefusal } from '@support/contracts';
-import { CommandContext, commitChanges, DecidedChange } from '@support/event-store';
+import { CommandContext, commitChanges, DecidedChange, IdempotencyStore, OnceOutcome } from '@support/event-store';
 import { CaseAnalysis, CaseAnalysisCommand, caseAnalysisExists, scenarioExists } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { Created } from './article.service';
@@ -25,14 +25,16 @@ export class AnalysisService {
     private readonly dataSource: DataSource,
     private readonly aggregates: KnowledgeAggregates,
     private readonly views: KnowledgeViews,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
-  /** a lead or senior asks for the analysis of a complex case */
-  async open(input: { ticketId: string; scenarioId: string; faultCategory: string }, context: CommandContext): Promise<{ ok: true; body: Created } | CommandRefusal> {
-    return this.dataSource.transaction(async (manager) => {
+  /** a lead or senior asks for the analysis of a complex case: once per Idempotency-Key */
+  async open(input: { ticketId: string; scenarioId: string; faultCategory: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'open-analysis', idempotencyKey, input, async (manager) => {
       const analysisId = randomUUID();
       const outcome = await this.openIn(manager, analysisId, { ...input, reason: 'complex-case' }, context);
-      return outcome.ok ? { ok: true as const, body: { id: analysisId, status: outcome.entity.status, version: outcome.version } } : outcome;
+      if (!outcome.ok) return { refused: outcome };
+      return { status: 201, body: { id: analysisId, status: outcome.entity.status, version: outcome.version } };
     });
   }
 

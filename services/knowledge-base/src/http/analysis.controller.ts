@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { createdResponse, CurrentActor, parseIdempotencyKey, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { AnalysisService } from '../application/analysis.service';
 import { AUTHORS, commandContext, READERS } from './knowledge-http';
 import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
@@ -41,11 +41,11 @@ export class AnalysisController {
   /** a lead or senior asks for the analysis of a complex case */
   @Post()
   @Roles(...AUTHORS)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
   async open(@Body() body: OpenAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
-    const outcome = await this.analyses.open({ ticketId: body.ticketId, scenarioId: body.scenarioId, faultCategory: body.faultCategory }, commandContext(actor, headers));
-    if (!outcome.ok) return refusalToHttp(outcome);
-    res.status(201).setHeader('Location', `/v1/analyses/${outcome.body.id}`);
-    return outcome.body;
+    const input = { ticketId: body.ticketId, scenarioId: body.scenarioId, faultCategory: body.faultCategory };
+    const outcome = await this.analyses.open(input, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
+    return createdResponse(outcome, res, (created) => `/v1/analyses/${created.id}`);
   }
 
   /** concludes it: writes its SOP / FAQ entry (a draft for review) and puts the scenario in the catalogue */

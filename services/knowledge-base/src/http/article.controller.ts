@@ -1,9 +1,9 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ARTICLE_KINDS, CommandInput } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, IntParam, parseIdempotencyKey, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { createdResponse, CurrentActor, IntParam, parseIdempotencyKey, Roles, UuidParam } from '@support/service-kit';
 import { ArticleService } from '../application/article.service';
 import { ArticleCommand } from '../domain';
 import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
@@ -22,11 +22,7 @@ export class ArticleController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async draft(@Body() body: DraftArticleDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.articles.draft({ kind: body.kind, ...contentOf(body) }, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
-    if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
-    if ('refused' in outcome) return refusalToHttp(outcome.refused);
-    res.status(outcome.status).setHeader('Location', `/v1/articles/${outcome.body.id}`).setHeader('ETag', `"${outcome.body.version}"`);
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return outcome.body;
+    return createdResponse(outcome, res, (created) => `/v1/articles/${created.id}`);
   }
 
   @Get()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
-import { CommandContext, CommandOutcome, lockAllForTransaction } from '@support/event-store';
+import { CommandContext, CommandOutcome, IdempotencyStore, lockAllForTransaction, OnceOutcome } from '@support/event-store';
 import { CaptureLead, Lead, LeadCommand, leadExists } from '../domain';
 import { LeadPoolRepository, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
@@ -9,7 +9,14 @@ import { LeadPoolAggregates } from './lead-pool.aggregates';
 
 export type CaptureInput = Omit<CommandInput<CaptureLead, 'leadId' | 'type'>, never>;
 
-export type Captured = { ok: true; leadId: string; merged: boolean } | CommandRefusal;
+export type Captured = { ok: true; leadId: string; merged: boolean; version: number } | CommandRefusal;
+
+/** a capture's answer: the lead, whether the contact was in the pool already, and the lead's version then */
+export interface CapturedLead {
+  id: string;
+  merged: boolean;
+  version: number;
+}
 
 export interface Conversion {
   customer?: { name?: string } & LeadContact;
@@ -29,31 +36,38 @@ export class LeadService {
     private readonly aggregates: LeadPoolAggregates,
     private readonly repository: LeadPoolRepository,
     private readonly allocator: LeadAllocator,
+    private readonly idempotency: IdempotencyStore,
   ) {}
-
 
   /** the ISO week the ledger books into now, by the service's clock */
   currentWeek(): string {
     return isoWeekOf(this.aggregates.clock.now());
   }
-  async capture(input: CaptureInput, context: CommandContext): Promise<Captured> {
-    const captured = await this.dataSource.transaction(async (manager): Promise<Captured> => {
-      // two captures of one contact at once: the second sees the first and merges
-      const keys = [input.contact.phone && `phone:${input.contact.phone}`, input.contact.wechat && `wechat:${input.contact.wechat}`].filter((k): k is string => !!k);
-      await lockAllForTransaction(manager, keys.sort().map((key) => `${this.schema}:contact:${key}`));
-      const existing = await this.repository.openLeadByContact(manager, input.contact);
-      if (existing) {
-        const merged = await this.aggregates.leads.executeIn(manager, existing.leadId, (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }), context);
-        return merged.ok ? { ok: true, leadId: existing.leadId, merged: true } : merged;
-      }
-      const leadId = randomUUID();
-      const outcome = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
-      if (!outcome.ok) return outcome;
-      await this.repository.addToLedger(manager, this.currentWeek(), input.source.memberId, { contributed: 1 });
-      return { ok: true, leadId, merged: false };
+
+  /** a capture, once per Idempotency-Key: the same key and body answer the first capture's lead again */
+  async capture(input: CaptureInput, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<CapturedLead, CommandRefusal>> {
+    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(this.dataSource, 'capture-lead', idempotencyKey, input, async (manager) => {
+      const outcome = await this.captureIn(manager, input, context);
+      return outcome.ok ? { status: outcome.merged ? 200 : 201, body: { id: outcome.leadId, merged: outcome.merged, version: outcome.version } } : { refused: outcome };
     });
-    if (captured.ok && !captured.merged) await this.allocator.runDue();
+    if ('body' in captured && !captured.replayed && !captured.body.merged) await this.allocator.runDue();
     return captured;
+  }
+
+  private async captureIn(manager: EntityManager, input: CaptureInput, context: CommandContext): Promise<Captured> {
+    // two captures of one contact at once: the second sees the first and merges
+    const keys = [input.contact.phone && `phone:${input.contact.phone}`, input.contact.wechat && `wechat:${input.contact.wechat}`].filter((k): k is string => !!k);
+    await lockAllForTransaction(manager, keys.sort().map((key) => `${this.schema}:contact:${key}`));
+    const existing = await this.repository.openLeadByContact(manager, input.contact);
+    if (existing) {
+      const merged = await this.aggregates.leads.executeIn(manager, existing.leadId, (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }), context);
+      return merged.ok ? { ok: true, leadId: existing.leadId, merged: true, version: merged.version } : merged;
+    }
+    const leadId = randomUUID();
+    const outcome = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
+    if (!outcome.ok) return outcome;
+    await this.repository.addToLedger(manager, this.currentWeek(), input.source.memberId, { contributed: 1 });
+    return { ok: true, leadId, merged: false, version: outcome.version };
   }
 
   async execute(leadId: string, command: CommandInput<LeadCommand, 'leadId'>, context: CommandContext): Promise<CommandOutcome<Lead>> {

@@ -1,10 +1,10 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ISO_WEEK } from '@support/contracts';
 import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
-import { CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
-import { CaptureInput, LeadService } from '../application/lead.service';
+import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { DataSource } from 'typeorm';
@@ -29,6 +29,7 @@ export class LeadController {
   /** a member registers a lead from their channels: 201, or 200 when the contact was in the pool already (merged) */
   @Post('leads')
   @Roles(...MEMBERS)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
   capture(@Body() body: CaptureLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     return this.captureFor(body.memberId ?? actor.id, body, 'rest', actor, headers, res);
   }
@@ -36,6 +37,7 @@ export class LeadController {
   /** other systems (a social-media integration) deliver leads on behalf of the member whose account brought them */
   @Post('webhooks/leads')
   @Roles('service')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
   webhook(@Body() body: WebhookLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     return this.captureFor(body.memberId, body, 'webhook', actor, headers, res);
   }
@@ -144,11 +146,15 @@ export class LeadController {
       ...(body.note ? { note: body.note } : {}),
       via,
     };
-    const captured = await this.leads.capture(input, context(actor, headers));
-    if (!captured.ok) return refusalToHttp(captured);
-    res.status(captured.merged ? 200 : 201).setHeader('Location', `/v1/leads/${captured.leadId}`);
-    const lead = await this.leads.find(captured.leadId);
-    return { id: captured.leadId, merged: captured.merged, status: lead?.status, ...(lead?.allocatedTo ? { allocatedTo: lead.allocatedTo } : {}) };
+    const captured = await this.leads.capture(input, context(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
+    // the lead as it is now: the allocator may have handed it out since (a replay too)
+    const answered = 'body' in captured ? { ...captured, body: await this.asNow(captured.body) } : captured;
+    return createdResponse(answered, res, (created) => `/v1/leads/${created.id}`);
+  }
+
+  private async asNow(captured: CapturedLead) {
+    const lead = await this.leads.find(captured.id);
+    return { ...captured, ...(lead ? { status: lead.status, version: lead.version } : {}), ...(lead?.allocatedTo ? { allocatedTo: lead.allocatedTo } : {}) };
   }
 }
 

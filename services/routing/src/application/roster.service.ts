@@ -1,10 +1,16 @@
-import { DataSource } from 'typeorm';
-import { Actor, envelopeOf, foldEvents, RecordedEvent, Rejection, RosterEvent } from '@support/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import { IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { Actor, CommandRefusal, envelopeOf, foldEvents, RecordedEvent, Rejection, RosterEvent } from '@support/contracts';
 import { Member, MemberCommand, memberDecider } from '../domain';
 import { RosterEntry } from '../persistence/roster.repository';
 import { Cause, RoutingEngine, RoutingRound } from './routing-engine';
 
 export const MEMBER_STREAM = 'member';
+
+export type RosterContext = { actor: Actor; expectedVersion?: number; correlationId?: string };
+
+/** a member as a command's answer shows it */
+export type MemberAnswer = RosterEntry & { version: number };
 
 export type RosterOutcome =
   | { ok: true; member: RosterEntry; version: number }
@@ -19,38 +25,49 @@ export class RosterService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: RoutingEngine,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
-  /** One command, or several decided in turn and written together (all or none), on a member's stream. */
-  async execute(memberId: string, command: (at: Date) => MemberCommand | MemberCommand[], context: { actor: Actor; expectedVersion?: number; correlationId?: string }): Promise<RosterOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const at = this.engine.clock.now();
-      const round = await RoutingRound.begin(manager, this.engine);
-      const history = await this.engine.store.readStream(manager, memberId);
-      if (context.expectedVersion !== undefined && context.expectedVersion !== history.length) {
-        return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} is at version ${history.length}, not ${context.expectedVersion}` };
-      }
-      let state = foldEvents(memberDecider, history.map(asRosterEvent));
-      const decided: RosterEvent[] = [];
-      for (const each of [command(at)].flat()) {
-        const decision = memberDecider.decide(each, state);
-        if (!decision.ok) return decision;
-        decided.push(...decision.events);
-        state = decision.events.reduce(memberDecider.evolve, state);
-      }
-      const member = state as Member;
-      const version = history.length + decided.length;
-
-      // the round sees the member as they are after the change
-      const entry = upsert(round.roster, member, version);
-      round.afterwards((m) => this.engine.rosterRepository.save(m, entry));
-      round.drain(at);
-      const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
-      const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decided.map((e) => envelopeOf(e, cause, at)) };
-      const committed = await round.commit(cause, at, [change]);
-      if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
-      return { ok: true as const, member: entry, version };
+  /** a registration (on duty at once, if asked), once per Idempotency-Key: `request` is what the key stands for */
+  register(memberId: string, command: (at: Date) => MemberCommand[], context: RosterContext, request: unknown, idempotencyKey?: string): Promise<OnceOutcome<MemberAnswer, CommandRefusal>> {
+    return this.idempotency.once<MemberAnswer, CommandRefusal>(this.dataSource, 'register-member', idempotencyKey, request, async (manager) => {
+      const outcome = await this.executeIn(manager, memberId, command, context);
+      return outcome.ok ? { status: 201, body: { ...outcome.member, version: outcome.version } } : { refused: outcome };
     });
+  }
+
+  /** One command, or several decided in turn and written together (all or none), on a member's stream. */
+  execute(memberId: string, command: (at: Date) => MemberCommand | MemberCommand[], context: RosterContext): Promise<RosterOutcome> {
+    return this.dataSource.transaction((manager) => this.executeIn(manager, memberId, command, context));
+  }
+
+  private async executeIn(manager: EntityManager, memberId: string, command: (at: Date) => MemberCommand | MemberCommand[], context: RosterContext): Promise<RosterOutcome> {
+    const at = this.engine.clock.now();
+    const round = await RoutingRound.begin(manager, this.engine);
+    const history = await this.engine.store.readStream(manager, memberId);
+    if (context.expectedVersion !== undefined && context.expectedVersion !== history.length) {
+      return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} is at version ${history.length}, not ${context.expectedVersion}` };
+    }
+    let state = foldEvents(memberDecider, history.map(asRosterEvent));
+    const decided: RosterEvent[] = [];
+    for (const each of [command(at)].flat()) {
+      const decision = memberDecider.decide(each, state);
+      if (!decision.ok) return decision;
+      decided.push(...decision.events);
+      state = decision.events.reduce(memberDecider.evolve, state);
+    }
+    const member = state as Member;
+    const version = history.length + decided.length;
+
+    // the round sees the member as they are after the change
+    const entry = upsert(round.roster, member, version);
+    round.afterwards((m) => this.engine.rosterRepository.save(m, entry));
+    round.drain(at);
+    const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
+    const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decided.map((e) => envelopeOf(e, cause, at)) };
+    const committed = await round.commit(cause, at, [change]);
+    if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
+    return { ok: true as const, member: entry, version };
   }
 
   async history(memberId: string): Promise<RecordedEvent[]> {

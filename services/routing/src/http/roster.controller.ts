@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { CurrentActor, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
 import { MemberCommand } from '../domain';
 import { RosterService } from '../application/roster.service';
 import { RoutingQueries } from '../application/routing-queries';
@@ -22,15 +22,16 @@ export class RosterController {
 
   @Post()
   @Roles('lead', 'service')
-  async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const { memberId, role, onDuty, ...profile } = body;
     // registered and on duty in one write: a refusal leaves no half-registered member
-    const outcome = await this.run(memberId, actor, {}, [
+    const commands: MemberRequest[] = [
       { type: 'RegisterMember', memberId, role, ...profile, skills: [...profile.skills], scenarios: [...profile.scenarios] },
       ...(onDuty ? [{ type: 'GoOnDuty' as const, memberId }] : []),
-    ]);
-    res.status(201).setHeader('Location', `/v1/members/${memberId}`);
-    return outcome;
+    ];
+    const outcome = await this.roster.register(memberId, (at) => commands.map((command) => ({ ...command, actor, at }) as MemberCommand), { actor, correlationId: headers['x-correlation-id'] }, body, parseIdempotencyKey(headers['idempotency-key']));
+    return createdResponse(outcome, res, (member) => `/v1/members/${member.memberId}`);
   }
 
   @Get()
@@ -75,8 +76,8 @@ export class RosterController {
     return this.run(id, actor, headers, { type: 'GoOffDuty', memberId: id });
   }
 
-  private async run(memberId: string, actor: Actor, headers: Record<string, string>, commands: MemberRequest | MemberRequest[]) {
-    const outcome = await this.roster.execute(memberId, (at) => [commands].flat().map((command) => ({ ...command, actor, at }) as MemberCommand), {
+  private async run(memberId: string, actor: Actor, headers: Record<string, string>, command: MemberRequest) {
+    const outcome = await this.roster.execute(memberId, (at) => ({ ...command, actor, at }) as MemberCommand, {
       actor,
       expectedVersion: parseIfMatch(headers['if-match']),
       correlationId: headers['x-correlation-id'],
