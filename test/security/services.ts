@@ -1,4 +1,4 @@
-import { ServiceConfig, ServiceDefinition, ServiceRuntime } from '@support/service-kit';
+import { applicationModule, ServiceConfig, ServiceDefinition, ServiceRuntime } from '@support/service-kit';
 import { dashboardService } from '../../services/dashboard/src/dashboard.app';
 import { fieldService } from '../../services/field-service/src/field-service.app';
 import { intakeService } from '../../services/intake/src/intake.app';
@@ -20,7 +20,7 @@ export const SERVICES: ReadonlyArray<ServiceDefinition<ServiceRuntime>> = [
 ] as ReadonlyArray<ServiceDefinition<ServiceRuntime>>;
 
 /**
- * The routes of a service, read off the root module it registers. Building the module only wires
+ * The routes of a service, read off the module its app serves. Building the module only wires
  * values together (nothing connects), so a stand-in runtime and configuration are enough.
  */
 export function serviceRoutes(definition: ServiceDefinition<ServiceRuntime>): RouteAccess[] {
@@ -32,5 +32,5 @@ export function serviceRoutes(definition: ServiceDefinition<ServiceRuntime>): Ro
     logLevel: 'silent',
     auth: { jwtSecret: 'route-metadata-only-never-verifies-a-token' },
   };
-  return routesOfModule(definition.rootModule({} as ServiceRuntime, config));
+  return routesOfModule(applicationModule(definition, {} as ServiceRuntime, config));
 }

@@ -220,7 +220,7 @@ export class EventConsumer {
     this.generation++;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
-    await this.dropLagAdmin();
+    await this.dropAdmin();
   }
 
   /**
@@ -228,8 +228,7 @@ export class EventConsumer {
    * minus the furthest of this instance's position and the group's committed offset.
    */
   async lag(): Promise<number> {
-    const admin = await this.lagAdmin();
-    try {
+    return this.withAdmin(async (admin) => {
       const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.options.topics });
       let lag = 0;
       for (const topic of this.options.topics) {
@@ -241,15 +240,27 @@ export class EventConsumer {
         }
       }
       return lag;
-    } catch (error) {
-      // a broker restart, say: the next call connects afresh
-      await this.dropLagAdmin();
-      throw error;
-    }
+    });
   }
 
-  /** one admin for lag(), connected on first use: a status page polls it */
-  private lagAdmin(): Promise<Admin> {
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  get deadLetterTopic(): string {
+    return deadLetterTopic(this.options.groupId);
+  }
+
+  /** messages on this group's dead-letter topic: every event parked so far, replayed since or not */
+  async parkedMessages(): Promise<number> {
+    return this.withAdmin(async (admin) => {
+      if (!(await admin.listTopics()).includes(this.deadLetterTopic)) return 0;
+      return (await admin.fetchTopicOffsets(this.deadLetterTopic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    });
+  }
+
+  /** runs `use` on the one admin connection of lag() and parkedMessages(), connected on first use: a status page polls them */
+  private async withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
     this.admin ??= (async () => {
       const admin = this.options.kafka.admin();
       await admin.connect();
@@ -258,10 +269,17 @@ export class EventConsumer {
       this.admin = undefined;
       throw error;
     });
-    return this.admin;
+    const admin = await this.admin;
+    try {
+      return await use(admin);
+    } catch (error) {
+      // a broker restart, say: the next call connects afresh
+      await this.dropAdmin();
+      throw error;
+    }
   }
 
-  private async dropLagAdmin(): Promise<void> {
+  private async dropAdmin(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;
     await admin?.then((connected) => connected.disconnect()).catch(() => undefined);

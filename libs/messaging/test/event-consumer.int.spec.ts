@@ -149,6 +149,15 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     expect(parkedInvalid.headers.dlq_error).toMatch(/does not match its schema: \/n must be integer/);
     expect(parkedInvalid.value).toEqual({ n: 'five' });
     expect(Number(parkedInvalid.headers.dlq_offset)).toBeGreaterThan(Number(parkedFailing.headers.dlq_offset));
+    // what operators see of it (GET /v1/dead-letters); stop() lets the admin connection go again
+    const clean = consumer({ groupId: uniqueName('never-parked'), topics: [topic], catalogue });
+    try {
+      expect([subject.groupId, subject.deadLetterTopic, await subject.parkedMessages()]).toEqual([groupId, deadLetterTopic(groupId), 2]);
+      expect(await clean.parkedMessages()).toBe(0);
+    } finally {
+      await subject.stop();
+      await clean.stop();
+    }
   });
 
   it('replays parked events through the handler once the cause is fixed', async () => {

@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './openapi';
 export * from './security';
 export * from './http';
+export * from './dead-letters';

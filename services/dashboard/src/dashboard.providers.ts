@@ -33,6 +33,8 @@ export interface DashboardRuntime {
     rebuild(): Promise<boolean>;
   };
   close(): Promise<void>;
+  /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters: readonly EventConsumer[];
 }
 
 /** The dashboard reads every topic and writes only its projections: it publishes nothing, so it has no outbox. */
@@ -63,6 +65,7 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
   return {
     dataSource,
     kafka,
+    deadLetters: [consumer],
     tables,
     clock: settings.clock ?? systemClock,
     changes,

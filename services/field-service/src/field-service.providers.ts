@@ -29,6 +29,8 @@ export interface FieldServiceRuntime {
   sheets: SheetService;
   tickets: KnownTicketsRepository;
   close(): Promise<void>;
+  /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters: readonly EventConsumer[];
 }
 
 export async function startFieldServiceRuntime(settings: FieldServiceSettings, onError: (error: unknown) => void): Promise<FieldServiceRuntime> {
@@ -60,6 +62,7 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   return {
     dataSource,
     kafka,
+    deadLetters: [ticketEvents],
     store,
     visits,
     sheets,

@@ -41,6 +41,8 @@ export interface IntakeRuntime {
   queries: TicketQueries;
   erasure: CustomerErasure;
   close(): Promise<void>;
+  /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters: readonly EventConsumer[];
 }
 
 export async function startIntakeRuntime(settings: IntakeSettings, onError: (error: unknown) => void): Promise<IntakeRuntime> {
@@ -84,6 +86,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     kafka,
     relay,
     reactors,
+    deadLetters: reactors,
     store,
     commands,
     queries: new TicketQueries(dataSource, store, views, customers, keys),

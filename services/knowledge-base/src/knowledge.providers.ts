@@ -34,6 +34,8 @@ export interface KnowledgeRuntime {
   tickets: TicketKnowledgeRepository;
   search: SearchIndex;
   close(): Promise<void>;
+  /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters: readonly EventConsumer[];
 }
 
 export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError: (error: unknown) => void): Promise<KnowledgeRuntime> {
@@ -60,6 +62,7 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   await relay.start();
   await Promise.all(consumers.map((c) => c.start()));
   return {
+    deadLetters: consumers,
     dataSource,
     kafka,
     articles: new ArticleService(dataSource, aggregates, views, search, new IdempotencyStore(schema)),

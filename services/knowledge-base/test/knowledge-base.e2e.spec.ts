@@ -183,6 +183,21 @@ describe('knowledge-base', () => {
     expect((await send({ ...body, faultCategory: 'network' })).status).toBe(409);
   });
 
+  it("shows a lead each consumer group's dead letters and replays them; an agent may not", async () => {
+    const group = `${schema}.ticket-events`;
+    const poison = randomUUID();
+    // a resolution without its fields: the schema refuses it, so it is parked at once
+    await publishEvents([{ type: 'support.ticket.resolved.v1', source: 'intake', streamId: poison, data: { ticketId: poison } }]);
+    const parkedOf = async () => (await call('lead', 'GET', '/v1/dead-letters')).body.find((g: { group: string }) => g.group === group);
+    expect(await waitFor('the poison parked', async () => (await parkedOf())?.parkedMessages === 1 && parkedOf())).toEqual({ group, deadLetterTopic: `support.dlq.${group}`, parkedMessages: 1 });
+    expect((await call('agent', 'GET', '/v1/dead-letters')).status).toBe(403);
+    expect((await call('agent', 'POST', `/v1/dead-letters/${group}/replay`)).status).toBe(403);
+    expect((await call('lead', 'POST', '/v1/dead-letters/no-such-group/replay')).status).toBe(404);
+    expect(await call('lead', 'POST', `/v1/dead-letters/${group}/replay`)).toEqual({ status: 200, body: { group, replayed: 1 } });
+    // still invalid after the replay: parked anew, behind the first
+    await waitFor('the poison parked again', async () => (await parkedOf())?.parkedMessages === 2);
+  });
+
   it('lets only a lead mark a scenario fixed, and answers bad input with 400 naming the field', async () => {
     const bySenior = await call('senior', 'PUT', '/v1/scenarios/os-reinstall-test', { faultCategory: 'operating-system', name: '系统重装', fixed: true });
     expect(bySenior.status).toBe(409);

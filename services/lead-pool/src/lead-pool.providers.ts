@@ -34,6 +34,8 @@ export interface LeadPoolRuntime {
   repository: LeadPoolRepository;
   aggregates: LeadPoolAggregates;
   close(): Promise<void>;
+  /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters: readonly EventConsumer[];
 }
 
 export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: (error: unknown) => void): Promise<LeadPoolRuntime> {
@@ -57,6 +59,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   await Promise.all(consumers.map((c) => c.start()));
   scheduler?.start();
   return {
+    deadLetters: consumers,
     dataSource,
     kafka,
     leads: new LeadService(dataSource, schema, aggregates, repository, allocator, new IdempotencyStore(schema)),

@@ -35,6 +35,8 @@ export interface RoutingRuntime {
   roster: RosterService;
   queries: RoutingQueries;
   close(): Promise<void>;
+  /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters: readonly EventConsumer[];
 }
 
 export async function startRoutingRuntime(settings: RoutingSettings, onError: (error: unknown) => void): Promise<RoutingRuntime> {
@@ -79,6 +81,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     relay,
     ticketEvents,
     scenarioEvents,
+    deadLetters: [ticketEvents, scenarioEvents],
     engine,
     roster: new RosterService(dataSource, engine, new IdempotencyStore(schema)),
     queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),

@@ -31,6 +31,8 @@ export interface SlaMonitorRuntime {
   policy: SlaPolicyService;
   clock: Clock;
   close(): Promise<void>;
+  /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters: readonly EventConsumer[];
 }
 
 // topics whose events start, stop, pause or resume clocks
@@ -71,6 +73,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   return {
     dataSource,
     kafka,
+    deadLetters: [consumer],
     monitor,
     store,
     clocks,

@@ -2,13 +2,16 @@ import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
+import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { createLogger } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
 import { createServiceApp } from './create-service-app';
 
-/** What a service's runtime (pool, relay, consumers) must offer: a way to close it. */
+/** What a service's runtime (pool, relay, consumers) must offer: a way to close it, and its consumers' dead letters. */
 export interface ServiceRuntime {
   close(): Promise<void>;
+  /** the service's consumer groups, whose parked events `/v1/dead-letters` shows and replays */
+  deadLetters?: readonly DeadLetterQueue[];
 }
 
 /** Everything that differs between services' start-up. */
@@ -26,7 +29,12 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
 
 /** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
 export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
-  return createServiceApp(withRuntimeShutdown(definition.rootModule(runtime, config), runtime), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
+  return createServiceApp(applicationModule(definition, runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
+}
+
+/** Everything a service's app serves: its root module, and what every runtime brings (dead letters, closing last). */
+export function applicationModule<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): DynamicModule {
+  return withRuntimeShutdown(definition.rootModule(runtime, config), runtime);
 }
 
 /**
@@ -35,7 +43,7 @@ export async function createRuntimeApp<R extends ServiceRuntime>(definition: Ser
  */
 function withRuntimeShutdown(rootModule: DynamicModule, runtime: ServiceRuntime): DynamicModule {
   const closer: OnApplicationShutdown = { onApplicationShutdown: () => runtime.close() };
-  return { module: RuntimeLifecycleModule, imports: [rootModule], providers: [{ provide: RUNTIME_CLOSER, useValue: closer }] };
+  return { module: RuntimeLifecycleModule, imports: [rootModule, DeadLettersModule.register(runtime.deadLetters ?? [])], providers: [{ provide: RUNTIME_CLOSER, useValue: closer }] };
 }
 
 const RUNTIME_CLOSER = Symbol('RuntimeCloser');
