@@ -59,7 +59,7 @@ export class TicketQueries {
   async customerHistory(customerId: string, actor: Actor): Promise<{ customer: CustomerRecord; tickets: Array<TicketSeen & { history: AuditEntry[] }> } | null> {
     const customer = await this.customers.get(this.dataSource, customerId);
     if (!customer || actor.role === 'contractor') return null;
-    const tickets = await this.opened((await this.views.page(this.dataSource, { customerId, limit: 1000 })).reverse());
+    const tickets = await this.opened(await this.views.ofCustomer(this.dataSource, customerId));
     const withHistory = await Promise.all(tickets.map(async (ticket) => ({ ...ticketSeenBy(actor.role, ticket), history: (await this.history(ticket.id, actor)) ?? [] })));
     return { customer: customerSeenBy(actor.role, customer), tickets: withHistory };
   }

@@ -63,6 +63,12 @@ export class TicketViewRepository {
   }
 
   /** newest first; the cursor is the last row of the previous page */
+  /** every ticket of a customer, oldest first: their whole history, however long */
+  async ofCustomer(executor: SqlExecutor, customerId: string): Promise<TicketView[]> {
+    const rows = await executor.query(`SELECT view, version FROM ${this.table} WHERE customer_id = $1 ORDER BY received_at, ticket_id`, [customerId]);
+    return rows.map(viewOf);
+  }
+
   async page(executor: SqlExecutor, query: TicketPageQuery): Promise<TicketView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -83,6 +89,10 @@ export class TicketViewRepository {
        ORDER BY received_at DESC, ticket_id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map((row: { view: Ticket; version: number }) => ({ ...row.view, version: row.version }));
+    return rows.map(viewOf);
   }
+}
+
+function viewOf(row: { view: Ticket; version: number }): TicketView {
+  return { ...row.view, version: row.version };
 }
