@@ -70,6 +70,20 @@ describe('sla-monitor clocks on PostgreSQL', () => {
     expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1', 'clock-met.v1']);
   });
 
+  it('meets the remote-fix sheet clock at once when the sheet reached the monitor before the resolution, and never breaches it', async () => {
+    const ticketId = randomUUID();
+    const sheetAt = clock.now();
+    const resolvedAt = new Date(sheetAt.getTime() + 2 * 60_000);
+    // field-service's topic ran ahead of intake's: the stop is kept until its clock starts
+    await feed('support.sheet.submitted.v1', { sheetId: randomUUID(), ticketId, kind: 'remote', submittedAt: sheetAt.toISOString() }, sheetAt);
+    expect(await ofRule(ticketId, 'remote-fix-sheet')).toEqual([]);
+    await feed('support.ticket.resolved.v1', { ticketId, resolution: 'driver reinstalled', remote: true }, resolvedAt);
+    expect(await ofRule(ticketId, 'remote-fix-sheet')).toEqual(['clock-started.v1', 'clock-met.v1']);
+    clock.set(new Date(resolvedAt.getTime() + 30 * 60_000));
+    await runtime.monitor.runDue();
+    expect(await ofRule(ticketId, 'remote-fix-sheet')).toEqual(['clock-started.v1', 'clock-met.v1']);
+  });
+
   it('fires many due clocks in batches, and a clock that cannot fire holds none of the others back', async () => {
     const assignedAt = clock.now();
     const tickets: string[] = [];

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, envelopeOf, foldEvents, RecordedEvent, SlaEvent, URGENCIES, Urgency } from '@support/contracts';
 import { AppendRequest, EventStore } from '@support/event-store';
-import { BusinessCalendar, commandsFor, fieldOf, IncomingEvent, SlaClock, SlaClockCommand, slaClockDecider, SlaRule, SUBJECT_ID_FIELDS } from '../domain';
+import { BusinessCalendar, commandsFor, earlyStopsOf, fieldOf, IncomingEvent, SlaClock, SlaClockCommand, slaClockDecider, SlaRule, SUBJECT_ID_FIELDS } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
 
 export const CLOCK_STREAM = 'sla-clock';
@@ -74,12 +74,14 @@ export class SlaMonitor {
       ticketIds: facts.flatMap((f) => (f.ticketId !== undefined ? [f.ticketId] : [])),
       subjectIds: facts.flatMap((f) => f.subjectIds),
     });
+    // a subject is a ticket, visit, sheet or analysis: the ticket's id is a subject id too
+    const earlyStops = await this.clocks.earlyStopsOf(manager, facts.flatMap((f) => [...(f.ticketId !== undefined ? [f.ticketId] : []), ...f.subjectIds]));
     const commands: SlaClockCommand[] = [];
     const causes = new Map<string, { event: MonitoredEvent; cause: Cause }>();
     for (const { event, ticketId, statedUrgency } of facts) {
       const urgency = statedUrgency ?? (ticketId ? urgencies.get(ticketId) : undefined);
       // the clocks of the other events' subjects are no concern of this one: commandsFor picks its own by id
-      for (const command of commandsFor(event, rules, known, { calendar, urgency })) {
+      for (const command of commandsFor(event, rules, known, { calendar, urgency, earlyStops })) {
         const earlier = causes.get(command.clockId);
         if (earlier && earlier.event !== event) throw new Error(`onEvents takes events about distinct clocks: ${command.clockId} comes again in event ${event.id}`);
         commands.push(command);
@@ -89,6 +91,7 @@ export class SlaMonitor {
     const outcome = await this.apply(manager, commands, (clockId) => (causes.get(clockId) as { cause: Cause }).cause);
     // the scheduler fired one of these clocks meanwhile: decide again on its new state (the consumer retries)
     if (outcome === 'conflict') throw new Error(`a clock of event ${events.map((e) => e.id).join(', ')} changed while deciding; retry`);
+    await this.clocks.rememberEarlyStops(manager, facts.flatMap((f) => earlyStopsOf(f.event, rules, known)));
     await this.clocks.rememberUrgencies(
       manager,
       facts.flatMap((f) => (f.ticketId && f.statedUrgency ? [{ ticketId: f.ticketId, urgency: f.statedUrgency }] : [])),

@@ -22,6 +22,19 @@ export interface EngineContext {
   calendar?: BusinessCalendar;
   /** the ticket's urgency when the event does not carry it (e.g. an assignment): the caller's ticket projection */
   urgency?: Urgency;
+  /** stops seen before their clock started (see {@link earlyStopsOf}) of the event's subjects */
+  earlyStops?: readonly EarlyStop[];
+}
+
+/**
+ * A stop that came before its start: a rule's start and stop can come from different services' topics,
+ * which keep no order between them (a remote sheet submitted before the ticket's resolution reaches
+ * the monitor, or is even written first). The start then starts the clock and stops it at once.
+ */
+export interface EarlyStop {
+  ruleId: string;
+  subject: SlaSubject;
+  at: Date;
 }
 
 /**
@@ -83,9 +96,28 @@ export function commandsFor(
     if (start && subjectId) {
       const command = startCommand(rule, { type: rule.subject, id: subjectId }, start, event, ticketId, calendar, context.urgency);
       if (command) commands.push(command);
+      const stoppedEarly = context.earlyStops?.find((stop) => stop.ruleId === rule.id && stop.subject.type === rule.subject && stop.subject.id === subjectId);
+      if (command && stoppedEarly && countsFor(stoppedEarly, command)) {
+        commands.push({ type: 'StopClock', clockId: command.clockId, at: new Date(Math.max(stoppedEarly.at.getTime(), command.at.getTime())), calendar });
+      }
     }
   }
   return commands;
+}
+
+/**
+ * The stops in an event whose subject has no clock of the rule yet, to be remembered for the start that
+ * comes later (`EngineContext.earlyStops`). A subject's clock of a rule that has ended never starts
+ * again, so a stop with any clock of the rule is no early stop.
+ */
+export function earlyStopsOf(event: IncomingEvent, rules: readonly SlaRule[], clocks: readonly KnownClock[]): EarlyStop[] {
+  return rules.flatMap((rule) => {
+    const subjectId = subjectIdOf(rule.subject, event.data);
+    if (!subjectId || firstMatch(rule.cancel, event)) return [];
+    if (clocks.some((clock) => clock.ruleId === rule.id && clock.subject.type === rule.subject && clock.subject.id === subjectId)) return [];
+    const stop = firstMatch(rule.stop, event);
+    return stop ? [{ ruleId: rule.id, subject: { type: rule.subject, id: subjectId }, at: eventTime(stop, event) }] : [];
+  });
 }
 
 function startCommand(
@@ -111,6 +143,15 @@ function startCommand(
     timeBasis: rule.timeBasis,
     ...terms,
   };
+}
+
+/**
+ * An early stop meets the obligation when it came at most the clock's target before the start (a sheet
+ * written minutes before the fix was posted); one from long before (the sheet of an earlier on-site
+ * service) does not.
+ */
+function countsFor(stop: EarlyStop, start: StartClock): boolean {
+  return start.at.getTime() - stop.at.getTime() <= start.targetMinutes * 60_000;
 }
 
 function cancelCommand(clock: KnownClock, matcher: EventMatcher, event: IncomingEvent): CancelClock {

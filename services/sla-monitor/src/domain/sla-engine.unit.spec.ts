@@ -4,7 +4,7 @@ import { SlaClockCommand } from './sla-clock.commands';
 import { slaClockDecider } from './sla-clock.decider';
 import { remaining, SlaClock } from './sla-clock.state';
 import { SlaEvent, slaEvents, SlaSubjectType } from '@support/contracts';
-import { commandsFor, KnownClock } from './sla-engine';
+import { commandsFor, EarlyStop, earlyStopsOf, KnownClock } from './sla-engine';
 import { clockIdOf, DEFAULT_SLA_RULES, SlaRule } from './sla-policy';
 
 // Shanghai local time (UTC+8, no DST); 2025-03-03 is a Monday
@@ -27,6 +27,7 @@ class Monitor {
   readonly streams = new Map<string, SlaEvent[]>();
   readonly published: SlaEvent[] = [];
   private readonly urgencies = new Map<string, Urgency>();
+  private readonly earlyStops: EarlyStop[] = [];
 
   constructor(
     private readonly rules: readonly SlaRule[] = DEFAULT_SLA_RULES,
@@ -38,7 +39,10 @@ class Monitor {
     if (eventCatalogue.has(type)) expect(eventCatalogue.validate(type, data)).toEqual({ ok: true });
     if (type === 'support.ticket.received.v1') this.urgencies.set(data.ticketId as string, data.urgency as Urgency);
     const urgency = typeof data.ticketId === 'string' ? this.urgencies.get(data.ticketId) : undefined;
-    const commands = commandsFor({ type, data, occurredAt: sh(occurredAt) }, this.rules, this.known(), { calendar: this.calendar, urgency });
+    const event = { type, data, occurredAt: sh(occurredAt) };
+    const commands = commandsFor(event, this.rules, this.known(), { calendar: this.calendar, urgency, earlyStops: this.earlyStops });
+    // as the real one: stops whose clock has not started yet are kept for its start
+    this.earlyStops.push(...earlyStopsOf(event, this.rules, this.known()));
     return commands.flatMap((command) => this.execute(command));
   }
 
@@ -365,6 +369,23 @@ describe('SLA engine with the default rules', () => {
       const events = monitor.receive('support.sheet.submitted.v1', sheetSubmitted(), '2025-03-03T10:07');
       expect(types(events)).toEqual(['clock-met']);
       expect(dataOf(events)).toMatchObject({ withinTarget: true, remainingMinutes: 3 });
+    });
+
+    it('met when the sheet came before the fix reached the monitor: started and stopped at once, never breached', () => {
+      const monitor = new Monitor();
+      // the sheet (field-service's topic) is written at 09:58, the resolution (intake's topic) posted at 10:00
+      expect(monitor.receive('support.sheet.submitted.v1', sheetSubmitted(), '2025-03-03T09:58')).toEqual([]);
+      monitor.receive('support.ticket.resolved.v1', ticket.resolved(true), '2025-03-03T10:00');
+      expect(monitor.clock('remote-fix-sheet', 'ticket', TICKET)).toMatchObject({ status: 'met', startedAt: sh('2025-03-03T10:00'), endedAt: sh('2025-03-03T10:00'), withinTarget: true });
+      expect(types(monitor.tick('2025-03-03T10:30')).filter((t) => t === 'clock-breached')).toEqual([]);
+    });
+
+    it('a sheet from long before the fix (an earlier service) does not meet it', () => {
+      const monitor = new Monitor();
+      monitor.receive('support.sheet.submitted.v1', sheetSubmitted(), '2025-03-03T09:00');
+      monitor.receive('support.ticket.resolved.v1', ticket.resolved(true), '2025-03-03T10:00');
+      expect(monitor.clock('remote-fix-sheet', 'ticket', TICKET)).toMatchObject({ status: 'running' });
+      expect(dataOf(monitor.tick('2025-03-03T10:11'))).toMatchObject({ lateByMinutes: 1 });
     });
 
     it('warned at 10:08 with 2 left; breached at 10:11 by 1; met late at 10:20', () => {

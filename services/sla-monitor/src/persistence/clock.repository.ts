@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { SLA_SUBJECTS, SlaSubject, Urgency } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
-import { ClockStatus, KnownClock, nextTickAt, SlaClock } from '../domain';
+import { ClockStatus, EarlyStop, KnownClock, nextTickAt, SlaClock } from '../domain';
 
 export interface ClockRow {
   clockId: string;
@@ -37,10 +37,12 @@ interface Row {
 export class ClockRepository {
   private readonly clocks: string;
   private readonly urgency: string;
+  private readonly earlyStops: string;
 
   constructor(schema: string) {
     this.clocks = qualified(schema, 'clocks');
     this.urgency = qualified(schema, 'ticket_urgency');
+    this.earlyStops = qualified(schema, 'early_stops');
   }
 
   async save(manager: EntityManager, clock: SlaClock, version: number): Promise<void> {
@@ -144,6 +146,27 @@ export class ClockRepository {
     await manager.query(
       `INSERT INTO ${this.urgency} (ticket_id, urgency) VALUES ${tuples.join(', ')} ON CONFLICT (ticket_id) DO UPDATE SET urgency = EXCLUDED.urgency`,
       urgencies.flatMap((u) => [u.ticketId, u.urgency]),
+    );
+  }
+
+  /** stops seen before their clock started, of these subjects */
+  async earlyStopsOf(executor: SqlExecutor, subjectIds: readonly string[]): Promise<EarlyStop[]> {
+    if (subjectIds.length === 0) return [];
+    const rows: Array<{ rule_id: string; subject_type: SlaSubject['type']; subject_id: string; stopped_at: Date }> = await executor.query(
+      `SELECT rule_id, subject_type, subject_id, stopped_at FROM ${this.earlyStops} WHERE subject_id = ANY($1::text[])`,
+      [[...new Set(subjectIds)]],
+    );
+    return rows.map((row) => ({ ruleId: row.rule_id, subject: { type: row.subject_type, id: row.subject_id }, at: row.stopped_at }));
+  }
+
+  /** keeps each rule and subject's latest early stop, for the start that comes later */
+  async rememberEarlyStops(manager: EntityManager, stops: readonly EarlyStop[]): Promise<void> {
+    if (stops.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.earlyStops} AS kept (rule_id, subject_type, subject_id, stopped_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+       ON CONFLICT (rule_id, subject_type, subject_id) DO UPDATE SET stopped_at = GREATEST(kept.stopped_at, EXCLUDED.stopped_at)`,
+      [stops.map((s) => s.ruleId), stops.map((s) => s.subject.type), stops.map((s) => s.subject.id), stops.map((s) => s.at.toISOString())],
     );
   }
 }
