@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Actor, CommandRefusal, FiledCase, SheetEvent, SlaEvent, TicketEvent } from '@support/contracts';
+import { Actor, CommandRefusal, FiledCase, notUuid, SheetEvent, SlaEvent, TicketEvent } from '@support/contracts';
 import { CommandContext, commitChanges, DecidedChange, lockForTransaction } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
@@ -144,7 +144,7 @@ function linkOf(ticket: CaseLinkValues | undefined): CaseLinkValues {
   return {
     ...(ticket?.scenarioId ? { scenarioId: ticket.scenarioId } : {}),
     ...(ticket?.faultCategory ? { faultCategory: ticket.faultCategory } : {}),
-    ...(ticket?.sopArticleId && isUuid(ticket.sopArticleId) ? { sopArticleId: ticket.sopArticleId } : {}),
+    ...(ticket?.sopArticleId && !notUuid(ticket.sopArticleId, 'sopArticleId') ? { sopArticleId: ticket.sopArticleId } : {}),
   };
 }
 
@@ -158,8 +158,4 @@ function caseDocument(filed: FiledCase, version: number): SearchDocument {
     body: `${filed.diagnosis}\n${filed.workDone}`,
     tags: [filed.scenarioId, filed.faultCategory].filter((tag): tag is string => tag !== undefined),
   };
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -36,12 +36,12 @@ export class RosterService {
     });
   }
 
-  /** One command, or several decided in turn and written together (all or none), on a member's stream. */
-  execute(memberId: string, command: (at: Date) => MemberCommand | MemberCommand[], context: RosterContext): Promise<RosterOutcome> {
-    return this.dataSource.transaction((manager) => this.executeIn(manager, memberId, command, context));
+  execute(memberId: string, command: (at: Date) => MemberCommand, context: RosterContext): Promise<RosterOutcome> {
+    return this.dataSource.transaction((manager) => this.executeIn(manager, memberId, (at) => [command(at)], context));
   }
 
-  private async executeIn(manager: EntityManager, memberId: string, command: (at: Date) => MemberCommand | MemberCommand[], context: RosterContext): Promise<RosterOutcome> {
+  /** commands decided in turn on a member's stream and written together: all or none */
+  private async executeIn(manager: EntityManager, memberId: string, commands: (at: Date) => MemberCommand[], context: RosterContext): Promise<RosterOutcome> {
     const at = this.engine.clock.now();
     const round = await RoutingRound.begin(manager, this.engine);
     const history = await this.engine.store.readStream(manager, memberId);
@@ -50,7 +50,7 @@ export class RosterService {
     }
     let state = foldEvents(memberDecider, history.map(asRosterEvent));
     const decided: RosterEvent[] = [];
-    for (const each of [command(at)].flat()) {
+    for (const each of commands(at)) {
       const decision = memberDecider.decide(each, state);
       if (!decision.ok) return decision;
       decided.push(...decision.events);

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, envelopeOf, foldEvents, RecordedEvent, SlaEvent, URGENCIES, Urgency } from '@support/contracts';
 import { AppendRequest, EventStore } from '@support/event-store';
-import { BusinessCalendar, commandsFor, earlyStopsOf, fieldOf, IncomingEvent, SlaClock, SlaClockCommand, slaClockDecider, SlaRule, SUBJECT_ID_FIELDS } from '../domain';
+import { BusinessCalendar, commandsFor, earlyStopsOf, fieldOf, firstMatch, IncomingEvent, SlaClock, SlaClockCommand, slaClockDecider, SlaRule, SUBJECT_ID_FIELDS } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
 
 export const CLOCK_STREAM = 'sla-clock';
@@ -74,8 +74,9 @@ export class SlaMonitor {
       ticketIds: facts.flatMap((f) => (f.ticketId !== undefined ? [f.ticketId] : [])),
       subjectIds: facts.flatMap((f) => f.subjectIds),
     });
-    // a subject is a ticket, visit, sheet or analysis: the ticket's id is a subject id too
-    const earlyStops = await this.clocks.earlyStopsOf(manager, facts.flatMap((f) => [...(f.ticketId !== undefined ? [f.ticketId] : []), ...f.subjectIds]));
+    // only an event that starts a clock needs the stops that came before it (a ticket's id is a subject id too)
+    const starting = facts.filter((f) => rules.some((rule) => firstMatch(rule.start, f.event)));
+    const earlyStops = await this.clocks.earlyStopsOf(manager, starting.flatMap((f) => [...(f.ticketId !== undefined ? [f.ticketId] : []), ...f.subjectIds]));
     const commands: SlaClockCommand[] = [];
     const causes = new Map<string, { event: MonitoredEvent; cause: Cause }>();
     for (const { event, ticketId, statedUrgency } of facts) {
