@@ -18,6 +18,8 @@ export interface StartServiceOptions {
   logFile?: string;
   /** how long to wait for `/health/ready` (default 120 s) */
   readyTimeoutMs?: number;
+  /** filled in: how long after the spawn HTTP answered (`/health/live`), and it was ready */
+  timings?: { listeningInMs?: number; readyInMs?: number };
 }
 
 /** Starts a built service (dist/) as its own process, in production mode, in a schema of its own; resolves once it is ready. */
@@ -39,11 +41,16 @@ export async function startService(name: ServiceName, port: number, schema: stri
     stdio: log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', log, log],
   });
   if (log !== undefined) closeSync(log);
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  const spawnedAt = Date.now();
+  const deadline = spawnedAt + (options.readyTimeoutMs ?? 120_000);
+  const answers = (path: string) => fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.ok, () => false);
   while (Date.now() < deadline && child.exitCode === null) {
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return child;
-    await new Promise((r) => setTimeout(r, 500));
+    if (options.timings && options.timings.listeningInMs === undefined && (await answers('/health/live'))) options.timings.listeningInMs = Date.now() - spawnedAt;
+    if (await answers('/health/ready')) {
+      if (options.timings) options.timings.readyInMs = Date.now() - spawnedAt;
+      return child;
+    }
+    await new Promise((r) => setTimeout(r, options.timings ? 100 : 500));
   }
   child.kill('SIGKILL');
   throw new Error(`${name} did not become ready${child.exitCode === null ? '' : ` (exited with code ${child.exitCode})`}`);

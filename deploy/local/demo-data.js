@@ -2,14 +2,13 @@
 // Talks to the running services over their public REST APIs only, with tokens signed by
 // AUTH_JWT_SECRET (the development default when unset). Safe to run twice: Idempotency-Key.
 'use strict';
-const { SignJWT } = require('jose');
+const { DEV_JWT_SECRET, ROLES, secret, signToken } = require('./sign-token');
 
 const INTAKE = process.env.INTAKE_URL ?? 'http://127.0.0.1:3001';
 const ROUTING = process.env.ROUTING_URL ?? 'http://127.0.0.1:3002';
 const FIELD = process.env.FIELD_SERVICE_URL ?? 'http://127.0.0.1:3004';
 const KNOWLEDGE = process.env.KNOWLEDGE_BASE_URL ?? 'http://127.0.0.1:3005';
 const LEADS = process.env.LEAD_POOL_URL ?? 'http://127.0.0.1:3006';
-const SECRET = process.env.AUTH_JWT_SECRET ?? 'dev-only-secret-do-not-use-in-production';
 
 const team = {
   lead: { id: 'm-lead-zhang', role: 'lead', name: '张老板' },
@@ -134,13 +133,8 @@ async function setUpLeadPool() {
   console.log(`[demo] lead pool: ratios 2:2:1, ${leads.length} leads captured and allocated`);
 }
 
-async function token(member) {
-  return new SignJWT({ role: member.role, name: member.name })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(member.id)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(SECRET));
+function token(member) {
+  return signToken(member, '1h');
 }
 
 async function call(member, method, path, body, headers = {}, base = INTAKE) {
@@ -163,7 +157,8 @@ async function setUpRoster() {
 
 /** routing assigns asynchronously: wait until the ticket has an assignee (null: it waits in the queue) */
 async function assigneeOf(ticketId) {
-  for (let i = 0; i < 50; i++) {
+  // up to 30 s: routing may still be reading the topic's history when it has just started
+  for (let i = 0; i < 300; i++) {
     const { answer } = await call(team.lead, 'GET', `/v1/tickets/${ticketId}`);
     if (answer.assignee) return answer.assignee;
     await new Promise((r) => setTimeout(r, 100));
@@ -192,7 +187,20 @@ async function main() {
     const now = await call(team.lead, 'GET', `/v1/tickets/${opened.answer.id}`);
     console.log(`[demo] ${ticket.key} ${now.answer.state.padEnd(11)} ${(now.answer.assignee?.name ?? '').padEnd(4)} ${opened.answer.id}  ${ticket.body.problem}`);
   }
-  console.log(`[demo] lead token for trying the API:\n  export TOKEN=${await token(team.lead)}`);
+  console.log(howToCall(await signToken(team.lead)));
+}
+
+// what a newcomer needs to try the README's examples: a lead's token, the secret, and how to sign other roles' tokens
+function howToCall(leadToken) {
+  const ttl = process.env.TOKEN_TTL || '12h';
+  const where = secret() === DEV_JWT_SECRET ? `AUTH_JWT_SECRET=${DEV_JWT_SECRET} (the development default)` : 'the AUTH_JWT_SECRET of your environment';
+  return [
+    `[demo] ${team.lead.name}'s token (role lead, ${team.lead.id}, valid ${ttl}) for the README's examples:`,
+    `  export TOKEN=${leadToken}`,
+    `[demo] tokens are HS256 JWTs signed with ${where}; another role's (${ROLES.join(', ')}):`,
+    `  node deploy/local/sign-token.js senior ${team.senior.id} ${team.senior.name}`,
+    `[demo] every README example in one script: bash docs/examples/walkthrough.sh`,
+  ].join('\n');
 }
 
 main().catch((error) => {

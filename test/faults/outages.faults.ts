@@ -58,7 +58,7 @@ const GROUPS: Record<string, string[]> = {
 /** the services as child processes, each always on its port, schema and consumer groups */
 class Fleet {
   private readonly children = new Map<Name, ChildProcess>();
-  readonly starts: Array<{ service: Name; after: string; readyInMs: number }> = [];
+  readonly starts: Array<{ service: Name; after: string; listeningInMs?: number; readyInMs: number }> = [];
   readonly stops: Array<{ service: Name; stoppedInMs: number; exit: string }> = [];
 
   constructor(readonly ports: Record<Name, number>) {}
@@ -67,15 +67,19 @@ class Fleet {
     return `http://127.0.0.1:${this.ports[name]}`;
   }
 
-  async start(name: Name, after: string): Promise<void> {
+  /** spawns the service and waits until it is ready; says how soon it served HTTP and was ready */
+  async start(name: Name, after: string): Promise<{ listeningInMs?: number; readyInMs: number }> {
     const logFile = join(LOG_DIR, `${name}.log`);
     appendFileSync(logFile, `\n--- ${new Date().toISOString()} fault suite: starting ${name} (${after})\n`);
     const begin = Date.now();
-    const child = await startService(name, this.ports[name], SCHEMAS[name], { logFile, readyTimeoutMs: 180_000 });
+    const timings: { listeningInMs?: number } = {};
+    const child = await startService(name, this.ports[name], SCHEMAS[name], { logFile, readyTimeoutMs: 180_000, timings });
     // test/faults/run.sh kills what is left of these should the suite itself be killed
     appendFileSync(join(LOG_DIR, 'service.pids'), `${child.pid}\n`);
     this.children.set(name, child);
-    this.starts.push({ service: name, after, readyInMs: Date.now() - begin });
+    const started = { service: name, after, listeningInMs: timings.listeningInMs, readyInMs: Date.now() - begin };
+    this.starts.push(started);
+    return started;
   }
 
   /** kill -9: no shutdown hook runs, connections drop as they are */
@@ -240,18 +244,23 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
       await sleep(8_000);
       await fleet.kill('routing');
       await sleep(3_000);
-      await fleet.start('routing', 'kill -9');
+      const restarts = [await fleet.start('routing', 'kill -9')];
       // by now the first urgent tickets' first-contact clocks are breaching: killed while it fires them
       await sleep(50_000);
       await fleet.kill('sla-monitor');
       await sleep(3_000);
-      await fleet.start('sla-monitor', 'kill -9');
+      restarts.push(await fleet.start('sla-monitor', 'kill -9'));
       await sleep(5_000);
       const before = load.acceptedCount;
       await fleet.kill('intake');
       await sleep(3_000);
-      await fleet.start('intake', 'kill -9');
+      restarts.push(await fleet.start('intake', 'kill -9'));
       notes.acceptedDuringIntakeOutage = load.acceptedCount - before;
+      // HTTP first: the dead instance holds its consumer groups until its session times out (30 s), and
+      // nothing a request needs waits for that
+      notes.restartToListeningMs = { routing: restarts[0].listeningInMs, 'sla-monitor': restarts[1].listeningInMs, intake: restarts[2].listeningInMs };
+      notes.restartToReadyMs = { routing: restarts[0].readyInMs, 'sla-monitor': restarts[1].readyInMs, intake: restarts[2].readyInMs };
+      for (const restart of restarts) expect(restart.listeningInMs).toBeLessThan(5_000);
       await waitFor('tickets accepted again after intake restarted', async () => load.acceptedCount > before + 2 * LOAD_RATE, { timeoutMs: 60_000, intervalMs: 500 });
       await consumersCatchUp(notes);
     });

@@ -158,6 +158,9 @@ are append-only and hash-chained, so erasure rewrites none: it is crypto-shreddi
   data (name, phone, WeChat id of \`support.customer.registered.v1\` and \`support.ticket.received.v1\`)
   is sealed with the customer's own data key: AES-256-GCM (node:crypto), a fresh 96-bit IV per value,
   stored as \`sealed:v1:<base64url(iv, tag, ciphertext)>\` (still a string, so the event's schema holds).
+  Every value is sealed, whatever it says: a name or WeChat id typed to look sealed is sealed like any
+  other and reads back exactly as typed (the prefix only tells sealed values from clear ones stored before
+  sealing existed, and a value that cannot be ciphertext is read as clear).
   The keys live in their own table, \`customer_keys\`, never in an event. The hash chain covers the
   ciphertext. Every read endpoint opens the values with the key
   (\`services/intake/src/application/personal-data\`).

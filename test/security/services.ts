@@ -1,3 +1,4 @@
+import { DynamicModule } from '@nestjs/common';
 import { applicationModule, ServiceConfig, ServiceDefinition, ServiceRuntime } from '@support/service-kit';
 import { dashboardService } from '../../services/dashboard/src/dashboard.app';
 import { fieldService } from '../../services/field-service/src/field-service.app';
@@ -19,11 +20,16 @@ export const SERVICES: ReadonlyArray<ServiceDefinition<ServiceRuntime>> = [
   leadPoolService,
 ] as ReadonlyArray<ServiceDefinition<ServiceRuntime>>;
 
-/**
- * The routes of a service, read off the module its app serves. Building the module only wires
- * values together (nothing connects), so a stand-in runtime and configuration are enough.
- */
+/** The routes of a service, read off the module its app serves. */
 export function serviceRoutes(definition: ServiceDefinition<ServiceRuntime>): RouteAccess[] {
+  return routesOfModule(serviceModule(definition));
+}
+
+/**
+ * The root module a service's app serves. Building it only wires values together (nothing
+ * connects), so a stand-in runtime and configuration are enough.
+ */
+export function serviceModule(definition: ServiceDefinition<ServiceRuntime>): DynamicModule {
   const config: ServiceConfig = {
     serviceName: definition.serviceName,
     port: definition.port,
@@ -32,5 +38,5 @@ export function serviceRoutes(definition: ServiceDefinition<ServiceRuntime>): Ro
     logLevel: 'silent',
     auth: { jwtSecret: 'route-metadata-only-never-verifies-a-token' },
   };
-  return routesOfModule(applicationModule(definition, {} as ServiceRuntime, config));
+  return applicationModule(definition, {} as ServiceRuntime, config);
 }

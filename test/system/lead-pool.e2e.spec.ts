@@ -62,4 +62,27 @@ describe('the lead pool with the rest of the system', () => {
     expect(flag).toEqual({ leadId: captured.body.id, ticketId, memberId: captured.body.allocatedTo, leadStatus: 'allocated' });
     expect((await pool('/v1/hoarding-flags', wang)).status).toBe(403);
   });
+
+  it('names a member of the ratios who is off duty, says why a lead waits, and allocates it once routing puts them on duty', async () => {
+    const sunId = `m-sun-${randomUUID().slice(0, 6)}`;
+    const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', { memberId: sunId, role: 'agent', name: sunId, tier: 'L1', capacity: 50, skills: [], scenarios: [], onDuty: false });
+    expect(registered.status).toBe(201);
+    await waitFor('the pool to know the new member', async () => (await system.leads!.runtime.repository.members(system.leads!.runtime.dataSource)).some((m) => m.memberId === sunId));
+    const ratios = await pool('/v1/ratios', lead, 'PUT', { ratios: [{ memberId: sunId, weight: 1 }], acceptMinutes: 60 });
+    expect(ratios.status).toBe(200);
+    expect(ratios.body).toMatchObject({ offDuty: [sunId], warnings: [expect.stringContaining(sunId)] });
+
+    const captured = await capture(`+86 135 ${Math.floor(10_000_000 + Math.random() * 89_999_999)}`);
+    expect(captured.body).toMatchObject({ status: 'pooled', waitingReason: { code: 'no-member-on-duty' } });
+    expect((await pool('/v1/ledger', lead)).body.pool).toMatchObject({ waiting: 1, oldestWaitingSince: expect.any(String) });
+
+    // routing's went-on-duty event reaches the pool over Kafka; nothing else runs the allocator here
+    expect((await jsonRequest(`${system.routing.url}/v1/members/${sunId}/on-duty`, lead, 'POST')).status).toBe(200);
+    const allocated = await waitFor('the waiting lead allocated', async () => {
+      const now = (await pool(`/v1/leads/${captured.body.id}`, lead)).body;
+      return now.status === 'allocated' && now;
+    });
+    expect(allocated).toMatchObject({ allocatedTo: sunId });
+    expect((await pool('/v1/ledger', lead)).body.pool).toMatchObject({ waiting: 0 });
+  });
 });

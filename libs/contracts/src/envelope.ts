@@ -6,6 +6,8 @@ export interface EventMetadata {
   actor: Actor;
   /** id of the event or command that caused this one */
   causationId?: string | null;
+  /** when the causing event happened (its ISO time), for an event recorded in answer to another service's event */
+  causationOccurredAt?: string;
   /** id shared by everything that follows from one request */
   correlationId?: string | null;
 }
@@ -44,7 +46,13 @@ export function envelopeOf(event: { type: string; data: unknown }, cause: Cause,
     type: event.type,
     data: event.data,
     occurredAt: at,
-    metadata: { actor: cause.actor, causationId: cause.causationId ?? null, correlationId: cause.correlationId ?? cause.causationId ?? id },
+    metadata: {
+      actor: cause.actor,
+      causationId: cause.causationId ?? null,
+      correlationId: cause.correlationId ?? cause.causationId ?? id,
+      // absent when there is none: an event with no such cause keeps the metadata (and hash) it always had
+      ...(cause.causationOccurredAt ? { causationOccurredAt: cause.causationOccurredAt } : {}),
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { EventCatalogue, isInfrastructureError } from '@support/contracts';
+import { EventCatalogue, isInfrastructureError, isTransientError } from '@support/contracts';
 import { qualified } from '@support/event-store';
 import { createIdempotentProducer } from './kafka-client';
 import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
@@ -38,9 +38,11 @@ export interface EventConsumerSettings {
   kafka: Kafka;
   dataSource: DataSource;
   catalogue: EventCatalogue;
-  /** attempts after the first failure before the event is parked */
+  /** attempts after the first failure before the event is parked (a transient failure is retried until it passes) */
   retries?: number;
+  /** first wait before a retry, doubling up to `maxBackoffMs` (default 200 ms and 5 s) */
   backoffMs?: number;
+  maxBackoffMs?: number;
   onError?: (error: unknown, event: { topic: string; partition: number; offset: string }) => void;
   /** where a new group starts: the topic's beginning (default: every event ever) or its end */
   fromBeginning?: boolean;
@@ -59,6 +61,22 @@ export function deadLetterTopic(groupId: string): string {
 
 class PoisonMessage extends Error {}
 
+/** What onError hears about a transient failure: the event is tried again, not parked. */
+export class TransientRetry extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly attempt: number,
+  ) {
+    super(`transient failure, attempt ${attempt}, retrying: ${(failure as Error)?.message ?? failure}`);
+  }
+}
+
+/** the fetched batch's controls that a retrying event needs */
+interface BatchControl {
+  isRunning(): boolean;
+  heartbeat(): Promise<void>;
+}
+
 type Position = { topic: string; partition: number; offset: string };
 const DEFAULT_BATCH_SIZE = 500;
 /** first and longest wait before a crashed consumer is started again (doubling in between) */
@@ -74,8 +92,10 @@ const COMMIT_INTERVAL_MS = 1000;
 /**
  * A consumer group member with exactly-once effects: each event's handler runs in one database
  * transaction together with the inbox row (group, event id), so a redelivered event changes nothing.
- * A failing event is retried with back-off, then parked on the dead-letter topic, and the partition
- * moves on.
+ * A transient failure (the database away, a deadlock, a serialization failure, a version conflict) is
+ * retried with back-off for as long as it lasts, the partition waiting (its lag grows, and every retry is
+ * reported); any other failing event is retried a few times, then parked on the dead-letter topic, and
+ * the partition moves on.
  */
 export class EventConsumer {
   private readonly inbox: string;
@@ -93,6 +113,7 @@ export class EventConsumer {
   // the run whose crashed consumer is being started again
   private restartingFor?: number;
   private admin?: Promise<Admin>;
+  private joinedGroup = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.inbox = qualified(options.schema, 'inbox');
@@ -107,11 +128,50 @@ export class EventConsumer {
     return { handled: this.handled, parked: this.parked };
   }
 
+  /** whether this instance is in its group, with partitions assigned, right now */
+  get joined(): boolean {
+    return this.joinedGroup;
+  }
+
+  /** joins the group and resolves once partitions are assigned, so what is published after it is seen */
   async start(): Promise<void> {
     this.generation++;
-    this.producer = createIdempotentProducer(this.options.kafka);
-    await this.producer.connect();
-    await this.runConsumer();
+    await this.connectAndRun();
+  }
+
+  /**
+   * Joins the group in the background, tried again with back-off until it runs or stop() is called.
+   * After a crash the dead instance keeps its place in the group until its session times out (30 s), and
+   * a new member waits that long to join: a service does not wait for that before serving HTTP.
+   */
+  startInBackground(): void {
+    const generation = ++this.generation;
+    const where = { topic: this.options.topics.join(','), partition: -1, offset: '-1' };
+    void (async () => {
+      for (let attempt = 0; this.generation === generation; attempt++) {
+        try {
+          await this.connectAndRun();
+          return;
+        } catch (error) {
+          if (this.generation !== generation) return;
+          const waitMs = Math.min(RESTART_BACKOFF_MS.first * 2 ** attempt, RESTART_BACKOFF_MS.max);
+          this.options.onError?.(new Error(`consumer of ${this.options.groupId} could not join (${(error as Error)?.message ?? error}); trying again in ${waitMs} ms`), where);
+          await sleep(waitMs, { unref: true });
+        }
+      }
+    })();
+  }
+
+  private async connectAndRun(): Promise<void> {
+    const producer = createIdempotentProducer(this.options.kafka);
+    this.producer = producer;
+    try {
+      await producer.connect();
+      await this.runConsumer();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -123,7 +183,11 @@ export class EventConsumer {
     const generation = this.generation;
     let joinedOnce = false;
     const joined = new Promise<void>((resolve, reject) => {
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+      // a new group that starts at the end resolves "the end" at its first fetch, after the join: waiting
+      // for that fetch makes start() the moment from which every event is seen
+      let inGroup = false;
+      consumer.on(consumer.events.GROUP_JOIN, () => (inGroup = true));
+      consumer.on(consumer.events.FETCH, () => inGroup && resolve());
       // stopped (or started anew) before it joined: nobody waits for it any more
       consumer.on(consumer.events.DISCONNECT, () => {
         if (this.generation !== generation) reject(new Error(`consumer of ${this.options.groupId} stopped before it joined`));
@@ -132,6 +196,7 @@ export class EventConsumer {
       // group coordinator found while the broker restarts) it stays down for good, and with it this group
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart) return;
+        if (this.consumer === consumer) this.joinedGroup = false;
         if (!joinedOnce) return reject(payload.error);
         if (this.consumer === consumer && this.generation === generation) this.restartAfterCrash(payload.error, generation);
       });
@@ -148,6 +213,7 @@ export class EventConsumer {
       throw error;
     }
     joinedOnce = true;
+    this.joinedGroup = this.generation === generation;
     return consumer;
   }
 
@@ -189,7 +255,7 @@ export class EventConsumer {
           for (let start = 0; start < batch.messages.length; start += size) {
             if (!isRunning() || isStale()) return;
             const chunk = batch.messages.slice(start, start + size);
-            await this.processChunk(chunk, batch.topic, batch.partition);
+            await this.processChunk(chunk, batch.topic, batch.partition, { isRunning: () => isRunning() && !isStale(), heartbeat });
             resolveOffset(chunk[chunk.length - 1].offset);
             await commitOffsetsIfNecessary();
             await heartbeat();
@@ -206,7 +272,7 @@ export class EventConsumer {
             if (!isRunning() || isStale()) return;
             const where = { topic: batch.topic, partition: batch.partition, offset: message.offset };
             if (handledBefore.has(eventIdOf(message) ?? '')) this.reached.set(`${where.topic}:${where.partition}`, Number(where.offset) + 1);
-            else await this.process(message, where);
+            else await this.process(message, where, { isRunning: () => isRunning() && !isStale(), heartbeat });
             resolveOffset(message.offset);
             await commitOffsetsIfNecessary();
             await heartbeat();
@@ -218,6 +284,7 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     this.generation++;
+    this.joinedGroup = false;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     await this.dropAdmin();
@@ -324,6 +391,7 @@ export class EventConsumer {
     const pending = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
     if (pending.size === 0) return { replayed: 0 };
 
+    const generation = this.generation;
     const replayGroup = `${this.options.groupId}.replay.${randomUUID()}`;
     const replayer = this.options.kafka.consumer({ groupId: replayGroup });
     let replayed = 0;
@@ -336,7 +404,11 @@ export class EventConsumer {
         const end = pending.get(partition);
         if (end === undefined || Number(message.offset) >= end) return;
         const origin = (name: string) => message.headers?.[name]?.toString();
-        await this.process(message, { topic: origin('dlq_topic') ?? topic, partition: Number(origin('dlq_partition') ?? partition), offset: origin('dlq_offset') ?? message.offset });
+        await this.process(
+          message,
+          { topic: origin('dlq_topic') ?? topic, partition: Number(origin('dlq_partition') ?? partition), offset: origin('dlq_offset') ?? message.offset },
+          { isRunning: () => this.generation === generation, heartbeat: async () => undefined },
+        );
         replayed++;
         if (Number(message.offset) >= end - 1) pending.delete(partition);
         if (pending.size === 0) finished();
@@ -355,7 +427,7 @@ export class EventConsumer {
    * A chunk of one partition in one transaction. Should it fail, its events go one by one through
    * {@link process}, so only the failing event is retried and parked.
    */
-  private async processChunk(messages: KafkaMessage[], topic: string, partition: number): Promise<void> {
+  private async processChunk(messages: KafkaMessage[], topic: string, partition: number, batch: BatchControl): Promise<void> {
     const decoded = messages.map((message) => ({ message, event: this.decode(message, { topic, partition, offset: message.offset }) }));
     if (decoded.every((d) => !(d.event instanceof PoisonMessage))) {
       try {
@@ -366,7 +438,7 @@ export class EventConsumer {
         if (isInfrastructureError(error)) this.options.onError?.(error, { topic, partition, offset: messages[0].offset });
       }
     }
-    for (const message of messages) await this.process(message, { topic, partition, offset: message.offset });
+    for (const message of messages) await this.process(message, { topic, partition, offset: message.offset }, batch);
   }
 
   private async handleAllOnce(all: ConsumedEvent[], topic: string): Promise<void> {
@@ -408,24 +480,32 @@ export class EventConsumer {
     }
   }
 
-  private async process(message: KafkaMessage, where: Position): Promise<void> {
+  /**
+   * One event, retried: a transient failure for as long as it lasts (the partition waits, the group
+   * keeps its heartbeat), any other a few times before it is parked. Gives up without parking when the
+   * consumer stops or loses the partition: the event is then delivered again.
+   */
+  private async process(message: KafkaMessage, where: Position, batch: BatchControl): Promise<void> {
     const retries = this.options.retries ?? 3;
     const backoffMs = this.options.backoffMs ?? 200;
-    for (let attempt = 0; ; attempt++) {
+    const maxBackoffMs = this.options.maxBackoffMs ?? 5_000;
+    for (let attempt = 0, failures = 0; ; attempt++) {
       try {
         await this.handleOnce(message, where);
         this.reached.set(`${where.topic}:${where.partition}`, Number(where.offset) + 1);
         return;
       } catch (error) {
-        this.options.onError?.(error, where);
-        // the database being away is not the event's fault: never park for it; kafkajs redelivers
-        if (isInfrastructureError(error) && attempt >= retries) throw error;
-        if (error instanceof PoisonMessage || attempt >= retries) {
+        const transient = isTransientError(error);
+        this.options.onError?.(transient ? new TransientRetry(error, attempt + 1) : error, where);
+        if (!transient) failures++;
+        if (error instanceof PoisonMessage || failures > retries) {
           await this.park(message, where, error);
           this.reached.set(`${where.topic}:${where.partition}`, Number(where.offset) + 1);
           return;
         }
-        await sleep(backoffMs * 2 ** attempt);
+        await sleep(Math.min(backoffMs * 2 ** Math.min(attempt, 20), maxBackoffMs));
+        if (!batch.isRunning()) throw new Error(`consumer of ${this.options.groupId} stopped while retrying ${where.topic}/${where.partition}@${where.offset}`);
+        await batch.heartbeat();
       }
     }
   }
@@ -489,4 +569,14 @@ function sleep(ms: number, { unref = false } = {}): Promise<void> {
     // a restart waiting for its turn must not keep a stopping process alive
     if (unref) timer.unref();
   });
+}
+
+/**
+ * Starts a runtime's consumers: awaiting each group's join (tests, so that what is published after start
+ * is seen), or joining in the background (a service's main, which serves HTTP at once: commands need
+ * PostgreSQL, not the consumers).
+ */
+export async function startConsumers(consumers: readonly EventConsumer[], { inBackground = false } = {}): Promise<void> {
+  if (inBackground) for (const consumer of consumers) consumer.startInBackground();
+  else await Promise.all(consumers.map((consumer) => consumer.start()));
 }

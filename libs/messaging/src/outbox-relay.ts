@@ -9,6 +9,11 @@ export interface OutboxRelayOptions {
   databaseUrl: string;
   kafka: Kafka;
   batchSize?: number;
+  /**
+   * most bytes of event data in one send (default {@link MAX_BATCH_BYTES}); an event larger than this
+   * goes alone
+   */
+  maxBatchBytes?: number;
   /** how long to wait for a NOTIFY before looking anyway */
   idlePollMs?: number;
   /**
@@ -20,6 +25,13 @@ export interface OutboxRelayOptions {
   drainMs?: number;
   onError?: (error: unknown) => void;
 }
+
+/**
+ * Kafka refuses a record batch above the topic's `max.message.bytes` (1 MiB by default), and a refused
+ * batch would be retried forever, jamming every later event: batches stay well below it. The largest
+ * event the catalogue allows (a visit signed with a 256 KiB signature image, ~350 KB as JSON) fits.
+ */
+export const MAX_BATCH_BYTES = 512 * 1024;
 
 interface OutboxRow {
   position: string;
@@ -152,20 +164,30 @@ export class OutboxRelay {
     return rows.length;
   }
 
-  /** rows after the checkpoint, from transactions older than any still running: none is skipped */
+  /**
+   * rows after the checkpoint, from transactions older than any still running (none is skipped), up to
+   * the batch size and the byte cap (the first row always, however large)
+   */
   private async nextBatch(): Promise<OutboxRow[]> {
     const { rows } = await this.client!.query<OutboxRow>(
       `WITH checkpoint AS (
          SELECT coalesce((SELECT transaction_id FROM ${this.checkpoints} WHERE relay = 'outbox'), '0'::xid8) AS transaction_id,
                 coalesce((SELECT position FROM ${this.checkpoints} WHERE relay = 'outbox'), 0) AS position
+       ),
+       next AS (
+         SELECT o.position, o.transaction_id, o.topic, o.message_key, o.headers, o.payload,
+                sum(octet_length(o.payload::text) + octet_length(o.headers::text)) OVER (ORDER BY o.transaction_id, o.position) AS bytes_so_far
+           FROM ${this.outbox} o, checkpoint c
+          WHERE (o.transaction_id, o.position) > (c.transaction_id, c.position)
+            AND o.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY o.transaction_id, o.position
+          LIMIT $1
        )
-       SELECT o.position, o.transaction_id::text, o.topic, o.message_key, o.headers, o.payload
-         FROM ${this.outbox} o, checkpoint c
-        WHERE (o.transaction_id, o.position) > (c.transaction_id, c.position)
-          AND o.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY o.transaction_id, o.position
-        LIMIT $1`,
-      [this.batchSize],
+       SELECT position, transaction_id::text, topic, message_key, headers, payload
+         FROM next
+        WHERE bytes_so_far <= $2 OR (transaction_id, position) = (SELECT transaction_id, position FROM next ORDER BY transaction_id, position LIMIT 1)
+        ORDER BY transaction_id, position`,
+      [this.batchSize, this.options.maxBatchBytes ?? MAX_BATCH_BYTES],
     );
     return rows;
   }

@@ -10,7 +10,7 @@ import { EventConsumer } from '@support/messaging';
 
 /** a kafkajs consumer as far as EventConsumer uses it: lifecycle and instrumentation events */
 class FakeConsumer extends EventEmitter {
-  readonly events = { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash', DISCONNECT: 'consumer.disconnect' } as const;
+  readonly events = { GROUP_JOIN: 'consumer.group_join', FETCH: 'consumer.fetch', CRASH: 'consumer.crash', DISCONNECT: 'consumer.disconnect' } as const;
   running = false;
 
   constructor(private readonly refuseConnect: boolean) {
@@ -25,7 +25,11 @@ class FakeConsumer extends EventEmitter {
 
   async run(): Promise<void> {
     this.running = true;
-    void Promise.resolve().then(() => this.emit(this.events.GROUP_JOIN, { payload: {} }));
+    // joined, then the first fetch (which resolves the partitions' offsets)
+    void Promise.resolve().then(() => {
+      this.emit(this.events.GROUP_JOIN, { payload: {} });
+      this.emit(this.events.FETCH, { payload: {} });
+    });
   }
 
   async disconnect(): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
-import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
+import { EventCatalogue, NewEvent, RecordedEvent, TransientFailure } from '@support/contracts';
 import { EventStore, eventStoreMigration } from '@support/event-store';
 import {
   ConsumedEvent,
@@ -16,6 +16,7 @@ import {
   OutboxRelay,
   toKafkaMessage,
 } from '@support/messaging';
+import { Client } from 'pg';
 import { openTestSchema, testInfra } from '@support/test-kit';
 import { groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
 
@@ -380,5 +381,92 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     expect(handledAtFirstCommit).toBeGreaterThan(0);
     expect(handledAtFirstCommit).toBeLessThan(events.length - 20);
     expect(await appliedIds(groupId)).toEqual(events.map((e) => e.id).sort());
+  });
+  it('retries a transient failure (a real deadlock, serialization failures, version conflicts) until it passes: nothing parked, the partition in order', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const stream = randomUUID();
+    const events = [1, 2, 3, 4].map((n) => thingHappened({ n }));
+    await append(store, stream, events);
+    await waitFor('4 messages on the topic', async () => (await topicSize(admin, topic)) >= 4);
+    const order = `"${db.schema}".applied_in_order`;
+    const locks = `"${db.schema}".locks`;
+    await db.dataSource.query(`CREATE TABLE ${order} (seq bigserial PRIMARY KEY, event_id uuid NOT NULL)`);
+    await db.dataSource.query(`CREATE TABLE ${locks} (name text PRIMARY KEY)`);
+    await db.dataSource.query(`INSERT INTO ${locks} VALUES ('a'), ('b')`);
+
+    // another session holds row b; on its first attempt the handler takes a, waits for b, and the other session
+    // then asks for a: PostgreSQL finds the deadlock and aborts the handler, which waited first (40P01)
+    const other = new Client({ connectionString: infra.databaseUrl });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query(`SELECT 1 FROM ${locks} WHERE name = 'b' FOR UPDATE`);
+    let otherDone: Promise<unknown> = Promise.resolve();
+    const second = events[1].id;
+    const attempts: Array<string | undefined> = [];
+    const retried: string[] = [];
+    const subject = consumer({
+      groupId,
+      topics: [topic],
+      catalogue,
+      retries: 1,
+      backoffMs: 10,
+      maxBackoffMs: 50,
+      onError: (error) => retried.push((error as Error).message),
+      handle: async (event, m) => {
+        if (event.id === second) {
+          const attempt = attempts.length + 1;
+          if (attempt === 1) {
+            await m.query(`SELECT 1 FROM ${locks} WHERE name = 'a' FOR UPDATE`);
+            otherDone = new Promise((resolve) => setTimeout(resolve, 200)).then(async () => {
+              await other.query(`SELECT 1 FROM ${locks} WHERE name = 'a' FOR UPDATE`);
+              await other.query('COMMIT');
+            });
+            attempts.push('deadlock');
+            await m.query(`SELECT 1 FROM ${locks} WHERE name = 'b' FOR UPDATE`);
+          }
+          if (attempt <= 3) {
+            attempts.push('serialization failure');
+            throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+          }
+          if (attempt <= 5) {
+            attempts.push('version conflict');
+            throw new TransientFailure(`thing ${stream} changed meanwhile`);
+          }
+          attempts.push('applied');
+        }
+        await m.query(`INSERT INTO ${order} (event_id) VALUES ($1)`, [event.id]);
+      },
+    });
+    await subject.start();
+    try {
+      await waitFor('all four applied', async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM ${order}`))[0].n === 4, 30_000, 100);
+    } finally {
+      await subject.stop();
+      await otherDone.catch(() => undefined);
+      await other.end();
+    }
+    const applied = (await db.dataSource.query(`SELECT event_id FROM ${order} ORDER BY seq`)).map((r: { event_id: string }) => r.event_id);
+    expect(applied).toEqual(events.map((e) => e.id));
+    expect(attempts).toEqual(['deadlock', 'serialization failure', 'serialization failure', 'version conflict', 'version conflict', 'applied']);
+    expect(retried.filter((m) => /transient failure/.test(m))).toHaveLength(5);
+    expect(retried.some((m) => /deadlock detected/.test(m))).toBe(true);
+    expect(subject.stats).toEqual({ handled: 4, parked: 0 });
+    expect(await topicSize(admin, deadLetterTopic(groupId))).toBe(0);
+  });
+
+  it('joins its group in the background when asked to, and says when it has joined', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const subject = consumer({ groupId, topics: [topic], catalogue });
+    expect(subject.joined).toBe(false);
+    subject.startInBackground();
+    try {
+      await waitFor('joined', () => subject.joined, 30_000, 50);
+      const event = thingHappened({ n: 1 });
+      await append(store, randomUUID(), [event]);
+      await waitFor('the event handled', async () => (await appliedIds(groupId)).includes(event.id), 30_000, 100);
+    } finally {
+      await subject.stop();
+    }
+    expect(subject.joined).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Admin, Kafka } from 'kafkajs';
 import { EventCatalogue, RecordedEvent } from '@support/contracts';
 import { EventStore, eventStoreMigration } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, fromKafkaMessage, messagingMigration, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, fromKafkaMessage, MAX_BATCH_BYTES, messagingMigration, Outbox, OutboxRelay } from '@support/messaging';
 import { openTestSchema, testInfra } from '@support/test-kit';
 import { actor, byKey, groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, THING_HAPPENED, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
 
@@ -260,6 +260,31 @@ describe('outbox relay: from the event store to Kafka', () => {
     report.push(
       `kill mid-batch: ${beforeKill} messages on Kafka when kill -9 was sent (${afterKill} after), ${messages.length} messages in the end for 300 events: ${duplicates} duplicates; inbox applied 300 once each`,
     );
+  });
+
+  it('publishes a backlog of large events (signed visits with 256 KiB signatures) in batches below the broker limit, in order', async () => {
+    const db = await newSchema('relay_bytes');
+    const { topic, catalogue } = await newTopic();
+    const store = storeFor(db, catalogue);
+    // a signature image of 256 KiB is ~350 KB of base64: ten of them are ~3.5 MB, far above a record batch's 1 MiB
+    const signature = 'A'.repeat(Math.ceil((256 * 1024) / 3) * 4);
+    const streams = [randomUUID(), randomUUID()];
+    // built up while nothing relays (as while Kafka is down): one stream's five events go to one partition
+    for (let i = 0; i < 10; i++) {
+      const streamId = streams[i % 2];
+      await db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId, expectedVersion: 'any', events: [thingHappened({ n: i, note: signature }), thingHappened({ n: 100 + i })] }));
+    }
+    expect(signature.length * 2).toBeGreaterThan(MAX_BATCH_BYTES);
+
+    const relay = await startRelay(db);
+    try {
+      await waitFor('20 events relayed', () => relay.publishedCount >= 20, 60_000);
+    } finally {
+      await relay.stop();
+    }
+    expect(await expectStreamsInOrder(db, store, streams, topic)).toBe(20);
+    const large = (await readTopic(kafka, admin, topic)).filter((m) => (m.value as { note?: string }).note === signature);
+    expect(large).toHaveLength(10);
   });
 
   it('runs one relay per schema: the stand-by takes over when the leader stops, and finishes', async () => {

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Subject } from 'rxjs';
-import { Clock, eventCatalogue, systemClock } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock, TEAM_TIME_ZONE } from '@support/contracts';
 import { openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, startConsumers } from '@support/messaging';
 import { DashboardProjector, ProjectionChange } from './application/dashboard.projector';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
 import { DashboardTables } from './persistence/dashboard.tables';
@@ -15,8 +15,12 @@ export interface DashboardSettings {
   kafkaBrokers: string[];
   schema: string;
   clock?: Clock;
+  /** the team's IANA time zone: its reporting weeks and the page's times (default Asia/Shanghai) */
+  timeZone?: string;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
   consumeFromBeginning?: boolean;
+  /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
+  joinConsumersInBackground?: boolean;
 }
 
 export interface DashboardRuntime {
@@ -24,6 +28,8 @@ export interface DashboardRuntime {
   kafka: Kafka;
   tables: DashboardTables;
   clock: Clock;
+  /** the team's IANA time zone: its reporting weeks and the page's times */
+  timeZone: string;
   /** every projection change, for the live page */
   changes: Subject<ProjectionChange>;
   projections: {
@@ -60,7 +66,7 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
     onError,
     fromBeginning: settings.consumeFromBeginning,
   });
-  await consumer.start();
+  await startConsumers([consumer], { inBackground: settings.joinConsumersInBackground });
   let restarting = false;
   return {
     dataSource,
@@ -68,6 +74,7 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
     deadLetters: [consumer],
     tables,
     clock: settings.clock ?? systemClock,
+    timeZone: settings.timeZone ?? TEAM_TIME_ZONE,
     changes,
     projections: {
       lag: () => consumer.lag(),

@@ -35,7 +35,7 @@ describe('dashboard projections rebuilt from offset 0', () => {
   const caughtUp = async () => (await call('GET', '/v1/projections/status')).body.caughtUp === true;
 
   it('drops the read models, replays every topic and reaches the same checksum', async () => {
-    const [ticketId, customerId] = [randomUUID(), randomUUID()];
+    const [ticketId, customerId, leadId] = [randomUUID(), randomUUID(), randomUUID()];
     const clockId = `ticket:${ticketId}:first-contact`;
     // an assignee of this test's own, so the queue filtered by it is this ticket, however full the topics are
     const agent = { id: `m-agent-${ticketId.slice(0, 8)}`, role: 'agent' };
@@ -51,12 +51,25 @@ describe('dashboard projections rebuilt from offset 0', () => {
         occurredAt: new Date(at(2)),
       },
       ticket('support.ticket.contacted.v1', { channel: 'wechat', contactedAt: at(20) }, 20),
+      // the agent's name (roster topic) and a lead back in the pool (leads topic)
+      { type: 'support.member.registered.v1', source: 'routing', streamId: agent.id, data: { memberId: agent.id, role: 'agent', name: '赵敏', tier: 'L1', skills: [], scenarios: [], capacity: 5 }, occurredAt: new Date(at(0)) },
+      ...[
+        ['support.lead.captured.v1', { source: { memberId: agent.id, platform: 'wechat', account: 'zm' }, customerHandle: 'rebuild', contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' }, 3],
+        ['support.lead.allocated.v1', { memberId: agent.id, policyVersion: 1, acceptBy: at(33) }, 3],
+        ['support.lead.returned.v1', { memberId: agent.id, why: 'declined' }, 5],
+      ].map(([type, data, minute]) => ({ type: type as string, source: 'lead-pool', streamId: leadId, data: { leadId, ...(data as object) }, occurredAt: new Date(at(minute as number)) })),
     ]);
     // everything on the topics, this test's events included, projected
-    await waitFor('the dashboard to catch up with every topic', async () => (await caughtUp()) && (await call('GET', `/v1/customers/${customerId}/timeline`)).body.length === 3, { timeoutMs: 120_000, intervalMs: 200 });
+    const named = async () => (await call('GET', '/v1/team')).body.members.some((m: { memberId: string; name: string }) => m.memberId === agent.id && m.name === '赵敏');
+    const leadIn = async () => (await runtime.tables.leadsById(runtime.dataSource, [leadId])).get(leadId)?.status === 'pooled';
+    await waitFor(
+      'the dashboard to catch up with every topic',
+      async () => (await caughtUp()) && (await call('GET', `/v1/customers/${customerId}/timeline`)).body.length === 3 && (await named()) && (await leadIn()),
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
     const before = (await call('GET', '/v1/projections/checksum')).body;
-    expect(before.rows).toMatchObject({ queue: expect.any(Number), timeline: expect.any(Number) });
-    expect(before.rows.queue).toBeGreaterThanOrEqual(1);
+    expect(before.rows).toMatchObject({ queue: expect.any(Number), timeline: expect.any(Number), members: expect.any(Number), leads: expect.any(Number) });
+    expect(Math.min(before.rows.queue, before.rows.members, before.rows.leads)).toBeGreaterThanOrEqual(1);
 
     expect((await call('POST', '/v1/projections/rebuild', 'analyst')).status).toBe(403);
     expect((await call('POST', '/v1/projections/rebuild', 'agent')).status).toBe(403);
@@ -67,6 +80,9 @@ describe('dashboard projections rebuilt from offset 0', () => {
     const seconds = (Date.now() - started) / 1000;
     console.log(`rebuild: ${Object.values(after.rows as Record<string, number>).reduce((a, b) => a + b, 0)} rows in ${seconds.toFixed(1)} s`);
     expect(after).toEqual(before);
+    // the names and the pool were replayed too
+    expect(await named()).toBe(true);
+    expect((await runtime.tables.leadsById(runtime.dataSource, [leadId])).get(leadId)).toMatchObject({ status: 'pooled', pooledSince: at(5) });
     expect((await call('GET', `/v1/queue?assignee=${agent.id}`)).body).toMatchObject([
       {
         ticketId,

@@ -33,13 +33,22 @@ describe('dashboard', () => {
 
   const get = async (path: string, who = 'analyst') => {
     const response = await jsonRequest(`${url}${path}`, tokens[who], 'GET');
-    return { status: response.status, text: await response.text(), type: response.headers.get('content-type') };
+    return { status: response.status, text: await response.text(), type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition') };
   };
   const json = async (path: string) => JSON.parse((await get(path)).text);
 
   it('projects a ticket into the queue, the SLA board and its customer timeline, and folds the week into KPIs and the CSV report', async () => {
     const [ticketId, customerId] = [randomUUID(), randomUUID()];
     const agent = { id: `agent-${ticketId.slice(0, 6)}`, role: 'agent' as const };
+    // the roster names the agent (routing publishes it on its own topic)
+    await publishEvents([
+      {
+        type: 'support.member.registered.v1',
+        source: 'routing',
+        streamId: agent.id,
+        data: { memberId: agent.id, role: 'agent', name: '张伟', tier: 'L1', skills: [], scenarios: [], capacity: 5 },
+      },
+    ]);
     const clockId = `ticket:${ticketId}:first-contact`;
     const ticket = (type: string, data: object, minute: number) => ({ type, source: 'intake', streamId: ticketId, data: { ticketId, ...data }, occurredAt: at(minute) });
     const sla = (type: string, data: object, minute: number) => ({ type, source: 'sla-monitor', streamId: clockId, data: { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, ...data }, occurredAt: at(minute) });
@@ -72,16 +81,56 @@ describe('dashboard', () => {
       const report = await json('/v1/kpis/weekly?week=2031-W10');
       return report.slaCompliance.length > 0 && report;
     });
-    const member = week.members.find((m: { memberId: string }) => m.memberId === agent.id);
+    // the roster's topic is read apart from the tickets' too
+    await waitFor('the agent named', async () => (await json('/v1/team')).members.some((m: { memberId: string }) => m.memberId === agent.id));
+    expect((await json('/v1/team')).timeZone).toBe('Asia/Shanghai');
+    const member = (await json('/v1/kpis/weekly?week=2031-W10')).members.find((m: { memberId: string }) => m.memberId === agent.id);
     // one ticket: assigned, contacted late (breached), resolved remotely, rated 4
-    expect(member).toMatchObject({ assigned: 1, responseRate: 0, resolved: 1, resolutionRate: 1, firstContactResolution: 1, csat: 4, feedbackCount: 1, escalations: 0, breaches: 1 });
+    expect(member).toEqual({ memberId: agent.id, name: '张伟', assigned: 1, responseRate: 0, resolved: 1, resolutionRate: 1, firstContactResolution: 1, csat: 4, feedbackCount: 1, escalations: 0, breaches: 1 });
     expect(week.slaCompliance).toEqual([{ ruleId: 'first-contact', met: 0, breached: 1, compliance: 0 }]);
     // met (late): off the board
     expect((await json('/v1/sla-board')).breached.some((c: { clockId: string }) => c.clockId === clockId)).toBe(false);
     const csv = await get('/v1/reports/weekly.csv?week=2031-W10');
     expect(csv.type).toMatch(/text\/csv/);
-    expect(csv.text.split('\n')).toContain(`2031-W10,${agent.id},1,0,1,1,1,4,1,0,1`);
+    expect(csv.disposition).toBe('attachment; filename="weekly-report-2031-W10.csv"');
+    // the member by id and name, rates as 4-decimal fractions and counts as integers, and the SLA rule the JSON has
+    const lines = csv.text.split('\n');
+    expect(lines[0]).toBe('week,section,id,name,assigned,responseRate,resolved,resolutionRate,firstContactResolution,csat,feedbackCount,escalations,breaches,slaMet,slaBreached,slaCompliance,leadsContributed,leadsReceived,leadsExpected');
+    expect(lines).toContain(`2031-W10,member,${agent.id},张伟,1,0.0000,1,1.0000,1.0000,4.00,1,0,1,,,,,,`);
+    expect(lines).toContain('2031-W10,sla-rule,first-contact,,,,,,,,,,,0,1,0.0000,,,');
     expect((await get('/v1/kpis/weekly?week=2031-10')).status).toBe(400);
+  });
+
+  it('counts the leads waiting in the pool, and how long the longest-waiting one has, from the leads topic', async () => {
+    // dated long before any other test's leads, so the oldest waiting lead is this test's while it waits
+    const t0 = Date.parse('2001-01-01T00:00:00Z');
+    const hour = (n: number) => new Date(t0 + n * 3_600_000);
+    const [first, second] = [randomUUID(), randomUUID()];
+    const leadEvent = (leadId: string, type: string, data: object, at: Date) => ({ type, source: 'lead-pool', streamId: leadId, data: { leadId, ...data }, occurredAt: at });
+    const captured = (leadId: string, at: Date) =>
+      leadEvent(leadId, 'support.lead.captured.v1', { source: { memberId: 'm-li', platform: 'douyin', account: '@li' }, customerHandle: leadId, contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' }, at);
+    const allocated = (leadId: string, memberId: string, at: Date) => leadEvent(leadId, 'support.lead.allocated.v1', { memberId, policyVersion: 1, acceptBy: hour(10).toISOString() }, at);
+    const pool = async () => json('/v1/lead-pool');
+
+    // the first waits from its capture; the second is given out at once
+    await publishEvents([captured(first, hour(0)), captured(second, hour(1)), allocated(second, 'm-wang', hour(1))]);
+    const waiting = await waitFor('the first lead waiting', async () => {
+      const now = await pool();
+      return now.oldestWaitingSince === hour(0).toISOString() && now;
+    });
+    expect(waiting).toEqual({ at: clock.now().toISOString(), waiting: expect.any(Number), oldestWaitingSince: hour(0).toISOString(), longestWaitSeconds: (clock.now().getTime() - t0) / 1000 });
+    expect(waiting.waiting).toBeGreaterThanOrEqual(1);
+
+    // the first is given out; the second times out and is back in the pool, waiting from then
+    await publishEvents([allocated(first, 'm-wang', hour(2)), leadEvent(second, 'support.lead.returned.v1', { memberId: 'm-wang', why: 'timed-out' }, hour(3))]);
+    await waitFor('the returned lead waiting from its return', async () => (await pool()).oldestWaitingSince === hour(3).toISOString());
+
+    // lost: nothing of this test waits any more
+    await publishEvents([leadEvent(second, 'support.lead.lost.v1', { reason: 'no answer' }, hour(4))]);
+    await waitFor('the lost lead out of the pool', async () => {
+      const since = (await pool()).oldestWaitingSince;
+      return since === null || Date.parse(since) > hour(4).getTime();
+    });
   });
 
   it('streams changes as server-sent events, serves the page, and keeps contractors out', async () => {

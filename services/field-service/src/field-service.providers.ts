@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { knownTicketsProjector } from './application/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
@@ -19,6 +19,8 @@ export interface FieldServiceSettings {
   clock?: Clock;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
   consumeFromBeginning?: boolean;
+  /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
+  joinConsumersInBackground?: boolean;
 }
 
 export interface FieldServiceRuntime {
@@ -58,7 +60,7 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
     fromBeginning: settings.consumeFromBeginning,
   });
   await relay.start();
-  await ticketEvents.start();
+  await startConsumers([ticketEvents], { inBackground: settings.joinConsumersInBackground });
   return {
     dataSource,
     kafka,

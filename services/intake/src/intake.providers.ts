@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { SealingEventStore } from './application/personal-data/sealing-event-store';
 import { TicketCommands } from './application/ticket-commands.service';
@@ -27,6 +27,8 @@ export interface IntakeSettings {
   clock?: Clock;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
   consumeFromBeginning?: boolean;
+  /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
+  joinConsumersInBackground?: boolean;
 }
 
 /** Everything intake runs on, built once at start-up and closed at shutdown. */
@@ -80,7 +82,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     consumer('lead-conversions', [LEADS_TOPIC], new LeadConversionReactor(commands)),
   ];
   await relay.start();
-  await Promise.all(reactors.map((r) => r.start()));
+  await startConsumers(reactors, { inBackground: settings.joinConsumersInBackground });
   return {
     dataSource,
     kafka,

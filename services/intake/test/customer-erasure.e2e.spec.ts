@@ -104,7 +104,7 @@ describe('erasing a customer', () => {
     expect(after.customer).toEqual({ name: ERASED, phone: ERASED, wechat: ERASED });
     expect((await call('GET', `/v1/tickets/${first.id}`, tokens.analyst)).body.customer).toEqual({ name: ERASED, phone: ERASED, wechat: ERASED });
     const customerHistory = (await call('GET', `/v1/customers/${customerId}/tickets`, tokens.lead)).body;
-    expect(customerHistory.customer).toEqual({ id: customerId, name: ERASED, registeredAt: expect.any(String), erasedAt: expect.any(String) });
+    expect(customerHistory.customer).toEqual({ id: customerId, name: ERASED, registeredAt: expect.any(String), erasedAt: expect.any(String), version: 2 });
     expect(customerHistory.tickets.map((t: { customer: unknown }) => t.customer)).toEqual([
       { name: ERASED, phone: ERASED, wechat: ERASED },
       { name: ERASED, wechat: ERASED },

@@ -9,6 +9,8 @@ interface HistoryEntry {
   id: string;
   seq: number;
   type: string;
+  at: string;
+  occurredAt: string;
   actor: { id: string; role: string };
   data: Record<string, unknown>;
   causationId: string | null;
@@ -131,14 +133,16 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
     const history = await historyOf(ticketId);
     expect(history.slice(0, 4).map((e) => e.type)).toEqual(['support.ticket.received.v1', 'support.ticket.assigned.v1', 'support.ticket.contacted.v1', 'support.ticket.diagnosed.v1']);
     const fieldService = history.slice(4);
-    const recorded = 'support.ticket.field-service-recorded.v1';
+    const recorded = 'support.ticket.field-service-recorded.v2';
     expect(fieldService.map((e) => [e.type, e.causationId])).toEqual([
       [recorded, requested],
       ['support.ticket.on-site-scheduled.v1', scheduled],
       [recorded, prepared],
       ['support.ticket.technician-on-site.v1', checkedIn],
+      [recorded, workLogged],
       ['support.ticket.resolved.v1', completed],
       [recorded, signed],
+      [recorded, drafted],
       [recorded, submitted],
       [recorded, approved],
       [recorded, archived],
@@ -147,18 +151,23 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
       expect(entry.actor).toEqual({ id: 'field-service', role: 'service' });
       expect(entry.correlationId).toBe(flow);
     }
-    // work-log entries and drafts are not ticket history
-    expect(history.map((e) => e.causationId)).not.toContain(workLogged);
-    expect(history.map((e) => e.causationId)).not.toContain(drafted);
+    // each entry carries when its field-service event happened, however late intake recorded it
+    expect(fieldService.map((e) => e.occurredAt)).toEqual(
+      [0, 60_000, 2 * HOUR + 1000, 3 * HOUR, 3 * HOUR + 600_000, 4 * HOUR, 4 * HOUR + 61_000, 4 * HOUR + 120_000, 5 * HOUR + 1000, 6 * HOUR, 6 * HOUR + 60_000].map((offset) => iso(t0 + offset)),
+    );
+    for (const entry of fieldService) expect(Date.parse(entry.at)).toBeGreaterThan(Date.parse(entry.occurredAt));
 
     expect(fieldService.map((e) => e.data)).toEqual([
       { ticketId, step: 'visit-requested', visitId, at: iso(t0), note: 'RAM has to be replaced on site' },
       { ticketId, visitId, appointmentAt: iso(t0 + 3 * HOUR) },
       { ticketId, step: 'visit-prepared', visitId, at: iso(t0 + 2 * HOUR) },
       { ticketId, visitId, arrivedAt: iso(t0 + 3 * HOUR - 5 * 60_000) },
+      { ticketId, step: 'visit-work-logged', visitId, at: iso(t0 + 3 * HOUR + 600_000), note: 'memory test fails on slot 2' },
       { ticketId, resolution: contents.workDone, remote: false },
       // the hash of the signature, never the image
       { ticketId, step: 'visit-signed', visitId, at: iso(t0 + 4 * HOUR + 60_000), signatureSha256 },
+      // a note, never the sheet's contents
+      { ticketId, step: 'sheet-drafted', visitId, sheetId, at: iso(t0 + 4 * HOUR + 120_000), note: 'on-site sheet by tech-liu' },
       { ticketId, step: 'sheet-submitted', visitId, sheetId, at: iso(t0 + 5 * HOUR) },
       { ticketId, step: 'sheet-approved', visitId, sheetId, at: iso(t0 + 6 * HOUR), note: 'complete, photos attached' },
       { ticketId, step: 'sheet-archived', visitId, sheetId, at: iso(t0 + 6 * HOUR + 60_000) },
@@ -171,7 +180,7 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
       resolution: { resolution: contents.workDone, remote: false },
       visit: { visitId },
     });
-    expect(await get(`/v1/tickets/${ticketId}/history/verify`)).toEqual({ valid: true, length: 13 });
+    expect(await get(`/v1/tickets/${ticketId}/history/verify`)).toEqual({ valid: true, length: 15 });
     expect(intake.runtime.reactors.map((r) => r.stats.parked)).toEqual(intake.runtime.reactors.map(() => 0));
   });
 
@@ -228,8 +237,8 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
     expect(history.some((e) => e.causationId === wrongCheckIn)).toBe(false);
     expect(history.slice(3).map((e) => e.type)).toEqual([
       'support.ticket.on-site-scheduled.v1',
-      'support.ticket.field-service-recorded.v1',
-      'support.ticket.field-service-recorded.v1',
+      'support.ticket.field-service-recorded.v2',
+      'support.ticket.field-service-recorded.v2',
     ]);
     expect(await get(`/v1/tickets/${ticketId}`)).toMatchObject({ state: 'on-site', visit: { visitId: first } });
     expect(intake.runtime.reactors.map((r) => r.stats.parked)).toEqual(intake.runtime.reactors.map(() => 0));

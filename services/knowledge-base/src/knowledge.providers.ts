@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
 import { KnowledgeAggregates } from './application/knowledge-aggregates';
@@ -22,6 +22,8 @@ export interface KnowledgeSettings {
   clock?: Clock;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
   consumeFromBeginning?: boolean;
+  /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
+  joinConsumersInBackground?: boolean;
 }
 
 export interface KnowledgeRuntime {
@@ -60,7 +62,7 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
     consumer('analysis-clocks', SLA_TOPIC, reactor.onSlaEvent),
   ];
   await relay.start();
-  await Promise.all(consumers.map((c) => c.start()));
+  await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
   return {
     deadLetters: consumers,
     dataSource,

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
@@ -23,6 +23,8 @@ export interface LeadPoolSettings {
   tickIntervalMs?: number | null;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
   consumeFromBeginning?: boolean;
+  /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
+  joinConsumersInBackground?: boolean;
 }
 
 export interface LeadPoolRuntime {
@@ -46,8 +48,8 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const repository = new LeadPoolRepository(schema);
   const aggregates = new LeadPoolAggregates(store, settings.clock ?? systemClock, repository);
-  const allocator = new LeadAllocator(dataSource, schema, aggregates, repository);
-  const reactor = new LeadPoolReactor(aggregates, repository);
+  const allocator = new LeadAllocator(dataSource, schema, aggregates, repository, onError);
+  const reactor = new LeadPoolReactor(aggregates, repository, allocator);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
   const consumer = (name: string, topic: string, handle: EventHandler) =>
     new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
@@ -56,7 +58,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   // members coming on duty and deadlines passing need no request: the allocator also runs on its own
   const scheduler = interval === null ? undefined : new PeriodicTask(() => allocator.runDue(), interval, onError);
   await relay.start();
-  await Promise.all(consumers.map((c) => c.start()));
+  await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
   scheduler?.start();
   return {
     deadLetters: consumers,
@@ -70,6 +72,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
     async close() {
       await scheduler?.stop();
       await Promise.all(consumers.map((c) => c.stop()));
+      await allocator.idle();
       await relay.stop();
       await dataSource.destroy();
     },

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
@@ -22,6 +22,8 @@ export interface RoutingSettings {
   clock?: Clock;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
   consumeFromBeginning?: boolean;
+  /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
+  joinConsumersInBackground?: boolean;
 }
 
 export interface RoutingRuntime {
@@ -73,8 +75,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     fromBeginning: settings.consumeFromBeginning,
   });
   await relay.start();
-  await scenarioEvents.start();
-  await ticketEvents.start();
+  await startConsumers([scenarioEvents, ticketEvents], { inBackground: settings.joinConsumersInBackground });
   return {
     dataSource,
     kafka,

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
 import { SlaPolicyService } from './application/sla-policy.service';
@@ -19,6 +19,8 @@ export interface SlaMonitorSettings {
   /** how often the scheduler looks for due clocks; null: never by itself (tests call runDue) */
   tickIntervalMs?: number | null;
   consumeFromBeginning?: boolean;
+  /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
+  joinConsumersInBackground?: boolean;
 }
 
 export interface SlaMonitorRuntime {
@@ -68,7 +70,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   // a full batch means more is due: go again at once
   const scheduler = interval === null ? undefined : new PeriodicTask(() => monitor.runDue(), interval, onError, (looked) => looked === DUE_LIMIT);
   await relay.start();
-  await consumer.start();
+  await startConsumers([consumer], { inBackground: settings.joinConsumersInBackground });
   scheduler?.start();
   return {
     dataSource,

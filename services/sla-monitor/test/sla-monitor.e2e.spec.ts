@@ -68,11 +68,12 @@ describe('sla-monitor over HTTP', () => {
 
     const faster = current.body.rules.map((rule: { id: string; targetMinutes: unknown }) => (rule.id === 'first-contact' ? { ...rule, targetMinutes: { urgent: 20, normal: 45 } } : rule));
     expect((await call('PUT', '/v1/policies', agent, { rules: faster, calendar: current.body.calendar })).status).toBe(403);
-    const invalid = await call('PUT', '/v1/policies', lead, { rules: [{ ...faster[0], targetMinutes: -5 }], calendar: { ...current.body.calendar, timeZone: 'Mars/Olympus' } });
+    const invalid = await call('PUT', '/v1/policies', lead, { rules: [{ ...faster[0], targetMinutes: -5 }], calendar: { ...current.body.calendar, timeZone: 'Mars/Olympus' } }, { 'If-Match': `"${current.body.version}"` });
     expect(invalid.status).toBe(400);
     expect(invalid.body.message.join(' | ')).toMatch(/targetMinutes/);
     expect(invalid.body.message.join(' | ')).toMatch(/timeZone/);
 
+    expect((await call('PUT', '/v1/policies', lead, { rules: faster, calendar: current.body.calendar })).status).toBe(428);
     const changed = await call('PUT', '/v1/policies', lead, { rules: faster, calendar: current.body.calendar }, { 'If-Match': String(current.body.version) });
     expect(changed.status).toBe(200);
     expect(changed.body.version).toBe(current.body.version + 1);

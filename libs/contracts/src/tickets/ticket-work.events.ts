@@ -128,8 +128,8 @@ export const ticketResolved = defineEvent<
   ),
 });
 
-/** The field-service steps a ticket's history records (visits and service sheets), in the order of a visit's life. */
-export const FIELD_SERVICE_STEPS = [
+/** The steps support.ticket.field-service-recorded.v1 knew: published, so frozen (v2 adds the finer ones). */
+const FIELD_SERVICE_STEPS_V1 = [
   'visit-requested',
   'visit-rescheduled',
   'visit-prepared',
@@ -140,23 +140,35 @@ export const FIELD_SERVICE_STEPS = [
   'sheet-rejected',
   'sheet-archived',
 ] as const;
+
+/**
+ * The field-service steps a ticket's history records (visits and service sheets): every one, work-log
+ * entries and sheet drafts and revisions included, so the next person sees everything that was done.
+ */
+export const FIELD_SERVICE_STEPS = [...FIELD_SERVICE_STEPS_V1, 'visit-work-logged', 'sheet-drafted', 'sheet-revised'] as const;
 export type FieldServiceStep = (typeof FIELD_SERVICE_STEPS)[number];
 
-export const ticketFieldServiceRecorded = defineEvent<
-  'support.ticket.field-service-recorded.v1',
-  { ticketId: string; step: FieldServiceStep; visitId?: string; sheetId?: string; at: string; note?: string; signatureSha256?: string }
->({
-  type: 'support.ticket.field-service-recorded.v1',
-  topic: TICKETS_TOPIC,
-  aggregate: TICKET_AGGREGATE,
-  description: "A field-service step (a visit's or a service sheet's) recorded in the ticket's history; the stage does not change.",
-  schema: ticketDataSchema(
+type FieldServiceRecordedData<Step extends string> = {
+  ticketId: string;
+  step: Step;
+  visitId?: string;
+  sheetId?: string;
+  at: string;
+  note?: string;
+  signatureSha256?: string;
+};
+
+function fieldServiceRecordedSchema(steps: readonly string[]) {
+  return ticketDataSchema(
     {
-      step: { enum: [...FIELD_SERVICE_STEPS] },
+      step: { enum: [...steps] },
       visitId: visitIdSchema,
       sheetId: { ...uuidSchema, description: 'the field-service ServiceSheet' },
       at: { ...dateTimeSchema, description: 'when the step happened in field-service' },
-      note: { ...textSchema, description: 'the reason of a reschedule, cancellation or rejection, or the review note' },
+      note: {
+        ...textSchema,
+        description: 'the reason of a reschedule, cancellation or rejection, the review note, a work-log entry (shortened), or the kind and author of a drafted sheet',
+      },
       signatureSha256: {
         type: 'string',
         pattern: '^[0-9a-f]{64}$',
@@ -164,7 +176,29 @@ export const ticketFieldServiceRecorded = defineEvent<
       },
     },
     ['step', 'at'],
-  ),
+  );
+}
+
+/** Superseded by v2 (the same data, more steps): intake writes v2 only; streams keep their v1 events. */
+export const ticketFieldServiceRecorded = defineEvent<
+  'support.ticket.field-service-recorded.v1',
+  FieldServiceRecordedData<(typeof FIELD_SERVICE_STEPS_V1)[number]>
+>({
+  type: 'support.ticket.field-service-recorded.v1',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description: "A field-service step (a visit's or a service sheet's) recorded in the ticket's history; the stage does not change. Superseded by v2, which intake writes instead.",
+  schema: fieldServiceRecordedSchema(FIELD_SERVICE_STEPS_V1),
+});
+
+// a new version, not an edit: a reader validating against v1 would refuse the new steps
+export const ticketFieldServiceRecordedV2 = defineEvent<'support.ticket.field-service-recorded.v2', FieldServiceRecordedData<FieldServiceStep>>({
+  type: 'support.ticket.field-service-recorded.v2',
+  topic: TICKETS_TOPIC,
+  aggregate: TICKET_AGGREGATE,
+  description:
+    "A field-service step (a visit's or a service sheet's) recorded in the ticket's history; the stage does not change. v1's steps plus visit-work-logged, sheet-drafted and sheet-revised.",
+  schema: fieldServiceRecordedSchema(FIELD_SERVICE_STEPS),
 });
 
 export const ticketWorkEvents = [
@@ -177,4 +211,5 @@ export const ticketWorkEvents = [
   ticketTechnicianOnSite,
   ticketResolved,
   ticketFieldServiceRecorded,
+  ticketFieldServiceRecordedV2,
 ];

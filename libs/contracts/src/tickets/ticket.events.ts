@@ -5,6 +5,7 @@ import {
   ticketContacted,
   ticketDiagnosed,
   ticketFieldServiceRecorded,
+  ticketFieldServiceRecordedV2,
   ticketOnSiteScheduled,
   ticketQuoteAccepted,
   ticketQuoted,
@@ -43,6 +44,7 @@ export {
   ticketTechnicianOnSite,
   ticketResolved,
   ticketFieldServiceRecorded,
+  ticketFieldServiceRecordedV2,
   FIELD_SERVICE_STEPS,
 } from './ticket-work.events';
 export type { FieldServiceStep } from './ticket-work.events';
@@ -63,6 +65,7 @@ export const ticketEvents = [
   ticketTechnicianOnSite,
   ticketResolved,
   ticketFieldServiceRecorded,
+  ticketFieldServiceRecordedV2,
   ticketFeedbackGiven,
   ticketClosed,
   ticketReopened,

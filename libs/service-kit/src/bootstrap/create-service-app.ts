@@ -1,5 +1,5 @@
 import { DynamicModule, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
 import { ConfigError } from '../config/config.error';
@@ -7,6 +7,7 @@ import { loadServiceConfig, ServiceConfig, ServiceDefaults } from '../config/ser
 import { bodyParserErrorMiddleware } from '../errors/body-parser-error.middleware';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
+import { ConcurrencyInterceptor } from '../http/concurrency.interceptor';
 import { createLogger } from '../logging/create-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { requestLoggingMiddleware } from '../logging/request-logging.middleware';
@@ -33,8 +34,9 @@ export const DEFAULT_BODY_LIMIT = '64kb';
 
 /**
  * Creates the Nest app of a service with the kit's logger, security headers, JSON body limit,
- * validation pipe, error filter, request logging, metrics, OpenAPI and shutdown hooks. The root
- * module must import `ServiceKitModule.forRoot(...)` (guards, health, metrics). Not listening yet.
+ * validation pipe, error filter, ETag / If-Match contract, request logging, metrics, OpenAPI and
+ * shutdown hooks. The root module must import `ServiceKitModule.forRoot(...)` (guards, health,
+ * metrics). Not listening yet.
  */
 export async function createServiceApp(
   rootModule: RootModule,
@@ -70,6 +72,10 @@ export function configureServiceApp(
   app.use(securityHeadersMiddleware());
   app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   app.use(bodyParserErrorMiddleware);
+  // Express's own ETag is a weak hash of the body that If-Match cannot take back: versioned
+  // routes set a strong `"<version>"` themselves (ConcurrencyInterceptor)
+  app.set('etag', false);
+  app.useGlobalInterceptors(new ConcurrencyInterceptor(new Reflector()));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   if (options.openApi !== false) {

@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
 import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters.module';
+import { CONSUMER_GROUPS } from '../health/readiness-probe';
 import { createLogger } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
 import { createServiceApp } from './create-service-app';
@@ -10,8 +11,17 @@ import { createServiceApp } from './create-service-app';
 /** What a service's runtime (pool, relay, consumers) must offer: a way to close it, and its consumers' dead letters. */
 export interface ServiceRuntime {
   close(): Promise<void>;
-  /** the service's consumer groups, whose parked events `/v1/dead-letters` shows and replays */
-  deadLetters?: readonly DeadLetterQueue[];
+  /** the service's consumer groups, whose parked events `/v1/dead-letters` shows and replays, and whose joining `/health/ready` reports */
+  deadLetters?: readonly (DeadLetterQueue & { readonly joined: boolean })[];
+}
+
+/** What every service's runtime is started with. */
+export interface RuntimeSettings {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  schema: string;
+  /** join the consumer groups in the background (a service's main: HTTP served at once) */
+  joinConsumersInBackground?: boolean;
 }
 
 /** Everything that differs between services' start-up. */
@@ -21,7 +31,7 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
   port: number;
   /** default schema; SERVICE_SCHEMA overrides it (benchmarks, side-by-side runs) */
   schema: string;
-  startRuntime(settings: { databaseUrl: string; kafkaBrokers: string[]; schema: string }, onError: (error: unknown) => void): Promise<R>;
+  startRuntime(settings: RuntimeSettings, onError: (error: unknown) => void): Promise<R>;
   rootModule(runtime: R, config: ServiceConfig): DynamicModule;
   openApi: OpenApiOptions;
   bodyLimit?: string;
@@ -43,7 +53,17 @@ export function applicationModule<R extends ServiceRuntime>(definition: ServiceD
  */
 function withRuntimeShutdown(rootModule: DynamicModule, runtime: ServiceRuntime): DynamicModule {
   const closer: OnApplicationShutdown = { onApplicationShutdown: () => runtime.close() };
-  return { module: RuntimeLifecycleModule, imports: [rootModule, DeadLettersModule.register(runtime.deadLetters ?? [])], providers: [{ provide: RUNTIME_CLOSER, useValue: closer }] };
+  return {
+    module: RuntimeLifecycleModule,
+    // global: the health controller, deep in the root module, reports the consumer groups
+    global: true,
+    imports: [rootModule, DeadLettersModule.register(runtime.deadLetters ?? [])],
+    providers: [
+      { provide: RUNTIME_CLOSER, useValue: closer },
+      { provide: CONSUMER_GROUPS, useValue: runtime.deadLetters ?? [] },
+    ],
+    exports: [CONSUMER_GROUPS],
+  };
 }
 
 const RUNTIME_CLOSER = Symbol('RuntimeCloser');
@@ -51,7 +71,10 @@ const RUNTIME_CLOSER = Symbol('RuntimeCloser');
 @Module({})
 class RuntimeLifecycleModule {}
 
-/** A service's main: configuration, runtime, HTTP, listen; a configuration error exits 1 with its message. */
+/**
+ * A service's main: configuration, runtime, HTTP, listen; a configuration error exits 1 with its message.
+ * The consumer groups join in the background, so HTTP is served as soon as PostgreSQL and Kafka answer.
+ */
 export async function runService<R extends ServiceRuntime>(definition: ServiceDefinition<R>): Promise<void> {
   let config: ServiceConfig;
   try {
@@ -64,7 +87,7 @@ export async function runService<R extends ServiceRuntime>(definition: ServiceDe
   const logger = createLogger(definition.serviceName, config.logLevel);
   try {
     const runtime = await definition.startRuntime(
-      { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: process.env.SERVICE_SCHEMA || definition.schema },
+      { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: process.env.SERVICE_SCHEMA || definition.schema, joinConsumersInBackground: true },
       (error) => logger.error({ err: error }, 'background error'),
     );
     const app = await createRuntimeApp(definition, runtime, config);

@@ -1,13 +1,17 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator';
-import { READINESS_PROBES, ReadinessProbe, withTimeout } from './readiness-probe';
+import { CONSUMER_GROUPS, ConsumerGroupStatus, READINESS_PROBES, ReadinessProbe, withTimeout } from './readiness-probe';
 
 /** Upper bound for one probe, so a hung dependency cannot hang the readiness check. */
 export const PROBE_TIMEOUT_MS = 5000;
 
-/** `GET /health/live` (the process answers) and `GET /health/ready` (every probe passes, else 503). */
+/**
+ * `GET /health/live` (the process answers) and `GET /health/ready` (every probe passes, else 503). Ready
+ * also says which consumer groups are still joining; it does not wait for them, since commands need only
+ * PostgreSQL (after a crash a group takes up to its session timeout to let a new member in).
+ */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -16,6 +20,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_PROBES) private readonly probes: ReadinessProbe[],
+    @Optional() @Inject(CONSUMER_GROUPS) private readonly groups: readonly ConsumerGroupStatus[] = [],
   ) {}
 
   @Get('live')
@@ -28,13 +33,18 @@ export class HealthController {
   @HealthCheck()
   async ready(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check(this.probes.map((probe) => () => this.run(probe)));
+      return await this.health.check([...this.probes.map((probe) => () => this.run(probe)), ...(this.groups.length ? [() => this.consumers()] : [])]);
     } catch (err) {
       // terminus has logged the details; the client gets the error shape with the failing names only,
       // since reasons (hosts, users) are not for an unauthenticated caller
       if (err instanceof ServiceUnavailableException) throw new ServiceUnavailableException(downNames(err.getResponse()));
       throw err;
     }
+  }
+
+  private consumers(): HealthIndicatorResult {
+    const joining = this.groups.filter((group) => !group.joined).map((group) => group.groupId);
+    return this.indicators.check('consumers').up({ state: joining.length ? 'joining' : 'joined', joining });
   }
 
   private async run(probe: ReadinessProbe): Promise<HealthIndicatorResult> {

@@ -7,6 +7,15 @@ export interface ReadinessProbe {
   check(): Promise<void>;
 }
 
+/** A consumer group member of the service, as `/health/ready` reports it (it does not wait for it). */
+export interface ConsumerGroupStatus {
+  readonly groupId: string;
+  readonly joined: boolean;
+}
+
+/** Injection token for the service's {@link ConsumerGroupStatus}es (optional). */
+export const CONSUMER_GROUPS = Symbol('CONSUMER_GROUPS');
+
 /** Injection token for the `ReadinessProbe[]` that `/health/ready` runs. */
 export const READINESS_PROBES = Symbol('READINESS_PROBES');
 

@@ -3,11 +3,11 @@ import { CommandRefusal } from '@support/contracts';
 
 export type { CommandRefusal };
 
-/** If-Match: `3`, `"3"` or `W/"3"`; anything else is a client error. */
+/** If-Match: the ETag `"3"` a read answered (also `3` or `W/"3"`); anything else is a client error. */
 export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header === '') return undefined;
+  if (header === undefined || header.trim() === '') return undefined;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw new BadRequestException(['If-Match must be a version number']);
+  if (!match) throw new BadRequestException(['If-Match must be the ETag of the resource as a read answered it, a version such as "3"']);
   return Number(match[1]);
 }
 

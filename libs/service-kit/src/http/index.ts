@@ -1,2 +1,4 @@
 export * from './command-results';
+export * from './concurrency.decorators';
+export * from './concurrency.interceptor';
 export * from './request-params';

@@ -1,20 +1,21 @@
 import { EntityManager } from 'typeorm';
-import { SlaEvent, TicketEvent } from '@support/contracts';
+import { LEADS_TOPIC, LeadEvent, ROSTER_TOPIC, RosterEvent, SlaEvent, TicketEvent } from '@support/contracts';
 import { ConsumedEvent } from '@support/messaging';
-import { ClockRow, clockRowAfter, QueueRow, queueRowAfter } from '../domain';
+import { ClockRow, clockRowAfter, LeadRow, leadRowAfter, MemberRow, memberRowAfter, Observed, QueueRow, queueRowAfter } from '../domain';
 import { DashboardTables, TimelineEntry } from '../persistence/dashboard.tables';
 
 // the events the weekly KPIs are folded from; the customers' timelines point at the ticket events among them
 const KPI_FAMILIES = /^support\.(ticket|sla|lead)\./;
 
 /** What changed, for the live page (server-sent events): the row as it is now. */
-export type ProjectionChange = { kind: 'ticket'; ticket: QueueRow } | { kind: 'clock'; clock: ClockRow };
+export type ProjectionChange = { kind: 'ticket'; row: QueueRow } | { kind: 'clock'; row: ClockRow } | { kind: 'member'; row: MemberRow } | { kind: 'lead'; row: LeadRow };
 
 /**
  * Keeps the dashboard's projections from every topic: the queue, the SLA board, the customers'
- * timelines and the KPI events. A chunk of one partition's events is applied in the consumer's
- * transaction (with its inbox rows) in a few set-based statements: the rows it touches are read
- * once, folded in memory by the pure row functions, and written back once.
+ * timelines, the KPI events, the members' names and where each lead is (the pool's waiting leads).
+ * A chunk of one partition's events is applied in the consumer's transaction (with its inbox rows)
+ * in a few set-based statements: the rows it touches are read once, folded in memory by the pure
+ * row functions, and written back once.
  */
 export class DashboardProjector {
   constructor(
@@ -26,9 +27,51 @@ export class DashboardProjector {
     await this.tables.keepKpiEvents(manager, events.filter((e) => KPI_FAMILIES.test(e.type)));
     const tickets = await this.projectTickets(events.filter((e) => e.type.startsWith('support.ticket.')), manager);
     const clocks = await this.projectClocks(events.filter((e) => e.type.startsWith('support.sla.clock-')), manager);
-    for (const ticket of tickets) this.changed({ kind: 'ticket', ticket });
-    for (const clock of clocks) this.changed({ kind: 'clock', clock });
+    const members = await this.projectKeyed(events.filter((e) => e.topic === ROSTER_TOPIC), {
+      key: (data: RosterEvent['data']) => data.memberId,
+      rows: (ids) => this.tables.membersById(manager, ids),
+      after: (row: MemberRow | undefined, event: Observed<RosterEvent>) => memberRowAfter(row, event),
+      save: (rows) => this.tables.saveMembers(manager, rows),
+    });
+    // the lead's own topic only: the ratios (lead-policies topic) belong to no lead
+    const leads = await this.projectKeyed(events.filter((e) => e.topic === LEADS_TOPIC), {
+      key: (data: LeadEvent['data']) => data.leadId,
+      rows: (ids) => this.tables.leadsById(manager, ids),
+      after: (row: LeadRow | undefined, event: Observed<LeadEvent>) => leadRowAfter(row, event),
+      save: (rows) => this.tables.saveLeads(manager, rows),
+    });
+    for (const row of tickets) this.changed({ kind: 'ticket', row });
+    for (const row of clocks) this.changed({ kind: 'clock', row });
+    for (const row of members) this.changed({ kind: 'member', row });
+    for (const row of leads) this.changed({ kind: 'lead', row });
   };
+
+  // the rows an aggregate's events fold into, one per key: read once, folded in memory, written back once
+  private async projectKeyed<E extends { type: string; data: unknown }, Row>(
+    events: ConsumedEvent[],
+    table: {
+      key: (data: E['data']) => string;
+      rows: (keys: string[]) => Promise<Map<string, Row>>;
+      after: (row: Row | undefined, event: Observed<E>) => Row | undefined;
+      save: (rows: Row[]) => Promise<void>;
+    },
+  ): Promise<Row[]> {
+    if (events.length === 0) return [];
+    const rows = await table.rows(unique(events.map((e) => table.key(e.data as E['data']))));
+    const changed = new Map<string, Row>();
+    for (const consumed of events) {
+      const event = { type: consumed.type, data: consumed.data, time: consumed.time } as Observed<E>;
+      const key = table.key(event.data);
+      const before = rows.get(key);
+      const after = table.after(before, event);
+      if (after && after !== before) {
+        rows.set(key, after);
+        changed.set(key, after);
+      }
+    }
+    await table.save([...changed.values()]);
+    return [...changed.values()];
+  }
 
   private async projectTickets(events: ConsumedEvent[], manager: EntityManager): Promise<QueueRow[]> {
     if (events.length === 0) return [];

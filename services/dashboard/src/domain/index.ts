@@ -1,3 +1,4 @@
 export * from './board-rows';
 export * from './iso-week';
+export * from './team-rows';
 export * from './weekly-kpis';

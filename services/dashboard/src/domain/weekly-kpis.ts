@@ -41,7 +41,11 @@ export interface RuleCompliance {
   compliance: number | null;
 }
 
-/** One member's leads in a week against the preset ratios; `expectedShare` is null with no ratios in force. */
+/**
+ * One member's leads in a week against the preset ratios: `expectedShare` is the sum, over the week's
+ * allocations, of the member's share under the ratios each was made under (its policy version); null
+ * with no ratios in force.
+ */
 export interface LeadFigures {
   memberId: string;
   contributed: number;
@@ -112,9 +116,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function bump(map: Map<IsoWeek, Map<string, number>>, week: IsoWeek, memberId: string, by: number): void {
-  const counts = map.get(week) ?? new Map<string, number>();
-  counts.set(memberId, (counts.get(memberId) ?? 0) + by);
+function bump<K>(map: Map<IsoWeek, Map<K, number>>, week: IsoWeek, key: K, by: number): void {
+  const counts = map.get(week) ?? new Map<K, number>();
+  counts.set(key, (counts.get(key) ?? 0) + by);
   map.set(week, counts);
 }
 
@@ -133,7 +137,9 @@ export class WeeklyKpis {
   private readonly contributed = new Map<IsoWeek, Map<string, number>>();
   private readonly received = new Map<IsoWeek, Map<string, number>>();
   // the allocation a lead is under now, so a return undoes it in the week it was made
-  private readonly allocations = new Map<string, { memberId: string; week: IsoWeek }>();
+  private readonly allocations = new Map<string, { memberId: string; week: IsoWeek; policyVersion: number }>();
+  // the allocations standing in each week per version of the ratios they were made under
+  private readonly allocatedUnder = new Map<IsoWeek, Map<number, number>>();
   private readonly ratioSets: RatiosSet[] = [];
 
   constructor(private readonly timeZone = TEAM_TIME_ZONE) {}
@@ -211,12 +217,14 @@ export class WeeklyKpis {
         return;
       case 'support.lead.allocated.v1':
         bump(this.received, week, event.data.memberId, 1);
-        this.allocations.set(event.data.leadId, { memberId: event.data.memberId, week });
+        bump(this.allocatedUnder, week, event.data.policyVersion, 1);
+        this.allocations.set(event.data.leadId, { memberId: event.data.memberId, week, policyVersion: event.data.policyVersion });
         return;
       case 'support.lead.returned.v1': {
         const allocation = this.allocations.get(event.data.leadId);
         if (allocation?.memberId !== event.data.memberId) return;
         bump(this.received, allocation.week, allocation.memberId, -1);
+        bump(this.allocatedUnder, allocation.week, allocation.policyVersion, -1);
         this.allocations.delete(event.data.leadId);
         return;
       }
@@ -289,25 +297,38 @@ export class WeeklyKpis {
   }
 
   private leadsOf(week: IsoWeek): LeadFigures[] {
-    // the ratios in force at the end of the week: the last set in or before it
+    // the ratios in force at the end of the week: the last set in or before it (who is listed)
     const inForce = this.ratioSets
       .filter((set) => set.week <= week)
       .reduce<RatiosSet | undefined>((last, set) => (!last || set.at > last.at || (set.at === last.at && set.version > last.version) ? set : last), undefined);
     const contributed = this.contributed.get(week) ?? new Map<string, number>();
     const received = this.received.get(week) ?? new Map<string, number>();
-    const weights = new Map((inForce?.ratios ?? []).map((r) => [r.memberId, r.weight]));
-    const totalWeight = [...weights.values()].reduce((sum, w) => sum + w, 0);
-    const totalReceived = [...received.values()].reduce((sum, n) => sum + n, 0);
+    const expected = this.expectedShares(week);
 
-    const memberIds = new Set([...weights.keys(), ...[...contributed].filter(([, n]) => n !== 0).map(([id]) => id), ...[...received].filter(([, n]) => n !== 0).map(([id]) => id)]);
+    const nonZero = (counts: Map<string, number>) => [...counts].filter(([, n]) => n !== 0).map(([id]) => id);
+    const memberIds = new Set([...(inForce?.ratios ?? []).map((r) => r.memberId), ...nonZero(contributed), ...nonZero(received), ...nonZero(expected)]);
+    const known = inForce !== undefined || expected.size > 0;
     return [...memberIds]
       .map((memberId) => ({
         memberId,
         contributed: contributed.get(memberId) ?? 0,
         received: received.get(memberId) ?? 0,
-        expectedShare: inForce && totalWeight > 0 ? round2((totalReceived * (weights.get(memberId) ?? 0)) / totalWeight) : null,
+        expectedShare: known ? round2(expected.get(memberId) ?? 0) : null,
       }))
       .sort(byId);
+  }
+
+  // each member's share of the week's allocations, each under the version of the ratios it was made
+  // under (not the ratios in force when the report is read); a version not seen counts for nobody
+  private expectedShares(week: IsoWeek): Map<string, number> {
+    const expected = new Map<string, number>();
+    for (const [version, allocations] of this.allocatedUnder.get(week) ?? []) {
+      const ratios = this.ratioSets.find((set) => set.version === version)?.ratios ?? [];
+      const total = ratios.reduce((sum, r) => sum + r.weight, 0);
+      if (total === 0 || allocations === 0) continue;
+      for (const { memberId, weight } of ratios) expected.set(memberId, (expected.get(memberId) ?? 0) + (allocations * weight) / total);
+    }
+    return expected;
   }
 }
 
@@ -324,6 +345,21 @@ function figuresOf(tally: Tally): Figures {
     escalations: tally.escalations,
     breaches: tally.breaches,
   };
+}
+
+/** A member's line with their name from the roster: null when the dashboard has not seen them registered. */
+export type Named<T extends { memberId: string }> = { memberId: string; name: string | null } & Omit<T, 'memberId'>;
+
+/** The weekly report as the dashboard serves it: every member line named. */
+export interface NamedWeeklyReport extends Omit<WeeklyReport, 'members' | 'leads'> {
+  members: Array<Named<WeeklyReport['members'][number]>>;
+  leads: Array<Named<LeadFigures>>;
+}
+
+/** Names every member line of the report from the roster's names (by member id). */
+export function withMemberNames(report: WeeklyReport, names: ReadonlyMap<string, string>): NamedWeeklyReport {
+  const named = <T extends { memberId: string }>({ memberId, ...rest }: T) => ({ memberId, name: names.get(memberId) ?? null, ...rest });
+  return { ...report, members: report.members.map(named), leads: report.leads.map(named) };
 }
 
 /** The report of one ISO week from a list of events (a fresh fold; see `WeeklyKpis`). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { LeadRatio } from '@support/contracts';
 import { isoWeekOf } from './iso-week';
-import { Figures, KpiEvent, WeeklyKpis, weeklyReport } from './weekly-kpis';
+import { Figures, KpiEvent, WeeklyKpis, weeklyReport, withMemberNames } from './weekly-kpis';
 
 const A = 'agent-a';
 const B = 'agent-b';
@@ -209,15 +209,35 @@ describe('weekly KPIs', () => {
 
   it('puts the events of Sunday night UTC into the next Shanghai week', () => {
     // W49 by hand: tb assigned to B; t12's feedback 1 (B); t10's late first contact already counted as breached;
-    // l7 captured by S and allocated to A; ratios 1:1:1 now in force -> 1/3 each
+    // l7 captured by S and allocated to A under version 1 (2:2:1), before the 1:1:1 of version 2 -> 0.4, 0.4, 0.2
     const report = weeklyReport(scriptedWeek, '2026-W49');
     expect(report.team).toEqual({ assigned: 1, responseRate: null, resolved: 0, resolutionRate: 0, firstContactResolution: null, csat: 1, feedbackCount: 1, escalations: 0, breaches: 0 });
     expect(report.members.map((m) => m.memberId)).toEqual([B]);
     expect(report.slaCompliance).toEqual([]);
     expect(report.leads).toEqual([
-      { memberId: A, contributed: 0, received: 1, expectedShare: 0.33 },
-      { memberId: B, contributed: 0, received: 0, expectedShare: 0.33 },
-      { memberId: S, contributed: 1, received: 0, expectedShare: 0.33 },
+      { memberId: A, contributed: 0, received: 1, expectedShare: 0.4 },
+      { memberId: B, contributed: 0, received: 0, expectedShare: 0.4 },
+      { memberId: S, contributed: 1, received: 0, expectedShare: 0.2 },
+    ]);
+  });
+
+  it('expects each allocation under the ratios it was made under when the ratios change within the week', () => {
+    // 1,000 leads at 2:2:1 (version 1), then D joins at 1:1:1:1 (version 2) and gets the next 400
+    const D = 'agent-d';
+    const at = (minute: number) => new Date(Date.parse(sh('12-07 09:00')) + minute * 60_000).toISOString();
+    const allocateUnder = (lead: string, memberId: string, version: number, time: string) => event('support.lead.allocated.v1', time, { leadId: lead, memberId, policyVersion: version, acceptBy: time });
+    const events: KpiEvent[] = [ratiosSet(1, [{ memberId: A, weight: 2 }, { memberId: B, weight: 2 }, { memberId: S, weight: 1 }], at(0))];
+    const members = [A, A, B, B, S];
+    for (let i = 0; i < 1000; i++) events.push(allocateUnder(`v1-${i}`, members[i % 5], 1, at(1)));
+    events.push(ratiosSet(2, [{ memberId: A, weight: 1 }, { memberId: B, weight: 1 }, { memberId: S, weight: 1 }, { memberId: D, weight: 1 }], at(2)));
+    for (let i = 0; i < 400; i++) events.push(allocateUnder(`v2-${i}`, D, 2, at(3)));
+    // one of D's is returned: it no longer counts, for received nor expected
+    events.push(giveBack('v2-0', D, at(4), 'declined'));
+    expect(weeklyReport(events, '2026-W50').leads).toEqual([
+      { memberId: A, contributed: 0, received: 400, expectedShare: 400 + 399 / 4 },
+      { memberId: B, contributed: 0, received: 400, expectedShare: 400 + 399 / 4 },
+      { memberId: D, contributed: 0, received: 399, expectedShare: 399 / 4 },
+      { memberId: S, contributed: 0, received: 200, expectedShare: 200 + 399 / 4 },
     ]);
   });
 
@@ -287,6 +307,19 @@ describe('weekly KPIs', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the weekly report named', () => {
+  it("gives every member line the roster's name, null where the roster never named the member", () => {
+    const events = [ratiosSet(1, [{ memberId: A, weight: 1 }, { memberId: B, weight: 1 }], sh('11-23 08:00')), assign('tn', A, sh('11-23 09:00')), capture('ln', B, sh('11-23 09:30'))];
+    const named = withMemberNames(weeklyReport(events, '2026-W48'), new Map([[A, '张伟']]));
+    expect(named.members).toEqual([expect.objectContaining({ memberId: A, name: '张伟', assigned: 1 })]);
+    expect(named.leads).toEqual([
+      { memberId: A, name: '张伟', contributed: 0, received: 0, expectedShare: 0 },
+      { memberId: B, name: null, contributed: 1, received: 0, expectedShare: 0 },
+    ]);
+    expect(Object.keys(named.members[0]).slice(0, 2)).toEqual(['memberId', 'name']);
   });
 });
 

@@ -1,11 +1,12 @@
-import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Post, Query, Sse } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Post, Query, Res, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { Actor, ISO_WEEK, isoWeekOf } from '@support/contracts';
 import { CurrentActor, Public, Roles, UuidParam } from '@support/service-kit';
-import { weeklyReportCsv } from '../application/weekly-report.csv';
+import { weeklyReportCsv, weeklyReportFileName } from '../application/weekly-report.csv';
 import { DASHBOARD_RUNTIME, DashboardRuntime } from '../dashboard.providers';
-import { weeklyReport } from '../domain';
+import { leadPoolWaiting, NamedWeeklyReport, weeklyReport, withMemberNames } from '../domain';
 import { timelineSeenBy } from './customer-timeline.view';
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
@@ -58,19 +59,37 @@ export class DashboardController {
     return timelineSeenBy(actor.role, await this.runtime.tables.customerTimeline(this.runtime.dataSource, id));
   }
 
-  /** the weekly KPIs per team and member (ISO week in the team's time zone; default this week) */
+  /** the weekly KPIs per team and member, each member named (ISO week in the team's time zone; default this week) */
   @Get('v1/kpis/weekly')
   @Roles(...READERS)
-  async kpis(@Query('week') week?: string) {
-    return weeklyReport(await this.runtime.tables.kpiEvents(this.runtime.dataSource), this.week(week));
+  kpis(@Query('week') week?: string) {
+    return this.weeklyReport(week);
   }
 
-  /** the weekly report for the customer-service desk, as CSV */
+  /** the weekly report for the customer-service desk, as a CSV file: everything the JSON report has */
   @Get('v1/reports/weekly.csv')
   @Roles(...READERS)
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async report(@Query('week') week?: string) {
-    return weeklyReportCsv(weeklyReport(await this.runtime.tables.kpiEvents(this.runtime.dataSource), this.week(week)));
+  async report(@Res({ passthrough: true }) res: Response, @Query('week') week?: string) {
+    const report = await this.weeklyReport(week);
+    res.setHeader('Content-Disposition', `attachment; filename="${weeklyReportFileName(report)}"`);
+    return weeklyReportCsv(report);
+  }
+
+  /** the team as the page shows it: its time zone, and every member's name from the roster topic */
+  @Get('v1/team')
+  @Roles(...READERS)
+  async team() {
+    const members = await this.runtime.tables.allMembers(this.runtime.dataSource);
+    return { timeZone: this.runtime.timeZone, members: members.map(({ memberId, name, role }) => ({ memberId, name, role })) };
+  }
+
+  /** how many leads wait in the pool now (captured or returned, not yet allocated), and how long the oldest has */
+  @Get('v1/lead-pool')
+  @Roles(...READERS)
+  async leadPool() {
+    const { waiting, oldestWaitingSince } = await this.runtime.tables.leadPool(this.runtime.dataSource);
+    return leadPoolWaiting(waiting, oldestWaitingSince, this.runtime.clock.now());
   }
 
   /** a digest of every projection: a rebuild from the topics must give the same one */
@@ -97,15 +116,21 @@ export class DashboardController {
     return { rebuilding: true };
   }
 
-  /** server-sent events: every queue and SLA-board change, as the row is now */
+  /** server-sent events: every change of the queue (`ticket`), the SLA board (`clock`), a member's name (`member`) and a lead's place (`lead`), as the row is now */
   @Sse('v1/live')
   @Roles(...READERS)
   live(): Observable<MessageEvent> {
-    return this.runtime.changes.pipe(map((change) => ({ type: change.kind, data: change.kind === 'ticket' ? change.ticket : change.clock })));
+    return this.runtime.changes.pipe(map((change) => ({ type: change.kind, data: change.row })));
+  }
+
+  private async weeklyReport(week: string | undefined): Promise<NamedWeeklyReport> {
+    const isoWeek = this.week(week);
+    const [events, members] = await Promise.all([this.runtime.tables.kpiEvents(this.runtime.dataSource), this.runtime.tables.allMembers(this.runtime.dataSource)]);
+    return withMemberNames(weeklyReport(events, isoWeek, this.runtime.timeZone), new Map(members.map((m) => [m.memberId, m.name])));
   }
 
   private week(week: string | undefined): string {
     if (week !== undefined && !ISO_WEEK.test(week)) throw new BadRequestException(['week must be an ISO week, e.g. 2026-W48']);
-    return week ?? isoWeekOf(this.runtime.clock.now());
+    return week ?? isoWeekOf(this.runtime.clock.now(), this.runtime.timeZone);
   }
 }

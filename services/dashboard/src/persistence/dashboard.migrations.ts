@@ -5,7 +5,7 @@ import { platformMigrations } from '@support/messaging';
 export const DASHBOARD_SCHEMA = 'dashboard';
 
 export function dashboardMigrations(schema: string = DASHBOARD_SCHEMA) {
-  return [...platformMigrations(schema), projectionsMigration(schema), timelineByReferenceMigration(schema)];
+  return [...platformMigrations(schema), projectionsMigration(schema), timelineByReferenceMigration(schema), teamMigration(schema)];
 }
 
 /**
@@ -68,5 +68,24 @@ function timelineByReferenceMigration(schema: string): new () => MigrationInterf
       `TRUNCATE ${timeline}`,
       `ALTER TABLE ${timeline} ADD COLUMN type text NOT NULL, ADD COLUMN actor jsonb NOT NULL, ADD COLUMN data jsonb NOT NULL`,
     ],
+  );
+}
+
+/**
+ * The team as the dashboard shows it: each member's name (from the roster topic), and each lead's place
+ * (from the leads topic), so the page names people and says how many leads wait in the pool and since when.
+ */
+function teamMigration(schema: string): new () => MigrationInterface {
+  const members = qualified(schema, 'members');
+  const leads = qualified(schema, 'leads');
+  return sqlMigration(
+    'DashboardTeam1766500000000',
+    [
+      `CREATE TABLE ${members} (member_id text PRIMARY KEY, name text NOT NULL, role text, changed_at timestamptz NOT NULL)`,
+      `CREATE TABLE ${leads} (lead_id uuid PRIMARY KEY, status text NOT NULL, pooled_since timestamptz, changed_at timestamptz NOT NULL)`,
+      // the pool's waiting leads, oldest first, without reading the others
+      `CREATE INDEX ON ${leads} (pooled_since) WHERE status = 'pooled'`,
+    ],
+    [`DROP TABLE ${members}, ${leads}`],
   );
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
-import { ClockRow, KpiEvent, OPEN_STAGES, QueueRow } from '../domain';
+import { ClockRow, KpiEvent, LeadRow, MemberRow, OPEN_STAGES, QueueRow } from '../domain';
 
 /** A ticket's nearest running SLA deadline, for the queue's countdown. */
 export interface Deadline {
@@ -25,12 +25,16 @@ export class DashboardTables {
   private readonly board: string;
   private readonly timeline: string;
   private readonly kpi: string;
+  private readonly members: string;
+  private readonly leads: string;
 
   constructor(schema: string) {
     this.queue = qualified(schema, 'queue');
     this.board = qualified(schema, 'sla_board');
     this.timeline = qualified(schema, 'timeline');
     this.kpi = qualified(schema, 'kpi_events');
+    this.members = qualified(schema, 'members');
+    this.leads = qualified(schema, 'leads');
   }
 
   /** the queue rows of these tickets, by id */
@@ -70,6 +74,50 @@ export class DashboardTables {
     );
   }
 
+  /** the roster rows of these members, by id */
+  async membersById(executor: SqlExecutor, memberIds: string[]): Promise<Map<string, MemberRow>> {
+    const rows = await executor.query(`SELECT * FROM ${this.members} WHERE member_id = ANY($1::text[])`, [memberIds]);
+    return new Map(rows.map((r: Record<string, unknown>) => [r.member_id, toMemberRow(r)]));
+  }
+
+  async saveMembers(manager: EntityManager, rows: MemberRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.members} (member_id, name, role, changed_at)
+       SELECT "memberId", name, role, "changedAt" FROM jsonb_to_recordset($1::jsonb) AS r("memberId" text, name text, role text, "changedAt" timestamptz)
+       ON CONFLICT (member_id) DO UPDATE SET name = excluded.name, role = excluded.role, changed_at = excluded.changed_at`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** every member the roster topic named, by id */
+  async allMembers(executor: SqlExecutor): Promise<MemberRow[]> {
+    const rows = await executor.query(`SELECT * FROM ${this.members} ORDER BY member_id`);
+    return rows.map(toMemberRow);
+  }
+
+  /** the rows of these leads, by id */
+  async leadsById(executor: SqlExecutor, leadIds: string[]): Promise<Map<string, LeadRow>> {
+    const rows = await executor.query(`SELECT * FROM ${this.leads} WHERE lead_id = ANY($1::uuid[])`, [leadIds]);
+    return new Map(rows.map((r: Record<string, unknown>) => [r.lead_id, toLeadRow(r)]));
+  }
+
+  async saveLeads(manager: EntityManager, rows: LeadRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.leads} (lead_id, status, pooled_since, changed_at)
+       SELECT "leadId", status, "pooledSince", "changedAt" FROM jsonb_to_recordset($1::jsonb) AS r("leadId" uuid, status text, "pooledSince" timestamptz, "changedAt" timestamptz)
+       ON CONFLICT (lead_id) DO UPDATE SET status = excluded.status, pooled_since = excluded.pooled_since, changed_at = excluded.changed_at`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** how many leads wait in the pool, and since when the longest-waiting one has */
+  async leadPool(executor: SqlExecutor): Promise<{ waiting: number; oldestWaitingSince: string | null }> {
+    const [row] = await executor.query(`SELECT count(*)::int AS waiting, min(pooled_since) AS oldest FROM ${this.leads} WHERE status = 'pooled'`);
+    return { waiting: row.waiting, oldestWaitingSince: row.oldest ? (row.oldest as Date).toISOString() : null };
+  }
+
   async addToTimeline(manager: EntityManager, entries: TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await manager.query(
@@ -92,7 +140,7 @@ export class DashboardTables {
 
   /** empties every projection, for a rebuild from the topics */
   async clear(manager: EntityManager): Promise<void> {
-    await manager.query(`TRUNCATE ${this.queue}, ${this.board}, ${this.timeline}, ${this.kpi}`);
+    await manager.query(`TRUNCATE ${this.queue}, ${this.board}, ${this.timeline}, ${this.kpi}, ${this.members}, ${this.leads}`);
   }
 
   /** open tickets, urgent first, then oldest, each with its nearest running deadline; filtered by state, tier or assignee */
@@ -142,6 +190,8 @@ export class DashboardTables {
       ['slaBoard', this.board, 'clock_id'],
       ['timeline', this.timeline, 'event_id'],
       ['kpiEvents', this.kpi, 'event_id'],
+      ['members', this.members, 'member_id'],
+      ['leads', this.leads, 'lead_id'],
     ] as const) {
       const [row] = await executor.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY ${key})), '') AS digest FROM ${table} t`);
       hash.update(`${name}:${row.n}:${row.digest};`);
@@ -176,6 +226,19 @@ function toClockRow(r: Record<string, unknown>): ClockRow {
     warnAt: (r.warn_at as Date).toISOString(),
     warned: r.warned as boolean,
     breached: r.breached as boolean,
+    changedAt: (r.changed_at as Date).toISOString(),
+  };
+}
+
+function toMemberRow(r: Record<string, unknown>): MemberRow {
+  return { memberId: r.member_id as string, name: r.name as string, role: (r.role as string) ?? null, changedAt: (r.changed_at as Date).toISOString() };
+}
+
+function toLeadRow(r: Record<string, unknown>): LeadRow {
+  return {
+    leadId: r.lead_id as string,
+    status: r.status as LeadRow['status'],
+    pooledSince: r.pooled_since ? (r.pooled_since as Date).toISOString() : null,
     changedAt: (r.changed_at as Date).toISOString(),
   };
 }

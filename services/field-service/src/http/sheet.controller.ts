@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
 import { commandAnswer, FIELD_READERS, FIELD_WORKERS } from './field-http';
 import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';
@@ -37,6 +37,7 @@ export class SheetController {
   }
 
   @Get(':id')
+  @VersionedRead()
   @Roles(...FIELD_READERS)
   async sheet(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const sheet = await this.sheets.find(id, actor);
@@ -53,6 +54,7 @@ export class SheetController {
   }
 
   @Put(':id/contents')
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   revise(@UuidParam() id: string, @Body() body: ReviseSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ReviseSheet', contents: contentsOf(body.contents) });
@@ -60,6 +62,7 @@ export class SheetController {
 
   @Post(':id/submission')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   async submit(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return commandAnswer(id, await this.sheets.submit(id, this.context(actor, headers)));
@@ -68,6 +71,7 @@ export class SheetController {
   // any member may ask; the sheet decides who may review it (never a contractor or agent, never a senior's own)
   @Post(':id/approval')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   approve(@UuidParam() id: string, @Body() body: ApproveSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ApproveSheet', ...(body.note ? { note: body.note } : {}) });
@@ -75,6 +79,7 @@ export class SheetController {
 
   @Post(':id/rejection')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   reject(@UuidParam() id: string, @Body() body: RejectSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RejectSheet', reason: body.reason });
@@ -82,6 +87,7 @@ export class SheetController {
 
   @Post(':id/archive')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles('lead', 'senior')
   archive(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ArchiveSheet' });

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
@@ -37,6 +37,7 @@ export class VisitController {
   }
 
   @Get(':id')
+  @VersionedRead()
   @Roles(...FIELD_READERS)
   async visit(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const visit = await this.visits.find(id, actor);
@@ -62,6 +63,7 @@ export class VisitController {
 
   @Post(':id/schedule')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles('lead', 'senior', 'agent')
   schedule(@UuidParam() id: string, @Body() body: ScheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ScheduleVisit', technician: { ...body.technician }, window: windowOf(body.window), address: body.address });
@@ -69,6 +71,7 @@ export class VisitController {
 
   @Post(':id/reschedule')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles('lead', 'senior', 'agent')
   reschedule(@UuidParam() id: string, @Body() body: RescheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, {
@@ -82,6 +85,7 @@ export class VisitController {
 
   @Post(':id/preparation')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   prepare(@UuidParam() id: string, @Body() body: PrepareVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const { tools, spareParts, ...confirmed } = body.checklist;
@@ -90,6 +94,7 @@ export class VisitController {
 
   @Post(':id/check-in')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   checkIn(@UuidParam() id: string, @Body() body: CheckInDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, {
@@ -101,6 +106,7 @@ export class VisitController {
 
   @Post(':id/work-log')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   logWork(@UuidParam() id: string, @Body() body: LogWorkDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'LogWork', entry: body.entry });
@@ -108,6 +114,7 @@ export class VisitController {
 
   @Post(':id/completion')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   complete(@UuidParam() id: string, @Body() body: CompleteVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'CompleteVisit', workDone: body.workDone, customerTested: body.customerTested, usageNotes: body.usageNotes });
@@ -115,6 +122,7 @@ export class VisitController {
 
   @Post(':id/signature')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   sign(@UuidParam() id: string, @Body() body: SignVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const image = checkSignatureImage(body.imageBase64, body.mediaType);
@@ -124,6 +132,7 @@ export class VisitController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles('lead', 'senior', 'agent')
   cancel(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'CancelVisit', reason: body.reason });

@@ -28,6 +28,11 @@ export class CustomerErasure {
     private readonly clock: Clock,
   ) {}
 
+  /** the customer stream's version, which the erasure's If-Match names */
+  async version(customerId: string): Promise<number> {
+    return (await this.store.readStream(this.dataSource, customerId)).length;
+  }
+
   async erase(customerId: string, reason: string, context: CommandContext): Promise<ErasureOutcome> {
     return this.dataSource.transaction(async (manager) => {
       // a ticket opened meanwhile by the same contact either commits first (and is erased too) or finds no customer

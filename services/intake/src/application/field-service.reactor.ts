@@ -3,15 +3,20 @@ import { Actor, SheetEvent, VisitEvent } from '@support/contracts';
 import { ConsumedEvent } from '@support/messaging';
 import { RecordFieldServiceStep, TicketCommandInput } from '../domain';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
+import { causedBy } from './reaction-cause';
 import { ConcurrentTicketChange } from './routing-decision.reactor';
 import { TicketCommands } from './ticket-commands.service';
 
 type StepInput = Omit<RecordFieldServiceStep, 'ticketId' | 'actor' | 'at'>;
 
+/** a work-log entry's first characters: the history stays compact, the whole entry stays in the visit's history */
+export const WORK_LOG_NOTE_LENGTH = 280;
+
 /**
  * What intake does with each field-service event: move the ticket (booked, technician on site,
- * resolved on site) or record the step in its history. Work-log entries and sheet drafts and
- * revisions are too fine-grained for the ticket's history: null.
+ * resolved on site) or record the step in its history. Every step is recorded, work-log entries and
+ * sheet drafts and revisions included, compactly: a short note, never the sheet's contents or the
+ * signature image (those stay with field-service). Null only for a type field-service does not publish.
  */
 export function ticketCommandForFieldService(event: { type: string; data: unknown; time: string }): TicketCommandInput | null {
   const fieldEvent = { type: event.type, data: event.data } as VisitEvent | SheetEvent;
@@ -39,8 +44,10 @@ export function ticketCommandForFieldService(event: { type: string; data: unknow
       const { visitId, arrivedAt } = fieldEvent.data;
       return { type: 'TechnicianOnSite', visitId, arrivedAt: new Date(arrivedAt) };
     }
-    case 'support.visit.work-logged.v1':
-      return null;
+    case 'support.visit.work-logged.v1': {
+      const { visitId, entry, loggedAt } = fieldEvent.data;
+      return step({ step: 'visit-work-logged', visitId, stepAt: happened(loggedAt), note: shortened(entry, WORK_LOG_NOTE_LENGTH) });
+    }
     case 'support.visit.completed.v1':
       return { type: 'Resolve', resolution: fieldEvent.data.workDone, remote: false };
     case 'support.visit.signed.v1': {
@@ -52,9 +59,14 @@ export function ticketCommandForFieldService(event: { type: string; data: unknow
       const { visitId, reason } = fieldEvent.data;
       return step({ step: 'visit-cancelled', visitId, stepAt: happened(), note: reason });
     }
-    case 'support.sheet.drafted.v1':
-    case 'support.sheet.revised.v1':
-      return null;
+    case 'support.sheet.drafted.v1': {
+      const { sheetId, visitId, kind, author } = fieldEvent.data;
+      return step({ step: 'sheet-drafted', sheetId, visitId, stepAt: happened(), note: `${kind} sheet by ${author.id}` });
+    }
+    case 'support.sheet.revised.v1': {
+      const { sheetId, visitId } = fieldEvent.data;
+      return step({ step: 'sheet-revised', sheetId, visitId, stepAt: happened() });
+    }
     case 'support.sheet.submitted.v1': {
       const { sheetId, visitId, submittedAt } = fieldEvent.data;
       return step({ step: 'sheet-submitted', sheetId, visitId, stepAt: happened(submittedAt) });
@@ -78,9 +90,12 @@ export function ticketCommandForFieldService(event: { type: string; data: unknow
 
 /**
  * Turns field-service's visit and service-sheet events into ticket events, with the field-service
- * event's id as causation, so the ticket's history shows every field-service step. A visit booked
- * while the ticket cannot go on site (a second visit, say) is still recorded, as a reschedule; any
- * other refusal drops the event (it no longer applies), except a race, which the consumer retries.
+ * event's id and time as causation, so the ticket's history shows every field-service step. Visits
+ * and sheets are two topics: steps are recorded as they arrive (in order within one visit, within one
+ * sheet, not across them); `?order=occurred` on the history reads them in field-service's order. A
+ * visit booked while the ticket cannot go on site (a second visit, say) is still recorded, as a
+ * reschedule; any other refusal drops the event (it no longer applies), except a race, which the
+ * consumer retries.
  */
 export class FieldServiceReactor {
   constructor(
@@ -98,11 +113,7 @@ export class FieldServiceReactor {
     // differ) must not turn a booking into "an appointment in the past" or an arrival "in the future"
     const decidedAt = (now: Date) => (Number.isNaN(Date.parse(event.time)) ? now : new Date(event.time));
     const run = (input: TicketCommandInput) =>
-      this.commands.executeIn(manager, ticketId, (now) => ({ ...input, ticketId, actor, at: decidedAt(now) }), {
-        actor,
-        causationId: event.id,
-        correlationId: event.correlationId ?? event.id,
-      });
+      this.commands.executeIn(manager, ticketId, (now) => ({ ...input, ticketId, actor, at: decidedAt(now) }), { actor, ...causedBy(event) });
 
     let outcome = await run(command);
     if (!outcome.ok && outcome.code === 'illegal-transition' && command.type === 'ScheduleOnSite') {
@@ -119,4 +130,10 @@ export class FieldServiceReactor {
     if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);
     if (!outcome.ok) this.onDropped(event, outcome.reason);
   };
+}
+
+/** at most `length` characters (code points, so no emoji is cut in half), with an ellipsis when cut */
+function shortened(text: string, length: number): string {
+  const characters = Array.from(text);
+  return characters.length <= length ? text : `${characters.slice(0, length - 1).join('')}…`;
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { LeadEvent } from '@support/contracts';
 import { ConsumedEvent } from '@support/messaging';
+import { causedBy } from './reaction-cause';
 import { TicketCommands } from './ticket-commands.service';
 
 /**
@@ -25,7 +26,7 @@ export class LeadConversionReactor {
     const opened = await this.commands.openIn(
       manager,
       { channel: 'lead', customer: { ...customer }, deviceModel, problem, urgency, ...(Number.isNaN(requestedAt.getTime()) ? {} : { requestedAt }) },
-      { actor: { id: consumed.source, role: 'service' }, causationId: consumed.id, correlationId: consumed.correlationId ?? consumed.id },
+      { actor: { id: consumed.source, role: 'service' }, ...causedBy(consumed) },
     );
     if ('refused' in opened) this.onDropped(consumed, opened.refused.reason);
   };

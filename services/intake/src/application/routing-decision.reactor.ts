@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
-import { Actor, isRole, RoutingDecisionEvent, Tier } from '@support/contracts';
+import { Actor, isRole, RoutingDecisionEvent, Tier, TransientFailure } from '@support/contracts';
 import { ConsumedEvent } from '@support/messaging';
 import { TicketCommandInput } from '../domain';
+import { causedBy } from './reaction-cause';
 import { TicketCommands } from './ticket-commands.service';
 
 /** what intake does with each routing decision; queue notices change no ticket */
@@ -23,7 +24,7 @@ export function ticketCommandFor(decision: RoutingDecisionEvent): TicketCommandI
   }
 }
 
-export class ConcurrentTicketChange extends Error {}
+export class ConcurrentTicketChange extends TransientFailure {}
 
 /**
  * Turns routing's decisions into ticket events, with the decision's event id as causation and
@@ -47,8 +48,7 @@ export class RoutingDecisionReactor {
     const actor: Actor = isRole(event.actor.role) ? { id: event.actor.id, role: event.actor.role } : { id: event.source, role: 'service' };
     const outcome = await this.commands.executeIn(manager, decision.data.ticketId, (at) => ({ ...command, ticketId: decision.data.ticketId, actor, at }), {
       actor,
-      causationId: event.id,
-      correlationId: event.correlationId ?? event.id,
+      ...causedBy(event),
     });
     // someone changed the ticket between our read and our append: the consumer retries the event
     if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);

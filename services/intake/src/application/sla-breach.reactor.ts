@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { SlaEventOf } from '@support/contracts';
 import { ConsumedEvent } from '@support/messaging';
 import { ConcurrentTicketChange } from './routing-decision.reactor';
+import { causedBy } from './reaction-cause';
 import { TicketCommands } from './ticket-commands.service';
 
 /**
@@ -34,8 +35,7 @@ export class SlaBreachReactor {
     const escalate = (at: Date) => ({ type: 'RequestEscalation' as const, ticketId, actor, at, reason: `SLA ${breach.ruleId} breached (due ${breach.dueAt})` });
     const outcome = await this.commands.executeIn(manager, ticketId, breach.action === 'escalate' ? [record, escalate] : [record], {
       actor,
-      causationId: event.id,
-      correlationId: event.correlationId ?? event.id,
+      ...causedBy(event),
     });
     if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);
   };

@@ -16,6 +16,8 @@ export interface CommandContext {
   /** If-Match: the version the caller decided on; absent = the current one (retried on a race) */
   expectedVersion?: number;
   causationId?: string;
+  /** when the causing event happened in its service (ISO): what the history's `occurredAt` shows */
+  causationOccurredAt?: string;
   correlationId?: string;
 }
 

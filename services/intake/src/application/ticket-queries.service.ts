@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { Actor, notUuid, validDate } from '@support/contracts';
-import { AuditEntry, auditTrail, EventStore } from '@support/event-store';
+import { auditTrail, EventStore } from '@support/event-store';
 import { CustomerDirectory, CustomerRecord } from '../persistence/customer-directory.repository';
 import { CustomerKeys } from '../persistence/customer-keys.repository';
 import { TicketPageQuery, TicketView, TicketViewRepository } from '../persistence/ticket-view.repository';
+import { HistoryOrder, historyEntryOf, historyInOrder, TicketHistoryEntry } from './history-order';
 import { openAt } from './personal-data/personal-data.cipher';
 import { personalDataOf, TICKET_VIEW_PERSONAL_DATA } from './personal-data/personal-data.pointers';
 import { customerSeenBy, historySeenBy, TicketSeen, ticketSeenBy } from './ticket-reading.policy';
@@ -42,12 +43,14 @@ export class TicketQueries {
     return { items: (await this.opened(items)).map((item) => ticketSeenBy(actor.role, item)), nextCursor };
   }
 
-  async history(ticketId: string, actor: Actor): Promise<AuditEntry[] | null> {
+  /** the ticket's history in the order intake recorded it, or in the order its steps happened (see history-order.ts) */
+  async history(ticketId: string, actor: Actor, order: HistoryOrder = 'recorded'): Promise<TicketHistoryEntry[] | null> {
     const ticket = await this.visibleTicket(ticketId, actor);
     if (!ticket) return null;
     const key = (await this.keys.keysOf(this.dataSource, [ticket.customerId])).get(ticket.customerId);
-    const history = auditTrail(await this.store.readStream(this.dataSource, ticketId));
-    return historySeenBy(actor.role, history.map((entry) => ({ ...entry, data: openAt(entry.data, personalDataOf(entry.type), key) })));
+    const events = await this.store.readStream(this.dataSource, ticketId);
+    const history = auditTrail(events).map((entry, i) => ({ ...historyEntryOf(entry, events[i]), data: openAt(entry.data, personalDataOf(entry.type), key) }));
+    return historySeenBy(actor.role, historyInOrder(history, order));
   }
 
   async verify(ticketId: string, actor: Actor) {
@@ -56,7 +59,7 @@ export class TicketQueries {
   }
 
   /** the customer's record and every ticket with its full history, oldest ticket first */
-  async customerHistory(customerId: string, actor: Actor): Promise<{ customer: CustomerRecord; tickets: Array<TicketSeen & { history: AuditEntry[] }> } | null> {
+  async customerHistory(customerId: string, actor: Actor): Promise<{ customer: CustomerRecord; tickets: Array<TicketSeen & { history: TicketHistoryEntry[] }> } | null> {
     const customer = await this.customers.get(this.dataSource, customerId);
     if (!customer || actor.role === 'contractor') return null;
     const tickets = await this.opened(await this.views.ofCustomer(this.dataSource, customerId));

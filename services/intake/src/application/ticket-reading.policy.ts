@@ -25,7 +25,7 @@ export function ticketSeenBy(role: Role, ticket: TicketView): TicketSeen {
  * A ticket's history as its reader sees it: a contractor's without the fields the catalogue marks as
  * price, an analyst's with the fields it marks as personal data masked.
  */
-export function historySeenBy(role: Role, history: AuditEntry[]): AuditEntry[] {
+export function historySeenBy<Entry extends AuditEntry>(role: Role, history: Entry[]): Entry[] {
   if (role === 'contractor') return history.map((entry) => ({ ...entry, data: withoutPrices(eventCatalogue, entry.type, entry.data) }));
   if (role === 'analyst') return history.map((entry) => ({ ...entry, data: maskPersonalData(eventCatalogue, entry.type, entry.data) }));
   return history;

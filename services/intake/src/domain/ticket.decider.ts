@@ -262,7 +262,7 @@ export function decideTicket(command: TicketCommand, state: TicketAggregate): De
         (step === 'visit-signed' || command.signatureSha256 !== undefined ? sha256Problem(command.signatureSha256, 'signatureSha256', `a ${step} step`) : undefined);
       if (problem) return invalid(problem);
       return accept({
-        type: 'support.ticket.field-service-recorded.v1',
+        type: 'support.ticket.field-service-recorded.v2',
         data: {
           ticketId: command.ticketId,
           step,

@@ -361,8 +361,8 @@ describe('ticket decider', () => {
 
   describe('field-service steps', () => {
     const step = (fields: Partial<Extract<TicketCommand, { type: 'RecordFieldServiceStep' }>>) => command('RecordFieldServiceStep', fields);
-    const recorded = (data: Omit<TicketEventData<'support.ticket.field-service-recorded.v1'>, 'ticketId'>) => ({
-      type: 'support.ticket.field-service-recorded.v1' as const,
+    const recorded = (data: Omit<TicketEventData<'support.ticket.field-service-recorded.v2'>, 'ticketId'>) => ({
+      type: 'support.ticket.field-service-recorded.v2' as const,
       data: { ticketId: TICKET_ID, ...data },
     });
     const stepAt = new Date('2025-03-04T02:40:00.000Z');
@@ -382,6 +382,21 @@ describe('ticket decider', () => {
         .then([recorded({ step: 'sheet-archived', sheetId: SHEET_ID, at: stepAt.toISOString() })]);
     });
 
+    it('records the fine-grained steps too (a work-log entry, a sheet drafted and revised), as v2', () => {
+      spec
+        .given(HISTORIES['on-site'])
+        .when(step({ step: 'visit-work-logged', stepAt, note: 'replaced the HDMI module' }))
+        .then([recorded({ step: 'visit-work-logged', visitId: VISIT_ID, at: stepAt.toISOString(), note: 'replaced the HDMI module' })]);
+      spec
+        .given(HISTORIES.resolved)
+        .when(step({ step: 'sheet-drafted', sheetId: SHEET_ID, stepAt, note: 'on-site sheet by m-agent' }))
+        .then([recorded({ step: 'sheet-drafted', visitId: VISIT_ID, sheetId: SHEET_ID, at: stepAt.toISOString(), note: 'on-site sheet by m-agent' })]);
+      spec
+        .given(HISTORIES.resolved)
+        .when(step({ step: 'sheet-revised', visitId: undefined, sheetId: SHEET_ID, stepAt }))
+        .then([recorded({ step: 'sheet-revised', sheetId: SHEET_ID, at: stepAt.toISOString() })]);
+    });
+
     it('takes a step time from field-service even when it is later than intake\'s now (clocks differ)', () => {
       const ahead = new Date(NOW.getTime() + 60_000);
       spec
@@ -392,12 +407,18 @@ describe('ticket decider', () => {
 
     it('keeps the stage and the booked visit', () => {
       const before = ticketAfter(HISTORIES['on-site']);
-      const after = ticketAfter([...HISTORIES['on-site'], EXPECTED_EVENTS.RecordFieldServiceStep, sampleEvent('support.ticket.field-service-recorded.v1')]);
+      // v1, which streams recorded before v2 still hold, folds like v2
+      const after = ticketAfter([
+        ...HISTORIES['on-site'],
+        EXPECTED_EVENTS.RecordFieldServiceStep,
+        sampleEvent('support.ticket.field-service-recorded.v1'),
+        sampleEvent('support.ticket.field-service-recorded.v2'),
+      ]);
       expect(after).toEqual(before);
     });
 
     it.each([
-      ['an unknown step', { step: 'visit-completed' as never }, /^step must be one of visit-requested, visit-rescheduled, .*sheet-archived$/],
+      ['an unknown step', { step: 'visit-completed' as never }, /^step must be one of visit-requested, visit-rescheduled, .*sheet-archived, visit-work-logged, sheet-drafted, sheet-revised$/],
       ['an invalid step time', { stepAt: new Date('soon') }, /^stepAt must be a valid date$/],
       ['a visit step without its visit', { step: 'visit-cancelled' as const, visitId: undefined }, /^visitId is required for a visit-cancelled step$/],
       ['a visit id that is not a uuid', { visitId: 'visit-1' }, /^visitId must be a uuid$/],

@@ -41,20 +41,30 @@ const invalidSamples: { [Type in TicketEventType]: Record<string, unknown>[] } =
     { signatureSha256: 'A3F1C9E07B2D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B' },
     { signature: { imageBase64: 'iVBORw0KGgo=' } },
   ],
+  'support.ticket.field-service-recorded.v2': [
+    { step: 'visit-completed' },
+    { step: 'sheet-contents' },
+    { at: 'this morning' },
+    { visitId: 'visit-1' },
+    { sheetId: 'sheet-1' },
+    { signatureSha256: 'ABC' },
+    { contents: { workDone: 'the whole sheet' } },
+    { signature: { imageBase64: 'iVBORw0KGgo=' } },
+  ],
 };
 
 describe('ticket event catalogue', () => {
   it('compiles every schema in ajv strict mode, one definition per type', () => {
     expect(() => new EventCatalogue(ticketEvents)).not.toThrow();
     expect(new Set(types).size).toBe(types.length);
-    expect(types).toHaveLength(19);
+    expect(types).toHaveLength(20);
   });
 
-  it('puts every ticket event on support.tickets.v1 under aggregate ticket, as a described .v1 type', () => {
+  it('puts every ticket event on support.tickets.v1 under aggregate ticket, as a described, versioned type', () => {
     for (const definition of ticketEvents) {
       expect(definition.topic).toBe(TICKETS_TOPIC);
       expect(definition.aggregate).toBe('ticket');
-      expect(definition.type).toMatch(/^support\.ticket\.[a-z-]+\.v1$/);
+      expect(definition.type).toMatch(/^support\.ticket\.[a-z-]+\.v[1-9][0-9]*$/);
       expect(definition.description.length).toBeGreaterThan(10);
       expect(definition.schema).toMatchObject({ type: 'object', additionalProperties: false });
       expect((definition.schema as { required: string[] }).required).toContain('ticketId');

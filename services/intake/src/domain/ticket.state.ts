@@ -123,6 +123,7 @@ export function evolveTicket(state: TicketAggregate, event: TicketEvent): Ticket
       return ticket;
     // the step is history only: the visit the ticket tracks comes from on-site-scheduled and technician-on-site
     case 'support.ticket.field-service-recorded.v1':
+    case 'support.ticket.field-service-recorded.v2':
       return ticket;
     case 'support.ticket.reopened.v1':
       return { ...without(ticket, 'resolution'), reopenCount: state.reopenCount + 1, reopenReason: event.data.reason };

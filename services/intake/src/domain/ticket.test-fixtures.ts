@@ -77,6 +77,15 @@ export const sampleData: { [Type in TicketEventType]: TicketEventData<Type> } = 
     note: 'signed by the customer',
     signatureSha256: SIGNATURE_SHA256,
   },
+  'support.ticket.field-service-recorded.v2': {
+    ticketId: TICKET_ID,
+    step: 'visit-work-logged',
+    visitId: VISIT_ID,
+    sheetId: SHEET_ID,
+    at: '2025-03-04T02:10:00.000Z',
+    note: 'replaced the HDMI output module',
+    signatureSha256: SIGNATURE_SHA256,
+  },
 };
 
 export function sampleEvent<Type extends TicketEventType>(type: Type, data: Partial<TicketEventData<Type>> = {}): TicketEvent {
@@ -209,7 +218,7 @@ export const EXPECTED_EVENTS: Record<TicketCommandType, TicketEvent> = {
     data: { ticketId: TICKET_ID, clockId: 'first-contact:ticket', ruleId: 'first-contact', dueAt: '2025-03-03T02:30:00.000Z', lateByMinutes: 3 },
   },
   RecordFieldServiceStep: {
-    type: 'support.ticket.field-service-recorded.v1',
+    type: 'support.ticket.field-service-recorded.v2',
     data: { ticketId: TICKET_ID, step: 'visit-prepared', visitId: VISIT_ID, at: '2025-03-03T05:30:00.000Z' },
   },
 };

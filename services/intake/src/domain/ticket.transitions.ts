@@ -73,7 +73,7 @@ export const TICKET_TRANSITIONS: Readonly<Record<TicketCommandType, TicketTransi
   },
   // a fact from field-service, like a breach: recorded whatever the stage, and changes none
   RecordFieldServiceStep: {
-    event: 'support.ticket.field-service-recorded.v1',
+    event: 'support.ticket.field-service-recorded.v2',
     verb: 'record a field-service step of',
     from: stay('received', ...WORKING, 'resolved', 'closed', 'cancelled'),
   },
@@ -83,9 +83,14 @@ const byEvent = new Map<TicketEventType, TicketTransition>(Object.values(TICKET_
 // evolve finds a transition by its event: two commands emitting one event type would make that ambiguous
 if (byEvent.size !== Object.keys(TICKET_TRANSITIONS).length) throw new Error('two ticket commands emit the same event type');
 
-/** The transition an event records (one command type per event type). */
+// event versions no command emits any more, which old streams still hold: each moves the ticket as its successor does
+const SUPERSEDED: Partial<Record<TicketEventType, TicketEventType>> = {
+  'support.ticket.field-service-recorded.v1': 'support.ticket.field-service-recorded.v2',
+};
+
+/** The transition an event records (one command type per event type; a superseded version, its successor's). */
 export function transitionOf(eventType: TicketEventType): TicketTransition {
-  const transition = byEvent.get(eventType);
+  const transition = byEvent.get(SUPERSEDED[eventType] ?? eventType);
   if (!transition) throw new Error(`no ticket transition emits ${eventType}`);
   return transition;
 }

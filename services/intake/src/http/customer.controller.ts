@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
-import { CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { AcceptsIfMatch, CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { CustomerErasure } from '../application/customer-erasure.service';
 import { TicketQueries } from '../application/ticket-queries.service';
 import { CustomerErasureDto } from './customer-erasure.dto';
@@ -20,14 +20,15 @@ export class CustomerController {
   async tickets(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const history = await this.queries.customerHistory(id, actor);
     if (!history) throw new NotFoundException(`customer ${id} not found`);
-    return history;
+    // the customer's version, for the erasure's If-Match; no ETag: this answer also changes with its tickets
+    return { ...history, customer: { ...history.customer, version: await this.erasure.version(id) } };
   }
 
   /** erases the customer's personal data (crypto-shredding): it reads `[erased]` from then on, and history still verifies */
   @Post(':id/erasure')
   @HttpCode(200)
   @Roles('lead')
-  @ApiHeader({ name: 'If-Match', required: false, description: "the customer stream's version" })
+  @AcceptsIfMatch()
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
   async erase(@UuidParam() id: string, @Body() body: CustomerErasureDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const outcome = await this.erasure.erase(id, body.reason, { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] });

@@ -1,10 +1,11 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
-import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
+import { HISTORY_ORDERS, HistoryOrder } from '../application/history-order';
 import { decodeCursor, TicketQueries } from '../application/ticket-queries.service';
 import { OpenTicketDto } from './open-ticket.dto';
 import { AssignmentDto, CloseDto, ContactDto, DeclineQuoteDto, DiagnosisDto, EmptyDto, FeedbackDto, QuoteDto, ReasonDto, ResolutionDto } from './ticket-command.dto';
@@ -64,18 +65,26 @@ export class TicketController {
   }
 
   @Get(':id')
+  @VersionedRead()
   @Roles(...READERS)
-  async get(@UuidParam() id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
+  async get(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const ticket = await this.queries.ticket(id, actor);
     if (!ticket) throw new NotFoundException(`ticket ${id} not found`);
-    res.setHeader('ETag', `"${ticket.version}"`);
     return ticket;
   }
 
+  /** in the order intake recorded it (default), or `?order=occurred`: by when each step happened at its source */
   @Get(':id/history')
+  @ApiQuery({
+    name: 'order',
+    required: false,
+    enum: HISTORY_ORDERS,
+    description: 'recorded (default): as intake recorded it (seq); occurred: by occurredAt, when each step happened at its source, then seq',
+  })
   @Roles(...READERS)
-  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
-    const history = await this.queries.history(id, actor);
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor, @Query('order') order?: string) {
+    if (order !== undefined && !(HISTORY_ORDERS as readonly string[]).includes(order)) throw new BadRequestException([`order must be one of: ${HISTORY_ORDERS.join(', ')}`]);
+    const history = await this.queries.history(id, actor, order as HistoryOrder | undefined);
     if (!history) throw new NotFoundException(`ticket ${id} not found`);
     return history;
   }
@@ -91,6 +100,7 @@ export class TicketController {
   /** records an assignment decided elsewhere (another system); a lead assigns through routing, which checks the rules */
   @Post(':id/assignment')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles('service')
   assign(@UuidParam() id: string, @Body() body: AssignmentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Assign', assignee: { ...body.assignee }, tier: body.tier, reason: body.reason });
@@ -98,6 +108,7 @@ export class TicketController {
 
   @Post(':id/contact')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'contractor')
   contact(@UuidParam() id: string, @Body() body: ContactDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Contact', channel: body.channel, note: body.note, contactedAt: body.contactedAt ? new Date(body.contactedAt) : undefined });
@@ -105,6 +116,7 @@ export class TicketController {
 
   @Post(':id/diagnosis')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'contractor')
   diagnose(@UuidParam() id: string, @Body() body: DiagnosisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Diagnose', ...body });
@@ -112,6 +124,7 @@ export class TicketController {
 
   @Post(':id/quote')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS)
   quote(@UuidParam() id: string, @Body() body: QuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Quote', ...body });
@@ -119,6 +132,7 @@ export class TicketController {
 
   @Post(':id/quote/accept')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'intake')
   acceptQuote(@UuidParam() id: string, @Body() _body: EmptyDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'AcceptQuote' });
@@ -126,6 +140,7 @@ export class TicketController {
 
   @Post(':id/quote/decline')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'intake')
   declineQuote(@UuidParam() id: string, @Body() body: DeclineQuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'DeclineQuote', reason: body.reason });
@@ -133,6 +148,7 @@ export class TicketController {
 
   @Post(':id/escalation')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'contractor')
   escalate(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RequestEscalation', reason: body.reason });
@@ -140,6 +156,7 @@ export class TicketController {
 
   @Post(':id/resolution')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'contractor')
   resolve(@UuidParam() id: string, @Body() body: ResolutionDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Resolve', ...body });
@@ -147,6 +164,7 @@ export class TicketController {
 
   @Post(':id/feedback')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'intake', 'service')
   feedback(@UuidParam() id: string, @Body() body: FeedbackDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'GiveFeedback', ...body });
@@ -154,6 +172,7 @@ export class TicketController {
 
   @Post(':id/close')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS)
   close(@UuidParam() id: string, @Body() body: CloseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Close', note: body.note });
@@ -161,6 +180,7 @@ export class TicketController {
 
   @Post(':id/reopen')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'intake')
   reopen(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Reopen', reason: body.reason });
@@ -168,6 +188,7 @@ export class TicketController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...WORKERS, 'intake')
   cancel(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Cancel', reason: body.reason });

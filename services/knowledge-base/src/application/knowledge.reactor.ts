@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Actor, CommandRefusal, FiledCase, notUuid, SheetEvent, SlaEvent, TicketEvent } from '@support/contracts';
+import { Actor, CommandRefusal, FiledCase, notUuid, SheetEvent, SlaEvent, TicketEvent, TransientFailure } from '@support/contracts';
 import { CommandContext, commitChanges, DecidedChange, lockForTransaction } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
@@ -13,7 +13,7 @@ import { KnowledgeAggregates } from './knowledge-aggregates';
 const KNOWLEDGE_BASE: Actor = { id: 'knowledge-base', role: 'service' };
 
 /** the consumer retries the event: the aggregate changed between read and append */
-export class ConcurrentKnowledgeChange extends Error {}
+export class ConcurrentKnowledgeChange extends TransientFailure {}
 
 /**
  * What the knowledge base learns from other services' events, each in the consumer's transaction:

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { createdResponse, CurrentActor, parseIdempotencyKey, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, refusalToHttp, Roles, UuidParam, VersionedRead } from '@support/service-kit';
 import { AnalysisService } from '../application/analysis.service';
 import { AUTHORS, commandContext, READERS } from './knowledge-http';
 import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
@@ -23,6 +23,7 @@ export class AnalysisController {
   }
 
   @Get(':id')
+  @VersionedRead()
   @Roles(...READERS)
   async analysis(@UuidParam() id: string) {
     const analysis = await this.analyses.find(id);
@@ -51,6 +52,7 @@ export class AnalysisController {
   /** concludes it: writes its SOP / FAQ entry (a draft for review) and puts the scenario in the catalogue */
   @Post(':id/closure')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...AUTHORS)
   async close(@UuidParam() id: string, @Body() body: CloseAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const article = body.article ? { kind: body.article.kind, ...contentOf(body.article), ...(body.article.articleId ? { articleId: body.article.articleId } : {}) } : undefined;

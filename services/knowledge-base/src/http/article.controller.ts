@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ARTICLE_KINDS, CommandInput } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { createdResponse, CurrentActor, IntParam, parseIdempotencyKey, Roles, UuidParam } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, IntParam, parseIdempotencyKey, Roles, UuidParam, VersionedRead } from '@support/service-kit';
 import { ArticleService } from '../application/article.service';
 import { ArticleCommand } from '../domain';
 import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
@@ -37,6 +37,7 @@ export class ArticleController {
   }
 
   @Get(':id')
+  @VersionedRead()
   @Roles(...READERS)
   async article(@UuidParam() id: string) {
     const article = await this.articles.find(id);
@@ -73,6 +74,7 @@ export class ArticleController {
 
   /** a new version (the whole content) */
   @Put(':id')
+  @AcceptsIfMatch()
   @Roles(...AUTHORS)
   revise(@UuidParam() id: string, @Body() body: ArticleContentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ReviseArticle', ...contentOf(body) });
@@ -80,6 +82,7 @@ export class ArticleController {
 
   @Post(':id/submission')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...AUTHORS)
   submit(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'SubmitArticle' });
@@ -87,6 +90,7 @@ export class ArticleController {
 
   @Post(':id/change-request')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...AUTHORS)
   requestChanges(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RequestChanges', reason: body.reason });
@@ -94,6 +98,7 @@ export class ArticleController {
 
   @Post(':id/publication')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...AUTHORS)
   publish(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'PublishArticle' });
@@ -101,6 +106,7 @@ export class ArticleController {
 
   @Post(':id/retirement')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...AUTHORS)
   retire(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RetireArticle', reason: body.reason });

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, Headers, NotFoundException,
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
-import { CurrentActor, Roles, UuidParam, uuidQueryProblems } from '@support/service-kit';
+import { AcceptsIfMatch, CurrentActor, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { ScenarioService } from '../application/scenario.service';
 import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
 import { ScenarioDto } from './knowledge.dto';
@@ -27,6 +27,7 @@ export class CatalogueController {
   }
 
   @Get('scenarios/:id')
+  @VersionedRead()
   @Roles(...READERS)
   async scenario(@Param('id') id: string) {
     const scenario = await this.scenarios.find(id);
@@ -36,6 +37,7 @@ export class CatalogueController {
 
   /** defines the scenario (201) or changes it to what is given (200); only a lead marks one fixed */
   @Put('scenarios/:id')
+  @AcceptsIfMatch()
   @Roles(...AUTHORS)
   async put(@Param('id') id: string, @Body() body: ScenarioDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     if (!new RegExp(SCENARIO_ID_PATTERN).test(id) || id.length > 100) throw new BadRequestException(['scenarioId must be lower-case words and digits joined by dashes, e.g. printer-driver-reinstall']);

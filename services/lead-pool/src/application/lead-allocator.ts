@@ -1,12 +1,20 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, isoWeekOf } from '@support/contracts';
+import { Actor, isoWeekOf, TransientFailure } from '@support/contracts';
 import { commitChanges, DecidedChange, lockForTransaction } from '@support/event-store';
-import { leadExists, nextMember } from '../domain';
+import { eligibleMembers, leadExists, nextMember } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
 
 export const LEAD_POOL: Actor = { id: 'lead-pool', role: 'service' };
-const BATCH = 500;
+export const ALLOCATION_BATCH = 500;
+// a lead changed between planning and the append (merged, lost): nothing was written, so plan again
+const PLANS = 3;
+
+interface Plan {
+  policyVersion: number;
+  changes: Array<DecidedChange<unknown>>;
+  picked: string[];
+}
 
 /**
  * Hands pooled leads out by the preset ratios, and takes back allocations nobody accepted in time.
@@ -14,11 +22,15 @@ const BATCH = 500;
  * are its whole state, stored with every allocation, so a restart continues the same sequence.
  */
 export class LeadAllocator {
+  private running?: Promise<void>;
+  private again = false;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
     private readonly aggregates: LeadPoolAggregates,
     private readonly repository: LeadPoolRepository,
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
   /** takes back expired allocations, then allocates what is pooled; returns how many leads were allocated */
@@ -29,56 +41,105 @@ export class LeadAllocator {
     return allocated;
   }
 
+  /**
+   * Runs {@link runDue} in the background, after the caller's transaction if it holds the allocator's
+   * lock (the run waits for it); a kick while one runs makes it run once more. Errors go to onError.
+   */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.runDue().catch(this.onError);
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+  }
+
+  /** resolves once no kicked run is under way (before the data source closes) */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
   /** one batch of pooled leads, oldest first, in one transaction */
-  async allocatePending(limit = BATCH): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      await lockForTransaction(manager, `${this.schema}:allocator`);
-      const policy = await this.repository.policyView(manager, POLICY_ID);
-      if (!policy) return 0;
-      const counts = await this.repository.counts(manager, policy.policyVersion);
-      const members = new Map((await this.repository.members(manager)).map((m) => [m.memberId, m]));
-      // contractors never take part; off-duty members are skipped now and caught up later
-      const available = (memberId: string) => members.get(memberId)?.role !== 'contractor' && members.get(memberId)?.onDuty === true;
-      const changes: Array<DecidedChange<unknown>> = [];
-      const picked: string[] = [];
-      for (const leadId of await this.repository.pooledLeadIds(manager, limit)) {
-        const { state } = await this.aggregates.leads.load(manager, leadId);
-        const declined = leadExists(state) ? state.declinedBy : [];
-        const pick = nextMember(policy.ratios, counts, (memberId) => available(memberId) && !declined.includes(memberId));
-        if (!('memberId' in pick)) continue;
-        const acceptBy = (at: Date) => new Date(at.getTime() + policy.acceptMinutes * 60_000);
-        const decided = await this.aggregates.leads.decide(
-          manager,
-          leadId,
-          (at) => ({ type: 'AllocateLead', leadId, memberId: pick.memberId, policyVersion: policy.policyVersion, acceptBy: acceptBy(at), actor: LEAD_POOL, at }),
-          { actor: LEAD_POOL },
-        );
-        if (!('request' in decided)) continue;
-        changes.push(decided);
-        picked.push(pick.memberId);
-        counts.set(pick.memberId, (counts.get(pick.memberId) ?? 0) + 1);
+  async allocatePending(limit = ALLOCATION_BATCH): Promise<number> {
+    return this.dataSource.transaction((manager) => this.allocatePendingIn(manager, limit));
+  }
+
+  /**
+   * One batch in the caller's transaction, whose first write it must be (the events' append): e.g. the
+   * roster reactor's, as a member comes on duty (`onDutyNow`: counted on duty, though not saved yet).
+   */
+  async allocatePendingIn(manager: EntityManager, limit = ALLOCATION_BATCH, onDutyNow?: string): Promise<number> {
+    await lockForTransaction(manager, `${this.schema}:allocator`);
+    for (let attempt = 1; ; attempt++) {
+      const plan = await this.plan(manager, limit, onDutyNow);
+      if (!plan || plan.changes.length === 0) return 0;
+      const committed = await commitChanges(manager, this.aggregates.store, plan.changes);
+      if (committed.ok) {
+        await this.book(manager, plan);
+        return plan.changes.length;
       }
-      const committed = await commitChanges(manager, this.aggregates.store, changes);
-      if (!committed.ok) throw new Error(`allocation raced a change of a lead: ${committed.reason}`);
-      const week = isoWeekOf(this.aggregates.clock.now());
-      for (const memberId of picked) {
-        await this.repository.addCount(manager, policy.policyVersion, memberId, 1);
-        await this.repository.addToLedger(manager, week, memberId, { received: 1 });
-      }
-      return changes.length;
-    });
+      // transient: the roster consumer retries its event, the tick its run
+      if (attempt >= PLANS) throw new TransientFailure(`allocation raced a change of a lead: ${committed.reason}`);
+    }
+  }
+
+  // who gets which lead; only leads someone eligible may take are read, and none while nobody is eligible
+  private async plan(manager: EntityManager, limit: number, onDutyNow?: string): Promise<Plan | undefined> {
+    const policy = await this.repository.policyView(manager, POLICY_ID);
+    if (!policy) return undefined;
+    const roster = (await this.repository.members(manager)).map((m) => (m.memberId === onDutyNow ? { ...m, onDuty: true } : m));
+    if (onDutyNow && !roster.some((m) => m.memberId === onDutyNow)) roster.push({ memberId: onDutyNow, role: 'agent', onDuty: true });
+    // contractors never take part; off-duty members are skipped now and caught up later
+    const eligible = eligibleMembers(policy.ratios, roster);
+    if (eligible.length === 0) return undefined;
+    // a member outside the ratios coming on duty changes nothing the pool waits for
+    if (onDutyNow && !eligible.includes(onDutyNow)) return undefined;
+    const counts = await this.repository.counts(manager, policy.policyVersion);
+    const acceptBy = (at: Date) => new Date(at.getTime() + policy.acceptMinutes * 60_000);
+    const plan: Plan = { policyVersion: policy.policyVersion, changes: [], picked: [] };
+    for (const { leadId, declinedBy } of await this.repository.allocatableLeads(manager, eligible, limit)) {
+      const pick = nextMember(policy.ratios, counts, (memberId) => eligible.includes(memberId) && !declinedBy.includes(memberId));
+      if (!('memberId' in pick)) continue;
+      const decided = await this.aggregates.leads.decide(
+        manager,
+        leadId,
+        (at) => ({ type: 'AllocateLead', leadId, memberId: pick.memberId, policyVersion: policy.policyVersion, acceptBy: acceptBy(at), actor: LEAD_POOL, at }),
+        { actor: LEAD_POOL },
+      );
+      if (!('request' in decided)) continue;
+      plan.changes.push(decided);
+      plan.picked.push(pick.memberId);
+      counts.set(pick.memberId, (counts.get(pick.memberId) ?? 0) + 1);
+    }
+    return plan;
+  }
+
+  // the allocator's counts, each member's received, and the week's allocations under this version (expected)
+  private async book(manager: EntityManager, plan: Plan): Promise<void> {
+    const week = isoWeekOf(this.aggregates.clock.now());
+    const byMember = new Map<string, number>();
+    for (const memberId of plan.picked) byMember.set(memberId, (byMember.get(memberId) ?? 0) + 1);
+    for (const [memberId, n] of byMember) {
+      await this.repository.addCount(manager, plan.policyVersion, memberId, n);
+      await this.repository.addToLedger(manager, week, memberId, { received: n });
+    }
+    await this.repository.addAllocations(manager, week, plan.policyVersion, plan.picked.length);
   }
 
   /** allocations not accepted by their deadline go back to the pool (the member will not get that lead again) */
-  async expireDue(limit = BATCH): Promise<number> {
+  async expireDue(limit = ALLOCATION_BATCH): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const now = this.aggregates.clock.now();
       const changes: Array<DecidedChange<unknown>> = [];
       const returned: Array<{ memberId: string; policyVersion: number }> = [];
       for (const leadId of await this.repository.expiredLeadIds(manager, now, limit)) {
+        const { state } = await this.aggregates.leads.load(manager, leadId);
         const decided = await this.aggregates.leads.decide(manager, leadId, (at) => ({ type: 'ExpireAllocation', leadId, actor: LEAD_POOL, at }), { actor: LEAD_POOL });
         if (!('request' in decided)) continue;
-        const { state } = await this.aggregates.leads.load(manager, leadId);
         if (leadExists(state) && state.allocatedTo && state.policyVersion) returned.push({ memberId: state.allocatedTo, policyVersion: state.policyVersion });
         changes.push(decided);
       }
@@ -89,10 +150,14 @@ export class LeadAllocator {
     });
   }
 
-  /** a returned allocation does not count as received: the member's share is owed again */
+  /**
+   * A returned allocation does not count as received: the member's share is owed again, and the
+   * allocation's shares under its version leave the week's expected (both in the week it returns).
+   */
   async takeBack(manager: EntityManager, memberId: string, policyVersion: number, at: Date): Promise<void> {
+    const week = isoWeekOf(at);
     await this.repository.addCount(manager, policyVersion, memberId, -1);
-    await this.repository.addToLedger(manager, isoWeekOf(at), memberId, { received: -1 });
+    await this.repository.addToLedger(manager, week, memberId, { received: -1 });
+    await this.repository.addAllocations(manager, week, policyVersion, -1);
   }
 }
-

@@ -16,7 +16,7 @@ export class LeadPoolAggregates {
     readonly clock: Clock,
     repository: LeadPoolRepository,
   ) {
-    this.leads = new AggregateCommands(store, clock, { streamType: 'lead', decider: leadDecider, exists: leadExists, saveView: (m, lead, v) => repository.saveLead(m, lead, v) });
+    this.leads = new AggregateCommands(store, clock, { streamType: 'lead', decider: leadDecider, exists: leadExists, saveView: (m, lead, v) => repository.saveLead(m, lead, v, clock.now()) });
     this.policy = new AggregateCommands(store, clock, { streamType: 'lead-policy', decider: leadPolicyDecider, exists: leadPolicyExists, saveView: (m, policy, v) => repository.savePolicy(m, policy, v) });
   }
 }

@@ -1,24 +1,26 @@
 import { EntityManager } from 'typeorm';
-import { CommandRefusal, RosterEvent, TicketEvent } from '@support/contracts';
+import { CommandRefusal, RosterEvent, TicketEvent, TransientFailure } from '@support/contracts';
 import { commitChanges, DecidedChange } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { leadExists } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
-import { LEAD_POOL } from './lead-allocator';
+import { ALLOCATION_BATCH, LEAD_POOL, LeadAllocator } from './lead-allocator';
 import { LeadPoolAggregates } from './lead-pool.aggregates';
 
 /** the consumer retries the event: a lead changed between read and append */
-export class ConcurrentLeadChange extends Error {}
+export class ConcurrentLeadChange extends TransientFailure {}
 
 /**
  * What the pool learns from other services: who is on the roster and on duty (routing's roster
  * events), and every ticket opened (intake): one for a contact a member holds as an un-accepted lead
- * is flagged as hoarding; one caused by a conversion is linked to its lead.
+ * is flagged as hoarding; one caused by a conversion is linked to its lead. A member coming on duty
+ * takes the leads waiting for them at once.
  */
 export class LeadPoolReactor {
   constructor(
     private readonly aggregates: LeadPoolAggregates,
     private readonly repository: LeadPoolRepository,
+    private readonly allocator: LeadAllocator,
   ) {}
 
   readonly onRosterEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
@@ -26,8 +28,15 @@ export class LeadPoolReactor {
     switch (event.type) {
       case 'support.member.registered.v1':
         return this.repository.saveMember(manager, { memberId: event.data.memberId, role: event.data.role, onDuty: false });
-      case 'support.member.went-on-duty.v1':
-        return this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: true });
+      case 'support.member.went-on-duty.v1': {
+        // the pooled leads go in this transaction, the member counted on duty (the events' append must
+        // be its first write, so the member is saved after)
+        const allocated = await this.allocator.allocatePendingIn(manager, ALLOCATION_BATCH, event.data.memberId);
+        await this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: true });
+        // more than a batch waited: the rest right after this commits (the run waits for this transaction's allocator lock)
+        if (allocated >= ALLOCATION_BATCH) this.allocator.kick();
+        return;
+      }
       case 'support.member.went-off-duty.v1':
         return this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: false });
     }

@@ -2,10 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
 import { CommandContext, CommandOutcome, IdempotencyStore, lockAllForTransaction, OnceOutcome } from '@support/event-store';
-import { CaptureLead, Lead, LeadCommand, leadExists } from '../domain';
+import { CaptureLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
 import { LeadPoolRepository, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
-import { LeadPoolAggregates } from './lead-pool.aggregates';
+import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
+
+/** a lead as read: a pooled one says why it waits, by the ratios and roster as they are now */
+export type LeadReading = LeadView & { waitingReason?: WaitingReason };
+
+/** the weekly ledger: each member's line, and the pool's waiting leads as they are now */
+export interface Ledger {
+  week: string;
+  members: LedgerLine[];
+  pool: PoolWaiting;
+}
 
 export type CaptureInput = Omit<CommandInput<CaptureLead, 'leadId' | 'type'>, never>;
 
@@ -92,14 +102,40 @@ export class LeadService {
     return this.execute(leadId, { type: 'ConvertLead', customer, deviceModel: conversion.deviceModel, problem: conversion.problem, urgency: conversion.urgency }, context);
   }
 
-  find(leadId: string): Promise<LeadView | undefined> {
-    return this.repository.lead(this.dataSource, leadId);
+  async find(leadId: string): Promise<LeadReading | undefined> {
+    const lead = await this.repository.lead(this.dataSource, leadId);
+    return lead && (await this.withWaitingReasons([lead]))[0];
   }
 
   /** a lead or analyst sees every lead; a member those they brought in or hold */
-  list(actor: Actor, status?: string): Promise<LeadView[]> {
+  async list(actor: Actor, status?: string): Promise<LeadReading[]> {
     const all = actor.role === 'lead' || actor.role === 'analyst' || actor.role === 'service';
-    return this.repository.findLeads(this.dataSource, { status, ...(all ? {} : { member: actor.id }) });
+    return this.withWaitingReasons(await this.repository.findLeads(this.dataSource, { status, ...(all ? {} : { member: actor.id }) }));
+  }
+
+  /** per member: contributed, received, expected under the ratios of each allocation, and the pool's wait now */
+  async ledger(week: string): Promise<Ledger> {
+    const [bookings, allocations, policy, waiting] = await Promise.all([
+      this.repository.ledgerOf(this.dataSource, week),
+      this.repository.allocationsOf(this.dataSource, week),
+      this.repository.policyView(this.dataSource, POLICY_ID),
+      this.repository.poolWaiting(this.dataSource),
+    ]);
+    return {
+      week,
+      members: ledgerLines(bookings, allocations, policy?.history ?? [], policy?.ratios ?? []),
+      pool: poolWaiting(waiting.waiting, waiting.oldestSince, this.aggregates.clock.now()),
+    };
+  }
+
+  // read once for all the leads, and only when one is pooled
+  private async withWaitingReasons(leads: LeadView[]): Promise<LeadReading[]> {
+    if (!leads.some((lead) => lead.status === 'pooled')) return leads;
+    const [policy, roster] = await Promise.all([this.repository.policyView(this.dataSource, POLICY_ID), this.repository.members(this.dataSource)]);
+    return leads.map((lead) => {
+      const reason = waitingReason(lead, policy?.ratios, roster);
+      return reason ? { ...lead, waitingReason: reason } : lead;
+    });
   }
 
   history(leadId: string): Promise<RecordedEvent[]> {

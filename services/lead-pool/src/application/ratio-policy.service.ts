@@ -1,10 +1,17 @@
 import { DataSource } from 'typeorm';
 import { CommandRefusal, LeadRatio } from '@support/contracts';
 import { CommandContext, CommandOutcome } from '@support/event-store';
-import { LeadPolicy } from '../domain';
+import { LeadPolicy, offDutyMembers, ratiosWarnings } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
+
+/** A setting of the ratios, and what it means now: the named members off duty, and why leads would wait. */
+export interface RatiosSet {
+  outcome: CommandOutcome<LeadPolicy>;
+  offDuty: string[];
+  warnings: string[];
+}
 
 /** The preset ratios: set by a lead, for members of the roster who are not contractors; they apply from now on. */
 export class RatioPolicyService {
@@ -15,19 +22,22 @@ export class RatioPolicyService {
     private readonly allocator: LeadAllocator,
   ) {}
 
-  async set(ratios: LeadRatio[], acceptMinutes: number, context: CommandContext): Promise<CommandOutcome<LeadPolicy>> {
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const members = new Map((await this.repository.members(manager)).map((m) => [m.memberId, m]));
+  async set(ratios: LeadRatio[], acceptMinutes: number, context: CommandContext): Promise<RatiosSet> {
+    const set = await this.dataSource.transaction(async (manager): Promise<RatiosSet> => {
+      const roster = await this.repository.members(manager);
+      const members = new Map(roster.map((m) => [m.memberId, m]));
       const problems = ratios.flatMap(({ memberId }, i) => {
         const member = members.get(memberId);
         if (!member) return [`ratios.${i}.memberId ${memberId} is not on the roster`];
         return member.role === 'contractor' ? [`ratios.${i}.memberId ${memberId} is a contractor: contractors take no part in the lead pool`] : [];
       });
-      if (problems.length > 0) return { ok: false as const, code: 'invalid-command' as const, reason: problems.join('; ') } satisfies CommandRefusal;
-      return this.aggregates.policy.executeIn(manager, POLICY_ID, (at) => ({ type: 'SetRatios', policyId: POLICY_ID, ratios, acceptMinutes, actor: context.actor, at }), context);
+      if (problems.length > 0) return { outcome: { ok: false, code: 'invalid-command', reason: problems.join('; ') } satisfies CommandRefusal, offDuty: [], warnings: [] };
+      const outcome = await this.aggregates.policy.executeIn(manager, POLICY_ID, (at) => ({ type: 'SetRatios', policyId: POLICY_ID, ratios, acceptMinutes, actor: context.actor, at }), context);
+      // still set: the members may come on duty later, but the lead should know leads would wait
+      return { outcome, offDuty: offDutyMembers(ratios, roster), warnings: ratiosWarnings(ratios, roster) };
     });
-    if (outcome.ok) await this.allocator.runDue();
-    return outcome;
+    if (set.outcome.ok) await this.allocator.runDue();
+    return set;
   }
 
   current() {

@@ -5,3 +5,5 @@ export * from './lead.decider';
 export * from './lead-policy.commands';
 export * from './lead-policy.state';
 export * from './lead-policy.decider';
+export * from './ledger';
+export * from './pool-waiting';

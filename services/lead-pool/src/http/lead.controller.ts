@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ISO_WEEK } from '@support/contracts';
 import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
-import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam, VersionedRead } from '@support/service-kit';
 import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
@@ -50,6 +50,7 @@ export class LeadController {
   }
 
   @Get('leads/:id')
+  @VersionedRead()
   @Roles(...READERS)
   async lead(@UuidParam() id: string) {
     const lead = await this.leads.find(id);
@@ -67,6 +68,7 @@ export class LeadController {
 
   @Post('leads/:id/acceptance')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async accept(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return answer(id, await this.leads.execute(id, { type: 'AcceptLead' }, context(actor, headers)));
@@ -74,6 +76,7 @@ export class LeadController {
 
   @Post('leads/:id/decline')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async decline(@UuidParam() id: string, @Body() body: DeclineDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return answer(id, await this.leads.execute(id, { type: 'DeclineLead', ...(body.reason ? { reason: body.reason } : {}) }, context(actor, headers)));
@@ -82,6 +85,7 @@ export class LeadController {
   /** the lead becomes a ticket in intake (channel `lead`), caused by the conversion */
   @Post('leads/:id/conversion')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async convert(@UuidParam() id: string, @Body() body: ConvertLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const customer = body.customer ? { ...(body.customer.name ? { name: body.customer.name } : {}), ...(body.customer.phone ? { phone: body.customer.phone } : {}), ...(body.customer.wechat ? { wechat: body.customer.wechat } : {}) } : undefined;
@@ -90,45 +94,42 @@ export class LeadController {
 
   @Post('leads/:id/loss')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async lose(@UuidParam() id: string, @Body() body: LoseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return answer(id, await this.leads.execute(id, { type: 'LoseLead', reason: body.reason }, context(actor, headers)));
   }
 
   @Get('ratios')
+  @VersionedRead()
   @Roles(...READERS)
   async ratios() {
-    return (await this.policy.current()) ?? { ratios: [], history: [] };
+    // none set yet: version 0, which If-Match may name for the first PUT
+    return (await this.policy.current()) ?? { ratios: [], history: [], version: 0 };
   }
 
-  /** the lead sets the preset ratios (members of the roster, never contractors); they apply from now on */
+  /**
+   * the lead sets the preset ratios (members of the roster, never contractors); they apply from now on.
+   * The answer names the members off duty (`offDuty`, with `warnings`): leads wait while nobody in the ratios is on duty.
+   */
   @Put('ratios')
+  @AcceptsIfMatch()
   @Roles('lead')
   async setRatios(@Body() body: RatiosDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    const outcome = await this.policy.set(body.ratios.map((r) => ({ memberId: r.memberId, weight: r.weight })), body.acceptMinutes, context(actor, headers));
+    const { outcome, offDuty, warnings } = await this.policy.set(body.ratios.map((r) => ({ memberId: r.memberId, weight: r.weight })), body.acceptMinutes, context(actor, headers));
     if (!outcome.ok) return refusalToHttp(outcome);
-    return { ...outcome.entity, version: outcome.version };
+    return { ...outcome.entity, version: outcome.version, offDuty, warnings };
   }
 
-  /** per member and ISO week: leads contributed, received, and the share the ratios promise */
+  /**
+   * per member and ISO week: leads contributed, received, expected (each allocation's share under the
+   * ratios it was made under) and deviation (received - expected); and the leads waiting in the pool now
+   */
   @Get('ledger')
   @Roles(...READERS)
   async ledger(@Query('week') week?: string) {
     if (week !== undefined && !ISO_WEEK.test(week)) throw new BadRequestException(['week must be an ISO week, e.g. 2026-W48']);
-    const wanted = week ?? this.leads.currentWeek();
-    const lines = await this.repository.ledgerOf(this.dataSource, wanted);
-    const policy = await this.policy.current();
-    const total = policy?.ratios.reduce((sum, r) => sum + r.weight, 0) ?? 0;
-    const received = lines.reduce((sum, line) => sum + line.received, 0);
-    const members = [...new Set([...lines.map((l) => l.memberId), ...(policy?.ratios.map((r) => r.memberId) ?? [])])].sort();
-    return {
-      week: wanted,
-      members: members.map((memberId) => {
-        const line = lines.find((l) => l.memberId === memberId) ?? { contributed: 0, received: 0 };
-        const weight = policy?.ratios.find((r) => r.memberId === memberId)?.weight ?? 0;
-        return { memberId, contributed: line.contributed, received: line.received, weight, expected: total === 0 ? 0 : Math.round(((received * weight) / total) * 100) / 100 };
-      }),
-    };
+    return this.leads.ledger(week ?? this.leads.currentWeek());
   }
 
   /** tickets opened for a contact a member held as an un-accepted lead */
@@ -154,7 +155,12 @@ export class LeadController {
 
   private async asNow(captured: CapturedLead) {
     const lead = await this.leads.find(captured.id);
-    return { ...captured, ...(lead ? { status: lead.status, version: lead.version } : {}), ...(lead?.allocatedTo ? { allocatedTo: lead.allocatedTo } : {}) };
+    return {
+      ...captured,
+      ...(lead ? { status: lead.status, version: lead.version } : {}),
+      ...(lead?.allocatedTo ? { allocatedTo: lead.allocatedTo } : {}),
+      ...(lead?.waitingReason ? { waitingReason: lead.waitingReason } : {}),
+    };
   }
 }
 

@@ -1,11 +1,12 @@
 import { MigrationInterface } from 'typeorm';
+import { TEAM_TIME_ZONE } from '@support/contracts';
 import { qualified, sqlMigration } from '@support/event-store';
 import { platformMigrations } from '@support/messaging';
 
 export const LEAD_POOL_SCHEMA = 'lead_pool';
 
 export function leadPoolMigrations(schema: string = LEAD_POOL_SCHEMA) {
-  return [...platformMigrations(schema), leadPoolReadModelMigration(schema)];
+  return [...platformMigrations(schema), leadPoolReadModelMigration(schema), expectedAndWaitingMigration(schema)];
 }
 
 /**
@@ -50,5 +51,39 @@ function leadPoolReadModelMigration(schema: string): new () => MigrationInterfac
       `CREATE TABLE ${flags} (lead_id uuid NOT NULL, ticket_id uuid NOT NULL, member_id text NOT NULL, lead_status text NOT NULL, PRIMARY KEY (lead_id, ticket_id))`,
     ],
     [`DROP TABLE ${leads}, ${policy}, ${counts}, ${members}, ${ledger}, ${flags}`],
+  );
+}
+
+/**
+ * What the ledger's `expected` is made of: the allocations booked into each week per version of the
+ * ratios (a return subtracts in the week it happens, as `received` does); and since when each pooled lead
+ * waits. Both are filled from the events already stored, so existing weeks and waiting leads show right.
+ */
+function expectedAndWaitingMigration(schema: string): new () => MigrationInterface {
+  const leads = qualified(schema, 'leads');
+  const events = qualified(schema, 'events');
+  const allocations = qualified(schema, 'ledger_allocations');
+  // as isoWeekOf: the ISO week of the team's calendar date
+  const week = (at: string) => `to_char(${at} AT TIME ZONE '${TEAM_TIME_ZONE}', 'IYYY-"W"IW')`;
+  return sqlMigration(
+    'LeadPoolExpectedAndWaiting1796539622000',
+    [
+      `CREATE TABLE ${allocations} (week text NOT NULL, policy_version integer NOT NULL, allocations integer NOT NULL, PRIMARY KEY (week, policy_version))`,
+      // every allocation +1 under its version; every return -1 under the version of the allocation it ends
+      `INSERT INTO ${allocations} (week, policy_version, allocations)
+       SELECT week, policy_version, sum(delta)::int FROM (
+         SELECT ${week('a.occurred_at')} AS week, (a.data->>'policyVersion')::int AS policy_version, 1 AS delta
+           FROM ${events} a WHERE a.type = 'support.lead.allocated.v1'
+         UNION ALL
+         SELECT ${week('r.occurred_at')}, (SELECT (a.data->>'policyVersion')::int FROM ${events} a
+                  WHERE a.stream_id = r.stream_id AND a.type = 'support.lead.allocated.v1' AND a.version < r.version ORDER BY a.version DESC LIMIT 1), -1
+           FROM ${events} r WHERE r.type = 'support.lead.returned.v1'
+       ) booked WHERE policy_version IS NOT NULL GROUP BY week, policy_version`,
+      `ALTER TABLE ${leads} ADD COLUMN pooled_since timestamptz`,
+      `UPDATE ${leads} l SET pooled_since = (SELECT max(e.occurred_at) FROM ${events} e
+         WHERE e.stream_id = l.lead_id::text AND e.type IN ('support.lead.captured.v1', 'support.lead.returned.v1')) WHERE l.status = 'pooled'`,
+      `CREATE INDEX ON ${leads} (pooled_since) WHERE status = 'pooled'`,
+    ],
+    [`ALTER TABLE ${leads} DROP COLUMN pooled_since`, `DROP TABLE ${allocations}`],
   );
 }

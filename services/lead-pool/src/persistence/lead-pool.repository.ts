@@ -1,23 +1,11 @@
 import { EntityManager } from 'typeorm';
 import { Jsonified, LeadContact } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
-import { Lead, LeadPolicy } from '../domain';
+import { Lead, LedgerBooking, LeadPolicy, PoolMember, WeeklyAllocations } from '../domain';
 
 export type LeadView = Jsonified<Lead> & { version: number; ticketId?: string };
 
-/** A member as the pool sees the roster: contractors never take part, off-duty members are skipped. */
-export interface PoolMember {
-  memberId: string;
-  role: string;
-  onDuty: boolean;
-}
-
-/** One member's line of the weekly ledger. */
-export interface LedgerLine {
-  memberId: string;
-  contributed: number;
-  received: number;
-}
+export type { PoolMember } from '../domain';
 
 const PAGE = 200;
 
@@ -28,6 +16,7 @@ export class LeadPoolRepository {
   private readonly countsTable: string;
   private readonly membersTable: string;
   private readonly ledgerTable: string;
+  private readonly ledgerAllocationsTable: string;
   private readonly flagsTable: string;
 
   constructor(schema: string) {
@@ -36,15 +25,18 @@ export class LeadPoolRepository {
     this.countsTable = qualified(schema, 'allocation_counts');
     this.membersTable = qualified(schema, 'members');
     this.ledgerTable = qualified(schema, 'ledger');
+    this.ledgerAllocationsTable = qualified(schema, 'ledger_allocations');
     this.flagsTable = qualified(schema, 'hoarding_flags');
   }
 
-  async saveLead(manager: EntityManager, lead: Lead, version: number): Promise<void> {
+  /** `at`: when the change happened, kept as the time a lead entered the pool (captured, or returned) */
+  async saveLead(manager: EntityManager, lead: Lead, version: number, at: Date): Promise<void> {
     await manager.query(
-      `INSERT INTO ${this.leadsTable} (lead_id, status, phone, wechat, source_member, allocated_to, accept_by, state, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO ${this.leadsTable} AS l (lead_id, status, phone, wechat, source_member, allocated_to, accept_by, state, version, pooled_since)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (lead_id) DO UPDATE SET status = EXCLUDED.status, allocated_to = EXCLUDED.allocated_to, accept_by = EXCLUDED.accept_by,
-         state = EXCLUDED.state, version = EXCLUDED.version`,
+         state = EXCLUDED.state, version = EXCLUDED.version,
+         pooled_since = CASE WHEN EXCLUDED.status <> 'pooled' THEN NULL WHEN l.status = 'pooled' THEN l.pooled_since ELSE EXCLUDED.pooled_since END`,
       [
         lead.leadId,
         lead.status,
@@ -55,6 +47,7 @@ export class LeadPoolRepository {
         lead.status === 'allocated' ? (lead.acceptBy ?? null) : null,
         JSON.stringify(lead),
         version,
+        lead.status === 'pooled' ? at : null,
       ],
     );
   }
@@ -90,9 +83,25 @@ export class LeadPoolRepository {
     return rows.map((row: { lead_id: string }) => ({ leadId: row.lead_id }));
   }
 
-  async pooledLeadIds(executor: SqlExecutor, limit: number): Promise<string[]> {
-    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status = 'pooled' ORDER BY captured_seq LIMIT $1`, [limit]);
-    return rows.map((row: { lead_id: string }) => row.lead_id);
+  /**
+   * Pooled leads, oldest first, that one of `eligible` may take (not every one of them declined it),
+   * with who declined each: leads nobody eligible can take are not read at all.
+   */
+  async allocatableLeads(executor: SqlExecutor, eligible: readonly string[], limit: number): Promise<Array<{ leadId: string; declinedBy: string[] }>> {
+    if (eligible.length === 0) return [];
+    const rows = await executor.query(
+      `SELECT lead_id, state->'declinedBy' AS declined_by FROM ${this.leadsTable}
+        WHERE status = 'pooled' AND NOT (coalesce(state->'declinedBy', '[]'::jsonb) @> to_jsonb($1::text[]))
+        ORDER BY captured_seq LIMIT $2`,
+      [eligible, limit],
+    );
+    return rows.map((row: { lead_id: string; declined_by: string[] | null }) => ({ leadId: row.lead_id, declinedBy: row.declined_by ?? [] }));
+  }
+
+  /** how many leads wait in the pool, and since when the one waiting longest has */
+  async poolWaiting(executor: SqlExecutor): Promise<{ waiting: number; oldestSince: Date | null }> {
+    const [row] = await executor.query(`SELECT count(*)::int AS waiting, min(pooled_since) AS oldest FROM ${this.leadsTable} WHERE status = 'pooled'`);
+    return { waiting: row.waiting, oldestSince: row.oldest ? new Date(row.oldest) : null };
   }
 
   async expiredLeadIds(executor: SqlExecutor, at: Date, limit: number): Promise<string[]> {
@@ -160,9 +169,23 @@ export class LeadPoolRepository {
     );
   }
 
-  async ledgerOf(executor: SqlExecutor, week: string): Promise<LedgerLine[]> {
+  async ledgerOf(executor: SqlExecutor, week: string): Promise<LedgerBooking[]> {
     const rows = await executor.query(`SELECT member_id, contributed, received FROM ${this.ledgerTable} WHERE week = $1 ORDER BY member_id`, [week]);
     return rows.map((row: { member_id: string; contributed: number; received: number }) => ({ memberId: row.member_id, contributed: row.contributed, received: row.received }));
+  }
+
+  /** allocations booked into a week per version of the ratios (negative for a return): what `expected` is made of */
+  async addAllocations(manager: EntityManager, week: string, policyVersion: number, delta: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.ledgerAllocationsTable} (week, policy_version, allocations) VALUES ($1, $2, $3)
+       ON CONFLICT (week, policy_version) DO UPDATE SET allocations = ${this.ledgerAllocationsTable}.allocations + EXCLUDED.allocations`,
+      [week, policyVersion, delta],
+    );
+  }
+
+  async allocationsOf(executor: SqlExecutor, week: string): Promise<WeeklyAllocations[]> {
+    const rows = await executor.query(`SELECT policy_version, allocations FROM ${this.ledgerAllocationsTable} WHERE week = $1 ORDER BY policy_version`, [week]);
+    return rows.map((row: { policy_version: number; allocations: number }) => ({ policyVersion: row.policy_version, allocations: row.allocations }));
   }
 
   async flag(manager: EntityManager, flag: { leadId: string; ticketId: string; memberId: string; leadStatus: string }): Promise<void> {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, VersionedRead } from '@support/service-kit';
 import { MemberCommand } from '../domain';
 import { RosterService } from '../application/roster.service';
 import { RoutingQueries } from '../application/routing-queries';
@@ -41,6 +41,7 @@ export class RosterController {
   }
 
   @Get(':id')
+  @VersionedRead()
   @Roles(...READERS)
   async member(@Param('id') id: string) {
     const member = await this.queries.member(id);
@@ -57,6 +58,7 @@ export class RosterController {
   }
 
   @Put(':id/profile')
+  @AcceptsIfMatch()
   @Roles('lead')
   profile(@Param('id') id: string, @Body() body: MemberProfileDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ChangeProfile', memberId: id, ...body, skills: [...body.skills], scenarios: [...body.scenarios] });
@@ -64,6 +66,7 @@ export class RosterController {
 
   @Post(':id/on-duty')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles('lead')
   onDuty(@Param('id') id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'GoOnDuty', memberId: id });
@@ -71,6 +74,7 @@ export class RosterController {
 
   @Post(':id/off-duty')
   @HttpCode(200)
+  @AcceptsIfMatch()
   @Roles('lead')
   offDuty(@Param('id') id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'GoOffDuty', memberId: id });

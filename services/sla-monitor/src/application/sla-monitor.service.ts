@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, foldEvents, RecordedEvent, SlaEvent, URGENCIES, Urgency } from '@support/contracts';
+import { Actor, Clock, envelopeOf, foldEvents, RecordedEvent, SlaEvent, TransientFailure, URGENCIES, Urgency } from '@support/contracts';
 import { AppendRequest, EventStore } from '@support/event-store';
 import { BusinessCalendar, commandsFor, earlyStopsOf, fieldOf, firstMatch, IncomingEvent, SlaClock, SlaClockCommand, slaClockDecider, SlaRule, SUBJECT_ID_FIELDS } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
@@ -91,7 +91,7 @@ export class SlaMonitor {
     }
     const outcome = await this.apply(manager, commands, (clockId) => (causes.get(clockId) as { cause: Cause }).cause);
     // the scheduler fired one of these clocks meanwhile: decide again on its new state (the consumer retries)
-    if (outcome === 'conflict') throw new Error(`a clock of event ${events.map((e) => e.id).join(', ')} changed while deciding; retry`);
+    if (outcome === 'conflict') throw new TransientFailure(`a clock of event ${events.map((e) => e.id).join(', ')} changed while deciding; retry`);
     await this.clocks.rememberEarlyStops(manager, facts.flatMap((f) => earlyStopsOf(f.event, rules, known)));
     await this.clocks.rememberUrgencies(
       manager,

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundEx
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { auditTrail } from '@support/event-store';
 import { Actor } from '@support/contracts';
-import { CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { CurrentActor, parseIfMatch, refusalToHttp, RequiresIfMatch, Roles, UuidParam, VersionedRead } from '@support/service-kit';
 import { PolicyDto } from './policy.dto';
 import { minutesBetween } from '../domain';
 import { SLA_RUNTIME, SlaMonitorRuntime } from '../sla.providers';
@@ -44,6 +44,7 @@ export class ClocksController {
 
   /** the rules and business calendar in force, with the policy's version (for If-Match) */
   @Get('policies')
+  @VersionedRead()
   @Roles(...READERS)
   policies() {
     return this.runtime.policy.state();
@@ -51,6 +52,7 @@ export class ClocksController {
 
   /** a lead replaces the policy; new clocks follow it, running ones keep their terms */
   @Put('policies')
+  @RequiresIfMatch()
   @Roles('lead')
   async changePolicy(@Body() body: PolicyDto, @CurrentActor() actor: Actor, @Headers('if-match') ifMatch?: string) {
     const outcome = await this.runtime.policy.change(body, actor, parseIfMatch(ifMatch));

@@ -7,18 +7,28 @@ import { ERASED, updateAt } from '@support/contracts';
 /** A customer's data key: 32 random bytes. `null` once destroyed (the customer was erased). */
 export type DataKey = Buffer;
 
-/** the mark of a sealed value, so a reader tells it from a clear one recorded before sealing existed */
+/**
+ * The mark of a sealed value, so a reader tells it from a clear one recorded before sealing existed.
+ * Anyone can type it, so it never decides what gets sealed: every personal value is (sealAt).
+ */
 export const SEALED_PREFIX = 'sealed:v1:';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+// base64url characters, at least as many as an empty value's iv and tag take
+const SEALED_BODY = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil(((IV_BYTES + TAG_BYTES) * 4) / 3)},}$`);
 
 export function newDataKey(): DataKey {
   return randomBytes(32);
 }
 
+/**
+ * Whether a stored value is a sealed one: the prefix and a body sealValue could have written. Since every
+ * value is sealed, only a clear value stored before that (before sealing, or by a version that skipped
+ * values looking sealed) can carry the prefix; one that cannot be ciphertext is read as the clear value it is.
+ */
 export function isSealed(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(SEALED_PREFIX);
+  return typeof value === 'string' && value.startsWith(SEALED_PREFIX) && SEALED_BODY.test(value.slice(SEALED_PREFIX.length));
 }
 
 /** `sealed:v1:` + base64url(iv | tag | ciphertext); a fresh iv each time, so equal values seal differently */
@@ -42,9 +52,13 @@ export function openValue(key: DataKey | null | undefined, value: unknown): unkn
   return Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
 }
 
-/** `data` with the string at each pointer sealed (absent ones stay absent), in a copy */
+/**
+ * `data` with the string at each pointer sealed (absent ones stay absent), in a copy. Unconditionally: a
+ * customer named `sealed:v1:...` is sealed like anyone, so the value opens to exactly what they typed.
+ * Data is sealed once, as decided, on its way to the store: never pass it stored (sealed) data.
+ */
 export function sealAt(data: unknown, pointers: readonly string[], key: DataKey): unknown {
-  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (typeof value === 'string' && !isSealed(value) ? sealValue(key, value) : value)), data);
+  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (typeof value === 'string' ? sealValue(key, value) : value)), data);
 }
 
 /** `data` with the value at each pointer opened (see openValue), in a copy */

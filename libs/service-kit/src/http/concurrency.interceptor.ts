@@ -1,0 +1,52 @@
+import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Observable, tap } from 'rxjs';
+import { parseIfMatch } from './command-results';
+import { IF_MATCH_KEY, IfMatchRule, VERSIONED_READ_KEY, VersionOf, versionField } from './concurrency.decorators';
+
+interface HttpRequest {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+interface HttpResponse {
+  headersSent: boolean;
+  getHeader(name: string): unknown;
+  setHeader(name: string, value: string): unknown;
+}
+
+/** The 428's message: which header, and where its value comes from. */
+export const IF_MATCH_REQUIRED = 'If-Match header is required: send the ETag of the resource as last read (e.g. If-Match: "3"), so a change made meanwhile is not overwritten';
+
+/**
+ * Acts on the concurrency decorators: a route that {@link RequiresIfMatch} answers 428 without the
+ * header (after the guards, so 401/403 come first), a malformed If-Match is a 400 before anything
+ * runs, and a versioned read or a command answers `ETag: "<version>"` of its body.
+ */
+@Injectable()
+export class ConcurrencyInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const targets = [context.getHandler(), context.getClass()];
+    const rule = this.reflector.getAllAndOverride<IfMatchRule | undefined>(IF_MATCH_KEY, targets);
+    const versionOf = this.reflector.getAllAndOverride<VersionOf | undefined>(VERSIONED_READ_KEY, targets) ?? (rule ? versionField : undefined);
+    if (!versionOf) return next.handle();
+    if (rule) {
+      const header = context.switchToHttp().getRequest<HttpRequest>().headers['if-match'];
+      const value = Array.isArray(header) ? header.join(', ') : header;
+      if (rule.required && (value === undefined || value.trim() === '')) {
+        throw new HttpException({ statusCode: HttpStatus.PRECONDITION_REQUIRED, error: 'Precondition Required', message: [IF_MATCH_REQUIRED] }, HttpStatus.PRECONDITION_REQUIRED);
+      }
+      parseIfMatch(value);
+    }
+    const res = context.switchToHttp().getResponse<HttpResponse>();
+    return next.handle().pipe(
+      tap((body) => {
+        const version = versionOf(body);
+        // a handler that set its own ETag (or streamed) knows better
+        if (Number.isInteger(version) && !res.headersSent && res.getHeader('ETag') === undefined) res.setHeader('ETag', `"${version as number}"`);
+      }),
+    );
+  }
+}
