@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { startSlaMonitorRuntime, SlaMonitorRuntime } from '../services/sla-monitor/src/sla.providers';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
+import { migrateForService } from './support/services';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -193,7 +194,8 @@ async function main() {
   console.log(`setTimeout, ${CLOCKS} timers over ${TIMERS_WINDOW_S} s: lateness p50 ${timers.p50.toFixed(1)} ms, p99 ${timers.p99.toFixed(1)} ms, max ${timers.max.toFixed(1)} ms`);
 
   const errors: unknown[] = [];
-  const runtime = await startSlaMonitorRuntime({ databaseUrl: DATABASE_URL, kafkaBrokers: BROKERS, schema: SCHEMA, consumeFromBeginning: false }, (error) => {
+  // as its runtime role, after the migrate step (bench/support/services.ts)
+  const runtime = await startSlaMonitorRuntime({ databaseUrl: await migrateForService('sla-monitor', SCHEMA), kafkaBrokers: BROKERS, schema: SCHEMA, consumeFromBeginning: false }, (error) => {
     if (errors.push(error) <= 3) console.error('runtime error:', error);
   });
   const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });

@@ -1,11 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runtimeRoleName, urlForRole } from '@support/event-store';
+import { migrate } from '../../deploy/migrate/migrate';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-anything-0123456789';
+const BENCH_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 export type ServiceName = 'intake' | 'routing' | 'sla-monitor' | 'field-service' | 'knowledge-base' | 'lead-pool' | 'dashboard';
 
@@ -24,14 +28,17 @@ export interface StartServiceOptions {
 
 /** Starts a built service (dist/) as its own process, in production mode, in a schema of its own; resolves once it is ready. */
 export async function startService(name: ServiceName, port: number, schema: string, options: StartServiceOptions = {}): Promise<ChildProcess> {
+  const databaseUrl = await migrateForService(name, schema);
   const log = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
   const child = spawn(process.execPath, [join(BUILD, 'services', name, 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
-      DATABASE_URL,
+      DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: BROKERS.join(','),
       AUTH_JWT_SECRET: BENCH_SECRET,
+      // production needs an anchor-signing key: a fresh one per bench run
+      AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? BENCH_AUDIT_KEY,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       SERVICE_SCHEMA: schema,
@@ -54,6 +61,17 @@ export async function startService(name: ServiceName, port: number, schema: stri
   }
   child.kill('SIGKILL');
   throw new Error(`${name} did not become ready${child.exitCode === null ? '' : ` (exited with code ${child.exitCode})`}`);
+}
+
+/**
+ * The migrate step for one service's schema, as in production: roles created by the superuser of
+ * DATABASE_URL (local passwords: the role's name), migrations run by the owner; returns the URL of the
+ * service's runtime role, which is what the service connects as.
+ */
+export async function migrateForService(name: ServiceName, schema: string): Promise<string> {
+  const password = (role: string) => role;
+  await migrate({ ownerUrl: urlForRole(DATABASE_URL, 'support_owner', 'support_owner'), adminUrl: DATABASE_URL, password, targets: [{ service: name, schema }] });
+  return urlForRole(DATABASE_URL, runtimeRoleName(name), password(runtimeRoleName(name)));
 }
 
 export async function stopService(child: ChildProcess | undefined): Promise<void> {

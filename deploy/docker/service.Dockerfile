@@ -19,6 +19,8 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY libs ./libs
 COPY services ./services
+# the migrate step (dist/deploy/migrate/migrate.js), which compose's one-shot `migrate` runs from this image
+COPY deploy/migrate ./deploy/migrate
 # compiles libs/ and every service into dist/ and rewrites the @support/* path aliases (tsc-alias).
 # SERVICE is declared only after this step so that the layers above are shared by all services.
 RUN npm run build

@@ -76,13 +76,23 @@ function main(argv) {
 
   mkdirSync(LOG_DIR, { recursive: true });
 
+  // with RUNTIME_ROLES=1 (npm start) each service connects as its own role support_<name>, whose schema
+  // `npm run migrate` migrated and granted; local passwords are the role's name (deploy/local/migrate.sh)
+  function runtimeDatabase(name) {
+    if (process.env.RUNTIME_ROLES !== '1' || !process.env.DATABASE_URL) return {};
+    const url = new URL(process.env.DATABASE_URL);
+    url.username = `support_${name.replace(/-/g, '_')}`;
+    url.password = process.env[`${url.username.toUpperCase()}_PASSWORD`] || url.username;
+    return { DATABASE_URL: url.toString() };
+  }
+
   function start({ name, port }) {
     const main = SERVICE_MAIN.replaceAll('{name}', name);
     const log = join(LOG_DIR, `${name}.log`);
     say(`[start] ${name} on :${port} (log: ${log})`);
     const file = createWriteStream(log, { flags: 'w' });
     const tail = [];
-    const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: String(port), ...runtimeDatabase(name) }, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         file.write(`${line}\n`);

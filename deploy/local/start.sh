@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the whole system locally with demo data: PostgreSQL and Kafka (deploy/local/infra.sh),
-# every service built from this checkout, then the demo data of deploy/local/demo-data.js.
+# Starts the whole system locally with demo data: PostgreSQL and Kafka (deploy/local/infra.sh), the
+# migrate step (deploy/local/migrate.sh), every service built from this checkout as its own database role, then the demo data of deploy/local/demo-data.js.
 # Runs in the foreground; Ctrl-C stops the services (the infrastructure keeps running:
 # `npm run infra:down` stops it). deploy/local/run-services.js runs and watches the services: their
 # output is shown one whole line at a time, prefixed with the service's name (and kept in
@@ -16,4 +16,7 @@ eval "$(bash deploy/local/infra.sh up | tee /dev/stderr | grep '^export ')"
 npm run --silent build
 
 export NODE_ENV="${NODE_ENV:-development}"
+# the migrate step as the owner, then every service as its own least-privilege role (RUNTIME_ROLES)
+bash deploy/local/migrate.sh
+export RUNTIME_ROLES=1
 exec node deploy/local/run-services.js --then 'node deploy/local/demo-data.js' "${SERVICES[@]}"

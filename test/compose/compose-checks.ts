@@ -29,12 +29,19 @@ export interface ComposeService {
   healthcheck?: { test?: string | string[]; disable?: boolean } | null;
   volumes?: Array<string | { type?: string; source?: string; target?: string }>;
   restart?: string;
+  command?: string | string[];
+  secrets?: Array<string | { source?: string }>;
 }
 
 export interface ComposeFile {
   services?: Record<string, ComposeService | null>;
   volumes?: Record<string, unknown> | null;
+  secrets?: Record<string, unknown> | null;
 }
+
+/** the one-shot that migrates every schema before the services start */
+export const MIGRATE_SERVICE = 'migrate';
+export const MIGRATE_ENTRY = 'dist/deploy/migrate/migrate.js';
 
 /** Parses compose YAML the way compose does: `<<` merge keys on, duplicate keys an error. */
 export function parseCompose(text: string): ComposeFile {
@@ -207,6 +214,13 @@ export function checkService(compose: ComposeFile, name: string): string[] {
   if (env['DATABASE_URL'] && !/^postgres(ql)?:\/\/[^/]*@postgres:5432\//.test(env['DATABASE_URL'])) {
     problems.push(`${name}: DATABASE_URL does not point at postgres:5432`);
   }
+  // its own least-privilege role, whose password is required, never the superuser (or the owner)
+  const role = `support_${name.replace(/-/g, '_')}`;
+  const password = `${role.toUpperCase()}_PASSWORD`;
+  const credentials = /^postgres(?:ql)?:\/\/([^:@/]*)(?::([^@]*))?@/.exec(env['DATABASE_URL'] ?? '');
+  if (env['DATABASE_URL'] && credentials?.[1] !== role) problems.push(`${name}: DATABASE_URL connects as ${credentials?.[1] || 'nobody'}, not its runtime role ${role}`);
+  if (env['DATABASE_URL'] && !(credentials?.[2] ?? '').startsWith(`\${${password}:?`)) problems.push(`${name}: DATABASE_URL's password must be required from the environment (\${${password}:?...})`);
+  if (dependenciesOf(svc)[MIGRATE_SERVICE] !== 'service_completed_successfully') problems.push(`${name}: does not depend on ${MIGRATE_SERVICE} completing successfully`);
 
   const deps = dependenciesOf(svc);
   for (const dep of ['kafka', 'postgres']) {
@@ -222,7 +236,7 @@ export function checkServices(compose: ComposeFile, repoServices: readonly strin
   const problems = repoServices.flatMap((name) => checkService(compose, name));
   for (const [name, svc] of Object.entries(compose.services ?? {})) {
     const build = svc && buildOf(svc);
-    if (!build || build.dockerfile !== SERVICE_DOCKERFILE) continue;
+    if (!build || build.dockerfile !== SERVICE_DOCKERFILE || name === MIGRATE_SERVICE) continue;
     const target = build.args['SERVICE'];
     if (target !== name) problems.push(`${name}: compose service name and build arg SERVICE (${target}) differ`);
     if (!target || !repoServices.includes(target)) problems.push(`${name}: builds SERVICE=${target}, but there is no services/${target}/src/main.ts`);
@@ -244,7 +258,7 @@ export function checkWiring(compose: ComposeFile): string[] {
     for (const dep of Object.keys(dependenciesOf(svc))) {
       const target = services[dep];
       if (!target) problems.push(`${name}: depends on "${dep}", which is not a service`);
-      else if (!healthcheckText(target)) problems.push(`${name}: depends on "${dep}", which has no healthcheck`);
+      else if (dependenciesOf(svc)[dep] !== 'service_completed_successfully' && !healthcheckText(target)) problems.push(`${name}: depends on "${dep}", which has no healthcheck`);
     }
     for (const { name: volume } of namedVolumesOf(svc)) {
       if (!declaredVolumes.includes(volume)) problems.push(`${name}: uses volume "${volume}", not declared under volumes:`);
@@ -392,4 +406,56 @@ export function checkBuildLayout(packageJson: { scripts?: Record<string, string>
   if (posix.normalize(outDir ?? '') !== 'dist') problems.push(`tsconfig.build.json: outDir is ${outDir}, the image expects dist`);
   if (posix.normalize(rootDir ?? '') !== '.') problems.push(`tsconfig.build.json: rootDir is ${rootDir}, the image expects . (dist/services/<name>/src/main.js)`);
   return problems;
+}
+
+/**
+ * The migrate one-shot: the service image running the migrate entry, once, after PostgreSQL; it gets
+ * the superuser (to create roles), the owner, and every runtime role's password, each required.
+ */
+export function checkMigrate(compose: ComposeFile, repoServices: readonly string[]): string[] {
+  const svc = compose.services?.[MIGRATE_SERVICE];
+  if (!svc) return [`no "${MIGRATE_SERVICE}" one-shot service`];
+  const problems: string[] = [];
+  const command = Array.isArray(svc.command) ? svc.command.join(' ') : (svc.command ?? '');
+  if (!command.includes(MIGRATE_ENTRY)) problems.push(`${MIGRATE_SERVICE}: command does not run ${MIGRATE_ENTRY}`);
+  if (buildOf(svc)?.dockerfile !== SERVICE_DOCKERFILE) problems.push(`${MIGRATE_SERVICE}: not built from ${SERVICE_DOCKERFILE}`);
+  if (svc.restart !== 'no') problems.push(`${MIGRATE_SERVICE}: restart is ${svc.restart ?? 'unset'}, not "no" (a one-shot)`);
+  if (dependenciesOf(svc)['postgres'] !== 'service_healthy') problems.push(`${MIGRATE_SERVICE}: does not wait for postgres to be healthy`);
+  const env = environmentOf(svc);
+  const required = (key: string, variable: string) => {
+    if (!(env[key] ?? '').includes(`\${${variable}:?`)) problems.push(`${MIGRATE_SERVICE}: ${key} does not require \${${variable}:?...}`);
+  };
+  required('DATABASE_ADMIN_URL', 'POSTGRES_PASSWORD');
+  required('MIGRATION_DATABASE_URL', 'SUPPORT_OWNER_PASSWORD');
+  if (!/^postgres(ql)?:\/\/support_owner:/.test(env['MIGRATION_DATABASE_URL'] ?? '')) problems.push(`${MIGRATE_SERVICE}: MIGRATION_DATABASE_URL does not connect as support_owner`);
+  for (const name of repoServices) {
+    const variable = `SUPPORT_${name.replace(/-/g, '_').toUpperCase()}_PASSWORD`;
+    required(variable, variable);
+  }
+  return problems;
+}
+
+/** No password, secret or key gets a default anywhere in the file: `${VAR:-...}` / `${VAR-...}` on such a name. */
+export function checkNoDefaultSecrets(text: string): string[] {
+  return [...text.matchAll(/\$\{([A-Z0-9_]*(?:PASSWORD|SECRET|KEY)[A-Z0-9_]*):?-/g)].map((m) => `${m[1]} has a default; require it with \${${m[1]}:?...}`);
+}
+
+/** Every secret a service names is declared under the top-level secrets:. */
+export function checkSecrets(compose: ComposeFile): string[] {
+  const declared = Object.keys(compose.secrets ?? {});
+  const problems: string[] = [];
+  for (const [name, svc] of Object.entries(compose.services ?? {})) {
+    for (const secret of svc?.secrets ?? []) {
+      const source = typeof secret === 'string' ? secret : secret.source;
+      if (!source || !declared.includes(source)) problems.push(`${name}: uses secret "${source}", not declared under secrets:`);
+    }
+  }
+  return problems;
+}
+
+/** A service's environment as compose would hand it over, with every required variable set to `value`. */
+export function resolvedEnvironment(svc: ComposeService, value: string): Record<string, string> {
+  const resolve = (text: string) =>
+    text.replace(/\$\{([A-Za-z0-9_]+)(?:(:?[-?])([^}]*))?\}/g, (_, _name: string, op?: string, rest?: string) => (op && op.endsWith('-') ? (rest ?? '') : value));
+  return Object.fromEntries(Object.entries(environmentOf(svc)).flatMap(([k, v]) => (v === undefined ? [] : [[k, resolve(v)]])));
 }

@@ -9,15 +9,21 @@ import {
   checkDockerfile,
   checkDockerignore,
   checkInfrastructure,
+  checkMigrate,
+  checkNoDefaultSecrets,
+  checkSecrets,
   checkService,
   checkServices,
   checkWiring,
   ComposeFile,
   DEFAULT_PORTS,
   dockerignored,
+  MIGRATE_SERVICE,
   parseCompose,
+  resolvedEnvironment,
   SERVICE_DOCKERFILE,
 } from './compose-checks';
+import { loadServiceConfig } from '@support/service-kit';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -37,7 +43,7 @@ const clone = (): ComposeFile => structuredClone(compose());
 
 /** A compose service built from the shared Dockerfile, to mutate in the "can fail" checks. */
 function aBuiltService(c: ComposeFile): string {
-  const name = Object.keys(c.services ?? {}).find((n) => buildOf(c.services![n]!)?.dockerfile === SERVICE_DOCKERFILE);
+  const name = Object.keys(c.services ?? {}).find((n) => n !== MIGRATE_SERVICE && buildOf(c.services![n]!)?.dockerfile === SERVICE_DOCKERFILE);
   if (!name) throw new Error(`docker-compose.yml has no service built from ${SERVICE_DOCKERFILE}`);
   return name;
 }
@@ -64,6 +70,22 @@ describe('docker-compose.yml', () => {
   it('has every depends_on target health-checked, every named volume declared, and no host port twice', () => {
     expect(checkWiring(compose())).toEqual([]);
   });
+
+  it('migrates in a one-shot before the services, with every role password required', () => {
+    expect(checkMigrate(compose(), repoServices())).toEqual([]);
+  });
+
+  it('gives no password, secret or key a default, and declares every secret a service names', () => {
+    expect(checkNoDefaultSecrets(read('docker-compose.yml'))).toEqual([]);
+    expect(checkSecrets(compose())).toEqual([]);
+  });
+
+  for (const name of repoServices()) {
+    it(`sets every variable ${name}'s configuration requires (its config loads from the compose environment)`, () => {
+      const env = resolvedEnvironment(compose().services![name]!, 'x'.repeat(40));
+      expect(() => loadServiceConfig(env, { serviceName: name, port: DEFAULT_PORTS[name] })).not.toThrow();
+    });
+  }
 });
 
 describe('deploy/docker/service.Dockerfile', () => {
@@ -124,6 +146,36 @@ describe('the checks can fail', () => {
     expect(problems).toMatch('environment lacks KAFKA_BROKERS');
     expect(problems).toMatch('AUTH_JWT_SECRET must be required');
     expect(problems).toMatch('depends_on kafka is service_started, not service_healthy');
+  });
+
+  it('reports a service that connects as the superuser, with a defaulted password, before the migration', () => {
+    const c = clone();
+    const name = aBuiltService(c);
+    const svc = c.services![name]!;
+    (svc.environment as Record<string, string>)['DATABASE_URL'] = 'postgres://postgres:${POSTGRES_PASSWORD:-postgres}@postgres:5432/support';
+    delete (svc.depends_on as Record<string, unknown>)[MIGRATE_SERVICE];
+    const problems = checkService(c, name).join('\n');
+    expect(problems).toMatch('DATABASE_URL connects as postgres, not its runtime role');
+    expect(problems).toMatch("DATABASE_URL's password must be required");
+    expect(problems).toMatch(`does not depend on ${MIGRATE_SERVICE} completing successfully`);
+    expect(checkNoDefaultSecrets('x: ${POSTGRES_PASSWORD:-postgres}')).toEqual(['POSTGRES_PASSWORD has a default; require it with ${POSTGRES_PASSWORD:?...}']);
+  });
+
+  it('reports a missing migrate one-shot, a migrate without a role password, an undeclared secret', () => {
+    const c = clone();
+    delete (c.services![MIGRATE_SERVICE]!.environment as Record<string, string>)['SUPPORT_INTAKE_PASSWORD'];
+    expect(checkMigrate(c, ['intake']).join('\n')).toMatch('SUPPORT_INTAKE_PASSWORD does not require');
+    delete c.services![MIGRATE_SERVICE];
+    expect(checkMigrate(c, ['intake'])).toEqual([`no "${MIGRATE_SERVICE}" one-shot service`]);
+    c.services![aBuiltService(c)]!.secrets = ['db_password'];
+    expect(checkSecrets(c).join('\n')).toMatch('uses secret "db_password", not declared');
+  });
+
+  it('reports a variable a service requires that compose does not set', () => {
+    const c = clone();
+    const name = aBuiltService(c);
+    delete (c.services![name]!.environment as Record<string, string>)['DATABASE_URL'];
+    expect(() => loadServiceConfig(resolvedEnvironment(c.services![name]!, 'x'.repeat(40)), { serviceName: name, port: DEFAULT_PORTS[name] })).toThrow(/DATABASE_URL/);
   });
 
   it('reports a service without a default port', () => {

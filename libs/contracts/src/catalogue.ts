@@ -10,6 +10,7 @@ import { articleEvents } from './knowledge/article.events';
 import { scenarioEvents } from './knowledge/scenario.events';
 import { caseEvents } from './knowledge/case.events';
 import { leadEvents, leadPolicyEvents } from './leads/lead.events';
+import { auditEvents } from './audit/audit.events';
 
 /** The public event catalogue: every type, version, schema and topic. */
-export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents, ...articleEvents, ...scenarioEvents, ...caseEvents, ...leadEvents, ...leadPolicyEvents]);
+export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents, ...articleEvents, ...scenarioEvents, ...caseEvents, ...leadEvents, ...leadPolicyEvents, ...auditEvents]);

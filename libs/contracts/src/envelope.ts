@@ -30,6 +30,8 @@ export interface RecordedEvent<Data = unknown> extends NewEvent<Data> {
   transactionId: string;
   prevHash: string;
   hash: string;
+  /** how `hash` was computed (libs/event-store hash-chain.ts); absent on events read before it was stored: 1 */
+  hashScheme?: number;
 }
 
 /** Who causes the events of one command or reaction: the actor, and in answer to what. */

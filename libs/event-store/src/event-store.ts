@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
-import { chainHash, ChainVerification, GENESIS_HASH, verifyRecordedChain } from './hash-chain';
+import { chainHash, ChainVerification, CURRENT_HASH_SCHEME, GENESIS_HASH, verifyRecordedChain } from './hash-chain';
 import { LOCK_ALL_KEYS_SQL, qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
@@ -44,9 +44,10 @@ interface EventRow {
   occurred_at: Date;
   prev_hash: string;
   hash: string;
+  hash_scheme: number;
 }
 
-const COLUMNS = 'global_position, transaction_id, event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash';
+const COLUMNS = 'global_position, transaction_id, event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash, hash_scheme';
 
 /**
  * The event store of one service, in that service's schema.
@@ -221,11 +222,11 @@ export class EventStore {
     const values: unknown[] = [];
     const tuples = links.map(({ streamId, streamType, version, event, prevHash, hash }) => {
       const base = values.length;
-      values.push(event.id, streamId, streamType, version, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), event.occurredAt, prevHash, hash);
-      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      values.push(event.id, streamId, streamType, version, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), event.occurredAt, prevHash, hash, CURRENT_HASH_SCHEME);
+      return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     const rows: EventRow[] = await manager.query(
-      `INSERT INTO ${this.events} (event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash)
+      `INSERT INTO ${this.events} (event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash, hash_scheme)
        VALUES ${tuples.join(', ')} RETURNING ${COLUMNS}`,
       values,
     );
@@ -258,7 +259,7 @@ function chain(request: AppendRequest, current: StreamHead): ChainedEvent[] {
   let prevHash = current.hash;
   return request.events.map((event, index) => {
     const version = current.version + index + 1;
-    const hash = chainHash(prevHash, { streamId: request.streamId, version, event });
+    const hash = chainHash(prevHash, { streamId: request.streamId, streamType: request.streamType, version, event, scheme: CURRENT_HASH_SCHEME });
     const link = { streamId: request.streamId, streamType: request.streamType, version, event, prevHash, hash };
     prevHash = hash;
     return link;
@@ -289,5 +290,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     transactionId: row.transaction_id,
     prevHash: row.prev_hash,
     hash: row.hash,
+    hashScheme: row.hash_scheme,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NewEvent } from '@support/contracts';
-import { EventStore, eventStoreMigration, idempotencyMigration } from '@support/event-store';
+import { EventStore, eventStoreMigrations, idempotencyMigration } from '@support/event-store';
 import { openTestSchema } from '@support/test-kit';
 
 const actor = { id: 'member-1', role: 'agent' as const };
@@ -16,7 +16,7 @@ describe('EventStore on PostgreSQL', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    db = await openTestSchema('es', (schema) => [eventStoreMigration(schema), idempotencyMigration(schema)]);
+    db = await openTestSchema('es', (schema) => [...eventStoreMigrations(schema), idempotencyMigration(schema)]);
     dataSource = db.dataSource;
     store = new EventStore(db.schema);
   });

@@ -3,6 +3,7 @@ import { Kafka, Producer } from 'kafkajs';
 import { qualified } from '@support/event-store';
 import { createIdempotentProducer } from './kafka-client';
 import { outboxChannel } from './outbox';
+import { anchorMessage, AnchorSigning, headsOf } from './chain-anchors';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -23,6 +24,11 @@ export interface OutboxRelayOptions {
   lingerMs?: number;
   /** on stop, how long to go on publishing what is committed (default 5 s) */
   drainMs?: number;
+  /**
+   * signs the heads of the streams each batch carried and publishes them to the audit topic with the batch
+   * (see chain-anchors.ts): every appended event is anchored as soon as it is relayed
+   */
+  anchors?: AnchorSigning;
   onError?: (error: unknown) => void;
 }
 
@@ -35,6 +41,7 @@ export const MAX_BATCH_BYTES = 512 * 1024;
 
 interface OutboxRow {
   position: string;
+  event_id: string;
   transaction_id: string;
   topic: string;
   message_key: string;
@@ -153,8 +160,11 @@ export class OutboxRelay {
   private async relayBatch(): Promise<number> {
     const rows = await this.nextBatch();
     if (rows.length === 0) return 0;
-    await this.producer!.sendBatch({ topicMessages: groupByTopic(rows) });
     const last = rows[rows.length - 1];
+    const topicMessages = groupByTopic(rows);
+    const anchor = await this.anchorOf(rows, last.position);
+    if (anchor) topicMessages.push({ topic: anchor.topic, messages: [{ key: anchor.key, value: JSON.stringify(anchor.value), headers: anchor.headers }] });
+    await this.producer!.sendBatch({ topicMessages });
     await this.client!.query(
       `INSERT INTO ${this.checkpoints} (relay, transaction_id, position, updated_at) VALUES ('outbox', $1, $2, now())
        ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()`,
@@ -162,6 +172,14 @@ export class OutboxRelay {
     );
     this.published += rows.length;
     return rows.length;
+  }
+
+  /** the batch's signed anchor, sent with it: a resent batch is anchored again, which changes nothing */
+  private async anchorOf(rows: OutboxRow[], position: string) {
+    const signing = this.options.anchors;
+    if (!signing) return null;
+    const heads = await headsOf(this.client!, this.options.schema, rows.map((row) => row.event_id));
+    return anchorMessage(signing, this.options.schema, heads, new Date(), position);
   }
 
   /**
@@ -175,7 +193,7 @@ export class OutboxRelay {
                 coalesce((SELECT position FROM ${this.checkpoints} WHERE relay = 'outbox'), 0) AS position
        ),
        next AS (
-         SELECT o.position, o.transaction_id, o.topic, o.message_key, o.headers, o.payload,
+         SELECT o.position, o.event_id, o.transaction_id, o.topic, o.message_key, o.headers, o.payload,
                 sum(octet_length(o.payload::text) + octet_length(o.headers::text)) OVER (ORDER BY o.transaction_id, o.position) AS bytes_so_far
            FROM ${this.outbox} o, checkpoint c
           WHERE (o.transaction_id, o.position) > (c.transaction_id, c.position)
@@ -183,7 +201,7 @@ export class OutboxRelay {
           ORDER BY o.transaction_id, o.position
           LIMIT $1
        )
-       SELECT position, transaction_id::text, topic, message_key, headers, payload
+       SELECT position, event_id, transaction_id::text, topic, message_key, headers, payload
          FROM next
         WHERE bytes_so_far <= $2 OR (transaction_id, position) = (SELECT transaction_id, position FROM next ORDER BY transaction_id, position LIMIT 1)
         ORDER BY transaction_id, position`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
 import { EventCatalogue, NewEvent, RecordedEvent, TransientFailure } from '@support/contracts';
-import { EventStore, eventStoreMigration } from '@support/event-store';
+import { EventStore, eventStoreMigrations } from '@support/event-store';
 import {
   ConsumedEvent,
   createKafka,
@@ -36,7 +36,7 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     kafka = createKafka('messaging-consumer-int', infra.kafkaBrokers);
     admin = kafka.admin();
     await admin.connect();
-    db = await openTestSchema('consumer', (schema) => [eventStoreMigration(schema), messagingMigration(schema)]);
+    db = await openTestSchema('consumer', (schema) => [...eventStoreMigrations(schema), messagingMigration(schema)]);
     // the consumers' own state: one row per handled event, no unique key so a double apply would show
     applied = `"${db.schema}".applied`;
     await db.dataSource.query(`CREATE TABLE ${applied} (consumer_group text NOT NULL, event_id uuid NOT NULL)`);

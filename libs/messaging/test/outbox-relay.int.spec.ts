@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Admin, Kafka } from 'kafkajs';
 import { EventCatalogue, RecordedEvent } from '@support/contracts';
-import { EventStore, eventStoreMigration } from '@support/event-store';
+import { EventStore, eventStoreMigrations } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, fromKafkaMessage, MAX_BATCH_BYTES, messagingMigration, Outbox, OutboxRelay } from '@support/messaging';
 import { openTestSchema, testInfra } from '@support/test-kit';
 import { actor, byKey, groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, THING_HAPPENED, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
@@ -13,7 +13,7 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 type TestSchema = Awaited<ReturnType<typeof openTestSchema>>;
 
 const ROOT = join(__dirname, '../../..');
-const migrations = (schema: string) => [eventStoreMigration(schema), messagingMigration(schema)];
+const migrations = (schema: string) => [...eventStoreMigrations(schema), messagingMigration(schema)];
 
 describe('outbox relay: from the event store to Kafka', () => {
   const infra = testInfra();

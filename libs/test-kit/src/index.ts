@@ -4,3 +4,4 @@ export * from './test-schema';
 export * from './manual-clock';
 export * from './http-helpers';
 export * from './publish-event';
+export * from './test-roles';

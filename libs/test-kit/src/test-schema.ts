@@ -13,7 +13,9 @@ export async function openTestSchema(
   migrations: (schema: string) => Array<new () => MigrationInterface>,
 ): Promise<{ schema: string; dataSource: DataSource; drop(): Promise<void> }> {
   const schema = uniqueSchemaName(prefix);
-  const dataSource = await openServiceDataSource({ databaseUrl: testInfra().databaseUrl, schema, migrations: migrations(schema) });
+  // as the superuser: library tests tamper with the record on purpose (services' tests use serviceDatabase)
+  const { databaseUrl } = testInfra();
+  const dataSource = await openServiceDataSource({ databaseUrl, migrationDatabaseUrl: databaseUrl, schema, migrations: migrations(schema) });
   return {
     schema,
     dataSource,

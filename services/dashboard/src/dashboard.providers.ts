@@ -6,12 +6,15 @@ import { openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, startConsumers } from '@support/messaging';
 import { DashboardProjector, ProjectionChange } from './application/dashboard.projector';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
-import { DashboardTables } from './persistence/dashboard.tables';
+import { DashboardTables, PROJECTION_TABLES } from './persistence/dashboard.tables';
 
 export const SERVICE_NAME = 'dashboard';
 
 export interface DashboardSettings {
+  /** the service's runtime role */
   databaseUrl: string;
+  /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   schema: string;
   clock?: Clock;
@@ -46,7 +49,7 @@ export interface DashboardRuntime {
 /** The dashboard reads every topic and writes only its projections: it publishes nothing, so it has no outbox. */
 export async function startDashboardRuntime(settings: DashboardSettings, onError: (error: unknown) => void): Promise<DashboardRuntime> {
   const { schema } = settings;
-  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: dashboardMigrations(schema) });
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: dashboardMigrations(schema), truncatable: PROJECTION_TABLES });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
   const tables = new DashboardTables(schema);

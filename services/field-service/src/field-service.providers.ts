@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { knownTicketsProjector } from './application/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
@@ -13,7 +13,10 @@ import { KnownTicketsRepository } from './persistence/known-tickets.repository';
 export const SERVICE_NAME = 'field-service';
 
 export interface FieldServiceSettings {
+  /** the service's runtime role */
   databaseUrl: string;
+  /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   schema: string;
   clock?: Clock;
@@ -38,7 +41,7 @@ export interface FieldServiceRuntime {
 export async function startFieldServiceRuntime(settings: FieldServiceSettings, onError: (error: unknown) => void): Promise<FieldServiceRuntime> {
   const { schema } = settings;
   const clock = settings.clock ?? systemClock;
-  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: fieldServiceMigrations(schema) });
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: fieldServiceMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
@@ -47,7 +50,7 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   const idempotency = new IdempotencyStore(schema);
   const visits = new VisitService(dataSource, store, clock, views, tickets, idempotency);
   const sheets = new SheetService(dataSource, store, clock, views, tickets, idempotency, visits);
-  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const ticketEvents = new EventConsumer({
     schema,
     groupId: `${schema}.known-tickets`,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, tamperAsOwner, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
 import { fieldService } from '../src/field-service.app';
 import { FieldServiceRuntime, startFieldServiceRuntime } from '../src/field-service.providers';
 
@@ -20,7 +20,7 @@ describe('field-service', () => {
   let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startFieldServiceRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
+    runtime = await startFieldServiceRuntime({ ...serviceDatabase('field-service'), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(fieldService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, {
       lead: { id: 'm-lead', role: 'lead' },
@@ -131,7 +131,7 @@ describe('field-service', () => {
     await sign('agent', visitId);
     const forged = Buffer.concat([PNG, Buffer.from('forged')]).toString('base64');
     const events = `"${schema}".events`;
-    await runtime.dataSource.transaction(async (m) => {
+    await tamperAsOwner(async (m) => {
       await m.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only`);
       await m.query(`UPDATE ${events} SET data = jsonb_set(data, '{signature,imageBase64}', to_jsonb($2::text)) WHERE stream_id = $1 AND type = 'support.visit.signed.v1'`, [visitId, forged]);
       await m.query(`ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, openServiceDataSource } from '@support/event-store';
+import { AUDIT_TOPIC, Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
+import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { SealingEventStore } from './application/personal-data/sealing-event-store';
@@ -16,11 +16,17 @@ import { CustomerKeys } from './persistence/customer-keys.repository';
 import { intakeMigrations } from './persistence/intake.migrations';
 import { OutboxCopies } from './persistence/outbox-copies.repository';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
+import { AuditAnchors } from './persistence/audit-anchors.repository';
+import { AuditAnchorReactor } from './application/audit-anchor.reactor';
+import { StreamAudit } from './application/stream-audit';
 
 export const SERVICE_NAME = 'intake';
 
 export interface IntakeSettings {
+  /** the service's runtime role */
   databaseUrl: string;
+  /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   /** the service's schema; tests give each run its own */
   schema: string;
@@ -49,7 +55,10 @@ export interface IntakeRuntime {
 
 export async function startIntakeRuntime(settings: IntakeSettings, onError: (error: unknown) => void): Promise<IntakeRuntime> {
   const { schema } = settings;
-  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: intakeMigrations(schema) });
+  // before anything opens: outside development a missing key stops the start, naming the variable
+  const signingKey = loadSigningKey(SERVICE_NAME);
+  const trustedKeys = loadTrustedKeys(process.env, signingKey);
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: intakeMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
   // every append goes through the sealing store, which hands the outbox what was decided (see SealingEventStore)
@@ -58,8 +67,9 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const sealing = new SealingEventStore(store, eventCatalogue, keys, new Outbox(schema, SERVICE_NAME, eventCatalogue));
   const views = new TicketViewRepository(schema);
   const customers = new CustomerDirectory(schema);
+  const anchors = new AuditAnchors(schema);
   const clock = settings.clock ?? systemClock;
-  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: signingKey } });
   const commands = new TicketCommands(dataSource, sealing, views, customers, clock, schema);
   const consumer = (groupId: string, topics: string[], reactor: { handle: EventHandler; types?: readonly string[] }) =>
     new EventConsumer({
@@ -80,6 +90,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     // one group for both: a visit's events share its key (one partition, in order), a sheet's likewise
     consumer('field-service', [VISITS_TOPIC, SHEETS_TOPIC], new FieldServiceReactor(commands, views)),
     consumer('lead-conversions', [LEADS_TOPIC], new LeadConversionReactor(commands)),
+    consumer('audit-anchors', [AUDIT_TOPIC], new AuditAnchorReactor(SERVICE_NAME, schema, trustedKeys, anchors)),
   ];
   await relay.start();
   await startConsumers(reactors, { inBackground: settings.joinConsumersInBackground });
@@ -91,7 +102,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     deadLetters: reactors,
     store,
     commands,
-    queries: new TicketQueries(dataSource, store, views, customers, keys),
+    queries: new TicketQueries(dataSource, store, views, customers, keys, new StreamAudit(store, anchors, trustedKeys)),
     erasure: new CustomerErasure(dataSource, sealing, views, customers, keys, new OutboxCopies(schema), clock),
     async close() {
       await Promise.all(reactors.map((r) => r.stop()));

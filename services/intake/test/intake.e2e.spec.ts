@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventCatalogue, TICKETS_TOPIC } from '@support/contracts';
-import { publishEvents } from '@support/test-kit';
+import { publishEvents, tamperAsOwner } from '@support/test-kit';
 import { aTicket, jsonRequest, RunningIntake, startIntake } from './support/intake-harness';
 import { TopicReader } from './support/topic-reader';
 
@@ -193,7 +193,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     const history = await (await get(`/v1/tickets/${id}/history`, agent)).json();
     expect(history.map((h: { seq: number }) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(history[2]).toMatchObject({ type: 'support.ticket.contacted.v1', actor: { id: 'agent-1', role: 'agent' }, prevHash: history[1].hash });
-    expect(await (await get(`/v1/tickets/${id}/history/verify`, agent)).json()).toEqual({ valid: true, length: 9 });
+    expect(await (await get(`/v1/tickets/${id}/history/verify`, agent)).json()).toMatchObject({ valid: true, length: 9 });
   });
 
   it('refuses UPDATE and DELETE on the event table, and verification names an event altered behind the app', async () => {
@@ -201,14 +201,19 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     await post(`/v1/tickets/${id}/assignment`, service, { assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' });
     await post(`/v1/tickets/${id}/contact`, agent, { channel: 'wechat' });
     const events = `"${intake.schema}".events`;
-    await expect(intake.runtime.dataSource.query(`UPDATE ${events} SET data = '{}' WHERE stream_id = $1`, [id])).rejects.toThrow(/append-only/);
-    await expect(intake.runtime.dataSource.query(`DELETE FROM ${events} WHERE stream_id = $1`, [id])).rejects.toThrow(/append-only/);
-    await intake.runtime.dataSource.transaction(async (m) => {
-      await m.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only`);
-      await m.query(`UPDATE ${events} SET data = jsonb_set(data, '{channel}', '"phone"') WHERE stream_id = $1 AND version = 3`, [id]);
-      await m.query(`ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);
+    // the service's own role may not even try; the triggers stop the owner
+    await expect(intake.runtime.dataSource.query(`UPDATE ${events} SET data = '{}' WHERE stream_id = $1`, [id])).rejects.toThrow(/permission denied/);
+    await expect(intake.runtime.dataSource.query(`DELETE FROM ${events} WHERE stream_id = $1`, [id])).rejects.toThrow(/permission denied/);
+    await expect(intake.runtime.dataSource.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only`)).rejects.toThrow(/must be owner/);
+    await expect(tamperAsOwner((owner) => owner.query(`UPDATE ${events} SET data = '{}' WHERE stream_id = $1`, [id]).then(() => undefined))).rejects.toThrow(/append-only/);
+    await expect(tamperAsOwner((owner) => owner.query(`DELETE FROM ${events} WHERE stream_id = $1`, [id]).then(() => undefined))).rejects.toThrow(/append-only/);
+    // tampering on purpose, as the owner
+    await tamperAsOwner(async (owner) => {
+      await owner.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only`);
+      await owner.query(`UPDATE ${events} SET data = jsonb_set(data, '{channel}', '"phone"') WHERE stream_id = $1 AND version = 3`, [id]);
+      await owner.query(`ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);
     });
-    expect(await (await get(`/v1/tickets/${id}/history/verify`, agent)).json()).toEqual({ valid: false, brokenAt: 3, length: 3 });
+    expect(await (await get(`/v1/tickets/${id}/history/verify`, agent)).json()).toMatchObject({ valid: false, brokenAt: 3, length: 3 });
   });
 
   it("applies routing's decisions from Kafka as ticket events caused by them, and drops one the ticket has moved past", async () => {

@@ -84,7 +84,7 @@ describe('intake reads by role', () => {
       ]);
       expect(JSON.stringify((await call('GET', `/v1/customers/${customerId}/tickets`, tokens.agent)).body)).toContain('27182');
       // redaction is a view: the stored chain is whole and verifies for both
-      for (const token of [tokens.contractor, tokens.agent]) expect((await call('GET', `/v1/tickets/${id}/history/verify`, token)).body).toEqual({ valid: true, length: 8 });
+      for (const token of [tokens.contractor, tokens.agent]) expect((await call('GET', `/v1/tickets/${id}/history/verify`, token)).body).toMatchObject({ valid: true, length: 8 });
     });
   });
 

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
@@ -16,7 +16,10 @@ import { SearchIndex } from './search';
 export const SERVICE_NAME = 'knowledge-base';
 
 export interface KnowledgeSettings {
+  /** the service's runtime role */
   databaseUrl: string;
+  /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   schema: string;
   clock?: Clock;
@@ -43,7 +46,7 @@ export interface KnowledgeRuntime {
 export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError: (error: unknown) => void): Promise<KnowledgeRuntime> {
   const { schema } = settings;
   const clock = settings.clock ?? systemClock;
-  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: knowledgeMigrations(schema) });
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: knowledgeMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
@@ -53,7 +56,7 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   const aggregates = new KnowledgeAggregates(store, clock, views);
   const analyses = new AnalysisService(dataSource, aggregates, views, new IdempotencyStore(schema));
   const reactor = new KnowledgeReactor(schema, aggregates, analyses, tickets, views, search);
-  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const consumer = (name: string, topic: string, handle: EventHandler) =>
     new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
   const consumers = [

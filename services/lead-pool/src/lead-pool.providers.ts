@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
@@ -15,7 +15,10 @@ import { LeadPoolRepository } from './persistence/lead-pool.repository';
 export const SERVICE_NAME = 'lead-pool';
 
 export interface LeadPoolSettings {
+  /** the service's runtime role */
   databaseUrl: string;
+  /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   schema: string;
   clock?: Clock;
@@ -42,7 +45,7 @@ export interface LeadPoolRuntime {
 
 export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: (error: unknown) => void): Promise<LeadPoolRuntime> {
   const { schema } = settings;
-  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: leadPoolMigrations(schema) });
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: leadPoolMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
@@ -50,7 +53,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   const aggregates = new LeadPoolAggregates(store, settings.clock ?? systemClock, repository);
   const allocator = new LeadAllocator(dataSource, schema, aggregates, repository, onError);
   const reactor = new LeadPoolReactor(aggregates, repository, allocator);
-  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const consumer = (name: string, topic: string, handle: EventHandler) =>
     new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
   const consumers = [consumer('roster', ROSTER_TOPIC, reactor.onRosterEvent), consumer('ticket-events', TICKETS_TOPIC, reactor.onTicketEvent)];

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { commitChanges, DecidedChange } from '@support/event-store';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, ManualClock, ownerDatabaseUrl, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase } from '@support/test-kit';
 import { ALLOCATION_BATCH } from '../src/application/lead-allocator';
 import { leadPoolService } from '../src/lead-pool.app';
 import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
@@ -37,7 +38,7 @@ describe('lead-pool ledger and waiting leads', () => {
   const wentOnDuty = (memberId: string) => ({ type: 'support.member.went-on-duty.v1', source: 'routing', streamId: memberId, data: { memberId } });
 
   beforeAll(async () => {
-    runtime = await startLeadPoolRuntime({ ...infra, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+    runtime = await startLeadPoolRuntime({ ...infra, ...serviceDatabase('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(leadPoolService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, {
       lead: { id: member('lead-zhang'), role: 'lead' },
@@ -192,23 +193,29 @@ describe('lead-pool ledger and waiting leads', () => {
 
   it('fills the ledger\'s allocations and the waiting times from the stored events alone, as they were booked', async () => {
     await pool(3);
-    const booked = async () => ({
-      allocations: await runtime.dataSource.query(`SELECT week, policy_version, allocations FROM "${schema}".ledger_allocations ORDER BY 1, 2`),
-      waiting: await runtime.dataSource.query(`SELECT lead_id, pooled_since FROM "${schema}".leads WHERE status = 'pooled' ORDER BY 1`),
+    // as the owner: migrations are its to run, and what they create is granted only by the migrate step
+    const owner = await new DataSource({ type: 'postgres', url: ownerDatabaseUrl() }).initialize();
+    const booked = async (db: DataSource) => ({
+      allocations: await db.query(`SELECT week, policy_version, allocations FROM "${schema}".ledger_allocations ORDER BY 1, 2`),
+      waiting: await db.query(`SELECT lead_id, pooled_since FROM "${schema}".leads WHERE status = 'pooled' ORDER BY 1`),
     });
-    const live = await booked();
-    expect(live.allocations.length).toBeGreaterThan(3);
-    expect(live.waiting).toHaveLength(3);
-    // the migration that added them, undone and done again on this schema's events
-    const Migration = leadPoolMigrations(schema).at(-1)!;
-    const runner = runtime.dataSource.createQueryRunner();
     try {
-      await new Migration().down(runner);
-      await new Migration().up(runner);
+      const live = await booked(runtime.dataSource);
+      expect(live.allocations.length).toBeGreaterThan(3);
+      expect(live.waiting).toHaveLength(3);
+      // the migration that added them, undone and done again on this schema's events
+      const Migration = leadPoolMigrations(schema).at(-1)!;
+      const runner = owner.createQueryRunner();
+      try {
+        await new Migration().down(runner);
+        await new Migration().up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await booked(owner)).toEqual(live);
     } finally {
-      await runner.release();
+      await owner.destroy();
     }
-    expect(await booked()).toEqual(live);
   });
 
   /** `count` pooled leads straight through the aggregate, 300 per transaction */

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
@@ -16,7 +16,10 @@ import { ScenarioCatalogueRepository } from './persistence/scenario-catalogue.re
 export const SERVICE_NAME = 'routing';
 
 export interface RoutingSettings {
+  /** the service's runtime role */
   databaseUrl: string;
+  /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   schema: string;
   clock?: Clock;
@@ -43,14 +46,14 @@ export interface RoutingRuntime {
 
 export async function startRoutingRuntime(settings: RoutingSettings, onError: (error: unknown) => void): Promise<RoutingRuntime> {
   const { schema } = settings;
-  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: routingMigrations(schema) });
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: routingMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const rosterRepository = new RosterRepository(schema);
   const ticketRepository = new RoutedTicketsRepository(schema);
   const engine = new RoutingEngine(schema, store, rosterRepository, ticketRepository, new ScenarioCatalogueRepository(schema), settings.clock ?? systemClock);
-  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const ticketEvents = new EventConsumer({
     schema,
     groupId: `${schema}.ticket-events`,

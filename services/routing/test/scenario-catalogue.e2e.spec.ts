@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { SCENARIOS_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { createKafka, ensureTopics } from '@support/messaging';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
 import { routingService } from '../src/routing.app';
 import { RoutingRuntime, startRoutingRuntime } from '../src/routing.providers';
 
@@ -39,7 +39,7 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
   beforeAll(async () => {
     // routing sees only what is published from now on, without racing its consumers' first fetch
     await startGroupsAtTheEnd();
-    runtime = await startRoutingRuntime({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: true }, (error) => errors.push(error));
+    runtime = await startRoutingRuntime({ ...serviceDatabase('routing'), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: true }, (error) => errors.push(error));
     ({ app, url } = await serveOnFreePort(routingService, runtime, { ...infra, jwtSecret: SECRET }));
     lead = await signTestToken(SECRET, { id: 'm-lead-zhang', role: 'lead' });
     // other tests' tickets reach this routing too: room enough that they never decide ours

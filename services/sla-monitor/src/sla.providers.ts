@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, openServiceDataSource } from '@support/event-store';
+import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
@@ -12,7 +12,10 @@ import { slaMigrations } from './persistence/sla.migrations';
 export const SERVICE_NAME = 'sla-monitor';
 
 export interface SlaMonitorSettings {
+  /** the service's runtime role */
   databaseUrl: string;
+  /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   schema: string;
   clock?: Clock;
@@ -43,7 +46,7 @@ const WATCHED_TOPICS = [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC];
 export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onError: (error: unknown) => void): Promise<SlaMonitorRuntime> {
   const { schema } = settings;
   const clock = settings.clock ?? systemClock;
-  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, schema, migrations: slaMigrations(schema) });
+  const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: slaMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
   await ensureTopics(kafka, eventCatalogue.topics());
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
@@ -54,7 +57,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   const monitor = new SlaMonitor(dataSource, store, clocks, clock, settingsNow, (clockId, error) =>
     onError(new Error(`clock ${clockId} could not fire: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
   );
-  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError });
+  const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const consumer = new EventConsumer({
     schema,
     groupId: `${schema}.clock-events`,

@@ -17,7 +17,10 @@ export interface ServiceRuntime {
 
 /** What every service's runtime is started with. */
 export interface RuntimeSettings {
+  /** the service's runtime role, whose schema `npm run migrate` has migrated */
   databaseUrl: string;
+  /** the owner's URL, for tests only: migrate the schema and grant the runtime role before connecting */
+  migrationDatabaseUrl?: string;
   kafkaBrokers: string[];
   schema: string;
   /** join the consumer groups in the background (a service's main: HTTP served at once) */

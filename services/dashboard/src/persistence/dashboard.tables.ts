@@ -19,6 +19,9 @@ export interface TimelineEntry {
   at: string;
 }
 
+/** the projection tables a rebuild empties (its runtime role may TRUNCATE these and no others) */
+export const PROJECTION_TABLES = ['queue', 'sla_board', 'timeline', 'kpi_events', 'members', 'leads'] as const;
+
 /** The dashboard's projection tables: writes from the projector, reads for the API. */
 export class DashboardTables {
   private readonly queue: string;
@@ -28,7 +31,7 @@ export class DashboardTables {
   private readonly members: string;
   private readonly leads: string;
 
-  constructor(schema: string) {
+  constructor(private readonly schema: string) {
     this.queue = qualified(schema, 'queue');
     this.board = qualified(schema, 'sla_board');
     this.timeline = qualified(schema, 'timeline');
@@ -140,7 +143,7 @@ export class DashboardTables {
 
   /** empties every projection, for a rebuild from the topics */
   async clear(manager: EntityManager): Promise<void> {
-    await manager.query(`TRUNCATE ${this.queue}, ${this.board}, ${this.timeline}, ${this.kpi}, ${this.members}, ${this.leads}`);
+    await manager.query(`TRUNCATE ${PROJECTION_TABLES.map((table) => qualified(this.schema, table)).join(', ')}`);
   }
 
   /** open tickets, urgent first, then oldest, each with its nearest running deadline; filtered by state, tier or assignee */

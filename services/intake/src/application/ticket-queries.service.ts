@@ -8,6 +8,7 @@ import { HistoryOrder, historyEntryOf, historyInOrder, TicketHistoryEntry } from
 import { openAt } from './personal-data/personal-data.cipher';
 import { personalDataOf, TICKET_VIEW_PERSONAL_DATA } from './personal-data/personal-data.pointers';
 import { customerSeenBy, historySeenBy, TicketSeen, ticketSeenBy } from './ticket-reading.policy';
+import { StreamAudit } from './stream-audit';
 
 /** Contractors see only what was dispatched to them; to them anything else does not exist. */
 export function visibleTo(ticket: TicketView, actor: Actor): boolean {
@@ -25,6 +26,7 @@ export class TicketQueries {
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
     private readonly keys: CustomerKeys,
+    private readonly audit: StreamAudit,
   ) {}
 
   /** the ticket as the actor may see it, or null when it does not exist for them */
@@ -53,9 +55,10 @@ export class TicketQueries {
     return historySeenBy(actor.role, historyInOrder(history, order));
   }
 
+  /** the chain recomputed and held against the latest signed anchor of it (see StreamAudit) */
   async verify(ticketId: string, actor: Actor) {
     if (!(await this.visibleTicket(ticketId, actor))) return null;
-    return this.store.verifyStream(this.dataSource, ticketId);
+    return this.audit.verify(this.dataSource, ticketId);
   }
 
   /** the customer's record and every ticket with its full history, oldest ticket first */

@@ -1,9 +1,10 @@
 import { platformMigrations } from '@support/messaging';
 import { intakePersonalDataMigration } from './personal-data.migration';
 import { intakeReadModelMigration } from './read-model.migration';
+import { intakeAuditAnchorsMigration } from './audit-anchors.migration';
 
 export const INTAKE_SCHEMA = 'intake';
 
 export function intakeMigrations(schema: string = INTAKE_SCHEMA) {
-  return [...platformMigrations(schema), intakeReadModelMigration(schema), intakePersonalDataMigration(schema)];
+  return [...platformMigrations(schema), intakeReadModelMigration(schema), intakePersonalDataMigration(schema), intakeAuditAnchorsMigration(schema)];
 }

@@ -1,0 +1,35 @@
+import { MigrationInterface } from 'typeorm';
+import { RuntimeAccess } from '@support/event-store';
+import { DASHBOARD_SCHEMA, dashboardMigrations } from '../../services/dashboard/src/persistence/dashboard.migrations';
+import { PROJECTION_TABLES } from '../../services/dashboard/src/persistence/dashboard.tables';
+import { FIELD_SERVICE_SCHEMA, fieldServiceMigrations } from '../../services/field-service/src/persistence/field-service.migrations';
+import { INTAKE_SCHEMA, intakeMigrations } from '../../services/intake/src/persistence/intake.migrations';
+import { KNOWLEDGE_SCHEMA, knowledgeMigrations } from '../../services/knowledge-base/src/persistence/knowledge.migrations';
+import { LEAD_POOL_SCHEMA, leadPoolMigrations } from '../../services/lead-pool/src/persistence/lead-pool.migrations';
+import { ROUTING_SCHEMA, routingMigrations } from '../../services/routing/src/persistence/routing.migrations';
+import { SLA_SCHEMA, slaMigrations } from '../../services/sla-monitor/src/persistence/sla.migrations';
+
+/** One service's database: its default schema, its migrations, and what its runtime role may do beyond the defaults. */
+export interface ServiceSchema extends RuntimeAccess {
+  service: string;
+  schema: string;
+  migrations(schema: string): Array<new () => MigrationInterface>;
+}
+
+/** every service, with the schema it runs in unless SERVICE_SCHEMA says otherwise */
+export const SERVICE_SCHEMAS: readonly ServiceSchema[] = [
+  { service: 'intake', schema: INTAKE_SCHEMA, migrations: intakeMigrations },
+  { service: 'routing', schema: ROUTING_SCHEMA, migrations: routingMigrations },
+  { service: 'sla-monitor', schema: SLA_SCHEMA, migrations: slaMigrations },
+  { service: 'field-service', schema: FIELD_SERVICE_SCHEMA, migrations: fieldServiceMigrations },
+  { service: 'knowledge-base', schema: KNOWLEDGE_SCHEMA, migrations: knowledgeMigrations },
+  { service: 'lead-pool', schema: LEAD_POOL_SCHEMA, migrations: leadPoolMigrations },
+  // its rebuild empties the projections with TRUNCATE
+  { service: 'dashboard', schema: DASHBOARD_SCHEMA, migrations: dashboardMigrations, truncatable: PROJECTION_TABLES },
+];
+
+export function serviceSchema(service: string): ServiceSchema {
+  const found = SERVICE_SCHEMAS.find((s) => s.service === service);
+  if (!found) throw new Error(`unknown service ${service}: one of ${SERVICE_SCHEMAS.map((s) => s.service).join(', ')}`);
+  return found;
+}

@@ -1,0 +1,4 @@
+export * from './anchor-keys';
+export * from './anchor-signing';
+export * from './anchor-verification';
+export * from './audit-report';

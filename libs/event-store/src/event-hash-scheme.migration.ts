@@ -1,0 +1,23 @@
+import { MigrationInterface } from 'typeorm';
+import { eventStoreMigration } from './event-store.migration';
+import { qualified } from './sql-names';
+import { sqlMigration } from './sql-migration';
+
+/**
+ * Which hash scheme each event was hashed with (see hash-chain.ts): the events stored before it are
+ * scheme 1; the store writes its current scheme explicitly, so the default stays what old rows were.
+ * Adding a column with a constant default rewrites no row (and fires no trigger).
+ */
+export function eventHashSchemeMigration(schema: string): new () => MigrationInterface {
+  const events = qualified(schema, 'events');
+  return sqlMigration(
+    'EventHashScheme1797000000000',
+    [`ALTER TABLE ${events} ADD COLUMN hash_scheme smallint NOT NULL DEFAULT 1 CHECK (hash_scheme > 0)`],
+    [`ALTER TABLE ${events} DROP COLUMN hash_scheme`],
+  );
+}
+
+/** The event table and every change to it since, in order. */
+export function eventStoreMigrations(schema: string): Array<new () => MigrationInterface> {
+  return [eventStoreMigration(schema), eventHashSchemeMigration(schema)];
+}
