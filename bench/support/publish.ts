@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners } from 'kafkajs';
-import { eventCatalogue, RecordedEvent } from '@support/contracts';
+import { eventCatalogue, RecordedEvent, TOPIC_OWNERS } from '@support/contracts';
 import { toKafkaMessage } from '@support/messaging';
 
 /** An event as another service would publish it: type, aggregate id (the key) and data. */
@@ -38,7 +38,7 @@ export async function publishAsOwners(kafka: Kafka, events: PublishedEvent[]): P
           hash: '0'.repeat(64),
         };
         const topic = eventCatalogue.definition(type).topic;
-        const message = toKafkaMessage(recorded, 'bench', topic);
+        const message = toKafkaMessage(recorded, TOPIC_OWNERS[topic] ?? 'bench', topic);
         byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: message.key, value: JSON.stringify(message.value), headers: message.headers }]);
       }
       await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });

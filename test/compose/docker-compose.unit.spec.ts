@@ -1,6 +1,8 @@
 // docker-compose.yml, deploy/docker/service.Dockerfile and .dockerignore, checked without a Docker engine:
 // the real files against the services that exist in services/*/src/main.ts.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfigFileTextToJson } from 'typescript';
 import {
@@ -26,6 +28,12 @@ import {
 import { loadServiceConfig } from '@support/service-kit';
 
 const ROOT = resolve(__dirname, '../..');
+
+/** dclint (docker-compose linter) over a file, with the repository's .dclintrc.yaml */
+function dclint(file: string): { status: number | null; stdout: string } {
+  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/dclint/bin/dclint.cjs'), file, '--color', 'false', '--config', join(ROOT, '.dclintrc.yaml')], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return { status: run.status, stdout: run.stdout.trim() };
+}
 
 /** Services present in the repo: every services/<name>/src/main.ts. */
 function repoServices(): string[] {
@@ -80,7 +88,22 @@ describe('docker-compose.yml', () => {
     expect(checkSecrets(compose())).toEqual([]);
   });
 
+  it('passes dclint: the compose-spec schema and its safety rules (every published port bound to an interface)', () => {
+    const { status, stdout } = dclint(join(ROOT, 'docker-compose.yml'));
+    expect({ status, stdout }).toEqual({ status: 0, stdout: '' });
+  });
+
   for (const name of repoServices()) {
+    it(`gives ${name} the anchor-signing key as a secret file, never a value in the environment`, () => {
+      const svc = compose().services![name]!;
+      const env = svc.environment as Record<string, string>;
+      expect(env.AUDIT_SIGNING_KEY).toBeUndefined();
+      expect(env.AUDIT_SIGNING_KEY_FILE).toMatch(/^\/run\/secrets\//);
+      const secret = env.AUDIT_SIGNING_KEY_FILE.slice('/run/secrets/'.length);
+      expect((svc.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source))).toContain(secret);
+      expect(Object.keys(compose().secrets ?? {})).toContain(secret);
+    });
+
     it(`sets every variable ${name}'s configuration requires (its config loads from the compose environment)`, () => {
       const env = resolvedEnvironment(compose().services![name]!, 'x'.repeat(40));
       expect(() => loadServiceConfig(env, { serviceName: name, port: DEFAULT_PORTS[name] })).not.toThrow();
@@ -110,6 +133,20 @@ describe('deploy/docker/service.Dockerfile', () => {
 
 // the checks above pass on the real files; these prove each one can fail
 describe('the checks can fail', () => {
+  it('dclint refuses a key the compose spec does not know, and a port published on every interface', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+    const lint = (name: string, service: string) => {
+      writeFileSync(join(dir, name), `services:\n  web:\n    image: nginx:1.27\n${service}`);
+      return dclint(join(dir, name));
+    };
+    const misspelt = lint('misspelt.yml', '    restrat: always\n');
+    expect(misspelt.status).not.toBe(0);
+    expect(misspelt.stdout).toMatch(/invalid-schema/);
+    const open = lint('open.yml', '    ports:\n      - target: 80\n        published: "8080"\n');
+    expect(open.status).not.toBe(0);
+    expect(open.stdout).toMatch(/no-unbound-port-interfaces/);
+  });
+
   it('reports a service in services/ that compose lacks', () => {
     const lacking = Object.keys(DEFAULT_PORTS).find((n) => !compose().services?.[n]);
     if (!lacking) return; // every known service is in compose: nothing to leave out

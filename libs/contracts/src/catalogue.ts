@@ -11,6 +11,38 @@ import { scenarioEvents } from './knowledge/scenario.events';
 import { caseEvents } from './knowledge/case.events';
 import { leadEvents, leadPolicyEvents } from './leads/lead.events';
 import { auditEvents } from './audit/audit.events';
+import { ARTICLES_TOPIC } from './knowledge/article.events';
+import { CASES_TOPIC } from './knowledge/case.events';
+import { SCENARIOS_TOPIC } from './knowledge/scenario.events';
+import { CUSTOMERS_TOPIC } from './customers/customer.events';
+import { LEAD_POLICIES_TOPIC, LEADS_TOPIC } from './leads/lead.events';
+import { ROSTER_TOPIC } from './routing/roster.events';
+import { ROUTING_TOPIC } from './routing/routing-decision.events';
+import { SLA_POLICIES_TOPIC, SLA_TOPIC } from './sla/sla.events';
+import { SHEETS_TOPIC } from './field-service/service-sheet.events';
+import { VISITS_TOPIC } from './field-service/visit.events';
+import { TICKETS_TOPIC } from './tickets/ticket.vocabulary';
 
 /** The public event catalogue: every type, version, schema and topic. */
 export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents, ...articleEvents, ...scenarioEvents, ...caseEvents, ...leadEvents, ...leadPolicyEvents, ...auditEvents]);
+
+/**
+ * The one service that writes each aggregate family's topic (ARCHITECTURE.md "Services"): a consumer
+ * parks an event whose `ce_source` is another, so a misconfigured or forged producer is loud. The audit
+ * topic has no single owner: every service anchors its own streams there, and anchors carry signatures.
+ */
+export const TOPIC_OWNERS: Readonly<Record<string, string>> = {
+  [TICKETS_TOPIC]: 'intake',
+  [CUSTOMERS_TOPIC]: 'intake',
+  [ROUTING_TOPIC]: 'routing',
+  [ROSTER_TOPIC]: 'routing',
+  [SLA_TOPIC]: 'sla-monitor',
+  [SLA_POLICIES_TOPIC]: 'sla-monitor',
+  [VISITS_TOPIC]: 'field-service',
+  [SHEETS_TOPIC]: 'field-service',
+  [ARTICLES_TOPIC]: 'knowledge-base',
+  [SCENARIOS_TOPIC]: 'knowledge-base',
+  [CASES_TOPIC]: 'knowledge-base',
+  [LEADS_TOPIC]: 'lead-pool',
+  [LEAD_POLICIES_TOPIC]: 'lead-pool',
+};

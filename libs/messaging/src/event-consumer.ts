@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { EventCatalogue, isInfrastructureError, isTransientError } from '@support/contracts';
+import { EventCatalogue, isInfrastructureError, isTransientError, TOPIC_OWNERS } from '@support/contracts';
 import { qualified } from '@support/event-store';
 import { createIdempotentProducer } from './kafka-client';
 import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
@@ -518,6 +518,9 @@ export class EventConsumer {
     } catch (error) {
       return new PoisonMessage(`not a CloudEvent: ${(error as Error).message}`);
     }
+    // only the owning service writes an aggregate family's topic: anything else is misconfigured or forged
+    const owner = TOPIC_OWNERS[where.topic];
+    if (owner !== undefined && event.source !== owner) return new PoisonMessage(`${event.type} on ${where.topic} comes from ${event.source}, not ${owner}, the topic's owner`);
     if (this.options.catalogue.has(event.type)) {
       const valid = this.options.catalogue.validate(event.type, event.data);
       if (!valid.ok) return new PoisonMessage(`${event.type} does not match its schema: ${valid.errors.join('; ')}`);

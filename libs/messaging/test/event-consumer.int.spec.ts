@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
-import { EventCatalogue, NewEvent, RecordedEvent, TransientFailure } from '@support/contracts';
+import { EventCatalogue, eventCatalogue, NewEvent, RecordedEvent, ROSTER_TOPIC, TransientFailure } from '@support/contracts';
 import { EventStore, eventStoreMigrations } from '@support/event-store';
 import {
   ConsumedEvent,
@@ -17,7 +17,7 @@ import {
   toKafkaMessage,
 } from '@support/messaging';
 import { Client } from 'pg';
-import { openTestSchema, testInfra } from '@support/test-kit';
+import { openTestSchema, publishEvents, testInfra } from '@support/test-kit';
 import { groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -468,5 +468,29 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
       await subject.stop();
     }
     expect(subject.joined).toBe(false);
+  });
+  it("parks an event whose ce_source is not its topic's owning service, and handles the owner's", async () => {
+    const groupId = uniqueName('test-owner-check');
+    await ensureTopics(kafka, [ROSTER_TOPIC, deadLetterTopic(groupId)]);
+    topics.push(deadLetterTopic(groupId));
+    groups.push(groupId);
+    const seen: string[] = [];
+    const subject = consumer({ groupId, topics: [ROSTER_TOPIC], catalogue: eventCatalogue, fromBeginning: false, handle: async (event) => void seen.push(event.id) });
+    await subject.start();
+    try {
+      const memberId = `m-${randomUUID()}`;
+      // routing owns the roster: the same event from intake is a forgery (or a misconfigured producer)
+      const [forged, genuine] = await publishEvents([
+        { type: 'support.member.went-on-duty.v1', source: 'intake', streamId: memberId, data: { memberId } },
+        { type: 'support.member.went-on-duty.v1', source: 'routing', streamId: memberId, data: { memberId } },
+      ]);
+      await waitFor('the genuine event handled and the forged one parked', () => seen.includes(genuine) && subject.stats.parked === 1, 30_000);
+      expect(seen).not.toContain(forged);
+      const parked = await readTopic(kafka, admin, deadLetterTopic(groupId));
+      expect(parked.map((m) => m.headers.ce_id)).toEqual([forged]);
+      expect(parked[0].headers.dlq_error).toMatch(/comes from intake, not routing/);
+    } finally {
+      await subject.stop();
+    }
   });
 });
