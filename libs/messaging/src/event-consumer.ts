@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { EventCatalogue, isInfrastructureError, isTransientError, TOPIC_OWNERS } from '@support/contracts';
+import { EventCatalogue, isInfrastructureError, isTransientError, TOPIC_OWNERS, TransientFailure } from '@support/contracts';
 import { qualified } from '@support/event-store';
 import { createIdempotentProducer } from './kafka-client';
 import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
@@ -62,7 +62,7 @@ export function deadLetterTopic(groupId: string): string {
 class PoisonMessage extends Error {}
 
 /** What onError hears about a transient failure: the event is tried again, not parked. */
-export class TransientRetry extends Error {
+export class TransientRetry extends TransientFailure {
   constructor(
     readonly failure: unknown,
     readonly attempt: number,

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { isTransientError } from '@support/contracts';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
@@ -91,7 +92,8 @@ export async function runService<R extends ServiceRuntime>(definition: ServiceDe
   try {
     const runtime = await definition.startRuntime(
       { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: process.env.SERVICE_SCHEMA || definition.schema, joinConsumersInBackground: true },
-      (error) => logger.error({ err: error }, 'background error'),
+      // a failure retried until it passes (a deadlock, a version conflict) is worth a warning, not an alarm
+      (error) => (isTransientError(error) ? logger.warn({ err: error }, 'background retry') : logger.error({ err: error }, 'background error')),
     );
     const app = await createRuntimeApp(definition, runtime, config);
     await app.listen(config.port);
