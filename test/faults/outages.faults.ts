@@ -345,8 +345,9 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
       );
       const invalidTicket = randomUUID();
       const [invalidEventId] = await publishEvents([
-        // a well-formed CloudEvent whose data is not a received ticket: no customer, no channel, a made-up urgency
-        { type: 'support.ticket.received.v1', data: { ticketId: invalidTicket, urgency: 'whenever' }, streamId: invalidTicket, source: 'fault-suite' },
+        // a well-formed CloudEvent from the topic's owner whose data is not a received ticket: no customer, no
+        // channel, a made-up urgency (one from another source would be parked for that alone)
+        { type: 'support.ticket.received.v1', data: { ticketId: invalidTicket, urgency: 'whenever' }, streamId: invalidTicket, source: 'intake' },
       ]);
       const poisonedAt = Date.now();
       report.poison = { invalidTicket, invalidEventId, garbageKeys: eventCatalogue.topics().map(poisonKey) };
