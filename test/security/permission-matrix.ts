@@ -79,7 +79,10 @@ const GUARD = `## How the guard works
   out of it by forgetting a decorator.
 - A request needs \`Authorization: Bearer <JWT>\`: HS256 with \`AUTH_JWT_SECRET\`, or, when a JWKS URL
   is configured, a key published there (asymmetric algorithms only; \`alg: none\` and algorithm swaps
-  are refused). Expiry, and audience and issuer when configured, are checked. The token names the
+  are refused). Expiry, and audience and issuer when configured, are checked. \`exp\` is required, a
+  token may live at most \`AUTH_MAX_TOKEN_LIFETIME_SECONDS\` (exp - iat; default 12 h) and may not be
+  issued in the future (60 s of clock skew allowed). In production the published development secret
+  is refused even when set explicitly, and a JWKS URL must be https. The token names the
   caller: \`sub\` (member or system id), \`role\`, \`name\`. No token, a bad one, an expired one or one
   with an unknown role gets **401** with \`WWW-Authenticate: Bearer\`.
 - \`@Roles(...)\` on the handler (or, failing that, on the controller) lists the roles that may call

@@ -29,7 +29,8 @@ describe('bearer tokens over HTTP, HS256 with a shared secret and an audience', 
   const get = (token: string) => served.call(thing, { token });
   const valid = (options: { expiresIn?: string | number } = {}) => signTestToken(SECRET, agent, { audience: AUDIENCE, ...options });
 
-  it('lets a valid token through', async () => {
+  it('lets a valid token through, one of 12 h too (the longest allowed by default)', async () => {
+    expect((await get(await valid({ expiresIn: '12h' }))).status).toBe(200);
     const res = await get(await valid());
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ id: 't-1' });
@@ -52,6 +53,9 @@ describe('bearer tokens over HTTP, HS256 with a shared secret and an audience', 
     ['a token with an unknown role', () => signWith(SECRET, 'HS256', { sub: 'x', role: 'admin', aud: AUDIENCE }), 'token has no known role'],
     ['a token without role', () => signWith(SECRET, 'HS256', { sub: 'x', aud: AUDIENCE }), 'token has no known role'],
     ['garbage', async () => 'not.a.jwt', 'invalid token'],
+    ['a token that never expires', () => new SignJWT({ role: 'lead', aud: AUDIENCE }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuedAt().sign(new TextEncoder().encode(SECRET)), 'invalid token'],
+    ['a token that lives longer than 12 h', () => valid({ expiresIn: '13h' }), 'token lifetime above 43200 s'],
+    ['a token issued in the future', () => signWith(SECRET, 'HS256', { sub: 'x', role: 'lead', aud: AUDIENCE, iat: Math.floor(Date.now() / 1000) + 600 }), 'token issued in the future'],
   ])('answers 401 to %s', async (_case, token, message) => {
     await expectUnauthorized(await get(await token()), message);
   });

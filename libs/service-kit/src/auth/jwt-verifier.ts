@@ -1,9 +1,13 @@
 import { Actor, isRole } from '@support/contracts';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
 import { AuthConfig } from '../config/service-config';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../config/service-env';
 
 /** The outcome of checking a bearer token; `reason` is safe to send to the client. */
 export type TokenCheck = { ok: true; actor: Actor } | { ok: false; reason: string };
+
+// clocks of the issuer and of this service may differ this much
+const CLOCK_SKEW_SECONDS = 60;
 
 // what a JWKS may sign with; symmetric and `none` never come from there
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -15,6 +19,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 export class JwtVerifier {
   private readonly verifyJwt: (token: string, options: JWTVerifyOptions) => Promise<JWTPayload>;
   private readonly options: JWTVerifyOptions;
+  private readonly maxLifetimeSeconds: number;
 
   constructor(config: AuthConfig) {
     if (config.jwksUrl) {
@@ -26,9 +31,12 @@ export class JwtVerifier {
       const secret = new TextEncoder().encode(config.jwtSecret);
       this.verifyJwt = async (token, options) => (await jwtVerify(token, secret, options)).payload;
     }
+    this.maxLifetimeSeconds = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     this.options = {
       // pinning the algorithms is what rejects `alg: none` and algorithm swaps
       algorithms: config.jwksUrl ? ASYMMETRIC_ALGORITHMS : ['HS256'],
+      // a token that never expires would outlive any revocation
+      requiredClaims: ['exp'],
       ...(config.audience && { audience: config.audience }),
       ...(config.issuer && { issuer: config.issuer }),
     };
@@ -44,7 +52,8 @@ export class JwtVerifier {
       if (err instanceof errors.JOSEError) return { ok: false, reason: 'invalid token' };
       throw err;
     }
-    return actorFromClaims(payload);
+    const lifetime = lifetimeProblem(payload, this.maxLifetimeSeconds, Math.floor(Date.now() / 1000));
+    return lifetime ? { ok: false, reason: lifetime } : actorFromClaims(payload);
   }
 }
 
@@ -55,4 +64,12 @@ export function actorFromClaims(payload: JWTPayload): TokenCheck {
   if (!isRole(role)) return { ok: false, reason: 'token has no known role' };
   if (name !== undefined && typeof name !== 'string') return { ok: false, reason: 'token name must be a string' };
   return { ok: true, actor: name === undefined ? { id: sub, role } : { id: sub, role, name } };
+}
+
+/** Why a verified token's times are refused: issued in the future, or living longer than allowed (exp - iat). */
+export function lifetimeProblem(payload: JWTPayload, maxLifetimeSeconds: number, nowSeconds: number): string | undefined {
+  const { iat, exp } = payload;
+  if (iat !== undefined && iat > nowSeconds + CLOCK_SKEW_SECONDS) return 'token issued in the future';
+  if (exp !== undefined && exp - (iat ?? nowSeconds) > maxLifetimeSeconds) return `token lifetime above ${maxLifetimeSeconds} s`;
+  return undefined;
 }

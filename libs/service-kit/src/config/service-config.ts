@@ -11,6 +11,8 @@ export interface AuthConfig {
   jwksUrl?: string;
   audience?: string;
   issuer?: string;
+  /** the longest a token may live, exp - iat (`AUTH_MAX_TOKEN_LIFETIME_SECONDS`, default 12 h) */
+  maxTokenLifetimeSeconds?: number;
 }
 
 /** How many writes (POST, PUT, PATCH, DELETE) one caller may send. */
@@ -82,7 +84,13 @@ function toServiceConfig(env: ServiceEnv, serviceName: string): ServiceConfig {
     databaseUrl: env.DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     logLevel: env.LOG_LEVEL,
-    auth: { jwtSecret: env.AUTH_JWT_SECRET, jwksUrl: env.AUTH_JWKS_URL, audience: env.AUTH_AUDIENCE, issuer: env.AUTH_ISSUER },
+    auth: {
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwksUrl: env.AUTH_JWKS_URL,
+      audience: env.AUTH_AUDIENCE,
+      issuer: env.AUTH_ISSUER,
+      maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+    },
     rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE },
   };
 }

@@ -31,7 +31,7 @@ describe('loadServiceConfig', () => {
       databaseUrl: good.DATABASE_URL,
       kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
       logLevel: 'info',
-      auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: undefined, issuer: undefined },
+      auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: undefined, issuer: undefined, maxTokenLifetimeSeconds: 12 * 3600 },
       rateLimit: { writesPerMinute: DEFAULT_WRITES_PER_MINUTE },
     });
   });
@@ -44,8 +44,9 @@ describe('loadServiceConfig', () => {
         LOG_LEVEL: 'debug',
         DATABASE_URL: 'postgresql://u@localhost/db',
         KAFKA_BROKERS: '127.0.0.1:9092',
-        AUTH_JWKS_URL: 'http://auth:8080/.well-known/jwks.json',
+        AUTH_JWKS_URL: 'https://auth:8443/.well-known/jwks.json',
         AUTH_AUDIENCE: 'support',
+        AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600',
         AUTH_ISSUER: 'https://auth.example',
         RATE_LIMIT_WRITES_PER_MINUTE: '30',
       },
@@ -55,7 +56,7 @@ describe('loadServiceConfig', () => {
       port: 8080,
       logLevel: 'debug',
       kafkaBrokers: ['127.0.0.1:9092'],
-      auth: { jwksUrl: 'http://auth:8080/.well-known/jwks.json', audience: 'support', issuer: 'https://auth.example' },
+      auth: { jwksUrl: 'https://auth:8443/.well-known/jwks.json', audience: 'support', issuer: 'https://auth.example', maxTokenLifetimeSeconds: 3600 },
       rateLimit: { writesPerMinute: 30 },
     });
   });
@@ -138,12 +139,32 @@ describe('loadServiceConfig', () => {
       expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: '密'.repeat(11) }, defaults).auth.jwtSecret).toBe('密'.repeat(11));
     });
 
+    it('refuses the published development secret even when it is set explicitly', () => {
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: DEV_JWT_SECRET }, defaults))).toEqual([
+        'AUTH_JWT_SECRET must not be the published development secret when NODE_ENV is production',
+      ]);
+      expect(loadServiceConfig({ ...good, NODE_ENV: 'development', AUTH_JWT_SECRET: DEV_JWT_SECRET }, defaults).auth.jwtSecret).toBe(DEV_JWT_SECRET);
+    });
+
+    it('takes a JWKS only over https (plain http only in development and test)', () => {
+      const plain = 'http://auth:8080/.well-known/jwks.json';
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWKS_URL: plain }, defaults))).toEqual(['AUTH_JWKS_URL must be an https URL unless NODE_ENV is development or test']);
+      expect(loadServiceConfig({ ...good, NODE_ENV: 'test', AUTH_JWKS_URL: plain }, defaults).auth.jwksUrl).toBe(plain);
+    });
+
+    it.each(['59', '604801', 'long', '1.5'])('rejects AUTH_MAX_TOKEN_LIFETIME_SECONDS=%s', (lifetime) => {
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_MAX_TOKEN_LIFETIME_SECONDS: lifetime }, defaults))).toEqual([
+        'AUTH_MAX_TOKEN_LIFETIME_SECONDS must be an integer between 60 and 604800 (seconds a token may live, exp - iat)',
+      ]);
+    });
+
     it('needs no secret when tokens are checked against a JWKS, and makes up none', () => {
       expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwksUrl }, defaults).auth).toEqual({
         jwtSecret: undefined,
         jwksUrl,
         audience: undefined,
         issuer: undefined,
+        maxTokenLifetimeSeconds: 12 * 3600,
       });
       expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'short', AUTH_JWKS_URL: jwksUrl }, defaults).auth.jwksUrl).toBe(jwksUrl);
     });

@@ -27,6 +27,11 @@ export const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production';
 /** Minimum `AUTH_JWT_SECRET` length in bytes (UTF-8) when `NODE_ENV=production` (256 bits for HS256). */
 export const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
+/** Default of `AUTH_MAX_TOKEN_LIFETIME_SECONDS`: a working day and a half (12 h). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
+
+const LIFETIME_RULE = '$property must be an integer between 60 and 604800 (seconds a token may live, exp - iat)';
+
 /** Default of `RATE_LIMIT_WRITES_PER_MINUTE`: generous, so benchmarks and tests are not throttled. */
 export const DEFAULT_WRITES_PER_MINUTE = 600;
 
@@ -78,7 +83,15 @@ export class ServiceEnv {
   @Expose()
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: '$property must be an http(s) URL' })
+  @IsHttpsOutsideDev()
   AUTH_JWKS_URL?: string;
+
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: LIFETIME_RULE })
+  @Min(60, { message: LIFETIME_RULE })
+  @Max(7 * 24 * 3600, { message: LIFETIME_RULE })
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: number = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
 
   @Expose()
   @IsOptional()
@@ -122,13 +135,31 @@ function IsJwtSecret(): PropertyDecorator {
         // tokens are then checked against the published keys, the secret is never used
         if (env?.AUTH_JWKS_URL) return true;
         if (typeof value !== 'string' || value === '') return isDevEnv(env?.NODE_ENV) && value === undefined;
-        return env?.NODE_ENV !== 'production' || secretBytes(value) >= MIN_PRODUCTION_SECRET_LENGTH;
+        // the development secret is published in this repository: anyone could sign with it
+        return env?.NODE_ENV !== 'production' || (secretBytes(value) >= MIN_PRODUCTION_SECRET_LENGTH && value !== DEV_JWT_SECRET);
       },
       defaultMessage(args?: ValidationArguments): string {
+        if (args?.value === DEV_JWT_SECRET) return '$property must not be the published development secret when NODE_ENV is production';
         return typeof args?.value === 'string' && args.value !== ''
           ? `$property must be at least ${MIN_PRODUCTION_SECRET_LENGTH} bytes when NODE_ENV is production (or set AUTH_JWKS_URL)`
           : '$property is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set';
       },
+    },
+  });
+}
+
+// keys fetched over plain http could be swapped on the way: only a local identity provider in
+// development or test may serve them so
+function IsHttpsOutsideDev(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isHttpsOutsideDev',
+    validator: {
+      validate(value: unknown, args?: ValidationArguments): boolean {
+        const env = args?.object as ServiceEnv | undefined;
+        // only plain http is this rule's to refuse; anything that is no URL at all is IsUrl's
+        return typeof value !== 'string' || isDevEnv(env?.NODE_ENV) || !/^http:\/\//i.test(value);
+      },
+      defaultMessage: () => '$property must be an https URL unless NODE_ENV is development or test',
     },
   });
 }
