@@ -85,6 +85,8 @@ const GUARD = `## How the guard works
   is refused even when set explicitly, and a JWKS URL must be https. The token names the
   caller: \`sub\` (member or system id), \`role\`, \`name\`. No token, a bad one, an expired one or one
   with an unknown role gets **401** with \`WWW-Authenticate: Bearer\`.
+- \`X-Correlation-Id\`, stored forever in every event's hash-chained metadata, must be 1-128 characters
+  of letters, digits and \`. _ : -\` (beginning with a letter or digit): anything else is **400** naming it.
 - \`@Roles(...)\` on the handler (or, failing that, on the controller) lists the roles that may call
   it; any other role gets **403** \`role <role> may not do this\`. There is no implicit super-role:
   \`lead\` is listed wherever the lead may act. Every route that is not public lists its roles.

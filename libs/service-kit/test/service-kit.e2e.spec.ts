@@ -92,6 +92,18 @@ describe('service kit over HTTP', () => {
       expect(((await res.json()) as { message: string[] }).message).toEqual(expect.arrayContaining([expect.stringMatching(/^customer /)]));
     });
 
+    it('answers 400 naming X-Correlation-Id when it is not a short id (it is stored forever), and takes a UUID', async () => {
+      const token = await signTestToken(SECRET, agent);
+      const rule = 'X-Correlation-Id must be 1-128 characters: letters, digits and . _ : - (beginning with a letter or digit)';
+      for (const bad of ['x'.repeat(129), 'has spaces', '<script>', '-leading-dash', '']) {
+        const res = await call('/v1/things', { method: 'POST', token, body: validThing, headers: { 'x-correlation-id': bad } });
+        expect(res.status).toBe(400);
+        expect(await res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: [rule] });
+      }
+      const ok = await call('/v1/things', { method: 'POST', token, body: validThing, headers: { 'x-correlation-id': '7d1c0f5e-1b2a-4c3d-9e8f-001122334455' } });
+      expect(ok.status).toBe(201);
+    });
+
     it('answers 400 to a body that is not JSON', async () => {
       const res = await call('/v1/things', { method: 'POST', token: await signTestToken(SECRET, agent), body: '{"title": "unterminated' });
       expect(res.status).toBe(400);

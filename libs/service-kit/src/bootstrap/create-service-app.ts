@@ -5,6 +5,7 @@ import { Logger } from 'pino';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig, ServiceDefaults } from '../config/service-config';
 import { bodyParserErrorMiddleware } from '../errors/body-parser-error.middleware';
+import { correlationIdMiddleware } from '../http/correlation-id.middleware';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
 import { ConcurrencyInterceptor } from '../http/concurrency.interceptor';
@@ -72,6 +73,8 @@ export function configureServiceApp(
   app.use(securityHeadersMiddleware());
   app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   app.use(bodyParserErrorMiddleware);
+  // kept forever in the events' metadata: checked before anything reads it
+  app.use(correlationIdMiddleware);
   // Express's own ETag is a weak hash of the body that If-Match cannot take back: versioned
   // routes set a strong `"<version>"` themselves (ConcurrencyInterceptor)
   app.set('etag', false);

@@ -2,3 +2,4 @@ export * from './command-results';
 export * from './concurrency.decorators';
 export * from './concurrency.interceptor';
 export * from './request-params';
+export * from './correlation-id.middleware';
