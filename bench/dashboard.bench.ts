@@ -1,3 +1,4 @@
+import { kafkaClientOptions } from '@support/messaging';
 // Dashboard benchmark: (1) POST /v1/tickets on intake -> the ticket on the dashboard's live stream (SSE),
 // p50/p99 at steady rates; (2) a projection rebuild from offset 0 against a plain kafkajs consumer reading
 // the same topics in the same run; the dashboard's memory. It leaves its synthetic events on the local topics
@@ -11,7 +12,7 @@ import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { recordResults } from './support/results';
-import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService } from './support/services';
+import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka } from './support/services';
 
 const RUN = Date.now();
 const INTAKE = { port: 3921, schema: `bench_dash_intake_${RUN}` };
@@ -22,7 +23,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SYNTHETIC_TICKETS = Number(process.env.BENCH_REBUILD_TICKETS ?? 15_000);
 
-const kafka = new Kafka({ clientId: 'bench-dashboard', brokers: BROKERS, logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'bench-dashboard', ...kafkaClientOptions(benchKafka()), logLevel: logLevel.NOTHING });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const topics = eventCatalogue.topics();
 

@@ -1,3 +1,4 @@
+import { kafkaClientOptions } from '@support/messaging';
 // Intake benchmark: tickets accepted per second through POST /v1/tickets (autocannon) against
 // the same machine's raw single-row insert-and-commit rate, and the latency from POST to the
 // event being consumed from Kafka by a plain kafkajs consumer. Run: npm run bench
@@ -9,7 +10,7 @@ import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
-import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService } from './support/services';
+import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka } from './support/services';
 
 const PORT = 3901;
 const SCHEMA = `bench_intake_${Date.now()}`;
@@ -49,7 +50,7 @@ async function liveProbesPerSecond(connections: number): Promise<number> {
 
 /** POST at a steady rate; a plain consumer notes when each ticket's event arrives */
 async function postToConsumedLatency(token: string): Promise<{ p50: number; p99: number; count: number }> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'bench', ...kafkaClientOptions(benchKafka()), logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}` });
   const sentAt = new Map<string, number>();
   const consumedAt = new Map<string, number>();

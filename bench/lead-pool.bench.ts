@@ -1,3 +1,4 @@
+import { kafkaClientOptions } from '@support/messaging';
 // Lead-pool benchmark: leads captured and allocated by preset ratios per second through POST /v1/leads
 // (each capture allocates at once while members are on duty), against the raw single-row insert rate in
 // the same run, and whether the shares stayed within one lead of the ratios. Run: npm run bench
@@ -10,7 +11,7 @@ import { machineLine } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
-import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService } from './support/services';
+import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka } from './support/services';
 
 const RUN = Date.now();
 const PORT = 3930;
@@ -26,7 +27,7 @@ const MEMBERS = [
 async function main() {
   const raw = await rawInsertRate(DATABASE_URL, CONNECTIONS, SECONDS);
   console.log(`raw insert-and-commit: ${raw.toFixed(0)}/s`);
-  const kafka = new Kafka({ clientId: 'bench-leads', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'bench-leads', ...kafkaClientOptions(benchKafka()), logLevel: logLevel.NOTHING });
   // the roster as routing publishes it: the pool only allocates to members it knows are on duty
   await publishAsOwners(
     kafka,

@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
 import { eventCatalogue, RecordedEvent, ROUTING_TOPIC, SLA_TOPIC, TICKETS_TOPIC } from '@support/contracts';
-import { ensureTopics, toKafkaMessage } from '@support/messaging';
+import { ensureTopics, toKafkaMessage, kafkaClientOptions } from '@support/messaging';
 import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
-import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService } from './support/services';
+import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka } from './support/services';
 
 const RUN = Date.now();
 const ROUTING_SCHEMA = `bench_routing_${RUN}`;
@@ -25,7 +25,7 @@ const SMALL_BURST = Math.max(2, Math.floor(BURST / 2));
 const LATENCY_RATES = (process.env.BENCH_LATENCY_RATES ?? '10,30').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
-const kafka = new Kafka({ clientId: 'bench-routing', brokers: BROKERS, logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'bench-routing', ...kafkaClientOptions(benchKafka()), logLevel: logLevel.NOTHING });
 const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

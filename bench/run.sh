@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 eval "$(bash deploy/local/infra.sh up | grep '^export ')"
 npm run --silent build
+node dist/libs/messaging/scripts/kafka-provision.js --extra-group-prefix bench_
 for bench in dist/bench/*.bench.js; do
   echo "== $bench"
   node "$bench"

@@ -9,10 +9,9 @@ import { Pool } from 'pg';
 import { startSlaMonitorRuntime, SlaMonitorRuntime } from '../services/sla-monitor/src/sla.providers';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
-import { migrateForService } from './support/services';
+import { migrateForService, benchKafka } from './support/services';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const SCHEMA = `bench_sla_${Date.now()}`;
 const CLOCKS = Number(process.env.BENCH_CLOCKS ?? 100_000);
 /** 2 % of the deadlines: a lead-in in the time left between the end of seeding and the window */
@@ -195,7 +194,7 @@ async function main() {
 
   const errors: unknown[] = [];
   // as its runtime role, after the migrate step (bench/support/services.ts)
-  const runtime = await startSlaMonitorRuntime({ databaseUrl: await migrateForService('sla-monitor', SCHEMA), kafkaBrokers: BROKERS, schema: SCHEMA, consumeFromBeginning: false }, (error) => {
+  const runtime = await startSlaMonitorRuntime({ databaseUrl: await migrateForService('sla-monitor', SCHEMA), kafka: benchKafka('sla-monitor'), schema: SCHEMA, consumeFromBeginning: false }, (error) => {
     if (errors.push(error) <= 3) console.error('runtime error:', error);
   });
   const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });

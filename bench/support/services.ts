@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimeRoleName, urlForRole } from '@support/event-store';
+import { connectionFromCredentialsFile, KafkaConnection } from '@support/messaging';
 import { migrate } from '../../deploy/migrate/migrate';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -16,6 +17,15 @@ export type ServiceName = 'intake' | 'routing' | 'sla-monitor' | 'field-service'
 // the services always run from the build (`npm run build`): from dist/bench/support when this file is
 // built itself, from bench/support when a jest suite (the fault-injection suite) imports its source
 const BUILD = __filename.endsWith('.js') ? join(__dirname, '..', '..') : join(__dirname, '..', '..', 'dist');
+const REPO = __filename.endsWith('.js') ? join(BUILD, '..') : join(__dirname, '..', '..');
+
+/**
+ * A principal's connection to the bench broker, whose passwords deploy/local/kafka.sh keeps in
+ * KAFKA_CREDENTIALS_FILE (default: the local broker's); the benchmarks' own clients are the admin.
+ */
+export function benchKafka(principal = 'admin'): KafkaConnection {
+  return connectionFromCredentialsFile(BROKERS, process.env.KAFKA_CREDENTIALS_FILE ?? join(REPO, '.data', 'kafka', 'credentials.json'), principal);
+}
 
 export interface StartServiceOptions {
   /** append the service's stdout and stderr to this file (default: stderr inherited, stdout dropped) */
@@ -30,12 +40,15 @@ export interface StartServiceOptions {
 export async function startService(name: ServiceName, port: number, schema: string, options: StartServiceOptions = {}): Promise<ChildProcess> {
   const databaseUrl = await migrateForService(name, schema);
   const log = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
+  const kafka = benchKafka(name);
   const child = spawn(process.execPath, [join(BUILD, 'services', name, 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_SASL_USERNAME: kafka.sasl!.username,
+      KAFKA_SASL_PASSWORD: kafka.sasl!.password,
       AUTH_JWT_SECRET: BENCH_SECRET,
       // production needs an anchor-signing key: a fresh one per bench run
       AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? BENCH_AUDIT_KEY,

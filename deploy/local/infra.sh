@@ -18,6 +18,10 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
+# the local broker's SASL passwords (deploy/local/kafka.sh writes them into its data directory)
+KAFKA_DATA="${KAFKA_DATA_DIR:-$HERE/../../.data/kafka}"
+[[ "$KAFKA_DATA" == /* ]] || KAFKA_DATA="$HERE/../../$KAFKA_DATA"
+KAFKA_CREDENTIALS_FILE="$(realpath -m "$KAFKA_DATA")/credentials.json"
 STARTED=()
 
 log() { echo "[infra] $*"; }
@@ -50,6 +54,7 @@ cmd_up() {
   log "ready${STARTED[*]:+ (started: ${STARTED[*]})}"
   echo "export DATABASE_URL=$(quote "$db_url")"
   echo "export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
+  echo "export KAFKA_CREDENTIALS_FILE=$(quote "$KAFKA_CREDENTIALS_FILE")"
   echo "export INFRA_STARTED=$(quote "${STARTED[*]:-}")"
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Exit 0 when a Kafka broker answers kafkajs admin requests, 1 otherwise.
 //   node deploy/local/kafka-ready.js [host:port[,host:port...]]
-// Brokers: first argument, else KAFKA_BROKERS, else 127.0.0.1:9092.
+// Brokers: first argument, else KAFKA_BROKERS, else 127.0.0.1:9092. It signs in with SASL/SCRAM-SHA-512
+// as the admin of KAFKA_CREDENTIALS_FILE (the broker's credentials.json), when given.
 // Used by deploy/local/kafka.sh to wait for readiness; keeps each attempt short.
 'use strict';
 
@@ -12,10 +13,18 @@ const brokers = (process.argv[2] || process.env.KAFKA_BROKERS || '127.0.0.1:9092
   .map((b) => b.trim())
   .filter(Boolean);
 
+function adminSasl() {
+  const file = process.env.KAFKA_CREDENTIALS_FILE;
+  if (!file) return undefined;
+  const credentials = JSON.parse(require('fs').readFileSync(file, 'utf8'));
+  return { mechanism: 'scram-sha-512', username: 'admin', password: credentials.admin };
+}
+
 async function main() {
   const kafka = new Kafka({
     clientId: 'kafka-ready',
     brokers,
+    sasl: adminSasl(),
     connectionTimeout: 1000,
     requestTimeout: 3000,
     logLevel: logLevel.NOTHING,

@@ -8,7 +8,7 @@
 // SIGINT / SIGTERM stop every service (SIGTERM, then SIGKILL after 15 s).
 'use strict';
 const { spawn } = require('node:child_process');
-const { createWriteStream, mkdirSync } = require('node:fs');
+const { createWriteStream, mkdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const readline = require('node:readline');
 
@@ -86,13 +86,22 @@ function main(argv) {
     return { DATABASE_URL: url.toString() };
   }
 
+  // each service signs in to Kafka as its own principal, whose password the local broker keeps in
+  // KAFKA_CREDENTIALS_FILE (deploy/local/kafka.sh); its ACLs allow only that service's topics and groups
+  function kafkaPrincipal(name) {
+    const file = process.env.KAFKA_CREDENTIALS_FILE;
+    if (!file || process.env.KAFKA_SASL_USERNAME) return {};
+    const password = JSON.parse(readFileSync(file, 'utf8'))[name];
+    return password ? { KAFKA_SASL_USERNAME: name, KAFKA_SASL_PASSWORD: password } : {};
+  }
+
   function start({ name, port }) {
     const main = SERVICE_MAIN.replaceAll('{name}', name);
     const log = join(LOG_DIR, `${name}.log`);
     say(`[start] ${name} on :${port} (log: ${log})`);
     const file = createWriteStream(log, { flags: 'w' });
     const tail = [];
-    const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: String(port), ...runtimeDatabase(name) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: String(port), ...runtimeDatabase(name), ...kafkaPrincipal(name) }, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         file.write(`${line}\n`);

@@ -14,6 +14,8 @@ SERVICES=(intake:3001 routing:3002 sla-monitor:3003 field-service:3004 knowledge
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 eval "$(bash deploy/local/infra.sh up | tee /dev/stderr | grep '^export ')"
 npm run --silent build
+# topics and every principal's ACLs (the broker denies what no ACL allows)
+node dist/libs/messaging/scripts/kafka-provision.js
 
 export NODE_ENV="${NODE_ENV:-development}"
 # the migrate step as the owner, then every service as its own least-privilege role (RUNTIME_ROLES)

@@ -42,6 +42,10 @@ export interface ComposeFile {
 /** the one-shot that migrates every schema before the services start */
 export const MIGRATE_SERVICE = 'migrate';
 export const MIGRATE_ENTRY = 'dist/deploy/migrate/migrate.js';
+/** the one-shot that makes the topics and grants every Kafka principal its ACLs before the services start */
+export const KAFKA_SETUP_SERVICE = 'kafka-setup';
+/** one-shots built from the service image that are not services themselves */
+export const ONE_SHOTS: readonly string[] = [MIGRATE_SERVICE, KAFKA_SETUP_SERVICE];
 
 /** Parses compose YAML the way compose does: `<<` merge keys on, duplicate keys an error. */
 export function parseCompose(text: string): ComposeFile {
@@ -220,7 +224,17 @@ export function checkService(compose: ComposeFile, name: string): string[] {
   const credentials = /^postgres(?:ql)?:\/\/([^:@/]*)(?::([^@]*))?@/.exec(env['DATABASE_URL'] ?? '');
   if (env['DATABASE_URL'] && credentials?.[1] !== role) problems.push(`${name}: DATABASE_URL connects as ${credentials?.[1] || 'nobody'}, not its runtime role ${role}`);
   if (env['DATABASE_URL'] && !(credentials?.[2] ?? '').startsWith(`\${${password}:?`)) problems.push(`${name}: DATABASE_URL's password must be required from the environment (\${${password}:?...})`);
-  if (dependenciesOf(svc)[MIGRATE_SERVICE] !== 'service_completed_successfully') problems.push(`${name}: does not depend on ${MIGRATE_SERVICE} completing successfully`);
+  for (const oneShot of ONE_SHOTS) {
+    if (dependenciesOf(svc)[oneShot] !== 'service_completed_successfully') problems.push(`${name}: does not depend on ${oneShot} completing successfully`);
+  }
+  // its own Kafka principal, with its password from a secret file, over TLS
+  const kafkaPassword = `kafka_${name.replace(/-/g, '_')}_password`;
+  if (env['KAFKA_SASL_USERNAME'] !== name) problems.push(`${name}: KAFKA_SASL_USERNAME is ${env['KAFKA_SASL_USERNAME'] ?? 'unset'}, not its own principal ${name}`);
+  if (env['KAFKA_SASL_PASSWORD_FILE'] !== `/run/secrets/${kafkaPassword}` || !secretsOf(svc).includes(kafkaPassword)) {
+    problems.push(`${name}: its Kafka password must be the secret ${kafkaPassword} (KAFKA_SASL_PASSWORD_FILE=/run/secrets/${kafkaPassword})`);
+  }
+  if (env['KAFKA_SASL_PASSWORD'] !== undefined) problems.push(`${name}: KAFKA_SASL_PASSWORD in the environment; use the secret file`);
+  if (!env['KAFKA_TLS_CA_FILE']) problems.push(`${name}: KAFKA_TLS_CA_FILE is not set (Kafka is reached over TLS only)`);
 
   const deps = dependenciesOf(svc);
   for (const dep of ['kafka', 'postgres']) {
@@ -236,7 +250,7 @@ export function checkServices(compose: ComposeFile, repoServices: readonly strin
   const problems = repoServices.flatMap((name) => checkService(compose, name));
   for (const [name, svc] of Object.entries(compose.services ?? {})) {
     const build = svc && buildOf(svc);
-    if (!build || build.dockerfile !== SERVICE_DOCKERFILE || name === MIGRATE_SERVICE) continue;
+    if (!build || build.dockerfile !== SERVICE_DOCKERFILE || ONE_SHOTS.includes(name)) continue;
     const target = build.args['SERVICE'];
     if (target !== name) problems.push(`${name}: compose service name and build arg SERVICE (${target}) differ`);
     if (!target || !repoServices.includes(target)) problems.push(`${name}: builds SERVICE=${target}, but there is no services/${target}/src/main.ts`);
@@ -454,6 +468,11 @@ export function checkSecrets(compose: ComposeFile): string[] {
 }
 
 /** A service's environment as compose would hand it over, with every required variable set to `value`. */
+/** The secrets a service is given, by name. */
+export function secretsOf(svc: ComposeService): string[] {
+  return (svc.secrets ?? []).map((s) => (typeof s === 'string' ? s : (s.source ?? '')));
+}
+
 export function resolvedEnvironment(svc: ComposeService, value: string): Record<string, string> {
   const resolve = (text: string) =>
     text.replace(/\$\{([A-Za-z0-9_]+)(?:(:?[-?])([^}]*))?\}/g, (_, _name: string, op?: string, rest?: string) => (op && op.endsWith('-') ? (rest ?? '') : value));

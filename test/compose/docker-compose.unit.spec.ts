@@ -21,6 +21,7 @@ import {
   DEFAULT_PORTS,
   dockerignored,
   MIGRATE_SERVICE,
+  ONE_SHOTS,
   parseCompose,
   resolvedEnvironment,
   SERVICE_DOCKERFILE,
@@ -51,7 +52,7 @@ const clone = (): ComposeFile => structuredClone(compose());
 
 /** A compose service built from the shared Dockerfile, to mutate in the "can fail" checks. */
 function aBuiltService(c: ComposeFile): string {
-  const name = Object.keys(c.services ?? {}).find((n) => n !== MIGRATE_SERVICE && buildOf(c.services![n]!)?.dockerfile === SERVICE_DOCKERFILE);
+  const name = Object.keys(c.services ?? {}).find((n) => !ONE_SHOTS.includes(n) && buildOf(c.services![n]!)?.dockerfile === SERVICE_DOCKERFILE);
   if (!name) throw new Error(`docker-compose.yml has no service built from ${SERVICE_DOCKERFILE}`);
   return name;
 }
@@ -106,7 +107,9 @@ describe('docker-compose.yml', () => {
 
     it(`sets every variable ${name}'s configuration requires (its config loads from the compose environment)`, () => {
       const env = resolvedEnvironment(compose().services![name]!, 'x'.repeat(40));
-      expect(() => loadServiceConfig(env, { serviceName: name, port: DEFAULT_PORTS[name] })).not.toThrow();
+      // a secret file is there in the container only: the configuration is read with a stand-in file
+      const files = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value.startsWith('/run/secrets/') ? __filename : value]));
+      expect(() => loadServiceConfig(files, { serviceName: name, port: DEFAULT_PORTS[name] })).not.toThrow();
     });
   }
 });
@@ -196,6 +199,22 @@ describe('the checks can fail', () => {
     expect(problems).toMatch("DATABASE_URL's password must be required");
     expect(problems).toMatch(`does not depend on ${MIGRATE_SERVICE} completing successfully`);
     expect(checkNoDefaultSecrets('x: ${POSTGRES_PASSWORD:-postgres}')).toEqual(['POSTGRES_PASSWORD has a default; require it with ${POSTGRES_PASSWORD:?...}']);
+  });
+
+  it("reports a service that signs in to Kafka as another's principal, with a password in the environment, without TLS, before kafka-setup", () => {
+    const c = clone();
+    const name = aBuiltService(c);
+    const svc = c.services![name]!;
+    const env = svc.environment as Record<string, string>;
+    env['KAFKA_SASL_USERNAME'] = 'admin';
+    env['KAFKA_SASL_PASSWORD'] = 'secret';
+    delete env['KAFKA_TLS_CA_FILE'];
+    delete (svc.depends_on as Record<string, unknown>)['kafka-setup'];
+    const problems = checkService(c, name).join('\n');
+    expect(problems).toMatch(`KAFKA_SASL_USERNAME is admin, not its own principal ${name}`);
+    expect(problems).toMatch('KAFKA_SASL_PASSWORD in the environment; use the secret file');
+    expect(problems).toMatch('KAFKA_TLS_CA_FILE is not set');
+    expect(problems).toMatch('does not depend on kafka-setup completing successfully');
   });
 
   it('reports a missing migrate one-shot, a migrate without a role password, an undeclared secret', () => {

@@ -34,7 +34,7 @@ export function serviceModule(definition: ServiceDefinition<ServiceRuntime>): Dy
     serviceName: definition.serviceName,
     port: definition.port,
     databaseUrl: 'postgres://unused',
-    kafkaBrokers: ['unused:9092'],
+    kafka: { brokers: ['unused:9092'] },
     logLevel: 'silent',
     auth: { jwtSecret: 'route-metadata-only-never-verifies-a-token' },
   };

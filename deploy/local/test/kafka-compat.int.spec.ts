@@ -3,8 +3,8 @@
 // (KIP-896); if this suite ever fails after a broker upgrade, that is why.
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
+import { testKafkaOptions } from '@support/test-kit';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 
 const PARTITIONS = 3;
 const MESSAGES = 30;
@@ -48,7 +48,8 @@ describe('kafkajs 2.2.4 against the local Kafka broker', () => {
   const groupId = `it-kafka-compat-${runId}`;
   const kafka = new Kafka({
     clientId: `kafka-compat-${runId}`,
-    brokers,
+    // as the operator (admin): this suite creates and deletes its own topic
+    ...testKafkaOptions(),
     logLevel: logLevel.ERROR,
     logCreator: quietLogCreator,
     retry: { retries: 8, initialRetryTime: 200 },

@@ -22,6 +22,7 @@ import { SLA_POLICIES_TOPIC, SLA_TOPIC } from './sla/sla.events';
 import { SHEETS_TOPIC } from './field-service/service-sheet.events';
 import { VISITS_TOPIC } from './field-service/visit.events';
 import { TICKETS_TOPIC } from './tickets/ticket.vocabulary';
+import { AUDIT_TOPIC } from './audit/audit.events';
 
 /** The public event catalogue: every type, version, schema and topic. */
 export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents, ...articleEvents, ...scenarioEvents, ...caseEvents, ...leadEvents, ...leadPolicyEvents, ...auditEvents]);
@@ -45,4 +46,19 @@ export const TOPIC_OWNERS: Readonly<Record<string, string>> = {
   [CASES_TOPIC]: 'knowledge-base',
   [LEADS_TOPIC]: 'lead-pool',
   [LEAD_POLICIES_TOPIC]: 'lead-pool',
+};
+
+/**
+ * The topics each service consumes (ARCHITECTURE.md "reacts to"). With {@link TOPIC_OWNERS} it is the
+ * Kafka access each service's principal is given: write what it owns, read what it consumes, nothing more.
+ */
+export const SERVICE_SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
+  intake: [ROUTING_TOPIC, SLA_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, LEADS_TOPIC, AUDIT_TOPIC],
+  routing: [TICKETS_TOPIC, SCENARIOS_TOPIC],
+  'sla-monitor': [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC],
+  'field-service': [TICKETS_TOPIC],
+  'knowledge-base': [TICKETS_TOPIC, SHEETS_TOPIC, SLA_TOPIC],
+  'lead-pool': [ROSTER_TOPIC, TICKETS_TOPIC],
+  // the read models of everything
+  dashboard: eventCatalogue.topics(),
 };

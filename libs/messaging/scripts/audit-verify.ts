@@ -1,6 +1,9 @@
 // The auditor's verifier: every signed chain anchor of one service's schema, read from the audit topic from
 // offset 0, against that schema's event table read straight from the database; trusts no service.
 // Run: npm run audit:verify -- --database-url <url> --schema intake --brokers <host:port,...> --public-keys <pem file>
+//        [--sasl-username analyst --sasl-password-file <file>] [--group analyst.audit-verify]
+// It signs in to Kafka as --sasl-username (else KAFKA_SASL_USERNAME with KAFKA_SASL_PASSWORD_FILE or
+// KAFKA_SASL_PASSWORD; TLS with KAFKA_TLS_CA_FILE or KAFKA_TLS=true): the analyst principal reads the audit topic.
 // Prints one line per stream (verified / broken at N / missing events / not anchored); exits 1 unless all verify.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -8,12 +11,13 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { AnchoredHead, AUDIT_TOPIC, chainAnchored, ChainAnchor } from '@support/contracts';
 import { auditStream, describeReport, qualified, StoredLink, TrustedKeys, trustedKeysFromPem, verifyAnchor } from '@support/event-store';
-import { createKafka, fromKafkaMessage } from '../src';
+import { ANALYST_GROUP_PREFIX, createKafka, fromKafkaMessage, KafkaConnection, kafkaConnectionFromEnv } from '../src';
 
 interface Options {
   databaseUrl: string;
   schema: string;
-  brokers: string[];
+  kafka: KafkaConnection;
+  group: string;
   trusted: TrustedKeys;
   topic: string;
 }
@@ -21,14 +25,29 @@ interface Options {
 function options(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: { 'database-url': { type: 'string' }, schema: { type: 'string' }, brokers: { type: 'string' }, 'public-keys': { type: 'string' }, topic: { type: 'string' } },
+    options: {
+      'database-url': { type: 'string' },
+      schema: { type: 'string' },
+      brokers: { type: 'string' },
+      'public-keys': { type: 'string' },
+      topic: { type: 'string' },
+      'sasl-username': { type: 'string' },
+      'sasl-password-file': { type: 'string' },
+      group: { type: 'string' },
+    },
   });
   const missing = ['database-url', 'schema', 'brokers', 'public-keys'].filter((name) => !values[name as keyof typeof values]);
   if (missing.length > 0) throw new Error(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
   return {
     databaseUrl: values['database-url']!,
     schema: values.schema!,
-    brokers: values.brokers!.split(',').map((b) => b.trim()).filter(Boolean),
+    kafka: kafkaConnectionFromEnv({
+      ...process.env,
+      KAFKA_BROKERS: values.brokers,
+      ...(values['sasl-username'] ? { KAFKA_SASL_USERNAME: values['sasl-username'], KAFKA_SASL_PASSWORD_FILE: values['sasl-password-file'] } : {}),
+    }),
+    // a group of the analyst's (its ACLs allow groups named analyst.*), never committed
+    group: values.group ?? `${ANALYST_GROUP_PREFIX}audit-verify-${process.pid}-${Date.now()}`,
     trusted: trustedKeysFromPem(readFileSync(values['public-keys']!, 'utf8')),
     topic: values.topic ?? AUDIT_TOPIC,
   };
@@ -37,7 +56,7 @@ function options(argv: string[]): Options {
 /** every anchored head of the schema's streams, from anchors a trusted key signed; the refused ones counted */
 async function readAnchors(opts: Options): Promise<{ heads: Map<string, AnchoredHead[]>; refused: string[]; anchors: number }> {
   // kafkajs' own log on stderr, errors only: stdout is the report
-  const kafka = createKafka(`audit-verify-${process.pid}`, opts.brokers, pino({ level: 'error' }, pino.destination(2)));
+  const kafka = createKafka(`audit-verify-${process.pid}`, opts.kafka, pino({ level: 'error' }, pino.destination(2)));
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(opts.topic)).map((p) => [p.partition, BigInt(p.high)]));
@@ -47,7 +66,7 @@ async function readAnchors(opts: Options): Promise<{ heads: Map<string, Anchored
   let anchors = 0;
   const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([partition]) => partition));
   if (pending.size === 0) return { heads, refused, anchors };
-  const consumer = kafka.consumer({ groupId: `audit-verify-${process.pid}-${Date.now()}` });
+  const consumer = kafka.consumer({ groupId: opts.group });
   await consumer.connect();
   await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {

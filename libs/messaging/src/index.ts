@@ -6,3 +6,5 @@ export * from './outbox-relay';
 export * from './chain-anchors';
 export * from './event-consumer';
 export * from './kafka.probe';
+export * from './kafka-connection';
+export * from './kafka-access';

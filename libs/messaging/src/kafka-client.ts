@@ -1,15 +1,16 @@
 import { Kafka, LogEntry, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
 import pino, { Level, Logger } from 'pino';
+import { KafkaConnection, kafkaClientOptions } from './kafka-connection';
 
 /**
  * The one place that builds a Kafka client, so the client library can be swapped
  * (e.g. for @confluentinc/kafka-javascript's KafkaJS-compatible API) without touching callers.
  * The client's log goes through pino (the service's JSON lines) at the levels of {@link kafkaLogLevel}.
  */
-export function createKafka(clientId: string, brokers: string[], logger: Logger = defaultLogger(clientId)): Kafka {
+export function createKafka(clientId: string, connection: KafkaConnection, logger: Logger = defaultLogger(clientId)): Kafka {
   return new Kafka({
     clientId,
-    brokers,
+    ...kafkaClientOptions(connection),
     // kafkajs' own info lines (joins, commits) only when debugging; its warnings and errors always
     logLevel: logger.isLevelEnabled('debug') ? logLevel.INFO : logLevel.WARN,
     logCreator: pinoLogCreator(logger),

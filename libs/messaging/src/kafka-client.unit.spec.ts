@@ -41,7 +41,7 @@ describe('createKafka', () => {
   it("writes kafkajs' log through the given pino logger, at the mapped level, with kafkajs' fields", () => {
     const lines: Array<Record<string, unknown>> = [];
     const logger = pino({ level: 'debug', base: { service: 'intake' } }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const kafka = createKafka('intake', ['127.0.0.1:9092'], logger);
+    const kafka = createKafka('intake', { brokers: ['127.0.0.1:9092'] }, logger);
 
     kafka.logger().namespace('Connection').error('Response GroupCoordinator(key: 10, version: 2)', { broker: '127.0.0.1:9092', error: 'The group coordinator is not available' });
     kafka.logger().namespace('Consumer').error('Restarting the consumer in 300ms', { groupId: 'intake.routing-decisions' });
@@ -57,7 +57,7 @@ describe('createKafka', () => {
 
   it('asks kafkajs for its info lines only when the logger is at debug', () => {
     const quiet: string[] = [];
-    const kafka = createKafka('intake', ['127.0.0.1:9092'], pino({ level: 'info' }, { write: (line: string) => quiet.push(line) }));
+    const kafka = createKafka('intake', { brokers: ['127.0.0.1:9092'] }, pino({ level: 'info' }, { write: (line: string) => quiet.push(line) }));
     kafka.logger().info('Consumer has joined the group', {});
     kafka.logger().warn('a warning', {});
     expect(quiet.map((line) => JSON.parse(line).msg)).toEqual(['a warning']);

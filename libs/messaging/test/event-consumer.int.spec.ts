@@ -17,7 +17,7 @@ import {
   toKafkaMessage,
 } from '@support/messaging';
 import { Client } from 'pg';
-import { openTestSchema, publishEvents, testInfra } from '@support/test-kit';
+import { openTestSchema, publishEvents, testInfra, kafkaAs } from '@support/test-kit';
 import { groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -33,7 +33,7 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
   let applied: string;
 
   beforeAll(async () => {
-    kafka = createKafka('messaging-consumer-int', infra.kafkaBrokers);
+    kafka = createKafka('messaging-consumer-int', kafkaAs('admin'));
     admin = kafka.admin();
     await admin.connect();
     db = await openTestSchema('consumer', (schema) => [...eventStoreMigrations(schema), messagingMigration(schema)]);

@@ -5,7 +5,7 @@ import { Admin, Kafka } from 'kafkajs';
 import { EventCatalogue, RecordedEvent } from '@support/contracts';
 import { EventStore, eventStoreMigrations } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, fromKafkaMessage, MAX_BATCH_BYTES, messagingMigration, Outbox, OutboxRelay } from '@support/messaging';
-import { openTestSchema, testInfra } from '@support/test-kit';
+import { openTestSchema, testInfra, kafkaAs } from '@support/test-kit';
 import { actor, byKey, groupCaughtUp, readTopic, withShortPolls, testCatalogue, thingHappened, THING_HAPPENED, topicSize, uniqueName, waitFor } from './support/messaging.fixtures';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -24,7 +24,7 @@ describe('outbox relay: from the event store to Kafka', () => {
   let admin: Admin;
 
   beforeAll(async () => {
-    kafka = createKafka('messaging-relay-int', infra.kafkaBrokers);
+    kafka = createKafka('messaging-relay-int', kafkaAs('admin'));
     admin = kafka.admin();
     await admin.connect();
   });

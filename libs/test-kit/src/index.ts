@@ -5,3 +5,4 @@ export * from './manual-clock';
 export * from './http-helpers';
 export * from './publish-event';
 export * from './test-roles';
+export * from './test-kafka';

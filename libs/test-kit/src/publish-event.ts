@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Actor, eventCatalogue } from '@support/contracts';
 import { toKafkaMessage } from '@support/messaging';
-import { testInfra } from './test-infra';
+import { testKafkaOptions } from './test-kafka';
 
 /** An event another service would publish: its type, data, aggregate id and who caused it. */
 export interface ForeignEvent {
@@ -25,7 +25,7 @@ export interface ForeignEvent {
  * so a test can feed a consumer without running the producing service. Returns the event ids.
  */
 export async function publishEvents(events: readonly ForeignEvent[]): Promise<string[]> {
-  const producer = new Kafka({ clientId: 'test-publisher', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).producer({
+  const producer = new Kafka({ clientId: 'test-publisher', ...testKafkaOptions(), logLevel: logLevel.NOTHING }).producer({
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();

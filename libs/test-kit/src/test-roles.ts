@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-// a relative path: jest's globalSetup loads this file without the @support/* module mapping
-import { OWNER_ROLE, provisionRoles, runtimeRoleName, urlForRole } from '../../event-store/src/database-roles';
+import { OWNER_ROLE, provisionRoles, runtimeRoleName, urlForRole } from '@support/event-store';
 import { testInfra } from './test-infra';
 
 /** every service's runtime role is provisioned for tests (deploy/migrate has the same list) */

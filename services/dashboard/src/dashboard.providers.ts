@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { Subject } from 'rxjs';
 import { Clock, eventCatalogue, systemClock, TEAM_TIME_ZONE } from '@support/contracts';
 import { openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, startConsumers } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DashboardProjector, ProjectionChange } from './application/dashboard.projector';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
 import { DashboardTables, PROJECTION_TABLES } from './persistence/dashboard.tables';
@@ -15,7 +15,7 @@ export interface DashboardSettings {
   databaseUrl: string;
   /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   schema: string;
   clock?: Clock;
   /** the team's IANA time zone: its reporting weeks and the page's times (default Asia/Shanghai) */
@@ -50,8 +50,8 @@ export interface DashboardRuntime {
 export async function startDashboardRuntime(settings: DashboardSettings, onError: (error: unknown) => void): Promise<DashboardRuntime> {
   const { schema } = settings;
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: dashboardMigrations(schema), truncatable: PROJECTION_TABLES });
-  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
-  await ensureTopics(kafka, eventCatalogue.topics());
+  const kafka = createKafka(SERVICE_NAME, settings.kafka);
+  await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   const tables = new DashboardTables(schema);
   const changes = new Subject<ProjectionChange>();
   const projector = new DashboardProjector(tables, (change) => changes.next(change));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { dashboardService } from '../src/dashboard.app';
 import { DashboardRuntime, startDashboardRuntime } from '../src/dashboard.providers';
 
@@ -17,7 +17,7 @@ describe("the dashboard's customer timeline by reader", () => {
   let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startDashboardRuntime({ ...infra, ...serviceDatabase('dashboard'), schema, clock: new ManualClock(new Date()), consumeFromBeginning: false }, () => undefined);
+    runtime = await startDashboardRuntime({ ...infra, ...serviceDatabase('dashboard'), ...serviceKafka('dashboard'), schema, clock: new ManualClock(new Date()), consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(dashboardService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, { lead: { id: 'm-lead', role: 'lead' }, analyst: { id: 'ops', role: 'analyst' } });
   }, 60_000);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { dashboardService } from '../src/dashboard.app';
 import { DashboardRuntime, startDashboardRuntime } from '../src/dashboard.providers';
 
@@ -18,7 +18,7 @@ describe('dashboard projections rebuilt from offset 0', () => {
   let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startDashboardRuntime({ ...infra, ...serviceDatabase('dashboard'), schema }, () => undefined);
+    runtime = await startDashboardRuntime({ ...infra, ...serviceDatabase('dashboard'), ...serviceKafka('dashboard'), schema }, () => undefined);
     ({ app, url } = await serveOnFreePort(dashboardService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, { lead: { id: 'm-lead', role: 'lead' }, analyst: { id: 'ops', role: 'analyst' }, agent: { id: 'm-agent', role: 'agent' } });
   }, 60_000);

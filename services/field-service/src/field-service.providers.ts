@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { knownTicketsProjector } from './application/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
@@ -17,7 +17,7 @@ export interface FieldServiceSettings {
   databaseUrl: string;
   /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   schema: string;
   clock?: Clock;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
@@ -42,8 +42,8 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   const { schema } = settings;
   const clock = settings.clock ?? systemClock;
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: fieldServiceMigrations(schema) });
-  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
-  await ensureTopics(kafka, eventCatalogue.topics());
+  const kafka = createKafka(SERVICE_NAME, settings.kafka);
+  await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const views = new FieldViewsRepository(schema);
   const tickets = new KnownTicketsRepository(schema);

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, tamperAsOwner, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, tamperAsOwner, testInfra, uniqueSchemaName, waitFor, serviceKafka } from '@support/test-kit';
 import { fieldService } from '../src/field-service.app';
 import { FieldServiceRuntime, startFieldServiceRuntime } from '../src/field-service.providers';
 
@@ -20,7 +20,7 @@ describe('field-service', () => {
   let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startFieldServiceRuntime({ ...serviceDatabase('field-service'), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
+    runtime = await startFieldServiceRuntime({ ...serviceDatabase('field-service'), ...serviceKafka('field-service'), schema, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(fieldService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, {
       lead: { id: 'm-lead', role: 'lead' },

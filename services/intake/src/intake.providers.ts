@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { AUDIT_TOPIC, Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { SealingEventStore } from './application/personal-data/sealing-event-store';
 import { TicketCommands } from './application/ticket-commands.service';
@@ -27,7 +27,7 @@ export interface IntakeSettings {
   databaseUrl: string;
   /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   /** the service's schema; tests give each run its own */
   schema: string;
   clock?: Clock;
@@ -59,8 +59,8 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const signingKey = loadSigningKey(SERVICE_NAME);
   const trustedKeys = loadTrustedKeys(process.env, signingKey);
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: intakeMigrations(schema) });
-  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
-  await ensureTopics(kafka, eventCatalogue.topics());
+  const kafka = createKafka(SERVICE_NAME, settings.kafka);
+  await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   // every append goes through the sealing store, which hands the outbox what was decided (see SealingEventStore)
   const store = new EventStore(schema, eventCatalogue);
   const keys = new CustomerKeys(schema);

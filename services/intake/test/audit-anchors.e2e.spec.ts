@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { chainHash, HashScheme, loadSigningKey } from '@support/event-store';
-import { testInfra } from '@support/test-kit';
+import { kafkaAs, testInfra } from '@support/test-kit';
 import { aTicket, jsonRequest, RunningIntake, startIntake } from './support/intake-harness';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -14,6 +14,13 @@ function auditVerify(schema: string, publicKeys: string): Promise<{ code: number
   const args = ['--require', './libs/messaging/test/support/swc-register.js', './libs/messaging/scripts/audit-verify.ts'];
   const { databaseUrl, kafkaBrokers } = testInfra();
   const flags = ['--database-url', databaseUrl, '--schema', schema, '--brokers', kafkaBrokers.join(','), '--public-keys', publicKeys];
+  // as an auditor would: the read-only analyst principal, its password in a file
+  const analyst = kafkaAs('analyst').sasl;
+  if (analyst) {
+    const passwordFile = join(mkdtempSync(join(tmpdir(), 'analyst-')), 'password');
+    writeFileSync(passwordFile, analyst.password, { mode: 0o600 });
+    flags.push('--sasl-username', analyst.username, '--sasl-password-file', passwordFile);
+  }
   return new Promise((resolve) =>
     execFile(process.execPath, [...args, ...flags], { cwd: REPO, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),

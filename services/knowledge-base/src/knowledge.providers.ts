@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
 import { KnowledgeAggregates } from './application/knowledge-aggregates';
@@ -20,7 +20,7 @@ export interface KnowledgeSettings {
   databaseUrl: string;
   /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   schema: string;
   clock?: Clock;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
@@ -47,8 +47,8 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   const { schema } = settings;
   const clock = settings.clock ?? systemClock;
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: knowledgeMigrations(schema) });
-  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
-  await ensureTopics(kafka, eventCatalogue.topics());
+  const kafka = createKafka(SERVICE_NAME, settings.kafka);
+  await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const views = new KnowledgeViews(schema);
   const tickets = new TicketKnowledgeRepository(schema);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { knowledgeBaseService } from '../src/knowledge-base.app';
 import { KnowledgeRuntime, startKnowledgeRuntime } from '../src/knowledge.providers';
 
@@ -17,7 +17,7 @@ describe('knowledge-base', () => {
   let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startKnowledgeRuntime({ ...infra, ...serviceDatabase('knowledge-base'), schema, consumeFromBeginning: false }, () => undefined);
+    runtime = await startKnowledgeRuntime({ ...infra, ...serviceDatabase('knowledge-base'), ...serviceKafka('knowledge-base'), schema, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(knowledgeBaseService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, {
       lead: { id: 'm-lead', role: 'lead' },

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
@@ -19,7 +19,7 @@ export interface LeadPoolSettings {
   databaseUrl: string;
   /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   schema: string;
   clock?: Clock;
   /** how often the allocator takes back expired allocations and hands out pooled leads; null: never by itself (tests call runDue) */
@@ -46,8 +46,8 @@ export interface LeadPoolRuntime {
 export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: (error: unknown) => void): Promise<LeadPoolRuntime> {
   const { schema } = settings;
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: leadPoolMigrations(schema) });
-  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
-  await ensureTopics(kafka, eventCatalogue.topics());
+  const kafka = createKafka(SERVICE_NAME, settings.kafka);
+  await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const repository = new LeadPoolRepository(schema);
   const aggregates = new LeadPoolAggregates(store, settings.clock ?? systemClock, repository);

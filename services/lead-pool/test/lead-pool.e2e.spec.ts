@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { commitChanges, DecidedChange } from '@support/event-store';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { leadPoolService } from '../src/lead-pool.app';
 import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
 
@@ -20,7 +20,7 @@ describe('lead-pool', () => {
   let app: INestApplication;
   let url: string;
   let tokens: Record<string, string> = {};
-  const start = () => startLeadPoolRuntime({ ...infra, ...serviceDatabase('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+  const start = () => startLeadPoolRuntime({ ...infra, ...serviceDatabase('lead-pool'), ...serviceKafka('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
 
   beforeAll(async () => {
     runtime = await start();

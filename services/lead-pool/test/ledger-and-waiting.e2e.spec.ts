@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { commitChanges, DecidedChange } from '@support/event-store';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, ManualClock, ownerDatabaseUrl, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, ManualClock, ownerDatabaseUrl, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { ALLOCATION_BATCH } from '../src/application/lead-allocator';
 import { leadPoolService } from '../src/lead-pool.app';
 import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
@@ -38,7 +38,7 @@ describe('lead-pool ledger and waiting leads', () => {
   const wentOnDuty = (memberId: string) => ({ type: 'support.member.went-on-duty.v1', source: 'routing', streamId: memberId, data: { memberId } });
 
   beforeAll(async () => {
-    runtime = await startLeadPoolRuntime({ ...infra, ...serviceDatabase('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+    runtime = await startLeadPoolRuntime({ ...infra, ...serviceDatabase('lead-pool'), ...serviceKafka('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(leadPoolService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, {
       lead: { id: member('lead-zhang'), role: 'lead' },

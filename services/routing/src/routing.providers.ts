@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
@@ -20,7 +20,7 @@ export interface RoutingSettings {
   databaseUrl: string;
   /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   schema: string;
   clock?: Clock;
   /** a new consumer group reads topics from the beginning (default) or only what comes next (tests) */
@@ -47,8 +47,8 @@ export interface RoutingRuntime {
 export async function startRoutingRuntime(settings: RoutingSettings, onError: (error: unknown) => void): Promise<RoutingRuntime> {
   const { schema } = settings;
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: routingMigrations(schema) });
-  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
-  await ensureTopics(kafka, eventCatalogue.topics());
+  const kafka = createKafka(SERVICE_NAME, settings.kafka);
+  await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const rosterRepository = new RosterRepository(schema);
   const ticketRepository = new RoutedTicketsRepository(schema);

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { SCENARIOS_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { createKafka, ensureTopics } from '@support/messaging';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, testInfra, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, testInfra, uniqueSchemaName, waitFor, serviceKafka, testKafkaOptions, kafkaAs } from '@support/test-kit';
 import { routingService } from '../src/routing.app';
 import { RoutingRuntime, startRoutingRuntime } from '../src/routing.providers';
 
@@ -39,7 +39,7 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
   beforeAll(async () => {
     // routing sees only what is published from now on, without racing its consumers' first fetch
     await startGroupsAtTheEnd();
-    runtime = await startRoutingRuntime({ ...serviceDatabase('routing'), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: true }, (error) => errors.push(error));
+    runtime = await startRoutingRuntime({ ...serviceDatabase('routing'), ...serviceKafka('routing'), schema, consumeFromBeginning: true }, (error) => errors.push(error));
     ({ app, url } = await serveOnFreePort(routingService, runtime, { ...infra, jwtSecret: SECRET }));
     lead = await signTestToken(SECRET, { id: 'm-lead-zhang', role: 'lead' });
     // other tests' tickets reach this routing too: room enough that they never decide ours
@@ -189,7 +189,7 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
 
   /** commits the topics' current end offsets for routing's consumer groups before they first start */
   async function startGroupsAtTheEnd() {
-    await ensureTopics(createKafka('routing-catalogue-e2e', infra.kafkaBrokers), [TICKETS_TOPIC, SCENARIOS_TOPIC]);
+    await ensureTopics(createKafka('routing-catalogue-e2e', kafkaAs('admin')), [TICKETS_TOPIC, SCENARIOS_TOPIC]);
     await withAdmin(async (admin) => {
       for (const [groupId, topic] of [
         [groups[0], TICKETS_TOPIC],
@@ -202,7 +202,7 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
   }
 
   async function withAdmin<T>(work: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
-    const admin = new Kafka({ clientId: 'routing-catalogue-e2e', brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: 'routing-catalogue-e2e', ...testKafkaOptions(), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       return await work(admin);

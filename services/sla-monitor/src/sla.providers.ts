@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
+import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
 import { SlaPolicyService } from './application/sla-policy.service';
@@ -16,7 +16,7 @@ export interface SlaMonitorSettings {
   databaseUrl: string;
   /** the owner's URL: migrate the schema and grant the runtime role first (tests; services never get it) */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  kafka: KafkaConnection;
   schema: string;
   clock?: Clock;
   /** how often the scheduler looks for due clocks; null: never by itself (tests call runDue) */
@@ -47,8 +47,8 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   const { schema } = settings;
   const clock = settings.clock ?? systemClock;
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: slaMigrations(schema) });
-  const kafka = createKafka(SERVICE_NAME, settings.kafkaBrokers);
-  await ensureTopics(kafka, eventCatalogue.topics());
+  const kafka = createKafka(SERVICE_NAME, settings.kafka);
+  await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const clocks = new ClockRepository(schema);
   const policy = new SlaPolicyService(dataSource, store, clock);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
-import { dropTestSchema, ManualClock, serviceDatabase, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { dropTestSchema, ManualClock, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka } from '@support/test-kit';
 import { slaMonitorService } from '../src/sla-monitor.app';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
 
@@ -19,7 +19,7 @@ describe('sla-monitor over HTTP', () => {
   let agent: string;
 
   beforeAll(async () => {
-    runtime = await startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), kafkaBrokers: infra.kafkaBrokers, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+    runtime = await startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
     ({ app, url } = await serveOnFreePort(slaMonitorService, runtime, { ...infra, jwtSecret: SECRET }));
     lead = await signTestToken(SECRET, { id: 'lead-1', role: 'lead' });
     agent = await signTestToken(SECRET, { id: 'agent-1', role: 'agent' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dropTestSchema, ManualClock, serviceDatabase, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { dropTestSchema, ManualClock, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka } from '@support/test-kit';
 import { rebuildClockTable } from '../src/application/clock-table.rebuild';
 import { SlaMonitor } from '../src/application/sla-monitor.service';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
@@ -10,7 +10,7 @@ describe('sla-monitor clocks on PostgreSQL', () => {
   const schema = uniqueSchemaName('sla');
   const clock = new ManualClock(new Date('2026-11-23T02:00:00.000Z')); // 10:00 in Shanghai, a Monday
   let runtime: SlaMonitorRuntime;
-  const start = () => startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), kafkaBrokers: infra.kafkaBrokers, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+  const start = () => startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
 
   beforeAll(async () => {
     runtime = await start();
@@ -137,7 +137,7 @@ describe('the clock table', () => {
   let runtime: SlaMonitorRuntime;
 
   beforeAll(async () => {
-    runtime = await startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), kafkaBrokers: infra.kafkaBrokers, schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+    runtime = await startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
   });
   afterAll(async () => {
     await runtime?.close();

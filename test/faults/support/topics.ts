@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { testKafkaOptions } from '@support/test-kit';
 
 export interface TopicMessage {
   partition: number;
@@ -12,7 +13,8 @@ export interface TopicMessage {
 }
 
 function client(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'fault-suite', brokers, logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 300 } });
+  // as the operator (admin): it reads every topic and rewinds the services' groups
+  return new Kafka({ clientId: 'fault-suite', ...testKafkaOptions(), brokers, logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 300 } });
 }
 
 /** Every message of a topic from offset 0 up to its end as it is when called, as any other reader would see it. */

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Actor, Clock, TICKETS_TOPIC } from '@support/contracts';
 import { serveOnFreePort, ServiceDefinition, ServiceRuntime, signTestToken } from '@support/service-kit';
-import { dropTestSchema, serviceDatabase, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { dropTestSchema, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka, testKafkaOptions } from '@support/test-kit';
 import { intakeService } from '../../../services/intake/src/intake.app';
 import { routingService } from '../../../services/routing/src/routing.app';
 import { RoutingRuntime } from '../../../services/routing/src/routing.providers';
@@ -65,7 +65,7 @@ export async function startSystem(
   const infra = testInfra();
   const errors: RunningSystem['errors'] = [];
   async function start<R extends ServiceRuntime>(definition: ServiceDefinition<R>, schema: string, consumeFromBeginning: boolean, extra: object = {}): Promise<RunningService<R>> {
-    const settings = { ...serviceDatabase(definition.serviceName), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning, ...extra };
+    const settings = { ...serviceDatabase(definition.serviceName), ...serviceKafka(definition.serviceName), schema, consumeFromBeginning, ...extra };
     const runtime = await definition.startRuntime(settings, (error) => errors.push({ service: definition.serviceName, error }));
     const { app, url } = await serveOnFreePort(definition, runtime, { ...infra, jwtSecret: TEST_SECRET });
     return { url, schema, runtime, app };
@@ -116,7 +116,7 @@ export async function startSystem(
 
 /** commits the topic's current end offsets for a consumer group that has no running member */
 async function commitTopicEnd(groupId: string, topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'system-harness', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'system-harness', ...testKafkaOptions(), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(topic);
@@ -127,7 +127,7 @@ async function commitTopicEnd(groupId: string, topic: string): Promise<void> {
 }
 
 async function deleteGroup(groupId: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'system-harness', brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'system-harness', ...testKafkaOptions(), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.deleteGroups([groupId]).catch(() => undefined);
   await admin.disconnect();

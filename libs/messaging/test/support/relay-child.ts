@@ -3,7 +3,7 @@
 // Env: RELAY_SCHEMA (required), DATABASE_URL, KAFKA_BROKERS, RELAY_BATCH_SIZE, RELAY_SEND_DELAY_MS.
 import { Kafka, Producer } from 'kafkajs';
 import { createKafka, OutboxRelay } from '@support/messaging';
-import { testInfra } from '@support/test-kit';
+import { testInfra, kafkaAs } from '@support/test-kit';
 
 const schema = process.env.RELAY_SCHEMA;
 if (!schema) throw new Error('RELAY_SCHEMA is required');
@@ -12,7 +12,7 @@ const batchSize = Number(process.env.RELAY_BATCH_SIZE ?? 5);
 // in which a crash makes the relay send a batch again (a slow network ack would do the same)
 const sendDelayMs = Number(process.env.RELAY_SEND_DELAY_MS ?? 0);
 
-const kafka = createKafka(`relay-child-${process.pid}`, testInfra().kafkaBrokers);
+const kafka = createKafka(`relay-child-${process.pid}`, kafkaAs('admin'));
 const slowKafka = Object.assign(Object.create(kafka) as Kafka, {
   producer(config?: Parameters<Kafka['producer']>[0]): Producer {
     const producer = kafka.producer(config);

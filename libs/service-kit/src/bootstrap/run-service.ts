@@ -1,6 +1,7 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { isTransientError } from '@support/contracts';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { KafkaConnection } from '@support/messaging';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
 import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters.module';
@@ -22,7 +23,8 @@ export interface RuntimeSettings {
   databaseUrl: string;
   /** the owner's URL, for tests only: migrate the schema and grant the runtime role before connecting */
   migrationDatabaseUrl?: string;
-  kafkaBrokers: string[];
+  /** the brokers and the service's own principal */
+  kafka: KafkaConnection;
   schema: string;
   /** join the consumer groups in the background (a service's main: HTTP served at once) */
   joinConsumersInBackground?: boolean;
@@ -91,7 +93,7 @@ export async function runService<R extends ServiceRuntime>(definition: ServiceDe
   const logger = createLogger(definition.serviceName, config.logLevel);
   try {
     const runtime = await definition.startRuntime(
-      { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: process.env.SERVICE_SCHEMA || definition.schema, joinConsumersInBackground: true },
+      { databaseUrl: config.databaseUrl, kafka: config.kafka, schema: process.env.SERVICE_SCHEMA || definition.schema, joinConsumersInBackground: true },
       // a failure retried until it passes (a deadlock, a version conflict) is worth a warning, not an alarm
       (error) => (isTransientError(error) ? logger.warn({ err: error }, 'background retry') : logger.error({ err: error }, 'background error')),
     );

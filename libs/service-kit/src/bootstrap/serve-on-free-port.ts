@@ -15,13 +15,14 @@ export interface ServedApp {
 export async function serveOnFreePort<R extends ServiceRuntime>(
   definition: ServiceDefinition<R>,
   runtime: R,
-  settings: { databaseUrl: string; kafkaBrokers: string[]; jwtSecret: string; logLevel?: LogLevel },
+  settings: { databaseUrl: string; jwtSecret: string; logLevel?: LogLevel },
 ): Promise<ServedApp> {
   const app = await createRuntimeApp(definition, runtime, {
     serviceName: definition.serviceName,
     port: 0,
     databaseUrl: settings.databaseUrl,
-    kafkaBrokers: settings.kafkaBrokers,
+    // the runtime is connected already; the HTTP app itself never talks to Kafka
+    kafka: { brokers: [] },
     logLevel: settings.logLevel ?? ((process.env.TEST_LOG_LEVEL ?? 'silent') as LogLevel),
     auth: { jwtSecret: settings.jwtSecret },
   });

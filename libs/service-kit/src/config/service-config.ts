@@ -1,4 +1,5 @@
 import { ClassConstructor } from 'class-transformer';
+import { KafkaConnection, kafkaConnectionFromEnv } from '@support/messaging';
 import { ConfigError } from './config.error';
 import { Env, validateConfig } from './load-config';
 import { DEV_JWT_SECRET, isDevEnv, LogLevel, ServiceEnv } from './service-env';
@@ -27,7 +28,8 @@ export interface ServiceConfig {
   nodeEnv?: string;
   port: number;
   databaseUrl: string;
-  kafkaBrokers: string[];
+  /** the brokers and the service's principal (KAFKA_BROKERS, KAFKA_SASL_*, KAFKA_TLS*) */
+  kafka: KafkaConnection;
   logLevel: LogLevel;
   auth: AuthConfig;
   /** Left out (tests, harnesses): `DEFAULT_WRITES_PER_MINUTE`. */
@@ -82,7 +84,7 @@ function toServiceConfig(env: ServiceEnv, serviceName: string): ServiceConfig {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
-    kafkaBrokers: env.KAFKA_BROKERS,
+    kafka: kafkaConnectionFromEnv({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS.join(',') }),
     logLevel: env.LOG_LEVEL,
     auth: {
       jwtSecret: env.AUTH_JWT_SECRET,

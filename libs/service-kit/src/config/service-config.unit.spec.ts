@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Expose } from 'class-transformer';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
@@ -9,6 +12,8 @@ const good = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://intake:s3cret@db.internal:5432/support',
   KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+  KAFKA_SASL_USERNAME: 'intake',
+  KAFKA_SASL_PASSWORD: 'kafka-s3cret',
   AUTH_JWT_SECRET: 'a'.repeat(32),
 };
 
@@ -29,7 +34,7 @@ describe('loadServiceConfig', () => {
       nodeEnv: 'production',
       port: 3001,
       databaseUrl: good.DATABASE_URL,
-      kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
+      kafka: { brokers: ['kafka-1:9092', 'kafka-2:9092'], sasl: { mechanism: 'scram-sha-512', username: 'intake', password: 'kafka-s3cret' }, tls: undefined },
       logLevel: 'info',
       auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: undefined, issuer: undefined, maxTokenLifetimeSeconds: 12 * 3600 },
       rateLimit: { writesPerMinute: DEFAULT_WRITES_PER_MINUTE },
@@ -55,7 +60,7 @@ describe('loadServiceConfig', () => {
     expect(config).toMatchObject({
       port: 8080,
       logLevel: 'debug',
-      kafkaBrokers: ['127.0.0.1:9092'],
+      kafka: { brokers: ['127.0.0.1:9092'] },
       auth: { jwksUrl: 'https://auth:8443/.well-known/jwks.json', audience: 'support', issuer: 'https://auth.example', maxTokenLifetimeSeconds: 3600 },
       rateLimit: { writesPerMinute: 30 },
     });
@@ -65,6 +70,7 @@ describe('loadServiceConfig', () => {
     expect(problemsOf(() => loadServiceConfig({ NODE_ENV: 'production' }, defaults))).toEqual([
       'DATABASE_URL is required',
       'KAFKA_BROKERS is required',
+      'KAFKA_SASL_USERNAME is required when NODE_ENV is production (services sign in to Kafka)',
       'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
     ]);
   });
@@ -201,6 +207,44 @@ describe('loadServiceConfig', () => {
       'KAFKA_BROKERS must be a comma-separated list of host:port',
       'SLA_TIME_ZONE must be a known time zone',
     ]);
+  });
+});
+
+describe('loadServiceConfig: signing in to Kafka', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-config-'));
+  const passwordFile = join(dir, 'password');
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(passwordFile, 'from-a-file\n');
+  writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { KAFKA_SASL_USERNAME: _user, KAFKA_SASL_PASSWORD: _password, ...anonymous } = good;
+
+  it('refuses to start in production without a Kafka principal', () => {
+    expect(problemsOf(() => loadServiceConfig(anonymous, defaults))).toEqual(['KAFKA_SASL_USERNAME is required when NODE_ENV is production (services sign in to Kafka)']);
+  });
+
+  it('connects anonymously only outside production, to an open broker', () => {
+    expect(loadServiceConfig({ ...anonymous, NODE_ENV: 'development' }, defaults).kafka).toEqual({ brokers: ['kafka-1:9092', 'kafka-2:9092'], tls: undefined });
+  });
+
+  it('needs a password with the principal, from a file or the variable', () => {
+    const { KAFKA_SASL_PASSWORD: _p, ...noPassword } = good;
+    expect(problemsOf(() => loadServiceConfig(noPassword, defaults))).toEqual(['KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE) is required with KAFKA_SASL_USERNAME']);
+    expect(loadServiceConfig({ ...noPassword, KAFKA_SASL_PASSWORD_FILE: passwordFile }, defaults).kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'intake', password: 'from-a-file' });
+  });
+
+  it('names a password or CA file that is not there, and a mechanism it does not speak', () => {
+    expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_SASL_PASSWORD_FILE: join(dir, 'nope'), KAFKA_TLS_CA_FILE: join(dir, 'nope.pem'), KAFKA_SASL_MECHANISM: 'plain' }, defaults))).toEqual([
+      'KAFKA_SASL_PASSWORD_FILE must name a file that exists',
+      'KAFKA_SASL_MECHANISM must be one of scram-sha-512, scram-sha-256',
+      'KAFKA_TLS_CA_FILE must name a file that exists',
+    ]);
+  });
+
+  it('goes over TLS against the given CA, or the system CAs with KAFKA_TLS=true', () => {
+    expect(loadServiceConfig({ ...good, KAFKA_TLS_CA_FILE: caFile }, defaults).kafka.tls).toEqual({ ca: readFileSync(caFile, 'utf8') });
+    expect(loadServiceConfig({ ...good, KAFKA_TLS: 'true' }, defaults).kafka.tls).toEqual({});
+    expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_TLS: 'yes' }, defaults))).toEqual(['KAFKA_TLS must be true or false']);
   });
 });
 

@@ -12,6 +12,8 @@ import {
   ValidateBy,
   ValidationArguments,
 } from 'class-validator';
+import { existsSync } from 'node:fs';
+import { KAFKA_SASL_MECHANISMS } from '@support/messaging';
 import { HOST_PORT, IsRequired, toInteger, toList } from './env-rules';
 
 /** Log levels accepted in `LOG_LEVEL` (pino's). */
@@ -41,6 +43,7 @@ export const MAX_WRITES_PER_MINUTE = 1_000_000;
 const PORT_RULE = '$property must be an integer between 1 and 65535';
 const POSTGRES_URL_RULE = '$property must be a postgres URL (postgres://user:password@host:port/database)';
 const BROKERS_RULE = '$property must be a comma-separated list of host:port';
+const SASL_MECHANISM_RULE = `$property must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}`;
 const WRITES_PER_MINUTE_RULE = `$property must be an integer between 1 and ${MAX_WRITES_PER_MINUTE} (writes per caller per minute)`;
 
 /**
@@ -75,6 +78,34 @@ export class ServiceEnv {
   @ArrayNotEmpty({ message: BROKERS_RULE })
   @Matches(HOST_PORT, { each: true, message: BROKERS_RULE })
   KAFKA_BROKERS!: string[];
+
+  /** the service's Kafka principal (SASL/SCRAM); required in production */
+  @Expose()
+  @IsRequiredInProduction('services sign in to Kafka')
+  KAFKA_SASL_USERNAME?: string;
+
+  @Expose()
+  @IsKafkaPassword()
+  KAFKA_SASL_PASSWORD?: string;
+
+  @Expose()
+  @IsOptional()
+  @IsReadableFile()
+  KAFKA_SASL_PASSWORD_FILE?: string;
+
+  @Expose()
+  @IsIn(KAFKA_SASL_MECHANISMS, { message: SASL_MECHANISM_RULE })
+  KAFKA_SASL_MECHANISM: string = 'scram-sha-512';
+
+  @Expose()
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: '$property must be true or false' })
+  KAFKA_TLS?: string;
+
+  @Expose()
+  @IsOptional()
+  @IsReadableFile()
+  KAFKA_TLS_CA_FILE?: string;
 
   @Expose()
   @IsJwtSecret()
@@ -160,6 +191,44 @@ function IsHttpsOutsideDev(): PropertyDecorator {
         return typeof value !== 'string' || isDevEnv(env?.NODE_ENV) || !/^http:\/\//i.test(value);
       },
       defaultMessage: () => '$property must be an https URL unless NODE_ENV is development or test',
+    },
+  });
+}
+
+// a production service never connects anonymously: the broker could not tell it from anyone else
+function IsRequiredInProduction(why: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isRequiredInProduction',
+    validator: {
+      validate(value: unknown, args?: ValidationArguments): boolean {
+        const env = args?.object as ServiceEnv | undefined;
+        return (typeof value === 'string' && value.trim() !== '') || (value === undefined && env?.NODE_ENV !== 'production');
+      },
+      defaultMessage: () => `$property is required when NODE_ENV is production (${why})`,
+    },
+  });
+}
+
+function IsKafkaPassword(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isKafkaPassword',
+    validator: {
+      validate(value: unknown, args?: ValidationArguments): boolean {
+        const env = args?.object as ServiceEnv | undefined;
+        if (!env?.KAFKA_SASL_USERNAME?.trim() || env.KAFKA_SASL_PASSWORD_FILE?.trim()) return true;
+        return typeof value === 'string' && value !== '';
+      },
+      defaultMessage: () => '$property (or KAFKA_SASL_PASSWORD_FILE) is required with KAFKA_SASL_USERNAME',
+    },
+  });
+}
+
+function IsReadableFile(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isReadableFile',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value.trim() !== '' && existsSync(value.trim()),
+      defaultMessage: () => '$property must name a file that exists',
     },
   });
 }

@@ -23,7 +23,7 @@ export function sampleConfig(overrides: Partial<ServiceConfig> & Pick<ServiceCon
     serviceName: 'sample',
     port: 0,
     databaseUrl: 'postgres://unused@127.0.0.1:5432/unused',
-    kafkaBrokers: ['127.0.0.1:9092'],
+    kafka: { brokers: ['127.0.0.1:9092'] },
     logLevel: 'info',
     ...overrides,
   };

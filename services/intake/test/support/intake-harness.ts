@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Actor } from '@support/contracts';
-import { dropTestSchema, serviceDatabase, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { dropTestSchema, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka } from '@support/test-kit';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { intakeService } from '../../src/intake.app';
 import { IntakeRuntime, startIntakeRuntime } from '../../src/intake.providers';
@@ -20,7 +20,7 @@ export interface RunningIntake {
 export async function startIntake(): Promise<RunningIntake> {
   const infra = testInfra();
   const schema = uniqueSchemaName('intake');
-  const runtime = await startIntakeRuntime({ ...serviceDatabase('intake'), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
+  const runtime = await startIntakeRuntime({ ...serviceDatabase('intake'), ...serviceKafka('intake'), schema, consumeFromBeginning: false }, () => undefined);
   const { app, url } = await serveOnFreePort(intakeService, runtime, { ...infra, jwtSecret: TEST_SECRET });
   return {
     url,

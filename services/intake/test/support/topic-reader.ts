@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { testInfra } from '@support/test-kit';
+import { testInfra, testKafkaOptions } from '@support/test-kit';
 
 export interface ReadMessage {
   topic: string;
@@ -22,7 +22,7 @@ export class TopicReader {
   constructor(private readonly topic: string) {}
 
   async start(): Promise<void> {
-    const kafka = new Kafka({ clientId: 'test-reader', brokers: testInfra().kafkaBrokers, logLevel: 1 });
+    const kafka = new Kafka({ clientId: 'test-reader', ...testKafkaOptions(), logLevel: 1 });
     const admin = kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(this.topic);
