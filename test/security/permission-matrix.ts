@@ -96,7 +96,11 @@ const GUARD = `## How the guard works
 - The guard runs before validation pipes, so a caller without the right gets 401/403 whatever the
   body; a caller with it gets the usual 400 / 404 / 409.
 - Kafka handlers are not HTTP: an event carries its own actor, checked by the decider that handles
-  the command it causes.
+  the command it causes. Who may put an event there is Kafka's to check: every client signs in with
+  SASL/SCRAM as its own principal, and the broker's ACLs let a service write only the topics it owns
+  (and its anchors and dead letters), read only what it consumes, and use only its own consumer groups;
+  the \`analyst\` principal reads every topic and writes none (README, "Kafka principals and ACLs").
+  A consumer also parks an event whose \`ce_source\` is not the topic's owner.
 `;
 
 const CONTRACTOR_SCOPE = `## Contractor scope

@@ -7,7 +7,9 @@
 # before the first client signs in). Also writes the admin's client properties for the healthcheck.
 set -euo pipefail
 
-CONFIG_DIR=/tmp/support-kafka
+KAFKA_HOME="${KAFKA_HOME:-/opt/kafka}"
+SECRETS="${SECRETS_DIR:-/run/secrets}"
+CONFIG_DIR="${SUPPORT_KAFKA_CONFIG_DIR:-/tmp/support-kafka}"
 PROPS="$CONFIG_DIR/server.properties"
 ADMIN_CLIENT="$CONFIG_DIR/admin-client.properties"
 : "${CLUSTER_ID:?CLUSTER_ID is required}"
@@ -15,7 +17,7 @@ ADMIN_CLIENT="$CONFIG_DIR/admin-client.properties"
 : "${KAFKA_LOG_DIRS:?KAFKA_LOG_DIRS is required}"
 
 secret() {
-  local file="/run/secrets/$1"
+  local file="$SECRETS/$1"
   [[ -r "$file" ]] || { echo "start-kafka: secret $1 is missing or unreadable ($file)" >&2; exit 1; }
   tr -d '\r\n' <"$file"
 }
@@ -29,7 +31,7 @@ controller_password="$(secret kafka_controller_password)"
   echo "# written by start-kafka.sh from the container's KAFKA_* variables and secrets"
   for var in $(compgen -e); do
     case "$var" in
-      KAFKA_HEAP_OPTS | KAFKA_OPTS | KAFKA_JMX_OPTS | KAFKA_LOG4J_OPTS | KAFKA_JVM_PERFORMANCE_OPTS | KAFKA_GC_LOG_OPTS | KAFKA_PRINCIPALS | KAFKA_VERSION) continue ;;
+      KAFKA_HOME | KAFKA_HEAP_OPTS | KAFKA_OPTS | KAFKA_JMX_OPTS | KAFKA_LOG4J_OPTS | KAFKA_JVM_PERFORMANCE_OPTS | KAFKA_GC_LOG_OPTS | KAFKA_PRINCIPALS | KAFKA_VERSION) continue ;;
       KAFKA_*) ;;
       *) continue ;;
     esac
@@ -54,7 +56,7 @@ security.protocol=SASL_SSL
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_password";
 ssl.truststore.type=PEM
-ssl.truststore.location=/run/secrets/kafka_ca
+ssl.truststore.location=$SECRETS/kafka_ca
 PROPERTIES
 chmod 600 "$ADMIN_CLIENT"
 
@@ -64,7 +66,7 @@ if [[ ! -f "$KAFKA_LOG_DIRS/meta.properties" ]]; then
     scram+=(--add-scram "SCRAM-SHA-512=[name=$principal,password=$(secret "kafka_${principal//-/_}_password")]")
   done
   echo "start-kafka: formatting $KAFKA_LOG_DIRS (cluster $CLUSTER_ID) with SCRAM credentials for $KAFKA_PRINCIPALS"
-  /opt/kafka/bin/kafka-storage.sh format -t "$CLUSTER_ID" -c "$PROPS" "${scram[@]}"
+  "$KAFKA_HOME/bin/kafka-storage.sh" format -t "$CLUSTER_ID" -c "$PROPS" "${scram[@]}"
 fi
 
-exec /opt/kafka/bin/kafka-server-start.sh "$PROPS"
+exec "$KAFKA_HOME/bin/kafka-server-start.sh" "$PROPS"

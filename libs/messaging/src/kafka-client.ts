@@ -15,6 +15,8 @@ export function createKafka(clientId: string, connection: KafkaConnection, logge
     logLevel: logger.isLevelEnabled('debug') ? logLevel.INFO : logLevel.WARN,
     logCreator: pinoLogCreator(logger),
     retry: { retries: 8, initialRetryTime: 200 },
+    // kafkajs' 1 s is short for a TCP connect plus a SCRAM sign-in while seven services start on two cores
+    connectionTimeout: 3000,
   });
 }
 
