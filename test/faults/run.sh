@@ -103,9 +103,9 @@ log "starting the private Kafka (127.0.0.1:$KAFKA_PORT) and PostgreSQL (127.0.0.
 bash deploy/local/kafka.sh up 8>&-
 DATABASE_URL="$(node deploy/local/postgres.js up 8>&- | tail -n 1)"
 export DATABASE_URL KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" FAULTS_PRIVATE_INFRA=1
-# the private broker's principals (each service signs in as its own) and their ACLs
+# the private broker's principals (each service signs in as its own) and their ACLs, for the suite's faults_* schemas too
 export KAFKA_CREDENTIALS_FILE="$KAFKA_DATA_DIR/credentials.json"
-node dist/libs/messaging/scripts/kafka-provision.js 8>&-
+node dist/libs/messaging/scripts/kafka-provision.js --extra-group-prefix faults_ 8>&-
 log "infrastructure ready after $((SECONDS - START)) s"
 
 # --forceExit: a kafkajs client or socket left open by a failing test must not hold the run (CI) forever
