@@ -8,10 +8,9 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
 import { eventCatalogue, RecordedEvent, ROUTING_TOPIC, SLA_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { ensureTopics, toKafkaMessage } from '@support/messaging';
-import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
-import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService } from './support/services';
+import { benchToken, BROKERS, DATABASE_URL, startService, stopService } from './support/services';
 
 const RUN = Date.now();
 const ROUTING_SCHEMA = `bench_routing_${RUN}`;
@@ -281,7 +280,7 @@ async function receivedToAssignedLatency(token: string, rate: number): Promise<{
 // ---- the run ----------------------------------------------------------------------------------------
 
 async function registerRoster(): Promise<void> {
-  const lead = await signTestToken(SECRET, { id: 'bench-lead', role: 'lead' });
+  const lead = await benchToken({ id: 'bench-lead', role: 'lead' });
   const members = roster();
   for (let i = 0; i < members.length; i += 10) {
     await Promise.all(
@@ -333,7 +332,7 @@ async function main() {
       { groupId: `${INTAKE_SCHEMA}.sla-breaches`, topic: SLA_TOPIC },
     ]);
     intake = await startService('intake', INTAKE_PORT, INTAKE_SCHEMA);
-    const desk = await signTestToken(SECRET, { id: 'bench-desk', role: 'intake' });
+    const desk = await benchToken({ id: 'bench-desk', role: 'intake' });
     const p = (values: number[], q: number) => percentile(values, q).toFixed(1);
     const latencies: Array<{ rate: number; open: number; result: Awaited<ReturnType<typeof receivedToAssignedLatency>> }> = [];
     for (const rate of LATENCY_RATES) {

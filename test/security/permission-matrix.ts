@@ -82,7 +82,9 @@ const GUARD = `## How the guard works
   are refused). Expiry, and audience and issuer when configured, are checked. \`exp\` is required, a
   token may live at most \`AUTH_MAX_TOKEN_LIFETIME_SECONDS\` (exp - iat; default 12 h) and may not be
   issued in the future (60 s of clock skew allowed). In production the published development secret
-  is refused even when set explicitly, and a JWKS URL must be https. The token names the
+  is refused even when set explicitly, a JWKS URL must be https, and \`AUTH_AUDIENCE\` and
+  \`AUTH_ISSUER\` are required (a service does not start without them), so every token's \`aud\` and
+  \`iss\` are checked. The token names the
   caller: \`sub\` (member or system id), \`role\`, \`name\`. No token, a bad one, an expired one or one
   with an unknown role gets **401** with \`WWW-Authenticate: Bearer\`.
 - \`X-Correlation-Id\`, stored forever in every event's hash-chained metadata, must be 1-128 characters

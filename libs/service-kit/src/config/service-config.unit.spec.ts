@@ -10,6 +10,8 @@ const good = {
   DATABASE_URL: 'postgres://intake:s3cret@db.internal:5432/support',
   KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
   AUTH_JWT_SECRET: 'a'.repeat(32),
+  AUTH_AUDIENCE: 'support-ops',
+  AUTH_ISSUER: 'https://auth.example',
 };
 
 function problemsOf(run: () => unknown): readonly string[] {
@@ -31,7 +33,7 @@ describe('loadServiceConfig', () => {
       databaseUrl: good.DATABASE_URL,
       kafkaBrokers: ['kafka-1:9092', 'kafka-2:9092'],
       logLevel: 'info',
-      auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: undefined, issuer: undefined, maxTokenLifetimeSeconds: 12 * 3600 },
+      auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: 'support-ops', issuer: 'https://auth.example', maxTokenLifetimeSeconds: 12 * 3600 },
       rateLimit: { writesPerMinute: DEFAULT_WRITES_PER_MINUTE },
     });
   });
@@ -66,6 +68,8 @@ describe('loadServiceConfig', () => {
       'DATABASE_URL is required',
       'KAFKA_BROKERS is required',
       'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
+      'AUTH_AUDIENCE is required when NODE_ENV is production (the `aud` every token must carry)',
+      'AUTH_ISSUER is required when NODE_ENV is production (the `iss` every token must carry)',
     ]);
   });
 
@@ -158,12 +162,23 @@ describe('loadServiceConfig', () => {
       ]);
     });
 
+    it('refuses to start without AUTH_AUDIENCE or AUTH_ISSUER, so tokens are always checked against both', () => {
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_AUDIENCE: undefined, AUTH_ISSUER: ' ' }, defaults))).toEqual([
+        'AUTH_AUDIENCE is required when NODE_ENV is production (the `aud` every token must carry)',
+        'AUTH_ISSUER is required when NODE_ENV is production (the `iss` every token must carry)',
+      ]);
+      for (const NODE_ENV of ['development', 'test', 'staging']) {
+        const { auth } = loadServiceConfig({ ...good, NODE_ENV, AUTH_AUDIENCE: undefined, AUTH_ISSUER: undefined }, defaults);
+        expect(auth).toMatchObject({ audience: undefined, issuer: undefined });
+      }
+    });
+
     it('needs no secret when tokens are checked against a JWKS, and makes up none', () => {
       expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwksUrl }, defaults).auth).toEqual({
         jwtSecret: undefined,
         jwksUrl,
-        audience: undefined,
-        issuer: undefined,
+        audience: 'support-ops',
+        issuer: 'https://auth.example',
         maxTokenLifetimeSeconds: 12 * 3600,
       });
       expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'short', AUTH_JWKS_URL: jwksUrl }, defaults).auth.jwksUrl).toBe(jwksUrl);

@@ -10,6 +10,7 @@ import {
   Max,
   Min,
   ValidateBy,
+  ValidateIf,
   ValidationArguments,
 } from 'class-validator';
 import { HOST_PORT, IsRequired, toInteger, toList } from './env-rules';
@@ -94,12 +95,12 @@ export class ServiceEnv {
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: number = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
 
   @Expose()
-  @IsOptional()
+  @IsRequiredInProduction('the `aud` every token must carry')
   @IsString()
   AUTH_AUDIENCE?: string;
 
   @Expose()
-  @IsOptional()
+  @IsRequiredInProduction('the `iss` every token must carry')
   @IsString()
   AUTH_ISSUER?: string;
 
@@ -146,6 +147,17 @@ function IsJwtSecret(): PropertyDecorator {
       },
     },
   });
+}
+
+// a token minted for another system (or by another issuer) with the same key must not pass here:
+// production names who tokens are for and who issues them
+function IsRequiredInProduction(what: string): PropertyDecorator {
+  const whenSetOrInProduction = ValidateIf((env: ServiceEnv, value: unknown) => value !== undefined || env.NODE_ENV === 'production');
+  const required = IsRequired({ message: `$property is required when NODE_ENV is production (${what})` });
+  return (target, property) => {
+    whenSetOrInProduction(target, property);
+    required(target, property);
+  };
 }
 
 // keys fetched over plain http could be swapped on the way: only a local identity provider in
