@@ -76,7 +76,10 @@ role, and one without a token, and checks the answers against the same metadata.
 const GUARD = `## How the guard works
 
 - \`ServiceKitModule.forRoot\` registers \`JwtAuthGuard\` as the app-wide guard: no controller can opt
-  out of it by forgetting a decorator.
+  out of it by forgetting a decorator. Default deny: a route that declares neither \`@Roles(...)\` nor
+  \`@Public()\` stops the service at start-up, with an error naming its controller and handler
+  (\`libs/service-kit/src/auth/route-roles.check.ts\`); were one served anyway, the guard would let no
+  one through.
 - A request needs \`Authorization: Bearer <JWT>\`: HS256 with \`AUTH_JWT_SECRET\`, or, when a JWKS URL
   is configured, a key published there (asymmetric algorithms only; \`alg: none\` and algorithm swaps
   are refused). Expiry, and audience and issuer when configured, are checked. \`exp\` is required, a
@@ -91,7 +94,8 @@ const GUARD = `## How the guard works
   of letters, digits and \`. _ : -\` (beginning with a letter or digit): anything else is **400** naming it.
 - \`@Roles(...)\` on the handler (or, failing that, on the controller) lists the roles that may call
   it; any other role gets **403** \`role <role> may not do this\`. There is no implicit super-role:
-  \`lead\` is listed wherever the lead may act. Every route that is not public lists its roles.
+  \`lead\` is listed wherever the lead may act. Every route that is not public lists its roles: one
+  without \`@Roles(...)\` or \`@Public()\` does not start.
 - \`@Public()\` skips the check: \`/health/live\`, \`/health/ready\`, \`/metrics\`, the dashboard page
   \`GET /\` (it asks for a token and sends it with each call). Swagger UI \`/docs\` and
   \`/docs/openapi.json\` are served outside the controllers and need no token either.
