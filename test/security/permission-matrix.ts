@@ -114,6 +114,13 @@ Contractors work only tickets dispatched to them (DOMAIN.md). Beyond the role ch
   exists. That holds for reading it, its history and its verification, and for commands on it.
 - Lists (\`GET /v1/tickets\`, \`/v1/visits\`, \`/v1/sheets\`) hold only the contractor's own records;
   \`GET /v1/technicians/:id/day\` answers 403 for another technician's day.
+- The knowledge base's cases and analyses (a ticket's id, problem, diagnosis) likewise: a contractor
+  reads only those of tickets dispatched to them. \`GET /v1/cases/:id\`, \`/v1/analyses/:id\` and its
+  history answer **404** for any other, like an id that does not exist; \`GET /v1/cases\` (also with
+  \`?ticketId=\` of another's ticket) and \`GET /v1/analyses\` list only theirs, so another's ticket lists
+  empty, like one that does not exist; \`GET /v1/search\` finds every published article but only their
+  cases. The knowledge base learns who works each ticket from its \`assigned\`, \`dispatched-to-contractor\`
+  and \`escalated\` events (the last one wins): a ticket escalated away from the contractor leaves their scope.
 - A customer's whole history (\`GET /v1/customers/:id/tickets\`), the dashboard, routing's queue and
   roster and the SLA clocks list no contractor: they span tickets of others.
 - Contractors never touch the lead pool: no lead-pool route lists \`contractor\`.

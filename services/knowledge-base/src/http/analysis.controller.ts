@@ -14,27 +14,28 @@ import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
 export class AnalysisController {
   constructor(private readonly analyses: AnalysisService) {}
 
-  /** open analyses first by due time (3 working days from opening, computed by sla-monitor) */
+  /** open analyses first by due time (3 working days from opening, computed by sla-monitor); a contractor's own tickets' only */
   @Get()
   @Roles(...READERS)
-  list(@Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
+  list(@CurrentActor() actor: Actor, @Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
     if (status !== undefined && status !== 'open' && status !== 'closed') throw new BadRequestException(['status must be one of open, closed']);
-    return this.analyses.list({ status, scenarioId });
+    return this.analyses.list({ status, scenarioId }, actor);
   }
 
+  // a contractor reads only analyses of tickets dispatched to them: any other is "not found", like a missing one
   @Get(':id')
   @VersionedRead()
   @Roles(...READERS)
-  async analysis(@UuidParam() id: string) {
-    const analysis = await this.analyses.find(id);
+  async analysis(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const analysis = await this.analyses.find(id, actor);
     if (!analysis) throw new NotFoundException(`analysis ${id} not found`);
     return analysis;
   }
 
   @Get(':id/history')
   @Roles(...READERS)
-  async history(@UuidParam() id: string) {
-    const events = await this.analyses.history(id);
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const events = await this.analyses.history(id, actor);
     if (events.length === 0) throw new NotFoundException(`analysis ${id} not found`);
     return auditTrail(events);
   }
