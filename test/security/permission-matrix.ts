@@ -26,6 +26,7 @@ export function securityMarkdown(matrix: ServiceMatrix[] = permissionMatrix()): 
     INTRODUCTION,
     GUARD,
     CONTRACTOR_SCOPE,
+    LEAD_POOL_SCOPE,
     SERVICE_TOKENS,
     serviceOnlyRoutes(matrix),
     ANALYSTS,
@@ -135,6 +136,14 @@ Contractors work only tickets dispatched to them (DOMAIN.md). Beyond the role ch
   \`quote-declined\`. The hash chain is not touched: \`history/verify\` checks the stored events.
   \`GET /v1/customers/:id/tickets\` is closed to contractors, and field-service's visits and sheets
   carry no price.
+`;
+
+const LEAD_POOL_SCOPE = `## Lead-pool scope
+
+A member (senior, agent) reads only the leads they brought in or hold (allocated to them, or accepted by
+them): \`GET /v1/leads\` lists only those, and \`GET /v1/leads/:id\` and its history answer **404** for any
+other lead, exactly like an id that does not exist. A lead, an analyst and a service token read every lead.
+A member who declines a lead, or lets it time out, holds it no more.
 `;
 
 const SERVICE_TOKENS = `## Service tokens

@@ -187,4 +187,21 @@ describe('lead-pool', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^platform/), expect.stringMatching(/^contact\.phone/)]));
   });
+
+  it('shows a lead and its history only to who brought it in or holds it, and to a lead: others get the 404 of a lead that does not exist', async () => {
+    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 1 }], acceptMinutes: 30 })).status).toBe(200);
+    const captured = (await capture('li')).body;
+    expect(captured.allocatedTo).toBe(wang);
+    const missing = randomUUID();
+    for (const suffix of ['', '/history']) {
+      for (const reader of ['li', 'wang', 'lead']) expect([reader, (await call(reader, 'GET', `/v1/leads/${captured.id}${suffix}`)).status]).toEqual([reader, 200]);
+      const hidden = await call('chen', 'GET', `/v1/leads/${captured.id}${suffix}`);
+      const absent = await call('chen', 'GET', `/v1/leads/${missing}${suffix}`);
+      expect([hidden.status, hidden.body.message.replace(captured.id, '<id>')]).toEqual([404, absent.body.message.replace(missing, '<id>')]);
+    }
+    // declined, it goes back to the pool: the member who held it holds it no more
+    expect((await call('wang', 'POST', `/v1/leads/${captured.id}/decline`, { reason: '不熟悉这类设备' })).status).toBe(200);
+    expect((await call('wang', 'GET', `/v1/leads/${captured.id}`)).status).toBe(404);
+    expect((await call('li', 'GET', `/v1/leads/${captured.id}`)).status).toBe(200);
+  });
 });

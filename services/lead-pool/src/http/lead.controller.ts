@@ -49,19 +49,20 @@ export class LeadController {
     return this.leads.list(actor, status);
   }
 
+  // a member reads only leads they brought in or hold: another's is "not found", like a missing one
   @Get('leads/:id')
   @VersionedRead()
   @Roles(...READERS)
-  async lead(@UuidParam() id: string) {
-    const lead = await this.leads.find(id);
+  async lead(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const lead = await this.leads.find(id, actor);
     if (!lead) throw new NotFoundException(`lead ${id} not found`);
     return lead;
   }
 
   @Get('leads/:id/history')
   @Roles(...READERS)
-  async history(@UuidParam() id: string) {
-    const events = await this.leads.history(id);
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const events = await this.leads.history(id, actor);
     if (events.length === 0) throw new NotFoundException(`lead ${id} not found`);
     return auditTrail(events);
   }
