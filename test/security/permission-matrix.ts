@@ -113,6 +113,10 @@ Contractors work only tickets dispatched to them (DOMAIN.md). Beyond the role ch
 - A ticket (intake), visit or service sheet (field-service) of a ticket not dispatched to the caller
   answers **404**, exactly like an id that does not exist, so a contractor cannot confirm that an id
   exists. That holds for reading it, its history and its verification, and for commands on it.
+  "Dispatched to the caller" means the assignee is a contractor with the caller's id: role and id, so a
+  contractor whose \`sub\` matches a member of staff's never sees that member's tickets. Intake checks a
+  command against the ticket's stream in the command's own transaction: a ticket reassigned while the
+  command runs makes its append conflict, and the retry finds it no longer the contractor's (404).
 - Lists (\`GET /v1/tickets\`, \`/v1/visits\`, \`/v1/sheets\`) hold only the contractor's own records;
   \`GET /v1/technicians/:id/day\` answers 403 for another technician's day.
 - The knowledge base's cases and analyses (a ticket's id, problem, diagnosis) likewise: a contractor

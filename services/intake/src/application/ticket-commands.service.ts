@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
+import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
 import { AppendRequest, GroupCommit, IdempotencyStore, OnceOutcome, requestFingerprint } from '@support/event-store';
 import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory, CustomerRecord, sharesContact } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
+import { inContractorScope } from './contractor-scope';
 import { SealingEventStore } from './personal-data/sealing-event-store';
 
 export const TICKET_STREAM = 'ticket';
@@ -128,11 +129,14 @@ export class TicketCommands {
   ): Promise<CommandOutcome> {
     const history = await this.store.readStream(manager, ticketId);
     const version = history.length;
+    let state = foldEvents(ticketDecider, history.map(asTicketEvent));
+    // checked on the state this transaction appends to, before anything tells whether the ticket exists:
+    // a ticket dispatched elsewhere meanwhile makes the append conflict, and the retry checks again
+    if (!inContractorScope(ticketExists(state) ? state : undefined, context.actor)) return reject('not-found', `ticket ${ticketId} not found`);
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
       return conflict(ticketId, context.expectedVersion, version);
     }
     const at = this.clock.now();
-    let state = foldEvents(ticketDecider, history.map(asTicketEvent));
     const decided: TicketEvent[] = [];
     for (const [index, build] of (Array.isArray(command) ? command : [command]).entries()) {
       const decision = ticketDecider.decide(build(at), state);

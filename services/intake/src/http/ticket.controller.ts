@@ -196,8 +196,7 @@ export class TicketController {
 
   private async run(id: string, actor: Actor, headers: Record<string, string>, body: TicketCommandInput) {
     const expectedVersion = parseIfMatch(headers['if-match']);
-    // contractors may act only on tickets dispatched to them; others do not exist for them
-    if (actor.role === 'contractor' && !(await this.queries.ticket(id, actor))) throw new NotFoundException(`ticket ${id} not found`);
+    // contractors act only on tickets dispatched to them: checked in the command's transaction
     const outcome = await this.commands.execute(id, (at) => ({ ...body, ticketId: id, actor, at }) as TicketCommand, {
       actor,
       expectedVersion,

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Actor } from '@support/contracts';
-import { dropTestSchema, serviceDatabase, testInfra, uniqueSchemaName } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, serviceDatabase, testInfra, uniqueSchemaName } from '@support/test-kit';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { intakeService } from '../../src/intake.app';
 import { IntakeRuntime, startIntakeRuntime } from '../../src/intake.providers';
@@ -13,6 +13,8 @@ export interface RunningIntake {
   runtime: IntakeRuntime;
   app: INestApplication;
   token(actor: Partial<Actor> & Pick<Actor, 'role'>): Promise<string>;
+  /** one JSON request with a token, its status and parsed body */
+  call(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,10 @@ export async function startIntake(): Promise<RunningIntake> {
     runtime,
     app,
     token: (actor) => signTestToken(TEST_SECRET, { id: actor.id ?? `${actor.role}-1`, role: actor.role, name: actor.name }),
+    async call(method, path, token, body) {
+      const response = await jsonRequest(`${url}${path}`, token, method, body);
+      return { status: response.status, body: await response.json() };
+    },
     async stop() {
       await app.close();
       await dropTestSchema(schema);
