@@ -235,5 +235,6 @@ Limits of erasure as built:
   is anything another service stores. Events recorded before sealing existed hold clear values in the
   append-only table and cannot be erased.
 - An Idempotency-Key row keeps a SHA-256 fingerprint of the opening request, contact included: a phone
-  number, having few possible values, can be guessed back from it.
+  number, having few possible values, can be guessed back from it. It is kept only while the key lives
+  (\`IDEMPOTENCY_KEY_TTL_SECONDS\`, 24 h by default), and deleted after.
 `;

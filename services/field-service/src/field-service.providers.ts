@@ -24,6 +24,8 @@ export interface FieldServiceSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface FieldServiceRuntime {
@@ -47,7 +49,7 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const views = new FieldViewsRepository(schema);
   const tickets = new KnownTicketsRepository(schema);
-  const idempotency = new IdempotencyStore(schema);
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
   const visits = new VisitService(dataSource, store, clock, views, tickets, idempotency);
   const sheets = new SheetService(dataSource, store, clock, views, tickets, idempotency, visits);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });

@@ -27,6 +27,8 @@ export interface KnowledgeSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface KnowledgeRuntime {
@@ -54,7 +56,8 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   const tickets = new TicketKnowledgeRepository(schema);
   const search = new SearchIndex(schema);
   const aggregates = new KnowledgeAggregates(store, clock, views);
-  const analyses = new AnalysisService(dataSource, aggregates, views, new IdempotencyStore(schema));
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
+  const analyses = new AnalysisService(dataSource, aggregates, views, idempotency);
   const reactor = new KnowledgeReactor(schema, aggregates, analyses, tickets, views, search);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const consumer = (name: string, topic: string, handle: EventHandler) =>
@@ -70,7 +73,7 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
     deadLetters: consumers,
     dataSource,
     kafka,
-    articles: new ArticleService(dataSource, aggregates, views, search, new IdempotencyStore(schema)),
+    articles: new ArticleService(dataSource, aggregates, views, search, idempotency),
     scenarios: new ScenarioService(dataSource, aggregates, views),
     analyses,
     views,

@@ -169,7 +169,7 @@ describe('knowledge-base', () => {
     expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body).toHaveLength(1);
   });
 
-  it('opens a complex-case analysis once per Idempotency-Key; the key with another body is 409', async () => {
+  it('opens a complex-case analysis once per Idempotency-Key; the key with another body is 422', async () => {
     const body = { ticketId: randomUUID(), scenarioId: `raid-rebuild-${randomUUID().slice(0, 8)}`, faultCategory: 'storage' };
     const send = (sent: unknown) => jsonRequest(`${url}/v1/analyses`, tokens.senior, 'POST', sent, { 'Idempotency-Key': `analysis-${body.ticketId}` });
     const first = await send(body);
@@ -180,7 +180,7 @@ describe('knowledge-base', () => {
     expect([retried.status, retried.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
     expect(await retried.json()).toEqual(opened);
     expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${body.scenarioId}`)).body).toHaveLength(1);
-    expect((await send({ ...body, faultCategory: 'network' })).status).toBe(409);
+    expect((await send({ ...body, faultCategory: 'network' })).status).toBe(422);
   });
 
   describe('contractor scope: only the cases and analyses of tickets dispatched to them', () => {

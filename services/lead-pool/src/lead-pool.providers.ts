@@ -28,6 +28,8 @@ export interface LeadPoolSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface LeadPoolRuntime {
@@ -67,7 +69,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
     deadLetters: consumers,
     dataSource,
     kafka,
-    leads: new LeadService(dataSource, schema, aggregates, repository, allocator, new IdempotencyStore(schema)),
+    leads: new LeadService(dataSource, schema, aggregates, repository, allocator, new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: aggregates.clock })),
     policy: new RatioPolicyService(dataSource, aggregates, repository, allocator),
     allocator,
     repository,

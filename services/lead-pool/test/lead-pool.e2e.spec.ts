@@ -157,7 +157,7 @@ describe('lead-pool', () => {
     expect(byWebhook.body).toMatchObject({ id: first.body.id, merged: true });
   });
 
-  it('captures once per Idempotency-Key: a retry gets the first answer again, merges nothing; the key with another body is 409', async () => {
+  it('captures once per Idempotency-Key: a retry gets the first answer again, merges nothing; the key with another body is 422', async () => {
     const delivery = { memberId: wang, platform: 'douyin', account: 'studio', customerHandle: '小鹿', contact: { phone: phone() } };
     const key = `delivery-${randomUUID()}`;
     const send = (body: unknown) => jsonRequest(`${url}/v1/webhooks/leads`, tokens.webhook, 'POST', body, { 'Idempotency-Key': key });
@@ -172,7 +172,7 @@ describe('lead-pool', () => {
     expect(await retried.json()).toMatchObject({ id: captured.id, merged: false });
     // the retry recorded no merge: the lead has no merged sources
     expect((await call('lead', 'GET', `/v1/leads/${captured.id}`)).body.mergedSources ?? []).toEqual([]);
-    expect((await send({ ...delivery, customerHandle: '另一个人' })).status).toBe(409);
+    expect((await send({ ...delivery, customerHandle: '另一个人' })).status).toBe(422);
   });
 
   it("keeps a weekly ledger of contributed and received leads against the ratios, and answers bad input with 400", async () => {

@@ -27,6 +27,8 @@ export interface RoutingSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface RoutingRuntime {
@@ -87,7 +89,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     scenarioEvents,
     deadLetters: [ticketEvents, scenarioEvents],
     engine,
-    roster: new RosterService(dataSource, engine, new IdempotencyStore(schema)),
+    roster: new RosterService(dataSource, engine, new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: settings.clock })),
     queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),
     async close() {
       await ticketEvents.stop();

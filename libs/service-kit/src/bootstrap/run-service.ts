@@ -26,6 +26,8 @@ export interface RuntimeSettings {
   schema: string;
   /** join the consumer groups in the background (a service's main: HTTP served at once) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (`IDEMPOTENCY_KEY_TTL_SECONDS`); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 /** Everything that differs between services' start-up. */
@@ -91,7 +93,13 @@ export async function runService<R extends ServiceRuntime>(definition: ServiceDe
   const logger = createLogger(definition.serviceName, config.logLevel);
   try {
     const runtime = await definition.startRuntime(
-      { databaseUrl: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, schema: process.env.SERVICE_SCHEMA || definition.schema, joinConsumersInBackground: true },
+      {
+        databaseUrl: config.databaseUrl,
+        kafkaBrokers: config.kafkaBrokers,
+        schema: process.env.SERVICE_SCHEMA || definition.schema,
+        joinConsumersInBackground: true,
+        idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+      },
       // a failure retried until it passes (a deadlock, a version conflict) is worth a warning, not an alarm
       (error) => (isTransientError(error) ? logger.warn({ err: error }, 'background retry') : logger.error({ err: error }, 'background error')),
     );

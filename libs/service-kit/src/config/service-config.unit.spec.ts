@@ -35,6 +35,7 @@ describe('loadServiceConfig', () => {
       logLevel: 'info',
       auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: 'support-ops', issuer: 'https://auth.example', maxTokenLifetimeSeconds: 12 * 3600 },
       rateLimit: { writesPerMinute: DEFAULT_WRITES_PER_MINUTE },
+      idempotencyKeyTtlSeconds: 24 * 3600,
     });
   });
 
@@ -51,6 +52,7 @@ describe('loadServiceConfig', () => {
         AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600',
         AUTH_ISSUER: 'https://auth.example',
         RATE_LIMIT_WRITES_PER_MINUTE: '30',
+        IDEMPOTENCY_KEY_TTL_SECONDS: '3600',
       },
       defaults,
     );
@@ -60,6 +62,7 @@ describe('loadServiceConfig', () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       auth: { jwksUrl: 'https://auth:8443/.well-known/jwks.json', audience: 'support', issuer: 'https://auth.example', maxTokenLifetimeSeconds: 3600 },
       rateLimit: { writesPerMinute: 30 },
+      idempotencyKeyTtlSeconds: 3600,
     });
   });
 
@@ -121,6 +124,12 @@ describe('loadServiceConfig', () => {
   it.each(['0', '-1', '1.5', 'many', '1000001'])('rejects RATE_LIMIT_WRITES_PER_MINUTE=%s', (limit) => {
     expect(problemsOf(() => loadServiceConfig({ ...good, RATE_LIMIT_WRITES_PER_MINUTE: limit }, defaults))).toEqual([
       'RATE_LIMIT_WRITES_PER_MINUTE must be an integer between 1 and 1000000 (writes per caller per minute)',
+    ]);
+  });
+
+  it.each(['0', '-1', '1.5', 'a day', '2592001'])('rejects IDEMPOTENCY_KEY_TTL_SECONDS=%s', (ttl) => {
+    expect(problemsOf(() => loadServiceConfig({ ...good, IDEMPOTENCY_KEY_TTL_SECONDS: ttl }, defaults))).toEqual([
+      'IDEMPOTENCY_KEY_TTL_SECONDS must be an integer between 1 and 2592000 (seconds a stored Idempotency-Key answer is replayed)',
     ]);
   });
 

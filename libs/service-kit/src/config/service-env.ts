@@ -13,6 +13,7 @@ import {
   ValidateIf,
   ValidationArguments,
 } from 'class-validator';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '@support/contracts';
 import { HOST_PORT, IsRequired, toInteger, toList } from './env-rules';
 
 /** Log levels accepted in `LOG_LEVEL` (pino's). */
@@ -39,9 +40,13 @@ export const DEFAULT_WRITES_PER_MINUTE = 600;
 /** Highest `RATE_LIMIT_WRITES_PER_MINUTE` accepted (high enough to switch the limit off in practice). */
 export const MAX_WRITES_PER_MINUTE = 1_000_000;
 
+/** Longest `IDEMPOTENCY_KEY_TTL_SECONDS` accepted: 30 days. */
+export const MAX_IDEMPOTENCY_KEY_TTL_SECONDS = 30 * 24 * 3600;
+
 const PORT_RULE = '$property must be an integer between 1 and 65535';
 const POSTGRES_URL_RULE = '$property must be a postgres URL (postgres://user:password@host:port/database)';
 const BROKERS_RULE = '$property must be a comma-separated list of host:port';
+const IDEMPOTENCY_KEY_TTL_RULE = `$property must be an integer between 1 and ${MAX_IDEMPOTENCY_KEY_TTL_SECONDS} (seconds a stored Idempotency-Key answer is replayed)`;
 const WRITES_PER_MINUTE_RULE = `$property must be an integer between 1 and ${MAX_WRITES_PER_MINUTE} (writes per caller per minute)`;
 
 /**
@@ -110,6 +115,13 @@ export class ServiceEnv {
   @Min(1, { message: WRITES_PER_MINUTE_RULE })
   @Max(MAX_WRITES_PER_MINUTE, { message: WRITES_PER_MINUTE_RULE })
   RATE_LIMIT_WRITES_PER_MINUTE: number = DEFAULT_WRITES_PER_MINUTE;
+
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: IDEMPOTENCY_KEY_TTL_RULE })
+  @Min(1, { message: IDEMPOTENCY_KEY_TTL_RULE })
+  @Max(MAX_IDEMPOTENCY_KEY_TTL_SECONDS, { message: IDEMPOTENCY_KEY_TTL_RULE })
+  IDEMPOTENCY_KEY_TTL_SECONDS: number = DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS;
 
   @Expose()
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })

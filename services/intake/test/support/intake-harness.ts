@@ -3,7 +3,7 @@ import { Actor } from '@support/contracts';
 import { dropTestSchema, jsonRequest, serviceDatabase, testInfra, uniqueSchemaName } from '@support/test-kit';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { intakeService } from '../../src/intake.app';
-import { IntakeRuntime, startIntakeRuntime } from '../../src/intake.providers';
+import { IntakeRuntime, IntakeSettings, startIntakeRuntime } from '../../src/intake.providers';
 
 export const TEST_SECRET = 'intake-e2e-secret-that-is-long-enough-0123456789';
 
@@ -18,11 +18,11 @@ export interface RunningIntake {
   stop(): Promise<void>;
 }
 
-/** Intake in this process, over real HTTP, PostgreSQL and Kafka, in a schema of its own. */
-export async function startIntake(): Promise<RunningIntake> {
+/** Intake in this process, over real HTTP, PostgreSQL and Kafka, in a schema of its own; `settings` for a clock and such. */
+export async function startIntake(settings: Partial<Pick<IntakeSettings, 'clock' | 'idempotencyKeyTtlSeconds'>> = {}): Promise<RunningIntake> {
   const infra = testInfra();
   const schema = uniqueSchemaName('intake');
-  const runtime = await startIntakeRuntime({ ...serviceDatabase('intake'), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false }, () => undefined);
+  const runtime = await startIntakeRuntime({ ...serviceDatabase('intake'), kafkaBrokers: infra.kafkaBrokers, schema, consumeFromBeginning: false, ...settings }, () => undefined);
   const { app, url } = await serveOnFreePort(intakeService, runtime, { ...infra, jwtSecret: TEST_SECRET });
   return {
     url,

@@ -31,7 +31,7 @@ export class AnalysisService {
 
   /** a lead or senior asks for the analysis of a complex case: once per Idempotency-Key */
   async open(input: { ticketId: string; scenarioId: string; faultCategory: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
-    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'open-analysis', idempotencyKey, input, async (manager) => {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, { operation: 'open-analysis', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const analysisId = randomUUID();
       const outcome = await this.openIn(manager, analysisId, { ...input, reason: 'complex-case' }, context);
       if (!outcome.ok) return { refused: outcome };

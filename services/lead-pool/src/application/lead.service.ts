@@ -56,7 +56,7 @@ export class LeadService {
 
   /** a capture, once per Idempotency-Key: the same key and body answer the first capture's lead again */
   async capture(input: CaptureInput, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<CapturedLead, CommandRefusal>> {
-    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(this.dataSource, 'capture-lead', idempotencyKey, input, async (manager) => {
+    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(this.dataSource, { operation: 'capture-lead', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const outcome = await this.captureIn(manager, input, context);
       return outcome.ok ? { status: outcome.merged ? 200 : 201, body: { id: outcome.leadId, merged: outcome.merged, version: outcome.version } } : { refused: outcome };
     });
