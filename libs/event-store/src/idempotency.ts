@@ -49,6 +49,15 @@ export function callerKeyId({ caller, key }: CallerKey): string {
   return `${caller}\n${key}`;
 }
 
+/** What a caller's key holds for a request: its first answer, the key reused with another request, or nothing (yet, or any more). */
+export type Recalled = { answer: { status: number; body: unknown } } | { keyReused: string } | null;
+
+/** A store's answers over one data source, for requests that run in transactions of their own (the kit's Idempotency-Key interceptor). */
+export interface AnswersOnDataSource {
+  recall(scope: IdempotencyScope, key: string, request: unknown): Promise<Recalled>;
+  remember(scope: IdempotencyScope, key: string, request: unknown, answer: { status: number; body: unknown }): Promise<void>;
+}
+
 /** What a creating request came to: created (or replayed), the key reused with another body, or refused. */
 export type OnceOutcome<Body, Refusal> = { replayed: boolean; status: number; body: Body } | { keyReused: string } | { refused: Refusal };
 
@@ -85,6 +94,30 @@ export class IdempotencyStore {
     return (await this.findAll(executor, scope.operation, [{ caller: scope.caller, key }])).get(callerKeyId({ caller: scope.caller, key })) ?? null;
   }
 
+  /** what the caller's key holds for `request`: its first answer, the key reused with another, or nothing */
+  async recall(executor: SqlExecutor, scope: IdempotencyScope, key: string, request: unknown): Promise<Recalled> {
+    const stored = await this.find(executor, scope, key);
+    if (!stored) return null;
+    return stored.requestHash === requestFingerprint(request) ? { answer: { status: stored.status, body: stored.body } } : { keyReused: IDEMPOTENCY_KEY_REUSED };
+  }
+
+  /**
+   * This store over a data source, for requests whose change commits before their answer is kept:
+   * a concurrent request that kept its answer first wins, and later retries get that one.
+   */
+  answersOn(dataSource: DataSource): AnswersOnDataSource {
+    return {
+      recall: (scope, key, request) => this.recall(dataSource, scope, key, request),
+      remember: async (scope, key, request, answer) => {
+        try {
+          await dataSource.transaction((manager) => this.save(manager, scope, key, { requestHash: requestFingerprint(request), ...answer }));
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      },
+    };
+  }
+
   /** the unexpired answers stored under these callers' keys, by {@link callerKeyId} */
   async findAll(executor: SqlExecutor, operation: string, keys: readonly CallerKey[]): Promise<Map<string, StoredResponse>> {
     if (keys.length === 0) return new Map();
@@ -116,11 +149,9 @@ export class IdempotencyStore {
   ): Promise<OnceOutcome<Body, Refusal>> {
     const requestHash = requestFingerprint(request);
     for (let attempt = 0; ; attempt++) {
-      if (key !== undefined) {
-        const stored = await this.find(dataSource, scope, key);
-        if (stored && stored.requestHash !== requestHash) return { keyReused: IDEMPOTENCY_KEY_REUSED };
-        if (stored) return { replayed: true, status: stored.status, body: stored.body as Body };
-      }
+      const recalled = key === undefined ? null : await this.recall(dataSource, scope, key, request);
+      if (recalled && 'keyReused' in recalled) return recalled;
+      if (recalled) return { replayed: true, status: recalled.answer.status, body: recalled.answer.body as Body };
       try {
         return await dataSource.transaction(async (manager) => {
           const created = await create(manager);
@@ -156,9 +187,10 @@ export class IdempotencyStore {
         WHERE t.scope = $1 AND t.caller = k.caller AND t.key = k.key AND t.expires_at <= $3::timestamptz`,
       [operation, keys, now],
     );
+    // a handler that answers nothing leaves a JSON null, which jsonb_to_recordset reads as SQL NULL
     await manager.query(
       `INSERT INTO ${this.table} (scope, caller, key, request_hash, status, body, created_at, expires_at)
-       SELECT $1, caller, key, request_hash, status, body, $3::timestamptz, $3::timestamptz + make_interval(secs => $4::double precision)
+       SELECT $1, caller, key, request_hash, status, COALESCE(body, 'null'::jsonb), $3::timestamptz, $3::timestamptz + make_interval(secs => $4::double precision)
          FROM jsonb_to_recordset($2::jsonb) AS r(caller text, key text, request_hash text, status integer, body jsonb)`,
       [operation, JSON.stringify(responses.map((r) => ({ caller: r.caller, key: r.key, request_hash: r.requestHash, status: r.status, body: r.body }))), now, this.ttlSeconds],
     );

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { AUDIT_TOPIC, Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, loadTrustedKeys, openServiceDataSource } from '@support/event-store';
+import { AnswersOnDataSource, EventStore, IdempotencyStore, loadSigningKey, loadTrustedKeys, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { SealingEventStore } from './application/personal-data/sealing-event-store';
@@ -53,6 +53,8 @@ export interface IntakeRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startIntakeRuntime(settings: IntakeSettings, onError: (error: unknown) => void): Promise<IntakeRuntime> {
@@ -72,7 +74,8 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const anchors = new AuditAnchors(schema);
   const clock = settings.clock ?? systemClock;
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: signingKey } });
-  const commands = new TicketCommands(dataSource, sealing, views, customers, clock, new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock }));
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
+  const commands = new TicketCommands(dataSource, sealing, views, customers, clock, idempotency);
   const consumer = (groupId: string, topics: string[], reactor: { handle: EventHandler; types?: readonly string[] }) =>
     new EventConsumer({
       schema,
@@ -97,6 +100,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   await relay.start();
   await startConsumers(reactors, { inBackground: settings.joinConsumersInBackground });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     dataSource,
     kafka,
     relay,

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { AnswersOnDataSource, EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
@@ -43,6 +43,8 @@ export interface KnowledgeRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError: (error: unknown) => void): Promise<KnowledgeRuntime> {
@@ -70,6 +72,7 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   await relay.start();
   await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     deadLetters: consumers,
     dataSource,
     kafka,

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { AnswersOnDataSource, EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
@@ -44,6 +44,8 @@ export interface RoutingRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startRoutingRuntime(settings: RoutingSettings, onError: (error: unknown) => void): Promise<RoutingRuntime> {
@@ -81,7 +83,9 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
   });
   await relay.start();
   await startConsumers([scenarioEvents, ticketEvents], { inBackground: settings.joinConsumersInBackground });
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: settings.clock });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     dataSource,
     kafka,
     relay,
@@ -89,7 +93,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     scenarioEvents,
     deadLetters: [ticketEvents, scenarioEvents],
     engine,
-    roster: new RosterService(dataSource, engine, new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: settings.clock })),
+    roster: new RosterService(dataSource, engine, idempotency),
     queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),
     async close() {
       await ticketEvents.stop();

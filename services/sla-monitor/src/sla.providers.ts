@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { AnswersOnDataSource, EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
@@ -40,6 +40,8 @@ export interface SlaMonitorRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 // topics whose events start, stop, pause or resume clocks
@@ -78,6 +80,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   await startConsumers([consumer], { inBackground: settings.joinConsumersInBackground });
   scheduler?.start();
   return {
+    idempotentAnswers: new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock }).answersOn(dataSource),
     dataSource,
     kafka,
     deadLetters: [consumer],

@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
 import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { CONSUMER_GROUPS } from '../health/readiness-probe';
+import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
 import { createLogger } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
 import { createServiceApp } from './create-service-app';
@@ -14,6 +15,8 @@ export interface ServiceRuntime {
   close(): Promise<void>;
   /** the service's consumer groups, whose parked events `/v1/dead-letters` shows and replays, and whose joining `/health/ready` reports */
   deadLetters?: readonly (DeadLetterQueue & { readonly joined: boolean })[];
+  /** where first answers by Idempotency-Key are kept: with it, every POST honours the header ({@link IdempotencyKeyInterceptor}) */
+  idempotentAnswers?: IdempotentAnswers;
 }
 
 /** What every service's runtime is started with. */
@@ -45,7 +48,7 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
 
 /** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
 export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
-  return createServiceApp(applicationModule(definition, runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
+  return createServiceApp(applicationModule(definition, runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi, idempotentAnswers: runtime.idempotentAnswers });
 }
 
 /** Everything a service's app serves: its root module, and what every runtime brings (dead letters, closing last). */
