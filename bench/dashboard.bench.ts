@@ -8,11 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { eventCatalogue } from '@support/contracts';
-import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { recordResults } from './support/results';
-import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka } from './support/services';
+import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const RUN = Date.now();
 const INTAKE = { port: 3921, schema: `bench_dash_intake_${RUN}` };
@@ -155,8 +154,8 @@ async function main() {
   try {
     intake = await startService('intake', INTAKE.port, INTAKE.schema);
     dashboard = await startService('dashboard', DASHBOARD.port, DASHBOARD.schema);
-    const lead = await signTestToken(BENCH_SECRET, { id: 'bench-lead', role: 'lead' });
-    const desk = await signTestToken(BENCH_SECRET, { id: 'bench-desk', role: 'intake' });
+    const lead = await benchToken({ id: 'bench-lead', role: 'lead' });
+    const desk = await benchToken({ id: 'bench-desk', role: 'intake' });
     // a new dashboard reads every topic from offset 0 first
     await caughtUp(lead);
 

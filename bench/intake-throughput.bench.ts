@@ -6,11 +6,10 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
-import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka } from './support/services';
+import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const PORT = 3901;
 const SCHEMA = `bench_intake_${Date.now()}`;
@@ -89,7 +88,7 @@ async function postToConsumedLatency(token: string): Promise<{ p50: number; p99:
 async function main() {
   const intake = await startService('intake', PORT, SCHEMA);
   try {
-    const token = await signTestToken(SECRET, { id: 'bench', role: 'intake' });
+    const token = await benchToken({ id: 'bench', role: 'intake' });
     await acceptedPerSecond(token, CONNECTIONS[0]).catch(() => undefined); // warm-up: JIT, pools, topic metadata
     const runs = [];
     for (const connections of CONNECTIONS) {

@@ -6,12 +6,11 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { signTestToken } from '@support/service-kit';
 import { machineLine } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
-import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka } from './support/services';
+import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const RUN = Date.now();
 const PORT = 3930;
@@ -39,8 +38,8 @@ async function main() {
   const leadPool = await startService('lead-pool', PORT, SCHEMA);
   const pool = new Pool({ connectionString: DATABASE_URL });
   try {
-    const lead = await signTestToken(BENCH_SECRET, { id: 'bench-lead', role: 'lead' });
-    const member = await signTestToken(BENCH_SECRET, { id: MEMBERS[0].memberId, role: 'agent' });
+    const lead = await benchToken({ id: 'bench-lead', role: 'lead' });
+    const member = await benchToken({ id: MEMBERS[0].memberId, role: 'agent' });
     // the roster arrives through the consumer: retry the ratios until the pool knows every member
     for (let attempt = 0; ; attempt++) {
       const set = await fetch(`http://127.0.0.1:${PORT}/v1/ratios`, {

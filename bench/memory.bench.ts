@@ -2,10 +2,9 @@
 // after a light load (tickets opened through intake, which every other service hears about). Run: npm run bench
 import { ChildProcess } from 'node:child_process';
 import { Pool } from 'pg';
-import { signTestToken } from '@support/service-kit';
 import { machineLine } from './support/machine';
 import { recordResults } from './support/results';
-import { BENCH_SECRET, DATABASE_URL, residentMiB, ServiceName, startService, stopService } from './support/services';
+import { benchToken, DATABASE_URL, residentMiB, ServiceName, startService, stopService } from './support/services';
 
 const RUN = Date.now();
 const SERVICES: Array<{ name: ServiceName; port: number }> = [
@@ -29,7 +28,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 10_000));
     const idle = new Map(SERVICES.map(({ name }) => [name, residentMiB(running.get(name)!)]));
 
-    const desk = await signTestToken(BENCH_SECRET, { id: 'bench-desk', role: 'intake' });
+    const desk = await benchToken({ id: 'bench-desk', role: 'intake' });
     for (let i = 0; i < TICKETS; i++) {
       void fetch('http://127.0.0.1:3941/v1/tickets', {
         method: 'POST',

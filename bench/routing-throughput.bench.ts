@@ -11,7 +11,7 @@ import { ensureTopics, toKafkaMessage, kafkaClientOptions } from '@support/messa
 import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
-import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka } from './support/services';
+import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const RUN = Date.now();
 const ROUTING_SCHEMA = `bench_routing_${RUN}`;
@@ -281,7 +281,7 @@ async function receivedToAssignedLatency(token: string, rate: number): Promise<{
 // ---- the run ----------------------------------------------------------------------------------------
 
 async function registerRoster(): Promise<void> {
-  const lead = await signTestToken(SECRET, { id: 'bench-lead', role: 'lead' });
+  const lead = await benchToken({ id: 'bench-lead', role: 'lead' });
   const members = roster();
   for (let i = 0; i < members.length; i += 10) {
     await Promise.all(
@@ -333,7 +333,7 @@ async function main() {
       { groupId: `${INTAKE_SCHEMA}.sla-breaches`, topic: SLA_TOPIC },
     ]);
     intake = await startService('intake', INTAKE_PORT, INTAKE_SCHEMA);
-    const desk = await signTestToken(SECRET, { id: 'bench-desk', role: 'intake' });
+    const desk = await benchToken({ id: 'bench-desk', role: 'intake' });
     const p = (values: number[], q: number) => percentile(values, q).toFixed(1);
     const latencies: Array<{ rate: number; open: number; result: Awaited<ReturnType<typeof receivedToAssignedLatency>> }> = [];
     for (const rate of LATENCY_RATES) {

@@ -3,13 +3,18 @@ import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Actor } from '@support/contracts';
 import { runtimeRoleName, urlForRole } from '@support/event-store';
 import { connectionFromCredentialsFile, KafkaConnection } from '@support/messaging';
+import { signTestToken } from '@support/service-kit';
 import { migrate } from '../../deploy/migrate/migrate';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-anything-0123456789';
+// production mode checks every token's aud and iss against these
+const BENCH_AUDIENCE = 'support-ops-bench';
+const BENCH_ISSUER = 'support-ops-bench-issuer';
 const BENCH_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 export type ServiceName = 'intake' | 'routing' | 'sla-monitor' | 'field-service' | 'knowledge-base' | 'lead-pool' | 'dashboard';
@@ -36,6 +41,11 @@ export interface StartServiceOptions {
   timings?: { listeningInMs?: number; readyInMs?: number };
 }
 
+/** A token the services {@link startService} starts accept: signed with the bench secret, for their audience and issuer. */
+export function benchToken(actor: Actor): Promise<string> {
+  return signTestToken(BENCH_SECRET, actor, { audience: BENCH_AUDIENCE, issuer: BENCH_ISSUER });
+}
+
 /** Starts a built service (dist/) as its own process, in production mode, in a schema of its own; resolves once it is ready. */
 export async function startService(name: ServiceName, port: number, schema: string, options: StartServiceOptions = {}): Promise<ChildProcess> {
   const databaseUrl = await migrateForService(name, schema);
@@ -50,6 +60,8 @@ export async function startService(name: ServiceName, port: number, schema: stri
       KAFKA_SASL_USERNAME: kafka.sasl!.username,
       KAFKA_SASL_PASSWORD: kafka.sasl!.password,
       AUTH_JWT_SECRET: BENCH_SECRET,
+      AUTH_AUDIENCE: BENCH_AUDIENCE,
+      AUTH_ISSUER: BENCH_ISSUER,
       // production needs an anchor-signing key: a fresh one per bench run
       AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? BENCH_AUDIT_KEY,
       NODE_ENV: 'production',

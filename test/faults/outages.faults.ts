@@ -6,9 +6,8 @@ import { AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CASES_TOPIC, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SCENARIOS_TOPIC, SHEETS_TOPIC, SLA_TOPIC, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
 import { deadLetterTopic } from '@support/messaging';
-import { signTestToken } from '@support/service-kit';
 import { publishEvents, waitFor } from '@support/test-kit';
-import { BENCH_SECRET, startService, stopService } from '../../bench/support/services';
+import { benchToken, startService, stopService } from '../../bench/support/services';
 import { loadFigures, PartnerLoad, PartnerRequest, sleep } from './support/partner-load';
 import { privateInfra, query, startKafka, startPostgres, stopKafka, stopPostgres } from './support/private-infra';
 import { groupPositions, produceGarbage, readTopic, rewindGroup, topicEnds, TopicMessage } from './support/topics';
@@ -202,7 +201,7 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
   beforeAll(async () => {
     mkdirSync(LOG_DIR, { recursive: true });
     fleet = new Fleet({ intake: await freePort(), routing: await freePort(), 'sla-monitor': await freePort(), dashboard: await freePort() });
-    lead = await signTestToken(BENCH_SECRET, { id: 'faults-lead', role: 'lead' });
+    lead = await benchToken({ id: 'faults-lead', role: 'lead' });
     for (const name of NAMES) await fleet.start(name, 'first start');
     const send = (method: string, url: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(url, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${lead}`, ...headers }, body: JSON.stringify(body) });
@@ -220,7 +219,7 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
     expect(changed.status).toBe(200);
     load = new PartnerLoad({
       url: `${fleet.url('intake')}/v1/tickets`,
-      token: await signTestToken(BENCH_SECRET, { id: 'faults-partner', role: 'intake' }),
+      token: await benchToken({ id: 'faults-partner', role: 'intake' }),
       rate: LOAD_RATE,
       maxAttempts: 6,
       backoffMs: { base: 1000, max: 16_000 },

@@ -26,6 +26,7 @@ export function securityMarkdown(matrix: ServiceMatrix[] = permissionMatrix()): 
     INTRODUCTION,
     GUARD,
     CONTRACTOR_SCOPE,
+    LEAD_POOL_SCOPE,
     SERVICE_TOKENS,
     serviceOnlyRoutes(matrix),
     ANALYSTS,
@@ -76,20 +77,26 @@ role, and one without a token, and checks the answers against the same metadata.
 const GUARD = `## How the guard works
 
 - \`ServiceKitModule.forRoot\` registers \`JwtAuthGuard\` as the app-wide guard: no controller can opt
-  out of it by forgetting a decorator.
+  out of it by forgetting a decorator. Default deny: a route that declares neither \`@Roles(...)\` nor
+  \`@Public()\` stops the service at start-up, with an error naming its controller and handler
+  (\`libs/service-kit/src/auth/route-roles.check.ts\`); were one served anyway, the guard would let no
+  one through.
 - A request needs \`Authorization: Bearer <JWT>\`: HS256 with \`AUTH_JWT_SECRET\`, or, when a JWKS URL
   is configured, a key published there (asymmetric algorithms only; \`alg: none\` and algorithm swaps
   are refused). Expiry, and audience and issuer when configured, are checked. \`exp\` is required, a
   token may live at most \`AUTH_MAX_TOKEN_LIFETIME_SECONDS\` (exp - iat; default 12 h) and may not be
   issued in the future (60 s of clock skew allowed). In production the published development secret
-  is refused even when set explicitly, and a JWKS URL must be https. The token names the
+  is refused even when set explicitly, a JWKS URL must be https, and \`AUTH_AUDIENCE\` and
+  \`AUTH_ISSUER\` are required (a service does not start without them), so every token's \`aud\` and
+  \`iss\` are checked. The token names the
   caller: \`sub\` (member or system id), \`role\`, \`name\`. No token, a bad one, an expired one or one
   with an unknown role gets **401** with \`WWW-Authenticate: Bearer\`.
 - \`X-Correlation-Id\`, stored forever in every event's hash-chained metadata, must be 1-128 characters
   of letters, digits and \`. _ : -\` (beginning with a letter or digit): anything else is **400** naming it.
 - \`@Roles(...)\` on the handler (or, failing that, on the controller) lists the roles that may call
   it; any other role gets **403** \`role <role> may not do this\`. There is no implicit super-role:
-  \`lead\` is listed wherever the lead may act. Every route that is not public lists its roles.
+  \`lead\` is listed wherever the lead may act. Every route that is not public lists its roles: one
+  without \`@Roles(...)\` or \`@Public()\` does not start.
 - \`@Public()\` skips the check: \`/health/live\`, \`/health/ready\`, \`/metrics\`, the dashboard page
   \`GET /\` (it asks for a token and sends it with each call). Swagger UI \`/docs\` and
   \`/docs/openapi.json\` are served outside the controllers and need no token either.
@@ -110,8 +117,19 @@ Contractors work only tickets dispatched to them (DOMAIN.md). Beyond the role ch
 - A ticket (intake), visit or service sheet (field-service) of a ticket not dispatched to the caller
   answers **404**, exactly like an id that does not exist, so a contractor cannot confirm that an id
   exists. That holds for reading it, its history and its verification, and for commands on it.
+  "Dispatched to the caller" means the assignee is a contractor with the caller's id: role and id, so a
+  contractor whose \`sub\` matches a member of staff's never sees that member's tickets. Intake checks a
+  command against the ticket's stream in the command's own transaction: a ticket reassigned while the
+  command runs makes its append conflict, and the retry finds it no longer the contractor's (404).
 - Lists (\`GET /v1/tickets\`, \`/v1/visits\`, \`/v1/sheets\`) hold only the contractor's own records;
   \`GET /v1/technicians/:id/day\` answers 403 for another technician's day.
+- The knowledge base's cases and analyses (a ticket's id, problem, diagnosis) likewise: a contractor
+  reads only those of tickets dispatched to them. \`GET /v1/cases/:id\`, \`/v1/analyses/:id\` and its
+  history answer **404** for any other, like an id that does not exist; \`GET /v1/cases\` (also with
+  \`?ticketId=\` of another's ticket) and \`GET /v1/analyses\` list only theirs, so another's ticket lists
+  empty, like one that does not exist; \`GET /v1/search\` finds every published article but only their
+  cases. The knowledge base learns who works each ticket from its \`assigned\`, \`dispatched-to-contractor\`
+  and \`escalated\` events (the last one wins): a ticket escalated away from the contractor leaves their scope.
 - A customer's whole history (\`GET /v1/customers/:id/tickets\`), the dashboard, routing's queue and
   roster and the SLA clocks list no contractor: they span tickets of others.
 - Contractors never touch the lead pool: no lead-pool route lists \`contractor\`.
@@ -126,6 +144,14 @@ Contractors work only tickets dispatched to them (DOMAIN.md). Beyond the role ch
   \`quote-declined\`. The hash chain is not touched: \`history/verify\` checks the stored events.
   \`GET /v1/customers/:id/tickets\` is closed to contractors, and field-service's visits and sheets
   carry no price.
+`;
+
+const LEAD_POOL_SCOPE = `## Lead-pool scope
+
+A member (senior, agent) reads only the leads they brought in or hold (allocated to them, or accepted by
+them): \`GET /v1/leads\` lists only those, and \`GET /v1/leads/:id\` and its history answer **404** for any
+other lead, exactly like an id that does not exist. A lead, an analyst and a service token read every lead.
+A member who declines a lead, or lets it time out, holds it no more.
 `;
 
 const SERVICE_TOKENS = `## Service tokens
@@ -213,5 +239,6 @@ Limits of erasure as built:
   is anything another service stores. Events recorded before sealing existed hold clear values in the
   append-only table and cannot be erased.
 - An Idempotency-Key row keeps a SHA-256 fingerprint of the opening request, contact included: a phone
-  number, having few possible values, can be guessed back from it.
+  number, having few possible values, can be guessed back from it. It is kept only while the key lives
+  (\`IDEMPOTENCY_KEY_TTL_SECONDS\`, 24 h by default), and deleted after.
 `;

@@ -14,7 +14,7 @@ export interface RouteAccess {
   handler: string;
   /** `@Public()`: no token needed */
   isPublic: boolean;
-  /** `@Roles(...)` of the handler, else of the controller; null when neither has one (any valid token) */
+  /** `@Roles(...)` of the handler, else of the controller; null when neither has one (no one: such an app does not start) */
   roles: readonly Role[] | null;
   /** a server-sent-events stream (`@Sse`): it never ends by itself */
   stream: boolean;
@@ -22,9 +22,9 @@ export interface RouteAccess {
 
 type ModuleEntry = Type<unknown> | DynamicModule | ForwardReference | Promise<DynamicModule>;
 
-/** Whether the guard lets a caller with this role through (public routes let everyone through). */
+/** Whether the guard lets a caller with this role through (public routes let everyone through; default deny). */
 export function allows(route: RouteAccess, role: Role): boolean {
-  return route.isPublic || route.roles === null || route.roles.includes(role);
+  return route.isPublic || (route.roles?.includes(role) ?? false);
 }
 
 /** Every route of the controllers a root module registers, its own controllers first, then its imports'. */

@@ -45,6 +45,16 @@ describe('every route answers every role as its @Roles say', () => {
       expect(servedRoutes(apps.get(service)!)).toEqual(listed);
     });
 
+    // API.md "retries": every state-changing POST honours it, the kit's interceptor or the route itself
+    it('lists Idempotency-Key on every POST in its OpenAPI document', async () => {
+      type Paths = Record<string, { post?: { parameters?: Array<{ in: string; name: string }> } }>;
+      const document = (await (await fetch(`${urls.get(service)}/docs/openapi.json`)).json()) as { paths: Paths };
+      const posts = Object.entries(document.paths).filter(([, path]) => path.post);
+      expect(posts.length).toBeGreaterThan(0);
+      const without = posts.filter(([, path]) => !path.post!.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')).map(([name]) => name);
+      expect(without).toEqual([]);
+    });
+
     it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', async (_name, route) => {
       // one caller after another: with `{}` some commands are real (a projection rebuild), and two at once would race
       const answers: Array<readonly [string, string]> = [];

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { Clock, DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, systemClock } from '@support/contracts';
 import { qualified } from './sql-names';
+import { sqlMigration } from './sql-migration';
 import { SqlExecutor } from './event-store';
 
 export interface StoredResponse {
@@ -10,17 +12,54 @@ export interface StoredResponse {
   body: unknown;
 }
 
+/**
+ * Whose keys and for what: a key is its caller's own (the token's `sub`), per operation, so two
+ * clients that happen to pick the same key never get each other's answers.
+ */
+export interface IdempotencyScope {
+  operation: string;
+  caller: string;
+}
+
+/** One caller's key, as {@link IdempotencyStore.findAll} and {@link IdempotencyStore.saveAll} take several at once. */
+export interface CallerKey {
+  caller: string;
+  key: string;
+}
+
+/** What {@link IdempotencyStore} is built with; both optional. */
+export interface IdempotencyOptions {
+  /** how long a key's answer is replayed; after that the key is new again (default 24 h) */
+  ttlSeconds?: number;
+  /** when "now" is (tests move it) */
+  clock?: Clock;
+}
+
+/** The message of a key reused with another body (answered 422, draft-ietf-httpapi-idempotency-key-header). */
+export const IDEMPOTENCY_KEY_REUSED = 'Idempotency-Key was already used with a different body';
+
 /** A request body's fingerprint: the same key with another body is a client error, not a replay. */
 export function requestFingerprint(body: unknown): string {
   return createHash('sha256').update(canonicalize(body ?? null) ?? '').digest('hex');
 }
 
-/**
- * First responses to creating requests, by Idempotency-Key. The key is saved in the transaction
- * that creates the thing, after its append, so a retried request either finds it or creates nothing.
- */
+/** The map key of a caller's key in {@link IdempotencyStore.findAll}'s answer. */
+export function callerKeyId({ caller, key }: CallerKey): string {
+  // a newline is no visible ASCII: it cannot occur in a key
+  return `${caller}\n${key}`;
+}
+
+/** What a caller's key holds for a request: its first answer, the key reused with another request, or nothing (yet, or any more). */
+export type Recalled = { answer: { status: number; body: unknown } } | { keyReused: string } | null;
+
+/** A store's answers over one data source, for requests that run in transactions of their own (the kit's Idempotency-Key interceptor). */
+export interface AnswersOnDataSource {
+  recall(scope: IdempotencyScope, key: string, request: unknown): Promise<Recalled>;
+  remember(scope: IdempotencyScope, key: string, request: unknown, answer: { status: number; body: unknown }): Promise<void>;
+}
+
 /** What a creating request came to: created (or replayed), the key reused with another body, or refused. */
-export type OnceOutcome<Body, Refusal> = { replayed: boolean; status: number; body: Body } | { conflict: string } | { refused: Refusal };
+export type OnceOutcome<Body, Refusal> = { replayed: boolean; status: number; body: Body } | { keyReused: string } | { refused: Refusal };
 
 /** ends a creating transaction without writing anything */
 class CreationRefused<Refusal> extends Error {
@@ -30,45 +69,89 @@ class CreationRefused<Refusal> extends Error {
 }
 
 const KEY_RACE_RETRIES = 3;
+// expired keys other writes clear on their way, at most this many per write
+const SWEEP_BATCH = 100;
 
+/**
+ * First responses to state-changing requests, by Idempotency-Key, per caller and operation. The key
+ * is saved in the transaction that makes the change, after its append, so a retried request either
+ * finds it or changes nothing. A key expires after its time to live: then it is new again, and the
+ * writes that follow delete it (stored answers are not part of the hash-chained record).
+ */
 export class IdempotencyStore {
   private readonly table: string;
+  private readonly ttlSeconds: number;
+  private readonly clock: Clock;
 
-  constructor(schema: string) {
+  constructor(schema: string, options: IdempotencyOptions = {}) {
     this.table = qualified(schema, 'idempotency_keys');
+    this.ttlSeconds = options.ttlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS;
+    this.clock = options.clock ?? systemClock;
   }
 
-  async find(executor: SqlExecutor, scope: string, key: string): Promise<StoredResponse | null> {
-    const rows = await executor.query(`SELECT request_hash, status, body FROM ${this.table} WHERE scope = $1 AND key = $2`, [scope, key]);
-    return rows[0] ? { requestHash: rows[0].request_hash, status: rows[0].status, body: rows[0].body } : null;
+  /** the answer stored under the caller's key, unless it has expired */
+  async find(executor: SqlExecutor, scope: IdempotencyScope, key: string): Promise<StoredResponse | null> {
+    return (await this.findAll(executor, scope.operation, [{ caller: scope.caller, key }])).get(callerKeyId({ caller: scope.caller, key })) ?? null;
   }
 
-  /** the stored answers of these keys, by key */
-  async findAll(executor: SqlExecutor, scope: string, keys: readonly string[]): Promise<Map<string, StoredResponse>> {
-    if (keys.length === 0) return new Map();
-    const rows = await executor.query(`SELECT key, request_hash, status, body FROM ${this.table} WHERE scope = $1 AND key = ANY($2::text[])`, [scope, [...new Set(keys)]]);
-    return new Map(rows.map((r: { key: string; request_hash: string; status: number; body: unknown }) => [r.key, { requestHash: r.request_hash, status: r.status, body: r.body }]));
+  /** what the caller's key holds for `request`: its first answer, the key reused with another, or nothing */
+  async recall(executor: SqlExecutor, scope: IdempotencyScope, key: string, request: unknown): Promise<Recalled> {
+    const stored = await this.find(executor, scope, key);
+    if (!stored) return null;
+    return stored.requestHash === requestFingerprint(request) ? { answer: { status: stored.status, body: stored.body } } : { keyReused: IDEMPOTENCY_KEY_REUSED };
   }
 
   /**
-   * Runs a creating request at most once per key: `create` runs in a transaction that also stores its
-   * answer under the key, so the same key and body later get that answer (`replayed`), another body a
-   * conflict. A refusal writes and stores nothing. Without a key, `create` just runs.
+   * This store over a data source, for requests whose change commits before their answer is kept:
+   * a concurrent request that kept its answer first wins, and later retries get that one.
+   */
+  answersOn(dataSource: DataSource): AnswersOnDataSource {
+    return {
+      recall: (scope, key, request) => this.recall(dataSource, scope, key, request),
+      remember: async (scope, key, request, answer) => {
+        try {
+          await dataSource.transaction((manager) => this.save(manager, scope, key, { requestHash: requestFingerprint(request), ...answer }));
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      },
+    };
+  }
+
+  /** the unexpired answers stored under these callers' keys, by {@link callerKeyId} */
+  async findAll(executor: SqlExecutor, operation: string, keys: readonly CallerKey[]): Promise<Map<string, StoredResponse>> {
+    if (keys.length === 0) return new Map();
+    const rows = await executor.query(
+      `SELECT t.caller, t.key, t.request_hash, t.status, t.body
+         FROM ${this.table} t JOIN jsonb_to_recordset($2::jsonb) AS k(caller text, key text) ON t.caller = k.caller AND t.key = k.key
+        WHERE t.scope = $1 AND t.expires_at > $3`,
+      [operation, JSON.stringify(keys.map(({ caller, key }) => ({ caller, key }))), this.clock.now()],
+    );
+    return new Map(
+      rows.map((r: { caller: string; key: string; request_hash: string; status: number; body: unknown }) => [
+        callerKeyId(r),
+        { requestHash: r.request_hash, status: r.status, body: r.body },
+      ]),
+    );
+  }
+
+  /**
+   * Runs a state-changing request at most once per caller's key: `create` runs in a transaction that
+   * also stores its answer under the key, so the same key and body later get that answer (`replayed`),
+   * another body `keyReused`. A refusal writes and stores nothing. Without a key, `create` just runs.
    */
   async once<Body, Refusal>(
     dataSource: DataSource,
-    scope: string,
+    scope: IdempotencyScope,
     key: string | undefined,
     request: unknown,
     create: (manager: EntityManager) => Promise<{ status: number; body: Body } | { refused: Refusal }>,
   ): Promise<OnceOutcome<Body, Refusal>> {
     const requestHash = requestFingerprint(request);
     for (let attempt = 0; ; attempt++) {
-      if (key !== undefined) {
-        const stored = await this.find(dataSource, scope, key);
-        if (stored && stored.requestHash !== requestHash) return { conflict: 'Idempotency-Key was already used with a different body' };
-        if (stored) return { replayed: true, status: stored.status, body: stored.body as Body };
-      }
+      const recalled = key === undefined ? null : await this.recall(dataSource, scope, key, request);
+      if (recalled && 'keyReused' in recalled) return recalled;
+      if (recalled) return { replayed: true, status: recalled.answer.status, body: recalled.answer.body as Body };
       try {
         return await dataSource.transaction(async (manager) => {
           const created = await create(manager);
@@ -86,22 +169,50 @@ export class IdempotencyStore {
   }
 
   /** Throws a unique violation (23505) when a concurrent request saved the same key first. */
-  async save(manager: EntityManager, scope: string, key: string, response: StoredResponse): Promise<void> {
-    await this.saveAll(manager, scope, [{ key, ...response }]);
+  async save(manager: EntityManager, scope: IdempotencyScope, key: string, response: StoredResponse): Promise<void> {
+    await this.saveAll(manager, scope.operation, [{ caller: scope.caller, key, ...response }]);
   }
 
-  /** {@link save} for several keys in one statement */
-  async saveAll(manager: EntityManager, scope: string, responses: ReadonlyArray<StoredResponse & { key: string }>): Promise<void> {
+  /**
+   * {@link save} for several callers' keys in one statement. An expired answer under the same key
+   * makes way for the new one; then a few other expired keys are deleted, skipping any another
+   * transaction holds, so the cleanup never makes a write wait.
+   */
+  async saveAll(manager: EntityManager, operation: string, responses: ReadonlyArray<StoredResponse & CallerKey>): Promise<void> {
     if (responses.length === 0) return;
+    const now = this.clock.now();
+    const keys = JSON.stringify(responses.map(({ caller, key }) => ({ caller, key })));
     await manager.query(
-      `INSERT INTO ${this.table} (scope, key, request_hash, status, body)
-       SELECT $1, key, request_hash, status, body FROM jsonb_to_recordset($2::jsonb) AS r(key text, request_hash text, status integer, body jsonb)`,
-      [scope, JSON.stringify(responses.map((r) => ({ key: r.key, request_hash: r.requestHash, status: r.status, body: r.body })))],
+      `DELETE FROM ${this.table} t USING jsonb_to_recordset($2::jsonb) AS k(caller text, key text)
+        WHERE t.scope = $1 AND t.caller = k.caller AND t.key = k.key AND t.expires_at <= $3::timestamptz`,
+      [operation, keys, now],
     );
+    // a handler that answers nothing leaves a JSON null, which jsonb_to_recordset reads as SQL NULL
+    await manager.query(
+      `INSERT INTO ${this.table} (scope, caller, key, request_hash, status, body, created_at, expires_at)
+       SELECT $1, caller, key, request_hash, status, COALESCE(body, 'null'::jsonb), $3::timestamptz, $3::timestamptz + make_interval(secs => $4::double precision)
+         FROM jsonb_to_recordset($2::jsonb) AS r(caller text, key text, request_hash text, status integer, body jsonb)`,
+      [operation, JSON.stringify(responses.map((r) => ({ caller: r.caller, key: r.key, request_hash: r.requestHash, status: r.status, body: r.body }))), now, this.ttlSeconds],
+    );
+    await this.deleteExpired(manager, SWEEP_BATCH);
+  }
+
+  /** Deletes up to `limit` expired keys (none that another transaction holds); returns how many. */
+  async deleteExpired(executor: SqlExecutor, limit: number): Promise<number> {
+    const rows = await executor.query(
+      `DELETE FROM ${this.table} WHERE ctid IN (SELECT ctid FROM ${this.table} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1`,
+      [this.clock.now(), limit],
+    );
+    return rows.length;
   }
 }
 
-export function idempotencyMigration(schema: string): new () => MigrationInterface {
+/** The idempotency key table, then keys per caller with an expiry. */
+export function idempotencyMigrations(schema: string): Array<new () => MigrationInterface> {
+  return [idempotencyKeysMigration(schema), keysPerCallerMigration(schema)];
+}
+
+function idempotencyKeysMigration(schema: string): new () => MigrationInterface {
   const table = qualified(schema, 'idempotency_keys');
   return class IdempotencyKeys1763900000050 implements MigrationInterface {
     name = 'IdempotencyKeys1763900000050';
@@ -123,6 +234,25 @@ export function idempotencyMigration(schema: string): new () => MigrationInterfa
       await runner.query(`DROP TABLE ${table}`);
     }
   };
+}
+
+/**
+ * A key is its caller's (`caller`, the token's `sub`) and lives until `expires_at`. Keys stored before
+ * have no caller: no request finds them, and they expire a day after they were made.
+ */
+function keysPerCallerMigration(schema: string): new () => MigrationInterface {
+  const table = qualified(schema, 'idempotency_keys');
+  return sqlMigration(
+    'IdempotencyKeysPerCaller1797000000300',
+    [
+      `ALTER TABLE ${table} ADD COLUMN caller text NOT NULL DEFAULT '', ADD COLUMN expires_at timestamptz`,
+      `UPDATE ${table} SET expires_at = created_at + interval '24 hours'`,
+      `ALTER TABLE ${table} ALTER COLUMN caller DROP DEFAULT, ALTER COLUMN expires_at SET NOT NULL`,
+      `ALTER TABLE ${table} DROP CONSTRAINT idempotency_keys_pkey, ADD PRIMARY KEY (scope, caller, key)`,
+      `CREATE INDEX ON ${table} (expires_at)`,
+    ],
+    [`DELETE FROM ${table} WHERE caller <> ''`, `ALTER TABLE ${table} DROP CONSTRAINT idempotency_keys_pkey, ADD PRIMARY KEY (scope, key), DROP COLUMN caller, DROP COLUMN expires_at`],
+  );
 }
 
 /** true when a pg error is a unique violation */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NewEvent } from '@support/contracts';
-import { EventStore, eventStoreMigrations, idempotencyMigration } from '@support/event-store';
+import { EventStore, eventStoreMigrations, idempotencyMigrations } from '@support/event-store';
 import { openTestSchema } from '@support/test-kit';
 
 const actor = { id: 'member-1', role: 'agent' as const };
@@ -16,7 +16,7 @@ describe('EventStore on PostgreSQL', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    db = await openTestSchema('es', (schema) => [...eventStoreMigrations(schema), idempotencyMigration(schema)]);
+    db = await openTestSchema('es', (schema) => [...eventStoreMigrations(schema), ...idempotencyMigrations(schema)]);
     dataSource = db.dataSource;
     store = new EventStore(db.schema);
   });
@@ -95,7 +95,7 @@ describe('EventStore on PostgreSQL', () => {
   it('refuses to append after another write of the same transaction', async () => {
     await expect(
       dataSource.transaction(async (m) => {
-        await m.query(`INSERT INTO "${db.schema}".idempotency_keys (scope, key, request_hash, status, body) VALUES ('x', $1, repeat('0', 64), 201, '{}')`, [randomUUID()]);
+        await m.query(`INSERT INTO "${db.schema}".idempotency_keys (scope, caller, key, request_hash, status, body, expires_at) VALUES ('x', 'c', $1, repeat('0', 64), 201, '{}', now())`, [randomUUID()]);
         return store.append(m, { streamType: 'test', streamId: randomUUID(), expectedVersion: 0, events: [event()] });
       }),
     ).rejects.toThrow(/first write of its transaction/);

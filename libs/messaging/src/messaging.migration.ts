@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { eventStoreMigrations, idempotencyMigration, qualified } from '@support/event-store';
+import { eventStoreMigrations, idempotencyMigrations, qualified } from '@support/event-store';
 
 /** Outbox (written with the events), relay checkpoint, and consumer inbox of one service's schema. */
 export function messagingMigration(schema: string): new () => MigrationInterface {
@@ -47,5 +47,5 @@ export function messagingMigration(schema: string): new () => MigrationInterface
 
 /** Every table the shared mechanisms need in a service's schema: events, idempotency keys, outbox, inbox. */
 export function platformMigrations(schema: string): Array<new () => MigrationInterface> {
-  return [...eventStoreMigrations(schema), idempotencyMigration(schema), messagingMigration(schema)];
+  return [...eventStoreMigrations(schema), ...idempotencyMigrations(schema), messagingMigration(schema)];
 }

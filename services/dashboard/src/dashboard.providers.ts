@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Subject } from 'rxjs';
 import { Clock, eventCatalogue, systemClock, TEAM_TIME_ZONE } from '@support/contracts';
-import { openServiceDataSource } from '@support/event-store';
+import { openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DashboardProjector, ProjectionChange } from './application/dashboard.projector';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
@@ -24,6 +24,8 @@ export interface DashboardSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface DashboardRuntime {
@@ -44,6 +46,8 @@ export interface DashboardRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 /** The dashboard reads every topic and writes only its projections: it publishes nothing, so it has no outbox. */
@@ -72,6 +76,7 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
   await startConsumers([consumer], { inBackground: settings.joinConsumersInBackground });
   let restarting = false;
   return {
+    idempotentAnswers: new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: settings.clock }).answersOn(dataSource),
     dataSource,
     kafka,
     deadLetters: [consumer],

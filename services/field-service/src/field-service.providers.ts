@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { knownTicketsProjector } from './application/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
@@ -24,6 +24,8 @@ export interface FieldServiceSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface FieldServiceRuntime {
@@ -36,6 +38,8 @@ export interface FieldServiceRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startFieldServiceRuntime(settings: FieldServiceSettings, onError: (error: unknown) => void): Promise<FieldServiceRuntime> {
@@ -47,7 +51,7 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
   const views = new FieldViewsRepository(schema);
   const tickets = new KnownTicketsRepository(schema);
-  const idempotency = new IdempotencyStore(schema);
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
   const visits = new VisitService(dataSource, store, clock, views, tickets, idempotency);
   const sheets = new SheetService(dataSource, store, clock, views, tickets, idempotency, visits);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
@@ -65,6 +69,7 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   await relay.start();
   await startConsumers([ticketEvents], { inBackground: settings.joinConsumersInBackground });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     dataSource,
     kafka,
     deadLetters: [ticketEvents],

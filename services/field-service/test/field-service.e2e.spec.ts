@@ -207,7 +207,7 @@ describe('field-service', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect((await call('agent', 'POST', '/v1/visits', { ticketId, reason: '另一个' }, { 'idempotency-key': key })).status).toBe(409);
+    expect((await call('agent', 'POST', '/v1/visits', { ticketId, reason: '另一个' }, { 'idempotency-key': key })).status).toBe(422);
 
     const technician = { id: `tech-${randomUUID().slice(0, 8)}`, role: 'agent' };
     const window = { start: '2031-03-02T01:30:00.000Z', end: '2031-03-02T03:00:00.000Z' }; // 09:30 in Shanghai

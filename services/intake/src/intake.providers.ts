@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { AUDIT_TOPIC, Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource } from '@support/event-store';
+import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { SealingEventStore } from './application/personal-data/sealing-event-store';
@@ -35,6 +35,8 @@ export interface IntakeSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 /** Everything intake runs on, built once at start-up and closed at shutdown. */
@@ -51,6 +53,8 @@ export interface IntakeRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startIntakeRuntime(settings: IntakeSettings, onError: (error: unknown) => void): Promise<IntakeRuntime> {
@@ -70,7 +74,8 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const anchors = new AuditAnchors(schema);
   const clock = settings.clock ?? systemClock;
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: signingKey } });
-  const commands = new TicketCommands(dataSource, sealing, views, customers, clock, schema);
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
+  const commands = new TicketCommands(dataSource, sealing, views, customers, clock, idempotency);
   const consumer = (groupId: string, topics: string[], reactor: { handle: EventHandler; types?: readonly string[] }) =>
     new EventConsumer({
       schema,
@@ -95,6 +100,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   await relay.start();
   await startConsumers(reactors, { inBackground: settings.joinConsumersInBackground });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     dataSource,
     kafka,
     relay,

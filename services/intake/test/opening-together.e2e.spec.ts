@@ -43,7 +43,7 @@ describe('tickets opened at the same time', () => {
     const keyedIds = new Set(bodies.slice(13, 18).map((b) => b.id));
     expect(keyedIds.size).toBe(1);
     expect(statuses.slice(13, 18).every((s) => s === 201)).toBe(true);
-    expect(statuses[18]).toBe(409);
+    expect(statuses[18]).toBe(422);
     expect(statuses[19]).toBe(400);
     expect(bodies[19].message.join(' ')).toMatch(/urgency/);
     expect(statuses.slice(20)).toEqual(Array(10).fill(201));

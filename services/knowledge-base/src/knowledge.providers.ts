@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
@@ -27,6 +27,8 @@ export interface KnowledgeSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface KnowledgeRuntime {
@@ -41,6 +43,8 @@ export interface KnowledgeRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError: (error: unknown) => void): Promise<KnowledgeRuntime> {
@@ -54,7 +58,8 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   const tickets = new TicketKnowledgeRepository(schema);
   const search = new SearchIndex(schema);
   const aggregates = new KnowledgeAggregates(store, clock, views);
-  const analyses = new AnalysisService(dataSource, aggregates, views, new IdempotencyStore(schema));
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
+  const analyses = new AnalysisService(dataSource, aggregates, views, idempotency);
   const reactor = new KnowledgeReactor(schema, aggregates, analyses, tickets, views, search);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const consumer = (name: string, topic: string, handle: EventHandler) =>
@@ -67,10 +72,11 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   await relay.start();
   await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     deadLetters: consumers,
     dataSource,
     kafka,
-    articles: new ArticleService(dataSource, aggregates, views, search, new IdempotencyStore(schema)),
+    articles: new ArticleService(dataSource, aggregates, views, search, idempotency),
     scenarios: new ScenarioService(dataSource, aggregates, views),
     analyses,
     views,

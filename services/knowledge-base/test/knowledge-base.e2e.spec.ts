@@ -169,7 +169,7 @@ describe('knowledge-base', () => {
     expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body).toHaveLength(1);
   });
 
-  it('opens a complex-case analysis once per Idempotency-Key; the key with another body is 409', async () => {
+  it('opens a complex-case analysis once per Idempotency-Key; the key with another body is 422', async () => {
     const body = { ticketId: randomUUID(), scenarioId: `raid-rebuild-${randomUUID().slice(0, 8)}`, faultCategory: 'storage' };
     const send = (sent: unknown) => jsonRequest(`${url}/v1/analyses`, tokens.senior, 'POST', sent, { 'Idempotency-Key': `analysis-${body.ticketId}` });
     const first = await send(body);
@@ -180,7 +180,87 @@ describe('knowledge-base', () => {
     expect([retried.status, retried.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
     expect(await retried.json()).toEqual(opened);
     expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${body.scenarioId}`)).body).toHaveLength(1);
-    expect((await send({ ...body, faultCategory: 'network' })).status).toBe(409);
+    expect((await send({ ...body, faultCategory: 'network' })).status).toBe(422);
+  });
+
+  describe('contractor scope: only the cases and analyses of tickets dispatched to them', () => {
+    const [ownTicket, othersTicket, reassignedTicket]: string[] = [randomUUID(), randomUUID(), randomUUID()];
+    const tag = randomUUID().slice(0, 8);
+    const scenarioOf = (ticketId: string) => `scope-${tag}-${[ownTicket, othersTicket, reassignedTicket].indexOf(ticketId)}`;
+    const caseOf = new Map<string, string>();
+    const analysisOf = new Map<string, string>();
+
+    /** the ticket dispatched to `contractorId`, diagnosed with a new scenario (an analysis opens) and its sheet filed as a case */
+    async function workedBy(ticketId: string, contractorId: string, problem: string): Promise<void> {
+      const scenario = scenarioOf(ticketId);
+      await publishEvents([
+        { type: 'support.ticket.dispatched-to-contractor.v1', source: 'intake', streamId: ticketId, data: { ticketId, assignee: { id: contractorId, role: 'contractor' }, scenario } },
+        { type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: ticketId, data: { ticketId, faultCategory: 'printer', scenario, difficulty: 'fixed-scenario' } },
+      ]);
+      const sheetId = randomUUID();
+      await approveRemoteSheet(sheetId, ticketId, { customer: { name: '钱女士', contact: '+86 135 2222 3333' }, device: 'Canon G3800', problem, diagnosis: `${tag} 墨盒芯片接触不良`, workDone: '清洁触点', partsUsed: [], timeSpentMinutes: 20, result: 'fixed' });
+      caseOf.set(ticketId, sheetId);
+      const analyses = await waitFor(`the analysis of ${scenario}`, async () => {
+        const found = (await call('agent', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body;
+        return found.length === 1 && found;
+      });
+      analysisOf.set(ticketId, analyses[0].analysisId);
+      await waitFor('the case', async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).status === 200);
+    }
+
+    beforeAll(async () => {
+      await workedBy(ownTicket, 'c-zhou', `${tag} 自己的工单：打印发白`);
+      await workedBy(othersTicket, 'c-sun', `${tag} 别人的工单：卡纸`);
+      await workedBy(reassignedTicket, 'c-zhou', `${tag} 转走的工单：不进纸`);
+      // escalated away from the contractor: the new assignee is the one who works it now
+      await publishEvents([{ type: 'support.ticket.escalated.v1', source: 'intake', streamId: reassignedTicket, data: { ticketId: reassignedTicket, fromTier: 'L1', toTier: 'L2', assignee: { id: 'm-senior', role: 'senior' }, reason: '需要更换主板' } }]);
+      await waitFor('the escalation', async () => (await runtime.tickets.find(runtime.dataSource, reassignedTicket))?.assignee?.role === 'senior');
+    }, 60_000);
+
+    it('lists a contractor the cases of their tickets, and for any other ticket the same empty list as for one that does not exist', async () => {
+      expect((await call('contractor', 'GET', `/v1/cases?ticketId=${ownTicket}`)).body.map((c: { caseId: string }) => c.caseId)).toEqual([caseOf.get(ownTicket)]);
+      for (const ticketId of [othersTicket, reassignedTicket, randomUUID()]) {
+        expect(await call('contractor', 'GET', `/v1/cases?ticketId=${ticketId}`)).toEqual({ status: 200, body: [] });
+      }
+      const everyCase = (await call('contractor', 'GET', '/v1/cases')).body.map((c: { ticketId: string }) => c.ticketId);
+      expect(everyCase).toContain(ownTicket);
+      expect(everyCase).not.toEqual(expect.arrayContaining([othersTicket]));
+      expect(everyCase).not.toEqual(expect.arrayContaining([reassignedTicket]));
+      // members of staff read every case
+      expect((await call('agent', 'GET', `/v1/cases?ticketId=${othersTicket}`)).body).toHaveLength(1);
+    });
+
+    it('answers a contractor 404 for a case or analysis of another ticket, in the same words as for an id that does not exist', async () => {
+      const missing = randomUUID();
+      expect((await call('contractor', 'GET', `/v1/cases/${caseOf.get(ownTicket)}`)).status).toBe(200);
+      expect((await call('contractor', 'GET', `/v1/analyses/${analysisOf.get(ownTicket)}`)).status).toBe(200);
+      expect((await call('contractor', 'GET', `/v1/analyses/${analysisOf.get(ownTicket)}/history`)).status).toBe(200);
+      for (const ticketId of [othersTicket, reassignedTicket]) {
+        for (const [path, id] of [['/v1/cases/', caseOf.get(ticketId)!], ['/v1/analyses/', analysisOf.get(ticketId)!]] as const) {
+          for (const suffix of path === '/v1/analyses/' ? ['', '/history'] : ['']) {
+            const hidden = await call('contractor', 'GET', `${path}${id}${suffix}`);
+            const absent = await call('contractor', 'GET', `${path}${missing}${suffix}`);
+            expect([hidden.status, String(hidden.body.message).replace(id, '<id>')]).toEqual([404, String(absent.body.message).replace(missing, '<id>')]);
+          }
+        }
+        expect((await call('agent', 'GET', `/v1/analyses/${analysisOf.get(ticketId)}`)).status).toBe(200);
+      }
+    });
+
+    it('lists a contractor only the analyses of their tickets', async () => {
+      expect((await call('contractor', 'GET', `/v1/analyses?scenarioId=${scenarioOf(ownTicket)}`)).body.map((a: { ticketId: string }) => a.ticketId)).toEqual([ownTicket]);
+      expect((await call('contractor', 'GET', `/v1/analyses?scenarioId=${scenarioOf(othersTicket)}`)).body).toEqual([]);
+      const open = (await call('contractor', 'GET', '/v1/analyses?status=open')).body.map((a: { ticketId: string }) => a.ticketId);
+      expect(open).toContain(ownTicket);
+      expect(open).not.toContain(othersTicket);
+      expect(open).not.toContain(reassignedTicket);
+    });
+
+    it('lets search find a contractor only the cases of their tickets', async () => {
+      const found = async (who: string) => (await call(who, 'GET', `/v1/search?q=${tag}&types=case`)).body.map((hit: { id: string }) => hit.id).sort();
+      expect(await found('agent')).toEqual([...caseOf.values()].sort());
+      expect(await found('contractor')).toEqual([caseOf.get(ownTicket)]);
+    });
   });
 
   it("shows a lead each consumer group's dead letters and replays them; an agent may not", async () => {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
@@ -28,6 +28,8 @@ export interface LeadPoolSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface LeadPoolRuntime {
@@ -41,6 +43,8 @@ export interface LeadPoolRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: (error: unknown) => void): Promise<LeadPoolRuntime> {
@@ -63,11 +67,13 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   await relay.start();
   await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
   scheduler?.start();
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: aggregates.clock });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     deadLetters: consumers,
     dataSource,
     kafka,
-    leads: new LeadService(dataSource, schema, aggregates, repository, allocator, new IdempotencyStore(schema)),
+    leads: new LeadService(dataSource, schema, aggregates, repository, allocator, idempotency),
     policy: new RatioPolicyService(dataSource, aggregates, repository, allocator),
     allocator,
     repository,

@@ -157,7 +157,7 @@ describe('lead-pool', () => {
     expect(byWebhook.body).toMatchObject({ id: first.body.id, merged: true });
   });
 
-  it('captures once per Idempotency-Key: a retry gets the first answer again, merges nothing; the key with another body is 409', async () => {
+  it('captures once per Idempotency-Key: a retry gets the first answer again, merges nothing; the key with another body is 422', async () => {
     const delivery = { memberId: wang, platform: 'douyin', account: 'studio', customerHandle: '小鹿', contact: { phone: phone() } };
     const key = `delivery-${randomUUID()}`;
     const send = (body: unknown) => jsonRequest(`${url}/v1/webhooks/leads`, tokens.webhook, 'POST', body, { 'Idempotency-Key': key });
@@ -172,7 +172,7 @@ describe('lead-pool', () => {
     expect(await retried.json()).toMatchObject({ id: captured.id, merged: false });
     // the retry recorded no merge: the lead has no merged sources
     expect((await call('lead', 'GET', `/v1/leads/${captured.id}`)).body.mergedSources ?? []).toEqual([]);
-    expect((await send({ ...delivery, customerHandle: '另一个人' })).status).toBe(409);
+    expect((await send({ ...delivery, customerHandle: '另一个人' })).status).toBe(422);
   });
 
   it("keeps a weekly ledger of contributed and received leads against the ratios, and answers bad input with 400", async () => {
@@ -186,5 +186,22 @@ describe('lead-pool', () => {
     const bad = await call('wang', 'POST', '/v1/leads', { platform: '', account: '@x', customerHandle: 'y', contact: {} });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^platform/), expect.stringMatching(/^contact\.phone/)]));
+  });
+
+  it('shows a lead and its history only to who brought it in or holds it, and to a lead: others get the 404 of a lead that does not exist', async () => {
+    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 1 }], acceptMinutes: 30 })).status).toBe(200);
+    const captured = (await capture('li')).body;
+    expect(captured.allocatedTo).toBe(wang);
+    const missing = randomUUID();
+    for (const suffix of ['', '/history']) {
+      for (const reader of ['li', 'wang', 'lead']) expect([reader, (await call(reader, 'GET', `/v1/leads/${captured.id}${suffix}`)).status]).toEqual([reader, 200]);
+      const hidden = await call('chen', 'GET', `/v1/leads/${captured.id}${suffix}`);
+      const absent = await call('chen', 'GET', `/v1/leads/${missing}${suffix}`);
+      expect([hidden.status, hidden.body.message.replace(captured.id, '<id>')]).toEqual([404, absent.body.message.replace(missing, '<id>')]);
+    }
+    // declined, it goes back to the pool: the member who held it holds it no more
+    expect((await call('wang', 'POST', `/v1/leads/${captured.id}/decline`, { reason: '不熟悉这类设备' })).status).toBe(200);
+    expect((await call('wang', 'GET', `/v1/leads/${captured.id}`)).status).toBe(404);
+    expect((await call('li', 'GET', `/v1/leads/${captured.id}`)).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
@@ -27,6 +27,8 @@ export interface RoutingSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface RoutingRuntime {
@@ -42,6 +44,8 @@ export interface RoutingRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 export async function startRoutingRuntime(settings: RoutingSettings, onError: (error: unknown) => void): Promise<RoutingRuntime> {
@@ -79,7 +83,9 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
   });
   await relay.start();
   await startConsumers([scenarioEvents, ticketEvents], { inBackground: settings.joinConsumersInBackground });
+  const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: settings.clock });
   return {
+    idempotentAnswers: idempotency.answersOn(dataSource),
     dataSource,
     kafka,
     relay,
@@ -87,7 +93,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     scenarioEvents,
     deadLetters: [ticketEvents, scenarioEvents],
     engine,
-    roster: new RosterService(dataSource, engine, new IdempotencyStore(schema)),
+    roster: new RosterService(dataSource, engine, idempotency),
     queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),
     async close() {
       await ticketEvents.stop();

@@ -121,7 +121,7 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
     const retried = await register(keyed);
     expect([first.status, retried.status, retried.headers.get('idempotent-replayed')]).toEqual([201, 201, 'true']);
     expect(await retried.json()).toEqual(await first.json());
-    expect((await register({ ...keyed, name: '孙二' })).status).toBe(409);
+    expect((await register({ ...keyed, name: '孙二' })).status).toBe(422);
     expect((await runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".events WHERE stream_id = $1`, [memberId]))[0].n).toBe(2);
     // out of the way of the other tests' tickets
     expect((await jsonRequest(`${url}/v1/members/${memberId}/off-duty`, lead, 'POST')).status).toBe(200);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { EventStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
@@ -24,6 +24,8 @@ export interface SlaMonitorSettings {
   consumeFromBeginning?: boolean;
   /** join the consumer groups in the background instead of waiting for them (a service's main: HTTP first) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (IDEMPOTENCY_KEY_TTL_SECONDS); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 export interface SlaMonitorRuntime {
@@ -38,6 +40,8 @@ export interface SlaMonitorRuntime {
   close(): Promise<void>;
   /** its consumer groups, whose parked events `/v1/dead-letters` shows and replays */
   deadLetters: readonly EventConsumer[];
+  /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
+  idempotentAnswers: AnswersOnDataSource;
 }
 
 // topics whose events start, stop, pause or resume clocks
@@ -76,6 +80,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   await startConsumers([consumer], { inBackground: settings.joinConsumersInBackground });
   scheduler?.start();
   return {
+    idempotentAnswers: new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock }).answersOn(dataSource),
     dataSource,
     kafka,
     deadLetters: [consumer],

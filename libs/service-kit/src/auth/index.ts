@@ -5,3 +5,4 @@ export * from './jwt-verifier';
 export * from './public.decorator';
 export * from './roles.decorator';
 export * from './sign-test-token';
+export * from './route-roles.check';

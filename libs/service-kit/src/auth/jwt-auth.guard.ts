@@ -9,7 +9,7 @@ import { ROLES_KEY } from './roles.decorator';
 
 /**
  * Global guard: every HTTP route needs `Authorization: Bearer <JWT>` (401 otherwise) unless it
- * is `@Public()`; `@Roles(...)` then narrows who may call it (403 otherwise).
+ * is `@Public()`; `@Roles(...)` then says who may call it (403 otherwise, and to everyone when absent).
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -32,8 +32,9 @@ export class JwtAuthGuard implements CanActivate {
     if (!check.ok) throw this.unauthorized(http.getResponse(), check.reason);
     req.actor = check.actor;
 
+    // default deny: a route without @Roles lets no one through (start-up refuses such a route anyway)
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(check.actor.role)) {
+    if (!roles?.includes(check.actor.role)) {
       throw new ForbiddenException(`role ${check.actor.role} may not do this`);
     }
     return true;

@@ -9,6 +9,7 @@ import { correlationIdMiddleware } from '../http/correlation-id.middleware';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
 import { ConcurrencyInterceptor } from '../http/concurrency.interceptor';
+import { IdempotencyKeyInterceptor, IdempotentAnswers } from '../http/idempotency-key.interceptor';
 import { createLogger } from '../logging/create-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { requestLoggingMiddleware } from '../logging/request-logging.middleware';
@@ -28,6 +29,8 @@ export interface ServiceAppOptions {
   openApi?: OpenApiOptions | false;
   /** Root logger; default `createLogger(config.serviceName, config.logLevel)`. */
   logger?: Logger;
+  /** Where first answers by Idempotency-Key are kept: with it, every POST honours the header. */
+  idempotentAnswers?: IdempotentAnswers;
 }
 
 /** Default JSON body limit. */
@@ -35,8 +38,8 @@ export const DEFAULT_BODY_LIMIT = '64kb';
 
 /**
  * Creates the Nest app of a service with the kit's logger, security headers, JSON body limit,
- * validation pipe, error filter, ETag / If-Match contract, request logging, metrics, OpenAPI and
- * shutdown hooks. The root module must import `ServiceKitModule.forRoot(...)` (guards, health,
+ * validation pipe, error filter, ETag / If-Match contract, Idempotency-Key on every POST (given where
+ * answers are kept), request logging, metrics, OpenAPI and shutdown hooks. The root module must import `ServiceKitModule.forRoot(...)` (guards, health,
  * metrics). Not listening yet.
  */
 export async function createServiceApp(
@@ -78,11 +81,15 @@ export function configureServiceApp(
   // Express's own ETag is a weak hash of the body that If-Match cannot take back: versioned
   // routes set a strong `"<version>"` themselves (ConcurrencyInterceptor)
   app.set('etag', false);
-  app.useGlobalInterceptors(new ConcurrencyInterceptor(new Reflector()));
+  // in this order: a replayed answer passes the ETag step like a fresh one
+  app.useGlobalInterceptors(
+    new ConcurrencyInterceptor(new Reflector()),
+    ...(options.idempotentAnswers ? [new IdempotencyKeyInterceptor(new Reflector(), options.idempotentAnswers)] : []),
+  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   if (options.openApi !== false) {
-    setupOpenApi(app, options.openApi ?? { title: config.serviceName, version: '1.0' });
+    setupOpenApi(app, { ...(options.openApi ?? { title: config.serviceName, version: '1.0' }), idempotencyKeyOnEveryPost: options.idempotentAnswers !== undefined });
   }
   app.enableShutdownHooks();
   return app;

@@ -6,6 +6,7 @@ import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
 import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { CONSUMER_GROUPS } from '../health/readiness-probe';
+import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
 import { createLogger } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
 import { createServiceApp } from './create-service-app';
@@ -15,6 +16,8 @@ export interface ServiceRuntime {
   close(): Promise<void>;
   /** the service's consumer groups, whose parked events `/v1/dead-letters` shows and replays, and whose joining `/health/ready` reports */
   deadLetters?: readonly (DeadLetterQueue & { readonly joined: boolean })[];
+  /** where first answers by Idempotency-Key are kept: with it, every POST honours the header ({@link IdempotencyKeyInterceptor}) */
+  idempotentAnswers?: IdempotentAnswers;
 }
 
 /** What every service's runtime is started with. */
@@ -28,6 +31,8 @@ export interface RuntimeSettings {
   schema: string;
   /** join the consumer groups in the background (a service's main: HTTP served at once) */
   joinConsumersInBackground?: boolean;
+  /** how long an Idempotency-Key's answer is replayed (`IDEMPOTENCY_KEY_TTL_SECONDS`); left out: 24 h */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 /** Everything that differs between services' start-up. */
@@ -45,7 +50,7 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
 
 /** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
 export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
-  return createServiceApp(applicationModule(definition, runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi });
+  return createServiceApp(applicationModule(definition, runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi, idempotentAnswers: runtime.idempotentAnswers });
 }
 
 /** Everything a service's app serves: its root module, and what every runtime brings (dead letters, closing last). */
@@ -93,7 +98,13 @@ export async function runService<R extends ServiceRuntime>(definition: ServiceDe
   const logger = createLogger(definition.serviceName, config.logLevel);
   try {
     const runtime = await definition.startRuntime(
-      { databaseUrl: config.databaseUrl, kafka: config.kafka, schema: process.env.SERVICE_SCHEMA || definition.schema, joinConsumersInBackground: true },
+      {
+        databaseUrl: config.databaseUrl,
+        kafka: config.kafka,
+        schema: process.env.SERVICE_SCHEMA || definition.schema,
+        joinConsumersInBackground: true,
+        idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+      },
       // a failure retried until it passes (a deadlock, a version conflict) is worth a warning, not an alarm
       (error) => (isTransientError(error) ? logger.warn({ err: error }, 'background retry') : logger.error({ err: error }, 'background error')),
     );

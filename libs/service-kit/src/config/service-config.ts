@@ -34,6 +34,8 @@ export interface ServiceConfig {
   auth: AuthConfig;
   /** Left out (tests, harnesses): `DEFAULT_WRITES_PER_MINUTE`. */
   rateLimit?: RateLimitConfig;
+  /** `IDEMPOTENCY_KEY_TTL_SECONDS`: how long an Idempotency-Key's answer is replayed. Left out: 24 h. */
+  idempotencyKeyTtlSeconds?: number;
 }
 
 /** Per-service defaults: the port of API.md's table and the service's name. */
@@ -94,5 +96,6 @@ function toServiceConfig(env: ServiceEnv, serviceName: string): ServiceConfig {
       maxTokenLifetimeSeconds: env.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
     },
     rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE },
+    idempotencyKeyTtlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS,
   };
 }

@@ -15,6 +15,8 @@ const good = {
   KAFKA_SASL_USERNAME: 'intake',
   KAFKA_SASL_PASSWORD: 'kafka-s3cret',
   AUTH_JWT_SECRET: 'a'.repeat(32),
+  AUTH_AUDIENCE: 'support-ops',
+  AUTH_ISSUER: 'https://auth.example',
 };
 
 function problemsOf(run: () => unknown): readonly string[] {
@@ -36,8 +38,9 @@ describe('loadServiceConfig', () => {
       databaseUrl: good.DATABASE_URL,
       kafka: { brokers: ['kafka-1:9092', 'kafka-2:9092'], sasl: { mechanism: 'scram-sha-512', username: 'intake', password: 'kafka-s3cret' }, tls: undefined },
       logLevel: 'info',
-      auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: undefined, issuer: undefined, maxTokenLifetimeSeconds: 12 * 3600 },
+      auth: { jwtSecret: good.AUTH_JWT_SECRET, jwksUrl: undefined, audience: 'support-ops', issuer: 'https://auth.example', maxTokenLifetimeSeconds: 12 * 3600 },
       rateLimit: { writesPerMinute: DEFAULT_WRITES_PER_MINUTE },
+      idempotencyKeyTtlSeconds: 24 * 3600,
     });
   });
 
@@ -54,6 +57,7 @@ describe('loadServiceConfig', () => {
         AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600',
         AUTH_ISSUER: 'https://auth.example',
         RATE_LIMIT_WRITES_PER_MINUTE: '30',
+        IDEMPOTENCY_KEY_TTL_SECONDS: '3600',
       },
       defaults,
     );
@@ -63,6 +67,7 @@ describe('loadServiceConfig', () => {
       kafka: { brokers: ['127.0.0.1:9092'] },
       auth: { jwksUrl: 'https://auth:8443/.well-known/jwks.json', audience: 'support', issuer: 'https://auth.example', maxTokenLifetimeSeconds: 3600 },
       rateLimit: { writesPerMinute: 30 },
+      idempotencyKeyTtlSeconds: 3600,
     });
   });
 
@@ -72,6 +77,8 @@ describe('loadServiceConfig', () => {
       'KAFKA_BROKERS is required',
       'KAFKA_SASL_USERNAME is required when NODE_ENV is production (services sign in to Kafka)',
       'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
+      'AUTH_AUDIENCE is required when NODE_ENV is production (the `aud` every token must carry)',
+      'AUTH_ISSUER is required when NODE_ENV is production (the `iss` every token must carry)',
     ]);
   });
 
@@ -126,6 +133,12 @@ describe('loadServiceConfig', () => {
     ]);
   });
 
+  it.each(['0', '-1', '1.5', 'a day', '2592001'])('rejects IDEMPOTENCY_KEY_TTL_SECONDS=%s', (ttl) => {
+    expect(problemsOf(() => loadServiceConfig({ ...good, IDEMPOTENCY_KEY_TTL_SECONDS: ttl }, defaults))).toEqual([
+      'IDEMPOTENCY_KEY_TTL_SECONDS must be an integer between 1 and 2592000 (seconds a stored Idempotency-Key answer is replayed)',
+    ]);
+  });
+
   describe('in production (NODE_ENV=production)', () => {
     const jwksUrl = 'https://auth.example/.well-known/jwks.json';
 
@@ -164,12 +177,23 @@ describe('loadServiceConfig', () => {
       ]);
     });
 
+    it('refuses to start without AUTH_AUDIENCE or AUTH_ISSUER, so tokens are always checked against both', () => {
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_AUDIENCE: undefined, AUTH_ISSUER: ' ' }, defaults))).toEqual([
+        'AUTH_AUDIENCE is required when NODE_ENV is production (the `aud` every token must carry)',
+        'AUTH_ISSUER is required when NODE_ENV is production (the `iss` every token must carry)',
+      ]);
+      for (const NODE_ENV of ['development', 'test', 'staging']) {
+        const { auth } = loadServiceConfig({ ...good, NODE_ENV, AUTH_AUDIENCE: undefined, AUTH_ISSUER: undefined }, defaults);
+        expect(auth).toMatchObject({ audience: undefined, issuer: undefined });
+      }
+    });
+
     it('needs no secret when tokens are checked against a JWKS, and makes up none', () => {
       expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwksUrl }, defaults).auth).toEqual({
         jwtSecret: undefined,
         jwksUrl,
-        audience: undefined,
-        issuer: undefined,
+        audience: 'support-ops',
+        issuer: 'https://auth.example',
         maxTokenLifetimeSeconds: 12 * 3600,
       });
       expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'short', AUTH_JWKS_URL: jwksUrl }, defaults).auth.jwksUrl).toBe(jwksUrl);

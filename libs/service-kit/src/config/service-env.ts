@@ -10,10 +10,12 @@ import {
   Max,
   Min,
   ValidateBy,
+  ValidateIf,
   ValidationArguments,
 } from 'class-validator';
 import { existsSync } from 'node:fs';
 import { KAFKA_SASL_MECHANISMS } from '@support/messaging';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '@support/contracts';
 import { HOST_PORT, IsRequired, toInteger, toList } from './env-rules';
 
 /** Log levels accepted in `LOG_LEVEL` (pino's). */
@@ -40,10 +42,14 @@ export const DEFAULT_WRITES_PER_MINUTE = 600;
 /** Highest `RATE_LIMIT_WRITES_PER_MINUTE` accepted (high enough to switch the limit off in practice). */
 export const MAX_WRITES_PER_MINUTE = 1_000_000;
 
+/** Longest `IDEMPOTENCY_KEY_TTL_SECONDS` accepted: 30 days. */
+export const MAX_IDEMPOTENCY_KEY_TTL_SECONDS = 30 * 24 * 3600;
+
 const PORT_RULE = '$property must be an integer between 1 and 65535';
 const POSTGRES_URL_RULE = '$property must be a postgres URL (postgres://user:password@host:port/database)';
 const BROKERS_RULE = '$property must be a comma-separated list of host:port';
 const SASL_MECHANISM_RULE = `$property must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}`;
+const IDEMPOTENCY_KEY_TTL_RULE = `$property must be an integer between 1 and ${MAX_IDEMPOTENCY_KEY_TTL_SECONDS} (seconds a stored Idempotency-Key answer is replayed)`;
 const WRITES_PER_MINUTE_RULE = `$property must be an integer between 1 and ${MAX_WRITES_PER_MINUTE} (writes per caller per minute)`;
 
 /**
@@ -125,12 +131,12 @@ export class ServiceEnv {
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: number = DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
 
   @Expose()
-  @IsOptional()
+  @IsRequiredInProduction('the `aud` every token must carry')
   @IsString()
   AUTH_AUDIENCE?: string;
 
   @Expose()
-  @IsOptional()
+  @IsRequiredInProduction('the `iss` every token must carry')
   @IsString()
   AUTH_ISSUER?: string;
 
@@ -140,6 +146,13 @@ export class ServiceEnv {
   @Min(1, { message: WRITES_PER_MINUTE_RULE })
   @Max(MAX_WRITES_PER_MINUTE, { message: WRITES_PER_MINUTE_RULE })
   RATE_LIMIT_WRITES_PER_MINUTE: number = DEFAULT_WRITES_PER_MINUTE;
+
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: IDEMPOTENCY_KEY_TTL_RULE })
+  @Min(1, { message: IDEMPOTENCY_KEY_TTL_RULE })
+  @Max(MAX_IDEMPOTENCY_KEY_TTL_SECONDS, { message: IDEMPOTENCY_KEY_TTL_RULE })
+  IDEMPOTENCY_KEY_TTL_SECONDS: number = DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS;
 
   @Expose()
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
@@ -179,6 +192,18 @@ function IsJwtSecret(): PropertyDecorator {
   });
 }
 
+// what production may not leave to chance: who tokens are for and who issues them (a token minted for
+// another system with the same key must not pass here), and who the service is to Kafka (an anonymous
+// client could not be told from anyone else)
+function IsRequiredInProduction(what: string): PropertyDecorator {
+  const whenSetOrInProduction = ValidateIf((env: ServiceEnv, value: unknown) => value !== undefined || env.NODE_ENV === 'production');
+  const required = IsRequired({ message: `$property is required when NODE_ENV is production (${what})` });
+  return (target, property) => {
+    whenSetOrInProduction(target, property);
+    required(target, property);
+  };
+}
+
 // keys fetched over plain http could be swapped on the way: only a local identity provider in
 // development or test may serve them so
 function IsHttpsOutsideDev(): PropertyDecorator {
@@ -191,20 +216,6 @@ function IsHttpsOutsideDev(): PropertyDecorator {
         return typeof value !== 'string' || isDevEnv(env?.NODE_ENV) || !/^http:\/\//i.test(value);
       },
       defaultMessage: () => '$property must be an https URL unless NODE_ENV is development or test',
-    },
-  });
-}
-
-// a production service never connects anonymously: the broker could not tell it from anyone else
-function IsRequiredInProduction(why: string): PropertyDecorator {
-  return ValidateBy({
-    name: 'isRequiredInProduction',
-    validator: {
-      validate(value: unknown, args?: ValidationArguments): boolean {
-        const env = args?.object as ServiceEnv | undefined;
-        return (typeof value === 'string' && value.trim() !== '') || (value === undefined && env?.NODE_ENV !== 'production');
-      },
-      defaultMessage: () => `$property is required when NODE_ENV is production (${why})`,
     },
   });
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { CommandRefusal } from '@support/contracts';
 
 export type { CommandRefusal };
@@ -31,7 +31,7 @@ export function refusalToHttp(refusal: CommandRefusal): never {
 }
 
 /** What a creating request run once per Idempotency-Key came to (the event store's `OnceOutcome`). */
-export type CreationOutcome<Body> = { replayed: boolean; status: number; body: Body } | { conflict: string } | { refused: CommandRefusal };
+export type CreationOutcome<Body> = { replayed: boolean; status: number; body: Body } | { keyReused: string } | { refused: CommandRefusal };
 
 /** the part of the framework's response a creating POST sets */
 export interface CreatedResponseHeaders {
@@ -41,11 +41,12 @@ export interface CreatedResponseHeaders {
 
 /**
  * The answer of API.md to a creating POST: its status (201) with the new resource's Location and its
- * version as ETag, `Idempotent-Replayed: true` when a key's first answer is given again; 409 for a key
- * used before with another body; a refusal as {@link refusalToHttp} says.
+ * version as ETag, `Idempotent-Replayed: true` when a key's first answer is given again; 422 for a key
+ * the caller used before with another body (draft-ietf-httpapi-idempotency-key-header); a refusal as
+ * {@link refusalToHttp} says.
  */
 export function createdResponse<Body extends { version: number }>(outcome: CreationOutcome<Body>, res: CreatedResponseHeaders, locationOf: (body: Body) => string): Body {
-  if ('conflict' in outcome) throw new ConflictException(outcome.conflict);
+  if ('keyReused' in outcome) throw new UnprocessableEntityException(outcome.keyReused);
   if ('refused' in outcome) return refusalToHttp(outcome.refused);
   res.status(outcome.status);
   res.setHeader('Location', locationOf(outcome.body));

@@ -3,3 +3,5 @@ export * from './concurrency.decorators';
 export * from './concurrency.interceptor';
 export * from './request-params';
 export * from './correlation-id.middleware';
+export * from './idempotency-key.decorators';
+export * from './idempotency-key.interceptor';

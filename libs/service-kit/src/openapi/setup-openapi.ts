@@ -1,11 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { IDEMPOTENCY_KEY_HEADER } from '../http/idempotency-key.decorators';
 
 /** What the OpenAPI page says about the service. */
 export interface OpenApiOptions {
   title: string;
   version: string;
   description?: string;
+  /** every POST honours Idempotency-Key (the kit's interceptor is on): list the header on each (set by the kit) */
+  idempotencyKeyOnEveryPost?: boolean;
 }
 
 /** Name of the bearer scheme in the document; use it with `@ApiBearerAuth(BEARER_AUTH)` if needed. */
@@ -21,10 +25,20 @@ export function setupOpenApi(app: INestApplication, options: OpenApiOptions): Op
     .addSecurityRequirements(BEARER_AUTH)
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  if (options.idempotencyKeyOnEveryPost) listIdempotencyKeyOnEveryPost(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
     raw: ['json'],
     swaggerOptions: { persistAuthorization: true },
   });
   return document;
+}
+
+// the interceptor is not a decorator Swagger could read: the routes that store the key themselves list it already
+function listIdempotencyKeyOnEveryPost(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    const parameters = (path.post ? (path.post.parameters ??= []) : undefined) as ParameterObject[] | undefined;
+    if (!parameters || parameters.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER.name)) continue;
+    parameters.push({ in: 'header', ...IDEMPOTENCY_KEY_HEADER, schema: { type: 'string' } });
+  }
 }

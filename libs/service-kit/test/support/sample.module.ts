@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, DynamicModule, Get, Module, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Actor } from '@support/contracts';
+import { Actor, ROLES } from '@support/contracts';
 import { Type } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { CurrentActor, HealthAsyncOptions, HealthOptions, Public, Roles, ServiceConfig, ServiceKitModule } from '../../src';
@@ -31,6 +31,8 @@ export class OpenThingDto {
 
 /** One controller exercising every kind of route the kit guards. */
 @ApiTags('things')
+// every role by default, narrowed where a route says so
+@Roles(...ROLES)
 @Controller('v1/things')
 export class ThingController {
   @Post()

@@ -38,7 +38,7 @@ export class SheetService {
 
   /** Starts a sheet for a ticket (an on-site one for a visit of that ticket); honours Idempotency-Key. */
   async draft(input: DraftSheetInput, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
-    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'draft-sheet', idempotencyKey, input, async (manager) => {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, { operation: 'draft-sheet', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const refused = refuseNewWork(context.actor, input.ticketId, await this.tickets.find(manager, input.ticketId));
       if (refused) return { refused };
       if (input.visitId !== undefined) {

@@ -45,7 +45,7 @@ export class VisitService {
 
   /** Asks for an on-site visit for a ticket; honours Idempotency-Key. */
   async request(input: { ticketId: string; reason: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
-    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'request-visit', idempotencyKey, input, async (manager) => {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, { operation: 'request-visit', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const refused = refuseNewWork(context.actor, input.ticketId, await this.tickets.find(manager, input.ticketId));
       if (refused) return { refused };
       const visitId = randomUUID();

@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
 import { commandAnswer, FIELD_READERS, FIELD_WORKERS } from './field-http';
 import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';
@@ -18,7 +18,7 @@ export class SheetController {
 
   @Post()
   @Roles(...FIELD_WORKERS)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   async draft(@Body() body: DraftSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const input = { ticketId: body.ticketId, kind: body.kind, contents: contentsOf(body.contents), ...(body.visitId ? { visitId: body.visitId } : {}) };
     const outcome = await this.sheets.draft(input, { actor, correlationId: headers['x-correlation-id'] }, parseIdempotencyKey(headers['idempotency-key']));

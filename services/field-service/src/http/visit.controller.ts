@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
@@ -17,7 +17,7 @@ export class VisitController {
 
   @Post()
   @Roles(...FIELD_WORKERS, 'service')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   async request(
     @Body() body: RequestVisitDto,
     @CurrentActor() actor: Actor,

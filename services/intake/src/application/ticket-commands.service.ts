@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, Rejection, TicketEvent } from '@support/contracts';
-import { AppendRequest, GroupCommit, IdempotencyStore, OnceOutcome, requestFingerprint } from '@support/event-store';
+import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
+import { AppendRequest, CallerKey, callerKeyId, GroupCommit, IDEMPOTENCY_KEY_REUSED, IdempotencyStore, OnceOutcome, requestFingerprint } from '@support/event-store';
 import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory, CustomerRecord, sharesContact } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
+import { inContractorScope } from './contractor-scope';
 import { SealingEventStore } from './personal-data/sealing-event-store';
 
 export const TICKET_STREAM = 'ticket';
@@ -53,18 +54,14 @@ interface Opening {
  * store seals the customer's personal data before it is recorded.
  */
 export class TicketCommands {
-  private readonly idempotency: IdempotencyStore;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SealingEventStore,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
     private readonly clock: Clock,
-    schema: string,
-  ) {
-    this.idempotency = new IdempotencyStore(schema);
-  }
+    private readonly idempotency: IdempotencyStore,
+  ) {}
 
   /**
    * Opens a ticket, registering the customer on first contact; honours Idempotency-Key. Tickets opened
@@ -77,19 +74,24 @@ export class TicketCommands {
   private readonly openings = new GroupCommit<Opening, OpenOutcome>({
     writeGroup: (openings) => this.openTogether(openings),
     writeOne: ({ input, context, idempotencyKey }) =>
-      this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, OPEN_SCOPE, idempotencyKey, input, (manager) => this.openIn(manager, input, context)),
-    slotOf: (opening) => opening.idempotencyKey,
+      this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, { operation: OPEN_SCOPE, caller: context.actor.id }, idempotencyKey, input, (manager) => this.openIn(manager, input, context)),
+    // one caller's key never twice in a group; two callers' same key may share one
+    slotOf: (opening) => {
+      const key = callerKeyOf(opening);
+      return key && callerKeyId(key);
+    },
   });
 
   /** what IdempotencyStore.once does for one opening, for a group: stored answers replayed, the rest opened and their answers stored */
   private async openTogether(openings: Opening[]): Promise<OpenOutcome[]> {
-    const stored = await this.idempotency.findAll(this.dataSource, OPEN_SCOPE, openings.flatMap((o) => (o.idempotencyKey ? [o.idempotencyKey] : [])));
+    const stored = await this.idempotency.findAll(this.dataSource, OPEN_SCOPE, openings.flatMap((o) => callerKeyOf(o) ?? []));
     const outcomes: OpenOutcome[] = [];
     const fresh: Array<{ index: number; opening: Opening; requestHash: string }> = [];
     for (const [index, opening] of openings.entries()) {
       const requestHash = requestFingerprint(opening.input);
-      const answer = opening.idempotencyKey === undefined ? undefined : stored.get(opening.idempotencyKey);
-      if (answer && answer.requestHash !== requestHash) outcomes[index] = { conflict: 'Idempotency-Key was already used with a different body' };
+      const key = callerKeyOf(opening);
+      const answer = key && stored.get(callerKeyId(key));
+      if (answer && answer.requestHash !== requestHash) outcomes[index] = { keyReused: IDEMPOTENCY_KEY_REUSED };
       else if (answer) outcomes[index] = { replayed: true, status: answer.status, body: answer.body as OpenedTicket };
       else fresh.push({ index, opening, requestHash });
     }
@@ -98,7 +100,8 @@ export class TicketCommands {
       const opened = await this.openAllIn(manager, fresh.map(({ opening }) => opening));
       const answers = fresh.flatMap(({ opening, requestHash }, i) => {
         const outcome = opened[i];
-        return opening.idempotencyKey !== undefined && 'status' in outcome ? [{ key: opening.idempotencyKey, requestHash, status: outcome.status, body: outcome.body }] : [];
+        const key = callerKeyOf(opening);
+        return key && 'status' in outcome ? [{ ...key, requestHash, status: outcome.status, body: outcome.body }] : [];
       });
       await this.idempotency.saveAll(manager, OPEN_SCOPE, answers);
       fresh.forEach(({ index }, i) => (outcomes[index] = 'refused' in opened[i] ? opened[i] : { replayed: false, ...opened[i] }));
@@ -128,11 +131,14 @@ export class TicketCommands {
   ): Promise<CommandOutcome> {
     const history = await this.store.readStream(manager, ticketId);
     const version = history.length;
+    let state = foldEvents(ticketDecider, history.map(asTicketEvent));
+    // checked on the state this transaction appends to, before anything tells whether the ticket exists:
+    // a ticket dispatched elsewhere meanwhile makes the append conflict, and the retry checks again
+    if (!inContractorScope(ticketExists(state) ? state : undefined, context.actor)) return reject('not-found', `ticket ${ticketId} not found`);
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
       return conflict(ticketId, context.expectedVersion, version);
     }
     const at = this.clock.now();
-    let state = foldEvents(ticketDecider, history.map(asTicketEvent));
     const decided: TicketEvent[] = [];
     for (const [index, build] of (Array.isArray(command) ? command : [command]).entries()) {
       const decision = ticketDecider.decide(build(at), state);
@@ -212,4 +218,9 @@ function conflict(ticketId: string, expected: number, current: number) {
 export function asTicketEvent(event: RecordedEvent): TicketEvent {
   if (!eventCatalogue.has(event.type)) throw new Error(`unknown event type in a ticket stream: ${event.type}`);
   return { type: event.type, data: event.data } as TicketEvent;
+}
+
+/** the opening's Idempotency-Key as its caller's own, or nothing when it has none */
+function callerKeyOf(opening: Opening): CallerKey | undefined {
+  return opening.idempotencyKey === undefined ? undefined : { caller: opening.context.actor.id, key: opening.idempotencyKey };
 }

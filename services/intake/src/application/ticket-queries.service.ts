@@ -7,13 +7,9 @@ import { TicketPageQuery, TicketView, TicketViewRepository } from '../persistenc
 import { HistoryOrder, historyEntryOf, historyInOrder, TicketHistoryEntry } from './history-order';
 import { openAt } from './personal-data/personal-data.cipher';
 import { personalDataOf, TICKET_VIEW_PERSONAL_DATA } from './personal-data/personal-data.pointers';
+import { inContractorScope } from './contractor-scope';
 import { customerSeenBy, historySeenBy, TicketSeen, ticketSeenBy } from './ticket-reading.policy';
 import { StreamAudit } from './stream-audit';
-
-/** Contractors see only what was dispatched to them; to them anything else does not exist. */
-export function visibleTo(ticket: TicketView, actor: Actor): boolean {
-  return actor.role !== 'contractor' || ticket.assignee?.id === actor.id;
-}
 
 /**
  * Every read of tickets and customers: the scope check, then the personal data opened with the
@@ -38,7 +34,8 @@ export class TicketQueries {
   }
 
   async page(query: TicketPageQuery, actor: Actor): Promise<{ items: TicketSeen[]; nextCursor: string | null }> {
-    const scoped = actor.role === 'contractor' ? { ...query, assignee: actor.id } : query;
+    // contractors list only what was dispatched to them (see inContractorScope)
+    const scoped = actor.role === 'contractor' ? { ...query, assignee: actor.id, assigneeRole: 'contractor' } : query;
     const items = await this.views.page(this.dataSource, scoped);
     const last = items[items.length - 1];
     const nextCursor = items.length === query.limit && last ? encodeCursor({ receivedAt: last.receivedAt, ticketId: last.id }) : null;
@@ -72,7 +69,8 @@ export class TicketQueries {
 
   private async visibleTicket(ticketId: string, actor: Actor): Promise<TicketView | null> {
     const ticket = await this.views.get(this.dataSource, ticketId);
-    return ticket && visibleTo(ticket, actor) ? ticket : null;
+    // to a contractor, a ticket not dispatched to them does not exist
+    return ticket && inContractorScope(ticket, actor) ? ticket : null;
   }
 
   /** the views with their customers' personal data opened, one key lookup for all */

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFound
 import { ApiBearerAuth, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
 import { HISTORY_ORDERS, HistoryOrder } from '../application/history-order';
@@ -26,7 +26,7 @@ export class TicketController {
 
   @Post()
   @Roles('intake', 'agent', 'senior', 'lead', 'service')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   async open(
     @Body() body: OpenTicketDto,
     @CurrentActor() actor: Actor,
@@ -196,8 +196,7 @@ export class TicketController {
 
   private async run(id: string, actor: Actor, headers: Record<string, string>, body: TicketCommandInput) {
     const expectedVersion = parseIfMatch(headers['if-match']);
-    // contractors may act only on tickets dispatched to them; others do not exist for them
-    if (actor.role === 'contractor' && !(await this.queries.ticket(id, actor))) throw new NotFoundException(`ticket ${id} not found`);
+    // contractors act only on tickets dispatched to them: checked in the command's transaction
     const outcome = await this.commands.execute(id, (at) => ({ ...body, ticketId: id, actor, at }) as TicketCommand, {
       actor,
       expectedVersion,

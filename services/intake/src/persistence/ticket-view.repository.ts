@@ -8,6 +8,8 @@ export type TicketView = Ticket & { version: number };
 export interface TicketPageQuery {
   state?: string;
   assignee?: string;
+  /** the assignee's role too (a contractor's list: a member of staff may share the id) */
+  assigneeRole?: string;
   customerId?: string;
   cursor?: { receivedAt: string; ticketId: string };
   limit: number;
@@ -78,6 +80,7 @@ export class TicketViewRepository {
     };
     if (query.state) add('state = ?', query.state);
     if (query.assignee) add('assignee_id = ?', query.assignee);
+    if (query.assigneeRole) add(`view->'assignee'->>'role' = ?`, query.assigneeRole);
     if (query.customerId) add('customer_id = ?', query.customerId);
     if (query.cursor) {
       params.push(query.cursor.receivedAt, query.cursor.ticketId);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ArticleKind, CommandRefusal } from '@support/contracts';
+import { Actor, ArticleKind, CommandRefusal } from '@support/contracts';
 import { CommandContext, commitChanges, DecidedChange, IdempotencyStore, OnceOutcome } from '@support/event-store';
 import { CaseAnalysis, CaseAnalysisCommand, caseAnalysisExists, scenarioExists } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { Created } from './article.service';
 import { KnowledgeAggregates } from './knowledge-aggregates';
+import { readerScope } from './reader-scope';
 
 /** What an analysis concludes: the SOP or FAQ entry it writes (new, or a new version of an existing one). */
 export interface AnalysisClosure {
@@ -30,7 +31,7 @@ export class AnalysisService {
 
   /** a lead or senior asks for the analysis of a complex case: once per Idempotency-Key */
   async open(input: { ticketId: string; scenarioId: string; faultCategory: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
-    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'open-analysis', idempotencyKey, input, async (manager) => {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, { operation: 'open-analysis', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const analysisId = randomUUID();
       const outcome = await this.openIn(manager, analysisId, { ...input, reason: 'complex-case' }, context);
       if (!outcome.ok) return { refused: outcome };
@@ -101,15 +102,18 @@ export class AnalysisService {
     });
   }
 
-  find(analysisId: string): Promise<(View<CaseAnalysis> & { dueAt?: string }) | undefined> {
-    return this.views.analysis(this.dataSource, analysisId);
+  /** the analysis, or nothing when there is none or the reader may not see it (a contractor: not their ticket) */
+  find(analysisId: string, reader: Actor): Promise<(View<CaseAnalysis> & { dueAt?: string }) | undefined> {
+    return this.views.analysis(this.dataSource, analysisId, readerScope(reader));
   }
 
-  list(filter: { status?: string; scenarioId?: string }) {
-    return this.views.findAnalyses(this.dataSource, filter);
+  list(filter: { status?: string; scenarioId?: string }, reader: Actor) {
+    return this.views.findAnalyses(this.dataSource, { ...filter, ...readerScope(reader) });
   }
 
-  history(analysisId: string) {
+  /** its events, or none when there is no such analysis or the reader may not see it */
+  async history(analysisId: string, reader: Actor) {
+    if (!(await this.find(analysisId, reader))) return [];
     return this.aggregates.analyses.history(this.dataSource, analysisId);
   }
 }

@@ -29,7 +29,7 @@ export class ArticleService {
   ) {}
 
   async draft(input: CommandInput<DraftArticle, 'articleId' | 'type'>, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
-    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, 'draft-article', idempotencyKey, input, async (manager) => {
+    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, { operation: 'draft-article', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const articleId = randomUUID();
       const outcome = await this.executeIn(manager, articleId, { ...input, type: 'DraftArticle' }, context);
       if (!outcome.ok) return { refused: outcome };

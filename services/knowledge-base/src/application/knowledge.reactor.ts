@@ -22,7 +22,8 @@ export class ConcurrentKnowledgeChange extends TransientFailure {}
  * - a resolution names the SOP followed (or none): the KCS figures;
  * - an approved service sheet: file it as a case, searchable, linked to the ticket's scenario and SOP
  *   as far as known; a diagnosis or resolution that comes later links the case then;
- * - sla-monitor's clock of an analysis: its due time.
+ * - sla-monitor's clock of an analysis: its due time;
+ * - an assignment, dispatch or escalation: who works the ticket (contractors read only their tickets' cases).
  */
 export class KnowledgeReactor {
   constructor(
@@ -60,6 +61,12 @@ export class KnowledgeReactor {
       }
       case 'support.ticket.reopened.v1':
         await this.tickets.reopened(manager, event.data.ticketId);
+        return;
+      // who works the ticket decides whether a contractor reads its cases and analyses
+      case 'support.ticket.assigned.v1':
+      case 'support.ticket.dispatched-to-contractor.v1':
+      case 'support.ticket.escalated.v1':
+        await this.tickets.assigned(manager, event.data.ticketId, event.data.assignee);
         return;
     }
   };

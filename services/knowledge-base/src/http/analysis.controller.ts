@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, refusalToHttp, Roles, UuidParam, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, refusalToHttp, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
 import { AnalysisService } from '../application/analysis.service';
 import { AUTHORS, commandContext, READERS } from './knowledge-http';
 import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
@@ -14,27 +14,28 @@ import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
 export class AnalysisController {
   constructor(private readonly analyses: AnalysisService) {}
 
-  /** open analyses first by due time (3 working days from opening, computed by sla-monitor) */
+  /** open analyses first by due time (3 working days from opening, computed by sla-monitor); a contractor's own tickets' only */
   @Get()
   @Roles(...READERS)
-  list(@Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
+  list(@CurrentActor() actor: Actor, @Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
     if (status !== undefined && status !== 'open' && status !== 'closed') throw new BadRequestException(['status must be one of open, closed']);
-    return this.analyses.list({ status, scenarioId });
+    return this.analyses.list({ status, scenarioId }, actor);
   }
 
+  // a contractor reads only analyses of tickets dispatched to them: any other is "not found", like a missing one
   @Get(':id')
   @VersionedRead()
   @Roles(...READERS)
-  async analysis(@UuidParam() id: string) {
-    const analysis = await this.analyses.find(id);
+  async analysis(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const analysis = await this.analyses.find(id, actor);
     if (!analysis) throw new NotFoundException(`analysis ${id} not found`);
     return analysis;
   }
 
   @Get(':id/history')
   @Roles(...READERS)
-  async history(@UuidParam() id: string) {
-    const events = await this.analyses.history(id);
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const events = await this.analyses.history(id, actor);
     if (events.length === 0) throw new NotFoundException(`analysis ${id} not found`);
     return auditTrail(events);
   }
@@ -42,7 +43,7 @@ export class AnalysisController {
   /** a lead or senior asks for the analysis of a complex case */
   @Post()
   @Roles(...AUTHORS)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   async open(@Body() body: OpenAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const input = { ticketId: body.ticketId, scenarioId: body.scenarioId, faultCategory: body.faultCategory };
     const outcome = await this.analyses.open(input, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));

@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ARTICLE_KINDS, CommandInput } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, IntParam, parseIdempotencyKey, Roles, UuidParam, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, IntParam, parseIdempotencyKey, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
 import { ArticleService } from '../application/article.service';
 import { ArticleCommand } from '../domain';
 import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
@@ -19,7 +19,7 @@ export class ArticleController {
 
   @Post()
   @Roles(...AUTHORS)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   async draft(@Body() body: DraftArticleDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.articles.draft({ kind: body.kind, ...contentOf(body) }, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
     return createdResponse(outcome, res, (created) => `/v1/articles/${created.id}`);

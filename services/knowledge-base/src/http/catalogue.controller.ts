@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
 import { AcceptsIfMatch, CurrentActor, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import { readerScope } from '../application/reader-scope';
 import { ScenarioService } from '../application/scenario.service';
 import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
 import { ScenarioDto } from './knowledge.dto';
@@ -46,18 +47,20 @@ export class CatalogueController {
     return commandAnswer(id, outcome);
   }
 
+  // a contractor gets only the cases of tickets dispatched to them: another's ticket lists empty, like one
+  // without cases or that does not exist, so `?ticketId=` tells them nothing
   @Get('cases')
   @Roles(...READERS)
-  cases(@Query('ticketId') ticketId?: string, @Query('scenarioId') scenarioId?: string) {
+  cases(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('scenarioId') scenarioId?: string) {
     const problems = uuidQueryProblems(ticketId, 'ticketId');
     if (problems.length > 0) throw new BadRequestException(problems);
-    return this.views.findCases(this.dataSource, { ticketId, scenarioId });
+    return this.views.findCases(this.dataSource, { ticketId, scenarioId, ...readerScope(actor) });
   }
 
   @Get('cases/:id')
   @Roles(...READERS)
-  async case(@UuidParam() id: string) {
-    const found = await this.views.case(this.dataSource, id);
+  async case(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const found = await this.views.case(this.dataSource, id, readerScope(actor));
     if (!found) throw new NotFoundException(`case ${id} not found`);
     return found;
   }

@@ -8,18 +8,25 @@ export type View<State> = Jsonified<State> & { version: number };
 
 const PAGE = 200;
 
+/** Whose reading it is: a contractor reads only the cases and analyses of tickets dispatched to them. */
+export interface ReaderScope {
+  contractorId?: string;
+}
+
 /** The knowledge base's read models: articles, scenarios, cases, analyses. */
 export class KnowledgeViews {
   private readonly articles: string;
   private readonly catalogue: string;
   private readonly cases: string;
   private readonly analyses: string;
+  private readonly tickets: string;
 
   constructor(schema: string) {
     this.articles = qualified(schema, 'articles');
     this.catalogue = qualified(schema, 'scenarios');
     this.cases = qualified(schema, 'cases');
     this.analyses = qualified(schema, 'analyses');
+    this.tickets = qualified(schema, 'ticket_knowledge');
   }
 
   async saveArticle(manager: EntityManager, article: Article, version: number): Promise<void> {
@@ -87,30 +94,48 @@ export class KnowledgeViews {
     );
   }
 
-  async case(executor: SqlExecutor, caseId: string): Promise<Jsonified<LibraryCase> | undefined> {
-    const rows = await executor.query(`SELECT state FROM ${this.cases} WHERE case_id = $1`, [caseId]);
+  /** a case, or nothing when there is none or it is out of the reader's scope (the same answer) */
+  async case(executor: SqlExecutor, caseId: string, scope: ReaderScope = {}): Promise<Jsonified<LibraryCase> | undefined> {
+    const rows = await executor.query(`SELECT state FROM ${this.cases} c WHERE case_id = $1 AND ${this.dispatchedTo('$2', 'c')}`, [caseId, scope.contractorId ?? null]);
     return rows[0]?.state;
   }
 
-  async findCases(executor: SqlExecutor, filter: { ticketId?: string; scenarioId?: string }): Promise<Array<Jsonified<LibraryCase>>> {
+  async findCases(executor: SqlExecutor, filter: { ticketId?: string; scenarioId?: string } & ReaderScope): Promise<Array<Jsonified<LibraryCase>>> {
     const rows = await executor.query(
-      `SELECT state FROM ${this.cases} WHERE ($1::uuid IS NULL OR ticket_id = $1) AND ($2::text IS NULL OR scenario_id = $2) ORDER BY case_id LIMIT ${PAGE}`,
-      [filter.ticketId ?? null, filter.scenarioId ?? null],
+      `SELECT state FROM ${this.cases} c WHERE ($1::uuid IS NULL OR ticket_id = $1) AND ($2::text IS NULL OR scenario_id = $2) AND ${this.dispatchedTo('$3', 'c')}
+        ORDER BY case_id LIMIT ${PAGE}`,
+      [filter.ticketId ?? null, filter.scenarioId ?? null, filter.contractorId ?? null],
     );
     return rows.map((row: { state: Jsonified<LibraryCase> }) => row.state);
   }
 
-  async analysis(executor: SqlExecutor, analysisId: string): Promise<(View<CaseAnalysis> & { dueAt?: string }) | undefined> {
-    return withDue<Jsonified<CaseAnalysis>>(await executor.query(`SELECT state, version, due_at FROM ${this.analyses} WHERE analysis_id = $1`, [analysisId]))[0];
+  /** the ids of every case of the tickets dispatched to a contractor (what search may show them) */
+  async contractorCaseIds(executor: SqlExecutor, contractorId: string): Promise<string[]> {
+    const rows = await executor.query(`SELECT case_id FROM ${this.cases} c WHERE ${this.dispatchedTo('$1', 'c')}`, [contractorId]);
+    return rows.map((row: { case_id: string }) => row.case_id);
   }
 
-  async findAnalyses(executor: SqlExecutor, filter: { status?: string; scenarioId?: string }): Promise<Array<View<CaseAnalysis> & { dueAt?: string }>> {
+  /** an analysis, or nothing when there is none or it is out of the reader's scope (the same answer) */
+  async analysis(executor: SqlExecutor, analysisId: string, scope: ReaderScope = {}): Promise<(View<CaseAnalysis> & { dueAt?: string }) | undefined> {
+    return withDue<Jsonified<CaseAnalysis>>(
+      await executor.query(`SELECT state, version, due_at FROM ${this.analyses} a WHERE analysis_id = $1 AND ${this.dispatchedTo('$2', 'a')}`, [analysisId, scope.contractorId ?? null]),
+    )[0];
+  }
+
+  async findAnalyses(executor: SqlExecutor, filter: { status?: string; scenarioId?: string } & ReaderScope): Promise<Array<View<CaseAnalysis> & { dueAt?: string }>> {
     return withDue<Jsonified<CaseAnalysis>>(
       await executor.query(
-        `SELECT state, version, due_at FROM ${this.analyses} WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR scenario_id = $2) ORDER BY due_at NULLS LAST, analysis_id LIMIT ${PAGE}`,
-        [filter.status ?? null, filter.scenarioId ?? null],
+        `SELECT state, version, due_at FROM ${this.analyses} a WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR scenario_id = $2) AND ${this.dispatchedTo('$3', 'a')}
+          ORDER BY due_at NULLS LAST, analysis_id LIMIT ${PAGE}`,
+        [filter.status ?? null, filter.scenarioId ?? null, filter.contractorId ?? null],
       ),
     );
+  }
+
+  // SQL: the row's ticket is dispatched to the contractor in `param` (always true when it is null)
+  private dispatchedTo(param: string, alias: string): string {
+    return `(${param}::text IS NULL OR EXISTS (SELECT 1 FROM ${this.tickets} t
+              WHERE t.ticket_id = ${alias}.ticket_id AND t.assignee_role = 'contractor' AND t.assignee_id = ${param}::text))`;
   }
 }
 

@@ -6,7 +6,7 @@ import { searchMigration } from '../search';
 export const KNOWLEDGE_SCHEMA = 'knowledge_base';
 
 export function knowledgeMigrations(schema: string = KNOWLEDGE_SCHEMA) {
-  return [...platformMigrations(schema), knowledgeReadModelMigration(schema), searchMigration(schema)];
+  return [...platformMigrations(schema), knowledgeReadModelMigration(schema), searchMigration(schema), ticketAssigneeMigration(schema)];
 }
 
 /**
@@ -65,5 +65,22 @@ function knowledgeReadModelMigration(schema: string): new () => MigrationInterfa
        )`,
     ],
     [`DROP TABLE ${articles}, ${scenarios}, ${cases}, ${analyses}, ${tickets}`],
+  );
+}
+
+/**
+ * Who works each ticket, from its assignment, dispatch to a contractor and escalation: contractors read
+ * only the cases and analyses of tickets dispatched to them. Tickets assigned before this migration are
+ * unknown until their next assignment, so no contractor reads their cases (closed, not open, by default).
+ */
+function ticketAssigneeMigration(schema: string): new () => MigrationInterface {
+  const tickets = qualified(schema, 'ticket_knowledge');
+  return sqlMigration(
+    'KnowledgeTicketAssignee1797000000200',
+    [
+      `ALTER TABLE ${tickets} ADD COLUMN assignee_id text, ADD COLUMN assignee_role text`,
+      `CREATE INDEX ON ${tickets} (assignee_id) WHERE assignee_role = 'contractor'`,
+    ],
+    [`ALTER TABLE ${tickets} DROP COLUMN assignee_id, DROP COLUMN assignee_role`],
   );
 }

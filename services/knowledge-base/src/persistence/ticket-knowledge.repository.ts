@@ -1,13 +1,14 @@
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 
-/** What the knowledge base knows of a ticket: its diagnosed scenario and the SOP it was resolved with. */
+/** What the knowledge base knows of a ticket: its diagnosed scenario, the SOP it was resolved with, who works it. */
 export interface TicketKnowledge {
   ticketId: string;
   scenarioId?: string;
   faultCategory?: string;
   sopArticleId?: string;
   resolved: boolean;
+  assignee?: { id: string; role: string };
 }
 
 /** KCS figures: how often resolutions link an SOP, and how often each article is reused. */
@@ -38,7 +39,17 @@ export class TicketKnowledgeRepository {
       ...(row.scenario_id ? { scenarioId: row.scenario_id } : {}),
       ...(row.fault_category ? { faultCategory: row.fault_category } : {}),
       ...(row.sop_article_id ? { sopArticleId: row.sop_article_id } : {}),
+      ...(row.assignee_id ? { assignee: { id: row.assignee_id, role: row.assignee_role } } : {}),
     };
+  }
+
+  /** the ticket's current assignee (assigned, dispatched to a contractor, escalated): the last one wins */
+  async assigned(manager: EntityManager, ticketId: string, assignee: { id: string; role: string }): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${this.tickets} (ticket_id, assignee_id, assignee_role) VALUES ($1, $2, $3)
+       ON CONFLICT (ticket_id) DO UPDATE SET assignee_id = EXCLUDED.assignee_id, assignee_role = EXCLUDED.assignee_role`,
+      [ticketId, assignee.id, assignee.role],
+    );
   }
 
   async diagnosed(manager: EntityManager, ticketId: string, scenarioId: string, faultCategory: string): Promise<void> {

@@ -22,6 +22,8 @@ export interface SearchOptions {
   types?: readonly SearchDocumentType[];
   /** 20 when left out, at most 100 */
   limit?: number;
+  /** only these cases among the case documents (a contractor's own); every case when left out */
+  caseIds?: readonly string[];
 }
 
 export interface SearchHit {
@@ -90,9 +92,10 @@ export class SearchIndex {
               (d.terms @@ q.in_title)::int + ts_rank_cd('${WEIGHTS}', d.terms, q.every, 32) AS rank
          FROM ${this.documents} d, q
         WHERE d.terms @@ q.every AND ($4::text[] IS NULL OR d.doc_type = ANY ($4::text[]))
+          AND ($6::text[] IS NULL OR d.doc_type <> 'case' OR d.doc_id = ANY ($6::text[]))
         ORDER BY rank DESC, d.doc_id, d.doc_type
         LIMIT $5`,
-      [tsquery(terms), tsquery(terms, 'A'), terms.join(' '), types, limitOf(options.limit)],
+      [tsquery(terms), tsquery(terms, 'A'), terms.join(' '), types, limitOf(options.limit), options.caseIds ?? null],
     );
     return rows.map((row) => ({
       type: row.doc_type,

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
 import { CommandContext, CommandOutcome, IdempotencyStore, lockAllForTransaction, OnceOutcome } from '@support/event-store';
 import { CaptureLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
-import { LeadPoolRepository, LeadView } from '../persistence/lead-pool.repository';
+import { LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
 
@@ -56,7 +56,7 @@ export class LeadService {
 
   /** a capture, once per Idempotency-Key: the same key and body answer the first capture's lead again */
   async capture(input: CaptureInput, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<CapturedLead, CommandRefusal>> {
-    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(this.dataSource, 'capture-lead', idempotencyKey, input, async (manager) => {
+    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(this.dataSource, { operation: 'capture-lead', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const outcome = await this.captureIn(manager, input, context);
       return outcome.ok ? { status: outcome.merged ? 200 : 201, body: { id: outcome.leadId, merged: outcome.merged, version: outcome.version } } : { refused: outcome };
     });
@@ -102,15 +102,18 @@ export class LeadService {
     return this.execute(leadId, { type: 'ConvertLead', customer, deviceModel: conversion.deviceModel, problem: conversion.problem, urgency: conversion.urgency }, context);
   }
 
-  async find(leadId: string): Promise<LeadReading | undefined> {
-    const lead = await this.repository.lead(this.dataSource, leadId);
+  /**
+   * The lead as `reader` may see it: a lead or analyst every lead, a member those they brought in or hold;
+   * nothing otherwise, as for a lead that does not exist. Without a reader (the service's own answers): any lead.
+   */
+  async find(leadId: string, reader?: Actor): Promise<LeadReading | undefined> {
+    const lead = await this.repository.lead(this.dataSource, leadId, reader ? scopeOf(reader) : {});
     return lead && (await this.withWaitingReasons([lead]))[0];
   }
 
   /** a lead or analyst sees every lead; a member those they brought in or hold */
   async list(actor: Actor, status?: string): Promise<LeadReading[]> {
-    const all = actor.role === 'lead' || actor.role === 'analyst' || actor.role === 'service';
-    return this.withWaitingReasons(await this.repository.findLeads(this.dataSource, { status, ...(all ? {} : { member: actor.id }) }));
+    return this.withWaitingReasons(await this.repository.findLeads(this.dataSource, { status, ...scopeOf(actor) }));
   }
 
   /** per member: contributed, received, expected under the ratios of each allocation, and the pool's wait now */
@@ -138,9 +141,17 @@ export class LeadService {
     });
   }
 
-  history(leadId: string): Promise<RecordedEvent[]> {
+  /** the lead's events, or none when there is no such lead or `reader` may not see it (as {@link find}) */
+  async history(leadId: string, reader: Actor): Promise<RecordedEvent[]> {
+    if (!(await this.repository.lead(this.dataSource, leadId, scopeOf(reader)))) return [];
     return this.aggregates.leads.history(this.dataSource, leadId);
   }
+}
+
+// a lead, an analyst and other systems read the whole pool; a member only their own leads
+function scopeOf(reader: Actor): LeadScope {
+  const all = reader.role === 'lead' || reader.role === 'analyst' || reader.role === 'service';
+  return all ? {} : { member: reader.id };
 }
 
 function withoutName(customer: Conversion['customer']): LeadContact {

@@ -1,9 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ISO_WEEK } from '@support/contracts';
 import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, UuidParam, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
 import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
@@ -29,7 +29,7 @@ export class LeadController {
   /** a member registers a lead from their channels: 201, or 200 when the contact was in the pool already (merged) */
   @Post('leads')
   @Roles(...MEMBERS)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   capture(@Body() body: CaptureLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     return this.captureFor(body.memberId ?? actor.id, body, 'rest', actor, headers, res);
   }
@@ -37,7 +37,7 @@ export class LeadController {
   /** other systems (a social-media integration) deliver leads on behalf of the member whose account brought them */
   @Post('webhooks/leads')
   @Roles('service')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   webhook(@Body() body: WebhookLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     return this.captureFor(body.memberId, body, 'webhook', actor, headers, res);
   }
@@ -49,19 +49,20 @@ export class LeadController {
     return this.leads.list(actor, status);
   }
 
+  // a member reads only leads they brought in or hold: another's is "not found", like a missing one
   @Get('leads/:id')
   @VersionedRead()
   @Roles(...READERS)
-  async lead(@UuidParam() id: string) {
-    const lead = await this.leads.find(id);
+  async lead(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const lead = await this.leads.find(id, actor);
     if (!lead) throw new NotFoundException(`lead ${id} not found`);
     return lead;
   }
 
   @Get('leads/:id/history')
   @Roles(...READERS)
-  async history(@UuidParam() id: string) {
-    const events = await this.leads.history(id);
+  async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+    const events = await this.leads.history(id, actor);
     if (events.length === 0) throw new NotFoundException(`lead ${id} not found`);
     return auditTrail(events);
   }

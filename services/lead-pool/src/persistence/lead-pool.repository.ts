@@ -9,6 +9,14 @@ export type { PoolMember } from '../domain';
 
 const PAGE = 200;
 
+/** Whose leads: a member's own (brought in, allocated to them, or accepted by them); every lead when `member` is left out. */
+export interface LeadScope {
+  member?: string;
+}
+
+// SQL: the lead is the member's in `param` (always true when it is null)
+const MEMBERS_OWN = (param: string) => `(${param}::text IS NULL OR source_member = ${param} OR allocated_to = ${param} OR state->>'acceptedBy' = ${param})`;
+
 /** The lead pool's read models; every write runs in the transaction of the change it records. */
 export class LeadPoolRepository {
   private readonly leadsTable: string;
@@ -52,16 +60,17 @@ export class LeadPoolRepository {
     );
   }
 
-  async lead(executor: SqlExecutor, leadId: string): Promise<LeadView | undefined> {
-    const rows = await executor.query(`SELECT state, version, ticket_id FROM ${this.leadsTable} WHERE lead_id = $1`, [leadId]);
+  /** the lead, or nothing when there is none or `member` (when given) neither brought it in nor holds it */
+  async lead(executor: SqlExecutor, leadId: string, scope: LeadScope = {}): Promise<LeadView | undefined> {
+    const rows = await executor.query(`SELECT state, version, ticket_id FROM ${this.leadsTable} WHERE lead_id = $1 AND ${MEMBERS_OWN('$2')}`, [leadId, scope.member ?? null]);
     return rows[0] && { ...rows[0].state, version: rows[0].version, ...(rows[0].ticket_id ? { ticketId: rows[0].ticket_id } : {}) };
   }
 
   /** leads a member brought in or holds (all of them for a lead or analyst: member undefined) */
-  async findLeads(executor: SqlExecutor, filter: { status?: string; member?: string }): Promise<LeadView[]> {
+  async findLeads(executor: SqlExecutor, filter: { status?: string } & LeadScope): Promise<LeadView[]> {
     const rows = await executor.query(
       `SELECT state, version, ticket_id FROM ${this.leadsTable}
-        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR source_member = $2 OR allocated_to = $2 OR state->>'acceptedBy' = $2)
+        WHERE ($1::text IS NULL OR status = $1) AND ${MEMBERS_OWN('$2')}
         ORDER BY captured_seq DESC LIMIT ${PAGE}`,
       [filter.status ?? null, filter.member ?? null],
     );

@@ -30,7 +30,7 @@ export class RosterService {
 
   /** a registration (on duty at once, if asked), once per Idempotency-Key: `request` is what the key stands for */
   register(memberId: string, command: (at: Date) => MemberCommand[], context: RosterContext, request: unknown, idempotencyKey?: string): Promise<OnceOutcome<MemberAnswer, CommandRefusal>> {
-    return this.idempotency.once<MemberAnswer, CommandRefusal>(this.dataSource, 'register-member', idempotencyKey, request, async (manager) => {
+    return this.idempotency.once<MemberAnswer, CommandRefusal>(this.dataSource, { operation: 'register-member', caller: context.actor.id }, idempotencyKey, request, async (manager) => {
       const outcome = await this.executeIn(manager, memberId, command, context);
       return outcome.ok ? { status: 201, body: { ...outcome.member, version: outcome.version } } : { refused: outcome };
     });

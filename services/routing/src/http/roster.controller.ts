@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, StoresIdempotencyKey, VersionedRead } from '@support/service-kit';
 import { MemberCommand } from '../domain';
 import { RosterService } from '../application/roster.service';
 import { RoutingQueries } from '../application/routing-queries';
@@ -22,7 +22,7 @@ export class RosterController {
 
   @Post()
   @Roles('lead', 'service')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @StoresIdempotencyKey()
   async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const { memberId, role, onDuty, ...profile } = body;
     // registered and on duty in one write: a refusal leaves no half-registered member
