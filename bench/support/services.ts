@@ -55,6 +55,8 @@ export async function startService(name: ServiceName, port: number, schema: stri
     env: {
       ...process.env,
       PORT: String(port),
+      // production serves /metrics and /docs on a port of their own
+      OPS_PORT: String(port + 1000),
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_SASL_USERNAME: kafka.sasl!.username,

@@ -31,6 +31,7 @@ export interface ComposeService {
   restart?: string;
   command?: string | string[];
   secrets?: Array<string | { source?: string }>;
+  deploy?: { resources?: { limits?: { cpus?: string | number; memory?: string } } };
 }
 
 export interface ComposeFile {
@@ -477,4 +478,21 @@ export function resolvedEnvironment(svc: ComposeService, value: string): Record<
   const resolve = (text: string) =>
     text.replace(/\$\{([A-Za-z0-9_]+)(?:(:?[-?])([^}]*))?\}/g, (_, _name: string, op?: string, rest?: string) => (op && op.endsWith('-') ? (rest ?? '') : value));
   return Object.fromEntries(Object.entries(environmentOf(svc)).flatMap(([k, v]) => (v === undefined ? [] : [[k, resolve(v)]])));
+}
+
+/** Every container has a CPU and a memory limit: a runaway process takes down its own container, not the host. */
+export function checkResourceLimits(compose: ComposeFile): string[] {
+  return Object.entries(compose.services ?? {}).flatMap(([name, svc]) => {
+    const limits = svc?.deploy?.resources?.limits;
+    return [...(limits?.cpus ? [] : [`${name}: no CPU limit (deploy.resources.limits.cpus)`]), ...(limits?.memory ? [] : [`${name}: no memory limit (deploy.resources.limits.memory)`])];
+  });
+}
+
+/** A production service serves /metrics and /docs on OPS_PORT, which the host never sees. */
+export function checkOperatorsPort(compose: ComposeFile, name: string): string[] {
+  const svc = compose.services?.[name];
+  if (!svc) return [];
+  const opsPort = Number(environmentOf(svc)['OPS_PORT']);
+  if (!Number.isInteger(opsPort)) return [`${name}: no OPS_PORT (/metrics and /docs would answer on its public port)`];
+  return portsOf(svc).some((p) => p.target === opsPort) ? [`${name}: OPS_PORT ${opsPort} is published; /metrics and /docs are for the compose network only`] : [];
 }

@@ -12,6 +12,8 @@ import {
   checkDockerignore,
   checkInfrastructure,
   checkMigrate,
+  checkOperatorsPort,
+  checkResourceLimits,
   checkNoDefaultSecrets,
   checkSecrets,
   checkService,
@@ -80,6 +82,10 @@ describe('docker-compose.yml', () => {
     expect(checkWiring(compose())).toEqual([]);
   });
 
+  it('limits every container in CPU and memory', () => {
+    expect(checkResourceLimits(compose())).toEqual([]);
+  });
+
   it('migrates in a one-shot before the services, with every role password required', () => {
     expect(checkMigrate(compose(), repoServices())).toEqual([]);
   });
@@ -103,6 +109,10 @@ describe('docker-compose.yml', () => {
       const secret = env.AUDIT_SIGNING_KEY_FILE.slice('/run/secrets/'.length);
       expect((svc.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source))).toContain(secret);
       expect(Object.keys(compose().secrets ?? {})).toContain(secret);
+    });
+
+    it(`serves ${name}'s /metrics and /docs on an operators' port that is not published`, () => {
+      expect(checkOperatorsPort(compose(), name)).toEqual([]);
     });
 
     it(`sets every variable ${name}'s configuration requires (its config loads from the compose environment)`, () => {
@@ -199,6 +209,18 @@ describe('the checks can fail', () => {
     expect(problems).toMatch("DATABASE_URL's password must be required");
     expect(problems).toMatch(`does not depend on ${MIGRATE_SERVICE} completing successfully`);
     expect(checkNoDefaultSecrets('x: ${POSTGRES_PASSWORD:-postgres}')).toEqual(['POSTGRES_PASSWORD has a default; require it with ${POSTGRES_PASSWORD:?...}']);
+  });
+
+  it('reports a container without limits, and an operators port left out or published', () => {
+    const c = clone();
+    const name = aBuiltService(c);
+    const svc = c.services![name]!;
+    delete svc.deploy;
+    expect(checkResourceLimits(c)).toEqual([`${name}: no CPU limit (deploy.resources.limits.cpus)`, `${name}: no memory limit (deploy.resources.limits.memory)`]);
+    svc.ports = [...(svc.ports ?? []), { target: 9464, published: '9464', host_ip: '127.0.0.1' }];
+    expect(checkOperatorsPort(c, name)).toEqual([`${name}: OPS_PORT 9464 is published; /metrics and /docs are for the compose network only`]);
+    delete (svc.environment as Record<string, string>)['OPS_PORT'];
+    expect(checkOperatorsPort(c, name)).toEqual([`${name}: no OPS_PORT (/metrics and /docs would answer on its public port)`]);
   });
 
   it("reports a service that signs in to Kafka as another's principal, with a password in the environment, without TLS, before kafka-setup", () => {

@@ -99,7 +99,9 @@ const GUARD = `## How the guard works
   without \`@Roles(...)\` or \`@Public()\` does not start.
 - \`@Public()\` skips the check: \`/health/live\`, \`/health/ready\`, \`/metrics\`, the dashboard page
   \`GET /\` (it asks for a token and sends it with each call). Swagger UI \`/docs\` and
-  \`/docs/openapi.json\` are served outside the controllers and need no token either.
+  \`/docs/openapi.json\` are served outside the controllers and need no token either. In production
+  \`/metrics\` and \`/docs\` answer only on the operators' port (\`OPS_PORT\`, not published), never on
+  the service's public port.
 - The guard runs before validation pipes, so a caller without the right gets 401/403 whatever the
   body; a caller with it gets the usual 400 / 404 / 409.
 - Kafka handlers are not HTTP: an event carries its own actor, checked by the decider that handles

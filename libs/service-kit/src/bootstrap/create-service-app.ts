@@ -10,6 +10,7 @@ import { HttpErrorFilter } from '../errors/http-error.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
 import { ConcurrencyInterceptor } from '../http/concurrency.interceptor';
 import { IdempotencyKeyInterceptor, IdempotentAnswers } from '../http/idempotency-key.interceptor';
+import { listenForOperators, operatorsPortMiddleware } from '../http/operators-port';
 import { createLogger } from '../logging/create-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { requestLoggingMiddleware } from '../logging/request-logging.middleware';
@@ -74,6 +75,8 @@ export function configureServiceApp(
   app.use(httpMetricsMiddleware());
   // before every route, Swagger UI's included, so even errors carry the headers
   app.use(securityHeadersMiddleware());
+  // /metrics and /docs on the operators' port only, when the service has one
+  app.use(operatorsPortMiddleware(config.opsPort));
   app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   app.use(bodyParserErrorMiddleware);
   // kept forever in the events' metadata: checked before anything reads it
@@ -116,7 +119,13 @@ export async function bootstrapService<C extends ServiceConfig = ServiceConfig>(
   }
   const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
   const app = await createServiceApp(buildRootModule(config), config, { ...options, logger });
-  await app.listen(config.port);
-  logger.info({ port: config.port }, `${config.serviceName} listening`);
+  await listen(app, config);
+  logger.info({ port: config.port, opsPort: config.opsPort }, `${config.serviceName} listening`);
   return app;
+}
+
+/** Listens on `PORT`, and on `OPS_PORT` for operators when the service has one. */
+export async function listen(app: NestExpressApplication, config: Pick<ServiceConfig, 'port' | 'opsPort'>): Promise<void> {
+  await app.listen(config.port);
+  if (config.opsPort !== undefined) await listenForOperators(app, config.opsPort);
 }

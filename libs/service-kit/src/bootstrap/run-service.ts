@@ -9,7 +9,7 @@ import { CONSUMER_GROUPS } from '../health/readiness-probe';
 import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
 import { createLogger } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
-import { createServiceApp } from './create-service-app';
+import { createServiceApp, listen } from './create-service-app';
 
 /** What a service's runtime (pool, relay, consumers) must offer: a way to close it, and its consumers' dead letters. */
 export interface ServiceRuntime {
@@ -109,8 +109,8 @@ export async function runService<R extends ServiceRuntime>(definition: ServiceDe
       (error) => (isTransientError(error) ? logger.warn({ err: error }, 'background retry') : logger.error({ err: error }, 'background error')),
     );
     const app = await createRuntimeApp(definition, runtime, config);
-    await app.listen(config.port);
-    logger.info({ port: config.port }, `${definition.serviceName} listening`);
+    await listen(app, config);
+    logger.info({ port: config.port, opsPort: config.opsPort }, `${definition.serviceName} listening`);
   } catch (error) {
     logger.fatal({ err: error }, `${definition.serviceName} failed to start`);
     process.exit(1);

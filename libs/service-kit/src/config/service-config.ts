@@ -27,6 +27,8 @@ export interface ServiceConfig {
   serviceName: string;
   nodeEnv?: string;
   port: number;
+  /** `OPS_PORT`: where /metrics and /docs answer (only there); unset, they are on `port` (development) */
+  opsPort?: number;
   databaseUrl: string;
   /** the brokers and the service's principal (KAFKA_BROKERS, KAFKA_SASL_*, KAFKA_TLS*) */
   kafka: KafkaConnection;
@@ -85,6 +87,7 @@ function toServiceConfig(env: ServiceEnv, serviceName: string): ServiceConfig {
     serviceName,
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
+    opsPort: env.OPS_PORT,
     databaseUrl: env.DATABASE_URL,
     kafka: kafkaConnectionFromEnv({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS.join(',') }),
     logLevel: env.LOG_LEVEL,

@@ -14,6 +14,7 @@ const good = {
   KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
   KAFKA_SASL_USERNAME: 'intake',
   KAFKA_SASL_PASSWORD: 'kafka-s3cret',
+  OPS_PORT: '9464',
   AUTH_JWT_SECRET: 'a'.repeat(32),
   AUTH_AUDIENCE: 'support-ops',
   AUTH_ISSUER: 'https://auth.example',
@@ -35,6 +36,7 @@ describe('loadServiceConfig', () => {
       serviceName: 'intake',
       nodeEnv: 'production',
       port: 3001,
+      opsPort: 9464,
       databaseUrl: good.DATABASE_URL,
       kafka: { brokers: ['kafka-1:9092', 'kafka-2:9092'], sasl: { mechanism: 'scram-sha-512', username: 'intake', password: 'kafka-s3cret' }, tls: undefined },
       logLevel: 'info',
@@ -79,6 +81,7 @@ describe('loadServiceConfig', () => {
       'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
       'AUTH_AUDIENCE is required when NODE_ENV is production (the `aud` every token must carry)',
       'AUTH_ISSUER is required when NODE_ENV is production (the `iss` every token must carry)',
+      'OPS_PORT is required when NODE_ENV is production (/metrics and /docs are for operators: a port of their own, not published)',
     ]);
   });
 
@@ -231,6 +234,15 @@ describe('loadServiceConfig', () => {
       'KAFKA_BROKERS must be a comma-separated list of host:port',
       'SLA_TIME_ZONE must be a known time zone',
     ]);
+  });
+});
+
+describe("loadServiceConfig: the operators' port", () => {
+  it('is optional outside production, and must differ from PORT', () => {
+    const { OPS_PORT: _ops, ...withoutOps } = good;
+    expect(loadServiceConfig({ ...withoutOps, NODE_ENV: 'development' }, defaults).opsPort).toBeUndefined();
+    expect(problemsOf(() => loadServiceConfig({ ...good, PORT: '9464' }, defaults))).toEqual(['OPS_PORT must differ from PORT']);
+    expect(problemsOf(() => loadServiceConfig({ ...good, OPS_PORT: '0' }, defaults))).toEqual(['OPS_PORT must be an integer between 1 and 65535']);
   });
 });
 

@@ -154,6 +154,16 @@ export class ServiceEnv {
   @Max(MAX_IDEMPOTENCY_KEY_TTL_SECONDS, { message: IDEMPOTENCY_KEY_TTL_RULE })
   IDEMPOTENCY_KEY_TTL_SECONDS: number = DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS;
 
+  /** the operators' port: /metrics and /docs answer there only; required in production */
+  @Expose()
+  @Transform(toInteger)
+  @IsRequiredInProduction('/metrics and /docs are for operators: a port of their own, not published')
+  @IsInt({ message: PORT_RULE })
+  @Min(1, { message: PORT_RULE })
+  @Max(65535, { message: PORT_RULE })
+  @IsOtherThanPort()
+  OPS_PORT?: number;
+
   @Expose()
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
@@ -216,6 +226,16 @@ function IsHttpsOutsideDev(): PropertyDecorator {
         return typeof value !== 'string' || isDevEnv(env?.NODE_ENV) || !/^http:\/\//i.test(value);
       },
       defaultMessage: () => '$property must be an https URL unless NODE_ENV is development or test',
+    },
+  });
+}
+
+function IsOtherThanPort(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isOtherThanPort',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => value !== (args?.object as ServiceEnv | undefined)?.PORT,
+      defaultMessage: () => '$property must differ from PORT',
     },
   });
 }

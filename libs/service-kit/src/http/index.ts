@@ -5,3 +5,4 @@ export * from './request-params';
 export * from './correlation-id.middleware';
 export * from './idempotency-key.decorators';
 export * from './idempotency-key.interceptor';
+export * from './operators-port';
