@@ -172,16 +172,34 @@ const ANALYSTS = `## Analysts read
 nothing: it is listed on GET routes only, never on a POST, PUT, PATCH or DELETE (the unit test checks
 it).
 
-Analysts read customers' personal data masked. The catalogue marks, per event type, the JSON
-pointers that hold personal data (\`personalData\`, \`x-personal-data\` in docs/events/asyncapi.yaml);
-one pure function in libs/contracts (\`maskPersonalData\`, \`src/reading/personal-data.ts\`) masks them
-by the field they name: a phone keeps its prefix beyond eight digits and its last four
-(\`+86 138 ****8000\`), a WeChat id its first and last two characters (\`wx****12\`), a name its first
-character (\`王*\`); any other marked field is hidden whole. It applies to an analyst's
-\`GET /v1/tickets\`, \`GET /v1/tickets/:id\`, \`GET /v1/tickets/:id/history\` and
-\`GET /v1/customers/:id/tickets\` (intake) and \`GET /v1/customers/:id/timeline\` (dashboard). Every
-other role that may read these routes reads the clear values: they work the tickets. Free text
-(a problem description, a note) is not scanned: personal data typed into it is not masked.
+Analysts read customers' personal data masked: visits, service sheets, leads and tickets alike. The
+catalogue marks, per event type, the JSON pointers that hold personal data (\`personalData\`,
+\`x-personal-data\` in docs/events/asyncapi.yaml); one pure function in libs/contracts
+(\`maskPersonalData\`, \`src/reading/personal-data.ts\`) masks them by the field they name: a phone keeps
+its prefix beyond eight digits and its last four (\`+86 138 ****8000\`), a WeChat id its first and last
+two characters (\`wx****12\`), a name its first character (\`王*\`; so does a field ending in \`Name\`, such
+as a signer's); any other marked field (an address, a site's coordinates, a signature image, a sheet's
+customer contact, a lead's handle) is hidden whole (\`****\`). Every service applies it for the analyst
+role alone, through \`personalDataSeenBy\` and \`eventsSeenBy\` (\`src/reading/personal-data-by-role.ts\`):
+a read model at the pointers the catalogue marks in the events it is folded from, a history by each
+event's own entry. It applies to an analyst's
+
+- intake: \`GET /v1/tickets\`, \`GET /v1/tickets/:id\`, \`GET /v1/tickets/:id/history\` and
+  \`GET /v1/customers/:id/tickets\` (the customer's name, phone and WeChat id);
+- field-service: visits (\`GET /v1/visits\`, \`GET /v1/visits/:id\`, \`GET /v1/visits/:id/history\`,
+  \`GET /v1/technicians/:id/day\`: the address, the check-in location, the signer's name and the
+  signature image) and service sheets (\`GET /v1/sheets\`, \`GET /v1/sheets/:id\`,
+  \`GET /v1/sheets/:id/history\`: the customer's name and contact, the signer's name);
+- lead-pool: leads (\`GET /v1/leads\`, \`GET /v1/leads/:id\`, \`GET /v1/leads/:id/history\`: the handle,
+  phone and WeChat id, and a converted lead's customer);
+- dashboard: \`GET /v1/customers/:id/timeline\` (its other answers carry no personal value).
+
+Cases (knowledge-base) carry no personal data: a case keeps an approved sheet's device, problem,
+diagnosis and work done, never its customer, so a case, the case list and search hits have nothing to
+mask. Every other role that may read these routes reads the clear values: they work the tickets and
+leads. Free text (a problem description, a note, a work-log entry) is not scanned: personal data typed
+into it is not masked. The masking is of API answers: the topics carry the clear values, and the
+\`analyst\` Kafka principal reads every topic (see "What Kafka carries" under Erasure).
 `;
 
 const ERASURE = `## Erasure

@@ -24,5 +24,6 @@ export * from './iso-week';
 export * from './reading/json-pointer';
 export * from './reading/price-data';
 export * from './reading/personal-data';
+export * from './reading/personal-data-by-role';
 export * from './infrastructure-errors';
 export * from './idempotency-key';

@@ -1,4 +1,4 @@
-import { ERASED, eventCatalogue, maskAt, maskName, maskPersonalData, maskPersonalValue, maskPhone, maskWechat } from '@support/contracts';
+import { caseEvents, ERASED, eventCatalogue, leadEvents, maskAt, maskName, maskPersonalData, maskPersonalValue, maskPhone, maskWechat, sheetEvents, visitEvents } from '@support/contracts';
 
 describe('masking personal data for analysts', () => {
   it.each([
@@ -45,6 +45,9 @@ describe('masking personal data for analysts', () => {
     expect(maskPersonalValue('/customer/phone', '13800138000')).toBe('138****8000');
     expect(maskPersonalValue('/contact/wechat', 'wx_zhang12')).toBe('wx****12');
     expect(maskPersonalValue('/name', '王女士')).toBe('王*');
+    expect(maskPersonalValue('/signature/signerName', '王女士')).toBe('王*');
+    expect(maskPersonalValue('/address', '上海市徐汇区漕溪北路 1 号')).toBe('****');
+    expect(maskPersonalValue('/location', { latitude: 31.19, longitude: 121.43 })).toBe('****');
     expect(maskPersonalValue('/customerHandle', '@zhang')).toBe('****');
     expect(maskPersonalValue('/phone', 13800138000)).toBe('****');
     expect(maskPersonalValue('/phone', ERASED)).toBe(ERASED);
@@ -64,5 +67,51 @@ describe('masking personal data for analysts', () => {
     expect(maskPersonalData(eventCatalogue, 'support.lead.converted.v1', { leadId: 'l', customer })).toEqual({ leadId: 'l', customer: masked });
     const contacted = { ticketId: 't', channel: 'phone' };
     expect(maskPersonalData(eventCatalogue, 'support.ticket.contacted.v1', contacted)).toBe(contacted);
+  });
+
+  it("masks a visit's address and signature, a sheet's customer and signer, and a lead's handle and contact", () => {
+    const signature = { signerName: '王女士', mediaType: 'image/png', sha256: 'a'.repeat(64), imageBase64: 'iVBORw0KGgo=' };
+    expect(maskPersonalData(eventCatalogue, 'support.visit.signed.v1', { visitId: 'v', signature })).toEqual({ visitId: 'v', signature: { ...signature, signerName: '王*', imageBase64: '****' } });
+    expect(maskPersonalData(eventCatalogue, 'support.visit.scheduled.v1', { visitId: 'v', address: '上海市徐汇区' })).toEqual({ visitId: 'v', address: '****' });
+    const contents = { customer: { name: '王女士', contact: '+86 138 0013 8000' }, device: 'Canon EOS R5' };
+    expect(maskPersonalData(eventCatalogue, 'support.sheet.submitted.v1', { sheetId: 's', contents, customerSignature: { signerName: '王女士', sha256: 'b' } })).toEqual({
+      sheetId: 's',
+      contents: { customer: { name: '王*', contact: '****' }, device: 'Canon EOS R5' },
+      customerSignature: { signerName: '王*', sha256: 'b' },
+    });
+    expect(maskPersonalData(eventCatalogue, 'support.lead.captured.v1', { leadId: 'l', customerHandle: '直播小白兔', contact: { phone: '13800138000' } })).toEqual({
+      leadId: 'l',
+      customerHandle: '****',
+      contact: { phone: '138****8000' },
+    });
+  });
+});
+
+describe("the catalogue's personal-data marks", () => {
+  const marks = (definitions: ReadonlyArray<{ type: string; personalData?: string[] }>) => Object.fromEntries(definitions.filter((d) => d.personalData).map((d) => [d.type, d.personalData]));
+
+  it("marks where visits, sheets and leads keep the customer's data", () => {
+    expect(marks(visitEvents)).toEqual({
+      'support.visit.scheduled.v1': ['/address'],
+      'support.visit.rescheduled.v1': ['/address'],
+      'support.visit.checked-in.v1': ['/location'],
+      'support.visit.signed.v1': ['/signature/signerName', '/signature/imageBase64'],
+    });
+    const contents = ['/contents/customer/name', '/contents/customer/contact'];
+    expect(marks(sheetEvents)).toEqual({
+      'support.sheet.drafted.v1': contents,
+      'support.sheet.revised.v1': contents,
+      'support.sheet.submitted.v1': [...contents, '/customerSignature/signerName'],
+      'support.sheet.approved.v1': [...contents, '/customerSignature/signerName'],
+    });
+    expect(marks(leadEvents)).toEqual({
+      'support.lead.captured.v1': ['/customerHandle', '/contact/phone', '/contact/wechat'],
+      'support.lead.converted.v1': ['/customer/name', '/customer/phone', '/customer/wechat'],
+    });
+  });
+
+  it('marks nothing in cases: the knowledge base files a sheet without its customer', () => {
+    expect(marks(caseEvents)).toEqual({});
+    expect(caseEvents.flatMap((definition) => Object.keys((definition.schema as { properties: object }).properties))).not.toContain('customer');
   });
 });

@@ -6,3 +6,4 @@ export * from './http-helpers';
 export * from './publish-event';
 export * from './test-roles';
 export * from './test-kafka';
+export * from './personal-values';

@@ -28,6 +28,7 @@ describe('field-service', () => {
       agent: { id: 'm-agent', role: 'agent' },
       zhou: { id: 'c-zhou', role: 'contractor' },
       li: { id: 'c-li', role: 'contractor' },
+      analyst: { id: 'ops', role: 'analyst' },
     });
   }, 60_000);
 
@@ -219,5 +220,41 @@ describe('field-service', () => {
     expect(day.body.visits[0]).toMatchObject({ visitId: first.body.id, status: 'prepared', checklist: { tools: ['螺丝刀', '万用表'] } });
     expect((await call('agent', 'GET', `/v1/technicians/${technician.id}/day?date=2031-03-03`)).body.visits).toEqual([]);
     expect((await call('agent', 'GET', `/v1/technicians/${technician.id}/day?date=tomorrow`)).status).toBe(400);
+  });
+
+  it("shows an analyst the customer's data masked on every read of visits and sheets, and a lead the clear values", async () => {
+    const { visitId, ticketId } = await aCompletedVisit();
+    await sign('agent', visitId);
+    const sheetId = (await call('agent', 'POST', '/v1/sheets', { ticketId, visitId, kind: 'on-site', contents })).body.id;
+    expect((await call('agent', 'POST', `/v1/sheets/${sheetId}/submission`)).body).toMatchObject({ status: 'submitted' });
+    const day = (await call('lead', 'GET', `/v1/visits/${visitId}`)).body.appointmentAt.slice(0, 10);
+    const reads = async (who: string) => ({
+      visit: (await call(who, 'GET', `/v1/visits/${visitId}`)).body,
+      visits: (await call(who, 'GET', `/v1/visits?ticketId=${ticketId}`)).body,
+      visitHistory: (await call(who, 'GET', `/v1/visits/${visitId}/history`)).body,
+      day: (await call(who, 'GET', `/v1/technicians/m-agent/day?date=${day}&timeZone=UTC`)).body,
+      sheet: (await call(who, 'GET', `/v1/sheets/${sheetId}`)).body,
+      sheets: (await call(who, 'GET', `/v1/sheets?ticketId=${ticketId}`)).body,
+      sheetHistory: (await call(who, 'GET', `/v1/sheets/${sheetId}/history`)).body,
+    });
+    const dataOf = (history: Array<{ type: string; data: Record<string, unknown> }>, type: string) => history.find((entry) => entry.type === type)?.data;
+
+    const analyst = await reads('analyst');
+    expect(analyst.visit).toMatchObject({ address: '****', location: '****', signature: { signerName: '王*' } });
+    expect(analyst.visits).toEqual([analyst.visit]);
+    expect(analyst.day.visits.find((v: { visitId: string }) => v.visitId === visitId)).toEqual(analyst.visit);
+    expect(dataOf(analyst.visitHistory, 'support.visit.scheduled.v1')).toMatchObject({ address: '****' });
+    expect(dataOf(analyst.visitHistory, 'support.visit.signed.v1')?.signature).toMatchObject({ signerName: '王*', imageBase64: '****' });
+    expect(analyst.sheet).toMatchObject({ contents: { customer: { name: '王*', contact: '****' }, device: 'Canon EOS R5' }, customerSignature: { signerName: '王*' } });
+    expect(analyst.sheets).toEqual([analyst.sheet]);
+    expect(dataOf(analyst.sheetHistory, 'support.sheet.submitted.v1')).toMatchObject({ contents: { customer: { name: '王*', contact: '****' } }, customerSignature: { signerName: '王*' } });
+    // nothing clear anywhere in what the analyst got
+    for (const clear of ['王女士', '漕溪北路', '0013', 'latitude', PNG.toString('base64')]) expect([clear, JSON.stringify(analyst).includes(clear)]).toEqual([clear, false]);
+
+    const lead = await reads('lead');
+    expect(lead.visit).toMatchObject({ address: '上海市徐汇区漕溪北路 1 号', location: { latitude: 31.19, longitude: 121.43 }, signature: { signerName: '王女士' } });
+    expect(dataOf(lead.visitHistory, 'support.visit.signed.v1')?.signature).toMatchObject({ signerName: '王女士', imageBase64: PNG.toString('base64') });
+    expect(lead.sheet.contents.customer).toEqual(contents.customer);
+    expect(dataOf(lead.sheetHistory, 'support.sheet.submitted.v1')).toMatchObject({ contents: { customer: contents.customer }, customerSignature: { signerName: '王女士' } });
   });
 });

@@ -24,6 +24,7 @@ describe('knowledge-base', () => {
       senior: { id: 'm-senior', role: 'senior' },
       agent: { id: 'm-agent', role: 'agent' },
       contractor: { id: 'c-zhou', role: 'contractor' },
+      analyst: { id: 'ops', role: 'analyst' },
     });
   }, 60_000);
 
@@ -292,5 +293,25 @@ describe('knowledge-base', () => {
     expect(await call('agent', 'GET', `/v1/cases?ticketId=${'a'.repeat(36)}`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['ticketId must be a UUID'] }) });
     expect(await call('agent', 'GET', `/v1/cases/${'b'.repeat(36)}`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['id must be a UUID'] }) });
     expect(await call('agent', 'GET', `/v1/articles/${randomUUID()}/versions/first`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['version must be an integer'] }) });
+  });
+
+  // a case keeps the sheet's device, problem and work, never its customer block: the catalogue marks no
+  // personal data in cases, so an analyst reads them as everyone does, with no customer value in them
+  it("files a case without the sheet's customer: an analyst finds none of it in the case, the case list or search", async () => {
+    const [sheetId, ticketId] = [randomUUID(), randomUUID()];
+    const customer = { name: '钱女士', contact: '+86 135 2468 1357' };
+    await approveRemoteSheet(sheetId, ticketId, { customer, device: 'ATEM Mini 导播台', problem: '导播台切换时卡死', diagnosis: '固件缺陷', workDone: '升级导播台固件', partsUsed: [], timeSpentMinutes: 20, result: 'fixed' });
+    await waitFor('the case', async () => (await call('analyst', 'GET', `/v1/cases/${sheetId}`)).status === 200);
+    const reads = async (who: string) => ({
+      case: (await call(who, 'GET', `/v1/cases/${sheetId}`)).body,
+      cases: (await call(who, 'GET', `/v1/cases?ticketId=${ticketId}`)).body,
+      search: (await call(who, 'GET', `/v1/search?q=${encodeURIComponent('导播台切换时卡死')}&types=case`)).body,
+    });
+    const analyst = await reads('analyst');
+    expect(analyst.case).toMatchObject({ caseId: sheetId, ticketId, device: 'ATEM Mini 导播台', problem: '导播台切换时卡死' });
+    expect(analyst.cases).toEqual([analyst.case]);
+    expect(analyst.search[0]).toMatchObject({ type: 'case', id: sheetId });
+    for (const clear of [customer.name, '2468']) expect([clear, JSON.stringify(analyst).includes(clear)]).toEqual([clear, false]);
+    expect(await reads('lead')).toEqual(analyst);
   });
 });

@@ -32,6 +32,7 @@ describe('lead-pool', () => {
       li: { id: li, role: 'senior' },
       zhou: { id: zhou, role: 'contractor' },
       webhook: { id: 'social-hub', role: 'service' },
+      analyst: { id: 'ops', role: 'analyst' },
     });
     const roster = [
       [wang, 'agent'],
@@ -203,5 +204,35 @@ describe('lead-pool', () => {
     expect((await call('wang', 'POST', `/v1/leads/${captured.id}/decline`, { reason: '不熟悉这类设备' })).status).toBe(200);
     expect((await call('wang', 'GET', `/v1/leads/${captured.id}`)).status).toBe(404);
     expect((await call('li', 'GET', `/v1/leads/${captured.id}`)).status).toBe(200);
+  });
+
+  it("shows an analyst the prospect's data masked in a lead, the lists and its history, and a lead the clear values", async () => {
+    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 1 }], acceptMinutes: 30 })).status).toBe(200);
+    const contact = { phone: phone(), wechat: `wx_${randomUUID().slice(0, 6)}88` };
+    const captured = (await capture('li', contact)).body;
+    expect(captured.allocatedTo).toBe(wang);
+    expect((await call('wang', 'POST', `/v1/leads/${captured.id}/acceptance`)).status).toBe(200);
+    const conversion = { customer: { name: '王女士' }, deviceModel: 'OBS 推流主机', problem: '推流卡顿', urgency: 'normal' };
+    expect((await call('wang', 'POST', `/v1/leads/${captured.id}/conversion`, conversion)).body).toMatchObject({ status: 'converted' });
+    const reads = async (who: string) => ({
+      lead: (await call(who, 'GET', `/v1/leads/${captured.id}`)).body,
+      all: (await call(who, 'GET', '/v1/leads')).body,
+      converted: (await call(who, 'GET', '/v1/leads?status=converted')).body,
+      history: (await call(who, 'GET', `/v1/leads/${captured.id}/history`)).body,
+    });
+    const dataOf = (history: Array<{ type: string; data: Record<string, unknown> }>, type: string) => history.find((entry) => entry.type === type)?.data;
+
+    const analyst = await reads('analyst');
+    const maskedContact = { phone: contact.phone.replace(/\d{4}(\d{4})$/, '****$1'), wechat: 'wx****88' };
+    expect(analyst.lead).toMatchObject({ customerHandle: '****', contact: maskedContact, ticketCause: { customer: { name: '王*', ...maskedContact } } });
+    for (const list of [analyst.all, analyst.converted]) expect(list.find((l: { leadId: string }) => l.leadId === captured.id)).toEqual(analyst.lead);
+    expect(dataOf(analyst.history, 'support.lead.captured.v1')).toMatchObject({ customerHandle: '****', contact: maskedContact });
+    expect(dataOf(analyst.history, 'support.lead.converted.v1')).toMatchObject({ customer: { name: '王*', ...maskedContact } });
+    // nothing clear anywhere in what the analyst got, of this lead or any other
+    for (const clear of ['直播小白兔', '王女士', contact.phone, contact.wechat]) expect([clear, JSON.stringify(analyst).includes(clear)]).toEqual([clear, false]);
+
+    const lead = await reads('lead');
+    expect(lead.lead).toMatchObject({ customerHandle: '直播小白兔', contact, ticketCause: { customer: { name: '王女士', ...contact } } });
+    expect(dataOf(lead.history, 'support.lead.converted.v1')).toMatchObject({ customer: { name: '王女士', ...contact } });
   });
 });

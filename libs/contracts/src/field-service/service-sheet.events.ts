@@ -86,11 +86,16 @@ function sheetDataSchema(properties: Record<string, JsonSchema>, required: reado
 
 type SheetRef = { sheetId: string; ticketId: string; visitId?: string };
 
+// the customer a sheet names, and who signed it on site
+const CONTENTS_PERSONAL_DATA = ['/contents/customer/name', '/contents/customer/contact'];
+const SIGNATURE_PERSONAL_DATA = ['/customerSignature/signerName'];
+
 export const sheetDrafted = defineEvent<'support.sheet.drafted.v1', SheetRef & { kind: ServiceKind; author: { id: string; role: string; name?: string }; contents: SheetContents }>({
   type: 'support.sheet.drafted.v1',
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
   description: 'A service sheet was started for a remote or on-site service (an on-site sheet names its visit).',
+  personalData: CONTENTS_PERSONAL_DATA,
   schema: sheetDataSchema({ kind: { enum: [...SERVICE_KINDS] }, author: actorSchema, contents: contentsSchema }, ['kind', 'author', 'contents']),
 });
 
@@ -99,6 +104,7 @@ export const sheetRevised = defineEvent<'support.sheet.revised.v1', SheetRef & {
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
   description: 'The draft (or a rejected sheet) was rewritten; the whole contents are repeated.',
+  personalData: CONTENTS_PERSONAL_DATA,
   schema: sheetDataSchema({ contents: contentsSchema }, ['contents']),
 });
 
@@ -110,6 +116,7 @@ export const sheetSubmitted = defineEvent<
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
   description: "Sent to the lead for review (stops the sheet clocks); an on-site sheet carries the customer's signature once the visit is signed.",
+  personalData: [...CONTENTS_PERSONAL_DATA, ...SIGNATURE_PERSONAL_DATA],
   schema: sheetDataSchema({ kind: { enum: [...SERVICE_KINDS] }, contents: contentsSchema, submittedAt: dateTimeSchema, customerSignature: signatureSchema }, [
     'kind',
     'contents',
@@ -125,6 +132,7 @@ export const sheetApproved = defineEvent<
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
   description: 'The review passed; the whole sheet is published here so the knowledge base can file it as a case.',
+  personalData: [...CONTENTS_PERSONAL_DATA, ...SIGNATURE_PERSONAL_DATA],
   schema: sheetDataSchema(
     { kind: { enum: [...SERVICE_KINDS] }, contents: contentsSchema, author: actorSchema, customerSignature: signatureSchema, note: textSchema },
     ['kind', 'contents', 'author'],

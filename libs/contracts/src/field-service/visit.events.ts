@@ -78,6 +78,7 @@ export const visitScheduled = defineEvent<
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
   description: 'A technician, a time window and the address were booked (starts the preparation clock).',
+  personalData: ['/address'],
   schema: visitDataSchema({ technician: actorSchema, ...appointment }, ['technician', 'window', 'appointmentAt', 'address']),
 });
 
@@ -89,6 +90,7 @@ export const visitRescheduled = defineEvent<
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
   description: 'The booking changed (time, technician or address), with a reason; preparation must be confirmed again.',
+  personalData: ['/address'],
   schema: visitDataSchema({ technician: actorSchema, ...appointment, reason: requiredTextSchema }, ['technician', 'window', 'appointmentAt', 'address', 'reason']),
 });
 
@@ -123,6 +125,8 @@ export const visitCheckedIn = defineEvent<
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
   description: "The technician arrived at the customer's site.",
+  // the coordinates are the customer's site: as telling as its address
+  personalData: ['/location'],
   schema: visitDataSchema(
     {
       arrivedAt: dateTimeSchema,
@@ -166,6 +170,7 @@ export const visitSigned = defineEvent<'support.visit.signed.v1', { visitId: str
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
   description: "The customer signed for the service before the technician left; the image is kept with its sha256.",
+  personalData: ['/signature/signerName', '/signature/imageBase64'],
   schema: visitDataSchema(
     {
       signedAt: dateTimeSchema,

@@ -55,7 +55,8 @@ export const leadCaptured = defineEvent<
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
   description: "A prospective customer entered the team's pool, attributed to the member whose account brought them in.",
-  personalData: ['/contact/phone', '/contact/wechat'],
+  // the handle is the prospect's name on the platform (a conversion takes it as the customer's name)
+  personalData: ['/customerHandle', '/contact/phone', '/contact/wechat'],
   schema: leadDataSchema(
     { source: sourceSchema, customerHandle: { ...requiredTextSchema, maxLength: 200 }, contact: contactSchema, note: { ...textSchema, maxLength: 2000 }, via: { enum: ['rest', 'webhook'] } },
     ['source', 'customerHandle', 'contact', 'via'],

@@ -35,16 +35,18 @@ export function maskName(name: string): string {
 }
 
 /**
- * One personal value masked the way its field calls for: phone, WeChat id and name by their own rule,
- * anything else hidden whole. An erased value stays `[erased]`: there is nothing left to mask.
+ * One personal value masked the way its field calls for: phone, WeChat id and name (`name`, or a field
+ * ending in `Name` such as `signerName`) by their own rule, anything else hidden whole. An erased value
+ * stays `[erased]`: there is nothing left to mask.
  */
 export function maskPersonalValue(pointer: string, value: unknown): unknown {
   if (value === ERASED) return value;
   if (typeof value !== 'string') return HIDDEN;
-  const field = pointerSegments(pointer).pop()?.toLowerCase();
-  if (field === 'phone') return maskPhone(value);
-  if (field === 'wechat') return maskWechat(value);
-  if (field === 'name') return maskName(value);
+  const field = pointerSegments(pointer).pop() ?? '';
+  const lower = field.toLowerCase();
+  if (lower === 'phone') return maskPhone(value);
+  if (lower === 'wechat') return maskWechat(value);
+  if (lower === 'name' || field.endsWith('Name')) return maskName(value);
   return HIDDEN;
 }
 

@@ -2,12 +2,11 @@ import { BadRequestException, ConflictException, Controller, Get, Header, HttpCo
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
-import { Actor, ISO_WEEK, isoWeekOf } from '@support/contracts';
+import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
 import { CurrentActor, Public, Roles, UuidParam } from '@support/service-kit';
 import { weeklyReportCsv, weeklyReportFileName } from '../application/weekly-report.csv';
 import { DASHBOARD_RUNTIME, DashboardRuntime } from '../dashboard.providers';
 import { leadPoolWaiting, NamedWeeklyReport, weeklyReport, withMemberNames } from '../domain';
-import { timelineSeenBy } from './customer-timeline.view';
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
 // management, the team and other systems read the dashboard; contractors see only their own work elsewhere
@@ -53,10 +52,11 @@ export class DashboardController {
     return this.runtime.tables.slaBoard(this.runtime.dataSource, this.runtime.clock.now());
   }
 
+  // the timeline keeps each event's data as published: an analyst's is masked here, by the catalogue
   @Get('v1/customers/:id/timeline')
   @Roles(...READERS)
   async timeline(@UuidParam() id: string, @CurrentActor() actor: Actor) {
-    return timelineSeenBy(actor.role, await this.runtime.tables.customerTimeline(this.runtime.dataSource, id));
+    return eventsSeenBy(actor.role, eventCatalogue, await this.runtime.tables.customerTimeline(this.runtime.dataSource, id));
   }
 
   /** the weekly KPIs per team and member, each member named (ISO week in the team's time zone; default this week) */

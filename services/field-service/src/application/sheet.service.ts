@@ -6,6 +6,7 @@ import { CommandRefusal } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
 import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
+import { sheetSeenBy } from './field-reading.policy';
 import { inScope, refuseNewWork } from './ticket-scope';
 import { Created, notFound, VisitService } from './visit.service';
 
@@ -67,14 +68,16 @@ export class SheetService {
     });
   }
 
+  /** the sheet as the actor may see it, or undefined when it does not exist or is out of the actor's scope */
   async find(sheetId: string, actor: Actor): Promise<SheetView | undefined> {
     const sheet = await this.views.sheet(this.dataSource, sheetId);
     if (!sheet || !inScope(actor, await this.tickets.find(this.dataSource, sheet.ticketId))) return undefined;
-    return sheet;
+    return sheetSeenBy(actor.role, sheet);
   }
 
-  list(filter: Omit<SheetFilter, 'contractorId'>, actor: Actor): Promise<SheetView[]> {
-    return this.views.findSheets(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
+  async list(filter: Omit<SheetFilter, 'contractorId'>, actor: Actor): Promise<SheetView[]> {
+    const sheets = await this.views.findSheets(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
+    return sheets.map((sheet) => sheetSeenBy(actor.role, sheet));
   }
 
   async history(sheetId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {

@@ -6,6 +6,7 @@ import { CommandRefusal } from '@support/service-kit';
 import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
 import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
+import { visitSeenBy } from './field-reading.policy';
 import { signatureSha256 } from './signature-hash';
 import { inScope, refuseNewWork } from './ticket-scope';
 
@@ -63,15 +64,16 @@ export class VisitService {
     );
   }
 
-  /** the visit as the API shows it, or undefined when it does not exist or is out of the actor's scope */
+  /** the visit as the actor may see it, or undefined when it does not exist or is out of the actor's scope */
   async find(visitId: string, actor: Actor): Promise<VisitView | undefined> {
     const visit = await this.views.visit(this.dataSource, visitId);
     if (!visit || !inScope(actor, await this.tickets.find(this.dataSource, visit.ticketId))) return undefined;
-    return visit;
+    return visitSeenBy(actor.role, visit);
   }
 
-  list(filter: Omit<VisitFilter, 'contractorId'>, actor: Actor): Promise<VisitView[]> {
-    return this.views.findVisits(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
+  async list(filter: Omit<VisitFilter, 'contractorId'>, actor: Actor): Promise<VisitView[]> {
+    const visits = await this.views.findVisits(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
+    return visits.map((visit) => visitSeenBy(actor.role, visit));
   }
 
   async history(visitId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor } from '@support/contracts';
+import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
@@ -50,7 +50,7 @@ export class SheetController {
   async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.sheets.history(id, actor);
     if (!events) throw new NotFoundException(`sheet ${id} not found`);
-    return auditTrail(events);
+    return eventsSeenBy(actor.role, eventCatalogue, auditTrail(events));
   }
 
   @Put(':id/contents')

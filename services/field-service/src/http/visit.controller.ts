@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor } from '@support/contracts';
+import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { VisitService } from '../application/visit.service';
@@ -50,7 +50,7 @@ export class VisitController {
   async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.visits.history(id, actor);
     if (!events) throw new NotFoundException(`visit ${id} not found`);
-    return auditTrail(events);
+    return eventsSeenBy(actor.role, eventCatalogue, auditTrail(events));
   }
 
   @Get(':id/history/verify')

@@ -1,4 +1,4 @@
-import { eventCatalogue, maskAt, maskPersonalData, Role, withoutPrices } from '@support/contracts';
+import { eventCatalogue, eventsSeenBy, personalDataSeenBy, Role, withoutPrices } from '@support/contracts';
 import { AuditEntry } from '@support/event-store';
 import { CustomerRecord } from '../persistence/customer-directory.repository';
 import { TicketView } from '../persistence/ticket-view.repository';
@@ -16,9 +16,8 @@ export type TicketSeen = Omit<TicketView, 'quote'> & { quote?: Partial<NonNullab
  * customer's name, phone and WeChat id masked.
  */
 export function ticketSeenBy(role: Role, ticket: TicketView): TicketSeen {
-  if (role === 'analyst') return maskAt(ticket, TICKET_VIEW_PERSONAL_DATA) as TicketView;
-  if (role !== 'contractor' || !ticket.quote) return ticket;
-  return { ...ticket, quote: { status: ticket.quote.status } };
+  if (role === 'contractor' && ticket.quote) return { ...ticket, quote: { status: ticket.quote.status } };
+  return personalDataSeenBy(role, ticket, TICKET_VIEW_PERSONAL_DATA);
 }
 
 /**
@@ -27,11 +26,10 @@ export function ticketSeenBy(role: Role, ticket: TicketView): TicketSeen {
  */
 export function historySeenBy<Entry extends AuditEntry>(role: Role, history: Entry[]): Entry[] {
   if (role === 'contractor') return history.map((entry) => ({ ...entry, data: withoutPrices(eventCatalogue, entry.type, entry.data) }));
-  if (role === 'analyst') return history.map((entry) => ({ ...entry, data: maskPersonalData(eventCatalogue, entry.type, entry.data) }));
-  return history;
+  return eventsSeenBy(role, eventCatalogue, history);
 }
 
 /** A customer's record as its reader sees it: masked for analysts (contractors never read it). */
 export function customerSeenBy(role: Role, customer: CustomerRecord): CustomerRecord {
-  return role === 'analyst' ? (maskAt(customer, CUSTOMER_RECORD_PERSONAL_DATA) as CustomerRecord) : customer;
+  return personalDataSeenBy(role, customer, CUSTOMER_RECORD_PERSONAL_DATA);
 }

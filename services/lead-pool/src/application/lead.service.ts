@@ -5,6 +5,7 @@ import { CommandContext, CommandOutcome, IdempotencyStore, lockAllForTransaction
 import { CaptureLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
 import { LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
+import { leadSeenBy } from './lead-reading.policy';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
 
 /** a lead as read: a pooled one says why it waits, by the ratios and roster as they are now */
@@ -103,17 +104,20 @@ export class LeadService {
   }
 
   /**
-   * The lead as `reader` may see it: a lead or analyst every lead, a member those they brought in or hold;
-   * nothing otherwise, as for a lead that does not exist. Without a reader (the service's own answers): any lead.
+   * The lead as `reader` may see it: a lead or analyst every lead (an analyst masked), a member those they
+   * brought in or hold; nothing otherwise, as for a lead that does not exist. Without a reader (the
+   * service's own answers): any lead, clear.
    */
   async find(leadId: string, reader?: Actor): Promise<LeadReading | undefined> {
     const lead = await this.repository.lead(this.dataSource, leadId, reader ? scopeOf(reader) : {});
-    return lead && (await this.withWaitingReasons([lead]))[0];
+    const reading = lead && (await this.withWaitingReasons([lead]))[0];
+    return reading && reader ? leadSeenBy(reader.role, reading) : reading;
   }
 
-  /** a lead or analyst sees every lead; a member those they brought in or hold */
+  /** a lead or analyst sees every lead (an analyst masked); a member those they brought in or hold */
   async list(actor: Actor, status?: string): Promise<LeadReading[]> {
-    return this.withWaitingReasons(await this.repository.findLeads(this.dataSource, { status, ...scopeOf(actor) }));
+    const leads = await this.withWaitingReasons(await this.repository.findLeads(this.dataSource, { status, ...scopeOf(actor) }));
+    return leads.map((lead) => leadSeenBy(actor.role, lead));
   }
 
   /** per member: contributed, received, expected under the ratios of each allocation, and the pool's wait now */

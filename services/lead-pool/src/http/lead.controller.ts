@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor, ISO_WEEK } from '@support/contracts';
+import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK } from '@support/contracts';
 import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
 import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
 import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
@@ -64,7 +64,7 @@ export class LeadController {
   async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.leads.history(id, actor);
     if (events.length === 0) throw new NotFoundException(`lead ${id} not found`);
-    return auditTrail(events);
+    return eventsSeenBy(actor.role, eventCatalogue, auditTrail(events));
   }
 
   @Post('leads/:id/acceptance')
