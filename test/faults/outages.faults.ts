@@ -41,6 +41,8 @@ const SENIORS = 5;
 // sla-monitor fires thousands of deadlines across the faults, and every urgent breach asks routing for an escalation
 const FIRST_CONTACT_MINUTES = { urgent: 1, normal: 2 };
 const MAX_REQUESTS = 15_000;
+// kafkajs' default consumer session timeout: how long a killed instance keeps its place in a group
+const SESSION_TIMEOUT_MS = 30_000;
 
 /** the consumer groups of the three services and the topics each reads */
 const GROUPS: Record<string, string[]> = {
@@ -259,7 +261,9 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
       // nothing a request needs waits for that
       notes.restartToListeningMs = { routing: restarts[0].listeningInMs, 'sla-monitor': restarts[1].listeningInMs, intake: restarts[2].listeningInMs };
       notes.restartToReadyMs = { routing: restarts[0].readyInMs, 'sla-monitor': restarts[1].readyInMs, intake: restarts[2].readyInMs };
-      for (const restart of restarts) expect(restart.listeningInMs).toBeLessThan(5_000);
+      // the guarantee: HTTP without waiting out the dead instance's 30 s session, not a start-up speed (that is
+      // a benchmark's: ~2 s on an idle machine, 2-5 s here under the load with every other process on 2 cores)
+      for (const restart of restarts) expect(restart.listeningInMs).toBeLessThan(SESSION_TIMEOUT_MS / 2);
       await waitFor('tickets accepted again after intake restarted', async () => load.acceptedCount > before + 2 * LOAD_RATE, { timeoutMs: 60_000, intervalMs: 500 });
       await consumersCatchUp(notes);
     });
