@@ -16,15 +16,17 @@ function auditVerify(schema: string, publicKeys: string): Promise<{ code: number
   const flags = ['--database-url', databaseUrl, '--schema', schema, '--brokers', kafkaBrokers.join(','), '--public-keys', publicKeys];
   // as an auditor would: the read-only analyst principal, its password in a file
   const analyst = kafkaAs('analyst').sasl;
+  const passwordDir = mkdtempSync(join(tmpdir(), 'analyst-'));
   if (analyst) {
-    const passwordFile = join(mkdtempSync(join(tmpdir(), 'analyst-')), 'password');
+    const passwordFile = join(passwordDir, 'password');
     writeFileSync(passwordFile, analyst.password, { mode: 0o600 });
     flags.push('--sasl-username', analyst.username, '--sasl-password-file', passwordFile);
   }
   return new Promise((resolve) =>
-    execFile(process.execPath, [...args, ...flags], { cwd: REPO, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
-    ),
+    execFile(process.execPath, [...args, ...flags], { cwd: REPO, timeout: 60_000 }, (error, stdout, stderr) => {
+      rmSync(passwordDir, { recursive: true, force: true });
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+    }),
   );
 }
 

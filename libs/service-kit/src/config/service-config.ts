@@ -89,7 +89,8 @@ function toServiceConfig(env: ServiceEnv, serviceName: string): ServiceConfig {
     port: env.PORT,
     opsPort: env.OPS_PORT,
     databaseUrl: env.DATABASE_URL,
-    kafka: kafkaConnectionFromEnv({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS.join(',') }),
+    // a service started by hand on the local broker finds its own password in the broker's credentials file
+    kafka: kafkaConnectionFromEnv({ ...env, KAFKA_BROKERS: env.KAFKA_BROKERS.join(',') }, serviceName),
     logLevel: env.LOG_LEVEL,
     auth: {
       jwtSecret: env.AUTH_JWT_SECRET,

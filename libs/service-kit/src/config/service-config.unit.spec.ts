@@ -277,6 +277,17 @@ describe('loadServiceConfig: signing in to Kafka', () => {
     ]);
   });
 
+  it("signs in as the service itself from a local broker's credentials file, unless a principal is given", () => {
+    const credentials = join(dir, 'credentials.json');
+    writeFileSync(credentials, JSON.stringify({ intake: 'from-the-broker', routing: 'not-mine' }));
+    expect(loadServiceConfig({ ...anonymous, NODE_ENV: 'development', KAFKA_CREDENTIALS_FILE: credentials }, defaults).kafka.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'intake',
+      password: 'from-the-broker',
+    });
+    expect(loadServiceConfig({ ...good, KAFKA_CREDENTIALS_FILE: credentials }, defaults).kafka.sasl?.password).toBe('kafka-s3cret');
+  });
+
   it('goes over TLS against the given CA, or the system CAs with KAFKA_TLS=true', () => {
     expect(loadServiceConfig({ ...good, KAFKA_TLS_CA_FILE: caFile }, defaults).kafka.tls).toEqual({ ca: readFileSync(caFile, 'utf8') });
     expect(loadServiceConfig({ ...good, KAFKA_TLS: 'true' }, defaults).kafka.tls).toEqual({});

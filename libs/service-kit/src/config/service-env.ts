@@ -113,6 +113,12 @@ export class ServiceEnv {
   @IsReadableFile()
   KAFKA_TLS_CA_FILE?: string;
 
+  /** a local broker's credentials.json (`npm run infra:up` exports it): without KAFKA_SASL_USERNAME, the service signs in as itself */
+  @Expose()
+  @IsOptional()
+  @IsReadableFile()
+  KAFKA_CREDENTIALS_FILE?: string;
+
   @Expose()
   @IsJwtSecret()
   AUTH_JWT_SECRET?: string;
