@@ -110,7 +110,7 @@ describe('intake reads by role', () => {
       expect(asAnalyst.customer.tickets[0].customer).toEqual(masked);
       expect(receivedOf(asAnalyst.customer.tickets[0].history)).toEqual(masked);
       // nothing clear anywhere in what the analyst got
-      for (const clear of ['王女士', '0013', wechat]) expect([clear, JSON.stringify(asAnalyst).includes(clear)]).toEqual([clear, false]);
+      for (const clear of ['王女士', '138 0013', wechat]) expect([clear, JSON.stringify(asAnalyst).includes(clear)]).toEqual([clear, false]);
 
       expect(ticket.customer).toEqual(customer);
       expect(receivedOf((await call('GET', `/v1/tickets/${opened.id}/history`, tokens.lead)).body)).toEqual(customer);

@@ -311,7 +311,7 @@ describe('knowledge-base', () => {
     expect(analyst.case).toMatchObject({ caseId: sheetId, ticketId, device: 'ATEM Mini 导播台', problem: '导播台切换时卡死' });
     expect(analyst.cases).toEqual([analyst.case]);
     expect(analyst.search[0]).toMatchObject({ type: 'case', id: sheetId });
-    for (const clear of [customer.name, '2468']) expect([clear, JSON.stringify(analyst).includes(clear)]).toEqual([clear, false]);
+    for (const clear of [customer.name, '135 2468']) expect([clear, JSON.stringify(analyst).includes(clear)]).toEqual([clear, false]);
     expect(await reads('lead')).toEqual(analyst);
   });
 });
