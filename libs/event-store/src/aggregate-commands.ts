@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Cause, Clock, CommandRefusal, Decider, envelopeOf, foldEvents, RecordedEvent } from '@support/contracts';
-import { AppendRequest, EventStore, SqlExecutor } from './event-store';
+import { AppendRequest } from './append-plan';
+import { EventStore, SqlExecutor } from './event-store';
 
 /** One aggregate type: its stream type, decider, and the read model kept beside it. */
 export interface AggregateSpec<Command, Event, State, Entity extends State> {

@@ -1,7 +1,9 @@
 import { EntityManager } from 'typeorm';
-import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
-import { chainHash, ChainVerification, CURRENT_HASH_SCHEME, GENESIS_HASH, verifyRecordedChain } from './hash-chain';
-import { LOCK_ALL_KEYS_SQL, qualified } from './sql-names';
+import { EventCatalogue, RecordedEvent } from '@support/contracts';
+import { AppendPlan, AppendRequest, AppendResult, duplicateOf, EMPTY_STREAM, planAppend, statedHead, StreamHead } from './append-plan';
+import { EVENT_COLUMNS, EventRow, groupByStream, toRecorded } from './event-rows';
+import { ChainVerification, CURRENT_HASH_SCHEME, verifyRecordedChain } from './hash-chain';
+import { qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
 export type SqlExecutor = Pick<EntityManager, 'query'>;
@@ -11,18 +13,6 @@ export interface AppendListener {
   onAppended(manager: EntityManager, events: RecordedEvent[]): Promise<void>;
 }
 
-export interface AppendRequest {
-  streamType: string;
-  streamId: string;
-  /** the version the caller decided on; 0 for a new stream, 'any' to skip the check */
-  expectedVersion: number | 'any';
-  events: NewEvent[];
-}
-
-export type AppendResult =
-  | { ok: true; version: number; events: RecordedEvent[]; duplicate: boolean }
-  | { ok: false; reason: 'version-conflict'; streamId: string; expectedVersion: number; currentVersion: number };
-
 /** A position in the global order: (transaction id, position) */
 export interface GlobalCheckpoint {
   transactionId: string;
@@ -31,32 +21,14 @@ export interface GlobalCheckpoint {
 
 export class EventValidationError extends Error {}
 
-interface EventRow {
-  global_position: string;
-  transaction_id: string;
-  event_id: string;
-  stream_id: string;
-  stream_type: string;
-  version: number;
-  type: string;
-  data: unknown;
-  metadata: RecordedEvent['metadata'];
-  occurred_at: Date;
-  prev_hash: string;
-  hash: string;
-  hash_scheme: number;
-}
-
-const COLUMNS = 'global_position, transaction_id, event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash, hash_scheme';
-
 /**
- * The event store of one service, in that service's schema.
- * Appends are serialised per stream with a transaction-scoped advisory lock taken before the
- * transaction's first write, so a stream's later events always get a later transaction id:
- * that keeps per-stream order when readers (and the outbox relay) go by transaction id.
+ * The event store of one service, in that service's schema. An append is one call of the schema's
+ * `append_events` function (see append-function.migration.ts): it locks the streams, checks their heads
+ * and inserts, so a caller may write anything else before or after it in its transaction.
  */
 export class EventStore {
   private readonly events: string;
+  private readonly appendFunction: string;
 
   constructor(
     private readonly schema: string,
@@ -64,13 +36,14 @@ export class EventStore {
     private readonly listeners: AppendListener[] = [],
   ) {
     this.events = qualified(schema, 'events');
+    this.appendFunction = qualified(schema, 'append_events');
   }
 
   addListener(listener: AppendListener): void {
     this.listeners.push(listener);
   }
 
-  /** Appends to one stream. Must run inside a transaction, before any other write of it. */
+  /** Appends to one stream. Must run inside a transaction. */
   async append(manager: EntityManager, request: AppendRequest): Promise<AppendResult> {
     const [result] = await this.appendAll(manager, [request]);
     return result;
@@ -79,44 +52,20 @@ export class EventStore {
   /**
    * Appends to several streams atomically (e.g. a new customer and their first ticket, or a batch of
    * clocks). Either every request succeeds, or nothing is written and the first failure is returned.
-   * Each step is one statement for all streams (locks, duplicate check, heads, insert), so a batch of
-   * a hundred streams costs about what one does.
+   * One round trip for all of them when each request states its stream's head (`expectedVersion` 0, or
+   * with `expectedHash`); the listeners (the outbox) then run in the same transaction.
    */
   async appendAll(manager: EntityManager, requests: AppendRequest[]): Promise<AppendResult[]> {
     this.validate(requests);
-    const streamIds = [...new Set(requests.map((r) => r.streamId))].sort();
-    await this.lockStreamsAsFirstWrite(manager, streamIds);
-    const { stored, heads } = await this.storedEventsAndHeads(manager, requests.flatMap((r) => r.events.map((e) => e.id)), streamIds);
-    const planned: Array<{ request: AppendRequest; current: StreamHead; links: ChainedEvent[] } | AppendResult> = [];
-    for (const request of requests) {
-      const existing = duplicateOf(request, stored);
-      if (existing) {
-        planned.push(existing);
-        continue;
-      }
-      const current = heads.get(request.streamId) ?? { version: 0, hash: GENESIS_HASH };
-      if (request.expectedVersion !== 'any' && request.expectedVersion !== current.version) {
-        return [{ ok: false, reason: 'version-conflict', streamId: request.streamId, expectedVersion: request.expectedVersion, currentVersion: current.version }];
-      }
-      const links = chain(request, current);
-      planned.push({ request, current, links });
-      // a later request to the same stream continues where this one ends
-      if (links.length > 0) heads.set(request.streamId, links[links.length - 1]);
-    }
-
-    const recorded = await this.insert(manager, planned.flatMap((plan) => ('ok' in plan ? [] : plan.links)));
-    const results = planned.map((plan): AppendResult => {
-      if ('ok' in plan) return plan;
-      const events = plan.request.events.map((event) => recorded.get(event.id) as RecordedEvent);
-      return { ok: true, version: plan.current.version + events.length, events, duplicate: false };
-    });
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('EventStore.append must run inside a transaction');
+    const results = await this.appendOrConflict(manager, requests, 0);
     const appended = results.flatMap((result) => (result.ok && !result.duplicate ? result.events : []));
-    for (const listener of this.listeners) await listener.onAppended(manager, appended);
+    if (appended.length > 0) for (const listener of this.listeners) await listener.onAppended(manager, appended);
     return results;
   }
 
   async readStream(executor: SqlExecutor, streamId: string): Promise<RecordedEvent[]> {
-    const rows: EventRow[] = await executor.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE stream_id = $1 ORDER BY version`, [streamId]);
+    const rows: EventRow[] = await executor.query(`SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE stream_id = $1 ORDER BY version`, [streamId]);
     return rows.map(toRecorded);
   }
 
@@ -126,7 +75,7 @@ export class EventStore {
     // whole table whenever its row estimate was stale (50 ms at 40,000 events, growing with the table)
     const rows: EventRow[] = await executor.query(
       `SELECT e.* FROM unnest($1::text[]) AS s(id)
-         CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM ${this.events} WHERE stream_id = s.id ORDER BY version) e`,
+         CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE stream_id = s.id ORDER BY version) e`,
       [streamIds],
     );
     return groupByStream(rows.map(toRecorded), streamIds);
@@ -134,7 +83,7 @@ export class EventStore {
 
   /** every stream of one type, each in version order (for rebuilding a projection of that type) */
   async readStreamsOfType(executor: SqlExecutor, streamType: string): Promise<Map<string, RecordedEvent[]>> {
-    const rows: EventRow[] = await executor.query(`SELECT ${COLUMNS} FROM ${this.events} WHERE stream_type = $1 ORDER BY stream_id, version`, [streamType]);
+    const rows: EventRow[] = await executor.query(`SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE stream_type = $1 ORDER BY stream_id, version`, [streamType]);
     return groupByStream(rows.map(toRecorded));
   }
 
@@ -149,7 +98,7 @@ export class EventStore {
   async readAll(executor: SqlExecutor, after: GlobalCheckpoint | null, limit = 500): Promise<RecordedEvent[]> {
     const from = after ?? { transactionId: '0', position: '0' };
     const rows: EventRow[] = await executor.query(
-      `SELECT ${COLUMNS} FROM ${this.events}
+      `SELECT ${EVENT_COLUMNS} FROM ${this.events}
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY transaction_id, global_position
@@ -163,20 +112,6 @@ export class EventStore {
     return verifyRecordedChain(await this.readStream(executor, streamId));
   }
 
-  /**
-   * Locks the streams (sorted: two appends never deadlock) and checks, in the same statement, that the
-   * transaction has written nothing yet: per-stream order depends on the append taking the transaction id.
-   */
-  private async lockStreamsAsFirstWrite(manager: EntityManager, streamIds: string[]): Promise<void> {
-    if (!manager.queryRunner?.isTransactionActive) throw new Error('EventStore.append must run inside a transaction');
-    const [{ xid }] = await manager.query(
-      `SELECT pg_current_xact_id_if_assigned()::text AS xid,
-              ${LOCK_ALL_KEYS_SQL} AS locked`,
-      [streamIds.map((streamId) => `${this.schema}:stream:${streamId}`)],
-    );
-    if (xid !== null) throw new Error('EventStore.append must be the first write of its transaction (per-stream order depends on it)');
-  }
-
   private validate(requests: AppendRequest[]): void {
     if (!this.catalogue) return;
     for (const event of requests.flatMap((r) => r.events)) {
@@ -185,25 +120,8 @@ export class EventStore {
     }
   }
 
-  /**
-   * In one query: the stored events among these ids, by id (an append whose ids are all stored is a
-   * no-op), and the last version and hash of each of these streams that has events.
-   */
-  private async storedEventsAndHeads(executor: SqlExecutor, ids: string[], streamIds: string[]): Promise<{ stored: Map<string, RecordedEvent>; heads: Map<string, StreamHead> }> {
-    const rows: Array<EventRow & { is_head: boolean }> = await executor.query(
-      `SELECT false AS is_head, ${COLUMNS} FROM ${this.events} WHERE event_id = ANY($1::uuid[])
-       UNION ALL
-       SELECT true, h.* FROM unnest($2::text[]) AS s(id)
-         CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM ${this.events} WHERE stream_id = s.id ORDER BY version DESC LIMIT 1) h`,
-      [ids, streamIds],
-    );
-    const stored = new Map(rows.filter((row) => !row.is_head).map((row) => [row.event_id, toRecorded(row)]));
-    const heads = new Map(rows.filter((row) => row.is_head).map((row) => [row.stream_id, { version: row.version, hash: row.hash }]));
-    return { stored, heads };
-  }
-
   private async head(executor: SqlExecutor, streamId: string): Promise<StreamHead> {
-    return (await this.heads(executor, [streamId])).get(streamId) ?? { version: 0, hash: GENESIS_HASH };
+    return (await this.heads(executor, [streamId])).get(streamId) ?? EMPTY_STREAM;
   }
 
   /** the last version and hash of each stream that has events */
@@ -216,80 +134,86 @@ export class EventStore {
     return new Map(rows.map((row) => [row.stream_id, { version: row.version, hash: row.hash }]));
   }
 
-  /** every planned event in one statement */
-  private async insert(manager: EntityManager, links: ChainedEvent[]): Promise<Map<string, RecordedEvent>> {
-    if (links.length === 0) return new Map();
-    const values: unknown[] = [];
-    const tuples = links.map(({ streamId, streamType, version, event, prevHash, hash }) => {
-      const base = values.length;
-      values.push(event.id, streamId, streamType, version, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), event.occurredAt, prevHash, hash, CURRENT_HASH_SCHEME);
-      return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+  /** one attempt; a request that skips the version check ('any') is planned again when its stream moved meanwhile */
+  private async appendOrConflict(manager: EntityManager, requests: AppendRequest[], attempt: number): Promise<AppendResult[]> {
+    if (requests.length === 0) return [];
+    const plan = planAppend(requests, await this.startHeads(manager, requests));
+    if ('ok' in plan) {
+      // a retried append of stored events is a no-op even when its stream has moved on since
+      const stored = await this.storedAmong(manager, requests);
+      return stored.size > 0 ? this.appendAllButStored(manager, requests, stored, attempt) : [plan];
+    }
+    const rows = await this.callAppend(manager, plan);
+    const outcome = rows[0]?.outcome ?? 'appended';
+    if (outcome === 'stored') return this.appendAllButStored(manager, requests, new Map(rows.map((row) => [row.event_id, toRecorded(row)])), attempt);
+    if (outcome === 'conflict') {
+      const { stream_id: streamId, version: currentVersion } = rows[0];
+      const expected = plan.heads.get(streamId) as StreamHead;
+      if (currentVersion === expected.version) throw new Error(`stream ${streamId} is at version ${currentVersion} with another hash than the caller read`);
+      const first = requests.find((request) => request.streamId === streamId) as AppendRequest;
+      if (first.expectedVersion === 'any' && attempt < ANY_VERSION_ATTEMPTS) return this.appendOrConflict(manager, requests, attempt + 1);
+      return [{ ok: false, reason: 'version-conflict', streamId, expectedVersion: expected.version, currentVersion }];
+    }
+    const recorded = new Map(rows.map((row) => [row.event_id, toRecorded(row)]));
+    return plan.links.map((links, index): AppendResult => {
+      const events = links.map((link) => recorded.get(link.event.id) as RecordedEvent);
+      const version = links.length > 0 ? links[links.length - 1].version : (plan.heads.get(requests[index].streamId) as StreamHead).version;
+      return { ok: true, version, events, duplicate: false };
     });
-    const rows: EventRow[] = await manager.query(
-      `INSERT INTO ${this.events} (event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash, hash_scheme)
-       VALUES ${tuples.join(', ')} RETURNING ${COLUMNS}`,
-      values,
-    );
+  }
+
+  /** requests whose events are all stored answer with them (a no-op); the others are appended */
+  private async appendAllButStored(manager: EntityManager, requests: AppendRequest[], stored: Map<string, RecordedEvent>, attempt: number): Promise<AppendResult[]> {
+    const duplicates = requests.map((request) => duplicateOf(request, stored));
+    const fresh = await this.appendOrConflict(manager, requests.filter((_, index) => !duplicates[index]), attempt);
+    const conflict = fresh.find((result) => !result.ok);
+    if (conflict) return [conflict];
+    return duplicates.map((duplicate) => duplicate ?? (fresh.shift() as AppendResult));
+  }
+
+  private async storedAmong(executor: SqlExecutor, requests: AppendRequest[]): Promise<Map<string, RecordedEvent>> {
+    const ids = requests.flatMap((request) => request.events.map((event) => event.id));
+    const rows: EventRow[] = await executor.query(`SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE event_id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((row) => [row.event_id, toRecorded(row)]));
   }
-}
 
-interface StreamHead {
-  version: number;
-  hash: string;
-}
-
-function duplicateOf(request: AppendRequest, stored: Map<string, RecordedEvent>): AppendResult | null {
-  const found = request.events.map((e) => stored.get(e.id)).filter((e): e is RecordedEvent => e !== undefined);
-  if (found.length === 0) return null;
-  if (found.length !== request.events.length) throw new Error(`append to ${request.streamId} mixes stored and new event ids`);
-  const recorded = [...found].sort((a, b) => a.version - b.version);
-  return { ok: true, version: recorded[recorded.length - 1].version, events: recorded, duplicate: true };
-}
-
-interface ChainedEvent extends StreamHead {
-  streamId: string;
-  streamType: string;
-  event: NewEvent;
-  prevHash: string;
-}
-
-/** a request's events with their versions and hashes, chained onto the stream's head */
-function chain(request: AppendRequest, current: StreamHead): ChainedEvent[] {
-  let prevHash = current.hash;
-  return request.events.map((event, index) => {
-    const version = current.version + index + 1;
-    const hash = chainHash(prevHash, { streamId: request.streamId, streamType: request.streamType, version, event, scheme: CURRENT_HASH_SCHEME });
-    const link = { streamId: request.streamId, streamType: request.streamType, version, event, prevHash, hash };
-    prevHash = hash;
-    return link;
-  });
-}
-
-function groupByStream(events: RecordedEvent[], expected: readonly string[] = []): Map<string, RecordedEvent[]> {
-  const streams = new Map<string, RecordedEvent[]>(expected.map((id) => [id, []]));
-  for (const event of events) {
-    const stream = streams.get(event.streamId);
-    if (stream) stream.push(event);
-    else streams.set(event.streamId, [event]);
+  /** each stream's head as the first request to it states it, read from the table where it does not */
+  private async startHeads(executor: SqlExecutor, requests: AppendRequest[]): Promise<Map<string, StreamHead>> {
+    const heads = new Map<string, StreamHead>();
+    const unstated: string[] = [];
+    for (const request of requests) {
+      if (heads.has(request.streamId) || unstated.includes(request.streamId)) continue;
+      const stated = statedHead(request);
+      if (stated) heads.set(request.streamId, stated);
+      else unstated.push(request.streamId);
+    }
+    if (unstated.length > 0) for (const [streamId, head] of await this.heads(executor, unstated)) heads.set(streamId, head);
+    return heads;
   }
-  return streams;
+
+  private callAppend(manager: EntityManager, plan: AppendPlan): Promise<AppendRow[]> {
+    const streamIds = [...plan.heads.keys()].sort();
+    const heads = streamIds.map((streamId) => ({ stream_id: streamId, ...(plan.heads.get(streamId) as StreamHead) }));
+    const events = plan.links.flat().map(({ streamId, streamType, version, event, prevHash, hash }) => ({
+      id: event.id,
+      stream_id: streamId,
+      stream_type: streamType,
+      version,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      occurred_at: event.occurredAt,
+      prev_hash: prevHash,
+      hash,
+      hash_scheme: CURRENT_HASH_SCHEME,
+    }));
+    // sorted lock keys: two appends never deadlock
+    const lockKeys = streamIds.map((streamId) => `${this.schema}:stream:${streamId}`);
+    return manager.query(`SELECT * FROM ${this.appendFunction}($1::text[], $2::jsonb, $3::jsonb)`, [lockKeys, JSON.stringify(heads), JSON.stringify(events)]);
+  }
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    type: row.type,
-    data: row.data,
-    occurredAt: row.occurred_at,
-    metadata: row.metadata,
-    streamId: row.stream_id,
-    streamType: row.stream_type,
-    version: row.version,
-    globalPosition: row.global_position,
-    transactionId: row.transaction_id,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    hashScheme: row.hash_scheme,
-  };
-}
+/** how often an append without a version check is planned again when its stream moves meanwhile */
+const ANY_VERSION_ATTEMPTS = 5;
+
+type AppendRow = EventRow & { outcome: 'stored' | 'conflict' | 'appended' };

@@ -11,3 +11,5 @@ export * from './audit-trail';
 export * from './sql-migration';
 export * from './aggregate-commands';
 export * from './group-commit';
+export * from './append-plan';
+export * from './append-function.migration';

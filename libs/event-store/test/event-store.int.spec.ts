@@ -92,13 +92,26 @@ describe('EventStore on PostgreSQL', () => {
     expect(await store.streamVersion(dataSource, fresh)).toBe(0);
   });
 
-  it('refuses to append after another write of the same transaction', async () => {
-    await expect(
-      dataSource.transaction(async (m) => {
-        await m.query(`INSERT INTO "${db.schema}".idempotency_keys (scope, caller, key, request_hash, status, body, expires_at) VALUES ('x', 'c', $1, repeat('0', 64), 201, '{}', now())`, [randomUUID()]);
-        return store.append(m, { streamType: 'test', streamId: randomUUID(), expectedVersion: 0, events: [event()] });
-      }),
-    ).rejects.toThrow(/first write of its transaction/);
+  it('keeps a stream in reading order when an append follows other writes of its transaction', async () => {
+    const start = await store.readAll(dataSource, null, 100_000);
+    const checkpoint = start.length ? { transactionId: start[start.length - 1].transactionId, position: start[start.length - 1].globalPosition } : null;
+    const stream = randomUUID();
+    // the earlier transaction takes its id with another write, then appends after a later one did
+    const early = dataSource.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    await early.query(`INSERT INTO "${db.schema}".idempotency_keys (scope, caller, key, request_hash, status, body, expires_at) VALUES ('x', 'c', $1, repeat('0', 64), 201, '{}', now())`, [randomUUID()]);
+    const first = await append(stream, 0, [event()]);
+    expect(first.ok).toBe(true);
+    const expectedHash = first.ok ? first.events[0].hash : '';
+    const second = await store.append(early.manager, { streamType: 'test', streamId: stream, expectedVersion: 1, expectedHash, events: [event()] });
+    await early.commitTransaction();
+    await early.release();
+
+    expect(second).toMatchObject({ ok: true, version: 2 });
+    const read = (await store.readAll(dataSource, checkpoint, 100_000)).filter((e) => e.streamId === stream);
+    expect(read.map((e) => e.version)).toEqual([1, 2]);
+    expect(await store.verifyStream(dataSource, stream)).toEqual({ valid: true, length: 2 });
   });
 
   it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {

@@ -10,6 +10,8 @@ export function outboxChannel(schema: string): string {
 /**
  * Writes every appended event to the outbox in the appending transaction, already encoded as
  * the Kafka message the relay will send; NOTIFY (delivered at commit) wakes the relay at once.
+ * A row takes its event's reading order (`transaction_id`), so the relay sends a stream's events in
+ * stream order.
  */
 export class Outbox implements AppendListener {
   private readonly table: string;
@@ -28,13 +30,13 @@ export class Outbox implements AppendListener {
     const tuples = events.map((event) => {
       const message = toKafkaMessage(event, this.source, this.catalogue.definition(event.type).topic);
       const base = values.length;
-      values.push(event.id, message.topic, message.key, JSON.stringify(message.headers), JSON.stringify(message.value));
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`;
+      values.push(event.transactionId, event.id, message.topic, message.key, JSON.stringify(message.headers), JSON.stringify(message.value));
+      return `($${base + 1}::xid8, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
     });
     values.push(outboxChannel(this.schema));
     // the rows and the NOTIFY in one round trip
     await manager.query(
-      `WITH written AS (INSERT INTO ${this.table} (event_id, topic, message_key, headers, payload) VALUES ${tuples.join(', ')} RETURNING 1)
+      `WITH written AS (INSERT INTO ${this.table} (transaction_id, event_id, topic, message_key, headers, payload) VALUES ${tuples.join(', ')} RETURNING 1)
        SELECT pg_notify($${values.length}, '') FROM (SELECT 1 FROM written LIMIT 1) AS one`,
       values,
     );
