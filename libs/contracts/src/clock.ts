@@ -5,4 +5,3 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export const CLOCK = Symbol('Clock');

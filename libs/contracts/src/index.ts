@@ -25,5 +25,4 @@ export * from './reading/json-pointer';
 export * from './reading/price-data';
 export * from './reading/personal-data';
 export * from './reading/personal-data-by-role';
-export * from './infrastructure-errors';
 export * from './idempotency-key';

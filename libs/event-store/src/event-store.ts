@@ -8,11 +8,6 @@ import { qualified } from './sql-names';
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
 export type SqlExecutor = Pick<EntityManager, 'query'>;
 
-/** Told about every append, inside the appending transaction (the outbox is one). */
-export interface AppendListener {
-  onAppended(manager: EntityManager, events: RecordedEvent[]): Promise<void>;
-}
-
 /** A position in the global order: (transaction id, position) */
 export interface GlobalCheckpoint {
   transactionId: string;
@@ -33,14 +28,9 @@ export class EventStore {
   constructor(
     private readonly schema: string,
     private readonly catalogue?: EventCatalogue,
-    private readonly listeners: AppendListener[] = [],
   ) {
     this.events = qualified(schema, 'events');
     this.appendFunction = qualified(schema, 'append_events');
-  }
-
-  addListener(listener: AppendListener): void {
-    this.listeners.push(listener);
   }
 
   /** Appends to one stream. Must run inside a transaction. */
@@ -53,15 +43,13 @@ export class EventStore {
    * Appends to several streams atomically (e.g. a new customer and their first ticket, or a batch of
    * clocks). Either every request succeeds, or nothing is written and the first failure is returned.
    * One round trip for all of them when each request states its stream's head (`expectedVersion` 0, or
-   * with `expectedHash`); the listeners (the outbox) then run in the same transaction.
+   * with `expectedHash`). Services append through their command handling's AppendPipeline, which adds
+   * the outbox and other stages in the same transaction.
    */
   async appendAll(manager: EntityManager, requests: AppendRequest[]): Promise<AppendResult[]> {
     this.validate(requests);
     if (!manager.queryRunner?.isTransactionActive) throw new Error('EventStore.append must run inside a transaction');
-    const results = await this.appendOrConflict(manager, requests, 0);
-    const appended = results.flatMap((result) => (result.ok && !result.duplicate ? result.events : []));
-    if (appended.length > 0) for (const listener of this.listeners) await listener.onAppended(manager, appended);
-    return results;
+    return this.appendOrConflict(manager, requests, 0);
   }
 
   async readStream(executor: SqlExecutor, streamId: string): Promise<RecordedEvent[]> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { EventCatalogue, isInfrastructureError, isTransientError, TOPIC_OWNERS, TransientFailure } from '@support/contracts';
-import { qualified } from '@support/event-store';
+import { EventCatalogue, TOPIC_OWNERS } from '@support/contracts';
+import { isInfrastructureError, isTransientError, qualified, TransientFailure } from '@support/event-store';
 import { createIdempotentProducer } from './kafka-client';
 import { ConsumedEvent, fromKafkaMessage } from './cloud-event.codec';
 

@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { eventStoreMigrations, idempotencyMigrations, qualified } from '@support/event-store';
+import { idempotencyMigrations } from '@support/command-handling';
+import { eventStoreMigrations, qualified } from '@support/event-store';
 
 /** Outbox (written with the events), relay checkpoint, and consumer inbox of one service's schema. */
 export function messagingMigration(schema: string): new () => MigrationInterface {

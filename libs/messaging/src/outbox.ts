@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { EventCatalogue, RecordedEvent } from '@support/contracts';
-import { AppendListener, qualified } from '@support/event-store';
+import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
+import { AppendListener } from '@support/command-handling';
+import { qualified } from '@support/event-store';
 import { toKafkaMessage } from './cloud-event.codec';
 
 export function outboxChannel(schema: string): string {
@@ -20,12 +21,15 @@ export class Outbox implements AppendListener {
     private readonly schema: string,
     private readonly source: string,
     private readonly catalogue: EventCatalogue,
+    /** 'decided': publish each event's data as decided, before the pipeline's transforms (clear where they sealed) */
+    private readonly publish: 'stored' | 'decided' = 'stored',
   ) {
     this.table = qualified(schema, 'outbox');
   }
 
-  async onAppended(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async onAppended(manager: EntityManager, stored: RecordedEvent[], decided: ReadonlyMap<string, NewEvent>): Promise<void> {
+    if (stored.length === 0) return;
+    const events = this.publish === 'stored' ? stored : stored.map((event) => ({ ...event, data: decided.get(event.id)?.data ?? event.data }));
     const values: unknown[] = [];
     const tuples = events.map((event) => {
       const message = toKafkaMessage(event, this.source, this.catalogue.definition(event.type).topic);

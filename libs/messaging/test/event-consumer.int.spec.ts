@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, Partitioners } from 'kafkajs';
-import { EventCatalogue, eventCatalogue, NewEvent, RecordedEvent, ROSTER_TOPIC, TransientFailure } from '@support/contracts';
-import { EventStore, eventStoreMigrations } from '@support/event-store';
+import { EventCatalogue, eventCatalogue, NewEvent, RecordedEvent, ROSTER_TOPIC } from '@support/contracts';
+import { AppendPipeline } from '@support/command-handling';
+import { EventStore, eventStoreMigrations, TransientFailure } from '@support/event-store';
 import {
   ConsumedEvent,
   createKafka,
@@ -52,17 +53,17 @@ describe('event consumer: inbox, retries and dead letters on Kafka', () => {
     await admin.disconnect();
   });
 
-  async function setUp(): Promise<{ topic: string; groupId: string; catalogue: EventCatalogue; store: EventStore }> {
+  async function setUp(): Promise<{ topic: string; groupId: string; catalogue: EventCatalogue; store: AppendPipeline }> {
     const topic = uniqueName('test.things');
     const groupId = uniqueName('test-group');
     await ensureTopics(kafka, [topic, deadLetterTopic(groupId)]);
     topics.push(topic, deadLetterTopic(groupId));
     groups.push(groupId);
     const catalogue = testCatalogue(topic);
-    return { topic, groupId, catalogue, store: new EventStore(db.schema, catalogue, [new Outbox(db.schema, 'test', catalogue)]) };
+    return { topic, groupId, catalogue, store: new AppendPipeline(new EventStore(db.schema, catalogue), { listeners: [new Outbox(db.schema, 'test', catalogue)] }) };
   }
 
-  const append = (store: EventStore, streamId: string, events: NewEvent[]) =>
+  const append = (store: AppendPipeline, streamId: string, events: NewEvent[]) =>
     db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId, expectedVersion: 'any', events }));
 
   type ConsumerOptions = Pick<EventConsumerSettings, 'groupId' | 'topics' | 'catalogue'> & Partial<EventConsumerSettings> & ({ handle?: EventHandler } | { handleBatch: BatchEventHandler; batchSize?: number });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Admin, Kafka } from 'kafkajs';
 import { EventCatalogue, RecordedEvent } from '@support/contracts';
+import { AppendPipeline } from '@support/command-handling';
 import { EventStore, eventStoreMigrations } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, fromKafkaMessage, MAX_BATCH_BYTES, messagingMigration, Outbox, OutboxRelay } from '@support/messaging';
 import { openTestSchema, testInfra, kafkaAs } from '@support/test-kit';
@@ -49,7 +50,7 @@ describe('outbox relay: from the event store to Kafka', () => {
     return db;
   }
 
-  const storeFor = (db: TestSchema, catalogue: EventCatalogue) => new EventStore(db.schema, catalogue, [new Outbox(db.schema, 'test', catalogue)]);
+  const storeFor = (db: TestSchema, catalogue: EventCatalogue) => new AppendPipeline(new EventStore(db.schema, catalogue), { listeners: [new Outbox(db.schema, 'test', catalogue)] });
 
   const startRelay = async (db: TestSchema, batchSize?: number) => {
     const relay = new OutboxRelay({ schema: db.schema, databaseUrl: infra.databaseUrl, kafka, batchSize, idlePollMs: 100 });
@@ -58,12 +59,12 @@ describe('outbox relay: from the event store to Kafka', () => {
   };
 
   /** every key's messages are its stream, version 1..n in order, each once */
-  async function expectStreamsInOrder(db: TestSchema, store: EventStore, streams: string[], topic: string): Promise<number> {
+  async function expectStreamsInOrder(db: TestSchema, store: AppendPipeline, streams: string[], topic: string): Promise<number> {
     const messages = await readTopic(kafka, admin, topic);
     const keys = byKey(messages);
     let stored = 0;
     for (const stream of streams) {
-      const events = await store.readStream(db.dataSource, stream);
+      const events = await store.store.readStream(db.dataSource, stream);
       stored += events.length;
       const seen = keys.get(stream) ?? [];
       expect(seen.map((m) => Number(m.headers.ce_streamversion))).toEqual(events.map((_, i) => i + 1));
@@ -85,7 +86,7 @@ describe('outbox relay: from the event store to Kafka', () => {
       const plain = thingHappened({ n: 2 });
       const result = await db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId: stream, expectedVersion: 0, events: [caused, plain] }));
       expect(result).toMatchObject({ ok: true, version: 2 });
-      const stored = await store.readStream(db.dataSource, stream);
+      const stored = await store.store.readStream(db.dataSource, stream);
 
       await waitFor('2 messages on the topic', async () => (await topicSize(admin, topic)) >= 2);
       const messages = [...byKey(await readTopic(kafka, admin, topic)).values()].flat();
@@ -150,7 +151,7 @@ describe('outbox relay: from the event store to Kafka', () => {
           const event = thingHappened({ n: w * 100 + i });
           for (;;) {
             const result = await db.dataSource.transaction(async (m) => {
-              const version = await store.streamVersion(m, streamId);
+              const version = await store.store.streamVersion(m, streamId);
               return store.append(m, { streamType: 'thing', streamId, expectedVersion: version, events: [event] });
             });
             if (result.ok) break;
@@ -188,7 +189,7 @@ describe('outbox relay: from the event store to Kafka', () => {
         }
       }),
     );
-    const storedEvents: RecordedEvent[] = (await Promise.all(streams.map((s) => store.readStream(db.dataSource, s)))).flat();
+    const storedEvents: RecordedEvent[] = (await Promise.all(streams.map((s) => store.store.readStream(db.dataSource, s)))).flat();
     expect(storedEvents).toHaveLength(300);
 
     const first = spawnRelay(db.schema, { RELAY_BATCH_SIZE: '5', RELAY_SEND_DELAY_MS: '20' });

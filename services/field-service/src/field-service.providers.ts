@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
+import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
+import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { knownTicketsProjector } from './application/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
@@ -48,12 +49,13 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: fieldServiceMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafka);
   await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
-  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const store = new EventStore(schema, eventCatalogue);
+  const pipeline = new AppendPipeline(store, { listeners: [new Outbox(schema, SERVICE_NAME, eventCatalogue)] });
   const views = new FieldViewsRepository(schema);
   const tickets = new KnownTicketsRepository(schema);
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
-  const visits = new VisitService(dataSource, store, clock, views, tickets, idempotency);
-  const sheets = new SheetService(dataSource, store, clock, views, tickets, idempotency, visits);
+  const visits = new VisitService(dataSource, pipeline, clock, views, tickets, idempotency);
+  const sheets = new SheetService(dataSource, pipeline, clock, views, tickets, idempotency, visits);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const ticketEvents = new EventConsumer({
     schema,

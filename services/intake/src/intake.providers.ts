@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { AUDIT_TOPIC, Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
+import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
+import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
-import { SealingEventStore } from './application/personal-data/sealing-event-store';
+import { PersonalDataSealing } from './application/personal-data/personal-data.sealing';
 import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
 import { RoutingDecisionReactor } from './application/routing-decision.reactor';
@@ -65,17 +66,17 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: intakeMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafka);
   await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
-  // every append goes through the sealing store, which hands the outbox what was decided (see SealingEventStore)
+  // every append seals personal data first; the outbox publishes what was decided (see PersonalDataSealing)
   const store = new EventStore(schema, eventCatalogue);
   const keys = new CustomerKeys(schema);
-  const sealing = new SealingEventStore(store, eventCatalogue, keys, new Outbox(schema, SERVICE_NAME, eventCatalogue));
+  const pipeline = new AppendPipeline(store, { transforms: [new PersonalDataSealing(eventCatalogue, keys)], listeners: [new Outbox(schema, SERVICE_NAME, eventCatalogue, 'decided')] });
   const views = new TicketViewRepository(schema);
   const customers = new CustomerDirectory(schema);
   const anchors = new AuditAnchors(schema);
   const clock = settings.clock ?? systemClock;
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: signingKey } });
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
-  const commands = new TicketCommands(dataSource, sealing, views, customers, clock, idempotency);
+  const commands = new TicketCommands(dataSource, pipeline, views, customers, clock, idempotency);
   const consumer = (groupId: string, topics: string[], reactor: { handle: EventHandler; types?: readonly string[] }) =>
     new EventConsumer({
       schema,
@@ -109,7 +110,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     store,
     commands,
     queries: new TicketQueries(dataSource, store, views, customers, keys, new StreamAudit(store, anchors, trustedKeys)),
-    erasure: new CustomerErasure(dataSource, sealing, views, customers, keys, new OutboxCopies(schema), clock),
+    erasure: new CustomerErasure(dataSource, store, commands, views, customers, keys, new OutboxCopies(schema)),
     async close() {
       await Promise.all(reactors.map((r) => r.stop()));
       await relay.stop();

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
+import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
+import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
@@ -53,11 +54,12 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: knowledgeMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafka);
   await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
-  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const store = new EventStore(schema, eventCatalogue);
+  const pipeline = new AppendPipeline(store, { listeners: [new Outbox(schema, SERVICE_NAME, eventCatalogue)] });
   const views = new KnowledgeViews(schema);
   const tickets = new TicketKnowledgeRepository(schema);
   const search = new SearchIndex(schema);
-  const aggregates = new KnowledgeAggregates(store, clock, views);
+  const aggregates = new KnowledgeAggregates(pipeline, clock, views);
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
   const analyses = new AnalysisService(dataSource, aggregates, views, idempotency);
   const reactor = new KnowledgeReactor(schema, aggregates, analyses, tickets, views, search);

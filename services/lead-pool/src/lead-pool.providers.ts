@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
+import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
+import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
@@ -52,9 +53,10 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: leadPoolMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafka);
   await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
-  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const store = new EventStore(schema, eventCatalogue);
+  const pipeline = new AppendPipeline(store, { listeners: [new Outbox(schema, SERVICE_NAME, eventCatalogue)] });
   const repository = new LeadPoolRepository(schema);
-  const aggregates = new LeadPoolAggregates(store, settings.clock ?? systemClock, repository);
+  const aggregates = new LeadPoolAggregates(pipeline, settings.clock ?? systemClock, repository);
   const allocator = new LeadAllocator(dataSource, schema, aggregates, repository, onError);
   const reactor = new LeadPoolReactor(aggregates, repository, allocator);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { commitChanges, DecidedChange } from '@support/event-store';
+import { commitChanges, DecidedChange } from '@support/command-handling';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { leadPoolService } from '../src/lead-pool.app';
@@ -91,7 +91,7 @@ describe('lead-pool', () => {
           if (!('request' in decided)) throw new Error(decided.reason);
           changes.push(decided);
         }
-        const committed = await commitChanges(manager, runtime.aggregates.store, changes);
+        const committed = await commitChanges(manager, runtime.aggregates.pipeline, changes);
         if (!committed.ok) throw new Error(committed.reason);
       });
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { commitChanges, DecidedChange } from '@support/event-store';
+import { commitChanges, DecidedChange } from '@support/command-handling';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, ManualClock, ownerDatabaseUrl, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { ALLOCATION_BATCH } from '../src/application/lead-allocator';
@@ -154,7 +154,7 @@ describe('lead-pool ledger and waiting leads', () => {
   it('costs a capture the same whatever the pool holds: no read of leads nobody can take', async () => {
     expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: ids.wu, weight: 1 }], acceptMinutes: 30 })).body.offDuty).toEqual([ids.wu]);
     // per capture: the lead streams loaded, and the rows read from the leads table
-    const loads = jest.spyOn(runtime.aggregates.store, 'readStream');
+    const loads = jest.spyOn(runtime.aggregates.pipeline.store, 'readStream');
     const query = PostgresQueryRunner.prototype.query;
     let leadRows = 0;
     const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(async function (this: PostgresQueryRunner, sql: string, ...rest: unknown[]) {
@@ -234,7 +234,7 @@ describe('lead-pool ledger and waiting leads', () => {
           if (!('request' in decided)) throw new Error(decided.reason);
           changes.push(decided);
         }
-        const committed = await commitChanges(manager, runtime.aggregates.store, changes);
+        const committed = await commitChanges(manager, runtime.aggregates.pipeline, changes);
         if (!committed.ok) throw new Error(committed.reason);
       });
     }

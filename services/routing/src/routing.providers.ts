@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
-import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
+import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
+import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
@@ -53,10 +54,11 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: routingMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafka);
   await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
-  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const store = new EventStore(schema, eventCatalogue);
+  const pipeline = new AppendPipeline(store, { listeners: [new Outbox(schema, SERVICE_NAME, eventCatalogue)] });
   const rosterRepository = new RosterRepository(schema);
   const ticketRepository = new RoutedTicketsRepository(schema);
-  const engine = new RoutingEngine(schema, store, rosterRepository, ticketRepository, new ScenarioCatalogueRepository(schema), settings.clock ?? systemClock);
+  const engine = new RoutingEngine(schema, pipeline, rosterRepository, ticketRepository, new ScenarioCatalogueRepository(schema), settings.clock ?? systemClock);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
   const ticketEvents = new EventConsumer({
     schema,

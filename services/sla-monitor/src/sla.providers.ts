@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
-import { EventStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
+import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
+import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
@@ -33,6 +34,8 @@ export interface SlaMonitorRuntime {
   kafka: Kafka;
   monitor: SlaMonitor;
   store: EventStore;
+  /** every append of the service: the event store, then the outbox */
+  pipeline: AppendPipeline;
   clocks: ClockRepository;
   settings: () => SlaSettings;
   policy: SlaPolicyService;
@@ -53,12 +56,13 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
   const dataSource = await openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: slaMigrations(schema) });
   const kafka = createKafka(SERVICE_NAME, settings.kafka);
   await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
-  const store = new EventStore(schema, eventCatalogue, [new Outbox(schema, SERVICE_NAME, eventCatalogue)]);
+  const store = new EventStore(schema, eventCatalogue);
+  const pipeline = new AppendPipeline(store, { listeners: [new Outbox(schema, SERVICE_NAME, eventCatalogue)] });
   const clocks = new ClockRepository(schema);
-  const policy = new SlaPolicyService(dataSource, store, clock);
+  const policy = new SlaPolicyService(dataSource, pipeline, clock);
   await policy.load();
   const settingsNow = (): SlaSettings => policy.settings();
-  const monitor = new SlaMonitor(dataSource, store, clocks, clock, settingsNow, (clockId, error) =>
+  const monitor = new SlaMonitor(dataSource, pipeline, clocks, clock, settingsNow, (clockId, error) =>
     onError(new Error(`clock ${clockId} could not fire: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
   );
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
@@ -86,6 +90,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
     deadLetters: [consumer],
     monitor,
     store,
+    pipeline,
     clocks,
     clock,
     settings: settingsNow,

@@ -102,7 +102,7 @@ describe('sla-monitor clocks on PostgreSQL', () => {
       [broken, good.clockId],
     );
     const failures: string[] = [];
-    const reporting = new SlaMonitor(runtime.dataSource, runtime.store, runtime.clocks, clock, runtime.settings, (clockId) => failures.push(clockId));
+    const reporting = new SlaMonitor(runtime.dataSource, runtime.pipeline, runtime.clocks, clock, runtime.settings, (clockId) => failures.push(clockId));
     clock.set(new Date(assignedAt.getTime() + 45 * 60_000));
     await reporting.runDue();
     for (const ticketId of tickets.slice(1)) expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1', 'clock-breached.v1']);

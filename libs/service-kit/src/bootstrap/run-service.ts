@@ -1,5 +1,5 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { isTransientError } from '@support/contracts';
+import { isTransientError } from '@support/event-store';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { KafkaConnection } from '@support/messaging';
 import { ConfigError } from '../config/config.error';

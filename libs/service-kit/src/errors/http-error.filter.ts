@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES, ServerResponse } from 'node:http';
-import { isInfrastructureError } from '@support/contracts';
+import { isInfrastructureError } from '@support/event-store';
 import { isBodyParserError, toBodyHttpException } from './body-parser-error.middleware';
 
 /** Every error body of every service (API.md "errors"). */

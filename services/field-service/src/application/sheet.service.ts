@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
-import { AggregateCommands, CommandContext, CommandOutcome, EventStore, IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { AppendPipeline, CommandContext, CommandHandler, DecideOptions, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { CommandRefusal } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
 import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { sheetSeenBy } from './field-reading.policy';
-import { inScope, refuseNewWork } from './ticket-scope';
-import { Created, notFound, VisitService } from './visit.service';
+import { inScope, refuseNewWork, withinTicketScope } from './ticket-scope';
+import { Created, VisitService } from './visit.service';
 
 export const SHEET_STREAM = 'sheet';
 
@@ -23,18 +23,18 @@ type SheetCommandInput = CommandInput<SheetCommand, 'sheetId'>;
 
 /** Service sheets: drafted, submitted for review (an on-site sheet with the visit's signature), reviewed, archived. */
 export class SheetService {
-  readonly commands: AggregateCommands<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet>;
+  readonly commands: CommandHandler<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet>;
 
   constructor(
     private readonly dataSource: DataSource,
-    store: EventStore,
+    pipeline: AppendPipeline,
     clock: Clock,
     private readonly views: FieldViewsRepository,
     private readonly tickets: KnownTicketsRepository,
     private readonly idempotency: IdempotencyStore,
     private readonly visits: VisitService,
   ) {
-    this.commands = new AggregateCommands(store, clock, { streamType: SHEET_STREAM, decider: sheetDecider, exists: sheetExists, saveView: (m, sheet, version) => views.saveSheet(m, sheet, version) });
+    this.commands = new CommandHandler(pipeline, clock, { streamType: SHEET_STREAM, decider: sheetDecider, exists: sheetExists, saveView: (m, sheet, version) => views.saveSheet(m, sheet, version) });
   }
 
   /** Starts a sheet for a ticket (an on-site one for a visit of that ticket); honours Idempotency-Key. */
@@ -49,14 +49,14 @@ export class SheetService {
         }
       }
       const sheetId = randomUUID();
-      const outcome = await this.commands.executeIn(manager, sheetId, (at) => ({ type: 'DraftSheet', sheetId, ...input, actor: context.actor, at }), context);
+      const outcome = await this.commands.handleIn(manager, sheetId, (at) => ({ type: 'DraftSheet', sheetId, ...input, actor: context.actor, at }), context);
       if (!outcome.ok) return { refused: outcome };
       return { status: 201, body: { id: sheetId, status: outcome.entity.status, version: outcome.version } };
     });
   }
 
   async execute(sheetId: string, command: SheetCommandInput, context: CommandContext): Promise<CommandOutcome<ServiceSheet>> {
-    return this.dataSource.transaction((manager) => this.executeIn(manager, sheetId, () => command, context));
+    return this.commands.handle(this.dataSource, sheetId, (at) => ({ ...command, sheetId, actor: context.actor, at }) as SheetCommand, context, this.inScope(sheetId, context));
   }
 
   /** Submits for review; an on-site sheet takes the customer's signature from its visit once the visit is signed. */
@@ -64,7 +64,8 @@ export class SheetService {
     return this.dataSource.transaction(async (manager) => {
       const { state } = await this.commands.load(manager, sheetId);
       const customerSignature = sheetExists(state) && state.visitId ? await this.signatureOf(manager, state.visitId) : undefined;
-      return this.executeIn(manager, sheetId, () => ({ type: 'SubmitSheet', ...(customerSignature ? { customerSignature } : {}) }), context);
+      const submit = { type: 'SubmitSheet' as const, ...(customerSignature ? { customerSignature } : {}) };
+      return this.commands.handleIn(manager, sheetId, (at) => ({ ...submit, sheetId, actor: context.actor, at }), context, this.inScope(sheetId, context));
     });
   }
 
@@ -85,10 +86,8 @@ export class SheetService {
     return this.commands.history(this.dataSource, sheetId);
   }
 
-  private executeIn(manager: EntityManager, sheetId: string, command: () => SheetCommandInput, context: CommandContext) {
-    return this.commands.executeIn(manager, sheetId, (at) => ({ ...command(), sheetId, actor: context.actor, at }) as SheetCommand, context, async (state) =>
-      sheetExists(state) && !inScope(context.actor, await this.tickets.find(manager, state.ticketId)) ? notFound(sheetId) : undefined,
-    );
+  private inScope(sheetId: string, context: CommandContext): DecideOptions<SheetState> {
+    return withinTicketScope(this.tickets, context.actor, sheetId, (state: SheetState) => (sheetExists(state) ? state.ticketId : undefined));
   }
 
   private async signatureOf(manager: EntityManager, visitId: string): Promise<SheetSignature | undefined> {

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent } from '@support/contracts';
-import { AggregateCommands, CommandContext, CommandOutcome, EventStore, IdempotencyStore, OnceOutcome, verifyRecordedChain } from '@support/event-store';
+import { AppendPipeline, CommandContext, CommandHandler, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { verifyRecordedChain } from '@support/event-store';
 import { CommandRefusal } from '@support/service-kit';
 import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
 import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { visitSeenBy } from './field-reading.policy';
 import { signatureSha256 } from './signature-hash';
-import { inScope, refuseNewWork } from './ticket-scope';
+import { inScope, refuseNewWork, withinTicketScope } from './ticket-scope';
 
 export const VISIT_STREAM = 'visit';
 
@@ -31,17 +32,17 @@ type VisitCommandInput = CommandInput<VisitCommand, 'visitId'>;
 
 /** Visits: requested from a ticket, then worked step by step; contractors only on tickets dispatched to them. */
 export class VisitService {
-  readonly commands: AggregateCommands<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit>;
+  readonly commands: CommandHandler<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit>;
 
   constructor(
     private readonly dataSource: DataSource,
-    store: EventStore,
+    pipeline: AppendPipeline,
     clock: Clock,
     private readonly views: FieldViewsRepository,
     private readonly tickets: KnownTicketsRepository,
     private readonly idempotency: IdempotencyStore,
   ) {
-    this.commands = new AggregateCommands(store, clock, { streamType: VISIT_STREAM, decider: visitDecider, exists: visitExists, saveView: (m, visit, version) => views.saveVisit(m, visit, version) });
+    this.commands = new CommandHandler(pipeline, clock, { streamType: VISIT_STREAM, decider: visitDecider, exists: visitExists, saveView: (m, visit, version) => views.saveVisit(m, visit, version) });
   }
 
   /** Asks for an on-site visit for a ticket; honours Idempotency-Key. */
@@ -50,17 +51,15 @@ export class VisitService {
       const refused = refuseNewWork(context.actor, input.ticketId, await this.tickets.find(manager, input.ticketId));
       if (refused) return { refused };
       const visitId = randomUUID();
-      const outcome = await this.commands.executeIn(manager, visitId, (at) => ({ type: 'RequestVisit', visitId, ...input, actor: context.actor, at }), context);
+      const outcome = await this.commands.handleIn(manager, visitId, (at) => ({ type: 'RequestVisit', visitId, ...input, actor: context.actor, at }), context);
       if (!outcome.ok) return { refused: outcome };
       return { status: 201, body: { id: visitId, status: outcome.entity.status, version: outcome.version } };
     });
   }
 
   async execute(visitId: string, command: VisitCommandInput, context: CommandContext): Promise<CommandOutcome<Visit>> {
-    return this.dataSource.transaction((manager) =>
-      this.commands.executeIn(manager, visitId, (at) => ({ ...command, visitId, actor: context.actor, at }) as VisitCommand, context, async (state) =>
-        visitExists(state) && !inScope(context.actor, await this.tickets.find(manager, state.ticketId)) ? notFound(visitId) : undefined,
-      ),
+    return this.commands.handle(this.dataSource, visitId, (at) => ({ ...command, visitId, actor: context.actor, at }) as VisitCommand, context,
+      withinTicketScope(this.tickets, context.actor, visitId, (state: VisitState) => (visitExists(state) ? state.ticketId : undefined)),
     );
   }
 
@@ -97,6 +96,3 @@ function signatureMatches(data: unknown): boolean {
   return signatureSha256(signature.imageBase64) === signature.sha256;
 }
 
-export function notFound(id: string): CommandRefusal {
-  return { ok: false, code: 'not-found', reason: `${id} not found` };
-}

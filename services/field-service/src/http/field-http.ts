@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { refusalToHttp } from '@support/service-kit';
-import { CommandOutcome } from '@support/event-store';
+import { CommandOutcome } from '@support/command-handling';
 
 /** members who work visits and sheets (contractors only on tickets dispatched to them) */
 export const FIELD_WORKERS = ['lead', 'senior', 'agent', 'contractor'] as const;

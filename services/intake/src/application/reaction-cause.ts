@@ -1,12 +1,11 @@
 import { ConsumedEvent } from '@support/messaging';
-import { CommandContext } from './ticket-commands.service';
 
 /**
  * The cause of a ticket event intake records in answer to another service's event: that event's id,
  * its correlation, and when it happened there (the history's `occurredAt`; intake may record it later,
  * and events of two topics reach intake in no defined order).
  */
-export function causedBy(event: ConsumedEvent): Required<Pick<CommandContext, 'causationId' | 'correlationId'>> & Pick<CommandContext, 'causationOccurredAt'> {
+export function causedBy(event: ConsumedEvent): { causationId: string; correlationId: string; causationOccurredAt?: string } {
   const time = Date.parse(event.time);
   return {
     causationId: event.id,

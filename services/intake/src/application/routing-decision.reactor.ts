@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { Actor, isRole, RoutingDecisionEvent, Tier, TransientFailure } from '@support/contracts';
+import { Actor, isRole, RoutingDecisionEvent, Tier } from '@support/contracts';
+import { TransientFailure } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { TicketCommandInput } from '../domain';
 import { causedBy } from './reaction-cause';

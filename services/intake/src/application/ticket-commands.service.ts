@@ -1,31 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, eventCatalogue, foldEvents, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
-import { AppendRequest, CallerKey, callerKeyId, GroupCommit, IDEMPOTENCY_KEY_REUSED, IdempotencyStore, OnceOutcome, requestFingerprint } from '@support/event-store';
-import { OpenTicket, Ticket, TicketCommand, ticketDecider, ticketExists } from '../domain';
+import { Clock, eventCatalogue, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
+import {
+  AppendPipeline,
+  CallerKey,
+  callerKeyId,
+  CommandBuilder,
+  CommandContext,
+  CommandHandler,
+  CommandOutcome,
+  commitChanges,
+  DecidedChange,
+  DecideOptions,
+  GroupCommit,
+  IDEMPOTENCY_KEY_REUSED,
+  IdempotencyStore,
+  OnceOutcome,
+  requestFingerprint,
+} from '@support/command-handling';
+import { CustomerAggregate, customerDecider, CustomerCommand, OpenTicket, Ticket, TicketAggregate, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory, CustomerRecord, sharesContact } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
 import { inContractorScope } from './contractor-scope';
-import { SealingEventStore } from './personal-data/sealing-event-store';
 
 export const TICKET_STREAM = 'ticket';
 export const CUSTOMER_STREAM = 'customer';
-
-/** Where a command comes from: who, in answer to what, and the version the caller saw. */
-export interface CommandContext {
-  actor: Actor;
-  /** If-Match: the version the caller decided on; absent = the current one (retried on a race) */
-  expectedVersion?: number;
-  causationId?: string;
-  /** when the causing event happened in its service (ISO): what the history's `occurredAt` shows */
-  causationOccurredAt?: string;
-  correlationId?: string;
-}
-
-export type CommandOutcome =
-  | { ok: true; ticket: Ticket; version: number; events: RecordedEvent[] }
-  | Rejection
-  | { ok: false; code: 'version-conflict'; reason: string };
 
 export type OpenTicketInput = Omit<OpenTicket, 'type' | 'ticketId' | 'customerId' | 'actor' | 'at'>;
 
@@ -39,7 +38,6 @@ export interface OpenedTicket {
 export type OpenOutcome = OnceOutcome<OpenedTicket, Rejection>;
 export type OpenedOrRefused = { status: number; body: OpenedTicket } | { refused: Rejection };
 
-const RACE_RETRIES = 3;
 const OPEN_SCOPE = 'open-ticket';
 
 interface Opening {
@@ -49,19 +47,25 @@ interface Opening {
 }
 
 /**
- * Runs ticket commands: load the stream, decide, append with the expected version, and update
- * the ticket view, all in one transaction (the append first, as the event store requires). The
- * store seals the customer's personal data before it is recorded.
+ * Ticket commands on the libs' command path (CommandHandler: load, decide, append through intake's
+ * pipeline, which seals personal data and fills the outbox, save the ticket view), and the opening of
+ * tickets, which registers customers seen for the first time and shares transactions (group commit).
  */
 export class TicketCommands {
+  readonly tickets: CommandHandler<TicketCommand, TicketEvent, TicketAggregate, Ticket>;
+  readonly customerStreams: CommandHandler<CustomerCommand, CustomerEventOf, CustomerAggregate, RegisteredCustomer>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly store: SealingEventStore,
+    private readonly pipeline: AppendPipeline,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly idempotency: IdempotencyStore,
-  ) {}
+  ) {
+    this.tickets = new CommandHandler(pipeline, clock, { streamType: TICKET_STREAM, decider: ticketDecider, exists: ticketExists, saveView: (m, ticket, version) => views.save(m, ticket, version), eventOf: asTicketEvent });
+    this.customerStreams = new CommandHandler(pipeline, clock, { streamType: CUSTOMER_STREAM, decider: customerDecider, exists: (state): state is RegisteredCustomer => state.state !== 'none' });
+  }
 
   /**
    * Opens a ticket, registering the customer on first contact; honours Idempotency-Key. Tickets opened
@@ -109,110 +113,77 @@ export class TicketCommands {
     return outcomes;
   }
 
-  /** Runs a command on an existing ticket in a transaction of its own. */
-  async execute(ticketId: string, command: (at: Date) => TicketCommand, context: CommandContext): Promise<CommandOutcome> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.dataSource.transaction((manager) => this.executeIn(manager, ticketId, command, context));
-      const raced = !outcome.ok && outcome.code === 'version-conflict' && context.expectedVersion === undefined;
-      if (!raced || attempt >= RACE_RETRIES) return outcome;
-    }
+  /** Runs a command on an existing ticket in a transaction of its own (read again on a race, without If-Match). */
+  execute(ticketId: string, command: (at: Date) => TicketCommand, context: CommandContext): Promise<CommandOutcome<Ticket>> {
+    return this.tickets.handle(this.dataSource, ticketId, command, context, this.inScope(ticketId, context));
   }
 
   /**
-   * Runs a command inside the caller's transaction (a reactor's, with its inbox row), before its other
-   * writes. Given several, each is decided on the state the previous left; a refused follow-up is
-   * skipped (the first must succeed), and all events are appended at once.
+   * Runs a command inside the caller's transaction (a reactor's, with its inbox row). Given several, each
+   * is decided on the state the previous left; a refused follow-up is skipped (the first must succeed).
    */
-  async executeIn(
-    manager: EntityManager,
-    ticketId: string,
-    command: ((at: Date) => TicketCommand) | Array<(at: Date) => TicketCommand>,
-    context: CommandContext,
-  ): Promise<CommandOutcome> {
-    const history = await this.store.readStream(manager, ticketId);
-    const version = history.length;
-    let state = foldEvents(ticketDecider, history.map(asTicketEvent));
-    // checked on the state this transaction appends to, before anything tells whether the ticket exists:
-    // a ticket dispatched elsewhere meanwhile makes the append conflict, and the retry checks again
-    if (!inContractorScope(ticketExists(state) ? state : undefined, context.actor)) return reject('not-found', `ticket ${ticketId} not found`);
-    if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
-      return conflict(ticketId, context.expectedVersion, version);
-    }
-    const at = this.clock.now();
-    const decided: TicketEvent[] = [];
-    for (const [index, build] of (Array.isArray(command) ? command : [command]).entries()) {
-      const decision = ticketDecider.decide(build(at), state);
-      if (!decision.ok && index === 0) return decision;
-      if (!decision.ok) continue;
-      decided.push(...decision.events);
-      state = decision.events.reduce(ticketDecider.evolve, state);
-    }
-    const appended = await this.store.append(manager, {
-      streamType: TICKET_STREAM,
-      streamId: ticketId,
-      expectedVersion: version,
-      events: decided.map((event) => envelopeOf(event, context, at)),
-    });
-    if (!appended.ok) return conflict(ticketId, version, appended.currentVersion);
-    const ticket = foldEvents(ticketDecider, [...history, ...appended.events].map(asTicketEvent));
-    if (!ticketExists(ticket)) throw new Error(`ticket ${ticketId} vanished while being changed`);
-    await this.views.save(manager, ticket, appended.version);
-    return { ok: true as const, ticket, version: appended.version, events: appended.events };
+  executeIn(manager: EntityManager, ticketId: string, command: CommandBuilder<TicketCommand>, context: CommandContext): Promise<CommandOutcome<Ticket>> {
+    return this.tickets.handleIn(manager, ticketId, command, context, { ...this.inScope(ticketId, context), onRefused: 'skip-follow-ups' });
   }
 
-  /** Opens a ticket inside the caller's transaction (a reactor's), as its first write. */
+  /** a contractor acts only on tickets dispatched to them, checked on the state this transaction appends to */
+  private inScope(ticketId: string, context: CommandContext): DecideOptions<TicketAggregate> {
+    return { guard: (state) => (inContractorScope(ticketExists(state) ? state : undefined, context.actor) ? undefined : reject('not-found', `ticket ${ticketId} not found`)) };
+  }
+
+  /** Opens a ticket inside the caller's transaction (a reactor's). */
   async openIn(manager: EntityManager, input: OpenTicketInput, context: CommandContext): Promise<OpenedOrRefused> {
     const [outcome] = await this.openAllIn(manager, [{ input, context }]);
     return outcome;
   }
 
   /**
-   * Opens several tickets inside the caller's transaction, as its first write, in a fixed number of
+   * Opens several tickets inside the caller's transaction, in a fixed number of
    * statements however many there are: their contacts locked together, their customers looked up
    * together, one append for every new stream, one write per table. A customer new to this group is
    * registered once, by the first ticket that names them. Outcomes are in the order given.
    */
   async openAllIn(manager: EntityManager, openings: ReadonlyArray<{ input: OpenTicketInput; context: CommandContext }>): Promise<OpenedOrRefused[]> {
-    const at = this.clock.now();
     const contacts = openings.map(({ input }) => input.customer);
     await this.customers.lockContacts(manager, contacts);
     const known = await this.customers.findByContacts(manager, contacts);
-    const registering: CustomerRecord[] = [];
-    const requests: AppendRequest[] = [];
+    const registering: Array<CustomerRecord & { change: DecidedChange<RegisteredCustomer> }> = [];
+    const tickets: Array<DecidedChange<Ticket>> = [];
     const outcomes: Array<OpenedOrRefused | { ticketId: string }> = [];
     for (const [index, { input, context }] of openings.entries()) {
       const customer = known[index] ?? registering.find((record) => sharesContact(record, input.customer));
       const customerId = customer?.id ?? randomUUID();
       const ticketId = randomUUID();
-      const decision = ticketDecider.decide({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }, ticketDecider.initialState());
-      if (!decision.ok) {
-        outcomes.push({ refused: decision });
+      const opened = this.tickets.decideNew(ticketId, (at) => ({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }), context);
+      if (!('request' in opened)) {
+        outcomes.push({ refused: opened as Rejection });
         continue;
       }
       if (!customer) {
-        registering.push({ id: customerId, ...input.customer, registeredAt: at.toISOString() });
-        const registered = { type: 'support.customer.registered.v1', data: { customerId, ...input.customer } };
-        requests.push({ streamType: CUSTOMER_STREAM, streamId: customerId, expectedVersion: 0, events: [envelopeOf(registered, context, at)] });
+        const change = this.customerStreams.decideNew(customerId, (at) => ({ type: 'RegisterCustomer', customerId, customer: input.customer, actor: context.actor, at }), context);
+        if (!('request' in change)) throw new Error(`customer ${customerId} could not be registered: ${change.reason}`);
+        registering.push({ id: customerId, ...input.customer, registeredAt: change.request.events[0].occurredAt.toISOString(), change });
       }
-      requests.push({ streamType: TICKET_STREAM, streamId: ticketId, expectedVersion: 0, events: decision.events.map((e) => envelopeOf(e, context, at)) });
+      tickets.push(opened);
       outcomes.push({ ticketId });
     }
-    const appended = new Map((await this.store.appendAll(manager, requests)).map((result, i) => [requests[i].streamId, result]));
-    await this.customers.registerAll(manager, registering);
-    const opened = outcomes.flatMap((outcome) => {
-      if (!('ticketId' in outcome)) return [];
-      const result = appended.get(outcome.ticketId);
-      if (!result?.ok) throw new Error(`new ticket stream ${outcome.ticketId} already existed`);
-      return [{ ticket: foldEvents(ticketDecider, result.events.map(asTicketEvent)) as Ticket, version: result.version }];
-    });
+    // the ticket views are written together below, not one by one
+    const committed = await commitChanges<unknown>(manager, this.pipeline, [...registering.map((r) => r.change), ...tickets.map(withoutView)]);
+    if (!committed.ok) throw new Error(`a new stream already existed: ${committed.reason}`);
+    await this.customers.registerAll(manager, registering.map(({ change: _, ...record }) => record));
+    const opened = committed.entities.slice(registering.length).map((ticket, i) => ({ ticket: ticket as Ticket, version: tickets[i].version }));
     await this.views.saveAll(manager, opened);
     const byId = new Map(opened.map(({ ticket, version }) => [ticket.id, { status: 201, body: { id: ticket.id, state: ticket.state, version } }]));
     return outcomes.map((outcome) => ('ticketId' in outcome ? byId.get(outcome.ticketId)! : outcome));
   }
 }
 
-function conflict(ticketId: string, expected: number, current: number) {
-  return { ok: false as const, code: 'version-conflict' as const, reason: `ticket ${ticketId} is at version ${current}, not ${expected}` };
+type CustomerEventOf = Parameters<typeof customerDecider.evolve>[1];
+type RegisteredCustomer = Exclude<CustomerAggregate, { state: 'none' }>;
+
+/** a new ticket's change whose view the caller writes itself, with the others' */
+function withoutView(change: DecidedChange<Ticket>): DecidedChange<Ticket> {
+  return { ...change, recorded: (_manager, stored) => Promise.resolve(stored.map(asTicketEvent).reduce(ticketDecider.evolve, ticketDecider.initialState()) as Ticket) };
 }
 
 export function asTicketEvent(event: RecordedEvent): TicketEvent {

@@ -11,14 +11,23 @@ export interface EraseCustomer {
   at: Date;
 }
 
-export type CustomerCommand = EraseCustomer;
+/** A customer seen for the first time, registered with the ticket that names them. */
+export interface RegisterCustomer {
+  type: 'RegisterCustomer';
+  customerId: string;
+  customer: { name: string; phone?: string; wechat?: string };
+  actor: Actor;
+  at: Date;
+}
+
+export type CustomerCommand = RegisterCustomer | EraseCustomer;
 
 /** A customer as their stream tells it: never registered, registered, or erased. */
 export type CustomerAggregate = { state: 'none' } | { state: 'registered'; id: string } | { state: 'erased'; id: string };
 
 const REASON_MAX = 2000;
 
-/** The Customer decider: registration is recorded with a ticket; this decides erasure. */
+/** The Customer decider: registration (recorded with a ticket) and erasure. */
 export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerAggregate> = {
   initialState: () => ({ state: 'none' }),
   decide: decideCustomer,
@@ -26,6 +35,10 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerAg
 };
 
 export function decideCustomer(command: CustomerCommand, state: CustomerAggregate): Decision<CustomerEvent> {
+  if (command.type === 'RegisterCustomer') {
+    if (state.state !== 'none') return reject('illegal-transition', `customer ${command.customerId} is registered already`);
+    return accept({ type: 'support.customer.registered.v1', data: { customerId: command.customerId, ...command.customer } });
+  }
   if (state.state === 'none') return reject('not-found', `customer ${command.customerId} not found`);
   if (state.state === 'erased') return reject('illegal-transition', `customer ${command.customerId} was erased already`);
   const problem = blank(command.reason, 'reason') ?? (command.reason.length > REASON_MAX ? `reason must be at most ${REASON_MAX} characters` : undefined);

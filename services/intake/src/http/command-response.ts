@@ -1,8 +1,9 @@
 import { refusalToHttp } from '@support/service-kit';
-import { CommandOutcome } from '../application/ticket-commands.service';
+import { CommandOutcome } from '@support/command-handling';
+import { Ticket } from '../domain';
 
 /** the answer to a ticket command: its new state and version, or the refusal as HTTP */
-export function commandResponse(outcome: CommandOutcome) {
+export function commandResponse(outcome: CommandOutcome<Ticket>) {
   if (!outcome.ok) return refusalToHttp(outcome);
-  return { id: outcome.ticket.id, state: outcome.ticket.state, version: outcome.version };
+  return { id: outcome.entity.id, state: outcome.entity.state, version: outcome.version };
 }

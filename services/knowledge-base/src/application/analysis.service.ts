@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, ArticleKind, CommandRefusal } from '@support/contracts';
-import { CommandContext, commitChanges, DecidedChange, IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { CommandContext, commitChanges, DecidedChange, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { CaseAnalysis, CaseAnalysisCommand, caseAnalysisExists, scenarioExists } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { Created } from './article.service';
@@ -40,7 +40,7 @@ export class AnalysisService {
   }
 
   openIn(manager: EntityManager, analysisId: string, input: AnalysisOpening, context: CommandContext) {
-    return this.aggregates.analyses.executeIn(manager, analysisId, (at) => openAnalysis(analysisId, input, context, at), context);
+    return this.aggregates.analyses.handleIn(manager, analysisId, (at) => openAnalysis(analysisId, input, context, at), context);
   }
 
   /** the opening decided, not written: for a caller that commits it with other changes in one append */
@@ -96,7 +96,7 @@ export class AnalysisService {
       }), context);
       if (!('request' in closing)) return closing;
       changes.push(closing);
-      const committed = await commitChanges(manager, this.aggregates.store, changes);
+      const committed = await commitChanges(manager, this.aggregates.pipeline, changes);
       if (!committed.ok) return committed;
       return { ok: true as const, analysis: closing.entity, version: closing.version, ...(articleId ? { articleId } : {}), scenarioDefined };
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { DataSource, EntityManager } from 'typeorm';
 import { CommandInput, CommandRefusal, RecordedEvent } from '@support/contracts';
-import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/event-store';
+import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { Article, ArticleCommand, ArticleVersion, DraftArticle, liveVersion } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { SearchIndex } from '../search';
@@ -43,7 +43,7 @@ export class ArticleService {
 
   /** runs an article command and keeps the search index on the live version, in the caller's transaction */
   async executeIn(manager: EntityManager, articleId: string, command: CommandInput<ArticleCommand, 'articleId'>, context: CommandContext): Promise<CommandOutcome<Article>> {
-    const outcome = await this.aggregates.articles.executeIn(manager, articleId, (at) => ({ ...command, articleId, actor: context.actor, at }) as ArticleCommand, context);
+    const outcome = await this.aggregates.articles.handleIn(manager, articleId, (at) => ({ ...command, articleId, actor: context.actor, at }) as ArticleCommand, context);
     if (outcome.ok) await this.index(manager, outcome.entity);
     return outcome;
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Actor, CommandRefusal, FiledCase, notUuid, SheetEvent, SlaEvent, TicketEvent, TransientFailure } from '@support/contracts';
-import { CommandContext, commitChanges, DecidedChange, lockForTransaction } from '@support/event-store';
+import { Actor, CommandRefusal, FiledCase, notUuid, SheetEvent, SlaEvent, TicketEvent } from '@support/contracts';
+import { CommandContext, commitChanges, DecidedChange } from '@support/command-handling';
+import { lockForTransaction, TransientFailure } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 import { TicketKnowledgeRepository } from '../persistence/ticket-knowledge.repository';
@@ -91,7 +92,7 @@ export class KnowledgeReactor {
       workDone: contents.workDone,
       result: contents.result,
     };
-    const outcome = await this.aggregates.cases.executeIn(manager, sheetId, (at) => ({ type: 'FileCase', caseId: sheetId, case: filed, actor: KNOWLEDGE_BASE, at }), causeOf(consumed));
+    const outcome = await this.aggregates.cases.handleIn(manager, sheetId, (at) => ({ type: 'FileCase', caseId: sheetId, case: filed, actor: KNOWLEDGE_BASE, at }), causeOf(consumed));
     retryOnConflict(outcome);
     if (outcome.ok) await this.search.upsert(manager, caseDocument(outcome.entity, outcome.version));
   };
@@ -127,7 +128,7 @@ export class KnowledgeReactor {
       if (!('request' in outcome)) retryOnConflict(outcome);
       else if (outcome.request.events.length > 0) changes.push(outcome);
     }
-    const committed = await commitChanges(manager, this.aggregates.store, changes);
+    const committed = await commitChanges(manager, this.aggregates.pipeline, changes);
     retryOnConflict(committed);
     for (const change of changes) {
       if (change.request.streamType === 'case') await this.search.upsert(manager, caseDocument(change.entity as LibraryCase, change.version));

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Scenario } from '@support/contracts';
-import { CommandContext, CommandOutcome } from '@support/event-store';
+import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { CatalogueScenario, scenarioExists } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { KnowledgeAggregates } from './knowledge-aggregates';
@@ -19,7 +19,7 @@ export class ScenarioService {
     return this.dataSource.transaction(async (manager) => {
       const { state } = await this.aggregates.scenarios.load(manager, scenarioId);
       const created = !scenarioExists(state);
-      const outcome = await this.aggregates.scenarios.executeIn(
+      const outcome = await this.aggregates.scenarios.handleIn(
         manager,
         scenarioId,
         (at) => (created ? { type: 'DefineScenario', scenarioId, ...fields, actor: context.actor, at } : { type: 'ChangeScenario', scenarioId, ...fields, actor: context.actor, at }),

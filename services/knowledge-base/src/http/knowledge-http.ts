@@ -1,5 +1,5 @@
 import { Actor } from '@support/contracts';
-import { CommandContext, CommandOutcome } from '@support/event-store';
+import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { parseIfMatch, refusalToHttp } from '@support/service-kit';
 
 /** members who write and review standard solutions */

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, isoWeekOf, TransientFailure } from '@support/contracts';
-import { commitChanges, DecidedChange, lockForTransaction } from '@support/event-store';
+import { Actor, isoWeekOf } from '@support/contracts';
+import { commitChanges, DecidedChange } from '@support/command-handling';
+import { lockForTransaction, TransientFailure } from '@support/event-store';
 import { eligibleMembers, leadExists, nextMember } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
@@ -69,15 +70,15 @@ export class LeadAllocator {
   }
 
   /**
-   * One batch in the caller's transaction, whose first write it must be (the events' append): e.g. the
-   * roster reactor's, as a member comes on duty (`onDutyNow`: counted on duty, though not saved yet).
+   * One batch in the caller's transaction: e.g. the roster reactor's, as a member comes on duty
+   * (`onDutyNow`: counted on duty, though not saved yet).
    */
   async allocatePendingIn(manager: EntityManager, limit = ALLOCATION_BATCH, onDutyNow?: string): Promise<number> {
     await lockForTransaction(manager, `${this.schema}:allocator`);
     for (let attempt = 1; ; attempt++) {
       const plan = await this.plan(manager, limit, onDutyNow);
       if (!plan || plan.changes.length === 0) return 0;
-      const committed = await commitChanges(manager, this.aggregates.store, plan.changes);
+      const committed = await commitChanges(manager, this.aggregates.pipeline, plan.changes);
       if (committed.ok) {
         await this.book(manager, plan);
         return plan.changes.length;
@@ -143,7 +144,7 @@ export class LeadAllocator {
         if (leadExists(state) && state.allocatedTo && state.policyVersion) returned.push({ memberId: state.allocatedTo, policyVersion: state.policyVersion });
         changes.push(decided);
       }
-      const committed = await commitChanges(manager, this.aggregates.store, changes);
+      const committed = await commitChanges(manager, this.aggregates.pipeline, changes);
       if (!committed.ok) throw new Error(`expiry raced a change of a lead: ${committed.reason}`);
       for (const { memberId, policyVersion } of returned) await this.takeBack(manager, memberId, policyVersion, now);
       return changes.length;

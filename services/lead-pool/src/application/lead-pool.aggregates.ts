@@ -1,5 +1,5 @@
 import { Clock, DeciderEvent } from '@support/contracts';
-import { AggregateCommands, EventStore } from '@support/event-store';
+import { AppendPipeline, CommandHandler } from '@support/command-handling';
 import { Lead, LeadCommand, leadDecider, leadExists, LeadPolicy, leadPolicyDecider, leadPolicyExists, LeadPolicyState, LeadState, SetRatios } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 
@@ -8,15 +8,15 @@ export const POLICY_ID = 'default';
 
 /** The lead pool's aggregates: leads, and the ratios policy. */
 export class LeadPoolAggregates {
-  readonly leads: AggregateCommands<LeadCommand, DeciderEvent<typeof leadDecider>, LeadState, Lead>;
-  readonly policy: AggregateCommands<SetRatios, DeciderEvent<typeof leadPolicyDecider>, LeadPolicyState, LeadPolicy>;
+  readonly leads: CommandHandler<LeadCommand, DeciderEvent<typeof leadDecider>, LeadState, Lead>;
+  readonly policy: CommandHandler<SetRatios, DeciderEvent<typeof leadPolicyDecider>, LeadPolicyState, LeadPolicy>;
 
   constructor(
-    readonly store: EventStore,
+    readonly pipeline: AppendPipeline,
     readonly clock: Clock,
     repository: LeadPoolRepository,
   ) {
-    this.leads = new AggregateCommands(store, clock, { streamType: 'lead', decider: leadDecider, exists: leadExists, saveView: (m, lead, v) => repository.saveLead(m, lead, v, clock.now()) });
-    this.policy = new AggregateCommands(store, clock, { streamType: 'lead-policy', decider: leadPolicyDecider, exists: leadPolicyExists, saveView: (m, policy, v) => repository.savePolicy(m, policy, v) });
+    this.leads = new CommandHandler(pipeline, clock, { streamType: 'lead', decider: leadDecider, exists: leadExists, saveView: (m, lead, v) => repository.saveLead(m, lead, v, clock.now()) });
+    this.policy = new CommandHandler(pipeline, clock, { streamType: 'lead-policy', decider: leadPolicyDecider, exists: leadPolicyExists, saveView: (m, policy, v) => repository.savePolicy(m, policy, v) });
   }
 }

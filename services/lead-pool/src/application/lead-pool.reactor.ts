@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { CommandRefusal, RosterEvent, TicketEvent, TransientFailure } from '@support/contracts';
-import { commitChanges, DecidedChange } from '@support/event-store';
+import { CommandRefusal, RosterEvent, TicketEvent } from '@support/contracts';
+import { TransientFailure } from '@support/event-store';
+import { commitChanges, DecidedChange } from '@support/command-handling';
 import { ConsumedEvent } from '@support/messaging';
 import { leadExists } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
@@ -29,8 +30,7 @@ export class LeadPoolReactor {
       case 'support.member.registered.v1':
         return this.repository.saveMember(manager, { memberId: event.data.memberId, role: event.data.role, onDuty: false });
       case 'support.member.went-on-duty.v1': {
-        // the pooled leads go in this transaction, the member counted on duty (the events' append must
-        // be its first write, so the member is saved after)
+        // the pooled leads go in this transaction, the member counted on duty
         const allocated = await this.allocator.allocatePendingIn(manager, ALLOCATION_BATCH, event.data.memberId);
         await this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: true });
         // more than a batch waited: the rest right after this commits (the run waits for this transaction's allocator lock)
@@ -63,7 +63,7 @@ export class LeadPoolReactor {
       changes.push(decided);
       flags.push({ leadId, memberId, leadStatus: state.status });
     }
-    const committed = await commitChanges(manager, this.aggregates.store, changes);
+    const committed = await commitChanges(manager, this.aggregates.pipeline, changes);
     if (!committed.ok) throw new ConcurrentLeadChange((committed as CommandRefusal).reason);
     for (const flag of flags) await this.repository.flag(manager, { ...flag, ticketId });
     if (consumed.causationId) await this.repository.linkTicket(manager, consumed.causationId, ticketId);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
-import { CommandContext, CommandOutcome, IdempotencyStore, lockAllForTransaction, OnceOutcome } from '@support/event-store';
+import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { lockAllForTransaction } from '@support/event-store';
 import { CaptureLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
 import { LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
@@ -71,11 +72,11 @@ export class LeadService {
     await lockAllForTransaction(manager, keys.sort().map((key) => `${this.schema}:contact:${key}`));
     const existing = await this.repository.openLeadByContact(manager, input.contact);
     if (existing) {
-      const merged = await this.aggregates.leads.executeIn(manager, existing.leadId, (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }), context);
+      const merged = await this.aggregates.leads.handleIn(manager, existing.leadId, (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }), context);
       return merged.ok ? { ok: true, leadId: existing.leadId, merged: true, version: merged.version } : merged;
     }
     const leadId = randomUUID();
-    const outcome = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
+    const outcome = await this.aggregates.leads.handleIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
     if (!outcome.ok) return outcome;
     await this.repository.addToLedger(manager, this.currentWeek(), input.source.memberId, { contributed: 1 });
     return { ok: true, leadId, merged: false, version: outcome.version };
@@ -84,7 +85,7 @@ export class LeadService {
   async execute(leadId: string, command: CommandInput<LeadCommand, 'leadId'>, context: CommandContext): Promise<CommandOutcome<Lead>> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const { state } = await this.aggregates.leads.load(manager, leadId);
-      const result = await this.aggregates.leads.executeIn(manager, leadId, (at) => ({ ...command, leadId, actor: context.actor, at }) as LeadCommand, context);
+      const result = await this.aggregates.leads.handleIn(manager, leadId, (at) => ({ ...command, leadId, actor: context.actor, at }) as LeadCommand, context);
       // a declined lead is owed to its member again under the ratios, and goes to the next member
       if (result.ok && command.type === 'DeclineLead' && leadExists(state) && state.allocatedTo && state.policyVersion) {
         await this.allocator.takeBack(manager, state.allocatedTo, state.policyVersion, this.aggregates.clock.now());

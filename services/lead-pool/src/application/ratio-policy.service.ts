@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CommandRefusal, LeadRatio } from '@support/contracts';
-import { CommandContext, CommandOutcome } from '@support/event-store';
+import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { LeadPolicy, offDutyMembers, ratiosWarnings } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
@@ -32,7 +32,7 @@ export class RatioPolicyService {
         return member.role === 'contractor' ? [`ratios.${i}.memberId ${memberId} is a contractor: contractors take no part in the lead pool`] : [];
       });
       if (problems.length > 0) return { outcome: { ok: false, code: 'invalid-command', reason: problems.join('; ') } satisfies CommandRefusal, offDuty: [], warnings: [] };
-      const outcome = await this.aggregates.policy.executeIn(manager, POLICY_ID, (at) => ({ type: 'SetRatios', policyId: POLICY_ID, ratios, acceptMinutes, actor: context.actor, at }), context);
+      const outcome = await this.aggregates.policy.handleIn(manager, POLICY_ID, (at) => ({ type: 'SetRatios', policyId: POLICY_ID, ratios, acceptMinutes, actor: context.actor, at }), context);
       // still set: the members may come on duty later, but the lead should know leads would wait
       return { outcome, offDuty: offDutyMembers(ratios, roster), warnings: ratiosWarnings(ratios, roster) };
     });

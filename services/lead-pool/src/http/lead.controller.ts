@@ -2,7 +2,8 @@ import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFound
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK } from '@support/contracts';
-import { auditTrail, CommandContext, CommandOutcome } from '@support/event-store';
+import { CommandContext, CommandOutcome } from '@support/command-handling';
+import { auditTrail } from '@support/event-store';
 import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
 import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';

@@ -1,11 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { IdempotencyStore, OnceOutcome } from '@support/event-store';
-import { Actor, CommandRefusal, envelopeOf, foldEvents, RecordedEvent, Rejection, RosterEvent } from '@support/contracts';
-import { Member, MemberCommand, memberDecider } from '../domain';
+import { IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { Actor, CommandRefusal, RecordedEvent, Rejection } from '@support/contracts';
+import { Member, MemberCommand } from '../domain';
 import { RosterEntry } from '../persistence/roster.repository';
-import { Cause, RoutingEngine, RoutingRound } from './routing-engine';
+import { Cause, MEMBER_STREAM, RoutingEngine, RoutingRound } from './routing-engine';
 
-export const MEMBER_STREAM = 'member';
+export { MEMBER_STREAM };
 
 export type RosterContext = { actor: Actor; expectedVersion?: number; correlationId?: string };
 
@@ -42,36 +42,23 @@ export class RosterService {
 
   /** commands decided in turn on a member's stream and written together: all or none */
   private async executeIn(manager: EntityManager, memberId: string, commands: (at: Date) => MemberCommand[], context: RosterContext): Promise<RosterOutcome> {
-    const at = this.engine.clock.now();
     const round = await RoutingRound.begin(manager, this.engine);
-    const history = await this.engine.store.readStream(manager, memberId);
-    if (context.expectedVersion !== undefined && context.expectedVersion !== history.length) {
-      return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} is at version ${history.length}, not ${context.expectedVersion}` };
-    }
-    let state = foldEvents(memberDecider, history.map(asRosterEvent));
-    const decided: RosterEvent[] = [];
-    for (const each of commands(at)) {
-      const decision = memberDecider.decide(each, state);
-      if (!decision.ok) return decision;
-      decided.push(...decision.events);
-      state = decision.events.reduce(memberDecider.evolve, state);
-    }
-    const member = state as Member;
-    const version = history.length + decided.length;
+    const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
+    const change = await this.engine.members.decide(manager, memberId, commands, { ...cause, expectedVersion: context.expectedVersion });
+    if (!('request' in change)) return change;
+    const at = change.request.events[0]?.occurredAt ?? this.engine.clock.now();
 
     // the round sees the member as they are after the change
-    const entry = upsert(round.roster, member, version);
+    const entry = upsert(round.roster, change.entity, change.version);
     round.afterwards((m) => this.engine.rosterRepository.save(m, entry));
     round.drain(at);
-    const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
-    const change = { streamType: MEMBER_STREAM, streamId: memberId, expectedVersion: history.length, events: decided.map((e) => envelopeOf(e, cause, at)) };
     const committed = await round.commit(cause, at, [change]);
     if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
-    return { ok: true as const, member: entry, version };
+    return { ok: true as const, member: entry, version: change.version };
   }
 
   async history(memberId: string): Promise<RecordedEvent[]> {
-    return this.engine.store.readStream(this.dataSource, memberId);
+    return this.engine.members.history(this.dataSource, memberId);
   }
 }
 
@@ -90,8 +77,4 @@ function upsert(roster: RosterEntry[], state: Member, version: number): RosterEn
   if (existing) Object.assign(existing, entry);
   else roster.push(entry);
   return entry;
-}
-
-function asRosterEvent(event: RecordedEvent): RosterEvent {
-  return { type: event.type, data: event.data } as RosterEvent;
 }

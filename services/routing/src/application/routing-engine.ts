@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, Rejection, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
-import { AppendRequest, EventStore, lockForTransaction } from '@support/event-store';
+import { Actor, Clock, envelopeOf, Rejection, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { AppendPipeline, CommandHandler, commitChanges, DecidedChange, unversionedChange } from '@support/command-handling';
+import { lockForTransaction } from '@support/event-store';
 import {
   AssigneeChoice,
   checkManualAssignment,
@@ -9,6 +10,11 @@ import {
   chooseAssignee,
   chooseEscalationTarget,
   drainQueue,
+  Member,
+  MemberAggregate,
+  MemberCommand,
+  memberDecider,
+  memberExists,
   QueuedTicket,
   queueOrder,
   scenarioOf,
@@ -19,6 +25,7 @@ import { ScenarioCatalogueRepository } from '../persistence/scenario-catalogue.r
 
 export const ROUTING_ACTOR: Actor = { id: 'routing', role: 'service' };
 export const ROUTING_STREAM = 'ticket-routing';
+export const MEMBER_STREAM = 'member';
 
 /** What caused a round of decisions: the envelope every decision of the round carries. */
 export interface Cause {
@@ -30,8 +37,7 @@ export interface Cause {
 /**
  * Decisions are taken one round at a time (a transaction-scoped lock), on the roster and queue as
  * committed by the previous round, so two rounds never hand out the same capacity. A round first
- * computes every decision in memory, then appends them all (the event store's first write), then
- * updates routing's tables.
+ * computes every decision in memory, then appends them all, then updates routing's tables.
  */
 export class RoutingRound {
   private readonly decisions: Array<{ ticketId: string; event: RoutingDecisionEvent }> = [];
@@ -146,18 +152,12 @@ export class RoutingRound {
    * statement batch), then applies routing's own table changes. Nothing is applied if an append
    * was refused.
    */
-  async commit(cause: Cause, at: Date, alsoAppend: AppendRequest[] = []): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
-    const decisions: AppendRequest[] = this.decisions.map(({ ticketId, event }) => ({
-      streamType: ROUTING_STREAM,
-      streamId: ticketId,
-      expectedVersion: 'any',
-      events: [envelopeOf(event, cause, at)],
-    }));
-    const requests = [...alsoAppend, ...mergeByStream(decisions)];
-    if (requests.length > 0) {
-      const results = await this.engine.store.appendAll(this.manager, requests);
-      if (results.some((r) => !r.ok)) return { ok: false, decisions: [] };
-    }
+  async commit(cause: Cause, at: Date, alsoAppend: ReadonlyArray<DecidedChange<unknown>> = []): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
+    const byTicket = new Map<string, RoutingDecisionEvent[]>();
+    for (const { ticketId, event } of this.decisions) byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), event]);
+    const decisions = [...byTicket].map(([ticketId, events]) => unversionedChange(ROUTING_STREAM, ticketId, events.map((event) => envelopeOf(event, cause, at))));
+    const committed = await commitChanges<unknown>(this.manager, this.engine.pipeline, [...alsoAppend, ...decisions]);
+    if (!committed.ok) return { ok: false, decisions: [] };
     for (const update of this.updates) await update(this.manager);
     return { ok: true, decisions: this.decisions.map((d) => d.event) };
   }
@@ -177,14 +177,20 @@ export class RoutingRound {
 }
 
 export class RoutingEngine {
+  /** the roster's members, each a stream of its own */
+  readonly members: CommandHandler<MemberCommand, RosterEvent, MemberAggregate, Member>;
+
   constructor(
     readonly schema: string,
-    readonly store: EventStore,
+    readonly pipeline: AppendPipeline,
     readonly rosterRepository: RosterRepository,
     readonly ticketRepository: RoutedTicketsRepository,
     readonly scenarioRepository: ScenarioCatalogueRepository,
     readonly clock: Clock,
-  ) {}
+  ) {
+    // the roster table is written by the round that takes the change (RosterService), not per member
+    this.members = new CommandHandler(pipeline, clock, { streamType: MEMBER_STREAM, decider: memberDecider, exists: memberExists });
+  }
 
   /**
    * The knowledge base defined or changed a scenario: routing keeps the catalogue's word (in the consumer's
@@ -198,7 +204,6 @@ export class RoutingEngine {
     if (held !== undefined && held > version) return;
     round.catalogue.set(scenario.scenarioId, scenario.fixed);
     round.drain(at);
-    // written after the round's decisions: the event store's append must be a transaction's first write
     round.afterwards((m) => this.scenarioRepository.save(m, scenario, version));
     await round.commit(cause, at);
   }
@@ -327,13 +332,3 @@ const CONFIRMATIONS = new Set<string>(['support.ticket.assigned.v1', 'support.ti
 
 /** the ticket events routing acts on; the rest of a ticket's life does not concern it */
 export const ROUTING_TICKET_EVENTS: readonly string[] = [...ROUND_EVENTS, ...CONFIRMATIONS];
-
-function mergeByStream(requests: AppendRequest[]): AppendRequest[] {
-  const byStream = new Map<string, AppendRequest>();
-  for (const request of requests) {
-    const existing = byStream.get(request.streamId);
-    if (existing) existing.events.push(...request.events);
-    else byStream.set(request.streamId, { ...request, events: [...request.events] });
-  }
-  return [...byStream.values()];
-}

@@ -1,7 +1,22 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, foldEvents, RecordedEvent, SlaEvent, TransientFailure, URGENCIES, Urgency } from '@support/contracts';
-import { AppendRequest, EventStore } from '@support/event-store';
-import { BusinessCalendar, commandsFor, earlyStopsOf, fieldOf, firstMatch, IncomingEvent, SlaClock, SlaClockCommand, slaClockDecider, SlaRule, SUBJECT_ID_FIELDS } from '../domain';
+import { Actor, Clock, RecordedEvent, SlaEvent, URGENCIES, Urgency } from '@support/contracts';
+import { TransientFailure } from '@support/event-store';
+import { AppendPipeline, CommandHandler, commitChanges, DecidedChange } from '@support/command-handling';
+import {
+  BusinessCalendar,
+  clockExists,
+  commandsFor,
+  earlyStopsOf,
+  fieldOf,
+  firstMatch,
+  IncomingEvent,
+  SlaClock,
+  SlaClockCommand,
+  slaClockDecider,
+  SlaClockState,
+  SlaRule,
+  SUBJECT_ID_FIELDS,
+} from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
 
 export const CLOCK_STREAM = 'sla-clock';
@@ -29,15 +44,20 @@ export interface SlaSettings {
  * read, so a warning or breach is recorded at most once however many monitors run or restart.
  */
 export class SlaMonitor {
+  private readonly commands: CommandHandler<SlaClockCommand, SlaEvent, SlaClockState, SlaClock>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly store: EventStore,
+    private readonly pipeline: AppendPipeline,
     private readonly clocks: ClockRepository,
     private readonly clock: Clock,
     private readonly settings: () => SlaSettings,
     /** a clock that could not be fired; the others fire regardless, and it is tried again next time */
     private readonly onClockFailure: (clockId: string, error: unknown) => void = () => undefined,
-  ) {}
+  ) {
+    // the clock table is written for a whole batch at once (apply), not per clock
+    this.commands = new CommandHandler(pipeline, clock, { streamType: CLOCK_STREAM, decider: slaClockDecider, exists: clockExists });
+  }
 
   /** An event from another service, in the consumer's transaction. */
   async onEvent(manager: EntityManager, event: MonitoredEvent): Promise<void> {
@@ -132,7 +152,7 @@ export class SlaMonitor {
   }
 
   async clockHistory(clockId: string): Promise<RecordedEvent[]> {
-    return this.store.readStream(this.dataSource, clockId);
+    return this.commands.history(this.dataSource, clockId);
   }
 
   /**
@@ -144,28 +164,17 @@ export class SlaMonitor {
     const byClock = new Map<string, SlaClockCommand[]>();
     for (const command of commands) byClock.set(command.clockId, [...(byClock.get(command.clockId) ?? []), command]);
 
-    const requests: AppendRequest[] = [];
-    const results: Array<{ state: SlaClock; version: number }> = [];
-    const histories = await this.store.readStreams(manager, [...byClock.keys()]);
-    for (const [clockId, clockCommands] of byClock) {
-      const history = histories.get(clockId) ?? [];
-      let state = foldEvents(slaClockDecider, history.map((e) => ({ type: e.type, data: e.data }) as SlaEvent));
-      const events: SlaEvent[] = [];
-      for (const command of clockCommands) {
-        const decision = slaClockDecider.decide(command, state);
-        if (!decision.ok) continue; // e.g. a second start of a rule that runs once per subject
-        events.push(...decision.events);
-        state = decision.events.reduce(slaClockDecider.evolve, state);
-      }
-      if (events.length === 0 || !('clockId' in state)) continue;
-      const cause = causeOfClock(clockId);
-      requests.push({ streamType: CLOCK_STREAM, streamId: clockId, expectedVersion: history.length, events: events.map((e) => envelopeOf(e, cause, this.clock.now())) });
-      results.push({ state: state as SlaClock, version: history.length + events.length });
-    }
-    if (requests.length === 0) return 'applied';
-    const appended = await this.store.appendAll(manager, requests);
-    if (appended.some((r) => !r.ok)) return 'conflict';
-    await this.clocks.saveAll(manager, results.map(({ state, version }) => ({ clock: state, version })));
+    // a refused command (e.g. a second start of a rule that runs once per subject) is left out
+    const decided = await this.commands.decideAll(
+      manager,
+      [...byClock].map(([clockId, clockCommands]) => ({ id: clockId, command: clockCommands.map((command) => () => command), context: causeOfClock(clockId) })),
+      { onRefused: 'skip' },
+    );
+    const changes = decided.filter((change): change is DecidedChange<SlaClock> => 'request' in change && change.request.events.length > 0);
+    if (changes.length === 0) return 'applied';
+    const committed = await commitChanges(manager, this.pipeline, changes);
+    if (!committed.ok) return 'conflict';
+    await this.clocks.saveAll(manager, changes.map((change, i) => ({ clock: committed.entities[i], version: change.version })));
     return 'applied';
   }
 

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Actor, Clock, RecordedEvent } from '@support/contracts';
-import { EventStore } from '@support/event-store';
-import { BusinessCalendar, DEFAULT_BUSINESS_CALENDAR, DEFAULT_SLA_RULES, SlaRule, validateBusinessCalendar, validateSlaPolicy } from '../domain';
+import { AppendPipeline, CommandHandler } from '@support/command-handling';
+import { ChangeSlaPolicy, DEFAULT_BUSINESS_CALENDAR, DEFAULT_SLA_RULES, SlaPolicyChanged, slaPolicyDecider, slaPolicyErrors, SlaPolicyState } from '../domain';
 import { SlaSettings } from './sla-monitor.service';
 
 export const POLICY_STREAM = 'sla-policy';
@@ -21,18 +20,21 @@ export class SlaPolicyService {
   private current: SlaSettings = { rules: DEFAULT_SLA_RULES, calendar: DEFAULT_BUSINESS_CALENDAR };
   private version = 0;
 
+  private readonly commands: CommandHandler<ChangeSlaPolicy, SlaPolicyChanged, SlaPolicyState, SlaPolicyState & { set: true }>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly store: EventStore,
-    private readonly clock: Clock,
-  ) {}
+    pipeline: AppendPipeline,
+    clock: Clock,
+  ) {
+    this.commands = new CommandHandler(pipeline, clock, { streamType: POLICY_STREAM, decider: slaPolicyDecider, exists: (state): state is SlaPolicyState & { set: true } => state.set });
+  }
 
   /** loads the last policy a lead put in force */
   async load(): Promise<void> {
-    const history = await this.store.readStream(this.dataSource, POLICY_STREAM);
-    const last = history[history.length - 1];
-    if (last) this.current = settingsOf(last);
-    this.version = history.length;
+    const { state, version } = await this.commands.load(this.dataSource, POLICY_STREAM);
+    if (state.set) this.current = { rules: state.rules, calendar: state.calendar };
+    this.version = version;
   }
 
   settings(): SlaSettings {
@@ -44,44 +46,17 @@ export class SlaPolicyService {
   }
 
   async change(input: { rules: unknown; calendar: unknown }, actor: Actor, expectedVersion?: number): Promise<PolicyOutcome> {
-    const rules = validateSlaPolicy(input.rules);
-    const calendar = validateBusinessCalendar(input.calendar);
-    const errors = [...(rules.ok ? [] : rules.errors), ...(calendar.ok ? [] : calendar.errors.map((e) => (e.startsWith('calendar') ? e : `calendar.${e}`)))];
-    if (!rules.ok || !calendar.ok) return { ok: false, code: 'invalid-command', errors };
-    return this.dataSource.transaction(async (manager) => {
-      const current = await this.store.streamVersion(manager, POLICY_STREAM);
-      if (expectedVersion !== undefined && expectedVersion !== current) {
-        return { ok: false as const, code: 'version-conflict' as const, reason: `the policy is at version ${current}, not ${expectedVersion}` };
-      }
-      const id = randomUUID();
-      const appended = await this.store.append(manager, {
-        streamType: POLICY_STREAM,
-        streamId: POLICY_STREAM,
-        expectedVersion: current,
-        events: [
-          {
-            id,
-            type: 'support.sla.policy-changed.v1',
-            data: { policyId: POLICY_ID, rules: rules.rules as unknown as Array<Record<string, unknown>>, calendar: calendar.calendar as unknown as Record<string, unknown> },
-            occurredAt: this.clock.now(),
-            metadata: { actor, causationId: null, correlationId: id },
-          },
-        ],
-      });
-      if (!appended.ok) return { ok: false as const, code: 'version-conflict' as const, reason: 'the policy changed meanwhile' };
-      // clocks already running keep their terms; new clocks follow the new policy
-      this.current = { rules: rules.rules, calendar: calendar.calendar };
-      this.version = appended.version;
-      return { ok: true as const, version: appended.version, settings: this.current };
-    });
+    const errors = slaPolicyErrors(input.rules, input.calendar);
+    if (errors.length > 0) return { ok: false, code: 'invalid-command', errors };
+    const outcome = await this.commands.handle(this.dataSource, POLICY_STREAM, (at) => ({ type: 'ChangeSlaPolicy', policyId: POLICY_ID, ...input, actor, at }), { actor, expectedVersion });
+    if (!outcome.ok) return outcome.code === 'version-conflict' ? outcome : { ok: false, code: 'invalid-command', errors: [outcome.reason] };
+    // clocks already running keep their terms; new clocks follow the new policy
+    this.current = { rules: outcome.entity.rules, calendar: outcome.entity.calendar };
+    this.version = outcome.version;
+    return { ok: true, version: outcome.version, settings: this.current };
   }
 
   history(): Promise<RecordedEvent[]> {
-    return this.store.readStream(this.dataSource, POLICY_STREAM);
+    return this.commands.history(this.dataSource, POLICY_STREAM);
   }
-}
-
-function settingsOf(event: RecordedEvent): SlaSettings {
-  const data = event.data as { rules: SlaRule[]; calendar: BusinessCalendar };
-  return { rules: data.rules, calendar: data.calendar };
 }

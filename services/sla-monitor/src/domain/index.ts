@@ -4,3 +4,4 @@ export * from './sla-clock.commands';
 export * from './sla-clock.state';
 export * from './sla-clock.decider';
 export * from './sla-engine';
+export * from './sla-policy.decider';
