@@ -6,7 +6,7 @@
 # The build context is the repo root (see .dockerignore). docker-compose.yml builds every service
 # from this file; deploy/compose/README.md explains how to run it.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: install everything, compile the whole workspace ----------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -11,6 +11,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # services of this checkout, with their default ports (API.md)
 SERVICES=(intake:3001 routing:3002 sla-monitor:3003 field-service:3004 knowledge-base:3005 lead-pool:3006 dashboard:3000)
 
+# Node 24 first on PATH (fetched once into .cache/node/ when the machine's node is older): the build,
+# the migrate step and every service run on it, as in production (node:24 image)
+source deploy/local/node24.sh
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 eval "$(bash deploy/local/infra.sh up | tee /dev/stderr | grep '^export ')"
 npm run --silent build

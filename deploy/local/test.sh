@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
+# Node 24 first on PATH (fetched once into .cache/node/ when the machine's node is older): npm, npx,
+# tsc and jest all run on it
+source deploy/local/node24.sh
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 if [[ -z "${DATABASE_URL:-}" || -z "${KAFKA_BROKERS:-}" ]]; then
   eval "$(bash deploy/local/infra.sh up | grep '^export ')"
@@ -14,5 +17,5 @@ fi
 bash deploy/local/browser.sh
 echo "[test] type-checking"
 npx tsc -p tsconfig.json --noEmit
-echo "[test] jest (DATABASE_URL and KAFKA_BROKERS from the environment)"
+echo "[test] jest on node $(npm exec --offline -c 'node -p process.version') (DATABASE_URL and KAFKA_BROKERS from the environment)"
 exec npx jest --runInBand "$@"

@@ -319,7 +319,7 @@ export function parseDockerfile(text: string): Instruction[] {
   return out;
 }
 
-const NODE_BASE = 'node:20-bookworm-slim';
+export const NODE_BASE = 'node:24-bookworm-slim';
 
 export function checkDockerfile(text: string): string[] {
   const problems: string[] = [];

@@ -23,6 +23,7 @@ import {
   DEFAULT_PORTS,
   dockerignored,
   MIGRATE_SERVICE,
+  NODE_BASE,
   ONE_SHOTS,
   parseCompose,
   resolvedEnvironment,
@@ -129,8 +130,16 @@ describe('deploy/docker/service.Dockerfile', () => {
     expect(existsSync(join(ROOT, SERVICE_DOCKERFILE))).toBe(true);
   });
 
-  it('is multi-stage on node:20-bookworm-slim, ships only dist/ as non-root, CMD from ENV SERVICE', () => {
+  it('is multi-stage on node:24-bookworm-slim, ships only dist/ as non-root, CMD from ENV SERVICE', () => {
     expect(checkDockerfile(read(SERVICE_DOCKERFILE))).toEqual([]);
+  });
+
+  it('runs the Node major that .nvmrc pins for the local scripts and package.json engines asks for', () => {
+    const pinned = read('.nvmrc').trim();
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    const major = pinned.split('.')[0];
+    expect(NODE_BASE).toBe(`node:${major}-bookworm-slim`);
+    expect(JSON.parse(read('package.json')).engines.node).toBe(`>=${major}`);
   });
 
   it('builds with npm run build into dist/ laid out like the repo', () => {

@@ -153,11 +153,14 @@ function checkPeriods(value: unknown, field: string, errors: string[]): WorkingP
   return periods;
 }
 
-/** True when Intl knows the zone (IANA names, case-insensitive, and UTC). */
+/**
+ * True when Intl knows the zone (IANA names, case-insensitive, and UTC). A UTC offset such as +08:00,
+ * which Intl accepts as a time zone on Node 24 (ECMA-402 offset time zones; Node 20 refused it), is not one: it has no
+ * daylight-saving rules.
+ */
 export function isTimeZone(timeZone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
+    return !/^[+-]/.test(new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone);
   } catch {
     return false;
   }
