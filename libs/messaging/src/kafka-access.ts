@@ -1,6 +1,6 @@
 import { AUDIT_TOPIC, eventCatalogue, SERVICE_SUBSCRIPTIONS, TOPIC_OWNERS } from '@support/contracts';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, ResourcePatternTypes } from 'kafkajs';
-import { deadLetterTopic } from './event-consumer';
+import { deadLetterTopic } from './dead-letters';
 import { ensureTopics } from './kafka-client';
 
 /** The operator's principal: a super user of the cluster, for provisioning and operations only. */
