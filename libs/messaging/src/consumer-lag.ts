@@ -1,4 +1,5 @@
-import { Admin, Kafka } from 'kafkajs';
+import { Admin } from 'kafkajs';
+import { MessagingClient } from './kafka-client';
 
 /**
  * One admin connection, connected on first use and kept until dropped: a status page polls a consumer's
@@ -7,7 +8,7 @@ import { Admin, Kafka } from 'kafkajs';
 export class SharedAdmin {
   private admin?: Promise<Admin>;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(private readonly kafka: MessagingClient) {}
 
   async use<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     this.admin ??= (async () => {
@@ -63,7 +64,7 @@ export async function groupLag(admin: Admin, query: LagQuery): Promise<number> {
 }
 
 /** deletes a consumer group, and with it its committed offsets (the group must be empty) */
-export async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+export async function deleteGroup(kafka: MessagingClient, groupId: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { EventCatalogue } from '@support/contracts';
 import { ConsumedEvent } from './cloud-event.codec';
+import { MessagingClient } from './kafka-client';
 
 /** Runs inside the transaction that also records the event in the inbox. */
 export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
@@ -31,7 +31,7 @@ export interface EventConsumerSettings extends RetrySettings {
   schema: string;
   groupId: string;
   topics: string[];
-  kafka: Kafka;
+  kafka: MessagingClient;
   dataSource: DataSource;
   catalogue: EventCatalogue;
   onError?: (error: unknown, event: Position) => void;

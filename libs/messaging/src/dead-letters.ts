@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Admin, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Admin, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import { MessagingClient } from './kafka-client';
 import { Position } from './consumer-options';
 
 /** Parked events of one consumer group go to their own topic, so they can be looked at and replayed. */
@@ -31,7 +32,7 @@ export async function parkedCount(admin: Admin, topic: string): Promise<number> 
  * Hands every message parked on the group's dead-letter topic so far to `process`, at its original
  * position, from a throw-away group; what is parked anew meanwhile waits for the next replay.
  */
-export async function replayDeadLetters(kafka: Kafka, groupId: string, process: (message: KafkaMessage, where: Position) => Promise<void>): Promise<{ replayed: number }> {
+export async function replayDeadLetters(kafka: MessagingClient, groupId: string, process: (message: KafkaMessage, where: Position) => Promise<void>): Promise<{ replayed: number }> {
   const topic = deadLetterTopic(groupId);
   const admin = kafka.admin();
   await admin.connect();

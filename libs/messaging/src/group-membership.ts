@@ -1,5 +1,5 @@
-import { Consumer, Kafka, Producer } from 'kafkajs';
-import { createIdempotentProducer } from './kafka-client';
+import { Consumer, Producer } from 'kafkajs';
+import { createIdempotentProducer, MessagingClient } from './kafka-client';
 import { Position } from './consumer-options';
 import { restartDelay, sleep } from './retry-policy';
 
@@ -8,7 +8,7 @@ import { restartDelay, sleep } from './retry-policy';
 const FETCH_WAIT_MS = 500;
 
 export interface MembershipOptions {
-  kafka: Kafka;
+  kafka: MessagingClient;
   groupId: string;
   topics: readonly string[];
   /** where a new group starts, asked at every join (a rebuild changes it) */

@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { Subject } from 'rxjs';
 import { Clock, eventCatalogue, systemClock, TEAM_TIME_ZONE } from '@support/contracts';
 import { openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DashboardProjector, ProjectionChange } from './application/dashboard.projector';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
 import { DashboardTables, PROJECTION_TABLES } from './persistence/dashboard.tables';
@@ -30,7 +29,7 @@ export interface DashboardSettings {
 
 export interface DashboardRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   tables: DashboardTables;
   clock: Clock;
   /** the team's IANA time zone: its reporting weeks and the page's times */

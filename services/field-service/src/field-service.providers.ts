@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { knownTicketsProjector } from './application/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
@@ -30,7 +29,7 @@ export interface FieldServiceSettings {
 
 export interface FieldServiceRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   store: EventStore;
   visits: VisitService;
   sheets: SheetService;

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { AUDIT_TOPIC, Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { SealingEventStore } from './application/personal-data/sealing-event-store';
 import { TicketCommands } from './application/ticket-commands.service';
@@ -42,7 +41,7 @@ export interface IntakeSettings {
 /** Everything intake runs on, built once at start-up and closed at shutdown. */
 export interface IntakeRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   relay: OutboxRelay;
   reactors: EventConsumer[];
   /** the event table as stored: personal data sealed */

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
 import { KnowledgeAggregates } from './application/knowledge-aggregates';
@@ -33,7 +32,7 @@ export interface KnowledgeSettings {
 
 export interface KnowledgeRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   articles: ArticleService;
   scenarios: ScenarioService;
   analyses: AnalysisService;

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
@@ -34,7 +33,7 @@ export interface LeadPoolSettings {
 
 export interface LeadPoolRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   leads: LeadService;
   policy: RatioPolicyService;
   allocator: LeadAllocator;

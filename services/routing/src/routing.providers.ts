@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { RosterService } from './application/roster.service';
 import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
@@ -33,7 +32,7 @@ export interface RoutingSettings {
 
 export interface RoutingRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   relay: OutboxRelay;
   ticketEvents: EventConsumer;
   /** the knowledge base's scenario catalogue (which scenarios are fixed) */

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
 import { EventStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource, IdempotencyStore } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
 import { SlaPolicyService } from './application/sla-policy.service';
@@ -30,7 +29,7 @@ export interface SlaMonitorSettings {
 
 export interface SlaMonitorRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   monitor: SlaMonitor;
   store: EventStore;
   clocks: ClockRepository;
