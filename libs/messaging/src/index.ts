@@ -10,3 +10,5 @@ export * from './kafka-connection';
 export * from './kafka-access';
 export * from './topic-admin';
 export * from './topic-io';
+export * from './event-handlers';
+export * from './event-consumer.transport';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { EventStore, IdempotencyStore, loadSigningKey, openServiceDataSource, AnswersOnDataSource } from '@support/event-store';
-import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
@@ -55,21 +55,26 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   const repository = new LeadPoolRepository(schema);
   const aggregates = new LeadPoolAggregates(store, settings.clock ?? systemClock, repository);
   const allocator = new LeadAllocator(dataSource, schema, aggregates, repository, onError);
-  const reactor = new LeadPoolReactor(aggregates, repository, allocator);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
-  const consumer = (name: string, topic: string, handle: EventHandler) =>
-    new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
-  const consumers = [consumer('roster', ROSTER_TOPIC, reactor.onRosterEvent), consumer('ticket-events', TICKETS_TOPIC, reactor.onTicketEvent)];
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
   const interval = settings.tickIntervalMs === undefined ? 1000 : settings.tickIntervalMs;
   // members coming on duty and deadlines passing need no request: the allocator also runs on its own
   const scheduler = interval === null ? undefined : new PeriodicTask(() => allocator.runDue(), interval, onError);
   await relay.start();
-  await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
+  const reactions = await startEventHandlers(
+    consumers,
+    [LeadPoolReactor],
+    [
+      { provide: LeadPoolAggregates, useValue: aggregates },
+      { provide: LeadPoolRepository, useValue: repository },
+      { provide: LeadAllocator, useValue: allocator },
+    ],
+  );
   scheduler?.start();
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: aggregates.clock });
   return {
     idempotentAnswers: idempotency.answersOn(dataSource),
-    deadLetters: consumers,
+    deadLetters: consumers.consumers,
     dataSource,
     kafka,
     leads: new LeadService(dataSource, schema, aggregates, repository, allocator, idempotency),
@@ -79,7 +84,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
     aggregates,
     async close() {
       await scheduler?.stop();
-      await Promise.all(consumers.map((c) => c.stop()));
+      await reactions.close();
       await allocator.idle();
       await relay.stop();
       await dataSource.destroy();

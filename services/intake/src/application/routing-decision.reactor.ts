@@ -1,6 +1,7 @@
-import { EntityManager } from 'typeorm';
+import { Optional } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Actor, isRole, RoutingDecisionEvent, Tier, TransientFailure } from '@support/contracts';
-import { ConsumedEvent } from '@support/messaging';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { TicketCommandInput } from '../domain';
 import { causedBy } from './reaction-cause';
 import { TicketCommands } from './ticket-commands.service';
@@ -32,16 +33,16 @@ export class ConcurrentTicketChange extends TransientFailure {}
  * who decided what and why. A decision the ticket has moved past (it was cancelled meanwhile) is
  * dropped: it no longer applies.
  */
+@EventHandlers()
 export class RoutingDecisionReactor {
   constructor(
     private readonly commands: TicketCommands,
-    private readonly onDropped: (decision: ConsumedEvent, reason: string) => void = () => undefined,
+    @Optional() private readonly onDropped: (decision: ConsumedEvent, reason: string) => void = () => undefined,
   ) {}
 
-  /** the decisions that change a ticket (see {@link ticketCommandFor}) */
-  readonly types = ['support.routing.assignment-decided.v1', 'support.routing.escalation-decided.v1'] as const;
-
-  readonly handle = async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  // the decisions that change a ticket (see ticketCommandFor)
+  @EventPattern(['support.routing.assignment-decided.v1', 'support.routing.escalation-decided.v1'], { group: 'routing-decisions' })
+  async handle(@Payload() event: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const decision = { type: event.type, data: event.data } as RoutingDecisionEvent;
     const command = ticketCommandFor(decision);
     if (!command) return;
@@ -53,5 +54,5 @@ export class RoutingDecisionReactor {
     // someone changed the ticket between our read and our append: the consumer retries the event
     if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);
     if (!outcome.ok) this.onDropped(event, outcome.reason);
-  };
+  }
 }
