@@ -8,3 +8,7 @@ export * from './event-consumer';
 export * from './kafka.probe';
 export * from './kafka-connection';
 export * from './kafka-access';
+export * from './topic-admin';
+export * from './topic-io';
+export * from './event-handlers';
+export * from './event-consumer.transport';

@@ -1,7 +1,7 @@
 import { AUDIT_TOPIC, eventCatalogue, SERVICE_SUBSCRIPTIONS, TOPIC_OWNERS } from '@support/contracts';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, ResourcePatternTypes } from 'kafkajs';
-import { deadLetterTopic } from './event-consumer';
-import { ensureTopics } from './kafka-client';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
+import { deadLetterTopic } from './dead-letters';
+import { ensureTopics, MessagingClient } from './kafka-client';
 
 /** The operator's principal: a super user of the cluster, for provisioning and operations only. */
 export const KAFKA_ADMIN_PRINCIPAL = 'admin';
@@ -82,7 +82,7 @@ const OPERATIONS: Record<KafkaOperation, AclOperationTypes> = {
  * ACLs of {@link kafkaAccessPlan}. Idempotent (an existing topic or ACL is left as it is); ACLs that
  * are no longer in the plan are not removed (say so to whoever revokes access: kafka-acls --remove).
  */
-export async function provisionKafka(adminKafka: Kafka, options: KafkaAccessOptions = {}): Promise<{ topics: number; acls: number }> {
+export async function provisionKafka(adminKafka: MessagingClient, options: KafkaAccessOptions = {}): Promise<{ topics: number; acls: number }> {
   const topics = eventCatalogue.topics();
   await ensureTopics(adminKafka, topics);
   const acl = kafkaAccessPlan(options).flatMap((grant) =>

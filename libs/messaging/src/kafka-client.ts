@@ -3,11 +3,18 @@ import pino, { Level, Logger } from 'pino';
 import { KafkaConnection, kafkaClientOptions } from './kafka-connection';
 
 /**
+ * The client every service and test holds. Only this library looks inside it: everything done with it
+ * (topics, consumers, relays, probes, the helpers of topic-admin.ts and topic-io.ts) goes through
+ * functions here, so the client library can be swapped in this one place.
+ */
+export type MessagingClient = Kafka;
+
+/**
  * The one place that builds a Kafka client, so the client library can be swapped
  * (e.g. for @confluentinc/kafka-javascript's KafkaJS-compatible API) without touching callers.
  * The client's log goes through pino (the service's JSON lines) at the levels of {@link kafkaLogLevel}.
  */
-export function createKafka(clientId: string, connection: KafkaConnection, logger: Logger = defaultLogger(clientId)): Kafka {
+export function createKafka(clientId: string, connection: KafkaConnection, logger: Logger = defaultLogger(clientId)): MessagingClient {
   return new Kafka({
     clientId,
     ...kafkaClientOptions(connection),
@@ -89,7 +96,7 @@ function defaultLogger(clientId: string): Logger {
 export const TOPIC_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 /** Topics are the public record: unlimited retention, keyed by aggregate id. */
-export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
+export async function ensureTopics(kafka: MessagingClient, topics: string[], partitions = 3): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -118,7 +125,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 
  * duplicate nor reorder a partition; the default (Java-compatible murmur2) partitioner puts a key
  * on the same partition as any other Kafka client would.
  */
-export function createIdempotentProducer(kafka: Kafka): Producer {
+export function createIdempotentProducer(kafka: MessagingClient): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,

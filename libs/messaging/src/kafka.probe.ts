@@ -1,7 +1,7 @@
-import { Kafka } from 'kafkajs';
+import { MessagingClient } from './kafka-client';
 
 /** Readiness: the broker answers a metadata request. */
-export function kafkaProbe(kafka: Kafka, timeoutMs = 3000) {
+export function kafkaProbe(kafka: MessagingClient, timeoutMs = 3000) {
   return {
     name: 'kafka',
     async check(): Promise<void> {

@@ -1,14 +1,14 @@
 import { Client } from 'pg';
-import { Kafka, Producer } from 'kafkajs';
+import { Producer } from 'kafkajs';
 import { qualified } from '@support/event-store';
-import { createIdempotentProducer } from './kafka-client';
+import { createIdempotentProducer, MessagingClient } from './kafka-client';
 import { outboxChannel } from './outbox';
 import { anchorMessage, AnchorSigning, headsOf } from './chain-anchors';
 
 export interface OutboxRelayOptions {
   schema: string;
   databaseUrl: string;
-  kafka: Kafka;
+  kafka: MessagingClient;
   batchSize?: number;
   /**
    * most bytes of event data in one send (default {@link MAX_BATCH_BYTES}); an event larger than this

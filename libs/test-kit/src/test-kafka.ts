@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { KafkaConfig } from 'kafkajs';
-import { connectionFromCredentialsFile, KAFKA_ADMIN_PRINCIPAL, KafkaConnection, kafkaClientOptions } from '@support/messaging';
+import pino from 'pino';
+import { connectionFromCredentialsFile, createKafka, KAFKA_ADMIN_PRINCIPAL, KafkaConnection, MessagingClient } from '@support/messaging';
 import { testInfra } from './test-infra';
 
 // deploy/local/kafka.sh keeps the local broker's passwords here; the fault suite's broker names its own
@@ -29,9 +29,9 @@ export function serviceKafka(service: string): { kafka: KafkaConnection } {
 }
 
 /**
- * kafkajs options for a test's own plain client (spread into `new Kafka({...})`): as the operator
- * (admin) by default, who may publish what another service would, read any topic and reset any group.
+ * A test's own client, quiet: as the operator (admin) by default, who may publish what another service
+ * would, read any topic and reset any group; `brokers` for a broker other than the test broker.
  */
-export function testKafkaOptions(principal = KAFKA_ADMIN_PRINCIPAL): Pick<KafkaConfig, 'brokers' | 'sasl' | 'ssl'> {
-  return kafkaClientOptions(kafkaAs(principal));
+export function testMessagingClient(clientId = 'test', { principal = KAFKA_ADMIN_PRINCIPAL, brokers }: { principal?: string; brokers?: string[] } = {}): MessagingClient {
+  return createKafka(clientId, { ...kafkaAs(principal), ...(brokers ? { brokers } : {}) }, pino({ level: 'silent' }));
 }

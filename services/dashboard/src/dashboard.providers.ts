@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
 import { Subject } from 'rxjs';
 import { Clock, eventCatalogue, systemClock, TEAM_TIME_ZONE } from '@support/contracts';
 import { AnswersOnDataSource, IdempotencyStore } from '@support/command-handling';
 import { openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
-import { DashboardProjector, ProjectionChange } from './application/dashboard.projector';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { DashboardProjector, PROJECTION_CHANGED, ProjectionChange } from './application/dashboard.projector';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
 import { DashboardTables, PROJECTION_TABLES } from './persistence/dashboard.tables';
 
@@ -31,7 +30,7 @@ export interface DashboardSettings {
 
 export interface DashboardRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   tables: DashboardTables;
   clock: Clock;
   /** the team's IANA time zone: its reporting weeks and the page's times */
@@ -59,22 +58,16 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
   await ensureTopics(kafka, topicsWrittenBy(SERVICE_NAME));
   const tables = new DashboardTables(schema);
   const changes = new Subject<ProjectionChange>();
-  const projector = new DashboardProjector(tables, (change) => changes.next(change));
-  const consumer = new EventConsumer({
-    schema,
-    groupId: `${schema}.projections`,
-    topics: eventCatalogue.topics(),
-    kafka,
-    dataSource,
-    catalogue: eventCatalogue,
-    handleBatch: projector.projectBatch,
-    // a partition's rows are its own (tickets and clocks are keyed by id): decoding one chunk overlaps another's writes
-    partitionsConcurrently: 4,
-    batchSize: 2000,
-    onError,
-    fromBeginning: settings.consumeFromBeginning,
-  });
-  await startConsumers([consumer], { inBackground: settings.joinConsumersInBackground });
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
+  const projections = await startEventHandlers(
+    consumers,
+    [DashboardProjector],
+    [
+      { provide: DashboardTables, useValue: tables },
+      { provide: PROJECTION_CHANGED, useValue: (change: ProjectionChange) => changes.next(change) },
+    ],
+  );
+  const consumer = consumers.consumer('projections');
   let restarting = false;
   return {
     idempotentAnswers: new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: settings.clock }).answersOn(dataSource),
@@ -101,7 +94,7 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
     },
     async close() {
       changes.complete();
-      await consumer.stop();
+      await projections.close();
       await dataSource.destroy();
     },
   };

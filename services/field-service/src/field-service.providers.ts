@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
-import { knownTicketsProjector } from './application/known-tickets.projector';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { KnownTicketsProjector } from './application/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
 import { FieldViewsRepository } from './persistence/field-views.repository';
@@ -31,7 +30,7 @@ export interface FieldServiceSettings {
 
 export interface FieldServiceRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   store: EventStore;
   visits: VisitService;
   sheets: SheetService;
@@ -57,30 +56,20 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
   const visits = new VisitService(dataSource, pipeline, clock, views, tickets, idempotency);
   const sheets = new SheetService(dataSource, pipeline, clock, views, tickets, idempotency, visits);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
-  const ticketEvents = new EventConsumer({
-    schema,
-    groupId: `${schema}.known-tickets`,
-    topics: [TICKETS_TOPIC],
-    kafka,
-    dataSource,
-    catalogue: eventCatalogue,
-    handle: knownTicketsProjector(tickets),
-    onError,
-    fromBeginning: settings.consumeFromBeginning,
-  });
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
   await relay.start();
-  await startConsumers([ticketEvents], { inBackground: settings.joinConsumersInBackground });
+  const projections = await startEventHandlers(consumers, [KnownTicketsProjector], [{ provide: KnownTicketsRepository, useValue: tickets }]);
   return {
     idempotentAnswers: idempotency.answersOn(dataSource),
     dataSource,
     kafka,
-    deadLetters: [ticketEvents],
+    deadLetters: consumers.consumers,
     store,
     visits,
     sheets,
     tickets,
     async close() {
-      await ticketEvents.stop();
+      await projections.close();
       await relay.stop();
       await dataSource.destroy();
     },

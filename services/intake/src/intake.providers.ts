@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
-import { AUDIT_TOPIC, Clock, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SHEETS_TOPIC, SLA_TOPIC, systemClock, VISITS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, loadTrustedKeys, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { PersonalDataSealing } from './application/personal-data/personal-data.sealing';
 import { TicketCommands } from './application/ticket-commands.service';
@@ -18,7 +17,7 @@ import { intakeMigrations } from './persistence/intake.migrations';
 import { OutboxCopies } from './persistence/outbox-copies.repository';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
 import { AuditAnchors } from './persistence/audit-anchors.repository';
-import { AuditAnchorReactor } from './application/audit-anchor.reactor';
+import { ANCHORED_SERVICE, AuditAnchorReactor, TRUSTED_KEYS } from './application/audit-anchor.reactor';
 import { StreamAudit } from './application/stream-audit';
 
 export const SERVICE_NAME = 'intake';
@@ -43,9 +42,9 @@ export interface IntakeSettings {
 /** Everything intake runs on, built once at start-up and closed at shutdown. */
 export interface IntakeRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   relay: OutboxRelay;
-  reactors: EventConsumer[];
+  reactors: readonly EventConsumer[];
   /** the event table as stored: personal data sealed */
   store: EventStore;
   commands: TicketCommands;
@@ -77,29 +76,21 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: signingKey } });
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
   const commands = new TicketCommands(dataSource, pipeline, views, customers, clock, idempotency);
-  const consumer = (groupId: string, topics: string[], reactor: { handle: EventHandler; types?: readonly string[] }) =>
-    new EventConsumer({
-      schema,
-      groupId: `${schema}.${groupId}`,
-      topics,
-      kafka,
-      dataSource,
-      catalogue: eventCatalogue,
-      handle: reactor.handle,
-      types: reactor.types,
-      onError,
-      fromBeginning: settings.consumeFromBeginning,
-    });
-  const reactors = [
-    consumer('routing-decisions', [ROUTING_TOPIC], new RoutingDecisionReactor(commands)),
-    consumer('sla-breaches', [SLA_TOPIC], new SlaBreachReactor(commands)),
-    // one group for both: a visit's events share its key (one partition, in order), a sheet's likewise
-    consumer('field-service', [VISITS_TOPIC, SHEETS_TOPIC], new FieldServiceReactor(commands, views)),
-    consumer('lead-conversions', [LEADS_TOPIC], new LeadConversionReactor(commands)),
-    consumer('audit-anchors', [AUDIT_TOPIC], new AuditAnchorReactor(SERVICE_NAME, schema, trustedKeys, anchors)),
-  ];
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
   await relay.start();
-  await startConsumers(reactors, { inBackground: settings.joinConsumersInBackground });
+  // field-service's reactor is one group for visits and sheets: a visit's events share its key (one partition, in order), a sheet's likewise
+  const reactions = await startEventHandlers(
+    consumers,
+    [RoutingDecisionReactor, SlaBreachReactor, FieldServiceReactor, LeadConversionReactor, AuditAnchorReactor],
+    [
+      { provide: TicketCommands, useValue: commands },
+      { provide: TicketViewRepository, useValue: views },
+      { provide: AuditAnchors, useValue: anchors },
+      { provide: ANCHORED_SERVICE, useValue: SERVICE_NAME },
+      { provide: TRUSTED_KEYS, useValue: trustedKeys },
+    ],
+  );
+  const reactors = consumers.consumers;
   return {
     idempotentAnswers: idempotency.answersOn(dataSource),
     dataSource,
@@ -112,7 +103,7 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     queries: new TicketQueries(dataSource, store, views, customers, keys, new StreamAudit(store, anchors, trustedKeys)),
     erasure: new CustomerErasure(dataSource, store, commands, views, customers, keys, new OutboxCopies(schema)),
     async close() {
-      await Promise.all(reactors.map((r) => r.stop()));
+      await reactions.close();
       await relay.stop();
       await dataSource.destroy();
     },

@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
 import { KnowledgeAggregates } from './application/knowledge-aggregates';
@@ -34,7 +33,7 @@ export interface KnowledgeSettings {
 
 export interface KnowledgeRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   articles: ArticleService;
   scenarios: ScenarioService;
   analyses: AnalysisService;
@@ -62,20 +61,23 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
   const aggregates = new KnowledgeAggregates(pipeline, clock, views);
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock });
   const analyses = new AnalysisService(dataSource, aggregates, views, idempotency);
-  const reactor = new KnowledgeReactor(schema, aggregates, analyses, tickets, views, search);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
-  const consumer = (name: string, topic: string, handle: EventHandler) =>
-    new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
-  const consumers = [
-    consumer('ticket-events', TICKETS_TOPIC, reactor.onTicketEvent),
-    consumer('approved-sheets', SHEETS_TOPIC, reactor.onSheetEvent),
-    consumer('analysis-clocks', SLA_TOPIC, reactor.onSlaEvent),
-  ];
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
   await relay.start();
-  await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
+  const reactions = await startEventHandlers(
+    consumers,
+    [KnowledgeReactor],
+    [
+      { provide: KnowledgeAggregates, useValue: aggregates },
+      { provide: AnalysisService, useValue: analyses },
+      { provide: TicketKnowledgeRepository, useValue: tickets },
+      { provide: KnowledgeViews, useValue: views },
+      { provide: SearchIndex, useValue: search },
+    ],
+  );
   return {
     idempotentAnswers: idempotency.answersOn(dataSource),
-    deadLetters: consumers,
+    deadLetters: consumers.consumers,
     dataSource,
     kafka,
     articles: new ArticleService(dataSource, aggregates, views, search, idempotency),
@@ -85,7 +87,7 @@ export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError
     tickets,
     search,
     async close() {
-      await Promise.all(consumers.map((c) => c.stop()));
+      await reactions.close();
       await relay.stop();
       await dataSource.destroy();
     },

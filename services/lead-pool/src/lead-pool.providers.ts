@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, ROSTER_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, EventHandler, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { PeriodicTask } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
@@ -35,7 +34,7 @@ export interface LeadPoolSettings {
 
 export interface LeadPoolRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   leads: LeadService;
   policy: RatioPolicyService;
   allocator: LeadAllocator;
@@ -58,21 +57,26 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
   const repository = new LeadPoolRepository(schema);
   const aggregates = new LeadPoolAggregates(pipeline, settings.clock ?? systemClock, repository);
   const allocator = new LeadAllocator(dataSource, schema, aggregates, repository, onError);
-  const reactor = new LeadPoolReactor(aggregates, repository, allocator);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
-  const consumer = (name: string, topic: string, handle: EventHandler) =>
-    new EventConsumer({ schema, groupId: `${schema}.${name}`, topics: [topic], kafka, dataSource, catalogue: eventCatalogue, handle, onError, fromBeginning: settings.consumeFromBeginning });
-  const consumers = [consumer('roster', ROSTER_TOPIC, reactor.onRosterEvent), consumer('ticket-events', TICKETS_TOPIC, reactor.onTicketEvent)];
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
   const interval = settings.tickIntervalMs === undefined ? 1000 : settings.tickIntervalMs;
   // members coming on duty and deadlines passing need no request: the allocator also runs on its own
   const scheduler = interval === null ? undefined : new PeriodicTask(() => allocator.runDue(), interval, onError);
   await relay.start();
-  await startConsumers(consumers, { inBackground: settings.joinConsumersInBackground });
+  const reactions = await startEventHandlers(
+    consumers,
+    [LeadPoolReactor],
+    [
+      { provide: LeadPoolAggregates, useValue: aggregates },
+      { provide: LeadPoolRepository, useValue: repository },
+      { provide: LeadAllocator, useValue: allocator },
+    ],
+  );
   scheduler?.start();
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: aggregates.clock });
   return {
     idempotentAnswers: idempotency.answersOn(dataSource),
-    deadLetters: consumers,
+    deadLetters: consumers.consumers,
     dataSource,
     kafka,
     leads: new LeadService(dataSource, schema, aggregates, repository, allocator, idempotency),
@@ -82,7 +86,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
     aggregates,
     async close() {
       await scheduler?.stop();
-      await Promise.all(consumers.map((c) => c.stop()));
+      await reactions.close();
       await allocator.idle();
       await relay.stop();
       await dataSource.destroy();

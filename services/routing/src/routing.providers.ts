@@ -1,14 +1,13 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
-import { Clock, eventCatalogue, SCENARIOS_TOPIC, systemClock, TICKETS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { RosterService } from './application/roster.service';
-import { ROUTING_TICKET_EVENTS, RoutingEngine } from './application/routing-engine';
+import { RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
-import { scenarioCatalogueReactor } from './application/scenario-catalogue.reactor';
-import { ticketEventsReactor } from './application/ticket-events.reactor';
+import { ScenarioCatalogueReactor } from './application/scenario-catalogue.reactor';
+import { TicketEventsReactor } from './application/ticket-events.reactor';
 import { RoutedTicketsRepository } from './persistence/routed-tickets.repository';
 import { RosterRepository } from './persistence/roster.repository';
 import { routingMigrations } from './persistence/routing.migrations';
@@ -34,7 +33,7 @@ export interface RoutingSettings {
 
 export interface RoutingRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   relay: OutboxRelay;
   ticketEvents: EventConsumer;
   /** the knowledge base's scenario catalogue (which scenarios are fixed) */
@@ -60,31 +59,11 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
   const ticketRepository = new RoutedTicketsRepository(schema);
   const engine = new RoutingEngine(schema, pipeline, rosterRepository, ticketRepository, new ScenarioCatalogueRepository(schema), settings.clock ?? systemClock);
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
-  const ticketEvents = new EventConsumer({
-    schema,
-    groupId: `${schema}.ticket-events`,
-    topics: [TICKETS_TOPIC],
-    kafka,
-    dataSource,
-    catalogue: eventCatalogue,
-    handle: ticketEventsReactor(engine),
-    types: ROUTING_TICKET_EVENTS,
-    onError,
-    fromBeginning: settings.consumeFromBeginning,
-  });
-  const scenarioEvents = new EventConsumer({
-    schema,
-    groupId: `${schema}.scenario-catalogue`,
-    topics: [SCENARIOS_TOPIC],
-    kafka,
-    dataSource,
-    catalogue: eventCatalogue,
-    handle: scenarioCatalogueReactor(engine),
-    onError,
-    fromBeginning: settings.consumeFromBeginning,
-  });
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
   await relay.start();
-  await startConsumers([scenarioEvents, ticketEvents], { inBackground: settings.joinConsumersInBackground });
+  const reactions = await startEventHandlers(consumers, [TicketEventsReactor, ScenarioCatalogueReactor], [{ provide: RoutingEngine, useValue: engine }]);
+  const ticketEvents = consumers.consumer('ticket-events');
+  const scenarioEvents = consumers.consumer('scenario-catalogue');
   const idempotency = new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock: settings.clock });
   return {
     idempotentAnswers: idempotency.answersOn(dataSource),
@@ -98,8 +77,7 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     roster: new RosterService(dataSource, engine, idempotency),
     queries: new RoutingQueries(dataSource, rosterRepository, ticketRepository),
     async close() {
-      await ticketEvents.stop();
-      await scenarioEvents.stop();
+      await reactions.close();
       await relay.stop();
       await dataSource.destroy();
     },

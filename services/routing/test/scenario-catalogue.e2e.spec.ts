@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { SCENARIOS_TOPIC, TICKETS_TOPIC } from '@support/contracts';
-import { createKafka, ensureTopics } from '@support/messaging';
+import { ensureTopics, TopicAdmin, withTopicAdmin } from '@support/messaging';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, testInfra, uniqueSchemaName, waitFor, serviceKafka, testKafkaOptions, kafkaAs } from '@support/test-kit';
+import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, testInfra, uniqueSchemaName, waitFor, serviceKafka, testMessagingClient } from '@support/test-kit';
 import { routingService } from '../src/routing.app';
 import { RoutingRuntime, startRoutingRuntime } from '../src/routing.providers';
 
@@ -189,25 +188,17 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
 
   /** commits the topics' current end offsets for routing's consumer groups before they first start */
   async function startGroupsAtTheEnd() {
-    await ensureTopics(createKafka('routing-catalogue-e2e', kafkaAs('admin')), [TICKETS_TOPIC, SCENARIOS_TOPIC]);
+    await ensureTopics(testMessagingClient('routing-catalogue-e2e'), [TICKETS_TOPIC, SCENARIOS_TOPIC]);
     await withAdmin(async (admin) => {
       for (const [groupId, topic] of [
         [groups[0], TICKETS_TOPIC],
         [groups[1], SCENARIOS_TOPIC],
-      ]) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-      }
+      ])
+        await admin.moveGroupToEnd(groupId, topic);
     });
   }
 
-  async function withAdmin<T>(work: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
-    const admin = new Kafka({ clientId: 'routing-catalogue-e2e', ...testKafkaOptions(), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect();
-    }
+  function withAdmin<T>(work: (admin: TopicAdmin) => Promise<T>): Promise<T> {
+    return withTopicAdmin(testMessagingClient('routing-catalogue-e2e'), work);
   }
 });

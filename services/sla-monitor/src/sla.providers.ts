@@ -1,12 +1,12 @@
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
-import { CASES_TOPIC, Clock, eventCatalogue, SHEETS_TOPIC, systemClock, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
+import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
-import { createKafka, ensureTopics, EventConsumer, Outbox, OutboxRelay, startConsumers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
+import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { PeriodicTask } from '@support/service-kit';
 import { SlaPolicyService } from './application/sla-policy.service';
+import { ClockEventsReactor } from './application/clock-events.reactor';
 import { ClockRepository } from './persistence/clock.repository';
 import { slaMigrations } from './persistence/sla.migrations';
 
@@ -31,7 +31,7 @@ export interface SlaMonitorSettings {
 
 export interface SlaMonitorRuntime {
   dataSource: DataSource;
-  kafka: Kafka;
+  kafka: MessagingClient;
   monitor: SlaMonitor;
   store: EventStore;
   /** every append of the service: the event store, then the outbox */
@@ -46,9 +46,6 @@ export interface SlaMonitorRuntime {
   /** first answers by Idempotency-Key, which every other POST of the service honours through the kit */
   idempotentAnswers: AnswersOnDataSource;
 }
-
-// topics whose events start, stop, pause or resume clocks
-const WATCHED_TOPICS = [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC];
 
 export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onError: (error: unknown) => void): Promise<SlaMonitorRuntime> {
   const { schema } = settings;
@@ -66,28 +63,18 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
     onError(new Error(`clock ${clockId} could not fire: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
   );
   const relay = new OutboxRelay({ schema, databaseUrl: settings.databaseUrl, kafka, onError, anchors: { service: SERVICE_NAME, key: loadSigningKey(SERVICE_NAME) } });
-  const consumer = new EventConsumer({
-    schema,
-    groupId: `${schema}.clock-events`,
-    topics: WATCHED_TOPICS,
-    kafka,
-    dataSource,
-    catalogue: eventCatalogue,
-    handle: (event, manager) => monitor.onEvent(manager, { id: event.id, type: event.type, data: event.data, occurredAt: event.time, correlationId: event.correlationId }),
-    onError,
-    fromBeginning: settings.consumeFromBeginning,
-  });
+  const consumers = new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground });
   const interval = settings.tickIntervalMs === undefined ? 250 : settings.tickIntervalMs;
   // a full batch means more is due: go again at once
   const scheduler = interval === null ? undefined : new PeriodicTask(() => monitor.runDue(), interval, onError, (looked) => looked === DUE_LIMIT);
   await relay.start();
-  await startConsumers([consumer], { inBackground: settings.joinConsumersInBackground });
+  const reactions = await startEventHandlers(consumers, [ClockEventsReactor], [{ provide: SlaMonitor, useValue: monitor }]);
   scheduler?.start();
   return {
     idempotentAnswers: new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock }).answersOn(dataSource),
     dataSource,
     kafka,
-    deadLetters: [consumer],
+    deadLetters: consumers.consumers,
     monitor,
     store,
     pipeline,
@@ -97,7 +84,7 @@ export async function startSlaMonitorRuntime(settings: SlaMonitorSettings, onErr
     policy,
     async close() {
       await scheduler?.stop();
-      await consumer.stop();
+      await reactions.close();
       await relay.stop();
       await dataSource.destroy();
     },

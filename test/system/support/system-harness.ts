@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { Actor, Clock, TICKETS_TOPIC } from '@support/contracts';
+import { withTopicAdmin } from '@support/messaging';
 import { serveOnFreePort, ServiceDefinition, ServiceRuntime, signTestToken } from '@support/service-kit';
-import { dropTestSchema, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka, testKafkaOptions } from '@support/test-kit';
+import { dropTestSchema, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka, testMessagingClient } from '@support/test-kit';
 import { intakeService } from '../../../services/intake/src/intake.app';
 import { routingService } from '../../../services/routing/src/routing.app';
 import { RoutingRuntime } from '../../../services/routing/src/routing.providers';
@@ -116,21 +116,11 @@ export async function startSystem(
 
 /** commits the topic's current end offsets for a consumer group that has no running member */
 async function commitTopicEnd(groupId: string, topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'system-harness', ...testKafkaOptions(), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-  } finally {
-    await admin.disconnect();
-  }
+  await withTopicAdmin(testMessagingClient('system-harness'), (admin) => admin.moveGroupToEnd(groupId, topic));
 }
 
 async function deleteGroup(groupId: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'system-harness', ...testKafkaOptions(), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.deleteGroups([groupId]).catch(() => undefined);
-  await admin.disconnect();
+  await withTopicAdmin(testMessagingClient('system-harness'), (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
 }
 
 export { jsonRequest, waitFor } from '@support/test-kit';

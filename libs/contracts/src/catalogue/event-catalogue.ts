@@ -37,6 +37,13 @@ export class EventCatalogue {
     return [...new Set(this.all().map((d) => d.topic))].sort();
   }
 
+  /** every type published on these topics: what a consumer of the whole topics handles */
+  typesOn(...topics: string[]): string[] {
+    return this.all()
+      .filter((d) => topics.includes(d.topic))
+      .map((d) => d.type);
+  }
+
   validate(type: string, data: unknown): ValidationResult {
     const validator = this.validators.get(type);
     if (!validator) return { ok: false, errors: [`unknown event type ${type}`] };

@@ -1,11 +1,16 @@
+import { Inject, Optional } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
-import { LEADS_TOPIC, LeadEvent, ROSTER_TOPIC, RosterEvent, SlaEvent, TicketEvent } from '@support/contracts';
-import { ConsumedEvent } from '@support/messaging';
+import { eventCatalogue, LEADS_TOPIC, LeadEvent, ROSTER_TOPIC, RosterEvent, SlaEvent, TicketEvent } from '@support/contracts';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { ClockRow, clockRowAfter, LeadRow, leadRowAfter, MemberRow, memberRowAfter, Observed, QueueRow, queueRowAfter } from '../domain';
 import { DashboardTables, TimelineEntry } from '../persistence/dashboard.tables';
 
 // the events the weekly KPIs are folded from; the customers' timelines point at the ticket events among them
 const KPI_FAMILIES = /^support\.(ticket|sla|lead)\./;
+
+/** Injection token of what hears every projection change (the live page). */
+export const PROJECTION_CHANGED = Symbol('ProjectionChanged');
 
 /** What changed, for the live page (server-sent events): the row as it is now. */
 export type ProjectionChange = { kind: 'ticket'; row: QueueRow } | { kind: 'clock'; row: ClockRow } | { kind: 'member'; row: MemberRow } | { kind: 'lead'; row: LeadRow };
@@ -17,13 +22,20 @@ export type ProjectionChange = { kind: 'ticket'; row: QueueRow } | { kind: 'cloc
  * in a few set-based statements: the rows it touches are read once, folded in memory by the pure
  * row functions, and written back once.
  */
+@EventHandlers()
 export class DashboardProjector {
   constructor(
     private readonly tables: DashboardTables,
-    private readonly changed: (change: ProjectionChange) => void = () => undefined,
+    @Optional() @Inject(PROJECTION_CHANGED) private readonly changed: (change: ProjectionChange) => void = () => undefined,
   ) {}
 
-  readonly projectBatch = async (events: ConsumedEvent[], manager: EntityManager): Promise<void> => {
+  @EventPattern(eventCatalogue.typesOn(...eventCatalogue.topics()), {
+    group: 'projections',
+    batchSize: 2000,
+    // a partition's rows are its own (tickets and clocks are keyed by id): decoding one chunk overlaps another's writes
+    partitionsConcurrently: 4,
+  })
+  async projectBatch(@Payload() events: ConsumedEvent[], @Ctx() { manager }: EventContext): Promise<void> {
     await this.tables.keepKpiEvents(manager, events.filter((e) => KPI_FAMILIES.test(e.type)));
     const tickets = await this.projectTickets(events.filter((e) => e.type.startsWith('support.ticket.')), manager);
     const clocks = await this.projectClocks(events.filter((e) => e.type.startsWith('support.sla.clock-')), manager);
@@ -44,7 +56,7 @@ export class DashboardProjector {
     for (const row of clocks) this.changed({ kind: 'clock', row });
     for (const row of members) this.changed({ kind: 'member', row });
     for (const row of leads) this.changed({ kind: 'lead', row });
-  };
+  }
 
   // the rows an aggregate's events fold into, one per key: read once, folded in memory, written back once
   private async projectKeyed<E extends { type: string; data: unknown }, Row>(

@@ -1,6 +1,6 @@
-import { EntityManager } from 'typeorm';
-import { TicketEvent } from '@support/contracts';
-import { ConsumedEvent } from '@support/messaging';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { eventCatalogue, TicketEvent, TICKETS_TOPIC } from '@support/contracts';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 
 // the stages field-service acts on: a visit or sheet for a closed or cancelled ticket is refused
@@ -12,25 +12,29 @@ const STAGE_OF: Partial<Record<TicketEvent['type'], string>> = {
 };
 
 /** Keeps field-service's view of intake's tickets: who works each one, and whether it is still open. */
-export function knownTicketsProjector(tickets: KnownTicketsRepository) {
-  return async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+@EventHandlers()
+export class KnownTicketsProjector {
+  constructor(private readonly tickets: KnownTicketsRepository) {}
+
+  @EventPattern(eventCatalogue.typesOn(TICKETS_TOPIC), { group: 'known-tickets' })
+  async project(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as TicketEvent;
     switch (event.type) {
       case 'support.ticket.received.v1': {
         const { ticketId, customer, deviceModel, problem } = event.data;
         const contact = customer.phone ?? customer.wechat ?? '';
-        await tickets.insert(manager, { ticketId, customerName: customer.name, customerContact: contact, deviceModel, problem, state: 'received' });
+        await this.tickets.insert(manager, { ticketId, customerName: customer.name, customerContact: contact, deviceModel, problem, state: 'received' });
         return;
       }
       case 'support.ticket.assigned.v1':
       case 'support.ticket.dispatched-to-contractor.v1':
       case 'support.ticket.escalated.v1':
-        await tickets.setAssignee(manager, event.data.ticketId, event.data.assignee);
+        await this.tickets.setAssignee(manager, event.data.ticketId, event.data.assignee);
         return;
       default: {
         const stage = STAGE_OF[event.type];
-        if (stage) await tickets.setState(manager, event.data.ticketId, stage);
+        if (stage) await this.tickets.setState(manager, event.data.ticketId, stage);
       }
     }
-  };
+  }
 }

@@ -1,6 +1,7 @@
-import { EntityManager } from 'typeorm';
-import { Actor, SheetEvent, VisitEvent } from '@support/contracts';
-import { ConsumedEvent } from '@support/messaging';
+import { Optional } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Actor, eventCatalogue, SheetEvent, SHEETS_TOPIC, VisitEvent, VISITS_TOPIC } from '@support/contracts';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { RecordFieldServiceStep, TicketCommandInput } from '../domain';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
 import { causedBy } from './reaction-cause';
@@ -97,14 +98,16 @@ export function ticketCommandForFieldService(event: { type: string; data: unknow
  * reschedule; any other refusal drops the event (it no longer applies), except a race, which the
  * consumer retries.
  */
+@EventHandlers()
 export class FieldServiceReactor {
   constructor(
     private readonly commands: TicketCommands,
     private readonly views: TicketViewRepository,
-    private readonly onDropped: (event: ConsumedEvent, reason: string) => void = () => undefined,
+    @Optional() private readonly onDropped: (event: ConsumedEvent, reason: string) => void = () => undefined,
   ) {}
 
-  readonly handle = async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(eventCatalogue.typesOn(VISITS_TOPIC, SHEETS_TOPIC), { group: 'field-service' })
+  async handle(@Payload() event: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const command = ticketCommandForFieldService(event);
     if (!command) return;
     const { ticketId } = event.data as { ticketId: string };
@@ -129,7 +132,7 @@ export class FieldServiceReactor {
     // someone changed the ticket between our read and our append: the consumer retries the event
     if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);
     if (!outcome.ok) this.onDropped(event, outcome.reason);
-  };
+  }
 }
 
 /** at most `length` characters (code points, so no emoji is cut in half), with an ellipsis when cut */

@@ -1,6 +1,7 @@
-import { EntityManager } from 'typeorm';
+import { Optional } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { LeadEvent } from '@support/contracts';
-import { ConsumedEvent } from '@support/messaging';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { causedBy } from './reaction-cause';
 import { TicketCommands } from './ticket-commands.service';
 
@@ -9,16 +10,18 @@ import { TicketCommands } from './ticket-commands.service';
  * event (which names the member who worked the lead). The consumer's inbox makes a redelivered
  * conversion open nothing new; a conversion intake refuses (bad customer data) is dropped and reported.
  */
+@EventHandlers()
 export class LeadConversionReactor {
   constructor(
     private readonly commands: TicketCommands,
-    private readonly onDropped: (event: ConsumedEvent, reason: string) => void = () => undefined,
+    @Optional() private readonly onDropped: (event: ConsumedEvent, reason: string) => void = () => undefined,
   ) {}
 
   /** the rest of a lead's life is lead-pool's business */
   readonly types = ['support.lead.converted.v1'] as const;
 
-  readonly handle = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(['support.lead.converted.v1'], { group: 'lead-conversions' })
+  async handle(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as LeadEvent;
     if (event.type !== this.types[0]) return;
     const { customer, deviceModel, problem, urgency } = event.data;
@@ -29,5 +32,5 @@ export class LeadConversionReactor {
       { actor: { id: consumed.source, role: 'service' }, ...causedBy(consumed) },
     );
     if ('refused' in opened) this.onDropped(consumed, opened.refused.reason);
-  };
+  }
 }

@@ -1,7 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { Actor, isRole, RoutingDecisionEvent, Tier } from '@support/contracts';
 import { TransientFailure } from '@support/event-store';
-import { ConsumedEvent } from '@support/messaging';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
+import { Optional } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { TicketCommandInput } from '../domain';
 import { causedBy } from './reaction-cause';
 import { TicketCommands } from './ticket-commands.service';
@@ -33,16 +35,16 @@ export class ConcurrentTicketChange extends TransientFailure {}
  * who decided what and why. A decision the ticket has moved past (it was cancelled meanwhile) is
  * dropped: it no longer applies.
  */
+@EventHandlers()
 export class RoutingDecisionReactor {
   constructor(
     private readonly commands: TicketCommands,
-    private readonly onDropped: (decision: ConsumedEvent, reason: string) => void = () => undefined,
+    @Optional() private readonly onDropped: (decision: ConsumedEvent, reason: string) => void = () => undefined,
   ) {}
 
-  /** the decisions that change a ticket (see {@link ticketCommandFor}) */
-  readonly types = ['support.routing.assignment-decided.v1', 'support.routing.escalation-decided.v1'] as const;
-
-  readonly handle = async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  // the decisions that change a ticket (see ticketCommandFor)
+  @EventPattern(['support.routing.assignment-decided.v1', 'support.routing.escalation-decided.v1'], { group: 'routing-decisions' })
+  async handle(@Payload() event: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const decision = { type: event.type, data: event.data } as RoutingDecisionEvent;
     const command = ticketCommandFor(decision);
     if (!command) return;
@@ -54,5 +56,5 @@ export class RoutingDecisionReactor {
     // someone changed the ticket between our read and our append: the consumer retries the event
     if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);
     if (!outcome.ok) this.onDropped(event, outcome.reason);
-  };
+  }
 }

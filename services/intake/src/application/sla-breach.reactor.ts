@@ -1,6 +1,6 @@
-import { EntityManager } from 'typeorm';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { SlaEventOf } from '@support/contracts';
-import { ConsumedEvent } from '@support/messaging';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { ConcurrentTicketChange } from './routing-decision.reactor';
 import { causedBy } from './reaction-cause';
 import { TicketCommands } from './ticket-commands.service';
@@ -10,13 +10,15 @@ import { TicketCommands } from './ticket-commands.service';
  * ticket nobody contacted in time) requests an escalation in the same append, which routing then
  * carries out. The breach is recorded even where an escalation is not possible (L3, or resolved).
  */
+@EventHandlers()
 export class SlaBreachReactor {
   constructor(private readonly commands: TicketCommands) {}
 
   /** the one SLA event that changes a ticket: warnings, starts and stops of clocks pass by */
   readonly types = ['support.sla.clock-breached.v1'] as const;
 
-  readonly handle = async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(['support.sla.clock-breached.v1'], { group: 'sla-breaches' })
+  async handle(@Payload() event: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     if (event.type !== this.types[0]) return;
     const breach = event.data as SlaEventOf<'support.sla.clock-breached.v1'>['data'];
     if (!breach.ticketId) return;
@@ -38,5 +40,5 @@ export class SlaBreachReactor {
       ...causedBy(event),
     });
     if (!outcome.ok && outcome.code === 'version-conflict') throw new ConcurrentTicketChange(outcome.reason);
-  };
+  }
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
-import { Actor, CommandRefusal, FiledCase, notUuid, SheetEvent, SlaEvent, TicketEvent } from '@support/contracts';
+import { Actor, CommandRefusal, FiledCase, notUuid, SheetEvent, SlaEvent, TicketEvent, eventCatalogue, SHEETS_TOPIC, SLA_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { CommandContext, commitChanges, DecidedChange } from '@support/command-handling';
 import { lockForTransaction, TransientFailure } from '@support/event-store';
-import { ConsumedEvent } from '@support/messaging';
+import { ConsumedEvent, EVENT_SCHEMA, EventContext, EventHandlers } from '@support/messaging';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 import { TicketKnowledgeRepository } from '../persistence/ticket-knowledge.repository';
 import { SearchDocument, SearchIndex } from '../search';
@@ -26,9 +28,10 @@ export class ConcurrentKnowledgeChange extends TransientFailure {}
  * - sla-monitor's clock of an analysis: its due time;
  * - an assignment, dispatch or escalation: who works the ticket (contractors read only their tickets' cases).
  */
+@EventHandlers()
 export class KnowledgeReactor {
   constructor(
-    private readonly schema: string,
+    @Inject(EVENT_SCHEMA) private readonly schema: string,
     private readonly aggregates: KnowledgeAggregates,
     private readonly analyses: AnalysisService,
     private readonly tickets: TicketKnowledgeRepository,
@@ -36,7 +39,8 @@ export class KnowledgeReactor {
     private readonly search: SearchIndex,
   ) {}
 
-  readonly onTicketEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(eventCatalogue.typesOn(TICKETS_TOPIC), { group: 'ticket-events' })
+  async onTicketEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as TicketEvent;
     switch (event.type) {
       case 'support.ticket.diagnosed.v1': {
@@ -70,9 +74,10 @@ export class KnowledgeReactor {
         await this.tickets.assigned(manager, event.data.ticketId, event.data.assignee);
         return;
     }
-  };
+  }
 
-  readonly onSheetEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(eventCatalogue.typesOn(SHEETS_TOPIC), { group: 'approved-sheets' })
+  async onSheetEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as SheetEvent;
     if (event.type !== 'support.sheet.approved.v1') return;
     const { sheetId, ticketId, visitId, kind, contents } = event.data;
@@ -95,13 +100,14 @@ export class KnowledgeReactor {
     const outcome = await this.aggregates.cases.handleIn(manager, sheetId, (at) => ({ type: 'FileCase', caseId: sheetId, case: filed, actor: KNOWLEDGE_BASE, at }), causeOf(consumed));
     retryOnConflict(outcome);
     if (outcome.ok) await this.search.upsert(manager, caseDocument(outcome.entity, outcome.version));
-  };
+  }
 
-  readonly onSlaEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(eventCatalogue.typesOn(SLA_TOPIC), { group: 'analysis-clocks' })
+  async onSlaEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as SlaEvent;
     if (event.type !== 'support.sla.clock-started.v1' || event.data.subject.type !== 'analysis') return;
     await this.views.setAnalysisDue(manager, event.data.subject.id, event.data.dueAt);
-  };
+  }
 
   /**
    * The sheet's approval (support.sheets.v1) and the ticket's diagnosis and resolution (support.tickets.v1)

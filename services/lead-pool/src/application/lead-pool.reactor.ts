@@ -1,8 +1,9 @@
 import { EntityManager } from 'typeorm';
-import { CommandRefusal, RosterEvent, TicketEvent } from '@support/contracts';
+import { CommandRefusal, RosterEvent, TicketEvent, eventCatalogue, ROSTER_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { TransientFailure } from '@support/event-store';
 import { commitChanges, DecidedChange } from '@support/command-handling';
-import { ConsumedEvent } from '@support/messaging';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { leadExists } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { ALLOCATION_BATCH, LEAD_POOL, LeadAllocator } from './lead-allocator';
@@ -17,6 +18,7 @@ export class ConcurrentLeadChange extends TransientFailure {}
  * is flagged as hoarding; one caused by a conversion is linked to its lead. A member coming on duty
  * takes the leads waiting for them at once.
  */
+@EventHandlers()
 export class LeadPoolReactor {
   constructor(
     private readonly aggregates: LeadPoolAggregates,
@@ -24,7 +26,8 @@ export class LeadPoolReactor {
     private readonly allocator: LeadAllocator,
   ) {}
 
-  readonly onRosterEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(eventCatalogue.typesOn(ROSTER_TOPIC), { group: 'roster' })
+  async onRosterEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as RosterEvent;
     switch (event.type) {
       case 'support.member.registered.v1':
@@ -40,9 +43,10 @@ export class LeadPoolReactor {
       case 'support.member.went-off-duty.v1':
         return this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: false });
     }
-  };
+  }
 
-  readonly onTicketEvent = async (consumed: ConsumedEvent, manager: EntityManager): Promise<void> => {
+  @EventPattern(eventCatalogue.typesOn(TICKETS_TOPIC), { group: 'ticket-events' })
+  async onTicketEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as TicketEvent;
     if (event.type !== 'support.ticket.received.v1') return;
     const { ticketId, customer } = event.data;
@@ -67,5 +71,5 @@ export class LeadPoolReactor {
     if (!committed.ok) throw new ConcurrentLeadChange((committed as CommandRefusal).reason);
     for (const flag of flags) await this.repository.flag(manager, { ...flag, ticketId });
     if (consumed.causationId) await this.repository.linkTicket(manager, consumed.causationId, ticketId);
-  };
+  }
 }

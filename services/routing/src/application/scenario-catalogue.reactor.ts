@@ -1,19 +1,23 @@
-import { EntityManager } from 'typeorm';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Scenario, scenarioChanged, scenarioDefined } from '@support/contracts';
-import { ConsumedEvent } from '@support/messaging';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { ROUTING_ACTOR, RoutingEngine } from './routing-engine';
 
 const CATALOGUE_EVENTS = new Set<string>([scenarioDefined.type, scenarioChanged.type]);
 
 /** Feeds the knowledge base's scenario catalogue to routing, each event in the consumer's transaction (with its inbox row). */
-export function scenarioCatalogueReactor(engine: RoutingEngine) {
-  return async (event: ConsumedEvent, manager: EntityManager): Promise<void> => {
+@EventHandlers()
+export class ScenarioCatalogueReactor {
+  constructor(private readonly engine: RoutingEngine) {}
+
+  @EventPattern([scenarioDefined.type, scenarioChanged.type], { group: 'scenario-catalogue' })
+  async handle(@Payload() event: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     // both events carry the whole scenario as it is now
     if (!CATALOGUE_EVENTS.has(event.type)) return;
-    await engine.onScenario(manager, event.data as Scenario, event.streamVersion, {
+    await this.engine.onScenario(manager, event.data as Scenario, event.streamVersion, {
       actor: ROUTING_ACTOR,
       causationId: event.id,
       correlationId: event.correlationId ?? event.id,
     });
-  };
+  }
 }

@@ -3,7 +3,8 @@
 // (KIP-896); if this suite ever fails after a broker upgrade, that is why.
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
-import { testKafkaOptions } from '@support/test-kit';
+import { KAFKA_ADMIN_PRINCIPAL, kafkaClientOptions } from '@support/messaging';
+import { kafkaAs } from '@support/test-kit';
 
 
 const PARTITIONS = 3;
@@ -49,7 +50,7 @@ describe('kafkajs 2.2.4 against the local Kafka broker', () => {
   const kafka = new Kafka({
     clientId: `kafka-compat-${runId}`,
     // as the operator (admin): this suite creates and deletes its own topic
-    ...testKafkaOptions(),
+    ...kafkaClientOptions(kafkaAs(KAFKA_ADMIN_PRINCIPAL)),
     logLevel: logLevel.ERROR,
     logCreator: quietLogCreator,
     retry: { retries: 8, initialRetryTime: 200 },

@@ -1,0 +1,73 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { KafkaMessage } from 'kafkajs';
+import { qualified } from '@support/event-store';
+import { ConsumedEvent } from './cloud-event.codec';
+import { BatchEventHandler, EventHandler } from './consumer-options';
+import { eventIdOf } from './event-decoding';
+
+/**
+ * A consumer group's inbox: one row per (group, event id) handled, written in the handler's transaction,
+ * so a redelivered event changes nothing.
+ */
+export class ConsumerInbox {
+  private readonly table: string;
+
+  constructor(
+    schema: string,
+    private readonly groupId: string,
+    private readonly dataSource: DataSource,
+  ) {
+    this.table = qualified(schema, 'inbox');
+  }
+
+  /** runs `handle` and records the event in one transaction; false when the group had handled it already */
+  async applyOnce(event: ConsumedEvent, topic: string, handle: EventHandler): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const seen = await manager.query(`SELECT 1 FROM ${this.table} WHERE consumer_group = $1 AND event_id = $2`, [this.groupId, event.id]);
+      if (seen.length > 0) return false;
+      await handle(event, manager);
+      // a concurrent duplicate makes this insert fail, which rolls the handler's writes back
+      await manager.query(`INSERT INTO ${this.table} (consumer_group, event_id, topic) VALUES ($1, $2, $3)`, [this.groupId, event.id, topic]);
+      return true;
+    });
+  }
+
+  /** records the events and runs `handleBatch` on the fresh ones in one transaction; how many were fresh */
+  async applyAllOnce(events: ConsumedEvent[], topic: string, handleBatch: BatchEventHandler): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      // the inbox rows first, in one statement: the events it inserts are the fresh ones; a concurrent
+      // duplicate waits for the other transaction and is then passed over
+      const rows: Array<{ event_id: string }> = await manager.query(
+        `INSERT INTO ${this.table} (consumer_group, event_id, topic) SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.groupId, [...new Set(events.map((e) => e.id))], topic],
+      );
+      const claimed = new Set(rows.map((r) => r.event_id));
+      // an event delivered twice within the chunk counts once
+      const fresh = events.filter((e) => claimed.delete(e.id));
+      if (fresh.length > 0) await handleBatch(fresh, manager);
+      return fresh.length;
+    });
+  }
+
+  /**
+   * The events of a fetched batch that this group has handled already, in one query outside any
+   * transaction: a redelivered stretch (a rewind, a restart) is passed over without a transaction per
+   * event. Only a hint; each event's own transaction still checks the inbox.
+   */
+  async handledAmong(messages: KafkaMessage[]): Promise<Set<string>> {
+    const ids = messages.map(eventIdOf).filter((id): id is string => id !== undefined);
+    if (ids.length === 0) return new Set();
+    try {
+      const rows: Array<{ event_id: string }> = await this.dataSource.query(`SELECT event_id FROM ${this.table} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`, [this.groupId, ids]);
+      return new Set(rows.map((row) => row.event_id));
+    } catch {
+      // the database is away: each event finds that out in its own transaction, and is retried
+      return new Set();
+    }
+  }
+
+  /** forgets every event of the group (a rebuild), in the caller's transaction */
+  async forget(manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM ${this.table} WHERE consumer_group = $1`, [this.groupId]);
+  }
+}

@@ -1,0 +1,64 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { EventCatalogue } from '@support/contracts';
+import { ConsumedEvent } from './cloud-event.codec';
+import { MessagingClient } from './kafka-client';
+
+/** Runs inside the transaction that also records the event in the inbox. */
+export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
+/**
+ * Runs inside the transaction that also records the events in the inbox; the events are one partition's, in
+ * order. The inbox rows are written before it: it is for read models.
+ */
+export type BatchEventHandler = (events: ConsumedEvent[], manager: EntityManager) => Promise<void>;
+
+/**
+ * An event at a time (`handle`), or, for read models that can apply many events in a few statements,
+ * a partition's events in chunks of up to `batchSize` per transaction (`handleBatch`).
+ */
+export type EventHandling =
+  | { handle: EventHandler; handleBatch?: never }
+  | {
+      handleBatch: BatchEventHandler;
+      batchSize?: number;
+      /** partitions handled at once, each in its own transaction: only for handlers whose partitions touch disjoint rows */
+      partitionsConcurrently?: number;
+      handle?: never;
+    };
+
+export type EventConsumerOptions = EventHandling & EventConsumerSettings;
+
+export interface EventConsumerSettings extends RetrySettings {
+  schema: string;
+  groupId: string;
+  topics: string[];
+  kafka: MessagingClient;
+  dataSource: DataSource;
+  catalogue: EventCatalogue;
+  onError?: (error: unknown, event: Position) => void;
+  /** where a new group starts: the topic's beginning (default: every event ever) or its end */
+  fromBeginning?: boolean;
+  /**
+   * The event types the handler acts on, where it ignores the rest of its topics: the others are still
+   * checked (a poison message is parked) but passed over without a transaction or an inbox row, since
+   * handling them would change nothing.
+   */
+  types?: readonly string[];
+}
+
+/** How a failing event is retried before it is parked (a transient failure is retried until it passes). */
+export interface RetrySettings {
+  /** attempts after the first failure before the event is parked */
+  retries?: number;
+  /** first wait before a retry, doubling up to `maxBackoffMs` (default 200 ms and 5 s) */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Where a message is: its topic, partition and offset. */
+export type Position = { topic: string; partition: number; offset: string };
+
+/** the fetched batch's controls that a retrying event needs */
+export interface BatchControl {
+  isRunning(): boolean;
+  heartbeat(): Promise<void>;
+}

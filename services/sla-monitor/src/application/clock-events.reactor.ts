@@ -1,0 +1,15 @@
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { CASES_TOPIC, eventCatalogue, SHEETS_TOPIC, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
+import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
+import { SlaMonitor } from './sla-monitor.service';
+
+/** Hands the monitor every event that starts, stops, pauses or resumes clocks, in the consumer's transaction. */
+@EventHandlers()
+export class ClockEventsReactor {
+  constructor(private readonly monitor: SlaMonitor) {}
+
+  @EventPattern(eventCatalogue.typesOn(TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC), { group: 'clock-events' })
+  handle(@Payload() event: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
+    return this.monitor.onEvent(manager, { id: event.id, type: event.type, data: event.data, occurredAt: event.time, correlationId: event.correlationId });
+  }
+}
