@@ -48,6 +48,7 @@ describe('module boundaries (ESLint, @nx/enforce-module-boundaries)', () => {
     serviceSpecIntoTestKit: { filePath: 'services/routing/src/uses-test-kit.unit.spec.ts', code: importing('@support/test-kit') },
     contractsIntoEventStore: { filePath: 'libs/contracts/src/uses-event-store.ts', code: importing('@support/event-store') },
     serviceKitIntoMessaging: { filePath: 'libs/service-kit/src/uses-messaging.ts', code: importing('@support/messaging') },
+    commandHandlingIntoMessaging: { filePath: 'libs/command-handling/src/uses-messaging.ts', code: importing('@support/messaging') },
     serviceKitCodeIntoTestKit: { filePath: 'libs/service-kit/src/uses-test-kit.ts', code: importing('@support/test-kit') },
     libIntoService: { filePath: 'libs/service-kit/src/uses-intake.ts', code: importing('services/intake/src/intake.app') },
   } satisfies Record<string, Case>;
@@ -83,8 +84,9 @@ describe('module boundaries (ESLint, @nx/enforce-module-boundaries)', () => {
     expect(found.serviceSpecIntoTestKit).toEqual([]);
   });
 
-  it('keeps the libs layered: contracts at the bottom, service-kit above messaging', () => {
+  it('keeps the libs layered: contracts at the bottom, messaging above command-handling, service-kit above messaging', () => {
     expect(found.contractsIntoEventStore).toEqual([expect.stringMatching(/Circular dependency|can only depend on|cannot depend on/)]);
+    expect(found.commandHandlingIntoMessaging).toEqual([expect.stringMatching(/Circular dependency|can only depend on/)]);
     expect(found.serviceKitIntoMessaging).toEqual([]);
   });
 
