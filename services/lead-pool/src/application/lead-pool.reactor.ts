@@ -1,4 +1,3 @@
-import { EntityManager } from 'typeorm';
 import { CommandRefusal, RosterEvent, TicketEvent, eventCatalogue, ROSTER_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { TransientFailure } from '@support/event-store';
 import { commitChanges, DecidedChange } from '@support/command-handling';
