@@ -19,7 +19,7 @@ import {
   SIGNATURE_SHA256,
   TICKET_ID,
   VISIT_ID,
-} from './ticket.test-fixtures';
+} from '../../test/fixtures/ticket.test-fixtures';
 
 const spec = deciderSpecification(ticketDecider);
 type Stage = TicketState | 'none';

@@ -2,7 +2,7 @@ import { Actor, FiledCase, foldEvents } from '@support/contracts';
 import { CaseCommand, FileCase, LinkCase } from './case.commands';
 import { caseDecider } from './case.decider';
 import { CaseFiledEvent, CaseLinkedEvent, LibraryCaseEvent, LibraryCase } from './case.state';
-import { ARTICLE, CASE, catalogueCheckedSpecification, NOW, SCENARIO, service, SHEET, TICKET, VISIT } from './knowledge.test-fixtures';
+import { ARTICLE, CASE, catalogueCheckedSpecification, NOW, SCENARIO, service, SHEET, TICKET, VISIT } from '../../test/fixtures/knowledge.test-fixtures';
 
 const spec = catalogueCheckedSpecification(caseDecider);
 const fold = (events: LibraryCaseEvent[]) => foldEvents(caseDecider, events) as LibraryCase;
