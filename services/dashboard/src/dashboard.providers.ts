@@ -4,7 +4,7 @@ import { Clock, eventCatalogue, systemClock, TEAM_TIME_ZONE } from '@support/con
 import { AnswersOnDataSource, IdempotencyStore } from '@support/command-handling';
 import { openServiceDataSource } from '@support/event-store';
 import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
-import { DashboardProjector, PROJECTION_CHANGED, ProjectionChange } from './application/dashboard.projector';
+import { DashboardProjector, PROJECTION_CHANGED, ProjectionChange } from './projections/dashboard.projector';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
 import { DashboardTables, PROJECTION_TABLES } from './persistence/dashboard.tables';
 

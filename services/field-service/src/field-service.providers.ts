@@ -3,7 +3,7 @@ import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AnswersOnDataSource, AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
 import { createKafka, MessagingClient, ensureTopics, EventConsumer, EventConsumerTransport, Outbox, OutboxRelay, startEventHandlers, KafkaConnection, topicsWrittenBy } from '@support/messaging';
-import { KnownTicketsProjector } from './application/known-tickets.projector';
+import { KnownTicketsProjector } from './projections/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
 import { FieldViewsRepository } from './persistence/field-views.repository';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dropTestSchema, ManualClock, serviceDatabase, uniqueSchemaName, serviceKafka } from '@support/test-kit';
-import { rebuildClockTable } from '../src/application/clock-table.rebuild';
+import { rebuildClockTable } from '../src/projections/clock-table.rebuild';
 import { SlaMonitor } from '../src/application/sla-monitor.service';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
 

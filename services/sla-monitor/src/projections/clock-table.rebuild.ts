@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { foldEvents, SlaEvent } from '@support/contracts';
 import { EventStore, qualified } from '@support/event-store';
-import { CLOCK_STREAM } from './sla-monitor.service';
+import { CLOCK_STREAM } from '../application/sla-monitor.service';
 import { SlaClock, slaClockDecider } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
 
