@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
+import { Actor, Clock, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
+import { CommandInput, DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandContext, CommandHandler, DecideOptions, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { CommandRefusal } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';

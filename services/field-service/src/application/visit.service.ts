@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent } from '@support/contracts';
+import { Actor, Clock, RecordedEvent } from '@support/contracts';
+import { CommandInput, DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandContext, CommandHandler, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { verifyRecordedChain } from '@support/event-store';
 import { CommandRefusal } from '@support/service-kit';

@@ -1,4 +1,5 @@
-import { Actor, foldEvents, SheetContents, SheetEvent, SheetSignature } from '@support/contracts';
+import { Actor, SheetContents, SheetEvent, SheetSignature } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { agent, catalogueCheckedSpecification, contractor, deepFreeze, hoursAfter, lead, NOW, senior, SHEET, TICKET, VISIT } from '../../test/fixtures/field.test-fixtures';
 import { SHEET_COMMAND_TYPES, SheetCommand, SheetCommandType } from './sheet.commands';
 import { sheetDecider } from './sheet.decider';

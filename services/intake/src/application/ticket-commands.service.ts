@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, eventCatalogue, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
+import { Clock, eventCatalogue, RecordedEvent, TicketEvent } from '@support/contracts';
+import { reject, Rejection } from '@support/decider';
 import {
   AppendPipeline,
   CallerKey,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { DataSource, EntityManager } from 'typeorm';
-import { CommandInput, CommandRefusal, RecordedEvent } from '@support/contracts';
+import { RecordedEvent } from '@support/contracts';
+import { CommandInput, CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { Article, ArticleCommand, ArticleVersion, DraftArticle, liveVersion } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';

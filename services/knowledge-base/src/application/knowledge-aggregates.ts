@@ -1,4 +1,5 @@
-import { Clock, DeciderEvent } from '@support/contracts';
+import { Clock } from '@support/contracts';
+import { DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandHandler } from '@support/command-handling';
 import {
   Article,

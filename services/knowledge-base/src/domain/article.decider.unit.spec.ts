@@ -1,4 +1,5 @@
-import { Actor, ArticleEvent, foldEvents } from '@support/contracts';
+import { Actor, ArticleEvent } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { ARTICLE_COMMAND_TYPES, ArticleCommand, ArticleCommandType } from './article.commands';
 import { articleDecider, MAX_BODY, MAX_TAGS, MAX_TITLE } from './article.decider';
 import { Article, ArticleVersion, liveVersion } from './article.state';

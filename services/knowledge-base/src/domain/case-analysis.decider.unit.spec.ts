@@ -1,4 +1,5 @@
-import { Actor, foldEvents } from '@support/contracts';
+import { Actor } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { CASE_ANALYSIS_COMMAND_TYPES, CaseAnalysisCommand, CaseAnalysisCommandType } from './case-analysis.commands';
 import { caseAnalysisDecider } from './case-analysis.decider';
 import { CaseAnalysis, CaseAnalysisEvent } from './case-analysis.state';

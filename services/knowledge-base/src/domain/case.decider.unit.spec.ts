@@ -1,4 +1,5 @@
-import { Actor, FiledCase, foldEvents } from '@support/contracts';
+import { Actor, FiledCase } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { CaseCommand, FileCase, LinkCase } from './case.commands';
 import { caseDecider } from './case.decider';
 import { CaseFiledEvent, CaseLinkedEvent, LibraryCaseEvent, LibraryCase } from './case.state';

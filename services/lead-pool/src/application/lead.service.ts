@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
+import { Actor, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
+import { CommandInput, CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { lockAllForTransaction } from '@support/event-store';
 import { CaptureLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';

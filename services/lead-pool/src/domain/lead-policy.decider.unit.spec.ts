@@ -1,4 +1,5 @@
-import { foldEvents, LeadPolicyEvent, LeadRatio } from '@support/contracts';
+import { LeadPolicyEvent, LeadRatio } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { SetRatios } from './lead-policy.commands';
 import { leadPolicyDecider, MAX_ACCEPT_MINUTES } from './lead-policy.decider';
 import { LeadPolicy } from './lead-policy.state';

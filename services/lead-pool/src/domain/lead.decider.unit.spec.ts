@@ -1,4 +1,5 @@
-import { Actor, foldEvents, LeadEvent, LeadSource } from '@support/contracts';
+import { Actor, LeadEvent, LeadSource } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { without } from './checks';
 import { LEAD_COMMAND_TYPES, LeadCommand, LeadCommandType } from './lead.commands';
 import { leadDecider } from './lead.decider';

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotencyStore, OnceOutcome } from '@support/command-handling';
-import { Actor, CommandRefusal, RecordedEvent, Rejection } from '@support/contracts';
+import { Actor, RecordedEvent } from '@support/contracts';
+import { CommandRefusal, Rejection } from '@support/decider';
 import { Member, MemberCommand } from '../domain';
 import { RosterEntry } from '../persistence/roster.repository';
 import { Cause, MEMBER_STREAM, RoutingEngine, RoutingRound } from './routing-engine';

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, Rejection, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { Actor, Clock, envelopeOf, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { Rejection } from '@support/decider';
 import { AppendPipeline, CommandHandler, commitChanges, DecidedChange, unversionedChange } from '@support/command-handling';
 import { lockForTransaction } from '@support/event-store';
 import {
