@@ -1,35 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Expose } from 'class-transformer';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { ConfigError, DEFAULT_WRITES_PER_MINUTE, DEV_JWT_SECRET, IsRequired, loadConfig, loadServiceConfig } from '..';
+import { ConfigError, DEFAULT_WRITES_PER_MINUTE, IsRequired, loadConfig, loadServiceConfig } from '..';
 import { toInteger } from './env-rules';
+import { defaults, good, problemsOf } from './service-config.test-fixtures';
 
-const defaults = { port: 3001, serviceName: 'intake' };
-const good = {
-  NODE_ENV: 'production',
-  DATABASE_URL: 'postgres://intake:s3cret@db.internal:5432/support',
-  KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
-  KAFKA_SASL_USERNAME: 'intake',
-  KAFKA_SASL_PASSWORD: 'kafka-s3cret',
-  OPS_PORT: '9464',
-  AUTH_JWT_SECRET: 'a'.repeat(32),
-  AUTH_AUDIENCE: 'support-ops',
-  AUTH_ISSUER: 'https://auth.example',
-};
-
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
-
+// the token and Kafka settings have specs of their own: service-config.auth and service-config.kafka
 describe('loadServiceConfig', () => {
   it('reads a valid environment, with the service defaults', () => {
     expect(loadServiceConfig(good, defaults)).toEqual({
@@ -120,16 +96,6 @@ describe('loadServiceConfig', () => {
     expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_BROKERS: brokers }, defaults))).toEqual([expected]);
   });
 
-  it('accepts a short secret outside production and a dev default in development and test', () => {
-    expect(loadServiceConfig({ ...good, NODE_ENV: 'staging', AUTH_JWT_SECRET: 'short' }, defaults).auth.jwtSecret).toBe('short');
-    for (const NODE_ENV of ['development', 'test']) {
-      expect(loadServiceConfig({ ...good, NODE_ENV, AUTH_JWT_SECRET: undefined }, defaults).auth.jwtSecret).toBe(DEV_JWT_SECRET);
-    }
-    expect(problemsOf(() => loadServiceConfig({ ...good, NODE_ENV: undefined, AUTH_JWT_SECRET: '' }, defaults))).toEqual([
-      'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
-    ]);
-  });
-
   it.each(['0', '-1', '1.5', 'many', '1000001'])('rejects RATE_LIMIT_WRITES_PER_MINUTE=%s', (limit) => {
     expect(problemsOf(() => loadServiceConfig({ ...good, RATE_LIMIT_WRITES_PER_MINUTE: limit }, defaults))).toEqual([
       'RATE_LIMIT_WRITES_PER_MINUTE must be an integer between 1 and 1000000 (writes per caller per minute)',
@@ -140,75 +106,6 @@ describe('loadServiceConfig', () => {
     expect(problemsOf(() => loadServiceConfig({ ...good, IDEMPOTENCY_KEY_TTL_SECONDS: ttl }, defaults))).toEqual([
       'IDEMPOTENCY_KEY_TTL_SECONDS must be an integer between 1 and 2592000 (seconds a stored Idempotency-Key answer is replayed)',
     ]);
-  });
-
-  describe('in production (NODE_ENV=production)', () => {
-    const jwksUrl = 'https://auth.example/.well-known/jwks.json';
-
-    it('refuses to start without AUTH_JWT_SECRET', () => {
-      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: undefined }, defaults))).toEqual([
-        'AUTH_JWT_SECRET is required unless NODE_ENV is development or test or AUTH_JWKS_URL is set',
-      ]);
-      expect(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: '  ' }, defaults)).toThrow(ConfigError);
-    });
-
-    it('refuses a secret shorter than 32 bytes, counting UTF-8 bytes', () => {
-      const rule = 'AUTH_JWT_SECRET must be at least 32 bytes when NODE_ENV is production (or set AUTH_JWKS_URL)';
-      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'a'.repeat(31) }, defaults))).toEqual([rule]);
-      expect(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'a'.repeat(31) }, defaults)).toThrow(/^invalid configuration: AUTH_JWT_SECRET must be at least 32 bytes/);
-      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'a'.repeat(32) }, defaults).auth.jwtSecret).toBe('a'.repeat(32));
-      // 11 characters, 33 bytes: long enough for HS256 whatever the character count
-      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: '密'.repeat(11) }, defaults).auth.jwtSecret).toBe('密'.repeat(11));
-    });
-
-    it('refuses the published development secret even when it is set explicitly', () => {
-      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWT_SECRET: DEV_JWT_SECRET }, defaults))).toEqual([
-        'AUTH_JWT_SECRET must not be the published development secret when NODE_ENV is production',
-      ]);
-      expect(loadServiceConfig({ ...good, NODE_ENV: 'development', AUTH_JWT_SECRET: DEV_JWT_SECRET }, defaults).auth.jwtSecret).toBe(DEV_JWT_SECRET);
-    });
-
-    it('takes a JWKS only over https (plain http only in development and test)', () => {
-      const plain = 'http://auth:8080/.well-known/jwks.json';
-      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWKS_URL: plain }, defaults))).toEqual(['AUTH_JWKS_URL must be an https URL unless NODE_ENV is development or test']);
-      expect(loadServiceConfig({ ...good, NODE_ENV: 'test', AUTH_JWKS_URL: plain }, defaults).auth.jwksUrl).toBe(plain);
-    });
-
-    it.each(['59', '604801', 'long', '1.5'])('rejects AUTH_MAX_TOKEN_LIFETIME_SECONDS=%s', (lifetime) => {
-      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_MAX_TOKEN_LIFETIME_SECONDS: lifetime }, defaults))).toEqual([
-        'AUTH_MAX_TOKEN_LIFETIME_SECONDS must be an integer between 60 and 604800 (seconds a token may live, exp - iat)',
-      ]);
-    });
-
-    it('refuses to start without AUTH_AUDIENCE or AUTH_ISSUER, so tokens are always checked against both', () => {
-      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_AUDIENCE: undefined, AUTH_ISSUER: ' ' }, defaults))).toEqual([
-        'AUTH_AUDIENCE is required when NODE_ENV is production (the `aud` every token must carry)',
-        'AUTH_ISSUER is required when NODE_ENV is production (the `iss` every token must carry)',
-      ]);
-      for (const NODE_ENV of ['development', 'test', 'staging']) {
-        const { auth } = loadServiceConfig({ ...good, NODE_ENV, AUTH_AUDIENCE: undefined, AUTH_ISSUER: undefined }, defaults);
-        expect(auth).toMatchObject({ audience: undefined, issuer: undefined });
-      }
-    });
-
-    it('needs no secret when tokens are checked against a JWKS, and makes up none', () => {
-      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwksUrl }, defaults).auth).toEqual({
-        jwtSecret: undefined,
-        jwksUrl,
-        audience: 'support-ops',
-        issuer: 'https://auth.example',
-        maxTokenLifetimeSeconds: 12 * 3600,
-      });
-      expect(loadServiceConfig({ ...good, AUTH_JWT_SECRET: 'short', AUTH_JWKS_URL: jwksUrl }, defaults).auth.jwksUrl).toBe(jwksUrl);
-    });
-  });
-
-  it('uses the development secret only in development and test, and never beside a JWKS', () => {
-    for (const NODE_ENV of ['production', 'staging', 'prod', 'Development', undefined]) {
-      expect(() => loadServiceConfig({ ...good, NODE_ENV, AUTH_JWT_SECRET: undefined }, defaults)).toThrow(ConfigError);
-    }
-    const jwks = loadServiceConfig({ ...good, NODE_ENV: 'development', AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'http://auth:8080/jwks.json' }, defaults);
-    expect(jwks.auth.jwtSecret).toBeUndefined();
   });
 
   it('validates a service’s own variables in the same pass', () => {
@@ -243,55 +140,6 @@ describe("loadServiceConfig: the operators' port", () => {
     expect(loadServiceConfig({ ...withoutOps, NODE_ENV: 'development' }, defaults).opsPort).toBeUndefined();
     expect(problemsOf(() => loadServiceConfig({ ...good, PORT: '9464' }, defaults))).toEqual(['OPS_PORT must differ from PORT']);
     expect(problemsOf(() => loadServiceConfig({ ...good, OPS_PORT: '0' }, defaults))).toEqual(['OPS_PORT must be an integer between 1 and 65535']);
-  });
-});
-
-describe('loadServiceConfig: signing in to Kafka', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kafka-config-'));
-  const passwordFile = join(dir, 'password');
-  const caFile = join(dir, 'ca.pem');
-  writeFileSync(passwordFile, 'from-a-file\n');
-  writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const { KAFKA_SASL_USERNAME: _user, KAFKA_SASL_PASSWORD: _password, ...anonymous } = good;
-
-  it('refuses to start in production without a Kafka principal', () => {
-    expect(problemsOf(() => loadServiceConfig(anonymous, defaults))).toEqual(['KAFKA_SASL_USERNAME is required when NODE_ENV is production (services sign in to Kafka)']);
-  });
-
-  it('connects anonymously only outside production, to an open broker', () => {
-    expect(loadServiceConfig({ ...anonymous, NODE_ENV: 'development' }, defaults).kafka).toEqual({ brokers: ['kafka-1:9092', 'kafka-2:9092'], tls: undefined });
-  });
-
-  it('needs a password with the principal, from a file or the variable', () => {
-    const { KAFKA_SASL_PASSWORD: _p, ...noPassword } = good;
-    expect(problemsOf(() => loadServiceConfig(noPassword, defaults))).toEqual(['KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE) is required with KAFKA_SASL_USERNAME']);
-    expect(loadServiceConfig({ ...noPassword, KAFKA_SASL_PASSWORD_FILE: passwordFile }, defaults).kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'intake', password: 'from-a-file' });
-  });
-
-  it('names a password or CA file that is not there, and a mechanism it does not speak', () => {
-    expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_SASL_PASSWORD_FILE: join(dir, 'nope'), KAFKA_TLS_CA_FILE: join(dir, 'nope.pem'), KAFKA_SASL_MECHANISM: 'plain' }, defaults))).toEqual([
-      'KAFKA_SASL_PASSWORD_FILE must name a file that exists',
-      'KAFKA_SASL_MECHANISM must be one of scram-sha-512, scram-sha-256',
-      'KAFKA_TLS_CA_FILE must name a file that exists',
-    ]);
-  });
-
-  it("signs in as the service itself from a local broker's credentials file, unless a principal is given", () => {
-    const credentials = join(dir, 'credentials.json');
-    writeFileSync(credentials, JSON.stringify({ intake: 'from-the-broker', routing: 'not-mine' }));
-    expect(loadServiceConfig({ ...anonymous, NODE_ENV: 'development', KAFKA_CREDENTIALS_FILE: credentials }, defaults).kafka.sasl).toEqual({
-      mechanism: 'scram-sha-512',
-      username: 'intake',
-      password: 'from-the-broker',
-    });
-    expect(loadServiceConfig({ ...good, KAFKA_CREDENTIALS_FILE: credentials }, defaults).kafka.sasl?.password).toBe('kafka-s3cret');
-  });
-
-  it('goes over TLS against the given CA, or the system CAs with KAFKA_TLS=true', () => {
-    expect(loadServiceConfig({ ...good, KAFKA_TLS_CA_FILE: caFile }, defaults).kafka.tls).toEqual({ ca: readFileSync(caFile, 'utf8') });
-    expect(loadServiceConfig({ ...good, KAFKA_TLS: 'true' }, defaults).kafka.tls).toEqual({});
-    expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_TLS: 'yes' }, defaults))).toEqual(['KAFKA_TLS must be true or false']);
   });
 });
 
