@@ -1,3 +1,5 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, SERVICE_SCHEMA } from '@support/service-kit';
 import { EntityManager } from 'typeorm';
 import { Actor, Clock, envelopeOf, Rejection, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
 import { AppendPipeline, CommandHandler, commitChanges, DecidedChange, unversionedChange } from '@support/command-handling';
@@ -176,17 +178,18 @@ export class RoutingRound {
   }
 }
 
+@Injectable()
 export class RoutingEngine {
   /** the roster's members, each a stream of its own */
   readonly members: CommandHandler<MemberCommand, RosterEvent, MemberAggregate, Member>;
 
   constructor(
-    readonly schema: string,
+    @Inject(SERVICE_SCHEMA) readonly schema: string,
     readonly pipeline: AppendPipeline,
     readonly rosterRepository: RosterRepository,
     readonly ticketRepository: RoutedTicketsRepository,
     readonly scenarioRepository: ScenarioCatalogueRepository,
-    readonly clock: Clock,
+    @Inject(CLOCK) readonly clock: Clock,
   ) {
     // the roster table is written by the round that takes the change (RosterService), not per member
     this.members = new CommandHandler(pipeline, clock, { streamType: MEMBER_STREAM, decider: memberDecider, exists: memberExists });
