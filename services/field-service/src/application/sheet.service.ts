@@ -1,8 +1,9 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
 import { AppendPipeline, CommandContext, CommandHandler, DecideOptions, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
-import { CommandRefusal } from '@support/service-kit';
+import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
 import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
@@ -22,13 +23,14 @@ export interface DraftSheetInput {
 type SheetCommandInput = CommandInput<SheetCommand, 'sheetId'>;
 
 /** Service sheets: drafted, submitted for review (an on-site sheet with the visit's signature), reviewed, archived. */
+@Injectable()
 export class SheetService {
   readonly commands: CommandHandler<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet>;
 
   constructor(
     private readonly dataSource: DataSource,
     pipeline: AppendPipeline,
-    clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     private readonly views: FieldViewsRepository,
     private readonly tickets: KnownTicketsRepository,
     private readonly idempotency: IdempotencyStore,
