@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { DataSource, EntityManager } from 'typeorm';
@@ -19,6 +20,7 @@ export interface Created {
  * SOP and FAQ articles: drafted, revised (every version kept), reviewed by another lead or senior,
  * published (the live version is what search finds), retired.
  */
+@Injectable()
 export class ArticleService {
   constructor(
     private readonly dataSource: DataSource,

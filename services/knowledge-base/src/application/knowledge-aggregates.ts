@@ -1,3 +1,5 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK } from '@support/service-kit';
 import { Clock, DeciderEvent } from '@support/contracts';
 import { AppendPipeline, CommandHandler } from '@support/command-handling';
 import {
@@ -25,6 +27,7 @@ import {
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 
 /** The knowledge base's four aggregates, each with its stream type, decider and read model. */
+@Injectable()
 export class KnowledgeAggregates {
   readonly articles: CommandHandler<ArticleCommand, DeciderEvent<typeof articleDecider>, ArticleState, Article>;
   readonly scenarios: CommandHandler<ScenarioCommand, DeciderEvent<typeof scenarioDecider>, ScenarioState, CatalogueScenario>;
@@ -33,7 +36,7 @@ export class KnowledgeAggregates {
 
   constructor(
     readonly pipeline: AppendPipeline,
-    clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     views: KnowledgeViews,
   ) {
     this.articles = new CommandHandler(pipeline, clock, { streamType: 'article', decider: articleDecider, exists: articleExists, saveView: (m, a, v) => views.saveArticle(m, a, v) });
