@@ -1,3 +1,5 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_SCHEMA } from '@support/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
@@ -41,10 +43,11 @@ export interface Conversion {
  * Leads from capture to ticket: a capture with a contact already in the pool is merged into the first
  * lead (its source keeps the credit); after every change that frees or adds a lead, the allocator runs.
  */
+@Injectable()
 export class LeadService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly schema: string,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
     private readonly aggregates: LeadPoolAggregates,
     private readonly repository: LeadPoolRepository,
     private readonly allocator: LeadAllocator,

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CommandRefusal, LeadRatio } from '@support/contracts';
 import { CommandContext, CommandOutcome } from '@support/command-handling';
@@ -14,6 +15,7 @@ export interface RatiosSet {
 }
 
 /** The preset ratios: set by a lead, for members of the roster who are not contractors; they apply from now on. */
+@Injectable()
 export class RatioPolicyService {
   constructor(
     private readonly dataSource: DataSource,
