@@ -9,7 +9,7 @@ import { PlatformLifecycle } from './platform-lifecycle';
 import { BACKGROUND_ERRORS, CLOCK, MESSAGING_CLIENT, PLATFORM_SETTINGS, SERVICE_SCHEMA, SIGNING_KEY, SigningKeyValue, SupportPlatformOptions } from './platform.tokens';
 
 /** Every token {@link SupportPlatformModule} provides to the service's own providers. */
-export const PLATFORM_TOKENS = [DataSource, MESSAGING_CLIENT, EventStore, AppendPipeline, IdempotencyStore, OutboxRelay, EventConsumerTransport, CLOCK, SERVICE_SCHEMA, EVENT_SCHEMA, BACKGROUND_ERRORS, PLATFORM_SETTINGS] as const;
+export const PLATFORM_TOKENS = [DataSource, MESSAGING_CLIENT, EventStore, AppendPipeline, IdempotencyStore, OutboxRelay, EventConsumerTransport, CLOCK, SERVICE_SCHEMA, EVENT_SCHEMA, BACKGROUND_ERRORS, PLATFORM_SETTINGS, SIGNING_KEY] as const;
 
 /**
  * What every service runs on, as Nest providers: the database (migrated first, through `@nestjs/typeorm`
