@@ -1,3 +1,5 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK } from '@support/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, eventCatalogue, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
@@ -51,6 +53,7 @@ interface Opening {
  * pipeline, which seals personal data and fills the outbox, save the ticket view), and the opening of
  * tickets, which registers customers seen for the first time and shares transactions (group commit).
  */
+@Injectable()
 export class TicketCommands {
   readonly tickets: CommandHandler<TicketCommand, TicketEvent, TicketAggregate, Ticket>;
   readonly customerStreams: CommandHandler<CustomerCommand, CustomerEventOf, CustomerAggregate, RegisteredCustomer>;
@@ -60,7 +63,7 @@ export class TicketCommands {
     private readonly pipeline: AppendPipeline,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
-    clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     private readonly idempotency: IdempotencyStore,
   ) {
     this.tickets = new CommandHandler(pipeline, clock, { streamType: TICKET_STREAM, decider: ticketDecider, exists: ticketExists, saveView: (m, ticket, version) => views.save(m, ticket, version), eventOf: asTicketEvent });
