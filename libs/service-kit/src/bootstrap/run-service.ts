@@ -36,9 +36,7 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
   schema: string;
   startRuntime(settings: RuntimeSettings, onError: (error: unknown) => void): Promise<R>;
   /** the HTTP app's controllers, which inject what the runtime provides (a runtime of `startPlatform`) */
-  controllers?: Type<unknown>[];
-  /** the HTTP app's root module, for a runtime built by hand */
-  rootModule?(runtime: R, config: ServiceConfig): DynamicModule;
+  controllers: Type<unknown>[];
   openApi: OpenApiOptions;
   bodyLimit?: string;
 }
@@ -50,7 +48,7 @@ export async function createRuntimeApp<R extends ServiceRuntime>(definition: Ser
 
 /** Everything a service's app serves: its root module, and what every runtime brings (dead letters, closing last). */
 export function applicationModule<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): DynamicModule {
-  return withRuntimeShutdown(definition.rootModule ? definition.rootModule(runtime, config) : httpModule(definition.controllers ?? [], runtime as PlatformServiceRuntime, config), runtime);
+  return withRuntimeShutdown(httpModule(definition.controllers, runtime as PlatformServiceRuntime, config), runtime);
 }
 
 @Module({})
