@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TRUSTED_KEYS } from './audit-anchor.reactor';
 import { AnchoredVerification, EventStore, SqlExecutor, TrustedKeys, verifyAgainstAnchors, verifyAnchor, verifyRecordedChain } from '@support/event-store';
 import { AuditAnchors } from '../persistence/audit-anchors.repository';
+import { TRUSTED_KEYS } from './audit-anchor.reactor';
 
 export type StreamAuditResult = AnchoredVerification & { anchorRefused?: string };
 

@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK } from '@support/service-kit';
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, eventCatalogue, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
 import {
@@ -20,6 +19,7 @@ import {
   OnceOutcome,
   requestFingerprint,
 } from '@support/command-handling';
+import { CLOCK } from '@support/service-kit';
 import { CustomerAggregate, customerDecider, CustomerCommand, OpenTicket, Ticket, TicketAggregate, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory, CustomerRecord, sharesContact } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, ArticleKind, CommandRefusal } from '@support/contracts';
 import { CommandContext, commitChanges, DecidedChange, IdempotencyStore, OnceOutcome } from '@support/command-handling';

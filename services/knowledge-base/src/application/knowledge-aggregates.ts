@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK } from '@support/service-kit';
 import { Clock, DeciderEvent } from '@support/contracts';
 import { AppendPipeline, CommandHandler } from '@support/command-handling';
+import { CLOCK } from '@support/service-kit';
 import {
   Article,
   ArticleCommand,

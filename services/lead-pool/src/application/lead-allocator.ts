@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BACKGROUND_ERRORS, SERVICE_SCHEMA } from '@support/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, isoWeekOf } from '@support/contracts';
 import { commitChanges, DecidedChange } from '@support/command-handling';
 import { lockForTransaction, TransientFailure } from '@support/event-store';
+import { BACKGROUND_ERRORS, SERVICE_SCHEMA } from '@support/service-kit';
 import { eligibleMembers, leadExists, nextMember } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';

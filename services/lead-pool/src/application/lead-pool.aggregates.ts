@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK } from '@support/service-kit';
 import { Clock, DeciderEvent } from '@support/contracts';
 import { AppendPipeline, CommandHandler } from '@support/command-handling';
+import { CLOCK } from '@support/service-kit';
 import { Lead, LeadCommand, leadDecider, leadExists, LeadPolicy, leadPolicyDecider, leadPolicyExists, LeadPolicyState, LeadState, SetRatios } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, SERVICE_SCHEMA } from '@support/service-kit';
 import { EntityManager } from 'typeorm';
 import { Actor, Clock, envelopeOf, Rejection, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
 import { AppendPipeline, CommandHandler, commitChanges, DecidedChange, unversionedChange } from '@support/command-handling';
 import { lockForTransaction } from '@support/event-store';
+import { CLOCK, SERVICE_SCHEMA } from '@support/service-kit';
 import {
   AssigneeChoice,
   checkManualAssignment,
