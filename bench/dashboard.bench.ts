@@ -11,7 +11,7 @@ import { eventCatalogue } from '@support/contracts';
 import { machineLine, percentile } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { recordResults } from './support/results';
-import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka, benchToken } from './support/services';
+import { DATABASE_URL, residentMiB, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const RUN = Date.now();
 const INTAKE = { port: 3921, schema: `bench_dash_intake_${RUN}` };

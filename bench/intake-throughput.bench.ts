@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import { machineLine, percentile } from './support/machine';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
-import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka, benchToken } from './support/services';
+import { DATABASE_URL, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const PORT = 3901;
 const SCHEMA = `bench_intake_${Date.now()}`;

@@ -10,7 +10,7 @@ import { machineLine } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
-import { BENCH_SECRET, BROKERS, DATABASE_URL, residentMiB, startService, stopService, benchKafka, benchToken } from './support/services';
+import { DATABASE_URL, residentMiB, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const RUN = Date.now();
 const PORT = 3930;

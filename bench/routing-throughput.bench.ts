@@ -8,10 +8,9 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
 import { eventCatalogue, RecordedEvent, ROUTING_TOPIC, SLA_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { ensureTopics, toKafkaMessage, kafkaClientOptions } from '@support/messaging';
-import { signTestToken } from '@support/service-kit';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
-import { BENCH_SECRET as SECRET, BROKERS, DATABASE_URL, startService, stopService, benchKafka, benchToken } from './support/services';
+import { DATABASE_URL, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const RUN = Date.now();
 const ROUTING_SCHEMA = `bench_routing_${RUN}`;

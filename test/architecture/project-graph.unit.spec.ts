@@ -10,7 +10,8 @@ interface ProjectGraph {
   };
 }
 
-// the arrows point one way: services -> libs, never service -> service, never lib -> service
+// the arrows point one way: services -> libs, never service -> service, never lib -> service; the workspace
+// project (root project.json: the cross-service suites, deploy tooling, benchmarks) may use any, and none uses it
 describe('Nx project graph', () => {
   let graph: ProjectGraph['graph'];
 
@@ -28,8 +29,9 @@ describe('Nx project graph', () => {
 
   it('knows every service and lib, each tagged', () => {
     const projects = Object.keys(graph.nodes).filter((p) => !p.startsWith('npm:'));
-    expect(projects).toEqual(expect.arrayContaining(['intake', 'contracts', 'event-store', 'messaging', 'service-kit', 'test-kit']));
-    for (const project of projects) expect([project, kind(project)]).toEqual([project, expect.stringMatching(/^type:(service|lib)$/)]);
+    expect(projects).toEqual(expect.arrayContaining(['intake', 'contracts', 'event-store', 'messaging', 'service-kit', 'test-kit', 'workspace']));
+    for (const project of projects) expect([project, kind(project)]).toEqual([project, expect.stringMatching(/^type:(service|lib|workspace)$/)]);
+    expect(projects.filter((p) => kind(p) === 'type:workspace')).toEqual(['workspace']);
   });
 
   it('has services depending on libs and never on each other', () => {
@@ -39,6 +41,12 @@ describe('Nx project graph', () => {
       const targets = (graph.dependencies[service] ?? []).map((d) => d.target).filter((t) => !t.startsWith('npm:'));
       expect(targets.length).toBeGreaterThan(0);
       for (const target of targets) expect(`${service} -> ${target}: ${kind(target)}`).toBe(`${service} -> ${target}: type:lib`);
+    }
+  });
+
+  it('has no project depending on the workspace project', () => {
+    for (const [project, deps] of Object.entries(graph.dependencies)) {
+      for (const { target } of deps) if (kind(target) === 'type:workspace') expect(`${project} -> ${target}`).toBe('nothing depends on it');
     }
   });
 

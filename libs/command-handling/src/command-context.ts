@@ -1,4 +1,5 @@
-import { Cause, CommandRefusal, RecordedEvent, VersionConflict } from '@support/contracts';
+import { Cause, RecordedEvent } from '@support/contracts';
+import { CommandRefusal, VersionConflict } from '@support/decider';
 
 /** Who is asking and in answer to what, and the version the caller saw (If-Match), when it sent one. */
 export type CommandContext = Cause & { expectedVersion?: number };

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, CommandRefusal, Decider, envelopeOf, foldEvents, RecordedEvent } from '@support/contracts';
+import { Clock, envelopeOf, RecordedEvent } from '@support/contracts';
+import { CommandRefusal, Decider, foldEvents } from '@support/decider';
 import { GENESIS_HASH, SqlExecutor } from '@support/event-store';
 import { AppendPipeline } from './append-pipeline';
 import { CommandContext, CommandOutcome, staleVersion } from './command-context';

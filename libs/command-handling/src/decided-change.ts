@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { CommandRefusal, NewEvent, RecordedEvent } from '@support/contracts';
+import { NewEvent, RecordedEvent } from '@support/contracts';
+import { CommandRefusal } from '@support/decider';
 import { AppendRequest } from '@support/event-store';
 import { AppendPipeline } from './append-pipeline';
 

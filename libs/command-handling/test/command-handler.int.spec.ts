@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { accept, Actor, Decider, NewEvent, RecordedEvent, reject } from '@support/contracts';
+import { Actor, NewEvent, RecordedEvent } from '@support/contracts';
+import { accept, Decider, reject } from '@support/decider';
 import { AppendPipeline, AppendTransform, CommandHandler, commitChanges } from '@support/command-handling';
 import { AppendRequest, EventStore, eventStoreMigrations } from '@support/event-store';
 import { ManualClock, openTestSchema } from '@support/test-kit';

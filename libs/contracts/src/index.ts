@@ -1,5 +1,4 @@
 export * from './actor';
-export * from './decider';
 export * from './envelope';
 export * from './catalogue/event-definition';
 export * from './catalogue/event-catalogue';
@@ -15,7 +14,6 @@ export * from './field-service/service-sheet.events';
 export * from './knowledge/article.events';
 export * from './knowledge/scenario.events';
 export * from './knowledge/case.events';
-export * from './value-checks';
 export * from './leads/lead.events';
 export * from './audit/audit.events';
 export * from './catalogue/asyncapi';

@@ -11,6 +11,17 @@ export class SharedAdmin {
   constructor(private readonly kafka: MessagingClient) {}
 
   async use<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    try {
+      return await this.attempt(work);
+    } catch (error) {
+      // stale metadata (a topic created or moved since this admin last read the cluster, e.g. a dead-letter
+      // topic its first parked message just made): once more, on the fresh connection
+      if (!(error as { retriable?: boolean })?.retriable) throw error;
+      return this.attempt(work);
+    }
+  }
+
+  private async attempt<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     this.admin ??= (async () => {
       const admin = this.kafka.admin();
       await admin.connect();

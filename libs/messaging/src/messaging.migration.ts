@@ -1,49 +1,42 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface } from 'typeorm';
 import { idempotencyMigrations } from '@support/command-handling';
-import { eventStoreMigrations, qualified } from '@support/event-store';
+import { eventStoreMigrations, qualified, sqlMigration } from '@support/event-store';
 
 /** Outbox (written with the events), relay checkpoint, and consumer inbox of one service's schema. */
 export function messagingMigration(schema: string): new () => MigrationInterface {
   const outbox = qualified(schema, 'outbox');
   const checkpoints = qualified(schema, 'relay_checkpoints');
   const inbox = qualified(schema, 'inbox');
-  return class Messaging1763900000100 implements MigrationInterface {
-    name = 'Messaging1763900000100';
-
-    async up(runner: QueryRunner): Promise<void> {
-      await runner.query(`
-        CREATE TABLE ${outbox} (
-          position bigserial PRIMARY KEY,
-          transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-          event_id uuid NOT NULL,
-          topic text NOT NULL,
-          message_key text NOT NULL,
-          headers jsonb NOT NULL,
-          payload jsonb NOT NULL,
-          created_at timestamptz NOT NULL DEFAULT now()
-        )`);
-      await runner.query(`CREATE INDEX ON ${outbox} (transaction_id, position)`);
-      await runner.query(`
-        CREATE TABLE ${checkpoints} (
-          relay text PRIMARY KEY,
-          transaction_id xid8 NOT NULL,
-          position bigint NOT NULL,
-          updated_at timestamptz NOT NULL DEFAULT now()
-        )`);
-      await runner.query(`
-        CREATE TABLE ${inbox} (
-          consumer_group text NOT NULL,
-          event_id uuid NOT NULL,
-          topic text NOT NULL,
-          handled_at timestamptz NOT NULL DEFAULT now(),
-          PRIMARY KEY (consumer_group, event_id)
-        )`);
-    }
-
-    async down(runner: QueryRunner): Promise<void> {
-      await runner.query(`DROP TABLE ${inbox}, ${checkpoints}, ${outbox}`);
-    }
-  };
+  return sqlMigration(
+    'Messaging1763900000100',
+    [
+      `CREATE TABLE ${outbox} (
+         position bigserial PRIMARY KEY,
+         transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+         event_id uuid NOT NULL,
+         topic text NOT NULL,
+         message_key text NOT NULL,
+         headers jsonb NOT NULL,
+         payload jsonb NOT NULL,
+         created_at timestamptz NOT NULL DEFAULT now()
+       )`,
+      `CREATE INDEX ON ${outbox} (transaction_id, position)`,
+      `CREATE TABLE ${checkpoints} (
+         relay text PRIMARY KEY,
+         transaction_id xid8 NOT NULL,
+         position bigint NOT NULL,
+         updated_at timestamptz NOT NULL DEFAULT now()
+       )`,
+      `CREATE TABLE ${inbox} (
+         consumer_group text NOT NULL,
+         event_id uuid NOT NULL,
+         topic text NOT NULL,
+         handled_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (consumer_group, event_id)
+       )`,
+    ],
+    [`DROP TABLE ${inbox}, ${checkpoints}, ${outbox}`],
+  );
 }
 
 /** Every table the shared mechanisms need in a service's schema: events, idempotency keys, outbox, inbox. */

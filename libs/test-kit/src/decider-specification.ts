@@ -1,4 +1,5 @@
-import { Decider, eventCatalogue, foldEvents, Rejection } from '@support/contracts';
+import { eventCatalogue } from '@support/contracts';
+import { Decider, foldEvents, Rejection } from '@support/decider';
 
 /**
  * given(events).when(command).then(events) for pure deciders.

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PLATFORM_SETTINGS, schemaBound } from '@support/service-kit';
 import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN, teamTimeZoneOf } from './application/dashboard-projections';
-import { DashboardProjector, PROJECTION_CHANGED, ProjectionChange } from './application/dashboard.projector';
+import { DashboardProjector, PROJECTION_CHANGED, ProjectionChange } from './projections/dashboard.projector';
 import { DashboardTables } from './persistence/dashboard.tables';
 
 /** The dashboard's own providers and projector, on the support platform's (database, consumers, clock; no outbox). */

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { Clock } from '@support/contracts';
 import { CLOCK, PlatformRuntime, PlatformSettings, startPlatform } from '@support/service-kit';
 import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN } from './application/dashboard-projections';
-import { ProjectionChange } from './application/dashboard.projector';
+import { ProjectionChange } from './projections/dashboard.projector';
 import { DashboardModule } from './dashboard.module';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
 import { DashboardTables, PROJECTION_TABLES } from './persistence/dashboard.tables';

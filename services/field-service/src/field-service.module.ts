@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { schemaBound } from '@support/service-kit';
-import { KnownTicketsProjector } from './application/known-tickets.projector';
+import { KnownTicketsProjector } from './projections/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
 import { FieldViewsRepository } from './persistence/field-views.repository';

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { dropTestSchema, ManualClock, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka } from '@support/test-kit';
-import { rebuildClockTable } from '../src/application/clock-table.rebuild';
+import { dropTestSchema, ManualClock, serviceDatabase, uniqueSchemaName, serviceKafka } from '@support/test-kit';
+import { rebuildClockTable } from '../src/projections/clock-table.rebuild';
 import { SlaMonitor } from '../src/application/sla-monitor.service';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
 
 // the monitor on real PostgreSQL (and Kafka for its relay), fed ticket events directly; time is a ManualClock
 describe('sla-monitor clocks on PostgreSQL', () => {
-  const infra = testInfra();
   const schema = uniqueSchemaName('sla');
   const clock = new ManualClock(new Date('2026-11-23T02:00:00.000Z')); // 10:00 in Shanghai, a Monday
   let runtime: SlaMonitorRuntime;
@@ -131,7 +130,6 @@ describe('sla-monitor clocks on PostgreSQL', () => {
 });
 
 describe('the clock table', () => {
-  const infra = testInfra();
   const schema = uniqueSchemaName('sla_rebuild');
   const clock = new ManualClock(new Date('2026-11-23T02:00:00.000Z'));
   let runtime: SlaMonitorRuntime;

@@ -12,6 +12,7 @@ export interface HealthOptions {
 export interface HealthAsyncOptions {
   imports?: ModuleMetadata['imports'];
   inject?: (InjectionToken | OptionalFactoryDependency)[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Nest types a factory's injected values
   useFactory: (...deps: any[]) => ReadinessProbe[] | Promise<ReadinessProbe[]>;
 }
 

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { CommandRefusal } from '@support/contracts';
+import { CommandRefusal } from '@support/decider';
 
 export type { CommandRefusal };
 

@@ -1,5 +1,5 @@
 import { BadRequestException, Param, ParseIntPipe, ParseUUIDPipe } from '@nestjs/common';
-import { notUuid } from '@support/contracts';
+import { notUuid } from '@support/decider';
 
 // path and query parameters answer bad input like the body validation does: 400 with `message` naming the field
 

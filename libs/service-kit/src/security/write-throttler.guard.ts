@@ -18,6 +18,7 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
     return !WRITE_METHODS.includes(method.toUpperCase());
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature of ThrottlerGuard.getTracker
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     const actor = (req as AuthenticatedRequest).actor;
     return actor ? `sub:${actor.id}` : `ip:${await super.getTracker(req)}`;

@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import { EventConsumerTransport } from '@support/messaging';
 import { TEAM_TIME_ZONE } from '@support/contracts';
 import { DashboardTables } from '../persistence/dashboard.tables';
-import { ProjectionChange } from './dashboard.projector';
+import { ProjectionChange } from '../projections/dashboard.projector';
 
 /** Injection token of the team's IANA time zone: its reporting weeks and the page's times. */
 export const TEAM_TIME_ZONE_TOKEN = Symbol('TeamTimeZone');

@@ -1,4 +1,5 @@
-import { foldEvents, SheetEvent, VisitEvent } from '@support/contracts';
+import { SheetEvent, VisitEvent } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { clearPersonalValues } from '@support/test-kit';
 import { sheetDecider, visitDecider } from '../domain';
 import { SheetView, VisitView } from '../persistence/field-views.repository';

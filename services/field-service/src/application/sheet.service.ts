@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
+import { Actor, Clock, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
+import { CommandInput, DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandContext, CommandHandler, DecideOptions, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
 import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { sheetSeenBy } from './field-reading.policy';
-import { inScope, refuseNewWork, withinTicketScope } from './ticket-scope';
+import { ScopedReads } from './scoped-reads';
+import { refuseNewWork, withinTicketScope } from './ticket-scope';
 import { Created, VisitService } from './visit.service';
 
 export const SHEET_STREAM = 'sheet';
@@ -25,6 +27,7 @@ type SheetCommandInput = CommandInput<SheetCommand, 'sheetId'>;
 /** Service sheets: drafted, submitted for review (an on-site sheet with the visit's signature), reviewed, archived. */
 @Injectable()
 export class SheetService {
+  private readonly reads: ScopedReads<SheetView, Omit<SheetFilter, 'contractorId'>>;
   readonly commands: CommandHandler<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet>;
 
   constructor(
@@ -37,6 +40,7 @@ export class SheetService {
     private readonly visits: VisitService,
   ) {
     this.commands = new CommandHandler(pipeline, clock, { streamType: SHEET_STREAM, decider: sheetDecider, exists: sheetExists, saveView: (m, sheet, version) => views.saveSheet(m, sheet, version) });
+    this.reads = new ScopedReads(dataSource, tickets, { one: (e, id) => views.sheet(e, id), many: (e, f) => views.findSheets(e, f), seenBy: sheetSeenBy, history: (e, id) => this.commands.history(e, id) });
   }
 
   /** Starts a sheet for a ticket (an on-site one for a visit of that ticket); honours Idempotency-Key. */
@@ -72,20 +76,16 @@ export class SheetService {
   }
 
   /** the sheet as the actor may see it, or undefined when it does not exist or is out of the actor's scope */
-  async find(sheetId: string, actor: Actor): Promise<SheetView | undefined> {
-    const sheet = await this.views.sheet(this.dataSource, sheetId);
-    if (!sheet || !inScope(actor, await this.tickets.find(this.dataSource, sheet.ticketId))) return undefined;
-    return sheetSeenBy(actor.role, sheet);
+  find(sheetId: string, actor: Actor): Promise<SheetView | undefined> {
+    return this.reads.find(sheetId, actor);
   }
 
-  async list(filter: Omit<SheetFilter, 'contractorId'>, actor: Actor): Promise<SheetView[]> {
-    const sheets = await this.views.findSheets(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
-    return sheets.map((sheet) => sheetSeenBy(actor.role, sheet));
+  list(filter: Omit<SheetFilter, 'contractorId'>, actor: Actor): Promise<SheetView[]> {
+    return this.reads.list(filter, actor);
   }
 
-  async history(sheetId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
-    if (!(await this.find(sheetId, actor))) return undefined;
-    return this.commands.history(this.dataSource, sheetId);
+  history(sheetId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
+    return this.reads.history(sheetId, actor);
   }
 
   private inScope(sheetId: string, context: CommandContext): DecideOptions<SheetState> {

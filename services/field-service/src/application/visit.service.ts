@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Actor, Clock, CommandInput, DeciderEvent, RecordedEvent } from '@support/contracts';
+import { Actor, Clock, RecordedEvent } from '@support/contracts';
+import { CommandInput, DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandContext, CommandHandler, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { verifyRecordedChain } from '@support/event-store';
 import { CommandRefusal, CLOCK } from '@support/service-kit';
@@ -10,7 +11,8 @@ import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/fie
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { visitSeenBy } from './field-reading.policy';
 import { signatureSha256 } from './signature-hash';
-import { inScope, refuseNewWork, withinTicketScope } from './ticket-scope';
+import { ScopedReads } from './scoped-reads';
+import { refuseNewWork, withinTicketScope } from './ticket-scope';
 
 export const VISIT_STREAM = 'visit';
 
@@ -34,6 +36,7 @@ type VisitCommandInput = CommandInput<VisitCommand, 'visitId'>;
 /** Visits: requested from a ticket, then worked step by step; contractors only on tickets dispatched to them. */
 @Injectable()
 export class VisitService {
+  private readonly reads: ScopedReads<VisitView, Omit<VisitFilter, 'contractorId'>>;
   readonly commands: CommandHandler<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit>;
 
   constructor(
@@ -45,6 +48,7 @@ export class VisitService {
     private readonly idempotency: IdempotencyStore,
   ) {
     this.commands = new CommandHandler(pipeline, clock, { streamType: VISIT_STREAM, decider: visitDecider, exists: visitExists, saveView: (m, visit, version) => views.saveVisit(m, visit, version) });
+    this.reads = new ScopedReads(dataSource, tickets, { one: (e, id) => views.visit(e, id), many: (e, f) => views.findVisits(e, f), seenBy: visitSeenBy, history: (e, id) => this.commands.history(e, id) });
   }
 
   /** Asks for an on-site visit for a ticket; honours Idempotency-Key. */
@@ -66,20 +70,16 @@ export class VisitService {
   }
 
   /** the visit as the actor may see it, or undefined when it does not exist or is out of the actor's scope */
-  async find(visitId: string, actor: Actor): Promise<VisitView | undefined> {
-    const visit = await this.views.visit(this.dataSource, visitId);
-    if (!visit || !inScope(actor, await this.tickets.find(this.dataSource, visit.ticketId))) return undefined;
-    return visitSeenBy(actor.role, visit);
+  find(visitId: string, actor: Actor): Promise<VisitView | undefined> {
+    return this.reads.find(visitId, actor);
   }
 
-  async list(filter: Omit<VisitFilter, 'contractorId'>, actor: Actor): Promise<VisitView[]> {
-    const visits = await this.views.findVisits(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
-    return visits.map((visit) => visitSeenBy(actor.role, visit));
+  list(filter: Omit<VisitFilter, 'contractorId'>, actor: Actor): Promise<VisitView[]> {
+    return this.reads.list(filter, actor);
   }
 
-  async history(visitId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
-    if (!(await this.find(visitId, actor))) return undefined;
-    return this.commands.history(this.dataSource, visitId);
+  history(visitId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
+    return this.reads.history(visitId, actor);
   }
 
   /** The hash chain of the visit's events, and each signature image against the sha256 stored with it. */

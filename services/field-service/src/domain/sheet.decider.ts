@@ -1,4 +1,5 @@
-import { accept, Actor, Decider, Decision, reject, SERVICE_KINDS, SERVICE_RESULTS, SheetContents, SheetEvent, SheetSignature } from '@support/contracts';
+import { Actor, SERVICE_KINDS, SERVICE_RESULTS, SheetContents, SheetEvent, SheetSignature } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import { blank, invalid, notSha256, notUuid, oneOf, optional, validDate } from './checks';
 import { SheetCommand, SheetCommandType } from './sheet.commands';
 import { copyContents, evolveSheet, initialSheetState, ServiceSheet, SheetState, SheetStatus } from './sheet.state';

@@ -1,5 +1,6 @@
-import { Actor, foldEvents, SheetContents, SheetEvent, SheetSignature } from '@support/contracts';
-import { agent, catalogueCheckedSpecification, contractor, deepFreeze, hoursAfter, lead, NOW, senior, SHEET, TICKET, VISIT } from './field.test-fixtures';
+import { Actor, SheetContents, SheetEvent, SheetSignature } from '@support/contracts';
+import { foldEvents } from '@support/decider';
+import { agent, catalogueCheckedSpecification, contractor, deepFreeze, hoursAfter, lead, NOW, senior, SHEET, TICKET, VISIT } from '../../test/fixtures/field.test-fixtures';
 import { SHEET_COMMAND_TYPES, SheetCommand, SheetCommandType } from './sheet.commands';
 import { sheetDecider } from './sheet.decider';
 import { ServiceSheet } from './sheet.state';

@@ -1,4 +1,5 @@
-import { accept, Actor, Decider, Decision, MAX_SIGNATURE_BYTES, reject, SIGNATURE_MEDIA_TYPES, Technician, VisitEvent } from '@support/contracts';
+import { Actor, MAX_SIGNATURE_BYTES, SIGNATURE_MEDIA_TYPES, Technician, VisitEvent } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import { blank, invalid, names, notSha256, notUuid, oneOf, optional, validDate } from './checks';
 import { VisitCommand, VisitCommandType, VisitLocation, VisitWindow } from './visit.commands';
 import { evolveVisit, initialVisitState, Visit, VisitState, VisitStatus } from './visit.state';

@@ -1,5 +1,6 @@
-import { Actor, foldEvents, Technician, VisitEvent } from '@support/contracts';
-import { agent, catalogueCheckedSpecification, contractor, deepFreeze, expectCatalogued, hoursAfter, lead, NOW, otherContractor, senior, TICKET, VISIT } from './field.test-fixtures';
+import { Actor, Technician, VisitEvent } from '@support/contracts';
+import { foldEvents } from '@support/decider';
+import { agent, catalogueCheckedSpecification, contractor, deepFreeze, expectCatalogued, hoursAfter, lead, NOW, otherContractor, senior, TICKET, VISIT } from '../../test/fixtures/field.test-fixtures';
 import { VISIT_COMMAND_TYPES, VisitCommand, VisitCommandType } from './visit.commands';
 import { MAX_SIGNATURE_BASE64, visitDecider } from './visit.decider';
 import { Visit } from './visit.state';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { eraseAt, Rejection, VersionConflict } from '@support/contracts';
+import { eraseAt } from '@support/contracts';
+import { Rejection, VersionConflict } from '@support/decider';
 import { CommandContext } from '@support/command-handling';
 import { EventStore } from '@support/event-store';
 import { CustomerDirectory } from '../persistence/customer-directory.repository';

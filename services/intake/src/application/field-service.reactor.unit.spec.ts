@@ -1,6 +1,6 @@
 import { eventCatalogue, SheetEvent, sheetEvents, VisitEvent, visitEvents } from '@support/contracts';
 import { TicketCommand, ticketDecider } from '../domain';
-import { actor, HISTORIES, SHEET_ID, TICKET_ID, VISIT_ID } from '../domain/ticket.test-fixtures';
+import { actor, HISTORIES, SHEET_ID, TICKET_ID, VISIT_ID } from '../../test/fixtures/ticket.test-fixtures';
 import { ticketCommandForFieldService, WORK_LOG_NOTE_LENGTH } from './field-service.reactor';
 
 type FieldServiceEvent = VisitEvent | SheetEvent;

@@ -1,4 +1,3 @@
-import { EntityManager } from 'typeorm';
 import { Actor, isRole, RoutingDecisionEvent, Tier } from '@support/contracts';
 import { TransientFailure } from '@support/event-store';
 import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, eventCatalogue, RecordedEvent, reject, Rejection, TicketEvent } from '@support/contracts';
+import { Clock, eventCatalogue, RecordedEvent, TicketEvent } from '@support/contracts';
+import { reject, Rejection } from '@support/decider';
 import {
   AppendPipeline,
   CallerKey,

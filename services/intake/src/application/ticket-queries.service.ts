@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Actor, notUuid, validDate } from '@support/contracts';
+import { Actor } from '@support/contracts';
+import { notUuid, validDate } from '@support/decider';
 import { auditTrail, EventStore } from '@support/event-store';
 import { CustomerDirectory, CustomerRecord } from '../persistence/customer-directory.repository';
 import { CustomerKeys } from '../persistence/customer-keys.repository';

@@ -1,4 +1,5 @@
-import { accept, Actor, blank, CustomerEvent, Decider, Decision, invalid, reject } from '@support/contracts';
+import { Actor, CustomerEvent } from '@support/contracts';
+import { accept, blank, Decider, Decision, invalid, reject } from '@support/decider';
 
 /** A lead erases a customer's personal data (intake destroys their data key). */
 export interface EraseCustomer {

@@ -1,4 +1,5 @@
-import { Actor, Assignee, CommandInput, Channel, ContactChannel, Difficulty, FieldServiceStep, Tier, Urgency } from '@support/contracts';
+import { Actor, Assignee, Channel, ContactChannel, Difficulty, FieldServiceStep, Tier, Urgency } from '@support/contracts';
+import { CommandInput } from '@support/decider';
 
 /** What every ticket command carries: the ticket, who asks, and the injected time of the request. */
 interface TicketCommandBase<Type extends string> {

@@ -1,26 +1,5 @@
-import {
-  accept,
-  Assignee,
-  ASSIGNEE_ROLES,
-  blank,
-  CHANNELS,
-  CONTACT_CHANNELS,
-  Decider,
-  Decision,
-  DEFAULT_CURRENCY,
-  DIFFICULTIES,
-  FIELD_SERVICE_STEPS,
-  invalid,
-  isBlank,
-  nextTier,
-  oneOf,
-  optional,
-  reject,
-  TicketEvent,
-  TIERS,
-  URGENCIES,
-  validDate,
-} from '@support/contracts';
+import { Assignee, ASSIGNEE_ROLES, CHANNELS, CONTACT_CHANNELS, DEFAULT_CURRENCY, DIFFICULTIES, FIELD_SERVICE_STEPS, nextTier, TicketEvent, TIERS, URGENCIES } from '@support/contracts';
+import { accept, blank, Decider, Decision, invalid, isBlank, oneOf, optional, reject, validDate } from '@support/decider';
 import { TicketCommand } from './ticket.commands';
 import { evolveTicket, initialTicketState, Ticket, TicketAggregate, ticketExists } from './ticket.state';
 import { TICKET_TRANSITIONS } from './ticket.transitions';

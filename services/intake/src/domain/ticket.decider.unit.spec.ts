@@ -1,4 +1,5 @@
-import { eventCatalogue, foldEvents, TicketEvent, TicketEventData, TicketState } from '@support/contracts';
+import { eventCatalogue, TicketEvent, TicketEventData, TicketState } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { deciderSpecification } from '@support/test-kit';
 import { TICKET_COMMAND_TYPES, TicketCommand, TicketCommandInput, TicketCommandType } from './ticket.commands';
 import { ticketDecider } from './ticket.decider';
@@ -19,7 +20,7 @@ import {
   SIGNATURE_SHA256,
   TICKET_ID,
   VISIT_ID,
-} from './ticket.test-fixtures';
+} from '../../test/fixtures/ticket.test-fixtures';
 
 const spec = deciderSpecification(ticketDecider);
 type Stage = TicketState | 'none';

@@ -1,5 +1,5 @@
 import { eventCatalogue, EventCatalogue, TICKETS_TOPIC, ticketEvents, TicketEventType } from '@support/contracts';
-import { sampleData, TICKET_ID } from './ticket.test-fixtures';
+import { sampleData, TICKET_ID } from '../../test/fixtures/ticket.test-fixtures';
 
 // the ticket event catalogue lives in libs/contracts; intake is its only producer, so its spec lives here
 

@@ -14,6 +14,7 @@ export interface RunningIntake {
   app: INestApplication;
   token(actor: Partial<Actor> & Pick<Actor, 'role'>): Promise<string>;
   /** one JSON request with a token, its status and parsed body */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }

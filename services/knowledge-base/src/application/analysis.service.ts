@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, ArticleKind, CommandRefusal } from '@support/contracts';
+import { Actor, ArticleKind } from '@support/contracts';
+import { CommandRefusal } from '@support/decider';
 import { CommandContext, commitChanges, DecidedChange, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { CaseAnalysis, CaseAnalysisCommand, caseAnalysisExists, scenarioExists } from '../domain';
 import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';

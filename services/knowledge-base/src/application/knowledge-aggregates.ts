@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, DeciderEvent } from '@support/contracts';
+import { Clock } from '@support/contracts';
+import { DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandHandler } from '@support/command-handling';
 import { CLOCK } from '@support/service-kit';
 import {

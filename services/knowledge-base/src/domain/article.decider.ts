@@ -1,4 +1,5 @@
-import { accept, Actor, ARTICLE_KINDS, ArticleEvent, ArticleKind, Decider, Decision, reject } from '@support/contracts';
+import { Actor, ARTICLE_KINDS, ArticleEvent, ArticleKind } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import { aRole, atProblem, blank, invalid, isBlank, isLeadOrSenior, memberOf, notScenarioId, notUuid, oneOf, optional, text } from './checks';
 import { ArticleCommand, ArticleCommandType, DraftArticle, ReviseArticle } from './article.commands';
 import { Article, ArticleState, ArticleStatus, evolveArticle, initialArticleState, latestVersion } from './article.state';

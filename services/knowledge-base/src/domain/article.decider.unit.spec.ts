@@ -1,8 +1,9 @@
-import { Actor, ArticleEvent, foldEvents } from '@support/contracts';
+import { Actor, ArticleEvent } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { ARTICLE_COMMAND_TYPES, ArticleCommand, ArticleCommandType } from './article.commands';
 import { articleDecider, MAX_BODY, MAX_TAGS, MAX_TITLE } from './article.decider';
 import { Article, ArticleVersion, liveVersion } from './article.state';
-import { agent, ARTICLE, catalogueCheckedSpecification, contractor, deepFreeze, lead, NOW, otherSenior, SCENARIO, senior } from './knowledge.test-fixtures';
+import { agent, ARTICLE, catalogueCheckedSpecification, contractor, deepFreeze, lead, NOW, otherSenior, SCENARIO, senior } from '../../test/fixtures/knowledge.test-fixtures';
 
 const spec = catalogueCheckedSpecification(articleDecider);
 const fold = (events: ArticleEvent[]) => foldEvents(articleDecider, events) as Article;

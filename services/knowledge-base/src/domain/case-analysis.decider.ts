@@ -1,4 +1,5 @@
-import { accept, ANALYSIS_REASONS, Decider, Decision, reject } from '@support/contracts';
+import { ANALYSIS_REASONS } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import { atProblem, blank, invalid, isLeadOrSenior, notScenarioId, notUuid, oneOf, optional } from './checks';
 import { CaseAnalysisCommand } from './case-analysis.commands';
 import { CaseAnalysisEvent, CaseAnalysisState, evolveCaseAnalysis, initialCaseAnalysisState } from './case-analysis.state';

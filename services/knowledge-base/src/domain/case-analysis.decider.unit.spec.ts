@@ -1,8 +1,9 @@
-import { Actor, foldEvents } from '@support/contracts';
+import { Actor } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { CASE_ANALYSIS_COMMAND_TYPES, CaseAnalysisCommand, CaseAnalysisCommandType } from './case-analysis.commands';
 import { caseAnalysisDecider } from './case-analysis.decider';
 import { CaseAnalysis, CaseAnalysisEvent } from './case-analysis.state';
-import { agent, ANALYSIS, ARTICLE, catalogueCheckedSpecification, contractor, hoursAfter, lead, NOW, SCENARIO, senior, service, TICKET } from './knowledge.test-fixtures';
+import { agent, ANALYSIS, ARTICLE, catalogueCheckedSpecification, contractor, hoursAfter, lead, NOW, SCENARIO, senior, service, TICKET } from '../../test/fixtures/knowledge.test-fixtures';
 
 const spec = catalogueCheckedSpecification(caseAnalysisDecider);
 const fold = (events: CaseAnalysisEvent[]) => foldEvents(caseAnalysisDecider, events) as CaseAnalysis;

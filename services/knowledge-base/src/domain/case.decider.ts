@@ -1,4 +1,5 @@
-import { accept, Decider, Decision, FiledCase, reject, SERVICE_KINDS, SERVICE_RESULTS } from '@support/contracts';
+import { FiledCase, SERVICE_KINDS, SERVICE_RESULTS } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import { atProblem, blank, invalid, notUuid, oneOf, optional } from './checks';
 import { CaseCommand, FileCase, LinkCase } from './case.commands';
 import { caseExists, CaseState, evolveCase, filedCaseOf, initialCaseState, LibraryCase, LibraryCaseEvent } from './case.state';

@@ -1,8 +1,9 @@
-import { Actor, FiledCase, foldEvents } from '@support/contracts';
+import { Actor, FiledCase } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { CaseCommand, FileCase, LinkCase } from './case.commands';
 import { caseDecider } from './case.decider';
 import { CaseFiledEvent, CaseLinkedEvent, LibraryCaseEvent, LibraryCase } from './case.state';
-import { ARTICLE, CASE, catalogueCheckedSpecification, NOW, SCENARIO, service, SHEET, TICKET, VISIT } from './knowledge.test-fixtures';
+import { ARTICLE, CASE, catalogueCheckedSpecification, NOW, SCENARIO, service, SHEET, TICKET, VISIT } from '../../test/fixtures/knowledge.test-fixtures';
 
 const spec = catalogueCheckedSpecification(caseDecider);
 const fold = (events: LibraryCaseEvent[]) => foldEvents(caseDecider, events) as LibraryCase;

@@ -1,7 +1,8 @@
-import { optional, SCENARIO_ID_PATTERN, validDate } from '@support/contracts';
+import { SCENARIO_ID_PATTERN } from '@support/contracts';
+import { optional, validDate } from '@support/decider';
 
-// the deciders' value checks come from the contracts library; these are the knowledge base's own
-export { blank, invalid, isBlank, notUuid, oneOf, optional, text, validDate, without } from '@support/contracts';
+// the deciders' value checks come from the decider library; these are the knowledge base's own
+export { blank, invalid, isBlank, notUuid, oneOf, optional, text, validDate, without } from '@support/decider';
 
 /** as the scenario schema: a slug of at most this many characters */
 export const MAX_SCENARIO_ID = 100;

@@ -1,4 +1,5 @@
-import { accept, Actor, Decider, Decision, reject, Scenario, ScenarioEvent } from '@support/contracts';
+import { Actor, Scenario, ScenarioEvent } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import { aRole, atProblem, invalid, isLeadOrSenior, notScenarioId, notUuid, text } from './checks';
 import { ScenarioCommand } from './scenario.commands';
 import { evolveScenario, initialScenarioState, scenarioOf, ScenarioState } from './scenario.state';

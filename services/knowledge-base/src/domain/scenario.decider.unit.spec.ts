@@ -1,5 +1,6 @@
-import { Actor, foldEvents, ScenarioEvent } from '@support/contracts';
-import { agent, ARTICLE, catalogueCheckedSpecification, contractor, lead, NOW, OTHER_ARTICLE, SCENARIO, senior } from './knowledge.test-fixtures';
+import { Actor, ScenarioEvent } from '@support/contracts';
+import { foldEvents } from '@support/decider';
+import { agent, ARTICLE, catalogueCheckedSpecification, contractor, lead, NOW, OTHER_ARTICLE, SCENARIO, senior } from '../../test/fixtures/knowledge.test-fixtures';
 import { SCENARIO_COMMAND_TYPES, ScenarioCommand, ScenarioCommandType } from './scenario.commands';
 import { scenarioDecider } from './scenario.decider';
 import { CatalogueScenario } from './scenario.state';

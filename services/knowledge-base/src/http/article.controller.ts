@@ -1,7 +1,8 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor, ARTICLE_KINDS, CommandInput } from '@support/contracts';
+import { Actor, ARTICLE_KINDS } from '@support/contracts';
+import { CommandInput } from '@support/decider';
 import { auditTrail } from '@support/event-store';
 import { AcceptsIfMatch, createdResponse, CurrentActor, IntParam, parseIdempotencyKey, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
 import { ArticleService } from '../application/article.service';

@@ -1,5 +1,5 @@
-import { EntityManager } from 'typeorm';
-import { CommandRefusal, RosterEvent, TicketEvent, eventCatalogue, ROSTER_TOPIC, TICKETS_TOPIC } from '@support/contracts';
+import { RosterEvent, TicketEvent, eventCatalogue, ROSTER_TOPIC, TICKETS_TOPIC } from '@support/contracts';
+import { CommandRefusal } from '@support/decider';
 import { TransientFailure } from '@support/event-store';
 import { commitChanges, DecidedChange } from '@support/command-handling';
 import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';

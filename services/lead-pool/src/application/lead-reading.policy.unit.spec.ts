@@ -1,4 +1,5 @@
-import { foldEvents, LeadEvent } from '@support/contracts';
+import { LeadEvent } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { clearPersonalValues } from '@support/test-kit';
 import { leadDecider } from '../domain';
 import { LeadView } from '../persistence/lead-pool.repository';

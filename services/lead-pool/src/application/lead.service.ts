@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, CommandInput, CommandRefusal, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
+import { Actor, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
+import { CommandInput, CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { lockAllForTransaction } from '@support/event-store';
 import { SERVICE_SCHEMA } from '@support/service-kit';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CommandRefusal, LeadRatio } from '@support/contracts';
+import { LeadRatio } from '@support/contracts';
+import { CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { LeadPolicy, offDutyMembers, ratiosWarnings } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';

@@ -1,7 +1,8 @@
-import { LeadContact, LeadSource, optional, text, validDate } from '@support/contracts';
+import { LeadContact, LeadSource } from '@support/contracts';
+import { optional, text, validDate } from '@support/decider';
 
-// the deciders' value checks come from the contracts library; these are the lead pool's own
-export { blank, invalid, isBlank, notUuid, oneOf, optional, text, validDate, without } from '@support/contracts';
+// the deciders' value checks come from the decider library; these are the lead pool's own
+export { blank, invalid, isBlank, notUuid, oneOf, optional, text, validDate, without } from '@support/decider';
 
 /** The lead events' maxLength limits, so that a value the decider accepts is one the catalogue accepts. */
 export const LIMITS = {

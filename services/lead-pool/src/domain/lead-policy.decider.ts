@@ -1,4 +1,5 @@
-import { accept, Decider, Decision, LeadPolicyEvent, LeadRatio, reject } from '@support/contracts';
+import { LeadPolicyEvent, LeadRatio } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import { atProblem, blank, integerIn, invalid, memberIdProblem } from './checks';
 import { LeadPolicyCommand } from './lead-policy.commands';
 import { evolveLeadPolicy, initialLeadPolicyState, LeadPolicyState } from './lead-policy.state';

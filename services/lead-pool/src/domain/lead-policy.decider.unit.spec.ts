@@ -1,8 +1,9 @@
-import { foldEvents, LeadPolicyEvent, LeadRatio } from '@support/contracts';
+import { LeadPolicyEvent, LeadRatio } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { SetRatios } from './lead-policy.commands';
 import { leadPolicyDecider, MAX_ACCEPT_MINUTES } from './lead-policy.decider';
 import { LeadPolicy } from './lead-policy.state';
-import { agent, analyst, catalogueCheckedSpecification, contractor, deepFreeze, lead, NOW, pool, POLICY, senior } from './leads.test-fixtures';
+import { agent, analyst, catalogueCheckedSpecification, contractor, deepFreeze, lead, NOW, pool, POLICY, senior } from '../../test/fixtures/leads.test-fixtures';
 
 const spec = catalogueCheckedSpecification(leadPolicyDecider);
 const fold = (events: LeadPolicyEvent[]) => foldEvents(leadPolicyDecider, events) as LeadPolicy;

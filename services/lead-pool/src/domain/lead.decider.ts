@@ -1,4 +1,5 @@
-import { accept, Actor, Decider, Decision, LeadEvent, LeadSource, reject, URGENCIES } from '@support/contracts';
+import { Actor, LeadEvent, LeadSource, URGENCIES } from '@support/contracts';
+import { accept, Decider, Decision, reject } from '@support/decider';
 import {
   atProblem,
   contactOf,

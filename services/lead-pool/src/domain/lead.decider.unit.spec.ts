@@ -1,9 +1,10 @@
-import { Actor, foldEvents, LeadEvent, LeadSource } from '@support/contracts';
+import { Actor, LeadEvent, LeadSource } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { without } from './checks';
 import { LEAD_COMMAND_TYPES, LeadCommand, LeadCommandType } from './lead.commands';
 import { leadDecider } from './lead.decider';
 import { Lead, LEAD_STATUSES, LeadStatus } from './lead.state';
-import { agent, analyst, catalogueCheckedSpecification, contractor, deepFreeze, expectCatalogued, lead, LEAD, minutesAfter, NOW, otherAgent, OTHER_TICKET, pool, senior, TICKET } from './leads.test-fixtures';
+import { agent, analyst, catalogueCheckedSpecification, contractor, deepFreeze, expectCatalogued, lead, LEAD, minutesAfter, NOW, otherAgent, OTHER_TICKET, pool, senior, TICKET } from '../../test/fixtures/leads.test-fixtures';
 
 const spec = catalogueCheckedSpecification(leadDecider);
 const fold = (events: LeadEvent[]) => foldEvents(leadDecider, events) as Lead;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotencyStore, OnceOutcome } from '@support/command-handling';
-import { Actor, CommandRefusal, RecordedEvent, Rejection } from '@support/contracts';
+import { Actor, RecordedEvent } from '@support/contracts';
+import { CommandRefusal, Rejection } from '@support/decider';
 import { Member, MemberCommand } from '../domain';
 import { RosterEntry } from '../persistence/roster.repository';
 import { Cause, MEMBER_STREAM, RoutingEngine, RoutingRound } from './routing-engine';

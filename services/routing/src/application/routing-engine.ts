@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, Rejection, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { Actor, Clock, envelopeOf, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { Rejection } from '@support/decider';
 import { AppendPipeline, CommandHandler, commitChanges, DecidedChange, unversionedChange } from '@support/command-handling';
 import { lockForTransaction } from '@support/event-store';
 import { CLOCK, SERVICE_SCHEMA } from '@support/service-kit';

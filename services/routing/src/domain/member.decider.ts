@@ -1,4 +1,5 @@
-import { accept, Decider, Decision, invalid, isBlank, MEMBER_ROLES, MemberProfile, MemberRole, reject, RosterEvent, Tier, TIERS, validDate } from '@support/contracts';
+import { MEMBER_ROLES, MemberProfile, MemberRole, RosterEvent, Tier, TIERS } from '@support/contracts';
+import { accept, Decider, Decision, invalid, isBlank, reject, validDate } from '@support/decider';
 import { MemberCommand } from './member.commands';
 import { evolveMember, initialMemberState, Member, MemberAggregate, memberExists } from './member.state';
 

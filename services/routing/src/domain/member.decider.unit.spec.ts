@@ -1,4 +1,5 @@
-import { Actor, eventCatalogue, foldEvents, MEMBER_ROLES, MemberRole, RosterEvent, Tier, TIERS } from '@support/contracts';
+import { Actor, eventCatalogue, MEMBER_ROLES, MemberRole, RosterEvent, Tier, TIERS } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { deciderSpecification } from '@support/test-kit';
 import { ChangeProfile, MEMBER_COMMAND_TYPES, MemberCommand, RegisterMember } from './member.commands';
 import { memberDecider, TIER_OF_ROLE } from './member.decider';

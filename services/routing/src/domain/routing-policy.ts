@@ -1,4 +1,5 @@
-import { Assignee, Difficulty, MemberRole, nextTier, Rejection, reject, Tier, TIERS, Urgency } from '@support/contracts';
+import { Assignee, Difficulty, MemberRole, nextTier, Tier, TIERS, Urgency } from '@support/contracts';
+import { Rejection, reject } from '@support/decider';
 import { TIER_OF_ROLE } from './member.decider';
 
 // Routing's policy as pure, deterministic functions: the same ticket and the same members (in any order)

@@ -1,4 +1,5 @@
-import { accept, Decider, Decision, invalid, isBlank, reject, URGENCIES, validDate } from '@support/contracts';
+import { URGENCIES } from '@support/contracts';
+import { accept, Decider, Decision, invalid, isBlank, reject, validDate } from '@support/decider';
 import { addMinutes, minutesBetween } from './business-calendar';
 import { SlaClockCommand, StartClock } from './sla-clock.commands';
 import { clockExists, evolveSlaClock, initialSlaClockState, isOpen, SlaClock, SlaClockState } from './sla-clock.state';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { EventCatalogue, eventCatalogue, foldEvents } from '@support/contracts';
+import { EventCatalogue, eventCatalogue } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { deciderSpecification } from '@support/test-kit';
 import { DEFAULT_BUSINESS_CALENDAR } from './business-calendar';
 import { SLA_CLOCK_COMMAND_TYPES, SlaClockCommand, StartClock } from './sla-clock.commands';

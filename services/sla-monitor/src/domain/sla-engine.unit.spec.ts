@@ -1,4 +1,5 @@
-import { EventCatalogue, eventCatalogue, foldEvents, Urgency } from '@support/contracts';
+import { EventCatalogue, eventCatalogue, Urgency } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { BusinessCalendar, DEFAULT_BUSINESS_CALENDAR } from './business-calendar';
 import { SlaClockCommand } from './sla-clock.commands';
 import { slaClockDecider } from './sla-clock.decider';

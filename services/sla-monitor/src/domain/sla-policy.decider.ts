@@ -1,4 +1,5 @@
-import { accept, Actor, Decider, invalid } from '@support/contracts';
+import { Actor } from '@support/contracts';
+import { accept, Decider, invalid } from '@support/decider';
 import { BusinessCalendar, validateBusinessCalendar } from './business-calendar';
 import { SlaRule, validateSlaPolicy } from './sla-policy';
 

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
-import { foldEvents, SlaEvent } from '@support/contracts';
+import { SlaEvent } from '@support/contracts';
+import { foldEvents } from '@support/decider';
 import { EventStore, qualified } from '@support/event-store';
-import { CLOCK_STREAM } from './sla-monitor.service';
+import { CLOCK_STREAM } from '../application/sla-monitor.service';
 import { SlaClock, slaClockDecider } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
 
