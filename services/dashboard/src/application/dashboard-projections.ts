@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { EventConsumerTransport } from '@support/messaging';
 import { TEAM_TIME_ZONE } from '@support/contracts';
