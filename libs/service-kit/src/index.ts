@@ -9,3 +9,4 @@ export * from './openapi';
 export * from './security';
 export * from './http';
 export * from './dead-letters';
+export * from './platform';

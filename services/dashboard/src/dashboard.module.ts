@@ -1,17 +1,19 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { kafkaProbe } from '@support/messaging';
-import { postgresProbe, ServiceConfig, ServiceKitModule } from '@support/service-kit';
-import { DASHBOARD_RUNTIME, DashboardRuntime } from './dashboard.providers';
-import { DashboardController } from './http/dashboard.controller';
+import { Module } from '@nestjs/common';
+import { PLATFORM_SETTINGS, schemaBound } from '@support/service-kit';
+import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN, teamTimeZoneOf } from './application/dashboard-projections';
+import { DashboardProjector, PROJECTION_CHANGED, ProjectionChange } from './projections/dashboard.projector';
+import { DashboardTables } from './persistence/dashboard.tables';
 
-@Module({})
-export class DashboardModule {
-  static register(runtime: DashboardRuntime, config: ServiceConfig): DynamicModule {
-    return {
-      module: DashboardModule,
-      imports: [ServiceKitModule.forRoot({ config, readiness: { probes: [postgresProbe(runtime.dataSource), kafkaProbe(runtime.kafka)] } })],
-      controllers: [DashboardController],
-      providers: [{ provide: DASHBOARD_RUNTIME, useValue: runtime }],
-    };
-  }
-}
+/** The dashboard's own providers and projector, on the support platform's (database, consumers, clock; no outbox). */
+@Module({
+  providers: [
+    ...schemaBound(DashboardTables),
+    ProjectionChanges,
+    DashboardProjections,
+    { provide: PROJECTION_CHANGED, inject: [ProjectionChanges], useFactory: (changes: ProjectionChanges) => (change: ProjectionChange) => changes.next(change) },
+    { provide: TEAM_TIME_ZONE_TOKEN, inject: [PLATFORM_SETTINGS], useFactory: teamTimeZoneOf },
+  ],
+  controllers: [DashboardProjector],
+  exports: [DashboardTables, ProjectionChanges, DashboardProjections, TEAM_TIME_ZONE_TOKEN],
+})
+export class DashboardModule {}

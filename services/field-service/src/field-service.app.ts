@@ -1,14 +1,16 @@
 import { ServiceDefinition } from '@support/service-kit';
-import { FieldServiceModule } from './field-service.module';
 import { FieldServiceRuntime, SERVICE_NAME, startFieldServiceRuntime } from './field-service.providers';
 import { FIELD_SERVICE_SCHEMA } from './persistence/field-service.migrations';
+import { SheetController } from './http/sheet.controller';
+import { TechnicianController } from './http/technician.controller';
+import { VisitController } from './http/visit.controller';
 
 export const fieldService: ServiceDefinition<FieldServiceRuntime> = {
   serviceName: SERVICE_NAME,
   port: 3004,
   schema: FIELD_SERVICE_SCHEMA,
   startRuntime: startFieldServiceRuntime,
-  rootModule: (runtime, config) => FieldServiceModule.register(runtime, config),
+  controllers: [VisitController, SheetController, TechnicianController],
   openApi: {
     title: 'field-service',
     version: '1.0',

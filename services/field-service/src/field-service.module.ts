@@ -1,24 +1,15 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { kafkaProbe } from '@support/messaging';
-import { postgresProbe, ServiceConfig, ServiceKitModule } from '@support/service-kit';
+import { Module } from '@nestjs/common';
+import { schemaBound } from '@support/service-kit';
+import { KnownTicketsProjector } from './projections/known-tickets.projector';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
-import { FieldServiceRuntime } from './field-service.providers';
-import { SheetController } from './http/sheet.controller';
-import { TechnicianController } from './http/technician.controller';
-import { VisitController } from './http/visit.controller';
+import { FieldViewsRepository } from './persistence/field-views.repository';
+import { KnownTicketsRepository } from './persistence/known-tickets.repository';
 
-@Module({})
-export class FieldServiceModule {
-  static register(runtime: FieldServiceRuntime, config: ServiceConfig): DynamicModule {
-    return {
-      module: FieldServiceModule,
-      imports: [ServiceKitModule.forRoot({ config, readiness: { probes: [postgresProbe(runtime.dataSource), kafkaProbe(runtime.kafka)] } })],
-      controllers: [VisitController, SheetController, TechnicianController],
-      providers: [
-        { provide: VisitService, useValue: runtime.visits },
-        { provide: SheetService, useValue: runtime.sheets },
-      ],
-    };
-  }
-}
+/** Field-service's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
+@Module({
+  providers: [...schemaBound(FieldViewsRepository, KnownTicketsRepository), VisitService, SheetService],
+  controllers: [KnownTicketsProjector],
+  exports: [VisitService, SheetService, KnownTicketsRepository],
+})
+export class FieldServiceModule {}

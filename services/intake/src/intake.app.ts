@@ -1,5 +1,6 @@
 import { ServiceDefinition } from '@support/service-kit';
-import { IntakeModule } from './intake.module';
+import { CustomerController } from './http/customer.controller';
+import { TicketController } from './http/ticket.controller';
 import { IntakeRuntime, SERVICE_NAME, startIntakeRuntime } from './intake.providers';
 import { INTAKE_SCHEMA } from './persistence/intake.migrations';
 
@@ -8,7 +9,7 @@ export const intakeService: ServiceDefinition<IntakeRuntime> = {
   port: 3001,
   schema: INTAKE_SCHEMA,
   startRuntime: startIntakeRuntime,
-  rootModule: (runtime, config) => IntakeModule.register(runtime, config),
+  controllers: [TicketController, CustomerController],
   openApi: { title: 'intake', version: '1.0', description: 'The ticket of record: open and work tickets, their audit history, customers.' },
   // bodies up to 1 MB reach validation, so an over-long field gets a 400 naming it rather than a 413
   bodyLimit: '1mb',

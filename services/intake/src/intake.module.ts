@@ -1,25 +1,36 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { kafkaProbe } from '@support/messaging';
-import { postgresProbe, ServiceConfig, ServiceKitModule } from '@support/service-kit';
+import { Module } from '@nestjs/common';
+import { loadTrustedKeys } from '@support/event-store';
+import { schemaBound, SIGNING_KEY, SigningKeyValue } from '@support/service-kit';
+import { ANCHORED_SERVICE, AuditAnchorReactor, TRUSTED_KEYS } from './application/audit-anchor.reactor';
 import { CustomerErasure } from './application/customer-erasure.service';
+import { FieldServiceReactor } from './application/field-service.reactor';
+import { LeadConversionReactor } from './application/lead-conversion.reactor';
+import { RoutingDecisionReactor } from './application/routing-decision.reactor';
+import { SlaBreachReactor } from './application/sla-breach.reactor';
+import { StreamAudit } from './application/stream-audit';
 import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
-import { CustomerController } from './http/customer.controller';
-import { TicketController } from './http/ticket.controller';
-import { IntakeRuntime } from './intake.providers';
+import { AuditAnchors } from './persistence/audit-anchors.repository';
+import { CustomerDirectory } from './persistence/customer-directory.repository';
+import { CustomerKeys } from './persistence/customer-keys.repository';
+import { OutboxCopies } from './persistence/outbox-copies.repository';
+import { TicketViewRepository } from './persistence/ticket-view.repository';
 
-@Module({})
-export class IntakeModule {
-  static register(runtime: IntakeRuntime, config: ServiceConfig): DynamicModule {
-    return {
-      module: IntakeModule,
-      imports: [ServiceKitModule.forRoot({ config, readiness: { probes: [postgresProbe(runtime.dataSource), kafkaProbe(runtime.kafka)] } })],
-      controllers: [TicketController, CustomerController],
-      providers: [
-        { provide: TicketCommands, useValue: runtime.commands },
-        { provide: TicketQueries, useValue: runtime.queries },
-        { provide: CustomerErasure, useValue: runtime.erasure },
-      ],
-    };
-  }
-}
+export const SERVICE_NAME = 'intake';
+
+/** Intake's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
+@Module({
+  providers: [
+    ...schemaBound(TicketViewRepository, CustomerDirectory, CustomerKeys, AuditAnchors, OutboxCopies),
+    { provide: ANCHORED_SERVICE, useValue: SERVICE_NAME },
+    { provide: TRUSTED_KEYS, inject: [SIGNING_KEY], useFactory: (signingKey: SigningKeyValue) => loadTrustedKeys(process.env, signingKey ?? undefined) },
+    TicketCommands,
+    StreamAudit,
+    TicketQueries,
+    CustomerErasure,
+  ],
+  // field-service's reactor is one group for visits and sheets: a visit's events share its key (one partition, in order), a sheet's likewise
+  controllers: [RoutingDecisionReactor, SlaBreachReactor, FieldServiceReactor, LeadConversionReactor, AuditAnchorReactor],
+  exports: [TicketCommands, TicketQueries, CustomerErasure],
+})
+export class IntakeModule {}

@@ -1,5 +1,8 @@
 import { ServiceDefinition } from '@support/service-kit';
-import { KnowledgeModule } from './knowledge.module';
+import { AnalysisController } from './http/analysis.controller';
+import { ArticleController } from './http/article.controller';
+import { CatalogueController } from './http/catalogue.controller';
+import { SearchController } from './http/search.controller';
 import { KnowledgeRuntime, SERVICE_NAME, startKnowledgeRuntime } from './knowledge.providers';
 import { KNOWLEDGE_SCHEMA } from './persistence/knowledge.migrations';
 
@@ -8,7 +11,7 @@ export const knowledgeBaseService: ServiceDefinition<KnowledgeRuntime> = {
   port: 3005,
   schema: KNOWLEDGE_SCHEMA,
   startRuntime: startKnowledgeRuntime,
-  rootModule: (runtime, config) => KnowledgeModule.register(runtime, config),
+  controllers: [ArticleController, CatalogueController, AnalysisController, SearchController],
   openApi: {
     title: 'knowledge-base',
     version: '1.0',

@@ -1,5 +1,5 @@
 import { ServiceDefinition } from '@support/service-kit';
-import { LeadPoolModule } from './lead-pool.module';
+import { LeadController } from './http/lead.controller';
 import { LeadPoolRuntime, SERVICE_NAME, startLeadPoolRuntime } from './lead-pool.providers';
 import { LEAD_POOL_SCHEMA } from './persistence/lead-pool.migrations';
 
@@ -8,7 +8,7 @@ export const leadPoolService: ServiceDefinition<LeadPoolRuntime> = {
   port: 3006,
   schema: LEAD_POOL_SCHEMA,
   startRuntime: startLeadPoolRuntime,
-  rootModule: (runtime, config) => LeadPoolModule.register(runtime, config),
+  controllers: [LeadController],
   openApi: {
     title: 'lead-pool',
     version: '1.0',

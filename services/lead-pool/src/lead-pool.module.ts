@@ -1,26 +1,45 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { kafkaProbe } from '@support/messaging';
-import { postgresProbe, ServiceConfig, ServiceKitModule } from '@support/service-kit';
+import { Module } from '@nestjs/common';
+import { BACKGROUND_ERRORS, PLATFORM_SETTINGS, PeriodicTask, schemaBound } from '@support/service-kit';
+import { LeadAllocator } from './application/lead-allocator';
+import { LeadPoolAggregates } from './application/lead-pool.aggregates';
+import { LeadPoolReactor } from './application/lead-pool.reactor';
 import { LeadService } from './application/lead.service';
 import { RatioPolicyService } from './application/ratio-policy.service';
-import { LeadController } from './http/lead.controller';
-import { LeadPoolRuntime } from './lead-pool.providers';
+import type { LeadPoolSettings } from './lead-pool.providers';
 import { LeadPoolRepository } from './persistence/lead-pool.repository';
 
-@Module({})
-export class LeadPoolModule {
-  static register(runtime: LeadPoolRuntime, config: ServiceConfig): DynamicModule {
-    return {
-      module: LeadPoolModule,
-      imports: [ServiceKitModule.forRoot({ config, readiness: { probes: [postgresProbe(runtime.dataSource), kafkaProbe(runtime.kafka)] } })],
-      controllers: [LeadController],
-      providers: [
-        { provide: DataSource, useValue: runtime.dataSource },
-        { provide: LeadService, useValue: runtime.leads },
-        { provide: RatioPolicyService, useValue: runtime.policy },
-        { provide: LeadPoolRepository, useValue: runtime.repository },
-      ],
-    };
-  }
+const ALLOCATION_ROUNDS = Symbol('AllocationRounds');
+
+/** How often the allocator runs by itself by default. */
+const TICK_INTERVAL_MS = 1000;
+
+/**
+ * Members coming on duty and deadlines passing need no request: the allocator also runs on its own. On
+ * shutdown (after the consumers) its rounds stop, then the one under way ends, before the relay stops.
+ */
+function allocationRounds(allocator: LeadAllocator, settings: LeadPoolSettings, onError: (error: unknown) => void) {
+  const interval = settings.tickIntervalMs === undefined ? TICK_INTERVAL_MS : settings.tickIntervalMs;
+  const task = interval === null ? undefined : new PeriodicTask(() => allocator.runDue(), interval, onError);
+  return {
+    onApplicationBootstrap: () => task?.start(),
+    onModuleDestroy: async () => {
+      await task?.stop();
+      await allocator.idle();
+    },
+  };
 }
+
+/** Lead-pool's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
+@Module({
+  providers: [
+    ...schemaBound(LeadPoolRepository),
+    LeadPoolAggregates,
+    LeadAllocator,
+    LeadService,
+    RatioPolicyService,
+    { provide: ALLOCATION_ROUNDS, inject: [LeadAllocator, PLATFORM_SETTINGS, BACKGROUND_ERRORS], useFactory: allocationRounds },
+  ],
+  controllers: [LeadPoolReactor],
+  exports: [LeadService, RatioPolicyService, LeadAllocator, LeadPoolRepository, LeadPoolAggregates],
+})
+export class LeadPoolModule {}

@@ -1,5 +1,6 @@
 import { ServiceDefinition } from '@support/service-kit';
-import { RoutingModule } from './routing.module';
+import { AssignmentController } from './http/assignment.controller';
+import { RosterController } from './http/roster.controller';
 import { RoutingRuntime, SERVICE_NAME, startRoutingRuntime } from './routing.providers';
 import { ROUTING_SCHEMA } from './persistence/routing.migrations';
 
@@ -8,6 +9,6 @@ export const routingService: ServiceDefinition<RoutingRuntime> = {
   port: 3002,
   schema: ROUTING_SCHEMA,
   startRuntime: startRoutingRuntime,
-  rootModule: (runtime, config) => RoutingModule.register(runtime, config),
+  controllers: [RosterController, AssignmentController],
   openApi: { title: 'routing', version: '1.0', description: 'The roster, automatic and manual assignment, the escalation chain L1 -> L2 -> L3.' },
 };

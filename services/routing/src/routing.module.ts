@@ -1,27 +1,18 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { kafkaProbe } from '@support/messaging';
-import { postgresProbe, ServiceConfig, ServiceKitModule } from '@support/service-kit';
+import { Module } from '@nestjs/common';
+import { schemaBound } from '@support/service-kit';
 import { RosterService } from './application/roster.service';
 import { RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
-import { AssignmentController } from './http/assignment.controller';
-import { RosterController } from './http/roster.controller';
-import { RoutingRuntime } from './routing.providers';
+import { ScenarioCatalogueReactor } from './application/scenario-catalogue.reactor';
+import { TicketEventsReactor } from './application/ticket-events.reactor';
+import { RoutedTicketsRepository } from './persistence/routed-tickets.repository';
+import { RosterRepository } from './persistence/roster.repository';
+import { ScenarioCatalogueRepository } from './persistence/scenario-catalogue.repository';
 
-@Module({})
-export class RoutingModule {
-  static register(runtime: RoutingRuntime, config: ServiceConfig): DynamicModule {
-    return {
-      module: RoutingModule,
-      imports: [ServiceKitModule.forRoot({ config, readiness: { probes: [postgresProbe(runtime.dataSource), kafkaProbe(runtime.kafka)] } })],
-      controllers: [RosterController, AssignmentController],
-      providers: [
-        { provide: DataSource, useValue: runtime.dataSource },
-        { provide: RoutingEngine, useValue: runtime.engine },
-        { provide: RosterService, useValue: runtime.roster },
-        { provide: RoutingQueries, useValue: runtime.queries },
-      ],
-    };
-  }
-}
+/** Routing's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
+@Module({
+  providers: [...schemaBound(RosterRepository, RoutedTicketsRepository, ScenarioCatalogueRepository), RoutingEngine, RosterService, RoutingQueries],
+  controllers: [TicketEventsReactor, ScenarioCatalogueReactor],
+  exports: [RoutingEngine, RosterService, RoutingQueries],
+})
+export class RoutingModule {}

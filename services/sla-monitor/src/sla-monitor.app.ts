@@ -1,6 +1,6 @@
 import { ServiceDefinition } from '@support/service-kit';
 import { SLA_SCHEMA } from './persistence/sla.migrations';
-import { SlaMonitorModule } from './sla.module';
+import { ClocksController } from './http/clocks.controller';
 import { SERVICE_NAME, SlaMonitorRuntime, startSlaMonitorRuntime } from './sla.providers';
 
 export const slaMonitorService: ServiceDefinition<SlaMonitorRuntime> = {
@@ -8,6 +8,6 @@ export const slaMonitorService: ServiceDefinition<SlaMonitorRuntime> = {
   port: 3003,
   schema: SLA_SCHEMA,
   startRuntime: startSlaMonitorRuntime,
-  rootModule: (runtime, config) => SlaMonitorModule.register(runtime, config),
+  controllers: [ClocksController],
   openApi: { title: 'sla-monitor', version: '1.0', description: "Every deadline of the team's manuals as durable clocks: warnings, breaches, escalation." },
 };

@@ -1,17 +1,52 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { kafkaProbe } from '@support/messaging';
-import { postgresProbe, ServiceConfig, ServiceKitModule } from '@support/service-kit';
-import { ClocksController } from './http/clocks.controller';
-import { SLA_RUNTIME, SlaMonitorRuntime } from './sla.providers';
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '@support/contracts';
+import { AppendPipeline } from '@support/command-handling';
+import { BACKGROUND_ERRORS, CLOCK, PLATFORM_SETTINGS, ScheduledTask, schemaBound } from '@support/service-kit';
+import { ClockEventsReactor } from './application/clock-events.reactor';
+import { DUE_LIMIT, SlaMonitor } from './application/sla-monitor.service';
+import { SlaPolicyService } from './application/sla-policy.service';
+import { ClockRepository } from './persistence/clock.repository';
+import type { SlaMonitorSettings } from './sla.providers';
 
-@Module({})
-export class SlaMonitorModule {
-  static register(runtime: SlaMonitorRuntime, config: ServiceConfig): DynamicModule {
-    return {
-      module: SlaMonitorModule,
-      imports: [ServiceKitModule.forRoot({ config, readiness: { probes: [postgresProbe(runtime.dataSource), kafkaProbe(runtime.kafka)] } })],
-      controllers: [ClocksController],
-      providers: [{ provide: SLA_RUNTIME, useValue: runtime }],
-    };
-  }
-}
+const SLA_SCHEDULER = Symbol('SlaScheduler');
+
+/** The scheduler's default interval: how often it looks for due clocks. */
+const TICK_INTERVAL_MS = 250;
+
+/** Sla-monitor's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
+@Module({
+  providers: [
+    ...schemaBound(ClockRepository),
+    {
+      provide: SlaPolicyService,
+      inject: [DataSource, AppendPipeline, CLOCK],
+      // the policy in force is loaded before anything fires a clock
+      useFactory: async (dataSource: DataSource, pipeline: AppendPipeline, clock: Clock) => {
+        const policy = new SlaPolicyService(dataSource, pipeline, clock);
+        await policy.load();
+        return policy;
+      },
+    },
+    {
+      provide: SlaMonitor,
+      inject: [DataSource, AppendPipeline, ClockRepository, CLOCK, SlaPolicyService, BACKGROUND_ERRORS],
+      useFactory: (dataSource: DataSource, pipeline: AppendPipeline, clocks: ClockRepository, clock: Clock, policy: SlaPolicyService, onError: (error: unknown) => void) =>
+        new SlaMonitor(dataSource, pipeline, clocks, clock, () => policy.settings(), (clockId, error) =>
+          onError(new Error(`clock ${clockId} could not fire: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
+        ),
+    },
+    {
+      provide: SLA_SCHEDULER,
+      inject: [SlaMonitor, PLATFORM_SETTINGS, BACKGROUND_ERRORS],
+      // a full batch means more is due: go again at once; null interval: never by itself (tests call runDue)
+      useFactory: (monitor: SlaMonitor, settings: SlaMonitorSettings, onError: (error: unknown) => void) => {
+        const interval = settings.tickIntervalMs === undefined ? TICK_INTERVAL_MS : settings.tickIntervalMs;
+        return interval === null ? null : new ScheduledTask(() => monitor.runDue(), interval, onError, (looked) => looked === DUE_LIMIT);
+      },
+    },
+  ],
+  controllers: [ClockEventsReactor],
+  exports: [SlaMonitor, SlaPolicyService, ClockRepository],
+})
+export class SlaMonitorModule {}

@@ -37,3 +37,14 @@ export class PeriodicTask<Result> {
     await this.running;
   }
 }
+
+/** A {@link PeriodicTask} as a Nest provider: it starts once the app has bootstrapped and stops first on shutdown. */
+export class ScheduledTask<Result> extends PeriodicTask<Result> {
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+}

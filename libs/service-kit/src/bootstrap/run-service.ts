@@ -1,15 +1,19 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { isTransientError } from '@support/event-store';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { KafkaConnection } from '@support/messaging';
+import { kafkaProbe } from '@support/messaging';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
 import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { CONSUMER_GROUPS } from '../health/readiness-probe';
+import { postgresProbe } from '../health/postgres.probe';
 import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
 import { createLogger } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
+import { PlatformRuntime, runtimeProvidersModule } from '../platform/start-platform';
+import { RuntimeSettings } from '../platform/platform.tokens';
 import { createServiceApp, listen } from './create-service-app';
+import { ServiceKitModule } from './service-kit.module';
 
 /** What a service's runtime (pool, relay, consumers) must offer: a way to close it, and its consumers' dead letters. */
 export interface ServiceRuntime {
@@ -20,20 +24,8 @@ export interface ServiceRuntime {
   idempotentAnswers?: IdempotentAnswers;
 }
 
-/** What every service's runtime is started with. */
-export interface RuntimeSettings {
-  /** the service's runtime role, whose schema `npm run migrate` has migrated */
-  databaseUrl: string;
-  /** the owner's URL, for tests only: migrate the schema and grant the runtime role before connecting */
-  migrationDatabaseUrl?: string;
-  /** the brokers and the service's own principal */
-  kafka: KafkaConnection;
-  schema: string;
-  /** join the consumer groups in the background (a service's main: HTTP served at once) */
-  joinConsumersInBackground?: boolean;
-  /** how long an Idempotency-Key's answer is replayed (`IDEMPOTENCY_KEY_TTL_SECONDS`); left out: 24 h */
-  idempotencyKeyTtlSeconds?: number;
-}
+/** A runtime started on the support platform (`startPlatform`): its HTTP app injects from its context. */
+export type PlatformServiceRuntime = ServiceRuntime & Partial<Pick<PlatformRuntime, 'context' | 'provided' | 'dataSource' | 'kafka'>>;
 
 /** Everything that differs between services' start-up. */
 export interface ServiceDefinition<R extends ServiceRuntime> {
@@ -43,7 +35,8 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
   /** default schema; SERVICE_SCHEMA overrides it (benchmarks, side-by-side runs) */
   schema: string;
   startRuntime(settings: RuntimeSettings, onError: (error: unknown) => void): Promise<R>;
-  rootModule(runtime: R, config: ServiceConfig): DynamicModule;
+  /** the HTTP app's controllers, which inject what the runtime provides (a runtime of `startPlatform`) */
+  controllers: Type<unknown>[];
   openApi: OpenApiOptions;
   bodyLimit?: string;
 }
@@ -55,7 +48,19 @@ export async function createRuntimeApp<R extends ServiceRuntime>(definition: Ser
 
 /** Everything a service's app serves: its root module, and what every runtime brings (dead letters, closing last). */
 export function applicationModule<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): DynamicModule {
-  return withRuntimeShutdown(definition.rootModule(runtime, config), runtime);
+  return withRuntimeShutdown(httpModule(definition.controllers, runtime as PlatformServiceRuntime, config), runtime);
+}
+
+@Module({})
+class ServiceHttpModule {}
+
+/** the kit (guards, health with PostgreSQL and Kafka probes, metrics), the controllers, and what the runtime provides */
+function httpModule(controllers: Type<unknown>[], runtime: PlatformServiceRuntime, config: ServiceConfig): DynamicModule {
+  return {
+    module: ServiceHttpModule,
+    imports: [ServiceKitModule.forRoot({ config, readiness: { probes: [postgresProbe(runtime.dataSource!), kafkaProbe(runtime.kafka!)] } }), runtimeProvidersModule(runtime)],
+    controllers,
+  };
 }
 
 /**

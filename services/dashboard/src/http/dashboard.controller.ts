@@ -2,10 +2,12 @@ import { BadRequestException, ConflictException, Controller, Get, Header, HttpCo
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
-import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
-import { CurrentActor, Public, Roles, UuidParam } from '@support/service-kit';
+import { Actor, Clock, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
+import { CLOCK, CurrentActor, Public, Roles, UuidParam } from '@support/service-kit';
 import { weeklyReportCsv, weeklyReportFileName } from '../application/weekly-report.csv';
-import { DASHBOARD_RUNTIME, DashboardRuntime } from '../dashboard.providers';
+import { DataSource } from 'typeorm';
+import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN } from '../application/dashboard-projections';
+import { DashboardTables } from '../persistence/dashboard.tables';
 import { leadPoolWaiting, NamedWeeklyReport, weeklyReport, withMemberNames } from '../domain';
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
@@ -16,7 +18,14 @@ const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
 @ApiBearerAuth()
 @Controller()
 export class DashboardController {
-  constructor(@Inject(DASHBOARD_RUNTIME) private readonly runtime: DashboardRuntime) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tables: DashboardTables,
+    private readonly projections: DashboardProjections,
+    private readonly changes: ProjectionChanges,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TEAM_TIME_ZONE_TOKEN) private readonly timeZone: string,
+  ) {}
 
   /** the web page: live queue, SLA board with countdowns, this week's KPIs (it asks for a token) */
   @Get()
@@ -43,20 +52,20 @@ export class DashboardController {
   @Get('v1/queue')
   @Roles(...READERS)
   queue(@Query('state') state?: string, @Query('tier') tier?: string, @Query('assignee') assignee?: string) {
-    return this.runtime.tables.liveQueue(this.runtime.dataSource, { state, tier, assignee });
+    return this.tables.liveQueue(this.dataSource, { state, tier, assignee });
   }
 
   @Get('v1/sla-board')
   @Roles(...READERS)
   slaBoard() {
-    return this.runtime.tables.slaBoard(this.runtime.dataSource, this.runtime.clock.now());
+    return this.tables.slaBoard(this.dataSource, this.clock.now());
   }
 
   // the timeline keeps each event's data as published: an analyst's is masked here, by the catalogue
   @Get('v1/customers/:id/timeline')
   @Roles(...READERS)
   async timeline(@UuidParam() id: string, @CurrentActor() actor: Actor) {
-    return eventsSeenBy(actor.role, eventCatalogue, await this.runtime.tables.customerTimeline(this.runtime.dataSource, id));
+    return eventsSeenBy(actor.role, eventCatalogue, await this.tables.customerTimeline(this.dataSource, id));
   }
 
   /** the weekly KPIs per team and member, each member named (ISO week in the team's time zone; default this week) */
@@ -80,30 +89,30 @@ export class DashboardController {
   @Get('v1/team')
   @Roles(...READERS)
   async team() {
-    const members = await this.runtime.tables.allMembers(this.runtime.dataSource);
-    return { timeZone: this.runtime.timeZone, members: members.map(({ memberId, name, role }) => ({ memberId, name, role })) };
+    const members = await this.tables.allMembers(this.dataSource);
+    return { timeZone: this.timeZone, members: members.map(({ memberId, name, role }) => ({ memberId, name, role })) };
   }
 
   /** how many leads wait in the pool now (captured or returned, not yet allocated), and how long the oldest has */
   @Get('v1/lead-pool')
   @Roles(...READERS)
   async leadPool() {
-    const { waiting, oldestWaitingSince } = await this.runtime.tables.leadPool(this.runtime.dataSource);
-    return leadPoolWaiting(waiting, oldestWaitingSince, this.runtime.clock.now());
+    const { waiting, oldestWaitingSince } = await this.tables.leadPool(this.dataSource);
+    return leadPoolWaiting(waiting, oldestWaitingSince, this.clock.now());
   }
 
   /** a digest of every projection: a rebuild from the topics must give the same one */
   @Get('v1/projections/checksum')
   @Roles(...READERS)
   checksum() {
-    return this.runtime.tables.checksum(this.runtime.dataSource);
+    return this.tables.checksum(this.dataSource);
   }
 
   /** how far the projections are behind the topics (0 = caught up) */
   @Get('v1/projections/status')
   @Roles(...READERS)
   async status() {
-    const lag = await this.runtime.projections.lag();
+    const lag = await this.projections.lag();
     return { lag, caughtUp: lag === 0 };
   }
 
@@ -112,7 +121,7 @@ export class DashboardController {
   @Roles('lead', 'service')
   @HttpCode(202)
   async rebuild() {
-    if (!(await this.runtime.projections.rebuild())) throw new ConflictException('a rebuild is starting already');
+    if (!(await this.projections.rebuild())) throw new ConflictException('a rebuild is starting already');
     return { rebuilding: true };
   }
 
@@ -120,17 +129,17 @@ export class DashboardController {
   @Sse('v1/live')
   @Roles(...READERS)
   live(): Observable<MessageEvent> {
-    return this.runtime.changes.pipe(map((change) => ({ type: change.kind, data: change.row })));
+    return this.changes.pipe(map((change) => ({ type: change.kind, data: change.row })));
   }
 
   private async weeklyReport(week: string | undefined): Promise<NamedWeeklyReport> {
     const isoWeek = this.week(week);
-    const [events, members] = await Promise.all([this.runtime.tables.kpiEvents(this.runtime.dataSource), this.runtime.tables.allMembers(this.runtime.dataSource)]);
-    return withMemberNames(weeklyReport(events, isoWeek, this.runtime.timeZone), new Map(members.map((m) => [m.memberId, m.name])));
+    const [events, members] = await Promise.all([this.tables.kpiEvents(this.dataSource), this.tables.allMembers(this.dataSource)]);
+    return withMemberNames(weeklyReport(events, isoWeek, this.timeZone), new Map(members.map((m) => [m.memberId, m.name])));
   }
 
   private week(week: string | undefined): string {
     if (week !== undefined && !ISO_WEEK.test(week)) throw new BadRequestException(['week must be an ISO week, e.g. 2026-W48']);
-    return week ?? isoWeekOf(this.runtime.clock.now(), this.runtime.timeZone);
+    return week ?? isoWeekOf(this.clock.now(), this.timeZone);
   }
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, RecordedEvent, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
 import { CommandInput, DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandContext, CommandHandler, DecideOptions, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
-import { CommandRefusal } from '@support/service-kit';
+import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
 import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
@@ -24,6 +25,7 @@ export interface DraftSheetInput {
 type SheetCommandInput = CommandInput<SheetCommand, 'sheetId'>;
 
 /** Service sheets: drafted, submitted for review (an on-site sheet with the visit's signature), reviewed, archived. */
+@Injectable()
 export class SheetService {
   private readonly reads: ScopedReads<SheetView, Omit<SheetFilter, 'contractorId'>>;
   readonly commands: CommandHandler<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet>;
@@ -31,7 +33,7 @@ export class SheetService {
   constructor(
     private readonly dataSource: DataSource,
     pipeline: AppendPipeline,
-    clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     private readonly views: FieldViewsRepository,
     private readonly tickets: KnownTicketsRepository,
     private readonly idempotency: IdempotencyStore,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, Clock, RecordedEvent } from '@support/contracts';
 import { CommandInput, DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandContext, CommandHandler, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { verifyRecordedChain } from '@support/event-store';
-import { CommandRefusal } from '@support/service-kit';
+import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
 import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
@@ -33,6 +34,7 @@ export interface VisitVerification {
 type VisitCommandInput = CommandInput<VisitCommand, 'visitId'>;
 
 /** Visits: requested from a ticket, then worked step by step; contractors only on tickets dispatched to them. */
+@Injectable()
 export class VisitService {
   private readonly reads: ScopedReads<VisitView, Omit<VisitFilter, 'contractorId'>>;
   readonly commands: CommandHandler<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit>;
@@ -40,7 +42,7 @@ export class VisitService {
   constructor(
     private readonly dataSource: DataSource,
     pipeline: AppendPipeline,
-    clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     private readonly views: FieldViewsRepository,
     private readonly tickets: KnownTicketsRepository,
     private readonly idempotency: IdempotencyStore,

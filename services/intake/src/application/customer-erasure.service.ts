@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { eraseAt } from '@support/contracts';
 import { Rejection, VersionConflict } from '@support/decider';
@@ -18,6 +19,7 @@ export type ErasureOutcome = { ok: true; customerId: string; version: number } |
  * `[erased]`, and the hash chains still verify, they cover the ciphertext), forgets the customer's
  * contacts in the directory, and rewrites the clear copies intake's outbox kept. All in one transaction.
  */
+@Injectable()
 export class CustomerErasure {
   constructor(
     private readonly dataSource: DataSource,

@@ -1,5 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { AnchoredVerification, EventStore, SqlExecutor, TrustedKeys, verifyAgainstAnchors, verifyAnchor, verifyRecordedChain } from '@support/event-store';
 import { AuditAnchors } from '../persistence/audit-anchors.repository';
+import { TRUSTED_KEYS } from './audit-anchor.reactor';
 
 export type StreamAuditResult = AnchoredVerification & { anchorRefused?: string };
 
@@ -7,11 +9,12 @@ export type StreamAuditResult = AnchoredVerification & { anchorRefused?: string 
  * A stream's chain recomputed and compared with its latest signed anchor, whose signature is checked
  * again here with the configured keys (the stored anchor is only as good as its signature).
  */
+@Injectable()
 export class StreamAudit {
   constructor(
     private readonly store: EventStore,
     private readonly anchors: AuditAnchors,
-    private readonly trusted: TrustedKeys,
+    @Inject(TRUSTED_KEYS) private readonly trusted: TrustedKeys,
   ) {}
 
   async verify(executor: SqlExecutor, streamId: string): Promise<StreamAuditResult> {

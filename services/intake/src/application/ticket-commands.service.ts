@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, eventCatalogue, RecordedEvent, TicketEvent } from '@support/contracts';
 import { reject, Rejection } from '@support/decider';
@@ -19,6 +20,7 @@ import {
   OnceOutcome,
   requestFingerprint,
 } from '@support/command-handling';
+import { CLOCK } from '@support/service-kit';
 import { CustomerAggregate, customerDecider, CustomerCommand, OpenTicket, Ticket, TicketAggregate, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory, CustomerRecord, sharesContact } from '../persistence/customer-directory.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
@@ -52,6 +54,7 @@ interface Opening {
  * pipeline, which seals personal data and fills the outbox, save the ticket view), and the opening of
  * tickets, which registers customers seen for the first time and shares transactions (group commit).
  */
+@Injectable()
 export class TicketCommands {
   readonly tickets: CommandHandler<TicketCommand, TicketEvent, TicketAggregate, Ticket>;
   readonly customerStreams: CommandHandler<CustomerCommand, CustomerEventOf, CustomerAggregate, RegisteredCustomer>;
@@ -61,7 +64,7 @@ export class TicketCommands {
     private readonly pipeline: AppendPipeline,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
-    clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     private readonly idempotency: IdempotencyStore,
   ) {
     this.tickets = new CommandHandler(pipeline, clock, { streamType: TICKET_STREAM, decider: ticketDecider, exists: ticketExists, saveView: (m, ticket, version) => views.save(m, ticket, version), eventOf: asTicketEvent });

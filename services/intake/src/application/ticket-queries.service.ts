@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
 import { notUuid, validDate } from '@support/decider';
@@ -16,6 +17,7 @@ import { StreamAudit } from './stream-audit';
  * Every read of tickets and customers: the scope check, then the personal data opened with the
  * customer's key (`[erased]` once it is destroyed), then what the reader's role may see.
  */
+@Injectable()
 export class TicketQueries {
   constructor(
     private readonly dataSource: DataSource,

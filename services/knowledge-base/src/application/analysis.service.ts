@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, ArticleKind } from '@support/contracts';
 import { CommandRefusal } from '@support/decider';
@@ -22,6 +23,7 @@ export type ClosedAnalysis = { ok: true; analysis: CaseAnalysis; version: number
  * complex case (by a lead or senior), due in 3 working days (sla-monitor's clock); closing one writes
  * its SOP / FAQ entry as a draft for review and puts the scenario in the catalogue, atomically.
  */
+@Injectable()
 export class AnalysisService {
   constructor(
     private readonly dataSource: DataSource,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { createTwoFilesPatch } from 'diff';
 import { DataSource, EntityManager } from 'typeorm';
 import { RecordedEvent } from '@support/contracts';
@@ -20,6 +21,7 @@ export interface Created {
  * SOP and FAQ articles: drafted, revised (every version kept), reviewed by another lead or senior,
  * published (the live version is what search finds), retired.
  */
+@Injectable()
 export class ArticleService {
   constructor(
     private readonly dataSource: DataSource,

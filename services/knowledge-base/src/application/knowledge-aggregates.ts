@@ -1,6 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@support/contracts';
 import { DeciderEvent } from '@support/decider';
 import { AppendPipeline, CommandHandler } from '@support/command-handling';
+import { CLOCK } from '@support/service-kit';
 import {
   Article,
   ArticleCommand,
@@ -26,6 +28,7 @@ import {
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 
 /** The knowledge base's four aggregates, each with its stream type, decider and read model. */
+@Injectable()
 export class KnowledgeAggregates {
   readonly articles: CommandHandler<ArticleCommand, DeciderEvent<typeof articleDecider>, ArticleState, Article>;
   readonly scenarios: CommandHandler<ScenarioCommand, DeciderEvent<typeof scenarioDecider>, ScenarioState, CatalogueScenario>;
@@ -34,7 +37,7 @@ export class KnowledgeAggregates {
 
   constructor(
     readonly pipeline: AppendPipeline,
-    clock: Clock,
+    @Inject(CLOCK) clock: Clock,
     views: KnowledgeViews,
   ) {
     this.articles = new CommandHandler(pipeline, clock, { streamType: 'article', decider: articleDecider, exists: articleExists, saveView: (m, a, v) => views.saveArticle(m, a, v) });

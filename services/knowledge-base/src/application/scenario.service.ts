@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Scenario } from '@support/contracts';
 import { CommandContext, CommandOutcome } from '@support/command-handling';
@@ -6,6 +7,7 @@ import { KnowledgeViews, View } from '../persistence/knowledge-views.repository'
 import { KnowledgeAggregates } from './knowledge-aggregates';
 
 /** The scenario catalogue: which scenarios exist, which are fixed (contractor-safe), and their SOP. */
+@Injectable()
 export class ScenarioService {
   constructor(
     private readonly dataSource: DataSource,

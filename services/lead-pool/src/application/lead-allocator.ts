@@ -1,7 +1,9 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, isoWeekOf } from '@support/contracts';
 import { commitChanges, DecidedChange } from '@support/command-handling';
 import { lockForTransaction, TransientFailure } from '@support/event-store';
+import { BACKGROUND_ERRORS, SERVICE_SCHEMA } from '@support/service-kit';
 import { eligibleMembers, leadExists, nextMember } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
@@ -22,16 +24,17 @@ interface Plan {
  * One allocator at a time (an advisory lock): the counts each member kept under the ratios in force
  * are its whole state, stored with every allocation, so a restart continues the same sequence.
  */
+@Injectable()
 export class LeadAllocator {
   private running?: Promise<void>;
   private again = false;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly schema: string,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
     private readonly aggregates: LeadPoolAggregates,
     private readonly repository: LeadPoolRepository,
-    private readonly onError: (error: unknown) => void = () => undefined,
+    @Inject(BACKGROUND_ERRORS) private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
   /** takes back expired allocations, then allocates what is pooled; returns how many leads were allocated */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
 import { CommandInput, CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { lockAllForTransaction } from '@support/event-store';
+import { SERVICE_SCHEMA } from '@support/service-kit';
 import { CaptureLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
 import { LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
@@ -42,10 +44,11 @@ export interface Conversion {
  * Leads from capture to ticket: a capture with a contact already in the pool is merged into the first
  * lead (its source keeps the credit); after every change that frees or adds a lead, the allocator runs.
  */
+@Injectable()
 export class LeadService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly schema: string,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
     private readonly aggregates: LeadPoolAggregates,
     private readonly repository: LeadPoolRepository,
     private readonly allocator: LeadAllocator,

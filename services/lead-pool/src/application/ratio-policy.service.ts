@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LeadRatio } from '@support/contracts';
 import { CommandRefusal } from '@support/decider';
@@ -15,6 +16,7 @@ export interface RatiosSet {
 }
 
 /** The preset ratios: set by a lead, for members of the roster who are not contractors; they apply from now on. */
+@Injectable()
 export class RatioPolicyService {
   constructor(
     private readonly dataSource: DataSource,

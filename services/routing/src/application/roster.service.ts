@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { Actor, RecordedEvent } from '@support/contracts';
@@ -22,6 +23,7 @@ export type RosterOutcome =
  * Roster changes. A change that frees capacity (on duty, more capacity, new skills) drains the
  * queue in the same round, so waiting tickets are handed out the moment someone can take them.
  */
+@Injectable()
 export class RosterService {
   constructor(
     private readonly dataSource: DataSource,

@@ -1,8 +1,10 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor, Clock, envelopeOf, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
 import { Rejection } from '@support/decider';
 import { AppendPipeline, CommandHandler, commitChanges, DecidedChange, unversionedChange } from '@support/command-handling';
 import { lockForTransaction } from '@support/event-store';
+import { CLOCK, SERVICE_SCHEMA } from '@support/service-kit';
 import {
   AssigneeChoice,
   checkManualAssignment,
@@ -177,17 +179,18 @@ export class RoutingRound {
   }
 }
 
+@Injectable()
 export class RoutingEngine {
   /** the roster's members, each a stream of its own */
   readonly members: CommandHandler<MemberCommand, RosterEvent, MemberAggregate, Member>;
 
   constructor(
-    readonly schema: string,
+    @Inject(SERVICE_SCHEMA) readonly schema: string,
     readonly pipeline: AppendPipeline,
     readonly rosterRepository: RosterRepository,
     readonly ticketRepository: RoutedTicketsRepository,
     readonly scenarioRepository: ScenarioCatalogueRepository,
-    readonly clock: Clock,
+    @Inject(CLOCK) readonly clock: Clock,
   ) {
     // the roster table is written by the round that takes the change (RosterService), not per member
     this.members = new CommandHandler(pipeline, clock, { streamType: MEMBER_STREAM, decider: memberDecider, exists: memberExists });

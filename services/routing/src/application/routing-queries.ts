@@ -1,7 +1,9 @@
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RosterEntry, RosterRepository } from '../persistence/roster.repository';
 import { RoutedTicket, RoutedTicketsRepository } from '../persistence/routed-tickets.repository';
 
+@Injectable()
 export class RoutingQueries {
   constructor(
     private readonly dataSource: DataSource,

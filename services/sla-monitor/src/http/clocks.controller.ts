@@ -1,12 +1,14 @@
 import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundException, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { auditTrail } from '@support/event-store';
-import { Actor } from '@support/contracts';
-import { CurrentActor, parseIfMatch, refusalToHttp, RequiresIfMatch, Roles, UuidParam, VersionedRead } from '@support/service-kit';
+import { CLOCK, CurrentActor, parseIfMatch, refusalToHttp, RequiresIfMatch, Roles, UuidParam, VersionedRead } from '@support/service-kit';
 import { PolicyDto } from './policy.dto';
 import { minutesBetween } from '../domain';
-import { SLA_RUNTIME, SlaMonitorRuntime } from '../sla.providers';
-import { ClockRow } from '../persistence/clock.repository';
+import { DataSource } from 'typeorm';
+import { Actor, Clock } from '@support/contracts';
+import { SlaMonitor } from '../application/sla-monitor.service';
+import { SlaPolicyService } from '../application/sla-policy.service';
+import { ClockRepository, ClockRow } from '../persistence/clock.repository';
 
 const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
 const RISKS = ['at-risk', 'breached'] as const;
@@ -15,13 +17,19 @@ const RISKS = ['at-risk', 'breached'] as const;
 @ApiBearerAuth()
 @Controller('v1')
 export class ClocksController {
-  constructor(@Inject(SLA_RUNTIME) private readonly runtime: SlaMonitorRuntime) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clocks: ClockRepository,
+    private readonly monitor: SlaMonitor,
+    private readonly policy: SlaPolicyService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /** a ticket's clocks with the time left (negative when overdue), in each rule's time basis */
   @Get('tickets/:id/clocks')
   @Roles(...READERS)
   async ofTicket(@UuidParam() id: string) {
-    const clocks = await this.runtime.clocks.ofTicket(this.runtime.dataSource, id);
+    const clocks = await this.clocks.ofTicket(this.dataSource, id);
     return clocks.map((clock) => this.withRemaining(clock));
   }
 
@@ -30,14 +38,14 @@ export class ClocksController {
   @Roles(...READERS)
   async byRisk(@Query('status') status?: string) {
     if (!status || !(RISKS as readonly string[]).includes(status)) throw new BadRequestException([`status must be one of: ${RISKS.join(', ')}`]);
-    const clocks = await this.runtime.clocks.byRisk(this.runtime.dataSource, status as (typeof RISKS)[number], this.runtime.clock.now());
+    const clocks = await this.clocks.byRisk(this.dataSource, status as (typeof RISKS)[number], this.clock.now());
     return clocks.map((clock) => this.withRemaining(clock));
   }
 
   @Get('clocks/:clockId/history')
   @Roles(...READERS)
   async history(@Param('clockId') clockId: string) {
-    const events = await this.runtime.monitor.clockHistory(clockId);
+    const events = await this.monitor.clockHistory(clockId);
     if (events.length === 0) throw new NotFoundException(`clock ${clockId} not found`);
     return auditTrail(events);
   }
@@ -47,7 +55,7 @@ export class ClocksController {
   @VersionedRead()
   @Roles(...READERS)
   policies() {
-    return this.runtime.policy.state();
+    return this.policy.state();
   }
 
   /** a lead replaces the policy; new clocks follow it, running ones keep their terms */
@@ -55,7 +63,7 @@ export class ClocksController {
   @RequiresIfMatch()
   @Roles('lead')
   async changePolicy(@Body() body: PolicyDto, @CurrentActor() actor: Actor, @Headers('if-match') ifMatch?: string) {
-    const outcome = await this.runtime.policy.change(body, actor, parseIfMatch(ifMatch));
+    const outcome = await this.policy.change(body, actor, parseIfMatch(ifMatch));
     if (outcome.ok) return { version: outcome.version, ...outcome.settings };
     if (outcome.code === 'invalid-command') throw new BadRequestException(outcome.errors);
     return refusalToHttp(outcome);
@@ -64,12 +72,12 @@ export class ClocksController {
   @Get('policies/history')
   @Roles(...READERS)
   async policyHistory() {
-    return auditTrail(await this.runtime.policy.history());
+    return auditTrail(await this.policy.history());
   }
 
   private withRemaining(clock: ClockRow) {
-    const { calendar } = this.runtime.settings();
-    const now = this.runtime.clock.now();
+    const { calendar } = this.policy.settings();
+    const now = this.clock.now();
     const open = clock.status === 'running' || clock.status === 'breached';
     const remainingMinutes = open ? minutesBetween(clock.timeBasis as 'calendar' | 'working', calendar, now, new Date(clock.dueAt)) : null;
     return { ...clock, remainingMinutes };
