@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Pool } from 'pg';
-import { startSlaMonitorRuntime, SlaMonitorRuntime } from '../services/sla-monitor/src/sla.providers';
+import { startSlaMonitorRuntime, SlaMonitorRuntime } from '../services/sla-monitor/src/sla-monitor.providers';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
 import { migrateForService, benchKafka } from './support/services';

@@ -3,7 +3,7 @@ import { AnalysisController } from './http/analysis.controller';
 import { ArticleController } from './http/article.controller';
 import { CatalogueController } from './http/catalogue.controller';
 import { SearchController } from './http/search.controller';
-import { KnowledgeRuntime, SERVICE_NAME, startKnowledgeRuntime } from './knowledge.providers';
+import { KnowledgeRuntime, SERVICE_NAME, startKnowledgeRuntime } from './knowledge-base.providers';
 import { KNOWLEDGE_SCHEMA } from './persistence/knowledge.migrations';
 
 export const knowledgeBaseService: ServiceDefinition<KnowledgeRuntime> = {

@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { knowledgeBaseService } from '../src/knowledge-base.app';
-import { KnowledgeRuntime, startKnowledgeRuntime } from '../src/knowledge.providers';
+import { KnowledgeRuntime, startKnowledgeRuntime } from '../src/knowledge-base.providers';
 
 const SECRET = 'knowledge-base-e2e-secret-that-is-long-enough-0123456789';
 

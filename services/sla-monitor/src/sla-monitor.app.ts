@@ -1,7 +1,7 @@
 import { ServiceDefinition } from '@support/service-kit';
 import { SLA_SCHEMA } from './persistence/sla.migrations';
 import { ClocksController } from './http/clocks.controller';
-import { SERVICE_NAME, SlaMonitorRuntime, startSlaMonitorRuntime } from './sla.providers';
+import { SERVICE_NAME, SlaMonitorRuntime, startSlaMonitorRuntime } from './sla-monitor.providers';
 
 export const slaMonitorService: ServiceDefinition<SlaMonitorRuntime> = {
   serviceName: SERVICE_NAME,

@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { dropTestSchema, ManualClock, serviceDatabase, testInfra, uniqueSchemaName, serviceKafka } from '@support/test-kit';
 import { slaMonitorService } from '../src/sla-monitor.app';
-import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
+import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla-monitor.providers';
 
 const SECRET = 'sla-monitor-e2e-secret-that-is-long-enough-0123456789';
 

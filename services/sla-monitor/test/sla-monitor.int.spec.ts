@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dropTestSchema, ManualClock, serviceDatabase, uniqueSchemaName, serviceKafka } from '@support/test-kit';
 import { rebuildClockTable } from '../src/projections/clock-table.rebuild';
 import { SlaMonitor } from '../src/application/sla-monitor.service';
-import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla.providers';
+import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla-monitor.providers';
 
 // the monitor on real PostgreSQL (and Kafka for its relay), fed ticket events directly; time is a ManualClock
 describe('sla-monitor clocks on PostgreSQL', () => {

@@ -6,7 +6,7 @@ import { SlaMonitor, SlaSettings } from './application/sla-monitor.service';
 import { SlaPolicyService } from './application/sla-policy.service';
 import { ClockRepository } from './persistence/clock.repository';
 import { slaMigrations } from './persistence/sla.migrations';
-import { SlaMonitorModule } from './sla.module';
+import { SlaMonitorModule } from './sla-monitor.module';
 
 export const SERVICE_NAME = 'sla-monitor';
 

@@ -7,7 +7,7 @@ import { ClockEventsReactor } from './application/clock-events.reactor';
 import { DUE_LIMIT, SlaMonitor } from './application/sla-monitor.service';
 import { SlaPolicyService } from './application/sla-policy.service';
 import { ClockRepository } from './persistence/clock.repository';
-import type { SlaMonitorSettings } from './sla.providers';
+import type { SlaMonitorSettings } from './sla-monitor.providers';
 
 const SLA_SCHEDULER = Symbol('SlaScheduler');
 

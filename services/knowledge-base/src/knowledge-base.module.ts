@@ -15,4 +15,4 @@ import { SearchIndex } from './search';
   controllers: [KnowledgeReactor],
   exports: [ArticleService, ScenarioService, AnalysisService, KnowledgeViews, TicketKnowledgeRepository, SearchIndex],
 })
-export class KnowledgeModule {}
+export class KnowledgeBaseModule {}

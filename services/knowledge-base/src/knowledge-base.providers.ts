@@ -2,7 +2,7 @@ import { PlatformRuntime, PlatformSettings, startPlatform } from '@support/servi
 import { AnalysisService } from './application/analysis.service';
 import { ArticleService } from './application/article.service';
 import { ScenarioService } from './application/scenario.service';
-import { KnowledgeModule } from './knowledge.module';
+import { KnowledgeBaseModule } from './knowledge-base.module';
 import { knowledgeMigrations } from './persistence/knowledge.migrations';
 import { KnowledgeViews } from './persistence/knowledge-views.repository';
 import { TicketKnowledgeRepository } from './persistence/ticket-knowledge.repository';
@@ -21,9 +21,9 @@ export interface KnowledgeRuntime extends PlatformRuntime {
   search: SearchIndex;
 }
 
-/** The knowledge base on the support platform: Nest builds it from {@link KnowledgeModule}; these are its parts tests reach for. */
+/** The knowledge base on the support platform: Nest builds it from {@link KnowledgeBaseModule}; these are its parts tests reach for. */
 export async function startKnowledgeRuntime(settings: KnowledgeSettings, onError: (error: unknown) => void): Promise<KnowledgeRuntime> {
-  const platform = await startPlatform(KnowledgeModule, { service: SERVICE_NAME, settings, onError, migrations: knowledgeMigrations });
+  const platform = await startPlatform(KnowledgeBaseModule, { service: SERVICE_NAME, settings, onError, migrations: knowledgeMigrations });
   const { context } = platform;
   return {
     ...platform,
