@@ -2,9 +2,7 @@
 // (*.unit.spec.ts pure, *.int.spec.ts real PostgreSQL/Kafka, *.e2e.spec.ts running services)
 const { compilerOptions } = require('./tsconfig.base.json');
 
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
-);
+const moduleNameMapper = Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]));
 
 module.exports = {
   rootDir: __dirname,

@@ -62,7 +62,13 @@ async function postToDashboard(rate: number, desk: string, seenAt: Map<string, n
       fetch(`http://127.0.0.1:${INTAKE.port}/v1/tickets`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${desk}` },
-        body: JSON.stringify({ channel: 'api', customer: { name: 'Bench', phone: `+86 13${Math.floor(100_000_000 + Math.random() * 899_999_999)}` }, deviceModel: 'Bench PC', problem: 'bench', urgency: 'normal' }),
+        body: JSON.stringify({
+          channel: 'api',
+          customer: { name: 'Bench', phone: `+86 13${Math.floor(100_000_000 + Math.random() * 899_999_999)}` },
+          deviceModel: 'Bench PC',
+          problem: 'bench',
+          urgency: 'normal',
+        }),
       })
         .then((r) => r.json() as Promise<{ id: string }>)
         .then((body) => void sentAt.set(body.id, started)),
@@ -74,7 +80,10 @@ async function postToDashboard(rate: number, desk: string, seenAt: Map<string, n
   await Promise.all(posts);
   const deadline = Date.now() + 60_000;
   while ([...sentAt.keys()].some((id) => !seenAt.has(id)) && Date.now() < deadline) await sleep(100);
-  const latencies = [...sentAt].filter(([id]) => seenAt.has(id)).map(([id, started]) => seenAt.get(id)! - started).sort((a, b) => a - b);
+  const latencies = [...sentAt]
+    .filter(([id]) => seenAt.has(id))
+    .map(([id, started]) => seenAt.get(id)! - started)
+    .sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length, total };
 }
 
@@ -85,9 +94,38 @@ async function publishSyntheticHistory(tickets: number): Promise<number> {
     const ticketId = randomUUID();
     const clockId = `ticket:${ticketId}:first-contact`;
     return [
-      { type: 'support.ticket.received.v1', streamId: ticketId, data: { ticketId, customerId: randomUUID(), customer: { name: 'Bench', phone: '+86 138 0000 0000' }, channel: 'api', deviceModel: 'Bench PC', problem: 'bench', urgency: 'normal', requestedAt: at, receivedAt: at } },
+      {
+        type: 'support.ticket.received.v1',
+        streamId: ticketId,
+        data: {
+          ticketId,
+          customerId: randomUUID(),
+          customer: { name: 'Bench', phone: '+86 138 0000 0000' },
+          channel: 'api',
+          deviceModel: 'Bench PC',
+          problem: 'bench',
+          urgency: 'normal',
+          requestedAt: at,
+          receivedAt: at,
+        },
+      },
       { type: 'support.ticket.assigned.v1', streamId: ticketId, data: { ticketId, assignee: { id: 'bench-agent', role: 'agent' }, tier: 'L1' } },
-      { type: 'support.sla.clock-started.v1', streamId: clockId, data: { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, startedAt: at, dueAt: at, warnAt: at, timeBasis: 'calendar', targetMinutes: 60, urgency: 'normal' } },
+      {
+        type: 'support.sla.clock-started.v1',
+        streamId: clockId,
+        data: {
+          clockId,
+          ruleId: 'first-contact',
+          subject: { type: 'ticket', id: ticketId },
+          ticketId,
+          startedAt: at,
+          dueAt: at,
+          warnAt: at,
+          timeBasis: 'calendar',
+          targetMinutes: 60,
+          urgency: 'normal',
+        },
+      },
       { type: 'support.ticket.contacted.v1', streamId: ticketId, data: { ticketId, channel: 'phone', contactedAt: at } },
     ];
   }).flat();
@@ -137,7 +175,11 @@ async function rebuildRate(token: string, events: number): Promise<number> {
   return events / ((performance.now() - started) / 1000);
 }
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 async function lag(token: string): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${DASHBOARD.port}/v1/projections/status`, { headers: { authorization: `Bearer ${token}` } });
@@ -181,7 +223,9 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       const raw = await rawConsume(onTopics, round);
       const rebuild = await rebuildRate(lead, onTopics);
-      console.log(`round ${round + 1}: raw kafkajs consume ${raw.toFixed(0)} messages/s, rebuild ${rebuild.toFixed(0)} events/s (${((rebuild / raw) * 100).toFixed(1)} %) over ${onTopics}`);
+      console.log(
+        `round ${round + 1}: raw kafkajs consume ${raw.toFixed(0)} messages/s, rebuild ${rebuild.toFixed(0)} events/s (${((rebuild / raw) * 100).toFixed(1)} %) over ${onTopics}`,
+      );
       rounds.push({ raw, rebuild, ratio: rebuild / raw });
     }
     const memory = residentMiB(dashboard);

@@ -58,7 +58,13 @@ function ours(dataSource: DataSource, pipeline: AppendPipeline) {
       rate(WRITERS, async (writer) => {
         const head = heads.get(writer) ?? { streamId: randomUUID(), version: 0, hash: '' };
         const result = await dataSource.transaction((m) =>
-          pipeline.append(m, { streamType: 'customer', streamId: head.streamId, expectedVersion: head.version, ...(head.version > 0 ? { expectedHash: head.hash } : {}), events: [registered(head.streamId)] }),
+          pipeline.append(m, {
+            streamType: 'customer',
+            streamId: head.streamId,
+            expectedVersion: head.version,
+            ...(head.version > 0 ? { expectedHash: head.hash } : {}),
+            events: [registered(head.streamId)],
+          }),
         );
         if (!result.ok) throw new Error(`unexpected conflict on ${head.streamId}`);
         heads.set(writer, { streamId: head.streamId, version: result.version, hash: result.events[0].hash });
@@ -77,7 +83,11 @@ function emmett(store: PostgresEventStore) {
     existingStream: () =>
       rate(WRITERS, async (writer) => {
         const known = versions.get(writer) ?? { stream: `customer-${randomUUID()}`, version: 0n };
-        const result = await store.appendToStream(known.stream, [event()], known.version === 0n ? { expectedStreamVersion: STREAM_DOES_NOT_EXIST } : { expectedStreamVersion: known.version });
+        const result = await store.appendToStream(
+          known.stream,
+          [event()],
+          known.version === 0n ? { expectedStreamVersion: STREAM_DOES_NOT_EXIST } : { expectedStreamVersion: known.version },
+        );
         versions.set(writer, { stream: known.stream, version: result.nextExpectedStreamVersion });
       }),
   };
@@ -106,7 +116,11 @@ async function main() {
     runs.emmettExisting.push(await peer.existingStream());
     runs.oursExisting.push(await plain.existingStream());
     runs.outboxExisting.push(await withOutbox.existingStream());
-    console.log(`round ${round}: ${Object.entries(runs).map(([k, v]) => `${k} ${fmt(v[v.length - 1])}`).join(', ')}`);
+    console.log(
+      `round ${round}: ${Object.entries(runs)
+        .map(([k, v]) => `${k} ${fmt(v[v.length - 1])}`)
+        .join(', ')}`,
+    );
   }
   const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<keyof typeof runs, number>;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;

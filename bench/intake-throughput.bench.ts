@@ -81,7 +81,10 @@ async function postToConsumedLatency(token: string): Promise<{ p50: number; p99:
   while (arrived() < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   await consumer.disconnect();
   // an event may arrive before its POST's answer: both times are kept and matched at the end
-  const sorted = [...sentAt].filter(([id]) => consumedAt.has(id)).map(([id, started]) => consumedAt.get(id)! - started).sort((a, b) => a - b);
+  const sorted = [...sentAt]
+    .filter(([id]) => consumedAt.has(id))
+    .map(([id, started]) => consumedAt.get(id)! - started)
+    .sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length };
 }
 
@@ -95,7 +98,9 @@ async function main() {
       const raw = await rawInsertRate(DATABASE_URL, connections, SECONDS);
       const accepted = await acceptedPerSecond(token, connections);
       const ceiling = await liveProbesPerSecond(connections);
-      console.log(`${connections} connections: raw insert-and-commit ${raw.toFixed(0)}/s, intake accepted ${accepted.rate.toFixed(0)}/s (non-2xx ${accepted.non2xx}), GET /health/live ${ceiling.toFixed(0)}/s`);
+      console.log(
+        `${connections} connections: raw insert-and-commit ${raw.toFixed(0)}/s, intake accepted ${accepted.rate.toFixed(0)}/s (non-2xx ${accepted.non2xx}), GET /health/live ${ceiling.toFixed(0)}/s`,
+      );
       runs.push({ connections, raw, accepted, ceiling });
     }
     const latency = await postToConsumedLatency(token);

@@ -31,7 +31,11 @@ async function main() {
   await publishAsOwners(
     kafka,
     MEMBERS.flatMap(({ memberId, role }) => [
-      { type: 'support.member.registered.v1', streamId: memberId, data: { memberId, role, name: memberId, tier: role === 'senior' ? 'L2' : 'L1', skills: [], scenarios: [], capacity: 5 } },
+      {
+        type: 'support.member.registered.v1',
+        streamId: memberId,
+        data: { memberId, role, name: memberId, tier: role === 'senior' ? 'L2' : 'L1', skills: [], scenarios: [], capacity: 5 },
+      },
       { type: 'support.member.went-on-duty.v1', streamId: memberId, data: { memberId } },
     ]),
   );
@@ -59,14 +63,17 @@ async function main() {
         {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${member}` },
-          setupRequest: (req) => ({ ...req, body: JSON.stringify({ platform: 'douyin', account: '@bench', customerHandle: 'bench', contact: { wechat: `w-${randomUUID()}` }, note: 'bench' }) }),
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ platform: 'douyin', account: '@bench', customerHandle: 'bench', contact: { wechat: `w-${randomUUID()}` }, note: 'bench' }),
+          }),
         },
       ],
     });
     const rate = result['2xx'] / SECONDS;
-    const shares: Array<{ member: string; n: number }> = await pool.query(
-      `SELECT data->>'memberId' AS member, count(*)::int AS n FROM "${SCHEMA}".events WHERE type = 'support.lead.allocated.v1' GROUP BY 1 ORDER BY 1`,
-    ).then((r) => r.rows);
+    const shares: Array<{ member: string; n: number }> = await pool
+      .query(`SELECT data->>'memberId' AS member, count(*)::int AS n FROM "${SCHEMA}".events WHERE type = 'support.lead.allocated.v1' GROUP BY 1 ORDER BY 1`)
+      .then((r) => r.rows);
     const allocated = shares.reduce((sum, s) => sum + s.n, 0);
     const worst = Math.max(...MEMBERS.map(({ memberId, weight }) => Math.abs((shares.find((s) => s.member === memberId)?.n ?? 0) - (allocated * weight) / 5)));
     const memory = residentMiB(leadPool);

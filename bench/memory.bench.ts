@@ -33,7 +33,13 @@ async function main() {
       void fetch('http://127.0.0.1:3941/v1/tickets', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${desk}` },
-        body: JSON.stringify({ channel: 'api', customer: { name: 'Bench', wechat: `mem_${RUN}_${i}` }, deviceModel: 'Bench PC', problem: 'bench', urgency: i % 3 === 0 ? 'urgent' : 'normal' }),
+        body: JSON.stringify({
+          channel: 'api',
+          customer: { name: 'Bench', wechat: `mem_${RUN}_${i}` },
+          deviceModel: 'Bench PC',
+          problem: 'bench',
+          urgency: i % 3 === 0 ? 'urgent' : 'normal',
+        }),
       });
       await new Promise((r) => setTimeout(r, 1000 / RATE));
     }

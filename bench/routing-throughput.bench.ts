@@ -109,7 +109,10 @@ async function rawConsumeAndCommitRate(): Promise<number> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   for (let i = 0; i < BURST; i += 500) {
-    const messages = Array.from({ length: Math.min(500, BURST - i) }, (_, j) => ({ key: randomUUID(), value: JSON.stringify({ n: i + j, urgency: 'normal', problem: 'raw baseline' }) }));
+    const messages = Array.from({ length: Math.min(500, BURST - i) }, (_, j) => ({
+      key: randomUUID(),
+      value: JSON.stringify({ n: i + j, urgency: 'normal', problem: 'raw baseline' }),
+    }));
     await producer.send({ topic, messages });
   }
   await producer.disconnect();
@@ -273,7 +276,10 @@ async function receivedToAssignedLatency(token: string, rate: number): Promise<{
 
   const ids = [...postedAt.keys()].filter((id) => assigned.has(id));
   const fromPost = ids.map((id) => assigned.get(id)!.at - postedAt.get(id)!).sort((a, b) => a - b);
-  const onKafka = ids.filter((id) => received.has(id)).map((id) => assigned.get(id)!.timestamp - received.get(id)!).sort((a, b) => a - b);
+  const onKafka = ids
+    .filter((id) => received.has(id))
+    .map((id) => assigned.get(id)!.timestamp - received.get(id)!)
+    .sort((a, b) => a - b);
   return { fromPost, onKafka, total };
 }
 
@@ -325,7 +331,9 @@ async function main() {
     console.log(`seeded: ${openAtStart} open tickets, ${onDuty} members on duty (${seededMs.toFixed(0)} ms)`);
 
     const backlog = await decisionRateUnderBacklog(BURST);
-    console.log(`routing decisions, ${BURST} backlog, ${openAtStart} open: ${backlog.rate.toFixed(0)}/s (wall ${backlog.wallRate.toFixed(0)}/s, ${backlog.assigned} assigned), relay done ${backlog.relayedMs.toFixed(0)} ms after`);
+    console.log(
+      `routing decisions, ${BURST} backlog, ${openAtStart} open: ${backlog.rate.toFixed(0)}/s (wall ${backlog.wallRate.toFixed(0)}/s, ${backlog.assigned} assigned), relay done ${backlog.relayedMs.toFixed(0)} ms after`,
+    );
 
     await startGroupsAtEnd([
       { groupId: `${INTAKE_SCHEMA}.routing-decisions`, topic: ROUTING_TOPIC },

@@ -9,7 +9,13 @@ export async function rawInsertRate(databaseUrl: string, connections: number, se
   const pool = new Pool({ connectionString: databaseUrl, max: connections });
   const schema = `bench_raw_${Date.now()}`;
   const table = `"${schema}".rows`;
-  const body = JSON.stringify({ channel: 'api', customer: { name: 'Bench Customer', phone: '+86 138 0000 0000' }, deviceModel: 'Bench Device', problem: '开机蓝屏，无法进入系统 (benchmark)', urgency: 'normal' });
+  const body = JSON.stringify({
+    channel: 'api',
+    customer: { name: 'Bench Customer', phone: '+86 138 0000 0000' },
+    deviceModel: 'Bench Device',
+    problem: '开机蓝屏，无法进入系统 (benchmark)',
+    urgency: 'normal',
+  });
   await pool.query(`CREATE SCHEMA "${schema}"`);
   await pool.query(`CREATE TABLE ${table} (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
   let inserted = 0;

@@ -77,7 +77,11 @@ export async function startService(name: ServiceName, port: number, schema: stri
   if (log !== undefined) closeSync(log);
   const spawnedAt = Date.now();
   const deadline = spawnedAt + (options.readyTimeoutMs ?? 120_000);
-  const answers = (path: string) => fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.ok, () => false);
+  const answers = (path: string) =>
+    fetch(`http://127.0.0.1:${port}${path}`).then(
+      (r) => r.ok,
+      () => false,
+    );
   while (Date.now() < deadline && child.exitCode === null) {
     if (options.timings && options.timings.listeningInMs === undefined && (await answers('/health/live'))) options.timings.listeningInMs = Date.now() - spawnedAt;
     if (await answers('/health/ready')) {

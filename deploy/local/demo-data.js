@@ -29,11 +29,54 @@ const roster = [
 ];
 
 const tickets = [
-  { key: 'studio-1', body: { channel: 'wechat', customer: { name: '刘女士', wechat: 'liu_live_studio' }, deviceModel: 'OBS 推流主机 i7-12700', problem: '直播推流卡顿，码率掉到 500kbps', urgency: 'urgent', triage: { faultCategory: 'streaming' } } },
-  { key: 'studio-2', body: { channel: 'phone', customer: { name: '赵先生', phone: '+86 139 0000 1111' }, deviceModel: 'Lenovo ThinkPad X1', problem: '开机蓝屏 0x0000007B', urgency: 'urgent', triage: { faultCategory: 'operating-system' } } },
-  { key: 'studio-3', body: { channel: 'web', customer: { name: 'Ms. Zhou', phone: '+86 137 2222 3333' }, deviceModel: 'HP LaserJet M1136', problem: 'Printer not detected after Windows update', urgency: 'normal', triage: { faultCategory: 'printer', scenario: 'printer-driver-reinstall', difficulty: 'fixed-scenario' } } },
-  { key: 'studio-4', body: { channel: 'cs-desk', customer: { name: '孙经理', phone: '+86 136 4444 5555' }, deviceModel: 'Sony A7M4 + 采集卡', problem: '采集卡无信号，直播画面黑屏', urgency: 'urgent', triage: { faultCategory: 'streaming' } } },
-  { key: 'studio-5', body: { channel: 'api', customer: { name: '吴女士', wechat: 'wu_shop' }, deviceModel: 'MacBook Air M2', problem: '无法开机，充电指示灯不亮', urgency: 'normal' } },
+  {
+    key: 'studio-1',
+    body: {
+      channel: 'wechat',
+      customer: { name: '刘女士', wechat: 'liu_live_studio' },
+      deviceModel: 'OBS 推流主机 i7-12700',
+      problem: '直播推流卡顿，码率掉到 500kbps',
+      urgency: 'urgent',
+      triage: { faultCategory: 'streaming' },
+    },
+  },
+  {
+    key: 'studio-2',
+    body: {
+      channel: 'phone',
+      customer: { name: '赵先生', phone: '+86 139 0000 1111' },
+      deviceModel: 'Lenovo ThinkPad X1',
+      problem: '开机蓝屏 0x0000007B',
+      urgency: 'urgent',
+      triage: { faultCategory: 'operating-system' },
+    },
+  },
+  {
+    key: 'studio-3',
+    body: {
+      channel: 'web',
+      customer: { name: 'Ms. Zhou', phone: '+86 137 2222 3333' },
+      deviceModel: 'HP LaserJet M1136',
+      problem: 'Printer not detected after Windows update',
+      urgency: 'normal',
+      triage: { faultCategory: 'printer', scenario: 'printer-driver-reinstall', difficulty: 'fixed-scenario' },
+    },
+  },
+  {
+    key: 'studio-4',
+    body: {
+      channel: 'cs-desk',
+      customer: { name: '孙经理', phone: '+86 136 4444 5555' },
+      deviceModel: 'Sony A7M4 + 采集卡',
+      problem: '采集卡无信号，直播画面黑屏',
+      urgency: 'urgent',
+      triage: { faultCategory: 'streaming' },
+    },
+  },
+  {
+    key: 'studio-5',
+    body: { channel: 'api', customer: { name: '吴女士', wechat: 'wu_shop' }, deviceModel: 'MacBook Air M2', problem: '无法开机，充电指示灯不亮', urgency: 'normal' },
+  },
 ];
 
 // what happens to some demo tickets once routing has assigned them: [who, command, body]
@@ -73,8 +116,26 @@ async function bookVisit(ticketId, technician) {
   // a second run replays the request: the visit is booked already
   if ((await call(technician, 'GET', visit, undefined, {}, FIELD)).answer.status !== 'requested') return requested.answer.id;
   const steps = [
-    ['schedule', { technician: { id: technician.id, role: technician.role, name: technician.name }, window: { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3_600_000).toISOString() }, address: '上海市静安区南京西路 1266 号 18 楼' }],
-    ['preparation', { checklist: { tools: ['螺丝刀套装', '万用表'], spareParts: ['USB-C 电源适配器 67W'], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '无法开机，充电指示灯不亮' } }],
+    [
+      'schedule',
+      {
+        technician: { id: technician.id, role: technician.role, name: technician.name },
+        window: { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3_600_000).toISOString() },
+        address: '上海市静安区南京西路 1266 号 18 楼',
+      },
+    ],
+    [
+      'preparation',
+      {
+        checklist: {
+          tools: ['螺丝刀套装', '万用表'],
+          spareParts: ['USB-C 电源适配器 67W'],
+          addressConfirmed: true,
+          deviceStateConfirmed: true,
+          deviceState: '无法开机，充电指示灯不亮',
+        },
+      },
+    ],
   ];
   for (const [step, body] of steps) {
     const done = await call(technician, 'POST', `${visit}/${step}`, body, {}, FIELD);
@@ -85,11 +146,40 @@ async function bookVisit(ticketId, technician) {
 
 // the studio's standard solutions: written by the senior, reviewed and published by the lead
 const articles = [
-  { key: 'sop-printer', scenario: { id: 'printer-driver-reinstall', faultCategory: 'printer', name: '打印机驱动重装', fixed: true }, article: { kind: 'sop', title: '打印机驱动重装 SOP', body: '1. 卸载旧驱动并清空打印队列\n2. 重启电脑\n3. 从厂商官网安装对应型号驱动\n4. 打印测试页', tags: ['printer', '打印机'] } },
-  { key: 'sop-os', scenario: { id: 'os-reinstall', faultCategory: 'operating-system', name: '系统重装', fixed: true }, article: { kind: 'sop', title: 'Windows 系统重装 SOP', body: '1. 备份用户数据\n2. 用官方镜像制作 U 盘\n3. 重装并安装驱动\n4. 恢复数据，确认激活', tags: ['windows'] } },
-  { key: 'sop-bluescreen', scenario: { id: 'blue-screen-storage-driver', faultCategory: 'operating-system', name: '蓝屏（存储驱动）', fixed: false }, article: { kind: 'sop', title: 'Windows 蓝屏 0x0000007B 处理流程', body: '进入 BIOS 确认硬盘模式（AHCI / RAID），安全模式下切换存储驱动后重启。Blue screen INACCESSIBLE_BOOT_DEVICE.', tags: ['蓝屏', 'bsod'] } },
-  { key: 'faq-no-power', article: { kind: 'faq', title: '笔记本无法开机怎么办', body: '先看充电指示灯；换电源适配器试；长按电源键 30 秒放电后再开机。仍不亮则预约上门检测。', tags: ['无法开机'] } },
-  { key: 'sop-streaming', scenario: { id: 'encoder-overload', faultCategory: 'streaming', name: '直播推流卡顿（编码过载）', fixed: false }, article: { kind: 'sop', title: '直播推流卡顿排查', body: '检查上行带宽；OBS 统计里看编码过载；切换 NVENC 硬件编码或降低输出分辨率。', tags: ['直播', 'obs'] } },
+  {
+    key: 'sop-printer',
+    scenario: { id: 'printer-driver-reinstall', faultCategory: 'printer', name: '打印机驱动重装', fixed: true },
+    article: {
+      kind: 'sop',
+      title: '打印机驱动重装 SOP',
+      body: '1. 卸载旧驱动并清空打印队列\n2. 重启电脑\n3. 从厂商官网安装对应型号驱动\n4. 打印测试页',
+      tags: ['printer', '打印机'],
+    },
+  },
+  {
+    key: 'sop-os',
+    scenario: { id: 'os-reinstall', faultCategory: 'operating-system', name: '系统重装', fixed: true },
+    article: { kind: 'sop', title: 'Windows 系统重装 SOP', body: '1. 备份用户数据\n2. 用官方镜像制作 U 盘\n3. 重装并安装驱动\n4. 恢复数据，确认激活', tags: ['windows'] },
+  },
+  {
+    key: 'sop-bluescreen',
+    scenario: { id: 'blue-screen-storage-driver', faultCategory: 'operating-system', name: '蓝屏（存储驱动）', fixed: false },
+    article: {
+      kind: 'sop',
+      title: 'Windows 蓝屏 0x0000007B 处理流程',
+      body: '进入 BIOS 确认硬盘模式（AHCI / RAID），安全模式下切换存储驱动后重启。Blue screen INACCESSIBLE_BOOT_DEVICE.',
+      tags: ['蓝屏', 'bsod'],
+    },
+  },
+  {
+    key: 'faq-no-power',
+    article: { kind: 'faq', title: '笔记本无法开机怎么办', body: '先看充电指示灯；换电源适配器试；长按电源键 30 秒放电后再开机。仍不亮则预约上门检测。', tags: ['无法开机'] },
+  },
+  {
+    key: 'sop-streaming',
+    scenario: { id: 'encoder-overload', faultCategory: 'streaming', name: '直播推流卡顿（编码过载）', fixed: false },
+    article: { kind: 'sop', title: '直播推流卡顿排查', body: '检查上行带宽；OBS 统计里看编码过载；切换 NVENC 硬件编码或降低输出分辨率。', tags: ['直播', 'obs'] },
+  },
 ];
 
 async function setUpKnowledge() {
@@ -113,7 +203,14 @@ async function setUpKnowledge() {
 
 // the studio's lead pool: the two agents and the senior share new customers 2 : 2 : 1
 async function setUpLeadPool() {
-  const ratios = { ratios: [{ memberId: team.agentA.id, weight: 2 }, { memberId: team.agentB.id, weight: 2 }, { memberId: team.senior.id, weight: 1 }], acceptMinutes: 30 };
+  const ratios = {
+    ratios: [
+      { memberId: team.agentA.id, weight: 2 },
+      { memberId: team.agentB.id, weight: 2 },
+      { memberId: team.senior.id, weight: 1 },
+    ],
+    acceptMinutes: 30,
+  };
   let set;
   // the pool learns the roster from routing's events: it may take a moment
   for (let i = 0; i < 50 && set?.status !== 200; i++) {

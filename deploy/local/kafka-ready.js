@@ -37,11 +37,7 @@ async function main() {
     if (!cluster.brokers.length || cluster.controller == null) {
       throw new Error('cluster has no brokers or no active controller yet');
     }
-    console.log(
-      `kafka ready: cluster ${cluster.clusterId}, controller ${cluster.controller}, brokers ${cluster.brokers
-        .map((b) => `${b.host}:${b.port}`)
-        .join(',')}`,
-    );
+    console.log(`kafka ready: cluster ${cluster.clusterId}, controller ${cluster.controller}, brokers ${cluster.brokers.map((b) => `${b.host}:${b.port}`).join(',')}`);
     return 0;
   } finally {
     await admin.disconnect().catch(() => undefined);

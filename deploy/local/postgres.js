@@ -334,4 +334,3 @@ main().catch((err) => {
   warn(`failed: ${err && err.stack ? err.stack : err}`);
   process.exit(1);
 });
-

@@ -101,7 +101,10 @@ function main(argv) {
     say(`[start] ${name} on :${port} (log: ${log})`);
     const file = createWriteStream(log, { flags: 'w' });
     const tail = [];
-    const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: String(port), ...runtimeDatabase(name), ...kafkaPrincipal(name) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, PORT: String(port), ...runtimeDatabase(name), ...kafkaPrincipal(name) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         file.write(`${line}\n`);

@@ -213,7 +213,13 @@ export function checkService(compose: ComposeFile, name: string): string[] {
   if (env['AUTH_JWT_SECRET'] && !/^\$\{AUTH_JWT_SECRET:\?/.test(env['AUTH_JWT_SECRET'])) {
     problems.push(`${name}: AUTH_JWT_SECRET must be required from the environment (\${AUTH_JWT_SECRET:?...}), never defaulted`);
   }
-  if (env['KAFKA_BROKERS'] && !env['KAFKA_BROKERS'].split(',').map((b) => b.trim()).includes(INTERNAL_KAFKA)) {
+  if (
+    env['KAFKA_BROKERS'] &&
+    !env['KAFKA_BROKERS']
+      .split(',')
+      .map((b) => b.trim())
+      .includes(INTERNAL_KAFKA)
+  ) {
     problems.push(`${name}: KAFKA_BROKERS ${env['KAFKA_BROKERS']} does not name ${INTERNAL_KAFKA}`);
   }
   if (env['DATABASE_URL'] && !/^postgres(ql)?:\/\/[^/]*@postgres:5432\//.test(env['DATABASE_URL'])) {
@@ -224,7 +230,8 @@ export function checkService(compose: ComposeFile, name: string): string[] {
   const password = `${role.toUpperCase()}_PASSWORD`;
   const credentials = /^postgres(?:ql)?:\/\/([^:@/]*)(?::([^@]*))?@/.exec(env['DATABASE_URL'] ?? '');
   if (env['DATABASE_URL'] && credentials?.[1] !== role) problems.push(`${name}: DATABASE_URL connects as ${credentials?.[1] || 'nobody'}, not its runtime role ${role}`);
-  if (env['DATABASE_URL'] && !(credentials?.[2] ?? '').startsWith(`\${${password}:?`)) problems.push(`${name}: DATABASE_URL's password must be required from the environment (\${${password}:?...})`);
+  if (env['DATABASE_URL'] && !(credentials?.[2] ?? '').startsWith(`\${${password}:?`))
+    problems.push(`${name}: DATABASE_URL's password must be required from the environment (\${${password}:?...})`);
   for (const oneShot of ONE_SHOTS) {
     if (dependenciesOf(svc)[oneShot] !== 'service_completed_successfully') problems.push(`${name}: does not depend on ${oneShot} completing successfully`);
   }
@@ -362,7 +369,8 @@ export function checkDockerfile(text: string): string[] {
     if (!fromStage && sources.some((s) => !/^package(-lock)?\.json$|^package\*\.json$/.test(s))) problems.push(`Dockerfile: final stage copies sources ${sources.join(' ')}`);
   }
   if (!final.some((i) => i.keyword === 'ARG' && /^SERVICE\b/.test(i.args))) problems.push('Dockerfile: final stage does not declare ARG SERVICE');
-  if (!final.some((i) => i.keyword === 'ENV' && /\bSERVICE=("?)\$\{?SERVICE\}?\1(\s|$)/.test(i.args))) problems.push('Dockerfile: final stage does not carry SERVICE into ENV (ENV SERVICE=${SERVICE})');
+  if (!final.some((i) => i.keyword === 'ENV' && /\bSERVICE=("?)\$\{?SERVICE\}?\1(\s|$)/.test(i.args)))
+    problems.push('Dockerfile: final stage does not carry SERVICE into ENV (ENV SERVICE=${SERVICE})');
   const user = final.filter((i) => i.keyword === 'USER').pop()?.args;
   if (!user || /^(root|0)(:|$)/.test(user)) problems.push(`Dockerfile: final stage runs as ${user ?? 'root (no USER)'}`);
   const health = final.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? '';
@@ -484,7 +492,10 @@ export function resolvedEnvironment(svc: ComposeService, value: string): Record<
 export function checkResourceLimits(compose: ComposeFile): string[] {
   return Object.entries(compose.services ?? {}).flatMap(([name, svc]) => {
     const limits = svc?.deploy?.resources?.limits;
-    return [...(limits?.cpus ? [] : [`${name}: no CPU limit (deploy.resources.limits.cpus)`]), ...(limits?.memory ? [] : [`${name}: no memory limit (deploy.resources.limits.memory)`])];
+    return [
+      ...(limits?.cpus ? [] : [`${name}: no CPU limit (deploy.resources.limits.cpus)`]),
+      ...(limits?.memory ? [] : [`${name}: no memory limit (deploy.resources.limits.memory)`]),
+    ];
   });
 }
 

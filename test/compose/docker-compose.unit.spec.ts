@@ -35,7 +35,11 @@ const ROOT = resolve(__dirname, '../..');
 
 /** dclint (docker-compose linter) over a file, with the repository's .dclintrc.yaml */
 function dclint(file: string): { status: number | null; stdout: string } {
-  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/dclint/bin/dclint.cjs'), file, '--color', 'false', '--config', join(ROOT, '.dclintrc.yaml')], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/dclint/bin/dclint.cjs'), file, '--color', 'false', '--config', join(ROOT, '.dclintrc.yaml')], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
   return { status: run.status, stdout: run.stdout.trim() };
 }
 
@@ -173,7 +177,9 @@ describe('the checks can fail', () => {
   it('reports a service in services/ that compose lacks', () => {
     // a new services/<name>/ that nobody added to compose yet
     const lacking = 'billing';
-    expect(checkServices(compose(), [...repoServices(), lacking])).toContain(`${lacking}: services/${lacking}/src/main.ts exists but docker-compose.yml has no "${lacking}" service`);
+    expect(checkServices(compose(), [...repoServices(), lacking])).toContain(
+      `${lacking}: services/${lacking}/src/main.ts exists but docker-compose.yml has no "${lacking}" service`,
+    );
   });
 
   it('reports a service dropped from compose', () => {
@@ -314,8 +320,6 @@ describe('the checks can fail', () => {
   it('reports a .dockerignore that hides what the Dockerfile copies', () => {
     expect(dockerignored(['**/node_modules'], 'libs/x/node_modules/y')).toBe(true);
     expect(dockerignored(['services', '!services/intake'], 'services/intake/src/main.ts')).toBe(false);
-    expect(checkDockerignore(`${read('.dockerignore')}\nlibs\n`, read(SERVICE_DOCKERFILE))).toContain(
-      '.dockerignore hides libs, which the Dockerfile copies',
-    );
+    expect(checkDockerignore(`${read('.dockerignore')}\nlibs\n`, read(SERVICE_DOCKERFILE))).toContain('.dockerignore hides libs, which the Dockerfile copies');
   });
 });

@@ -338,7 +338,7 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
     });
   }, 600_000);
 
-  it('5. a poison message on every topic read, and an event that breaks its schema, are parked on each consumer\'s dead-letter topic; the consumers go on', async () => {
+  it("5. a poison message on every topic read, and an event that breaks its schema, are parked on each consumer's dead-letter topic; the consumers go on", async () => {
     await phase('5 poison', async (notes) => {
       const tag = randomUUID().slice(0, 8);
       const poisonKey = (topic: string) => `poison-${tag}-${topic}`;
@@ -375,12 +375,10 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
       notes.dlqErrors = [...new Set([...dlq.values()].flat().map((m) => (m.headers.dlq_error ?? '').slice(0, 80)))];
 
       // and they went on: a ticket opened after the poison is assigned
-      const after = await waitFor('a ticket accepted after the poison', async () => load.requests.find((r) => r.startedAt > poisonedAt && r.id !== undefined), { timeoutMs: 60_000 });
-      await waitFor(
-        'that ticket assigned',
-        async () => (await get(`${fleet.url('intake')}/v1/tickets/${after.id}`)).state === 'assigned',
-        { timeoutMs: 90_000, intervalMs: 500 },
-      );
+      const after = await waitFor('a ticket accepted after the poison', async () => load.requests.find((r) => r.startedAt > poisonedAt && r.id !== undefined), {
+        timeoutMs: 60_000,
+      });
+      await waitFor('that ticket assigned', async () => (await get(`${fleet.url('intake')}/v1/tickets/${after.id}`)).state === 'assigned', { timeoutMs: 90_000, intervalMs: 500 });
       await sleep(5_000);
     });
   }, 600_000);
@@ -397,8 +395,18 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
     const state = async () => {
       const sla = SCHEMAS['sla-monitor'];
       type Counts = Record<
-        | 'received' | 'decided' | 'assigned' | 'first_contact_breached' | 'breaches' | 'breaches_recorded'
-        | 'escalations_requested' | 'escalations_decided' | 'escalated' | 'intake_outbox' | 'routing_outbox' | 'sla_outbox',
+        | 'received'
+        | 'decided'
+        | 'assigned'
+        | 'first_contact_breached'
+        | 'breaches'
+        | 'breaches_recorded'
+        | 'escalations_requested'
+        | 'escalations_decided'
+        | 'escalated'
+        | 'intake_outbox'
+        | 'routing_outbox'
+        | 'sla_outbox',
         number
       >;
       const [row] = await query<Counts>(
@@ -462,7 +470,9 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
       if (t.marker) byMarker.set(t.marker, [...(byMarker.get(t.marker) ?? []), t.id]);
     }
     const accepted = load.requests.filter((r) => r.id !== undefined);
-    const wrong = accepted.filter((r) => byId.get(r.id!) !== 1 || (byMarker.get(r.marker) ?? []).join() !== r.id).map((r) => ({ key: r.key, id: r.id, inStore: byId.get(r.id!) ?? 0, ticketsOfRequest: byMarker.get(r.marker) ?? [] }));
+    const wrong = accepted
+      .filter((r) => byId.get(r.id!) !== 1 || (byMarker.get(r.marker) ?? []).join() !== r.id)
+      .map((r) => ({ key: r.key, id: r.id, inStore: byId.get(r.id!) ?? 0, ticketsOfRequest: byMarker.get(r.marker) ?? [] }));
     expect(none(wrong)).toEqual(none([]));
     // a request without a 2xx may have created its ticket (the answer was lost), but never two
     const twice = [...byMarker.entries()].filter(([, ids]) => ids.length > 1).map(([marker, ids]) => ({ marker, ids, attempts: requestsByMarker.get(marker)?.attempts }));
@@ -485,7 +495,10 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
 
   it('has every ticket event of the store on support.tickets.v1, each ticket received once and assigned once by event id', async () => {
     const messages = await readTopic(infra.kafkaBrokers, TICKETS_TOPIC);
-    const stored = await query<{ stream_id: string; event_id: string; type: string }>(infra, `SELECT stream_id, event_id, type FROM ${SCHEMAS.intake}.events WHERE stream_type = 'ticket'`);
+    const stored = await query<{ stream_id: string; event_id: string; type: string }>(
+      infra,
+      `SELECT stream_id, event_id, type FROM ${SCHEMAS.intake}.events WHERE stream_type = 'ticket'`,
+    );
     const poison = report.poison as { invalidTicket: string; invalidEventId: string; garbageKeys: string[] };
     const events = messages.filter((m) => m.headers.ce_id !== undefined && m.headers.ce_id !== poison.invalidEventId);
     expect(messages.length - events.length).toBe(2); // the garbage and the schema-invalid event
@@ -500,7 +513,12 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
     // nothing lost, nothing made up: the topic holds exactly the store's ticket events (by event id)
     expect([...copies.keys()].sort()).toEqual(stored.map((s) => s.event_id).sort());
     const wrong = tickets
-      .map((t) => ({ ticket: t.id, storedEvent: t.eventId, received: [...(idsOf.get(`${t.id} support.ticket.received.v1`) ?? [])], assigned: idsOf.get(`${t.id} support.ticket.assigned.v1`)?.size ?? 0 }))
+      .map((t) => ({
+        ticket: t.id,
+        storedEvent: t.eventId,
+        received: [...(idsOf.get(`${t.id} support.ticket.received.v1`) ?? [])],
+        assigned: idsOf.get(`${t.id} support.ticket.assigned.v1`)?.size ?? 0,
+      }))
       .filter((t) => t.received.length !== 1 || t.received[0] !== t.storedEvent || t.assigned !== 1);
     expect(none(wrong)).toEqual(none([]));
     // at-least-once relay: a relay killed between sending a batch and its checkpoint sends that batch again;
@@ -511,14 +529,21 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
       distinctEvents: copies.size,
       eventsPublishedMoreThanOnce: duplicated.length,
       extraCopies: duplicated.reduce((a, [, n]) => a + n - 1, 0),
-      copies: duplicated.slice(0, 20).map(([id]) => ({ id, type: events.find((m) => m.headers.ce_id === id)?.headers.ce_type, at: events.filter((m) => m.headers.ce_id === id).map((m) => `${m.partition}/${m.offset} ${m.timestamp}`) })),
+      copies: duplicated.slice(0, 20).map(([id]) => ({
+        id,
+        type: events.find((m) => m.headers.ce_id === id)?.headers.ce_type,
+        at: events.filter((m) => m.headers.ce_id === id).map((m) => `${m.partition}/${m.offset} ${m.timestamp}`),
+      })),
     };
   }, 300_000);
 
   it('has routing decide each ticket once (and each escalation once), sla-monitor breach each first contact once, and intake record each of those once', async () => {
     const sla = SCHEMAS['sla-monitor'];
     type Row = { stream_id: string; type: string; event_id: string; causation: string | null; rule: string | null };
-    const decisions = await query<Row>(infra, `SELECT stream_id, type, event_id, NULL AS causation, NULL AS rule FROM ${SCHEMAS.routing}.events WHERE stream_type = 'ticket-routing'`);
+    const decisions = await query<Row>(
+      infra,
+      `SELECT stream_id, type, event_id, NULL AS causation, NULL AS rule FROM ${SCHEMAS.routing}.events WHERE stream_type = 'ticket-routing'`,
+    );
     const breaches = await query<Row>(
       infra,
       `SELECT data->>'ticketId' AS stream_id, type, event_id, NULL AS causation, data->>'ruleId' AS rule FROM ${sla}.events WHERE type = 'support.sla.clock-breached.v1'`,
@@ -563,7 +588,7 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
     report.decisions = { routing: decisions.length, breaches: breaches.length, urgentTickets: tickets.filter((t) => t.urgent).length };
   }, 300_000);
 
-  it('has a valid hash chain in every ticket\'s history (GET /v1/tickets/:id/history/verify)', async () => {
+  it("has a valid hash chain in every ticket's history (GET /v1/tickets/:id/history/verify)", async () => {
     const invalid: unknown[] = [];
     const lengths = new Map<number, number>();
     let next = 0;

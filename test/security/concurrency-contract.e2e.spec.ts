@@ -133,7 +133,9 @@ describe('the concurrency contract (ETag, If-Match, 428) of every versioned reso
       commands: {
         'POST /v1/visits/:id/schedule': { body: { technician: { id: 'tech-of-the-contract', role: 'agent' }, window: WINDOW, address: '上海市浦东新区世纪大道 100 号' } },
         'POST /v1/visits/:id/reschedule': { body: { window: WINDOW, reason: '客户改期' } },
-        'POST /v1/visits/:id/preparation': { body: { checklist: { tools: ['螺丝刀'], spareParts: [], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '无法开机' } } },
+        'POST /v1/visits/:id/preparation': {
+          body: { checklist: { tools: ['螺丝刀'], spareParts: [], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '无法开机' } },
+        },
         'POST /v1/visits/:id/check-in': {},
         'POST /v1/visits/:id/work-log': { body: { entry: '更换电源模块' } },
         'POST /v1/visits/:id/completion': { body: { workDone: '更换电源模块', customerTested: true, usageNotes: '请勿受潮' } },
@@ -183,7 +185,11 @@ describe('the concurrency contract (ETag, If-Match, 428) of every versioned reso
       name: 'case analysis',
       read: 'GET /v1/analyses/:id',
       create: async () => {
-        const id = await created('knowledge-base', '/v1/analyses', { ticketId: randomUUID(), scenarioId: `contract-analysis-${randomUUID().slice(0, 8)}`, faultCategory: 'streaming' });
+        const id = await created('knowledge-base', '/v1/analyses', {
+          ticketId: randomUUID(),
+          scenarioId: `contract-analysis-${randomUUID().slice(0, 8)}`,
+          faultCategory: 'streaming',
+        });
         // sla-monitor sets its due time: wait for it, so the answer stays the same while the walk runs
         await waitFor(`analysis ${id} to have its due time`, async () => (await send('knowledge-base', 'GET', `/v1/analyses/${id}`, 'lead')).body.dueAt !== undefined);
         return { id };
@@ -211,7 +217,10 @@ describe('the concurrency contract (ETag, If-Match, 428) of every versioned reso
       create: async () => {
         // ratios name members of the roster, which lead-pool learns from routing's events
         const memberId = await registerMember();
-        await waitFor(`lead-pool to know member ${memberId}`, async () => (await send('lead-pool', 'PUT', '/v1/ratios', 'lead', { ratios: [{ memberId, weight: 1 }], acceptMinutes: 30 })).status === 200);
+        await waitFor(
+          `lead-pool to know member ${memberId}`,
+          async () => (await send('lead-pool', 'PUT', '/v1/ratios', 'lead', { ratios: [{ memberId, weight: 1 }], acceptMinutes: 30 })).status === 200,
+        );
         return {};
       },
       apply: 'PUT /v1/ratios',
@@ -221,7 +230,14 @@ describe('the concurrency contract (ETag, If-Match, 428) of every versioned reso
 
   beforeAll(async () => {
     system = await startSystem({ slaClock: new ManualClock(), fieldService: true, knowledgeBase: true, leadPool: true });
-    const running = { intake: system.intake, routing: system.routing, 'sla-monitor': system.sla, 'field-service': system.field, 'knowledge-base': system.knowledge, 'lead-pool': system.leads };
+    const running = {
+      intake: system.intake,
+      routing: system.routing,
+      'sla-monitor': system.sla,
+      'field-service': system.field,
+      'knowledge-base': system.knowledge,
+      'lead-pool': system.leads,
+    };
     for (const [service, served] of Object.entries(running)) urls.set(service, served!.url);
     for (const role of ['lead', 'senior', 'agent', 'intake', 'service'] as const) tokens.set(role, await signTestToken(TEST_SECRET, { id: `${role}-of-the-contract`, role }));
   }, 120_000);
@@ -244,7 +260,11 @@ describe('the concurrency contract (ETag, If-Match, 428) of every versioned reso
 
     it('lets no command on a versioned resource ignore If-Match', () => {
       const reads = ROUTES.filter((route) => route.versionOf).map((route) => [route.service, genericPath(route.path)] as const);
-      const commandsOfReads = ROUTES.filter((route) => WRITES.includes(route.method) && reads.some(([service, path]) => route.service === service && (genericPath(route.path) === path || genericPath(route.path).startsWith(`${path}/`))));
+      const commandsOfReads = ROUTES.filter(
+        (route) =>
+          WRITES.includes(route.method) &&
+          reads.some(([service, path]) => route.service === service && (genericPath(route.path) === path || genericPath(route.path).startsWith(`${path}/`))),
+      );
       expect(commandsOfReads.filter((route) => !route.ifMatch).map((route) => route.key)).toEqual([]);
     });
 
@@ -363,7 +383,10 @@ function describeRoute(service: string, controller: Type<unknown>, route: RouteA
   const handler = (controller.prototype as Record<string, object>)[route.handler.slice(route.handler.indexOf('.') + 1)];
   // the handler's own metadata wins over the controller's, as the interceptor reads it
   const own = <T>(key: string): T | undefined => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller);
-  const headers: Array<{ name: string; in?: string; required?: boolean }> = [...(Reflect.getMetadata(DECORATORS.API_PARAMETERS, handler) ?? []), ...(Reflect.getMetadata(DECORATORS.API_HEADERS, controller) ?? [])];
+  const headers: Array<{ name: string; in?: string; required?: boolean }> = [
+    ...(Reflect.getMetadata(DECORATORS.API_PARAMETERS, handler) ?? []),
+    ...(Reflect.getMetadata(DECORATORS.API_HEADERS, controller) ?? []),
+  ];
   const ifMatchHeader = headers.find((header) => (header.in === undefined || header.in === 'header') && header.name.toLowerCase() === 'if-match');
   return {
     ...route,

@@ -61,7 +61,14 @@ export function routesOfController(controller: Type<unknown>): RouteAccess[] {
     const roles = Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller) ?? null;
     const stream = Reflect.getMetadata(SSE_METADATA, handler) === true;
     return controllerPaths.flatMap((prefix) =>
-      pathsOf(Reflect.getMetadata(PATH_METADATA, handler)).map((path) => ({ method, path: joinPath(prefix, path), handler: `${controller.name}.${name}`, isPublic, roles, stream })),
+      pathsOf(Reflect.getMetadata(PATH_METADATA, handler)).map((path) => ({
+        method,
+        path: joinPath(prefix, path),
+        handler: `${controller.name}.${name}`,
+        isPublic,
+        roles,
+        stream,
+      })),
     );
   });
 }

@@ -25,7 +25,15 @@ describe('every route answers every role as its @Roles say', () => {
 
   beforeAll(async () => {
     system = await startSystem({ slaClock: new ManualClock(), fieldService: true, knowledgeBase: true, leadPool: true, dashboard: true });
-    const running = { dashboard: system.dashboard, intake: system.intake, routing: system.routing, 'sla-monitor': system.sla, 'field-service': system.field, 'knowledge-base': system.knowledge, 'lead-pool': system.leads };
+    const running = {
+      dashboard: system.dashboard,
+      intake: system.intake,
+      routing: system.routing,
+      'sla-monitor': system.sla,
+      'field-service': system.field,
+      'knowledge-base': system.knowledge,
+      'lead-pool': system.leads,
+    };
     for (const [service, served] of Object.entries(running)) {
       if (!served) throw new Error(`${service} did not start`);
       urls.set(service, served.url);

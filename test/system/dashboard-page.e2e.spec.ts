@@ -9,7 +9,16 @@ import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/syst
 // Debian's chromium (deploy/local/browser.sh installs it); CHROMIUM_PATH points elsewhere
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // a closed network: without these flags chromium keeps reaching for Google's hosts
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // the web page served by the dashboard, in headless Chromium, with intake, routing, sla-monitor and the dashboard on real Kafka
 describe('the dashboard page', () => {
@@ -27,7 +36,7 @@ describe('the dashboard page', () => {
     await system?.stop();
   });
 
-  it('shows a ticket opened through the API within 2 s, with its SLA countdown running in human units, its time in the team\'s zone and its assignee by name', async () => {
+  it("shows a ticket opened through the API within 2 s, with its SLA countdown running in human units, its time in the team's zone and its assignee by name", async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -112,7 +121,11 @@ describe('the dashboard page', () => {
     const capturedAt = new Date(Date.now() - ((3 * 24 + 4) * 60 + 10) * 60_000);
     const leadEvent = (type: string, data: object, occurredAt: Date) => ({ type, source: 'lead-pool', streamId: leadId, data: { leadId, ...data }, occurredAt });
     await publishEvents([
-      leadEvent('support.lead.captured.v1', { source: { memberId: 'm-li', platform: 'douyin', account: '@li' }, customerHandle: 'page test', contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' }, capturedAt),
+      leadEvent(
+        'support.lead.captured.v1',
+        { source: { memberId: 'm-li', platform: 'douyin', account: '@li' }, customerHandle: 'page test', contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' },
+        capturedAt,
+      ),
     ]);
     try {
       const waiting = async () => Number(/^(\d+) leads? waits? in the pool$/.exec((await page.locator('#pool-waiting').textContent()) ?? '')?.[1] ?? 0);

@@ -18,7 +18,16 @@ describe('the knowledge base learning from tickets', () => {
     senior = await system.token({ role: 'senior', id: 'm-senior' });
     agent = await system.token({ role: 'agent', id: 'm-agent' });
     desk = await system.token({ role: 'intake', id: 'cs-desk' });
-    const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', { memberId: 'm-agent', role: 'agent', name: 'Agent', tier: 'L1', capacity: 10, skills: [], scenarios: [], onDuty: true });
+    const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', {
+      memberId: 'm-agent',
+      role: 'agent',
+      name: 'Agent',
+      tier: 'L1',
+      capacity: 10,
+      skills: [],
+      scenarios: [],
+      onDuty: true,
+    });
     expect(registered.status).toBe(201);
   }, 90_000);
 
@@ -26,10 +35,12 @@ describe('the knowledge base learning from tickets', () => {
     await system?.stop();
   });
 
-  const at = (url: string) => async (path: string, token: string, method = 'GET', body?: unknown) => {
-    const response = await jsonRequest(`${url}${path}`, token, method, body);
-    return { status: response.status, body: await response.json() };
-  };
+  const at =
+    (url: string) =>
+    async (path: string, token: string, method = 'GET', body?: unknown) => {
+      const response = await jsonRequest(`${url}${path}`, token, method, body);
+      return { status: response.status, body: await response.json() };
+    };
   const intake = (path: string, token: string, method?: string, body?: unknown) => at(system.intake.url)(path, token, method, body);
   const kb = (path: string, token: string, method?: string, body?: unknown) => at(system.knowledge!.url)(path, token, method, body);
   const field = (path: string, token: string, method?: string, body?: unknown) => at(system.field!.url)(path, token, method, body);
@@ -78,10 +89,18 @@ describe('the knowledge base learning from tickets', () => {
 
   it('files an approved remote service sheet as a case linked to its ticket, scenario and SOP, and finds it by search', async () => {
     const scenario = `obs-encoder-overload-${Date.now()}`;
-    const drafted = await kb('/v1/articles', senior, 'POST', { kind: 'sop', title: 'OBS 编码过载处理', body: '降低输出分辨率，切换硬件编码 NVENC。', scenarioId: scenario, tags: ['obs', '直播'] });
+    const drafted = await kb('/v1/articles', senior, 'POST', {
+      kind: 'sop',
+      title: 'OBS 编码过载处理',
+      body: '降低输出分辨率，切换硬件编码 NVENC。',
+      scenarioId: scenario,
+      tags: ['obs', '直播'],
+    });
     await kb(`/v1/articles/${drafted.body.id}/submission`, senior, 'POST');
     expect((await kb(`/v1/articles/${drafted.body.id}/publication`, lead, 'POST')).body).toMatchObject({ status: 'published' });
-    expect((await kb(`/v1/scenarios/${scenario}`, lead, 'PUT', { faultCategory: 'streaming', name: 'OBS 编码过载', fixed: false, sopArticleId: drafted.body.id })).status).toBe(201);
+    expect((await kb(`/v1/scenarios/${scenario}`, lead, 'PUT', { faultCategory: 'streaming', name: 'OBS 编码过载', fixed: false, sopArticleId: drafted.body.id })).status).toBe(
+      201,
+    );
 
     const ticketId = await diagnosedTicket(scenario);
     expect((await intake(`/v1/tickets/${ticketId}/resolution`, agent, 'POST', { resolution: '切换 NVENC 后推流稳定', remote: true, sopId: drafted.body.id })).status).toBe(200);

@@ -15,11 +15,29 @@ describe('the lead pool with the rest of the system', () => {
     wang = await system.token({ role: 'agent', id: wangId });
     desk = await system.token({ role: 'intake', id: 'cs-desk' });
     for (const memberId of [wangId, chenId]) {
-      const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', { memberId, role: 'agent', name: memberId, tier: 'L1', capacity: 50, skills: [], scenarios: [], onDuty: true });
+      const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', {
+        memberId,
+        role: 'agent',
+        name: memberId,
+        tier: 'L1',
+        capacity: 50,
+        skills: [],
+        scenarios: [],
+        onDuty: true,
+      });
       expect(registered.status).toBe(201);
     }
-    await waitFor('the pool to know the roster', async () => (await system.leads!.runtime.repository.members(system.leads!.runtime.dataSource)).filter((m) => m.onDuty).length === 2);
-    const ratios = await jsonRequest(`${system.leads!.url}/v1/ratios`, lead, 'PUT', { ratios: [{ memberId: wangId, weight: 1 }, { memberId: chenId, weight: 1 }], acceptMinutes: 60 });
+    await waitFor(
+      'the pool to know the roster',
+      async () => (await system.leads!.runtime.repository.members(system.leads!.runtime.dataSource)).filter((m) => m.onDuty).length === 2,
+    );
+    const ratios = await jsonRequest(`${system.leads!.url}/v1/ratios`, lead, 'PUT', {
+      ratios: [
+        { memberId: wangId, weight: 1 },
+        { memberId: chenId, weight: 1 },
+      ],
+      acceptMinutes: 60,
+    });
     expect(ratios.status).toBe(200);
   }, 90_000);
 
@@ -40,7 +58,11 @@ describe('the lead pool with the rest of the system', () => {
     expect(captured.status).toBe(201);
     const holder = await tokenOf(captured.body.allocatedTo);
     expect((await pool(`/v1/leads/${captured.body.id}/acceptance`, holder, 'POST')).body).toMatchObject({ status: 'accepted' });
-    const converted = await pool(`/v1/leads/${captured.body.id}/conversion`, holder, 'POST', { deviceModel: 'OBS 推流主机', problem: '想升级直播设备，推流卡顿', urgency: 'normal' });
+    const converted = await pool(`/v1/leads/${captured.body.id}/conversion`, holder, 'POST', {
+      deviceModel: 'OBS 推流主机',
+      problem: '想升级直播设备，推流卡顿',
+      urgency: 'normal',
+    });
     expect(converted.body).toMatchObject({ status: 'converted' });
 
     const ticketId = await waitFor('the ticket linked to the lead', async () => (await pool(`/v1/leads/${captured.body.id}`, lead)).body.ticketId);
@@ -55,7 +77,13 @@ describe('the lead pool with the rest of the system', () => {
     const phone = `+86 136 ${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
     const captured = await capture(phone);
     expect(captured.body.status).toBe('allocated');
-    const opened = await jsonRequest(`${system.intake.url}/v1/tickets`, desk, 'POST', { channel: 'wechat', customer: { name: '推流小王', phone }, deviceModel: 'OBS', problem: '推流卡顿', urgency: 'normal' });
+    const opened = await jsonRequest(`${system.intake.url}/v1/tickets`, desk, 'POST', {
+      channel: 'wechat',
+      customer: { name: '推流小王', phone },
+      deviceModel: 'OBS',
+      problem: '推流卡顿',
+      urgency: 'normal',
+    });
     expect(opened.status).toBe(201);
     const { id: ticketId } = await opened.json();
     const flag = await waitFor('the hoarding flag', async () => (await pool('/v1/hoarding-flags', lead)).body.find((f: { ticketId: string }) => f.ticketId === ticketId));
@@ -65,9 +93,20 @@ describe('the lead pool with the rest of the system', () => {
 
   it('names a member of the ratios who is off duty, says why a lead waits, and allocates it once routing puts them on duty', async () => {
     const sunId = `m-sun-${randomUUID().slice(0, 6)}`;
-    const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', { memberId: sunId, role: 'agent', name: sunId, tier: 'L1', capacity: 50, skills: [], scenarios: [], onDuty: false });
+    const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', {
+      memberId: sunId,
+      role: 'agent',
+      name: sunId,
+      tier: 'L1',
+      capacity: 50,
+      skills: [],
+      scenarios: [],
+      onDuty: false,
+    });
     expect(registered.status).toBe(201);
-    await waitFor('the pool to know the new member', async () => (await system.leads!.runtime.repository.members(system.leads!.runtime.dataSource)).some((m) => m.memberId === sunId));
+    await waitFor('the pool to know the new member', async () =>
+      (await system.leads!.runtime.repository.members(system.leads!.runtime.dataSource)).some((m) => m.memberId === sunId),
+    );
     const ratios = await pool('/v1/ratios', lead, 'PUT', { ratios: [{ memberId: sunId, weight: 1 }], acceptMinutes: 60 });
     expect(ratios.status).toBe(200);
     expect(ratios.body).toMatchObject({ offDuty: [sunId], warnings: [expect.stringContaining(sunId)] });

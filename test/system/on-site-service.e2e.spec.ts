@@ -33,7 +33,16 @@ describe('an on-site repair', () => {
     lead = await system.token({ role: 'lead', id: 'm-lead' });
     agent = await system.token({ role: 'agent', id: 'm-agent' });
     desk = await system.token({ role: 'intake', id: 'cs-desk' });
-    const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', { memberId: 'm-agent', role: 'agent', name: 'Agent', tier: 'L1', capacity: 5, skills: [], scenarios: [], onDuty: true });
+    const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', {
+      memberId: 'm-agent',
+      role: 'agent',
+      name: 'Agent',
+      tier: 'L1',
+      capacity: 5,
+      skills: [],
+      scenarios: [],
+      onDuty: true,
+    });
     expect(registered.status).toBe(201);
   }, 60_000);
 
@@ -67,8 +76,18 @@ describe('an on-site repair', () => {
     const visit = await field('/v1/visits', 'POST', { ticketId, reason: '远程排查无果，需上门' });
     const start = new Date(Date.now() + 3 * 3_600_000);
     const steps: Array<[string, unknown]> = [
-      ['schedule', { technician: { id: 'm-agent', role: 'agent' }, window: { start: start.toISOString(), end: new Date(start.getTime() + 7_200_000).toISOString() }, address: '杭州市西湖区文三路 90 号' }],
-      ['preparation', { checklist: { tools: ['螺丝刀', '信号测试仪'], spareParts: ['HDMI 线', '电源适配器'], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '通电但无输出' } }],
+      [
+        'schedule',
+        {
+          technician: { id: 'm-agent', role: 'agent' },
+          window: { start: start.toISOString(), end: new Date(start.getTime() + 7_200_000).toISOString() },
+          address: '杭州市西湖区文三路 90 号',
+        },
+      ],
+      [
+        'preparation',
+        { checklist: { tools: ['螺丝刀', '信号测试仪'], spareParts: ['HDMI 线', '电源适配器'], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '通电但无输出' } },
+      ],
       ['check-in', {}],
       ['work-log', { entry: '确认故障：HDMI 输出模块损坏' }],
       ['completion', { workDone: '更换损坏的 HDMI 输出模块', customerTested: true, usageNotes: '热插拔前先断电' }],
@@ -95,7 +114,13 @@ describe('an on-site repair', () => {
     // first, so only the order within the visit and within the sheet is asserted, never across them
     const visitEvents: FieldServiceEntry[] = await field(`/v1/visits/${visit.id}/history`);
     const sheetEvents: FieldServiceEntry[] = await field(`/v1/sheets/${sheet.id}/history`);
-    expect(sheetEvents.map((e) => e.type)).toEqual(['support.sheet.drafted.v1', 'support.sheet.revised.v1', 'support.sheet.submitted.v1', 'support.sheet.approved.v1', 'support.sheet.archived.v1']);
+    expect(sheetEvents.map((e) => e.type)).toEqual([
+      'support.sheet.drafted.v1',
+      'support.sheet.revised.v1',
+      'support.sheet.submitted.v1',
+      'support.sheet.approved.v1',
+      'support.sheet.archived.v1',
+    ]);
     const announced = [...visitEvents, ...sheetEvents];
     const recorded = await waitFor('every field-service step in the ticket history', async () => {
       const steps = await history(ticketId);

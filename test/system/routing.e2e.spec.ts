@@ -167,16 +167,23 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
 
     const posted = Date.now();
     const first = await open({ triage, problem: '打印机驱动丢失，无法打印' });
-    const dispatched = await waitFor('the ticket dispatched to the contractor', async () => {
-      const view = await ticket(first);
-      return view.assignee?.id === contractor.memberId ? view : undefined;
-    }, { timeoutMs: 5_000, describe: () => ticket(first) });
+    const dispatched = await waitFor(
+      'the ticket dispatched to the contractor',
+      async () => {
+        const view = await ticket(first);
+        return view.assignee?.id === contractor.memberId ? view : undefined;
+      },
+      { timeoutMs: 5_000, describe: () => ticket(first) },
+    );
     timings.dispatchMs = Date.now() - posted;
     expect(dispatched).toMatchObject({ state: 'assigned', assignee: { id: 'c-zhou', role: 'contractor', name: '周师傅' } });
 
     // the history names routing as the actor and its decision as the cause
     const [decision] = await decisionsFor(first);
-    expect(decision).toMatchObject({ type: 'support.routing.assignment-decided.v1', data: { assignee: { id: 'c-zhou', role: 'contractor' }, scenario: 'printer-driver-reinstall', mode: 'automatic' } });
+    expect(decision).toMatchObject({
+      type: 'support.routing.assignment-decided.v1',
+      data: { assignee: { id: 'c-zhou', role: 'contractor' }, scenario: 'printer-driver-reinstall', mode: 'automatic' },
+    });
     const history = await waitFor('the dispatch in the history', async () => {
       const entries = await historyOf(first);
       return entries.length >= 2 ? entries : undefined;
@@ -193,10 +200,14 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
     // the contractor goes off duty: the same kind of ticket goes to the agent, and the reason says why
     await expectOk(await atRouting(`/v1/members/${contractor.memberId}/off-duty`, lead, 'POST'), 'off duty');
     const second = await open({ triage, problem: '打印机驱动丢失，无法打印' });
-    const assigned = await waitFor('the second ticket assigned to the agent', async () => {
-      const view = await ticket(second);
-      return view.assignee ? view : undefined;
-    }, { timeoutMs: 5_000, describe: () => ticket(second) });
+    const assigned = await waitFor(
+      'the second ticket assigned to the agent',
+      async () => {
+        const view = await ticket(second);
+        return view.assignee ? view : undefined;
+      },
+      { timeoutMs: 5_000, describe: () => ticket(second) },
+    );
     expect(assigned).toMatchObject({ state: 'assigned', tier: 'L1', assignee: { id: agent.memberId, role: 'agent' } });
     const [fallback] = await decisionsFor(second);
     const secondHistory = await historyOf(second);
@@ -206,9 +217,7 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
   });
 
   it('hands 200 tickets arriving at once to 3 agents of capacity 5: 15 assigned, 185 queued urgent first, drained in queue order as tickets end', async () => {
-    const agents = await Promise.all(
-      ['m-agent-a', 'm-agent-b', 'm-agent-c'].map((memberId, i) => register({ memberId, role: 'agent', name: `Agent ${'ABC'[i]}`, capacity: 5 })),
-    );
+    const agents = await Promise.all(['m-agent-a', 'm-agent-b', 'm-agent-c'].map((memberId, i) => register({ memberId, role: 'agent', name: `Agent ${'ABC'[i]}`, capacity: 5 })));
     const tokens = new Map(await Promise.all(agents.map(async (a) => [a.memberId, await tokenOf(a)] as const)));
     const agentIds = new Set(agents.map((a) => a.memberId));
 
@@ -237,7 +246,14 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
         const state = await snapshot();
         return state.working.length === 15 && state.waiting.length === 185 ? state : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 250, describe: async () => { const s = await snapshot(); return { working: s.working.length, waiting: s.waiting.length }; } },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        describe: async () => {
+          const s = await snapshot();
+          return { working: s.working.length, waiting: s.waiting.length };
+        },
+      },
     );
     timings.burstSettledMs = Date.now() - posted;
     expect(settled.roster.filter((m) => agentIds.has(m.memberId)).map((m) => m.openTickets)).toEqual([5, 5, 5]);
@@ -284,7 +300,14 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
           const s = await snapshot();
           return s.working.length === 15 && s.waiting.length === rest.length ? s : undefined;
         },
-        { timeoutMs: 20_000, intervalMs: 200, describe: async () => { const s = await snapshot(); return { working: s.working.length, waiting: s.waiting.length }; } },
+        {
+          timeoutMs: 20_000,
+          intervalMs: 200,
+          describe: async () => {
+            const s = await snapshot();
+            return { working: s.working.length, waiting: s.waiting.length };
+          },
+        },
       );
       expect(new Set(state.working.map((t) => t.id))).toEqual(new Set(head));
       expect(state.waiting.map((q) => q.ticketId)).toEqual(rest);
@@ -315,10 +338,14 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
 
     const firstReason = '采集卡固件问题，超出 L1 范围';
     await expectOk(await atIntake(`/v1/tickets/${id}/escalation`, agentToken, 'POST', { reason: firstReason }), 'first escalation');
-    const atL2 = await waitFor('the ticket at L2', async () => {
-      const view = await ticket(id);
-      return view.tier === 'L2' ? view : undefined;
-    }, { describe: () => ticket(id) });
+    const atL2 = await waitFor(
+      'the ticket at L2',
+      async () => {
+        const view = await ticket(id);
+        return view.tier === 'L2' ? view : undefined;
+      },
+      { describe: () => ticket(id) },
+    );
     expect(atL2.assignee).toMatchObject({ id: senior.memberId, role: 'senior' });
     // the escalation took the ticket off the agent: the waiting ticket gets the agent's slot
     await waitFor('the queued ticket assigned to the agent once the escalation freed the slot', async () => (await ticket(waiting)).assignee?.id === agent.memberId, {
@@ -328,10 +355,14 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
 
     const secondReason = '主板供电异常，需要返厂判断';
     await expectOk(await atIntake(`/v1/tickets/${id}/escalation`, seniorToken, 'POST', { reason: secondReason }), 'second escalation');
-    const atL3 = await waitFor('the ticket at L3', async () => {
-      const view = await ticket(id);
-      return view.tier === 'L3' ? view : undefined;
-    }, { describe: () => ticket(id) });
+    const atL3 = await waitFor(
+      'the ticket at L3',
+      async () => {
+        const view = await ticket(id);
+        return view.tier === 'L3' ? view : undefined;
+      },
+      { describe: () => ticket(id) },
+    );
     expect(atL3.assignee).toMatchObject({ id: chief.memberId, role: 'lead' });
 
     const third = await atIntake(`/v1/tickets/${id}/escalation`, await tokenOf(chief), 'POST', { reason: 'no one above' });
@@ -386,7 +417,13 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
 
     const accepted = await atRouting('/v1/assignments', lead, 'POST', { ticketId: id, memberId: other.memberId, reason: '客户指定' });
     expect(accepted.status).toBe(201);
-    expect(await accepted.json()).toMatchObject({ ticketId: id, assignee: { id: other.memberId, role: 'agent' }, tier: 'L1', mode: 'manual', reason: expect.stringContaining('客户指定') });
+    expect(await accepted.json()).toMatchObject({
+      ticketId: id,
+      assignee: { id: other.memberId, role: 'agent' },
+      tier: 'L1',
+      mode: 'manual',
+      reason: expect.stringContaining('客户指定'),
+    });
     await waitFor('the ticket reassigned', async () => (await ticket(id)).assignee?.id === other.memberId, { describe: () => ticket(id) });
 
     const manual = (await decisionsFor(id)).filter((d) => d.type === 'support.routing.assignment-decided.v1').pop()!;
@@ -403,8 +440,7 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
   it('loses no ticket and assigns none twice when routing is restarted mid-stream', async () => {
     await register({ memberId: 'm-agent-f', role: 'agent', name: 'Agent F', capacity: 25 });
     await register({ memberId: 'm-agent-g', role: 'agent', name: 'Agent G', capacity: 25 });
-    const routedCount = async () =>
-      Number((await system.routing.runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${system.routing.schema}".routed_tickets`))[0].n);
+    const routedCount = async () => Number((await system.routing.runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${system.routing.schema}".routed_tickets`))[0].n);
     const before = await routedCount();
 
     // tickets keep arriving, two at a time, while routing is stopped and started again

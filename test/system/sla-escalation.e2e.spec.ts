@@ -68,10 +68,17 @@ describe('an urgent ticket nobody contacts', () => {
     ]);
     const [, , breach, request, escalation] = escalated;
     expect(breach).toMatchObject({ actor: { id: 'sla-monitor', role: 'service' }, data: { ruleId: 'first-contact', lateByMinutes: 1 } });
-    expect(request).toMatchObject({ actor: { id: 'sla-monitor', role: 'service' }, causationId: breach.causationId, data: { fromTier: 'L1', reason: expect.stringMatching(/first-contact/) } });
+    expect(request).toMatchObject({
+      actor: { id: 'sla-monitor', role: 'service' },
+      causationId: breach.causationId,
+      data: { fromTier: 'L1', reason: expect.stringMatching(/first-contact/) },
+    });
     expect(escalation).toMatchObject({ actor: { id: 'routing', role: 'service' }, data: { toTier: 'L2', assignee: { id: 'm-senior' } } });
     // the breach was recorded once, even though the monitor looked twice
-    const breaches = await system.sla!.runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${system.sla!.schema}".events WHERE type = 'support.sla.clock-breached.v1' AND data->>'ticketId' = $1`, [id]);
+    const breaches = await system.sla!.runtime.dataSource.query(
+      `SELECT count(*)::int AS n FROM "${system.sla!.schema}".events WHERE type = 'support.sla.clock-breached.v1' AND data->>'ticketId' = $1`,
+      [id],
+    );
     expect(breaches[0].n).toBe(1);
   });
 });

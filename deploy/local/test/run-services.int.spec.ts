@@ -70,7 +70,11 @@ function freePort(): Promise<number> {
   });
 }
 
-const answers = (port: number) => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+const answers = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/health/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 describe('deploy/local/run-services.js', () => {
   let dir: string;

@@ -15,9 +15,22 @@ describe('run-services formatLine', () => {
   });
 
   it('shows a request as method, url, status and time, and an error by its type and message', () => {
-    const request = JSON.stringify({ level: 40, time: at, service: 'routing', msg: 'request completed', req: { id: 'r1', method: 'POST', url: '/v1/assignments' }, res: { statusCode: 409 }, responseTime: 12 });
+    const request = JSON.stringify({
+      level: 40,
+      time: at,
+      service: 'routing',
+      msg: 'request completed',
+      req: { id: 'r1', method: 'POST', url: '/v1/assignments' },
+      res: { statusCode: 409 },
+      responseTime: 12,
+    });
     expect(formatLine('routing', request)).toBe(`routing        | ${localTime} WARN  request completed POST /v1/assignments 409 12ms`);
-    const failure = JSON.stringify({ level: 50, time: at, msg: 'background error', err: { type: 'KafkaJSError', message: 'broker down', stack: 'KafkaJSError: broker down\n    at x' } });
+    const failure = JSON.stringify({
+      level: 50,
+      time: at,
+      msg: 'background error',
+      err: { type: 'KafkaJSError', message: 'broker down', stack: 'KafkaJSError: broker down\n    at x' },
+    });
     expect(formatLine('dashboard', failure)).toBe(`dashboard      | ${localTime} ERROR background error KafkaJSError: broker down`);
   });
 

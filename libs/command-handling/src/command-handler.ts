@@ -63,7 +63,13 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   }
 
   /** Decides a command on the aggregate as stored, writing nothing. */
-  async decide(executor: SqlExecutor, id: string, command: CommandBuilder<Command>, context: CommandContext, options: DecideOptions<State> = {}): Promise<DecidedChange<Entity> | CommandRefusal> {
+  async decide(
+    executor: SqlExecutor,
+    id: string,
+    command: CommandBuilder<Command>,
+    context: CommandContext,
+    options: DecideOptions<State> = {},
+  ): Promise<DecidedChange<Entity> | CommandRefusal> {
     return this.decideLoaded(executor, id, await this.load(executor, id), command, context, options);
   }
 
@@ -73,7 +79,10 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     items: ReadonlyArray<{ id: string; command: CommandBuilder<Command>; context: CommandContext }>,
     options: DecideOptions<State> = {},
   ): Promise<Array<DecidedChange<Entity> | CommandRefusal>> {
-    const histories = await this.pipeline.store.readStreams(executor, items.map((item) => item.id));
+    const histories = await this.pipeline.store.readStreams(
+      executor,
+      items.map((item) => item.id),
+    );
     const decided: Array<DecidedChange<Entity> | CommandRefusal> = [];
     for (const { id, command, context } of items) decided.push(await this.decideLoaded(executor, id, this.fold(histories.get(id) ?? []), command, context, options));
     return decided;
@@ -84,7 +93,14 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     return this.decideOn(id, { state: this.spec.decider.initialState(), version: 0, hash: GENESIS_HASH }, command, context, {});
   }
 
-  private async decideLoaded(executor: SqlExecutor, id: string, loaded: Loaded<State>, command: CommandBuilder<Command>, context: CommandContext, options: DecideOptions<State>): Promise<DecidedChange<Entity> | CommandRefusal> {
+  private async decideLoaded(
+    executor: SqlExecutor,
+    id: string,
+    loaded: Loaded<State>,
+    command: CommandBuilder<Command>,
+    context: CommandContext,
+    options: DecideOptions<State>,
+  ): Promise<DecidedChange<Entity> | CommandRefusal> {
     // the scope first: one who may not see the aggregate learns nothing of its version
     const refused = await options.guard?.(loaded.state, executor);
     if (refused) return refused;
@@ -93,11 +109,20 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   }
 
   private fold(history: RecordedEvent[]): Loaded<State> {
-    const state = foldEvents(this.spec.decider, history.map((recorded) => this.eventOf(recorded)));
+    const state = foldEvents(
+      this.spec.decider,
+      history.map((recorded) => this.eventOf(recorded)),
+    );
     return { state, version: history.length, hash: history.at(-1)?.hash ?? GENESIS_HASH, history };
   }
 
-  private decideOn(id: string, { state, version, hash }: { state: State; version: number; hash: string }, command: CommandBuilder<Command>, context: CommandContext, options: DecideOptions<State>): DecidedChange<Entity> | CommandRefusal {
+  private decideOn(
+    id: string,
+    { state, version, hash }: { state: State; version: number; hash: string },
+    command: CommandBuilder<Command>,
+    context: CommandContext,
+    options: DecideOptions<State>,
+  ): DecidedChange<Entity> | CommandRefusal {
     const at = this.clock.now();
     const decided: Event[] = [];
     let entity = state;

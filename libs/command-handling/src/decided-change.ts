@@ -28,9 +28,16 @@ export type Committed<Entity = unknown> = { ok: true; events: RecordedEvent[]; e
  * read models; `entities` are the aggregates as stored, in the changes' order. A conflict on any stream
  * writes nothing and is returned.
  */
-export async function commitChanges<Entity>(manager: EntityManager, pipeline: AppendPipeline, changes: ReadonlyArray<DecidedChange<Entity>>): Promise<Committed<Entity> | CommandRefusal> {
+export async function commitChanges<Entity>(
+  manager: EntityManager,
+  pipeline: AppendPipeline,
+  changes: ReadonlyArray<DecidedChange<Entity>>,
+): Promise<Committed<Entity> | CommandRefusal> {
   if (changes.length === 0) return { ok: true, events: [], entities: [] };
-  const results = await pipeline.appendAll(manager, changes.map((change) => change.request));
+  const results = await pipeline.appendAll(
+    manager,
+    changes.map((change) => change.request),
+  );
   const stored: RecordedEvent[][] = [];
   for (const result of results) {
     if (!result.ok) return { ok: false, code: 'version-conflict', reason: `${result.streamId} changed meanwhile (version ${result.currentVersion})` };

@@ -52,7 +52,7 @@ export class GroupCommit<Item, Outcome> {
   private takeGroup(): Array<Waiting<Item, Outcome>> {
     const slots = new Set<string>();
     const group: Array<Waiting<Item, Outcome>> = [];
-    for (let i = 0; i < this.waiting.length && group.length < (this.options.maxGroup ?? 64); ) {
+    for (let i = 0; i < this.waiting.length && group.length < (this.options.maxGroup ?? 64);) {
       const slot = this.options.slotOf?.(this.waiting[i].item);
       if (slot !== undefined && slots.has(slot)) {
         i++;

@@ -19,7 +19,15 @@ function controlledWriter(options: { parallel?: number; maxGroup?: number; failW
     parallel: options.parallel ?? 1,
     maxGroup: options.maxGroup,
   });
-  return { commit, groups, alone, finishNext: async () => { finish.shift()!(); await new Promise((r) => setImmediate(r)); } };
+  return {
+    commit,
+    groups,
+    alone,
+    finishNext: async () => {
+      finish.shift()!();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
 }
 
 describe('group commit', () => {

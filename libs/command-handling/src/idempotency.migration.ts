@@ -40,7 +40,9 @@ function keysPerCallerMigration(schema: string): new () => MigrationInterface {
       `ALTER TABLE ${table} DROP CONSTRAINT idempotency_keys_pkey, ADD PRIMARY KEY (scope, caller, key)`,
       `CREATE INDEX ON ${table} (expires_at)`,
     ],
-    [`DELETE FROM ${table} WHERE caller <> ''`, `ALTER TABLE ${table} DROP CONSTRAINT idempotency_keys_pkey, ADD PRIMARY KEY (scope, key), DROP COLUMN caller, DROP COLUMN expires_at`],
+    [
+      `DELETE FROM ${table} WHERE caller <> ''`,
+      `ALTER TABLE ${table} DROP CONSTRAINT idempotency_keys_pkey, ADD PRIMARY KEY (scope, key), DROP COLUMN caller, DROP COLUMN expires_at`,
+    ],
   );
 }
-

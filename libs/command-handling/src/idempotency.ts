@@ -38,7 +38,9 @@ export const IDEMPOTENCY_KEY_REUSED = 'Idempotency-Key was already used with a d
 
 /** A request body's fingerprint: the same key with another body is a client error, not a replay. */
 export function requestFingerprint(body: unknown): string {
-  return createHash('sha256').update(canonicalize(body ?? null) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(body ?? null) ?? '')
+    .digest('hex');
 }
 
 /** The map key of a caller's key in {@link IdempotencyStore.findAll}'s answer. */

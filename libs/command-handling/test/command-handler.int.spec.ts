@@ -18,7 +18,9 @@ const counterDecider: Decider<Add, Added, Counter> = {
 };
 
 const actor: Actor = { id: 'member-1', role: 'agent' };
-const add = (n: number) => (at: Date): Add => ({ type: 'Add', n, actor, at });
+const add =
+  (n: number) =>
+  (at: Date): Add => ({ type: 'Add', n, actor, at });
 
 /** doubles every number before it is stored, and notes what it made once the append succeeded */
 class Doubling implements AppendTransform {

@@ -25,7 +25,22 @@ import { TICKETS_TOPIC } from './tickets/ticket.vocabulary';
 import { AUDIT_TOPIC } from './audit/audit.events';
 
 /** The public event catalogue: every type, version, schema and topic. */
-export const eventCatalogue = new EventCatalogue([...ticketEvents, ...customerEvents, ...rosterEvents, ...routingDecisionEvents, ...slaEvents, slaPolicyChanged, ...visitEvents, ...sheetEvents, ...articleEvents, ...scenarioEvents, ...caseEvents, ...leadEvents, ...leadPolicyEvents, ...auditEvents]);
+export const eventCatalogue = new EventCatalogue([
+  ...ticketEvents,
+  ...customerEvents,
+  ...rosterEvents,
+  ...routingDecisionEvents,
+  ...slaEvents,
+  slaPolicyChanged,
+  ...visitEvents,
+  ...sheetEvents,
+  ...articleEvents,
+  ...scenarioEvents,
+  ...caseEvents,
+  ...leadEvents,
+  ...leadPolicyEvents,
+  ...auditEvents,
+]);
 
 /**
  * The one service that writes each aggregate family's topic (ARCHITECTURE.md "Services"): a consumer

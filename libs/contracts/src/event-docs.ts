@@ -19,7 +19,11 @@ export function asyncApiYaml(): string {
 export function nextCatalogueLock(committed: CatalogueLock): CatalogueLock {
   const current = catalogueLock(eventCatalogue);
   const merged = { ...current, ...committed };
-  return Object.fromEntries(Object.keys(merged).sort().map((type) => [type, merged[type]]));
+  return Object.fromEntries(
+    Object.keys(merged)
+      .sort()
+      .map((type) => [type, merged[type]]),
+  );
 }
 
 export function lockJson(lock: CatalogueLock): string {

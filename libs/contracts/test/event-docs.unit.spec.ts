@@ -16,7 +16,9 @@ describe('the event streams as a documented product', () => {
     const document = parse(asyncApiYaml());
     expect(Object.keys(document.channels).sort()).toEqual([...eventCatalogue.topics()].sort());
     for (const definition of eventCatalogue.all()) {
-      const message = Object.values(document.components.messages as Record<string, { name: string; payload: unknown; headers: { required: string[] }; bindings: unknown }>).find((m) => m.name === definition.type);
+      const message = Object.values(document.components.messages as Record<string, { name: string; payload: unknown; headers: { required: string[] }; bindings: unknown }>).find(
+        (m) => m.name === definition.type,
+      );
       expect(message?.payload).toEqual(definition.schema);
       expect(message?.headers.required).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_subject', 'ce_audithash']));
       expect(message?.bindings).toEqual({ kafka: { key: { type: 'string', description: `the ${definition.aggregate} id` } } });
@@ -25,7 +27,12 @@ describe('the event streams as a documented product', () => {
 
   it('changes no published event version incompatibly, and the lock lists every version', () => {
     expect(incompatibleChanges(committedLock(), catalogueLock(eventCatalogue))).toEqual([]);
-    expect(Object.keys(committedLock()).sort()).toEqual(eventCatalogue.all().map((d) => d.type).sort());
+    expect(Object.keys(committedLock()).sort()).toEqual(
+      eventCatalogue
+        .all()
+        .map((d) => d.type)
+        .sort(),
+    );
   });
 
   it('catches a removed version, a moved one, and a changed schema, but not a changed description', () => {

@@ -16,7 +16,10 @@ describe('personal data as each role reads it', () => {
       { seq: 1, type: 'support.visit.requested.v1', data: { visitId: 'v-1', ticketId: 't-1', reason: '远程无法解决' } },
       { seq: 2, type: 'support.visit.scheduled.v1', data: { visitId: 'v-1', ticketId: 't-1', address: '上海市徐汇区' } },
     ];
-    expect(eventsSeenBy('analyst', eventCatalogue, history)).toEqual([history[0], { seq: 2, type: 'support.visit.scheduled.v1', data: { visitId: 'v-1', ticketId: 't-1', address: '****' } }]);
+    expect(eventsSeenBy('analyst', eventCatalogue, history)).toEqual([
+      history[0],
+      { seq: 2, type: 'support.visit.scheduled.v1', data: { visitId: 'v-1', ticketId: 't-1', address: '****' } },
+    ]);
     expect(eventsSeenBy('senior', eventCatalogue, history)).toBe(history);
   });
 

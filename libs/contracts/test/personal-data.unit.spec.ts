@@ -1,4 +1,17 @@
-import { caseEvents, ERASED, eventCatalogue, leadEvents, maskAt, maskName, maskPersonalData, maskPersonalValue, maskPhone, maskWechat, sheetEvents, visitEvents } from '@support/contracts';
+import {
+  caseEvents,
+  ERASED,
+  eventCatalogue,
+  leadEvents,
+  maskAt,
+  maskName,
+  maskPersonalData,
+  maskPersonalValue,
+  maskPhone,
+  maskWechat,
+  sheetEvents,
+  visitEvents,
+} from '@support/contracts';
 
 describe('masking personal data for analysts', () => {
   it.each([
@@ -71,7 +84,10 @@ describe('masking personal data for analysts', () => {
 
   it("masks a visit's address and signature, a sheet's customer and signer, and a lead's handle and contact", () => {
     const signature = { signerName: '王女士', mediaType: 'image/png', sha256: 'a'.repeat(64), imageBase64: 'iVBORw0KGgo=' };
-    expect(maskPersonalData(eventCatalogue, 'support.visit.signed.v1', { visitId: 'v', signature })).toEqual({ visitId: 'v', signature: { ...signature, signerName: '王*', imageBase64: '****' } });
+    expect(maskPersonalData(eventCatalogue, 'support.visit.signed.v1', { visitId: 'v', signature })).toEqual({
+      visitId: 'v',
+      signature: { ...signature, signerName: '王*', imageBase64: '****' },
+    });
     expect(maskPersonalData(eventCatalogue, 'support.visit.scheduled.v1', { visitId: 'v', address: '上海市徐汇区' })).toEqual({ visitId: 'v', address: '****' });
     const contents = { customer: { name: '王女士', contact: '+86 138 0013 8000' }, device: 'Canon EOS R5' };
     expect(maskPersonalData(eventCatalogue, 'support.sheet.submitted.v1', { sheetId: 's', contents, customerSignature: { signerName: '王女士', sha256: 'b' } })).toEqual({
@@ -88,7 +104,8 @@ describe('masking personal data for analysts', () => {
 });
 
 describe("the catalogue's personal-data marks", () => {
-  const marks = (definitions: ReadonlyArray<{ type: string; personalData?: string[] }>) => Object.fromEntries(definitions.filter((d) => d.personalData).map((d) => [d.type, d.personalData]));
+  const marks = (definitions: ReadonlyArray<{ type: string; personalData?: string[] }>) =>
+    Object.fromEntries(definitions.filter((d) => d.personalData).map((d) => [d.type, d.personalData]));
 
   it("marks where visits, sheets and leads keep the customer's data", () => {
     expect(marks(visitEvents)).toEqual({

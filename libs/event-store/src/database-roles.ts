@@ -83,7 +83,9 @@ export async function provisionRoles(admin: Executor, owner: RoleToProvision, ru
         if (error.code !== '42710' && error.code !== '23505') throw error;
       });
     }
-    await admin.query(`ALTER ROLE ${role(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${password === null ? 'NULL' : quoteLiteral(password)}`);
+    await admin.query(
+      `ALTER ROLE ${role(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${password === null ? 'NULL' : quoteLiteral(password)}`,
+    );
   }
   await admin.query(`GRANT CREATE ON DATABASE "${await currentDatabase(admin)}" TO ${role(owner.name)}`);
 }

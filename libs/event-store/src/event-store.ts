@@ -153,7 +153,11 @@ export class EventStore {
   /** requests whose events are all stored answer with them (a no-op); the others are appended */
   private async appendAllButStored(manager: EntityManager, requests: AppendRequest[], stored: Map<string, RecordedEvent>, attempt: number): Promise<AppendResult[]> {
     const duplicates = requests.map((request) => duplicateOf(request, stored));
-    const fresh = await this.appendOrConflict(manager, requests.filter((_, index) => !duplicates[index]), attempt);
+    const fresh = await this.appendOrConflict(
+      manager,
+      requests.filter((_, index) => !duplicates[index]),
+      attempt,
+    );
     const conflict = fresh.find((result) => !result.ok);
     if (conflict) return [conflict];
     return duplicates.map((duplicate) => duplicate ?? (fresh.shift() as AppendResult));

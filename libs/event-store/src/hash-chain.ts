@@ -31,7 +31,10 @@ export function chainHash(prevHash: string, content: HashedContent): string {
   const covered = { streamId, version, id: event.id, type: event.type, data: event.data, metadata: event.metadata, occurredAt: event.occurredAt.toISOString() };
   // scheme 1 stays byte for byte what it was, so the events hashed with it still verify
   const canonical = canonicalize(scheme === 1 ? covered : { scheme, streamType, ...covered });
-  return createHash('sha256').update(prevHash).update(canonical ?? '').digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update(canonical ?? '')
+    .digest('hex');
 }
 
 export type ChainVerification = { valid: true; length: number } | { valid: false; brokenAt: number; length: number };
@@ -62,5 +65,13 @@ export function verifyRecordedChain(events: readonly RecordedEvent[]): ChainVeri
 
 /** a stored event as the chain functions take it */
 export function toHashedLink(event: RecordedEvent): HashedContent & { prevHash: string; hash: string } {
-  return { streamId: event.streamId, streamType: event.streamType, version: event.version, event, scheme: (event.hashScheme ?? 1) as HashScheme, prevHash: event.prevHash, hash: event.hash };
+  return {
+    streamId: event.streamId,
+    streamType: event.streamType,
+    version: event.version,
+    event,
+    scheme: (event.hashScheme ?? 1) as HashScheme,
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
 }

@@ -19,7 +19,13 @@ import {
   verifyChain,
 } from '@support/event-store';
 
-const event = (n: number): NewEvent => ({ id: `00000000-0000-4000-8000-00000000000${n}`, type: 'support.ticket.contacted.v1', data: { n }, metadata: { actor: { id: 'a', role: 'agent' } }, occurredAt: new Date(Date.UTC(2026, 0, n)) });
+const event = (n: number): NewEvent => ({
+  id: `00000000-0000-4000-8000-00000000000${n}`,
+  type: 'support.ticket.contacted.v1',
+  data: { n },
+  metadata: { actor: { id: 'a', role: 'agent' } },
+  occurredAt: new Date(Date.UTC(2026, 0, n)),
+});
 const newKey = () => signingKeyFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
 
 /** a stream of `schemes.length` events, each hashed with its scheme */
@@ -80,7 +86,10 @@ describe('chain anchors', () => {
 
   it('tells a rewritten chain (anchored hash differs) and a cut one (fewer events than anchored)', () => {
     const chain = chainOf([2, 2, 2]);
-    const anchored = [{ version: 2, hash: chain[1].hash }, { version: 3, hash: chain[2].hash }];
+    const anchored = [
+      { version: 2, hash: chain[1].hash },
+      { version: 3, hash: chain[2].hash },
+    ];
     expect(verifyAgainstAnchors(verifyChain(chain), chain, anchored)).toEqual({ valid: true, length: 3, anchoredVersion: 3 });
     // rewritten from event 3 on, every hash recomputed: the chain alone verifies
     const rewritten = chainOf([2, 2, 2]).map((link) => ({ ...link }));

@@ -51,7 +51,9 @@ export function toKafkaMessage(event: RecordedEvent, source: string, topic: stri
   });
   const message = Kafka.binary(cloudEvent);
   const headers = Object.fromEntries(
-    Object.entries(message.headers).filter(([, value]) => value !== undefined && value !== null).map(([name, value]) => [name, String(value)]),
+    Object.entries(message.headers)
+      .filter(([, value]) => value !== undefined && value !== null)
+      .map(([name, value]) => [name, String(value)]),
   );
   return { topic, key: event.streamId, headers, value: event.data };
 }

@@ -58,7 +58,10 @@ export class ConsumerInbox {
     const ids = messages.map(eventIdOf).filter((id): id is string => id !== undefined);
     if (ids.length === 0) return new Set();
     try {
-      const rows: Array<{ event_id: string }> = await this.dataSource.query(`SELECT event_id FROM ${this.table} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`, [this.groupId, ids]);
+      const rows: Array<{ event_id: string }> = await this.dataSource.query(`SELECT event_id FROM ${this.table} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`, [
+        this.groupId,
+        ids,
+      ]);
       return new Set(rows.map((row) => row.event_id));
     } catch {
       // the database is away: each event finds that out in its own transaction, and is retried

@@ -32,7 +32,11 @@ export async function parkedCount(admin: Admin, topic: string): Promise<number> 
  * Hands every message parked on the group's dead-letter topic so far to `process`, at its original
  * position, from a throw-away group; what is parked anew meanwhile waits for the next replay.
  */
-export async function replayDeadLetters(kafka: MessagingClient, groupId: string, process: (message: KafkaMessage, where: Position) => Promise<void>): Promise<{ replayed: number }> {
+export async function replayDeadLetters(
+  kafka: MessagingClient,
+  groupId: string,
+  process: (message: KafkaMessage, where: Position) => Promise<void>,
+): Promise<{ replayed: number }> {
   const topic = deadLetterTopic(groupId);
   const admin = kafka.admin();
   await admin.connect();

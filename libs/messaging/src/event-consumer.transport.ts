@@ -123,7 +123,12 @@ export class EventConsumerTransport extends Server implements CustomTransportStr
       };
       const consumer: EventConsumerOptions =
         options.batchSize !== undefined
-          ? { ...base, batchSize: options.batchSize, partitionsConcurrently: options.partitionsConcurrently, handleBatch: (events, manager) => invoke(byType.get(types[0])!, events, manager) }
+          ? {
+              ...base,
+              batchSize: options.batchSize,
+              partitionsConcurrently: options.partitionsConcurrently,
+              handleBatch: (events, manager) => invoke(byType.get(types[0])!, events, manager),
+            }
           : { ...base, handle: (event, manager) => invoke(byType.get(event.type)!, event, manager) };
       return new EventConsumer(consumer);
     });
@@ -142,7 +147,11 @@ async function invoke(handler: Handler, payload: ConsumedEvent | ConsumedEvent[]
  * stop the consumers.
  */
 export async function startEventHandlers(transport: EventConsumerTransport, handlers: Type<unknown>[], providers: Provider[]): Promise<INestMicroservice> {
-  const microservice = await NestFactory.createMicroservice(eventHandlersModule(handlers, [{ provide: EVENT_SCHEMA, useValue: transport.schema }, ...providers]), { strategy: transport, logger: false, abortOnError: false });
+  const microservice = await NestFactory.createMicroservice(eventHandlersModule(handlers, [{ provide: EVENT_SCHEMA, useValue: transport.schema }, ...providers]), {
+    strategy: transport,
+    logger: false,
+    abortOnError: false,
+  });
   await microservice.listen();
   return microservice;
 }

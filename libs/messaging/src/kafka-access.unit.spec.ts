@@ -4,8 +4,7 @@ import { AUDIT_TOPIC, eventCatalogue, TOPIC_OWNERS } from '@support/contracts';
 import { deadLetterTopic } from './event-consumer';
 import { KAFKA_ANALYST_PRINCIPAL, KAFKA_PRINCIPALS, KAFKA_SERVICE_PRINCIPALS, kafkaAccessPlan, KafkaGrant } from './kafka-access';
 
-const writesOf = (plan: KafkaGrant[], principal: string) =>
-  plan.filter((g) => g.principal === principal && g.resource === 'topic' && g.operations.includes('write'));
+const writesOf = (plan: KafkaGrant[], principal: string) => plan.filter((g) => g.principal === principal && g.resource === 'topic' && g.operations.includes('write'));
 
 describe('kafkaAccessPlan', () => {
   const plan = kafkaAccessPlan();
@@ -27,7 +26,11 @@ describe('kafkaAccessPlan', () => {
     for (const service of KAFKA_SERVICE_PRINCIPALS) {
       const own = Object.keys(TOPIC_OWNERS).filter((topic) => TOPIC_OWNERS[topic] === service);
       const expected = [...own, ...(own.length ? [AUDIT_TOPIC] : []), deadLetterTopic(`${service.replace(/-/g, '_')}.`)];
-      expect(writesOf(plan, service).map((g) => g.name).sort()).toEqual(expected.sort());
+      expect(
+        writesOf(plan, service)
+          .map((g) => g.name)
+          .sort(),
+      ).toEqual(expected.sort());
     }
   });
 

@@ -10,7 +10,16 @@ const entry = (level: logLevel, message: string, error?: string, namespace = '')
 describe('kafkaLogLevel', () => {
   it('puts one failed response in a transient cluster state, which kafkajs retries, at debug', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', 'The group coordinator is not available', 'Connection'))).toBe('debug');
-    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)', 'There is no leader for this topic-partition as we are in the middle of a leadership election', 'Connection'))).toBe('debug');
+    expect(
+      kafkaLogLevel(
+        entry(
+          logLevel.ERROR,
+          'Response Metadata(key: 3, version: 6)',
+          'There is no leader for this topic-partition as we are in the middle of a leadership election',
+          'Connection',
+        ),
+      ),
+    ).toBe('debug');
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)', 'This server does not host this topic-partition', 'Connection'))).toBe('debug');
   });
 
@@ -26,7 +35,11 @@ describe('kafkaLogLevel', () => {
 
   it('keeps other errors, and a consumer crash whatever its cause, at error', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded: The group coordinator is not available', undefined, 'Consumer'))).toBe('error');
-    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', 'The request included a message larger than the max message size the server will accept', 'Connection'))).toBe('error');
+    expect(
+      kafkaLogLevel(
+        entry(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', 'The request included a message larger than the max message size the server will accept', 'Connection'),
+      ),
+    ).toBe('error');
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', 'Topic with this name already exists', 'Connection'))).toBe('error');
   });
 
@@ -48,7 +61,15 @@ describe('createKafka', () => {
     kafka.logger().namespace('Consumer').error('Crash: KafkaJSNonRetriableError: boom', { groupId: 'intake.routing-decisions' });
 
     expect(lines).toEqual([
-      expect.objectContaining({ level: 20, service: 'intake', component: 'kafkajs', namespace: 'Connection', broker: '127.0.0.1:9092', error: 'The group coordinator is not available', msg: 'Response GroupCoordinator(key: 10, version: 2)' }),
+      expect.objectContaining({
+        level: 20,
+        service: 'intake',
+        component: 'kafkajs',
+        namespace: 'Connection',
+        broker: '127.0.0.1:9092',
+        error: 'The group coordinator is not available',
+        msg: 'Response GroupCoordinator(key: 10, version: 2)',
+      }),
       expect.objectContaining({ level: 40, component: 'kafkajs', namespace: 'Consumer', groupId: 'intake.routing-decisions', msg: 'Restarting the consumer in 300ms' }),
       expect.objectContaining({ level: 50, component: 'kafkajs', namespace: 'Consumer', msg: 'Crash: KafkaJSNonRetriableError: boom' }),
     ]);

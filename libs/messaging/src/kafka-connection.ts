@@ -60,7 +60,10 @@ export interface KafkaConnectionEnv {
  * KAFKA_TLS=true. Services validate these first (service-kit's ServiceEnv names a bad variable).
  */
 export function kafkaConnectionFromEnv(env: KafkaConnectionEnv, principal?: string): KafkaConnection {
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const tls = env.KAFKA_TLS_CA_FILE?.trim() ? { ca: readFileSync(env.KAFKA_TLS_CA_FILE.trim(), 'utf8') } : env.KAFKA_TLS === 'true' ? {} : undefined;
   const username = env.KAFKA_SASL_USERNAME?.trim();
   if (username) {

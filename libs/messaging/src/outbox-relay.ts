@@ -178,7 +178,11 @@ export class OutboxRelay {
   private async anchorOf(rows: OutboxRow[], position: string) {
     const signing = this.options.anchors;
     if (!signing) return null;
-    const heads = await headsOf(this.client!, this.options.schema, rows.map((row) => row.event_id));
+    const heads = await headsOf(
+      this.client!,
+      this.options.schema,
+      rows.map((row) => row.event_id),
+    );
     return anchorMessage(signing, this.options.schema, heads, new Date(), position);
   }
 

@@ -126,7 +126,13 @@ describe('event consumer: dead letters and replay on Kafka', () => {
     await ensureTopics(kafka, [deadLetterTopic(batchGroup)]);
     topics.push(deadLetterTopic(batchGroup));
     const oneAtATime = consumer({ groupId, topics: [topic], catalogue, types: ['test.something-else.v1'], handle: async (event) => void seenByHandler.push(event.id) });
-    const inChunks = consumer({ groupId: batchGroup, topics: [topic], catalogue, types: ['test.something-else.v1'], handleBatch: async (batch) => void seenByBatch.push(...batch.map((e) => e.id)) });
+    const inChunks = consumer({
+      groupId: batchGroup,
+      topics: [topic],
+      catalogue,
+      types: ['test.something-else.v1'],
+      handleBatch: async (batch) => void seenByBatch.push(...batch.map((e) => e.id)),
+    });
     await oneAtATime.start();
     await inChunks.start();
     try {

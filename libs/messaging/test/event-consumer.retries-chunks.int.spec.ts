@@ -43,7 +43,10 @@ describe('event consumer: retries, transient failures and chunks on Kafka', () =
     try {
       await waitFor('caught up', async () => subject.stats.handled === 39 && (await subject.lag()) === 0);
       expect(subject.stats).toEqual({ handled: 39, parked: 1 });
-      const ids = events.filter((e) => e !== refused).map((e) => e.id).sort();
+      const ids = events
+        .filter((e) => e !== refused)
+        .map((e) => e.id)
+        .sort();
       expect(await appliedIds(groupId)).toEqual(ids);
       expect(await inboxIds(groupId)).toEqual(ids);
       // chunks of up to 16; the refused event's chunk went through one event at a time

@@ -83,10 +83,22 @@ describe('event consumer transport: @EventPattern handlers on our consumer group
 
   const catalogue = new EventCatalogue(
     [HAPPENED, NOTED].map((type) =>
-      defineEvent({ type, topic, aggregate: 'thing', description: 'transport int tests only', schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } }, additionalProperties: false } }),
+      defineEvent({
+        type,
+        topic,
+        aggregate: 'thing',
+        description: 'transport int tests only',
+        schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } }, additionalProperties: false },
+      }),
     ),
   );
-  const event = (type: string, n: number): NewEvent => ({ id: randomUUID(), type, data: { n }, occurredAt: new Date(), metadata: { actor, causationId: null, correlationId: null } });
+  const event = (type: string, n: number): NewEvent => ({
+    id: randomUUID(),
+    type,
+    data: { n },
+    occurredAt: new Date(),
+    metadata: { actor, causationId: null, correlationId: null },
+  });
 
   beforeAll(async () => {
     kafka = createKafka('messaging-transport-int', kafkaAs('admin'));
@@ -117,7 +129,11 @@ describe('event consumer transport: @EventPattern handlers on our consumer group
     const noted = [event(NOTED, 4), event(NOTED, 13)];
     await db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId: randomUUID(), expectedVersion: 'any', events: [...happened, ...noted] }));
     const all = [...happened, ...noted].map((e) => e.id);
-    await waitFor('every group through', () => (seen.ids.projection?.length ?? 0) === 5 && (seen.ids.happened?.length ?? 0) === 3 && transport.consumer('things').stats.parked === 1, 30_000);
+    await waitFor(
+      'every group through',
+      () => (seen.ids.projection?.length ?? 0) === 5 && (seen.ids.happened?.length ?? 0) === 3 && transport.consumer('things').stats.parked === 1,
+      30_000,
+    );
 
     expect(seen.ids.things).toEqual(all.slice(0, 4));
     // each group's handler alone: the first group's calls do not run the second's
@@ -125,7 +141,9 @@ describe('event consumer transport: @EventPattern handlers on our consumer group
     expect(seen.ids.projection).toEqual(all);
     expect(Math.max(...seen.batches)).toBeLessThanOrEqual(5);
     const inbox = async (group: string) =>
-      (await db.dataSource.query(`SELECT event_id FROM "${db.schema}".inbox WHERE consumer_group = $1`, [`${db.schema}.${group}`])).map((r: { event_id: string }) => r.event_id).sort();
+      (await db.dataSource.query(`SELECT event_id FROM "${db.schema}".inbox WHERE consumer_group = $1`, [`${db.schema}.${group}`]))
+        .map((r: { event_id: string }) => r.event_id)
+        .sort();
     expect(await inbox('happened')).toEqual(happened.map((e) => e.id).sort());
     expect(await inbox('things')).toEqual(all.slice(0, 4).sort());
 

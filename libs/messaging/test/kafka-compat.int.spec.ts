@@ -6,7 +6,6 @@ import { Admin, Consumer, Kafka, logCreator, logLevel, Partitioners, Producer } 
 import { KAFKA_ADMIN_PRINCIPAL, kafkaClientOptions } from '@support/messaging';
 import { kafkaAs } from '@support/test-kit';
 
-
 const PARTITIONS = 3;
 const MESSAGES = 30;
 const KEYS = ['ticket-a', 'ticket-b', 'ticket-c', 'ticket-d', 'ticket-e'];
@@ -29,10 +28,12 @@ function headerText(value: unknown): string {
 // (retried) GROUP_COORDINATOR_NOT_AVAILABLE / COORDINATOR_LOAD_IN_PROGRESS answers as errors.
 // Drop those; anything else is printed.
 const RETRIED_COORDINATOR_ERRORS = /coordinator is not available|coordinator is loading/i;
-const quietLogCreator: logCreator = () => ({ namespace, level, log }) => {
-  if (RETRIED_COORDINATOR_ERRORS.test(String(log.error ?? ''))) return;
-  console.error(`[kafkajs ${namespace}] level ${level}: ${log.message}${log.error ? ` (${log.error})` : ''}`);
-};
+const quietLogCreator: logCreator =
+  () =>
+  ({ namespace, level, log }) => {
+    if (RETRIED_COORDINATOR_ERRORS.test(String(log.error ?? ''))) return;
+    console.error(`[kafkajs ${namespace}] level ${level}: ${log.message}${log.error ? ` (${log.error})` : ''}`);
+  };
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -131,9 +132,7 @@ describe('kafkajs 2.2.4 against the local Kafka broker', () => {
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const body = JSON.parse(message.value!.toString('utf8')) as { seq: number; key: string };
-        const headers = Object.fromEntries(
-          Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerText(v)]),
-        );
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerText(v)]));
         received.push({ partition, offset: message.offset, key: message.key!.toString('utf8'), seq: body.seq, headers });
       },
     });

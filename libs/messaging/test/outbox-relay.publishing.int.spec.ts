@@ -120,7 +120,9 @@ describe('outbox relay: from the event store to Kafka, in order', () => {
     // built up while nothing relays (as while Kafka is down): one stream's five events go to one partition
     for (let i = 0; i < 10; i++) {
       const streamId = streams[i % 2];
-      await db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId, expectedVersion: 'any', events: [thingHappened({ n: i, note: signature }), thingHappened({ n: 100 + i })] }));
+      await db.dataSource.transaction((m) =>
+        store.append(m, { streamType: 'thing', streamId, expectedVersion: 'any', events: [thingHappened({ n: i, note: signature }), thingHappened({ n: 100 + i })] }),
+      );
     }
     expect(signature.length * 2).toBeGreaterThan(MAX_BATCH_BYTES);
 

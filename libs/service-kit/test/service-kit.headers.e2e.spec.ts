@@ -22,7 +22,7 @@ describe('service kit over HTTP: headers and OpenAPI', () => {
   afterAll(() => served.app.close());
 
   describe('security headers', () => {
-    it('puts helmet\'s headers and a strict content security policy on every response', async () => {
+    it("puts helmet's headers and a strict content security policy on every response", async () => {
       const responses = [
         await call('/v1/things/ping'),
         await call('/v1/things/42', { token: await signTestToken(SECRET, agent) }),
@@ -84,7 +84,6 @@ describe('service kit over HTTP: headers and OpenAPI', () => {
       expect(await res.text()).toContain('swagger-ui');
     });
   });
-
 });
 
 /** The content security policy of a response, directive by directive. */

@@ -53,9 +53,17 @@ describe('bearer tokens over HTTP, HS256 with a shared secret and an audience', 
     ['a token with an unknown role', () => signWith(SECRET, 'HS256', { sub: 'x', role: 'admin', aud: AUDIENCE }), 'token has no known role'],
     ['a token without role', () => signWith(SECRET, 'HS256', { sub: 'x', aud: AUDIENCE }), 'token has no known role'],
     ['garbage', async () => 'not.a.jwt', 'invalid token'],
-    ['a token that never expires', () => new SignJWT({ role: 'lead', aud: AUDIENCE }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuedAt().sign(new TextEncoder().encode(SECRET)), 'invalid token'],
+    [
+      'a token that never expires',
+      () => new SignJWT({ role: 'lead', aud: AUDIENCE }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuedAt().sign(new TextEncoder().encode(SECRET)),
+      'invalid token',
+    ],
     ['a token that lives longer than 12 h', () => valid({ expiresIn: '13h' }), 'token lifetime above 43200 s'],
-    ['a token issued in the future', () => signWith(SECRET, 'HS256', { sub: 'x', role: 'lead', aud: AUDIENCE, iat: Math.floor(Date.now() / 1000) + 600 }), 'token issued in the future'],
+    [
+      'a token issued in the future',
+      () => signWith(SECRET, 'HS256', { sub: 'x', role: 'lead', aud: AUDIENCE, iat: Math.floor(Date.now() / 1000) + 600 }),
+      'token issued in the future',
+    ],
   ])('answers 401 to %s', async (_case, token, message) => {
     await expectUnauthorized(await get(await token()), message);
   });
@@ -85,8 +93,7 @@ describe('bearer tokens over HTTP, against a JWKS', () => {
     await new Promise<void>((resolve) => jwks.close(() => resolve()));
   });
 
-  const es256 = (claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setExpirationTime('5m').sign(keys.privateKey);
+  const es256 = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setExpirationTime('5m').sign(keys.privateKey);
 
   it('lets a token signed with a published key through', async () => {
     const res = await served.call(thing, { token: await es256({ sub: 'm-2', role: 'senior' }) });

@@ -11,5 +11,10 @@ export const dashboardService: ServiceDefinition<DashboardRuntime> = {
   // the team's time zone from TEAM_TIME_ZONE, unless the caller (a test) gives one
   startRuntime: (settings, onError) => startDashboardRuntime({ timeZone: teamTimeZoneFrom(process.env), ...settings }, onError),
   controllers: [DashboardController],
-  openApi: { title: 'dashboard', version: '1.0', description: 'Projections of every topic: the live queue, the SLA board, customer timelines, weekly KPIs and the weekly report (JSON, CSV), the team (names, time zone), the leads waiting in the pool; live changes as server-sent events; a web page at /.' },
+  openApi: {
+    title: 'dashboard',
+    version: '1.0',
+    description:
+      'Projections of every topic: the live queue, the SLA board, customer timelines, weekly KPIs and the weekly report (JSON, CSV), the team (names, time zone), the leads waiting in the pool; live changes as server-sent events; a web page at /.',
+  },
 };

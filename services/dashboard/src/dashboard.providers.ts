@@ -26,7 +26,14 @@ export interface DashboardRuntime extends PlatformRuntime {
 
 /** The dashboard reads every topic and writes only its projections: it publishes nothing, so it has no outbox. */
 export async function startDashboardRuntime(settings: DashboardSettings, onError: (error: unknown) => void): Promise<DashboardRuntime> {
-  const platform = await startPlatform(DashboardModule, { service: SERVICE_NAME, settings, onError, migrations: dashboardMigrations, truncatable: PROJECTION_TABLES, outbox: false });
+  const platform = await startPlatform(DashboardModule, {
+    service: SERVICE_NAME,
+    settings,
+    onError,
+    migrations: dashboardMigrations,
+    truncatable: PROJECTION_TABLES,
+    outbox: false,
+  });
   const { context } = platform;
   return {
     ...platform,

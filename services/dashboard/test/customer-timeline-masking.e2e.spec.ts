@@ -17,7 +17,10 @@ describe("the dashboard's customer timeline by reader", () => {
   let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startDashboardRuntime({ ...infra, ...serviceDatabase('dashboard'), ...serviceKafka('dashboard'), schema, clock: new ManualClock(new Date()), consumeFromBeginning: false }, () => undefined);
+    runtime = await startDashboardRuntime(
+      { ...infra, ...serviceDatabase('dashboard'), ...serviceKafka('dashboard'), schema, clock: new ManualClock(new Date()), consumeFromBeginning: false },
+      () => undefined,
+    );
     ({ app, url } = await serveOnFreePort(dashboardService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, { lead: { id: 'm-lead', role: 'lead' }, analyst: { id: 'ops', role: 'analyst' } });
   }, 60_000);

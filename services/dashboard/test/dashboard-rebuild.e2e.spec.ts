@@ -41,23 +41,63 @@ describe('dashboard projections rebuilt from offset 0', () => {
     const agent = { id: `m-agent-${ticketId.slice(0, 8)}`, role: 'agent' };
     const ticket = (type: string, data: object, minute: number) => ({ type, source: 'intake', streamId: ticketId, data: { ticketId, ...data }, occurredAt: new Date(at(minute)) });
     await publishEvents([
-      ticket('support.ticket.received.v1', { customerId, customer: { name: '李先生', wechat: 'li_rebuild' }, channel: 'wechat', deviceModel: 'ThinkPad X1', problem: '无法开机', urgency: 'normal', requestedAt: at(0), receivedAt: at(0) }, 0),
+      ticket(
+        'support.ticket.received.v1',
+        {
+          customerId,
+          customer: { name: '李先生', wechat: 'li_rebuild' },
+          channel: 'wechat',
+          deviceModel: 'ThinkPad X1',
+          problem: '无法开机',
+          urgency: 'normal',
+          requestedAt: at(0),
+          receivedAt: at(0),
+        },
+        0,
+      ),
       ticket('support.ticket.assigned.v1', { assignee: agent, tier: 'L1' }, 2),
       {
         type: 'support.sla.clock-started.v1',
         source: 'sla-monitor',
         streamId: clockId,
-        data: { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, startedAt: at(2), dueAt: at(62), warnAt: at(50), timeBasis: 'calendar', targetMinutes: 60, urgency: 'normal' },
+        data: {
+          clockId,
+          ruleId: 'first-contact',
+          subject: { type: 'ticket', id: ticketId },
+          ticketId,
+          startedAt: at(2),
+          dueAt: at(62),
+          warnAt: at(50),
+          timeBasis: 'calendar',
+          targetMinutes: 60,
+          urgency: 'normal',
+        },
         occurredAt: new Date(at(2)),
       },
       ticket('support.ticket.contacted.v1', { channel: 'wechat', contactedAt: at(20) }, 20),
       // the agent's name (roster topic) and a lead back in the pool (leads topic)
-      { type: 'support.member.registered.v1', source: 'routing', streamId: agent.id, data: { memberId: agent.id, role: 'agent', name: '赵敏', tier: 'L1', skills: [], scenarios: [], capacity: 5 }, occurredAt: new Date(at(0)) },
+      {
+        type: 'support.member.registered.v1',
+        source: 'routing',
+        streamId: agent.id,
+        data: { memberId: agent.id, role: 'agent', name: '赵敏', tier: 'L1', skills: [], scenarios: [], capacity: 5 },
+        occurredAt: new Date(at(0)),
+      },
       ...[
-        ['support.lead.captured.v1', { source: { memberId: agent.id, platform: 'wechat', account: 'zm' }, customerHandle: 'rebuild', contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' }, 3],
+        [
+          'support.lead.captured.v1',
+          { source: { memberId: agent.id, platform: 'wechat', account: 'zm' }, customerHandle: 'rebuild', contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' },
+          3,
+        ],
         ['support.lead.allocated.v1', { memberId: agent.id, policyVersion: 1, acceptBy: at(33) }, 3],
         ['support.lead.returned.v1', { memberId: agent.id, why: 'declined' }, 5],
-      ].map(([type, data, minute]) => ({ type: type as string, source: 'lead-pool', streamId: leadId, data: { leadId, ...(data as object) }, occurredAt: new Date(at(minute as number)) })),
+      ].map(([type, data, minute]) => ({
+        type: type as string,
+        source: 'lead-pool',
+        streamId: leadId,
+        data: { leadId, ...(data as object) },
+        occurredAt: new Date(at(minute as number)),
+      })),
     ]);
     // everything on the topics, this test's events included, projected
     const named = async () => (await call('GET', '/v1/team')).body.members.some((m: { memberId: string; name: string }) => m.memberId === agent.id && m.name === '赵敏');

@@ -51,16 +51,43 @@ describe('dashboard', () => {
     ]);
     const clockId = `ticket:${ticketId}:first-contact`;
     const ticket = (type: string, data: object, minute: number) => ({ type, source: 'intake', streamId: ticketId, data: { ticketId, ...data }, occurredAt: at(minute) });
-    const sla = (type: string, data: object, minute: number) => ({ type, source: 'sla-monitor', streamId: clockId, data: { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, ...data }, occurredAt: at(minute) });
+    const sla = (type: string, data: object, minute: number) => ({
+      type,
+      source: 'sla-monitor',
+      streamId: clockId,
+      data: { clockId, ruleId: 'first-contact', subject: { type: 'ticket', id: ticketId }, ticketId, ...data },
+      occurredAt: at(minute),
+    });
     await publishEvents([
-      ticket('support.ticket.received.v1', { customerId, customer: { name: '王女士', phone: '+86 138 0013 8000' }, channel: 'phone', deviceModel: 'Dell XPS 15', problem: '开机蓝屏', urgency: 'urgent', requestedAt: at(0).toISOString(), receivedAt: at(0).toISOString() }, 0),
+      ticket(
+        'support.ticket.received.v1',
+        {
+          customerId,
+          customer: { name: '王女士', phone: '+86 138 0013 8000' },
+          channel: 'phone',
+          deviceModel: 'Dell XPS 15',
+          problem: '开机蓝屏',
+          urgency: 'urgent',
+          requestedAt: at(0).toISOString(),
+          receivedAt: at(0).toISOString(),
+        },
+        0,
+      ),
       ticket('support.ticket.assigned.v1', { assignee: agent, tier: 'L1' }, 1),
-      sla('support.sla.clock-started.v1', { startedAt: at(1).toISOString(), dueAt: at(31).toISOString(), warnAt: at(25).toISOString(), timeBasis: 'calendar', targetMinutes: 30, urgency: 'urgent' }, 1),
+      sla(
+        'support.sla.clock-started.v1',
+        { startedAt: at(1).toISOString(), dueAt: at(31).toISOString(), warnAt: at(25).toISOString(), timeBasis: 'calendar', targetMinutes: 30, urgency: 'urgent' },
+        1,
+      ),
       sla('support.sla.clock-warned.v1', { at: at(25).toISOString(), dueAt: at(31).toISOString(), remainingMinutes: 6 }, 25),
     ]);
-    const queued = await waitFor('the ticket assigned in the queue', async () => (await json('/v1/queue')).find((t: { ticketId: string; state: string }) => t.ticketId === ticketId && t.state === 'assigned'));
+    const queued = await waitFor('the ticket assigned in the queue', async () =>
+      (await json('/v1/queue')).find((t: { ticketId: string; state: string }) => t.ticketId === ticketId && t.state === 'assigned'),
+    );
     expect(queued).toMatchObject({ ticketId, customerId, state: 'assigned', urgency: 'urgent', tier: 'L1', assignee: agent, deviceModel: 'Dell XPS 15' });
-    const board = await waitFor('the clock at risk', async () => (await json('/v1/sla-board')).atRisk.find((c: { clockId: string; warned: boolean }) => c.clockId === clockId && c.warned));
+    const board = await waitFor('the clock at risk', async () =>
+      (await json('/v1/sla-board')).atRisk.find((c: { clockId: string; warned: boolean }) => c.clockId === clockId && c.warned),
+    );
     expect(board).toMatchObject({ ruleId: 'first-contact', ticketId, status: 'running', warned: true, breached: false, dueAt: at(31).toISOString() });
 
     await publishEvents([
@@ -72,7 +99,13 @@ describe('dashboard', () => {
     ]);
     await waitFor('the feedback in the timeline', async () => (await json(`/v1/customers/${customerId}/timeline`)).length === 5);
     const timeline = await json(`/v1/customers/${customerId}/timeline`);
-    expect(timeline.map((e: { type: string }) => e.type.replace('support.ticket.', ''))).toEqual(['received.v1', 'assigned.v1', 'contacted.v1', 'resolved.v1', 'feedback-given.v1']);
+    expect(timeline.map((e: { type: string }) => e.type.replace('support.ticket.', ''))).toEqual([
+      'received.v1',
+      'assigned.v1',
+      'contacted.v1',
+      'resolved.v1',
+      'feedback-given.v1',
+    ]);
     expect((await json('/v1/queue')).some((t: { ticketId: string }) => t.ticketId === ticketId)).toBe(false);
     expect((await json('/v1/queue?state=resolved')).find((t: { ticketId: string }) => t.ticketId === ticketId)).toMatchObject({ state: 'resolved' });
 
@@ -86,7 +119,19 @@ describe('dashboard', () => {
     expect((await json('/v1/team')).timeZone).toBe('Asia/Shanghai');
     const member = (await json('/v1/kpis/weekly?week=2031-W10')).members.find((m: { memberId: string }) => m.memberId === agent.id);
     // one ticket: assigned, contacted late (breached), resolved remotely, rated 4
-    expect(member).toEqual({ memberId: agent.id, name: '张伟', assigned: 1, responseRate: 0, resolved: 1, resolutionRate: 1, firstContactResolution: 1, csat: 4, feedbackCount: 1, escalations: 0, breaches: 1 });
+    expect(member).toEqual({
+      memberId: agent.id,
+      name: '张伟',
+      assigned: 1,
+      responseRate: 0,
+      resolved: 1,
+      resolutionRate: 1,
+      firstContactResolution: 1,
+      csat: 4,
+      feedbackCount: 1,
+      escalations: 0,
+      breaches: 1,
+    });
     expect(week.slaCompliance).toEqual([{ ruleId: 'first-contact', met: 0, breached: 1, compliance: 0 }]);
     // met (late): off the board
     expect((await json('/v1/sla-board')).breached.some((c: { clockId: string }) => c.clockId === clockId)).toBe(false);
@@ -95,7 +140,9 @@ describe('dashboard', () => {
     expect(csv.disposition).toBe('attachment; filename="weekly-report-2031-W10.csv"');
     // the member by id and name, rates as 4-decimal fractions and counts as integers, and the SLA rule the JSON has
     const lines = csv.text.split('\n');
-    expect(lines[0]).toBe('week,section,id,name,assigned,responseRate,resolved,resolutionRate,firstContactResolution,csat,feedbackCount,escalations,breaches,slaMet,slaBreached,slaCompliance,leadsContributed,leadsReceived,leadsExpected');
+    expect(lines[0]).toBe(
+      'week,section,id,name,assigned,responseRate,resolved,resolutionRate,firstContactResolution,csat,feedbackCount,escalations,breaches,slaMet,slaBreached,slaCompliance,leadsContributed,leadsReceived,leadsExpected',
+    );
     expect(lines).toContain(`2031-W10,member,${agent.id},张伟,1,0.0000,1,1.0000,1.0000,4.00,1,0,1,,,,,,`);
     expect(lines).toContain('2031-W10,sla-rule,first-contact,,,,,,,,,,,0,1,0.0000,,,');
     expect((await get('/v1/kpis/weekly?week=2031-10')).status).toBe(400);
@@ -108,8 +155,14 @@ describe('dashboard', () => {
     const [first, second] = [randomUUID(), randomUUID()];
     const leadEvent = (leadId: string, type: string, data: object, at: Date) => ({ type, source: 'lead-pool', streamId: leadId, data: { leadId, ...data }, occurredAt: at });
     const captured = (leadId: string, at: Date) =>
-      leadEvent(leadId, 'support.lead.captured.v1', { source: { memberId: 'm-li', platform: 'douyin', account: '@li' }, customerHandle: leadId, contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' }, at);
-    const allocated = (leadId: string, memberId: string, at: Date) => leadEvent(leadId, 'support.lead.allocated.v1', { memberId, policyVersion: 1, acceptBy: hour(10).toISOString() }, at);
+      leadEvent(
+        leadId,
+        'support.lead.captured.v1',
+        { source: { memberId: 'm-li', platform: 'douyin', account: '@li' }, customerHandle: leadId, contact: { wechat: `wx_${leadId.slice(0, 8)}` }, via: 'rest' },
+        at,
+      );
+    const allocated = (leadId: string, memberId: string, at: Date) =>
+      leadEvent(leadId, 'support.lead.allocated.v1', { memberId, policyVersion: 1, acceptBy: hour(10).toISOString() }, at);
     const pool = async () => json('/v1/lead-pool');
 
     // the first waits from its capture; the second is given out at once
@@ -118,7 +171,12 @@ describe('dashboard', () => {
       const now = await pool();
       return now.oldestWaitingSince === hour(0).toISOString() && now;
     });
-    expect(waiting).toEqual({ at: clock.now().toISOString(), waiting: expect.any(Number), oldestWaitingSince: hour(0).toISOString(), longestWaitSeconds: (clock.now().getTime() - t0) / 1000 });
+    expect(waiting).toEqual({
+      at: clock.now().toISOString(),
+      waiting: expect.any(Number),
+      oldestWaitingSince: hour(0).toISOString(),
+      longestWaitSeconds: (clock.now().getTime() - t0) / 1000,
+    });
     expect(waiting.waiting).toBeGreaterThanOrEqual(1);
 
     // the first is given out; the second times out and is back in the pool, waiting from then
@@ -143,7 +201,17 @@ describe('dashboard', () => {
         type: 'support.ticket.received.v1',
         source: 'intake',
         streamId: ticketId,
-        data: { ticketId, customerId: randomUUID(), customer: { name: 'Live', wechat: 'live_1' }, channel: 'wechat', deviceModel: 'OBS', problem: '推流卡顿', urgency: 'normal', requestedAt: at(0).toISOString(), receivedAt: at(0).toISOString() },
+        data: {
+          ticketId,
+          customerId: randomUUID(),
+          customer: { name: 'Live', wechat: 'live_1' },
+          channel: 'wechat',
+          deviceModel: 'OBS',
+          problem: '推流卡顿',
+          urgency: 'normal',
+          requestedAt: at(0).toISOString(),
+          receivedAt: at(0).toISOString(),
+        },
       },
     ]);
     let received = '';

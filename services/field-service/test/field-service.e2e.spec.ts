@@ -51,7 +51,17 @@ describe('field-service', () => {
         type: 'support.ticket.received.v1',
         source: 'intake',
         streamId: ticketId,
-        data: { ticketId, customerId: randomUUID(), customer: { name: '王女士', phone: '+86 138 0013 8000' }, channel: 'phone', deviceModel: 'Canon EOS R5', problem: '无法开机', urgency: 'normal', requestedAt: now, receivedAt: now },
+        data: {
+          ticketId,
+          customerId: randomUUID(),
+          customer: { name: '王女士', phone: '+86 138 0013 8000' },
+          channel: 'phone',
+          deviceModel: 'Canon EOS R5',
+          problem: '无法开机',
+          urgency: 'normal',
+          requestedAt: now,
+          receivedAt: now,
+        },
       },
       assignee.role === 'agent'
         ? { type: 'support.ticket.assigned.v1', source: 'intake', streamId: ticketId, data: { ticketId, assignee, tier: 'L1' } }
@@ -97,7 +107,8 @@ describe('field-service', () => {
     return visit;
   }
 
-  const sign = (who: string, visitId: string, image = PNG, mediaType = 'image/png') => call(who, 'POST', `/v1/visits/${visitId}/signature`, { signerName: '王女士', mediaType, imageBase64: image.toString('base64') });
+  const sign = (who: string, visitId: string, image = PNG, mediaType = 'image/png') =>
+    call(who, 'POST', `/v1/visits/${visitId}/signature`, { signerName: '王女士', mediaType, imageBase64: image.toString('base64') });
 
   it('runs a visit from request to signature and a sheet from draft to archive, and verifies the signed history', async () => {
     const { visitId, ticketId } = await aCompletedVisit();
@@ -134,7 +145,10 @@ describe('field-service', () => {
     const events = `"${schema}".events`;
     await tamperAsOwner(async (m) => {
       await m.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only`);
-      await m.query(`UPDATE ${events} SET data = jsonb_set(data, '{signature,imageBase64}', to_jsonb($2::text)) WHERE stream_id = $1 AND type = 'support.visit.signed.v1'`, [visitId, forged]);
+      await m.query(`UPDATE ${events} SET data = jsonb_set(data, '{signature,imageBase64}', to_jsonb($2::text)) WHERE stream_id = $1 AND type = 'support.visit.signed.v1'`, [
+        visitId,
+        forged,
+      ]);
       await m.query(`ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);
     });
     expect((await call('lead', 'GET', `/v1/visits/${visitId}/history/verify`)).body).toEqual({ valid: false, brokenAt: 7, length: 7, signatures: [{ seq: 7, valid: false }] });
@@ -247,7 +261,10 @@ describe('field-service', () => {
     expect(dataOf(analyst.visitHistory, 'support.visit.signed.v1')?.signature).toMatchObject({ signerName: '王*', imageBase64: '****' });
     expect(analyst.sheet).toMatchObject({ contents: { customer: { name: '王*', contact: '****' }, device: 'Canon EOS R5' }, customerSignature: { signerName: '王*' } });
     expect(analyst.sheets).toEqual([analyst.sheet]);
-    expect(dataOf(analyst.sheetHistory, 'support.sheet.submitted.v1')).toMatchObject({ contents: { customer: { name: '王*', contact: '****' } }, customerSignature: { signerName: '王*' } });
+    expect(dataOf(analyst.sheetHistory, 'support.sheet.submitted.v1')).toMatchObject({
+      contents: { customer: { name: '王*', contact: '****' } },
+      customerSignature: { signerName: '王*' },
+    });
     // nothing clear anywhere in what the analyst got
     for (const clear of ['王女士', '漕溪北路', '0013 8000', 'latitude', PNG.toString('base64')]) expect([clear, JSON.stringify(analyst).includes(clear)]).toEqual([clear, false]);
 

@@ -89,7 +89,10 @@ describe('intake: the record against its signed anchors', () => {
     await asSuperuser(async (db, events) => {
       // the first event's data changed, then every hash of the stream recomputed with the library's own function
       await db.query(`UPDATE ${events} SET data = data || '{"problem": "rewritten"}' WHERE stream_id = $1 AND version = 1`, [rewritten]);
-      const { rows } = await db.query(`SELECT event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, hash_scheme FROM ${events} WHERE stream_id = $1 ORDER BY version`, [rewritten]);
+      const { rows } = await db.query(
+        `SELECT event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, hash_scheme FROM ${events} WHERE stream_id = $1 ORDER BY version`,
+        [rewritten],
+      );
       let prevHash = '0'.repeat(64);
       for (const row of rows) {
         const event = { id: row.event_id, type: row.type, data: row.data, metadata: row.metadata, occurredAt: row.occurred_at };

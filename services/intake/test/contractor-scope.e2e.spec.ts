@@ -44,7 +44,11 @@ describe('intake contractor scope', () => {
     expect((await call('GET', `/v1/tickets/${id}`, agent)).status).toBe(200);
 
     const missing = randomUUID();
-    for (const [method, suffix, body] of [['GET', '', undefined], ['GET', '/history', undefined], ['POST', '/contact', { channel: 'phone' }]] as const) {
+    for (const [method, suffix, body] of [
+      ['GET', '', undefined],
+      ['GET', '/history', undefined],
+      ['POST', '/contact', { channel: 'phone' }],
+    ] as const) {
       const hidden = await call(method, `/v1/tickets/${id}${suffix}`, contractor, body);
       const absent = await call(method, `/v1/tickets/${missing}${suffix}`, contractor, body);
       expect([suffix, hidden.status, hidden.body.message.replace(id, '<id>')]).toEqual([suffix, 404, absent.body.message.replace(missing, '<id>')]);
@@ -62,7 +66,12 @@ describe('intake contractor scope', () => {
     let contact: Promise<{ status: number; body: { message?: string } }> | undefined;
     await runtime.dataSource.transaction(async (manager) => {
       // a lead's reassignment, appended but not committed yet: the contractor's command waits on the ticket's stream
-      const reassigned = await runtime.commands.executeIn(manager, id, (at) => ({ type: 'Assign', ticketId: id, assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1', actor: ROUTING, at }), { actor: ROUTING });
+      const reassigned = await runtime.commands.executeIn(
+        manager,
+        id,
+        (at) => ({ type: 'Assign', ticketId: id, assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1', actor: ROUTING, at }),
+        { actor: ROUTING },
+      );
       expect(reassigned.ok).toBe(true);
       contact = call('POST', `/v1/tickets/${id}/contact`, contractor, { channel: 'phone' });
       await waitFor('the contact waiting on the stream lock', async () => {

@@ -50,7 +50,14 @@ describe('erasing a customer', () => {
         type: 'support.routing.assignment-decided.v1',
         streamId: first.id,
         source: 'routing',
-        data: { ticketId: first.id, assignee: { id: 'c-erasure', role: 'contractor' }, tier: 'L1', mode: 'automatic', reason: 'fixed scenario', scenario: 'printer-driver-reinstall' },
+        data: {
+          ticketId: first.id,
+          assignee: { id: 'c-erasure', role: 'contractor' },
+          tier: 'L1',
+          mode: 'automatic',
+          reason: 'fixed scenario',
+          scenario: 'printer-driver-reinstall',
+        },
       },
     ]);
     await waitFor('the dispatch to the contractor', async () => (await call('GET', `/v1/tickets/${first.id}`, tokens.contractor)).status === 200);
@@ -69,7 +76,10 @@ describe('erasing a customer', () => {
 
     const historyBefore = await call('GET', `/v1/tickets/${first.id}/history`, tokens.lead);
     const verifyBefore = await Promise.all([first.id, second.id].map(async (id) => (await call('GET', `/v1/tickets/${id}/history/verify`, tokens.lead)).body));
-    expect(verifyBefore).toMatchObject([{ valid: true, length: 3 }, { valid: true, length: 1 }]);
+    expect(verifyBefore).toMatchObject([
+      { valid: true, length: 3 },
+      { valid: true, length: 1 },
+    ]);
 
     // only a lead erases, and says why
     expect((await call('POST', `/v1/customers/${customerId}/erasure`, tokens.agent, { reason: 'asked' })).status).toBe(403);
@@ -114,13 +124,18 @@ describe('erasing a customer', () => {
     const historyAfter = await call('GET', `/v1/tickets/${first.id}/history`, tokens.lead);
     expect(historyAfter.body.map((e: { hash: string }) => e.hash)).toEqual(historyBefore.body.map((e: { hash: string }) => e.hash));
     expect(historyAfter.body[0].data.customer).toEqual({ name: ERASED, phone: ERASED, wechat: ERASED });
-    for (const [id, length] of [[first.id, 3], [second.id, 1]] as const) {
+    for (const [id, length] of [
+      [first.id, 3],
+      [second.id, 1],
+    ] as const) {
       expect((await call('GET', `/v1/tickets/${id}/history/verify`, tokens.lead)).body).toMatchObject({ valid: true, length });
     }
     expect(await intake.runtime.store.verifyStream(intake.runtime.dataSource, customerId)).toEqual({ valid: true, length: 2 });
 
     // the key is gone (a keyless row stays), the directory forgot the contacts, the outbox's copies are rewritten
-    expect(await sql(`SELECT data_key, destroyed_at IS NOT NULL AS destroyed FROM intake.customer_keys WHERE customer_id = $1`, [customerId])).toEqual([{ data_key: null, destroyed: true }]);
+    expect(await sql(`SELECT data_key, destroyed_at IS NOT NULL AS destroyed FROM intake.customer_keys WHERE customer_id = $1`, [customerId])).toEqual([
+      { data_key: null, destroyed: true },
+    ]);
     expect(await sql(`SELECT name, phone, wechat FROM intake.customer_directory WHERE customer_id = $1`, [customerId])).toEqual([{ name: ERASED, phone: null, wechat: null }]);
     const outbox = await sql(`SELECT payload::text AS payload FROM intake.outbox`);
     for (const value of clearValues) expect([value, outbox.some((row: { payload: string }) => row.payload.includes(value))]).toEqual([value, false]);

@@ -82,12 +82,26 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
     const visit = type.startsWith('support.visit.');
     const streamId = (visit ? data.visitId : (data as { sheetId: string }).sheetId) as string;
     const [id] = await publishEvents([
-      { type, data, streamId, source: 'field-service', actor: { id: technician.id, role: technician.role }, occurredAt: options.time, ...(options.id ? { id: options.id } : {}), ...(options.correlationId ? { correlationId: options.correlationId } : {}) },
+      {
+        type,
+        data,
+        streamId,
+        source: 'field-service',
+        actor: { id: technician.id, role: technician.role },
+        occurredAt: options.time,
+        ...(options.id ? { id: options.id } : {}),
+        ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+      },
     ]);
     return id;
   };
 
-  const booking = (t0: number) => ({ technician, window: { start: iso(t0 + 3 * HOUR), end: iso(t0 + 5 * HOUR) }, appointmentAt: iso(t0 + 3 * HOUR), address: '上海市浦东新区世纪大道 100 号' });
+  const booking = (t0: number) => ({
+    technician,
+    window: { start: iso(t0 + 3 * HOUR), end: iso(t0 + 5 * HOUR) },
+    appointmentAt: iso(t0 + 3 * HOUR),
+    address: '上海市浦东新区世纪大道 100 号',
+  });
 
   it('records every field-service step in the ticket history, caused by its event, on-site -> resolved, with the chain verifying', async () => {
     const ticketId = await workedTicket();
@@ -101,10 +115,24 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
 
     const requested = await publish('support.visit.requested.v1', { ...visit, reason: 'RAM has to be replaced on site' }, at(0));
     const scheduled = await publish('support.visit.scheduled.v1', { ...visit, ...booking(t0) }, at(60_000));
-    const checklist: VisitChecklist = { tools: ['screwdriver set', 'memory tester'], spareParts: ['DDR5 16GB'], addressConfirmed: true, deviceStateConfirmed: true, deviceState: 'boots to a blue screen' };
+    const checklist: VisitChecklist = {
+      tools: ['screwdriver set', 'memory tester'],
+      spareParts: ['DDR5 16GB'],
+      addressConfirmed: true,
+      deviceStateConfirmed: true,
+      deviceState: 'boots to a blue screen',
+    };
     const prepared = await publish('support.visit.prepared.v1', { ...visit, checklist, preparedAt: iso(t0 + 2 * HOUR), appointmentAt: iso(t0 + 3 * HOUR) }, at(2 * HOUR + 1000));
-    const checkedIn = await publish('support.visit.checked-in.v1', { ...visit, arrivedAt: iso(t0 + 3 * HOUR - 5 * 60_000), location: { latitude: 31.23, longitude: 121.5 } }, at(3 * HOUR));
-    const workLogged = await publish('support.visit.work-logged.v1', { ...visit, entry: 'memory test fails on slot 2', loggedAt: iso(t0 + 3 * HOUR + 600_000) }, at(3 * HOUR + 600_000));
+    const checkedIn = await publish(
+      'support.visit.checked-in.v1',
+      { ...visit, arrivedAt: iso(t0 + 3 * HOUR - 5 * 60_000), location: { latitude: 31.23, longitude: 121.5 } },
+      at(3 * HOUR),
+    );
+    const workLogged = await publish(
+      'support.visit.work-logged.v1',
+      { ...visit, entry: 'memory test fails on slot 2', loggedAt: iso(t0 + 3 * HOUR + 600_000) },
+      at(3 * HOUR + 600_000),
+    );
 
     await until(ticketId, checkedIn);
     expect(await get(`/v1/tickets/${ticketId}`)).toMatchObject({
@@ -126,12 +154,21 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
     const author = { id: technician.id, role: technician.role };
     const drafted = await publish('support.sheet.drafted.v1', { ...sheet, kind: 'on-site', author, contents }, at(4 * HOUR + 120_000));
     const submitted = await publish('support.sheet.submitted.v1', { ...sheet, kind: 'on-site', contents, submittedAt: iso(t0 + 5 * HOUR), customerSignature }, at(5 * HOUR + 1000));
-    const approved = await publish('support.sheet.approved.v1', { ...sheet, kind: 'on-site', contents, author, customerSignature, note: 'complete, photos attached' }, at(6 * HOUR));
+    const approved = await publish(
+      'support.sheet.approved.v1',
+      { ...sheet, kind: 'on-site', contents, author, customerSignature, note: 'complete, photos attached' },
+      at(6 * HOUR),
+    );
     const archived = await publish('support.sheet.archived.v1', sheet, at(6 * HOUR + 60_000));
     await until(ticketId, archived);
 
     const history = await historyOf(ticketId);
-    expect(history.slice(0, 4).map((e) => e.type)).toEqual(['support.ticket.received.v1', 'support.ticket.assigned.v1', 'support.ticket.contacted.v1', 'support.ticket.diagnosed.v1']);
+    expect(history.slice(0, 4).map((e) => e.type)).toEqual([
+      'support.ticket.received.v1',
+      'support.ticket.assigned.v1',
+      'support.ticket.contacted.v1',
+      'support.ticket.diagnosed.v1',
+    ]);
     const fieldService = history.slice(4);
     const recorded = 'support.ticket.field-service-recorded.v2';
     expect(fieldService.map((e) => [e.type, e.causationId])).toEqual([
@@ -153,7 +190,9 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
     }
     // each entry carries when its field-service event happened, however late intake recorded it
     expect(fieldService.map((e) => e.occurredAt)).toEqual(
-      [0, 60_000, 2 * HOUR + 1000, 3 * HOUR, 3 * HOUR + 600_000, 4 * HOUR, 4 * HOUR + 61_000, 4 * HOUR + 120_000, 5 * HOUR + 1000, 6 * HOUR, 6 * HOUR + 60_000].map((offset) => iso(t0 + offset)),
+      [0, 60_000, 2 * HOUR + 1000, 3 * HOUR, 3 * HOUR + 600_000, 4 * HOUR, 4 * HOUR + 61_000, 4 * HOUR + 120_000, 5 * HOUR + 1000, 6 * HOUR, 6 * HOUR + 60_000].map((offset) =>
+        iso(t0 + offset),
+      ),
     );
     for (const entry of fieldService) expect(Date.parse(entry.at)).toBeGreaterThan(Date.parse(entry.occurredAt));
 
@@ -210,7 +249,13 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
     const causes = history.map((e) => e.causationId).filter((id) => id !== null);
     for (const id of [requestedId, scheduledId, rejectedId, cancelled, archived]) expect(causes.filter((c) => c === id)).toHaveLength(1);
     expect(history).toHaveLength(4 + 5);
-    expect(history.find((e) => e.causationId === rejectedId)?.data).toEqual({ ticketId, step: 'sheet-rejected', sheetId, at: iso(t0 + 2000), note: 'no photo of the device label' });
+    expect(history.find((e) => e.causationId === rejectedId)?.data).toEqual({
+      ticketId,
+      step: 'sheet-rejected',
+      sheetId,
+      at: iso(t0 + 2000),
+      note: 'no photo of the device label',
+    });
     expect(history.find((e) => e.causationId === cancelled)?.data).toMatchObject({ step: 'visit-cancelled', note: 'customer fixed it by swapping the RAM slots' });
     expect(await get(`/v1/tickets/${ticketId}/history/verify`)).toMatchObject({ valid: true, length: 9 });
   });
@@ -226,7 +271,13 @@ describe('field-service reactor (PostgreSQL + Kafka)', () => {
 
     // ScheduleOnSite is not legal on site: the second booking still shows, as a reschedule
     const again = await publish('support.visit.scheduled.v1', { visitId: second, ticketId, ...booking(t0 + HOUR) }, { time: new Date(t0 + 1000) });
-    expect((await until(ticketId, again)).data).toEqual({ ticketId, step: 'visit-rescheduled', visitId: second, at: iso(t0 + 1000), note: 'scheduled while the ticket was on-site' });
+    expect((await until(ticketId, again)).data).toEqual({
+      ticketId,
+      step: 'visit-rescheduled',
+      visitId: second,
+      at: iso(t0 + 1000),
+      note: 'scheduled while the ticket was on-site',
+    });
 
     // the second visit is not the booked one: its check-in is refused and dropped, the partition moves on
     const wrongCheckIn = await publish('support.visit.checked-in.v1', { visitId: second, ticketId, arrivedAt: iso(t0 + 2000) }, { time: new Date(t0 + 2000) });

@@ -44,7 +44,9 @@ describe('intake Idempotency-Key', () => {
     expect(first.status).toBe(201);
     const reused = await open(desk, { ...body, problem: '屏幕闪烁' }, key);
     expect([reused.status, reused.body.message]).toEqual([422, 'Idempotency-Key was already used with a different body']);
-    const [{ n }] = await intake.runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${intake.schema}".events WHERE type = 'support.ticket.received.v1' AND data->>'problem' = '屏幕闪烁'`);
+    const [{ n }] = await intake.runtime.dataSource.query(
+      `SELECT count(*)::int AS n FROM "${intake.schema}".events WHERE type = 'support.ticket.received.v1' AND data->>'problem' = '屏幕闪烁'`,
+    );
     expect(n).toBe(0);
   });
 
@@ -53,7 +55,12 @@ describe('intake Idempotency-Key', () => {
     const ticketOf = async () => {
       const { body: opened } = await intake.call('POST', '/v1/tickets', desk, aTicket());
       await publishEvents([
-        { type: 'support.routing.assignment-decided.v1', streamId: opened.id, source: 'routing', data: { ticketId: opened.id, assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1', mode: 'automatic', reason: 'test' } },
+        {
+          type: 'support.routing.assignment-decided.v1',
+          streamId: opened.id,
+          source: 'routing',
+          data: { ticketId: opened.id, assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1', mode: 'automatic', reason: 'test' },
+        },
       ]);
       await waitFor('the assignment', async () => (await intake.call('GET', `/v1/tickets/${opened.id}`, agent)).body.state === 'assigned');
       return opened.id as string;

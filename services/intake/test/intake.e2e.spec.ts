@@ -142,7 +142,12 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     // 36 characters of hex and hyphens, but no UUID: the database would refuse it
     expect(await messageOf(await get(`/v1/tickets?customerId=${'a'.repeat(36)}`, lead))).toEqual({ status: 400, message: ['customerId must be a UUID'] });
     const forged = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-    for (const cursor of [forged({ receivedAt: 'yesterday', ticketId: randomUUID() }), forged({ receivedAt: '2026-02-31T00:00:00.000Z', ticketId: randomUUID() }), forged({ receivedAt: new Date().toISOString(), ticketId: 'x'.repeat(36) }), 'not-base64-json']) {
+    for (const cursor of [
+      forged({ receivedAt: 'yesterday', ticketId: randomUUID() }),
+      forged({ receivedAt: '2026-02-31T00:00:00.000Z', ticketId: randomUUID() }),
+      forged({ receivedAt: new Date().toISOString(), ticketId: 'x'.repeat(36) }),
+      'not-base64-json',
+    ]) {
       expect(await messageOf(await get(`/v1/tickets?cursor=${cursor}`, lead))).toEqual({ status: 400, message: ['cursor must be a cursor returned by this endpoint'] });
     }
   });
@@ -229,7 +234,14 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     const decisionId = await publish(
       id,
       'support.routing.assignment-decided.v1',
-      { ticketId: id, assignee: { id: 'c-zhou', role: 'contractor', name: '周师傅' }, tier: 'L1', mode: 'automatic', reason: 'fixed scenario: whitelisted contractor', scenario: 'printer-driver-reinstall' },
+      {
+        ticketId: id,
+        assignee: { id: 'c-zhou', role: 'contractor', name: '周师傅' },
+        tier: 'L1',
+        mode: 'automatic',
+        reason: 'fixed scenario: whitelisted contractor',
+        scenario: 'printer-driver-reinstall',
+      },
       { id: 'routing', role: 'service' },
     );
     await until(async () => (await historyOf(id)).length === 2);
@@ -240,9 +252,19 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     // a ticket cancelled before the decision arrives keeps its state; the reactor moves on to the next decision
     const cancelled = await open();
     await post(`/v1/tickets/${cancelled.id}/cancel`, desk, { reason: 'customer fixed it' });
-    await publish(cancelled.id, 'support.routing.assignment-decided.v1', { ticketId: cancelled.id, assignee: { id: 'agent-a', role: 'agent' }, tier: 'L1', mode: 'manual', reason: 'lead chose' }, { id: 'lead-1', role: 'lead' });
+    await publish(
+      cancelled.id,
+      'support.routing.assignment-decided.v1',
+      { ticketId: cancelled.id, assignee: { id: 'agent-a', role: 'agent' }, tier: 'L1', mode: 'manual', reason: 'lead chose' },
+      { id: 'lead-1', role: 'lead' },
+    );
     const next = await open();
-    const manual = await publish(next.id, 'support.routing.assignment-decided.v1', { ticketId: next.id, assignee: { id: 'agent-b', role: 'agent' }, tier: 'L1', mode: 'manual', reason: 'lead chose' }, { id: 'lead-1', role: 'lead' });
+    const manual = await publish(
+      next.id,
+      'support.routing.assignment-decided.v1',
+      { ticketId: next.id, assignee: { id: 'agent-b', role: 'agent' }, tier: 'L1', mode: 'manual', reason: 'lead chose' },
+      { id: 'lead-1', role: 'lead' },
+    );
     await until(async () => (await historyOf(next.id)).length === 2);
     expect((await historyOf(next.id))[1]).toMatchObject({ type: 'support.ticket.assigned.v1', causationId: manual, actor: { id: 'lead-1', role: 'lead' } });
     expect((await historyOf(cancelled.id)).map((h: { type: string }) => h.type)).toEqual(['support.ticket.received.v1', 'support.ticket.cancelled.v1']);

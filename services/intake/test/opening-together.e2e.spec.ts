@@ -50,7 +50,9 @@ describe('tickets opened at the same time', () => {
 
     const ticketIds = [...bodies.slice(0, 13).map((b) => b.id), ...keyedIds, ...bodies.slice(20).map((b) => b.id)];
     expect(new Set(ticketIds).size).toBe(24);
-    const received = await rows(`SELECT stream_id, data->>'customerId' AS customer FROM $schema.events WHERE type = 'support.ticket.received.v1' AND stream_id = ANY($1::text[])`, [ticketIds]);
+    const received = await rows(`SELECT stream_id, data->>'customerId' AS customer FROM $schema.events WHERE type = 'support.ticket.received.v1' AND stream_id = ANY($1::text[])`, [
+      ticketIds,
+    ]);
     expect(received).toHaveLength(24);
     // one customer per contact: the eight by phone share one, the four by WeChat id share one (the same one
     // only if the ticket naming both came first), each registered once
@@ -60,9 +62,10 @@ describe('tickets opened at the same time', () => {
     expect(byPhone.size).toBe(1);
     expect(byWechat.size).toBe(1);
     expect([...byPhone, ...byWechat]).toContain(customerOf.get(ticketIds[12]));
-    const registered = await rows(`SELECT stream_id, count(*)::int AS n FROM $schema.events WHERE type = 'support.customer.registered.v1' AND stream_id = ANY($1::text[]) GROUP BY 1`, [
-      [...new Set([...byPhone, ...byWechat])],
-    ]);
+    const registered = await rows(
+      `SELECT stream_id, count(*)::int AS n FROM $schema.events WHERE type = 'support.customer.registered.v1' AND stream_id = ANY($1::text[]) GROUP BY 1`,
+      [[...new Set([...byPhone, ...byWechat])]],
+    );
     expect(registered.map((r: { n: number }) => r.n)).toEqual(new Array(new Set([...byPhone, ...byWechat]).size).fill(1));
     // they did share transactions
     const transactions = await rows(`SELECT count(DISTINCT transaction_id)::int AS n FROM $schema.events WHERE stream_id = ANY($1::text[])`, [ticketIds]);

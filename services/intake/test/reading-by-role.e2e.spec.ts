@@ -34,7 +34,14 @@ describe('intake reads by role', () => {
         type: 'support.routing.assignment-decided.v1',
         streamId: opened.id,
         source: 'routing',
-        data: { ticketId: opened.id, assignee: { id: 'c-zhou', role: 'contractor', name: '周师傅' }, tier: 'L1', mode: 'automatic', reason: 'fixed scenario', scenario: 'printer-driver-reinstall' },
+        data: {
+          ticketId: opened.id,
+          assignee: { id: 'c-zhou', role: 'contractor', name: '周师傅' },
+          tier: 'L1',
+          mode: 'automatic',
+          reason: 'fixed scenario',
+          scenario: 'printer-driver-reinstall',
+        },
       },
     ]);
     await waitFor('the dispatch to the contractor', async () => (await call('GET', `/v1/tickets/${opened.id}`, tokens.contractor)).status === 200);
@@ -69,7 +76,12 @@ describe('intake reads by role', () => {
       // the outcome of the quote is no price: the contractor still sees that work may start
       expect((await call('GET', `/v1/tickets/${id}`, tokens.contractor)).body.quote).toEqual({ status: 'accepted' });
       const contractorHistory = (await call('GET', `/v1/tickets/${id}/history`, tokens.contractor)).body;
-      expect(contractorHistory.filter((e: { type: string }) => e.type.includes('quote')).map((e: { data: object }) => e.data)).toEqual([{ ticketId: id }, { ticketId: id }, { ticketId: id }, { ticketId: id }]);
+      expect(contractorHistory.filter((e: { type: string }) => e.type.includes('quote')).map((e: { data: object }) => e.data)).toEqual([
+        { ticketId: id },
+        { ticketId: id },
+        { ticketId: id },
+        { ticketId: id },
+      ]);
       // the customer's whole history spans others' tickets: not for contractors at all
       expect((await call('GET', `/v1/customers/${customerId}/tickets`, tokens.contractor)).status).toBe(403);
 

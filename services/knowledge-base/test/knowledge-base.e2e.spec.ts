@@ -17,7 +17,10 @@ describe('knowledge-base', () => {
   let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    runtime = await startKnowledgeRuntime({ ...infra, ...serviceDatabase('knowledge-base'), ...serviceKafka('knowledge-base'), schema, consumeFromBeginning: false }, () => undefined);
+    runtime = await startKnowledgeRuntime(
+      { ...infra, ...serviceDatabase('knowledge-base'), ...serviceKafka('knowledge-base'), schema, consumeFromBeginning: false },
+      () => undefined,
+    );
     ({ app, url } = await serveOnFreePort(knowledgeBaseService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, {
       lead: { id: 'm-lead', role: 'lead' },
@@ -40,10 +43,21 @@ describe('knowledge-base', () => {
 
   /** field-service's approval of a remote sheet, as it publishes it */
   const approveRemoteSheet = (sheetId: string, ticketId: string, contents: Record<string, unknown>) =>
-    publishEvents([{ type: 'support.sheet.approved.v1', source: 'field-service', streamId: sheetId, data: { sheetId, ticketId, kind: 'remote', author: { id: 'm-agent', role: 'agent' }, contents } }]);
+    publishEvents([
+      {
+        type: 'support.sheet.approved.v1',
+        source: 'field-service',
+        streamId: sheetId,
+        data: { sheetId, ticketId, kind: 'remote', author: { id: 'm-agent', role: 'agent' }, contents },
+      },
+    ]);
 
   /** an article written by `author` and published by `reviewer` */
-  async function published(article: { kind: 'sop' | 'faq'; title: string; body: string; tags?: string[]; scenarioId?: string }, author = 'senior', reviewer = 'lead'): Promise<string> {
+  async function published(
+    article: { kind: 'sop' | 'faq'; title: string; body: string; tags?: string[]; scenarioId?: string },
+    author = 'senior',
+    reviewer = 'lead',
+  ): Promise<string> {
     const drafted = await call(author, 'POST', '/v1/articles', { tags: [], ...article });
     expect(drafted.status).toBe(201);
     expect((await call(author, 'POST', `/v1/articles/${drafted.body.id}/submission`)).status).toBe(200);
@@ -52,7 +66,13 @@ describe('knowledge-base', () => {
   }
 
   it('reviews articles with rights and keeps every version: an author cannot approve their own article', async () => {
-    const drafted = await call('senior', 'POST', '/v1/articles', { kind: 'sop', title: '打印机驱动重装 SOP', body: '1. 卸载旧驱动\n2. 重启\n3. 安装官方驱动', scenarioId: 'printer-driver-reinstall', tags: ['printer'] });
+    const drafted = await call('senior', 'POST', '/v1/articles', {
+      kind: 'sop',
+      title: '打印机驱动重装 SOP',
+      body: '1. 卸载旧驱动\n2. 重启\n3. 安装官方驱动',
+      scenarioId: 'printer-driver-reinstall',
+      tags: ['printer'],
+    });
     expect(drafted.body).toMatchObject({ status: 'draft', version: 1 });
     const id = drafted.body.id;
     expect((await call('agent', 'POST', '/v1/articles', { kind: 'faq', title: 'x', body: 'y' })).status).toBe(403);
@@ -62,7 +82,12 @@ describe('knowledge-base', () => {
     expect(own.body.message).toMatch(/author cannot approve their own article/);
     expect((await call('lead', 'POST', `/v1/articles/${id}/publication`)).body).toMatchObject({ status: 'published' });
 
-    const revised = await call('senior', 'PUT', `/v1/articles/${id}`, { title: '打印机驱动重装 SOP', body: '1. 卸载旧驱动\n2. 清理打印队列\n3. 重启\n4. 安装官方驱动', scenarioId: 'printer-driver-reinstall', tags: ['printer'] });
+    const revised = await call('senior', 'PUT', `/v1/articles/${id}`, {
+      title: '打印机驱动重装 SOP',
+      body: '1. 卸载旧驱动\n2. 清理打印队列\n3. 重启\n4. 安装官方驱动',
+      scenarioId: 'printer-driver-reinstall',
+      tags: ['printer'],
+    });
     expect(revised.body).toMatchObject({ status: 'draft' });
     const article = (await call('agent', 'GET', `/v1/articles/${id}`)).body;
     expect(article).toMatchObject({ status: 'draft', publishedVersion: 1 });
@@ -78,10 +103,18 @@ describe('knowledge-base', () => {
   });
 
   it('finds articles by Chinese and English queries, ranked, with the version', async () => {
-    const blueScreen = await published({ kind: 'sop', title: 'Windows 蓝屏 0x0000007B 处理流程', body: '进入 BIOS 切换硬盘模式 AHCI，安全模式下修复存储驱动。Blue screen after a storage driver update.' });
+    const blueScreen = await published({
+      kind: 'sop',
+      title: 'Windows 蓝屏 0x0000007B 处理流程',
+      body: '进入 BIOS 切换硬盘模式 AHCI，安全模式下修复存储驱动。Blue screen after a storage driver update.',
+    });
     const noPower = await published({ kind: 'faq', title: '笔记本无法开机怎么办', body: '先检查充电指示灯和电源适配器，长按电源键 30 秒放电。' });
     const streaming = await published({ kind: 'sop', title: '直播推流卡顿排查', body: '检查上行带宽、编码器负载和 OBS 码率设置。' });
-    const printer = await published({ kind: 'sop', title: 'Reinstalling a printer driver after a Windows update', body: 'Remove the old driver, clear the spooler, install the vendor driver.' });
+    const printer = await published({
+      kind: 'sop',
+      title: 'Reinstalling a printer driver after a Windows update',
+      body: 'Remove the old driver, clear the spooler, install the vendor driver.',
+    });
     const first = async (q: string) => (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(q)}`)).body[0];
     expect(await first('蓝屏')).toMatchObject({ id: blueScreen, type: 'sop', version: 1 });
     expect(await first('无法开机')).toMatchObject({ id: noPower, type: 'faq' });
@@ -99,12 +132,29 @@ describe('knowledge-base', () => {
     const sop = await published({ kind: 'sop', title: '采集卡无信号处理', body: '更新采集卡固件，检查 HDMI 线。', scenarioId: 'capture-card-no-signal' });
     await call('lead', 'PUT', '/v1/scenarios/capture-card-no-signal', { faultCategory: 'streaming', name: '采集卡无信号', fixed: false, sopArticleId: sop });
     await publishEvents([
-      { type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: ticketId, data: { ticketId, faultCategory: 'streaming', scenario: 'capture-card-no-signal', difficulty: 'common' } },
+      {
+        type: 'support.ticket.diagnosed.v1',
+        source: 'intake',
+        streamId: ticketId,
+        data: { ticketId, faultCategory: 'streaming', scenario: 'capture-card-no-signal', difficulty: 'common' },
+      },
       { type: 'support.ticket.resolved.v1', source: 'intake', streamId: ticketId, data: { ticketId, resolution: '更新固件', remote: true, sopId: sop } },
     ]);
     await waitFor('the resolution with its SOP', async () => (await runtime.tickets.find(runtime.dataSource, ticketId))?.resolved);
-    await approveRemoteSheet(sheetId, ticketId, { customer: { name: '孙经理', contact: '+86 136 4444 5555' }, device: 'Sony A7M4 + 采集卡', problem: '采集卡无信号，直播画面黑屏', diagnosis: '采集卡固件过旧', workDone: '远程更新采集卡固件', partsUsed: [], timeSpentMinutes: 25, result: 'fixed' });
-    const filed = await waitFor('the case', async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body);
+    await approveRemoteSheet(sheetId, ticketId, {
+      customer: { name: '孙经理', contact: '+86 136 4444 5555' },
+      device: 'Sony A7M4 + 采集卡',
+      problem: '采集卡无信号，直播画面黑屏',
+      diagnosis: '采集卡固件过旧',
+      workDone: '远程更新采集卡固件',
+      partsUsed: [],
+      timeSpentMinutes: 25,
+      result: 'fixed',
+    });
+    const filed = await waitFor(
+      'the case',
+      async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body,
+    );
     expect(filed).toMatchObject({ caseId: sheetId, ticketId, sheetId, scenarioId: 'capture-card-no-signal', faultCategory: 'streaming', sopArticleId: sop, result: 'fixed' });
     const hits = (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('采集卡无信号')}&types=case`)).body;
     expect(hits[0]).toMatchObject({ type: 'case', id: sheetId });
@@ -118,8 +168,20 @@ describe('knowledge-base', () => {
     const sheetId = randomUUID();
     const scenario = `tv-audio-drift-${randomUUID().slice(0, 8)}`;
     const sop = await published({ kind: 'sop', title: '电视音画不同步处理', body: '关闭功放的音效增强，设置音频延迟补偿。', scenarioId: scenario });
-    await approveRemoteSheet(sheetId, ticketId, { customer: { name: '周先生', contact: '+86 137 1234 5678' }, device: '客厅电视 + 功放', problem: '音画不同步', diagnosis: '功放音效增强带来延迟', workDone: '关闭音效增强，补偿 120ms', partsUsed: [], timeSpentMinutes: 15, result: 'fixed' });
-    const unlinked = await waitFor('the case', async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body);
+    await approveRemoteSheet(sheetId, ticketId, {
+      customer: { name: '周先生', contact: '+86 137 1234 5678' },
+      device: '客厅电视 + 功放',
+      problem: '音画不同步',
+      diagnosis: '功放音效增强带来延迟',
+      workDone: '关闭音效增强，补偿 120ms',
+      partsUsed: [],
+      timeSpentMinutes: 15,
+      result: 'fixed',
+    });
+    const unlinked = await waitFor(
+      'the case',
+      async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body,
+    );
     expect(unlinked).not.toHaveProperty('scenarioId');
     expect(unlinked).not.toHaveProperty('sopArticleId');
 
@@ -135,7 +197,10 @@ describe('knowledge-base', () => {
     // each link is an event on the case's stream, caused by the ticket event it came from
     const stream = await runtime.dataSource.query(`SELECT type, data, metadata FROM "${schema}".events WHERE stream_type = 'case' AND stream_id = $1 ORDER BY version`, [sheetId]);
     expect(stream.map((e: { type: string }) => e.type)).toEqual(['support.case.filed.v1', 'support.case.linked.v1', 'support.case.linked.v1']);
-    expect(stream[1]).toMatchObject({ data: { caseId: sheetId, ticketId, scenarioId: scenario, faultCategory: 'audio' }, metadata: { causationId: diagnosis, actor: { id: 'knowledge-base' } } });
+    expect(stream[1]).toMatchObject({
+      data: { caseId: sheetId, ticketId, scenarioId: scenario, faultCategory: 'audio' },
+      metadata: { causationId: diagnosis, actor: { id: 'knowledge-base' } },
+    });
     expect(stream[2]).toMatchObject({ data: { caseId: sheetId, ticketId, sopArticleId: sop }, metadata: { causationId: resolution } });
     // the scenario tags the case for search, and the KCS figures count the case as a reuse of the SOP
     expect((await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(scenario)}&types=case`)).body[0]).toMatchObject({ type: 'case', id: sheetId, version: 3 });
@@ -146,9 +211,17 @@ describe('knowledge-base', () => {
     const scenario = `hdmi-handshake-${randomUUID().slice(0, 8)}`;
     const [first, second] = [randomUUID(), randomUUID()];
     await publishEvents(
-      [first, second].map((ticketId) => ({ type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: ticketId, data: { ticketId, faultCategory: 'video', scenario, difficulty: 'hard' } })),
+      [first, second].map((ticketId) => ({
+        type: 'support.ticket.diagnosed.v1',
+        source: 'intake',
+        streamId: ticketId,
+        data: { ticketId, faultCategory: 'video', scenario, difficulty: 'hard' },
+      })),
     );
-    await waitFor('both diagnoses', async () => (await runtime.tickets.find(runtime.dataSource, second))?.scenarioId === scenario && (await runtime.tickets.find(runtime.dataSource, first)));
+    await waitFor(
+      'both diagnoses',
+      async () => (await runtime.tickets.find(runtime.dataSource, second))?.scenarioId === scenario && (await runtime.tickets.find(runtime.dataSource, first)),
+    );
     const open = (await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body;
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ scenarioId: scenario, faultCategory: 'video', reason: 'new-scenario', status: 'open' });
@@ -165,7 +238,9 @@ describe('knowledge-base', () => {
     expect((await call('contractor', 'GET', `/v1/scenarios/${scenario}`)).body).toMatchObject({ scenarioId: scenario, fixed: false, sopArticleId: closed.body.articleId });
     // the scenario is known now: a new diagnosis opens nothing
     const third = randomUUID();
-    await publishEvents([{ type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: third, data: { ticketId: third, faultCategory: 'video', scenario, difficulty: 'hard' } }]);
+    await publishEvents([
+      { type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: third, data: { ticketId: third, faultCategory: 'video', scenario, difficulty: 'hard' } },
+    ]);
     await waitFor('the third diagnosis', () => runtime.tickets.find(runtime.dataSource, third));
     expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body).toHaveLength(1);
   });
@@ -195,11 +270,25 @@ describe('knowledge-base', () => {
     async function workedBy(ticketId: string, contractorId: string, problem: string): Promise<void> {
       const scenario = scenarioOf(ticketId);
       await publishEvents([
-        { type: 'support.ticket.dispatched-to-contractor.v1', source: 'intake', streamId: ticketId, data: { ticketId, assignee: { id: contractorId, role: 'contractor' }, scenario } },
+        {
+          type: 'support.ticket.dispatched-to-contractor.v1',
+          source: 'intake',
+          streamId: ticketId,
+          data: { ticketId, assignee: { id: contractorId, role: 'contractor' }, scenario },
+        },
         { type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: ticketId, data: { ticketId, faultCategory: 'printer', scenario, difficulty: 'fixed-scenario' } },
       ]);
       const sheetId = randomUUID();
-      await approveRemoteSheet(sheetId, ticketId, { customer: { name: '钱女士', contact: '+86 135 2222 3333' }, device: 'Canon G3800', problem, diagnosis: `${tag} 墨盒芯片接触不良`, workDone: '清洁触点', partsUsed: [], timeSpentMinutes: 20, result: 'fixed' });
+      await approveRemoteSheet(sheetId, ticketId, {
+        customer: { name: '钱女士', contact: '+86 135 2222 3333' },
+        device: 'Canon G3800',
+        problem,
+        diagnosis: `${tag} 墨盒芯片接触不良`,
+        workDone: '清洁触点',
+        partsUsed: [],
+        timeSpentMinutes: 20,
+        result: 'fixed',
+      });
       caseOf.set(ticketId, sheetId);
       const analyses = await waitFor(`the analysis of ${scenario}`, async () => {
         const found = (await call('agent', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body;
@@ -214,7 +303,14 @@ describe('knowledge-base', () => {
       await workedBy(othersTicket, 'c-sun', `${tag} 别人的工单：卡纸`);
       await workedBy(reassignedTicket, 'c-zhou', `${tag} 转走的工单：不进纸`);
       // escalated away from the contractor: the new assignee is the one who works it now
-      await publishEvents([{ type: 'support.ticket.escalated.v1', source: 'intake', streamId: reassignedTicket, data: { ticketId: reassignedTicket, fromTier: 'L1', toTier: 'L2', assignee: { id: 'm-senior', role: 'senior' }, reason: '需要更换主板' } }]);
+      await publishEvents([
+        {
+          type: 'support.ticket.escalated.v1',
+          source: 'intake',
+          streamId: reassignedTicket,
+          data: { ticketId: reassignedTicket, fromTier: 'L1', toTier: 'L2', assignee: { id: 'm-senior', role: 'senior' }, reason: '需要更换主板' },
+        },
+      ]);
       await waitFor('the escalation', async () => (await runtime.tickets.find(runtime.dataSource, reassignedTicket))?.assignee?.role === 'senior');
     }, 60_000);
 
@@ -237,7 +333,10 @@ describe('knowledge-base', () => {
       expect((await call('contractor', 'GET', `/v1/analyses/${analysisOf.get(ownTicket)}`)).status).toBe(200);
       expect((await call('contractor', 'GET', `/v1/analyses/${analysisOf.get(ownTicket)}/history`)).status).toBe(200);
       for (const ticketId of [othersTicket, reassignedTicket]) {
-        for (const [path, id] of [['/v1/cases/', caseOf.get(ticketId)!], ['/v1/analyses/', analysisOf.get(ticketId)!]] as const) {
+        for (const [path, id] of [
+          ['/v1/cases/', caseOf.get(ticketId)!],
+          ['/v1/analyses/', analysisOf.get(ticketId)!],
+        ] as const) {
           for (const suffix of path === '/v1/analyses/' ? ['', '/history'] : ['']) {
             const hidden = await call('contractor', 'GET', `${path}${id}${suffix}`);
             const absent = await call('contractor', 'GET', `${path}${missing}${suffix}`);
@@ -270,7 +369,11 @@ describe('knowledge-base', () => {
     // a resolution without its fields: the schema refuses it, so it is parked at once
     await publishEvents([{ type: 'support.ticket.resolved.v1', source: 'intake', streamId: poison, data: { ticketId: poison } }]);
     const parkedOf = async () => (await call('lead', 'GET', '/v1/dead-letters')).body.find((g: { group: string }) => g.group === group);
-    expect(await waitFor('the poison parked', async () => (await parkedOf())?.parkedMessages === 1 && parkedOf())).toEqual({ group, deadLetterTopic: `support.dlq.${group}`, parkedMessages: 1 });
+    expect(await waitFor('the poison parked', async () => (await parkedOf())?.parkedMessages === 1 && parkedOf())).toEqual({
+      group,
+      deadLetterTopic: `support.dlq.${group}`,
+      parkedMessages: 1,
+    });
     expect((await call('agent', 'GET', '/v1/dead-letters')).status).toBe(403);
     expect((await call('agent', 'POST', `/v1/dead-letters/${group}/replay`)).status).toBe(403);
     expect((await call('lead', 'POST', '/v1/dead-letters/no-such-group/replay')).status).toBe(404);
@@ -292,7 +395,10 @@ describe('knowledge-base', () => {
     // path and query parameters too: a message array naming the parameter, never a 500 from the database
     expect(await call('agent', 'GET', `/v1/cases?ticketId=${'a'.repeat(36)}`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['ticketId must be a UUID'] }) });
     expect(await call('agent', 'GET', `/v1/cases/${'b'.repeat(36)}`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['id must be a UUID'] }) });
-    expect(await call('agent', 'GET', `/v1/articles/${randomUUID()}/versions/first`)).toEqual({ status: 400, body: expect.objectContaining({ message: ['version must be an integer'] }) });
+    expect(await call('agent', 'GET', `/v1/articles/${randomUUID()}/versions/first`)).toEqual({
+      status: 400,
+      body: expect.objectContaining({ message: ['version must be an integer'] }),
+    });
   });
 
   // a case keeps the sheet's device, problem and work, never its customer block: the catalogue marks no
@@ -300,7 +406,16 @@ describe('knowledge-base', () => {
   it("files a case without the sheet's customer: an analyst finds none of it in the case, the case list or search", async () => {
     const [sheetId, ticketId] = [randomUUID(), randomUUID()];
     const customer = { name: '钱女士', contact: '+86 135 2468 1357' };
-    await approveRemoteSheet(sheetId, ticketId, { customer, device: 'ATEM Mini 导播台', problem: '导播台切换时卡死', diagnosis: '固件缺陷', workDone: '升级导播台固件', partsUsed: [], timeSpentMinutes: 20, result: 'fixed' });
+    await approveRemoteSheet(sheetId, ticketId, {
+      customer,
+      device: 'ATEM Mini 导播台',
+      problem: '导播台切换时卡死',
+      diagnosis: '固件缺陷',
+      workDone: '升级导播台固件',
+      partsUsed: [],
+      timeSpentMinutes: 20,
+      result: 'fixed',
+    });
     await waitFor('the case', async () => (await call('analyst', 'GET', `/v1/cases/${sheetId}`)).status === 200);
     const reads = async (who: string) => ({
       case: (await call(who, 'GET', `/v1/cases/${sheetId}`)).body,

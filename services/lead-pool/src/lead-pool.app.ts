@@ -12,6 +12,7 @@ export const leadPoolService: ServiceDefinition<LeadPoolRuntime> = {
   openApi: {
     title: 'lead-pool',
     version: '1.0',
-    description: 'Every lead pooled and shared by the preset ratios: capture (REST and webhook), allocation, accept / decline / timeout, conversion into a ticket, the weekly ledger, hoarding flags.',
+    description:
+      'Every lead pooled and shared by the preset ratios: capture (REST and webhook), allocation, accept / decline / timeout, conversion into a ticket, the weekly ledger, hoarding flags.',
   },
 };

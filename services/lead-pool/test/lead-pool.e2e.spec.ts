@@ -20,7 +20,11 @@ describe('lead-pool', () => {
   let app: INestApplication;
   let url: string;
   let tokens: Record<string, string> = {};
-  const start = () => startLeadPoolRuntime({ ...infra, ...serviceDatabase('lead-pool'), ...serviceKafka('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+  const start = () =>
+    startLeadPoolRuntime(
+      { ...infra, ...serviceDatabase('lead-pool'), ...serviceKafka('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false },
+      () => undefined,
+    );
 
   beforeAll(async () => {
     runtime = await start();
@@ -42,7 +46,12 @@ describe('lead-pool', () => {
     ] as const;
     await publishEvents(
       roster.flatMap(([memberId, role]) => [
-        { type: 'support.member.registered.v1', source: 'routing', streamId: memberId, data: { memberId, role, name: memberId, tier: role === 'senior' ? 'L2' : 'L1', skills: [], scenarios: [], capacity: 5 } },
+        {
+          type: 'support.member.registered.v1',
+          source: 'routing',
+          streamId: memberId,
+          data: { memberId, role, name: memberId, tier: role === 'senior' ? 'L2' : 'L1', skills: [], scenarios: [], capacity: 5 },
+        },
         { type: 'support.member.went-on-duty.v1', source: 'routing', streamId: memberId, data: { memberId } },
       ]),
     );
@@ -64,30 +73,52 @@ describe('lead-pool', () => {
 
   it('keeps contractors out: they may not capture, and ratios naming one are refused', async () => {
     expect((await capture('zhou')).status).toBe(403);
-    const refused = await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 2 }, { memberId: zhou, weight: 1 }], acceptMinutes: 30 });
+    const refused = await call('lead', 'PUT', '/v1/ratios', {
+      ratios: [
+        { memberId: wang, weight: 2 },
+        { memberId: zhou, weight: 1 },
+      ],
+      acceptMinutes: 30,
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.message[0]).toMatch(/contractor/);
     expect((await call('wang', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 2 }], acceptMinutes: 30 })).status).toBe(403);
   });
 
   it('allocates 10,000 leads by 2:2:1 with every member within 1 of their exact share at every prefix, across a restart', async () => {
-    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 2 }, { memberId: chen, weight: 2 }, { memberId: li, weight: 1 }], acceptMinutes: 60 * 24 * 7 })).status).toBe(200);
+    expect(
+      (
+        await call('lead', 'PUT', '/v1/ratios', {
+          ratios: [
+            { memberId: wang, weight: 2 },
+            { memberId: chen, weight: 2 },
+            { memberId: li, weight: 1 },
+          ],
+          acceptMinutes: 60 * 24 * 7,
+        })
+      ).status,
+    ).toBe(200);
     // 10,000 leads captured straight through the aggregate, 500 per transaction (capture itself is tested below)
     for (let batch = 0; batch < 20; batch++) {
       await runtime.dataSource.transaction(async (manager) => {
         const changes: Array<DecidedChange<unknown>> = [];
         for (let i = 0; i < 500; i++) {
           const leadId = randomUUID();
-          const decided = await runtime.aggregates.leads.decide(manager, leadId, (at) => ({
-            type: 'CaptureLead',
+          const decided = await runtime.aggregates.leads.decide(
+            manager,
             leadId,
-            source: { memberId: wang, platform: 'bench', account: '@bench' },
-            customerHandle: `lead ${batch * 500 + i}`,
-            contact: { wechat: `w-${leadId}` },
-            via: 'webhook',
-            actor: { id: 'social-hub', role: 'service' },
-            at,
-          }), { actor: { id: 'social-hub', role: 'service' } });
+            (at) => ({
+              type: 'CaptureLead',
+              leadId,
+              source: { memberId: wang, platform: 'bench', account: '@bench' },
+              customerHandle: `lead ${batch * 500 + i}`,
+              contact: { wechat: `w-${leadId}` },
+              via: 'webhook',
+              actor: { id: 'social-hub', role: 'service' },
+              at,
+            }),
+            { actor: { id: 'social-hub', role: 'service' } },
+          );
           if (!('request' in decided)) throw new Error(decided.reason);
           changes.push(decided);
         }
@@ -109,8 +140,16 @@ describe('lead-pool', () => {
       `SELECT data->>'memberId' AS member FROM "${schema}".events WHERE type = 'support.lead.allocated.v1' ORDER BY global_position`,
     );
     expect(order).toHaveLength(10_000);
-    const weights = new Map([[wang, 2], [chen, 2], [li, 1]]);
-    const counts = new Map([[wang, 0], [chen, 0], [li, 0]]);
+    const weights = new Map([
+      [wang, 2],
+      [chen, 2],
+      [li, 1],
+    ]);
+    const counts = new Map([
+      [wang, 0],
+      [chen, 0],
+      [li, 0],
+    ]);
     let worst = 0;
     order.forEach(({ member: memberId }, i) => {
       counts.set(memberId, (counts.get(memberId) ?? 0) + 1);
@@ -122,7 +161,17 @@ describe('lead-pool', () => {
   }, 180_000);
 
   it('gives a lead not accepted in time to the next member, and a declined one too', async () => {
-    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: wang, weight: 1 }, { memberId: chen, weight: 1 }], acceptMinutes: 30 })).status).toBe(200);
+    expect(
+      (
+        await call('lead', 'PUT', '/v1/ratios', {
+          ratios: [
+            { memberId: wang, weight: 1 },
+            { memberId: chen, weight: 1 },
+          ],
+          acceptMinutes: 30,
+        })
+      ).status,
+    ).toBe(200);
     const captured = await capture('li');
     expect(captured.status).toBe(201);
     const first = captured.body.allocatedTo;
@@ -132,7 +181,9 @@ describe('lead-pool', () => {
     const lead = (await call('lead', 'GET', `/v1/leads/${captured.body.id}`)).body;
     expect(lead.status).toBe('allocated');
     expect(lead.allocatedTo).toBe(first === wang ? chen : wang);
-    const history = (await call('lead', 'GET', `/v1/leads/${captured.body.id}/history`)).body.map((h: { type: string; data: { why?: string } }) => h.data.why ?? h.type.replace('support.lead.', ''));
+    const history = (await call('lead', 'GET', `/v1/leads/${captured.body.id}/history`)).body.map(
+      (h: { type: string; data: { why?: string } }) => h.data.why ?? h.type.replace('support.lead.', ''),
+    );
     expect(history).toEqual(['captured.v1', 'allocated.v1', 'timed-out', 'allocated.v1']);
 
     const other = (await capture('li')).body;
@@ -176,7 +227,7 @@ describe('lead-pool', () => {
     expect((await send({ ...delivery, customerHandle: '另一个人' })).status).toBe(422);
   });
 
-  it("keeps a weekly ledger of contributed and received leads against the ratios, and answers bad input with 400", async () => {
+  it('keeps a weekly ledger of contributed and received leads against the ratios, and answers bad input with 400', async () => {
     const ledger = (await call('lead', 'GET', '/v1/ledger?week=2026-W48')).body;
     const line = (id: string) => ledger.members.find((m: { memberId: string }) => m.memberId === id);
     expect(line(li).contributed).toBeGreaterThanOrEqual(2);

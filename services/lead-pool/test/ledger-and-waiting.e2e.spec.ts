@@ -38,7 +38,10 @@ describe('lead-pool ledger and waiting leads', () => {
   const wentOnDuty = (memberId: string) => ({ type: 'support.member.went-on-duty.v1', source: 'routing', streamId: memberId, data: { memberId } });
 
   beforeAll(async () => {
-    runtime = await startLeadPoolRuntime({ ...infra, ...serviceDatabase('lead-pool'), ...serviceKafka('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+    runtime = await startLeadPoolRuntime(
+      { ...infra, ...serviceDatabase('lead-pool'), ...serviceKafka('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false },
+      () => undefined,
+    );
     ({ app, url } = await serveOnFreePort(leadPoolService, runtime, { ...infra, jwtSecret: SECRET }));
     tokens = await signTestTokens(SECRET, {
       lead: { id: member('lead-zhang'), role: 'lead' },
@@ -46,10 +49,14 @@ describe('lead-pool ledger and waiting leads', () => {
     });
     // wang, chen, li and zhou on duty; sun, qian, zhao and wu only registered (off duty)
     await publishEvents([...names.map((name) => registered(ids[name])), ...(['wang', 'chen', 'li', 'zhou'] as const).map((name) => wentOnDuty(ids[name]))]);
-    await waitFor('the roster', async () => {
-      const members = await runtime.repository.members(runtime.dataSource);
-      return members.length === names.length && members.filter((m) => m.onDuty).length === 4;
-    }, { timeoutMs: 30_000, describe: async () => runtime.repository.members(runtime.dataSource) });
+    await waitFor(
+      'the roster',
+      async () => {
+        const members = await runtime.repository.members(runtime.dataSource);
+        return members.length === names.length && members.filter((m) => m.onDuty).length === 4;
+      },
+      { timeoutMs: 30_000, describe: async () => runtime.repository.members(runtime.dataSource) },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -73,7 +80,18 @@ describe('lead-pool ledger and waiting leads', () => {
 
   it("expects each allocation's share under the ratios it was made under, and takes returned ones out under theirs", async () => {
     // version 1: 2 : 2 : 1
-    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: ids.wang, weight: 2 }, { memberId: ids.chen, weight: 2 }, { memberId: ids.li, weight: 1 }], acceptMinutes: 30 })).status).toBe(200);
+    expect(
+      (
+        await call('lead', 'PUT', '/v1/ratios', {
+          ratios: [
+            { memberId: ids.wang, weight: 2 },
+            { memberId: ids.chen, weight: 2 },
+            { memberId: ids.li, weight: 1 },
+          ],
+          acceptMinutes: 30,
+        })
+      ).status,
+    ).toBe(200);
     const first: Array<{ id: string; allocatedTo?: string }> = [];
     for (let i = 0; i < 10; i++) first.push(await capture());
     const liHolds = first.filter((lead) => lead.allocatedTo === ids.li);
@@ -81,7 +99,18 @@ describe('lead-pool ledger and waiting leads', () => {
     for (const lead of first.filter((l) => l.allocatedTo !== ids.li)) expect((await call(nameOf(lead.allocatedTo!), 'POST', `/v1/leads/${lead.id}/acceptance`)).status).toBe(200);
 
     // version 2: li leaves the ratios, zhou joins: 2 : 2 : 1
-    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: ids.wang, weight: 2 }, { memberId: ids.chen, weight: 2 }, { memberId: ids.zhou, weight: 1 }], acceptMinutes: 30 })).status).toBe(200);
+    expect(
+      (
+        await call('lead', 'PUT', '/v1/ratios', {
+          ratios: [
+            { memberId: ids.wang, weight: 2 },
+            { memberId: ids.chen, weight: 2 },
+            { memberId: ids.zhou, weight: 1 },
+          ],
+          acceptMinutes: 30,
+        })
+      ).status,
+    ).toBe(200);
     // li declines one version-1 lead and lets the other time out: both go again, under version 2
     expect((await call('li', 'POST', `/v1/leads/${liHolds[0].id}/decline`, { reason: '本周满负荷' })).status).toBe(200);
     const declined = (await call('lead', 'GET', `/v1/leads/${liHolds[0].id}`)).body;
@@ -109,7 +138,14 @@ describe('lead-pool ledger and waiting leads', () => {
   });
 
   it('names off-duty members when the ratios are set, says why a pooled lead waits, and shows the wait in the ledger', async () => {
-    const set = await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: ids.sun, weight: 2 }, { memberId: ids.qian, weight: 2 }, { memberId: ids.zhao, weight: 1 }], acceptMinutes: 30 });
+    const set = await call('lead', 'PUT', '/v1/ratios', {
+      ratios: [
+        { memberId: ids.sun, weight: 2 },
+        { memberId: ids.qian, weight: 2 },
+        { memberId: ids.zhao, weight: 1 },
+      ],
+      acceptMinutes: 30,
+    });
     expect(set.status).toBe(200);
     expect(set.body.offDuty).toEqual([ids.sun, ids.qian, ids.zhao]);
     expect(set.body.warnings).toEqual([expect.stringMatching(/^every member in the ratios is off duty .*captured leads wait in the pool/)]);
@@ -128,13 +164,29 @@ describe('lead-pool ledger and waiting leads', () => {
     expect((await ledger()).pool).toEqual({ waiting: 2, oldestWaitingSince: since.toISOString(), longestWaitSeconds: 90 });
 
     // half the ratios on duty: some still off duty, but nobody waits for them
-    const partly = await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: ids.sun, weight: 1 }, { memberId: ids.wang, weight: 1 }], acceptMinutes: 30 });
+    const partly = await call('lead', 'PUT', '/v1/ratios', {
+      ratios: [
+        { memberId: ids.sun, weight: 1 },
+        { memberId: ids.wang, weight: 1 },
+      ],
+      acceptMinutes: 30,
+    });
     expect(partly.body).toMatchObject({ offDuty: [ids.sun], warnings: [expect.stringMatching(/is off duty: leads go to the others/)] });
     expect((await ledger()).pool).toMatchObject({ waiting: 0, oldestWaitingSince: null });
   });
 
   it('allocates waiting leads as soon as a member of the ratios comes on duty, with no tick and no request', async () => {
-    expect((await call('lead', 'PUT', '/v1/ratios', { ratios: [{ memberId: ids.qian, weight: 1 }, { memberId: ids.zhao, weight: 1 }], acceptMinutes: 30 })).body.offDuty).toEqual([ids.qian, ids.zhao]);
+    expect(
+      (
+        await call('lead', 'PUT', '/v1/ratios', {
+          ratios: [
+            { memberId: ids.qian, weight: 1 },
+            { memberId: ids.zhao, weight: 1 },
+          ],
+          acceptMinutes: 30,
+        })
+      ).body.offDuty,
+    ).toEqual([ids.qian, ids.zhao]);
     const waiting = [await capture(), await capture()];
     expect(waiting.map((lead) => lead.status)).toEqual(['pooled', 'pooled']);
 
@@ -191,7 +243,7 @@ describe('lead-pool ledger and waiting leads', () => {
     expect(n).toBe(waiting);
   }, 90_000);
 
-  it('fills the ledger\'s allocations and the waiting times from the stored events alone, as they were booked', async () => {
+  it("fills the ledger's allocations and the waiting times from the stored events alone, as they were booked", async () => {
     await pool(3);
     // as the owner: migrations are its to run, and what they create is granted only by the migrate step
     const owner = await new DataSource({ type: 'postgres', url: ownerDatabaseUrl() }).initialize();
@@ -228,7 +280,16 @@ describe('lead-pool ledger and waiting leads', () => {
           const decided = await runtime.aggregates.leads.decide(
             manager,
             leadId,
-            (at) => ({ type: 'CaptureLead', leadId, source: { memberId: ids.wang, platform: 'bench', account: '@bench' }, customerHandle: 'x', contact: { wechat: `w-${leadId}` }, via: 'webhook', actor: { id: 'hub', role: 'service' }, at }),
+            (at) => ({
+              type: 'CaptureLead',
+              leadId,
+              source: { memberId: ids.wang, platform: 'bench', account: '@bench' },
+              customerHandle: 'x',
+              contact: { wechat: `w-${leadId}` },
+              via: 'webhook',
+              actor: { id: 'hub', role: 'service' },
+              at,
+            }),
             { actor: { id: 'hub', role: 'service' } },
           );
           if (!('request' in decided)) throw new Error(decided.reason);

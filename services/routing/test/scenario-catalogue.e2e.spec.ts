@@ -67,7 +67,9 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
   }
 
   const catalogueAtRouting = async (): Promise<Record<string, boolean>> =>
-    Object.fromEntries((await runtime.dataSource.query(`SELECT scenario_id, fixed FROM "${schema}".scenarios`)).map((r: { scenario_id: string; fixed: boolean }) => [r.scenario_id, r.fixed]));
+    Object.fromEntries(
+      (await runtime.dataSource.query(`SELECT scenario_id, fixed FROM "${schema}".scenarios`)).map((r: { scenario_id: string; fixed: boolean }) => [r.scenario_id, r.fixed]),
+    );
 
   async function routingHolds(expected: Record<string, boolean>) {
     await waitFor(
@@ -84,7 +86,18 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
   async function ticketReceived(triage: { scenario?: string; difficulty?: string; faultCategory?: string }): Promise<string> {
     const ticketId = randomUUID();
     const now = new Date().toISOString();
-    const data = { ticketId, customerId: randomUUID(), customer: { name: '王女士' }, channel: 'wechat', deviceModel: 'Roland V-8HD', problem: '切换台无画面输出', urgency: 'normal', requestedAt: now, receivedAt: now, triage };
+    const data = {
+      ticketId,
+      customerId: randomUUID(),
+      customer: { name: '王女士' },
+      channel: 'wechat',
+      deviceModel: 'Roland V-8HD',
+      problem: '切换台无画面输出',
+      urgency: 'normal',
+      requestedAt: now,
+      receivedAt: now,
+      triage,
+    };
     await publishEvents([{ type: 'support.ticket.received.v1', data, streamId: ticketId, source: 'intake' }]);
     return ticketId;
   }
@@ -105,14 +118,25 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
 
   it('registers a member on duty in one write: both events in one transaction, the response at version 2', async () => {
     const memberId = `agent-qian-${run}`;
-    const response = await jsonRequest(`${url}/v1/members`, lead, 'POST', { memberId, role: 'agent', name: '钱', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: true });
+    const response = await jsonRequest(`${url}/v1/members`, lead, 'POST', {
+      memberId,
+      role: 'agent',
+      name: '钱',
+      tier: 'L1',
+      capacity: 1,
+      skills: [],
+      scenarios: [],
+      onDuty: true,
+    });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ memberId, onDuty: true, version: 2 });
     const stream = await runtime.dataSource.query(`SELECT type, transaction_id::text AS tx FROM "${schema}".events WHERE stream_id = $1 ORDER BY version`, [memberId]);
     expect(stream.map((e: { type: string }) => e.type)).toEqual(['support.member.registered.v1', 'support.member.went-on-duty.v1']);
     expect(new Set(stream.map((e: { tx: string }) => e.tx)).size).toBe(1);
     // a second registration changes nothing: 409, and no on-duty event either
-    expect((await jsonRequest(`${url}/v1/members`, lead, 'POST', { memberId, role: 'agent', name: '钱', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: true })).status).toBe(409);
+    expect(
+      (await jsonRequest(`${url}/v1/members`, lead, 'POST', { memberId, role: 'agent', name: '钱', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: true })).status,
+    ).toBe(409);
     // unless it is a retry with the first one's Idempotency-Key: the first answer again, nothing written
     const keyed = { memberId: `agent-sun-${run}`, role: 'agent', name: '孙', tier: 'L1', capacity: 1, skills: [], scenarios: [], onDuty: false };
     const register = (body: unknown) => jsonRequest(`${url}/v1/members`, lead, 'POST', body, { 'Idempotency-Key': `member-${run}` });
@@ -151,7 +175,7 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
     expect(await assignment(uncatalogued)).toMatchObject({ assignee: { id: contractor.memberId }, scenario: notListed });
   });
 
-  it('a scenario changed to fixed takes effect for the next ticket, and for a lead\'s reassignment', async () => {
+  it("a scenario changed to fixed takes effect for the next ticket, and for a lead's reassignment", async () => {
     const cameraFirmware = scenario('camera-firmware');
     await catalogue('defined', cameraFirmware, false);
     await routingHolds({ [cameraFirmware]: false });
@@ -176,7 +200,9 @@ describe('routing decides contractor eligibility by the scenario catalogue', () 
     expect((await jsonRequest(`${url}/v1/members/${agent.memberId}/off-duty`, lead, 'POST')).status).toBe(200);
     try {
       const waiting = await ticketReceived({ scenario: micPairing, difficulty: 'fixed-scenario' });
-      const queued = await waitFor(`ticket ${waiting} queued`, async () => (await decisionsOn(waiting)).find((d) => d.type === 'support.routing.ticket-queued.v1'), { timeoutMs: 30_000 });
+      const queued = await waitFor(`ticket ${waiting} queued`, async () => (await decisionsOn(waiting)).find((d) => d.type === 'support.routing.ticket-queued.v1'), {
+        timeoutMs: 30_000,
+      });
       expect(queued.data.reason).toMatch(new RegExp(`^scenario ${micPairing} is not a fixed scenario in the catalogue`));
 
       await catalogue('changed', micPairing, true);

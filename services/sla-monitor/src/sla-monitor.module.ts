@@ -32,8 +32,13 @@ const TICK_INTERVAL_MS = 250;
       provide: SlaMonitor,
       inject: [DataSource, AppendPipeline, ClockRepository, CLOCK, SlaPolicyService, BACKGROUND_ERRORS],
       useFactory: (dataSource: DataSource, pipeline: AppendPipeline, clocks: ClockRepository, clock: Clock, policy: SlaPolicyService, onError: (error: unknown) => void) =>
-        new SlaMonitor(dataSource, pipeline, clocks, clock, () => policy.settings(), (clockId, error) =>
-          onError(new Error(`clock ${clockId} could not fire: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
+        new SlaMonitor(
+          dataSource,
+          pipeline,
+          clocks,
+          clock,
+          () => policy.settings(),
+          (clockId, error) => onError(new Error(`clock ${clockId} could not fire: ${error instanceof Error ? error.message : String(error)}`, { cause: error })),
         ),
     },
     {
@@ -42,7 +47,14 @@ const TICK_INTERVAL_MS = 250;
       // a full batch means more is due: go again at once; null interval: never by itself (tests call runDue)
       useFactory: (monitor: SlaMonitor, settings: SlaMonitorSettings, onError: (error: unknown) => void) => {
         const interval = settings.tickIntervalMs === undefined ? TICK_INTERVAL_MS : settings.tickIntervalMs;
-        return interval === null ? null : new ScheduledTask(() => monitor.runDue(), interval, onError, (looked) => looked === DUE_LIMIT);
+        return interval === null
+          ? null
+          : new ScheduledTask(
+              () => monitor.runDue(),
+              interval,
+              onError,
+              (looked) => looked === DUE_LIMIT,
+            );
       },
     },
   ],

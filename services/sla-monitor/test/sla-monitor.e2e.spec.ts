@@ -19,7 +19,10 @@ describe('sla-monitor over HTTP', () => {
   let agent: string;
 
   beforeAll(async () => {
-    runtime = await startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+    runtime = await startSlaMonitorRuntime(
+      { ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false },
+      () => undefined,
+    );
     ({ app, url } = await serveOnFreePort(slaMonitorService, runtime, { ...infra, jwtSecret: SECRET }));
     lead = await signTestToken(SECRET, { id: 'lead-1', role: 'lead' });
     agent = await signTestToken(SECRET, { id: 'agent-1', role: 'agent' });
@@ -30,7 +33,11 @@ describe('sla-monitor over HTTP', () => {
   });
 
   const call = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   const feed = (type: string, data: Record<string, unknown>, occurredAt: Date) =>
@@ -53,12 +60,18 @@ describe('sla-monitor over HTTP', () => {
     clock.advanceMinutes(50);
     await runtime.monitor.runDue();
     const atRisk = await call('GET', '/v1/clocks?status=at-risk', agent);
-    expect(atRisk.body.find((c: { ticketId: string; ruleId: string }) => c.ticketId === ticketId && c.ruleId === 'first-contact')).toMatchObject({ remainingMinutes: 10, warned: true });
+    expect(atRisk.body.find((c: { ticketId: string; ruleId: string }) => c.ticketId === ticketId && c.ruleId === 'first-contact')).toMatchObject({
+      remainingMinutes: 10,
+      warned: true,
+    });
 
     clock.advanceMinutes(15);
     await runtime.monitor.runDue();
     const breached = await call('GET', '/v1/clocks?status=breached', agent);
-    expect(breached.body.find((c: { ticketId: string; ruleId: string }) => c.ticketId === ticketId && c.ruleId === 'first-contact')).toMatchObject({ remainingMinutes: -5, breached: true });
+    expect(breached.body.find((c: { ticketId: string; ruleId: string }) => c.ticketId === ticketId && c.ruleId === 'first-contact')).toMatchObject({
+      remainingMinutes: -5,
+      breached: true,
+    });
     expect((await call('GET', '/v1/clocks?status=whenever', agent)).status).toBe(400);
   });
 
@@ -66,9 +79,17 @@ describe('sla-monitor over HTTP', () => {
     const current = await call('GET', '/v1/policies', agent);
     expect(current.body.rules.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['hand-over', 'first-contact', 'case-analysis']));
 
-    const faster = current.body.rules.map((rule: { id: string; targetMinutes: unknown }) => (rule.id === 'first-contact' ? { ...rule, targetMinutes: { urgent: 20, normal: 45 } } : rule));
+    const faster = current.body.rules.map((rule: { id: string; targetMinutes: unknown }) =>
+      rule.id === 'first-contact' ? { ...rule, targetMinutes: { urgent: 20, normal: 45 } } : rule,
+    );
     expect((await call('PUT', '/v1/policies', agent, { rules: faster, calendar: current.body.calendar })).status).toBe(403);
-    const invalid = await call('PUT', '/v1/policies', lead, { rules: [{ ...faster[0], targetMinutes: -5 }], calendar: { ...current.body.calendar, timeZone: 'Mars/Olympus' } }, { 'If-Match': `"${current.body.version}"` });
+    const invalid = await call(
+      'PUT',
+      '/v1/policies',
+      lead,
+      { rules: [{ ...faster[0], targetMinutes: -5 }], calendar: { ...current.body.calendar, timeZone: 'Mars/Olympus' } },
+      { 'If-Match': `"${current.body.version}"` },
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.body.message.join(' | ')).toMatch(/targetMinutes/);
     expect(invalid.body.message.join(' | ')).toMatch(/timeZone/);

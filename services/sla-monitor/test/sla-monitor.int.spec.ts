@@ -9,7 +9,11 @@ describe('sla-monitor clocks on PostgreSQL', () => {
   const schema = uniqueSchemaName('sla');
   const clock = new ManualClock(new Date('2026-11-23T02:00:00.000Z')); // 10:00 in Shanghai, a Monday
   let runtime: SlaMonitorRuntime;
-  const start = () => startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+  const start = () =>
+    startSlaMonitorRuntime(
+      { ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false },
+      () => undefined,
+    );
 
   beforeAll(async () => {
     runtime = await start();
@@ -22,7 +26,10 @@ describe('sla-monitor clocks on PostgreSQL', () => {
   const feed = (type: string, data: Record<string, unknown>, occurredAt: Date) =>
     runtime.dataSource.transaction((manager) => runtime.monitor.onEvent(manager, { id: randomUUID(), type, data, occurredAt }));
   const clockEvents = async (ticketId: string) =>
-    (await runtime.dataSource.query(`SELECT type, data FROM "${schema}".events WHERE data->>'ticketId' = $1 ORDER BY global_position`, [ticketId])) as Array<{ type: string; data: { ruleId: string; action?: string } }>;
+    (await runtime.dataSource.query(`SELECT type, data FROM "${schema}".events WHERE data->>'ticketId' = $1 ORDER BY global_position`, [ticketId])) as Array<{
+      type: string;
+      data: { ruleId: string; action?: string };
+    }>;
   const ofRule = async (ticketId: string, ruleId: string) => (await clockEvents(ticketId)).filter((e) => e.data.ruleId === ruleId).map((e) => e.type.replace('support.sla.', ''));
 
   async function urgentTicketAssignedAt(at: Date): Promise<string> {
@@ -63,7 +70,11 @@ describe('sla-monitor clocks on PostgreSQL', () => {
   it('stops first contact as met when the customer is contacted in time, and the clock never fires afterwards', async () => {
     const assignedAt = clock.now();
     const ticketId = await urgentTicketAssignedAt(assignedAt);
-    await feed('support.ticket.contacted.v1', { ticketId, channel: 'phone', contactedAt: new Date(assignedAt.getTime() + 10 * 60_000).toISOString() }, new Date(assignedAt.getTime() + 10 * 60_000));
+    await feed(
+      'support.ticket.contacted.v1',
+      { ticketId, channel: 'phone', contactedAt: new Date(assignedAt.getTime() + 10 * 60_000).toISOString() },
+      new Date(assignedAt.getTime() + 10 * 60_000),
+    );
     clock.set(new Date(assignedAt.getTime() + 120 * 60_000));
     await runtime.monitor.runDue();
     expect(await ofRule(ticketId, 'first-contact')).toEqual(['clock-started.v1', 'clock-met.v1']);
@@ -135,7 +146,10 @@ describe('the clock table', () => {
   let runtime: SlaMonitorRuntime;
 
   beforeAll(async () => {
-    runtime = await startSlaMonitorRuntime({ ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false }, () => undefined);
+    runtime = await startSlaMonitorRuntime(
+      { ...serviceDatabase('sla-monitor'), ...serviceKafka('sla-monitor'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false },
+      () => undefined,
+    );
   });
   afterAll(async () => {
     await runtime?.close();

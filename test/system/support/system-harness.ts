@@ -108,7 +108,11 @@ export async function startSystem(
     async stop() {
       await Promise.all([intake.app.close(), routing?.app.close(), sla?.app.close(), field?.app.close(), knowledge?.app.close(), leads?.app.close(), dashboard?.app.close()]);
       routing = undefined;
-      await Promise.all([intake.schema, routingSchema, sla?.schema, field?.schema, knowledge?.schema, leads?.schema, dashboard?.schema].flatMap((schema) => (schema ? [dropTestSchema(schema)] : [])));
+      await Promise.all(
+        [intake.schema, routingSchema, sla?.schema, field?.schema, knowledge?.schema, leads?.schema, dashboard?.schema].flatMap((schema) =>
+          schema ? [dropTestSchema(schema)] : [],
+        ),
+      );
       await deleteGroup(routingGroup);
     },
   };

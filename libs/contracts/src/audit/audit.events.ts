@@ -38,7 +38,7 @@ export const chainAnchored = defineEvent<'support.audit.chain-anchored.v1', Chai
   topic: AUDIT_TOPIC,
   aggregate: AUDIT_ANCHOR_AGGREGATE,
   description:
-    "A service signed the heads of the streams one relay batch carried (Ed25519, key `keyId`; the key is the service name). " +
+    'A service signed the heads of the streams one relay batch carried (Ed25519, key `keyId`; the key is the service name). ' +
     'The signature covers the canonical JSON (RFC 8785) of every field but `signature`. An auditor checks each stream of the ' +
     "service's database against the latest anchor of it (`npm run audit:verify`).",
   schema: {

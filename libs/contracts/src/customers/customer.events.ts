@@ -2,10 +2,7 @@ import { defineEvent, EventOf } from '../catalogue/event-definition';
 
 export const CUSTOMERS_TOPIC = 'support.customers.v1';
 
-export const customerRegistered = defineEvent<
-  'support.customer.registered.v1',
-  { customerId: string; name: string; phone?: string; wechat?: string }
->({
+export const customerRegistered = defineEvent<'support.customer.registered.v1', { customerId: string; name: string; phone?: string; wechat?: string }>({
   type: 'support.customer.registered.v1',
   topic: CUSTOMERS_TOPIC,
   aggregate: 'customer',

@@ -90,14 +90,16 @@ type SheetRef = { sheetId: string; ticketId: string; visitId?: string };
 const CONTENTS_PERSONAL_DATA = ['/contents/customer/name', '/contents/customer/contact'];
 const SIGNATURE_PERSONAL_DATA = ['/customerSignature/signerName'];
 
-export const sheetDrafted = defineEvent<'support.sheet.drafted.v1', SheetRef & { kind: ServiceKind; author: { id: string; role: string; name?: string }; contents: SheetContents }>({
-  type: 'support.sheet.drafted.v1',
-  topic: SHEETS_TOPIC,
-  aggregate: SHEET_AGGREGATE,
-  description: 'A service sheet was started for a remote or on-site service (an on-site sheet names its visit).',
-  personalData: CONTENTS_PERSONAL_DATA,
-  schema: sheetDataSchema({ kind: { enum: [...SERVICE_KINDS] }, author: actorSchema, contents: contentsSchema }, ['kind', 'author', 'contents']),
-});
+export const sheetDrafted = defineEvent<'support.sheet.drafted.v1', SheetRef & { kind: ServiceKind; author: { id: string; role: string; name?: string }; contents: SheetContents }>(
+  {
+    type: 'support.sheet.drafted.v1',
+    topic: SHEETS_TOPIC,
+    aggregate: SHEET_AGGREGATE,
+    description: 'A service sheet was started for a remote or on-site service (an on-site sheet names its visit).',
+    personalData: CONTENTS_PERSONAL_DATA,
+    schema: sheetDataSchema({ kind: { enum: [...SERVICE_KINDS] }, author: actorSchema, contents: contentsSchema }, ['kind', 'author', 'contents']),
+  },
+);
 
 export const sheetRevised = defineEvent<'support.sheet.revised.v1', SheetRef & { contents: SheetContents }>({
   type: 'support.sheet.revised.v1',
@@ -133,10 +135,11 @@ export const sheetApproved = defineEvent<
   aggregate: SHEET_AGGREGATE,
   description: 'The review passed; the whole sheet is published here so the knowledge base can file it as a case.',
   personalData: [...CONTENTS_PERSONAL_DATA, ...SIGNATURE_PERSONAL_DATA],
-  schema: sheetDataSchema(
-    { kind: { enum: [...SERVICE_KINDS] }, contents: contentsSchema, author: actorSchema, customerSignature: signatureSchema, note: textSchema },
-    ['kind', 'contents', 'author'],
-  ),
+  schema: sheetDataSchema({ kind: { enum: [...SERVICE_KINDS] }, contents: contentsSchema, author: actorSchema, customerSignature: signatureSchema, note: textSchema }, [
+    'kind',
+    'contents',
+    'author',
+  ]),
 });
 
 export const sheetRejected = defineEvent<'support.sheet.rejected.v1', SheetRef & { reason: string }>({

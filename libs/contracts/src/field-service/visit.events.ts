@@ -94,10 +94,7 @@ export const visitRescheduled = defineEvent<
   schema: visitDataSchema({ technician: actorSchema, ...appointment, reason: requiredTextSchema }, ['technician', 'window', 'appointmentAt', 'address', 'reason']),
 });
 
-export const visitPrepared = defineEvent<
-  'support.visit.prepared.v1',
-  { visitId: string; ticketId: string; checklist: VisitChecklist; preparedAt: string; appointmentAt: string }
->({
+export const visitPrepared = defineEvent<'support.visit.prepared.v1', { visitId: string; ticketId: string; checklist: VisitChecklist; preparedAt: string; appointmentAt: string }>({
   type: 'support.visit.prepared.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -108,7 +105,13 @@ export const visitPrepared = defineEvent<
         type: 'object',
         required: ['tools', 'spareParts', 'addressConfirmed', 'deviceStateConfirmed', 'deviceState'],
         additionalProperties: false,
-        properties: { tools: { ...labels, minItems: 1 }, spareParts: labels, addressConfirmed: { const: true }, deviceStateConfirmed: { const: true }, deviceState: requiredTextSchema },
+        properties: {
+          tools: { ...labels, minItems: 1 },
+          spareParts: labels,
+          addressConfirmed: { const: true },
+          deviceStateConfirmed: { const: true },
+          deviceState: requiredTextSchema,
+        },
       },
       preparedAt: dateTimeSchema,
       appointmentAt: dateTimeSchema,
@@ -169,7 +172,7 @@ export const visitSigned = defineEvent<'support.visit.signed.v1', { visitId: str
   type: 'support.visit.signed.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
-  description: "The customer signed for the service before the technician left; the image is kept with its sha256.",
+  description: 'The customer signed for the service before the technician left; the image is kept with its sha256.',
   personalData: ['/signature/signerName', '/signature/imageBase64'],
   schema: visitDataSchema(
     {

@@ -31,7 +31,12 @@ const contentProperties: Record<string, JsonSchema> = {
 const versionSchema = { type: 'integer', minimum: 1, description: "the article's version (each revision is a new one)" };
 
 function articleDataSchema(properties: Record<string, JsonSchema>, required: readonly string[] = []): JsonSchema {
-  return { type: 'object', required: ['articleId', 'version', ...required], additionalProperties: false, properties: { articleId: uuidSchema, version: versionSchema, ...properties } };
+  return {
+    type: 'object',
+    required: ['articleId', 'version', ...required],
+    additionalProperties: false,
+    properties: { articleId: uuidSchema, version: versionSchema, ...properties },
+  };
 }
 
 export const articleDrafted = defineEvent<'support.article.drafted.v1', ArticleContent & { articleId: string; version: 1; kind: ArticleKind; author: Member }>({
@@ -74,7 +79,14 @@ export const articlePublished = defineEvent<
   topic: ARTICLES_TOPIC,
   aggregate: ARTICLE_AGGREGATE,
   description: 'The reviewed version is the live one; its whole content is here for search and for readers of the stream.',
-  schema: articleDataSchema({ ...contentProperties, kind: { enum: [...ARTICLE_KINDS] }, author: actorSchema, reviewer: actorSchema }, ['kind', 'title', 'body', 'tags', 'author', 'reviewer']),
+  schema: articleDataSchema({ ...contentProperties, kind: { enum: [...ARTICLE_KINDS] }, author: actorSchema, reviewer: actorSchema }, [
+    'kind',
+    'title',
+    'body',
+    'tags',
+    'author',
+    'reviewer',
+  ]),
 });
 
 export const articleRetired = defineEvent<'support.article.retired.v1', { articleId: string; version: number; reason: string }>({

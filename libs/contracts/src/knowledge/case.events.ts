@@ -55,7 +55,7 @@ export const caseFiled = defineEvent<'support.case.filed.v1', FiledCase>({
   type: 'support.case.filed.v1',
   topic: CASES_TOPIC,
   aggregate: CASE_AGGREGATE,
-  description: "An approved service sheet joined the case library, linked to its ticket, scenario and the SOP used.",
+  description: 'An approved service sheet joined the case library, linked to its ticket, scenario and the SOP used.',
   schema: caseSchema,
 });
 
@@ -118,7 +118,14 @@ export const caseAnalysisClosed = defineEvent<
     type: 'object',
     required: ['analysisId', 'ticketId', 'conclusion', 'closedAt'],
     additionalProperties: false,
-    properties: { analysisId: uuidSchema, ticketId: uuidSchema, conclusion: { ...textSchema, minLength: 1 }, articleId: uuidSchema, scenarioId: requiredTextSchema, closedAt: dateTimeSchema },
+    properties: {
+      analysisId: uuidSchema,
+      ticketId: uuidSchema,
+      conclusion: { ...textSchema, minLength: 1 },
+      articleId: uuidSchema,
+      scenarioId: requiredTextSchema,
+      closedAt: dateTimeSchema,
+    },
   },
 });
 

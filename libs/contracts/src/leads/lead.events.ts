@@ -58,7 +58,13 @@ export const leadCaptured = defineEvent<
   // the handle is the prospect's name on the platform (a conversion takes it as the customer's name)
   personalData: ['/customerHandle', '/contact/phone', '/contact/wechat'],
   schema: leadDataSchema(
-    { source: sourceSchema, customerHandle: { ...requiredTextSchema, maxLength: 200 }, contact: contactSchema, note: { ...textSchema, maxLength: 2000 }, via: { enum: ['rest', 'webhook'] } },
+    {
+      source: sourceSchema,
+      customerHandle: { ...requiredTextSchema, maxLength: 200 },
+      contact: contactSchema,
+      note: { ...textSchema, maxLength: 2000 },
+      via: { enum: ['rest', 'webhook'] },
+    },
     ['source', 'customerHandle', 'contact', 'via'],
   ),
 });
@@ -153,7 +159,12 @@ export const leadRatiosSet = defineEvent<'support.lead.ratios-set.v1', { policyI
         type: 'array',
         minItems: 1,
         maxItems: 100,
-        items: { type: 'object', required: ['memberId', 'weight'], additionalProperties: false, properties: { memberId: memberIdSchema, weight: { type: 'integer', minimum: 1, maximum: 1000 } } },
+        items: {
+          type: 'object',
+          required: ['memberId', 'weight'],
+          additionalProperties: false,
+          properties: { memberId: memberIdSchema, weight: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
       },
       acceptMinutes: { type: 'integer', minimum: 1, maximum: 7 * 24 * 60 },
     },

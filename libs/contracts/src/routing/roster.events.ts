@@ -76,4 +76,3 @@ export const memberWentOffDuty = defineEvent<'support.member.went-off-duty.v1', 
 
 export const rosterEvents = [memberRegistered, memberProfileChanged, memberWentOnDuty, memberWentOffDuty];
 export type RosterEvent = EventOf<(typeof rosterEvents)[number]>;
-

@@ -34,14 +34,11 @@ export const assignmentDecided = defineEvent<
   },
 });
 
-export const escalationDecided = defineEvent<
-  'support.routing.escalation-decided.v1',
-  { ticketId: string; fromTier: Tier; toTier: Tier; assignee: Assignee; reason: string }
->({
+export const escalationDecided = defineEvent<'support.routing.escalation-decided.v1', { ticketId: string; fromTier: Tier; toTier: Tier; assignee: Assignee; reason: string }>({
   type: 'support.routing.escalation-decided.v1',
   topic: ROUTING_TOPIC,
   aggregate: ROUTING_AGGREGATE,
-  description: 'Routing chose the member of the next tier for an escalation request; `reason` is the request\'s.',
+  description: "Routing chose the member of the next tier for an escalation request; `reason` is the request's.",
   schema: {
     type: 'object',
     required: ['ticketId', 'fromTier', 'toTier', 'assignee', 'reason'],

@@ -95,18 +95,17 @@ export const slaClockPaused = defineEvent<'support.sla.clock-paused.v1', SlaCloc
   schema: clockDataSchema({ at: dateTimeSchema, remainingMinutes: minutesSchema }, ['at', 'remainingMinutes']),
 });
 
-export const slaClockResumed = defineEvent<
-  'support.sla.clock-resumed.v1',
-  SlaClockRef & { at: string; dueAt: string; warnAt: string; pausedMinutes: number }
->({
+export const slaClockResumed = defineEvent<'support.sla.clock-resumed.v1', SlaClockRef & { at: string; dueAt: string; warnAt: string; pausedMinutes: number }>({
   type: 'support.sla.clock-resumed.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
   description: 'The countdown goes on; due and warning times moved later by the paused time (`pausedMinutes`, in the time basis).',
-  schema: clockDataSchema(
-    { at: dateTimeSchema, dueAt: dateTimeSchema, warnAt: dateTimeSchema, pausedMinutes: { ...minutesSchema, minimum: 0 } },
-    ['at', 'dueAt', 'warnAt', 'pausedMinutes'],
-  ),
+  schema: clockDataSchema({ at: dateTimeSchema, dueAt: dateTimeSchema, warnAt: dateTimeSchema, pausedMinutes: { ...minutesSchema, minimum: 0 } }, [
+    'at',
+    'dueAt',
+    'warnAt',
+    'pausedMinutes',
+  ]),
 });
 
 export const slaClockWarned = defineEvent<'support.sla.clock-warned.v1', SlaClockRef & { at: string; dueAt: string; remainingMinutes: number }>({
@@ -117,25 +116,19 @@ export const slaClockWarned = defineEvent<'support.sla.clock-warned.v1', SlaCloc
   schema: clockDataSchema({ at: dateTimeSchema, dueAt: dateTimeSchema, remainingMinutes: minutesSchema }, ['at', 'dueAt', 'remainingMinutes']),
 });
 
-export const slaClockBreached = defineEvent<
-  'support.sla.clock-breached.v1',
-  SlaClockRef & { at: string; dueAt: string; lateByMinutes: number; action?: BreachAction }
->({
+export const slaClockBreached = defineEvent<'support.sla.clock-breached.v1', SlaClockRef & { at: string; dueAt: string; lateByMinutes: number; action?: BreachAction }>({
   type: 'support.sla.clock-breached.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
-  description:
-    'The clock passed its due time before it was met; at most once per clock. `action` (e.g. `escalate`) asks the ticket to go one tier up.',
-  schema: clockDataSchema(
-    { at: dateTimeSchema, dueAt: dateTimeSchema, lateByMinutes: { ...minutesSchema, minimum: 0 }, action: { enum: [...BREACH_ACTIONS] } },
-    ['at', 'dueAt', 'lateByMinutes'],
-  ),
+  description: 'The clock passed its due time before it was met; at most once per clock. `action` (e.g. `escalate`) asks the ticket to go one tier up.',
+  schema: clockDataSchema({ at: dateTimeSchema, dueAt: dateTimeSchema, lateByMinutes: { ...minutesSchema, minimum: 0 }, action: { enum: [...BREACH_ACTIONS] } }, [
+    'at',
+    'dueAt',
+    'lateByMinutes',
+  ]),
 });
 
-export const slaClockMet = defineEvent<
-  'support.sla.clock-met.v1',
-  SlaClockRef & { at: string; withinTarget: boolean; remainingMinutes: number }
->({
+export const slaClockMet = defineEvent<'support.sla.clock-met.v1', SlaClockRef & { at: string; withinTarget: boolean; remainingMinutes: number }>({
   type: 'support.sla.clock-met.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,

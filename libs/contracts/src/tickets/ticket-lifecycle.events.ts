@@ -64,18 +64,12 @@ export const ticketReceived = defineEvent<
   },
 });
 
-export const ticketFeedbackGiven = defineEvent<
-  'support.ticket.feedback-given.v1',
-  { ticketId: string; satisfaction: number; comment?: string }
->({
+export const ticketFeedbackGiven = defineEvent<'support.ticket.feedback-given.v1', { ticketId: string; satisfaction: number; comment?: string }>({
   type: 'support.ticket.feedback-given.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
   description: 'The customer rated the service (satisfaction 1-5); at most once per ticket.',
-  schema: ticketDataSchema(
-    { satisfaction: { type: 'integer', minimum: 1, maximum: 5 }, comment: textSchema },
-    ['satisfaction'],
-  ),
+  schema: ticketDataSchema({ satisfaction: { type: 'integer', minimum: 1, maximum: 5 }, comment: textSchema }, ['satisfaction']),
 });
 
 export const ticketClosed = defineEvent<'support.ticket.closed.v1', { ticketId: string; note?: string }>({
@@ -102,10 +96,7 @@ export const ticketCancelled = defineEvent<'support.ticket.cancelled.v1', { tick
   schema: ticketDataSchema({ reason: requiredTextSchema }, ['reason']),
 });
 
-export const ticketSlaBreached = defineEvent<
-  'support.ticket.sla-breached.v1',
-  { ticketId: string; clockId: string; ruleId: string; dueAt: string; lateByMinutes: number }
->({
+export const ticketSlaBreached = defineEvent<'support.ticket.sla-breached.v1', { ticketId: string; clockId: string; ruleId: string; dueAt: string; lateByMinutes: number }>({
   type: 'support.ticket.sla-breached.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,

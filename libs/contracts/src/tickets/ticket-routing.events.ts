@@ -1,24 +1,11 @@
 import { defineEvent } from '../catalogue/event-definition';
-import {
-  Assignee,
-  assigneeSchema,
-  requiredTextSchema,
-  TICKET_AGGREGATE,
-  ticketDataSchema,
-  TICKETS_TOPIC,
-  Tier,
-  tierSchema,
-  uuidSchema,
-} from './ticket.vocabulary';
+import { Assignee, assigneeSchema, requiredTextSchema, TICKET_AGGREGATE, ticketDataSchema, TICKETS_TOPIC, Tier, tierSchema, uuidSchema } from './ticket.vocabulary';
 
 // who works the ticket: assignment, contractor dispatch, escalation along L1 -> L2 -> L3
 
 const decisionIdSchema = { ...uuidSchema, description: "id of the routing decision event this follows (also the envelope's causation id)" };
 
-export const ticketAssigned = defineEvent<
-  'support.ticket.assigned.v1',
-  { ticketId: string; assignee: Assignee; tier: Tier; decisionId?: string; reason?: string }
->({
+export const ticketAssigned = defineEvent<'support.ticket.assigned.v1', { ticketId: string; assignee: Assignee; tier: Tier; decisionId?: string; reason?: string }>({
   type: 'support.ticket.assigned.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -52,10 +39,7 @@ export const ticketDispatchedToContractor = defineEvent<
   ),
 });
 
-export const ticketEscalationRequested = defineEvent<
-  'support.ticket.escalation-requested.v1',
-  { ticketId: string; reason: string; fromTier: Tier }
->({
+export const ticketEscalationRequested = defineEvent<'support.ticket.escalation-requested.v1', { ticketId: string; reason: string; fromTier: Tier }>({
   type: 'support.ticket.escalation-requested.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,

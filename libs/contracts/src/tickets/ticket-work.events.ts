@@ -20,24 +20,15 @@ const amountSchema = { type: 'integer', minimum: 0, description: 'in minor units
 const currencySchema = { type: 'string', pattern: '^[A-Z]{3}$', description: `ISO 4217 code; commands default to ${DEFAULT_CURRENCY}` };
 const visitIdSchema = { ...uuidSchema, description: 'the field-service Visit' };
 
-export const ticketContacted = defineEvent<
-  'support.ticket.contacted.v1',
-  { ticketId: string; channel: ContactChannel; note?: string; contactedAt: string }
->({
+export const ticketContacted = defineEvent<'support.ticket.contacted.v1', { ticketId: string; channel: ContactChannel; note?: string; contactedAt: string }>({
   type: 'support.ticket.contacted.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
   description: 'The assignee reached the customer (first contact stops the response SLA clock).',
-  schema: ticketDataSchema(
-    { channel: { enum: [...CONTACT_CHANNELS] }, note: textSchema, contactedAt: dateTimeSchema },
-    ['channel', 'contactedAt'],
-  ),
+  schema: ticketDataSchema({ channel: { enum: [...CONTACT_CHANNELS] }, note: textSchema, contactedAt: dateTimeSchema }, ['channel', 'contactedAt']),
 });
 
-export const ticketDiagnosed = defineEvent<
-  'support.ticket.diagnosed.v1',
-  { ticketId: string; faultCategory: string; scenario: string; difficulty: Difficulty; note?: string }
->({
+export const ticketDiagnosed = defineEvent<'support.ticket.diagnosed.v1', { ticketId: string; faultCategory: string; scenario: string; difficulty: Difficulty; note?: string }>({
   type: 'support.ticket.diagnosed.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -53,10 +44,7 @@ export const ticketDiagnosed = defineEvent<
   ),
 });
 
-export const ticketQuoted = defineEvent<
-  'support.ticket.quoted.v1',
-  { ticketId: string; amount: number; currency: string; note?: string }
->({
+export const ticketQuoted = defineEvent<'support.ticket.quoted.v1', { ticketId: string; amount: number; currency: string; note?: string }>({
   type: 'support.ticket.quoted.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -66,10 +54,7 @@ export const ticketQuoted = defineEvent<
   schema: ticketDataSchema({ amount: amountSchema, currency: currencySchema, note: textSchema }, ['amount', 'currency']),
 });
 
-export const ticketQuoteAccepted = defineEvent<
-  'support.ticket.quote-accepted.v1',
-  { ticketId: string; amount: number; currency: string }
->({
+export const ticketQuoteAccepted = defineEvent<'support.ticket.quote-accepted.v1', { ticketId: string; amount: number; currency: string }>({
   type: 'support.ticket.quote-accepted.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -88,10 +73,7 @@ export const ticketQuoteDeclined = defineEvent<'support.ticket.quote-declined.v1
   schema: ticketDataSchema({ reason: textSchema }),
 });
 
-export const ticketOnSiteScheduled = defineEvent<
-  'support.ticket.on-site-scheduled.v1',
-  { ticketId: string; visitId: string; appointmentAt: string }
->({
+export const ticketOnSiteScheduled = defineEvent<'support.ticket.on-site-scheduled.v1', { ticketId: string; visitId: string; appointmentAt: string }>({
   type: 'support.ticket.on-site-scheduled.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -99,10 +81,7 @@ export const ticketOnSiteScheduled = defineEvent<
   schema: ticketDataSchema({ visitId: visitIdSchema, appointmentAt: dateTimeSchema }, ['visitId', 'appointmentAt']),
 });
 
-export const ticketTechnicianOnSite = defineEvent<
-  'support.ticket.technician-on-site.v1',
-  { ticketId: string; visitId: string; arrivedAt: string }
->({
+export const ticketTechnicianOnSite = defineEvent<'support.ticket.technician-on-site.v1', { ticketId: string; visitId: string; arrivedAt: string }>({
   type: 'support.ticket.technician-on-site.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -110,10 +89,7 @@ export const ticketTechnicianOnSite = defineEvent<
   schema: ticketDataSchema({ visitId: visitIdSchema, arrivedAt: dateTimeSchema }, ['visitId', 'arrivedAt']),
 });
 
-export const ticketResolved = defineEvent<
-  'support.ticket.resolved.v1',
-  { ticketId: string; resolution: string; remote: boolean; sopId?: string }
->({
+export const ticketResolved = defineEvent<'support.ticket.resolved.v1', { ticketId: string; resolution: string; remote: boolean; sopId?: string }>({
   type: 'support.ticket.resolved.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -180,10 +156,7 @@ function fieldServiceRecordedSchema(steps: readonly string[]) {
 }
 
 /** Superseded by v2 (the same data, more steps): intake writes v2 only; streams keep their v1 events. */
-export const ticketFieldServiceRecorded = defineEvent<
-  'support.ticket.field-service-recorded.v1',
-  FieldServiceRecordedData<(typeof FIELD_SERVICE_STEPS_V1)[number]>
->({
+export const ticketFieldServiceRecorded = defineEvent<'support.ticket.field-service-recorded.v1', FieldServiceRecordedData<(typeof FIELD_SERVICE_STEPS_V1)[number]>>({
   type: 'support.ticket.field-service-recorded.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,

@@ -13,19 +13,7 @@ export const CHANNELS = ['wechat', 'phone', 'web', 'cs-desk', 'api', 'lead'] as 
 export type Channel = (typeof CHANNELS)[number];
 
 /** A ticket's life, DOMAIN.md "A ticket's life". */
-export const TICKET_STATES = [
-  'received',
-  'assigned',
-  'contacted',
-  'diagnosed',
-  'quoted',
-  'in-progress',
-  'on-site',
-  'resolved',
-  'closed',
-  'cancelled',
-  'reopened',
-] as const;
+export const TICKET_STATES = ['received', 'assigned', 'contacted', 'diagnosed', 'quoted', 'in-progress', 'on-site', 'resolved', 'closed', 'cancelled', 'reopened'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
 /** The escalation chain: L1 agent -> L2 senior -> L3 lead; L3 is final. */

@@ -18,7 +18,10 @@ const DEV_ENVS = ['development', 'test'];
 
 /** the first 16 hex digits of sha256 over the public key's SPKI DER: short, and changes with the key */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function signingKeyFromPem(pem: string | Buffer): AnchorSigningKey {

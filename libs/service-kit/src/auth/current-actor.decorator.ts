@@ -9,6 +9,4 @@ export type AuthenticatedRequest = IncomingMessage & { actor?: Actor };
  * The caller, `{ id, role, name }` from the token's `sub`, `role` and `name` claims.
  * Undefined on `@Public()` routes, which are not authenticated.
  */
-export const CurrentActor = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): Actor | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor,
-);
+export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor);

@@ -9,8 +9,5 @@ export const ROLES_KEY = 'service-kit:roles';
  * wins). Others get 403. No implicit super-role: list `lead` where the lead may act.
  */
 export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    SetMetadata(ROLES_KEY, roles),
-    ApiForbiddenResponse({ description: `allowed roles: ${roles.join(', ')}` }),
-  );
+  return applyDecorators(SetMetadata(ROLES_KEY, roles), ApiForbiddenResponse({ description: `allowed roles: ${roles.join(', ')}` }));
 }

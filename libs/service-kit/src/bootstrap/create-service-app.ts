@@ -43,11 +43,7 @@ export const DEFAULT_BODY_LIMIT = '64kb';
  * answers are kept), request logging, metrics, OpenAPI and shutdown hooks. The root module must import `ServiceKitModule.forRoot(...)` (guards, health,
  * metrics). Not listening yet.
  */
-export async function createServiceApp(
-  rootModule: RootModule,
-  config: ServiceConfig,
-  options: ServiceAppOptions = {},
-): Promise<NestExpressApplication> {
+export async function createServiceApp(rootModule: RootModule, config: ServiceConfig, options: ServiceAppOptions = {}): Promise<NestExpressApplication> {
   const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     logger: new PinoLoggerService(logger),
@@ -63,11 +59,7 @@ export async function createServiceApp(
  * Applies the kit's HTTP plumbing to an app created elsewhere (e.g. from a `TestingModule`
  * with `bodyParser: false`). Call before `init()` / `listen()`.
  */
-export function configureServiceApp(
-  app: NestExpressApplication,
-  config: ServiceConfig,
-  options: ServiceAppOptions = {},
-): NestExpressApplication {
+export function configureServiceApp(app: NestExpressApplication, config: ServiceConfig, options: ServiceAppOptions = {}): NestExpressApplication {
   const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
   collectProcessMetrics();
   // order matters: log and time every request, including those the body parser rejects

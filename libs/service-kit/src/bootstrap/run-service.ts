@@ -43,7 +43,11 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
 
 /** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
 export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
-  return createServiceApp(applicationModule(definition, runtime, config), config, { bodyLimit: definition.bodyLimit, openApi: definition.openApi, idempotentAnswers: runtime.idempotentAnswers });
+  return createServiceApp(applicationModule(definition, runtime, config), config, {
+    bodyLimit: definition.bodyLimit,
+    openApi: definition.openApi,
+    idempotentAnswers: runtime.idempotentAnswers,
+  });
 }
 
 /** Everything a service's app serves: its root module, and what every runtime brings (dead letters, closing last). */

@@ -32,5 +32,4 @@ export function toList({ value }: { value: unknown }): unknown {
 }
 
 // host or [ipv6] followed by a port in 1..65535
-export const HOST_PORT =
-  /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/;
+export const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})$/;

@@ -40,7 +40,9 @@ describe('loadServiceConfig: the token secret, JWKS, audience and issuer', () =>
 
     it('takes a JWKS only over https (plain http only in development and test)', () => {
       const plain = 'http://auth:8080/.well-known/jwks.json';
-      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWKS_URL: plain }, defaults))).toEqual(['AUTH_JWKS_URL must be an https URL unless NODE_ENV is development or test']);
+      expect(problemsOf(() => loadServiceConfig({ ...good, AUTH_JWKS_URL: plain }, defaults))).toEqual([
+        'AUTH_JWKS_URL must be an https URL unless NODE_ENV is development or test',
+      ]);
       expect(loadServiceConfig({ ...good, NODE_ENV: 'test', AUTH_JWKS_URL: plain }, defaults).auth.jwksUrl).toBe(plain);
     });
 

@@ -24,11 +24,19 @@ describe('loadServiceConfig: signing in to Kafka', () => {
   it('needs a password with the principal, from a file or the variable', () => {
     const { KAFKA_SASL_PASSWORD: _p, ...noPassword } = good;
     expect(problemsOf(() => loadServiceConfig(noPassword, defaults))).toEqual(['KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE) is required with KAFKA_SASL_USERNAME']);
-    expect(loadServiceConfig({ ...noPassword, KAFKA_SASL_PASSWORD_FILE: passwordFile }, defaults).kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'intake', password: 'from-a-file' });
+    expect(loadServiceConfig({ ...noPassword, KAFKA_SASL_PASSWORD_FILE: passwordFile }, defaults).kafka.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'intake',
+      password: 'from-a-file',
+    });
   });
 
   it('names a password or CA file that is not there, and a mechanism it does not speak', () => {
-    expect(problemsOf(() => loadServiceConfig({ ...good, KAFKA_SASL_PASSWORD_FILE: join(dir, 'nope'), KAFKA_TLS_CA_FILE: join(dir, 'nope.pem'), KAFKA_SASL_MECHANISM: 'plain' }, defaults))).toEqual([
+    expect(
+      problemsOf(() =>
+        loadServiceConfig({ ...good, KAFKA_SASL_PASSWORD_FILE: join(dir, 'nope'), KAFKA_TLS_CA_FILE: join(dir, 'nope.pem'), KAFKA_SASL_MECHANISM: 'plain' }, defaults),
+      ),
+    ).toEqual([
       'KAFKA_SASL_PASSWORD_FILE must name a file that exists',
       'KAFKA_SASL_MECHANISM must be one of scram-sha-512, scram-sha-256',
       'KAFKA_TLS_CA_FILE must name a file that exists',

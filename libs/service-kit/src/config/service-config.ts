@@ -51,11 +51,7 @@ export interface ServiceDefaults {
  * in the same pass). Throws {@link ConfigError} naming every bad variable and its rule.
  */
 export function loadServiceConfig(env: Env | undefined, defaults: ServiceDefaults): ServiceConfig;
-export function loadServiceConfig<E extends object>(
-  env: Env | undefined,
-  defaults: ServiceDefaults,
-  extra: ClassConstructor<E>,
-): ServiceConfig & { extra: E };
+export function loadServiceConfig<E extends object>(env: Env | undefined, defaults: ServiceDefaults, extra: ClassConstructor<E>): ServiceConfig & { extra: E };
 export function loadServiceConfig<E extends object>(
   env: Env = process.env,
   defaults: ServiceDefaults,

@@ -1,19 +1,20 @@
 import { Expose, Transform } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { KAFKA_SASL_MECHANISMS } from '@support/messaging';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '@support/contracts';
 import { HOST_PORT, IsRequired, toInteger, toList } from './env-rules';
-import { DEV_JWT_SECRET, DEV_NODE_ENVS, isDevEnv, IsHttpsOutsideDev, IsJwtSecret, IsKafkaPassword, IsOtherThanPort, IsReadableFile, IsRequiredInProduction, MIN_PRODUCTION_SECRET_LENGTH } from './production-rules';
+import {
+  DEV_JWT_SECRET,
+  DEV_NODE_ENVS,
+  isDevEnv,
+  IsHttpsOutsideDev,
+  IsJwtSecret,
+  IsKafkaPassword,
+  IsOtherThanPort,
+  IsReadableFile,
+  IsRequiredInProduction,
+  MIN_PRODUCTION_SECRET_LENGTH,
+} from './production-rules';
 
 export { DEV_JWT_SECRET, DEV_NODE_ENVS, isDevEnv, MIN_PRODUCTION_SECRET_LENGTH };
 
@@ -62,10 +63,7 @@ export class ServiceEnv {
 
   @Expose()
   @IsRequired()
-  @IsUrl(
-    { protocols: ['postgres', 'postgresql'], require_protocol: true, require_tld: false, allow_underscores: true },
-    { message: POSTGRES_URL_RULE },
-  )
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_protocol: true, require_tld: false, allow_underscores: true }, { message: POSTGRES_URL_RULE })
   DATABASE_URL!: string;
 
   @Expose()

@@ -26,9 +26,7 @@ export function toBodyHttpException(err: BodyParserError & { message?: string })
       return new PayloadTooLargeException(`body must not exceed ${err.limit ?? 'the size limit of'} bytes`);
     default:
       // other parser errors are 4xx with a safe message (encoding, charset, aborted request)
-      return err.expose && err.status < 500
-        ? new HttpException(err.message ?? 'bad request body', err.status)
-        : new BadRequestException('bad request body');
+      return err.expose && err.status < 500 ? new HttpException(err.message ?? 'bad request body', err.status) : new BadRequestException('bad request body');
   }
 }
 

@@ -42,12 +42,15 @@ async function messagesFor(value: unknown): Promise<string[]> {
 
 describe('createValidationPipe', () => {
   it('names nested and array fields by their full path', async () => {
-    expect(await messagesFor({ address: { city: 1, zip: '1' }, lines: [{ sku: 'a', quantity: 1 }, { sku: 2, quantity: 0 }] })).toEqual([
-      'property address.zip should not exist',
-      'address.city must be a string',
-      'lines.1.sku must be a string',
-      'lines.1.quantity must not be less than 1',
-    ]);
+    expect(
+      await messagesFor({
+        address: { city: 1, zip: '1' },
+        lines: [
+          { sku: 'a', quantity: 1 },
+          { sku: 2, quantity: 0 },
+        ],
+      }),
+    ).toEqual(['property address.zip should not exist', 'address.city must be a string', 'lines.1.sku must be a string', 'lines.1.quantity must not be less than 1']);
   });
 
   it('returns a DTO instance when valid', async () => {

@@ -9,7 +9,21 @@ import { PlatformLifecycle } from './platform-lifecycle';
 import { BACKGROUND_ERRORS, CLOCK, MESSAGING_CLIENT, PLATFORM_SETTINGS, SERVICE_SCHEMA, SIGNING_KEY, SigningKeyValue, SupportPlatformOptions } from './platform.tokens';
 
 /** Every token {@link SupportPlatformModule} provides to the service's own providers. */
-export const PLATFORM_TOKENS = [DataSource, MESSAGING_CLIENT, EventStore, AppendPipeline, IdempotencyStore, OutboxRelay, EventConsumerTransport, CLOCK, SERVICE_SCHEMA, EVENT_SCHEMA, BACKGROUND_ERRORS, PLATFORM_SETTINGS, SIGNING_KEY] as const;
+export const PLATFORM_TOKENS = [
+  DataSource,
+  MESSAGING_CLIENT,
+  EventStore,
+  AppendPipeline,
+  IdempotencyStore,
+  OutboxRelay,
+  EventConsumerTransport,
+  CLOCK,
+  SERVICE_SCHEMA,
+  EVENT_SCHEMA,
+  BACKGROUND_ERRORS,
+  PLATFORM_SETTINGS,
+  SIGNING_KEY,
+] as const;
 
 /**
  * What every service runs on, as Nest providers: the database (migrated first, through `@nestjs/typeorm`
@@ -46,7 +60,10 @@ export class SupportPlatformModule {
         provide: AppendPipeline,
         inject: [EventStore],
         useFactory: (store: EventStore) =>
-          new AppendPipeline(store, { transforms: options.transforms?.(schema), listeners: options.outbox === false ? [] : [new Outbox(schema, service, eventCatalogue, options.outbox ?? 'stored')] }),
+          new AppendPipeline(store, {
+            transforms: options.transforms?.(schema),
+            listeners: options.outbox === false ? [] : [new Outbox(schema, service, eventCatalogue, options.outbox ?? 'stored')],
+          }),
       },
       { provide: IdempotencyStore, inject: [CLOCK], useFactory: (clock: Clock) => new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock }) },
       {
@@ -59,7 +76,15 @@ export class SupportPlatformModule {
         provide: EventConsumerTransport,
         inject: [MESSAGING_CLIENT, DataSource],
         useFactory: (kafka: MessagingClient, dataSource: DataSource) =>
-          new EventConsumerTransport({ schema, kafka, dataSource, catalogue: eventCatalogue, onError: options.onError, fromBeginning: settings.consumeFromBeginning, inBackground: settings.joinConsumersInBackground }),
+          new EventConsumerTransport({
+            schema,
+            kafka,
+            dataSource,
+            catalogue: eventCatalogue,
+            onError: options.onError,
+            fromBeginning: settings.consumeFromBeginning,
+            inBackground: settings.joinConsumersInBackground,
+          }),
       },
       PlatformLifecycle,
     ];
@@ -72,7 +97,13 @@ export class SupportPlatformModule {
           useFactory: () => ({ type: 'postgres', toRetry: () => false }),
           // owner migrates and grants first (tests), then the runtime role connects and checks the schema is migrated
           dataSourceFactory: () =>
-            openServiceDataSource({ databaseUrl: settings.databaseUrl, migrationDatabaseUrl: settings.migrationDatabaseUrl, schema, migrations: options.migrations(schema), truncatable: options.truncatable }),
+            openServiceDataSource({
+              databaseUrl: settings.databaseUrl,
+              migrationDatabaseUrl: settings.migrationDatabaseUrl,
+              schema,
+              migrations: options.migrations(schema),
+              truncatable: options.truncatable,
+            }),
         }),
       ],
       providers,

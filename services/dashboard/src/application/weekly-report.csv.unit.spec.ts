@@ -20,7 +20,11 @@ const report: NamedWeeklyReport = {
   members: [
     { memberId: 'm-li', name: '李娜', ...figures() },
     // a member the roster never named, with nothing to divide by
-    { memberId: 'm-new', name: null, ...figures({ assigned: 1, responseRate: null, resolved: 0, resolutionRate: 0, firstContactResolution: null, csat: null, feedbackCount: 0, breaches: 0 }) },
+    {
+      memberId: 'm-new',
+      name: null,
+      ...figures({ assigned: 1, responseRate: null, resolved: 0, resolutionRate: 0, firstContactResolution: null, csat: null, feedbackCount: 0, breaches: 0 }),
+    },
   ],
   slaCompliance: [
     { ruleId: 'first-contact', met: 1, breached: 1, compliance: 0.5 },
@@ -33,7 +37,7 @@ const report: NamedWeeklyReport = {
 };
 
 describe('the weekly report as CSV', () => {
-  it('writes one header and a line per figure set: the team, each member by id and name, each SLA rule, each member\'s leads', () => {
+  it("writes one header and a line per figure set: the team, each member by id and name, each SLA rule, each member's leads", () => {
     expect(weeklyReportCsv(report).split('\n')).toEqual([
       'week,section,id,name,assigned,responseRate,resolved,resolutionRate,firstContactResolution,csat,feedbackCount,escalations,breaches,slaMet,slaBreached,slaCompliance,leadsContributed,leadsReceived,leadsExpected',
       '2031-W10,team,team,,3,0.5000,2,0.6667,0.5000,4.33,3,0,1,,,,,,',
@@ -56,15 +60,15 @@ describe('the weekly report as CSV', () => {
   });
 
   it('keeps one format per kind of number: counts as integers, rates as 4-decimal fractions, averages and shares with 2 decimals', () => {
-    expect([csvNumber(1, 'count'), csvNumber(0, 'count'), csvNumber(1, 'rate'), csvNumber(0.5, 'rate'), csvNumber(0, 'rate'), csvNumber(4, 'decimal'), csvNumber(1 / 3, 'decimal')]).toEqual([
-      '1',
-      '0',
-      '1.0000',
-      '0.5000',
-      '0.0000',
-      '4.00',
-      '0.33',
-    ]);
+    expect([
+      csvNumber(1, 'count'),
+      csvNumber(0, 'count'),
+      csvNumber(1, 'rate'),
+      csvNumber(0.5, 'rate'),
+      csvNumber(0, 'rate'),
+      csvNumber(4, 'decimal'),
+      csvNumber(1 / 3, 'decimal'),
+    ]).toEqual(['1', '0', '1.0000', '0.5000', '0.0000', '4.00', '0.33']);
     expect([csvNumber(null, 'rate'), csvNumber(undefined, 'count')]).toEqual(['', '']);
   });
 
@@ -98,7 +102,13 @@ function readBack(csv: string): NamedWeeklyReport {
     team: figuresOf(of('team')[0]),
     members: of('member').map((r) => ({ memberId: r.id, name: text(r.name), ...figuresOf(r) })),
     slaCompliance: of('sla-rule').map((r) => ({ ruleId: r.id, met: number(r.slaMet) as number, breached: number(r.slaBreached) as number, compliance: number(r.slaCompliance) })),
-    leads: of('lead-share').map((r) => ({ memberId: r.id, name: text(r.name), contributed: number(r.leadsContributed) as number, received: number(r.leadsReceived) as number, expectedShare: number(r.leadsExpected) })),
+    leads: of('lead-share').map((r) => ({
+      memberId: r.id,
+      name: text(r.name),
+      contributed: number(r.leadsContributed) as number,
+      received: number(r.leadsReceived) as number,
+      expectedShare: number(r.leadsExpected),
+    })),
   };
 }
 
@@ -110,12 +120,12 @@ function parseCsv(csv: string): string[][] {
   for (let i = 0; i < csv.length; i++) {
     const c = csv[i];
     if (quoted) {
-      if (c === '"' && csv[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && csv[i + 1] === '"') ((cell += '"'), i++);
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (c === ',') (row.push(cell), (cell = ''));
+    else if (c === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''));
     else cell += c;
   }
   return rows;

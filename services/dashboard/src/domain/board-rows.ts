@@ -58,7 +58,18 @@ export function queueRowAfter(row: QueueRow | undefined, event: Observed<TicketE
   const { ticketId } = event.data;
   const at = event.time;
   // a reader may meet a ticket's later events first (a projection started mid-stream): keep what is known
-  const current: QueueRow = row ?? { ticketId, customerId: null, state: 'received', urgency: null, channel: null, deviceModel: null, tier: null, assignee: null, receivedAt: null, changedAt: at };
+  const current: QueueRow = row ?? {
+    ticketId,
+    customerId: null,
+    state: 'received',
+    urgency: null,
+    channel: null,
+    deviceModel: null,
+    tier: null,
+    assignee: null,
+    receivedAt: null,
+    changedAt: at,
+  };
   switch (event.type) {
     case 'support.ticket.received.v1': {
       if (row) return row;

@@ -14,10 +14,29 @@ const received = ticket(
 
 describe('queue rows', () => {
   it('opens on received, moves to assigned, and keeps a worked ticket in its stage when it is reassigned', () => {
-    expect(fold([received])).toEqual({ ticketId, customerId: 'c-1', state: 'received', urgency: 'urgent', channel: 'phone', deviceModel: 'XPS', tier: null, assignee: null, receivedAt: 't0', changedAt: 't0' });
-    const contacted = fold([received, ticket('support.ticket.assigned.v1', { assignee: agent, tier: 'L1' }, 't1'), ticket('support.ticket.contacted.v1', { channel: 'phone', contactedAt: 't2' }, 't2')]);
+    expect(fold([received])).toEqual({
+      ticketId,
+      customerId: 'c-1',
+      state: 'received',
+      urgency: 'urgent',
+      channel: 'phone',
+      deviceModel: 'XPS',
+      tier: null,
+      assignee: null,
+      receivedAt: 't0',
+      changedAt: 't0',
+    });
+    const contacted = fold([
+      received,
+      ticket('support.ticket.assigned.v1', { assignee: agent, tier: 'L1' }, 't1'),
+      ticket('support.ticket.contacted.v1', { channel: 'phone', contactedAt: 't2' }, 't2'),
+    ]);
     expect(contacted).toMatchObject({ state: 'contacted', assignee: agent, tier: 'L1', changedAt: 't2' });
-    expect(queueRowAfter(contacted, ticket('support.ticket.escalated.v1', { assignee: senior, toTier: 'L2' }, 't3'))).toMatchObject({ state: 'contacted', assignee: senior, tier: 'L2' });
+    expect(queueRowAfter(contacted, ticket('support.ticket.escalated.v1', { assignee: senior, toTier: 'L2' }, 't3'))).toMatchObject({
+      state: 'contacted',
+      assignee: senior,
+      tier: 'L2',
+    });
     const reopened = queueRowAfter(contacted, ticket('support.ticket.reopened.v1', {}, 't4'));
     expect(queueRowAfter(reopened, ticket('support.ticket.assigned.v1', { assignee: senior, tier: 'L2' }, 't5'))).toMatchObject({ state: 'assigned', assignee: senior });
   });

@@ -24,7 +24,10 @@ describe('lead rows', () => {
   it('leaves the pool for good when accepted, converted or lost', () => {
     const accepted = foldLead([captured, allocated('m-b', 't1'), lead('support.lead.accepted.v1', { memberId: 'm-b' }, 't2')]);
     expect(accepted).toMatchObject({ status: 'accepted', pooledSince: null });
-    const converted = leadRowAfter(accepted, lead('support.lead.converted.v1', { memberId: 'm-b', customer: { name: 'N' }, deviceModel: 'd', problem: 'p', urgency: 'normal' }, 't3'));
+    const converted = leadRowAfter(
+      accepted,
+      lead('support.lead.converted.v1', { memberId: 'm-b', customer: { name: 'N' }, deviceModel: 'd', problem: 'p', urgency: 'normal' }, 't3'),
+    );
     expect(converted).toMatchObject({ status: 'converted', pooledSince: null, changedAt: 't3' });
     expect(foldLead([captured, lead('support.lead.lost.v1', { reason: 'no answer' }, 't1')])).toMatchObject({ status: 'lost', pooledSince: null });
   });
@@ -46,7 +49,12 @@ describe("the pool's waiting leads", () => {
   const now = new Date('2031-03-06T05:10:00Z');
 
   it('says how many wait and how long the oldest has, in whole seconds', () => {
-    expect(leadPoolWaiting(3, '2031-03-03T01:00:00.500Z', now)).toEqual({ at: now.toISOString(), waiting: 3, oldestWaitingSince: '2031-03-03T01:00:00.500Z', longestWaitSeconds: 3 * 86400 + 4 * 3600 + 9 * 60 + 59 });
+    expect(leadPoolWaiting(3, '2031-03-03T01:00:00.500Z', now)).toEqual({
+      at: now.toISOString(),
+      waiting: 3,
+      oldestWaitingSince: '2031-03-03T01:00:00.500Z',
+      longestWaitSeconds: 3 * 86400 + 4 * 3600 + 9 * 60 + 59,
+    });
   });
 
   it('has no wait with nobody waiting, and none below zero for a lead stamped after now', () => {

@@ -34,7 +34,13 @@ const met = (t: string, ruleId: string, time: string, withinTarget = true) =>
   event('support.sla.clock-met.v1', time, { ...clock(t, ruleId), at: time, withinTarget, remainingMinutes: withinTarget ? 5 : -5 });
 const breached = (t: string, ruleId: string, time: string) => event('support.sla.clock-breached.v1', time, { ...clock(t, ruleId), at: time, dueAt: time, lateByMinutes: 0 });
 const capture = (lead: string, memberId: string, time: string) =>
-  event('support.lead.captured.v1', time, { leadId: lead, source: { memberId, platform: 'douyin', account: memberId }, customerHandle: lead, contact: { wechat: lead }, via: 'rest' });
+  event('support.lead.captured.v1', time, {
+    leadId: lead,
+    source: { memberId, platform: 'douyin', account: memberId },
+    customerHandle: lead,
+    contact: { wechat: lead },
+    via: 'rest',
+  });
 const duplicate = (lead: string, memberId: string, time: string) =>
   event('support.lead.duplicate-captured.v1', time, { leadId: lead, source: { memberId, platform: 'douyin', account: memberId } });
 const allocate = (lead: string, memberId: string, time: string) => event('support.lead.allocated.v1', time, { leadId: lead, memberId, policyVersion: 1, acceptBy: time });
@@ -44,7 +50,15 @@ const ratiosSet = (version: number, ratios: LeadRatio[], time: string) => event(
 // W48 = Mon 2026-11-23 .. Sun 2026-11-29 in Shanghai; W47 and W49 events must not count in it
 const scriptedWeek: KpiEvent[] = [
   // previous week (W47)
-  ratiosSet(1, [{ memberId: A, weight: 2 }, { memberId: B, weight: 2 }, { memberId: S, weight: 1 }], sh('11-16 09:00')),
+  ratiosSet(
+    1,
+    [
+      { memberId: A, weight: 2 },
+      { memberId: B, weight: 2 },
+      { memberId: S, weight: 1 },
+    ],
+    sh('11-16 09:00'),
+  ),
   assign('tp1', B, sh('11-20 10:00')),
   breached('tp1', FC, sh('11-20 10:30')),
   resolve('tp1', sh('11-20 15:00'), true),
@@ -59,7 +73,15 @@ const scriptedWeek: KpiEvent[] = [
 
   // the scripted week (W48)
   event('support.ticket.received.v1', sh('11-23 08:55'), {
-    ticketId: 't01', customerId: 'c1', customer: { name: 'Wang' }, channel: 'phone', deviceModel: 'X1', problem: 'no power', urgency: 'normal', requestedAt: sh('11-23 08:50'), receivedAt: sh('11-23 08:55'),
+    ticketId: 't01',
+    customerId: 'c1',
+    customer: { name: 'Wang' },
+    channel: 'phone',
+    deviceModel: 'X1',
+    problem: 'no power',
+    urgency: 'normal',
+    requestedAt: sh('11-23 08:50'),
+    receivedAt: sh('11-23 08:55'),
   }),
   assign('t01', A, sh('11-23 09:00')),
   event('support.ticket.contacted.v1', sh('11-23 09:10'), { ticketId: 't01', channel: 'phone', contactedAt: sh('11-23 09:10') }),
@@ -167,7 +189,15 @@ const scriptedWeek: KpiEvent[] = [
   assign('tb', B, '2026-11-29T16:30:00Z'),
   capture('l7', S, '2026-11-29T16:30:00Z'),
   allocate('l7', A, '2026-11-29T16:31:00Z'),
-  ratiosSet(2, [{ memberId: A, weight: 1 }, { memberId: B, weight: 1 }, { memberId: S, weight: 1 }], sh('11-30 09:00')),
+  ratiosSet(
+    2,
+    [
+      { memberId: A, weight: 1 },
+      { memberId: B, weight: 1 },
+      { memberId: S, weight: 1 },
+    ],
+    sh('11-30 09:00'),
+  ),
 ];
 
 describe('weekly KPIs', () => {
@@ -188,12 +218,55 @@ describe('weekly KPIs', () => {
     const figures = (f: Figures) => f;
     expect(weeklyReport(scriptedWeek, '2026-W48')).toEqual({
       week: '2026-W48',
-      team: figures({ assigned: 16, responseRate: 3 / 4, resolved: 14, resolutionRate: 14 / 16, firstContactResolution: 9 / 14, csat: 37 / 9, feedbackCount: 9, escalations: 2, breaches: 4 }),
+      team: figures({
+        assigned: 16,
+        responseRate: 3 / 4,
+        resolved: 14,
+        resolutionRate: 14 / 16,
+        firstContactResolution: 9 / 14,
+        csat: 37 / 9,
+        feedbackCount: 9,
+        escalations: 2,
+        breaches: 4,
+      }),
       members: [
-        { memberId: A, assigned: 9, responseRate: 6 / 8, resolved: 5, resolutionRate: 5 / 9, firstContactResolution: 4 / 5, csat: 13 / 3, feedbackCount: 3, escalations: 2, breaches: 1 },
-        { memberId: B, assigned: 6, responseRate: 5 / 6, resolved: 6, resolutionRate: 1, firstContactResolution: 4 / 6, csat: 17 / 4, feedbackCount: 4, escalations: 0, breaches: 2 },
+        {
+          memberId: A,
+          assigned: 9,
+          responseRate: 6 / 8,
+          resolved: 5,
+          resolutionRate: 5 / 9,
+          firstContactResolution: 4 / 5,
+          csat: 13 / 3,
+          feedbackCount: 3,
+          escalations: 2,
+          breaches: 1,
+        },
+        {
+          memberId: B,
+          assigned: 6,
+          responseRate: 5 / 6,
+          resolved: 6,
+          resolutionRate: 1,
+          firstContactResolution: 4 / 6,
+          csat: 17 / 4,
+          feedbackCount: 4,
+          escalations: 0,
+          breaches: 2,
+        },
         { memberId: C, assigned: 1, responseRate: null, resolved: 1, resolutionRate: 1, firstContactResolution: 0, csat: null, feedbackCount: 0, escalations: 0, breaches: 0 },
-        { memberId: S, assigned: 4, responseRate: 1 / 2, resolved: 2, resolutionRate: 2 / 4, firstContactResolution: 1 / 2, csat: 7 / 2, feedbackCount: 2, escalations: 0, breaches: 1 },
+        {
+          memberId: S,
+          assigned: 4,
+          responseRate: 1 / 2,
+          resolved: 2,
+          resolutionRate: 2 / 4,
+          firstContactResolution: 1 / 2,
+          csat: 7 / 2,
+          feedbackCount: 2,
+          escalations: 0,
+          breaches: 1,
+        },
       ],
       slaCompliance: [
         { ruleId: FC, met: 12, breached: 4, compliance: 3 / 4 },
@@ -211,7 +284,17 @@ describe('weekly KPIs', () => {
     // W49 by hand: tb assigned to B; t12's feedback 1 (B); t10's late first contact already counted as breached;
     // l7 captured by S and allocated to A under version 1 (2:2:1), before the 1:1:1 of version 2 -> 0.4, 0.4, 0.2
     const report = weeklyReport(scriptedWeek, '2026-W49');
-    expect(report.team).toEqual({ assigned: 1, responseRate: null, resolved: 0, resolutionRate: 0, firstContactResolution: null, csat: 1, feedbackCount: 1, escalations: 0, breaches: 0 });
+    expect(report.team).toEqual({
+      assigned: 1,
+      responseRate: null,
+      resolved: 0,
+      resolutionRate: 0,
+      firstContactResolution: null,
+      csat: 1,
+      feedbackCount: 1,
+      escalations: 0,
+      breaches: 0,
+    });
     expect(report.members.map((m) => m.memberId)).toEqual([B]);
     expect(report.slaCompliance).toEqual([]);
     expect(report.leads).toEqual([
@@ -225,11 +308,33 @@ describe('weekly KPIs', () => {
     // 1,000 leads at 2:2:1 (version 1), then D joins at 1:1:1:1 (version 2) and gets the next 400
     const D = 'agent-d';
     const at = (minute: number) => new Date(Date.parse(sh('12-07 09:00')) + minute * 60_000).toISOString();
-    const allocateUnder = (lead: string, memberId: string, version: number, time: string) => event('support.lead.allocated.v1', time, { leadId: lead, memberId, policyVersion: version, acceptBy: time });
-    const events: KpiEvent[] = [ratiosSet(1, [{ memberId: A, weight: 2 }, { memberId: B, weight: 2 }, { memberId: S, weight: 1 }], at(0))];
+    const allocateUnder = (lead: string, memberId: string, version: number, time: string) =>
+      event('support.lead.allocated.v1', time, { leadId: lead, memberId, policyVersion: version, acceptBy: time });
+    const events: KpiEvent[] = [
+      ratiosSet(
+        1,
+        [
+          { memberId: A, weight: 2 },
+          { memberId: B, weight: 2 },
+          { memberId: S, weight: 1 },
+        ],
+        at(0),
+      ),
+    ];
     const members = [A, A, B, B, S];
     for (let i = 0; i < 1000; i++) events.push(allocateUnder(`v1-${i}`, members[i % 5], 1, at(1)));
-    events.push(ratiosSet(2, [{ memberId: A, weight: 1 }, { memberId: B, weight: 1 }, { memberId: S, weight: 1 }, { memberId: D, weight: 1 }], at(2)));
+    events.push(
+      ratiosSet(
+        2,
+        [
+          { memberId: A, weight: 1 },
+          { memberId: B, weight: 1 },
+          { memberId: S, weight: 1 },
+          { memberId: D, weight: 1 },
+        ],
+        at(2),
+      ),
+    );
     for (let i = 0; i < 400; i++) events.push(allocateUnder(`v2-${i}`, D, 2, at(3)));
     // one of D's is returned: it no longer counts, for received nor expected
     events.push(giveBack('v2-0', D, at(4), 'declined'));
@@ -312,7 +417,18 @@ describe('weekly KPIs', () => {
 
 describe('the weekly report named', () => {
   it("gives every member line the roster's name, null where the roster never named the member", () => {
-    const events = [ratiosSet(1, [{ memberId: A, weight: 1 }, { memberId: B, weight: 1 }], sh('11-23 08:00')), assign('tn', A, sh('11-23 09:00')), capture('ln', B, sh('11-23 09:30'))];
+    const events = [
+      ratiosSet(
+        1,
+        [
+          { memberId: A, weight: 1 },
+          { memberId: B, weight: 1 },
+        ],
+        sh('11-23 08:00'),
+      ),
+      assign('tn', A, sh('11-23 09:00')),
+      capture('ln', B, sh('11-23 09:30')),
+    ];
     const named = withMemberNames(weeklyReport(events, '2026-W48'), new Map([[A, '张伟']]));
     expect(named.members).toEqual([expect.objectContaining({ memberId: A, name: '张伟', assigned: 1 })]);
     expect(named.leads).toEqual([

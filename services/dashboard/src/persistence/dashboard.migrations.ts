@@ -64,10 +64,7 @@ function timelineByReferenceMigration(schema: string): new () => MigrationInterf
   return sqlMigration(
     'DashboardTimelineByReference1764720000000',
     [`ALTER TABLE ${timeline} DROP COLUMN type, DROP COLUMN actor, DROP COLUMN data`],
-    [
-      `TRUNCATE ${timeline}`,
-      `ALTER TABLE ${timeline} ADD COLUMN type text NOT NULL, ADD COLUMN actor jsonb NOT NULL, ADD COLUMN data jsonb NOT NULL`,
-    ],
+    [`TRUNCATE ${timeline}`, `ALTER TABLE ${timeline} ADD COLUMN type text NOT NULL, ADD COLUMN actor jsonb NOT NULL, ADD COLUMN data jsonb NOT NULL`],
   );
 }
 

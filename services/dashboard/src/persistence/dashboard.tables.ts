@@ -164,24 +164,39 @@ export class DashboardTables {
 
   /** running clocks past their warning (at risk) and breached ones not yet ended */
   async slaBoard(executor: SqlExecutor, at: Date): Promise<{ atRisk: ClockRow[]; breached: ClockRow[] }> {
-    const rows = await executor.query(`SELECT * FROM ${this.board} WHERE status IN ('running', 'paused') AND (breached OR warn_at <= $1) ORDER BY due_at, clock_id LIMIT 500`, [at]);
+    const rows = await executor.query(`SELECT * FROM ${this.board} WHERE status IN ('running', 'paused') AND (breached OR warn_at <= $1) ORDER BY due_at, clock_id LIMIT 500`, [
+      at,
+    ]);
     const clocks = rows.map(toClockRow);
     return { atRisk: clocks.filter((c: ClockRow) => !c.breached), breached: clocks.filter((c: ClockRow) => c.breached) };
   }
 
-  async customerTimeline(executor: SqlExecutor, customerId: string): Promise<Array<{ eventId: string; ticketId: string; type: string; at: string; actor: unknown; data: unknown }>> {
+  async customerTimeline(
+    executor: SqlExecutor,
+    customerId: string,
+  ): Promise<Array<{ eventId: string; ticketId: string; type: string; at: string; actor: unknown; data: unknown }>> {
     // the timeline only indexes ticket events by customer; the events themselves are kept once, as KPI events
     const rows = await executor.query(
       `SELECT t.event_id, t.ticket_id, k.type, t.at, k.actor, k.data FROM ${this.timeline} t JOIN ${this.kpi} k USING (event_id)
         WHERE t.customer_id = $1 ORDER BY t.at, t.event_id`,
       [customerId],
     );
-    return rows.map((r: { event_id: string; ticket_id: string; type: string; at: Date; actor: unknown; data: unknown }) => ({ eventId: r.event_id, ticketId: r.ticket_id, type: r.type, at: r.at.toISOString(), actor: r.actor, data: r.data }));
+    return rows.map((r: { event_id: string; ticket_id: string; type: string; at: Date; actor: unknown; data: unknown }) => ({
+      eventId: r.event_id,
+      ticketId: r.ticket_id,
+      type: r.type,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      data: r.data,
+    }));
   }
 
   async kpiEvents(executor: SqlExecutor): Promise<KpiEvent[]> {
     const rows = await executor.query(`SELECT * FROM ${this.kpi} ORDER BY at, event_id`);
-    return rows.map((r: { event_id: string; type: string; at: Date; actor: KpiEvent['actor']; data: unknown }) => ({ id: r.event_id, type: r.type, time: r.at.toISOString(), actor: r.actor, data: r.data }) as KpiEvent);
+    return rows.map(
+      (r: { event_id: string; type: string; at: Date; actor: KpiEvent['actor']; data: unknown }) =>
+        ({ id: r.event_id, type: r.type, time: r.at.toISOString(), actor: r.actor, data: r.data }) as KpiEvent,
+    );
   }
 
   /** a digest of every projection's rows, in key order: equal digests, equal projections */

@@ -36,22 +36,37 @@ export class DashboardProjector {
     partitionsConcurrently: 4,
   })
   async projectBatch(@Payload() events: ConsumedEvent[], @Ctx() { manager }: EventContext): Promise<void> {
-    await this.tables.keepKpiEvents(manager, events.filter((e) => KPI_FAMILIES.test(e.type)));
-    const tickets = await this.projectTickets(events.filter((e) => e.type.startsWith('support.ticket.')), manager);
-    const clocks = await this.projectClocks(events.filter((e) => e.type.startsWith('support.sla.clock-')), manager);
-    const members = await this.projectKeyed(events.filter((e) => e.topic === ROSTER_TOPIC), {
-      key: (data: RosterEvent['data']) => data.memberId,
-      rows: (ids) => this.tables.membersById(manager, ids),
-      after: (row: MemberRow | undefined, event: Observed<RosterEvent>) => memberRowAfter(row, event),
-      save: (rows) => this.tables.saveMembers(manager, rows),
-    });
+    await this.tables.keepKpiEvents(
+      manager,
+      events.filter((e) => KPI_FAMILIES.test(e.type)),
+    );
+    const tickets = await this.projectTickets(
+      events.filter((e) => e.type.startsWith('support.ticket.')),
+      manager,
+    );
+    const clocks = await this.projectClocks(
+      events.filter((e) => e.type.startsWith('support.sla.clock-')),
+      manager,
+    );
+    const members = await this.projectKeyed(
+      events.filter((e) => e.topic === ROSTER_TOPIC),
+      {
+        key: (data: RosterEvent['data']) => data.memberId,
+        rows: (ids) => this.tables.membersById(manager, ids),
+        after: (row: MemberRow | undefined, event: Observed<RosterEvent>) => memberRowAfter(row, event),
+        save: (rows) => this.tables.saveMembers(manager, rows),
+      },
+    );
     // the lead's own topic only: the ratios (lead-policies topic) belong to no lead
-    const leads = await this.projectKeyed(events.filter((e) => e.topic === LEADS_TOPIC), {
-      key: (data: LeadEvent['data']) => data.leadId,
-      rows: (ids) => this.tables.leadsById(manager, ids),
-      after: (row: LeadRow | undefined, event: Observed<LeadEvent>) => leadRowAfter(row, event),
-      save: (rows) => this.tables.saveLeads(manager, rows),
-    });
+    const leads = await this.projectKeyed(
+      events.filter((e) => e.topic === LEADS_TOPIC),
+      {
+        key: (data: LeadEvent['data']) => data.leadId,
+        rows: (ids) => this.tables.leadsById(manager, ids),
+        after: (row: LeadRow | undefined, event: Observed<LeadEvent>) => leadRowAfter(row, event),
+        save: (rows) => this.tables.saveLeads(manager, rows),
+      },
+    );
     for (const row of tickets) this.changed({ kind: 'ticket', row });
     for (const row of clocks) this.changed({ kind: 'clock', row });
     for (const row of members) this.changed({ kind: 'member', row });

@@ -18,10 +18,22 @@ const visitEvents: VisitEvent[] = [
   { type: 'support.visit.signed.v1', data: { ...ref, signedAt: window.end, signature } },
 ];
 const sheetRef = { sheetId: 'e4a2b6c8-1d3f-4a5b-9c7d-8e0f1a2b3c03', ticketId: ref.ticketId, visitId: ref.visitId };
-const contents = { customer: { name: '王女士', contact: '+86 138 0013 8000' }, device: 'Canon EOS R5', problem: '无法开机', diagnosis: '触点氧化', workDone: '清洁触点', partsUsed: [], timeSpentMinutes: 50, result: 'fixed' as const };
+const contents = {
+  customer: { name: '王女士', contact: '+86 138 0013 8000' },
+  device: 'Canon EOS R5',
+  problem: '无法开机',
+  diagnosis: '触点氧化',
+  workDone: '清洁触点',
+  partsUsed: [],
+  timeSpentMinutes: 50,
+  result: 'fixed' as const,
+};
 const sheetEvents: SheetEvent[] = [
   { type: 'support.sheet.drafted.v1', data: { ...sheetRef, kind: 'on-site', author: { id: 'agent-wang', role: 'agent' }, contents } },
-  { type: 'support.sheet.submitted.v1', data: { ...sheetRef, kind: 'on-site', contents, submittedAt: window.end, customerSignature: { signerName: '王女士', sha256: signature.sha256, signedAt: window.end } } },
+  {
+    type: 'support.sheet.submitted.v1',
+    data: { ...sheetRef, kind: 'on-site', contents, submittedAt: window.end, customerSignature: { signerName: '王女士', sha256: signature.sha256, signedAt: window.end } },
+  },
 ];
 
 // a view as the API answers it: the folded state in JSON, with its version

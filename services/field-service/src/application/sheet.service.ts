@@ -39,8 +39,18 @@ export class SheetService {
     private readonly idempotency: IdempotencyStore,
     private readonly visits: VisitService,
   ) {
-    this.commands = new CommandHandler(pipeline, clock, { streamType: SHEET_STREAM, decider: sheetDecider, exists: sheetExists, saveView: (m, sheet, version) => views.saveSheet(m, sheet, version) });
-    this.reads = new ScopedReads(dataSource, tickets, { one: (e, id) => views.sheet(e, id), many: (e, f) => views.findSheets(e, f), seenBy: sheetSeenBy, history: (e, id) => this.commands.history(e, id) });
+    this.commands = new CommandHandler(pipeline, clock, {
+      streamType: SHEET_STREAM,
+      decider: sheetDecider,
+      exists: sheetExists,
+      saveView: (m, sheet, version) => views.saveSheet(m, sheet, version),
+    });
+    this.reads = new ScopedReads(dataSource, tickets, {
+      one: (e, id) => views.sheet(e, id),
+      many: (e, f) => views.findSheets(e, f),
+      seenBy: sheetSeenBy,
+      history: (e, id) => this.commands.history(e, id),
+    });
   }
 
   /** Starts a sheet for a ticket (an on-site one for a visit of that ticket); honours Idempotency-Key. */

@@ -47,8 +47,18 @@ export class VisitService {
     private readonly tickets: KnownTicketsRepository,
     private readonly idempotency: IdempotencyStore,
   ) {
-    this.commands = new CommandHandler(pipeline, clock, { streamType: VISIT_STREAM, decider: visitDecider, exists: visitExists, saveView: (m, visit, version) => views.saveVisit(m, visit, version) });
-    this.reads = new ScopedReads(dataSource, tickets, { one: (e, id) => views.visit(e, id), many: (e, f) => views.findVisits(e, f), seenBy: visitSeenBy, history: (e, id) => this.commands.history(e, id) });
+    this.commands = new CommandHandler(pipeline, clock, {
+      streamType: VISIT_STREAM,
+      decider: visitDecider,
+      exists: visitExists,
+      saveView: (m, visit, version) => views.saveVisit(m, visit, version),
+    });
+    this.reads = new ScopedReads(dataSource, tickets, {
+      one: (e, id) => views.visit(e, id),
+      many: (e, f) => views.findVisits(e, f),
+      seenBy: visitSeenBy,
+      history: (e, id) => this.commands.history(e, id),
+    });
   }
 
   /** Asks for an on-site visit for a ticket; honours Idempotency-Key. */
@@ -64,7 +74,11 @@ export class VisitService {
   }
 
   async execute(visitId: string, command: VisitCommandInput, context: CommandContext): Promise<CommandOutcome<Visit>> {
-    return this.commands.handle(this.dataSource, visitId, (at) => ({ ...command, visitId, actor: context.actor, at }) as VisitCommand, context,
+    return this.commands.handle(
+      this.dataSource,
+      visitId,
+      (at) => ({ ...command, visitId, actor: context.actor, at }) as VisitCommand,
+      context,
       withinTicketScope(this.tickets, context.actor, visitId, (state: VisitState) => (visitExists(state) ? state.ticketId : undefined)),
     );
   }
@@ -97,4 +111,3 @@ function signatureMatches(data: unknown): boolean {
   if (typeof signature?.imageBase64 !== 'string' || typeof signature.sha256 !== 'string') return false;
   return signatureSha256(signature.imageBase64) === signature.sha256;
 }
-

@@ -41,11 +41,4 @@ export type SheetCommand = DraftSheet | ReviseSheet | SubmitSheet | ApproveSheet
 
 export type SheetCommandType = SheetCommand['type'];
 
-export const SHEET_COMMAND_TYPES = [
-  'DraftSheet',
-  'ReviseSheet',
-  'SubmitSheet',
-  'ApproveSheet',
-  'RejectSheet',
-  'ArchiveSheet',
-] as const satisfies readonly SheetCommandType[];
+export const SHEET_COMMAND_TYPES = ['DraftSheet', 'ReviseSheet', 'SubmitSheet', 'ApproveSheet', 'RejectSheet', 'ArchiveSheet'] as const satisfies readonly SheetCommandType[];

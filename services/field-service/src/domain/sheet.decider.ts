@@ -25,7 +25,11 @@ export const SHEET_TRANSITIONS: Readonly<Record<Exclude<SheetCommandType, 'Draft
   SubmitSheet: { verb: 'submit', from: ['draft'], hints: { rejected: 'revise the rejected sheet before submitting it again' } },
   ApproveSheet: { verb: 'approve', from: ['submitted'], hints: NOT_YET_SUBMITTED },
   RejectSheet: { verb: 'reject', from: ['submitted'], hints: NOT_YET_SUBMITTED },
-  ArchiveSheet: { verb: 'archive', from: ['approved'], hints: { draft: 'it must be approved first', submitted: 'it must be approved first', rejected: 'it must be approved first' } },
+  ArchiveSheet: {
+    verb: 'archive',
+    from: ['approved'],
+    hints: { draft: 'it must be approved first', submitted: 'it must be approved first', rejected: 'it must be approved first' },
+  },
 };
 
 /**
@@ -93,9 +97,7 @@ export function decideSheet(command: SheetCommand, state: SheetState): Decision<
       const signature = command.customerSignature;
       // the SLA counts from submission, so an on-site sheet may go before the visit is signed; it cannot be approved then
       const problem =
-        signature && sheet.kind === 'remote'
-          ? 'customerSignature is only for on-site sheets: a remote service is not signed on site'
-          : signature && signatureProblem(signature);
+        signature && sheet.kind === 'remote' ? 'customerSignature is only for on-site sheets: a remote service is not signed on site' : signature && signatureProblem(signature);
       if (problem) return invalid(problem);
       return accept({
         type: 'support.sheet.submitted.v1',

@@ -90,10 +90,16 @@ describe('sheet decider', () => {
       const history: SheetEvent[] = [remoteDrafted, remoteSubmitted(CONTENTS), remoteRejected, remoteRevised, remoteSubmitted(REVISED)];
 
       spec.given([]).when(draftRemote()).then([remoteDrafted]);
-      spec.given(history.slice(0, 1)).when(submit({ customerSignature: undefined })).then([remoteSubmitted(CONTENTS)]);
+      spec
+        .given(history.slice(0, 1))
+        .when(submit({ customerSignature: undefined }))
+        .then([remoteSubmitted(CONTENTS)]);
       spec.given(history.slice(0, 2)).when(rejectSheet()).then([remoteRejected]);
       spec.given(history.slice(0, 3)).when(revise()).then([remoteRevised]);
-      spec.given(history.slice(0, 4)).when(submit({ customerSignature: undefined })).then([remoteSubmitted(REVISED)]);
+      spec
+        .given(history.slice(0, 4))
+        .when(submit({ customerSignature: undefined }))
+        .then([remoteSubmitted(REVISED)]);
       spec
         .given(history)
         .when(approve({ actor: lead, note: 'good case for the KB' }))
@@ -122,9 +128,12 @@ describe('sheet decider', () => {
         .then([{ type: 'support.sheet.drafted.v1', data: { ...ref, kind: 'on-site', author: { id: 'contractor-sun', role: 'contractor' }, contents: CONTENTS } }]);
     });
 
-    it('emits only the schema\'s fields of the contents, whatever else a command carries', () => {
+    it("emits only the schema's fields of the contents, whatever else a command carries", () => {
       const sloppy = { ...CONTENTS, secret: 'x', customer: { ...CONTENTS.customer, age: 3 }, partsUsed: [{ name: 'router X2', quantity: 1, price: 9 }] };
-      spec.given([]).when(draft({ contents: sloppy as SheetContents })).then([drafted]);
+      spec
+        .given([])
+        .when(draft({ contents: sloppy as SheetContents }))
+        .then([drafted]);
     });
   });
 
@@ -147,13 +156,25 @@ describe('sheet decider', () => {
     });
 
     it.each([revise(), submit(), approve(), rejectSheet(), archive()])('$type needs an existing sheet (404)', (command) => {
-      spec.given([]).when(command).thenRejects('not-found', new RegExp(`^sheet ${SHEET} does not exist$`));
+      spec
+        .given([])
+        .when(command)
+        .thenRejects('not-found', new RegExp(`^sheet ${SHEET} does not exist$`));
     });
 
     it("refuses to approve an on-site sheet without the customer's signature, but takes the submission", () => {
-      spec.given(DRAFT).when(submit({ customerSignature: undefined })).then([submittedUnsigned]);
-      spec.given(UNSIGNED).when(approve()).thenRejects('illegal-transition', /^an on-site sheet needs the customer's signature before approval$/);
-      spec.given(UNSIGNED).when(approve({ actor: lead })).thenRejects('illegal-transition', /needs the customer's signature/);
+      spec
+        .given(DRAFT)
+        .when(submit({ customerSignature: undefined }))
+        .then([submittedUnsigned]);
+      spec
+        .given(UNSIGNED)
+        .when(approve())
+        .thenRejects('illegal-transition', /^an on-site sheet needs the customer's signature before approval$/);
+      spec
+        .given(UNSIGNED)
+        .when(approve({ actor: lead }))
+        .thenRejects('illegal-transition', /needs the customer's signature/);
       // it can still be rejected, revised and submitted with the signature
       spec.given(UNSIGNED).when(rejectSheet()).then([rejected]);
     });
@@ -165,8 +186,18 @@ describe('sheet decider', () => {
       ['a contractor rejecting', SUBMITTED, rejectSheet({ actor: contractor }), /^a contractor may not review service sheets$/],
       ['an agent approving', SUBMITTED, approve({ actor: { id: 'agent-liu', role: 'agent' } }), /^an agent may not review service sheets$/],
       ['an analyst approving', SUBMITTED, approve({ actor: { id: 'analyst-ma', role: 'analyst' } }), /^an analyst may not review service sheets$/],
-      ['a senior approving their own sheet', [{ ...drafted, data: { ...drafted.data, author: senior } } as SheetEvent, submitted], approve(), /^a senior may not approve their own sheet$/],
-      ['a senior rejecting their own sheet', [{ ...drafted, data: { ...drafted.data, author: senior } } as SheetEvent, submitted], rejectSheet(), /^a senior may not review their own sheet$/],
+      [
+        'a senior approving their own sheet',
+        [{ ...drafted, data: { ...drafted.data, author: senior } } as SheetEvent, submitted],
+        approve(),
+        /^a senior may not approve their own sheet$/,
+      ],
+      [
+        'a senior rejecting their own sheet',
+        [{ ...drafted, data: { ...drafted.data, author: senior } } as SheetEvent, submitted],
+        rejectSheet(),
+        /^a senior may not review their own sheet$/,
+      ],
       ['an agent archiving', APPROVED, archive({ actor: agent }), /^an agent may not archive service sheets: only a lead or a senior may$/],
       ['a contractor archiving', APPROVED, archive({ actor: contractor }), /^a contractor may not archive service sheets/],
       ['another agent revising', DRAFT, revise({ actor: { id: 'agent-liu', role: 'agent' } }), /^only the sheet's author \(agent-wang\) or a lead may revise it$/],
@@ -183,12 +214,18 @@ describe('sheet decider', () => {
     });
 
     it('a lead revises any sheet; the author revises their own', () => {
-      spec.given(REJECTED).when(revise({ actor: lead })).then([revised]);
+      spec
+        .given(REJECTED)
+        .when(revise({ actor: lead }))
+        .then([revised]);
       spec.given(DRAFT).when(revise()).then([revised]);
     });
 
     it('a lead archives too', () => {
-      spec.given(APPROVED).when(archive({ actor: lead })).then([archived]);
+      spec
+        .given(APPROVED)
+        .when(archive({ actor: lead }))
+        .then([archived]);
     });
   });
 
@@ -207,15 +244,37 @@ describe('sheet decider', () => {
       ['a blank problem', [], draft(contents({ problem: ' ' })), /^contents.problem must not be empty$/],
       ['a blank diagnosis', [], draft(contents({ diagnosis: '' })), /^contents.diagnosis must not be empty$/],
       ['blank work done', [], draft(contents({ workDone: '\n' })), /^contents.workDone must not be empty$/],
-      ['a part of quantity 0', [], draft(contents({ partsUsed: [{ name: 'a', quantity: 1 }, { name: 'b', quantity: 0 }] })), /^contents.partsUsed\[1\].quantity must be a positive integer$/],
+      [
+        'a part of quantity 0',
+        [],
+        draft(
+          contents({
+            partsUsed: [
+              { name: 'a', quantity: 1 },
+              { name: 'b', quantity: 0 },
+            ],
+          }),
+        ),
+        /^contents.partsUsed\[1\].quantity must be a positive integer$/,
+      ],
       ['a part of quantity 1.5', [], draft(contents({ partsUsed: [{ name: 'a', quantity: 1.5 }] })), /^contents.partsUsed\[0\].quantity must be a positive integer$/],
       ['a part without a name', [], draft(contents({ partsUsed: [{ name: ' ', quantity: 1 }] })), /^contents.partsUsed\[0\].name must not be empty$/],
       ['negative time spent', [], draft(contents({ timeSpentMinutes: -1 })), /^contents.timeSpentMinutes must be a non-negative integer/],
       ['fractional time spent', [], draft(contents({ timeSpentMinutes: 2.5 })), /^contents.timeSpentMinutes must be a non-negative integer/],
       ['an unknown result', [], draft(contents({ result: 'done' as 'fixed' })), /^contents.result must be one of fixed, partially-fixed, not-fixed$/],
       ['a revision with blank work done', DRAFT, revise(contents({ workDone: '' })), /^contents.workDone must not be empty$/],
-      ['a revision with a part of quantity -2', REJECTED, revise(contents({ partsUsed: [{ name: 'a', quantity: -2 }] })), /^contents.partsUsed\[0\].quantity must be a positive integer$/],
-      ['a remote sheet submitted with a signature', [{ ...drafted, data: { ...remoteRef, kind: 'remote', author, contents: CONTENTS } } as SheetEvent], submit(), /^customerSignature is only for on-site sheets/],
+      [
+        'a revision with a part of quantity -2',
+        REJECTED,
+        revise(contents({ partsUsed: [{ name: 'a', quantity: -2 }] })),
+        /^contents.partsUsed\[0\].quantity must be a positive integer$/,
+      ],
+      [
+        'a remote sheet submitted with a signature',
+        [{ ...drafted, data: { ...remoteRef, kind: 'remote', author, contents: CONTENTS } } as SheetEvent],
+        submit(),
+        /^customerSignature is only for on-site sheets/,
+      ],
       ['a signature with a blank signer', DRAFT, submit({ customerSignature: { ...SIGNATURE, signerName: '' } }), /^customerSignature.signerName must not be empty$/],
       ['a signature with a bad sha256', DRAFT, submit({ customerSignature: { ...SIGNATURE, sha256: 'xyz' } }), /^customerSignature.sha256 must be 64 lowercase hex digits/],
       ['a signature with a bad time', DRAFT, submit({ customerSignature: { ...SIGNATURE, signedAt: 'yesterday' } }), /^customerSignature.signedAt must be an ISO 8601 date-time$/],

@@ -57,8 +57,7 @@ export const visitDecider: Decider<VisitCommand, VisitEvent, VisitState> = {
 export function decideVisit(command: VisitCommand, state: VisitState): Decision<VisitEvent> {
   if (command.type === 'RequestVisit') {
     if (state.status !== 'none') return reject('illegal-transition', `visit ${command.visitId} already exists (it is ${state.status})`);
-    const problem =
-      atProblem(command.at) ?? notUuid(command.visitId, 'visitId') ?? notUuid(command.ticketId, 'ticketId') ?? blank(command.reason, 'reason');
+    const problem = atProblem(command.at) ?? notUuid(command.visitId, 'visitId') ?? notUuid(command.ticketId, 'ticketId') ?? blank(command.reason, 'reason');
     if (problem) return invalid(problem);
     return accept({ type: 'support.visit.requested.v1', data: { visitId: command.visitId, ticketId: command.ticketId, reason: command.reason } });
   }
@@ -90,8 +89,7 @@ export function decideVisit(command: VisitCommand, state: VisitState): Decision<
     case 'RescheduleVisit': {
       const technician = command.technician ?? (visit.technician as Technician);
       const address = command.address ?? (visit.address as string);
-      const problem =
-        technicianProblem(technician) ?? windowProblem(command.window, command.at) ?? blank(address, 'address') ?? blank(command.reason, 'reason');
+      const problem = technicianProblem(technician) ?? windowProblem(command.window, command.at) ?? blank(address, 'address') ?? blank(command.reason, 'reason');
       if (problem) return invalid(problem);
       return accept({ type: 'support.visit.rescheduled.v1', data: { ...ref, ...booking(technician, command.window, address), reason: command.reason } });
     }

@@ -1,6 +1,19 @@
 import { Actor, Technician, VisitEvent } from '@support/contracts';
 import { foldEvents } from '@support/decider';
-import { agent, catalogueCheckedSpecification, contractor, deepFreeze, expectCatalogued, hoursAfter, lead, NOW, otherContractor, senior, TICKET, VISIT } from '../../test/fixtures/field.test-fixtures';
+import {
+  agent,
+  catalogueCheckedSpecification,
+  contractor,
+  deepFreeze,
+  expectCatalogued,
+  hoursAfter,
+  lead,
+  NOW,
+  otherContractor,
+  senior,
+  TICKET,
+  VISIT,
+} from '../../test/fixtures/field.test-fixtures';
 import { VISIT_COMMAND_TYPES, VisitCommand, VisitCommandType } from './visit.commands';
 import { MAX_SIGNATURE_BASE64, visitDecider } from './visit.decider';
 import { Visit } from './visit.state';
@@ -18,7 +31,14 @@ const ADDRESS = '12 Renmin Road, Hangzhou';
 type Fields<T extends VisitCommandType> = Partial<Omit<Extract<VisitCommand, { type: T }>, 'type'>>;
 const base = { visitId: VISIT, actor: agent as Actor, at: NOW };
 const request = (f: Fields<'RequestVisit'> = {}): VisitCommand => ({ type: 'RequestVisit', ...base, ticketId: TICKET, reason: 'the router must be replaced', ...f });
-const schedule = (f: Fields<'ScheduleVisit'> = {}): VisitCommand => ({ type: 'ScheduleVisit', ...base, technician: chen, window: { start: START, end: END }, address: ADDRESS, ...f });
+const schedule = (f: Fields<'ScheduleVisit'> = {}): VisitCommand => ({
+  type: 'ScheduleVisit',
+  ...base,
+  technician: chen,
+  window: { start: START, end: END },
+  address: ADDRESS,
+  ...f,
+});
 const reschedule = (f: Fields<'RescheduleVisit'> = {}): VisitCommand => ({
   type: 'RescheduleVisit',
   ...base,
@@ -39,7 +59,16 @@ const complete = (f: Fields<'CompleteVisit'> = {}): VisitCommand => ({
   usageNotes: 'restart it monthly',
   ...f,
 });
-const sign = (f: Fields<'SignVisit'> = {}): VisitCommand => ({ type: 'SignVisit', ...base, at: hoursAfter(START, 1.1), signerName: 'Ms Zhou', mediaType: 'image/png', imageBase64: IMAGE, sha256: SHA, ...f });
+const sign = (f: Fields<'SignVisit'> = {}): VisitCommand => ({
+  type: 'SignVisit',
+  ...base,
+  at: hoursAfter(START, 1.1),
+  signerName: 'Ms Zhou',
+  mediaType: 'image/png',
+  imageBase64: IMAGE,
+  sha256: SHA,
+  ...f,
+});
 const cancel = (f: Fields<'CancelVisit'> = {}): VisitCommand => ({ type: 'CancelVisit', ...base, reason: 'fixed remotely after all', ...f });
 
 const ref = { visitId: VISIT, ticketId: TICKET };
@@ -73,7 +102,17 @@ const CANCELLED = [...PREPARED, cancelled];
 
 describe('visit decider', () => {
   it('knows every command type', () => {
-    expect([...VISIT_COMMAND_TYPES].sort()).toEqual(['CancelVisit', 'CheckIn', 'CompleteVisit', 'LogWork', 'PrepareVisit', 'RequestVisit', 'RescheduleVisit', 'ScheduleVisit', 'SignVisit']);
+    expect([...VISIT_COMMAND_TYPES].sort()).toEqual([
+      'CancelVisit',
+      'CheckIn',
+      'CompleteVisit',
+      'LogWork',
+      'PrepareVisit',
+      'RequestVisit',
+      'RescheduleVisit',
+      'ScheduleVisit',
+      'SignVisit',
+    ]);
   });
 
   describe('the happy path', () => {
@@ -83,7 +122,10 @@ describe('visit decider', () => {
       spec.given(SCHEDULED).when(prepare()).then([prepared]);
       spec.given(PREPARED).when(checkIn()).then([checkedIn]);
       spec.given(CHECKED_IN).when(logWork()).then([workLogged]);
-      spec.given([...CHECKED_IN, workLogged]).when(complete()).then([completed]);
+      spec
+        .given([...CHECKED_IN, workLogged])
+        .when(complete())
+        .then([completed]);
       spec.given(COMPLETED).when(sign()).then([signed]);
       expect(SIGNED.map((e) => fold(SIGNED.slice(0, SIGNED.indexOf(e) + 1)).status)).toEqual([
         'requested',
@@ -145,22 +187,34 @@ describe('visit decider', () => {
     });
 
     it.each([schedule(), reschedule(), prepare(), checkIn(), logWork(), complete(), sign(), cancel()])('$type needs an existing visit (404)', (command) => {
-      spec.given([]).when(command).thenRejects('not-found', new RegExp(`^visit ${VISIT} does not exist$`));
+      spec
+        .given([])
+        .when(command)
+        .thenRejects('not-found', new RegExp(`^visit ${VISIT} does not exist$`));
     });
 
     it('checks the status before the values', () => {
-      spec.given(SCHEDULED).when(checkIn({ arrivedAt: hoursAfter(START, 5) })).thenRejects('illegal-transition', /must be prepared first/);
+      spec
+        .given(SCHEDULED)
+        .when(checkIn({ arrivedAt: hoursAfter(START, 5) }))
+        .thenRejects('illegal-transition', /must be prepared first/);
     });
   });
 
   describe('contractors', () => {
     it.each([schedule({ actor: contractor }), cancel({ actor: contractor })])('may not $type even as the technician', (command) => {
       const history = command.type === 'ScheduleVisit' ? REQUESTED : SCHEDULED;
-      spec.given(history).when(command).thenRejects('illegal-transition', /^a contractor may not \(re\)schedule or cancel visits$/);
+      spec
+        .given(history)
+        .when(command)
+        .thenRejects('illegal-transition', /^a contractor may not \(re\)schedule or cancel visits$/);
     });
 
     it('may not reschedule', () => {
-      spec.given(PREPARED).when(reschedule({ actor: contractor })).thenRejects('illegal-transition', /^a contractor may not \(re\)schedule or cancel visits$/);
+      spec
+        .given(PREPARED)
+        .when(reschedule({ actor: contractor }))
+        .thenRejects('illegal-transition', /^a contractor may not \(re\)schedule or cancel visits$/);
     });
 
     const ON_SITE: Array<[string, VisitEvent[], VisitCommand]> = [
@@ -178,11 +232,26 @@ describe('visit decider', () => {
     });
 
     it('who is the technician does every on-site step', () => {
-      spec.given(SCHEDULED).when(prepare({ actor: contractor })).then([prepared]);
-      spec.given(PREPARED).when(checkIn({ actor: contractor })).then([checkedIn]);
-      spec.given(CHECKED_IN).when(logWork({ actor: contractor })).then([workLogged]);
-      spec.given(CHECKED_IN).when(complete({ actor: contractor })).then([completed]);
-      spec.given(COMPLETED).when(sign({ actor: contractor })).then([signed]);
+      spec
+        .given(SCHEDULED)
+        .when(prepare({ actor: contractor }))
+        .then([prepared]);
+      spec
+        .given(PREPARED)
+        .when(checkIn({ actor: contractor }))
+        .then([checkedIn]);
+      spec
+        .given(CHECKED_IN)
+        .when(logWork({ actor: contractor }))
+        .then([workLogged]);
+      spec
+        .given(CHECKED_IN)
+        .when(complete({ actor: contractor }))
+        .then([completed]);
+      spec
+        .given(COMPLETED)
+        .when(sign({ actor: contractor }))
+        .then([signed]);
     });
 
     it.each([lead, senior, agent])('an employee ($role) may do every step, on site for a contractor technician too', (actor) => {
@@ -213,7 +282,12 @@ describe('visit decider', () => {
       ['a window of invalid dates', REQUESTED, schedule({ window: { start: new Date('x'), end: END } }), /^window.start and window.end must be valid dates$/],
       ['a blank address', REQUESTED, schedule({ address: '  ' }), /^address must not be empty$/],
       ['a blank technician id', REQUESTED, schedule({ technician: { id: ' ', role: 'agent' } }), /^technician.id must not be empty$/],
-      ['a technician of no member role', REQUESTED, schedule({ technician: { id: 'x', role: 'intake' as 'agent' } }), /^technician.role must be one of lead, senior, agent, contractor$/],
+      [
+        'a technician of no member role',
+        REQUESTED,
+        schedule({ technician: { id: 'x', role: 'intake' as 'agent' } }),
+        /^technician.role must be one of lead, senior, agent, contractor$/,
+      ],
       ['a reschedule into the past', SCHEDULED, reschedule({ window: { start: hoursAfter(NOW, -2), end: END } }), /^window.start must not be in the past$/],
       ['a reschedule without a reason', PREPARED, reschedule({ reason: '' }), /^reason must not be empty$/],
       ['a reschedule to a blank address', SCHEDULED, reschedule({ address: ' ' }), /^address must not be empty$/],
@@ -252,7 +326,13 @@ describe('visit decider', () => {
         .then([
           {
             type: 'support.visit.rescheduled.v1',
-            data: { ...ref, ...booking, window: { start: start.toISOString(), end: hoursAfter(END, 24).toISOString() }, appointmentAt: start.toISOString(), reason: 'the customer is away' },
+            data: {
+              ...ref,
+              ...booking,
+              window: { start: start.toISOString(), end: hoursAfter(END, 24).toISOString() },
+              appointmentAt: start.toISOString(),
+              reason: 'the customer is away',
+            },
           },
         ]);
     });
@@ -271,14 +351,20 @@ describe('visit decider', () => {
       expect(visit).not.toHaveProperty('checklist');
       expect(visit).not.toHaveProperty('preparedAt');
       expect(visit.appointmentAt).toEqual(hoursAfter(START, 24));
-      spec.given([...PREPARED, ...decision.events]).when(checkIn()).thenRejects('illegal-transition', /must be prepared first/);
+      spec
+        .given([...PREPARED, ...decision.events])
+        .when(checkIn())
+        .thenRejects('illegal-transition', /must be prepared first/);
     });
   });
 
   describe('on site', () => {
     it('preparing late, even after the appointment, is allowed: the SLA monitor records the breach', () => {
       const late = hoursAfter(START, 1);
-      spec.given(SCHEDULED).when(prepare({ at: late })).then([{ ...prepared, data: { ...prepared.data, preparedAt: late.toISOString() } } as VisitEvent]);
+      spec
+        .given(SCHEDULED)
+        .when(prepare({ at: late }))
+        .then([{ ...prepared, data: { ...prepared.data, preparedAt: late.toISOString() } } as VisitEvent]);
     });
 
     it('checks in at an earlier arrival, with the location', () => {
@@ -290,11 +376,14 @@ describe('visit decider', () => {
     });
 
     it('keeps each work log entry, in order', () => {
-      const second: VisitEvent = { type: 'support.visit.work-logged.v1', data: { ...ref, entry: 'told the customer about backups', loggedAt: hoursAfter(START, 0.7).toISOString() } };
+      const second: VisitEvent = {
+        type: 'support.visit.work-logged.v1',
+        data: { ...ref, entry: 'told the customer about backups', loggedAt: hoursAfter(START, 0.7).toISOString() },
+      };
       expect(fold([...CHECKED_IN, workLogged, second]).workLog.map((e) => e.entry)).toEqual(['replaced the router', 'told the customer about backups']);
     });
 
-    it('emits only the schema\'s fields, whatever else a command carries', () => {
+    it("emits only the schema's fields, whatever else a command carries", () => {
       const sloppy = schedule({ technician: { ...chen, phone: '123' } as Technician });
       const decision = visitDecider.decide({ ...sloppy, extra: 1 } as unknown as VisitCommand, fold(REQUESTED));
       expect(decision).toStrictEqual({ ok: true, events: [scheduled] });

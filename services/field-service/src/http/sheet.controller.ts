@@ -3,7 +3,18 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  createdResponse,
+  CurrentActor,
+  parseIdempotencyKey,
+  parseIfMatch,
+  Roles,
+  StoresIdempotencyKey,
+  UuidParam,
+  uuidQueryProblems,
+  VersionedRead,
+} from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
 import { commandAnswer, FIELD_READERS, FIELD_WORKERS } from './field-http';
 import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';

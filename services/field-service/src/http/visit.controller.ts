@@ -3,7 +3,18 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  createdResponse,
+  CurrentActor,
+  parseIdempotencyKey,
+  parseIfMatch,
+  Roles,
+  StoresIdempotencyKey,
+  UuidParam,
+  uuidQueryProblems,
+  VersionedRead,
+} from '@support/service-kit';
 import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
@@ -18,13 +29,12 @@ export class VisitController {
   @Post()
   @Roles(...FIELD_WORKERS, 'service')
   @StoresIdempotencyKey()
-  async request(
-    @Body() body: RequestVisitDto,
-    @CurrentActor() actor: Actor,
-    @Headers() headers: Record<string, string>,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    const outcome = await this.visits.request({ ticketId: body.ticketId, reason: body.reason }, { actor, correlationId: headers['x-correlation-id'] }, parseIdempotencyKey(headers['idempotency-key']));
+  async request(@Body() body: RequestVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.visits.request(
+      { ticketId: body.ticketId, reason: body.reason },
+      { actor, correlationId: headers['x-correlation-id'] },
+      parseIdempotencyKey(headers['idempotency-key']),
+    );
     return createdResponse(outcome, res, (created) => `/v1/visits/${created.id}`);
   }
 

@@ -42,7 +42,12 @@ export class CustomerErasure {
       const record = await this.customers.get(manager, customerId);
       if (record) await this.customers.lockContacts(manager, [record]);
       const ticketIds = await this.views.ticketIdsOf(manager, customerId);
-      const erased = await this.commands.customerStreams.handleIn(manager, customerId, (at) => ({ type: 'EraseCustomer', customerId, reason, ticketIds, actor: context.actor, at }), context);
+      const erased = await this.commands.customerStreams.handleIn(
+        manager,
+        customerId,
+        (at) => ({ type: 'EraseCustomer', customerId, reason, ticketIds, actor: context.actor, at }),
+        context,
+      );
       if (!erased.ok) return erased;
       const at = erased.events[0].occurredAt;
 
@@ -50,7 +55,11 @@ export class CustomerErasure {
       await this.customers.erase(manager, customerId, at);
       const streams = await this.store.readStreams(manager, [customerId, ...ticketIds]);
       const personal = [...streams.values()].flat().filter((event) => personalDataOf(event.type).length > 0);
-      await this.outboxCopies.rewrite(manager, personal.map((event) => event.id), (type, payload) => eraseAt(payload, personalDataOf(type)));
+      await this.outboxCopies.rewrite(
+        manager,
+        personal.map((event) => event.id),
+        (type, payload) => eraseAt(payload, personalDataOf(type)),
+      );
       return { ok: true as const, customerId, version: erased.version };
     });
   }

@@ -10,7 +10,12 @@ const TIME = '2025-03-04T02:00:00.000Z';
 const visit = { visitId: VISIT_ID, ticketId: TICKET_ID };
 const sheet = { sheetId: SHEET_ID, ticketId: TICKET_ID, visitId: VISIT_ID };
 const technician = { id: 'tech-liu', role: 'agent' as const, name: '刘师傅' };
-const booking = { technician, window: { start: '2025-03-04T03:00:00.000Z', end: '2025-03-04T05:00:00.000Z' }, appointmentAt: '2025-03-04T03:00:00.000Z', address: '上海市浦东新区世纪大道 100 号' };
+const booking = {
+  technician,
+  window: { start: '2025-03-04T03:00:00.000Z', end: '2025-03-04T05:00:00.000Z' },
+  appointmentAt: '2025-03-04T03:00:00.000Z',
+  address: '上海市浦东新区世纪大道 100 号',
+};
 const contents = {
   customer: { name: '王女士', contact: '+86 138 0000 0000' },
   device: 'Dell XPS 15 9520',
@@ -38,12 +43,24 @@ const samples: Samples = {
   },
   'support.visit.checked-in.v1': { ...visit, arrivedAt: '2025-03-04T00:55:00.000Z' },
   'support.visit.work-logged.v1': { ...visit, entry: 'memory test fails on slot 2', loggedAt: '2025-03-04T01:10:00.000Z' },
-  'support.visit.completed.v1': { ...visit, completedAt: '2025-03-04T01:40:00.000Z', workDone: 'replaced the RAM module', customerTested: true, usageNotes: 'run the memory test after upgrades' },
+  'support.visit.completed.v1': {
+    ...visit,
+    completedAt: '2025-03-04T01:40:00.000Z',
+    workDone: 'replaced the RAM module',
+    customerTested: true,
+    usageNotes: 'run the memory test after upgrades',
+  },
   'support.visit.signed.v1': { ...visit, signedAt: '2025-03-04T01:45:00.000Z', signature: { signerName: '王女士', mediaType: 'image/png', sha256: SHA, imageBase64: IMAGE } },
   'support.visit.cancelled.v1': { ...visit, reason: 'the customer fixed it' },
   'support.sheet.drafted.v1': { ...sheet, kind: 'on-site', author, contents },
   'support.sheet.revised.v1': { ...sheet, contents },
-  'support.sheet.submitted.v1': { ...sheet, kind: 'on-site', contents, submittedAt: '2025-03-04T02:30:00.000Z', customerSignature: { signerName: '王女士', sha256: SHA, signedAt: '2025-03-04T01:45:00.000Z' } },
+  'support.sheet.submitted.v1': {
+    ...sheet,
+    kind: 'on-site',
+    contents,
+    submittedAt: '2025-03-04T02:30:00.000Z',
+    customerSignature: { signerName: '王女士', sha256: SHA, signedAt: '2025-03-04T01:45:00.000Z' },
+  },
   'support.sheet.approved.v1': { ...sheet, kind: 'on-site', contents, author, note: 'complete' },
   'support.sheet.rejected.v1': { ...sheet, reason: 'no photo of the label' },
   'support.sheet.archived.v1': sheet,

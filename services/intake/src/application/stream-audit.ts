@@ -23,7 +23,8 @@ export class StreamAudit {
     if (!anchor) return verifyAgainstAnchors(chain, events, []);
     const check = verifyAnchor(anchor, this.trusted);
     const head = anchor.heads.find((h) => h.streamId === streamId);
-    if (!check.ok || !head) return { ...verifyAgainstAnchors(chain, events, []), valid: false, anchorRefused: check.ok ? 'the stored anchor does not name this stream' : check.reason };
+    if (!check.ok || !head)
+      return { ...verifyAgainstAnchors(chain, events, []), valid: false, anchorRefused: check.ok ? 'the stored anchor does not name this stream' : check.reason };
     return verifyAgainstAnchors(chain, events, [head]);
   }
 }

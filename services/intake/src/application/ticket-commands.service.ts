@@ -67,8 +67,18 @@ export class TicketCommands {
     @Inject(CLOCK) clock: Clock,
     private readonly idempotency: IdempotencyStore,
   ) {
-    this.tickets = new CommandHandler(pipeline, clock, { streamType: TICKET_STREAM, decider: ticketDecider, exists: ticketExists, saveView: (m, ticket, version) => views.save(m, ticket, version), eventOf: asTicketEvent });
-    this.customerStreams = new CommandHandler(pipeline, clock, { streamType: CUSTOMER_STREAM, decider: customerDecider, exists: (state): state is RegisteredCustomer => state.state !== 'none' });
+    this.tickets = new CommandHandler(pipeline, clock, {
+      streamType: TICKET_STREAM,
+      decider: ticketDecider,
+      exists: ticketExists,
+      saveView: (m, ticket, version) => views.save(m, ticket, version),
+      eventOf: asTicketEvent,
+    });
+    this.customerStreams = new CommandHandler(pipeline, clock, {
+      streamType: CUSTOMER_STREAM,
+      decider: customerDecider,
+      exists: (state): state is RegisteredCustomer => state.state !== 'none',
+    });
   }
 
   /**
@@ -82,7 +92,9 @@ export class TicketCommands {
   private readonly openings = new GroupCommit<Opening, OpenOutcome>({
     writeGroup: (openings) => this.openTogether(openings),
     writeOne: ({ input, context, idempotencyKey }) =>
-      this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, { operation: OPEN_SCOPE, caller: context.actor.id }, idempotencyKey, input, (manager) => this.openIn(manager, input, context)),
+      this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, { operation: OPEN_SCOPE, caller: context.actor.id }, idempotencyKey, input, (manager) =>
+        this.openIn(manager, input, context),
+      ),
     // one caller's key never twice in a group; two callers' same key may share one
     slotOf: (opening) => {
       const key = callerKeyOf(opening);
@@ -92,7 +104,11 @@ export class TicketCommands {
 
   /** what IdempotencyStore.once does for one opening, for a group: stored answers replayed, the rest opened and their answers stored */
   private async openTogether(openings: Opening[]): Promise<OpenOutcome[]> {
-    const stored = await this.idempotency.findAll(this.dataSource, OPEN_SCOPE, openings.flatMap((o) => callerKeyOf(o) ?? []));
+    const stored = await this.idempotency.findAll(
+      this.dataSource,
+      OPEN_SCOPE,
+      openings.flatMap((o) => callerKeyOf(o) ?? []),
+    );
     const outcomes: OpenOutcome[] = [];
     const fresh: Array<{ index: number; opening: Opening; requestHash: string }> = [];
     for (const [index, opening] of openings.entries()) {
@@ -105,7 +121,10 @@ export class TicketCommands {
     }
     if (fresh.length === 0) return outcomes;
     await this.dataSource.transaction(async (manager) => {
-      const opened = await this.openAllIn(manager, fresh.map(({ opening }) => opening));
+      const opened = await this.openAllIn(
+        manager,
+        fresh.map(({ opening }) => opening),
+      );
       const answers = fresh.flatMap(({ opening, requestHash }, i) => {
         const outcome = opened[i];
         const key = callerKeyOf(opening);
@@ -174,7 +193,10 @@ export class TicketCommands {
     // the ticket views are written together below, not one by one
     const committed = await commitChanges<unknown>(manager, this.pipeline, [...registering.map((r) => r.change), ...tickets.map(withoutView)]);
     if (!committed.ok) throw new Error(`a new stream already existed: ${committed.reason}`);
-    await this.customers.registerAll(manager, registering.map(({ change: _, ...record }) => record));
+    await this.customers.registerAll(
+      manager,
+      registering.map(({ change: _, ...record }) => record),
+    );
     const opened = committed.entities.slice(registering.length).map((ticket, i) => ({ ticket: ticket as Ticket, version: tickets[i].version }));
     await this.views.saveAll(manager, opened);
     const byId = new Map(opened.map(({ ticket, version }) => [ticket.id, { status: 201, body: { id: ticket.id, state: ticket.state, version } }]));

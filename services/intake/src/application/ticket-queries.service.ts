@@ -78,7 +78,10 @@ export class TicketQueries {
 
   /** the views with their customers' personal data opened, one key lookup for all */
   private async opened(tickets: TicketView[]): Promise<TicketView[]> {
-    const keys = await this.keys.keysOf(this.dataSource, tickets.map((ticket) => ticket.customerId));
+    const keys = await this.keys.keysOf(
+      this.dataSource,
+      tickets.map((ticket) => ticket.customerId),
+    );
     return tickets.map((ticket) => openAt(ticket, TICKET_VIEW_PERSONAL_DATA, keys.get(ticket.customerId)) as TicketView);
   }
 }

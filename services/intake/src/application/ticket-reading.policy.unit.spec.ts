@@ -12,8 +12,18 @@ const ticket = {
   version: 7,
 } as unknown as TicketView;
 
-const entry = (type: string, data: object): AuditEntry =>
-  ({ id: type, seq: 1, type, at: '2026-11-23T01:00:00.000Z', actor: { id: 'agent-1', role: 'agent' }, data: { ticketId: 't-1', ...data }, causationId: null, correlationId: null, prevHash: '0', hash: '1' });
+const entry = (type: string, data: object): AuditEntry => ({
+  id: type,
+  seq: 1,
+  type,
+  at: '2026-11-23T01:00:00.000Z',
+  actor: { id: 'agent-1', role: 'agent' },
+  data: { ticketId: 't-1', ...data },
+  causationId: null,
+  correlationId: null,
+  prevHash: '0',
+  hash: '1',
+});
 
 describe('what a role reads of a ticket', () => {
   it('shows a contractor the quote status only, and everyone else the whole quote', () => {
@@ -27,7 +37,7 @@ describe('what a role reads of a ticket', () => {
     expect(ticketSeenBy('contractor', unquoted as TicketView)).toEqual(unquoted);
   });
 
-  it('removes the price fields from a contractor\'s history, and only from theirs', () => {
+  it("removes the price fields from a contractor's history, and only from theirs", () => {
     const history = [entry('support.ticket.quoted.v1', { amount: 28000, currency: 'CNY' }), entry('support.ticket.quote-accepted.v1', { amount: 28000, currency: 'CNY' })];
     expect(historySeenBy('contractor', history).map((e) => e.data)).toEqual([{ ticketId: 't-1' }, { ticketId: 't-1' }]);
     expect(historySeenBy('senior', history)).toBe(history);

@@ -24,12 +24,24 @@ describe('the Customer decider: erasure', () => {
   });
 
   it('refuses a customer never registered (404) and one erased already (409)', () => {
-    spec.given([]).when(erase()).thenRejects('not-found', /not found/);
-    spec.given([registered, erased]).when(erase()).thenRejects('illegal-transition', /erased already/);
+    spec
+      .given([])
+      .when(erase())
+      .thenRejects('not-found', /not found/);
+    spec
+      .given([registered, erased])
+      .when(erase())
+      .thenRejects('illegal-transition', /erased already/);
   });
 
   it('needs a reason, and not an endless one', () => {
-    spec.given([registered]).when(erase({ reason: ' ' })).thenRejects('invalid-command', /reason must not be empty/);
-    spec.given([registered]).when(erase({ reason: 'x'.repeat(2001) })).thenRejects('invalid-command', /at most 2000/);
+    spec
+      .given([registered])
+      .when(erase({ reason: ' ' }))
+      .thenRejects('invalid-command', /reason must not be empty/);
+    spec
+      .given([registered])
+      .when(erase({ reason: 'x'.repeat(2001) }))
+      .thenRejects('invalid-command', /at most 2000/);
   });
 });

@@ -1,4 +1,16 @@
-import { Assignee, ASSIGNEE_ROLES, CHANNELS, CONTACT_CHANNELS, DEFAULT_CURRENCY, DIFFICULTIES, FIELD_SERVICE_STEPS, nextTier, TicketEvent, TIERS, URGENCIES } from '@support/contracts';
+import {
+  Assignee,
+  ASSIGNEE_ROLES,
+  CHANNELS,
+  CONTACT_CHANNELS,
+  DEFAULT_CURRENCY,
+  DIFFICULTIES,
+  FIELD_SERVICE_STEPS,
+  nextTier,
+  TicketEvent,
+  TIERS,
+  URGENCIES,
+} from '@support/contracts';
 import { accept, blank, Decider, Decision, invalid, isBlank, oneOf, optional, reject, validDate } from '@support/decider';
 import { TicketCommand } from './ticket.commands';
 import { evolveTicket, initialTicketState, Ticket, TicketAggregate, ticketExists } from './ticket.state';
@@ -17,8 +29,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketAggregate>
 
 export function decideTicket(command: TicketCommand, state: TicketAggregate): Decision<TicketEvent> {
   const transition = TICKET_TRANSITIONS[command.type];
-  const illegal = (why?: string) =>
-    reject('illegal-transition', `cannot ${transition.verb} a ticket in state ${state.state}${why ? `: ${why}` : ''}`);
+  const illegal = (why?: string) => reject('illegal-transition', `cannot ${transition.verb} a ticket in state ${state.state}${why ? `: ${why}` : ''}`);
 
   if (command.type !== 'OpenTicket' && !ticketExists(state)) return reject('not-found', `ticket ${command.ticketId} does not exist`);
   if (ticketExists(state) && state.id !== command.ticketId) {
@@ -138,8 +149,7 @@ export function decideTicket(command: TicketCommand, state: TicketAggregate): De
     }
 
     case 'Diagnose': {
-      const problem =
-        blank(command.faultCategory, 'faultCategory') ?? blank(command.scenario, 'scenario') ?? oneOf(command.difficulty, DIFFICULTIES, 'difficulty');
+      const problem = blank(command.faultCategory, 'faultCategory') ?? blank(command.scenario, 'scenario') ?? oneOf(command.difficulty, DIFFICULTIES, 'difficulty');
       if (problem) return invalid(problem);
       return accept({
         type: 'support.ticket.diagnosed.v1',

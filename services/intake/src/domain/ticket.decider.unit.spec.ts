@@ -90,14 +90,15 @@ const COMMAND_WORDS: Record<TicketCommandType, RegExp> = {
 };
 
 function parseLegality(grid: string): Record<TicketCommandType, Partial<Record<Stage, TicketState>>> {
-  const [header, ...rows] = grid.trim().split('\n').map((line) => line.trim().split(/\s+/));
+  const [header, ...rows] = grid
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
   const columns = header.map((abbreviation) => ABBREVIATIONS[abbreviation]);
   const table = {} as Record<TicketCommandType, Partial<Record<Stage, TicketState>>>;
   for (const [command, ...cells] of rows) {
     if (cells.length !== columns.length) throw new Error(`row ${command} has ${cells.length} cells, expected ${columns.length}`);
-    table[command as TicketCommandType] = Object.fromEntries(
-      cells.flatMap((cell, i) => (cell === '-' ? [] : [[columns[i], ABBREVIATIONS[cell] as TicketState]])),
-    );
+    table[command as TicketCommandType] = Object.fromEntries(cells.flatMap((cell, i) => (cell === '-' ? [] : [[columns[i], ABBREVIATIONS[cell] as TicketState]])));
   }
   return table;
 }
@@ -107,8 +108,7 @@ const STAGES = Object.keys(HISTORIES) as Stage[];
 
 const fold = (events: readonly TicketEvent[]) => foldEvents(ticketDecider, events);
 const ticketAfter = (events: readonly TicketEvent[]) => fold(events) as Ticket;
-const command = <Type extends TicketCommandType>(type: Type, fields: Partial<Extract<TicketCommand, { type: Type }>> = {}) =>
-  ({ ...COMMANDS[type], ...fields }) as TicketCommand;
+const command = <Type extends TicketCommandType>(type: Type, fields: Partial<Extract<TicketCommand, { type: Type }>> = {}) => ({ ...COMMANDS[type], ...fields }) as TicketCommand;
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -156,14 +156,20 @@ describe('ticket decider', () => {
 
   describe.each(matrix.filter(([stage, , after]) => after === undefined && stage !== 'none'))('%s + %s (illegal)', (stage, type) => {
     it('rejects: illegal-transition naming the command and the state', () => {
-      spec.given(HISTORIES[stage]).when(COMMANDS[type]).thenRejects('illegal-transition', new RegExp(`in state ${stage}(:|$)`));
+      spec
+        .given(HISTORIES[stage])
+        .when(COMMANDS[type])
+        .thenRejects('illegal-transition', new RegExp(`in state ${stage}(:|$)`));
       const decision = ticketDecider.decide(COMMANDS[type], fold(HISTORIES[stage]));
       expect(!decision.ok && decision.reason).toMatch(COMMAND_WORDS[type]);
     });
   });
 
   it('words a refusal as "cannot <verb> a ticket in state <state>"', () => {
-    spec.given(HISTORIES.received).when(COMMANDS.Quote).thenRejects('illegal-transition', /^cannot quote a ticket in state received$/);
+    spec
+      .given(HISTORIES.received)
+      .when(COMMANDS.Quote)
+      .thenRejects('illegal-transition', /^cannot quote a ticket in state received$/);
   });
 
   describe('assignment', () => {
@@ -231,7 +237,10 @@ describe('ticket decider', () => {
     });
 
     it('L3 is final: neither a request nor an escalation goes further', () => {
-      spec.given(atL3).when(COMMANDS.RequestEscalation).thenRejects('illegal-transition', /in state contacted: tier L3 is final/);
+      spec
+        .given(atL3)
+        .when(COMMANDS.RequestEscalation)
+        .thenRejects('illegal-transition', /in state contacted: tier L3 is final/);
       spec
         .given(atL3)
         .when(command('Escalate', { toTier: 'L3', assignee: { ...lead } }))
@@ -243,12 +252,21 @@ describe('ticket decider', () => {
         .given(HISTORIES.contacted)
         .when(command('Escalate', { toTier: 'L3', assignee: { ...lead } }))
         .thenRejects('illegal-transition', /in state contacted: .*tier L1.*only go to L2, not L3/);
-      spec.given(atL2).when(command('Escalate', { toTier: 'L2' })).thenRejects('illegal-transition', /only go to L3, not L2/);
+      spec
+        .given(atL2)
+        .when(command('Escalate', { toTier: 'L2' }))
+        .thenRejects('illegal-transition', /only go to L3, not L2/);
     });
 
     it('refuses an escalation without a reason', () => {
-      spec.given(HISTORIES.contacted).when(command('RequestEscalation', { reason: '  ' })).thenRejects('invalid-command', /reason/);
-      spec.given(HISTORIES.contacted).when(command('Escalate', { reason: '' })).thenRejects('invalid-command', /reason/);
+      spec
+        .given(HISTORIES.contacted)
+        .when(command('RequestEscalation', { reason: '  ' }))
+        .thenRejects('invalid-command', /reason/);
+      spec
+        .given(HISTORIES.contacted)
+        .when(command('Escalate', { reason: '' }))
+        .thenRejects('invalid-command', /reason/);
     });
   });
 
@@ -257,18 +275,30 @@ describe('ticket decider', () => {
 
     it('is taken once, on a resolved ticket and still after closing', () => {
       expect(ticketAfter(withFeedback)).toMatchObject({ state: 'resolved', satisfaction: 4 });
-      spec.given(withFeedback).when(COMMANDS.GiveFeedback).thenRejects('illegal-transition', /in state resolved: feedback was already given/);
-      spec.given([...withFeedback, EXPECTED_EVENTS.Close]).when(COMMANDS.GiveFeedback).thenRejects('illegal-transition', /in state closed/);
+      spec
+        .given(withFeedback)
+        .when(COMMANDS.GiveFeedback)
+        .thenRejects('illegal-transition', /in state resolved: feedback was already given/);
+      spec
+        .given([...withFeedback, EXPECTED_EVENTS.Close])
+        .when(COMMANDS.GiveFeedback)
+        .thenRejects('illegal-transition', /in state closed/);
       spec.given(HISTORIES.closed).when(COMMANDS.GiveFeedback).then([EXPECTED_EVENTS.GiveFeedback]);
     });
 
     it('stays once per ticket even after a reopen and a new resolution', () => {
       const again = [...withFeedback, sampleEvent('support.ticket.reopened.v1'), sampleEvent('support.ticket.resolved.v1')];
-      spec.given(again).when(COMMANDS.GiveFeedback).thenRejects('illegal-transition', /already given/);
+      spec
+        .given(again)
+        .when(COMMANDS.GiveFeedback)
+        .thenRejects('illegal-transition', /already given/);
     });
 
     it.each([0, 6, 4.5, Number.NaN])('refuses satisfaction %s', (satisfaction) => {
-      spec.given(HISTORIES.resolved).when(command('GiveFeedback', { satisfaction })).thenRejects('invalid-command', /satisfaction/);
+      spec
+        .given(HISTORIES.resolved)
+        .when(command('GiveFeedback', { satisfaction }))
+        .thenRejects('invalid-command', /satisfaction/);
     });
 
     it.each([1, 5])('accepts satisfaction %s with a comment', (satisfaction) => {
@@ -283,7 +313,10 @@ describe('ticket decider', () => {
     const reopened = HISTORIES.reopened;
 
     it('needs a reason', () => {
-      spec.given(HISTORIES.closed).when(command('Reopen', { reason: '' })).thenRejects('invalid-command', /reason/);
+      spec
+        .given(HISTORIES.closed)
+        .when(command('Reopen', { reason: '' }))
+        .thenRejects('invalid-command', /reason/);
     });
 
     it('clears the resolution, keeps the assignee, and the ticket is worked again through to closed', () => {
@@ -310,9 +343,18 @@ describe('ticket decider', () => {
         .given(HISTORIES.diagnosed)
         .when(command('Quote', { amount: 0, currency: undefined }))
         .then([{ type: 'support.ticket.quoted.v1', data: { ticketId: TICKET_ID, amount: 0, currency: 'CNY' } }]);
-      spec.given(HISTORIES.diagnosed).when(command('Quote', { amount: -1 })).thenRejects('invalid-command', /amount/);
-      spec.given(HISTORIES.diagnosed).when(command('Quote', { amount: 99.5 })).thenRejects('invalid-command', /amount/);
-      spec.given(HISTORIES.diagnosed).when(command('Quote', { currency: 'rmb' })).thenRejects('invalid-command', /currency/);
+      spec
+        .given(HISTORIES.diagnosed)
+        .when(command('Quote', { amount: -1 }))
+        .thenRejects('invalid-command', /amount/);
+      spec
+        .given(HISTORIES.diagnosed)
+        .when(command('Quote', { amount: 99.5 }))
+        .thenRejects('invalid-command', /amount/);
+      spec
+        .given(HISTORIES.diagnosed)
+        .when(command('Quote', { currency: 'rmb' }))
+        .thenRejects('invalid-command', /currency/);
       spec
         .given(HISTORIES.diagnosed)
         .when(command('Quote', { amount: 2000, currency: 'USD', note: 'abroad' }))
@@ -398,7 +440,7 @@ describe('ticket decider', () => {
         .then([recorded({ step: 'sheet-revised', sheetId: SHEET_ID, at: stepAt.toISOString() })]);
     });
 
-    it('takes a step time from field-service even when it is later than intake\'s now (clocks differ)', () => {
+    it("takes a step time from field-service even when it is later than intake's now (clocks differ)", () => {
       const ahead = new Date(NOW.getTime() + 60_000);
       spec
         .given(HISTORIES['on-site'])
@@ -419,7 +461,11 @@ describe('ticket decider', () => {
     });
 
     it.each([
-      ['an unknown step', { step: 'visit-completed' as never }, /^step must be one of visit-requested, visit-rescheduled, .*sheet-archived, visit-work-logged, sheet-drafted, sheet-revised$/],
+      [
+        'an unknown step',
+        { step: 'visit-completed' as never },
+        /^step must be one of visit-requested, visit-rescheduled, .*sheet-archived, visit-work-logged, sheet-drafted, sheet-revised$/,
+      ],
       ['an invalid step time', { stepAt: new Date('soon') }, /^stepAt must be a valid date$/],
       ['a visit step without its visit', { step: 'visit-cancelled' as const, visitId: undefined }, /^visitId is required for a visit-cancelled step$/],
       ['a visit id that is not a uuid', { visitId: 'visit-1' }, /^visitId must be a uuid$/],
@@ -456,18 +502,33 @@ describe('ticket decider', () => {
     });
 
     it('opening an existing ticket is refused', () => {
-      spec.given(HISTORIES.received).when(COMMANDS.OpenTicket).thenRejects('illegal-transition', /in state received: it already exists/);
+      spec
+        .given(HISTORIES.received)
+        .when(COMMANDS.OpenTicket)
+        .thenRejects('illegal-transition', /in state received: it already exists/);
     });
 
     it('cancel needs a reason, and a cancelled ticket takes nothing more', () => {
-      spec.given(HISTORIES.assigned).when(command('Cancel', { reason: '' })).thenRejects('invalid-command', /reason/);
+      spec
+        .given(HISTORIES.assigned)
+        .when(command('Cancel', { reason: '' }))
+        .thenRejects('invalid-command', /reason/);
       expect(ticketAfter(HISTORIES.cancelled)).toMatchObject({ state: 'cancelled', cancelReason: 'customer withdrew the request' });
     });
 
     it('diagnose and resolve need their texts; contact time cannot be in the future', () => {
-      spec.given(HISTORIES.contacted).when(command('Diagnose', { faultCategory: '' })).thenRejects('invalid-command', /faultCategory/);
-      spec.given(HISTORIES.contacted).when(command('Diagnose', { difficulty: 'easy' as never })).thenRejects('invalid-command', /difficulty/);
-      spec.given(HISTORIES.contacted).when(command('Resolve', { resolution: ' ' })).thenRejects('invalid-command', /resolution/);
+      spec
+        .given(HISTORIES.contacted)
+        .when(command('Diagnose', { faultCategory: '' }))
+        .thenRejects('invalid-command', /faultCategory/);
+      spec
+        .given(HISTORIES.contacted)
+        .when(command('Diagnose', { difficulty: 'easy' as never }))
+        .thenRejects('invalid-command', /difficulty/);
+      spec
+        .given(HISTORIES.contacted)
+        .when(command('Resolve', { resolution: ' ' }))
+        .thenRejects('invalid-command', /resolution/);
       spec
         .given(HISTORIES.assigned)
         .when(command('Contact', { contactedAt: new Date(NOW.getTime() + 1) }))

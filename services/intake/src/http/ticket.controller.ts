@@ -2,7 +2,18 @@ import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFound
 import { ApiBearerAuth, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, Roles, StoresIdempotencyKey, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  createdResponse,
+  CurrentActor,
+  parseIdempotencyKey,
+  parseIfMatch,
+  Roles,
+  StoresIdempotencyKey,
+  UuidParam,
+  uuidQueryProblems,
+  VersionedRead,
+} from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
 import { HISTORY_ORDERS, HistoryOrder } from '../application/history-order';

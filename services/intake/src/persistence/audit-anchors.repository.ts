@@ -25,10 +25,9 @@ export class AuditAnchors {
 
   /** the anchor holding the stream's latest anchored head, as stored (its signature is for the caller to check) */
   async latestFor(executor: SqlExecutor, streamId: string): Promise<ChainAnchor | null> {
-    const rows: Array<{ anchor: ChainAnchor }> = await executor.query(
-      `SELECT a.anchor FROM ${this.heads} h JOIN ${this.anchors} a USING (anchor_id) WHERE h.stream_id = $1`,
-      [streamId],
-    );
+    const rows: Array<{ anchor: ChainAnchor }> = await executor.query(`SELECT a.anchor FROM ${this.heads} h JOIN ${this.anchors} a USING (anchor_id) WHERE h.stream_id = $1`, [
+      streamId,
+    ]);
     return rows[0]?.anchor ?? null;
   }
 }

@@ -28,7 +28,10 @@ export class CustomerDirectory {
   /** serialises ticket intake per contact, so one customer is never registered twice; sorted, so two batches never deadlock */
   async lockContacts(manager: EntityManager, contacts: ReadonlyArray<Contact>): Promise<void> {
     const keys = new Set(contacts.flatMap((c) => [c.phone && `phone:${c.phone}`, c.wechat && `wechat:${c.wechat}`].filter((k): k is string => Boolean(k))));
-    await lockAllForTransaction(manager, [...keys].sort().map((key) => `${this.schema}:contact:${key}`));
+    await lockAllForTransaction(
+      manager,
+      [...keys].sort().map((key) => `${this.schema}:contact:${key}`),
+    );
   }
 
   /** for each contact, the earliest customer either its phone or its WeChat id belongs to (null: none), in one query */
@@ -36,7 +39,10 @@ export class CustomerDirectory {
     const phones = contacts.flatMap((c) => (c.phone ? [c.phone] : []));
     const wechats = contacts.flatMap((c) => (c.wechat ? [c.wechat] : []));
     if (phones.length + wechats.length === 0) return contacts.map(() => null);
-    const rows = await executor.query(`SELECT * FROM ${this.table} WHERE phone = ANY($1::text[]) OR wechat = ANY($2::text[]) ORDER BY registered_at, customer_id`, [phones, wechats]);
+    const rows = await executor.query(`SELECT * FROM ${this.table} WHERE phone = ANY($1::text[]) OR wechat = ANY($2::text[]) ORDER BY registered_at, customer_id`, [
+      phones,
+      wechats,
+    ]);
     const records: CustomerRecord[] = rows.map(toRecord);
     return contacts.map((contact) => records.find((record) => sharesContact(record, contact)) ?? null);
   }

@@ -54,4 +54,3 @@ export function aTicket(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
-

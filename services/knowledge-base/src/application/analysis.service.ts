@@ -33,7 +33,11 @@ export class AnalysisService {
   ) {}
 
   /** a lead or senior asks for the analysis of a complex case: once per Idempotency-Key */
-  async open(input: { ticketId: string; scenarioId: string; faultCategory: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
+  async open(
+    input: { ticketId: string; scenarioId: string; faultCategory: string },
+    context: CommandContext,
+    idempotencyKey?: string,
+  ): Promise<OnceOutcome<Created, CommandRefusal>> {
     return this.idempotency.once<Created, CommandRefusal>(this.dataSource, { operation: 'open-analysis', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
       const analysisId = randomUUID();
       const outcome = await this.openIn(manager, analysisId, { ...input, reason: 'complex-case' }, context);
@@ -63,9 +67,15 @@ export class AnalysisService {
         const { articleId: existing, ...content } = closure.article;
         const written = { title: content.title, body: content.body, tags: content.tags, ...(content.kind === 'sop' ? { scenarioId: state.scenarioId } : {}) };
         const refused = refusal(
-          await this.aggregates.articles.decide(manager, articleId, (at) =>
-            existing ? { type: 'ReviseArticle', articleId, ...written, actor: context.actor, at } : { type: 'DraftArticle', articleId, kind: content.kind, ...written, actor: context.actor, at },
-          { actor: context.actor, causationId: context.causationId, correlationId: context.correlationId }),
+          await this.aggregates.articles.decide(
+            manager,
+            articleId,
+            (at) =>
+              existing
+                ? { type: 'ReviseArticle', articleId, ...written, actor: context.actor, at }
+                : { type: 'DraftArticle', articleId, kind: content.kind, ...written, actor: context.actor, at },
+            { actor: context.actor, causationId: context.causationId, correlationId: context.correlationId },
+          ),
         );
         if (refused) return refused;
       }
@@ -74,29 +84,39 @@ export class AnalysisService {
       if (scenarioDefined) {
         const sop = closure.article?.kind === 'sop' ? { sopArticleId: articleId as string } : {};
         const refused = refusal(
-          await this.aggregates.scenarios.decide(manager, state.scenarioId, (at) => ({
-            type: 'DefineScenario',
-            scenarioId: state.scenarioId,
-            faultCategory: state.faultCategory,
-            name: closure.article?.title ?? state.scenarioId,
-            // a new scenario is never contractor-safe until a lead says so
-            fixed: false,
-            ...sop,
-            actor: context.actor,
-            at,
-          }), { actor: context.actor, causationId: context.causationId, correlationId: context.correlationId }),
+          await this.aggregates.scenarios.decide(
+            manager,
+            state.scenarioId,
+            (at) => ({
+              type: 'DefineScenario',
+              scenarioId: state.scenarioId,
+              faultCategory: state.faultCategory,
+              name: closure.article?.title ?? state.scenarioId,
+              // a new scenario is never contractor-safe until a lead says so
+              fixed: false,
+              ...sop,
+              actor: context.actor,
+              at,
+            }),
+            { actor: context.actor, causationId: context.causationId, correlationId: context.correlationId },
+          ),
         );
         if (refused) return refused;
       }
-      const closing = await this.aggregates.analyses.decide(manager, analysisId, (at) => ({
-        type: 'CloseAnalysis',
+      const closing = await this.aggregates.analyses.decide(
+        manager,
         analysisId,
-        conclusion: closure.conclusion,
-        ...(articleId ? { articleId } : {}),
-        scenarioId: state.scenarioId,
-        actor: context.actor,
-        at,
-      }), context);
+        (at) => ({
+          type: 'CloseAnalysis',
+          analysisId,
+          conclusion: closure.conclusion,
+          ...(articleId ? { articleId } : {}),
+          scenarioId: state.scenarioId,
+          actor: context.actor,
+          at,
+        }),
+        context,
+      );
       if (!('request' in closing)) return closing;
       changes.push(closing);
       const committed = await commitChanges(manager, this.aggregates.pipeline, changes);

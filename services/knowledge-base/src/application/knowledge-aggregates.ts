@@ -40,9 +40,24 @@ export class KnowledgeAggregates {
     @Inject(CLOCK) clock: Clock,
     views: KnowledgeViews,
   ) {
-    this.articles = new CommandHandler(pipeline, clock, { streamType: 'article', decider: articleDecider, exists: articleExists, saveView: (m, a, v) => views.saveArticle(m, a, v) });
-    this.scenarios = new CommandHandler(pipeline, clock, { streamType: 'scenario', decider: scenarioDecider, exists: scenarioExists, saveView: (m, s, v) => views.saveScenario(m, s, v) });
-    this.analyses = new CommandHandler(pipeline, clock, { streamType: 'case-analysis', decider: caseAnalysisDecider, exists: caseAnalysisExists, saveView: (m, a, v) => views.saveAnalysis(m, a, v) });
+    this.articles = new CommandHandler(pipeline, clock, {
+      streamType: 'article',
+      decider: articleDecider,
+      exists: articleExists,
+      saveView: (m, a, v) => views.saveArticle(m, a, v),
+    });
+    this.scenarios = new CommandHandler(pipeline, clock, {
+      streamType: 'scenario',
+      decider: scenarioDecider,
+      exists: scenarioExists,
+      saveView: (m, s, v) => views.saveScenario(m, s, v),
+    });
+    this.analyses = new CommandHandler(pipeline, clock, {
+      streamType: 'case-analysis',
+      decider: caseAnalysisDecider,
+      exists: caseAnalysisExists,
+      saveView: (m, a, v) => views.saveAnalysis(m, a, v),
+    });
     this.cases = new CommandHandler(pipeline, clock, { streamType: 'case', decider: caseDecider, exists: caseExists, saveView: (m, c) => views.saveCase(m, c) });
   }
 }

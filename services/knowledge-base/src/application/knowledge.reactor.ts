@@ -51,7 +51,10 @@ export class KnowledgeReactor {
         await this.lockTicket(manager, ticketId);
         const known = (await this.views.scenario(manager, scenario)) !== undefined;
         const analysed = (await this.views.findAnalyses(manager, { scenarioId: scenario })).length > 0;
-        const opening = known || analysed ? [] : [await this.analyses.decideOpening(manager, randomUUID(), { ticketId, scenarioId: scenario, faultCategory, reason: 'new-scenario' }, causeOf(consumed))];
+        const opening =
+          known || analysed
+            ? []
+            : [await this.analyses.decideOpening(manager, randomUUID(), { ticketId, scenarioId: scenario, faultCategory, reason: 'new-scenario' }, causeOf(consumed))];
         const links = await this.decideCaseLinks(manager, ticketId, { scenarioId: scenario, faultCategory }, consumed);
         await this.commit(manager, [...opening, ...links]);
         await this.tickets.diagnosed(manager, ticketId, scenario, faultCategory);
@@ -98,7 +101,12 @@ export class KnowledgeReactor {
       workDone: contents.workDone,
       result: contents.result,
     };
-    const outcome = await this.aggregates.cases.handleIn(manager, sheetId, (at) => ({ type: 'FileCase', caseId: sheetId, case: filed, actor: KNOWLEDGE_BASE, at }), causeOf(consumed));
+    const outcome = await this.aggregates.cases.handleIn(
+      manager,
+      sheetId,
+      (at) => ({ type: 'FileCase', caseId: sheetId, case: filed, actor: KNOWLEDGE_BASE, at }),
+      causeOf(consumed),
+    );
     retryOnConflict(outcome);
     if (outcome.ok) await this.search.upsert(manager, caseDocument(outcome.entity, outcome.version));
   }
@@ -122,7 +130,9 @@ export class KnowledgeReactor {
   private async decideCaseLinks(manager: EntityManager, ticketId: string, link: CaseLinkValues, consumed: ConsumedEvent): Promise<Decided[]> {
     if (Object.keys(link).length === 0) return [];
     const filed = await this.views.findCases(manager, { ticketId });
-    return Promise.all(filed.map(({ caseId }) => this.aggregates.cases.decide(manager, caseId, (at) => ({ type: 'LinkCase', caseId, actor: KNOWLEDGE_BASE, at, ...link }), causeOf(consumed))));
+    return Promise.all(
+      filed.map(({ caseId }) => this.aggregates.cases.decide(manager, caseId, (at) => ({ type: 'LinkCase', caseId, actor: KNOWLEDGE_BASE, at, ...link }), causeOf(consumed))),
+    );
   }
 
   /**

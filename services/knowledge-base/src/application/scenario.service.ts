@@ -24,7 +24,8 @@ export class ScenarioService {
       const outcome = await this.aggregates.scenarios.handleIn(
         manager,
         scenarioId,
-        (at) => (created ? { type: 'DefineScenario', scenarioId, ...fields, actor: context.actor, at } : { type: 'ChangeScenario', scenarioId, ...fields, actor: context.actor, at }),
+        (at) =>
+          created ? { type: 'DefineScenario', scenarioId, ...fields, actor: context.actor, at } : { type: 'ChangeScenario', scenarioId, ...fields, actor: context.actor, at },
         context,
       );
       return outcome.ok ? { ...outcome, created } : outcome;

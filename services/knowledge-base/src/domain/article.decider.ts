@@ -59,7 +59,10 @@ export function decideArticle(command: ArticleCommand, state: ArticleState): Dec
     if (refused) return reject('illegal-transition', refused);
     const problem = atProblem(command.at) ?? notUuid(command.articleId, 'articleId') ?? oneOf(command.kind, ARTICLE_KINDS, 'kind') ?? contentProblem(command);
     if (problem) return invalid(problem);
-    return accept({ type: 'support.article.drafted.v1', data: { articleId: command.articleId, version: 1, kind: command.kind, ...contentOf(command), author: memberOf(command.actor) } });
+    return accept({
+      type: 'support.article.drafted.v1',
+      data: { articleId: command.articleId, version: 1, kind: command.kind, ...contentOf(command), author: memberOf(command.actor) },
+    });
   }
 
   if (state.status === 'none') return reject('not-found', `article ${command.articleId} does not exist`);
@@ -84,7 +87,10 @@ export function decideArticle(command: ArticleCommand, state: ArticleState): Dec
     case 'ReviseArticle': {
       const problem = contentProblem(command);
       if (problem) return invalid(problem);
-      return accept({ type: 'support.article.revised.v1', data: { articleId: article.articleId, version: article.version + 1, ...contentOf(command), author: memberOf(command.actor) } });
+      return accept({
+        type: 'support.article.revised.v1',
+        data: { articleId: article.articleId, version: article.version + 1, ...contentOf(command), author: memberOf(command.actor) },
+      });
     }
 
     case 'SubmitArticle':

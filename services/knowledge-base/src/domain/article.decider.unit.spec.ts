@@ -31,8 +31,14 @@ const published = (version: number, content: typeof V1, author: Who = li): Artic
   type: 'support.article.published.v1',
   data: { articleId: ARTICLE, version, kind: 'sop', ...content, author, reviewer: zhao },
 });
-const revised = (version: number, content: typeof V1, author: Who = li): ArticleEvent => ({ type: 'support.article.revised.v1', data: { articleId: ARTICLE, version, ...content, author } });
-const changesRequested = (version: number): ArticleEvent => ({ type: 'support.article.changes-requested.v1', data: { articleId: ARTICLE, version, reviewer: zhao, reason: 'add a test print' } });
+const revised = (version: number, content: typeof V1, author: Who = li): ArticleEvent => ({
+  type: 'support.article.revised.v1',
+  data: { articleId: ARTICLE, version, ...content, author },
+});
+const changesRequested = (version: number): ArticleEvent => ({
+  type: 'support.article.changes-requested.v1',
+  data: { articleId: ARTICLE, version, reviewer: zhao, reason: 'add a test print' },
+});
 const retired = (version: number): ArticleEvent => ({ type: 'support.article.retired.v1', data: { articleId: ARTICLE, version, reason: 'the printer model is gone' } });
 
 // the history of an article in each status
@@ -52,20 +58,38 @@ describe('article decider', () => {
   describe('the happy path', () => {
     it('drafted -> in-review -> published, each step one valid event', () => {
       spec.given([]).when(draft()).then([drafted]);
-      spec.given(DRAFT).when(submit()).then([submitted(1)]);
-      spec.given(IN_REVIEW).when(publish()).then([published(1, V1)]);
+      spec
+        .given(DRAFT)
+        .when(submit())
+        .then([submitted(1)]);
+      spec
+        .given(IN_REVIEW)
+        .when(publish())
+        .then([published(1, V1)]);
       expect(fold(PUBLISHED)).toStrictEqual({ articleId: ARTICLE, kind: 'sop', status: 'published', version: 1, versions: [v(1, V1)], publishedVersion: 1 });
       expect(liveVersion(fold(PUBLISHED))).toStrictEqual(v(1, V1));
     });
 
     it('review sends it back: changes requested -> revised (a new version) -> submitted -> published', () => {
-      spec.given(IN_REVIEW).when(requestChanges()).then([changesRequested(1)]);
+      spec
+        .given(IN_REVIEW)
+        .when(requestChanges())
+        .then([changesRequested(1)]);
       const history = [...IN_REVIEW, changesRequested(1)];
       expect(fold(history)).toMatchObject({ status: 'draft', version: 1, reviewNote: 'add a test print' });
       expect(liveVersion(fold(history))).toBeUndefined();
-      spec.given(history).when(revise()).then([revised(2, V2)]);
-      spec.given([...history, revised(2, V2)]).when(submit()).then([submitted(2)]);
-      spec.given([...history, revised(2, V2), submitted(2)]).when(publish()).then([published(2, V2)]);
+      spec
+        .given(history)
+        .when(revise())
+        .then([revised(2, V2)]);
+      spec
+        .given([...history, revised(2, V2)])
+        .when(submit())
+        .then([submitted(2)]);
+      spec
+        .given([...history, revised(2, V2), submitted(2)])
+        .when(publish())
+        .then([published(2, V2)]);
       expect(fold([...history, revised(2, V2)])).toMatchObject({ status: 'draft', version: 2, reviewNote: 'add a test print' });
       expect(fold([...history, revised(2, V2), submitted(2)])).not.toHaveProperty('reviewNote');
     });
@@ -73,15 +97,21 @@ describe('article decider', () => {
     it('an FAQ entry without a scenario, by a lead without a name, is written and published by a senior', () => {
       const nameless: Actor = { id: 'lead-wu', role: 'lead' };
       const faq = { title: 'Why does my stream stutter?', body: 'Check the upload bandwidth first.', tags: [] };
-      const faqDrafted: ArticleEvent = { type: 'support.article.drafted.v1', data: { articleId: ARTICLE, version: 1, kind: 'faq', ...faq, author: { id: 'lead-wu', role: 'lead' } } };
-      spec.given([]).when(draft({ kind: 'faq', ...faq, scenarioId: undefined, actor: nameless })).then([faqDrafted]);
+      const faqDrafted: ArticleEvent = {
+        type: 'support.article.drafted.v1',
+        data: { articleId: ARTICLE, version: 1, kind: 'faq', ...faq, author: { id: 'lead-wu', role: 'lead' } },
+      };
+      spec
+        .given([])
+        .when(draft({ kind: 'faq', ...faq, scenarioId: undefined, actor: nameless }))
+        .then([faqDrafted]);
       spec
         .given([faqDrafted, submitted(1)])
         .when(publish({ actor: senior }))
         .then([{ type: 'support.article.published.v1', data: { articleId: ARTICLE, version: 1, kind: 'faq', ...faq, author: { id: 'lead-wu', role: 'lead' }, reviewer: li } }]);
     });
 
-    it('emits only the schema\'s fields, whatever else a command carries', () => {
+    it("emits only the schema's fields, whatever else a command carries", () => {
       const sloppy = { ...draft(), extra: 1, actor: { ...senior, phone: '123' } } as unknown as ArticleCommand;
       spec.given([]).when(sloppy).then([drafted]);
     });
@@ -89,7 +119,10 @@ describe('article decider', () => {
 
   describe('revising a published article', () => {
     it('keeps the published version live, and every version, while the next one is drafted and reviewed', () => {
-      spec.given(PUBLISHED).when(revise()).then([revised(2, V2)]);
+      spec
+        .given(PUBLISHED)
+        .when(revise())
+        .then([revised(2, V2)]);
       const revising = fold(REVISING);
       expect(revising).toStrictEqual({ articleId: ARTICLE, kind: 'sop', status: 'draft', version: 2, versions: [v(1, V1), v(2, V2)], publishedVersion: 1 });
       expect(liveVersion(revising)).toStrictEqual(v(1, V1));
@@ -97,11 +130,17 @@ describe('article decider', () => {
     });
 
     it('a draft revised again is a new version too; publishing makes the reviewed one live, the others kept', () => {
-      spec.given(REVISING).when(revise({ actor: otherSenior, ...V3 })).then([revised(3, V3, { id: 'senior-qian', role: 'senior' })]);
+      spec
+        .given(REVISING)
+        .when(revise({ actor: otherSenior, ...V3 }))
+        .then([revised(3, V3, { id: 'senior-qian', role: 'senior' })]);
       const history = [...REVISING, revised(3, V3, { id: 'senior-qian', role: 'senior' }), submitted(3)];
       expect(fold(history).publishedVersion).toBe(1);
       // the version's own author, not the first one's, is in the published event
-      spec.given(history).when(publish()).then([published(3, V3, { id: 'senior-qian', role: 'senior' })]);
+      spec
+        .given(history)
+        .when(publish())
+        .then([published(3, V3, { id: 'senior-qian', role: 'senior' })]);
       const article = fold([...history, published(3, V3, { id: 'senior-qian', role: 'senior' })]);
       expect(article.versions.map((x) => x.version)).toEqual([1, 2, 3]);
       expect(article.versions[0]).toStrictEqual(v(1, V1));
@@ -118,7 +157,10 @@ describe('article decider', () => {
       ['a published article', PUBLISHED, 1],
       ['a published article with a newer draft', REVISING, 2],
     ] as Array<[string, ArticleEvent[], number]>)('retires %s, naming the latest version', (_name, history, version) => {
-      spec.given(history).when(retire()).then([retired(version)]);
+      spec
+        .given(history)
+        .when(retire())
+        .then([retired(version)]);
     });
 
     it('nothing is live once retired; every version stays', () => {
@@ -137,7 +179,12 @@ describe('article decider', () => {
       ['submitting a published article', PUBLISHED, submit(), /^cannot submit an article that is published: revise it first/],
       ['submitting a retired article', RETIRED, submit(), /^cannot submit an article that is retired: it is final$/],
       ['requesting changes to a draft', DRAFT, requestChanges(), /^cannot request changes to an article that is draft: it must be submitted first$/],
-      ['requesting changes to a published article', PUBLISHED, requestChanges(), /^cannot request changes to an article that is published: it must be revised and submitted first$/],
+      [
+        'requesting changes to a published article',
+        PUBLISHED,
+        requestChanges(),
+        /^cannot request changes to an article that is published: it must be revised and submitted first$/,
+      ],
       ['requesting changes to a retired article', RETIRED, requestChanges(), /^cannot request changes to an article that is retired: it is final$/],
       ['publishing a draft', DRAFT, publish(), /^cannot publish an article that is draft: it must be submitted first$/],
       ['publishing twice', PUBLISHED, publish(), /^cannot publish an article that is published: it must be revised and submitted first$/],
@@ -150,13 +197,25 @@ describe('article decider', () => {
     });
 
     it.each([revise(), submit(), requestChanges(), publish(), retire()])('$type needs an existing article (404)', (command) => {
-      spec.given([]).when(command).thenRejects('not-found', new RegExp(`^article ${ARTICLE} does not exist$`));
+      spec
+        .given([])
+        .when(command)
+        .thenRejects('not-found', new RegExp(`^article ${ARTICLE} does not exist$`));
     });
 
     it('checks the status before who asks, and who asks before the values', () => {
-      spec.given(RETIRED).when(revise({ actor: agent, title: '' })).thenRejects('illegal-transition', /it is final/);
-      spec.given(DRAFT).when(revise({ actor: agent, title: '' })).thenRejects('illegal-transition', /^an agent may not write SOP articles$/);
-      spec.given([]).when(draft({ actor: contractor, articleId: 'a-1' })).thenRejects('illegal-transition', /^a contractor may not write SOP articles$/);
+      spec
+        .given(RETIRED)
+        .when(revise({ actor: agent, title: '' }))
+        .thenRejects('illegal-transition', /it is final/);
+      spec
+        .given(DRAFT)
+        .when(revise({ actor: agent, title: '' }))
+        .thenRejects('illegal-transition', /^an agent may not write SOP articles$/);
+      spec
+        .given([])
+        .when(draft({ actor: contractor, articleId: 'a-1' }))
+        .thenRejects('illegal-transition', /^a contractor may not write SOP articles$/);
     });
   });
 
@@ -175,22 +234,39 @@ describe('article decider', () => {
       ['an author requesting changes to their own article', IN_REVIEW, requestChanges({ actor: senior }), /^an author cannot review their own article$/],
       ['a lead publishing the version they wrote', [...PUBLISHED, revised(2, V2, zhao), submitted(2)], publish({ actor: lead }), /^an author cannot approve their own article$/],
       ['another senior submitting', DRAFT, submit({ actor: otherSenior }), /^only the author of version 1 \(senior-li\) or a lead may submit it$/],
-      ['the first author submitting a version another wrote', [...PUBLISHED, revised(2, V2, { id: 'senior-qian', role: 'senior' })], submit(), /^only the author of version 2 \(senior-qian\) or a lead may submit it$/],
+      [
+        'the first author submitting a version another wrote',
+        [...PUBLISHED, revised(2, V2, { id: 'senior-qian', role: 'senior' })],
+        submit(),
+        /^only the author of version 2 \(senior-qian\) or a lead may submit it$/,
+      ],
     ];
     it.each(REFUSED)('refuses %s', (_name, history, command, reason) => {
       spec.given(history).when(command).thenRejects('illegal-transition', reason);
     });
 
-    it('another senior reviews; the first version\'s author reviews a version someone else wrote', () => {
-      spec.given(IN_REVIEW).when(publish({ actor: otherSenior })).then([{ ...published(1, V1), data: { ...published(1, V1).data, reviewer: { id: 'senior-qian', role: 'senior' } } } as ArticleEvent]);
+    it("another senior reviews; the first version's author reviews a version someone else wrote", () => {
+      spec
+        .given(IN_REVIEW)
+        .when(publish({ actor: otherSenior }))
+        .then([{ ...published(1, V1), data: { ...published(1, V1).data, reviewer: { id: 'senior-qian', role: 'senior' } } } as ArticleEvent]);
       const byQian = [...PUBLISHED, revised(2, V2, { id: 'senior-qian', role: 'senior' }), submitted(2)];
       expect(articleDecider.decide(publish({ actor: senior }), fold(byQian))).toMatchObject({ ok: true });
     });
 
-    it('a lead submits anyone\'s version; any lead or senior revises and retires', () => {
-      spec.given(DRAFT).when(submit({ actor: lead })).then([submitted(1)]);
-      spec.given(PUBLISHED).when(revise({ actor: lead })).then([revised(2, V2, zhao)]);
-      spec.given(PUBLISHED).when(retire({ actor: otherSenior })).then([retired(1)]);
+    it("a lead submits anyone's version; any lead or senior revises and retires", () => {
+      spec
+        .given(DRAFT)
+        .when(submit({ actor: lead }))
+        .then([submitted(1)]);
+      spec
+        .given(PUBLISHED)
+        .when(revise({ actor: lead }))
+        .then([revised(2, V2, zhao)]);
+      spec
+        .given(PUBLISHED)
+        .when(retire({ actor: otherSenior }))
+        .then([retired(1)]);
     });
   });
 
@@ -220,7 +296,10 @@ describe('article decider', () => {
 
     it('takes a title of exactly 300 characters and 50 tags', () => {
       const tags = Array.from({ length: MAX_TAGS }, (_, i) => `t${i}`);
-      spec.given([]).when(draft({ title: 'x'.repeat(MAX_TITLE), tags })).then([{ ...drafted, data: { ...drafted.data, title: 'x'.repeat(MAX_TITLE), tags } } as ArticleEvent]);
+      spec
+        .given([])
+        .when(draft({ title: 'x'.repeat(MAX_TITLE), tags }))
+        .then([{ ...drafted, data: { ...drafted.data, title: 'x'.repeat(MAX_TITLE), tags } } as ArticleEvent]);
     });
   });
 

@@ -3,7 +3,20 @@ import { foldEvents } from '@support/decider';
 import { CASE_ANALYSIS_COMMAND_TYPES, CaseAnalysisCommand, CaseAnalysisCommandType } from './case-analysis.commands';
 import { caseAnalysisDecider } from './case-analysis.decider';
 import { CaseAnalysis, CaseAnalysisEvent } from './case-analysis.state';
-import { agent, ANALYSIS, ARTICLE, catalogueCheckedSpecification, contractor, hoursAfter, lead, NOW, SCENARIO, senior, service, TICKET } from '../../test/fixtures/knowledge.test-fixtures';
+import {
+  agent,
+  ANALYSIS,
+  ARTICLE,
+  catalogueCheckedSpecification,
+  contractor,
+  hoursAfter,
+  lead,
+  NOW,
+  SCENARIO,
+  senior,
+  service,
+  TICKET,
+} from '../../test/fixtures/knowledge.test-fixtures';
 
 const spec = catalogueCheckedSpecification(caseAnalysisDecider);
 const fold = (events: CaseAnalysisEvent[]) => foldEvents(caseAnalysisDecider, events) as CaseAnalysis;
@@ -12,15 +25,33 @@ const CLOSED_AT = hoursAfter(NOW, 50);
 type Fields<T extends CaseAnalysisCommandType> = Partial<Omit<Extract<CaseAnalysisCommand, { type: T }>, 'type'>>;
 const base = { analysisId: ANALYSIS, actor: service as Actor, at: NOW };
 // the diagnosis names the scenario in its own words: not (yet) a catalogue slug
-const open = (f: Fields<'OpenAnalysis'> = {}): CaseAnalysisCommand => ({ type: 'OpenAnalysis', ...base, ticketId: TICKET, reason: 'new-scenario', scenarioId: 'Printer driver crash', faultCategory: 'printer', ...f });
-const close = (f: Fields<'CloseAnalysis'> = {}): CaseAnalysisCommand => ({ type: 'CloseAnalysis', ...base, actor: senior, at: CLOSED_AT, conclusion: 'a driver update breaks it; new SOP', ...f });
+const open = (f: Fields<'OpenAnalysis'> = {}): CaseAnalysisCommand => ({
+  type: 'OpenAnalysis',
+  ...base,
+  ticketId: TICKET,
+  reason: 'new-scenario',
+  scenarioId: 'Printer driver crash',
+  faultCategory: 'printer',
+  ...f,
+});
+const close = (f: Fields<'CloseAnalysis'> = {}): CaseAnalysisCommand => ({
+  type: 'CloseAnalysis',
+  ...base,
+  actor: senior,
+  at: CLOSED_AT,
+  conclusion: 'a driver update breaks it; new SOP',
+  ...f,
+});
 
 const ref = { analysisId: ANALYSIS, ticketId: TICKET };
 const opened: CaseAnalysisEvent = {
   type: 'support.case.analysis-opened.v1',
   data: { ...ref, reason: 'new-scenario', scenarioId: 'Printer driver crash', faultCategory: 'printer', openedAt: NOW.toISOString() },
 };
-const closed: CaseAnalysisEvent = { type: 'support.case.analysis-closed.v1', data: { ...ref, conclusion: 'a driver update breaks it; new SOP', closedAt: CLOSED_AT.toISOString() } };
+const closed: CaseAnalysisEvent = {
+  type: 'support.case.analysis-closed.v1',
+  data: { ...ref, conclusion: 'a driver update breaks it; new SOP', closedAt: CLOSED_AT.toISOString() },
+};
 const closedWithSop: CaseAnalysisEvent = { type: 'support.case.analysis-closed.v1', data: { ...closed.data, articleId: ARTICLE, scenarioId: SCENARIO } };
 
 describe('case analysis decider', () => {
@@ -32,7 +63,10 @@ describe('case analysis decider', () => {
     it('the service opens it on a new scenario; a senior closes it with the SOP and the catalogue scenario', () => {
       spec.given([]).when(open()).then([opened]);
       expect(fold([opened])).toStrictEqual({ ...ref, reason: 'new-scenario', scenarioId: 'Printer driver crash', faultCategory: 'printer', status: 'open', openedAt: NOW });
-      spec.given([opened]).when(close({ articleId: ARTICLE, scenarioId: SCENARIO })).then([closedWithSop]);
+      spec
+        .given([opened])
+        .when(close({ articleId: ARTICLE, scenarioId: SCENARIO }))
+        .then([closedWithSop]);
       expect(fold([opened, closedWithSop])).toStrictEqual({
         ...ref,
         reason: 'new-scenario',
@@ -47,8 +81,14 @@ describe('case analysis decider', () => {
     });
 
     it('a lead opens one for a complex case; closing without an article keeps the scenario it was opened for', () => {
-      spec.given([]).when(open({ actor: lead, reason: 'complex-case' })).then([{ ...opened, data: { ...opened.data, reason: 'complex-case' } } as CaseAnalysisEvent]);
-      spec.given([opened]).when(close({ actor: lead })).then([closed]);
+      spec
+        .given([])
+        .when(open({ actor: lead, reason: 'complex-case' }))
+        .then([{ ...opened, data: { ...opened.data, reason: 'complex-case' } } as CaseAnalysisEvent]);
+      spec
+        .given([opened])
+        .when(close({ actor: lead }))
+        .then([closed]);
       expect(fold([opened, closed])).toMatchObject({ status: 'closed', scenarioId: 'Printer driver crash', closedAt: CLOSED_AT });
       expect(fold([opened, closed])).not.toHaveProperty('articleId');
     });
@@ -68,12 +108,21 @@ describe('case analysis decider', () => {
     });
 
     it('closing needs an existing analysis (404)', () => {
-      spec.given([]).when(close()).thenRejects('not-found', new RegExp(`^case analysis ${ANALYSIS} does not exist$`));
+      spec
+        .given([])
+        .when(close())
+        .thenRejects('not-found', new RegExp(`^case analysis ${ANALYSIS} does not exist$`));
     });
 
     it('checks the status before who asks, and who asks before the values', () => {
-      spec.given([opened, closed]).when(close({ actor: agent, conclusion: '' })).thenRejects('illegal-transition', /it is final/);
-      spec.given([opened]).when(close({ actor: agent, conclusion: '' })).thenRejects('illegal-transition', /^only a lead or senior/);
+      spec
+        .given([opened, closed])
+        .when(close({ actor: agent, conclusion: '' }))
+        .thenRejects('illegal-transition', /it is final/);
+      spec
+        .given([opened])
+        .when(close({ actor: agent, conclusion: '' }))
+        .thenRejects('illegal-transition', /^only a lead or senior/);
     });
   });
 

@@ -23,7 +23,17 @@ const FILED: FiledCase = {
   workDone: 'reinstalled the driver',
   result: 'fixed',
 };
-const REMOTE: FiledCase = { caseId: CASE, ticketId: TICKET, sheetId: SHEET, kind: 'remote', device: 'laptop', problem: 'no sound', diagnosis: 'muted', workDone: 'unmuted', result: 'fixed' };
+const REMOTE: FiledCase = {
+  caseId: CASE,
+  ticketId: TICKET,
+  sheetId: SHEET,
+  kind: 'remote',
+  device: 'laptop',
+  problem: 'no sound',
+  diagnosis: 'muted',
+  workDone: 'unmuted',
+  result: 'fixed',
+};
 
 const file = (filed: Partial<FiledCase> = {}, f: Partial<Omit<FileCase, 'type'>> = {}): CaseCommand => ({
   type: 'FileCase',
@@ -44,17 +54,29 @@ describe('case decider', () => {
   });
 
   it('files a remote case without the optional fields, none of them undefined', () => {
-    spec.given([]).when(file({}, { case: REMOTE })).then([{ type: 'support.case.filed.v1', data: REMOTE }]);
-    spec.given([]).when(file({}, { case: { ...REMOTE, visitId: undefined, scenarioId: undefined } })).then([{ type: 'support.case.filed.v1', data: REMOTE }]);
+    spec
+      .given([])
+      .when(file({}, { case: REMOTE }))
+      .then([{ type: 'support.case.filed.v1', data: REMOTE }]);
+    spec
+      .given([])
+      .when(file({}, { case: { ...REMOTE, visitId: undefined, scenarioId: undefined } }))
+      .then([{ type: 'support.case.filed.v1', data: REMOTE }]);
   });
 
   it('filing it again (the approved sheet redelivered) emits no events', () => {
     spec.given([filed]).when(file()).then([]);
-    spec.given([filed]).when(file({ workDone: 'something else' })).then([]);
+    spec
+      .given([filed])
+      .when(file({ workDone: 'something else' }))
+      .then([]);
   });
 
-  it('emits only the schema\'s fields, whatever else the case carries', () => {
-    spec.given([]).when(file({ customerName: 'Ms Zhou' } as Partial<FiledCase>)).then([filed]);
+  it("emits only the schema's fields, whatever else the case carries", () => {
+    spec
+      .given([])
+      .when(file({ customerName: 'Ms Zhou' } as Partial<FiledCase>))
+      .then([filed]);
   });
 
   const INVALID: Array<[string, CaseCommand, RegExp]> = [
@@ -80,10 +102,16 @@ describe('case decider', () => {
   });
 
   describe('linking a case to what its ticket told later', () => {
-    const linked: CaseLinkedEvent = { type: 'support.case.linked.v1', data: { caseId: CASE, ticketId: TICKET, scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE } };
+    const linked: CaseLinkedEvent = {
+      type: 'support.case.linked.v1',
+      data: { caseId: CASE, ticketId: TICKET, scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE },
+    };
 
     it('takes the scenario, fault category and SOP a case filed without them lacks, and folds them in', () => {
-      spec.given([filedRemote]).when(link({ scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE })).then([linked]);
+      spec
+        .given([filedRemote])
+        .when(link({ scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE }))
+        .then([linked]);
       expect(fold([filedRemote, linked])).toStrictEqual({ status: 'filed', ...REMOTE, scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE });
     });
 
@@ -96,16 +124,34 @@ describe('case decider', () => {
     });
 
     it('emits nothing when the case lacks nothing it is given (a redelivered diagnosis, a later resolution naming another SOP)', () => {
-      spec.given([filed]).when(link({ scenarioId: SCENARIO, sopArticleId: 'f0000000-0000-4000-8000-000000000000' })).then([]);
-      spec.given([filedRemote, linked]).when(link({ scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE })).then([]);
+      spec
+        .given([filed])
+        .when(link({ scenarioId: SCENARIO, sopArticleId: 'f0000000-0000-4000-8000-000000000000' }))
+        .then([]);
+      spec
+        .given([filedRemote, linked])
+        .when(link({ scenarioId: SCENARIO, faultCategory: 'audio', sopArticleId: ARTICLE }))
+        .then([]);
       spec.given([filedRemote]).when(link()).then([]);
     });
 
     it('refuses a case not filed (404), and values the schema does not allow (400)', () => {
-      spec.given([]).when(link({ scenarioId: SCENARIO })).thenRejects('not-found', new RegExp(`^case ${CASE} is not filed$`));
-      spec.given([filedRemote]).when(link({ sopArticleId: 'sop-1' })).thenRejects('invalid-command', /^sopArticleId must be a UUID$/);
-      spec.given([filedRemote]).when(link({ scenarioId: ' ' })).thenRejects('invalid-command', /^scenarioId must not be empty$/);
-      spec.given([filedRemote]).when(link({ at: new Date('nope') })).thenRejects('invalid-command', /^at must be a valid date$/);
+      spec
+        .given([])
+        .when(link({ scenarioId: SCENARIO }))
+        .thenRejects('not-found', new RegExp(`^case ${CASE} is not filed$`));
+      spec
+        .given([filedRemote])
+        .when(link({ sopArticleId: 'sop-1' }))
+        .thenRejects('invalid-command', /^sopArticleId must be a UUID$/);
+      spec
+        .given([filedRemote])
+        .when(link({ scenarioId: ' ' }))
+        .thenRejects('invalid-command', /^scenarioId must not be empty$/);
+      spec
+        .given([filedRemote])
+        .when(link({ at: new Date('nope') }))
+        .thenRejects('invalid-command', /^at must be a valid date$/);
     });
 
     it('throws on a link before the filing (a bug)', () => {

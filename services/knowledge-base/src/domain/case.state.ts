@@ -32,7 +32,10 @@ export function evolveCase(state: CaseState, event: LibraryCaseEvent): CaseState
     case 'support.case.linked.v1': {
       if (!caseExists(state)) throw new Error(`case ${event.data.caseId} linked before it was filed`);
       const { scenarioId, faultCategory, sopArticleId } = event.data;
-      return { status: 'filed', ...filedCaseOf({ ...state, ...optional('scenarioId', scenarioId), ...optional('faultCategory', faultCategory), ...optional('sopArticleId', sopArticleId) }) };
+      return {
+        status: 'filed',
+        ...filedCaseOf({ ...state, ...optional('scenarioId', scenarioId), ...optional('faultCategory', faultCategory), ...optional('sopArticleId', sopArticleId) }),
+      };
     }
   }
 }

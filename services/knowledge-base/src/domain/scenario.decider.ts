@@ -70,5 +70,4 @@ function valuesProblem(values: Partial<Omit<Scenario, 'scenarioId'>>, all: boole
   );
 }
 
-const same = (a: Scenario, b: Scenario) =>
-  a.faultCategory === b.faultCategory && a.name === b.name && a.fixed === b.fixed && a.sopArticleId === b.sopArticleId;
+const same = (a: Scenario, b: Scenario) => a.faultCategory === b.faultCategory && a.name === b.name && a.fixed === b.fixed && a.sopArticleId === b.sopArticleId;

@@ -10,7 +10,14 @@ const fold = (events: ScenarioEvent[]) => foldEvents(scenarioDecider, events) as
 
 type Fields<T extends ScenarioCommandType> = Partial<Omit<Extract<ScenarioCommand, { type: T }>, 'type'>>;
 const base = { scenarioId: SCENARIO, actor: senior as Actor, at: NOW };
-const define = (f: Fields<'DefineScenario'> = {}): ScenarioCommand => ({ type: 'DefineScenario', ...base, faultCategory: 'printer', name: 'Reinstall the printer driver', fixed: false, ...f });
+const define = (f: Fields<'DefineScenario'> = {}): ScenarioCommand => ({
+  type: 'DefineScenario',
+  ...base,
+  faultCategory: 'printer',
+  name: 'Reinstall the printer driver',
+  fixed: false,
+  ...f,
+});
 const change = (f: Fields<'ChangeScenario'> = {}): ScenarioCommand => ({ type: 'ChangeScenario', ...base, ...f });
 
 const SCENARIO_DATA = { scenarioId: SCENARIO, faultCategory: 'printer', name: 'Reinstall the printer driver', fixed: false };
@@ -26,8 +33,14 @@ describe('scenario decider', () => {
   describe('the happy path', () => {
     it('a senior defines a scenario; the lead marks it fixed with its SOP; the whole scenario is in each event', () => {
       spec.given([]).when(define()).then([defined]);
-      spec.given([defined]).when(change({ actor: lead, fixed: true, sopArticleId: ARTICLE })).then([changed({ fixed: true, sopArticleId: ARTICLE })]);
-      spec.given(FIXED).when(change({ name: 'Reinstall a printer driver' })).then([changed({ name: 'Reinstall a printer driver', fixed: true, sopArticleId: ARTICLE })]);
+      spec
+        .given([defined])
+        .when(change({ actor: lead, fixed: true, sopArticleId: ARTICLE }))
+        .then([changed({ fixed: true, sopArticleId: ARTICLE })]);
+      spec
+        .given(FIXED)
+        .when(change({ name: 'Reinstall a printer driver' }))
+        .then([changed({ name: 'Reinstall a printer driver', fixed: true, sopArticleId: ARTICLE })]);
       expect(fold(FIXED)).toStrictEqual({ status: 'defined', ...SCENARIO_DATA, fixed: true, sopArticleId: ARTICLE });
     });
 
@@ -39,8 +52,14 @@ describe('scenario decider', () => {
     });
 
     it('a senior changes the SOP and the category of a fixed scenario, and may un-fix it', () => {
-      spec.given(FIXED).when(change({ sopArticleId: OTHER_ARTICLE, faultCategory: 'printing' })).then([changed({ fixed: true, sopArticleId: OTHER_ARTICLE, faultCategory: 'printing' })]);
-      spec.given(FIXED).when(change({ fixed: false })).then([changed({ fixed: false, sopArticleId: ARTICLE })]);
+      spec
+        .given(FIXED)
+        .when(change({ sopArticleId: OTHER_ARTICLE, faultCategory: 'printing' }))
+        .then([changed({ fixed: true, sopArticleId: OTHER_ARTICLE, faultCategory: 'printing' })]);
+      spec
+        .given(FIXED)
+        .when(change({ fixed: false }))
+        .then([changed({ fixed: false, sopArticleId: ARTICLE })]);
     });
 
     it.each([
@@ -51,18 +70,27 @@ describe('scenario decider', () => {
       spec.given(FIXED).when(command).then([]);
     });
 
-    it('emits only the schema\'s fields, whatever else a command carries', () => {
-      spec.given([]).when({ ...define(), extra: 1 } as unknown as ScenarioCommand).then([defined]);
+    it("emits only the schema's fields, whatever else a command carries", () => {
+      spec
+        .given([])
+        .when({ ...define(), extra: 1 } as unknown as ScenarioCommand)
+        .then([defined]);
     });
   });
 
   describe('status and who may (409, 404)', () => {
     it('refuses defining a scenario twice', () => {
-      spec.given([defined]).when(define()).thenRejects('illegal-transition', new RegExp(`^scenario ${SCENARIO} already exists$`));
+      spec
+        .given([defined])
+        .when(define())
+        .thenRejects('illegal-transition', new RegExp(`^scenario ${SCENARIO} already exists$`));
     });
 
     it('a change needs an existing scenario (404)', () => {
-      spec.given([]).when(change({ name: 'x' })).thenRejects('not-found', new RegExp(`^scenario ${SCENARIO} does not exist$`));
+      spec
+        .given([])
+        .when(change({ name: 'x' }))
+        .thenRejects('not-found', new RegExp(`^scenario ${SCENARIO} does not exist$`));
     });
 
     const REFUSED: Array<[string, ScenarioEvent[], ScenarioCommand, RegExp]> = [
@@ -77,14 +105,25 @@ describe('scenario decider', () => {
     });
 
     it('checks who asks before the values', () => {
-      spec.given([]).when(define({ actor: agent, scenarioId: 'Not A Slug' })).thenRejects('illegal-transition', /^an agent may not/);
-      spec.given([defined]).when(change({ fixed: true, name: '' })).thenRejects('illegal-transition', /^only a lead may mark/);
+      spec
+        .given([])
+        .when(define({ actor: agent, scenarioId: 'Not A Slug' }))
+        .thenRejects('illegal-transition', /^an agent may not/);
+      spec
+        .given([defined])
+        .when(change({ fixed: true, name: '' }))
+        .thenRejects('illegal-transition', /^only a lead may mark/);
     });
   });
 
   describe('values (400)', () => {
     const INVALID: Array<[string, ScenarioEvent[], ScenarioCommand, RegExp]> = [
-      ['a scenarioId with capitals and spaces', [], define({ scenarioId: 'Printer Driver' }), /^scenarioId must be a lower-case slug \(a-z, 0-9, single hyphens\) of at most 100 characters$/],
+      [
+        'a scenarioId with capitals and spaces',
+        [],
+        define({ scenarioId: 'Printer Driver' }),
+        /^scenarioId must be a lower-case slug \(a-z, 0-9, single hyphens\) of at most 100 characters$/,
+      ],
       ['a scenarioId ending in a hyphen', [], define({ scenarioId: 'printer-' }), /^scenarioId must be a lower-case slug/],
       ['a scenarioId over 100 characters', [], define({ scenarioId: 'a'.repeat(101) }), /^scenarioId must be a lower-case slug/],
       ['a blank fault category', [], define({ faultCategory: ' ' }), /^faultCategory must not be empty$/],

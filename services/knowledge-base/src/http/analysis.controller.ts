@@ -59,6 +59,12 @@ export class AnalysisController {
     const article = body.article ? { kind: body.article.kind, ...contentOf(body.article), ...(body.article.articleId ? { articleId: body.article.articleId } : {}) } : undefined;
     const outcome = await this.analyses.close(id, { conclusion: body.conclusion, ...(article ? { article } : {}) }, commandContext(actor, headers));
     if (!outcome.ok) return refusalToHttp(outcome);
-    return { id, status: outcome.analysis.status, version: outcome.version, ...(outcome.articleId ? { articleId: outcome.articleId } : {}), scenarioDefined: outcome.scenarioDefined };
+    return {
+      id,
+      status: outcome.analysis.status,
+      version: outcome.version,
+      ...(outcome.articleId ? { articleId: outcome.articleId } : {}),
+      scenarioDefined: outcome.scenarioDefined,
+    };
   }
 }

@@ -40,9 +40,19 @@ export class CatalogueController {
   @Put('scenarios/:id')
   @AcceptsIfMatch()
   @Roles(...AUTHORS)
-  async put(@Param('id') id: string, @Body() body: ScenarioDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
-    if (!new RegExp(SCENARIO_ID_PATTERN).test(id) || id.length > 100) throw new BadRequestException(['scenarioId must be lower-case words and digits joined by dashes, e.g. printer-driver-reinstall']);
-    const outcome = await this.scenarios.put({ scenarioId: id, faultCategory: body.faultCategory, name: body.name, fixed: body.fixed, ...(body.sopArticleId ? { sopArticleId: body.sopArticleId } : {}) }, commandContext(actor, headers));
+  async put(
+    @Param('id') id: string,
+    @Body() body: ScenarioDto,
+    @CurrentActor() actor: Actor,
+    @Headers() headers: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (!new RegExp(SCENARIO_ID_PATTERN).test(id) || id.length > 100)
+      throw new BadRequestException(['scenarioId must be lower-case words and digits joined by dashes, e.g. printer-driver-reinstall']);
+    const outcome = await this.scenarios.put(
+      { scenarioId: id, faultCategory: body.faultCategory, name: body.name, fixed: body.fixed, ...(body.sopArticleId ? { sopArticleId: body.sopArticleId } : {}) },
+      commandContext(actor, headers),
+    );
     if (outcome.ok && outcome.created) res.status(201).setHeader('Location', `/v1/scenarios/${id}`);
     return commandAnswer(id, outcome);
   }

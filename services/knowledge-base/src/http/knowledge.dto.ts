@@ -9,8 +9,19 @@ const SCENARIO_RULE = 'lower-case words and digits joined by dashes, e.g. printe
 export class ArticleContentDto {
   @ApiProperty({ example: 'Windows 蓝屏 0x0000007B 处理流程' }) @IsString() @IsNotEmpty() @MaxLength(300) title!: string;
   @ApiProperty({ example: '1. 进入 BIOS，确认硬盘模式 (AHCI / RAID)……' }) @IsString() @IsNotEmpty() @MaxLength(100_000) body!: string;
-  @ApiPropertyOptional({ example: 'blue-screen-storage-driver' }) @IsOptional() @Matches(SCENARIO_ID, { message: `scenarioId must be ${SCENARIO_RULE}` }) @MaxLength(100) scenarioId?: string;
-  @ApiPropertyOptional({ example: ['windows', '蓝屏'] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(100, { each: true }) tags?: string[];
+  @ApiPropertyOptional({ example: 'blue-screen-storage-driver' })
+  @IsOptional()
+  @Matches(SCENARIO_ID, { message: `scenarioId must be ${SCENARIO_RULE}` })
+  @MaxLength(100)
+  scenarioId?: string;
+  @ApiPropertyOptional({ example: ['windows', '蓝屏'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(100, { each: true })
+  tags?: string[];
 }
 
 export class DraftArticleDto extends ArticleContentDto {

@@ -39,7 +39,11 @@ export class SearchController {
     if (errors.length > 0) throw new BadRequestException(errors);
     const { contractorId } = readerScope(actor);
     const caseIds = contractorId === undefined ? undefined : await this.views.contractorCaseIds(this.dataSource, contractorId);
-    return this.search.search(this.dataSource, q as string, { ...(wanted ? { types: wanted as DocumentType[] } : {}), ...(limit ? { limit: Number(limit) } : {}), ...(caseIds ? { caseIds } : {}) });
+    return this.search.search(this.dataSource, q as string, {
+      ...(wanted ? { types: wanted as DocumentType[] } : {}),
+      ...(limit ? { limit: Number(limit) } : {}),
+      ...(caseIds ? { caseIds } : {}),
+    });
   }
 
   /** KCS: resolutions that linked an SOP versus not, and how often each article is reused */

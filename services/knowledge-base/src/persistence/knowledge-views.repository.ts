@@ -118,7 +118,10 @@ export class KnowledgeViews {
   /** an analysis, or nothing when there is none or it is out of the reader's scope (the same answer) */
   async analysis(executor: SqlExecutor, analysisId: string, scope: ReaderScope = {}): Promise<(View<CaseAnalysis> & { dueAt?: string }) | undefined> {
     return withDue<Jsonified<CaseAnalysis>>(
-      await executor.query(`SELECT state, version, due_at FROM ${this.analyses} a WHERE analysis_id = $1 AND ${this.dispatchedTo('$2', 'a')}`, [analysisId, scope.contractorId ?? null]),
+      await executor.query(`SELECT state, version, due_at FROM ${this.analyses} a WHERE analysis_id = $1 AND ${this.dispatchedTo('$2', 'a')}`, [
+        analysisId,
+        scope.contractorId ?? null,
+      ]),
     )[0];
   }
 

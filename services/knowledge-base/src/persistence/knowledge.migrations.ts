@@ -77,10 +77,7 @@ function ticketAssigneeMigration(schema: string): new () => MigrationInterface {
   const tickets = qualified(schema, 'ticket_knowledge');
   return sqlMigration(
     'KnowledgeTicketAssignee1797000000200',
-    [
-      `ALTER TABLE ${tickets} ADD COLUMN assignee_id text, ADD COLUMN assignee_role text`,
-      `CREATE INDEX ON ${tickets} (assignee_id) WHERE assignee_role = 'contractor'`,
-    ],
+    [`ALTER TABLE ${tickets} ADD COLUMN assignee_id text, ADD COLUMN assignee_role text`, `CREATE INDEX ON ${tickets} (assignee_id) WHERE assignee_role = 'contractor'`],
     [`ALTER TABLE ${tickets} DROP COLUMN assignee_id, DROP COLUMN assignee_role`],
   );
 }

@@ -131,14 +131,26 @@ describe('SearchIndex on PostgreSQL', () => {
     const [hit] = await search('无法开机');
     expect(hit).toMatchObject({ type: 'faq', id: 'faq-no-power', version: 1, title: '笔记本无法开机怎么办' });
     expect(hit.snippet).toContain('电源适配器');
-    const long = { type: 'sop' as const, id: 'sop-long', version: 1, title: '网络排障', body: `${'先检查网线和交换机端口。'.repeat(30)}最后重置光猫配置。${'记录处理结果。'.repeat(30)}` };
+    const long = {
+      type: 'sop' as const,
+      id: 'sop-long',
+      version: 1,
+      title: '网络排障',
+      body: `${'先检查网线和交换机端口。'.repeat(30)}最后重置光猫配置。${'记录处理结果。'.repeat(30)}`,
+    };
     await upsert(long);
     const [longHit] = await search('光猫');
     expect(longHit.id).toBe('sop-long');
     expect(longHit.snippet).toContain('重置光猫配置');
     expect(longHit.snippet.length).toBeLessThanOrEqual(162);
     // a stemmed match: the query says spoolers, the body spooler
-    const english = { type: 'sop' as const, id: 'sop-long-en', version: 1, title: 'Office network', body: `${'Check the cables. '.repeat(20)}Then restart the spooler service. ${'Write it down. '.repeat(20)}` };
+    const english = {
+      type: 'sop' as const,
+      id: 'sop-long-en',
+      version: 1,
+      title: 'Office network',
+      body: `${'Check the cables. '.repeat(20)}Then restart the spooler service. ${'Write it down. '.repeat(20)}`,
+    };
     await upsert(english);
     const [englishHit] = await search('spoolers');
     expect(englishHit.id).toBe('sop-long-en');

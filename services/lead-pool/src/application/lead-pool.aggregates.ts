@@ -20,7 +20,17 @@ export class LeadPoolAggregates {
     @Inject(CLOCK) readonly clock: Clock,
     repository: LeadPoolRepository,
   ) {
-    this.leads = new CommandHandler(pipeline, clock, { streamType: 'lead', decider: leadDecider, exists: leadExists, saveView: (m, lead, v) => repository.saveLead(m, lead, v, clock.now()) });
-    this.policy = new CommandHandler(pipeline, clock, { streamType: 'lead-policy', decider: leadPolicyDecider, exists: leadPolicyExists, saveView: (m, policy, v) => repository.savePolicy(m, policy, v) });
+    this.leads = new CommandHandler(pipeline, clock, {
+      streamType: 'lead',
+      decider: leadDecider,
+      exists: leadExists,
+      saveView: (m, lead, v) => repository.saveLead(m, lead, v, clock.now()),
+    });
+    this.policy = new CommandHandler(pipeline, clock, {
+      streamType: 'lead-policy',
+      decider: leadPolicyDecider,
+      exists: leadPolicyExists,
+      saveView: (m, policy, v) => repository.savePolicy(m, policy, v),
+    });
   }
 }

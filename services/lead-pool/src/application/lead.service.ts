@@ -62,10 +62,16 @@ export class LeadService {
 
   /** a capture, once per Idempotency-Key: the same key and body answer the first capture's lead again */
   async capture(input: CaptureInput, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<CapturedLead, CommandRefusal>> {
-    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(this.dataSource, { operation: 'capture-lead', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
-      const outcome = await this.captureIn(manager, input, context);
-      return outcome.ok ? { status: outcome.merged ? 200 : 201, body: { id: outcome.leadId, merged: outcome.merged, version: outcome.version } } : { refused: outcome };
-    });
+    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(
+      this.dataSource,
+      { operation: 'capture-lead', caller: context.actor.id },
+      idempotencyKey,
+      input,
+      async (manager) => {
+        const outcome = await this.captureIn(manager, input, context);
+        return outcome.ok ? { status: outcome.merged ? 200 : 201, body: { id: outcome.leadId, merged: outcome.merged, version: outcome.version } } : { refused: outcome };
+      },
+    );
     if ('body' in captured && !captured.replayed && !captured.body.merged) await this.allocator.runDue();
     return captured;
   }
@@ -73,10 +79,18 @@ export class LeadService {
   private async captureIn(manager: EntityManager, input: CaptureInput, context: CommandContext): Promise<Captured> {
     // two captures of one contact at once: the second sees the first and merges
     const keys = [input.contact.phone && `phone:${input.contact.phone}`, input.contact.wechat && `wechat:${input.contact.wechat}`].filter((k): k is string => !!k);
-    await lockAllForTransaction(manager, keys.sort().map((key) => `${this.schema}:contact:${key}`));
+    await lockAllForTransaction(
+      manager,
+      keys.sort().map((key) => `${this.schema}:contact:${key}`),
+    );
     const existing = await this.repository.openLeadByContact(manager, input.contact);
     if (existing) {
-      const merged = await this.aggregates.leads.handleIn(manager, existing.leadId, (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }), context);
+      const merged = await this.aggregates.leads.handleIn(
+        manager,
+        existing.leadId,
+        (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }),
+        context,
+      );
       return merged.ok ? { ok: true, leadId: existing.leadId, merged: true, version: merged.version } : merged;
     }
     const leadId = randomUUID();
@@ -166,4 +180,3 @@ function scopeOf(reader: Actor): LeadScope {
 function withoutName(customer: Conversion['customer']): LeadContact {
   return { ...(customer?.phone ? { phone: customer.phone } : {}), ...(customer?.wechat ? { wechat: customer.wechat } : {}) };
 }
-

@@ -35,7 +35,12 @@ export class RatioPolicyService {
         return member.role === 'contractor' ? [`ratios.${i}.memberId ${memberId} is a contractor: contractors take no part in the lead pool`] : [];
       });
       if (problems.length > 0) return { outcome: { ok: false, code: 'invalid-command', reason: problems.join('; ') } satisfies CommandRefusal, offDuty: [], warnings: [] };
-      const outcome = await this.aggregates.policy.handleIn(manager, POLICY_ID, (at) => ({ type: 'SetRatios', policyId: POLICY_ID, ratios, acceptMinutes, actor: context.actor, at }), context);
+      const outcome = await this.aggregates.policy.handleIn(
+        manager,
+        POLICY_ID,
+        (at) => ({ type: 'SetRatios', policyId: POLICY_ID, ratios, acceptMinutes, actor: context.actor, at }),
+        context,
+      );
       // still set: the members may come on duty later, but the lead should know leads would wait
       return { outcome, offDuty: offDutyMembers(ratios, roster), warnings: ratiosWarnings(ratios, roster) };
     });

@@ -6,7 +6,9 @@ const everyone = () => true;
 const ids = (count: number) => Array.from({ length: count }, (_, i) => `member-${i}`);
 
 // 1-6 members with weights 1-10, as the issue asks
-const ratiosArb = fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 6 }).map((weights) => ids(weights.length).map((memberId, i) => ({ memberId, weight: weights[i] })));
+const ratiosArb = fc
+  .array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 6 })
+  .map((weights) => ids(weights.length).map((memberId, i) => ({ memberId, weight: weights[i] })));
 
 function countsOf(picked: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -137,19 +139,25 @@ describe('allocation by preset ratios', () => {
   describe('eligibility', () => {
     it('never picks a member while off duty, then catches them up to within 1 of their share', () => {
       fc.assert(
-        fc.property(ratiosArb.filter((r) => r.length >= 2), fc.nat(), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 300 }), (ratios, which, start, gap) => {
-          const away = ratios[which % ratios.length].memberId;
-          const offDuty = (memberId: string, index: number) => memberId === away && index >= start && index < start + gap;
-          const before = allocateSequence(ratios, start + gap, (memberId, index) => !offDuty(memberId, index));
-          expect(before.slice(start).includes(away)).toBe(false);
+        fc.property(
+          ratiosArb.filter((r) => r.length >= 2),
+          fc.nat(),
+          fc.integer({ min: 0, max: 300 }),
+          fc.integer({ min: 1, max: 300 }),
+          (ratios, which, start, gap) => {
+            const away = ratios[which % ratios.length].memberId;
+            const offDuty = (memberId: string, index: number) => memberId === away && index >= start && index < start + gap;
+            const before = allocateSequence(ratios, start + gap, (memberId, index) => !offDuty(memberId, index));
+            expect(before.slice(start).includes(away)).toBe(false);
 
-          // nobody can be within 1 again before the members served in their place are no longer a whole lead ahead
-          const counts = countsOf(before);
-          const total = totalWeight(ratios);
-          const settled = Math.max(start + gap, ...ratios.map((r) => Math.ceil(((counts.get(r.memberId) ?? 0) * total) / r.weight)));
-          const back = start + gap;
-          expect(worstOffsetOver(ratios, counts, settled - back + 3 * total, settled - back) / total).toBeLessThan(1);
-        }),
+            // nobody can be within 1 again before the members served in their place are no longer a whole lead ahead
+            const counts = countsOf(before);
+            const total = totalWeight(ratios);
+            const settled = Math.max(start + gap, ...ratios.map((r) => Math.ceil(((counts.get(r.memberId) ?? 0) * total) / r.weight)));
+            const back = start + gap;
+            expect(worstOffsetOver(ratios, counts, settled - back + 3 * total, settled - back) / total).toBeLessThan(1);
+          },
+        ),
         { numRuns: 200 },
       );
     });
@@ -180,10 +188,27 @@ describe('allocation by preset ratios', () => {
     it('answers none when nobody eligible has a weight', () => {
       expect(nextMember([], new Map(), everyone)).toEqual({ none: 'the ratios give no member a weight above 0' });
       expect(nextMember([{ memberId: 'a', weight: 0 }], new Map(), everyone)).toEqual({ none: 'the ratios give no member a weight above 0' });
-      expect(nextMember([{ memberId: 'a', weight: 0 }, { memberId: 'b', weight: 1 }], new Map(), (id) => id === 'a')).toEqual({
+      expect(
+        nextMember(
+          [
+            { memberId: 'a', weight: 0 },
+            { memberId: 'b', weight: 1 },
+          ],
+          new Map(),
+          (id) => id === 'a',
+        ),
+      ).toEqual({
         none: 'no member in the ratios is eligible: all are off duty or excluded for this lead',
       });
-      expect(allocateSequence([{ memberId: 'a', weight: 0 }, { memberId: 'b', weight: 3 }], 4)).toEqual(['b', 'b', 'b', 'b']);
+      expect(
+        allocateSequence(
+          [
+            { memberId: 'a', weight: 0 },
+            { memberId: 'b', weight: 3 },
+          ],
+          4,
+        ),
+      ).toEqual(['b', 'b', 'b', 'b']);
     });
   });
 

@@ -28,10 +28,7 @@ export function decideLeadPolicy(command: LeadPolicyCommand, state: LeadPolicySt
   }
   if (command.actor.role !== 'lead') return reject('illegal-transition', 'only a lead sets the lead-pool ratios');
   const problem =
-    atProblem(command.at) ??
-    blank(command.policyId, 'policyId') ??
-    ratiosProblem(command.ratios) ??
-    integerIn(command.acceptMinutes, 'acceptMinutes', 1, MAX_ACCEPT_MINUTES);
+    atProblem(command.at) ?? blank(command.policyId, 'policyId') ?? ratiosProblem(command.ratios) ?? integerIn(command.acceptMinutes, 'acceptMinutes', 1, MAX_ACCEPT_MINUTES);
   if (problem) return invalid(problem);
   const version = state.status === 'none' ? 1 : state.policyVersion + 1;
   const ratios = command.ratios.map(({ memberId, weight }) => ({ memberId, weight }));

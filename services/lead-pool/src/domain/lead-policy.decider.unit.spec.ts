@@ -17,15 +17,27 @@ const STUDIO: LeadRatio[] = [
 const EVEN: LeadRatio[] = STUDIO.map((r) => ({ ...r, weight: 1 }));
 
 const setRatios = (f: Partial<Omit<SetRatios, 'type'>> = {}): SetRatios => ({ type: 'SetRatios', policyId: POLICY, actor: lead, at: NOW, ratios: STUDIO, acceptMinutes: 30, ...f });
-const ratiosSet = (version: number, ratios = STUDIO, acceptMinutes = 30): LeadPolicyEvent => ({ type: 'support.lead.ratios-set.v1', data: { policyId: POLICY, version, ratios, acceptMinutes } });
+const ratiosSet = (version: number, ratios = STUDIO, acceptMinutes = 30): LeadPolicyEvent => ({
+  type: 'support.lead.ratios-set.v1',
+  data: { policyId: POLICY, version, ratios, acceptMinutes },
+});
 
 describe('lead policy decider', () => {
   describe('setting the ratios', () => {
     it('sets version 1, then each setting is the next version', () => {
-      spec.given([]).when(setRatios()).then([ratiosSet(1)]);
-      spec.given([ratiosSet(1)]).when(setRatios({ ratios: EVEN, acceptMinutes: 60 })).then([ratiosSet(2, EVEN, 60)]);
+      spec
+        .given([])
+        .when(setRatios())
+        .then([ratiosSet(1)]);
+      spec
+        .given([ratiosSet(1)])
+        .when(setRatios({ ratios: EVEN, acceptMinutes: 60 }))
+        .then([ratiosSet(2, EVEN, 60)]);
       // the same ratios again are still a decision of the lead: a new version
-      spec.given([ratiosSet(1), ratiosSet(2, EVEN, 60)]).when(setRatios()).then([ratiosSet(3)]);
+      spec
+        .given([ratiosSet(1), ratiosSet(2, EVEN, 60)])
+        .when(setRatios())
+        .then([ratiosSet(3)]);
     });
 
     it('folds to the ratios in force, keeping every version', () => {
@@ -42,20 +54,26 @@ describe('lead policy decider', () => {
       });
     });
 
-    it('emits only the schema\'s fields of each ratio', () => {
+    it("emits only the schema's fields of each ratio", () => {
       const sloppy = STUDIO.map((r) => ({ ...r, role: 'agent' })) as LeadRatio[];
       expect(leadPolicyDecider.decide(setRatios({ ratios: sloppy }), fold([]))).toStrictEqual({ ok: true, events: [ratiosSet(1)] });
     });
 
     it('accepts the limits: 100 members, weight 1000, a week to accept', () => {
       const many = Array.from({ length: 100 }, (_, i) => ({ memberId: `member-${i}`, weight: i === 0 ? 1000 : 1 }));
-      spec.given([]).when(setRatios({ ratios: many, acceptMinutes: MAX_ACCEPT_MINUTES })).then([ratiosSet(1, many, 7 * 24 * 60)]);
+      spec
+        .given([])
+        .when(setRatios({ ratios: many, acceptMinutes: MAX_ACCEPT_MINUTES }))
+        .then([ratiosSet(1, many, 7 * 24 * 60)]);
     });
   });
 
   describe('who may (409)', () => {
     it.each([senior, agent, contractor, analyst, pool])('refuses $role $id', (actor) => {
-      spec.given([ratiosSet(1)]).when(setRatios({ actor })).thenRejects('illegal-transition', /^only a lead sets the lead-pool ratios$/);
+      spec
+        .given([ratiosSet(1)])
+        .when(setRatios({ actor }))
+        .thenRejects('illegal-transition', /^only a lead sets the lead-pool ratios$/);
     });
   });
 

@@ -189,7 +189,8 @@ function actorProblem(command: Exclude<LeadCommand, CaptureLead>, lead: Lead): s
       const verb = command.type === 'AcceptLead' ? 'accept' : 'decline';
       if (!byLead && actor.id !== lead.allocatedTo) return `only the member the lead was allocated to may ${verb} it`;
       // the allocation runs until acceptBy; from then on only its expiry applies
-      if (command.type === 'AcceptLead' && command.at >= (lead.acceptBy as Date)) return `the allocation ran out at ${(lead.acceptBy as Date).toISOString()}: the lead goes back to the pool`;
+      if (command.type === 'AcceptLead' && command.at >= (lead.acceptBy as Date))
+        return `the allocation ran out at ${(lead.acceptBy as Date).toISOString()}: the lead goes back to the pool`;
       return undefined;
     }
     case 'ExpireAllocation':

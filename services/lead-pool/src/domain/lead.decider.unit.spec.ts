@@ -4,7 +4,23 @@ import { without } from './checks';
 import { LEAD_COMMAND_TYPES, LeadCommand, LeadCommandType } from './lead.commands';
 import { leadDecider } from './lead.decider';
 import { Lead, LEAD_STATUSES, LeadStatus } from './lead.state';
-import { agent, analyst, catalogueCheckedSpecification, contractor, deepFreeze, expectCatalogued, lead, LEAD, minutesAfter, NOW, otherAgent, OTHER_TICKET, pool, senior, TICKET } from '../../test/fixtures/leads.test-fixtures';
+import {
+  agent,
+  analyst,
+  catalogueCheckedSpecification,
+  contractor,
+  deepFreeze,
+  expectCatalogued,
+  lead,
+  LEAD,
+  minutesAfter,
+  NOW,
+  otherAgent,
+  OTHER_TICKET,
+  pool,
+  senior,
+  TICKET,
+} from '../../test/fixtures/leads.test-fixtures';
 
 const spec = catalogueCheckedSpecification(leadDecider);
 const fold = (events: LeadEvent[]) => foldEvents(leadDecider, events) as Lead;
@@ -28,9 +44,24 @@ const capture = (f: Fields<'CaptureLead'> = {}): LeadCommand => ({
   ...f,
 });
 const merge = (f: Fields<'MergeDuplicate'> = {}): LeadCommand => ({ type: 'MergeDuplicate', ...base, actor: otherAgent, source: OTHER_SOURCE, note: 'she wrote to me too', ...f });
-const allocate = (f: Fields<'AllocateLead'> = {}): LeadCommand => ({ type: 'AllocateLead', ...base, actor: pool, memberId: 'agent-liu', policyVersion: 3, acceptBy: ACCEPT_BY, ...f });
+const allocate = (f: Fields<'AllocateLead'> = {}): LeadCommand => ({
+  type: 'AllocateLead',
+  ...base,
+  actor: pool,
+  memberId: 'agent-liu',
+  policyVersion: 3,
+  acceptBy: ACCEPT_BY,
+  ...f,
+});
 const acceptLead = (f: Fields<'AcceptLead'> = {}): LeadCommand => ({ type: 'AcceptLead', ...base, actor: otherAgent, at: minutesAfter(NOW, 10), ...f });
-const decline = (f: Fields<'DeclineLead'> = {}): LeadCommand => ({ type: 'DeclineLead', ...base, actor: otherAgent, at: minutesAfter(NOW, 5), reason: 'fully booked this week', ...f });
+const decline = (f: Fields<'DeclineLead'> = {}): LeadCommand => ({
+  type: 'DeclineLead',
+  ...base,
+  actor: otherAgent,
+  at: minutesAfter(NOW, 5),
+  reason: 'fully booked this week',
+  ...f,
+});
 const expire = (f: Fields<'ExpireAllocation'> = {}): LeadCommand => ({ type: 'ExpireAllocation', ...base, actor: pool, at: ACCEPT_BY, ...f });
 const convert = (f: Fields<'ConvertLead'> = {}): LeadCommand => ({
   type: 'ConvertLead',
@@ -57,7 +88,14 @@ const declined: LeadEvent = { type: 'support.lead.returned.v1', data: { leadId: 
 const timedOut: LeadEvent = { type: 'support.lead.returned.v1', data: { leadId: LEAD, memberId: 'agent-liu', why: 'timed-out' } };
 const converted: LeadEvent = {
   type: 'support.lead.converted.v1',
-  data: { leadId: LEAD, memberId: 'agent-liu', customer: CUSTOMER, deviceModel: 'ThinkPad X1 Carbon', problem: 'overheats and shuts down after 20 minutes of streaming', urgency: 'urgent' },
+  data: {
+    leadId: LEAD,
+    memberId: 'agent-liu',
+    customer: CUSTOMER,
+    deviceModel: 'ThinkPad X1 Carbon',
+    problem: 'overheats and shuts down after 20 minutes of streaming',
+    urgency: 'urgent',
+  },
 };
 const lost: LeadEvent = { type: 'support.lead.lost.v1', data: { leadId: LEAD, reason: 'bought a new laptop instead' } };
 const flagged = (leadStatus: string): LeadEvent => ({ type: 'support.lead.hoarding-flagged.v1', data: { leadId: LEAD, ticketId: TICKET, memberId: 'agent-liu', leadStatus } });
@@ -72,7 +110,17 @@ const IN: Record<LeadStatus, LeadEvent[]> = { pooled: POOLED, allocated: ALLOCAT
 
 describe('lead decider', () => {
   it('knows every command type', () => {
-    expect([...LEAD_COMMAND_TYPES].sort()).toEqual(['AcceptLead', 'AllocateLead', 'CaptureLead', 'ConvertLead', 'DeclineLead', 'ExpireAllocation', 'FlagHoarding', 'LoseLead', 'MergeDuplicate']);
+    expect([...LEAD_COMMAND_TYPES].sort()).toEqual([
+      'AcceptLead',
+      'AllocateLead',
+      'CaptureLead',
+      'ConvertLead',
+      'DeclineLead',
+      'ExpireAllocation',
+      'FlagHoarding',
+      'LoseLead',
+      'MergeDuplicate',
+    ]);
   });
 
   describe('the happy path', () => {
@@ -85,7 +133,16 @@ describe('lead decider', () => {
     });
 
     it('folds a lead back to its state', () => {
-      expect(fold([captured, merged, allocated, timedOut, { ...allocated, data: { ...allocated.data, memberId: 'senior-li', policyVersion: 4 } }, { ...accepted, data: { leadId: LEAD, memberId: 'senior-li' } }])).toStrictEqual({
+      expect(
+        fold([
+          captured,
+          merged,
+          allocated,
+          timedOut,
+          { ...allocated, data: { ...allocated.data, memberId: 'senior-li', policyVersion: 4 } },
+          { ...accepted, data: { leadId: LEAD, memberId: 'senior-li' } },
+        ]),
+      ).toStrictEqual({
         leadId: LEAD,
         source: SOURCE,
         customerHandle: '@zhou_live',
@@ -101,7 +158,12 @@ describe('lead decider', () => {
         hoardingFlaggedFor: [],
       });
       expect(fold(ALLOCATED)).toMatchObject({ status: 'allocated', allocatedTo: 'agent-liu', policyVersion: 3, acceptBy: ACCEPT_BY });
-      expect(fold(CONVERTED).ticketCause).toStrictEqual({ customer: CUSTOMER, deviceModel: 'ThinkPad X1 Carbon', problem: 'overheats and shuts down after 20 minutes of streaming', urgency: 'urgent' });
+      expect(fold(CONVERTED).ticketCause).toStrictEqual({
+        customer: CUSTOMER,
+        deviceModel: 'ThinkPad X1 Carbon',
+        problem: 'overheats and shuts down after 20 minutes of streaming',
+        urgency: 'urgent',
+      });
       expect(fold([...ALLOCATED, lost])).toStrictEqual({ ...without(fold(ALLOCATED), 'acceptBy'), status: 'lost', lostReason: 'bought a new laptop instead' });
     });
 
@@ -129,7 +191,7 @@ describe('lead decider', () => {
         .then([{ ...captured, data: { ...captured.data, source: OTHER_SOURCE, via } } as LeadEvent]);
     });
 
-    it('emits only the schema\'s fields, whatever else a command carries', () => {
+    it("emits only the schema's fields, whatever else a command carries", () => {
       const sloppy = capture({ source: { ...SOURCE, followers: 12_000 } as LeadSource, contact: { ...CONTACT, email: 'zhou@example.com' } as typeof CONTACT });
       const decision = leadDecider.decide({ ...sloppy, extra: 1 } as unknown as LeadCommand, fold([]));
       expect(decision).toStrictEqual({ ok: true, events: [captured] });
@@ -144,9 +206,12 @@ describe('lead decider', () => {
       expect(after).toMatchObject({ status, source: SOURCE, mergedSources: [OTHER_SOURCE] });
     });
 
-    it('keeps every merged source in order, the same member\'s too', () => {
+    it("keeps every merged source in order, the same member's too", () => {
       const again: LeadEvent = { type: 'support.lead.duplicate-captured.v1', data: { leadId: LEAD, source: SOURCE } };
-      spec.given([captured, merged]).when(merge({ actor: agent, source: SOURCE, note: undefined })).then([again]);
+      spec
+        .given([captured, merged])
+        .when(merge({ actor: agent, source: SOURCE, note: undefined }))
+        .then([again]);
       expect(fold([captured, merged, again]).mergedSources).toEqual([OTHER_SOURCE, SOURCE]);
     });
   });
@@ -161,21 +226,39 @@ describe('lead decider', () => {
         .given([...ALLOCATED, declined])
         .when(allocate())
         .thenRejects('illegal-transition', /^member agent-liu declined this lead or let it time out: it is not offered to them again$/);
-      spec.given([...ALLOCATED, declined]).when(allocate({ memberId: 'senior-li' })).then([{ ...allocated, data: { ...allocated.data, memberId: 'senior-li' } } as LeadEvent]);
+      spec
+        .given([...ALLOCATED, declined])
+        .when(allocate({ memberId: 'senior-li' }))
+        .then([{ ...allocated, data: { ...allocated.data, memberId: 'senior-li' } } as LeadEvent]);
     });
 
     it('declines without a reason, or by a lead for the member', () => {
       const bare: LeadEvent = { type: 'support.lead.returned.v1', data: { leadId: LEAD, memberId: 'agent-liu', why: 'declined' } };
-      spec.given(ALLOCATED).when(decline({ reason: undefined })).then([bare]);
-      spec.given(ALLOCATED).when(decline({ actor: lead, reason: undefined })).then([bare]);
+      spec
+        .given(ALLOCATED)
+        .when(decline({ reason: undefined }))
+        .then([bare]);
+      spec
+        .given(ALLOCATED)
+        .when(decline({ actor: lead, reason: undefined }))
+        .then([bare]);
     });
 
     it('expires an allocation at acceptBy or later, and the member is not offered it again', () => {
       spec.given(ALLOCATED).when(expire()).then([timedOut]);
-      spec.given(ALLOCATED).when(expire({ at: minutesAfter(ACCEPT_BY, 90) })).then([timedOut]);
-      spec.given(ALLOCATED).when(expire({ at: minutesAfter(ACCEPT_BY, -1) })).thenRejects('illegal-transition', /^the allocation runs until 2025-03-03T01:30:00.000Z$/);
+      spec
+        .given(ALLOCATED)
+        .when(expire({ at: minutesAfter(ACCEPT_BY, 90) }))
+        .then([timedOut]);
+      spec
+        .given(ALLOCATED)
+        .when(expire({ at: minutesAfter(ACCEPT_BY, -1) }))
+        .thenRejects('illegal-transition', /^the allocation runs until 2025-03-03T01:30:00.000Z$/);
       expect(fold([...ALLOCATED, timedOut]).declinedBy).toEqual(['agent-liu']);
-      spec.given([...ALLOCATED, timedOut]).when(allocate()).thenRejects('illegal-transition', /not offered to them again/);
+      spec
+        .given([...ALLOCATED, timedOut])
+        .when(allocate())
+        .thenRejects('illegal-transition', /not offered to them again/);
     });
 
     it('remembers each member who let it go once, in order', () => {
@@ -185,24 +268,36 @@ describe('lead decider', () => {
     });
 
     it('is accepted by the member, or by a lead for them', () => {
-      spec.given(ALLOCATED).when(acceptLead({ actor: lead })).then([accepted]);
+      spec
+        .given(ALLOCATED)
+        .when(acceptLead({ actor: lead }))
+        .then([accepted]);
       expect(fold(ACCEPTED)).toMatchObject({ status: 'accepted', acceptedBy: 'agent-liu', allocatedTo: 'agent-liu' });
       expect(fold(ACCEPTED)).not.toHaveProperty('acceptBy');
     });
 
     it('is allocated by a lead too', () => {
-      spec.given(POOLED).when(allocate({ actor: lead })).then([allocated]);
+      spec
+        .given(POOLED)
+        .when(allocate({ actor: lead }))
+        .then([allocated]);
     });
   });
 
   describe('conversion', () => {
     it('is done by the member who accepted the lead, or a lead, with a customer reachable by WeChat only', () => {
-      spec.given(ACCEPTED).when(convert({ actor: lead })).then([converted]);
+      spec
+        .given(ACCEPTED)
+        .when(convert({ actor: lead }))
+        .then([converted]);
       const byWechat = { name: 'Ms Zhou', wechat: 'zhou-live' };
-      spec.given(ACCEPTED).when(convert({ customer: byWechat })).then([{ ...converted, data: { ...converted.data, customer: byWechat } } as LeadEvent]);
+      spec
+        .given(ACCEPTED)
+        .when(convert({ customer: byWechat }))
+        .then([{ ...converted, data: { ...converted.data, customer: byWechat } } as LeadEvent]);
     });
 
-    it('emits only the customer\'s schema fields', () => {
+    it("emits only the customer's schema fields", () => {
       const decision = leadDecider.decide(convert({ customer: { ...CUSTOMER, vip: true } as typeof CUSTOMER }), fold(ACCEPTED));
       expect(decision).toStrictEqual({ ok: true, events: [converted] });
     });
@@ -210,7 +305,10 @@ describe('lead decider', () => {
 
   describe('hoarding', () => {
     it.each(['pooled', 'allocated'] as const)('flags a %s lead with its status', (status) => {
-      spec.given(IN[status]).when(flag()).then([flagged(status)]);
+      spec
+        .given(IN[status])
+        .when(flag())
+        .then([flagged(status)]);
       expect(fold([...IN[status], flagged(status)])).toMatchObject({ status, hoardingFlaggedFor: [TICKET] });
     });
 
@@ -219,7 +317,10 @@ describe('lead decider', () => {
     });
 
     it('flags a lead once per ticket', () => {
-      spec.given([...ALLOCATED, flagged('allocated')]).when(flag()).then([]);
+      spec
+        .given([...ALLOCATED, flagged('allocated')])
+        .when(flag())
+        .then([]);
       spec
         .given([...ALLOCATED, flagged('allocated')])
         .when(flag({ ticketId: OTHER_TICKET }))
@@ -227,7 +328,10 @@ describe('lead decider', () => {
     });
 
     it('is flagged by a lead too', () => {
-      spec.given(POOLED).when(flag({ actor: lead, memberId: 'agent-wang' })).then([{ ...flagged('pooled'), data: { ...flagged('pooled').data, memberId: 'agent-wang' } } as LeadEvent]);
+      spec
+        .given(POOLED)
+        .when(flag({ actor: lead, memberId: 'agent-wang' }))
+        .then([{ ...flagged('pooled'), data: { ...flagged('pooled').data, memberId: 'agent-wang' } } as LeadEvent]);
     });
   });
 
@@ -255,7 +359,10 @@ describe('lead decider', () => {
 
     it.each(CASES)('refuses %s on a %s lead', (type, status, verb) => {
       const final = status === 'converted' || status === 'lost' ? ': it is final' : '';
-      spec.given(IN[status]).when(COMMANDS[type]).thenRejects('illegal-transition', new RegExp(`^cannot ${verb} a lead that is ${status}${final}$`));
+      spec
+        .given(IN[status])
+        .when(COMMANDS[type])
+        .thenRejects('illegal-transition', new RegExp(`^cannot ${verb} a lead that is ${status}${final}$`));
     });
 
     it('accepts every other command in every other status', () => {
@@ -268,16 +375,28 @@ describe('lead decider', () => {
     });
 
     it.each(LEAD_STATUSES)('refuses capturing a lead that exists (%s)', (status) => {
-      spec.given(IN[status]).when(capture()).thenRejects('illegal-transition', new RegExp(`^lead ${LEAD} already exists \\(it is ${status}\\)$`));
+      spec
+        .given(IN[status])
+        .when(capture())
+        .thenRejects('illegal-transition', new RegExp(`^lead ${LEAD} already exists \\(it is ${status}\\)$`));
     });
 
     it.each(Object.values(COMMANDS))('$type needs an existing lead (404)', (command) => {
-      spec.given([]).when(command).thenRejects('not-found', new RegExp(`^lead ${LEAD} does not exist$`));
+      spec
+        .given([])
+        .when(command)
+        .thenRejects('not-found', new RegExp(`^lead ${LEAD} does not exist$`));
     });
 
     it('checks the status before who asks and the values', () => {
-      spec.given(POOLED).when(acceptLead({ actor: analyst })).thenRejects('illegal-transition', /^cannot accept a lead that is pooled$/);
-      spec.given(POOLED).when(convert({ urgency: 'asap' as 'urgent' })).thenRejects('illegal-transition', /^cannot convert a lead that is pooled$/);
+      spec
+        .given(POOLED)
+        .when(acceptLead({ actor: analyst }))
+        .thenRejects('illegal-transition', /^cannot accept a lead that is pooled$/);
+      spec
+        .given(POOLED)
+        .when(convert({ urgency: 'asap' as 'urgent' }))
+        .thenRejects('illegal-transition', /^cannot convert a lead that is pooled$/);
     });
   });
 
@@ -291,7 +410,10 @@ describe('lead decider', () => {
       ['lose', ACCEPTED, lose({ actor: contractor })],
       ['anything on a lead that does not exist', [], lose({ actor: contractor })],
     ] as Array<[string, LeadEvent[], LeadCommand]>)('refuses a contractor: %s', (_what, history, command) => {
-      spec.given(history).when(command).thenRejects('illegal-transition', /^contractors take no part in the lead pool$/);
+      spec
+        .given(history)
+        .when(command)
+        .thenRejects('illegal-transition', /^contractors take no part in the lead pool$/);
     });
 
     const REFUSED: Array<[string, LeadEvent[], LeadCommand, RegExp]> = [
@@ -299,7 +421,7 @@ describe('lead decider', () => {
       ['a senior capturing for another member', [], capture({ actor: senior }), /^a member registers only their own leads$/],
       ['an analyst capturing', [], capture({ actor: analyst, source: { ...SOURCE, memberId: 'analyst-sun' } }), /^the analyst role does not capture leads$/],
       ['intake capturing', [], capture({ actor: { id: 'cs-desk', role: 'intake' } }), /^the intake role does not capture leads$/],
-      ['an agent merging another member\'s capture', POOLED, merge({ actor: agent }), /^a member registers only their own leads$/],
+      ["an agent merging another member's capture", POOLED, merge({ actor: agent }), /^a member registers only their own leads$/],
       ['an agent allocating', POOLED, allocate({ actor: otherAgent }), /^only the pool \(or a lead\) allocates leads$/],
       ['another member accepting', ALLOCATED, acceptLead({ actor: senior }), /^only the member the lead was allocated to may accept it$/],
       ['the source member accepting', ALLOCATED, acceptLead({ actor: agent }), /^only the member the lead was allocated to may accept it$/],
@@ -319,16 +441,37 @@ describe('lead decider', () => {
     });
 
     it('lets the member holding the lead, a lead and the pool mark it lost', () => {
-      spec.given(ALLOCATED).when(lose({ actor: otherAgent })).then([lost]);
-      spec.given(ACCEPTED).when(lose({ actor: otherAgent })).then([lost]);
-      spec.given(POOLED).when(lose({ actor: pool })).then([lost]);
-      spec.given(ACCEPTED).when(lose({ actor: lead })).then([lost]);
+      spec
+        .given(ALLOCATED)
+        .when(lose({ actor: otherAgent }))
+        .then([lost]);
+      spec
+        .given(ACCEPTED)
+        .when(lose({ actor: otherAgent }))
+        .then([lost]);
+      spec
+        .given(POOLED)
+        .when(lose({ actor: pool }))
+        .then([lost]);
+      spec
+        .given(ACCEPTED)
+        .when(lose({ actor: lead }))
+        .then([lost]);
     });
 
     it('lets a member capture their own lead and merge their own duplicate', () => {
-      spec.given([]).when(capture({ actor: agent })).then([captured]);
-      spec.given([]).when(capture({ actor: senior, source: { ...SOURCE, memberId: 'senior-li' } })).then([{ ...captured, data: { ...captured.data, source: { ...SOURCE, memberId: 'senior-li' } } } as LeadEvent]);
-      spec.given(POOLED).when(merge({ actor: otherAgent })).then([merged]);
+      spec
+        .given([])
+        .when(capture({ actor: agent }))
+        .then([captured]);
+      spec
+        .given([])
+        .when(capture({ actor: senior, source: { ...SOURCE, memberId: 'senior-li' } }))
+        .then([{ ...captured, data: { ...captured.data, source: { ...SOURCE, memberId: 'senior-li' } } } as LeadEvent]);
+      spec
+        .given(POOLED)
+        .when(merge({ actor: otherAgent }))
+        .then([merged]);
     });
   });
 
@@ -371,8 +514,8 @@ describe('lead decider', () => {
       ['a blank customer name', ACCEPTED, convert({ customer: { ...CUSTOMER, name: '' } }), /^customer.name must not be empty$/],
       ['a long customer name', ACCEPTED, convert({ customer: { ...CUSTOMER, name: long(201) } }), /^customer.name must be at most 200 characters$/],
       ['a customer without phone or WeChat', ACCEPTED, convert({ customer: { name: 'Ms Zhou' } }), /^customer must have a phone or a wechat id$/],
-      ['a customer\'s long phone', ACCEPTED, convert({ customer: { name: 'Ms Zhou', phone: long(41) } }), /^customer.phone must be at most 40 characters$/],
-      ['a customer\'s blank WeChat id', ACCEPTED, convert({ customer: { name: 'Ms Zhou', wechat: ' ' } }), /^customer.wechat must not be empty$/],
+      ["a customer's long phone", ACCEPTED, convert({ customer: { name: 'Ms Zhou', phone: long(41) } }), /^customer.phone must be at most 40 characters$/],
+      ["a customer's blank WeChat id", ACCEPTED, convert({ customer: { name: 'Ms Zhou', wechat: ' ' } }), /^customer.wechat must not be empty$/],
       ['a blank device model', ACCEPTED, convert({ deviceModel: ' ' }), /^deviceModel must not be empty$/],
       ['a long device model', ACCEPTED, convert({ deviceModel: long(201) }), /^deviceModel must be at most 200 characters$/],
       ['a blank problem', ACCEPTED, convert({ problem: '' }), /^problem must not be empty$/],
@@ -390,11 +533,26 @@ describe('lead decider', () => {
     it('accepts values at their limits, as the catalogue does', () => {
       spec
         .given([])
-        .when(capture({ actor: lead, source: { memberId: long(100), platform: long(50), account: long(200) }, customerHandle: long(200), contact: { phone: long(40), wechat: long(64) }, note: long(2000) }))
+        .when(
+          capture({
+            actor: lead,
+            source: { memberId: long(100), platform: long(50), account: long(200) },
+            customerHandle: long(200),
+            contact: { phone: long(40), wechat: long(64) },
+            note: long(2000),
+          }),
+        )
         .then([
           {
             type: 'support.lead.captured.v1',
-            data: { leadId: LEAD, source: { memberId: long(100), platform: long(50), account: long(200) }, customerHandle: long(200), contact: { phone: long(40), wechat: long(64) }, note: long(2000), via: 'rest' },
+            data: {
+              leadId: LEAD,
+              source: { memberId: long(100), platform: long(50), account: long(200) },
+              customerHandle: long(200),
+              contact: { phone: long(40), wechat: long(64) },
+              note: long(2000),
+              via: 'rest',
+            },
           },
         ]);
     });

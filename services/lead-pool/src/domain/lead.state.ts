@@ -64,7 +64,18 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
   if (event.type === 'support.lead.captured.v1') {
     if (leadExists(state)) throw new Error(`lead ${state.leadId} captured twice`);
     const { leadId, source, customerHandle, contact, note, via } = event.data;
-    return { leadId, source: { ...source }, customerHandle, contact: { ...contact }, ...optional('note', note), via, status: 'pooled', mergedSources: [], declinedBy: [], hoardingFlaggedFor: [] };
+    return {
+      leadId,
+      source: { ...source },
+      customerHandle,
+      contact: { ...contact },
+      ...optional('note', note),
+      via,
+      status: 'pooled',
+      mergedSources: [],
+      declinedBy: [],
+      hoardingFlaggedFor: [],
+    };
   }
   if (!leadExists(state)) throw new Error(`${event.type} for a lead that was never captured`);
 

@@ -57,7 +57,12 @@ export function expectedShares(allocations: readonly WeeklyAllocations[], histor
  * The week's lines: every member booked, in the ratios now, or expecting a share, by member id;
  * expected and deviation to 2 decimals.
  */
-export function ledgerLines(bookings: readonly LedgerBooking[], allocations: readonly WeeklyAllocations[], history: readonly RatiosOfVersion[], current: readonly LeadRatio[]): LedgerLine[] {
+export function ledgerLines(
+  bookings: readonly LedgerBooking[],
+  allocations: readonly WeeklyAllocations[],
+  history: readonly RatiosOfVersion[],
+  current: readonly LeadRatio[],
+): LedgerLine[] {
   const expected = expectedShares(allocations, history);
   const members = [...new Set([...bookings.map((b) => b.memberId), ...current.map((r) => r.memberId), ...expected.keys()])].sort();
   return members.map((memberId) => {

@@ -14,7 +14,7 @@ const HISTORY: RatiosOfVersion[] = [
 ];
 
 describe('the weekly ledger', () => {
-  it('sums each allocation\'s share under the ratios it was made under, not the ratios now', () => {
+  it("sums each allocation's share under the ratios it was made under, not the ratios now", () => {
     // 1,000 at 2:2:1, then 1,000 at 2:2:1:5 (the issue's case: not 2,000 x the new ratios)
     const expected = expectedShares(
       [
@@ -33,7 +33,7 @@ describe('the weekly ledger', () => {
     expect(lines.find((l) => l.memberId === 'agent-zhou')).toEqual({ memberId: 'agent-zhou', contributed: 3, received: 0, weight: 5, expected: 0, deviation: 0 });
   });
 
-  it('takes a returned allocation\'s shares out under the version it was made under', () => {
+  it("takes a returned allocation's shares out under the version it was made under", () => {
     // 5 allocated under version 1; after the change one of them is declined and returns (-1 under version 1)
     const expected = expectedShares(
       [
@@ -71,7 +71,7 @@ describe('the weekly ledger', () => {
     ]);
   });
 
-  it('sums to the week\'s allocations: fairness compares like with like', () => {
+  it("sums to the week's allocations: fairness compares like with like", () => {
     const allocations = [
       { policyVersion: 1, allocations: 7 },
       { policyVersion: 2, allocations: 13 },

@@ -49,7 +49,11 @@ export interface WaitingReason {
  * Why a pooled lead waits, given the ratios in force (undefined: none set yet), the roster and the
  * members who declined it or let it time out (never offered it again). Undefined for a lead not pooled.
  */
-export function waitingReason(lead: { status: string; declinedBy?: readonly string[] }, ratios: readonly LeadRatio[] | undefined, roster: readonly PoolMember[]): WaitingReason | undefined {
+export function waitingReason(
+  lead: { status: string; declinedBy?: readonly string[] },
+  ratios: readonly LeadRatio[] | undefined,
+  roster: readonly PoolMember[],
+): WaitingReason | undefined {
   if (lead.status !== 'pooled') return undefined;
   const weighted = (ratios ?? []).filter((r) => r.weight > 0).map((r) => r.memberId);
   if (weighted.length === 0) return { code: 'no-ratios', message: 'no ratios are set: it is allocated once a lead sets them (PUT /v1/ratios)' };

@@ -56,7 +56,9 @@ describe('ratios naming members off duty', () => {
     const some = roster(['agent-wang']);
     expect(offDutyMembers(RATIOS, some)).toEqual(['agent-liu', 'senior-li']);
     expect(ratiosWarnings(RATIOS, some)).toEqual(['agent-liu, senior-li are off duty: leads go to the others until then, and are caught up to their share once on duty']);
-    expect(ratiosWarnings(RATIOS, roster(['agent-wang', 'agent-liu']))).toEqual(['senior-li is off duty: leads go to the others until then, and are caught up to their share once on duty']);
+    expect(ratiosWarnings(RATIOS, roster(['agent-wang', 'agent-liu']))).toEqual([
+      'senior-li is off duty: leads go to the others until then, and are caught up to their share once on duty',
+    ]);
   });
 
   it('has nothing to say when every member is on duty', () => {
@@ -70,7 +72,7 @@ describe('ratios naming members off duty', () => {
   });
 });
 
-describe('the pool\'s wait', () => {
+describe("the pool's wait", () => {
   it('is how many wait and since when the oldest has, in whole seconds', () => {
     const since = new Date('2026-11-23T02:00:00.000Z');
     expect(poolWaiting(3, since, new Date('2026-11-23T03:30:05.900Z'))).toEqual({ waiting: 3, oldestWaitingSince: '2026-11-23T02:00:00.000Z', longestWaitSeconds: 5405 });

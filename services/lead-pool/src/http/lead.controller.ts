@@ -4,7 +4,18 @@ import type { Response } from 'express';
 import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK } from '@support/contracts';
 import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  createdResponse,
+  CurrentActor,
+  parseIdempotencyKey,
+  parseIfMatch,
+  refusalToHttp,
+  Roles,
+  StoresIdempotencyKey,
+  UuidParam,
+  VersionedRead,
+} from '@support/service-kit';
 import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
@@ -90,8 +101,17 @@ export class LeadController {
   @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async convert(@UuidParam() id: string, @Body() body: ConvertLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    const customer = body.customer ? { ...(body.customer.name ? { name: body.customer.name } : {}), ...(body.customer.phone ? { phone: body.customer.phone } : {}), ...(body.customer.wechat ? { wechat: body.customer.wechat } : {}) } : undefined;
-    return answer(id, await this.leads.convert(id, { ...(customer ? { customer } : {}), deviceModel: body.deviceModel, problem: body.problem, urgency: body.urgency }, context(actor, headers)));
+    const customer = body.customer
+      ? {
+          ...(body.customer.name ? { name: body.customer.name } : {}),
+          ...(body.customer.phone ? { phone: body.customer.phone } : {}),
+          ...(body.customer.wechat ? { wechat: body.customer.wechat } : {}),
+        }
+      : undefined;
+    return answer(
+      id,
+      await this.leads.convert(id, { ...(customer ? { customer } : {}), deviceModel: body.deviceModel, problem: body.problem, urgency: body.urgency }, context(actor, headers)),
+    );
   }
 
   @Post('leads/:id/loss')
@@ -118,7 +138,11 @@ export class LeadController {
   @AcceptsIfMatch()
   @Roles('lead')
   async setRatios(@Body() body: RatiosDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    const { outcome, offDuty, warnings } = await this.policy.set(body.ratios.map((r) => ({ memberId: r.memberId, weight: r.weight })), body.acceptMinutes, context(actor, headers));
+    const { outcome, offDuty, warnings } = await this.policy.set(
+      body.ratios.map((r) => ({ memberId: r.memberId, weight: r.weight })),
+      body.acceptMinutes,
+      context(actor, headers),
+    );
     if (!outcome.ok) return refusalToHttp(outcome);
     return { ...outcome.entity, version: outcome.version, offDuty, warnings };
   }

@@ -1,6 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { Urgency, URGENCIES } from '@support/contracts';
 
 export class ContactDto {
@@ -19,7 +36,11 @@ export class ContactDto {
 }
 
 export class CaptureLeadDto {
-  @ApiProperty({ example: 'douyin', description: 'the platform the lead came from (short video, blog, WeChat official account, ...)' }) @IsString() @IsNotEmpty() @MaxLength(50) platform!: string;
+  @ApiProperty({ example: 'douyin', description: 'the platform the lead came from (short video, blog, WeChat official account, ...)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  platform!: string;
   @ApiProperty({ example: '@studio-wang', description: "the member's account on it" }) @IsString() @IsNotEmpty() @MaxLength(200) account!: string;
   @ApiProperty({ example: '直播小白兔', description: "the customer's handle there" }) @IsString() @IsNotEmpty() @MaxLength(200) customerHandle!: string;
   @ApiProperty({ type: ContactDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => ContactDto) contact!: ContactDto;
@@ -46,7 +67,12 @@ export class ConversionCustomerDto {
 }
 
 export class ConvertLeadDto {
-  @ApiPropertyOptional({ type: ConversionCustomerDto, description: "defaults to the lead's handle and contact" }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ConversionCustomerDto) customer?: ConversionCustomerDto;
+  @ApiPropertyOptional({ type: ConversionCustomerDto, description: "defaults to the lead's handle and contact" })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConversionCustomerDto)
+  customer?: ConversionCustomerDto;
   @ApiProperty({ example: 'OBS 推流主机' }) @IsString() @IsNotEmpty() @MaxLength(200) deviceModel!: string;
   @ApiProperty({ example: '直播推流卡顿' }) @IsString() @IsNotEmpty() @MaxLength(10_000) problem!: string;
   @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency!: Urgency;

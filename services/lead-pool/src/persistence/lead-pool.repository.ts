@@ -74,7 +74,11 @@ export class LeadPoolRepository {
         ORDER BY captured_seq DESC LIMIT ${PAGE}`,
       [filter.status ?? null, filter.member ?? null],
     );
-    return rows.map((row: { state: LeadView; version: number; ticket_id: string | null }) => ({ ...row.state, version: row.version, ...(row.ticket_id ? { ticketId: row.ticket_id } : {}) }));
+    return rows.map((row: { state: LeadView; version: number; ticket_id: string | null }) => ({
+      ...row.state,
+      version: row.version,
+      ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
+    }));
   }
 
   /** the open lead (not converted or lost) with this phone or WeChat id, first captured first */
@@ -88,7 +92,10 @@ export class LeadPoolRepository {
 
   /** leads held by a member without being accepted (pooled ones have no holder), for the hoarding check */
   async heldLeadsByContact(executor: SqlExecutor, contact: LeadContact): Promise<Array<{ leadId: string }>> {
-    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status IN ('pooled', 'allocated') AND (phone = $1 OR wechat = $2)`, [contact.phone ?? null, contact.wechat ?? null]);
+    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status IN ('pooled', 'allocated') AND (phone = $1 OR wechat = $2)`, [
+      contact.phone ?? null,
+      contact.wechat ?? null,
+    ]);
     return rows.map((row: { lead_id: string }) => ({ leadId: row.lead_id }));
   }
 
@@ -208,6 +215,11 @@ export class LeadPoolRepository {
 
   async flags(executor: SqlExecutor): Promise<Array<{ leadId: string; ticketId: string; memberId: string; leadStatus: string }>> {
     const rows = await executor.query(`SELECT lead_id, ticket_id, member_id, lead_status FROM ${this.flagsTable} ORDER BY lead_id, ticket_id`);
-    return rows.map((row: { lead_id: string; ticket_id: string; member_id: string; lead_status: string }) => ({ leadId: row.lead_id, ticketId: row.ticket_id, memberId: row.member_id, leadStatus: row.lead_status }));
+    return rows.map((row: { lead_id: string; ticket_id: string; member_id: string; lead_status: string }) => ({
+      leadId: row.lead_id,
+      ticketId: row.ticket_id,
+      memberId: row.member_id,
+      leadStatus: row.lead_status,
+    }));
   }
 }

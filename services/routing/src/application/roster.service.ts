@@ -14,10 +14,7 @@ export type RosterContext = { actor: Actor; expectedVersion?: number; correlatio
 /** a member as a command's answer shows it */
 export type MemberAnswer = RosterEntry & { version: number };
 
-export type RosterOutcome =
-  | { ok: true; member: RosterEntry; version: number }
-  | Rejection
-  | { ok: false; code: 'version-conflict'; reason: string };
+export type RosterOutcome = { ok: true; member: RosterEntry; version: number } | Rejection | { ok: false; code: 'version-conflict'; reason: string };
 
 /**
  * Roster changes. A change that frees capacity (on duty, more capacity, new skills) drains the
@@ -32,11 +29,23 @@ export class RosterService {
   ) {}
 
   /** a registration (on duty at once, if asked), once per Idempotency-Key: `request` is what the key stands for */
-  register(memberId: string, command: (at: Date) => MemberCommand[], context: RosterContext, request: unknown, idempotencyKey?: string): Promise<OnceOutcome<MemberAnswer, CommandRefusal>> {
-    return this.idempotency.once<MemberAnswer, CommandRefusal>(this.dataSource, { operation: 'register-member', caller: context.actor.id }, idempotencyKey, request, async (manager) => {
-      const outcome = await this.executeIn(manager, memberId, command, context);
-      return outcome.ok ? { status: 201, body: { ...outcome.member, version: outcome.version } } : { refused: outcome };
-    });
+  register(
+    memberId: string,
+    command: (at: Date) => MemberCommand[],
+    context: RosterContext,
+    request: unknown,
+    idempotencyKey?: string,
+  ): Promise<OnceOutcome<MemberAnswer, CommandRefusal>> {
+    return this.idempotency.once<MemberAnswer, CommandRefusal>(
+      this.dataSource,
+      { operation: 'register-member', caller: context.actor.id },
+      idempotencyKey,
+      request,
+      async (manager) => {
+        const outcome = await this.executeIn(manager, memberId, command, context);
+        return outcome.ok ? { status: 201, body: { ...outcome.member, version: outcome.version } } : { refused: outcome };
+      },
+    );
   }
 
   execute(memberId: string, command: (at: Date) => MemberCommand, context: RosterContext): Promise<RosterOutcome> {

@@ -106,7 +106,10 @@ export class RoutingRound {
 
   /** hands out free capacity to waiting tickets, in queue order; the round's roster counts the new load */
   drain(at: Date): void {
-    const { assignments } = drainQueue(this.queue.map((ticket) => this.toRoute(ticket)), this.roster);
+    const { assignments } = drainQueue(
+      this.queue.map((ticket) => this.toRoute(ticket)),
+      this.roster,
+    );
     for (const { ticket, choice } of assignments) {
       if (choice.kind === 'escalate') this.escalate(ticket.ticketId, choice, this.queue.find((t) => t.ticketId === ticket.ticketId)?.escalationReason, at);
       else this.assign(ticket.ticketId, choice, 'automatic', at);
@@ -158,7 +161,13 @@ export class RoutingRound {
   async commit(cause: Cause, at: Date, alsoAppend: ReadonlyArray<DecidedChange<unknown>> = []): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
     const byTicket = new Map<string, RoutingDecisionEvent[]>();
     for (const { ticketId, event } of this.decisions) byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), event]);
-    const decisions = [...byTicket].map(([ticketId, events]) => unversionedChange(ROUTING_STREAM, ticketId, events.map((event) => envelopeOf(event, cause, at))));
+    const decisions = [...byTicket].map(([ticketId, events]) =>
+      unversionedChange(
+        ROUTING_STREAM,
+        ticketId,
+        events.map((event) => envelopeOf(event, cause, at)),
+      ),
+    );
     const committed = await commitChanges<unknown>(this.manager, this.engine.pipeline, [...alsoAppend, ...decisions]);
     if (!committed.ok) return { ok: false, decisions: [] };
     for (const update of this.updates) await update(this.manager);
@@ -240,7 +249,10 @@ export class RoutingEngine {
     if (!ticket) return { ok: false, code: 'not-found', reason: `ticket ${request.ticketId} is not known to routing` };
     if (ticket.status === 'done') return { ok: false, code: 'illegal-transition', reason: `ticket ${request.ticketId} is resolved, closed or cancelled` };
     await round.lookUpScenarios([ticket]);
-    const check = checkManualAssignment(round.toRoute(ticket), round.roster.find((m) => m.memberId === request.memberId));
+    const check = checkManualAssignment(
+      round.toRoute(ticket),
+      round.roster.find((m) => m.memberId === request.memberId),
+    );
     if (!check.ok) return check;
     round.know(ticket);
     round.assign(ticket.ticketId, request.reason ? { ...check, reason: `${request.reason} (${check.reason})` } : check, 'manual', at);

@@ -80,7 +80,9 @@ export function checkProfile(role: MemberRole, input: MemberProfile): { ok: true
   if (!(TIERS as readonly string[]).includes(input.tier)) return fail(`tier must be one of ${TIERS.join(', ')}`);
   const expectedTier = TIER_OF_ROLE[role];
   if (input.tier !== expectedTier) {
-    const table = Object.entries(TIER_OF_ROLE).map(([r, t]) => `${r} ${t}`).join(', ');
+    const table = Object.entries(TIER_OF_ROLE)
+      .map(([r, t]) => `${r} ${t}`)
+      .join(', ');
     return fail(`tier must be ${expectedTier} for role ${role}, not ${input.tier} (role and tier go together: ${table})`);
   }
   const skills = labels(input.skills, 'skills');

@@ -113,8 +113,14 @@ describe('member decider', () => {
     });
 
     it('registers a member only once (409)', () => {
-      spec.given([registered()]).when(register()).thenRejects('illegal-transition', /member agent-wang is already registered/);
-      spec.given([registered(), wentOnDuty]).when(register({ name: 'Other' })).thenRejects('illegal-transition', /already registered/);
+      spec
+        .given([registered()])
+        .when(register())
+        .thenRejects('illegal-transition', /member agent-wang is already registered/);
+      spec
+        .given([registered(), wentOnDuty])
+        .when(register({ name: 'Other' }))
+        .thenRejects('illegal-transition', /already registered/);
     });
 
     it('a contractor needs at least one whitelisted scenario', () => {
@@ -132,11 +138,17 @@ describe('member decider', () => {
     });
 
     it.each([0, -1, 1001, 2.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses capacity %p', (capacity) => {
-      spec.given([]).when(register({ capacity })).thenRejects('invalid-command', /capacity must be an integer from 1 to 1000/);
+      spec
+        .given([])
+        .when(register({ capacity }))
+        .thenRejects('invalid-command', /capacity must be an integer from 1 to 1000/);
     });
 
     it.each([1, 1000])('accepts capacity %p', (capacity) => {
-      spec.given([]).when(register({ capacity })).then([registered({ capacity })]);
+      spec
+        .given([])
+        .when(register({ capacity }))
+        .then([registered({ capacity })]);
     });
 
     const BAD_LABELS: Array<[string, Partial<RegisterMember>, RegExp]> = [
@@ -158,7 +170,7 @@ describe('member decider', () => {
       spec.given([]).when(register(fields)).thenRejects('invalid-command', reason);
     });
 
-    it('does not keep the command\'s arrays in the state', () => {
+    it("does not keep the command's arrays in the state", () => {
       const command = register();
       const decision = decide([], command);
       if (!decision.ok) throw new Error(decision.reason);
@@ -185,7 +197,10 @@ describe('member decider', () => {
     });
 
     it('needs a registered member', () => {
-      spec.given([]).when(changeProfile()).thenRejects('not-found', /member agent-wang is not on the roster/);
+      spec
+        .given([])
+        .when(changeProfile())
+        .thenRejects('not-found', /member agent-wang is not on the roster/);
     });
 
     it('refuses a profile where nothing changed (there is no "accepted, nothing happened")', () => {
@@ -212,7 +227,10 @@ describe('member decider', () => {
     });
 
     it('keeps the role: the tier must still match it', () => {
-      spec.given([registered()]).when(changeProfile({ tier: 'L2' })).thenRejects('invalid-command', /tier must be L1 for role agent, not L2/);
+      spec
+        .given([registered()])
+        .when(changeProfile({ tier: 'L2' }))
+        .thenRejects('invalid-command', /tier must be L1 for role agent, not L2/);
     });
 
     it('a contractor cannot lose their whole whitelist, an employee cannot get one', () => {
@@ -226,7 +244,7 @@ describe('member decider', () => {
         .thenRejects('invalid-command', /only for contractors/);
     });
 
-    it('a contractor\'s whitelist can change', () => {
+    it("a contractor's whitelist can change", () => {
       spec
         .given([contractorRegistered])
         .when(changeProfile({ skills: [], scenarios: ['router-reset'], capacity: 3 }))
@@ -239,9 +257,18 @@ describe('member decider', () => {
     });
 
     it('checks capacity and labels as registration does', () => {
-      spec.given([registered()]).when(changeProfile({ capacity: 0 })).thenRejects('invalid-command', /capacity/);
-      spec.given([registered()]).when(changeProfile({ skills: ['a', 'a'] })).thenRejects('invalid-command', /skills must not repeat/);
-      spec.given([registered()]).when(changeProfile({ at: new Date(Number.NaN) })).thenRejects('invalid-command', /at must be a valid date/);
+      spec
+        .given([registered()])
+        .when(changeProfile({ capacity: 0 }))
+        .thenRejects('invalid-command', /capacity/);
+      spec
+        .given([registered()])
+        .when(changeProfile({ skills: ['a', 'a'] }))
+        .thenRejects('invalid-command', /skills must not repeat/);
+      spec
+        .given([registered()])
+        .when(changeProfile({ at: new Date(Number.NaN) }))
+        .thenRejects('invalid-command', /at must be a valid date/);
     });
   });
 
@@ -254,20 +281,35 @@ describe('member decider', () => {
     });
 
     it('a member is off duty once registered', () => {
-      spec.given([registered()]).when(offDuty).thenRejects('illegal-transition', /^member agent-wang is already off duty$/);
+      spec
+        .given([registered()])
+        .when(offDuty)
+        .thenRejects('illegal-transition', /^member agent-wang is already off duty$/);
     });
 
     it('refuses going on duty twice, and off duty twice (409)', () => {
-      spec.given([registered(), wentOnDuty]).when(onDuty).thenRejects('illegal-transition', /^member agent-wang is already on duty$/);
-      spec.given([registered(), wentOnDuty, wentOffDuty]).when(offDuty).thenRejects('illegal-transition', /already off duty/);
+      spec
+        .given([registered(), wentOnDuty])
+        .when(onDuty)
+        .thenRejects('illegal-transition', /^member agent-wang is already on duty$/);
+      spec
+        .given([registered(), wentOnDuty, wentOffDuty])
+        .when(offDuty)
+        .thenRejects('illegal-transition', /already off duty/);
     });
 
     it.each([onDuty, offDuty])('$type needs a registered member', (command) => {
-      spec.given([]).when(command).thenRejects('not-found', /member agent-wang is not on the roster/);
+      spec
+        .given([])
+        .when(command)
+        .thenRejects('not-found', /member agent-wang is not on the roster/);
     });
 
     it('needs a valid time', () => {
-      spec.given([registered()]).when({ ...onDuty, at: new Date('x') }).thenRejects('invalid-command', /at must be a valid date/);
+      spec
+        .given([registered()])
+        .when({ ...onDuty, at: new Date('x') })
+        .thenRejects('invalid-command', /at must be a valid date/);
     });
   });
 

@@ -254,7 +254,10 @@ function assigneeFor(ticket: TicketToRoute, candidates: readonly Candidate[], ba
   const problem = category ? `common fault ${category}` : 'common problem';
   if (free.length === 0) return { ok: false, reason: `${fallback}${problem}: ${nobodyFree('L1 agent', agents)}` };
   if (category) {
-    const skilled = leastLoaded(free.filter((c) => c.skills.includes(category)), batch);
+    const skilled = leastLoaded(
+      free.filter((c) => c.skills.includes(category)),
+      batch,
+    );
     if (skilled) return chosen(skilled, 'L1', `${fallback}${problem}: L1 agent with the skill and fewest open tickets (${load(skilled)})`);
     const best = leastLoaded(free, batch)!;
     return chosen(best, 'L1', `${fallback}${problem}: no free L1 agent has the skill, so the L1 agent with fewest open tickets (${load(best)})`);

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { MemberRole, Tier, TIERS } from '@support/contracts';
 import { TIER_OF_ROLE } from './member.decider';
-import {
-  Candidate,
-  chooseAssignee,
-  chooseEscalationTarget,
-  checkManualAssignment,
-  contractorMayTake,
-  drainQueue,
-  QueuedTicket,
-  queueOrder,
-  TicketToRoute,
-} from './routing-policy';
+import { Candidate, chooseAssignee, chooseEscalationTarget, checkManualAssignment, contractorMayTake, drainQueue, QueuedTicket, queueOrder, TicketToRoute } from './routing-policy';
 
 const T0 = Date.parse('2025-03-03T01:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -190,19 +180,11 @@ describe('chooseAssignee', () => {
   const a = (id: string, fields: Partial<Candidate> = {}) => member(id, 'agent', fields);
   const TIE_BREAKS: Array<[string, Candidate[], string]> = [
     ['fewest open tickets first', [a('a-1', { openTickets: 2 }), a('a-2', { openTickets: 1 }), a('a-3', { openTickets: 3 })], 'a-2'],
-    [
-      'equal load: least recently assigned',
-      [a('a-1', { openTickets: 1, lastAssignedAt: at(10) }), a('a-2', { openTickets: 1, lastAssignedAt: at(5) })],
-      'a-2',
-    ],
+    ['equal load: least recently assigned', [a('a-1', { openTickets: 1, lastAssignedAt: at(10) }), a('a-2', { openTickets: 1, lastAssignedAt: at(5) })], 'a-2'],
     ['never assigned counts as longest ago', [a('a-1', { lastAssignedAt: at(-1000) }), a('a-2')], 'a-2'],
     ['equal load, never assigned: memberId', [a('a-2'), a('a-10'), a('a-1')], 'a-1'],
     ['equal load and time: memberId', [a('a-b', { lastAssignedAt: at(1) }), a('a-a', { lastAssignedAt: at(1) })], 'a-a'],
-    [
-      'times compare as instants, not strings',
-      [a('a-1', { lastAssignedAt: '2025-03-03T09:30:00+08:00' }), a('a-2', { lastAssignedAt: '2025-03-03T02:00:00.000Z' })],
-      'a-1',
-    ],
+    ['times compare as instants, not strings', [a('a-1', { lastAssignedAt: '2025-03-03T09:30:00+08:00' }), a('a-2', { lastAssignedAt: '2025-03-03T02:00:00.000Z' })], 'a-1'],
     ['open tickets beat recency', [a('a-1', { openTickets: 1 }), a('a-2', { openTickets: 0, lastAssignedAt: at(99) })], 'a-2'],
   ];
 
@@ -368,7 +350,7 @@ describe('chooseAssignee properties', () => {
   });
 });
 
-describe('contractorMayTake: only fixed scenarios on the contractor\'s whitelist', () => {
+describe("contractorMayTake: only fixed scenarios on the contractor's whitelist", () => {
   // the catalogue's word (fixed, not fixed, or not listed) x the triage's difficulty x the contractor's whitelist
   const FIXED = { fixed: true };
   const NOT_FIXED = { fixed: false };
@@ -470,8 +452,22 @@ describe('chooseAssignee with the scenario catalogue', () => {
       { id: 'agent-liu', kind: 'assign', tier: 'L1' },
       /^fixed scenario router-reset: no whitelisted contractor on duty with free capacity \(of 1: 1 off duty, 0 at capacity\), so the common rule applies/,
     ],
-    ['catalogued fixed, triage says hard -> L2 senior', { scenario: 'router-reset', difficulty: 'hard' }, { fixed: true }, {}, { id: 'senior-wang', kind: 'assign', tier: 'L2' }, /^hard problem/],
-    ['catalogued not fixed, triage says hard -> L2 senior', { scenario: 'router-reset', difficulty: 'hard' }, { fixed: false }, {}, { id: 'senior-wang', kind: 'assign', tier: 'L2' }, /^hard problem/],
+    [
+      'catalogued fixed, triage says hard -> L2 senior',
+      { scenario: 'router-reset', difficulty: 'hard' },
+      { fixed: true },
+      {},
+      { id: 'senior-wang', kind: 'assign', tier: 'L2' },
+      /^hard problem/,
+    ],
+    [
+      'catalogued not fixed, triage says hard -> L2 senior',
+      { scenario: 'router-reset', difficulty: 'hard' },
+      { fixed: false },
+      {},
+      { id: 'senior-wang', kind: 'assign', tier: 'L2' },
+      /^hard problem/,
+    ],
   ];
 
   it.each(CASES)('%s', (_name, triage, catalogued, changes, expected, reason) => {
@@ -485,7 +481,7 @@ describe('chooseAssignee with the scenario catalogue', () => {
     expect({ id: choice.assignee.id, kind: choice.kind, tier: choice.tier, scenario: choice.scenario }).toEqual({ scenario: undefined, ...expected });
   });
 
-  it('a drain gives a scenario catalogued not fixed to an agent and the contractor\'s slot to a fixed one behind it', () => {
+  it("a drain gives a scenario catalogued not fixed to an agent and the contractor's slot to a fixed one behind it", () => {
     const roster = [chen, member('agent-a', 'agent', { capacity: 1 })];
     const notFixed = ticket('t-not-fixed', { urgency: 'urgent', triage: { scenario: 'router-reset', difficulty: 'fixed-scenario' }, catalogued: { fixed: false } });
     const fixed = ticket('t-fixed', { receivedAt: at(5), triage: { scenario: 'router-reset' }, catalogued: { fixed: true } });
@@ -584,8 +580,18 @@ describe('checkManualAssignment', () => {
       chen,
       ['illegal-transition', /^scenario router-reset is not a fixed scenario in the catalogue: contractors take fixed scenarios only$/],
     ],
-    ['a whitelisted contractor for a scenario the catalogue lists as fixed, triage common', { ...common, triage: { scenario: 'router-reset', difficulty: 'common' }, catalogued: { fixed: true } }, chen, { kind: 'dispatch', tier: 'L1', scenario: 'router-reset' }],
-    ['a contractor outside the whitelist for a scenario the catalogue lists as fixed', { ...fixed, triage: { scenario: 'hdmi-output' }, catalogued: { fixed: true } }, chen, ['illegal-transition', /^contractor contractor-chen is not whitelisted for scenario hdmi-output$/]],
+    [
+      'a whitelisted contractor for a scenario the catalogue lists as fixed, triage common',
+      { ...common, triage: { scenario: 'router-reset', difficulty: 'common' }, catalogued: { fixed: true } },
+      chen,
+      { kind: 'dispatch', tier: 'L1', scenario: 'router-reset' },
+    ],
+    [
+      'a contractor outside the whitelist for a scenario the catalogue lists as fixed',
+      { ...fixed, triage: { scenario: 'hdmi-output' }, catalogued: { fixed: true } },
+      chen,
+      ['illegal-transition', /^contractor contractor-chen is not whitelisted for scenario hdmi-output$/],
+    ],
     ['an agent for a scenario the catalogue lists as not fixed', { ...fixed, catalogued: { fixed: false } }, liu, { kind: 'assign', tier: 'L1' }],
     ['nobody', common, undefined, ['not-found', /not on the roster/]],
   ];
@@ -623,17 +629,13 @@ describe('queueOrder', () => {
 
   it('sorting puts every urgent ticket before every normal one, the same way whatever the input order', () => {
     fc.assert(
-      fc.property(
-        fc.uniqueArray(ticketArb(fc.integer({ min: 0, max: 999 }).map((i) => `t-${i}`)), { selector: (t) => t.ticketId, maxLength: 60 }),
-        fc.nat(),
-        (tickets, seed) => {
-          const sorted = [...tickets].sort(queueOrder);
-          const firstNormal = sorted.findIndex((t) => t.urgency === 'normal');
-          if (firstNormal >= 0) expect(sorted.slice(firstNormal).every((t) => t.urgency === 'normal')).toBe(true);
-          const rotated = [...tickets.slice(seed % (tickets.length || 1)), ...tickets.slice(0, seed % (tickets.length || 1))].reverse();
-          expect(rotated.sort(queueOrder)).toEqual(sorted);
-        },
-      ),
+      fc.property(fc.uniqueArray(ticketArb(fc.integer({ min: 0, max: 999 }).map((i) => `t-${i}`)), { selector: (t) => t.ticketId, maxLength: 60 }), fc.nat(), (tickets, seed) => {
+        const sorted = [...tickets].sort(queueOrder);
+        const firstNormal = sorted.findIndex((t) => t.urgency === 'normal');
+        if (firstNormal >= 0) expect(sorted.slice(firstNormal).every((t) => t.urgency === 'normal')).toBe(true);
+        const rotated = [...tickets.slice(seed % (tickets.length || 1)), ...tickets.slice(0, seed % (tickets.length || 1))].reverse();
+        expect(rotated.sort(queueOrder)).toEqual(sorted);
+      }),
     );
   });
 });
@@ -646,7 +648,9 @@ describe('drainQueue', () => {
     const tickets = Array.from({ length: 200 }, (_, i) =>
       ticket(`t-${String(i).padStart(3, '0')}`, { urgency: i % 7 === 3 ? 'urgent' : 'normal', receivedAt: at((i * 37) % 200) }),
     );
-    const shuffled = [...tickets].sort((x, y) => ((x.ticketId.charCodeAt(4) * 31 + x.ticketId.charCodeAt(3)) % 17) - ((y.ticketId.charCodeAt(4) * 31 + y.ticketId.charCodeAt(3)) % 17));
+    const shuffled = [...tickets].sort(
+      (x, y) => ((x.ticketId.charCodeAt(4) * 31 + x.ticketId.charCodeAt(3)) % 17) - ((y.ticketId.charCodeAt(4) * 31 + y.ticketId.charCodeAt(3)) % 17),
+    );
     const inQueueOrder = [...tickets].sort(queueOrder);
 
     const { assignments, waiting } = drainQueue(shuffled, agents3);

@@ -24,7 +24,7 @@ export class MemberProfileDto {
 }
 
 export class RegisterMemberDto extends MemberProfileDto {
-  @ApiProperty({ example: 'm-agent-wang', description: 'the `sub` of the member\'s token' })
+  @ApiProperty({ example: 'm-agent-wang', description: "the `sub` of the member's token" })
   @IsString()
   @Matches(/^[A-Za-z0-9._:@-]{1,100}$/, { message: 'memberId must be 1-100 letters, digits or . _ : @ -' })
   memberId!: string;

@@ -30,7 +30,13 @@ export class RosterController {
       { type: 'RegisterMember', memberId, role, ...profile, skills: [...profile.skills], scenarios: [...profile.scenarios] },
       ...(onDuty ? [{ type: 'GoOnDuty' as const, memberId }] : []),
     ];
-    const outcome = await this.roster.register(memberId, (at) => commands.map((command) => ({ ...command, actor, at }) as MemberCommand), { actor, correlationId: headers['x-correlation-id'] }, body, parseIdempotencyKey(headers['idempotency-key']));
+    const outcome = await this.roster.register(
+      memberId,
+      (at) => commands.map((command) => ({ ...command, actor, at }) as MemberCommand),
+      { actor, correlationId: headers['x-correlation-id'] },
+      body,
+      parseIdempotencyKey(headers['idempotency-key']),
+    );
     return createdResponse(outcome, res, (member) => `/v1/members/${member.memberId}`);
   }
 

@@ -49,9 +49,7 @@ export class RoutedTicketsRepository {
 
   /** the queue: tickets waiting for an assignee, or (still with theirs) for an escalation; urgent first */
   async waiting(executor: SqlExecutor): Promise<RoutedTicket[]> {
-    const rows: TicketRow[] = await executor.query(
-      `SELECT * FROM ${this.table} WHERE waiting_for IS NOT NULL ORDER BY (urgency = 'urgent') DESC, received_at, ticket_id`,
-    );
+    const rows: TicketRow[] = await executor.query(`SELECT * FROM ${this.table} WHERE waiting_for IS NOT NULL ORDER BY (urgency = 'urgent') DESC, received_at, ticket_id`);
     return rows.map(toTicket);
   }
 

@@ -89,14 +89,20 @@ export class SlaMonitor {
         seen.add(id);
       }
     }
-    const urgencies = await this.clocks.urgenciesOf(manager, facts.filter((f) => !f.statedUrgency && f.ticketId).map((f) => f.ticketId as string));
+    const urgencies = await this.clocks.urgenciesOf(
+      manager,
+      facts.filter((f) => !f.statedUrgency && f.ticketId).map((f) => f.ticketId as string),
+    );
     const known = await this.clocks.knownOf(manager, {
       ticketIds: facts.flatMap((f) => (f.ticketId !== undefined ? [f.ticketId] : [])),
       subjectIds: facts.flatMap((f) => f.subjectIds),
     });
     // only an event that starts a clock needs the stops that came before it (a ticket's id is a subject id too)
     const starting = facts.filter((f) => rules.some((rule) => firstMatch(rule.start, f.event)));
-    const earlyStops = await this.clocks.earlyStopsOf(manager, starting.flatMap((f) => [...(f.ticketId !== undefined ? [f.ticketId] : []), ...f.subjectIds]));
+    const earlyStops = await this.clocks.earlyStopsOf(
+      manager,
+      starting.flatMap((f) => [...(f.ticketId !== undefined ? [f.ticketId] : []), ...f.subjectIds]),
+    );
     const commands: SlaClockCommand[] = [];
     const causes = new Map<string, { event: MonitoredEvent; cause: Cause }>();
     for (const { event, ticketId, statedUrgency } of facts) {
@@ -112,7 +118,10 @@ export class SlaMonitor {
     const outcome = await this.apply(manager, commands, (clockId) => (causes.get(clockId) as { cause: Cause }).cause);
     // the scheduler fired one of these clocks meanwhile: decide again on its new state (the consumer retries)
     if (outcome === 'conflict') throw new TransientFailure(`a clock of event ${events.map((e) => e.id).join(', ')} changed while deciding; retry`);
-    await this.clocks.rememberEarlyStops(manager, facts.flatMap((f) => earlyStopsOf(f.event, rules, known)));
+    await this.clocks.rememberEarlyStops(
+      manager,
+      facts.flatMap((f) => earlyStopsOf(f.event, rules, known)),
+    );
     await this.clocks.rememberUrgencies(
       manager,
       facts.flatMap((f) => (f.ticketId && f.statedUrgency ? [{ ticketId: f.ticketId, urgency: f.statedUrgency }] : [])),
@@ -140,7 +149,13 @@ export class SlaMonitor {
   private async fireBatch(clockIds: string[], now: Date): Promise<void> {
     const { calendar } = this.settings();
     const tick = (ids: string[]) =>
-      this.dataSource.transaction((manager) => this.apply(manager, ids.map((clockId) => ({ type: 'Tick', clockId, at: now, calendar })), () => ({ actor: MONITOR })));
+      this.dataSource.transaction((manager) =>
+        this.apply(
+          manager,
+          ids.map((clockId) => ({ type: 'Tick', clockId, at: now, calendar })),
+          () => ({ actor: MONITOR }),
+        ),
+      );
     if (clockIds.length > 1) {
       const outcome = await tick(clockIds).catch(() => 'failed' as const);
       if (outcome === 'applied') return;
@@ -174,8 +189,10 @@ export class SlaMonitor {
     if (changes.length === 0) return 'applied';
     const committed = await commitChanges(manager, this.pipeline, changes);
     if (!committed.ok) return 'conflict';
-    await this.clocks.saveAll(manager, changes.map((change, i) => ({ clock: committed.entities[i], version: change.version })));
+    await this.clocks.saveAll(
+      manager,
+      changes.map((change, i) => ({ clock: committed.entities[i], version: change.version })),
+    );
     return 'applied';
   }
-
 }

@@ -8,9 +8,7 @@ export const POLICY_STREAM = 'sla-policy';
 const POLICY_ID = 'team';
 
 export type PolicyOutcome =
-  | { ok: true; version: number; settings: SlaSettings }
-  | { ok: false; code: 'invalid-command'; errors: string[] }
-  | { ok: false; code: 'version-conflict'; reason: string };
+  { ok: true; version: number; settings: SlaSettings } | { ok: false; code: 'invalid-command'; errors: string[] } | { ok: false; code: 'version-conflict'; reason: string };
 
 /**
  * The SLA rules and calendar in force: the defaults of DOMAIN.md until a lead changes them. Every
@@ -27,7 +25,11 @@ export class SlaPolicyService {
     pipeline: AppendPipeline,
     clock: Clock,
   ) {
-    this.commands = new CommandHandler(pipeline, clock, { streamType: POLICY_STREAM, decider: slaPolicyDecider, exists: (state): state is SlaPolicyState & { set: true } => state.set });
+    this.commands = new CommandHandler(pipeline, clock, {
+      streamType: POLICY_STREAM,
+      decider: slaPolicyDecider,
+      exists: (state): state is SlaPolicyState & { set: true } => state.set,
+    });
   }
 
   /** loads the last policy a lead put in force */
@@ -48,7 +50,10 @@ export class SlaPolicyService {
   async change(input: { rules: unknown; calendar: unknown }, actor: Actor, expectedVersion?: number): Promise<PolicyOutcome> {
     const errors = slaPolicyErrors(input.rules, input.calendar);
     if (errors.length > 0) return { ok: false, code: 'invalid-command', errors };
-    const outcome = await this.commands.handle(this.dataSource, POLICY_STREAM, (at) => ({ type: 'ChangeSlaPolicy', policyId: POLICY_ID, ...input, actor, at }), { actor, expectedVersion });
+    const outcome = await this.commands.handle(this.dataSource, POLICY_STREAM, (at) => ({ type: 'ChangeSlaPolicy', policyId: POLICY_ID, ...input, actor, at }), {
+      actor,
+      expectedVersion,
+    });
     if (!outcome.ok) return outcome.code === 'version-conflict' ? outcome : { ok: false, code: 'invalid-command', errors: [outcome.reason] };
     // clocks already running keep their terms; new clocks follow the new policy
     this.current = { rules: outcome.entity.rules, calendar: outcome.entity.calendar };

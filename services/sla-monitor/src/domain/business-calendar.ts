@@ -278,9 +278,7 @@ function periodsOn(calendar: CompiledCalendar, day: LocalDay): ReadonlyArray<rea
   if (cached) return cached;
   const date = dateOf(day);
   const periods = calendar.holidays.has(date) ? [] : (calendar.special.get(date) ?? calendar.weekly[weekdayOf(day)]);
-  const instants = periods
-    .map(([start, end]) => [instantOf(calendar.timeZone, day, start), instantOf(calendar.timeZone, day, end)] as const)
-    .filter(([start, end]) => end > start); // a period inside a DST gap has no time at all
+  const instants = periods.map(([start, end]) => [instantOf(calendar.timeZone, day, start), instantOf(calendar.timeZone, day, end)] as const).filter(([start, end]) => end > start); // a period inside a DST gap has no time at all
   if (calendar.days.size >= CACHED_DAYS) calendar.days.clear();
   calendar.days.set(day, instants);
   return instants;

@@ -35,7 +35,12 @@ const weekdays = (periods: WorkingPeriod[], weekend: WorkingPeriod[] = []): Reco
 const calendar = (fields: Partial<BusinessCalendar> = {}): BusinessCalendar => ({ ...DEFAULT, holidays: [], ...fields });
 
 const ALWAYS = weekdays([{ start: '00:00', end: '24:00' }], [{ start: '00:00', end: '24:00' }]);
-const LUNCH = calendar({ workingHours: weekdays([{ start: '09:00', end: '12:00' }, { start: '13:30', end: '18:00' }]) });
+const LUNCH = calendar({
+  workingHours: weekdays([
+    { start: '09:00', end: '12:00' },
+    { start: '13:30', end: '18:00' },
+  ]),
+});
 // China's National Day week 2025: Oct 1-8 off, Sunday Sep 28 and Saturday Oct 11 worked instead
 const NATIONAL_DAY = calendar({
   holidays: ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04', '2025-10-05', '2025-10-06', '2025-10-07', '2025-10-08'],
@@ -61,14 +66,20 @@ describe('business calendar', () => {
     it('stores periods sorted by start and holidays sorted', () => {
       const result = validateBusinessCalendar({
         timeZone: 'Europe/Berlin',
-        workingHours: weekdays([{ start: '13:30', end: '18:00' }, { start: '09:00', end: '12:00' }]),
+        workingHours: weekdays([
+          { start: '13:30', end: '18:00' },
+          { start: '09:00', end: '12:00' },
+        ]),
         holidays: ['2025-12-26', '2025-12-25'],
       });
       expect(result).toEqual({
         ok: true,
         calendar: {
           timeZone: 'Europe/Berlin',
-          workingHours: weekdays([{ start: '09:00', end: '12:00' }, { start: '13:30', end: '18:00' }]),
+          workingHours: weekdays([
+            { start: '09:00', end: '12:00' },
+            { start: '13:30', end: '18:00' },
+          ]),
           holidays: ['2025-12-25', '2025-12-26'],
         },
       });
@@ -77,7 +88,10 @@ describe('business calendar', () => {
     it('accepts periods that touch, midnight as 24:00, and special days', () => {
       const result = validateBusinessCalendar({
         ...NATIONAL_DAY,
-        workingHours: weekdays([{ start: '00:00', end: '12:00' }, { start: '12:00', end: '24:00' }]),
+        workingHours: weekdays([
+          { start: '00:00', end: '12:00' },
+          { start: '12:00', end: '24:00' },
+        ]),
       });
       expect(result.ok).toBe(true);
     });
@@ -89,16 +103,37 @@ describe('business calendar', () => {
       ['an offset instead of a zone', { ...valid, timeZone: '+08:00' }, /^timeZone must be an IANA time zone/],
       ['a missing weekday', { ...valid, workingHours: { ...weekdays(office), sun: undefined } }, /^workingHours\.sun must be a list of working periods/],
       ['an unknown weekday', { ...valid, workingHours: { ...weekdays(office), fun: [] } }, /^workingHours\.fun is not a weekday/],
-      ['a bad start time', { ...valid, workingHours: { ...weekdays(office), mon: [{ start: '9:00', end: '18:00' }] } }, /^workingHours\.mon\[0\]\.start must be a local time HH:MM/],
+      [
+        'a bad start time',
+        { ...valid, workingHours: { ...weekdays(office), mon: [{ start: '9:00', end: '18:00' }] } },
+        /^workingHours\.mon\[0\]\.start must be a local time HH:MM/,
+      ],
       ['start at 24:00', { ...valid, workingHours: { ...weekdays(office), mon: [{ start: '24:00', end: '24:00' }] } }, /^workingHours\.mon\[0\]\.start must be/],
       ['a bad end time', { ...valid, workingHours: { ...weekdays(office), tue: [{ start: '09:00', end: '18:60' }] } }, /^workingHours\.tue\[0\]\.end must be a local time HH:MM/],
-      ['end before start', { ...valid, workingHours: { ...weekdays(office), wed: [{ start: '18:00', end: '09:00' }] } }, /^workingHours\.wed\[0\]\.end must be after workingHours\.wed\[0\]\.start$/],
+      [
+        'end before start',
+        { ...valid, workingHours: { ...weekdays(office), wed: [{ start: '18:00', end: '09:00' }] } },
+        /^workingHours\.wed\[0\]\.end must be after workingHours\.wed\[0\]\.start$/,
+      ],
       [
         'overlapping periods',
-        { ...valid, workingHours: { ...weekdays(office), thu: [{ start: '09:00', end: '13:00' }, { start: '12:00', end: '18:00' }] } },
+        {
+          ...valid,
+          workingHours: {
+            ...weekdays(office),
+            thu: [
+              { start: '09:00', end: '13:00' },
+              { start: '12:00', end: '18:00' },
+            ],
+          },
+        },
         /^workingHours\.thu has overlapping periods 09:00-13:00 and 12:00-18:00$/,
       ],
-      ['an extra period field', { ...valid, workingHours: { ...weekdays(office), fri: [{ start: '09:00', end: '18:00', note: 'x' }] } }, /^workingHours\.fri\[0\]\.note is not a period field$/],
+      [
+        'an extra period field',
+        { ...valid, workingHours: { ...weekdays(office), fri: [{ start: '09:00', end: '18:00', note: 'x' }] } },
+        /^workingHours\.fri\[0\]\.note is not a period field$/,
+      ],
       ['no working time at all', { ...valid, workingHours: weekdays([]) }, /^workingHours must have at least one working period in the week$/],
       ['holidays not a list', { ...valid, holidays: '2025-10-01' }, /^holidays must be a list of local dates/],
       ['an impossible holiday', { ...valid, holidays: ['2025-02-30'] }, /^holidays\[0\] must be a date YYYY-MM-DD$/],
@@ -321,9 +356,12 @@ describe('business calendar', () => {
       .record({
         timeZone: fc.constantFrom(...ZONES),
         workingHours: fc.record(Object.fromEntries(WEEKDAYS.map((day) => [day, dayPeriods])) as Record<Weekday, fc.Arbitrary<WorkingPeriod[]>>),
-        holidays: fc.uniqueArray(fc.integer({ min: 0, max: 3 * 366 }).map((day) => new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString().slice(0, 10)), {
-          maxLength: 40,
-        }),
+        holidays: fc.uniqueArray(
+          fc.integer({ min: 0, max: 3 * 366 }).map((day) => new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString().slice(0, 10)),
+          {
+            maxLength: 40,
+          },
+        ),
       })
       .filter((cal) => weeklyMinutes(cal) >= 20 * 60);
 

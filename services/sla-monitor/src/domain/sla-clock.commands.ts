@@ -51,11 +51,4 @@ export type SlaClockCommand = StartClock | PauseClock | ResumeClock | StopClock 
 
 export type SlaClockCommandType = SlaClockCommand['type'];
 
-export const SLA_CLOCK_COMMAND_TYPES = [
-  'StartClock',
-  'PauseClock',
-  'ResumeClock',
-  'StopClock',
-  'CancelClock',
-  'Tick',
-] as const satisfies readonly SlaClockCommandType[];
+export const SLA_CLOCK_COMMAND_TYPES = ['StartClock', 'PauseClock', 'ResumeClock', 'StopClock', 'CancelClock', 'Tick'] as const satisfies readonly SlaClockCommandType[];

@@ -75,9 +75,7 @@ export function decideSlaClock(command: SlaClockCommand, state: SlaClockState): 
 
     case 'StopClock': {
       const paused = clock.status === 'paused';
-      const remainingMinutes = paused
-        ? (clock.remainingAtPause as number)
-        : minutesBetween(clock.timeBasis, command.calendar, command.at, clock.dueAt);
+      const remainingMinutes = paused ? (clock.remainingAtPause as number) : minutesBetween(clock.timeBasis, command.calendar, command.at, clock.dueAt);
       const late = paused ? remainingMinutes < 0 : command.at.getTime() > clock.dueAt.getTime();
       const met: SlaEvent = { type: 'support.sla.clock-met.v1', data: { ...ref, at, withinTarget: !late, remainingMinutes } };
       if (!late || clock.breached) return accept(met);

@@ -50,12 +50,7 @@ export interface EarlyStop {
  * ticket. Commands take the time the event says it happened (the matcher's `timeField`, never later than
  * the event), else `occurredAt`.
  */
-export function commandsFor(
-  event: IncomingEvent,
-  rules: readonly SlaRule[],
-  clocks: readonly KnownClock[],
-  context: EngineContext = {},
-): SlaClockCommand[] {
+export function commandsFor(event: IncomingEvent, rules: readonly SlaRule[], clocks: readonly KnownClock[], context: EngineContext = {}): SlaClockCommand[] {
   const calendar = context.calendar ?? DEFAULT_BUSINESS_CALENDAR;
   const ticketId = text(fieldOf(event.data, 'ticketId'));
   const commands: SlaClockCommand[] = [];
@@ -66,9 +61,7 @@ export function commandsFor(
 
     const cancel = firstMatch(rule.cancel, event);
     if (cancel) {
-      const targets = subjectId
-        ? [own]
-        : clocks.filter((clock) => clock.ruleId === rule.id && ticketId !== undefined && clock.ticketId === ticketId);
+      const targets = subjectId ? [own] : clocks.filter((clock) => clock.ruleId === rule.id && ticketId !== undefined && clock.ticketId === ticketId);
       for (const clock of targets) {
         if (clock && isOpen(clock)) commands.push(cancelCommand(clock, cancel, event));
       }

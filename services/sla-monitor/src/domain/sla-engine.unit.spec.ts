@@ -138,13 +138,20 @@ const sheetSubmitted = (visitId?: string) => ({
   submittedAt: iso('2025-03-03T10:07'),
 });
 
-const analysisOpened = (at: string) => ({ analysisId: ANALYSIS, ticketId: TICKET, reason: 'new-scenario', scenarioId: 'hdmi-handshake', faultCategory: 'video', openedAt: iso(at) });
+const analysisOpened = (at: string) => ({
+  analysisId: ANALYSIS,
+  ticketId: TICKET,
+  reason: 'new-scenario',
+  scenarioId: 'hdmi-handshake',
+  faultCategory: 'video',
+  openedAt: iso(at),
+});
 
 const types = (events: readonly SlaEvent[]) => events.map((event) => event.type.replace(/^support\.sla\.(.*)\.v1$/, '$1'));
 const dataOf = (events: readonly SlaEvent[], index = 0) => events[index].data as unknown as Record<string, unknown>;
 
 describe('SLA engine with the default rules', () => {
-  describe('hand-over: 15 minutes from the customer\'s request to an assignment', () => {
+  describe("hand-over: 15 minutes from the customer's request to an assignment", () => {
     // the customer asked at 10:00, the desk registered it at 10:03: due 10:15, warning 10:12
     const receive = (monitor: Monitor) => monitor.receive('support.ticket.received.v1', ticket.received('normal', '2025-03-03T10:00'), '2025-03-03T10:03');
 
@@ -152,7 +159,13 @@ describe('SLA engine with the default rules', () => {
       const monitor = new Monitor();
       const events = receive(monitor);
       expect(types(events)).toEqual(['clock-started']);
-      expect(dataOf(events)).toMatchObject({ ruleId: 'hand-over', startedAt: iso('2025-03-03T10:00'), dueAt: iso('2025-03-03T10:15'), warnAt: iso('2025-03-03T10:12'), targetMinutes: 15 });
+      expect(dataOf(events)).toMatchObject({
+        ruleId: 'hand-over',
+        startedAt: iso('2025-03-03T10:00'),
+        dueAt: iso('2025-03-03T10:15'),
+        warnAt: iso('2025-03-03T10:12'),
+        targetMinutes: 15,
+      });
       expect(monitor.remaining('hand-over', 'ticket', TICKET, '2025-03-03T10:03')).toBe(12);
     });
 
@@ -255,9 +268,7 @@ describe('SLA engine with the default rules', () => {
 
     it('an urgent ticket nobody contacts: warning, then breach with escalation, exactly once each', () => {
       const monitor = assign('urgent');
-      const fired = ['2025-03-03T10:24', '2025-03-03T10:25', '2025-03-03T10:30', '2025-03-03T10:31', '2025-03-03T10:32', '2025-03-03T11:00'].flatMap((at) =>
-        monitor.tick(at),
-      );
+      const fired = ['2025-03-03T10:24', '2025-03-03T10:25', '2025-03-03T10:30', '2025-03-03T10:31', '2025-03-03T10:32', '2025-03-03T11:00'].flatMap((at) => monitor.tick(at));
       expect(types(fired)).toEqual(['clock-warned', 'clock-breached']);
       expect(dataOf(fired, 1)).toMatchObject({ ruleId: 'first-contact', ticketId: TICKET, lateByMinutes: 1, action: 'escalate' });
     });
@@ -377,7 +388,12 @@ describe('SLA engine with the default rules', () => {
       // the sheet (field-service's topic) is written at 09:58, the resolution (intake's topic) posted at 10:00
       expect(monitor.receive('support.sheet.submitted.v1', sheetSubmitted(), '2025-03-03T09:58')).toEqual([]);
       monitor.receive('support.ticket.resolved.v1', ticket.resolved(true), '2025-03-03T10:00');
-      expect(monitor.clock('remote-fix-sheet', 'ticket', TICKET)).toMatchObject({ status: 'met', startedAt: sh('2025-03-03T10:00'), endedAt: sh('2025-03-03T10:00'), withinTarget: true });
+      expect(monitor.clock('remote-fix-sheet', 'ticket', TICKET)).toMatchObject({
+        status: 'met',
+        startedAt: sh('2025-03-03T10:00'),
+        endedAt: sh('2025-03-03T10:00'),
+        withinTarget: true,
+      });
       expect(types(monitor.tick('2025-03-03T10:30')).filter((t) => t === 'clock-breached')).toEqual([]);
     });
 
@@ -419,7 +435,7 @@ describe('SLA engine with the default rules', () => {
       return monitor;
     };
 
-    it('met: the visit\'s sheet submitted at 16:00 with 60 minutes to spare', () => {
+    it("met: the visit's sheet submitted at 16:00 with 60 minutes to spare", () => {
       const monitor = complete();
       expect(monitor.clock('on-site-sheet', 'visit', VISIT)).toMatchObject({ ticketId: TICKET, dueAt: sh('2025-03-03T17:00'), warnAt: sh('2025-03-03T16:36') });
       const events = monitor.receive('support.sheet.submitted.v1', sheetSubmitted(VISIT), '2025-03-03T16:00');
@@ -466,7 +482,7 @@ describe('SLA engine with the default rules', () => {
       });
     });
 
-    it('field-service\'s own booking event does not start a second clock', () => {
+    it("field-service's own booking event does not start a second clock", () => {
       const monitor = book();
       expect(monitor.receive('support.visit.scheduled.v1', visit.scheduled('2025-03-04T14:00'), '2025-03-03T10:00')).toEqual([]);
     });
@@ -503,7 +519,7 @@ describe('SLA engine with the default rules', () => {
       expect(dataOf(events)).toMatchObject({ lateByMinutes: 30 });
     });
 
-    it('a cancelled ticket cancels its visit\'s clocks (by ticketId), and only those', () => {
+    it("a cancelled ticket cancels its visit's clocks (by ticketId), and only those", () => {
       const monitor = book();
       monitor.receive('support.ticket.received.v1', ticket.received('normal', '2025-03-03T10:00', OTHER_TICKET), '2025-03-03T10:00');
       const events = monitor.receive('support.ticket.cancelled.v1', ticket.cancelled(), '2025-03-03T11:00');
@@ -530,7 +546,11 @@ describe('SLA engine with the default rules', () => {
 
     it('met: closed Wednesday 15:00 with 60 working minutes to spare', () => {
       const monitor = open('2025-03-07T16:00');
-      const events = monitor.receive('support.case.analysis-closed.v1', { analysisId: ANALYSIS, ticketId: TICKET, conclusion: 'HDMI handshake: new SOP', closedAt: iso('2025-03-12T15:00') }, '2025-03-12T15:00');
+      const events = monitor.receive(
+        'support.case.analysis-closed.v1',
+        { analysisId: ANALYSIS, ticketId: TICKET, conclusion: 'HDMI handshake: new SOP', closedAt: iso('2025-03-12T15:00') },
+        '2025-03-12T15:00',
+      );
       expect(dataOf(events)).toMatchObject({ withinTarget: true, remainingMinutes: 60 });
     });
 
@@ -567,19 +587,16 @@ describe('SLA engine with the default rules', () => {
   });
 
   describe('commandsFor', () => {
-    it('ignores events no rule knows, and events without the subject\'s id', () => {
+    it("ignores events no rule knows, and events without the subject's id", () => {
       expect(commandsFor({ type: 'support.member.went-on-duty.v1', data: { memberId: 'agent-wang' }, occurredAt: sh('2025-03-03T10:00') }, DEFAULT_SLA_RULES, [])).toEqual([]);
       expect(commandsFor({ type: 'support.visit.completed.v1', data: { ticketId: TICKET }, occurredAt: sh('2025-03-03T10:00') }, DEFAULT_SLA_RULES, [])).toEqual([]);
       expect(commandsFor({ type: 'support.ticket.received.v1', data: null, occurredAt: sh('2025-03-03T10:00') }, DEFAULT_SLA_RULES, [])).toEqual([]);
     });
 
     it('starts with the calendar of the context and the urgency of the event or of the context', () => {
-      const commands = commandsFor(
-        { type: 'support.ticket.assigned.v1', data: ticket.assigned(), occurredAt: '2025-03-03T02:00:00.000Z' },
-        DEFAULT_SLA_RULES,
-        [],
-        { urgency: 'normal' },
-      );
+      const commands = commandsFor({ type: 'support.ticket.assigned.v1', data: ticket.assigned(), occurredAt: '2025-03-03T02:00:00.000Z' }, DEFAULT_SLA_RULES, [], {
+        urgency: 'normal',
+      });
       expect(commands).toEqual([
         {
           type: 'StartClock',
@@ -631,7 +648,13 @@ describe('SLA engine with the default rules', () => {
     });
 
     it('resumes only a paused clock and pauses only a running one', () => {
-      const remote = (status: KnownClock['status']): KnownClock => ({ clockId: `ticket:${TICKET}:remote-attempt`, ruleId: 'remote-attempt', subject: { type: 'ticket', id: TICKET }, ticketId: TICKET, status });
+      const remote = (status: KnownClock['status']): KnownClock => ({
+        clockId: `ticket:${TICKET}:remote-attempt`,
+        ruleId: 'remote-attempt',
+        subject: { type: 'ticket', id: TICKET },
+        ticketId: TICKET,
+        status,
+      });
       const at = sh('2025-03-03T10:00');
       expect(commandsFor({ type: 'support.ticket.quote-accepted.v1', data: ticket.quoteAccepted(), occurredAt: at }, DEFAULT_SLA_RULES, [remote('running')])).toEqual([]);
       expect(commandsFor({ type: 'support.ticket.quoted.v1', data: ticket.quoted(), occurredAt: at }, DEFAULT_SLA_RULES, [remote('paused')])).toEqual([]);

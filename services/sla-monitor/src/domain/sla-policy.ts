@@ -99,7 +99,6 @@ export const SUBJECT_ID_FIELDS: Readonly<Record<SlaSubjectType, string>> = {
 export const DEFAULT_WARN_AT_PERCENT = 80;
 export const MAX_TARGET_MINUTES = 366 * 24 * 60;
 
-
 const on = (type: string, fields: Omit<EventMatcher, 'type'> = {}): EventMatcher => ({ type, ...fields });
 
 /** A ticket that is cancelled or closed needs no more hand-over, contact or remote attempt. */
@@ -270,11 +269,7 @@ export interface ClockTerms {
  * that has already passed at the start gives a clock that breaches at once (and warns at the due time).
  * `escalate-if-urgent` becomes the breach action only for a known urgent ticket.
  */
-export function clockTermsFor(
-  rule: SlaRule,
-  start: { startedAt: Date; data: unknown; urgency?: Urgency; ticketId?: string },
-  calendar: BusinessCalendar,
-): ClockTerms | undefined {
+export function clockTermsFor(rule: SlaRule, start: { startedAt: Date; data: unknown; urgency?: Urgency; ticketId?: string }, calendar: BusinessCalendar): ClockTerms | undefined {
   const { startedAt, urgency } = start;
   let dueAt: Date;
   let targetMinutes: number;
@@ -467,4 +462,3 @@ export function dateOf(value: unknown): Date | undefined {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
-

@@ -166,18 +166,34 @@ describe('SLA policy', () => {
       ['a bad event type', { stop: [{ type: 'ticket contacted' }] }, 'stop[0].type must be an event type such as support.ticket.received.v1'],
       ['a bad where value', { stop: [{ type: 'support.ticket.resolved.v1', where: { remote: ['yes'] } }] }, 'stop[0].where.remote must be a string, number, boolean or null'],
       ['a bad where path', { stop: [{ type: 'support.ticket.resolved.v1', where: { 'a..b': 1 } }] }, 'stop[0].where.a..b must name a data field (dotted path)'],
-      ['a bad time field', { start: [{ type: 'support.ticket.received.v1', timeField: 'requested at' }] }, 'start[0].timeField must name a date-time field of the event data (dotted path)'],
+      [
+        'a bad time field',
+        { start: [{ type: 'support.ticket.received.v1', timeField: 'requested at' }] },
+        'start[0].timeField must name a date-time field of the event data (dotted path)',
+      ],
       ['an unknown matcher field', { start: [{ type: 'support.ticket.received.v1', when: 'now' }] }, 'start[0].when is not a matcher field'],
       ['pause without resume', { pause: [{ type: 'support.ticket.quoted.v1' }] }, 'pause and resume go together: give both or neither'],
       ['an event that starts and stops', { stop: [{ type: 'support.ticket.received.v1' }] }, 'stop[0] matches the same events as start[0]'],
       ['no target', { targetMinutes: undefined }, 'give either targetMinutes (a duration) or deadline (a time in the start event), exactly one'],
-      ['a target and a deadline', { deadline: { field: 'appointmentAt', offsetMinutes: -60 } }, 'give either targetMinutes (a duration) or deadline (a time in the start event), exactly one'],
+      [
+        'a target and a deadline',
+        { deadline: { field: 'appointmentAt', offsetMinutes: -60 } },
+        'give either targetMinutes (a duration) or deadline (a time in the start event), exactly one',
+      ],
       ['a zero target', { targetMinutes: 0 }, 'targetMinutes must be a whole number of minutes from 1 to 527040'],
       ['a fractional target', { targetMinutes: 7.5 }, 'targetMinutes must be a whole number of minutes from 1 to 527040'],
       ['an urgency target missing', { targetMinutes: { urgent: 30 } }, 'targetMinutes.normal must be a whole number of minutes from 1 to 527040'],
       ['an unknown urgency', { targetMinutes: { urgent: 30, normal: 60, low: 120 } }, 'targetMinutes.low is not an urgency (urgent, normal)'],
-      ['a deadline without field', { targetMinutes: undefined, deadline: { offsetMinutes: -60 } }, 'deadline.field must name a date-time field of the start event data (e.g. appointmentAt)'],
-      ['a fractional deadline offset', { targetMinutes: undefined, deadline: { field: 'appointmentAt', offsetMinutes: 0.5 } }, 'deadline.offsetMinutes must be a whole number of minutes from -527040 to 527040 (negative = before)'],
+      [
+        'a deadline without field',
+        { targetMinutes: undefined, deadline: { offsetMinutes: -60 } },
+        'deadline.field must name a date-time field of the start event data (e.g. appointmentAt)',
+      ],
+      [
+        'a fractional deadline offset',
+        { targetMinutes: undefined, deadline: { field: 'appointmentAt', offsetMinutes: 0.5 } },
+        'deadline.offsetMinutes must be a whole number of minutes from -527040 to 527040 (negative = before)',
+      ],
       ['warning at 100%', { warnAtPercent: 100 }, 'warnAtPercent must be a whole percentage from 1 to 99'],
       ['warning at 0%', { warnAtPercent: 0 }, 'warnAtPercent must be a whole percentage from 1 to 99'],
       ['an unknown breach policy', { onBreach: ['page-the-lead'] }, 'onBreach[0] must be one of escalate-if-urgent'],
@@ -238,7 +254,7 @@ describe('SLA policy', () => {
     });
   });
 
-  describe('a clock\'s terms', () => {
+  describe("a clock's terms", () => {
     it('the target by urgency; the stricter one when the urgency is not known', () => {
       const firstContact = rule('first-contact') as DurationSlaRule;
       expect(targetFor(firstContact, 'urgent')).toBe(30);
@@ -297,7 +313,12 @@ describe('SLA policy', () => {
     });
 
     it('a deadline in working time counts back in working time', () => {
-      const review: SlaRule = { ...(rule('on-site-preparation') as DeadlineSlaRule), id: 'review-prep', timeBasis: 'working', deadline: { field: 'reviewAt', offsetMinutes: -120 } };
+      const review: SlaRule = {
+        ...(rule('on-site-preparation') as DeadlineSlaRule),
+        id: 'review-prep',
+        timeBasis: 'working',
+        deadline: { field: 'reviewAt', offsetMinutes: -120 },
+      };
       const data = { reviewAt: '2025-03-10T02:00:00.000Z' }; // Monday 10:00 local: two working hours before is Friday 17:00
       expect(clockTermsFor(review, { startedAt: sh('2025-03-07T09:00'), data }, DEFAULT_BUSINESS_CALENDAR)).toMatchObject({
         dueAt: sh('2025-03-07T17:00'),

@@ -83,4 +83,3 @@ export class ClocksController {
     return { ...clock, remainingMinutes };
   }
 }
-

@@ -95,15 +95,18 @@ export class ClockRepository {
       `SELECT * FROM ${this.clocks} WHERE ticket_id = ANY($1::uuid[]) OR (subject_type = ANY($3::text[]) AND subject_id = ANY($2::text[]))`,
       [ids.ticketIds, ids.subjectIds, SLA_SUBJECTS],
     );
-    return rows.map((row) => ({ clockId: row.clock_id, ruleId: row.rule_id, subject: { type: row.subject_type, id: row.subject_id }, ...(row.ticket_id ? { ticketId: row.ticket_id } : {}), status: row.status }));
+    return rows.map((row) => ({
+      clockId: row.clock_id,
+      ruleId: row.rule_id,
+      subject: { type: row.subject_type, id: row.subject_id },
+      ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
+      status: row.status,
+    }));
   }
 
   /** clocks with a warning or breach due by `at`, most overdue first */
   async due(executor: SqlExecutor, at: Date, limit: number): Promise<string[]> {
-    const rows: Array<{ clock_id: string }> = await executor.query(
-      `SELECT clock_id FROM ${this.clocks} WHERE next_tick_at <= $1 ORDER BY next_tick_at LIMIT $2`,
-      [at, limit],
-    );
+    const rows: Array<{ clock_id: string }> = await executor.query(`SELECT clock_id FROM ${this.clocks} WHERE next_tick_at <= $1 ORDER BY next_tick_at LIMIT $2`, [at, limit]);
     return rows.map((r) => r.clock_id);
   }
 
@@ -113,10 +116,7 @@ export class ClockRepository {
 
   /** open clocks past their warning time (at risk) or past due (breached) */
   async byRisk(executor: SqlExecutor, risk: 'at-risk' | 'breached', at: Date, limit = 500): Promise<ClockRow[]> {
-    const where =
-      risk === 'breached'
-        ? `breached AND status IN ('running', 'paused', 'breached')`
-        : `NOT breached AND status = 'running' AND warn_at <= $1 AND due_at > $1`;
+    const where = risk === 'breached' ? `breached AND status IN ('running', 'paused', 'breached')` : `NOT breached AND status = 'running' AND warn_at <= $1 AND due_at > $1`;
     const rows: Row[] = await executor.query(`SELECT * FROM ${this.clocks} WHERE ${where} AND $1::timestamptz IS NOT NULL ORDER BY due_at LIMIT $2`, [at, limit]);
     return rows.map(toClockRow);
   }

@@ -6,7 +6,10 @@ export function earlyStopsMigration(schema: string): new () => MigrationInterfac
   const table = qualified(schema, 'early_stops');
   return sqlMigration(
     'SlaEarlyStops1765000000000',
-    [`CREATE TABLE ${table} (rule_id text NOT NULL, subject_type text NOT NULL, subject_id text NOT NULL, stopped_at timestamptz NOT NULL, PRIMARY KEY (rule_id, subject_type, subject_id))`, `CREATE INDEX ON ${table} (subject_id)`],
+    [
+      `CREATE TABLE ${table} (rule_id text NOT NULL, subject_type text NOT NULL, subject_id text NOT NULL, stopped_at timestamptz NOT NULL, PRIMARY KEY (rule_id, subject_type, subject_id))`,
+      `CREATE INDEX ON ${table} (subject_id)`,
+    ],
     [`DROP TABLE ${table}`],
   );
 }

@@ -16,7 +16,10 @@ export async function rebuildClockTable(dataSource: DataSource, schema: string, 
     const byClock = await store.readStreamsOfType(manager, CLOCK_STREAM);
     await manager.query(`DELETE FROM ${qualified(schema, 'clocks')}`);
     for (const events of byClock.values()) {
-      const state = foldEvents(slaClockDecider, events.map((e) => ({ type: e.type, data: e.data }) as SlaEvent));
+      const state = foldEvents(
+        slaClockDecider,
+        events.map((e) => ({ type: e.type, data: e.data }) as SlaEvent),
+      );
       if ('clockId' in state) await clocks.save(manager, state as SlaClock, events.length);
     }
     return byClock.size;

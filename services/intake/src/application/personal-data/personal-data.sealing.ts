@@ -25,7 +25,11 @@ export class PersonalDataSealing implements AppendTransform {
     const keys = await this.keysFor(manager, owners);
     return {
       requests: requests.map((request) => ({ ...request, events: request.events.map((event) => this.seal(event, keys.of)) })),
-      afterAppend: (after) => this.keys.createAll(after, [...keys.made].map(([customerId, made]) => ({ customerId, ...made }))),
+      afterAppend: (after) =>
+        this.keys.createAll(
+          after,
+          [...keys.made].map(([customerId, made]) => ({ customerId, ...made })),
+        ),
     };
   }
 
