@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import { startSlaMonitorRuntime, SlaMonitorRuntime } from '../services/sla-monitor/src/sla-monitor.providers';
 import { machineLine, percentile } from './support/machine';
 import { recordResults } from './support/results';
-import { migrateForService, benchKafka } from './support/services';
+import { BENCH_AUDIT_KEY, migrateForService, benchKafka } from './support/services';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCHEMA = `bench_sla_${Date.now()}`;
@@ -205,6 +205,8 @@ async function main() {
   console.log(`setTimeout, ${CLOCKS} timers over ${TIMERS_WINDOW_S} s: lateness p50 ${timers.p50.toFixed(1)} ms, p99 ${timers.p99.toFixed(1)} ms, max ${timers.max.toFixed(1)} ms`);
 
   const errors: unknown[] = [];
+  // in-process like a service's main: its anchors need a signing key
+  process.env.AUDIT_SIGNING_KEY ??= BENCH_AUDIT_KEY;
   // as its runtime role, after the migrate step (bench/support/services.ts)
   const runtime = await startSlaMonitorRuntime(
     { databaseUrl: await migrateForService('sla-monitor', SCHEMA), kafka: benchKafka('sla-monitor'), schema: SCHEMA, consumeFromBeginning: false },

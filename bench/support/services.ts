@@ -15,7 +15,8 @@ export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-anything-01234
 // production mode checks every token's aud and iss against these
 const BENCH_AUDIENCE = 'support-ops-bench';
 const BENCH_ISSUER = 'support-ops-bench-issuer';
-const BENCH_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+/** the anchor-signing key of a bench run (production mode requires one): fresh each run */
+export const BENCH_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 export type ServiceName = 'intake' | 'routing' | 'sla-monitor' | 'field-service' | 'knowledge-base' | 'lead-pool' | 'dashboard';
 

@@ -28,6 +28,8 @@ export interface DecideOptions<State> {
    * first ('skip-follow-ups'), or be left out whichever it is ('skip': a change may then have no events).
    */
   onRefused?: 'refuse' | 'skip-follow-ups' | 'skip';
+  /** false: the caller writes the read model itself (e.g. many rows in one statement) from the recorded entity */
+  saveView?: boolean;
 }
 
 /** an aggregate as its stream tells it, with the version and hash an append continues from */
@@ -89,8 +91,8 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
   }
 
   /** Decides a command that starts a new aggregate (its id just made), without reading its empty stream. */
-  decideNew(id: string, command: CommandBuilder<Command>, context: CommandContext): DecidedChange<Entity> | CommandRefusal {
-    return this.decideOn(id, { state: this.spec.decider.initialState(), version: 0, hash: GENESIS_HASH }, command, context, {});
+  decideNew(id: string, command: CommandBuilder<Command>, context: CommandContext, options: Pick<DecideOptions<State>, 'saveView'> = {}): DecidedChange<Entity> | CommandRefusal {
+    return this.decideOn(id, { state: this.spec.decider.initialState(), version: 0, hash: GENESIS_HASH }, command, context, options);
   }
 
   private async decideLoaded(
@@ -146,7 +148,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
       recorded: async (manager, stored) => {
         // the read model follows the record: what a transform sealed stays sealed in it
         const recorded = stored.map((event) => this.eventOf(event)).reduce(this.spec.decider.evolve, state) as Entity;
-        if (stored.length > 0) await this.spec.saveView?.(manager, recorded, newVersion);
+        if (stored.length > 0 && options.saveView !== false) await this.spec.saveView?.(manager, recorded, newVersion);
         return recorded;
       },
     };

@@ -5,20 +5,24 @@ import { AppendRequest } from '@support/event-store';
 import { AppendPipeline } from './append-pipeline';
 
 /**
- * A decided change of one aggregate, not written yet: `request` to append (with others, at once), then
- * `recorded`. Lets one transaction change several aggregates atomically.
+ * A change not written yet: `request` to append (with others, at once), then `recorded`. Lets one
+ * transaction change several aggregates atomically.
  */
-export interface DecidedChange<Entity> {
+export interface PendingChange<Entity> {
   id: string;
   request: AppendRequest;
   /** the aggregate as decided */
   entity: Entity;
-  version: number;
   /**
    * Told the events as stored (a transform may have sealed values): saves the read model from them, in
    * the same transaction, and answers the aggregate as stored.
    */
   recorded(manager: EntityManager, stored: RecordedEvent[]): Promise<Entity>;
+}
+
+/** A decided change of one aggregate, at the version its stream will have once the change is appended. */
+export interface DecidedChange<Entity> extends PendingChange<Entity> {
+  version: number;
 }
 
 export type Committed<Entity = unknown> = { ok: true; events: RecordedEvent[]; entities: Entity[] };
@@ -31,7 +35,7 @@ export type Committed<Entity = unknown> = { ok: true; events: RecordedEvent[]; e
 export async function commitChanges<Entity>(
   manager: EntityManager,
   pipeline: AppendPipeline,
-  changes: ReadonlyArray<DecidedChange<Entity>>,
+  changes: ReadonlyArray<PendingChange<Entity>>,
 ): Promise<Committed<Entity> | CommandRefusal> {
   if (changes.length === 0) return { ok: true, events: [], entities: [] };
   const results = await pipeline.appendAll(
@@ -52,6 +56,6 @@ export async function commitChanges<Entity>(
  * Events decided outside one aggregate's state (a routing round's decisions, taken on the whole roster
  * and queue under the round's lock), appended to their stream whatever its version, with no read model.
  */
-export function unversionedChange(streamType: string, streamId: string, events: NewEvent[]): DecidedChange<undefined> {
-  return { id: streamId, request: { streamType, streamId, expectedVersion: 'any', events }, entity: undefined, version: Number.NaN, recorded: async () => undefined };
+export function unversionedChange(streamType: string, streamId: string, events: NewEvent[]): PendingChange<undefined> {
+  return { id: streamId, request: { streamType, streamId, expectedVersion: 'any', events }, entity: undefined, recorded: async () => undefined };
 }

@@ -6,7 +6,8 @@ export function isInfrastructureError(error: unknown): boolean {
   const e = error as { code?: string; message?: string; driverError?: { code?: string } };
   const code = e?.driverError?.code ?? e?.code ?? '';
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code)) return true;
-  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(e?.message ?? '');
+  // TypeORM's QueryRunnerAlreadyReleasedError: the transaction's connection was lost and given back under it
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Query runner already released/i.test(e?.message ?? '');
 }
 
 /**

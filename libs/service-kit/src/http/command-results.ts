@@ -1,4 +1,6 @@
 import { BadRequestException, ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { CommandContext, CommandOutcome } from '@support/command-handling';
+import { Actor } from '@support/contracts';
 import { CommandRefusal } from '@support/decider';
 
 export type { CommandRefusal };
@@ -15,6 +17,18 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 export function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header !== undefined && !/^[\x21-\x7e]{1,200}$/.test(header)) throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
   return header;
+}
+
+/** A command's context from its request: who asks, the version they saw (If-Match), their correlation id. */
+export function commandContext(actor: Actor, headers: Record<string, string | undefined>): CommandContext {
+  return { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] };
+}
+
+/** The answer to a command on an aggregate: its id, new status (when it has one) and version, or the refusal as HTTP. */
+export function commandAnswer(id: string, outcome: CommandOutcome<object>): { id: string; status?: string; version: number } {
+  if (!outcome.ok) return refusalToHttp(outcome);
+  const status = (outcome.entity as { status?: unknown }).status;
+  return { id, ...(typeof status === 'string' ? { status } : {}), version: outcome.version };
 }
 
 /** The HTTP answer of API.md for a refused command: 404, 400 naming the rule, or 409 with the reason. */

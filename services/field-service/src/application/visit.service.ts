@@ -1,27 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Actor, Clock, RecordedEvent } from '@support/contracts';
+import { Actor, Clock } from '@support/contracts';
 import { CommandInput, DeciderEvent } from '@support/decider';
-import { AppendPipeline, CommandContext, CommandHandler, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { AppendPipeline, CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { verifyRecordedChain } from '@support/event-store';
 import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
 import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { visitSeenBy } from './field-reading.policy';
+import { Created, FieldRecords } from './field-records';
 import { signatureSha256 } from './signature-hash';
-import { ScopedReads } from './scoped-reads';
-import { refuseNewWork, withinTicketScope } from './ticket-scope';
 
 export const VISIT_STREAM = 'visit';
-
-/** What a new visit, sheet or command answers: the id, the status it is in, and its version. */
-export interface Created {
-  id: string;
-  status: string;
-  version: number;
-}
 
 /** The history check of a visit: the hash chain, and each customer signature against its own sha256. */
 export interface VisitVerification {
@@ -35,65 +26,35 @@ type VisitCommandInput = CommandInput<VisitCommand, 'visitId'>;
 
 /** Visits: requested from a ticket, then worked step by step; contractors only on tickets dispatched to them. */
 @Injectable()
-export class VisitService {
-  private readonly reads: ScopedReads<VisitView, Omit<VisitFilter, 'contractorId'>>;
-  readonly commands: CommandHandler<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit>;
-
+export class VisitService extends FieldRecords<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit, VisitView, Omit<VisitFilter, 'contractorId'>> {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     pipeline: AppendPipeline,
     @Inject(CLOCK) clock: Clock,
-    private readonly views: FieldViewsRepository,
-    private readonly tickets: KnownTicketsRepository,
-    private readonly idempotency: IdempotencyStore,
+    views: FieldViewsRepository,
+    tickets: KnownTicketsRepository,
+    idempotency: IdempotencyStore,
   ) {
-    this.commands = new CommandHandler(pipeline, clock, {
-      streamType: VISIT_STREAM,
-      decider: visitDecider,
-      exists: visitExists,
-      saveView: (m, visit, version) => views.saveVisit(m, visit, version),
-    });
-    this.reads = new ScopedReads(dataSource, tickets, {
-      one: (e, id) => views.visit(e, id),
-      many: (e, f) => views.findVisits(e, f),
-      seenBy: visitSeenBy,
-      history: (e, id) => this.commands.history(e, id),
-    });
-  }
-
-  /** Asks for an on-site visit for a ticket; honours Idempotency-Key. */
-  async request(input: { ticketId: string; reason: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
-    return this.idempotency.once<Created, CommandRefusal>(this.dataSource, { operation: 'request-visit', caller: context.actor.id }, idempotencyKey, input, async (manager) => {
-      const refused = refuseNewWork(context.actor, input.ticketId, await this.tickets.find(manager, input.ticketId));
-      if (refused) return { refused };
-      const visitId = randomUUID();
-      const outcome = await this.commands.handleIn(manager, visitId, (at) => ({ type: 'RequestVisit', visitId, ...input, actor: context.actor, at }), context);
-      if (!outcome.ok) return { refused: outcome };
-      return { status: 201, body: { id: visitId, status: outcome.entity.status, version: outcome.version } };
-    });
-  }
-
-  async execute(visitId: string, command: VisitCommandInput, context: CommandContext): Promise<CommandOutcome<Visit>> {
-    return this.commands.handle(
-      this.dataSource,
-      visitId,
-      (at) => ({ ...command, visitId, actor: context.actor, at }) as VisitCommand,
-      context,
-      withinTicketScope(this.tickets, context.actor, visitId, (state: VisitState) => (visitExists(state) ? state.ticketId : undefined)),
+    super(
+      { dataSource, pipeline, clock, tickets, idempotency },
+      {
+        streamType: VISIT_STREAM,
+        decider: visitDecider,
+        exists: visitExists,
+        saveView: (m, visit, version) => views.saveVisit(m, visit, version),
+        reads: { one: (e, id) => views.visit(e, id), many: (e, f) => views.findVisits(e, f), seenBy: visitSeenBy },
+        ticketOf: (state) => (visitExists(state) ? state.ticketId : undefined),
+      },
     );
   }
 
-  /** the visit as the actor may see it, or undefined when it does not exist or is out of the actor's scope */
-  find(visitId: string, actor: Actor): Promise<VisitView | undefined> {
-    return this.reads.find(visitId, actor);
+  /** Asks for an on-site visit for a ticket; honours Idempotency-Key. */
+  request(input: { ticketId: string; reason: string }, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<Created, CommandRefusal>> {
+    return this.start('request-visit', input, context, idempotencyKey, (visitId, at) => ({ type: 'RequestVisit', visitId, ...input, actor: context.actor, at }));
   }
 
-  list(filter: Omit<VisitFilter, 'contractorId'>, actor: Actor): Promise<VisitView[]> {
-    return this.reads.list(filter, actor);
-  }
-
-  history(visitId: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
-    return this.reads.history(visitId, actor);
+  execute(visitId: string, command: VisitCommandInput, context: CommandContext): Promise<CommandOutcome<Visit>> {
+    return this.executeCommand(visitId, (at) => ({ ...command, visitId, actor: context.actor, at }) as VisitCommand, context);
   }
 
   /** The hash chain of the visit's events, and each signature image against the sha256 stored with it. */

@@ -5,10 +5,11 @@ import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  commandAnswer,
+  commandContext,
   createdResponse,
   CurrentActor,
   parseIdempotencyKey,
-  parseIfMatch,
   Roles,
   StoresIdempotencyKey,
   UuidParam,
@@ -16,7 +17,7 @@ import {
   VersionedRead,
 } from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
-import { commandAnswer, FIELD_READERS, FIELD_WORKERS } from './field-http';
+import { FIELD_READERS, FIELD_WORKERS } from './field-http';
 import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';
 
 const SHEET_STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'archived'];
@@ -76,7 +77,7 @@ export class SheetController {
   @AcceptsIfMatch()
   @Roles(...FIELD_WORKERS)
   async submit(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    return commandAnswer(id, await this.sheets.submit(id, this.context(actor, headers)));
+    return commandAnswer(id, await this.sheets.submit(id, commandContext(actor, headers)));
   }
 
   // any member may ask; the sheet decides who may review it (never a contractor or agent, never a senior's own)
@@ -105,10 +106,6 @@ export class SheetController {
   }
 
   private async run(id: string, actor: Actor, headers: Record<string, string>, command: Parameters<SheetService['execute']>[1]) {
-    return commandAnswer(id, await this.sheets.execute(id, command, this.context(actor, headers)));
-  }
-
-  private context(actor: Actor, headers: Record<string, string>) {
-    return { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] };
+    return commandAnswer(id, await this.sheets.execute(id, command, commandContext(actor, headers)));
   }
 }

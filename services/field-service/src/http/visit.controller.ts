@@ -5,10 +5,11 @@ import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  commandAnswer,
+  commandContext,
   createdResponse,
   CurrentActor,
   parseIdempotencyKey,
-  parseIfMatch,
   Roles,
   StoresIdempotencyKey,
   UuidParam,
@@ -18,7 +19,7 @@ import {
 import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
-import { commandAnswer, FIELD_READERS, FIELD_WORKERS, optionalDate } from './field-http';
+import { FIELD_READERS, FIELD_WORKERS, optionalDate } from './field-http';
 
 @ApiTags('visits')
 @ApiBearerAuth()
@@ -149,8 +150,7 @@ export class VisitController {
   }
 
   private async run(id: string, actor: Actor, headers: Record<string, string>, command: Parameters<VisitService['execute']>[1]) {
-    const outcome = await this.visits.execute(id, command, { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] });
-    return commandAnswer(id, outcome);
+    return commandAnswer(id, await this.visits.execute(id, command, commandContext(actor, headers)));
   }
 }
 

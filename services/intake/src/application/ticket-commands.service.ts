@@ -177,7 +177,8 @@ export class TicketCommands {
       const customer = known[index] ?? registering.find((record) => sharesContact(record, input.customer));
       const customerId = customer?.id ?? randomUUID();
       const ticketId = randomUUID();
-      const opened = this.tickets.decideNew(ticketId, (at) => ({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }), context);
+      // the ticket views are written together below, not one by one
+      const opened = this.tickets.decideNew(ticketId, (at) => ({ type: 'OpenTicket', ticketId, customerId, actor: context.actor, at, ...input }), context, { saveView: false });
       if (!('request' in opened)) {
         outcomes.push({ refused: opened as Rejection });
         continue;
@@ -190,8 +191,7 @@ export class TicketCommands {
       tickets.push(opened);
       outcomes.push({ ticketId });
     }
-    // the ticket views are written together below, not one by one
-    const committed = await commitChanges<unknown>(manager, this.pipeline, [...registering.map((r) => r.change), ...tickets.map(withoutView)]);
+    const committed = await commitChanges<unknown>(manager, this.pipeline, [...registering.map((r) => r.change), ...tickets]);
     if (!committed.ok) throw new Error(`a new stream already existed: ${committed.reason}`);
     await this.customers.registerAll(
       manager,
@@ -206,11 +206,6 @@ export class TicketCommands {
 
 type CustomerEventOf = Parameters<typeof customerDecider.evolve>[1];
 type RegisteredCustomer = Exclude<CustomerAggregate, { state: 'none' }>;
-
-/** a new ticket's change whose view the caller writes itself, with the others' */
-function withoutView(change: DecidedChange<Ticket>): DecidedChange<Ticket> {
-  return { ...change, recorded: (_manager, stored) => Promise.resolve(stored.map(asTicketEvent).reduce(ticketDecider.evolve, ticketDecider.initialState()) as Ticket) };
-}
 
 export function asTicketEvent(event: RecordedEvent): TicketEvent {
   if (!eventCatalogue.has(event.type)) throw new Error(`unknown event type in a ticket stream: ${event.type}`);

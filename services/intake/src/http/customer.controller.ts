@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
-import { AcceptsIfMatch, CurrentActor, parseIfMatch, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { AcceptsIfMatch, commandContext, CurrentActor, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { CustomerErasure } from '../application/customer-erasure.service';
 import { TicketQueries } from '../application/ticket-queries.service';
 import { CustomerErasureDto } from './customer-erasure.dto';
@@ -31,7 +31,7 @@ export class CustomerController {
   @AcceptsIfMatch()
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
   async erase(@UuidParam() id: string, @Body() body: CustomerErasureDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    const outcome = await this.erasure.erase(id, body.reason, { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] });
+    const outcome = await this.erasure.erase(id, body.reason, commandContext(actor, headers));
     if (!outcome.ok) return refusalToHttp(outcome);
     return { id: outcome.customerId, erased: true, version: outcome.version };
   }

@@ -4,10 +4,10 @@ import type { Response } from 'express';
 import { Actor, TICKET_STATES } from '@support/contracts';
 import {
   AcceptsIfMatch,
+  commandContext,
   createdResponse,
   CurrentActor,
   parseIdempotencyKey,
-  parseIfMatch,
   Roles,
   StoresIdempotencyKey,
   UuidParam,
@@ -206,13 +206,8 @@ export class TicketController {
   }
 
   private async run(id: string, actor: Actor, headers: Record<string, string>, body: TicketCommandInput) {
-    const expectedVersion = parseIfMatch(headers['if-match']);
     // contractors act only on tickets dispatched to them: checked in the command's transaction
-    const outcome = await this.commands.execute(id, (at) => ({ ...body, ticketId: id, actor, at }) as TicketCommand, {
-      actor,
-      expectedVersion,
-      correlationId: headers['x-correlation-id'],
-    });
+    const outcome = await this.commands.execute(id, (at) => ({ ...body, ticketId: id, actor, at }) as TicketCommand, commandContext(actor, headers));
     return commandResponse(outcome);
   }
 }

@@ -3,9 +3,20 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, refusalToHttp, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  commandContext,
+  createdResponse,
+  CurrentActor,
+  parseIdempotencyKey,
+  refusalToHttp,
+  Roles,
+  StoresIdempotencyKey,
+  UuidParam,
+  VersionedRead,
+} from '@support/service-kit';
 import { AnalysisService } from '../application/analysis.service';
-import { AUTHORS, commandContext, READERS } from './knowledge-http';
+import { AUTHORS, READERS } from './knowledge-http';
 import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
 
 @ApiTags('case analyses')

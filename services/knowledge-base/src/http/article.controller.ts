@@ -4,10 +4,22 @@ import type { Response } from 'express';
 import { Actor, ARTICLE_KINDS } from '@support/contracts';
 import { CommandInput } from '@support/decider';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, IntParam, parseIdempotencyKey, Roles, StoresIdempotencyKey, UuidParam, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  commandAnswer,
+  commandContext,
+  createdResponse,
+  CurrentActor,
+  IntParam,
+  parseIdempotencyKey,
+  Roles,
+  StoresIdempotencyKey,
+  UuidParam,
+  VersionedRead,
+} from '@support/service-kit';
 import { ArticleService } from '../application/article.service';
 import { ArticleCommand } from '../domain';
-import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
+import { AUTHORS, READERS } from './knowledge-http';
 import { ArticleContentDto, contentOf, DraftArticleDto, ReasonDto } from './knowledge.dto';
 
 const STATUSES = ['draft', 'in-review', 'published', 'retired'];

@@ -2,10 +2,10 @@ import { BadRequestException, Body, Controller, Get, Headers, NotFoundException,
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
-import { AcceptsIfMatch, CurrentActor, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import { AcceptsIfMatch, commandAnswer, commandContext, CurrentActor, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { readerScope } from '../application/reader-scope';
 import { ScenarioService } from '../application/scenario.service';
-import { AUTHORS, commandAnswer, commandContext, READERS } from './knowledge-http';
+import { AUTHORS, READERS } from './knowledge-http';
 import { ScenarioDto } from './knowledge.dto';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 import { DataSource } from 'typeorm';

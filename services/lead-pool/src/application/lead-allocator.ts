@@ -72,14 +72,11 @@ export class LeadAllocator {
     return this.dataSource.transaction((manager) => this.allocatePendingIn(manager, limit));
   }
 
-  /**
-   * One batch in the caller's transaction: e.g. the roster reactor's, as a member comes on duty
-   * (`onDutyNow`: counted on duty, though not saved yet).
-   */
-  async allocatePendingIn(manager: EntityManager, limit = ALLOCATION_BATCH, onDutyNow?: string): Promise<number> {
+  /** One batch in the caller's transaction: e.g. the roster reactor's, as a member comes on duty. */
+  async allocatePendingIn(manager: EntityManager, limit = ALLOCATION_BATCH): Promise<number> {
     await lockForTransaction(manager, `${this.schema}:allocator`);
     for (let attempt = 1; ; attempt++) {
-      const plan = await this.plan(manager, limit, onDutyNow);
+      const plan = await this.plan(manager, limit);
       if (!plan || plan.changes.length === 0) return 0;
       const committed = await commitChanges(manager, this.aggregates.pipeline, plan.changes);
       if (committed.ok) {
@@ -92,16 +89,13 @@ export class LeadAllocator {
   }
 
   // who gets which lead; only leads someone eligible may take are read, and none while nobody is eligible
-  private async plan(manager: EntityManager, limit: number, onDutyNow?: string): Promise<Plan | undefined> {
+  private async plan(manager: EntityManager, limit: number): Promise<Plan | undefined> {
     const policy = await this.repository.policyView(manager, POLICY_ID);
     if (!policy) return undefined;
-    const roster = (await this.repository.members(manager)).map((m) => (m.memberId === onDutyNow ? { ...m, onDuty: true } : m));
-    if (onDutyNow && !roster.some((m) => m.memberId === onDutyNow)) roster.push({ memberId: onDutyNow, role: 'agent', onDuty: true });
+    const roster = await this.repository.members(manager);
     // contractors never take part; off-duty members are skipped now and caught up later
     const eligible = eligibleMembers(policy.ratios, roster);
     if (eligible.length === 0) return undefined;
-    // a member outside the ratios coming on duty changes nothing the pool waits for
-    if (onDutyNow && !eligible.includes(onDutyNow)) return undefined;
     const counts = await this.repository.counts(manager, policy.policyVersion);
     const acceptBy = (at: Date) => new Date(at.getTime() + policy.acceptMinutes * 60_000);
     const plan: Plan = { policyVersion: policy.policyVersion, changes: [], picked: [] };

@@ -33,9 +33,9 @@ export class LeadPoolReactor {
       case 'support.member.registered.v1':
         return this.repository.saveMember(manager, { memberId: event.data.memberId, role: event.data.role, onDuty: false });
       case 'support.member.went-on-duty.v1': {
-        // the pooled leads go in this transaction, the member counted on duty
-        const allocated = await this.allocator.allocatePendingIn(manager, ALLOCATION_BATCH, event.data.memberId);
+        // the pooled leads waiting for the member go in this transaction
         await this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: true });
+        const allocated = await this.allocator.allocatePendingIn(manager, ALLOCATION_BATCH);
         // more than a batch waited: the rest right after this commits (the run waits for this transaction's allocator lock)
         if (allocated >= ALLOCATION_BATCH) this.allocator.kick();
         return;

@@ -2,14 +2,14 @@ import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFound
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK } from '@support/contracts';
-import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  commandAnswer,
+  commandContext,
   createdResponse,
   CurrentActor,
   parseIdempotencyKey,
-  parseIfMatch,
   refusalToHttp,
   Roles,
   StoresIdempotencyKey,
@@ -84,7 +84,7 @@ export class LeadController {
   @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async accept(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    return answer(id, await this.leads.execute(id, { type: 'AcceptLead' }, context(actor, headers)));
+    return commandAnswer(id, await this.leads.execute(id, { type: 'AcceptLead' }, commandContext(actor, headers)));
   }
 
   @Post('leads/:id/decline')
@@ -92,7 +92,7 @@ export class LeadController {
   @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async decline(@UuidParam() id: string, @Body() body: DeclineDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    return answer(id, await this.leads.execute(id, { type: 'DeclineLead', ...(body.reason ? { reason: body.reason } : {}) }, context(actor, headers)));
+    return commandAnswer(id, await this.leads.execute(id, { type: 'DeclineLead', ...(body.reason ? { reason: body.reason } : {}) }, commandContext(actor, headers)));
   }
 
   /** the lead becomes a ticket in intake (channel `lead`), caused by the conversion */
@@ -108,9 +108,13 @@ export class LeadController {
           ...(body.customer.wechat ? { wechat: body.customer.wechat } : {}),
         }
       : undefined;
-    return answer(
+    return commandAnswer(
       id,
-      await this.leads.convert(id, { ...(customer ? { customer } : {}), deviceModel: body.deviceModel, problem: body.problem, urgency: body.urgency }, context(actor, headers)),
+      await this.leads.convert(
+        id,
+        { ...(customer ? { customer } : {}), deviceModel: body.deviceModel, problem: body.problem, urgency: body.urgency },
+        commandContext(actor, headers),
+      ),
     );
   }
 
@@ -119,7 +123,7 @@ export class LeadController {
   @AcceptsIfMatch()
   @Roles(...MEMBERS)
   async lose(@UuidParam() id: string, @Body() body: LoseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    return answer(id, await this.leads.execute(id, { type: 'LoseLead', reason: body.reason }, context(actor, headers)));
+    return commandAnswer(id, await this.leads.execute(id, { type: 'LoseLead', reason: body.reason }, commandContext(actor, headers)));
   }
 
   @Get('ratios')
@@ -141,7 +145,7 @@ export class LeadController {
     const { outcome, offDuty, warnings } = await this.policy.set(
       body.ratios.map((r) => ({ memberId: r.memberId, weight: r.weight })),
       body.acceptMinutes,
-      context(actor, headers),
+      commandContext(actor, headers),
     );
     if (!outcome.ok) return refusalToHttp(outcome);
     return { ...outcome.entity, version: outcome.version, offDuty, warnings };
@@ -173,7 +177,7 @@ export class LeadController {
       ...(body.note ? { note: body.note } : {}),
       via,
     };
-    const captured = await this.leads.capture(input, context(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
+    const captured = await this.leads.capture(input, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
     // the lead as it is now: the allocator may have handed it out since (a replay too)
     const answered = 'body' in captured ? { ...captured, body: await this.asNow(captured.body) } : captured;
     return createdResponse(answered, res, (created) => `/v1/leads/${created.id}`);
@@ -188,13 +192,4 @@ export class LeadController {
       ...(lead?.waitingReason ? { waitingReason: lead.waitingReason } : {}),
     };
   }
-}
-
-function context(actor: Actor, headers: Record<string, string>): CommandContext {
-  return { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] };
-}
-
-function answer(id: string, outcome: CommandOutcome<{ status: string }>) {
-  if (!outcome.ok) return refusalToHttp(outcome);
-  return { id, status: outcome.entity.status, version: outcome.version };
 }

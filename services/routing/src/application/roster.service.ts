@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { IdempotencyStore, OnceOutcome } from '@support/command-handling';
-import { Actor, RecordedEvent } from '@support/contracts';
+import { CommandContext, IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { Cause, RecordedEvent } from '@support/contracts';
 import { CommandRefusal, Rejection } from '@support/decider';
 import { Member, MemberCommand } from '../domain';
 import { RosterEntry } from '../persistence/roster.repository';
-import { Cause, MEMBER_STREAM, RoutingEngine, RoutingRound } from './routing-engine';
+import { MEMBER_STREAM, RoutingEngine, RoutingRound } from './routing-engine';
 
 export { MEMBER_STREAM };
-
-export type RosterContext = { actor: Actor; expectedVersion?: number; correlationId?: string };
 
 /** a member as a command's answer shows it */
 export type MemberAnswer = RosterEntry & { version: number };
@@ -32,7 +30,7 @@ export class RosterService {
   register(
     memberId: string,
     command: (at: Date) => MemberCommand[],
-    context: RosterContext,
+    context: CommandContext,
     request: unknown,
     idempotencyKey?: string,
   ): Promise<OnceOutcome<MemberAnswer, CommandRefusal>> {
@@ -48,12 +46,12 @@ export class RosterService {
     );
   }
 
-  execute(memberId: string, command: (at: Date) => MemberCommand, context: RosterContext): Promise<RosterOutcome> {
+  execute(memberId: string, command: (at: Date) => MemberCommand, context: CommandContext): Promise<RosterOutcome> {
     return this.dataSource.transaction((manager) => this.executeIn(manager, memberId, (at) => [command(at)], context));
   }
 
   /** commands decided in turn on a member's stream and written together: all or none */
-  private async executeIn(manager: EntityManager, memberId: string, commands: (at: Date) => MemberCommand[], context: RosterContext): Promise<RosterOutcome> {
+  private async executeIn(manager: EntityManager, memberId: string, commands: (at: Date) => MemberCommand[], context: CommandContext): Promise<RosterOutcome> {
     const round = await RoutingRound.begin(manager, this.engine);
     const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
     const change = await this.engine.members.decide(manager, memberId, commands, { ...cause, expectedVersion: context.expectedVersion });

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, Clock, envelopeOf, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { Actor, Cause, Clock, envelopeOf, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
 import { Rejection } from '@support/decider';
-import { AppendPipeline, CommandHandler, commitChanges, DecidedChange, unversionedChange } from '@support/command-handling';
+import { AppendPipeline, CommandHandler, commitChanges, PendingChange, unversionedChange } from '@support/command-handling';
 import { lockForTransaction } from '@support/event-store';
 import { CLOCK, SERVICE_SCHEMA } from '@support/service-kit';
 import {
@@ -29,13 +29,6 @@ import { ScenarioCatalogueRepository } from '../persistence/scenario-catalogue.r
 export const ROUTING_ACTOR: Actor = { id: 'routing', role: 'service' };
 export const ROUTING_STREAM = 'ticket-routing';
 export const MEMBER_STREAM = 'member';
-
-/** What caused a round of decisions: the envelope every decision of the round carries. */
-export interface Cause {
-  actor: Actor;
-  causationId?: string;
-  correlationId?: string;
-}
 
 /**
  * Decisions are taken one round at a time (a transaction-scoped lock), on the roster and queue as
@@ -158,7 +151,7 @@ export class RoutingRound {
    * statement batch), then applies routing's own table changes. Nothing is applied if an append
    * was refused.
    */
-  async commit(cause: Cause, at: Date, alsoAppend: ReadonlyArray<DecidedChange<unknown>> = []): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
+  async commit(cause: Cause, at: Date, alsoAppend: ReadonlyArray<PendingChange<unknown>> = []): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
     const byTicket = new Map<string, RoutingDecisionEvent[]>();
     for (const { ticketId, event } of this.decisions) byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), event]);
     const decisions = [...byTicket].map(([ticketId, events]) =>

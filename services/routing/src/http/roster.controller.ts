@@ -3,7 +3,17 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
-import { AcceptsIfMatch, createdResponse, CurrentActor, parseIdempotencyKey, parseIfMatch, refusalToHttp, Roles, StoresIdempotencyKey, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  commandContext,
+  createdResponse,
+  CurrentActor,
+  parseIdempotencyKey,
+  refusalToHttp,
+  Roles,
+  StoresIdempotencyKey,
+  VersionedRead,
+} from '@support/service-kit';
 import { MemberCommand } from '../domain';
 import { RosterService } from '../application/roster.service';
 import { RoutingQueries } from '../application/routing-queries';
@@ -87,11 +97,7 @@ export class RosterController {
   }
 
   private async run(memberId: string, actor: Actor, headers: Record<string, string>, command: MemberRequest) {
-    const outcome = await this.roster.execute(memberId, (at) => ({ ...command, actor, at }) as MemberCommand, {
-      actor,
-      expectedVersion: parseIfMatch(headers['if-match']),
-      correlationId: headers['x-correlation-id'],
-    });
+    const outcome = await this.roster.execute(memberId, (at) => ({ ...command, actor, at }) as MemberCommand, commandContext(actor, headers));
     if (!outcome.ok) return refusalToHttp(outcome);
     return { ...outcome.member, version: outcome.version };
   }
