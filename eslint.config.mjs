@@ -8,8 +8,8 @@ import tseslint from 'typescript-eslint';
 
 // Which projects a project may import, by the tags in its project.json. Services use libs only, never one
 // another; the libs are layers, decider and contracts at the bottom (neither knows the other): contracts <- event-store
-// <- command-handling <- messaging <- service-kit, and every layer may use decider. test-kit (test helpers on top of the libs) is for test code only.
-const LIBS = ['layer:decider', 'layer:contracts', 'layer:event-store', 'layer:command-handling', 'layer:messaging', 'layer:service-kit'];
+// <- command-handling <- personal-data, command-handling <- messaging <- service-kit, and every layer may use decider. test-kit (test helpers on top of the libs) is for test code only.
+const LIBS = ['layer:decider', 'layer:contracts', 'layer:event-store', 'layer:command-handling', 'layer:personal-data', 'layer:messaging', 'layer:service-kit'];
 const constraints = (testKit) => [
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: [...LIBS, ...testKit] },
@@ -18,6 +18,8 @@ const constraints = (testKit) => [
   { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'layer:event-store', onlyDependOnLibsWithTags: ['layer:decider', 'layer:contracts', ...testKit] },
   { sourceTag: 'layer:command-handling', onlyDependOnLibsWithTags: ['layer:decider', 'layer:contracts', 'layer:event-store', ...testKit] },
+  // personal-data seals in the append pipeline; messaging does not need it
+  { sourceTag: 'layer:personal-data', onlyDependOnLibsWithTags: ['layer:decider', 'layer:contracts', 'layer:event-store', 'layer:command-handling', ...testKit] },
   { sourceTag: 'layer:messaging', onlyDependOnLibsWithTags: ['layer:decider', 'layer:contracts', 'layer:event-store', 'layer:command-handling', ...testKit] },
   { sourceTag: 'layer:service-kit', onlyDependOnLibsWithTags: [...LIBS.filter((t) => t !== 'layer:service-kit'), ...testKit] },
   { sourceTag: 'layer:test-kit', onlyDependOnLibsWithTags: LIBS },

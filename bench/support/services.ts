@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-anything-01234
 const BENCH_AUDIENCE = 'support-ops-bench';
 const BENCH_ISSUER = 'support-ops-bench-issuer';
 /** the anchor-signing key of a bench run (production mode requires one): fresh each run */
+const BENCH_PERSONAL_DATA_KEK = randomBytes(32).toString('base64');
 export const BENCH_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 export type ServiceName = 'intake' | 'routing' | 'sla-monitor' | 'field-service' | 'knowledge-base' | 'lead-pool' | 'dashboard';
@@ -67,6 +68,8 @@ export async function startService(name: ServiceName, port: number, schema: stri
       AUTH_ISSUER: BENCH_ISSUER,
       // production needs an anchor-signing key: a fresh one per bench run
       AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? BENCH_AUDIT_KEY,
+      // intake wraps its customers' data keys with it
+      PERSONAL_DATA_KEK: process.env.PERSONAL_DATA_KEK ?? BENCH_PERSONAL_DATA_KEK,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       SERVICE_SCHEMA: schema,

@@ -2,6 +2,7 @@
 # Makes the secret files docker-compose.yml mounts, each only if it is missing (so running it again
 # never replaces a key or a password in use; to rotate one, see deploy/compose/README.md):
 #   secrets/audit-signing-key.pem        the Ed25519 key that signs the hash-chain anchors
+#   secrets/personal-data-kek            the key that wraps every customer's data key (32 bytes, base64)
 #   secrets/kafka/<principal>.password   a SCRAM password per Kafka principal (admin, analyst, each service)
 #   secrets/kafka/controller.password    the KRaft controller listener's own password
 #   secrets/kafka/ca.pem, ca.key         a certificate authority for the broker (keep ca.key offline)
@@ -20,6 +21,7 @@ mkdir -p "$DIR"
 made() { echo "[secrets] made $1"; }
 
 [[ -f secrets/audit-signing-key.pem ]] || { openssl genpkey -algorithm ed25519 -out secrets/audit-signing-key.pem; made secrets/audit-signing-key.pem; }
+[[ -f secrets/personal-data-kek ]] || { openssl rand -base64 32 >secrets/personal-data-kek; made secrets/personal-data-kek; }
 
 for principal in "${PRINCIPALS[@]}"; do
   file="$DIR/$principal.password"
@@ -49,10 +51,10 @@ fi
 if ((EUID == 0)); then
   chown -R 1000:1000 secrets
   chmod 700 secrets "$DIR"
-  chmod 600 secrets/audit-signing-key.pem "$DIR"/*
+  chmod 600 secrets/audit-signing-key.pem secrets/personal-data-kek "$DIR"/*
 else
   chmod 755 secrets "$DIR"
-  chmod 644 secrets/audit-signing-key.pem "$DIR"/*.password "$DIR/broker.pem" "$DIR/ca.pem"
+  chmod 644 secrets/audit-signing-key.pem secrets/personal-data-kek "$DIR"/*.password "$DIR/broker.pem" "$DIR/ca.pem"
   chmod 600 "$DIR/ca.key"
 fi
 echo "[secrets] ready in secrets/ (keep it out of git: it is in .gitignore)"

@@ -27,6 +27,7 @@ import {
   ONE_SHOTS,
   parseCompose,
   resolvedEnvironment,
+  secretsOf,
   SERVICE_DOCKERFILE,
 } from './compose-checks';
 import { loadServiceConfig } from '@support/service-kit';
@@ -103,6 +104,16 @@ describe('docker-compose.yml', () => {
   it('passes dclint: the compose-spec schema and its safety rules (every published port bound to an interface)', () => {
     const { status, stdout } = dclint(join(ROOT, 'docker-compose.yml'));
     expect({ status, stdout }).toEqual({ status: 0, stdout: '' });
+  });
+
+  it('gives intake the personal-data key-encryption key as a secret file, one make-secrets.sh makes', () => {
+    const intake = compose().services!.intake!;
+    const env = intake.environment as Record<string, string>;
+    expect(env.PERSONAL_DATA_KEK).toBeUndefined();
+    expect(env.PERSONAL_DATA_KEK_FILE).toBe('/run/secrets/personal_data_kek');
+    expect(secretsOf(intake)).toContain('personal_data_kek');
+    expect((compose().secrets ?? {}).personal_data_kek).toEqual({ file: './secrets/personal-data-kek' });
+    expect(readFileSync(join(ROOT, 'deploy', 'compose', 'make-secrets.sh'), 'utf8')).toContain('openssl rand -base64 32 >secrets/personal-data-kek');
   });
 
   for (const name of repoServices()) {

@@ -216,7 +216,11 @@ are append-only and hash-chained, so erasure rewrites none: it is crypto-shreddi
   Every value is sealed, whatever it says: a name or WeChat id typed to look sealed is sealed like any
   other and reads back exactly as typed (the prefix only tells sealed values from clear ones stored before
   sealing existed, and a value that cannot be ciphertext is read as clear).
-  The keys live in their own table, \`customer_keys\`, never in an event. The hash chain covers the
+  The keys live in their own table, \`subject_keys\`, never in an event, each wrapped (AES-256-GCM, the
+  customer's id as associated data) with a key-encryption key that is not in the database either: the file
+  \`PERSONAL_DATA_KEK_FILE\` names (32 random bytes in base64, a compose secret; required outside development
+  and test, where \`.data/personal-data/kek\` is made once). A dump or backup of the database opens no value
+  without that file. Keys an earlier version stored clear are wrapped when intake starts. The hash chain covers the
   ciphertext. Every read endpoint opens the values with the key
   (\`services/intake/src/application/personal-data\`).
 - **Erasure**, in one transaction: records \`support.customer.erased.v1\` on the customer's stream (actor,

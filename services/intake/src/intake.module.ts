@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SubjectKeys } from '@support/personal-data';
 import { loadTrustedKeys } from '@support/event-store';
 import { schemaBound, SIGNING_KEY, SigningKeyValue } from '@support/service-kit';
 import { ANCHORED_SERVICE, AuditAnchorReactor, TRUSTED_KEYS } from './application/audit-anchor.reactor';
@@ -12,7 +14,6 @@ import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
 import { AuditAnchors } from './persistence/audit-anchors.repository';
 import { CustomerDirectory } from './persistence/customer-directory.repository';
-import { CustomerKeys } from './persistence/customer-keys.repository';
 import { OutboxCopies } from './persistence/outbox-copies.repository';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
 
@@ -21,7 +22,7 @@ export const SERVICE_NAME = 'intake';
 /** Intake's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
 @Module({
   providers: [
-    ...schemaBound(TicketViewRepository, CustomerDirectory, CustomerKeys, AuditAnchors, OutboxCopies),
+    ...schemaBound(TicketViewRepository, CustomerDirectory, AuditAnchors, OutboxCopies),
     { provide: ANCHORED_SERVICE, useValue: SERVICE_NAME },
     { provide: TRUSTED_KEYS, inject: [SIGNING_KEY], useFactory: (signingKey: SigningKeyValue) => loadTrustedKeys(process.env, signingKey ?? undefined) },
     TicketCommands,
@@ -33,4 +34,22 @@ export const SERVICE_NAME = 'intake';
   controllers: [RoutingDecisionReactor, SlaBreachReactor, FieldServiceReactor, LeadConversionReactor, AuditAnchorReactor],
   exports: [TicketCommands, TicketQueries, CustomerErasure],
 })
-export class IntakeModule {}
+export class IntakeModule {
+  /** intake with the customers' data keys, which its pipeline seals with and its readers open with */
+  static withKeys(subjectKeys: SubjectKeys): DynamicModule {
+    return { module: IntakeModule, providers: [{ provide: SubjectKeys, useValue: subjectKeys }, ClearKeysWrapping] };
+  }
+}
+
+/** Wraps, once at start, the data keys an earlier version stored clear. */
+@Injectable()
+class ClearKeysWrapping implements OnApplicationBootstrap {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SubjectKeys) private readonly keys: SubjectKeys,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dataSource.transaction((manager) => this.keys.wrapClearKeys(manager));
+  }
+}

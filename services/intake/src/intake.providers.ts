@@ -1,13 +1,12 @@
 import { eventCatalogue } from '@support/contracts';
 import { EventStore } from '@support/event-store';
 import { EventConsumer, EventConsumerTransport, OutboxRelay } from '@support/messaging';
+import { loadKeyEncryptionKey, PersonalDataSealing, SubjectKeys } from '@support/personal-data';
 import { PlatformRuntime, PlatformSettings, startPlatform } from '@support/service-kit';
 import { CustomerErasure } from './application/customer-erasure.service';
-import { PersonalDataSealing } from './application/personal-data/personal-data.sealing';
 import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
 import { IntakeModule, SERVICE_NAME } from './intake.module';
-import { CustomerKeys } from './persistence/customer-keys.repository';
 import { intakeMigrations } from './persistence/intake.migrations';
 
 export { SERVICE_NAME };
@@ -27,13 +26,15 @@ export interface IntakeRuntime extends PlatformRuntime {
 
 /** Intake on the support platform: Nest builds it from {@link IntakeModule}; these are its parts tests reach for. */
 export async function startIntakeRuntime(settings: IntakeSettings, onError: (error: unknown) => void): Promise<IntakeRuntime> {
-  const platform = await startPlatform(IntakeModule, {
+  // the customers' data keys, wrapped with a key kept outside the database; a missing key stops the start
+  const subjectKeys = new SubjectKeys(settings.schema, loadKeyEncryptionKey());
+  const platform = await startPlatform(IntakeModule.withKeys(subjectKeys), {
     service: SERVICE_NAME,
     settings,
     onError,
     migrations: intakeMigrations,
     // every append seals personal data first; the outbox publishes what was decided (see PersonalDataSealing)
-    transforms: (schema) => [new PersonalDataSealing(eventCatalogue, new CustomerKeys(schema))],
+    transforms: () => [new PersonalDataSealing(eventCatalogue, subjectKeys)],
     outbox: 'decided',
   });
   const { context } = platform;

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { developmentKeyFile } from './development-key-file';
 
 /** A service's anchor-signing key (never in the database) and its id. */
 export interface AnchorSigningKey {
@@ -41,7 +42,9 @@ export function loadSigningKey(service: string, env: Env = process.env, cwd = pr
   if (!DEV_ENVS.includes(env.NODE_ENV ?? '')) {
     throw new Error('AUDIT_SIGNING_KEY_FILE (or AUDIT_SIGNING_KEY) is required outside development and test: the Ed25519 key that signs chain anchors');
   }
-  return signingKeyFromPem(devKeyPem(join(cwd, '.data', 'audit', `${service}.pem`)));
+  return signingKeyFromPem(
+    developmentKeyFile(join(cwd, '.data', 'audit', `${service}.pem`), () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+  );
 }
 
 /**
@@ -61,25 +64,4 @@ export function trustedKeysFromPem(text: string): TrustedKeys {
   const keys = blocks.map((block) => createPublicKey(block));
   for (const key of keys) if (key.asymmetricKeyType !== 'ed25519') throw new Error(`audit public keys must be Ed25519, not ${key.asymmetricKeyType}`);
   return new Map(keys.map((key) => [keyIdOf(key), key]));
-}
-
-// written to a temporary file and linked into place: two processes starting together keep the same key
-function devKeyPem(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const temporary = `${path}.${process.pid}.${Date.now()}`;
-  writeFileSync(temporary, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  try {
-    linkSync(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
-  return readFileSync(path, 'utf8');
 }

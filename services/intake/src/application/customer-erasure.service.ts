@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { SubjectKeys } from '@support/personal-data';
 import { DataSource } from 'typeorm';
 import { eraseAt } from '@support/contracts';
 import { Rejection, VersionConflict } from '@support/decider';
 import { CommandContext } from '@support/command-handling';
 import { EventStore } from '@support/event-store';
 import { CustomerDirectory } from '../persistence/customer-directory.repository';
-import { CustomerKeys } from '../persistence/customer-keys.repository';
 import { OutboxCopies } from '../persistence/outbox-copies.repository';
 import { TicketViewRepository } from '../persistence/ticket-view.repository';
 import { personalDataOf } from './personal-data/personal-data.pointers';
@@ -27,7 +27,7 @@ export class CustomerErasure {
     private readonly commands: TicketCommands,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
-    private readonly keys: CustomerKeys,
+    private readonly keys: SubjectKeys,
     private readonly outboxCopies: OutboxCopies,
   ) {}
 

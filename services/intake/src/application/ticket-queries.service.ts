@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { SubjectKeys, openAt } from '@support/personal-data';
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
 import { notUuid, validDate } from '@support/decider';
 import { auditTrail, EventStore } from '@support/event-store';
 import { CustomerDirectory, CustomerRecord } from '../persistence/customer-directory.repository';
-import { CustomerKeys } from '../persistence/customer-keys.repository';
 import { TicketPageQuery, TicketView, TicketViewRepository } from '../persistence/ticket-view.repository';
 import { HistoryOrder, historyEntryOf, historyInOrder, TicketHistoryEntry } from './history-order';
-import { openAt } from './personal-data/personal-data.cipher';
 import { personalDataOf, TICKET_VIEW_PERSONAL_DATA } from './personal-data/personal-data.pointers';
 import { inContractorScope } from './contractor-scope';
 import { customerSeenBy, historySeenBy, TicketSeen, ticketSeenBy } from './ticket-reading.policy';
@@ -24,7 +23,7 @@ export class TicketQueries {
     private readonly store: EventStore,
     private readonly views: TicketViewRepository,
     private readonly customers: CustomerDirectory,
-    private readonly keys: CustomerKeys,
+    private readonly keys: SubjectKeys,
     private readonly audit: StreamAudit,
   ) {}
 

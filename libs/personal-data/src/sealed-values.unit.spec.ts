@@ -1,5 +1,5 @@
 import { ERASED } from '@support/contracts';
-import { isSealed, newDataKey, openAt, openValue, SEALED_PREFIX, sealAt, sealValue } from './personal-data.cipher';
+import { isSealed, newDataKey, openAt, openValue, SEALED_PREFIX, sealAt, sealValue } from './sealed-values';
 
 describe('sealing personal values (AES-256-GCM, a key per customer)', () => {
   const key = newDataKey();

@@ -1,0 +1,5 @@
+export * from './key-encryption-key';
+export * from './personal-data.sealing';
+export * from './sealed-values';
+export * from './subject-keys.migration';
+export * from './subject-keys.repository';
