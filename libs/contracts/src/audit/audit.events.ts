@@ -1,4 +1,4 @@
-import { defineEvent } from '../catalogue/event-definition';
+import { defineEvent, EventOf } from '../catalogue/event-definition';
 import { dateTimeSchema, requiredTextSchema } from '../tickets/ticket.vocabulary';
 
 // signed heads of the hash chains a service appended: kept outside its database, so whoever can write the
@@ -7,33 +7,9 @@ import { dateTimeSchema, requiredTextSchema } from '../tickets/ticket.vocabulary
 export const AUDIT_TOPIC = 'support.audit.v1';
 export const AUDIT_ANCHOR_AGGREGATE = 'service';
 
-/** A stream's last event as the anchor saw it. */
-export interface AnchoredHead {
-  streamId: string;
-  streamType: string;
-  version: number;
-  hash: string;
-}
+const hashSchema = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 
-/** What is signed: everything but the signature (as canonical JSON). */
-export interface ChainAnchorBody {
-  service: string;
-  /** the database schema of the event table */
-  schema: string;
-  /** the signing key's id: the first 16 hex digits of sha256 of its public key (SPKI DER) */
-  keyId: string;
-  signedAt: string;
-  heads: AnchoredHead[];
-}
-
-export interface ChainAnchor extends ChainAnchorBody {
-  /** Ed25519 over the canonical JSON of the body, base64 */
-  signature: string;
-}
-
-const hashSchema = { type: 'string', pattern: '^[0-9a-f]{64}$' };
-
-export const chainAnchored = defineEvent<'support.audit.chain-anchored.v1', ChainAnchor>({
+export const chainAnchored = defineEvent({
   type: 'support.audit.chain-anchored.v1',
   topic: AUDIT_TOPIC,
   aggregate: AUDIT_ANCHOR_AGGREGATE,
@@ -48,6 +24,7 @@ export const chainAnchored = defineEvent<'support.audit.chain-anchored.v1', Chai
     properties: {
       service: requiredTextSchema,
       schema: { ...requiredTextSchema, description: 'the database schema of the event table' },
+      // the signing key's id: the first 16 hex digits of sha256 of its public key (SPKI DER)
       keyId: { type: 'string', pattern: '^[0-9a-f]{16}$' },
       signedAt: dateTimeSchema,
       heads: {
@@ -63,5 +40,12 @@ export const chainAnchored = defineEvent<'support.audit.chain-anchored.v1', Chai
     },
   },
 });
+
+/** A signed anchor: the signature is Ed25519 over the canonical JSON of the body, base64. */
+export type ChainAnchor = EventOf<typeof chainAnchored>['data'];
+/** What is signed: everything but the signature (as canonical JSON). */
+export type ChainAnchorBody = Omit<ChainAnchor, 'signature'>;
+/** A stream's last event as the anchor saw it. */
+export type AnchoredHead = ChainAnchor['heads'][number];
 
 export const auditEvents = [chainAnchored] as const;

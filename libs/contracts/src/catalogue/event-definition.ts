@@ -1,5 +1,25 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+
 /** A JSON Schema (draft 2020-12 subset understood by ajv). */
 export type JsonSchema = Record<string, unknown>;
+
+/** A schema with its literal type (written `as const`, or inline in `defineEvent`): what `FromSchema` reads. */
+export type SchemaLiteral = Exclude<JSONSchema, boolean>;
+
+/** The `properties` of an object schema literal. */
+export type SchemaProperties = Readonly<Record<string, SchemaLiteral>>;
+
+/** The TypeScript type of the values a schema literal accepts. */
+export type SchemaType<Schema extends SchemaLiteral> = FromSchema<Schema>;
+
+/**
+ * The schema builder of an aggregate's event data: closed objects (additionalProperties: false) that start
+ * with the aggregate's own properties, `baseRequired` of them required, then the event's own.
+ */
+export function dataSchemaWith<const Base extends SchemaProperties, const BaseRequired extends readonly (keyof Base & string)[]>(base: Base, baseRequired: BaseRequired) {
+  return <const Properties extends SchemaProperties, const Required extends readonly (keyof Properties & string)[] = []>(properties: Properties, required?: Required) =>
+    ({ type: 'object', required: [...baseRequired, ...(required ?? [])], additionalProperties: false, properties: { ...base, ...properties } }) as const;
+}
 
 /**
  * One event type and version of the public catalogue: the TypeScript type is `Data`,
@@ -24,9 +44,32 @@ export interface EventDefinition<Type extends string = string, Data = unknown> {
   readonly __data?: Data;
 }
 
-export function defineEvent<Type extends string, Data>(definition: Omit<EventDefinition<Type, Data>, '__data'>): EventDefinition<Type, Data> {
+type DefinitionOf<Type extends string, Schema extends SchemaLiteral> = Omit<EventDefinition<Type>, '__data' | 'schema'> & { schema: Schema };
+
+// the data type is a defaulted parameter, not written into the return type: where a call sits in a typed
+// context (an EventDefinition[]), inferring back through FromSchema would go too deep
+/** An event definition: its data type is derived from the schema, so the shape is written once. */
+export function defineEvent<const Type extends string, const Schema extends SchemaLiteral, Data = SchemaType<Schema>>(
+  definition: DefinitionOf<Type, Schema>,
+): EventDefinition<Type, Data> {
   return definition;
 }
+
+/** `Data` with the fields of `Narrow` in place of its own. */
+export type Narrowed<Data, Narrow> = { [K in keyof (Omit<Data, keyof Narrow> & Narrow)]: (Omit<Data, keyof Narrow> & Narrow)[K] };
+
+/**
+ * An event whose producers write narrower data than its published schema says (a published schema never
+ * changes): the derived type with the fields of `Narrow` in place, each of which must still fit the schema.
+ */
+export function defineNarrowedEvent<Narrow>() {
+  return <const Type extends string, const Schema extends SchemaLiteral, Data = SchemaType<Schema>>(
+    definition: DefinitionOf<Type, Schema> & FitsSchema<Narrow, Data>,
+  ): EventDefinition<Type, Narrowed<Data, Narrow>> => definition;
+}
+
+// a narrowing the schema does not accept is refused where the event is defined
+type FitsSchema<Narrow, Data> = Narrowed<Data, Narrow> extends Data ? unknown : { narrowingOutsideTheSchema: never };
 
 /** The domain event type a definition describes. */
 export type EventOf<D> = D extends EventDefinition<infer Type, infer Data> ? { type: Type; data: Data } : never;

@@ -2,7 +2,7 @@ import { defineEvent, EventOf } from '../catalogue/event-definition';
 
 export const CUSTOMERS_TOPIC = 'support.customers.v1';
 
-export const customerRegistered = defineEvent<'support.customer.registered.v1', { customerId: string; name: string; phone?: string; wechat?: string }>({
+export const customerRegistered = defineEvent({
   type: 'support.customer.registered.v1',
   topic: CUSTOMERS_TOPIC,
   aggregate: 'customer',
@@ -21,7 +21,7 @@ export const customerRegistered = defineEvent<'support.customer.registered.v1', 
   },
 });
 
-export const customerErased = defineEvent<'support.customer.erased.v1', { customerId: string; reason: string; ticketIds: string[] }>({
+export const customerErased = defineEvent({
   type: 'support.customer.erased.v1',
   topic: CUSTOMERS_TOPIC,
   aggregate: 'customer',

@@ -1,4 +1,4 @@
-import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
+import { dataSchemaWith, defineEvent, EventOf, SchemaType } from '../catalogue/event-definition';
 import { actorSchema, dateTimeSchema, requiredTextSchema, textSchema, uuidSchema } from '../tickets/ticket.vocabulary';
 
 // service sheets, for remote and on-site service alike: drafted (and revised) -> submitted ->
@@ -14,31 +14,7 @@ export type ServiceKind = (typeof SERVICE_KINDS)[number];
 export const SERVICE_RESULTS = ['fixed', 'partially-fixed', 'not-fixed'] as const;
 export type ServiceResult = (typeof SERVICE_RESULTS)[number];
 
-export interface PartUsed {
-  name: string;
-  quantity: number;
-}
-
-/** What a sheet says: who, which device, what was wrong, what was done, with what, how long, and the result. */
-export interface SheetContents {
-  customer: { name: string; contact: string };
-  device: string;
-  problem: string;
-  diagnosis: string;
-  workDone: string;
-  partsUsed: PartUsed[];
-  timeSpentMinutes: number;
-  result: ServiceResult;
-}
-
-/** The customer's signature on an on-site sheet, by reference to the visit's signed event (the image stays there). */
-export interface SheetSignature {
-  signerName: string;
-  sha256: string;
-  signedAt: string;
-}
-
-const contentsSchema: JsonSchema = {
+const contentsSchema = {
   type: 'object',
   required: ['customer', 'device', 'problem', 'diagnosis', 'workDone', 'partsUsed', 'timeSpentMinutes', 'result'],
   additionalProperties: false,
@@ -66,42 +42,41 @@ const contentsSchema: JsonSchema = {
     timeSpentMinutes: { type: 'integer', minimum: 0, maximum: 100_000 },
     result: { enum: [...SERVICE_RESULTS] },
   },
-};
+} as const;
 
-const signatureSchema: JsonSchema = {
+/** What a sheet says: who, which device, what was wrong, what was done, with what, how long, and the result. */
+export type SheetContents = SchemaType<typeof contentsSchema>;
+export type PartUsed = SheetContents['partsUsed'][number];
+
+const signatureSchema = {
   type: 'object',
   required: ['signerName', 'sha256', 'signedAt'],
   additionalProperties: false,
   properties: { signerName: requiredTextSchema, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, signedAt: dateTimeSchema },
-};
+} as const;
 
-function sheetDataSchema(properties: Record<string, JsonSchema>, required: readonly string[] = []): JsonSchema {
-  return {
-    type: 'object',
-    required: ['sheetId', 'ticketId', ...required],
-    additionalProperties: false,
-    properties: { sheetId: uuidSchema, ticketId: uuidSchema, visitId: { ...uuidSchema, description: 'the visit, for an on-site sheet' }, ...properties },
-  };
-}
+/** The customer's signature on an on-site sheet, by reference to the visit's signed event (the image stays there). */
+export type SheetSignature = SchemaType<typeof signatureSchema>;
 
-type SheetRef = { sheetId: string; ticketId: string; visitId?: string };
+const sheetDataSchema = dataSchemaWith({ sheetId: uuidSchema, ticketId: uuidSchema, visitId: { ...uuidSchema, description: 'the visit, for an on-site sheet' } }, [
+  'sheetId',
+  'ticketId',
+]);
 
 // the customer a sheet names, and who signed it on site
 const CONTENTS_PERSONAL_DATA = ['/contents/customer/name', '/contents/customer/contact'];
 const SIGNATURE_PERSONAL_DATA = ['/customerSignature/signerName'];
 
-export const sheetDrafted = defineEvent<'support.sheet.drafted.v1', SheetRef & { kind: ServiceKind; author: { id: string; role: string; name?: string }; contents: SheetContents }>(
-  {
-    type: 'support.sheet.drafted.v1',
-    topic: SHEETS_TOPIC,
-    aggregate: SHEET_AGGREGATE,
-    description: 'A service sheet was started for a remote or on-site service (an on-site sheet names its visit).',
-    personalData: CONTENTS_PERSONAL_DATA,
-    schema: sheetDataSchema({ kind: { enum: [...SERVICE_KINDS] }, author: actorSchema, contents: contentsSchema }, ['kind', 'author', 'contents']),
-  },
-);
+export const sheetDrafted = defineEvent({
+  type: 'support.sheet.drafted.v1',
+  topic: SHEETS_TOPIC,
+  aggregate: SHEET_AGGREGATE,
+  description: 'A service sheet was started for a remote or on-site service (an on-site sheet names its visit).',
+  personalData: CONTENTS_PERSONAL_DATA,
+  schema: sheetDataSchema({ kind: { enum: [...SERVICE_KINDS] }, author: actorSchema, contents: contentsSchema }, ['kind', 'author', 'contents']),
+});
 
-export const sheetRevised = defineEvent<'support.sheet.revised.v1', SheetRef & { contents: SheetContents }>({
+export const sheetRevised = defineEvent({
   type: 'support.sheet.revised.v1',
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
@@ -110,10 +85,7 @@ export const sheetRevised = defineEvent<'support.sheet.revised.v1', SheetRef & {
   schema: sheetDataSchema({ contents: contentsSchema }, ['contents']),
 });
 
-export const sheetSubmitted = defineEvent<
-  'support.sheet.submitted.v1',
-  SheetRef & { kind: ServiceKind; contents: SheetContents; submittedAt: string; customerSignature?: SheetSignature }
->({
+export const sheetSubmitted = defineEvent({
   type: 'support.sheet.submitted.v1',
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
@@ -126,10 +98,7 @@ export const sheetSubmitted = defineEvent<
   ]),
 });
 
-export const sheetApproved = defineEvent<
-  'support.sheet.approved.v1',
-  SheetRef & { kind: ServiceKind; contents: SheetContents; author: { id: string; role: string; name?: string }; customerSignature?: SheetSignature; note?: string }
->({
+export const sheetApproved = defineEvent({
   type: 'support.sheet.approved.v1',
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
@@ -142,7 +111,7 @@ export const sheetApproved = defineEvent<
   ]),
 });
 
-export const sheetRejected = defineEvent<'support.sheet.rejected.v1', SheetRef & { reason: string }>({
+export const sheetRejected = defineEvent({
   type: 'support.sheet.rejected.v1',
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,
@@ -150,7 +119,7 @@ export const sheetRejected = defineEvent<'support.sheet.rejected.v1', SheetRef &
   schema: sheetDataSchema({ reason: requiredTextSchema }, ['reason']),
 });
 
-export const sheetArchived = defineEvent<'support.sheet.archived.v1', SheetRef>({
+export const sheetArchived = defineEvent({
   type: 'support.sheet.archived.v1',
   topic: SHEETS_TOPIC,
   aggregate: SHEET_AGGREGATE,

@@ -1,4 +1,4 @@
-import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
+import { dataSchemaWith, defineEvent, defineNarrowedEvent, EventOf, SchemaType } from '../catalogue/event-definition';
 import { actorSchema, dateTimeSchema, requiredTextSchema, uuidSchema } from '../tickets/ticket.vocabulary';
 
 // on-site visits: requested -> scheduled -> prepared -> checked in -> (work log) -> completed -> signed;
@@ -19,50 +19,58 @@ export interface Technician {
   name?: string;
 }
 
-/** When the technician is expected: the appointment is the window's start. */
-export interface TimeWindow {
-  start: string;
-  end: string;
-}
-
-/** What the technician confirmed before leaving. */
-export interface VisitChecklist {
-  tools: string[];
-  spareParts: string[];
-  addressConfirmed: true;
-  deviceStateConfirmed: true;
-  deviceState: string;
-}
-
-/** The customer's signature: the image itself and its sha256, so that later tampering shows. */
-export interface CustomerSignature {
-  signerName: string;
-  mediaType: SignatureMediaType;
-  sha256: string;
-  imageBase64: string;
-}
-
-const windowSchema: JsonSchema = {
+const windowSchema = {
   type: 'object',
   required: ['start', 'end'],
   additionalProperties: false,
   properties: { start: dateTimeSchema, end: dateTimeSchema },
-};
-const labels = { type: 'array', items: requiredTextSchema, maxItems: 100 };
-const sha256Schema = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+} as const;
 
-function visitDataSchema(properties: Record<string, JsonSchema>, required: readonly string[] = []): JsonSchema {
-  return {
-    type: 'object',
-    required: ['visitId', 'ticketId', ...required],
-    additionalProperties: false,
-    properties: { visitId: uuidSchema, ticketId: uuidSchema, ...properties },
-  };
-}
+/** When the technician is expected: the appointment is the window's start. */
+export type TimeWindow = SchemaType<typeof windowSchema>;
 
-const appointment = { window: windowSchema, appointmentAt: { ...dateTimeSchema, description: "the window's start" }, address: requiredTextSchema };
+const labels = { type: 'array', items: requiredTextSchema, maxItems: 100 } as const;
+const sha256Schema = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 
-export const visitRequested = defineEvent<'support.visit.requested.v1', { visitId: string; ticketId: string; reason: string }>({
+const checklistSchema = {
+  type: 'object',
+  required: ['tools', 'spareParts', 'addressConfirmed', 'deviceStateConfirmed', 'deviceState'],
+  additionalProperties: false,
+  properties: {
+    tools: { ...labels, minItems: 1 },
+    spareParts: labels,
+    addressConfirmed: { const: true },
+    deviceStateConfirmed: { const: true },
+    deviceState: requiredTextSchema,
+  },
+} as const;
+
+/** What the technician confirmed before leaving. */
+export type VisitChecklist = SchemaType<typeof checklistSchema>;
+
+const customerSignatureSchema = {
+  type: 'object',
+  required: ['signerName', 'mediaType', 'sha256', 'imageBase64'],
+  additionalProperties: false,
+  properties: {
+    signerName: requiredTextSchema,
+    mediaType: { enum: [...SIGNATURE_MEDIA_TYPES] },
+    sha256: { ...sha256Schema, description: 'hex sha256 of the image bytes' },
+    imageBase64: { type: 'string', minLength: 1, maxLength: Math.ceil(MAX_SIGNATURE_BYTES / 3) * 4 },
+  },
+} as const;
+
+/** The customer's signature: the image itself and its sha256, so that later tampering shows. */
+export type CustomerSignature = SchemaType<typeof customerSignatureSchema>;
+
+const visitDataSchema = dataSchemaWith({ visitId: uuidSchema, ticketId: uuidSchema }, ['visitId', 'ticketId']);
+
+const appointment = { window: windowSchema, appointmentAt: { ...dateTimeSchema, description: "the window's start" }, address: requiredTextSchema } as const;
+
+// the published schema takes any role for the technician (actorSchema); only members go on site
+const withTechnician = defineNarrowedEvent<{ technician: Technician }>();
+
+export const visitRequested = defineEvent({
   type: 'support.visit.requested.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -70,10 +78,7 @@ export const visitRequested = defineEvent<'support.visit.requested.v1', { visitI
   schema: visitDataSchema({ reason: requiredTextSchema }, ['reason']),
 });
 
-export const visitScheduled = defineEvent<
-  'support.visit.scheduled.v1',
-  { visitId: string; ticketId: string; technician: Technician; window: TimeWindow; appointmentAt: string; address: string }
->({
+export const visitScheduled = withTechnician({
   type: 'support.visit.scheduled.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -82,10 +87,7 @@ export const visitScheduled = defineEvent<
   schema: visitDataSchema({ technician: actorSchema, ...appointment }, ['technician', 'window', 'appointmentAt', 'address']),
 });
 
-export const visitRescheduled = defineEvent<
-  'support.visit.rescheduled.v1',
-  { visitId: string; ticketId: string; technician: Technician; window: TimeWindow; appointmentAt: string; address: string; reason: string }
->({
+export const visitRescheduled = withTechnician({
   type: 'support.visit.rescheduled.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -94,25 +96,14 @@ export const visitRescheduled = defineEvent<
   schema: visitDataSchema({ technician: actorSchema, ...appointment, reason: requiredTextSchema }, ['technician', 'window', 'appointmentAt', 'address', 'reason']),
 });
 
-export const visitPrepared = defineEvent<'support.visit.prepared.v1', { visitId: string; ticketId: string; checklist: VisitChecklist; preparedAt: string; appointmentAt: string }>({
+export const visitPrepared = defineEvent({
   type: 'support.visit.prepared.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
   description: 'The technician confirmed address, device state, tools and spare parts (due 1 h before the appointment).',
   schema: visitDataSchema(
     {
-      checklist: {
-        type: 'object',
-        required: ['tools', 'spareParts', 'addressConfirmed', 'deviceStateConfirmed', 'deviceState'],
-        additionalProperties: false,
-        properties: {
-          tools: { ...labels, minItems: 1 },
-          spareParts: labels,
-          addressConfirmed: { const: true },
-          deviceStateConfirmed: { const: true },
-          deviceState: requiredTextSchema,
-        },
-      },
+      checklist: checklistSchema,
       preparedAt: dateTimeSchema,
       appointmentAt: dateTimeSchema,
     },
@@ -120,10 +111,7 @@ export const visitPrepared = defineEvent<'support.visit.prepared.v1', { visitId:
   ),
 });
 
-export const visitCheckedIn = defineEvent<
-  'support.visit.checked-in.v1',
-  { visitId: string; ticketId: string; arrivedAt: string; location?: { latitude: number; longitude: number } }
->({
+export const visitCheckedIn = defineEvent({
   type: 'support.visit.checked-in.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -144,7 +132,7 @@ export const visitCheckedIn = defineEvent<
   ),
 });
 
-export const visitWorkLogged = defineEvent<'support.visit.work-logged.v1', { visitId: string; ticketId: string; entry: string; loggedAt: string }>({
+export const visitWorkLogged = defineEvent({
   type: 'support.visit.work-logged.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -152,10 +140,7 @@ export const visitWorkLogged = defineEvent<'support.visit.work-logged.v1', { vis
   schema: visitDataSchema({ entry: requiredTextSchema, loggedAt: dateTimeSchema }, ['entry', 'loggedAt']),
 });
 
-export const visitCompleted = defineEvent<
-  'support.visit.completed.v1',
-  { visitId: string; ticketId: string; completedAt: string; workDone: string; customerTested: true; usageNotes: string }
->({
+export const visitCompleted = defineEvent({
   type: 'support.visit.completed.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -168,7 +153,7 @@ export const visitCompleted = defineEvent<
   ]),
 });
 
-export const visitSigned = defineEvent<'support.visit.signed.v1', { visitId: string; ticketId: string; signedAt: string; signature: CustomerSignature }>({
+export const visitSigned = defineEvent({
   type: 'support.visit.signed.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,
@@ -177,23 +162,13 @@ export const visitSigned = defineEvent<'support.visit.signed.v1', { visitId: str
   schema: visitDataSchema(
     {
       signedAt: dateTimeSchema,
-      signature: {
-        type: 'object',
-        required: ['signerName', 'mediaType', 'sha256', 'imageBase64'],
-        additionalProperties: false,
-        properties: {
-          signerName: requiredTextSchema,
-          mediaType: { enum: [...SIGNATURE_MEDIA_TYPES] },
-          sha256: { ...sha256Schema, description: 'hex sha256 of the image bytes' },
-          imageBase64: { type: 'string', minLength: 1, maxLength: Math.ceil(MAX_SIGNATURE_BYTES / 3) * 4 },
-        },
-      },
+      signature: customerSignatureSchema,
     },
     ['signedAt', 'signature'],
   ),
 });
 
-export const visitCancelled = defineEvent<'support.visit.cancelled.v1', { visitId: string; ticketId: string; reason: string }>({
+export const visitCancelled = defineEvent({
   type: 'support.visit.cancelled.v1',
   topic: VISITS_TOPIC,
   aggregate: VISIT_AGGREGATE,

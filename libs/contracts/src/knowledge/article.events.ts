@@ -1,4 +1,4 @@
-import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
+import { dataSchemaWith, defineEvent, defineNarrowedEvent, EventOf } from '../catalogue/event-definition';
 import { actorSchema, requiredTextSchema, uuidSchema } from '../tickets/ticket.vocabulary';
 
 // standard solutions: SOP articles (for a fault scenario) and FAQ entries, versioned and reviewed:
@@ -11,35 +11,19 @@ export const ARTICLE_AGGREGATE = 'article';
 export const ARTICLE_KINDS = ['sop', 'faq'] as const;
 export type ArticleKind = (typeof ARTICLE_KINDS)[number];
 
-/** What one version of an article says. */
-export interface ArticleContent {
-  title: string;
-  body: string;
-  /** the scenario an SOP is for (scenario catalogue id) */
-  scenarioId?: string;
-  tags: string[];
-}
-
-type Member = { id: string; role: string; name?: string };
-
-const contentProperties: Record<string, JsonSchema> = {
+const contentProperties = {
   title: { type: 'string', minLength: 1, maxLength: 300 },
   body: { type: 'string', minLength: 1, maxLength: 100_000 },
+  // the scenario an SOP is for (scenario catalogue id)
   scenarioId: requiredTextSchema,
   tags: { type: 'array', items: requiredTextSchema, maxItems: 50, uniqueItems: true },
-};
-const versionSchema = { type: 'integer', minimum: 1, description: "the article's version (each revision is a new one)" };
+} as const;
+const versionSchema = { type: 'integer', minimum: 1, description: "the article's version (each revision is a new one)" } as const;
 
-function articleDataSchema(properties: Record<string, JsonSchema>, required: readonly string[] = []): JsonSchema {
-  return {
-    type: 'object',
-    required: ['articleId', 'version', ...required],
-    additionalProperties: false,
-    properties: { articleId: uuidSchema, version: versionSchema, ...properties },
-  };
-}
+const articleDataSchema = dataSchemaWith({ articleId: uuidSchema, version: versionSchema }, ['articleId', 'version']);
 
-export const articleDrafted = defineEvent<'support.article.drafted.v1', ArticleContent & { articleId: string; version: 1; kind: ArticleKind; author: Member }>({
+// the published schema takes any version; a draft is always version 1
+export const articleDrafted = defineNarrowedEvent<{ version: 1 }>()({
   type: 'support.article.drafted.v1',
   topic: ARTICLES_TOPIC,
   aggregate: ARTICLE_AGGREGATE,
@@ -47,7 +31,7 @@ export const articleDrafted = defineEvent<'support.article.drafted.v1', ArticleC
   schema: articleDataSchema({ ...contentProperties, kind: { enum: [...ARTICLE_KINDS] }, author: actorSchema }, ['kind', 'title', 'body', 'tags', 'author']),
 });
 
-export const articleRevised = defineEvent<'support.article.revised.v1', ArticleContent & { articleId: string; version: number; author: Member }>({
+export const articleRevised = defineEvent({
   type: 'support.article.revised.v1',
   topic: ARTICLES_TOPIC,
   aggregate: ARTICLE_AGGREGATE,
@@ -55,7 +39,7 @@ export const articleRevised = defineEvent<'support.article.revised.v1', ArticleC
   schema: articleDataSchema({ ...contentProperties, author: actorSchema }, ['title', 'body', 'tags', 'author']),
 });
 
-export const articleSubmitted = defineEvent<'support.article.submitted.v1', { articleId: string; version: number }>({
+export const articleSubmitted = defineEvent({
   type: 'support.article.submitted.v1',
   topic: ARTICLES_TOPIC,
   aggregate: ARTICLE_AGGREGATE,
@@ -63,7 +47,7 @@ export const articleSubmitted = defineEvent<'support.article.submitted.v1', { ar
   schema: articleDataSchema({}),
 });
 
-export const articleChangesRequested = defineEvent<'support.article.changes-requested.v1', { articleId: string; version: number; reviewer: Member; reason: string }>({
+export const articleChangesRequested = defineEvent({
   type: 'support.article.changes-requested.v1',
   topic: ARTICLES_TOPIC,
   aggregate: ARTICLE_AGGREGATE,
@@ -71,10 +55,7 @@ export const articleChangesRequested = defineEvent<'support.article.changes-requ
   schema: articleDataSchema({ reviewer: actorSchema, reason: requiredTextSchema }, ['reviewer', 'reason']),
 });
 
-export const articlePublished = defineEvent<
-  'support.article.published.v1',
-  ArticleContent & { articleId: string; version: number; kind: ArticleKind; author: Member; reviewer: Member }
->({
+export const articlePublished = defineEvent({
   type: 'support.article.published.v1',
   topic: ARTICLES_TOPIC,
   aggregate: ARTICLE_AGGREGATE,
@@ -89,13 +70,16 @@ export const articlePublished = defineEvent<
   ]),
 });
 
-export const articleRetired = defineEvent<'support.article.retired.v1', { articleId: string; version: number; reason: string }>({
+export const articleRetired = defineEvent({
   type: 'support.article.retired.v1',
   topic: ARTICLES_TOPIC,
   aggregate: ARTICLE_AGGREGATE,
   description: 'The article is withdrawn (it no longer applies), with the reason.',
   schema: articleDataSchema({ reason: requiredTextSchema }, ['reason']),
 });
+
+/** What one version of an article says. */
+export type ArticleContent = Pick<EventOf<typeof articlePublished>['data'], keyof typeof contentProperties>;
 
 export const articleEvents = [articleDrafted, articleRevised, articleSubmitted, articleChangesRequested, articlePublished, articleRetired];
 export type ArticleEvent = EventOf<(typeof articleEvents)[number]>;

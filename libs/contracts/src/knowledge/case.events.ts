@@ -1,6 +1,6 @@
-import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
+import { defineEvent, EventOf, SchemaType } from '../catalogue/event-definition';
 import { dateTimeSchema, requiredTextSchema, textSchema, uuidSchema } from '../tickets/ticket.vocabulary';
-import { SERVICE_KINDS, SERVICE_RESULTS, ServiceKind, ServiceResult } from '../field-service/service-sheet.events';
+import { SERVICE_KINDS, SERVICE_RESULTS } from '../field-service/service-sheet.events';
 
 // the case library (every approved service sheet, filed as a case) and case analyses (a fault type seen
 // for the first time, or a complex case: due in 3 working days, watched by sla-monitor)
@@ -12,25 +12,7 @@ export const CASE_ANALYSIS_AGGREGATE = 'case-analysis';
 export const ANALYSIS_REASONS = ['new-scenario', 'complex-case'] as const;
 export type AnalysisReason = (typeof ANALYSIS_REASONS)[number];
 
-/** A solved case as the library keeps it. */
-export interface FiledCase {
-  caseId: string;
-  ticketId: string;
-  sheetId: string;
-  visitId?: string;
-  kind: ServiceKind;
-  scenarioId?: string;
-  faultCategory?: string;
-  /** the SOP the resolution followed, when one was named */
-  sopArticleId?: string;
-  device: string;
-  problem: string;
-  diagnosis: string;
-  workDone: string;
-  result: ServiceResult;
-}
-
-const caseSchema: JsonSchema = {
+const caseSchema = {
   type: 'object',
   required: ['caseId', 'ticketId', 'sheetId', 'kind', 'device', 'problem', 'diagnosis', 'workDone', 'result'],
   additionalProperties: false,
@@ -42,6 +24,7 @@ const caseSchema: JsonSchema = {
     kind: { enum: [...SERVICE_KINDS] },
     scenarioId: requiredTextSchema,
     faultCategory: requiredTextSchema,
+    // the SOP the resolution followed, when one was named
     sopArticleId: uuidSchema,
     device: requiredTextSchema,
     problem: requiredTextSchema,
@@ -49,9 +32,12 @@ const caseSchema: JsonSchema = {
     workDone: requiredTextSchema,
     result: { enum: [...SERVICE_RESULTS] },
   },
-};
+} as const;
 
-export const caseFiled = defineEvent<'support.case.filed.v1', FiledCase>({
+/** A solved case as the library keeps it. */
+export type FiledCase = SchemaType<typeof caseSchema>;
+
+export const caseFiled = defineEvent({
   type: 'support.case.filed.v1',
   topic: CASES_TOPIC,
   aggregate: CASE_AGGREGATE,
@@ -59,16 +45,7 @@ export const caseFiled = defineEvent<'support.case.filed.v1', FiledCase>({
   schema: caseSchema,
 });
 
-/** What a filed case learns of its ticket later: its scenario, fault category or the SOP its resolution followed. */
-export interface CaseLink {
-  caseId: string;
-  ticketId: string;
-  scenarioId?: string;
-  faultCategory?: string;
-  sopArticleId?: string;
-}
-
-export const caseLinked = defineEvent<'support.case.linked.v1', CaseLink>({
+export const caseLinked = defineEvent({
   type: 'support.case.linked.v1',
   topic: CASES_TOPIC,
   aggregate: CASE_AGGREGATE,
@@ -83,10 +60,10 @@ export const caseLinked = defineEvent<'support.case.linked.v1', CaseLink>({
   },
 });
 
-export const caseAnalysisOpened = defineEvent<
-  'support.case.analysis-opened.v1',
-  { analysisId: string; ticketId: string; reason: AnalysisReason; scenarioId: string; faultCategory: string; openedAt: string }
->({
+/** What a filed case learns of its ticket later: its scenario, fault category or the SOP its resolution followed. */
+export type CaseLink = EventOf<typeof caseLinked>['data'];
+
+export const caseAnalysisOpened = defineEvent({
   type: 'support.case.analysis-opened.v1',
   topic: CASES_TOPIC,
   aggregate: CASE_ANALYSIS_AGGREGATE,
@@ -106,10 +83,7 @@ export const caseAnalysisOpened = defineEvent<
   },
 });
 
-export const caseAnalysisClosed = defineEvent<
-  'support.case.analysis-closed.v1',
-  { analysisId: string; ticketId: string; conclusion: string; articleId?: string; scenarioId?: string; closedAt: string }
->({
+export const caseAnalysisClosed = defineEvent({
   type: 'support.case.analysis-closed.v1',
   topic: CASES_TOPIC,
   aggregate: CASE_ANALYSIS_AGGREGATE,

@@ -1,4 +1,4 @@
-import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
+import { defineEvent, EventOf, SchemaType } from '../catalogue/event-definition';
 import { requiredTextSchema, uuidSchema } from '../tickets/ticket.vocabulary';
 
 // the scenario catalogue: fault categories and their scenarios, which are "fixed" (safe to dispatch to a
@@ -7,19 +7,9 @@ import { requiredTextSchema, uuidSchema } from '../tickets/ticket.vocabulary';
 export const SCENARIOS_TOPIC = 'support.scenarios.v1';
 export const SCENARIO_AGGREGATE = 'scenario';
 
-/** One scenario of the catalogue (its id is a slug, e.g. `printer-driver-reinstall`). */
-export interface Scenario {
-  scenarioId: string;
-  faultCategory: string;
-  name: string;
-  /** contractor-safe: a whitelisted contractor may take it, strictly by its SOP */
-  fixed: boolean;
-  sopArticleId?: string;
-}
-
 export const SCENARIO_ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 
-const scenarioSchema: JsonSchema = {
+const scenarioSchema = {
   type: 'object',
   required: ['scenarioId', 'faultCategory', 'name', 'fixed'],
   additionalProperties: false,
@@ -27,12 +17,16 @@ const scenarioSchema: JsonSchema = {
     scenarioId: { type: 'string', pattern: SCENARIO_ID_PATTERN, maxLength: 100 },
     faultCategory: { ...requiredTextSchema, maxLength: 100 },
     name: { ...requiredTextSchema, maxLength: 300 },
+    // contractor-safe: a whitelisted contractor may take it, strictly by its SOP
     fixed: { type: 'boolean' },
     sopArticleId: uuidSchema,
   },
-};
+} as const;
 
-export const scenarioDefined = defineEvent<'support.scenario.defined.v1', Scenario>({
+/** One scenario of the catalogue (its id is a slug, e.g. `printer-driver-reinstall`). */
+export type Scenario = SchemaType<typeof scenarioSchema>;
+
+export const scenarioDefined = defineEvent({
   type: 'support.scenario.defined.v1',
   topic: SCENARIOS_TOPIC,
   aggregate: SCENARIO_AGGREGATE,
@@ -40,7 +34,7 @@ export const scenarioDefined = defineEvent<'support.scenario.defined.v1', Scenar
   schema: scenarioSchema,
 });
 
-export const scenarioChanged = defineEvent<'support.scenario.changed.v1', Scenario>({
+export const scenarioChanged = defineEvent({
   type: 'support.scenario.changed.v1',
   topic: SCENARIOS_TOPIC,
   aggregate: SCENARIO_AGGREGATE,

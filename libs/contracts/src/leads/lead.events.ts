@@ -1,5 +1,5 @@
-import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
-import { dateTimeSchema, requiredTextSchema, textSchema, Urgency, URGENCIES, uuidSchema } from '../tickets/ticket.vocabulary';
+import { dataSchemaWith, defineEvent, EventOf, SchemaType } from '../catalogue/event-definition';
+import { dateTimeSchema, requiredTextSchema, textSchema, URGENCIES, uuidSchema } from '../tickets/ticket.vocabulary';
 
 // the lead pool: every prospective customer a member's social-media accounts bring in is captured into
 // the team's pool (nobody keeps one), allocated by the lead's preset ratios, accepted (or declined, or
@@ -10,47 +10,38 @@ export const LEAD_AGGREGATE = 'lead';
 export const LEAD_POLICIES_TOPIC = 'support.lead-policies.v1';
 export const LEAD_POLICY_AGGREGATE = 'lead-policy';
 
-/** How to reach the prospective customer: at least one of phone / WeChat id (duplicates are merged by these). */
-export interface LeadContact {
-  phone?: string;
-  wechat?: string;
-}
-
-/** Where a lead came from: the member whose account brought it in, and the platform and account. */
-export interface LeadSource {
-  memberId: string;
-  platform: string;
-  account: string;
-}
-
-/** One member's weight in the preset ratios (e.g. 2 : 2 : 1). */
-export interface LeadRatio {
-  memberId: string;
-  weight: number;
-}
-
-const memberIdSchema = { ...requiredTextSchema, maxLength: 100 };
-const contactSchema: JsonSchema = {
+const memberIdSchema = { ...requiredTextSchema, maxLength: 100 } as const;
+const contactSchema = {
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
   properties: { phone: { ...requiredTextSchema, maxLength: 40 }, wechat: { ...requiredTextSchema, maxLength: 64 } },
-};
-const sourceSchema: JsonSchema = {
+} as const;
+const sourceSchema = {
   type: 'object',
   required: ['memberId', 'platform', 'account'],
   additionalProperties: false,
   properties: { memberId: memberIdSchema, platform: { ...requiredTextSchema, maxLength: 50 }, account: { ...requiredTextSchema, maxLength: 200 } },
-};
+} as const;
+const ratioSchema = {
+  type: 'object',
+  required: ['memberId', 'weight'],
+  additionalProperties: false,
+  properties: { memberId: memberIdSchema, weight: { type: 'integer', minimum: 1, maximum: 1000 } },
+} as const;
 
-function leadDataSchema(properties: Record<string, JsonSchema>, required: readonly string[] = []): JsonSchema {
-  return { type: 'object', required: ['leadId', ...required], additionalProperties: false, properties: { leadId: uuidSchema, ...properties } };
-}
+/** How to reach the prospective customer: at least one of phone / WeChat id (duplicates are merged by these). */
+export type LeadContact = SchemaType<typeof contactSchema>;
 
-export const leadCaptured = defineEvent<
-  'support.lead.captured.v1',
-  { leadId: string; source: LeadSource; customerHandle: string; contact: LeadContact; note?: string; via: 'rest' | 'webhook' }
->({
+/** Where a lead came from: the member whose account brought it in, and the platform and account. */
+export type LeadSource = SchemaType<typeof sourceSchema>;
+
+/** One member's weight in the preset ratios (e.g. 2 : 2 : 1). */
+export type LeadRatio = SchemaType<typeof ratioSchema>;
+
+const leadDataSchema = dataSchemaWith({ leadId: uuidSchema }, ['leadId']);
+
+export const leadCaptured = defineEvent({
   type: 'support.lead.captured.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -69,7 +60,7 @@ export const leadCaptured = defineEvent<
   ),
 });
 
-export const leadDuplicateCaptured = defineEvent<'support.lead.duplicate-captured.v1', { leadId: string; source: LeadSource; note?: string }>({
+export const leadDuplicateCaptured = defineEvent({
   type: 'support.lead.duplicate-captured.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -77,7 +68,7 @@ export const leadDuplicateCaptured = defineEvent<'support.lead.duplicate-capture
   schema: leadDataSchema({ source: sourceSchema, note: { ...textSchema, maxLength: 2000 } }, ['source']),
 });
 
-export const leadAllocated = defineEvent<'support.lead.allocated.v1', { leadId: string; memberId: string; policyVersion: number; acceptBy: string }>({
+export const leadAllocated = defineEvent({
   type: 'support.lead.allocated.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -85,7 +76,7 @@ export const leadAllocated = defineEvent<'support.lead.allocated.v1', { leadId: 
   schema: leadDataSchema({ memberId: memberIdSchema, policyVersion: { type: 'integer', minimum: 1 }, acceptBy: dateTimeSchema }, ['memberId', 'policyVersion', 'acceptBy']),
 });
 
-export const leadAccepted = defineEvent<'support.lead.accepted.v1', { leadId: string; memberId: string }>({
+export const leadAccepted = defineEvent({
   type: 'support.lead.accepted.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -93,7 +84,7 @@ export const leadAccepted = defineEvent<'support.lead.accepted.v1', { leadId: st
   schema: leadDataSchema({ memberId: memberIdSchema }, ['memberId']),
 });
 
-export const leadReturned = defineEvent<'support.lead.returned.v1', { leadId: string; memberId: string; why: 'declined' | 'timed-out'; reason?: string }>({
+export const leadReturned = defineEvent({
   type: 'support.lead.returned.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -101,10 +92,7 @@ export const leadReturned = defineEvent<'support.lead.returned.v1', { leadId: st
   schema: leadDataSchema({ memberId: memberIdSchema, why: { enum: ['declined', 'timed-out'] }, reason: { ...textSchema, maxLength: 2000 } }, ['memberId', 'why']),
 });
 
-export const leadConverted = defineEvent<
-  'support.lead.converted.v1',
-  { leadId: string; memberId: string; customer: { name: string } & LeadContact; deviceModel: string; problem: string; urgency: Urgency }
->({
+export const leadConverted = defineEvent({
   type: 'support.lead.converted.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -127,7 +115,7 @@ export const leadConverted = defineEvent<
   ),
 });
 
-export const leadLost = defineEvent<'support.lead.lost.v1', { leadId: string; reason: string }>({
+export const leadLost = defineEvent({
   type: 'support.lead.lost.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -135,7 +123,7 @@ export const leadLost = defineEvent<'support.lead.lost.v1', { leadId: string; re
   schema: leadDataSchema({ reason: { ...requiredTextSchema, maxLength: 2000 } }, ['reason']),
 });
 
-export const leadHoardingFlagged = defineEvent<'support.lead.hoarding-flagged.v1', { leadId: string; ticketId: string; memberId: string; leadStatus: string }>({
+export const leadHoardingFlagged = defineEvent({
   type: 'support.lead.hoarding-flagged.v1',
   topic: LEADS_TOPIC,
   aggregate: LEAD_AGGREGATE,
@@ -143,7 +131,7 @@ export const leadHoardingFlagged = defineEvent<'support.lead.hoarding-flagged.v1
   schema: leadDataSchema({ ticketId: uuidSchema, memberId: memberIdSchema, leadStatus: requiredTextSchema }, ['ticketId', 'memberId', 'leadStatus']),
 });
 
-export const leadRatiosSet = defineEvent<'support.lead.ratios-set.v1', { policyId: string; version: number; ratios: LeadRatio[]; acceptMinutes: number }>({
+export const leadRatiosSet = defineEvent({
   type: 'support.lead.ratios-set.v1',
   topic: LEAD_POLICIES_TOPIC,
   aggregate: LEAD_POLICY_AGGREGATE,
@@ -159,12 +147,7 @@ export const leadRatiosSet = defineEvent<'support.lead.ratios-set.v1', { policyI
         type: 'array',
         minItems: 1,
         maxItems: 100,
-        items: {
-          type: 'object',
-          required: ['memberId', 'weight'],
-          additionalProperties: false,
-          properties: { memberId: memberIdSchema, weight: { type: 'integer', minimum: 1, maximum: 1000 } },
-        },
+        items: ratioSchema,
       },
       acceptMinutes: { type: 'integer', minimum: 1, maximum: 7 * 24 * 60 },
     },

@@ -1,5 +1,5 @@
 import { defineEvent, EventOf } from '../catalogue/event-definition';
-import { requiredTextSchema, Tier, tierSchema } from '../tickets/ticket.vocabulary';
+import { requiredTextSchema, tierSchema } from '../tickets/ticket.vocabulary';
 
 // the team routing hands work to: members with role, tier, skills, whitelist, capacity and duty
 
@@ -10,29 +10,20 @@ export const MEMBER_AGGREGATE = 'member';
 export const MEMBER_ROLES = ['lead', 'senior', 'agent', 'contractor'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-/** What routing needs to know of a member. */
-export interface MemberProfile {
-  name: string;
-  tier: Tier;
-  /** fault categories the member can take */
-  skills: string[];
-  /** fixed scenarios a contractor may take (only these); empty for employees */
-  scenarios: string[];
-  /** most open tickets at once */
-  capacity: number;
-}
-
-const labels = { type: 'array', items: requiredTextSchema, uniqueItems: true, maxItems: 100 };
+const labels = { type: 'array', items: requiredTextSchema, uniqueItems: true, maxItems: 100 } as const;
 
 const profileProperties = {
   name: requiredTextSchema,
   tier: tierSchema,
+  // fault categories the member can take
   skills: labels,
+  // fixed scenarios a contractor may take (only these); empty for employees
   scenarios: labels,
+  // most open tickets at once
   capacity: { type: 'integer', minimum: 1, maximum: 1000 },
-};
+} as const;
 
-export const memberRegistered = defineEvent<'support.member.registered.v1', MemberProfile & { memberId: string; role: MemberRole }>({
+export const memberRegistered = defineEvent({
   type: 'support.member.registered.v1',
   topic: ROSTER_TOPIC,
   aggregate: MEMBER_AGGREGATE,
@@ -45,7 +36,7 @@ export const memberRegistered = defineEvent<'support.member.registered.v1', Memb
   },
 });
 
-export const memberProfileChanged = defineEvent<'support.member.profile-changed.v1', MemberProfile & { memberId: string }>({
+export const memberProfileChanged = defineEvent({
   type: 'support.member.profile-changed.v1',
   topic: ROSTER_TOPIC,
   aggregate: MEMBER_AGGREGATE,
@@ -58,7 +49,7 @@ export const memberProfileChanged = defineEvent<'support.member.profile-changed.
   },
 });
 
-export const memberWentOnDuty = defineEvent<'support.member.went-on-duty.v1', { memberId: string }>({
+export const memberWentOnDuty = defineEvent({
   type: 'support.member.went-on-duty.v1',
   topic: ROSTER_TOPIC,
   aggregate: MEMBER_AGGREGATE,
@@ -66,13 +57,16 @@ export const memberWentOnDuty = defineEvent<'support.member.went-on-duty.v1', { 
   schema: { type: 'object', required: ['memberId'], additionalProperties: false, properties: { memberId: requiredTextSchema } },
 });
 
-export const memberWentOffDuty = defineEvent<'support.member.went-off-duty.v1', { memberId: string }>({
+export const memberWentOffDuty = defineEvent({
   type: 'support.member.went-off-duty.v1',
   topic: ROSTER_TOPIC,
   aggregate: MEMBER_AGGREGATE,
   description: 'The member is off duty: routing hands them nothing new (their open tickets stay theirs).',
   schema: { type: 'object', required: ['memberId'], additionalProperties: false, properties: { memberId: requiredTextSchema } },
 });
+
+/** What routing needs to know of a member. */
+export type MemberProfile = Omit<EventOf<typeof memberProfileChanged>['data'], 'memberId'>;
 
 export const rosterEvents = [memberRegistered, memberProfileChanged, memberWentOnDuty, memberWentOffDuty];
 export type RosterEvent = EventOf<(typeof rosterEvents)[number]>;

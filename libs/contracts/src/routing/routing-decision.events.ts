@@ -1,5 +1,5 @@
 import { defineEvent, EventOf } from '../catalogue/event-definition';
-import { Assignee, assigneeSchema, requiredTextSchema, Tier, tierSchema, Urgency, URGENCIES, uuidSchema } from '../tickets/ticket.vocabulary';
+import { assigneeSchema, requiredTextSchema, tierSchema, URGENCIES, uuidSchema } from '../tickets/ticket.vocabulary';
 
 // routing's decisions, keyed by ticket id; intake's reactor turns each into a ticket event whose
 // causation id is the decision's event id
@@ -11,10 +11,7 @@ export const ROUTING_AGGREGATE = 'ticket-routing';
 export const DECISION_MODES = ['automatic', 'manual'] as const;
 export type DecisionMode = (typeof DECISION_MODES)[number];
 
-export const assignmentDecided = defineEvent<
-  'support.routing.assignment-decided.v1',
-  { ticketId: string; assignee: Assignee; tier: Tier; mode: DecisionMode; reason: string; scenario?: string }
->({
+export const assignmentDecided = defineEvent({
   type: 'support.routing.assignment-decided.v1',
   topic: ROUTING_TOPIC,
   aggregate: ROUTING_AGGREGATE,
@@ -34,7 +31,7 @@ export const assignmentDecided = defineEvent<
   },
 });
 
-export const escalationDecided = defineEvent<'support.routing.escalation-decided.v1', { ticketId: string; fromTier: Tier; toTier: Tier; assignee: Assignee; reason: string }>({
+export const escalationDecided = defineEvent({
   type: 'support.routing.escalation-decided.v1',
   topic: ROUTING_TOPIC,
   aggregate: ROUTING_AGGREGATE,
@@ -47,7 +44,7 @@ export const escalationDecided = defineEvent<'support.routing.escalation-decided
   },
 });
 
-export const ticketQueued = defineEvent<'support.routing.ticket-queued.v1', { ticketId: string; urgency: Urgency; reason: string; waitingFor: 'assignment' | 'escalation' }>({
+export const ticketQueued = defineEvent({
   type: 'support.routing.ticket-queued.v1',
   topic: ROUTING_TOPIC,
   aggregate: ROUTING_AGGREGATE,

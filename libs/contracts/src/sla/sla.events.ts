@@ -1,5 +1,5 @@
-import { defineEvent, EventOf, JsonSchema } from '../catalogue/event-definition';
-import { dateTimeSchema, requiredTextSchema, Urgency, URGENCIES, uuidSchema } from '../tickets/ticket.vocabulary';
+import { dataSchemaWith, defineEvent, EventOf, SchemaType } from '../catalogue/event-definition';
+import { dateTimeSchema, requiredTextSchema, URGENCIES, uuidSchema } from '../tickets/ticket.vocabulary';
 
 // the sla-monitor's clocks: one per (subject, rule), keyed by the clock id; a clock starts, may pause and
 // resume, warns once, breaches once, and ends met or cancelled
@@ -19,54 +19,29 @@ export type TimeBasis = (typeof TIME_BASES)[number];
 export const BREACH_ACTIONS = ['escalate'] as const;
 export type BreachAction = (typeof BREACH_ACTIONS)[number];
 
-export interface SlaSubject {
-  type: SlaSubjectType;
-  id: string;
-}
+const subjectSchema = {
+  type: 'object',
+  required: ['type', 'id'],
+  additionalProperties: false,
+  properties: { type: { enum: [...SLA_SUBJECTS] }, id: requiredTextSchema },
+} as const;
 
-/** Carried by every clock event: which clock, which rule, what it measures, and the ticket when known. */
-export interface SlaClockRef {
-  clockId: string;
-  ruleId: string;
-  subject: SlaSubject;
-  ticketId?: string;
-}
+export type SlaSubject = SchemaType<typeof subjectSchema>;
 
 /** Minutes in the clock's time basis (calendar or working), possibly fractional. */
-const minutesSchema = { type: 'number', description: "minutes in the clock's time basis (calendar or working minutes)" };
+const minutesSchema = { type: 'number', description: "minutes in the clock's time basis (calendar or working minutes)" } as const;
 
-function clockDataSchema(properties: Record<string, JsonSchema>, required: readonly string[]): JsonSchema {
-  return {
-    type: 'object',
-    required: ['clockId', 'ruleId', 'subject', ...required],
-    additionalProperties: false,
-    properties: {
-      clockId: { ...requiredTextSchema, description: 'the clock (and Kafka key): one per subject and rule' },
-      ruleId: { ...requiredTextSchema, description: 'the SLA rule the clock measures' },
-      subject: {
-        type: 'object',
-        required: ['type', 'id'],
-        additionalProperties: false,
-        properties: { type: { enum: [...SLA_SUBJECTS] }, id: requiredTextSchema },
-      },
-      ticketId: { ...uuidSchema, description: 'the ticket the subject belongs to, when known' },
-      ...properties,
-    },
-  };
-}
+const clockDataSchema = dataSchemaWith(
+  {
+    clockId: { ...requiredTextSchema, description: 'the clock (and Kafka key): one per subject and rule' },
+    ruleId: { ...requiredTextSchema, description: 'the SLA rule the clock measures' },
+    subject: subjectSchema,
+    ticketId: { ...uuidSchema, description: 'the ticket the subject belongs to, when known' },
+  },
+  ['clockId', 'ruleId', 'subject'],
+);
 
-export const slaClockStarted = defineEvent<
-  'support.sla.clock-started.v1',
-  SlaClockRef & {
-    startedAt: string;
-    dueAt: string;
-    warnAt: string;
-    timeBasis: TimeBasis;
-    targetMinutes: number;
-    urgency?: Urgency;
-    breachAction?: BreachAction;
-  }
->({
+export const slaClockStarted = defineEvent({
   type: 'support.sla.clock-started.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
@@ -87,7 +62,7 @@ export const slaClockStarted = defineEvent<
   ),
 });
 
-export const slaClockPaused = defineEvent<'support.sla.clock-paused.v1', SlaClockRef & { at: string; remainingMinutes: number }>({
+export const slaClockPaused = defineEvent({
   type: 'support.sla.clock-paused.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
@@ -95,7 +70,7 @@ export const slaClockPaused = defineEvent<'support.sla.clock-paused.v1', SlaCloc
   schema: clockDataSchema({ at: dateTimeSchema, remainingMinutes: minutesSchema }, ['at', 'remainingMinutes']),
 });
 
-export const slaClockResumed = defineEvent<'support.sla.clock-resumed.v1', SlaClockRef & { at: string; dueAt: string; warnAt: string; pausedMinutes: number }>({
+export const slaClockResumed = defineEvent({
   type: 'support.sla.clock-resumed.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
@@ -108,7 +83,7 @@ export const slaClockResumed = defineEvent<'support.sla.clock-resumed.v1', SlaCl
   ]),
 });
 
-export const slaClockWarned = defineEvent<'support.sla.clock-warned.v1', SlaClockRef & { at: string; dueAt: string; remainingMinutes: number }>({
+export const slaClockWarned = defineEvent({
   type: 'support.sla.clock-warned.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
@@ -116,7 +91,7 @@ export const slaClockWarned = defineEvent<'support.sla.clock-warned.v1', SlaCloc
   schema: clockDataSchema({ at: dateTimeSchema, dueAt: dateTimeSchema, remainingMinutes: minutesSchema }, ['at', 'dueAt', 'remainingMinutes']),
 });
 
-export const slaClockBreached = defineEvent<'support.sla.clock-breached.v1', SlaClockRef & { at: string; dueAt: string; lateByMinutes: number; action?: BreachAction }>({
+export const slaClockBreached = defineEvent({
   type: 'support.sla.clock-breached.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
@@ -128,7 +103,7 @@ export const slaClockBreached = defineEvent<'support.sla.clock-breached.v1', Sla
   ]),
 });
 
-export const slaClockMet = defineEvent<'support.sla.clock-met.v1', SlaClockRef & { at: string; withinTarget: boolean; remainingMinutes: number }>({
+export const slaClockMet = defineEvent({
   type: 'support.sla.clock-met.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
@@ -138,7 +113,7 @@ export const slaClockMet = defineEvent<'support.sla.clock-met.v1', SlaClockRef &
   schema: clockDataSchema({ at: dateTimeSchema, withinTarget: { type: 'boolean' }, remainingMinutes: minutesSchema }, ['at', 'withinTarget', 'remainingMinutes']),
 });
 
-export const slaClockCancelled = defineEvent<'support.sla.clock-cancelled.v1', SlaClockRef & { at: string; reason: string }>({
+export const slaClockCancelled = defineEvent({
   type: 'support.sla.clock-cancelled.v1',
   topic: SLA_TOPIC,
   aggregate: SLA_CLOCK_AGGREGATE,
@@ -153,10 +128,13 @@ export type SlaEventType = SlaEvent['type'];
 /** One SLA event type, e.g. `SlaEventOf<'support.sla.clock-breached.v1'>`. */
 export type SlaEventOf<Type extends SlaEventType> = Extract<SlaEvent, { type: Type }>;
 
+/** Carried by every clock event: which clock, which rule, what it measures, and the ticket when known. */
+export type SlaClockRef = Pick<SlaEventOf<'support.sla.clock-cancelled.v1'>['data'], 'clockId' | 'ruleId' | 'subject' | 'ticketId'>;
+
 export const SLA_POLICIES_TOPIC = 'support.sla-policies.v1';
 
 /** The SLA rules and business calendar a lead put in force (the whole policy, replacing the previous one). */
-export const slaPolicyChanged = defineEvent<'support.sla.policy-changed.v1', { policyId: string; rules: Array<Record<string, unknown>>; calendar: Record<string, unknown> }>({
+export const slaPolicyChanged = defineEvent({
   type: 'support.sla.policy-changed.v1',
   topic: SLA_POLICIES_TOPIC,
   aggregate: 'sla-policy',

@@ -1,36 +1,9 @@
 import { defineEvent } from '../catalogue/event-definition';
-import {
-  Channel,
-  CHANNELS,
-  Difficulty,
-  DIFFICULTIES,
-  requiredTextSchema,
-  textSchema,
-  TICKET_AGGREGATE,
-  ticketDataSchema,
-  TICKETS_TOPIC,
-  Urgency,
-  URGENCIES,
-} from './ticket.vocabulary';
+import { CHANNELS, DIFFICULTIES, requiredTextSchema, textSchema, TICKET_AGGREGATE, ticketDataSchema, TICKETS_TOPIC, URGENCIES } from './ticket.vocabulary';
 
 // a ticket's beginning and end: received, feedback, closed, reopened, cancelled
 
-export const ticketReceived = defineEvent<
-  'support.ticket.received.v1',
-  {
-    ticketId: string;
-    customerId: string;
-    customer: { name: string; phone?: string; wechat?: string };
-    channel: Channel;
-    deviceModel: string;
-    problem: string;
-    urgency: Urgency;
-    requestedAt: string;
-    receivedAt: string;
-    /** the desk's first classification, when it has one: routing uses it to pick the assignee */
-    triage?: { faultCategory?: string; scenario?: string; difficulty?: Difficulty };
-  }
->({
+export const ticketReceived = defineEvent({
   type: 'support.ticket.received.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -55,6 +28,7 @@ export const ticketReceived = defineEvent<
       urgency: { enum: [...URGENCIES] },
       requestedAt: { type: 'string', format: 'date-time' },
       receivedAt: { type: 'string', format: 'date-time' },
+      // the desk's first classification, when it has one: routing uses it to pick the assignee
       triage: {
         type: 'object',
         additionalProperties: false,
@@ -64,7 +38,7 @@ export const ticketReceived = defineEvent<
   },
 });
 
-export const ticketFeedbackGiven = defineEvent<'support.ticket.feedback-given.v1', { ticketId: string; satisfaction: number; comment?: string }>({
+export const ticketFeedbackGiven = defineEvent({
   type: 'support.ticket.feedback-given.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -72,7 +46,7 @@ export const ticketFeedbackGiven = defineEvent<'support.ticket.feedback-given.v1
   schema: ticketDataSchema({ satisfaction: { type: 'integer', minimum: 1, maximum: 5 }, comment: textSchema }, ['satisfaction']),
 });
 
-export const ticketClosed = defineEvent<'support.ticket.closed.v1', { ticketId: string; note?: string }>({
+export const ticketClosed = defineEvent({
   type: 'support.ticket.closed.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -80,7 +54,7 @@ export const ticketClosed = defineEvent<'support.ticket.closed.v1', { ticketId: 
   schema: ticketDataSchema({ note: textSchema }),
 });
 
-export const ticketReopened = defineEvent<'support.ticket.reopened.v1', { ticketId: string; reason: string }>({
+export const ticketReopened = defineEvent({
   type: 'support.ticket.reopened.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -88,7 +62,7 @@ export const ticketReopened = defineEvent<'support.ticket.reopened.v1', { ticket
   schema: ticketDataSchema({ reason: requiredTextSchema }, ['reason']),
 });
 
-export const ticketCancelled = defineEvent<'support.ticket.cancelled.v1', { ticketId: string; reason: string }>({
+export const ticketCancelled = defineEvent({
   type: 'support.ticket.cancelled.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -96,7 +70,7 @@ export const ticketCancelled = defineEvent<'support.ticket.cancelled.v1', { tick
   schema: ticketDataSchema({ reason: requiredTextSchema }, ['reason']),
 });
 
-export const ticketSlaBreached = defineEvent<'support.ticket.sla-breached.v1', { ticketId: string; clockId: string; ruleId: string; dueAt: string; lateByMinutes: number }>({
+export const ticketSlaBreached = defineEvent({
   type: 'support.ticket.sla-breached.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,

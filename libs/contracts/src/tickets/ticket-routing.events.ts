@@ -1,11 +1,11 @@
 import { defineEvent } from '../catalogue/event-definition';
-import { Assignee, assigneeSchema, requiredTextSchema, TICKET_AGGREGATE, ticketDataSchema, TICKETS_TOPIC, Tier, tierSchema, uuidSchema } from './ticket.vocabulary';
+import { assigneeSchema, requiredTextSchema, TICKET_AGGREGATE, ticketDataSchema, TICKETS_TOPIC, tierSchema, uuidSchema } from './ticket.vocabulary';
 
 // who works the ticket: assignment, contractor dispatch, escalation along L1 -> L2 -> L3
 
-const decisionIdSchema = { ...uuidSchema, description: "id of the routing decision event this follows (also the envelope's causation id)" };
+const decisionIdSchema = { ...uuidSchema, description: "id of the routing decision event this follows (also the envelope's causation id)" } as const;
 
-export const ticketAssigned = defineEvent<'support.ticket.assigned.v1', { ticketId: string; assignee: Assignee; tier: Tier; decisionId?: string; reason?: string }>({
+export const ticketAssigned = defineEvent({
   type: 'support.ticket.assigned.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -21,10 +21,7 @@ export const ticketAssigned = defineEvent<'support.ticket.assigned.v1', { ticket
   ),
 });
 
-export const ticketDispatchedToContractor = defineEvent<
-  'support.ticket.dispatched-to-contractor.v1',
-  { ticketId: string; assignee: Assignee & { role: 'contractor' }; scenario: string; decisionId?: string }
->({
+export const ticketDispatchedToContractor = defineEvent({
   type: 'support.ticket.dispatched-to-contractor.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -39,7 +36,7 @@ export const ticketDispatchedToContractor = defineEvent<
   ),
 });
 
-export const ticketEscalationRequested = defineEvent<'support.ticket.escalation-requested.v1', { ticketId: string; reason: string; fromTier: Tier }>({
+export const ticketEscalationRequested = defineEvent({
   type: 'support.ticket.escalation-requested.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -47,10 +44,7 @@ export const ticketEscalationRequested = defineEvent<'support.ticket.escalation-
   schema: ticketDataSchema({ reason: requiredTextSchema, fromTier: tierSchema }, ['reason', 'fromTier']),
 });
 
-export const ticketEscalated = defineEvent<
-  'support.ticket.escalated.v1',
-  { ticketId: string; fromTier: Tier; toTier: Tier; assignee: Assignee; reason: string; decisionId?: string }
->({
+export const ticketEscalated = defineEvent({
   type: 'support.ticket.escalated.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,

@@ -1,11 +1,9 @@
 import { defineEvent } from '../catalogue/event-definition';
 import {
   CONTACT_CHANNELS,
-  ContactChannel,
   dateTimeSchema,
   DEFAULT_CURRENCY,
   DIFFICULTIES,
-  Difficulty,
   requiredTextSchema,
   textSchema,
   TICKET_AGGREGATE,
@@ -16,11 +14,11 @@ import {
 
 // working the ticket: first contact, diagnosis and quote, on-site visit, resolution, field-service steps
 
-const amountSchema = { type: 'integer', minimum: 0, description: 'in minor units (fen / cents), never a float' };
-const currencySchema = { type: 'string', pattern: '^[A-Z]{3}$', description: `ISO 4217 code; commands default to ${DEFAULT_CURRENCY}` };
-const visitIdSchema = { ...uuidSchema, description: 'the field-service Visit' };
+const amountSchema = { type: 'integer', minimum: 0, description: 'in minor units (fen / cents), never a float' } as const;
+const currencySchema = { type: 'string', pattern: '^[A-Z]{3}$', description: `ISO 4217 code; commands default to ${DEFAULT_CURRENCY}` } as const;
+const visitIdSchema = { ...uuidSchema, description: 'the field-service Visit' } as const;
 
-export const ticketContacted = defineEvent<'support.ticket.contacted.v1', { ticketId: string; channel: ContactChannel; note?: string; contactedAt: string }>({
+export const ticketContacted = defineEvent({
   type: 'support.ticket.contacted.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -28,7 +26,7 @@ export const ticketContacted = defineEvent<'support.ticket.contacted.v1', { tick
   schema: ticketDataSchema({ channel: { enum: [...CONTACT_CHANNELS] }, note: textSchema, contactedAt: dateTimeSchema }, ['channel', 'contactedAt']),
 });
 
-export const ticketDiagnosed = defineEvent<'support.ticket.diagnosed.v1', { ticketId: string; faultCategory: string; scenario: string; difficulty: Difficulty; note?: string }>({
+export const ticketDiagnosed = defineEvent({
   type: 'support.ticket.diagnosed.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -44,7 +42,7 @@ export const ticketDiagnosed = defineEvent<'support.ticket.diagnosed.v1', { tick
   ),
 });
 
-export const ticketQuoted = defineEvent<'support.ticket.quoted.v1', { ticketId: string; amount: number; currency: string; note?: string }>({
+export const ticketQuoted = defineEvent({
   type: 'support.ticket.quoted.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -54,7 +52,7 @@ export const ticketQuoted = defineEvent<'support.ticket.quoted.v1', { ticketId: 
   schema: ticketDataSchema({ amount: amountSchema, currency: currencySchema, note: textSchema }, ['amount', 'currency']),
 });
 
-export const ticketQuoteAccepted = defineEvent<'support.ticket.quote-accepted.v1', { ticketId: string; amount: number; currency: string }>({
+export const ticketQuoteAccepted = defineEvent({
   type: 'support.ticket.quote-accepted.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -63,7 +61,7 @@ export const ticketQuoteAccepted = defineEvent<'support.ticket.quote-accepted.v1
   schema: ticketDataSchema({ amount: amountSchema, currency: currencySchema }, ['amount', 'currency']),
 });
 
-export const ticketQuoteDeclined = defineEvent<'support.ticket.quote-declined.v1', { ticketId: string; reason?: string }>({
+export const ticketQuoteDeclined = defineEvent({
   type: 'support.ticket.quote-declined.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -73,7 +71,7 @@ export const ticketQuoteDeclined = defineEvent<'support.ticket.quote-declined.v1
   schema: ticketDataSchema({ reason: textSchema }),
 });
 
-export const ticketOnSiteScheduled = defineEvent<'support.ticket.on-site-scheduled.v1', { ticketId: string; visitId: string; appointmentAt: string }>({
+export const ticketOnSiteScheduled = defineEvent({
   type: 'support.ticket.on-site-scheduled.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -81,7 +79,7 @@ export const ticketOnSiteScheduled = defineEvent<'support.ticket.on-site-schedul
   schema: ticketDataSchema({ visitId: visitIdSchema, appointmentAt: dateTimeSchema }, ['visitId', 'appointmentAt']),
 });
 
-export const ticketTechnicianOnSite = defineEvent<'support.ticket.technician-on-site.v1', { ticketId: string; visitId: string; arrivedAt: string }>({
+export const ticketTechnicianOnSite = defineEvent({
   type: 'support.ticket.technician-on-site.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -89,7 +87,7 @@ export const ticketTechnicianOnSite = defineEvent<'support.ticket.technician-on-
   schema: ticketDataSchema({ visitId: visitIdSchema, arrivedAt: dateTimeSchema }, ['visitId', 'arrivedAt']),
 });
 
-export const ticketResolved = defineEvent<'support.ticket.resolved.v1', { ticketId: string; resolution: string; remote: boolean; sopId?: string }>({
+export const ticketResolved = defineEvent({
   type: 'support.ticket.resolved.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -124,17 +122,7 @@ const FIELD_SERVICE_STEPS_V1 = [
 export const FIELD_SERVICE_STEPS = [...FIELD_SERVICE_STEPS_V1, 'visit-work-logged', 'sheet-drafted', 'sheet-revised'] as const;
 export type FieldServiceStep = (typeof FIELD_SERVICE_STEPS)[number];
 
-type FieldServiceRecordedData<Step extends string> = {
-  ticketId: string;
-  step: Step;
-  visitId?: string;
-  sheetId?: string;
-  at: string;
-  note?: string;
-  signatureSha256?: string;
-};
-
-function fieldServiceRecordedSchema(steps: readonly string[]) {
+function fieldServiceRecordedSchema<const Steps extends readonly string[]>(steps: Steps) {
   return ticketDataSchema(
     {
       step: { enum: [...steps] },
@@ -156,7 +144,7 @@ function fieldServiceRecordedSchema(steps: readonly string[]) {
 }
 
 /** Superseded by v2 (the same data, more steps): intake writes v2 only; streams keep their v1 events. */
-export const ticketFieldServiceRecorded = defineEvent<'support.ticket.field-service-recorded.v1', FieldServiceRecordedData<(typeof FIELD_SERVICE_STEPS_V1)[number]>>({
+export const ticketFieldServiceRecorded = defineEvent({
   type: 'support.ticket.field-service-recorded.v1',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,
@@ -165,7 +153,7 @@ export const ticketFieldServiceRecorded = defineEvent<'support.ticket.field-serv
 });
 
 // a new version, not an edit: a reader validating against v1 would refuse the new steps
-export const ticketFieldServiceRecordedV2 = defineEvent<'support.ticket.field-service-recorded.v2', FieldServiceRecordedData<FieldServiceStep>>({
+export const ticketFieldServiceRecordedV2 = defineEvent({
   type: 'support.ticket.field-service-recorded.v2',
   topic: TICKETS_TOPIC,
   aggregate: TICKET_AGGREGATE,

@@ -1,4 +1,4 @@
-import { JsonSchema } from '../catalogue/event-definition';
+import { dataSchemaWith, SchemaType } from '../catalogue/event-definition';
 
 /** Words shared by every ticket event: topic, enumerations, and the schema pieces they reuse. */
 
@@ -33,34 +33,29 @@ export type Difficulty = (typeof DIFFICULTIES)[number];
 export const ASSIGNEE_ROLES = ['lead', 'senior', 'agent', 'contractor'] as const;
 export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
 
-/** Who works a ticket. */
-export interface Assignee {
-  id: string;
-  role: AssigneeRole;
-  name?: string;
-}
-
 /** How the assignee reached the customer. */
 export const CONTACT_CHANNELS = ['phone', 'wechat', 'sms', 'email', 'video-call'] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 
 export const DEFAULT_CURRENCY = 'CNY';
 
+// schema pieces keep their literal types (`as const`) for the event data types derived from them;
+// each event's schema is still a closed object (additionalProperties: false)
 export const actorSchema = {
   type: 'object',
   required: ['id', 'role'],
   properties: { id: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
   additionalProperties: false,
-};
+} as const;
 
-// schema pieces; each event's schema is still a closed object (additionalProperties: false)
 export const uuidSchema = { type: 'string', format: 'uuid' } as const;
 export const dateTimeSchema = { type: 'string', format: 'date-time' } as const;
 export const textSchema = { type: 'string' } as const;
 export const requiredTextSchema = { type: 'string', minLength: 1 } as const;
-export const tierSchema = { enum: [...TIERS] };
+export const tierSchema = { enum: [...TIERS] } as const;
 
-export function assigneeSchema(roles: readonly AssigneeRole[] = ASSIGNEE_ROLES): JsonSchema {
+/** The member who works a ticket; `roles` narrows the role (a single role is a `const`). */
+export function assigneeSchema<const Roles extends readonly AssigneeRole[] = typeof ASSIGNEE_ROLES>(roles: Roles = ASSIGNEE_ROLES as readonly AssigneeRole[] as Roles) {
   return {
     type: 'object',
     description: 'the member who works the ticket',
@@ -68,18 +63,15 @@ export function assigneeSchema(roles: readonly AssigneeRole[] = ASSIGNEE_ROLES):
     additionalProperties: false,
     properties: {
       id: { type: 'string', minLength: 1, description: 'member id (the `sub` of their token)' },
-      role: roles.length === 1 ? { const: roles[0] } : { enum: [...roles] },
+      // a single role is a const (the published schemas say so); its type is that one role
+      role: roles.length === 1 ? { const: roles[0] as Roles[number] } : { enum: [...roles] },
       name: { type: 'string' },
     },
-  };
+  } as const;
 }
 
+/** Who works a ticket. */
+export type Assignee = SchemaType<ReturnType<typeof assigneeSchema<typeof ASSIGNEE_ROLES>>>;
+
 /** A closed object schema for a ticket event's data; `ticketId` is always there and required. */
-export function ticketDataSchema(properties: Record<string, JsonSchema>, required: readonly string[] = []): JsonSchema {
-  return {
-    type: 'object',
-    required: ['ticketId', ...required],
-    additionalProperties: false,
-    properties: { ticketId: uuidSchema, ...properties },
-  };
-}
+export const ticketDataSchema = dataSchemaWith({ ticketId: uuidSchema }, ['ticketId']);

@@ -8,6 +8,7 @@ import {
   FIELD_SERVICE_STEPS,
   nextTier,
   TicketEvent,
+  TicketEventData,
   TIERS,
   URGENCIES,
 } from '@support/contracts';
@@ -302,4 +303,8 @@ function sha256Problem(value: string | undefined, field: string, what: string): 
   return SHA256.test(value as string) ? undefined : `${field} must be 64 lower-case hex characters (a sha256)`;
 }
 
-const assigneeOf = (assignee: Assignee): Assignee => ({ id: assignee.id, role: assignee.role, ...optional('name', assignee.name) });
+// memberProblem has refused a contractor by then: assignment and escalation schemas have no contractor role
+function assigneeOf(assignee: Assignee): TicketEventData<'support.ticket.assigned.v1'>['assignee'] {
+  if (assignee.role === 'contractor') throw new Error('a contractor is dispatched to a ticket, never assigned');
+  return { id: assignee.id, role: assignee.role, ...optional('name', assignee.name) };
+}
