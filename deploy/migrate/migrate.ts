@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { migrateServiceSchema, OWNER_ROLE, provisionRoles, qualified, runtimeRoleName, urlForRole } from '@support/event-store';
+import { KEYRING_SCHEMA, migrateKeyring } from '@support/personal-data';
 import { SERVICE_SCHEMAS, serviceSchema } from './service-schemas';
 
 /** One service to migrate, in its default schema or another (benchmarks, side-by-side runs). */
@@ -20,8 +21,9 @@ export interface MigrateOptions {
 }
 
 /**
- * The migrate step: (as an administrator, optionally) the owner and runtime roles; then, as the owner,
- * every service's schema, its pending migrations, and its runtime role's grants.
+ * The migrate step: (as an administrator, optionally) the owner and runtime roles; then, as the owner, the
+ * keyring of data keys and who may use it, and every service's schema, its pending migrations, and its
+ * runtime role's grants.
  */
 export async function migrate(options: MigrateOptions): Promise<void> {
   const targets = (options.targets ?? SERVICE_SCHEMAS).map(({ service, schema }) => ({ ...serviceSchema(service), schema: schema ?? serviceSchema(service).schema }));
@@ -33,6 +35,12 @@ export async function migrate(options: MigrateOptions): Promise<void> {
       for (const { schema } of targets) await adoptSchema(db, schema, OWNER_ROLE);
     });
   }
+  // the data keys first: a service's migration may move keys into it
+  await migrateKeyring(
+    options.ownerUrl,
+    targets.flatMap((t) => (t.keyring ? [{ role: runtimeRoleName(t.service), access: t.keyring }] : [])),
+    KEYRING_SCHEMA,
+  );
   for (const target of targets) {
     await migrateServiceSchema({
       databaseUrl: urlForRole(options.ownerUrl, runtimeRoleName(target.service)),

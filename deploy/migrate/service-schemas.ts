@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { RuntimeAccess } from '@support/event-store';
+import { KeyringAccess } from '@support/personal-data';
 import { DASHBOARD_SCHEMA, dashboardMigrations } from '../../services/dashboard/src/persistence/dashboard.migrations';
 import { PROJECTION_TABLES } from '../../services/dashboard/src/persistence/dashboard.tables';
 import { FIELD_SERVICE_SCHEMA, fieldServiceMigrations } from '../../services/field-service/src/persistence/field-service.migrations';
@@ -14,11 +15,14 @@ export interface ServiceSchema extends RuntimeAccess {
   service: string;
   schema: string;
   migrations(schema: string): Array<new () => MigrationInterface>;
+  /** what its runtime role may do with the keyring of data keys; none when absent */
+  keyring?: KeyringAccess;
 }
 
 /** every service, with the schema it runs in unless SERVICE_SCHEMA says otherwise */
 export const SERVICE_SCHEMAS: readonly ServiceSchema[] = [
-  { service: 'intake', schema: INTAKE_SCHEMA, migrations: intakeMigrations },
+  // it makes the customers' data keys and destroys one on erasure
+  { service: 'intake', schema: INTAKE_SCHEMA, migrations: intakeMigrations, keyring: 'shred' },
   { service: 'routing', schema: ROUTING_SCHEMA, migrations: routingMigrations },
   { service: 'sla-monitor', schema: SLA_SCHEMA, migrations: slaMigrations },
   { service: 'field-service', schema: FIELD_SERVICE_SCHEMA, migrations: fieldServiceMigrations },

@@ -216,7 +216,8 @@ are append-only and hash-chained, so erasure rewrites none: it is crypto-shreddi
   Every value is sealed, whatever it says: a name or WeChat id typed to look sealed is sealed like any
   other and reads back exactly as typed (the prefix only tells sealed values from clear ones stored before
   sealing existed, and a value that cannot be ciphertext is read as clear).
-  The keys live in their own table, \`subject_keys\`, never in an event, each wrapped (AES-256-GCM, the
+  The keys live in the keyring, \`keyring.subject_keys\` (a schema of its own, which only intake's role may
+  change; no other service has a right on it yet), never in an event, each wrapped (AES-256-GCM, the
   customer's id as associated data) with a key-encryption key that is not in the database either: the file
   \`PERSONAL_DATA_KEK_FILE\` names (32 random bytes in base64, a compose secret; required outside development
   and test, where \`.data/personal-data/kek\` is made once). A dump or backup of the database opens no value

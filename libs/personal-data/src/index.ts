@@ -3,3 +3,4 @@ export * from './personal-data.sealing';
 export * from './sealed-values';
 export * from './subject-keys.migration';
 export * from './subject-keys.repository';
+export * from './keyring';

@@ -3,7 +3,7 @@ import { qualified, SqlExecutor } from '@support/event-store';
 import { KeyEncryptionKey } from './key-encryption-key';
 import { DataKey } from './sealed-values';
 
-/** the table every subject's data key is kept in (subjectKeysMigration) */
+/** the table every subject's data key is kept in (createSubjectKeysTable), in the keyring schema */
 export const SUBJECT_KEYS_TABLE = 'subject_keys';
 
 interface KeyRow {

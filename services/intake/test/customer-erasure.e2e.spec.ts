@@ -133,7 +133,7 @@ describe('erasing a customer', () => {
     expect(await intake.runtime.store.verifyStream(intake.runtime.dataSource, customerId)).toEqual({ valid: true, length: 2 });
 
     // the key is gone (a keyless row stays), the directory forgot the contacts, the outbox's copies are rewritten
-    expect(await sql(`SELECT wrapped_key, data_key, destroyed_at IS NOT NULL AS destroyed FROM intake.subject_keys WHERE subject_id = $1`, [customerId])).toEqual([
+    expect(await sql(`SELECT wrapped_key, data_key, destroyed_at IS NOT NULL AS destroyed FROM keyring.subject_keys WHERE subject_id = $1`, [customerId])).toEqual([
       { wrapped_key: null, data_key: null, destroyed: true },
     ]);
     expect(await sql(`SELECT name, phone, wechat FROM intake.customer_directory WHERE customer_id = $1`, [customerId])).toEqual([{ name: ERASED, phone: null, wechat: null }]);

@@ -2,6 +2,7 @@ import { MigrationInterface } from 'typeorm';
 import { AnchorSigningKey } from '@support/event-store';
 import { Clock } from '@support/contracts';
 import { AppendTransform } from '@support/command-handling';
+import type { KeyringAccess } from '@support/personal-data';
 import type { KafkaConnection } from '@support/messaging';
 
 /** Injection token of the service's schema (the same value as the messaging lib's `EVENT_SCHEMA`). */
@@ -50,6 +51,8 @@ export interface SupportPlatformOptions {
   truncatable?: readonly string[];
   /** what every append goes through before the event store: e.g. sealing personal data */
   transforms?: (schema: string) => AppendTransform[];
+  /** what the service does with the keyring of data keys (libs/personal-data); migrated and granted with the schema when the settings migrate */
+  keyring?: KeyringAccess;
   /** what the outbox publishes: events as stored (default) or as decided; false: no outbox and no relay (read-only services) */
   outbox?: 'stored' | 'decided' | false;
 }

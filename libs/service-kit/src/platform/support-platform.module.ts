@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AppendPipeline, IdempotencyStore } from '@support/command-handling';
-import { EventStore, loadSigningKey, openServiceDataSource } from '@support/event-store';
+import { EventStore, loadSigningKey, openServiceDataSource, roleOfUrl } from '@support/event-store';
+import { migrateKeyring } from '@support/personal-data';
 import { createKafka, ensureTopics, EVENT_SCHEMA, EventConsumerTransport, MessagingClient, Outbox, OutboxRelay, topicsWrittenBy } from '@support/messaging';
 import { PlatformLifecycle } from './platform-lifecycle';
 import { BACKGROUND_ERRORS, CLOCK, MESSAGING_CLIENT, PLATFORM_SETTINGS, SERVICE_SCHEMA, SIGNING_KEY, SigningKeyValue, SupportPlatformOptions } from './platform.tokens';
@@ -96,14 +97,18 @@ export class SupportPlatformModule {
           // fail at once, as before: a schema that is not migrated will not be by retrying
           useFactory: () => ({ type: 'postgres', toRetry: () => false }),
           // owner migrates and grants first (tests), then the runtime role connects and checks the schema is migrated
-          dataSourceFactory: () =>
-            openServiceDataSource({
+          dataSourceFactory: async () => {
+            if (settings.migrationDatabaseUrl && options.keyring) {
+              await migrateKeyring(settings.migrationDatabaseUrl, [{ role: roleOfUrl(settings.databaseUrl), access: options.keyring }]);
+            }
+            return openServiceDataSource({
               databaseUrl: settings.databaseUrl,
               migrationDatabaseUrl: settings.migrationDatabaseUrl,
               schema,
               migrations: options.migrations(schema),
               truncatable: options.truncatable,
-            }),
+            });
+          },
         }),
       ],
       providers,
