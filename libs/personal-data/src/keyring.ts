@@ -36,13 +36,25 @@ export async function grantKeyringRole(db: { query(sql: string): Promise<unknown
  * its access. Run by the migrate step, and by a service that migrates its own schema (tests).
  */
 export async function migrateKeyring(ownerUrl: string, grants: ReadonlyArray<{ role: string; access: KeyringAccess }>, schema: string = KEYRING_SCHEMA): Promise<void> {
+  // services starting together share the keyring: its creation and the grants go one at a time
+  // (concurrent CREATE SCHEMA or GRANT on one object fail rather than wait)
+  await asOwnerAlone(ownerUrl, `${schema}:create`, (owner) => owner.query(`CREATE SCHEMA IF NOT EXISTS ${qualified(schema, 'x').split('.')[0]}`));
   // as the owner alone: migrateServiceSchema's runtime grants (every table, read and write) are not the keyring's
   await migrateServiceSchema({ databaseUrl: ownerUrl, migrationDatabaseUrl: ownerUrl, schema, migrations: keyringMigrations(schema) });
   if (grants.length === 0) return;
+  await asOwnerAlone(ownerUrl, `${schema}:grants`, async (owner) => {
+    for (const { role, access } of grants) await grantKeyringRole(owner, role, access, schema);
+  });
+}
+
+async function asOwnerAlone(ownerUrl: string, lock: string, work: (owner: Client) => Promise<unknown>): Promise<void> {
   const owner = new Client({ connectionString: ownerUrl });
   await owner.connect();
   try {
-    for (const { role, access } of grants) await grantKeyringRole(owner, role, access, schema);
+    await owner.query('BEGIN');
+    await owner.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lock]);
+    await work(owner);
+    await owner.query('COMMIT');
   } finally {
     await owner.end();
   }

@@ -52,3 +52,25 @@ describe('the keyring: one place for every data key, each service with the acces
     expect(await refused((await as('routing')).query(`SELECT count(*) FROM ${keys}`))).toBe('refused');
   });
 });
+
+describe('the keyring, migrated by several services starting at once', () => {
+  it('is created and granted once, whoever comes first, without failing the others', async () => {
+    const schema = `t_keyring_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const grants = [{ role: 'support_intake', access: 'shred' as const }];
+    try {
+      await Promise.all(Array.from({ length: 4 }, () => migrateKeyring(ownerDatabaseUrl(), grants, schema)));
+      const intake = new Client({ connectionString: runtimeDatabaseUrl('intake') });
+      await intake.connect();
+      try {
+        expect((await intake.query(`SELECT count(*)::int AS n FROM ${schema}.subject_keys`)).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await intake.end();
+      }
+    } finally {
+      const owner = new Client({ connectionString: ownerDatabaseUrl() });
+      await owner.connect();
+      await owner.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await owner.end();
+    }
+  });
+});
