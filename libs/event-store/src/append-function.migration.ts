@@ -3,6 +3,35 @@ import { GENESIS_HASH } from './hash-chain';
 import { qualified } from './sql-names';
 import { sqlMigration } from './sql-migration';
 
+export function appendFunctionMigration(schema: string): new () => MigrationInterface {
+  const events = qualified(schema, 'events');
+  return sqlMigration(
+    'AppendFunction1798000000000',
+    [appendFunction(schema, knownIdsBySemiJoin(events))],
+    [`DROP FUNCTION ${qualified(schema, 'append_events')}(text[], jsonb, jsonb)`],
+  );
+}
+
+/**
+ * The known-id lookup probes the id index once per event, whatever the table's size. The first version's
+ * semi-join was planned once per session, on the table as it was then: a service that started on an empty
+ * table kept scanning all of it, and its appends slowed down as the table grew (17 ms per 100-event append
+ * at 40,000 events, instead of 6).
+ */
+export function appendKnownIdsByIndexMigration(schema: string): new () => MigrationInterface {
+  const events = qualified(schema, 'events');
+  return sqlMigration('AppendKnownIdsByIndex1799100000000', [appendFunction(schema, knownIdsByIndex(events))], [appendFunction(schema, knownIdsBySemiJoin(events))]);
+}
+
+function knownIdsBySemiJoin(events: string): string {
+  return `FROM ${events} e WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) x)`;
+}
+
+// LIMIT 1 keeps the planner from turning the lateral probe into a join it may plan as a scan of the table
+function knownIdsByIndex(events: string): string {
+  return `FROM jsonb_array_elements(p_events) x CROSS JOIN LATERAL (SELECT * FROM ${events} k WHERE k.event_id = (x->>'id')::uuid LIMIT 1) e`;
+}
+
 /**
  * The append as one function, so that it costs one round trip and needs nothing of its caller's
  * transaction but that it is one: it locks the streams (keys sorted by the caller, so two appends never
@@ -15,13 +44,10 @@ import { sqlMigration } from './sql-migration';
  * still never written with a key below its own transaction's id, which keeps the gap-safe reading
  * (`transaction_id < pg_snapshot_xmin(...)`) from skipping it.
  */
-export function appendFunctionMigration(schema: string): new () => MigrationInterface {
+function appendFunction(schema: string, knownIds: string): string {
   const events = qualified(schema, 'events');
   const append = qualified(schema, 'append_events');
-  return sqlMigration(
-    'AppendFunction1798000000000',
-    [
-      `CREATE FUNCTION ${append}(p_lock_keys text[], p_heads jsonb, p_events jsonb)
+  return `CREATE OR REPLACE FUNCTION ${append}(p_lock_keys text[], p_heads jsonb, p_events jsonb)
          RETURNS TABLE (outcome text, global_position bigint, transaction_id xid8, event_id uuid, stream_id text,
                         stream_type text, version integer, type text, data jsonb, metadata jsonb,
                         occurred_at timestamptz, prev_hash char(64), hash char(64), hash_scheme smallint)
@@ -34,7 +60,7 @@ export function appendFunctionMigration(schema: string): new () => MigrationInte
 
          RETURN QUERY SELECT 'stored'::text, e.global_position, e.transaction_id, e.event_id, e.stream_id, e.stream_type, e.version,
                              e.type, e.data, e.metadata, e.occurred_at, e.prev_hash, e.hash, e.hash_scheme
-           FROM ${events} e WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) x);
+           ${knownIds};
          IF FOUND THEN RETURN; END IF;
 
          -- each statement of a volatile function sees what committed before it: the heads as of after the locks
@@ -59,8 +85,5 @@ export function appendFunctionMigration(schema: string): new () => MigrationInte
            RETURNING e.global_position, e.transaction_id, e.event_id, e.stream_id, e.stream_type, e.version, e.type, e.data, e.metadata,
                      e.occurred_at, e.prev_hash, e.hash, e.hash_scheme)
          SELECT 'appended'::text, w.* FROM written w ORDER BY w.global_position;
-       END $fn$`,
-    ],
-    [`DROP FUNCTION ${append}(text[], jsonb, jsonb)`],
-  );
+       END $fn$`;
 }
