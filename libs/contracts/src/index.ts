@@ -2,6 +2,7 @@ export * from './actor';
 export * from './envelope';
 export * from './catalogue/event-definition';
 export * from './catalogue/event-catalogue';
+export * from './catalogue/sealed-personal-data';
 export * from './catalogue';
 export * from './tickets/ticket.events';
 export * from './customers/customer.events';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { asyncApiDocument, catalogueLock, CatalogueLock, eventCatalogue, incompatibleChanges } from '@support/contracts';
+import { asyncApiDocument, catalogueLock, CatalogueLock, eventCatalogue, incompatibleChanges, wireSchema } from '@support/contracts';
 import { ASYNCAPI_PATH, asyncApiYaml, CATALOGUE_LOCK_PATH } from '../src/event-docs';
 
 const root = join(__dirname, '..', '..', '..');
@@ -19,7 +19,7 @@ describe('the event streams as a documented product', () => {
       const message = Object.values(document.components.messages as Record<string, { name: string; payload: unknown; headers: { required: string[] }; bindings: unknown }>).find(
         (m) => m.name === definition.type,
       );
-      expect(message?.payload).toEqual(definition.schema);
+      expect(message?.payload).toEqual(wireSchema(definition));
       expect(message?.headers.required).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_subject', 'ce_audithash']));
       expect(message?.bindings).toEqual({ kafka: { key: { type: 'string', description: `the ${definition.aggregate} id` } } });
     }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { EventCatalogue, NewEvent, RecordedEvent } from '@support/contracts';
+import { EventCatalogue, RecordedEvent } from '@support/contracts';
 import { AppendListener } from '@support/command-handling';
 import { qualified } from '@support/event-store';
 import { toKafkaMessage } from './cloud-event.codec';
@@ -21,15 +21,13 @@ export class Outbox implements AppendListener {
     private readonly schema: string,
     private readonly source: string,
     private readonly catalogue: EventCatalogue,
-    /** 'decided': publish each event's data as decided, before the pipeline's transforms (clear where they sealed) */
-    private readonly publish: 'stored' | 'decided' = 'stored',
   ) {
     this.table = qualified(schema, 'outbox');
   }
 
-  async onAppended(manager: EntityManager, stored: RecordedEvent[], decided: ReadonlyMap<string, NewEvent>): Promise<void> {
-    if (stored.length === 0) return;
-    const events = this.publish === 'stored' ? stored : stored.map((event) => ({ ...event, data: decided.get(event.id)?.data ?? event.data }));
+  /** the events as stored: what the pipeline's transforms sealed stays sealed on every topic */
+  async onAppended(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
     const values: unknown[] = [];
     const tuples = events.map((event) => {
       const message = toKafkaMessage(event, this.source, this.catalogue.definition(event.type).topic);

@@ -4,3 +4,4 @@ export * from './sealed-values';
 export * from './subject-keys.migration';
 export * from './subject-keys.repository';
 export * from './keyring';
+export * from './personal-data.opening';

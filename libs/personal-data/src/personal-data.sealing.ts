@@ -5,8 +5,8 @@ import { AppendRequest } from '@support/event-store';
 import { DataKey, newDataKey, sealAt } from './sealed-values';
 import { SubjectKeys } from './subject-keys.repository';
 
-/** whom an event's personal data is about: the id its data key goes by */
-export type SubjectOf = (event: NewEvent) => string;
+/** whom an event's personal data is about: the id (a UUID) its data key goes by; it may look it up in the appending transaction */
+export type SubjectOf = (event: NewEvent, manager: EntityManager) => string | Promise<string>;
 
 /**
  * The step of an append pipeline that seals personal data. Before an event is stored, every value its
@@ -23,12 +23,13 @@ export class PersonalDataSealing implements AppendTransform {
   ) {}
 
   async prepare(manager: EntityManager, requests: AppendRequest[]): Promise<PreparedAppend> {
-    const events = requests.flatMap((request) => request.events);
-    const owners = [...new Set(events.flatMap((event) => (this.personalData(event).length > 0 ? [this.subjectOf(event)] : [])))];
-    if (owners.length === 0) return { requests };
-    const keys = await this.keysFor(manager, owners);
+    const personal = requests.flatMap((request) => request.events).filter((event) => this.personalData(event).length > 0);
+    if (personal.length === 0) return { requests };
+    const subjects = new Map<string, string>();
+    for (const event of personal) subjects.set(event.id, await this.subjectOf(event, manager));
+    const keys = await this.keysFor(manager, personal, subjects);
     return {
-      requests: requests.map((request) => ({ ...request, events: request.events.map((event) => this.seal(event, keys.of)) })),
+      requests: requests.map((request) => ({ ...request, events: request.events.map((event) => this.seal(event, subjects.get(event.id), keys)) })),
       afterAppend: (after) =>
         this.keys.createAll(
           after,
@@ -41,24 +42,28 @@ export class PersonalDataSealing implements AppendTransform {
     return this.catalogue.definition(event.type).personalData ?? [];
   }
 
-  private seal(event: NewEvent, keyOf: (event: NewEvent) => DataKey): NewEvent {
-    const pointers = this.personalData(event);
-    return pointers.length === 0 ? event : { ...event, data: sealAt(event.data, pointers, keyOf(event)) };
+  private seal(event: NewEvent, subjectId: string | undefined, keys: { of: Map<string, DataKey> }): NewEvent {
+    if (subjectId === undefined) return event;
+    return { ...event, data: sealAt(event.data, this.personalData(event), keys.of.get(subjectId) as DataKey, subjectId) };
   }
 
-  /** the subjects' stored keys, and new ones for those who have none yet */
-  private async keysFor(manager: EntityManager, subjectIds: string[]) {
-    const stored = await this.keys.keysOf(manager, subjectIds);
+  /** every subject's key: stored, or made for one who has none yet (stored once the append went through) */
+  private async keysFor(manager: EntityManager, events: NewEvent[], subjects: Map<string, string>) {
+    const stored = await this.keys.keysOf(manager, [...new Set(subjects.values())]);
+    const of = new Map<string, DataKey>();
     const made = new Map<string, { key: DataKey; at: Date }>();
-    const of = (event: NewEvent): DataKey => {
-      const subjectId = this.subjectOf(event);
+    for (const event of events) {
+      const subjectId = subjects.get(event.id) as string;
+      if (of.has(subjectId)) continue;
       const key = stored.get(subjectId);
-      // an erased customer is found by no contact, so no new event of theirs can carry personal data
+      // an erased subject is found by no contact, so no new event of theirs can carry personal data
       if (key === null) throw new Error(`${subjectId} was erased: ${event.type} cannot record their personal data`);
-      if (key) return key;
-      if (!made.has(subjectId)) made.set(subjectId, { key: newDataKey(), at: event.occurredAt });
-      return made.get(subjectId)!.key;
-    };
+      if (key) of.set(subjectId, key);
+      else {
+        made.set(subjectId, { key: newDataKey(), at: event.occurredAt });
+        of.set(subjectId, made.get(subjectId)!.key);
+      }
+    }
     return { of, made };
   }
 }

@@ -9,9 +9,15 @@ export type DataKey = Buffer;
 
 /**
  * The mark of a sealed value, so a reader tells it from a clear one recorded before sealing existed.
- * Anyone can type it, so it never decides what gets sealed: every personal value is (sealAt).
+ * Anyone can type it, so it never decides what gets sealed: every personal value is (sealAt). A v2 value
+ * names whose key seals it (`sealed:v2:<subject id>:...`), so any service that may open values opens it
+ * without knowing the event it came in; v1 values (intake's first) are the customer's the event names.
  */
-export const SEALED_PREFIX = 'sealed:v1:';
+export const SEALED_PREFIX = 'sealed:v2:';
+const SEALED_V1_PREFIX = 'sealed:v1:';
+
+// the subject ids the keyring keys by
+const SUBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -28,15 +34,40 @@ export function newDataKey(): DataKey {
  * values looking sealed) can carry the prefix; one that cannot be ciphertext is read as the clear value it is.
  */
 export function isSealed(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(SEALED_PREFIX) && SEALED_BODY.test(value.slice(SEALED_PREFIX.length));
+  return sealedParts(value) !== undefined;
 }
 
-/** `sealed:v1:` + base64url(iv | tag | ciphertext); a fresh iv each time, so equal values seal differently */
-export function sealValue(key: DataKey, clear: string): string {
+/** whose key a sealed value needs: the subject a v2 value names; undefined for v1 (see SEALED_PREFIX) and clear values */
+export function sealedSubject(value: unknown): string | undefined {
+  return sealedParts(value)?.subjectId;
+}
+
+function sealedParts(value: unknown): { subjectId?: string; body: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.startsWith(SEALED_V1_PREFIX)) {
+    const body = value.slice(SEALED_V1_PREFIX.length);
+    return SEALED_BODY.test(body) ? { body } : undefined;
+  }
+  if (!value.startsWith(SEALED_PREFIX)) return undefined;
+  const rest = value.slice(SEALED_PREFIX.length);
+  const colon = rest.indexOf(':');
+  const [subjectId, body] = [rest.slice(0, colon), rest.slice(colon + 1)];
+  return colon > 0 && SUBJECT_ID.test(subjectId) && SEALED_BODY.test(body) ? { subjectId: subjectId.toLowerCase(), body } : undefined;
+}
+
+/**
+ * `sealed:v2:<subject id>:` + base64url(iv | tag | ciphertext); a fresh iv each time, so equal values seal
+ * differently. The subject id is bound to the ciphertext (GCM's additional data): a value moved to another
+ * subject's name does not open.
+ */
+export function sealValue(key: DataKey, clear: string, subjectId: string): string {
+  if (!SUBJECT_ID.test(subjectId)) throw new Error(`a subject id is a UUID: ${subjectId}`);
+  const subject = subjectId.toLowerCase();
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(subject, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);
-  return `${SEALED_PREFIX}${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
+  return `${SEALED_PREFIX}${subject}:${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
 }
 
 /**
@@ -44,21 +75,24 @@ export function sealValue(key: DataKey, clear: string): string {
  * a value that was never sealed as it is. A sealed value the key does not open is a bug or tampering: it throws.
  */
 export function openValue(key: DataKey | null | undefined, value: unknown): unknown {
-  if (!isSealed(value)) return value;
+  const sealed = sealedParts(value);
+  if (!sealed) return value;
   if (!key) return ERASED;
-  const packed = Buffer.from(value.slice(SEALED_PREFIX.length), 'base64url');
+  const packed = Buffer.from(sealed.body, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', key, packed.subarray(0, IV_BYTES));
+  if (sealed.subjectId) decipher.setAAD(Buffer.from(sealed.subjectId, 'utf8'));
   decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
 }
 
 /**
- * `data` with the string at each pointer sealed (absent ones stay absent), in a copy. Unconditionally: a
- * customer named `sealed:v1:...` is sealed like anyone, so the value opens to exactly what they typed.
- * Data is sealed once, as decided, on its way to the store: never pass it stored (sealed) data.
+ * `data` with the string at each pointer sealed with the subject's key (absent ones stay absent), in a
+ * copy. Unconditionally: a customer named `sealed:v2:...` is sealed like anyone, so the value opens to
+ * exactly what they typed. Data is sealed once, as decided, on its way to the store: never pass it stored
+ * (sealed) data.
  */
-export function sealAt(data: unknown, pointers: readonly string[], key: DataKey): unknown {
-  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (typeof value === 'string' ? sealValue(key, value) : value)), data);
+export function sealAt(data: unknown, pointers: readonly string[], key: DataKey, subjectId: string): unknown {
+  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (typeof value === 'string' ? sealValue(key, value, subjectId) : value)), data);
 }
 
 /** `data` with the value at each pointer opened (see openValue), in a copy */

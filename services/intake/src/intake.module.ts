@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SubjectKeys } from '@support/personal-data';
 import { loadTrustedKeys } from '@support/event-store';
@@ -19,28 +19,6 @@ import { TicketViewRepository } from './persistence/ticket-view.repository';
 
 export const SERVICE_NAME = 'intake';
 
-/** Intake's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
-@Module({
-  providers: [
-    ...schemaBound(TicketViewRepository, CustomerDirectory, AuditAnchors, OutboxCopies),
-    { provide: ANCHORED_SERVICE, useValue: SERVICE_NAME },
-    { provide: TRUSTED_KEYS, inject: [SIGNING_KEY], useFactory: (signingKey: SigningKeyValue) => loadTrustedKeys(process.env, signingKey ?? undefined) },
-    TicketCommands,
-    StreamAudit,
-    TicketQueries,
-    CustomerErasure,
-  ],
-  // field-service's reactor is one group for visits and sheets: a visit's events share its key (one partition, in order), a sheet's likewise
-  controllers: [RoutingDecisionReactor, SlaBreachReactor, FieldServiceReactor, LeadConversionReactor, AuditAnchorReactor],
-  exports: [TicketCommands, TicketQueries, CustomerErasure],
-})
-export class IntakeModule {
-  /** intake with the customers' data keys, which its pipeline seals with and its readers open with */
-  static withKeys(subjectKeys: SubjectKeys): DynamicModule {
-    return { module: IntakeModule, providers: [{ provide: SubjectKeys, useValue: subjectKeys }, ClearKeysWrapping] };
-  }
-}
-
 /** Wraps, once at start, the data keys an earlier version stored clear. */
 @Injectable()
 class ClearKeysWrapping implements OnApplicationBootstrap {
@@ -53,3 +31,21 @@ class ClearKeysWrapping implements OnApplicationBootstrap {
     await this.dataSource.transaction((manager) => this.keys.wrapClearKeys(manager));
   }
 }
+
+/** Intake's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
+@Module({
+  providers: [
+    ...schemaBound(TicketViewRepository, CustomerDirectory, AuditAnchors, OutboxCopies),
+    { provide: ANCHORED_SERVICE, useValue: SERVICE_NAME },
+    { provide: TRUSTED_KEYS, inject: [SIGNING_KEY], useFactory: (signingKey: SigningKeyValue) => loadTrustedKeys(process.env, signingKey ?? undefined) },
+    TicketCommands,
+    StreamAudit,
+    TicketQueries,
+    CustomerErasure,
+    ClearKeysWrapping,
+  ],
+  // field-service's reactor is one group for visits and sheets: a visit's events share its key (one partition, in order), a sheet's likewise
+  controllers: [RoutingDecisionReactor, SlaBreachReactor, FieldServiceReactor, LeadConversionReactor, AuditAnchorReactor],
+  exports: [TicketCommands, TicketQueries, CustomerErasure],
+})
+export class IntakeModule {}

@@ -1,7 +1,6 @@
 import { eventCatalogue } from '@support/contracts';
 import { EventStore } from '@support/event-store';
 import { EventConsumer, EventConsumerTransport, OutboxRelay } from '@support/messaging';
-import { KEYRING_SCHEMA, loadKeyEncryptionKey, PersonalDataSealing, SubjectKeys } from '@support/personal-data';
 import { PlatformRuntime, PlatformSettings, startPlatform } from '@support/service-kit';
 import { CustomerErasure } from './application/customer-erasure.service';
 import { TicketCommands } from './application/ticket-commands.service';
@@ -26,18 +25,15 @@ export interface IntakeRuntime extends PlatformRuntime {
 
 /** Intake on the support platform: Nest builds it from {@link IntakeModule}; these are its parts tests reach for. */
 export async function startIntakeRuntime(settings: IntakeSettings, onError: (error: unknown) => void): Promise<IntakeRuntime> {
-  // the customers' data keys, in the keyring, wrapped with a key kept outside the database; a missing key stops the start
-  const subjectKeys = new SubjectKeys(KEYRING_SCHEMA, loadKeyEncryptionKey());
-  const platform = await startPlatform(IntakeModule.withKeys(subjectKeys), {
+  const platform = await startPlatform(IntakeModule, {
     service: SERVICE_NAME,
     settings,
     onError,
     migrations: intakeMigrations,
     // it makes customers' keys, and destroys one on erasure
     keyring: 'shred',
-    // every append seals personal data first; the outbox publishes what was decided (see PersonalDataSealing)
-    transforms: () => [new PersonalDataSealing(eventCatalogue, subjectKeys)],
-    outbox: 'decided',
+    // every append seals personal data first, with the key of the customer it names: the table and every topic hold it sealed
+    sealPersonalData: true,
   });
   const { context } = platform;
   return {

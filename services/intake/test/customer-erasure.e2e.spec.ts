@@ -70,9 +70,11 @@ describe('erasing a customer', () => {
     const stored = await sql(`SELECT data::text AS data FROM intake.events WHERE stream_id = ANY($1)`, [[customerId, first.id, second.id]]);
     expect(stored.length).toBe(5);
     for (const value of clearValues) expect([value, stored.some((row: { data: string }) => row.data.includes(value))]).toEqual([value, false]);
-    // published clear (docs/security.md, Erasure): consumers match contacts and show names
+    // published sealed too, each value naming the customer whose key opens it: what a topic keeps forever is erasable
     const published = await tickets.waitFor((m) => m.key === first.id && m.headers.ce_type === 'support.ticket.received.v1');
-    expect((published.value as { customer: unknown }).customer).toEqual(customer);
+    const sealedForCustomer = expect.stringMatching(new RegExp(`^sealed:v2:${customerId}:[A-Za-z0-9_-]+$`));
+    expect((published.value as { customer: unknown }).customer).toEqual({ name: sealedForCustomer, phone: sealedForCustomer, wechat: sealedForCustomer });
+    for (const value of clearValues) expect([value, JSON.stringify(published.value).includes(value)]).toEqual([value, false]);
 
     const historyBefore = await call('GET', `/v1/tickets/${first.id}/history`, tokens.lead);
     const verifyBefore = await Promise.all([first.id, second.id].map(async (id) => (await call('GET', `/v1/tickets/${id}/history/verify`, tokens.lead)).body));

@@ -1,19 +1,20 @@
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { customerRegistered, ERASED, ticketReceived } from '@support/contracts';
+import { sealAt, SubjectKeys } from '@support/personal-data';
 import { publishEvents, waitFor } from '@support/test-kit';
 import { aTicket, jsonRequest, RunningIntake, startIntake } from './support/intake-harness';
 
 type Customer = { name: string; phone?: string; wechat?: string };
 
-/** what sealing writes (`sealed:v1:` + base64url(iv | tag | ciphertext)), under a key that is nobody's */
+/** what sealing writes (`sealed:v2:<subject>:` + base64url(iv | tag | ciphertext)), under a key that is nobody's */
 function foreignCiphertext(clear: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', randomBytes(32), iv);
   const ciphertext = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);
-  return `sealed:v1:${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
+  return `sealed:v2:${randomUUID()}:${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
 }
 
-// Personal values are sealed at rest and marked with `sealed:v1:`. A customer may type that mark: their
+// Personal values are sealed at rest and marked with `sealed:v2:` (`sealed:v1:` before). A customer may type that mark: their
 // values must be sealed like anyone's and read back exactly as typed, on every read, by every path in.
 describe('personal values that look sealed', () => {
   let intake: RunningIntake;
@@ -68,7 +69,7 @@ describe('personal values that look sealed', () => {
     for (const field of ['name', 'phone', 'wechat'] as const) {
       if (customer[field] === undefined) continue;
       for (const stored of [received.data.customer![field], registered.data[field]]) {
-        expect(stored).toMatch(/^sealed:v1:[A-Za-z0-9_-]{38,}$/);
+        expect(stored).toMatch(new RegExp(`^sealed:v2:${customerId}:[A-Za-z0-9_-]{38,}$`));
         expect(stored).not.toBe(customer[field]);
       }
     }
@@ -93,15 +94,21 @@ describe('personal values that look sealed', () => {
     expect(JSON.stringify(refused.body)).toMatch(/phone/);
   });
 
-  it('seals a converted lead whose name, phone and WeChat id all look sealed (the Kafka way in, no phone format)', async () => {
+  it("seals a converted lead whose name, phone and WeChat id all look sealed (the Kafka way in, sealed with the lead's key, no phone format)", async () => {
     const problem = `导播台无输出 ${randomUUID()}`;
     const customer = { name: `sealed:v1:${'A'.repeat(40)}`, phone: 'sealed:v1:+86 138 0013 8000', wechat: foreignCiphertext('wx') };
+    // as the lead pool publishes it: every value sealed with the lead's own key, in the keyring
+    const leadId = randomUUID();
+    const leadKey = randomBytes(32);
+    const keys = intake.runtime.context.get(SubjectKeys);
+    await intake.runtime.dataSource.transaction((m) => keys.createAll(m, [{ subjectId: leadId, key: leadKey, at: new Date() }]));
+    const sealedCustomer = sealAt({ customer }, ['/customer/name', '/customer/phone', '/customer/wechat'], leadKey, leadId) as { customer: Customer };
     const [conversion] = await publishEvents([
       {
         type: 'support.lead.converted.v1',
-        streamId: randomUUID(),
+        streamId: leadId,
         source: 'lead-pool',
-        data: { leadId: randomUUID(), memberId: 'm-agent-wang', customer, deviceModel: 'Blackmagic ATEM Mini Pro', problem, urgency: 'normal' },
+        data: { leadId, memberId: 'm-agent-wang', customer: sealedCustomer.customer, deviceModel: 'Blackmagic ATEM Mini Pro', problem, urgency: 'normal' },
       },
     ]);
     const ticketId = await waitFor('the ticket opened for the converted lead', async () => {

@@ -1,5 +1,6 @@
 import { EventCatalogue } from './event-catalogue';
 import { EventDefinition, JsonSchema } from './event-definition';
+import { wireSchema } from './sealed-personal-data';
 
 /** The Kafka headers every event carries (CloudEvents 1.0 binary mode, plus the catalogue's extensions). */
 export const CLOUD_EVENT_HEADERS: JsonSchema = {
@@ -77,7 +78,7 @@ function message(definition: EventDefinition): Record<string, unknown> {
     summary: definition.description,
     contentType: 'application/json',
     headers: CLOUD_EVENT_HEADERS,
-    payload: definition.schema,
+    payload: wireSchema(definition),
     ...(definition.personalData?.length ? { 'x-personal-data': definition.personalData } : {}),
     ...(definition.priceData?.length ? { 'x-price-data': definition.priceData } : {}),
     bindings: { kafka: { key: { type: 'string', description: `the ${definition.aggregate} id` } } },

@@ -1,6 +1,7 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { EventDefinition } from './event-definition';
+import { wireSchema } from './sealed-personal-data';
 
 export type ValidationResult = { ok: true } | { ok: false; errors: string[] };
 
@@ -15,7 +16,8 @@ export class EventCatalogue {
     for (const definition of definitions) {
       if (this.definitions.has(definition.type)) throw new Error(`event type defined twice: ${definition.type}`);
       this.definitions.set(definition.type, definition);
-      this.validators.set(definition.type, ajv.compile(definition.schema));
+      // what is stored and published: personal fields clear or sealed
+      this.validators.set(definition.type, ajv.compile(wireSchema(definition)));
     }
   }
 

@@ -2,7 +2,7 @@ import { MigrationInterface } from 'typeorm';
 import { AnchorSigningKey } from '@support/event-store';
 import { Clock } from '@support/contracts';
 import { AppendTransform } from '@support/command-handling';
-import type { KeyringAccess } from '@support/personal-data';
+import type { KeyringAccess, SubjectOf } from '@support/personal-data';
 import type { KafkaConnection } from '@support/messaging';
 
 /** Injection token of the service's schema (the same value as the messaging lib's `EVENT_SCHEMA`). */
@@ -51,10 +51,16 @@ export interface SupportPlatformOptions {
   truncatable?: readonly string[];
   /** what every append goes through before the event store: e.g. sealing personal data */
   transforms?: (schema: string) => AppendTransform[];
-  /** what the service does with the keyring of data keys (libs/personal-data); migrated and granted with the schema when the settings migrate */
+  /**
+   * what the service does with the keyring of data keys (libs/personal-data); migrated and granted with the
+   * schema when the settings migrate. With it the platform provides `SubjectKeys` and `PersonalDataOpening`
+   * (the key-encryption key is loaded first: outside development a missing one stops the start).
+   */
   keyring?: KeyringAccess;
-  /** what the outbox publishes: events as stored (default) or as decided; false: no outbox and no relay (read-only services) */
-  outbox?: 'stored' | 'decided' | false;
+  /** seal every event's personal data before it is stored (keyring 'seal' or 'shred'): whose key an event's values take; true: the customer it names (`customerId`) */
+  sealPersonalData?: SubjectOf | true;
+  /** false: no outbox and no relay (read-only services); otherwise every event is published as stored */
+  outbox?: false;
 }
 
 /** the signing key, loaded before anything opens: outside development a missing key stops the start */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock, eventCatalogue, systemClock } from '@support/contracts';
 import { AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { EventStore, loadSigningKey, openServiceDataSource, roleOfUrl } from '@support/event-store';
-import { migrateKeyring } from '@support/personal-data';
+import { customerOf, KEYRING_SCHEMA, loadKeyEncryptionKey, migrateKeyring, PersonalDataOpening, PersonalDataSealing, SubjectKeys } from '@support/personal-data';
 import { createKafka, ensureTopics, EVENT_SCHEMA, EventConsumerTransport, MessagingClient, Outbox, OutboxRelay, topicsWrittenBy } from '@support/messaging';
 import { PlatformLifecycle } from './platform-lifecycle';
 import { BACKGROUND_ERRORS, CLOCK, MESSAGING_CLIENT, PLATFORM_SETTINGS, SERVICE_SCHEMA, SIGNING_KEY, SigningKeyValue, SupportPlatformOptions } from './platform.tokens';
@@ -24,6 +24,8 @@ export const PLATFORM_TOKENS = [
   BACKGROUND_ERRORS,
   PLATFORM_SETTINGS,
   SIGNING_KEY,
+  SubjectKeys,
+  PersonalDataOpening,
 ] as const;
 
 /**
@@ -39,6 +41,12 @@ export class SupportPlatformModule {
     const { schema } = settings;
     // before anything opens: outside development a missing key stops the start, naming the variable
     const signingKey: SigningKeyValue = options.outbox === false ? null : loadSigningKey(service);
+    const subjectKeys = options.keyring ? new SubjectKeys(KEYRING_SCHEMA, loadKeyEncryptionKey()) : null;
+    if (options.sealPersonalData && !(subjectKeys && options.keyring !== 'open')) throw new Error(`${service} seals personal data: it needs the keyring with 'seal' or 'shred'`);
+    const sealing =
+      options.sealPersonalData && subjectKeys
+        ? [new PersonalDataSealing(eventCatalogue, subjectKeys, options.sealPersonalData === true ? customerOf : options.sealPersonalData)]
+        : [];
     const providers: Provider[] = [
       { provide: PLATFORM_SETTINGS, useValue: settings },
       { provide: SERVICE_SCHEMA, useValue: schema },
@@ -62,10 +70,13 @@ export class SupportPlatformModule {
         inject: [EventStore],
         useFactory: (store: EventStore) =>
           new AppendPipeline(store, {
-            transforms: options.transforms?.(schema),
-            listeners: options.outbox === false ? [] : [new Outbox(schema, service, eventCatalogue, options.outbox ?? 'stored')],
+            transforms: [...sealing, ...(options.transforms?.(schema) ?? [])],
+            listeners: options.outbox === false ? [] : [new Outbox(schema, service, eventCatalogue)],
           }),
       },
+      // null where the service has no keyring
+      { provide: SubjectKeys, useValue: subjectKeys },
+      { provide: PersonalDataOpening, useValue: subjectKeys && new PersonalDataOpening(eventCatalogue, subjectKeys) },
       { provide: IdempotencyStore, inject: [CLOCK], useFactory: (clock: Clock) => new IdempotencyStore(schema, { ttlSeconds: settings.idempotencyKeyTtlSeconds, clock }) },
       {
         provide: OutboxRelay,

@@ -2,8 +2,9 @@ import { EntityManager } from 'typeorm';
 import { qualified } from '@support/event-store';
 
 /**
- * The messages intake's outbox keeps after sending them (messaging's table, in intake's schema). They
- * are sent clear (docs/security.md, Erasure), so erasing a customer rewrites the personal data in theirs.
+ * The messages intake's outbox keeps after sending them (messaging's table, in intake's schema). Those
+ * written before personal data was published sealed hold it clear, so erasing a customer rewrites the
+ * personal data in theirs (the sealed ones read `[erased]` without it).
  */
 export class OutboxCopies {
   private readonly table: string;
