@@ -25,11 +25,13 @@ export const SERVICE_SCHEMAS: readonly ServiceSchema[] = [
   { service: 'intake', schema: INTAKE_SCHEMA, migrations: intakeMigrations, keyring: 'shred' },
   { service: 'routing', schema: ROUTING_SCHEMA, migrations: routingMigrations },
   { service: 'sla-monitor', schema: SLA_SCHEMA, migrations: slaMigrations },
-  { service: 'field-service', schema: FIELD_SERVICE_SCHEMA, migrations: fieldServiceMigrations },
+  // it seals visits' and sheets' personal data with the customer's key, and opens it for the technician
+  { service: 'field-service', schema: FIELD_SERVICE_SCHEMA, migrations: fieldServiceMigrations, keyring: 'seal' },
   { service: 'knowledge-base', schema: KNOWLEDGE_SCHEMA, migrations: knowledgeMigrations },
-  { service: 'lead-pool', schema: LEAD_POOL_SCHEMA, migrations: leadPoolMigrations },
-  // its rebuild empties the projections with TRUNCATE
-  { service: 'dashboard', schema: DASHBOARD_SCHEMA, migrations: dashboardMigrations, truncatable: PROJECTION_TABLES },
+  // it seals each lead's contact with a key of the lead's, and destroys it when the lead or its customer is erased
+  { service: 'lead-pool', schema: LEAD_POOL_SCHEMA, migrations: leadPoolMigrations, keyring: 'shred' },
+  // its rebuild empties the projections with TRUNCATE; its timelines keep personal values sealed, opened when read
+  { service: 'dashboard', schema: DASHBOARD_SCHEMA, migrations: dashboardMigrations, truncatable: PROJECTION_TABLES, keyring: 'open' },
 ];
 
 export function serviceSchema(service: string): ServiceSchema {

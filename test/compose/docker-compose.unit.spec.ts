@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfigFileTextToJson } from 'typescript';
+import { SERVICE_SCHEMAS } from '../../deploy/migrate/service-schemas';
 import {
   buildOf,
   checkBuildLayout,
@@ -106,12 +107,17 @@ describe('docker-compose.yml', () => {
     expect({ status, stdout }).toEqual({ status: 0, stdout: '' });
   });
 
-  it('gives intake the personal-data key-encryption key as a secret file, one make-secrets.sh makes', () => {
-    const intake = compose().services!.intake!;
-    const env = intake.environment as Record<string, string>;
-    expect(env.PERSONAL_DATA_KEK).toBeUndefined();
-    expect(env.PERSONAL_DATA_KEK_FILE).toBe('/run/secrets/personal_data_kek');
-    expect(secretsOf(intake)).toContain('personal_data_kek');
+  it('gives every service with a keyring access the personal-data key-encryption key as a secret file, one make-secrets.sh makes, and no other', () => {
+    const withKeyring = SERVICE_SCHEMAS.filter((s) => s.keyring).map((s) => s.service);
+    expect(withKeyring).toEqual(expect.arrayContaining(['intake', 'field-service', 'lead-pool', 'dashboard']));
+    for (const { service } of SERVICE_SCHEMAS) {
+      const definition = compose().services![service]!;
+      const env = definition.environment as Record<string, string>;
+      expect([service, env.PERSONAL_DATA_KEK]).toEqual([service, undefined]);
+      const needs = withKeyring.includes(service);
+      expect([service, env.PERSONAL_DATA_KEK_FILE]).toEqual([service, needs ? '/run/secrets/personal_data_kek' : undefined]);
+      expect([service, secretsOf(definition).includes('personal_data_kek')]).toEqual([service, needs]);
+    }
     expect((compose().secrets ?? {}).personal_data_kek).toEqual({ file: './secrets/personal-data-kek' });
     expect(readFileSync(join(ROOT, 'deploy', 'compose', 'make-secrets.sh'), 'utf8')).toContain('openssl rand -base64 32 >secrets/personal-data-kek');
   });

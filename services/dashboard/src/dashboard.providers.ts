@@ -33,6 +33,8 @@ export async function startDashboardRuntime(settings: DashboardSettings, onError
     migrations: dashboardMigrations,
     truncatable: PROJECTION_TABLES,
     outbox: false,
+    // the timelines keep personal values sealed, as published: opened for those who read them
+    keyring: 'open',
   });
   const { context } = platform;
   return {

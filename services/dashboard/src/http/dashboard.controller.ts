@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { Actor, Clock, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
+import { PersonalDataOpening } from '@support/personal-data';
 import { CLOCK, CurrentActor, Public, Roles, UuidParam } from '@support/service-kit';
 import { weeklyReportCsv, weeklyReportFileName } from '../application/weekly-report.csv';
 import { DataSource } from 'typeorm';
@@ -25,6 +26,7 @@ export class DashboardController {
     private readonly changes: ProjectionChanges,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TEAM_TIME_ZONE_TOKEN) private readonly timeZone: string,
+    @Inject(PersonalDataOpening) private readonly personalData: PersonalDataOpening,
   ) {}
 
   /** the web page: live queue, SLA board with countdowns, this week's KPIs (it asks for a token) */
@@ -61,11 +63,13 @@ export class DashboardController {
     return this.tables.slaBoard(this.dataSource, this.clock.now());
   }
 
-  // the timeline keeps each event's data as published: an analyst's is masked here, by the catalogue
+  // the timeline keeps each event's data as published, personal values sealed: they are opened here (an
+  // erased customer's read `[erased]`), then an analyst's are masked, by the catalogue
   @Get('v1/customers/:id/timeline')
   @Roles(...READERS)
   async timeline(@UuidParam() id: string, @CurrentActor() actor: Actor) {
-    return eventsSeenBy(actor.role, eventCatalogue, await this.tables.customerTimeline(this.dataSource, id));
+    const events = await this.personalData.openEvents(this.dataSource, await this.tables.customerTimeline(this.dataSource, id));
+    return eventsSeenBy(actor.role, eventCatalogue, events);
   }
 
   /** the weekly KPIs per team and member, each member named (ISO week in the team's time zone; default this week) */
