@@ -73,7 +73,8 @@ export const SERVICE_SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> 
   'sla-monitor': [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC],
   'field-service': [TICKETS_TOPIC],
   'knowledge-base': [TICKETS_TOPIC, SHEETS_TOPIC, SLA_TOPIC],
-  'lead-pool': [ROSTER_TOPIC, TICKETS_TOPIC],
+  // customers: an erased customer's leads are erased too
+  'lead-pool': [ROSTER_TOPIC, TICKETS_TOPIC, CUSTOMERS_TOPIC],
   // the read models of everything
   dashboard: eventCatalogue.topics(),
 };

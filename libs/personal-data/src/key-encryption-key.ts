@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { developmentKeyFile } from '@support/event-store';
@@ -22,6 +22,16 @@ export class KeyEncryptionKey {
   constructor(private readonly key: Buffer) {
     if (key.length !== KEY_BYTES) throw new Error(`the personal-data key-encryption key must be ${KEY_BYTES} bytes, not ${key.length}`);
     this.id = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  }
+
+  /**
+   * A key of its own for one purpose (e.g. a blind index's HMAC), derived with HKDF-SHA256: as secret as
+   * this key and kept nowhere, and telling nothing of it or of a key derived for another purpose. It changes
+   * with a rotation of this key, so what was made with it must be made again then.
+   */
+  derive(purpose: string): Buffer {
+    if (!purpose.trim()) throw new Error('a derived key needs a purpose');
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `support personal-data: ${purpose}`, KEY_BYTES));
   }
 
   /** iv | tag | ciphertext of the data key */

@@ -22,6 +22,17 @@ describe('the key-encryption key', () => {
     expect(new KeyEncryptionKey(randomBytes(32)).id).not.toBe(kek.id);
   });
 
+  it('derives a key per purpose: the same for the same key and purpose, another for another, never the key itself', () => {
+    const key = randomBytes(32);
+    const derived = new KeyEncryptionKey(key).derive('lead contacts');
+    expect(derived).toHaveLength(32);
+    expect(derived.equals(key)).toBe(false);
+    expect(new KeyEncryptionKey(key).derive('lead contacts').equals(derived)).toBe(true);
+    expect(new KeyEncryptionKey(key).derive('customer contacts').equals(derived)).toBe(false);
+    expect(new KeyEncryptionKey(randomBytes(32)).derive('lead contacts').equals(derived)).toBe(false);
+    expect(() => kek.derive(' ')).toThrow('purpose');
+  });
+
   describe('loaded from the environment', () => {
     let dir: string;
     beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'kek-'))));

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { loadKeyEncryptionKey } from '@support/personal-data';
 import { BACKGROUND_ERRORS, PLATFORM_SETTINGS, PeriodicTask, schemaBound } from '@support/service-kit';
+import { CONTACT_INDEX_PURPOSE, ContactIndex } from './application/contact-index';
 import { LeadAllocator } from './application/lead-allocator';
+import { LeadPersonalData } from './application/lead-personal-data';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
 import { LeadPoolReactor } from './application/lead-pool.reactor';
 import { LeadService } from './application/lead.service';
@@ -9,6 +13,7 @@ import type { LeadPoolSettings } from './lead-pool.providers';
 import { LeadPoolRepository } from './persistence/lead-pool.repository';
 
 const ALLOCATION_ROUNDS = Symbol('AllocationRounds');
+const CONTACT_INDEXING = Symbol('ContactIndexing');
 
 /** How often the allocator runs by itself by default. */
 const TICK_INTERVAL_MS = 1000;
@@ -29,6 +34,11 @@ function allocationRounds(allocator: LeadAllocator, settings: LeadPoolSettings, 
   };
 }
 
+// the leads stored before the contact index are indexed before anything is served or consumed
+function contactIndexing(personalData: LeadPersonalData, dataSource: DataSource) {
+  return { onModuleInit: () => personalData.indexStoredContacts(dataSource) };
+}
+
 /** Lead-pool's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
 @Module({
   providers: [
@@ -37,6 +47,10 @@ function allocationRounds(allocator: LeadAllocator, settings: LeadPoolSettings, 
     LeadAllocator,
     LeadService,
     RatioPolicyService,
+    LeadPersonalData,
+    // its key derived from the key-encryption key (loaded as the platform does): never in the database
+    { provide: ContactIndex, useFactory: () => new ContactIndex(loadKeyEncryptionKey().derive(CONTACT_INDEX_PURPOSE)) },
+    { provide: CONTACT_INDEXING, inject: [LeadPersonalData, DataSource], useFactory: contactIndexing },
     { provide: ALLOCATION_ROUNDS, inject: [LeadAllocator, PLATFORM_SETTINGS, BACKGROUND_ERRORS], useFactory: allocationRounds },
   ],
   controllers: [LeadPoolReactor],

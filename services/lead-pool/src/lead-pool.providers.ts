@@ -1,3 +1,4 @@
+import { NewEvent } from '@support/contracts';
 import { PlatformRuntime, PlatformSettings, startPlatform } from '@support/service-kit';
 import { LeadAllocator } from './application/lead-allocator';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
@@ -24,7 +25,16 @@ export interface LeadPoolRuntime extends PlatformRuntime {
 
 /** Lead-pool on the support platform: Nest builds it from {@link LeadPoolModule}; these are its parts tests reach for. */
 export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: (error: unknown) => void): Promise<LeadPoolRuntime> {
-  const platform = await startPlatform(LeadPoolModule, { service: SERVICE_NAME, settings, onError, migrations: leadPoolMigrations });
+  const platform = await startPlatform(LeadPoolModule, {
+    service: SERVICE_NAME,
+    settings,
+    onError,
+    migrations: leadPoolMigrations,
+    // it makes each lead's key, and destroys it on erasure
+    keyring: 'shred',
+    // a lead's personal data is sealed with the lead's own key before it is stored: the table and the topic hold it sealed
+    sealPersonalData: leadOf,
+  });
   const { context } = platform;
   return {
     ...platform,
@@ -34,4 +44,11 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
     repository: context.get(LeadPoolRepository),
     aggregates: context.get(LeadPoolAggregates),
   };
+}
+
+/** whose key seals a lead event's personal data: the lead's (its id, a UUID), the prospect not being a customer yet */
+export function leadOf(event: NewEvent): string {
+  const leadId = (event.data as { leadId?: unknown }).leadId;
+  if (typeof leadId !== 'string') throw new Error(`${event.type} carries personal data but names no leadId: it cannot be sealed`);
+  return leadId;
 }

@@ -256,7 +256,7 @@ describe('lead-pool ledger and waiting leads', () => {
       expect(live.allocations.length).toBeGreaterThan(3);
       expect(live.waiting).toHaveLength(3);
       // the migration that added them, undone and done again on this schema's events
-      const Migration = leadPoolMigrations(schema).at(-1)!;
+      const Migration = leadPoolMigrations(schema).find((migration) => migration.name.startsWith('LeadPoolExpectedAndWaiting'))!;
       const runner = owner.createQueryRunner();
       try {
         await new Migration().down(runner);

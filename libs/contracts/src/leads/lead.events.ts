@@ -131,6 +131,21 @@ export const leadHoardingFlagged = defineEvent({
   schema: leadDataSchema({ ticketId: uuidSchema, memberId: memberIdSchema, leadStatus: requiredTextSchema }, ['ticketId', 'memberId', 'leadStatus']),
 });
 
+export const leadErased = defineEvent({
+  type: 'support.lead.erased.v1',
+  topic: LEADS_TOPIC,
+  aggregate: LEAD_AGGREGATE,
+  description:
+    "The prospect's personal data was erased (crypto-shredding): the lead pool destroyed the lead's data key, so the handle, contact and converted customer it sealed with it read `[erased]`; the hash chain is untouched. Consumers holding copies (of the lead's support.lead.captured.v1 and support.lead.converted.v1) drop them.",
+  schema: leadDataSchema(
+    {
+      reason: { ...requiredTextSchema, maxLength: 2000, description: 'why, e.g. the prospect asked to be forgotten' },
+      customerId: { ...uuidSchema, description: 'the customer whose erasure (support.customer.erased.v1) this follows, when it does' },
+    },
+    ['reason'],
+  ),
+});
+
 export const leadRatiosSet = defineEvent({
   type: 'support.lead.ratios-set.v1',
   topic: LEAD_POLICIES_TOPIC,
@@ -154,7 +169,7 @@ export const leadRatiosSet = defineEvent({
   },
 });
 
-export const leadEvents = [leadCaptured, leadDuplicateCaptured, leadAllocated, leadAccepted, leadReturned, leadConverted, leadLost, leadHoardingFlagged];
+export const leadEvents = [leadCaptured, leadDuplicateCaptured, leadAllocated, leadAccepted, leadReturned, leadConverted, leadLost, leadHoardingFlagged, leadErased];
 export const leadPolicyEvents = [leadRatiosSet];
 export type LeadEvent = EventOf<(typeof leadEvents)[number]>;
 export type LeadPolicyEvent = EventOf<(typeof leadPolicyEvents)[number]>;

@@ -1,22 +1,27 @@
-import { RosterEvent, TicketEvent, eventCatalogue, ROSTER_TOPIC, TICKETS_TOPIC } from '@support/contracts';
+import { CustomerEvent, CUSTOMERS_TOPIC, RosterEvent, TicketEvent, eventCatalogue, ROSTER_TOPIC, TICKETS_TOPIC } from '@support/contracts';
 import { CommandRefusal } from '@support/decider';
 import { TransientFailure } from '@support/event-store';
 import { commitChanges, DecidedChange } from '@support/command-handling';
 import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
+import { Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { PersonalDataOpening } from '@support/personal-data';
 import { leadExists } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { ALLOCATION_BATCH, LEAD_POOL, LeadAllocator } from './lead-allocator';
+import { LeadPersonalData } from './lead-personal-data';
 import { LeadPoolAggregates } from './lead-pool.aggregates';
+import { LeadService } from './lead.service';
 
 /** the consumer retries the event: a lead changed between read and append */
 export class ConcurrentLeadChange extends TransientFailure {}
 
 /**
  * What the pool learns from other services: who is on the roster and on duty (routing's roster
- * events), and every ticket opened (intake): one for a contact a member holds as an un-accepted lead
- * is flagged as hoarding; one caused by a conversion is linked to its lead. A member coming on duty
- * takes the leads waiting for them at once.
+ * events), every ticket opened (intake): one for a contact a member holds as an un-accepted lead
+ * is flagged as hoarding; one caused by a conversion is linked to its lead; and every customer erased
+ * (intake): the leads that became or were flagged for one of their tickets are erased too. A member
+ * coming on duty takes the leads waiting for them at once.
  */
 @EventHandlers()
 export class LeadPoolReactor {
@@ -24,6 +29,9 @@ export class LeadPoolReactor {
     private readonly aggregates: LeadPoolAggregates,
     private readonly repository: LeadPoolRepository,
     private readonly allocator: LeadAllocator,
+    private readonly leads: LeadService,
+    private readonly personalData: LeadPersonalData,
+    @Inject(PersonalDataOpening) private readonly opening: PersonalDataOpening,
   ) {}
 
   @EventPattern(eventCatalogue.typesOn(ROSTER_TOPIC), { group: 'roster' })
@@ -47,10 +55,12 @@ export class LeadPoolReactor {
 
   @EventPattern(eventCatalogue.typesOn(TICKETS_TOPIC), { group: 'ticket-events' })
   async onTicketEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
-    const event = { type: consumed.type, data: consumed.data } as TicketEvent;
+    if (consumed.type !== 'support.ticket.received.v1') return;
+    // intake publishes the customer's values sealed with their key: opened here, only to digest the contact
+    const [event] = (await this.opening.openEvents(manager, [{ type: consumed.type, data: consumed.data }])) as TicketEvent[];
     if (event.type !== 'support.ticket.received.v1') return;
     const { ticketId, customer } = event.data;
-    const contact = { ...(customer.phone ? { phone: customer.phone } : {}), ...(customer.wechat ? { wechat: customer.wechat } : {}) };
+    const contact = this.personalData.digestsOfClear(customer);
     const flags: Array<{ leadId: string; memberId: string; leadStatus: string }> = [];
     const changes: Array<DecidedChange<unknown>> = [];
     for (const { leadId } of await this.repository.heldLeadsByContact(manager, contact)) {
@@ -71,5 +81,19 @@ export class LeadPoolReactor {
     if (!committed.ok) throw new ConcurrentLeadChange((committed as CommandRefusal).reason);
     for (const flag of flags) await this.repository.flag(manager, { ...flag, ticketId });
     if (consumed.causationId) await this.repository.linkTicket(manager, consumed.causationId, ticketId);
+  }
+
+  @EventPattern(eventCatalogue.typesOn(CUSTOMERS_TOPIC), { group: 'customer-erasures' })
+  async onCustomerEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
+    const event = { type: consumed.type, data: consumed.data } as CustomerEvent;
+    if (event.type !== 'support.customer.erased.v1') return;
+    const { customerId, reason, ticketIds } = event.data;
+    const context = { actor: LEAD_POOL, causationId: consumed.id, correlationId: consumed.correlationId ?? consumed.id };
+    for (const leadId of await this.repository.leadIdsOfTickets(manager, ticketIds)) {
+      const erased = await this.leads.eraseIn(manager, leadId, { reason, customerId }, context);
+      // erased already (by a lead, for another customer, or this event again): nothing more to do
+      if (!erased.ok && erased.code === 'version-conflict') throw new ConcurrentLeadChange(erased.reason);
+      if (!erased.ok && erased.code !== 'illegal-transition') throw new Error(`lead ${leadId} could not be erased: ${erased.reason}`);
+    }
   }
 }

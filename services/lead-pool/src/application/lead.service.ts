@@ -5,10 +5,12 @@ import { Actor, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/
 import { CommandInput, CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { lockAllForTransaction } from '@support/event-store';
+import { SubjectKeys } from '@support/personal-data';
 import { SERVICE_SCHEMA } from '@support/service-kit';
-import { CaptureLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
+import { CaptureLead, EraseLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
 import { LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
+import { LeadPersonalData } from './lead-personal-data';
 import { leadSeenBy } from './lead-reading.policy';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
 
@@ -53,6 +55,8 @@ export class LeadService {
     private readonly repository: LeadPoolRepository,
     private readonly allocator: LeadAllocator,
     private readonly idempotency: IdempotencyStore,
+    private readonly personalData: LeadPersonalData,
+    @Inject(SubjectKeys) private readonly keys: SubjectKeys,
   ) {}
 
   /** the ISO week the ledger books into now, by the service's clock */
@@ -77,13 +81,14 @@ export class LeadService {
   }
 
   private async captureIn(manager: EntityManager, input: CaptureInput, context: CommandContext): Promise<Captured> {
-    // two captures of one contact at once: the second sees the first and merges
-    const keys = [input.contact.phone && `phone:${input.contact.phone}`, input.contact.wechat && `wechat:${input.contact.wechat}`].filter((k): k is string => !!k);
+    // two captures of one contact at once: the second sees the first and merges (locked by digest: no clear value in a lock's name)
+    const contact = this.personalData.digestsOfClear(input.contact);
+    const keys = Object.entries(contact).map(([kind, digest]: [string, Buffer]) => `${kind}:${digest.toString('hex')}`);
     await lockAllForTransaction(
       manager,
       keys.sort().map((key) => `${this.schema}:contact:${key}`),
     );
-    const existing = await this.repository.openLeadByContact(manager, input.contact);
+    const existing = await this.repository.openLeadByContact(manager, contact);
     if (existing) {
       const merged = await this.aggregates.leads.handleIn(
         manager,
@@ -117,7 +122,7 @@ export class LeadService {
 
   /** Converts an accepted lead into a ticket; the customer defaults to the lead's handle and contact. */
   async convert(leadId: string, conversion: Conversion, context: CommandContext): Promise<CommandOutcome<Lead>> {
-    const lead = await this.repository.lead(this.dataSource, leadId);
+    const lead = await this.find(leadId);
     const customer = { name: conversion.customer?.name ?? lead?.customerHandle ?? '', ...(lead?.contact ?? {}), ...withoutName(conversion.customer) };
     return this.execute(leadId, { type: 'ConvertLead', customer, deviceModel: conversion.deviceModel, problem: conversion.problem, urgency: conversion.urgency }, context);
   }
@@ -129,13 +134,14 @@ export class LeadService {
    */
   async find(leadId: string, reader?: Actor): Promise<LeadReading | undefined> {
     const lead = await this.repository.lead(this.dataSource, leadId, reader ? scopeOf(reader) : {});
-    const reading = lead && (await this.withWaitingReasons([lead]))[0];
+    const reading = lead && (await this.withWaitingReasons(await this.personalData.openLeads(this.dataSource, [lead])))[0];
     return reading && reader ? leadSeenBy(reader.role, reading) : reading;
   }
 
   /** a lead or analyst sees every lead (an analyst masked); a member those they brought in or hold */
   async list(actor: Actor, status?: string): Promise<LeadReading[]> {
-    const leads = await this.withWaitingReasons(await this.repository.findLeads(this.dataSource, { status, ...scopeOf(actor) }));
+    const stored = await this.repository.findLeads(this.dataSource, { status, ...scopeOf(actor) });
+    const leads = await this.withWaitingReasons(await this.personalData.openLeads(this.dataSource, stored));
     return leads.map((lead) => leadSeenBy(actor.role, lead));
   }
 
@@ -166,8 +172,25 @@ export class LeadService {
 
   /** the lead's events, or none when there is no such lead or `reader` may not see it (as {@link find}) */
   async history(leadId: string, reader: Actor): Promise<RecordedEvent[]> {
-    if (!(await this.repository.lead(this.dataSource, leadId, scopeOf(reader)))) return [];
-    return this.aggregates.leads.history(this.dataSource, leadId);
+    const lead = await this.repository.lead(this.dataSource, leadId, scopeOf(reader));
+    if (!lead) return [];
+    return this.personalData.openHistory(this.dataSource, await this.aggregates.leads.history(this.dataSource, leadId), lead.erased === true);
+  }
+
+  /** Erases the prospect's personal data: the erasure recorded and the lead's key destroyed, together. */
+  async erase(leadId: string, reason: string, context: CommandContext): Promise<CommandOutcome<Lead>> {
+    return this.dataSource.transaction((manager) => this.eraseIn(manager, leadId, { reason }, context));
+  }
+
+  /**
+   * The erasure in the caller's transaction (a customer's erasure reaches several leads at once): every
+   * value sealed with the lead's key reads `[erased]` from then on, in the event table, on the topic and
+   * in the leads table (whose contact digests go too); the hash chain covers the ciphertext and still verifies.
+   */
+  async eraseIn(manager: EntityManager, leadId: string, erasure: Pick<EraseLead, 'reason' | 'customerId'>, context: CommandContext): Promise<CommandOutcome<Lead>> {
+    const erased = await this.aggregates.leads.handleIn(manager, leadId, (at) => ({ type: 'EraseLead', leadId, ...erasure, actor: context.actor, at }), context);
+    if (erased.ok) await this.keys.destroy(manager, leadId, erased.events[0].occurredAt);
+    return erased;
   }
 }
 

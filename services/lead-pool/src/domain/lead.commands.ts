@@ -59,7 +59,14 @@ export interface FlagHoarding extends LeadCommandBase<'FlagHoarding'> {
   memberId: string;
 }
 
-export type LeadCommand = CaptureLead | MergeDuplicate | AllocateLead | AcceptLead | DeclineLead | ExpireAllocation | ConvertLead | LoseLead | FlagHoarding;
+/** The prospect's personal data is erased: the application destroys the lead's data key with the event. */
+export interface EraseLead extends LeadCommandBase<'EraseLead'> {
+  reason: string;
+  /** the customer whose erasure this follows, when it does */
+  customerId?: string;
+}
+
+export type LeadCommand = CaptureLead | MergeDuplicate | AllocateLead | AcceptLead | DeclineLead | ExpireAllocation | ConvertLead | LoseLead | FlagHoarding | EraseLead;
 
 export type LeadCommandType = LeadCommand['type'];
 
@@ -73,4 +80,5 @@ export const LEAD_COMMAND_TYPES = [
   'ConvertLead',
   'LoseLead',
   'FlagHoarding',
+  'EraseLead',
 ] as const satisfies readonly LeadCommandType[];

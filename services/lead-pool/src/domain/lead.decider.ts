@@ -43,6 +43,7 @@ export const LEAD_TRANSITIONS: Readonly<Record<Exclude<LeadCommandType, 'Capture
   LoseLead: { verb: 'lose', from: ['pooled', 'allocated', 'accepted'] },
   // flagging an accepted, converted or lost lead is accepted with no events
   FlagHoarding: { verb: 'flag', from: ANY },
+  EraseLead: { verb: 'erase', from: ANY },
 };
 
 /**
@@ -76,7 +77,7 @@ export function decideLead(command: LeadCommand, state: LeadState): Decision<Lea
   // the deadline rules compare with at: it must be a date first
   const atInvalid = atProblem(command.at);
   if (atInvalid) return invalid(atInvalid);
-  const refused = actorProblem(command, lead);
+  const refused = erasedProblem(command, lead) ?? actorProblem(command, lead);
   if (refused) return reject('illegal-transition', refused);
   const { leadId } = lead;
 
@@ -141,7 +142,21 @@ export function decideLead(command: LeadCommand, state: LeadState): Decision<Lea
       if ((lead.status !== 'pooled' && lead.status !== 'allocated') || lead.hoardingFlaggedFor.includes(command.ticketId)) return accept();
       return accept({ type: 'support.lead.hoarding-flagged.v1', data: { leadId, ticketId: command.ticketId, memberId: command.memberId, leadStatus: lead.status } });
     }
+
+    case 'EraseLead': {
+      const problem = text(command.reason, 'reason', LIMITS.reason) ?? (command.customerId === undefined ? undefined : notUuid(command.customerId, 'customerId'));
+      if (problem) return invalid(problem);
+      return accept({ type: 'support.lead.erased.v1', data: { leadId, reason: command.reason, ...optional('customerId', command.customerId) } });
+    }
   }
+}
+
+// an erased lead is erased once; nobody can be reached through it, so it is neither handed out nor converted
+function erasedProblem(command: Exclude<LeadCommand, CaptureLead>, lead: Lead): string | undefined {
+  if (!lead.erased) return undefined;
+  if (command.type === 'EraseLead') return `the personal data of lead ${lead.leadId} was erased already`;
+  if (command.type === 'AllocateLead' || command.type === 'ConvertLead') return `cannot ${LEAD_TRANSITIONS[command.type].verb} a lead whose personal data was erased`;
+  return undefined;
 }
 
 function capture(command: CaptureLead, state: LeadState): Decision<LeadEvent> {
@@ -204,5 +219,8 @@ function actorProblem(command: Exclude<LeadCommand, CaptureLead>, lead: Lead): s
     }
     case 'FlagHoarding':
       return byPool || byLead ? undefined : 'only the pool (or a lead) flags hoarding';
+    case 'EraseLead':
+      // a lead on request, or the pool after the customer's erasure
+      return byPool || byLead ? undefined : 'only a lead (or the pool, after the customer was erased) erases a lead';
   }
 }

@@ -76,6 +76,7 @@ const convert = (f: Fields<'ConvertLead'> = {}): LeadCommand => ({
 });
 const lose = (f: Fields<'LoseLead'> = {}): LeadCommand => ({ type: 'LoseLead', ...base, actor: lead, reason: 'bought a new laptop instead', ...f });
 const flag = (f: Fields<'FlagHoarding'> = {}): LeadCommand => ({ type: 'FlagHoarding', ...base, actor: pool, ticketId: TICKET, memberId: 'agent-liu', ...f });
+const erase = (f: Fields<'EraseLead'> = {}): LeadCommand => ({ type: 'EraseLead', ...base, actor: lead, reason: 'she asked to be forgotten', ...f });
 
 const captured: LeadEvent = {
   type: 'support.lead.captured.v1',
@@ -98,6 +99,7 @@ const converted: LeadEvent = {
   },
 };
 const lost: LeadEvent = { type: 'support.lead.lost.v1', data: { leadId: LEAD, reason: 'bought a new laptop instead' } };
+const erased: LeadEvent = { type: 'support.lead.erased.v1', data: { leadId: LEAD, reason: 'she asked to be forgotten' } };
 const flagged = (leadStatus: string): LeadEvent => ({ type: 'support.lead.hoarding-flagged.v1', data: { leadId: LEAD, ticketId: TICKET, memberId: 'agent-liu', leadStatus } });
 
 // the history of a lead in each status
@@ -116,6 +118,7 @@ describe('lead decider', () => {
       'CaptureLead',
       'ConvertLead',
       'DeclineLead',
+      'EraseLead',
       'ExpireAllocation',
       'FlagHoarding',
       'LoseLead',
@@ -335,6 +338,70 @@ describe('lead decider', () => {
     });
   });
 
+  describe('erasure', () => {
+    it.each(LEAD_STATUSES)('erases a %s lead: its personal values read [erased] at once, the rest stays', (status) => {
+      spec.given(IN[status]).when(erase()).then([erased]);
+      const before = fold(IN[status]);
+      const after = fold([...IN[status], erased]);
+      expect(after).toMatchObject({ status, erased: true, customerHandle: '[erased]', contact: { phone: '[erased]', wechat: '[erased]' } });
+      expect(JSON.stringify(after)).not.toMatch(/zhou|0013|Zhou/);
+      expect(without(after, 'customerHandle', 'contact', 'ticketCause', 'erased')).toStrictEqual(without(before, 'customerHandle', 'contact', 'ticketCause'));
+    });
+
+    it("keeps the converted customer's fields, erased, and names the customer whose erasure it follows", () => {
+      expect(fold([...CONVERTED, erased]).ticketCause?.customer).toStrictEqual({ name: '[erased]', phone: '[erased]' });
+      const customerId = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
+      spec
+        .given(CONVERTED)
+        .when(erase({ actor: pool, customerId, reason: `customer ${customerId} was erased` }))
+        .then([{ type: 'support.lead.erased.v1', data: { leadId: LEAD, reason: `customer ${customerId} was erased`, customerId } }]);
+    });
+
+    it('erases once, and an erased lead is neither allocated nor converted; the rest goes on', () => {
+      spec
+        .given([...POOLED, erased])
+        .when(erase())
+        .thenRejects('illegal-transition', new RegExp(`^the personal data of lead ${LEAD} was erased already$`));
+      spec
+        .given([...POOLED, erased])
+        .when(allocate())
+        .thenRejects('illegal-transition', /^cannot allocate a lead whose personal data was erased$/);
+      spec
+        .given([...ACCEPTED, erased])
+        .when(convert())
+        .thenRejects('illegal-transition', /^cannot convert a lead whose personal data was erased$/);
+      spec
+        .given([...ACCEPTED, erased])
+        .when(lose())
+        .then([lost]);
+    });
+
+    it('is for a lead or the pool, with a reason', () => {
+      for (const actor of [agent, senior, analyst]) {
+        spec
+          .given(POOLED)
+          .when(erase({ actor }))
+          .thenRejects('illegal-transition', /^only a lead \(or the pool, after the customer was erased\) erases a lead$/);
+      }
+      spec
+        .given(POOLED)
+        .when(erase({ reason: ' ' }))
+        .thenRejects('invalid-command', /^reason/);
+      spec
+        .given(POOLED)
+        .when(erase({ reason: 'x'.repeat(2001) }))
+        .thenRejects('invalid-command', /^reason/);
+      spec
+        .given(POOLED)
+        .when(erase({ customerId: 'c-1' }))
+        .thenRejects('invalid-command', /^customerId/);
+      spec
+        .given(POOLED)
+        .when(erase({ reason: 'x'.repeat(2000) }))
+        .then([{ ...erased, data: { leadId: LEAD, reason: 'x'.repeat(2000) } } as LeadEvent]);
+    });
+  });
+
   describe('status rules (409)', () => {
     const COMMANDS: Record<Exclude<LeadCommandType, 'CaptureLead'>, LeadCommand> = {
       MergeDuplicate: merge(),
@@ -345,6 +412,7 @@ describe('lead decider', () => {
       ConvertLead: convert(),
       LoseLead: lose(),
       FlagHoarding: flag(),
+      EraseLead: erase(),
     };
     // written out, not taken from the decider, so that a changed rule fails here
     const ILLEGAL: Array<[keyof typeof COMMANDS, string, LeadStatus[]]> = [

@@ -1,9 +1,15 @@
-import { LeadContact, LeadEvent, LeadSource, Urgency } from '@support/contracts';
+import { eraseAt, LeadContact, leadCaptured, leadConverted, LeadEvent, LeadSource, personalDataOfEvents, Urgency } from '@support/contracts';
 import { optional, without } from './checks';
 
 export const LEAD_STATUSES = ['pooled', 'allocated', 'accepted', 'converted', 'lost'] as const;
 /** pooled: captured (or returned), waiting for allocation; converted and lost are final. */
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+/**
+ * Where a lead keeps personal data: the captured event's fields where the event has them, the
+ * conversion's customer under `ticketCause` (see evolveLead).
+ */
+export const LEAD_PERSONAL_DATA = [...personalDataOfEvents([leadCaptured]), ...personalDataOfEvents([leadConverted], '/ticketCause')];
 
 /** Before `support.lead.captured.v1`: the lead does not exist. */
 export interface NoLead {
@@ -46,6 +52,8 @@ export interface Lead {
   readonly lostReason?: string;
   /** tickets the lead was flagged for (each flagged once) */
   readonly hoardingFlaggedFor: readonly string[];
+  /** the prospect's personal data was erased: it reads `[erased]`, and the lead is neither allocated nor converted again */
+  readonly erased?: true;
 }
 
 /** The decider's state: no lead yet, or the lead. */
@@ -99,5 +107,8 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       return { ...without(state, 'acceptBy'), status: 'lost', lostReason: event.data.reason };
     case 'support.lead.hoarding-flagged.v1':
       return { ...state, hoardingFlaggedFor: added(state.hoardingFlaggedFor, event.data.ticketId) };
+    case 'support.lead.erased.v1':
+      // the values read [erased] once the key is gone; in the state at once, recorded clear (before sealing) or not
+      return { ...(eraseAt(state, LEAD_PERSONAL_DATA) as Lead), erased: true };
   }
 }

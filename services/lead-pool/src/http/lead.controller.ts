@@ -20,7 +20,7 @@ import { CaptureInput, CapturedLead, LeadService } from '../application/lead.ser
 import { RatioPolicyService } from '../application/ratio-policy.service';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { DataSource } from 'typeorm';
-import { CaptureLeadDto, ConvertLeadDto, DeclineDto, LoseDto, RatiosDto, WebhookLeadDto } from './lead.dto';
+import { CaptureLeadDto, ConvertLeadDto, DeclineDto, LeadErasureDto, LoseDto, RatiosDto, WebhookLeadDto } from './lead.dto';
 
 // every member except contractors takes part (DOMAIN.md); analysts read
 const MEMBERS = ['lead', 'senior', 'agent'] as const;
@@ -124,6 +124,17 @@ export class LeadController {
   @Roles(...MEMBERS)
   async lose(@UuidParam() id: string, @Body() body: LoseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return commandAnswer(id, await this.leads.execute(id, { type: 'LoseLead', reason: body.reason }, commandContext(actor, headers)));
+  }
+
+  /** erases the prospect's personal data (crypto-shredding): it reads `[erased]` from then on, and the lead's history still verifies */
+  @Post('leads/:id/erasure')
+  @HttpCode(200)
+  @AcceptsIfMatch()
+  @Roles('lead')
+  async erase(@UuidParam() id: string, @Body() body: LeadErasureDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
+    const outcome = await this.leads.erase(id, body.reason, commandContext(actor, headers));
+    if (!outcome.ok) return refusalToHttp(outcome);
+    return { id, erased: true, version: outcome.version };
   }
 
   @Get('ratios')

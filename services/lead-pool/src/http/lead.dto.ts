@@ -60,6 +60,14 @@ export class LoseDto {
   @ApiProperty({ example: '客户已购买其他服务' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
+export class LeadErasureDto {
+  @ApiProperty({ example: 'the prospect asked to be forgotten', description: 'why; recorded in support.lead.erased.v1' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
 export class ConversionCustomerDto {
   @ApiPropertyOptional({ example: '李先生', description: "defaults to the lead's handle" }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^\+?[0-9][0-9 -]{4,24}$/, { message: 'customer.phone must be digits, spaces or dashes, optionally after +' }) phone?: string;

@@ -6,7 +6,7 @@ import { platformMigrations } from '@support/messaging';
 export const LEAD_POOL_SCHEMA = 'lead_pool';
 
 export function leadPoolMigrations(schema: string = LEAD_POOL_SCHEMA) {
-  return [...platformMigrations(schema), leadPoolReadModelMigration(schema), expectedAndWaitingMigration(schema)];
+  return [...platformMigrations(schema), leadPoolReadModelMigration(schema), expectedAndWaitingMigration(schema), contactIndexMigration(schema)];
 }
 
 /**
@@ -85,5 +85,32 @@ function expectedAndWaitingMigration(schema: string): new () => MigrationInterfa
       `CREATE INDEX ON ${leads} (pooled_since) WHERE status = 'pooled'`,
     ],
     [`ALTER TABLE ${leads} DROP COLUMN pooled_since`, `DROP TABLE ${allocations}`],
+  );
+}
+
+/**
+ * The leads table keeps no clear contact: a keyed blind index (HMAC-SHA256, its key derived from the
+ * key-encryption key, which the database never sees) of the phone and WeChat id finds duplicates and
+ * hoarding instead. The key is not here, so the rows stored before are indexed at start-up from their
+ * state (`contact_indexed` false until then); the clear columns go now.
+ */
+function contactIndexMigration(schema: string): new () => MigrationInterface {
+  const leads = qualified(schema, 'leads');
+  return sqlMigration(
+    'LeadPoolContactIndex1799200000000',
+    [
+      `ALTER TABLE ${leads} ADD COLUMN phone_index bytea, ADD COLUMN wechat_index bytea, ADD COLUMN contact_indexed boolean NOT NULL DEFAULT false`,
+      `ALTER TABLE ${leads} DROP COLUMN phone, DROP COLUMN wechat`,
+      `CREATE INDEX ON ${leads} (phone_index) WHERE phone_index IS NOT NULL`,
+      `CREATE INDEX ON ${leads} (wechat_index) WHERE wechat_index IS NOT NULL`,
+    ],
+    [
+      // back to the clear columns, as far as the state still holds clear values (a sealed one does not match)
+      `ALTER TABLE ${leads} ADD COLUMN phone text, ADD COLUMN wechat text`,
+      `UPDATE ${leads} SET phone = state->'contact'->>'phone', wechat = state->'contact'->>'wechat' WHERE NOT coalesce((state->>'erased')::boolean, false)`,
+      `CREATE INDEX ON ${leads} (phone) WHERE phone IS NOT NULL`,
+      `CREATE INDEX ON ${leads} (wechat) WHERE wechat IS NOT NULL`,
+      `ALTER TABLE ${leads} DROP COLUMN phone_index, DROP COLUMN wechat_index, DROP COLUMN contact_indexed`,
+    ],
   );
 }

@@ -1,7 +1,13 @@
 import { EntityManager } from 'typeorm';
-import { Jsonified, LeadContact } from '@support/contracts';
+import { Jsonified } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { Lead, LedgerBooking, LeadPolicy, PoolMember, WeeklyAllocations } from '../domain';
+
+/** A contact's digests (the blind index of ContactIndex): the leads table keeps these, never the values. */
+export interface ContactDigests {
+  phone?: Buffer;
+  wechat?: Buffer;
+}
 
 export type LeadView = Jsonified<Lead> & { version: number; ticketId?: string };
 
@@ -13,6 +19,9 @@ const PAGE = 200;
 export interface LeadScope {
   member?: string;
 }
+
+// SQL: the lead's personal data was erased (it is found by no contact and handed to nobody)
+const ERASED_LEAD = `coalesce((state->>'erased')::boolean, false)`;
 
 // SQL: the lead is the member's in `param` (always true when it is null)
 const MEMBERS_OWN = (param: string) => `(${param}::text IS NULL OR source_member = ${param} OR allocated_to = ${param} OR state->>'acceptedBy' = ${param})`;
@@ -37,27 +46,50 @@ export class LeadPoolRepository {
     this.flagsTable = qualified(schema, 'hoarding_flags');
   }
 
-  /** `at`: when the change happened, kept as the time a lead entered the pool (captured, or returned) */
-  async saveLead(manager: EntityManager, lead: Lead, version: number, at: Date): Promise<void> {
+  /**
+   * `at`: when the change happened, kept as the time a lead entered the pool (captured, or returned).
+   * `contact`: the digests of a lead just captured (its contact never changes); an erased lead's go.
+   */
+  async saveLead(manager: EntityManager, lead: Lead, version: number, at: Date, contact?: ContactDigests): Promise<void> {
     await manager.query(
-      `INSERT INTO ${this.leadsTable} AS l (lead_id, status, phone, wechat, source_member, allocated_to, accept_by, state, version, pooled_since)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO ${this.leadsTable} AS l (lead_id, status, phone_index, wechat_index, contact_indexed, source_member, allocated_to, accept_by, state, version, pooled_since)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (lead_id) DO UPDATE SET status = EXCLUDED.status, allocated_to = EXCLUDED.allocated_to, accept_by = EXCLUDED.accept_by,
          state = EXCLUDED.state, version = EXCLUDED.version,
+         phone_index = CASE WHEN $12 THEN NULL ELSE l.phone_index END, wechat_index = CASE WHEN $12 THEN NULL ELSE l.wechat_index END,
          pooled_since = CASE WHEN EXCLUDED.status <> 'pooled' THEN NULL WHEN l.status = 'pooled' THEN l.pooled_since ELSE EXCLUDED.pooled_since END`,
       [
         lead.leadId,
         lead.status,
-        lead.contact.phone ?? null,
-        lead.contact.wechat ?? null,
+        (!lead.erased && contact?.phone) || null,
+        (!lead.erased && contact?.wechat) || null,
+        contact !== undefined,
         lead.source.memberId,
         lead.status === 'allocated' ? (lead.allocatedTo ?? null) : null,
         lead.status === 'allocated' ? (lead.acceptBy ?? null) : null,
         JSON.stringify(lead),
         version,
         lead.status === 'pooled' ? at : null,
+        lead.erased === true,
       ],
     );
+  }
+
+  /** leads stored before the contact index (see contactIndexMigration), with their contact as stored */
+  async unindexedContacts(executor: SqlExecutor, limit: number): Promise<Array<{ leadId: string; contact: Record<string, unknown> }>> {
+    const rows = await executor.query(
+      `SELECT lead_id, state->'contact' AS contact FROM ${this.leadsTable} WHERE NOT contact_indexed ORDER BY lead_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((row: { lead_id: string; contact: Record<string, unknown> | null }) => ({ leadId: row.lead_id, contact: row.contact ?? {} }));
+  }
+
+  async indexContact(manager: EntityManager, leadId: string, contact: ContactDigests): Promise<void> {
+    await manager.query(`UPDATE ${this.leadsTable} SET phone_index = $2, wechat_index = $3, contact_indexed = true WHERE lead_id = $1`, [
+      leadId,
+      contact.phone ?? null,
+      contact.wechat ?? null,
+    ]);
   }
 
   /** the lead, or nothing when there is none or `member` (when given) neither brought it in nor holds it */
@@ -81,22 +113,32 @@ export class LeadPoolRepository {
     }));
   }
 
-  /** the open lead (not converted or lost) with this phone or WeChat id, first captured first */
-  async openLeadByContact(executor: SqlExecutor, contact: LeadContact): Promise<{ leadId: string; status: string } | undefined> {
+  /** the open lead (not converted or lost) with this phone or WeChat id (by digest), first captured first */
+  async openLeadByContact(executor: SqlExecutor, contact: ContactDigests): Promise<{ leadId: string; status: string } | undefined> {
     const rows = await executor.query(
-      `SELECT lead_id, status FROM ${this.leadsTable} WHERE status NOT IN ('converted', 'lost') AND (phone = $1 OR wechat = $2) ORDER BY captured_seq LIMIT 1`,
+      `SELECT lead_id, status FROM ${this.leadsTable} WHERE status NOT IN ('converted', 'lost') AND (phone_index = $1 OR wechat_index = $2) ORDER BY captured_seq LIMIT 1`,
       [contact.phone ?? null, contact.wechat ?? null],
     );
     return rows[0] && { leadId: rows[0].lead_id, status: rows[0].status };
   }
 
   /** leads held by a member without being accepted (pooled ones have no holder), for the hoarding check */
-  async heldLeadsByContact(executor: SqlExecutor, contact: LeadContact): Promise<Array<{ leadId: string }>> {
-    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status IN ('pooled', 'allocated') AND (phone = $1 OR wechat = $2)`, [
+  async heldLeadsByContact(executor: SqlExecutor, contact: ContactDigests): Promise<Array<{ leadId: string }>> {
+    const rows = await executor.query(`SELECT lead_id FROM ${this.leadsTable} WHERE status IN ('pooled', 'allocated') AND (phone_index = $1 OR wechat_index = $2)`, [
       contact.phone ?? null,
       contact.wechat ?? null,
     ]);
     return rows.map((row: { lead_id: string }) => ({ leadId: row.lead_id }));
+  }
+
+  /** the leads that became one of these tickets, or were flagged for one (their contact is the ticket's customer's) */
+  async leadIdsOfTickets(executor: SqlExecutor, ticketIds: readonly string[]): Promise<string[]> {
+    if (ticketIds.length === 0) return [];
+    const rows = await executor.query(
+      `SELECT lead_id FROM ${this.leadsTable} WHERE ticket_id = ANY($1::uuid[]) UNION SELECT lead_id FROM ${this.flagsTable} WHERE ticket_id = ANY($1::uuid[]) ORDER BY lead_id`,
+      [ticketIds],
+    );
+    return rows.map((row: { lead_id: string }) => row.lead_id);
   }
 
   /**
@@ -107,7 +149,7 @@ export class LeadPoolRepository {
     if (eligible.length === 0) return [];
     const rows = await executor.query(
       `SELECT lead_id, state->'declinedBy' AS declined_by FROM ${this.leadsTable}
-        WHERE status = 'pooled' AND NOT (coalesce(state->'declinedBy', '[]'::jsonb) @> to_jsonb($1::text[]))
+        WHERE status = 'pooled' AND NOT ${ERASED_LEAD} AND NOT (coalesce(state->'declinedBy', '[]'::jsonb) @> to_jsonb($1::text[]))
         ORDER BY captured_seq LIMIT $2`,
       [eligible, limit],
     );
@@ -116,7 +158,7 @@ export class LeadPoolRepository {
 
   /** how many leads wait in the pool, and since when the one waiting longest has */
   async poolWaiting(executor: SqlExecutor): Promise<{ waiting: number; oldestSince: Date | null }> {
-    const [row] = await executor.query(`SELECT count(*)::int AS waiting, min(pooled_since) AS oldest FROM ${this.leadsTable} WHERE status = 'pooled'`);
+    const [row] = await executor.query(`SELECT count(*)::int AS waiting, min(pooled_since) AS oldest FROM ${this.leadsTable} WHERE status = 'pooled' AND NOT ${ERASED_LEAD}`);
     return { waiting: row.waiting, oldestSince: row.oldest ? new Date(row.oldest) : null };
   }
 
