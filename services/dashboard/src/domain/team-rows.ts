@@ -13,7 +13,7 @@ export interface MemberRow {
 /** Where a lead is now; `pooledSince` is when it last entered the pool (captured, or returned), while it waits there. */
 export interface LeadRow {
   leadId: string;
-  status: 'pooled' | 'allocated' | 'accepted' | 'converted' | 'lost';
+  status: 'pooled' | 'allocated' | 'accepted' | 'converted' | 'lost' | 'erased';
   pooledSince: string | null;
   changedAt: string;
 }
@@ -44,8 +44,8 @@ export function memberRowAfter(row: MemberRow | undefined, event: Observed<Roste
 
 /**
  * The lead's row after a lead event (lead-pool's transitions, as a reader sees them): captured and
- * returned leads wait in the pool, allocated and accepted ones are a member's, converted and lost ones
- * are done. Only the lead's own earlier events matter, so a replay of its stream gives the same row.
+ * returned leads wait in the pool, allocated and accepted ones are a member's, converted, lost and erased
+ * ones are done. Only the lead's own earlier events matter, so a replay of its stream gives the same row.
  */
 export function leadRowAfter(row: LeadRow | undefined, event: Observed<LeadEvent>): LeadRow | undefined {
   const at = event.time;
@@ -65,6 +65,9 @@ export function leadRowAfter(row: LeadRow | undefined, event: Observed<LeadEvent
       return moved('converted');
     case 'support.lead.lost.v1':
       return moved('lost');
+    // an erased lead is no one's any more, and waits for nothing
+    case 'support.lead.erased.v1':
+      return moved('erased');
     default:
       return row;
   }

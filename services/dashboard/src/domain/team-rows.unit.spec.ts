@@ -30,6 +30,7 @@ describe('lead rows', () => {
     );
     expect(converted).toMatchObject({ status: 'converted', pooledSince: null, changedAt: 't3' });
     expect(foldLead([captured, lead('support.lead.lost.v1', { reason: 'no answer' }, 't1')])).toMatchObject({ status: 'lost', pooledSince: null });
+    expect(foldLead([captured, lead('support.lead.erased.v1', { reason: 'asked to be forgotten' }, 't1')])).toMatchObject({ status: 'erased', pooledSince: null, changedAt: 't1' });
   });
 
   it('keeps the row for events that do not move the lead, and keeps the wait on a second delivery of the capture', () => {
