@@ -102,12 +102,12 @@ function clearOf(plaintext: string): unknown {
 
 /**
  * `data` with the value at each pointer (text, or an object such as a site's coordinates) sealed with the
- * subject's key (absent ones stay absent), in a copy. Unconditionally: a customer named `sealed:v2:...` is
- * sealed like anyone, so the value opens to exactly what they typed. Data is sealed once, as decided, on
- * its way to the store: never pass it stored (sealed) data.
+ * subject's key (absent and null ones stay as they are), in a copy. Unconditionally: a customer named
+ * `sealed:v2:...` is sealed like anyone, so the value opens to exactly what they typed. Data is sealed
+ * once, as decided, on its way to the store: never pass it stored (sealed) data.
  */
 export function sealAt(data: unknown, pointers: readonly string[], key: DataKey, subjectId: string): unknown {
-  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (value === undefined ? value : sealValue(key, value, subjectId))), data);
+  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (value === undefined || value === null ? value : sealValue(key, value, subjectId))), data);
 }
 
 /** `data` with the value at each pointer opened (see openValue), in a copy */

@@ -54,6 +54,7 @@ describe('sealing personal values (AES-256-GCM, a key per customer)', () => {
     expect(JSON.stringify(sealed)).not.toMatch(/31\.19|121\.43/);
     expect(openAt(sealed, ['/location'], key)).toEqual(data);
     expect(openAt(sealed, ['/location'], null)).toEqual({ ...data, location: ERASED });
+    expect(sealAt({ location: null }, ['/location'], key, subject)).toEqual({ location: null });
     // text that starts like a sealed JSON value still opens as the text it was
     for (const text of ['\u0000{"latitude":1}', '{"latitude":1}', '']) expect(openValue(key, sealValue(key, text, subject))).toBe(text);
   });
