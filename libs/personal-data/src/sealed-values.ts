@@ -60,13 +60,13 @@ function sealedParts(value: unknown): { subjectId?: string; body: string } | und
  * differently. The subject id is bound to the ciphertext (GCM's additional data): a value moved to another
  * subject's name does not open.
  */
-export function sealValue(key: DataKey, clear: string, subjectId: string): string {
+export function sealValue(key: DataKey, clear: unknown, subjectId: string): string {
   if (!SUBJECT_ID.test(subjectId)) throw new Error(`a subject id is a UUID: ${subjectId}`);
   const subject = subjectId.toLowerCase();
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(subject, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);
+  const ciphertext = Buffer.concat([cipher.update(plaintextOf(clear), 'utf8'), cipher.final()]);
   return `${SEALED_PREFIX}${subject}:${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
 }
 
@@ -82,17 +82,32 @@ export function openValue(key: DataKey | null | undefined, value: unknown): unkn
   const decipher = createDecipheriv('aes-256-gcm', key, packed.subarray(0, IV_BYTES));
   if (sealed.subjectId) decipher.setAAD(Buffer.from(sealed.subjectId, 'utf8'));
   decipher.setAuthTag(packed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-  return Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  return clearOf(Buffer.concat([decipher.update(packed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8'));
+}
+
+// a value that is not text (a site's coordinates) is sealed as its JSON after a NUL, and so is text that
+// starts with one: any other text is sealed as it is, so every value opens to exactly what was sealed
+const JSON_MARK = '\u0000';
+
+function plaintextOf(clear: unknown): string {
+  if (typeof clear === 'string' && !clear.startsWith(JSON_MARK)) return clear;
+  const json = JSON.stringify(clear);
+  if (json === undefined) throw new Error(`a personal value to seal is text or JSON, not ${typeof clear}`);
+  return `${JSON_MARK}${json}`;
+}
+
+function clearOf(plaintext: string): unknown {
+  return plaintext.startsWith(JSON_MARK) ? JSON.parse(plaintext.slice(JSON_MARK.length)) : plaintext;
 }
 
 /**
- * `data` with the string at each pointer sealed with the subject's key (absent ones stay absent), in a
- * copy. Unconditionally: a customer named `sealed:v2:...` is sealed like anyone, so the value opens to
- * exactly what they typed. Data is sealed once, as decided, on its way to the store: never pass it stored
- * (sealed) data.
+ * `data` with the value at each pointer (text, or an object such as a site's coordinates) sealed with the
+ * subject's key (absent and null ones stay as they are), in a copy. Unconditionally: a customer named
+ * `sealed:v2:...` is sealed like anyone, so the value opens to exactly what they typed. Data is sealed
+ * once, as decided, on its way to the store: never pass it stored (sealed) data.
  */
 export function sealAt(data: unknown, pointers: readonly string[], key: DataKey, subjectId: string): unknown {
-  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (typeof value === 'string' ? sealValue(key, value, subjectId) : value)), data);
+  return pointers.reduce((sealed, pointer) => updateAt(sealed, pointer, (value) => (value === undefined || value === null ? value : sealValue(key, value, subjectId))), data);
 }
 
 /** `data` with the value at each pointer opened (see openValue), in a copy */

@@ -47,6 +47,18 @@ describe('sealing personal values (AES-256-GCM, a key per customer)', () => {
     expect(openAt(sealed, pointers, null)).toEqual({ ...data, customer: { name: ERASED, wechat: ERASED } });
   });
 
+  it("seals a value that is not text (a site's coordinates) as its JSON, and opens it to the same value", () => {
+    const data = { visitId: 'v-1', location: { latitude: 31.19, longitude: 121.43 } };
+    const sealed = sealAt(data, ['/location'], key, subject) as { location: unknown };
+    expect(isSealed(sealed.location)).toBe(true);
+    expect(JSON.stringify(sealed)).not.toMatch(/31\.19|121\.43/);
+    expect(openAt(sealed, ['/location'], key)).toEqual(data);
+    expect(openAt(sealed, ['/location'], null)).toEqual({ ...data, location: ERASED });
+    expect(sealAt({ location: null }, ['/location'], key, subject)).toEqual({ location: null });
+    // text that starts like a sealed JSON value still opens as the text it was
+    for (const text of ['\u0000{"latitude":1}', '{"latitude":1}', '']) expect(openValue(key, sealValue(key, text, subject))).toBe(text);
+  });
+
   describe('a customer whose values look sealed', () => {
     const pointers = ['/customer/name', '/customer/phone', '/customer/wechat'];
     const lookalikes = [SEALED_PREFIX, `${SEALED_PREFIX}王女士`, `${SEALED_PREFIX}${'A'.repeat(60)}`, sealValue(newDataKey(), 'someone else', subject)];

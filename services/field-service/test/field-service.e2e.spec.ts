@@ -1,7 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ERASED, eventCatalogue, SHEETS_TOPIC, valueAt, VISITS_TOPIC } from '@support/contracts';
+import { followTopic, TopicMessage } from '@support/messaging';
+import { newDataKey, sealValue } from '@support/personal-data';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, tamperAsOwner, testInfra, uniqueSchemaName, waitFor, serviceKafka } from '@support/test-kit';
+import {
+  dropTestSchema,
+  jsonRequest,
+  publishEvents,
+  serviceDatabase,
+  tamperAsOwner,
+  testInfra,
+  testMessagingClient,
+  uniqueSchemaName,
+  waitFor,
+  serviceKafka,
+} from '@support/test-kit';
 import { fieldService } from '../src/field-service.app';
 import { FieldServiceRuntime, startFieldServiceRuntime } from '../src/field-service.providers';
 
@@ -42,10 +57,18 @@ describe('field-service', () => {
     return { status: response.status, body: await response.json(), headers: response.headers };
   };
 
+  /** the customer's values as intake publishes them: sealed with their data key (made here, as intake makes it) */
+  async function sealedForCustomer(customerId: string, values: Record<string, string>): Promise<Record<string, string>> {
+    const key = newDataKey();
+    await runtime.dataSource.transaction((manager) => runtime.keys.createAll(manager, [{ subjectId: customerId, key, at: new Date() }]));
+    return Object.fromEntries(Object.entries(values).map(([field, value]) => [field, sealValue(key, value, customerId)]));
+  }
+
   /** a ticket as intake publishes it, worked by an agent or dispatched to a contractor; resolves once field-service knows it */
-  async function aTicket(assignee: { id: string; role: 'agent' | 'contractor' } = { id: 'm-agent', role: 'agent' }): Promise<string> {
+  async function aTicket(assignee: { id: string; role: 'agent' | 'contractor' } = { id: 'm-agent', role: 'agent' }, customerId: string = randomUUID()): Promise<string> {
     const ticketId = randomUUID();
     const now = new Date().toISOString();
+    const customer = await sealedForCustomer(customerId, { name: '王女士', phone: '+86 138 0013 8000' });
     await publishEvents([
       {
         type: 'support.ticket.received.v1',
@@ -53,8 +76,8 @@ describe('field-service', () => {
         streamId: ticketId,
         data: {
           ticketId,
-          customerId: randomUUID(),
-          customer: { name: '王女士', phone: '+86 138 0013 8000' },
+          customerId,
+          customer,
           channel: 'phone',
           deviceModel: 'Canon EOS R5',
           problem: '无法开机',
@@ -236,27 +259,34 @@ describe('field-service', () => {
     expect((await call('agent', 'GET', `/v1/technicians/${technician.id}/day?date=tomorrow`)).status).toBe(400);
   });
 
+  /** every read of a ticket's visit and sheet (the technician's day included) as `who` gets it */
+  async function everyRead(who: string, { ticketId, visitId, sheetId }: { ticketId: string; visitId: string; sheetId: string }) {
+    const visit = (await call(who, 'GET', `/v1/visits/${visitId}`)).body;
+    const day = visit.appointmentAt.slice(0, 10);
+    return {
+      visit,
+      visits: (await call(who, 'GET', `/v1/visits?ticketId=${ticketId}`)).body,
+      visitHistory: (await call(who, 'GET', `/v1/visits/${visitId}/history`)).body,
+      // the technician's day holds other customers' visits too
+      day: (await call(who, 'GET', `/v1/technicians/m-agent/day?date=${day}&timeZone=UTC`)).body.visits.filter((v: { visitId: string }) => v.visitId === visitId),
+      sheet: (await call(who, 'GET', `/v1/sheets/${sheetId}`)).body,
+      sheets: (await call(who, 'GET', `/v1/sheets?ticketId=${ticketId}`)).body,
+      sheetHistory: (await call(who, 'GET', `/v1/sheets/${sheetId}/history`)).body,
+    };
+  }
+  const dataOf = (history: Array<{ type: string; data: Record<string, unknown> }>, type: string) => history.find((entry) => entry.type === type)?.data;
+
   it("shows an analyst the customer's data masked on every read of visits and sheets, and a lead the clear values", async () => {
     const { visitId, ticketId } = await aCompletedVisit();
     await sign('agent', visitId);
     const sheetId = (await call('agent', 'POST', '/v1/sheets', { ticketId, visitId, kind: 'on-site', contents })).body.id;
     expect((await call('agent', 'POST', `/v1/sheets/${sheetId}/submission`)).body).toMatchObject({ status: 'submitted' });
-    const day = (await call('lead', 'GET', `/v1/visits/${visitId}`)).body.appointmentAt.slice(0, 10);
-    const reads = async (who: string) => ({
-      visit: (await call(who, 'GET', `/v1/visits/${visitId}`)).body,
-      visits: (await call(who, 'GET', `/v1/visits?ticketId=${ticketId}`)).body,
-      visitHistory: (await call(who, 'GET', `/v1/visits/${visitId}/history`)).body,
-      day: (await call(who, 'GET', `/v1/technicians/m-agent/day?date=${day}&timeZone=UTC`)).body,
-      sheet: (await call(who, 'GET', `/v1/sheets/${sheetId}`)).body,
-      sheets: (await call(who, 'GET', `/v1/sheets?ticketId=${ticketId}`)).body,
-      sheetHistory: (await call(who, 'GET', `/v1/sheets/${sheetId}/history`)).body,
-    });
-    const dataOf = (history: Array<{ type: string; data: Record<string, unknown> }>, type: string) => history.find((entry) => entry.type === type)?.data;
+    const reads = (who: string) => everyRead(who, { ticketId, visitId, sheetId });
 
     const analyst = await reads('analyst');
     expect(analyst.visit).toMatchObject({ address: '****', location: '****', signature: { signerName: '王*' } });
     expect(analyst.visits).toEqual([analyst.visit]);
-    expect(analyst.day.visits.find((v: { visitId: string }) => v.visitId === visitId)).toEqual(analyst.visit);
+    expect(analyst.day).toEqual([analyst.visit]);
     expect(dataOf(analyst.visitHistory, 'support.visit.scheduled.v1')).toMatchObject({ address: '****' });
     expect(dataOf(analyst.visitHistory, 'support.visit.signed.v1')?.signature).toMatchObject({ signerName: '王*', imageBase64: '****' });
     expect(analyst.sheet).toMatchObject({ contents: { customer: { name: '王*', contact: '****' }, device: 'Canon EOS R5' }, customerSignature: { signerName: '王*' } });
@@ -273,5 +303,158 @@ describe('field-service', () => {
     expect(dataOf(lead.visitHistory, 'support.visit.signed.v1')?.signature).toMatchObject({ signerName: '王女士', imageBase64: PNG.toString('base64') });
     expect(lead.sheet.contents.customer).toEqual(contents.customer);
     expect(dataOf(lead.sheetHistory, 'support.sheet.submitted.v1')).toMatchObject({ contents: { customer: contents.customer }, customerSignature: { signerName: '王女士' } });
+  });
+
+  // sealed at the source (AES-256-GCM, the key of the ticket's customer): the event table, the views and the topics hold ciphertext; erasing the customer (destroying the key) erases every copy
+  describe("the customer's personal data", () => {
+    const CLEAR = ['王女士', '漕溪北路', '0013 8000', '31.19', '121.43', PNG.toString('base64')];
+    const sealedFor = (subject: string) => expect.stringMatching(new RegExp(`^sealed:v2:${subject}:[A-Za-z0-9_-]{38,}$`));
+    const published: TopicMessage[] = [];
+    const followers: Array<{ stop(): Promise<void> }> = [];
+
+    beforeAll(async () => {
+      for (const topic of [VISITS_TOPIC, SHEETS_TOPIC]) followers.push(await followTopic(testMessagingClient('field-test-reader'), topic, (message) => published.push(message)));
+    }, 30_000);
+    afterAll(() => Promise.all(followers.map((follower) => follower.stop())));
+
+    /** every value the catalogue marks personal in these events, named by type and pointer */
+    const personalValues = (events: Array<{ type: string; data: unknown }>) =>
+      events.flatMap((event) =>
+        (eventCatalogue.definition(event.type).personalData ?? []).flatMap((pointer) => {
+          const value = valueAt(event.data, pointer);
+          return value === undefined ? [] : [{ at: `${event.type} ${pointer}`, value }];
+        }),
+      );
+    const storedEvents = (...streamIds: string[]): Promise<Array<{ type: string; data: unknown }>> =>
+      runtime.dataSource.query(`SELECT type, data FROM "${schema}".events WHERE stream_id = ANY($1) ORDER BY stream_id, version`, [streamIds]);
+    const eventsPublished = (...streamIds: string[]) =>
+      published.filter((m) => streamIds.includes(m.key ?? '')).map((m) => ({ type: m.headers.ce_type, data: JSON.parse(m.value?.toString() ?? 'null') }));
+    const expectNoClearValue = (where: string, found: unknown) => {
+      const text = JSON.stringify(found);
+      for (const clear of CLEAR) expect([where, clear, text.includes(clear)]).toEqual([where, clear, false]);
+    };
+    const PERSONAL_FIELDS = [
+      'support.visit.scheduled.v1 /address',
+      'support.visit.checked-in.v1 /location',
+      'support.visit.signed.v1 /signature/signerName',
+      'support.visit.signed.v1 /signature/imageBase64',
+      'support.sheet.drafted.v1 /contents/customer/name',
+      'support.sheet.drafted.v1 /contents/customer/contact',
+      'support.sheet.submitted.v1 /contents/customer/name',
+      'support.sheet.submitted.v1 /contents/customer/contact',
+      'support.sheet.submitted.v1 /customerSignature/signerName',
+    ];
+
+    /** a customer's ticket with a signed visit and an on-site sheet submitted with the visit's signature */
+    async function aSignedVisitAndSheet(customerId: string) {
+      const { ticketId, visitId } = await aCompletedVisit('agent', await aTicket(undefined, customerId));
+      expect((await sign('agent', visitId)).status).toBe(200);
+      const sheetId = (await call('agent', 'POST', '/v1/sheets', { ticketId, visitId, kind: 'on-site', contents })).body.id;
+      expect((await call('agent', 'POST', `/v1/sheets/${sheetId}/submission`)).body).toMatchObject({ status: 'submitted' });
+      return { ticketId, visitId, sheetId };
+    }
+
+    it("stores and publishes a signed visit's and a submitted sheet's personal values sealed with the customer's key, and answers them clear to a lead and the technician, masked to an analyst", async () => {
+      const customerId = randomUUID();
+      const record = await aSignedVisitAndSheet(customerId);
+      const { ticketId, visitId, sheetId } = record;
+
+      const stored = personalValues(await storedEvents(visitId, sheetId));
+      expect(stored.map((v) => v.at)).toEqual(PERSONAL_FIELDS);
+      for (const { at, value } of stored) expect([at, value]).toEqual([at, sealedFor(customerId)]);
+      expectNoClearValue('event table', await storedEvents(visitId, sheetId));
+
+      await waitFor('the visit and sheet published', async () => eventsPublished(visitId, sheetId).length === 9);
+      const onKafka = personalValues(eventsPublished(visitId, sheetId));
+      expect(onKafka.map((v) => v.at)).toEqual(PERSONAL_FIELDS);
+      for (const { at, value } of onKafka) expect([at, value]).toEqual([at, sealedFor(customerId)]);
+      expectNoClearValue('Kafka', eventsPublished(visitId, sheetId));
+
+      // the views and the known ticket keep the values sealed too
+      const views = await runtime.dataSource.query(`SELECT state FROM "${schema}".visits WHERE visit_id = $1 UNION ALL SELECT state FROM "${schema}".sheets WHERE sheet_id = $2`, [
+        visitId,
+        sheetId,
+      ]);
+      expect(views).toHaveLength(2);
+      expect(views[0].state).toMatchObject({ address: sealedFor(customerId), location: sealedFor(customerId), signature: { signerName: sealedFor(customerId) } });
+      expect(views[1].state).toMatchObject({
+        contents: { customer: { name: sealedFor(customerId), contact: sealedFor(customerId) } },
+        customerSignature: { signerName: sealedFor(customerId) },
+      });
+      expectNoClearValue('views', views);
+      const ticket = await runtime.tickets.find(runtime.dataSource, ticketId);
+      expect(ticket).toMatchObject({ customerId, customerName: sealedFor(customerId), customerContact: sealedFor(customerId) });
+      expect(await runtime.opening.openValues(runtime.dataSource, [ticket?.customerName, ticket?.customerContact])).toEqual(['王女士', '+86 138 0013 8000']);
+
+      for (const who of ['lead', 'agent']) {
+        const seen = await everyRead(who, record);
+        expect([who, seen.visit]).toMatchObject([
+          who,
+          { address: '上海市徐汇区漕溪北路 1 号', location: { latitude: 31.19, longitude: 121.43 }, signature: { signerName: '王女士' } },
+        ]);
+        expect(seen.visits).toEqual([seen.visit]);
+        expect(seen.day).toEqual([seen.visit]);
+        expect(dataOf(seen.visitHistory, 'support.visit.checked-in.v1')).toMatchObject({ location: { latitude: 31.19, longitude: 121.43 } });
+        expect(dataOf(seen.visitHistory, 'support.visit.signed.v1')?.signature).toMatchObject({ signerName: '王女士', imageBase64: PNG.toString('base64') });
+        expect(seen.sheet).toMatchObject({ contents: { customer: contents.customer }, customerSignature: { signerName: '王女士' } });
+        expect(seen.sheets).toEqual([seen.sheet]);
+        expect(dataOf(seen.sheetHistory, 'support.sheet.submitted.v1')).toMatchObject({ contents: { customer: contents.customer }, customerSignature: { signerName: '王女士' } });
+        expect(JSON.stringify(seen)).not.toContain('sealed:');
+      }
+      const analyst = await everyRead('analyst', record);
+      expect(analyst.visit).toMatchObject({ address: '****', location: '****', signature: { signerName: '王*' } });
+      expect(analyst.sheet).toMatchObject({ contents: { customer: { name: '王*', contact: '****' } }, customerSignature: { signerName: '王*' } });
+      expectNoClearValue('analyst', analyst);
+      expect(JSON.stringify(analyst)).not.toContain('sealed:');
+    });
+
+    it("reads [erased] everywhere once the customer's key is destroyed, and every history still verifies", async () => {
+      const customerId = randomUUID();
+      const record = await aSignedVisitAndSheet(customerId);
+      const { ticketId, visitId, sheetId } = record;
+      expect((await call('lead', 'GET', `/v1/visits/${visitId}/history/verify`)).body).toEqual({ valid: true, length: 7, signatures: [{ seq: 7, valid: true }] });
+
+      // as intake's erasure does: field-service itself may not destroy keys (keyring 'seal')
+      await tamperAsOwner((owner) =>
+        runtime.keys.destroy({ query: (sql: string, params: unknown[]) => owner.query(sql, params) } as unknown as EntityManager, customerId, new Date()),
+      );
+
+      for (const who of ['lead', 'agent', 'analyst']) {
+        const seen = await everyRead(who, record);
+        expectNoClearValue(who, seen);
+        expect([who, JSON.stringify(seen).includes('sealed:')]).toEqual([who, false]);
+        expect([who, seen.visit]).toMatchObject([who, { address: ERASED, location: ERASED, signature: { signerName: ERASED } }]);
+        expect(seen.day).toEqual([seen.visit]);
+        expect(dataOf(seen.visitHistory, 'support.visit.signed.v1')?.signature).toMatchObject({ signerName: ERASED, imageBase64: ERASED });
+        expect(seen.sheet).toMatchObject({ contents: { customer: { name: ERASED, contact: ERASED } }, customerSignature: { signerName: ERASED } });
+        expect(dataOf(seen.sheetHistory, 'support.sheet.drafted.v1')).toMatchObject({ contents: { customer: { name: ERASED, contact: ERASED } } });
+      }
+      const ticket = await runtime.tickets.find(runtime.dataSource, ticketId);
+      expect(await runtime.opening.openValues(runtime.dataSource, [ticket?.customerName, ticket?.customerContact])).toEqual([ERASED, ERASED]);
+
+      // nothing recorded changed: both chains verify; the erased image can no longer be hashed again
+      expect((await call('lead', 'GET', `/v1/visits/${visitId}/history/verify`)).body).toEqual({ valid: true, length: 7, signatures: [{ seq: 7, valid: true, erased: true }] });
+      expect(await runtime.store.verifyStream(runtime.dataSource, visitId)).toEqual({ valid: true, length: 7 });
+      expect(await runtime.store.verifyStream(runtime.dataSource, sheetId)).toEqual({ valid: true, length: 2 });
+    });
+
+    it('decides on the clear values: a visit rescheduled without a new address keeps the one it had, sealed once', async () => {
+      const customerId = randomUUID();
+      const { visitId } = await aScheduledVisit('agent', await aTicket(undefined, customerId));
+      expect((await call('agent', 'POST', `/v1/visits/${visitId}/reschedule`, { window: windowFromNow(5), reason: '客户改期' })).body).toMatchObject({ status: 'scheduled' });
+      const [, rescheduled] = personalValues(await storedEvents(visitId));
+      expect(rescheduled).toEqual({ at: 'support.visit.rescheduled.v1 /address', value: sealedFor(customerId) });
+      expect(await runtime.opening.openValues(runtime.dataSource, [rescheduled.value])).toEqual(['上海市徐汇区漕溪北路 1 号']);
+      expect((await call('agent', 'GET', `/v1/visits/${visitId}`)).body.address).toBe('上海市徐汇区漕溪北路 1 号');
+    });
+
+    it("seals with the ticket's own id where field-service knew the ticket before it kept the customer", async () => {
+      const ticketId = randomUUID();
+      const before = { ticketId, customerName: '王女士', customerContact: '+86 138 0013 8000', deviceModel: 'Canon EOS R5', problem: '无法开机', state: 'received' };
+      await runtime.dataSource.transaction((manager) => runtime.tickets.insert(manager, before));
+      const { visitId } = await aScheduledVisit('agent', ticketId);
+      expect(personalValues(await storedEvents(visitId))).toEqual([{ at: 'support.visit.scheduled.v1 /address', value: sealedFor(ticketId) }]);
+      expect((await call('lead', 'GET', `/v1/visits/${visitId}`)).body.address).toBe('上海市徐汇区漕溪北路 1 号');
+    });
   });
 });

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Clock, RecordedEvent } from '@support/contracts';
-import {
-  AggregateSpec,
-  AppendPipeline,
-  CommandBuilder,
-  CommandContext,
-  CommandHandler,
-  DecideOptions,
-  CommandOutcome,
-  IdempotencyStore,
-  OnceOutcome,
-} from '@support/command-handling';
+import { AggregateSpec, CommandBuilder, CommandContext, CommandHandler, DecideOptions, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { foldEvents } from '@support/decider';
+import { SqlExecutor } from '@support/event-store';
+import { PersonalDataOpening } from '@support/personal-data';
 import { CommandRefusal } from '@support/service-kit';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
+import { OpenedStreams } from './opened-streams';
 import { ScopedReads, ScopedSource } from './scoped-reads';
 import { refuseNewWork, withinTicketScope } from './ticket-scope';
 
@@ -27,10 +21,12 @@ export interface Created {
 /** The shared parts of both kinds of field record. */
 export interface FieldRecordDependencies {
   dataSource: DataSource;
-  pipeline: AppendPipeline;
+  /** commands decide on the clear values, and append sealed */
+  pipeline: OpenedStreams;
   clock: Clock;
   tickets: KnownTicketsRepository;
   idempotency: IdempotencyStore;
+  opening: PersonalDataOpening;
 }
 
 /** How one kind of field record (visits, sheets) is decided, read, and tied to its ticket. */
@@ -44,6 +40,8 @@ export interface FieldRecordSpec<
 > extends AggregateSpec<Command, Event, State, Entity> {
   reads: Omit<ScopedSource<View, Filter>, 'history'>;
   ticketOf(state: State): string | undefined;
+  idOf(entity: Entity): string;
+  saveView(manager: EntityManager, entity: Entity, version: number): Promise<void>;
 }
 
 /** A new record's command, given its fresh id and the time of decision. */
@@ -69,8 +67,12 @@ export abstract class FieldRecords<
     protected readonly deps: FieldRecordDependencies,
     private readonly spec: FieldRecordSpec<Command, Event, State, Entity, View, Filter>,
   ) {
-    this.commands = new CommandHandler(deps.pipeline, deps.clock, spec);
-    this.reads = new ScopedReads(deps.dataSource, deps.tickets, { ...spec.reads, history: (e, id) => this.commands.history(e, id) });
+    this.commands = new CommandHandler(deps.pipeline, deps.clock, {
+      ...spec,
+      // the state decided on holds clear values: the read model is folded from the events as stored, sealed
+      saveView: async (manager, entity, version) => spec.saveView(manager, await this.asStored(manager, spec.idOf(entity)), version),
+    });
+    this.reads = new ScopedReads(deps.dataSource, deps.tickets, deps.opening, { ...spec.reads, history: (e, id) => deps.pipeline.recorded.readStream(e, id) });
   }
 
   /** the record as the actor may see it, or undefined when it does not exist or is out of the actor's scope */
@@ -82,8 +84,14 @@ export abstract class FieldRecords<
     return this.reads.list(filter, actor);
   }
 
+  /** the record's events, personal values opened */
   history(id: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
     return this.reads.history(id, actor);
+  }
+
+  /** the record's events as stored, sealed: what its hash chain covers */
+  protected recorded(id: string, actor: Actor): Promise<RecordedEvent[] | undefined> {
+    return this.reads.recorded(id, actor);
   }
 
   /**
@@ -117,6 +125,16 @@ export abstract class FieldRecords<
   /** A command on an existing record, in the caller's transaction. */
   protected executeCommandIn(manager: EntityManager, id: string, command: CommandBuilder<Command>, context: CommandContext): Promise<CommandOutcome<Entity>> {
     return this.commands.handleIn(manager, id, command, context, this.inScope(id, context));
+  }
+
+  private async asStored(executor: SqlExecutor, id: string): Promise<Entity> {
+    const recorded = await this.deps.pipeline.recorded.readStream(executor, id);
+    const state = foldEvents(
+      this.spec.decider,
+      recorded.map((event) => ({ type: event.type, data: event.data }) as Event),
+    );
+    if (!this.spec.exists(state)) throw new Error(`${this.spec.streamType} ${id} does not exist as stored`);
+    return state;
   }
 
   private inScope(id: string, context: CommandContext): DecideOptions<State> {

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, ServiceKind, SheetContents, SheetSignature } from '@support/contracts';
 import { CommandInput, DeciderEvent } from '@support/decider';
-import { AppendPipeline, CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
+import { PersonalDataOpening } from '@support/personal-data';
 import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
 import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
-import { sheetSeenBy } from './field-reading.policy';
+import { sheetSeenBy, SHEET_VIEW_PERSONAL_DATA } from './field-reading.policy';
+import { OpenedStreams } from './opened-streams';
 import { Created, FieldRecords } from './field-records';
 import { VisitService } from './visit.service';
 
@@ -27,21 +29,23 @@ type SheetCommandInput = CommandInput<SheetCommand, 'sheetId'>;
 export class SheetService extends FieldRecords<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet, SheetView, Omit<SheetFilter, 'contractorId'>> {
   constructor(
     dataSource: DataSource,
-    pipeline: AppendPipeline,
+    pipeline: OpenedStreams,
     @Inject(CLOCK) clock: Clock,
     views: FieldViewsRepository,
     tickets: KnownTicketsRepository,
     idempotency: IdempotencyStore,
+    opening: PersonalDataOpening,
     private readonly visits: VisitService,
   ) {
     super(
-      { dataSource, pipeline, clock, tickets, idempotency },
+      { dataSource, pipeline, clock, tickets, idempotency, opening },
       {
         streamType: SHEET_STREAM,
         decider: sheetDecider,
         exists: sheetExists,
         saveView: (m, sheet, version) => views.saveSheet(m, sheet, version),
-        reads: { one: (e, id) => views.sheet(e, id), many: (e, f) => views.findSheets(e, f), seenBy: sheetSeenBy },
+        idOf: (sheet) => sheet.sheetId,
+        reads: { one: (e, id) => views.sheet(e, id), many: (e, f) => views.findSheets(e, f), personalData: SHEET_VIEW_PERSONAL_DATA, seenBy: sheetSeenBy },
         ticketOf: (state) => (sheetExists(state) ? state.ticketId : undefined),
       },
     );

@@ -79,8 +79,9 @@ export function evolveVisit(state: VisitState, event: VisitEvent): VisitState {
       return { ...state, status: 'prepared', checklist: { ...checklist, tools: [...checklist.tools], spareParts: [...checklist.spareParts] }, preparedAt: new Date(preparedAt) };
     }
     case 'support.visit.checked-in.v1': {
+      // the location kept as the event holds it, not taken apart: a read model's fold gets it sealed, as one text
       const { arrivedAt, location } = event.data;
-      return { ...state, status: 'checked-in', arrivedAt: new Date(arrivedAt), ...(location ? { location: { ...location } } : {}) };
+      return { ...state, status: 'checked-in', arrivedAt: new Date(arrivedAt), ...(location ? { location } : {}) };
     }
     case 'support.visit.work-logged.v1': {
       const entry = { entry: event.data.entry, loggedAt: new Date(event.data.loggedAt), by: state.technician?.id ?? 'unknown' };

@@ -5,7 +5,7 @@ import { platformMigrations } from '@support/messaging';
 export const FIELD_SERVICE_SCHEMA = 'field_service';
 
 export function fieldServiceMigrations(schema: string = FIELD_SERVICE_SCHEMA) {
-  return [...platformMigrations(schema), fieldServiceReadModelMigration(schema)];
+  return [...platformMigrations(schema), fieldServiceReadModelMigration(schema), knownTicketCustomerMigration(schema)];
 }
 
 /**
@@ -54,4 +54,13 @@ function fieldServiceReadModelMigration(schema: string): new () => MigrationInte
     ],
     [`DROP TABLE ${visits}, ${sheets}, ${tickets}`],
   );
+}
+
+/**
+ * The customer of each known ticket: their data key seals the personal values of the ticket's visits and
+ * sheets. Tickets known from before have none (NULL): theirs are sealed with the ticket's own id.
+ */
+function knownTicketCustomerMigration(schema: string): new () => MigrationInterface {
+  const tickets = qualified(schema, 'known_tickets');
+  return sqlMigration('FieldServiceKnownTicketCustomer1799200000000', [`ALTER TABLE ${tickets} ADD COLUMN customer_id uuid`], [`ALTER TABLE ${tickets} DROP COLUMN customer_id`]);
 }

@@ -1,9 +1,15 @@
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 
-/** A ticket as field-service knows it: enough to scope contractors and to head a service sheet. */
+/**
+ * A ticket as field-service knows it: enough to scope contractors and to head a service sheet. The
+ * customer's name and contact are kept as intake published them: sealed with the customer's key (clear
+ * only in rows from before intake sealed them); a reader opens them (PersonalDataOpening).
+ */
 export interface KnownTicket {
   ticketId: string;
+  /** absent in rows from before field-service kept it */
+  customerId?: string;
   customerName: string;
   customerContact: string;
   deviceModel: string;
@@ -15,6 +21,7 @@ export interface KnownTicket {
 
 interface Row {
   ticket_id: string;
+  customer_id: string | null;
   customer_name: string;
   customer_contact: string;
   device_model: string;
@@ -36,11 +43,32 @@ export class KnownTicketsRepository {
     return rows[0] && toKnownTicket(rows[0]);
   }
 
+  /**
+   * Whose data key seals the personal data of a ticket's visits and sheets: the ticket's customer, so
+   * erasing them erases these too. A ticket known from before field-service kept its customer (or not
+   * known at all) falls back to the ticket's own id, a UUID as subject ids are: that key is not destroyed
+   * by the customer's erasure.
+   */
+  async subjectOf(executor: SqlExecutor, ticketId: string): Promise<string> {
+    const rows: Array<{ customer_id: string | null }> = await executor.query(`SELECT customer_id FROM ${this.table} WHERE ticket_id = $1`, [ticketId]);
+    return rows[0]?.customer_id ?? ticketId;
+  }
+
   async insert(manager: EntityManager, ticket: KnownTicket): Promise<void> {
     await manager.query(
-      `INSERT INTO ${this.table} (ticket_id, customer_name, customer_contact, device_model, problem, state, assignee_id, assignee_role)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (ticket_id) DO NOTHING`,
-      [ticket.ticketId, ticket.customerName, ticket.customerContact, ticket.deviceModel, ticket.problem, ticket.state, ticket.assigneeId ?? null, ticket.assigneeRole ?? null],
+      `INSERT INTO ${this.table} (ticket_id, customer_id, customer_name, customer_contact, device_model, problem, state, assignee_id, assignee_role)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (ticket_id) DO NOTHING`,
+      [
+        ticket.ticketId,
+        ticket.customerId ?? null,
+        ticket.customerName,
+        ticket.customerContact,
+        ticket.deviceModel,
+        ticket.problem,
+        ticket.state,
+        ticket.assigneeId ?? null,
+        ticket.assigneeRole ?? null,
+      ],
     );
   }
 
@@ -56,6 +84,7 @@ export class KnownTicketsRepository {
 function toKnownTicket(row: Row): KnownTicket {
   return {
     ticketId: row.ticket_id,
+    ...(row.customer_id ? { customerId: row.customer_id } : {}),
     customerName: row.customer_name,
     customerContact: row.customer_contact,
     deviceModel: row.device_model,

@@ -21,9 +21,10 @@ export class KnownTicketsProjector {
     const event = { type: consumed.type, data: consumed.data } as TicketEvent;
     switch (event.type) {
       case 'support.ticket.received.v1': {
-        const { ticketId, customer, deviceModel, problem } = event.data;
+        // the customer's values as they arrive, sealed with their key: opened only where a reader may see them
+        const { ticketId, customerId, customer, deviceModel, problem } = event.data;
         const contact = customer.phone ?? customer.wechat ?? '';
-        await this.tickets.insert(manager, { ticketId, customerName: customer.name, customerContact: contact, deviceModel, problem, state: 'received' });
+        await this.tickets.insert(manager, { ticketId, customerId, customerName: customer.name, customerContact: contact, deviceModel, problem, state: 'received' });
         return;
       }
       case 'support.ticket.assigned.v1':
