@@ -39,10 +39,16 @@ export async function publishRaw(client: MessagingClient, messages: readonly Raw
  * (deleted afterwards), in offset order per partition.
  */
 export async function readTopicFromStart(client: MessagingClient, topic: string, { timeoutMs = 120_000 } = {}): Promise<TopicMessage[]> {
+  const messages: TopicMessage[] = [];
+  await scanTopicFromStart(client, topic, (message) => messages.push(message), { timeoutMs });
+  return messages;
+}
+
+/** {@link readTopicFromStart} without keeping the messages: each is handed to `onMessage` as it is read (a topic too large to hold). */
+export async function scanTopicFromStart(client: MessagingClient, topic: string, onMessage: (message: TopicMessage) => void, { timeoutMs = 120_000 } = {}): Promise<void> {
   const ends = await withTopicAdmin(client, (admin) => admin.topicOffsets(topic));
   const pending = new Map(ends.filter((e) => e.high > e.low).map((e) => [e.partition, e.high]));
-  const messages: TopicMessage[] = [];
-  if (pending.size === 0) return messages;
+  if (pending.size === 0) return;
   const groupId = `reader.${randomUUID()}`;
   const consumer = client.consumer({ groupId, maxBytes: 50 * 1024 * 1024, maxWaitTimeInMs: 250 });
   let finished!: () => void;
@@ -56,7 +62,7 @@ export async function readTopicFromStart(client: MessagingClient, topic: string,
         const end = pending.get(batch.partition);
         for (const message of batch.messages) {
           if (end === undefined || Number(message.offset) >= end) break;
-          messages.push(topicMessage(topic, batch.partition, message));
+          onMessage(topicMessage(topic, batch.partition, message));
           if (Number(message.offset) >= end - 1) pending.delete(batch.partition);
         }
         if (pending.size === 0) finished();
@@ -71,7 +77,6 @@ export async function readTopicFromStart(client: MessagingClient, topic: string,
     await consumer.disconnect();
     await withTopicAdmin(client, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
   }
-  return messages;
 }
 
 /** A topic followed from its end: what is published after it started. */

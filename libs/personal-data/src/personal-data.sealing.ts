@@ -5,6 +5,16 @@ import { AppendRequest } from '@support/event-store';
 import { DataKey, newDataKey, sealAt } from './sealed-values';
 import { SubjectKeys } from './subject-keys.repository';
 
+/** A change that would record personal data of an erased subject: refused (HTTP 409), nothing written. */
+export class SubjectErased extends Error {
+  constructor(
+    readonly subjectId: string,
+    readonly eventType: string,
+  ) {
+    super(`the personal data of ${subjectId} was erased: ${eventType} cannot record it again`);
+  }
+}
+
 /** whom an event's personal data is about: the id (a UUID) its data key goes by; it may look it up in the appending transaction */
 export type SubjectOf = (event: NewEvent, manager: EntityManager) => string | Promise<string>;
 
@@ -57,7 +67,7 @@ export class PersonalDataSealing implements AppendTransform {
       if (of.has(subjectId)) continue;
       const key = stored.get(subjectId);
       // an erased subject is found by no contact, so no new event of theirs can carry personal data
-      if (key === null) throw new Error(`${subjectId} was erased: ${event.type} cannot record their personal data`);
+      if (key === null) throw new SubjectErased(subjectId, event.type);
       if (key) of.set(subjectId, key);
       else {
         made.set(subjectId, { key: newDataKey(), at: event.occurredAt });

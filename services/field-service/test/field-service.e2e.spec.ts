@@ -436,6 +436,17 @@ describe('field-service', () => {
       expect((await call('lead', 'GET', `/v1/visits/${visitId}/history/verify`)).body).toEqual({ valid: true, length: 7, signatures: [{ seq: 7, valid: true, erased: true }] });
       expect(await runtime.store.verifyStream(runtime.dataSource, visitId)).toEqual({ valid: true, length: 7 });
       expect(await runtime.store.verifyStream(runtime.dataSource, sheetId)).toEqual({ valid: true, length: 2 });
+
+      // nothing of theirs is recorded again: a new visit to the same ticket may be requested, not booked at an address
+      const another = await call('agent', 'POST', '/v1/visits', { ticketId, reason: '复查' });
+      expect(another.status).toBe(201);
+      const booked = await call('agent', 'POST', `/v1/visits/${another.body.id}/schedule`, {
+        technician: { id: 'm-agent', role: 'agent' },
+        window: windowFromNow(3),
+        address: '上海市徐汇区',
+      });
+      expect([booked.status, booked.body.message]).toEqual([409, expect.stringContaining('was erased')]);
+      expect(await runtime.store.streamVersion(runtime.dataSource, another.body.id)).toBe(1);
     });
 
     it('decides on the clear values: a visit rescheduled without a new address keeps the one it had, sealed once', async () => {

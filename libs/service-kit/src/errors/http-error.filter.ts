@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ConflictException, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES, ServerResponse } from 'node:http';
 import { isInfrastructureError } from '@support/event-store';
+import { SubjectErased } from '@support/personal-data';
 import { isBodyParserError, toBodyHttpException } from './body-parser-error.middleware';
 
 /** Every error body of every service (API.md "errors"). */
@@ -32,7 +33,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     // http exceptions are answers, an outage is the operator's to see; anything else is a bug to log with its stack
     if (outage) {
       this.logger.warn(`answered 503, a dependency is unreachable: ${(exception as Error).message}`);
-    } else if (!(exception instanceof HttpException) && !isBodyParserError(exception)) {
+    } else if (!(exception instanceof HttpException) && !isBodyParserError(exception) && !answerOf(exception)) {
       this.logger.error(exception instanceof Error ? exception : `non-error thrown: ${String(exception)}`);
     }
     // a streamed response that failed half-way can only be cut off
@@ -47,7 +48,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
 /** The error body for any thrown value. */
 export function toErrorBody(exception: unknown): ErrorBody {
-  const http = exception instanceof HttpException ? exception : isBodyParserError(exception) ? toBodyHttpException(exception) : undefined;
+  const http = exception instanceof HttpException ? exception : isBodyParserError(exception) ? toBodyHttpException(exception) : answerOf(exception);
   if (!http && isInfrastructureError(exception)) return { statusCode: 503, error: STATUS_CODES[503]!, message: 'a dependency of this service is unreachable; retry later' };
   if (!http) return { statusCode: 500, error: STATUS_CODES[500]!, message: 'Internal server error' };
 
@@ -60,4 +61,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
     error: typeof fields.error === 'string' ? fields.error : (STATUS_CODES[statusCode] ?? 'Error'),
     message: Array.isArray(message) ? message.map(String) : String(message),
   };
+}
+
+/** what a domain refusal thrown below the HTTP layer answers */
+function answerOf(exception: unknown): HttpException | undefined {
+  if (exception instanceof SubjectErased) return new ConflictException(exception.message);
+  return undefined;
 }

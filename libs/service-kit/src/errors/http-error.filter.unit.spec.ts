@@ -1,4 +1,5 @@
 import { ConflictException, HttpException, NotFoundException } from '@nestjs/common';
+import { SubjectErased } from '@support/personal-data';
 import { toErrorBody } from './http-error.filter';
 
 describe('toErrorBody', () => {
@@ -10,6 +11,15 @@ describe('toErrorBody', () => {
       statusCode: 422,
       error: 'Unprocessable Entity',
       message: ['a', 'b'],
+    });
+  });
+
+  it("answers 409 for a change that would record an erased subject's personal data", () => {
+    const subject = '5f0c7a52-3d1e-4c59-9a57-2b8f0e6d4c11';
+    expect(toErrorBody(new SubjectErased(subject, 'support.visit.scheduled.v1'))).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: `the personal data of ${subject} was erased: support.visit.scheduled.v1 cannot record it again`,
     });
   });
 
