@@ -209,6 +209,7 @@ describe('the concurrency contract (ETag, If-Match, 428) of every versioned reso
         'POST /v1/leads/:id/decline': {},
         'POST /v1/leads/:id/conversion': { body: { deviceModel: 'OBS 推流主机', problem: '推流卡顿', urgency: 'normal' } },
         'POST /v1/leads/:id/loss': { body: { reason: '客户已购买其他服务' } },
+        'POST /v1/leads/:id/erasure': { body: { reason: '客户要求删除' } },
       },
     },
     {

@@ -206,63 +206,67 @@ const ERASURE = `## Erasure
 
 A lead erases a customer's personal data with \`POST /v1/customers/:id/erasure\` (intake), body
 \`{ "reason": "..." }\`, optional \`If-Match\` (the customer stream's version): **200**
-\`{ id, erased: true, version }\`, **404** for an unknown customer, **409** when erased already. Events
-are append-only and hash-chained, so erasure rewrites none: it is crypto-shredding.
+\`{ id, erased: true, version }\`, **404** for an unknown customer, **409** when erased already. A lead
+erases a lead with \`POST /v1/leads/:id/erasure\` (lead-pool), the same way. Events are append-only and
+hash-chained, so erasure rewrites none: it is crypto-shredding.
 
-- **Sealed at rest.** Before intake stores an event, every value its catalogue entry marks as personal
-  data (name, phone, WeChat id of \`support.customer.registered.v1\` and \`support.ticket.received.v1\`)
-  is sealed with the customer's own data key: AES-256-GCM (node:crypto), a fresh 96-bit IV per value,
-  stored as \`sealed:v1:<base64url(iv, tag, ciphertext)>\` (still a string, so the event's schema holds).
-  Every value is sealed, whatever it says: a name or WeChat id typed to look sealed is sealed like any
-  other and reads back exactly as typed (the prefix only tells sealed values from clear ones stored before
-  sealing existed, and a value that cannot be ciphertext is read as clear).
-  The keys live in the keyring, \`keyring.subject_keys\` (a schema of its own, which only intake's role may
-  change; no other service has a right on it yet), never in an event, each wrapped (AES-256-GCM, the
-  customer's id as associated data) with a key-encryption key that is not in the database either: the file
-  \`PERSONAL_DATA_KEK_FILE\` names (32 random bytes in base64, a compose secret; required outside development
-  and test, where \`.data/personal-data/kek\` is made once). A dump or backup of the database opens no value
-  without that file. Keys an earlier version stored clear are wrapped when intake starts. The hash chain covers the
-  ciphertext. Every read endpoint opens the values with the key
-  (\`services/intake/src/application/personal-data\`).
-- **Erasure**, in one transaction: records \`support.customer.erased.v1\` on the customer's stream (actor,
+- **Sealed at the source, in every service that records personal data.** Before a service stores an
+  event, every value its catalogue entry marks as personal data is sealed with its subject's own data key:
+  AES-256-GCM (node:crypto), a fresh 96-bit IV per value, the subject's id bound as associated data,
+  written \`sealed:v2:<subject id>:<base64url(iv, tag, ciphertext)>\` (a value that is not text, a
+  visit's site, is sealed as its JSON). Intake seals the customer's name, phone and WeChat id (subject:
+  the customer); field-service a visit's address, site, signer and signature image and a sheet's customer
+  block and signer (subject: the ticket's customer; a ticket field-service knew before it kept the
+  customer's id seals under the ticket's own id); the lead pool a lead's handle and contact, and the
+  customer block of its conversion (subject: the lead). Every value is sealed, whatever it says: one typed
+  to look sealed reads back exactly as typed. The hash chain covers the ciphertext.
+- **Kafka carries ciphertext.** Every outbox publishes events as stored, so each topic (and each
+  dead-letter topic, which copies what it parks) holds the sealed values, kept forever and erasable all
+  the same. The catalogue's wire schema (\`docs/events/asyncapi.yaml\`) accepts each personal field clear
+  or sealed. \`ce_audithash\` is the hash of exactly the published data.
+- **One keyring.** The data keys live in \`keyring.subject_keys\`, never in an event, each wrapped
+  (AES-256-GCM, the subject's id as associated data) with a key-encryption key that is not in the database
+  either: the file \`PERSONAL_DATA_KEK_FILE\` names (32 random bytes in base64, a compose secret for every
+  service below; required outside development and test, where \`.data/personal-data/kek\` is made once).
+  A dump or backup of the database opens no value without that file. Each runtime role has exactly the
+  rights it needs: intake and the lead pool *shred* (read, add, destroy keys), field-service *seal* (read,
+  add), the dashboard *open* (read); routing, sla-monitor and the knowledge base none.
+- **Opened only for readers.** A service opens values when it answers (one key lookup per answer,
+  \`PersonalDataOpening\`), then masks them for analysts. Read models hold values sealed: intake's ticket
+  views and customer directory, field-service's visit and sheet views (folded from the sealed events) and
+  known tickets, the dashboard's timelines and KPI events. The lead pool matches a new ticket's phone and
+  WeChat id against its leads by a keyed blind index (HMAC-SHA256, its key derived from the key-encryption
+  key with HKDF, never in the database): the leads table keeps no clear contact.
+- **Erasure of a customer**, in one transaction at intake: records \`support.customer.erased.v1\` (actor,
   time, reason, the customer's ticket ids), destroys the key (a keyless row stays, so no new key is ever
-  made for that customer), scrubs the customer directory (name \`[erased]\`, phone and WeChat id gone: the
-  same contact later is a new customer), and rewrites the personal fields of the customer's messages kept
-  in intake's outbox table to \`[erased]\`. From then on \`GET /v1/tickets\`, \`/v1/tickets/:id\`,
-  \`/v1/tickets/:id/history\` and \`/v1/customers/:id/tickets\` show \`[erased]\` in each of those fields,
-  to every role; \`GET /v1/tickets/:id/history/verify\` still answers \`valid: true\` with the same hashes,
-  since no stored byte changed.
-- **What Kafka carries: the clear values.** Intake publishes its events as decided; the sealed form stays
-  in intake. lead-pool's hoarding check matches a new ticket's phone and WeChat id against the leads',
-  and field-service and the dashboard show the customer. Publishing ciphertext would make them hold
-  intake's keys, or need a keyed hash (HMAC) of each contact in the event, which
-  \`support.ticket.received.v1\` (\`additionalProperties: false\`) cannot carry: that is a
-  \`support.ticket.received.v2\` with every consumer moved to it, the way to make erasure reach Kafka.
+  made for that customer, and a change that would record their personal data again answers **409**),
+  scrubs the customer directory (name \`[erased]\`, phone and WeChat id gone: the same contact later is a
+  new customer). Every sealed value of theirs, in every service's table and on every topic, reads
+  \`[erased]\` from then on, for every role; every \`/verify\` still answers \`valid: true\` with the same
+  hashes. The lead pool, on that event, erases the leads converted into one of its tickets or flagged on
+  one (\`support.lead.erased.v1\`, the lead's key destroyed). The test
+  \`test/system/personal-data-erasure.e2e.spec.ts\` sweeps every topic from offset 0, every table of every
+  service and every service's answers as lead and as analyst for the erased customer's values.
 
 Limits of erasure as built:
 
-- The topics \`support.tickets.v1\` and \`support.customers.v1\` keep the clear values, and their
-  retention is unlimited. Compaction does not help: a ticket's key holds many events, and compaction
-  keeps only the last. Erasing on Kafka means rewriting the topics: copy them to a new version with
-  the personal fields of every customer named by a \`support.customer.erased.v1\` set to \`[erased]\`,
-  move the consumers over, delete the old topic. That is an operator's procedure, not automated.
-- Consumers keep what they consumed: lead-pool (the leads' contacts), field-service (known tickets'
-  customer name and contact, service sheets' customer block), the dashboard (customer timelines).
-  \`support.customer.erased.v1\` names the customer and their tickets so each can drop its copy; none
-  does yet. A projection rebuilt from the topics brings the clear values back until the topics are
-  rewritten.
-- \`ce_audithash\` on a published message is the hash of the stored, sealed event: it verifies against
-  intake's store, not against the clear value on Kafka.
+- What was recorded before values were sealed in a service stays clear: intake's messages published
+  before this version (they were sent clear; intake's own outbox copies are rewritten by an erasure, the
+  topic is not), and field-service's and the lead pool's events from before they sealed. Erasing those on
+  Kafka means rewriting the topics (copy to a new version with the personal fields of every erased subject
+  set to \`[erased]\`, move the consumers, delete the old topic): an operator's procedure, not automated.
+- A ticket field-service knew before it kept the customer's id seals under the ticket's id; an erasure
+  does not destroy that key yet (field-service may not destroy keys). Leads that share an erased
+  customer's contact but were neither converted into nor flagged on one of their tickets are not erased.
 - A destroyed key is not gone from disk at once: its old row version stays in the table file until
-  vacuumed, and in WAL archives and backups for their retention. A backup restored from before an
-  erasure brings the key back: backups must expire within the erasure deadline, or the erasures
-  (the \`support.customer.erased.v1\` events) be applied again after a restore.
-- The data keys are stored unwrapped, in the same database as the events: sealing makes erasure
-  possible; it does not keep the data from someone who can read the whole database (wrapping each key
-  with a master key from a KMS would).
-- Only fields the catalogue marks are sealed. Free text (the problem, notes, a resolution) is not, nor
-  is anything another service stores. Events recorded before sealing existed hold clear values in the
-  append-only table and cannot be erased.
+  vacuumed, and in WAL archives and backups for their retention (wrapped: it opens nothing without the
+  key-encryption key). A backup restored from before an erasure brings the key back: backups must expire
+  within the erasure deadline, or the erasures (the \`support.customer.erased.v1\` events) be applied
+  again after a restore.
+- Rotating the key-encryption key is not automated: every wrapped key must be rewrapped, and the lead
+  pool's blind index rebuilt (its key derives from it).
+- Only fields the catalogue marks are sealed. Free text (the problem, notes, a work log, a resolution) is
+  not.
 - An Idempotency-Key row keeps a SHA-256 fingerprint of the opening request, contact included: a phone
   number, having few possible values, can be guessed back from it. It is kept only while the key lives
   (\`IDEMPOTENCY_KEY_TTL_SECONDS\`, 24 h by default), and deleted after.

@@ -1,4 +1,3 @@
-import { eventCatalogue } from '@support/contracts';
 import { EventStore } from '@support/event-store';
 import { EventConsumer, EventConsumerTransport, OutboxRelay } from '@support/messaging';
 import { PlatformRuntime, PlatformSettings, startPlatform } from '@support/service-kit';
