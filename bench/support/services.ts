@@ -68,7 +68,7 @@ export async function startService(name: ServiceName, port: number, schema: stri
       AUTH_ISSUER: BENCH_ISSUER,
       // production needs an anchor-signing key: a fresh one per bench run
       AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? BENCH_AUDIT_KEY,
-      // intake wraps its customers' data keys with it
+      // every service with a keyring wraps and unwraps data keys with it
       PERSONAL_DATA_KEK: process.env.PERSONAL_DATA_KEK ?? BENCH_PERSONAL_DATA_KEK,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
