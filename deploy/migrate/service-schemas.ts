@@ -25,8 +25,9 @@ export const SERVICE_SCHEMAS: readonly ServiceSchema[] = [
   { service: 'intake', schema: INTAKE_SCHEMA, migrations: intakeMigrations, keyring: 'shred' },
   { service: 'routing', schema: ROUTING_SCHEMA, migrations: routingMigrations },
   { service: 'sla-monitor', schema: SLA_SCHEMA, migrations: slaMigrations },
-  // it seals visits' and sheets' personal data with the customer's key, and opens it for the technician
-  { service: 'field-service', schema: FIELD_SERVICE_SCHEMA, migrations: fieldServiceMigrations, keyring: 'seal' },
+  // it seals visits' and sheets' personal data with the customer's key, opens it for the technician, and
+  // destroys the keys of an erased customer's tickets it sealed under the ticket's own id
+  { service: 'field-service', schema: FIELD_SERVICE_SCHEMA, migrations: fieldServiceMigrations, keyring: 'shred' },
   { service: 'knowledge-base', schema: KNOWLEDGE_SCHEMA, migrations: knowledgeMigrations },
   // it seals each lead's contact with a key of the lead's, and destroys it when the lead or its customer is erased
   { service: 'lead-pool', schema: LEAD_POOL_SCHEMA, migrations: leadPoolMigrations, keyring: 'shred' },

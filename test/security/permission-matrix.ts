@@ -229,8 +229,8 @@ hash-chained, so erasure rewrites none: it is crypto-shredding.
   either: the file \`PERSONAL_DATA_KEK_FILE\` names (32 random bytes in base64, a compose secret for every
   service below; required outside development and test, where \`.data/personal-data/kek\` is made once).
   A dump or backup of the database opens no value without that file. Each runtime role has exactly the
-  rights it needs: intake and the lead pool *shred* (read, add, destroy keys), field-service *seal* (read,
-  add), the dashboard *open* (read); routing, sla-monitor and the knowledge base none.
+  rights it needs: intake, field-service and the lead pool *shred* (read, add, destroy keys), the dashboard
+  *open* (read); routing, sla-monitor and the knowledge base none.
 - **Opened only for readers.** A service opens values when it answers (one key lookup per answer,
   \`PersonalDataOpening\`), then masks them for analysts. Read models hold values sealed: intake's ticket
   views and customer directory, field-service's visit and sheet views (folded from the sealed events) and
@@ -244,7 +244,8 @@ hash-chained, so erasure rewrites none: it is crypto-shredding.
   new customer). Every sealed value of theirs, in every service's table and on every topic, reads
   \`[erased]\` from then on, for every role; every \`/verify\` still answers \`valid: true\` with the same
   hashes. The lead pool, on that event, erases the leads converted into one of its tickets or flagged on
-  one (\`support.lead.erased.v1\`, the lead's key destroyed). The test
+  one (\`support.lead.erased.v1\`, the lead's key destroyed); field-service destroys the keys it sealed
+  any of those tickets' visits and sheets with under the ticket's own id. The test
   \`test/system/personal-data-erasure.e2e.spec.ts\` sweeps every topic from offset 0, every table of every
   service and every service's answers as lead and as analyst for the erased customer's values.
 
@@ -255,9 +256,8 @@ Limits of erasure as built:
   topic is not), and field-service's and the lead pool's events from before they sealed. Erasing those on
   Kafka means rewriting the topics (copy to a new version with the personal fields of every erased subject
   set to \`[erased]\`, move the consumers, delete the old topic): an operator's procedure, not automated.
-- A ticket field-service knew before it kept the customer's id seals under the ticket's id; an erasure
-  does not destroy that key yet (field-service may not destroy keys). Leads that share an erased
-  customer's contact but were neither converted into nor flagged on one of their tickets are not erased.
+- Leads that share an erased customer's contact but were neither converted into nor flagged on one of
+  their tickets are not erased.
 - A destroyed key is not gone from disk at once: its old row version stays in the table file until
   vacuumed, and in WAL archives and backups for their retention (wrapped: it opens nothing without the
   key-encryption key). A backup restored from before an erasure brings the key back: backups must expire

@@ -71,7 +71,8 @@ export const SERVICE_SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> 
   intake: [ROUTING_TOPIC, SLA_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, LEADS_TOPIC, AUDIT_TOPIC],
   routing: [TICKETS_TOPIC, SCENARIOS_TOPIC],
   'sla-monitor': [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC],
-  'field-service': [TICKETS_TOPIC],
+  // customers: an erased customer's visits and sheets sealed under a ticket's own key are erased too
+  'field-service': [TICKETS_TOPIC, CUSTOMERS_TOPIC],
   'knowledge-base': [TICKETS_TOPIC, SHEETS_TOPIC, SLA_TOPIC],
   // customers: an erased customer's leads are erased too
   'lead-pool': [ROSTER_TOPIC, TICKETS_TOPIC, CUSTOMERS_TOPIC],

@@ -3,6 +3,7 @@ import { AppendPipeline } from '@support/command-handling';
 import { PersonalDataOpening } from '@support/personal-data';
 import { schemaBound, SERVICE_SCHEMA } from '@support/service-kit';
 import { KnownTicketsProjector } from './projections/known-tickets.projector';
+import { CustomerErasureReactor } from './application/customer-erasure.reactor';
 import { OpenedStreams } from './application/opened-streams';
 import { SheetService } from './application/sheet.service';
 import { VisitService } from './application/visit.service';
@@ -21,7 +22,7 @@ import { KnownTicketsRepository } from './persistence/known-tickets.repository';
     VisitService,
     SheetService,
   ],
-  controllers: [KnownTicketsProjector],
+  controllers: [KnownTicketsProjector, CustomerErasureReactor],
   exports: [VisitService, SheetService, KnownTicketsRepository],
 })
 export class FieldServiceModule {}

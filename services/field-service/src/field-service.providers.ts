@@ -32,8 +32,8 @@ export async function startFieldServiceRuntime(settings: FieldServiceSettings, o
     onError,
     migrations: fieldServiceMigrations,
     // it opens the customers' values it shows, and seals its own events with their keys (making one for a
-    // customer none of whose values were sealed yet); it never destroys a key
-    keyring: 'seal',
+    // customer none of whose values were sealed yet); it destroys only keys of its own tickets' (CustomerErasureReactor)
+    keyring: 'shred',
     // every visit's and sheet's personal data is sealed with the key of its ticket's customer, in the
     // appending transaction: the table and every topic hold it sealed, and erasing the customer erases it
     sealPersonalData: (event: NewEvent, manager) => tickets.subjectOf(manager, (event.data as { ticketId: string }).ticketId),

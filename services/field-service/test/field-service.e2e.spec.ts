@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { ERASED, eventCatalogue, SHEETS_TOPIC, valueAt, VISITS_TOPIC } from '@support/contracts';
 import { followTopic, TopicMessage } from '@support/messaging';
 import { newDataKey, sealValue } from '@support/personal-data';
@@ -414,10 +413,8 @@ describe('field-service', () => {
       const { ticketId, visitId, sheetId } = record;
       expect((await call('lead', 'GET', `/v1/visits/${visitId}/history/verify`)).body).toEqual({ valid: true, length: 7, signatures: [{ seq: 7, valid: true }] });
 
-      // as intake's erasure does: field-service itself may not destroy keys (keyring 'seal')
-      await tamperAsOwner((owner) =>
-        runtime.keys.destroy({ query: (sql: string, params: unknown[]) => owner.query(sql, params) } as unknown as EntityManager, customerId, new Date()),
-      );
+      // as intake's erasure does (field-service destroys only keys it made under a ticket's own id)
+      await runtime.dataSource.transaction((manager) => runtime.keys.destroy(manager, customerId, new Date()));
 
       for (const who of ['lead', 'agent', 'analyst']) {
         const seen = await everyRead(who, record);
@@ -466,6 +463,17 @@ describe('field-service', () => {
       const { visitId } = await aScheduledVisit('agent', ticketId);
       expect(personalValues(await storedEvents(visitId))).toEqual([{ at: 'support.visit.scheduled.v1 /address', value: sealedFor(ticketId) }]);
       expect((await call('lead', 'GET', `/v1/visits/${visitId}`)).body.address).toBe('上海市徐汇区漕溪北路 1 号');
+
+      // the customer's erasure names the ticket: field-service destroys the ticket's own key, and only such keys
+      const customerId = randomUUID();
+      const otherTicket = await aTicket(undefined, customerId);
+      await publishEvents([
+        { type: 'support.customer.erased.v1', source: 'intake', streamId: customerId, data: { customerId, reason: 'asked to be forgotten', ticketIds: [ticketId, otherTicket] } },
+      ]);
+      await waitFor('the ticket-keyed visit to read [erased]', async () => (await call('lead', 'GET', `/v1/visits/${visitId}`)).body.address === ERASED);
+      const keys = await runtime.keys.keysOf(runtime.dataSource, [ticketId, otherTicket, customerId]);
+      expect([keys.get(ticketId), keys.has(otherTicket), keys.get(customerId) instanceof Buffer]).toEqual([null, false, true]);
+      expect(await runtime.store.verifyStream(runtime.dataSource, visitId)).toMatchObject({ valid: true });
     });
   });
 });

@@ -46,8 +46,8 @@ export class KnownTicketsRepository {
   /**
    * Whose data key seals the personal data of a ticket's visits and sheets: the ticket's customer, so
    * erasing them erases these too. A ticket known from before field-service kept its customer (or not
-   * known at all) falls back to the ticket's own id, a UUID as subject ids are: that key is not destroyed
-   * by the customer's erasure.
+   * known at all) falls back to the ticket's own id, a UUID as subject ids are: the customer's erasure
+   * destroys that key too (CustomerErasureReactor).
    */
   async subjectOf(executor: SqlExecutor, ticketId: string): Promise<string> {
     const rows: Array<{ customer_id: string | null }> = await executor.query(`SELECT customer_id FROM ${this.table} WHERE ticket_id = $1`, [ticketId]);
