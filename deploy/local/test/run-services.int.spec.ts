@@ -14,7 +14,11 @@ const FAKE_SERVICE = `
 const http = require('node:http');
 const line = JSON.stringify({ level: 30, time: new Date().toISOString(), msg: 'written in two pieces' });
 process.stdout.write(line.slice(0, 25));
-setTimeout(() => process.stdout.write(line.slice(25) + '\\n'), 50);
+// it listens (is ready) only once the line is whole: a test that kills it once ready finds the line written
+setTimeout(() => {
+  process.stdout.write(line.slice(25) + '\\n');
+  listen();
+}, 50);
 let n = 0;
 const chatter = setInterval(() => process.stderr.write('chatter ' + ++n + ' ' + 'x'.repeat(200) + '\\n'), 1);
 setTimeout(() => clearInterval(chatter), 100);
@@ -22,7 +26,7 @@ if (process.env.FAIL_AT_START === require('node:path').basename(__filename, '.js
   console.error('config error: DATABASE_URL must be a postgres URL');
   process.exit(1);
 }
-http.createServer((req, res) => {
+const listen = () => http.createServer((req, res) => {
   if (req.url === '/die') {
     res.end();
     console.error('dying on request');

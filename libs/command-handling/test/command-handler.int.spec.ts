@@ -72,11 +72,13 @@ describe('CommandHandler and AppendPipeline on PostgreSQL', () => {
   it('reads and decides again when the stream moved between its read and its append, without If-Match', async () => {
     const id = randomUUID();
     await counters.handle(db.dataSource, id, add(1), { actor });
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => counters.handle(db.dataSource, id, add(1), { actor })));
+    // a writer loses a race only to another writer's commit after its read, so with its 3 retries it
+    // outlasts 3 others, however they interleave (5 writers passed only when they did not all collide)
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => counters.handle(db.dataSource, id, add(1), { actor })));
     expect(outcomes.every((o) => o.ok)).toBe(true);
     const history = await counters.history(db.dataSource, id);
-    expect(history.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect((await counters.load(db.dataSource, id)).state.total).toBe(12);
+    expect(history.map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
+    expect((await counters.load(db.dataSource, id)).state.total).toBe(10);
   });
 
   it('answers a stale If-Match with a conflict and writes nothing, and runs no after-append step', async () => {
