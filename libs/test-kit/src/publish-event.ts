@@ -17,6 +17,8 @@ export interface ForeignEvent {
   occurredAt?: Date;
   /** default: the event's own id */
   correlationId?: string;
+  /** the event it was caused by (ce_causationid); default none */
+  causationId?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function publishEvents(events: readonly ForeignEvent[]): Promise<st
       type: event.type,
       data: event.data,
       occurredAt: event.occurredAt ?? new Date(),
-      metadata: { actor: event.actor ?? { id: event.source, role: 'service' as const }, causationId: null, correlationId: event.correlationId ?? id },
+      metadata: { actor: event.actor ?? { id: event.source, role: 'service' as const }, causationId: event.causationId ?? null, correlationId: event.correlationId ?? id },
       streamId: event.streamId,
       streamType: event.source,
       version: 1,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { ERASED, eventCatalogue, LEADS_TOPIC, TICKETS_TOPIC } from '@support/contracts';
-import { followTopic, publishRaw, TopicFollower, TopicMessage, toKafkaMessage } from '@support/messaging';
+import { ERASED, eventCatalogue, LEADS_TOPIC } from '@support/contracts';
+import { followTopic, TopicFollower, TopicMessage } from '@support/messaging';
 import { newDataKey, sealAt, SubjectKeys } from '@support/personal-data';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, serviceKafka, testInfra, testMessagingClient, uniqueSchemaName, waitFor } from '@support/test-kit';
@@ -119,22 +119,7 @@ describe('lead-pool personal data', () => {
       key,
       customerId,
     );
-    const recorded = {
-      id,
-      type: 'support.ticket.received.v1',
-      data,
-      occurredAt: now,
-      metadata: { actor: { id: 'intake', role: 'service' as const }, causationId: causationId ?? null, correlationId: causationId ?? id },
-      streamId: ticketId,
-      streamType: 'ticket',
-      version: 1,
-      globalPosition: '0',
-      transactionId: '0',
-      prevHash: '0'.repeat(64),
-      hash: '0'.repeat(64),
-    };
-    const message = toKafkaMessage(recorded, 'intake', TICKETS_TOPIC);
-    await publishRaw(testMessagingClient('test-publisher'), [{ topic: TICKETS_TOPIC, key: message.key, value: JSON.stringify(message.value), headers: message.headers }]);
+    await publishEvents([{ id, type: 'support.ticket.received.v1', data, occurredAt: now, streamId: ticketId, source: 'intake', causationId, correlationId: causationId }]);
     return { ticketId, customerId, sealedPhone: (data as { customer: { phone?: string } }).customer.phone };
   };
 
