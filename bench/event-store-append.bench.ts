@@ -101,7 +101,7 @@ async function main() {
   const dataSource = await openServiceDataSource({ databaseUrl: DATABASE_URL, migrationDatabaseUrl: DATABASE_URL, schema, migrations: platformMigrations(schema) });
   const store = new EventStore(schema, eventCatalogue);
   const plain = ours(dataSource, new AppendPipeline(store));
-  const withOutbox = ours(dataSource, new AppendPipeline(store, { listeners: [new Outbox(schema, 'bench', eventCatalogue)] }));
+  const withOutbox = ours(dataSource, new AppendPipeline(store, { outbox: new Outbox(schema, 'bench', eventCatalogue) }));
   const emmettStore = getPostgreSQLEventStore(DATABASE_URL, { schema: { autoMigration: 'CreateOrUpdate' } });
   const peer = emmett(emmettStore);
   // first use creates Emmett's tables, and warms every contender's pool, plans and JIT; not measured

@@ -1,5 +1,5 @@
 // Routing benchmark: assignment decisions per second, and the latency from a ticket received to its
-// assigned event on support.tickets.v1, with 100 members on duty and 10,000 open tickets; against a raw
+// assigned event on support.tickets.v1, with 100 members on duty and 10,000 open tickets (BENCH_OPEN_TICKETS); against a raw
 // baseline measured in the same run (a plain kafkajs consumer doing one plain pg transaction per
 // message, the floor under any consumer that commits its effect per event). Run: npm run bench
 import { ChildProcess } from 'node:child_process';
@@ -63,8 +63,8 @@ function triageFor(i: number) {
 /**
  * The 10,000 open tickets are written straight into routing's working table (one INSERT ... SELECT):
  * the state routing would be in after 10,000 assignments, without publishing 10,000 decisions that no
- * intake knows. Routing weighs load from this table only (a count per member on every round), so the
- * decisions measured afterwards pay the full price of 10,000 open tickets.
+ * intake knows. Routing weighs load from this table only (its trigger keeps each member's count of open
+ * tickets), so the decisions measured afterwards pay whatever the open tickets cost them.
  */
 async function seedOpenTickets(): Promise<void> {
   await pool.query(
@@ -377,8 +377,8 @@ each in a process of its own (\`dist/services/*/src/main.js\`), the load and the
 Roster: ${onDuty} members on duty (85 agents, 10 seniors, 5 contractors, capacity 1000 each). The
 ${OPEN_TICKETS.toLocaleString('en-US')} open tickets (on top of the ${SMALL_BURST.toLocaleString('en-US')} of the first, light run) are written straight into routing's working table (\`routed_tickets\`, one
 \`INSERT ... SELECT\`, then \`VACUUM ANALYZE\` as autovacuum would have): the state after that many
-assignments, without publishing decisions no intake knows. Routing weighs every member's load from that
-table on every round, so each decision pays for all open tickets. The decision rate is measured on a
+assignments, without publishing decisions no intake knows (its trigger counts them into each member's
+open tickets, which a round reads instead of counting). The decision rate is measured on a
 backlog of valid \`support.ticket.received.v1\` CloudEvents produced at once onto \`support.tickets.v1\`
 while intake is not yet running (so intake does not compete for the 2 cores); the latency runs go
 through intake's REST API and both services. Tickets: 1 in 4 urgent; 1 in 10 hard (to a senior),
@@ -390,16 +390,17 @@ through intake's REST API and both services. Tickets: 1 in 4 urgent; 1 in 10 har
 | routing decisions committed, backlog of ${SMALL_BURST}, open tickets growing 0 -> ${SMALL_BURST.toLocaleString('en-US')} (for scale) | ${light.rate.toFixed(0)} decisions/s |
 | routing decisions committed, backlog of ${BURST}, ${openAtStart.toLocaleString('en-US')} -> ${(openAtStart + BURST).toLocaleString('en-US')} open tickets (first to last decision) | **${backlog.rate.toFixed(0)} decisions/s** (${backlog.assigned} assignments; wall clock from the first send ${backlog.wallRate.toFixed(0)}/s; relay done ${backlog.relayedMs.toFixed(0)} ms after the last commit) |
 | ratio routing (${OPEN_TICKETS.toLocaleString('en-US')} open) / raw | **${((backlog.rate / raw) * 100).toFixed(0)} %** |
+| ratio routing (${OPEN_TICKETS.toLocaleString('en-US')} open) / routing (light run) | **${((backlog.rate / light.rate) * 100).toFixed(0)} %** |
 ${latencyRows}
 
 Per decision routing runs one transaction: the inbox check, a transaction-scoped advisory lock (rounds
-are serial), the roster with each member's open count (a count over \`routed_tickets\` per member), the
+are serial), the roster with each member's open count (a counter a trigger on \`routed_tickets\` keeps), the
 waiting queue, the policy, the decision's event with its hash chain and outbox row, and the
 working-table updates; the relay publishes behind. The path from received to assigned is intake's relay
 -> routing's consumer and round -> routing's relay -> intake's reactor (a ticket append) -> intake's relay.
-Routing also begins a round (the lock, the roster with its counts, the queue) for every other ticket event
-it consumes, intake's assigned event included, before it looks at the type. So each ticket costs routing
-at least two rounds, and intake two transactions, on the same 2 cores. ${reading}
+Intake's confirmation of a decision (its assigned event) costs routing the lock and one row, no round;
+ticket events routing does not act on are not handled at all. So each ticket costs routing one round and
+one confirmation, and intake two transactions, on the same 2 cores. ${reading}
 `);
   } finally {
     await Promise.all([stopService(intake), stopService(routing)]);

@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { NewEvent, RecordedEvent } from '@support/contracts';
-import { AppendRequest, AppendResult, EventStore } from '@support/event-store';
+import { AppendRequest, AppendResult, EventStore, OutboxMessages } from '@support/event-store';
 
 /**
  * Runs before an append and may rewrite what is appended (e.g. seal personal data). `afterAppend`, when
@@ -15,23 +14,14 @@ export interface PreparedAppend {
   afterAppend?(manager: EntityManager): Promise<void>;
 }
 
-/** Told about every append, in the appending transaction (the outbox is one). */
-export interface AppendListener {
-  /**
-   * `events` as stored; `decided` has each event as it was decided, before any transform, by id (so a
-   * listener that must see clear values, where a transform sealed them, can)
-   */
-  onAppended(manager: EntityManager, events: RecordedEvent[], decided: ReadonlyMap<string, NewEvent>): Promise<void>;
-}
-
 /**
- * The one way a service appends: its transforms, the event store's append, then its listeners, all in the
- * caller's transaction. Nothing after a refused append runs.
+ * The one way a service appends: its transforms, then the event store's append with the events' outbox
+ * messages in the same call, all in the caller's transaction. Nothing after a refused append runs.
  */
 export class AppendPipeline {
   constructor(
     readonly store: EventStore,
-    private readonly stages: { transforms?: AppendTransform[]; listeners?: AppendListener[] } = {},
+    private readonly stages: { transforms?: AppendTransform[]; outbox?: OutboxMessages } = {},
   ) {}
 
   async append(manager: EntityManager, request: AppendRequest): Promise<AppendResult> {
@@ -40,7 +30,6 @@ export class AppendPipeline {
   }
 
   async appendAll(manager: EntityManager, requests: AppendRequest[]): Promise<AppendResult[]> {
-    const decided = new Map(requests.flatMap((request) => request.events.map((event) => [event.id, event] as const)));
     const prepared: PreparedAppend[] = [];
     let current = requests;
     for (const transform of this.stages.transforms ?? []) {
@@ -48,11 +37,11 @@ export class AppendPipeline {
       prepared.push(step);
       current = step.requests;
     }
-    const results = await this.store.appendAll(manager, current);
+    const { outbox } = this.stages;
+    const results = await this.store.appendAll(manager, current, outbox);
     if (results.some((result) => !result.ok)) return results;
     for (const step of prepared) await step.afterAppend?.(manager);
-    const appended = results.flatMap((result) => (result.ok && !result.duplicate ? result.events : []));
-    if (appended.length > 0) for (const listener of this.stages.listeners ?? []) await listener.onAppended(manager, appended, decided);
+    if (outbox && results.some((result) => result.ok && !result.duplicate)) outbox.written(manager);
     return results;
   }
 }

@@ -28,9 +28,28 @@ function knownIdsBySemiJoin(events: string): string {
 }
 
 // LIMIT 1 keeps the planner from turning the lateral probe into a join it may plan as a scan of the table
-function knownIdsByIndex(events: string): string {
+export function knownIdsByIndex(events: string): string {
   return `FROM jsonb_array_elements(p_events) x CROSS JOIN LATERAL (SELECT * FROM ${events} k WHERE k.event_id = (x->>'id')::uuid LIMIT 1) e`;
 }
+
+/** what every version of the append function answers with, one row per event */
+export const APPEND_ROWS = `RETURNS TABLE (outcome text, global_position bigint, transaction_id xid8, event_id uuid, stream_id text,
+                        stream_type text, version integer, type text, data jsonb, metadata jsonb,
+                        occurred_at timestamptz, prev_hash char(64), hash char(64), hash_scheme smallint)
+         LANGUAGE plpgsql VOLATILE AS $fn$
+       #variable_conflict use_column`;
+
+/** every version inserts the events of `p_events` in their order, at `order_key` */
+export function insertEvents(events: string): string {
+  return `INSERT INTO ${events} AS e (transaction_id, event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash, hash_scheme)
+           SELECT order_key, (x.doc->>'id')::uuid, x.doc->>'stream_id', x.doc->>'stream_type', (x.doc->>'version')::integer, x.doc->>'type',
+                  x.doc->'data', x.doc->'metadata', (x.doc->>'occurred_at')::timestamptz, x.doc->>'prev_hash', x.doc->>'hash', (x.doc->>'hash_scheme')::smallint
+             FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(doc, n)
+            ORDER BY x.n`;
+}
+
+/** every version locks the streams first, keys sorted by the caller */
+export const LOCK_STREAMS = `PERFORM count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(p_lock_keys) WITH ORDINALITY AS t(k, n);`;
 
 /**
  * The append as one function, so that it costs one round trip and needs nothing of its caller's
@@ -44,19 +63,15 @@ function knownIdsByIndex(events: string): string {
  * still never written with a key below its own transaction's id, which keeps the gap-safe reading
  * (`transaction_id < pg_snapshot_xmin(...)`) from skipping it.
  */
-function appendFunction(schema: string, knownIds: string): string {
+export function appendFunction(schema: string, knownIds: string): string {
   const events = qualified(schema, 'events');
   const append = qualified(schema, 'append_events');
   return `CREATE OR REPLACE FUNCTION ${append}(p_lock_keys text[], p_heads jsonb, p_events jsonb)
-         RETURNS TABLE (outcome text, global_position bigint, transaction_id xid8, event_id uuid, stream_id text,
-                        stream_type text, version integer, type text, data jsonb, metadata jsonb,
-                        occurred_at timestamptz, prev_hash char(64), hash char(64), hash_scheme smallint)
-         LANGUAGE plpgsql VOLATILE AS $fn$
-       #variable_conflict use_column
+         ${APPEND_ROWS}
        DECLARE
          order_key xid8;
        BEGIN
-         PERFORM count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(p_lock_keys) WITH ORDINALITY AS t(k, n);
+         ${LOCK_STREAMS}
 
          RETURN QUERY SELECT 'stored'::text, e.global_position, e.transaction_id, e.event_id, e.stream_id, e.stream_type, e.version,
                              e.type, e.data, e.metadata, e.occurred_at, e.prev_hash, e.hash, e.hash_scheme
@@ -77,11 +92,7 @@ function appendFunction(schema: string, knownIds: string): string {
            LEFT JOIN LATERAL (SELECT e.transaction_id FROM ${events} e WHERE e.stream_id = h.stream_id ORDER BY e.version DESC LIMIT 1) cur ON true;
 
          RETURN QUERY WITH written AS (
-           INSERT INTO ${events} AS e (transaction_id, event_id, stream_id, stream_type, version, type, data, metadata, occurred_at, prev_hash, hash, hash_scheme)
-           SELECT order_key, (x.doc->>'id')::uuid, x.doc->>'stream_id', x.doc->>'stream_type', (x.doc->>'version')::integer, x.doc->>'type',
-                  x.doc->'data', x.doc->'metadata', (x.doc->>'occurred_at')::timestamptz, x.doc->>'prev_hash', x.doc->>'hash', (x.doc->>'hash_scheme')::smallint
-             FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(doc, n)
-            ORDER BY x.n
+           ${insertEvents(events)}
            RETURNING e.global_position, e.transaction_id, e.event_id, e.stream_id, e.stream_type, e.version, e.type, e.data, e.metadata,
                      e.occurred_at, e.prev_hash, e.hash, e.hash_scheme)
          SELECT 'appended'::text, w.* FROM written w ORDER BY w.global_position;

@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { NewEvent, RecordedEvent } from '@support/contracts';
 import { chainHash, CURRENT_HASH_SCHEME, GENESIS_HASH } from './hash-chain';
 
@@ -32,6 +33,19 @@ export interface ChainedEvent extends StreamHead {
   streamType: string;
   event: NewEvent;
   prevHash: string;
+}
+
+/** The Kafka message of an event, as the append writes it to the outbox: its key is the stream id, its value the event's data. */
+export interface OutboxMessage {
+  topic: string;
+  headers: Record<string, string>;
+}
+
+/** What an append writes to its schema's outbox with its events, in the same call (see append-in-one-call.migration.ts). */
+export interface OutboxMessages {
+  messageFor(event: ChainedEvent): OutboxMessage;
+  /** told, in the appending transaction, that the append wrote outbox rows (e.g. to wake the relay after commit) */
+  written(manager: EntityManager): void;
 }
 
 /** What the append function is given: the heads it must find, and the chained events. */

@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { appendFunctionMigration, appendKnownIdsByIndexMigration } from './append-function.migration';
+import { appendInOneCallMigration } from './append-in-one-call.migration';
 import { eventStoreMigration } from './event-store.migration';
 import { qualified } from './sql-names';
 import { sqlMigration } from './sql-migration';
@@ -20,5 +21,5 @@ export function eventHashSchemeMigration(schema: string): new () => MigrationInt
 
 /** The event table and every change to it since, in order. */
 export function eventStoreMigrations(schema: string): Array<new () => MigrationInterface> {
-  return [eventStoreMigration(schema), eventHashSchemeMigration(schema), appendFunctionMigration(schema), appendKnownIdsByIndexMigration(schema)];
+  return [eventStoreMigration(schema), eventHashSchemeMigration(schema), appendFunctionMigration(schema), appendKnownIdsByIndexMigration(schema), appendInOneCallMigration(schema)];
 }

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventCatalogue, RecordedEvent } from '@support/contracts';
-import { AppendPlan, AppendRequest, AppendResult, duplicateOf, EMPTY_STREAM, planAppend, statedHead, StreamHead } from './append-plan';
+import { AppendPlan, AppendRequest, AppendResult, ChainedEvent, duplicateOf, EMPTY_STREAM, OutboxMessages, planAppend, statedHead, StreamHead } from './append-plan';
 import { EVENT_COLUMNS, EventRow, groupByStream, toRecorded } from './event-rows';
 import { ChainVerification, CURRENT_HASH_SCHEME, verifyRecordedChain } from './hash-chain';
 import { qualified } from './sql-names';
@@ -43,13 +43,14 @@ export class EventStore {
    * Appends to several streams atomically (e.g. a new customer and their first ticket, or a batch of
    * clocks). Either every request succeeds, or nothing is written and the first failure is returned.
    * One round trip for all of them when each request states its stream's head (`expectedVersion` 0, or
-   * with `expectedHash`). Services append through their command handling's AppendPipeline, which adds
-   * the outbox and other stages in the same transaction.
+   * with `expectedHash`). With `outbox`, each appended event's Kafka message is written in the same call.
+   * Services append through their command handling's AppendPipeline, which adds the outbox and other
+   * stages in the same transaction.
    */
-  async appendAll(manager: EntityManager, requests: AppendRequest[]): Promise<AppendResult[]> {
+  async appendAll(manager: EntityManager, requests: AppendRequest[], outbox?: OutboxMessages): Promise<AppendResult[]> {
     this.validate(requests);
     if (!manager.queryRunner?.isTransactionActive) throw new Error('EventStore.append must run inside a transaction');
-    return this.appendOrConflict(manager, requests, 0);
+    return this.appendOrConflict(manager, requests, 0, outbox);
   }
 
   async readStream(executor: SqlExecutor, streamId: string): Promise<RecordedEvent[]> {
@@ -123,40 +124,50 @@ export class EventStore {
   }
 
   /** one attempt; a request that skips the version check ('any') is planned again when its stream moved meanwhile */
-  private async appendOrConflict(manager: EntityManager, requests: AppendRequest[], attempt: number): Promise<AppendResult[]> {
+  private async appendOrConflict(manager: EntityManager, requests: AppendRequest[], attempt: number, outbox?: OutboxMessages): Promise<AppendResult[]> {
     if (requests.length === 0) return [];
-    const plan = planAppend(requests, await this.startHeads(manager, requests));
+    const { heads, read } = await this.startHeads(manager, requests);
+    const plan = planAppend(requests, heads);
     if ('ok' in plan) {
       // a retried append of stored events is a no-op even when its stream has moved on since
       const stored = await this.storedAmong(manager, requests);
-      return stored.size > 0 ? this.appendAllButStored(manager, requests, stored, attempt) : [plan];
+      return stored.size > 0 ? this.appendAllButStored(manager, requests, stored, attempt, outbox) : [plan];
     }
-    const rows = await this.callAppend(manager, plan);
+    // a head read here may be one a retried append's stored events made: look for them even when it holds
+    const rows = await this.callAppend(manager, plan, read, outbox);
     const outcome = rows[0]?.outcome ?? 'appended';
-    if (outcome === 'stored') return this.appendAllButStored(manager, requests, new Map(rows.map((row) => [row.event_id, toRecorded(row)])), attempt);
+    if (outcome === 'stored') return this.appendAllButStored(manager, requests, new Map(rows.map((row) => [row.event_id as string, toRecorded(row as EventRow)])), attempt, outbox);
     if (outcome === 'conflict') {
-      const { stream_id: streamId, version: currentVersion } = rows[0];
+      const { stream_id: streamId, version: currentVersion } = rows[0] as { stream_id: string; version: number };
       const expected = plan.heads.get(streamId) as StreamHead;
       if (currentVersion === expected.version) throw new Error(`stream ${streamId} is at version ${currentVersion} with another hash than the caller read`);
       const first = requests.find((request) => request.streamId === streamId) as AppendRequest;
-      if (first.expectedVersion === 'any' && attempt < ANY_VERSION_ATTEMPTS) return this.appendOrConflict(manager, requests, attempt + 1);
+      if (first.expectedVersion === 'any' && attempt < ANY_VERSION_ATTEMPTS) return this.appendOrConflict(manager, requests, attempt + 1, outbox);
       return [{ ok: false, reason: 'version-conflict', streamId, expectedVersion: expected.version, currentVersion }];
     }
-    const recorded = new Map(rows.map((row) => [row.event_id, toRecorded(row)]));
+    // the function answers an appended event with what the database assigned: the rest is what was sent
+    const assigned = new Map(rows.map((row) => [row.event_id as string, row]));
     return plan.links.map((links, index): AppendResult => {
-      const events = links.map((link) => recorded.get(link.event.id) as RecordedEvent);
+      const events = links.map((link) => recordedFrom(link, assigned.get(link.event.id) as AppendRow));
       const version = links.length > 0 ? links[links.length - 1].version : (plan.heads.get(requests[index].streamId) as StreamHead).version;
       return { ok: true, version, events, duplicate: false };
     });
   }
 
   /** requests whose events are all stored answer with them (a no-op); the others are appended */
-  private async appendAllButStored(manager: EntityManager, requests: AppendRequest[], stored: Map<string, RecordedEvent>, attempt: number): Promise<AppendResult[]> {
+  private async appendAllButStored(
+    manager: EntityManager,
+    requests: AppendRequest[],
+    stored: Map<string, RecordedEvent>,
+    attempt: number,
+    outbox?: OutboxMessages,
+  ): Promise<AppendResult[]> {
     const duplicates = requests.map((request) => duplicateOf(request, stored));
     const fresh = await this.appendOrConflict(
       manager,
       requests.filter((_, index) => !duplicates[index]),
       attempt,
+      outbox,
     );
     const conflict = fresh.find((result) => !result.ok);
     if (conflict) return [conflict];
@@ -170,7 +181,7 @@ export class EventStore {
   }
 
   /** each stream's head as the first request to it states it, read from the table where it does not */
-  private async startHeads(executor: SqlExecutor, requests: AppendRequest[]): Promise<Map<string, StreamHead>> {
+  private async startHeads(executor: SqlExecutor, requests: AppendRequest[]): Promise<{ heads: Map<string, StreamHead>; read: boolean }> {
     const heads = new Map<string, StreamHead>();
     const unstated: string[] = [];
     for (const request of requests) {
@@ -180,32 +191,62 @@ export class EventStore {
       else unstated.push(request.streamId);
     }
     if (unstated.length > 0) for (const [streamId, head] of await this.heads(executor, unstated)) heads.set(streamId, head);
-    return heads;
+    return { heads, read: unstated.length > 0 };
   }
 
-  private callAppend(manager: EntityManager, plan: AppendPlan): Promise<AppendRow[]> {
+  private callAppend(manager: EntityManager, plan: AppendPlan, checkKnown: boolean, outbox?: OutboxMessages): Promise<AppendRow[]> {
     const streamIds = [...plan.heads.keys()].sort();
     const heads = streamIds.map((streamId) => ({ stream_id: streamId, ...(plan.heads.get(streamId) as StreamHead) }));
-    const events = plan.links.flat().map(({ streamId, streamType, version, event, prevHash, hash }) => ({
-      id: event.id,
-      stream_id: streamId,
-      stream_type: streamType,
-      version,
-      type: event.type,
-      data: event.data,
-      metadata: event.metadata,
-      occurred_at: event.occurredAt,
-      prev_hash: prevHash,
-      hash,
-      hash_scheme: CURRENT_HASH_SCHEME,
-    }));
+    const events = plan.links.flat().map((link) => {
+      const { streamId, streamType, version, event, prevHash, hash } = link;
+      return {
+        id: event.id,
+        stream_id: streamId,
+        stream_type: streamType,
+        version,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+        occurred_at: event.occurredAt,
+        prev_hash: prevHash,
+        hash,
+        hash_scheme: CURRENT_HASH_SCHEME,
+        ...(outbox ? { outbox: outbox.messageFor(link) } : {}),
+      };
+    });
     // sorted lock keys: two appends never deadlock
     const lockKeys = streamIds.map((streamId) => `${this.schema}:stream:${streamId}`);
-    return manager.query(`SELECT * FROM ${this.appendFunction}($1::text[], $2::jsonb, $3::jsonb)`, [lockKeys, JSON.stringify(heads), JSON.stringify(events)]);
+    return manager.query(`SELECT * FROM ${this.appendFunction}($1::text[], $2::jsonb, $3::jsonb, $4::boolean)`, [
+      lockKeys,
+      JSON.stringify(heads),
+      JSON.stringify(events),
+      checkKnown,
+    ]);
   }
+}
+
+/** an appended event: what the caller sent, with the position and reading order the database gave it */
+function recordedFrom(link: ChainedEvent, row: AppendRow): RecordedEvent {
+  const { event } = link;
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    occurredAt: event.occurredAt,
+    metadata: event.metadata,
+    streamId: link.streamId,
+    streamType: link.streamType,
+    version: link.version,
+    globalPosition: row.global_position as string,
+    transactionId: row.transaction_id as string,
+    prevHash: link.prevHash,
+    hash: link.hash,
+    hashScheme: CURRENT_HASH_SCHEME,
+  };
 }
 
 /** how often an append without a version check is planned again when its stream moves meanwhile */
 const ANY_VERSION_ATTEMPTS = 5;
 
-type AppendRow = EventRow & { outcome: 'stored' | 'conflict' | 'appended' };
+/** a stored event's whole row, a conflict's stream and version, or an appended event's id and positions */
+type AppendRow = Partial<EventRow> & { outcome: 'stored' | 'conflict' | 'appended' };

@@ -10,4 +10,5 @@ export * from './audit-trail';
 export * from './sql-migration';
 export * from './append-plan';
 export * from './append-function.migration';
+export * from './append-in-one-call.migration';
 export * from './infrastructure-errors';

@@ -55,6 +55,30 @@ describe('EventStore on PostgreSQL', () => {
     expect(await store.readStream(dataSource, stream)).toHaveLength(1);
   });
 
+  it('treats a retried append without a version check as a no-op when its events are stored', async () => {
+    const stream = randomUUID();
+    const once = event();
+    await append(stream, 'any', [once]);
+    const again = await append(stream, 'any', [once]);
+    expect(again).toMatchObject({ ok: true, duplicate: true, version: 1 });
+    expect(await store.readStream(dataSource, stream)).toHaveLength(1);
+  });
+
+  it('answers an append with the events exactly as they are read back', async () => {
+    const stream = randomUUID();
+    await append(stream, 0, [event()]);
+    const answer = await dataSource.transaction((m) =>
+      store.appendAll(m, [
+        { streamType: 'test', streamId: stream, expectedVersion: 1, events: [event('test.other.v1', { n: 2, nested: { b: 1, a: [1, 'x'] } })] },
+        { streamType: 'test', streamId: randomUUID(), expectedVersion: 0, events: [event(), event()] },
+      ]),
+    );
+    const appended = answer.flatMap((result) => (result.ok ? result.events : []));
+    expect(appended).toHaveLength(3);
+    const read = [...(await store.readStream(dataSource, stream)).slice(1), ...(await store.readStream(dataSource, appended[1].streamId))];
+    expect(appended).toEqual(read);
+  });
+
   it('lets exactly one of two concurrent appends with the same expected version win', async () => {
     const stream = randomUUID();
     await append(stream, 0, [event()]);

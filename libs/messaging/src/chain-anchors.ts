@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AnchoredHead, AUDIT_ANCHOR_AGGREGATE, AUDIT_TOPIC, chainAnchored, ChainAnchor } from '@support/contracts';
+import { AnchoredHead, AUDIT_TOPIC, chainAnchored, ChainAnchor } from '@support/contracts';
 import { AnchorSigningKey, anchorSigningInput, qualified, signAnchor } from '@support/event-store';
 import { OutgoingMessage, toKafkaMessage } from './cloud-event.codec';
 
@@ -36,12 +36,8 @@ export function anchorMessage(signing: AnchorSigning, schema: string, heads: Anc
       occurredAt: at,
       metadata: { actor: { id: signing.service, role: 'service' } },
       streamId: signing.service,
-      streamType: AUDIT_ANCHOR_AGGREGATE,
       // the outbox position the anchor reaches: grows with every anchor of the service
       version: Number(position),
-      globalPosition: position,
-      transactionId: '0',
-      prevHash: '',
       // an anchor is in no chain: its audit hash is the digest of what it signs
       hash: createHash('sha256').update(anchorSigningInput(anchor)).digest('hex'),
     },

@@ -10,6 +10,9 @@ export interface OutgoingMessage {
   value: unknown;
 }
 
+/** What the message of an event carries: none of what the database assigns, so it is known before the append. */
+export type EncodedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'occurredAt' | 'metadata' | 'streamId' | 'version' | 'hash'>;
+
 /** An event as a consumer receives it, decoded from CloudEvents binary mode. */
 export interface ConsumedEvent<Data = unknown> {
   id: string;
@@ -32,7 +35,7 @@ export interface ConsumedEvent<Data = unknown> {
  * CloudEvents 1.0 binary mode: the envelope in `ce_*` headers, the event data as the JSON value.
  * Extension names are the catalogue's documented ones (lower case, no separators, as the spec asks).
  */
-export function toKafkaMessage(event: RecordedEvent, source: string, topic: string): OutgoingMessage {
+export function toKafkaMessage(event: EncodedEvent, source: string, topic: string): OutgoingMessage {
   const cloudEvent = new CloudEvent<unknown>({
     id: event.id,
     source,

@@ -1,46 +1,37 @@
 import { EntityManager } from 'typeorm';
-import { EventCatalogue, RecordedEvent } from '@support/contracts';
-import { AppendListener } from '@support/command-handling';
-import { qualified } from '@support/event-store';
+import { EventCatalogue } from '@support/contracts';
+import { ChainedEvent, OutboxMessage, OutboxMessages } from '@support/event-store';
 import { toKafkaMessage } from './cloud-event.codec';
+import { OutboxWakeUp } from './outbox-wake-up';
 
 export function outboxChannel(schema: string): string {
   return `${schema}_outbox`;
 }
 
 /**
- * Writes every appended event to the outbox in the appending transaction, already encoded as
- * the Kafka message the relay will send; NOTIFY (delivered at commit) wakes the relay at once.
- * A row takes its event's reading order (`transaction_id`), so the relay sends a stream's events in
- * stream order.
+ * The Kafka message of every appended event, written by the append into the outbox in the same call
+ * (see append-in-one-call.migration.ts), already encoded as the relay will send it. A row takes its
+ * event's reading order (`transaction_id`), so the relay sends a stream's events in stream order; a
+ * NOTIFY after the commit wakes the relay at once (see outbox-wake-up.ts). Events go out as stored: what
+ * the pipeline's transforms sealed stays sealed on every topic.
  */
-export class Outbox implements AppendListener {
-  private readonly table: string;
+export class Outbox implements OutboxMessages {
+  private readonly channel: string;
 
   constructor(
-    private readonly schema: string,
+    schema: string,
     private readonly source: string,
     private readonly catalogue: EventCatalogue,
   ) {
-    this.table = qualified(schema, 'outbox');
+    this.channel = outboxChannel(schema);
   }
 
-  /** the events as stored: what the pipeline's transforms sealed stays sealed on every topic */
-  async onAppended(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = events.map((event) => {
-      const message = toKafkaMessage(event, this.source, this.catalogue.definition(event.type).topic);
-      const base = values.length;
-      values.push(event.transactionId, event.id, message.topic, message.key, JSON.stringify(message.headers), JSON.stringify(message.value));
-      return `($${base + 1}::xid8, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
-    });
-    values.push(outboxChannel(this.schema));
-    // the rows and the NOTIFY in one round trip
-    await manager.query(
-      `WITH written AS (INSERT INTO ${this.table} (transaction_id, event_id, topic, message_key, headers, payload) VALUES ${tuples.join(', ')} RETURNING 1)
-       SELECT pg_notify($${values.length}, '') FROM (SELECT 1 FROM written LIMIT 1) AS one`,
-      values,
-    );
+  messageFor({ event, streamId, version, hash }: ChainedEvent): OutboxMessage {
+    const { topic, headers } = toKafkaMessage({ ...event, streamId, version, hash }, this.source, this.catalogue.definition(event.type).topic);
+    return { topic, headers };
+  }
+
+  written(manager: EntityManager): void {
+    if (manager.queryRunner) OutboxWakeUp.on(manager.connection, this.channel).mark(manager.queryRunner);
   }
 }

@@ -104,7 +104,7 @@ describe('event consumer transport: @EventPattern handlers on our consumer group
     kafka = createKafka('messaging-transport-int', kafkaAs('admin'));
     db = await openTestSchema('transport', (schema) => [...eventStoreMigrations(schema), messagingMigration(schema)]);
     await ensureTopics(kafka, [topic, ...['things', 'happened', 'projection'].map((group) => deadLetterTopic(`${db.schema}.${group}`))]);
-    store = new AppendPipeline(new EventStore(db.schema, catalogue), { listeners: [new Outbox(db.schema, 'test', catalogue)] });
+    store = new AppendPipeline(new EventStore(db.schema, catalogue), { outbox: new Outbox(db.schema, 'test', catalogue) });
     relay = new OutboxRelay({ schema: db.schema, databaseUrl: infra.databaseUrl, kafka, idlePollMs: 100 });
     await relay.start();
     transport = new EventConsumerTransport({ schema: db.schema, kafka, dataSource: db.dataSource, catalogue });

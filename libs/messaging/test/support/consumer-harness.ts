@@ -98,7 +98,7 @@ export function consumerHarness(): ConsumerHarness {
       topics.push(topic, deadLetterTopic(groupId));
       groups.push(groupId);
       const catalogue = testCatalogue(topic);
-      return { topic, groupId, catalogue, store: new AppendPipeline(new EventStore(db.schema, catalogue), { listeners: [new Outbox(db.schema, 'test', catalogue)] }) };
+      return { topic, groupId, catalogue, store: new AppendPipeline(new EventStore(db.schema, catalogue), { outbox: new Outbox(db.schema, 'test', catalogue) }) };
     },
 
     append: (store, streamId, events) => db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId, expectedVersion: 'any', events })),

@@ -72,7 +72,7 @@ export function relayHarness(): RelayHarness {
       return db;
     },
 
-    storeFor: (db, catalogue) => new AppendPipeline(new EventStore(db.schema, catalogue), { listeners: [new Outbox(db.schema, 'test', catalogue)] }),
+    storeFor: (db, catalogue) => new AppendPipeline(new EventStore(db.schema, catalogue), { outbox: new Outbox(db.schema, 'test', catalogue) }),
 
     async startRelay(db, batchSize) {
       const relay = new OutboxRelay({ schema: db.schema, databaseUrl: infra.databaseUrl, kafka, batchSize, idlePollMs: 100 });

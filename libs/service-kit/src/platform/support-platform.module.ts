@@ -71,7 +71,7 @@ export class SupportPlatformModule {
         useFactory: (store: EventStore) =>
           new AppendPipeline(store, {
             transforms: [...sealing, ...(options.transforms?.(schema) ?? [])],
-            listeners: options.outbox === false ? [] : [new Outbox(schema, service, eventCatalogue)],
+            ...(options.outbox === false ? {} : { outbox: new Outbox(schema, service, eventCatalogue) }),
           }),
       },
       // null where the service has no keyring

@@ -52,10 +52,11 @@ export class RosterRepository {
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
+  /** a member new to the roster starts with the open tickets routing already knows them to hold */
   async save(manager: EntityManager, entry: Omit<RosterEntry, 'openTickets' | 'assignedCount' | 'lastAssignedAt'>): Promise<void> {
     await manager.query(
-      `INSERT INTO ${this.members} (member_id, role, name, tier, skills, scenarios, capacity, on_duty, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO ${this.members} (member_id, role, name, tier, skills, scenarios, capacity, on_duty, version, open_tickets)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT count(*)::int FROM ${this.tickets} WHERE status = 'open' AND assignee_id = $1))
        ON CONFLICT (member_id) DO UPDATE SET name = EXCLUDED.name, tier = EXCLUDED.tier, skills = EXCLUDED.skills,
          scenarios = EXCLUDED.scenarios, capacity = EXCLUDED.capacity, on_duty = EXCLUDED.on_duty, version = EXCLUDED.version`,
       [entry.memberId, entry.role, entry.name, entry.tier, JSON.stringify(entry.skills), JSON.stringify(entry.scenarios), entry.capacity, entry.onDuty, entry.version],
@@ -67,11 +68,9 @@ export class RosterRepository {
     await manager.query(`UPDATE ${this.members} SET assigned_count = assigned_count + 1, last_assigned_at = $2 WHERE member_id = $1`, [memberId, at]);
   }
 
+  /** a member's open tickets are a counter the routed tickets' trigger keeps (open-ticket-counts.migration.ts) */
   private select(): string {
-    return `SELECT m.*, coalesce(o.open_tickets, 0)::int AS open_tickets
-              FROM ${this.members} m
-              LEFT JOIN (SELECT assignee_id, count(*) AS open_tickets FROM ${this.tickets} WHERE status = 'open' GROUP BY assignee_id) o
-                ON o.assignee_id = m.member_id`;
+    return `SELECT m.* FROM ${this.members} m`;
   }
 }
 
