@@ -75,6 +75,32 @@ describe('outbox relay: from the event store to Kafka, in order', () => {
     }
   });
 
+  it('is woken after each commit: with an idle poll of ten minutes, every append reaches Kafka at once', async () => {
+    const db = await newSchema('relay_wake');
+    const { topic, catalogue } = await newTopic();
+    const store = storeFor(db, catalogue);
+    const relay = await startRelay(db, undefined, 600_000);
+    try {
+      for (let n = 1; n <= 3; n++) {
+        // the relay has found nothing and waits: only a wake-up brings it back before the poll
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await db.dataSource.transaction((m) => store.append(m, { streamType: 'thing', streamId: randomUUID(), expectedVersion: 0, events: [thingHappened({ n })] }));
+        await waitFor(`append ${n} on the topic`, async () => (await topicSize(admin, topic)) >= n, 15_000);
+      }
+      // a transaction that rolls back wakes nobody and leaves nothing behind
+      await db.dataSource
+        .transaction(async (m) => {
+          await store.append(m, { streamType: 'thing', streamId: randomUUID(), expectedVersion: 0, events: [thingHappened({ n: 4 })] });
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await topicSize(admin, topic)).toBe(3);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('keeps per-stream order on Kafka under 20 concurrent writers (each append its own transaction, retried on conflict)', async () => {
     const db = await newSchema('relay_order');
     const { topic, catalogue } = await newTopic();

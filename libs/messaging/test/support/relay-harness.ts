@@ -23,7 +23,8 @@ export interface RelayHarness {
   newTopic(): Promise<{ topic: string; catalogue: EventCatalogue }>;
   newSchema(prefix: string): Promise<TestSchema>;
   storeFor(db: TestSchema, catalogue: EventCatalogue): AppendPipeline;
-  startRelay(db: TestSchema, batchSize?: number): Promise<OutboxRelay>;
+  /** `idlePollMs`: how long the relay waits for a wake-up before looking anyway (default 100 ms) */
+  startRelay(db: TestSchema, batchSize?: number, idlePollMs?: number): Promise<OutboxRelay>;
   /** every key's messages are its stream, version 1..n in order, each once */
   expectStreamsInOrder(db: TestSchema, store: AppendPipeline, streams: string[], topic: string): Promise<number>;
 }
@@ -74,8 +75,8 @@ export function relayHarness(): RelayHarness {
 
     storeFor: (db, catalogue) => new AppendPipeline(new EventStore(db.schema, catalogue), { outbox: new Outbox(db.schema, 'test', catalogue) }),
 
-    async startRelay(db, batchSize) {
-      const relay = new OutboxRelay({ schema: db.schema, databaseUrl: infra.databaseUrl, kafka, batchSize, idlePollMs: 100 });
+    async startRelay(db, batchSize, idlePollMs = 100) {
+      const relay = new OutboxRelay({ schema: db.schema, databaseUrl: infra.databaseUrl, kafka, batchSize, idlePollMs });
       await relay.start();
       return relay;
     },
