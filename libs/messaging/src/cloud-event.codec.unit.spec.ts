@@ -1,3 +1,4 @@
+import { CloudEvent, Kafka } from 'cloudevents';
 import { RecordedEvent } from '@support/contracts';
 import { fromKafkaMessage, toKafkaMessage } from './cloud-event.codec';
 
@@ -24,6 +25,34 @@ function onTheWire(headers: Record<string, string>, value: unknown = recorded.da
 
 describe('CloudEvents in Kafka binary mode', () => {
   const { headers } = toKafkaMessage(recorded, 'intake', 'support.tickets.v1');
+
+  it('writes what the cloudevents package writes for the same event, which its own reader takes back as a valid event', () => {
+    for (const metadata of [recorded.metadata, { actor: recorded.metadata.actor, causationId: null, correlationId: null }]) {
+      const event = { ...recorded, metadata };
+      const ours = toKafkaMessage(event, 'intake', 'support.tickets.v1');
+      const reference = Kafka.binary(
+        new CloudEvent<unknown>({
+          id: event.id,
+          source: 'intake',
+          type: event.type,
+          subject: event.streamId,
+          time: event.occurredAt.toISOString(),
+          datacontenttype: 'application/json',
+          data: event.data,
+          streamversion: '3',
+          ...(metadata.causationId ? { causationid: metadata.causationId, correlationid: metadata.correlationId } : {}),
+          actorid: metadata.actor.id,
+          actorrole: metadata.actor.role,
+          audithash: event.hash,
+        }),
+      );
+      const defined = Object.fromEntries(Object.entries(reference.headers).filter(([, value]) => value !== undefined && value !== null));
+      expect(ours.headers).toEqual(defined);
+      const readBack = Kafka.toEvent({ key: ours.key, value: JSON.stringify(ours.value), headers: ours.headers, body: undefined, timestamp: '' } as never) as CloudEvent<unknown>;
+      expect(readBack.validate()).toBe(true);
+      expect(readBack.data).toEqual(event.data);
+    }
+  });
 
   it('reads back what was written: envelope, extensions and data', () => {
     expect(fromKafkaMessage(onTheWire(headers), where)).toEqual({
