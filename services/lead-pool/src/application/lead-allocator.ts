@@ -28,6 +28,8 @@ interface Plan {
 export class LeadAllocator {
   private running?: Promise<void>;
   private again = false;
+  private nextRun?: Promise<number>;
+  private lastRun: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,6 +45,22 @@ export class LeadAllocator {
     let allocated = 0;
     for (let batch = await this.allocatePending(); batch > 0; batch = await this.allocatePending()) allocated += batch;
     return allocated;
+  }
+
+  /**
+   * A run of {@link runDue} that starts after this call: callers that come together share one (each
+   * waits for a run that sees what it committed before calling), so concurrent captures take the
+   * allocator's lock once, not once each.
+   */
+  runSoon(): Promise<number> {
+    this.nextRun ??= this.lastRun.then(() => {
+      // callers from here on need a run that starts later
+      this.nextRun = undefined;
+      return this.runDue();
+    });
+    const run = this.nextRun;
+    this.lastRun = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -62,9 +80,9 @@ export class LeadAllocator {
     })().finally(() => (this.running = undefined));
   }
 
-  /** resolves once no kicked run is under way (before the data source closes) */
+  /** resolves once no kicked or shared run is under way (before the data source closes) */
   async idle(): Promise<void> {
-    await this.running;
+    await Promise.all([this.running, this.lastRun]);
   }
 
   /** one batch of pooled leads, oldest first, in one transaction */

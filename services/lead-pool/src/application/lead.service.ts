@@ -76,7 +76,7 @@ export class LeadService {
         return outcome.ok ? { status: outcome.merged ? 200 : 201, body: { id: outcome.leadId, merged: outcome.merged, version: outcome.version } } : { refused: outcome };
       },
     );
-    if ('body' in captured && !captured.replayed && !captured.body.merged) await this.allocator.runDue();
+    if ('body' in captured && !captured.replayed && !captured.body.merged) await this.allocator.runSoon();
     return captured;
   }
 
@@ -116,7 +116,7 @@ export class LeadService {
       if (result.ok && command.type === 'ConvertLead') await this.repository.markConverted(manager, leadId, result.events[0].id);
       return result;
     });
-    if (outcome.ok && (command.type === 'DeclineLead' || command.type === 'LoseLead')) await this.allocator.runDue();
+    if (outcome.ok && (command.type === 'DeclineLead' || command.type === 'LoseLead')) await this.allocator.runSoon();
     return outcome;
   }
 

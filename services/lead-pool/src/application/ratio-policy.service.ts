@@ -44,7 +44,7 @@ export class RatioPolicyService {
       // still set: the members may come on duty later, but the lead should know leads would wait
       return { outcome, offDuty: offDutyMembers(ratios, roster), warnings: ratiosWarnings(ratios, roster) };
     });
-    if (set.outcome.ok) await this.allocator.runDue();
+    if (set.outcome.ok) await this.allocator.runSoon();
     return set;
   }
 
