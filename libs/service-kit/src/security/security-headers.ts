@@ -1,3 +1,4 @@
+import { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -35,20 +36,29 @@ export const DOCS_CSP_DIRECTIVES: CspDirectives = {
 /** Where Swagger UI and the OpenAPI document are served (see `setupOpenApi`). */
 export const DOCS_PATH = '/docs';
 
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-
 /**
- * Helmet's headers on every response (nosniff, frame and referrer policies, HSTS, no
- * `X-Powered-By`, ...) with {@link API_CSP_DIRECTIVES}, relaxed to {@link DOCS_CSP_DIRECTIVES} under `/docs` only.
+ * Helmet's headers on every response (nosniff, frame and referrer policies, HSTS, ...) with
+ * {@link API_CSP_DIRECTIVES}, relaxed to {@link DOCS_CSP_DIRECTIVES} under `/docs` only. Set as the
+ * request comes in, so even errors carry them.
  */
-export function securityHeadersMiddleware(): Middleware {
-  const api = helmetWith(API_CSP_DIRECTIVES);
-  const docs = helmetWith(DOCS_CSP_DIRECTIVES);
-  return (req, res, next) => (isDocsPath(req.url ?? '') ? docs : api)(req, res, next);
+export function addSecurityHeaders(fastify: FastifyInstance): void {
+  const api = helmetHeaders(API_CSP_DIRECTIVES);
+  const docs = helmetHeaders(DOCS_CSP_DIRECTIVES);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(isDocsPath(request.url) ? docs : api);
+    done();
+  });
 }
 
-function helmetWith(directives: CspDirectives): Middleware {
-  return helmet({ contentSecurityPolicy: { useDefaults: false, directives } }) as Middleware;
+/**
+ * The headers helmet sets, computed once: with static directives they are the same for every response,
+ * and @fastify/helmet would build them again on each request.
+ */
+export function helmetHeaders(directives: CspDirectives): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = { setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value), removeHeader: () => undefined };
+  helmet({ contentSecurityPolicy: { useDefaults: false, directives } })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return headers;
 }
 
 /** True for `/docs`, `/docs/...` and `/docs?...`, not for `/docsx`. */

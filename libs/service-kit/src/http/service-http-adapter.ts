@@ -1,0 +1,37 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { requestIdOf } from '../logging/request-logging';
+import { bodyErrorAnswer, parseJsonBodies } from './json-body';
+
+type ErrorHandler = Parameters<FastifyAdapter['setErrorHandler']>[0];
+
+// route parameters are ids, never this long; fastify's default (100) would answer a long one 404
+const MAX_PARAM_LENGTH = 2048;
+
+/**
+ * Fastify under Nest as the services serve HTTP: routes match as they always did (any case, with or
+ * without a trailing slash), only JSON bodies are read, up to `bodyLimit` bytes, and every request has
+ * an id (`X-Request-Id` when it is a sane one). The kit hooks in with fastify hooks, not Nest middleware,
+ * so @fastify/middie is left out.
+ */
+export class ServiceHttpAdapter extends FastifyAdapter {
+  constructor(readonly bodyLimit: number) {
+    super({
+      bodyLimit,
+      skipMiddie: true,
+      routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+      genReqId: requestIdOf,
+      // requests that come in while the app closes are still answered (HTTP drains before the runtime stops)
+      return503OnClosing: false,
+    });
+    parseJsonBodies(this.getInstance(), bodyLimit);
+  }
+
+  // fastify's errors while reading a body reach Nest's handler as bare HttpExceptions: mapped here first,
+  // the client gets the kit's messages (the limit named in bytes)
+  override setErrorHandler(handler: ErrorHandler) {
+    const limit = this.bodyLimit;
+    return super.setErrorHandler(function (error, request, reply) {
+      return handler.call(this, bodyErrorAnswer(error, limit) ?? error, request, reply);
+    });
+  }
+}
