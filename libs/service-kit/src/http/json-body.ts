@@ -1,20 +1,32 @@
 import { BadRequestException, HttpException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { FastifyInstance, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 // what fastify's errors while reading a body are called
 const BODY_TOO_LARGE = 'FST_ERR_CTP_BODY_TOO_LARGE';
 const LENGTH_MISMATCH = 'FST_ERR_CTP_INVALID_CONTENT_LENGTH';
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+// the encodings a JSON body may come in, as before
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
 // only objects and arrays at the top, as JSON bodies always were here (body-parser's strict mode)
 const OBJECT_OR_ARRAY = /^[ \t\n\r]*[[{]/;
 
 /**
- * Parses `application/json` bodies up to `limit` bytes (an empty one is `{}`), and only those: any other
- * body is left unread and the handler sees none. The kit's answers to bad bodies: 400 for what is not
- * JSON, 415 for a charset other than UTF, 413 above the limit ({@link bodyErrorAnswer}).
+ * Parses `application/json` bodies up to `limit` bytes (an empty one is `{}`; gzip, deflate or br
+ * encoded ones decoded first), and only those: any other body is left unread and the handler sees none.
+ * The kit's answers to bad bodies: 400 for what is not JSON, 415 for a charset other than UTF or an unknown
+ * encoding, 413 above the limit ({@link bodyErrorAnswer}).
  */
 export function parseJsonBodies(fastify: FastifyInstance, limit: number): void {
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    const encoding = request.headers['content-encoding']?.toLowerCase() ?? 'identity';
+    if (encoding === 'identity' || !JSON_TYPE.test(request.headers['content-type'] ?? '')) return done(null, payload);
+    if (!DECODERS[encoding]) return done(new UnsupportedMediaTypeException(`unsupported content encoding "${encoding}"`));
+    done(null, decoded(payload, DECODERS[encoding]()));
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limit }, (request, body, done) => {
     try {
@@ -38,13 +50,23 @@ function parseJson(request: FastifyRequest, body: string): unknown {
   }
 }
 
+// fastify checks Content-Length against the bytes received, and the limit against the bytes decoded
+function decoded(payload: Readable, decoder: NodeJS.ReadWriteStream): Readable {
+  const stream = Object.assign(payload.pipe(decoder) as unknown as Readable, { receivedEncodedLength: 0 });
+  payload.on('data', (chunk: Buffer) => (stream.receivedEncodedLength += chunk.length));
+  return stream;
+}
+
 function invalidJson(): HttpException {
   return new BadRequestException(['body must be valid JSON']);
 }
 
-/** The kit's answer to an error fastify raised while reading a body, or undefined for any other error. */
+/** The kit's answer to an error fastify (or a decoder) raised while reading a body, or undefined for any other error. */
 export function bodyErrorAnswer(error: unknown, limit: number): HttpException | undefined {
-  switch ((error as { code?: unknown } | null)?.code) {
+  const code = (error as { code?: unknown } | null)?.code;
+  // zlib's: a body that is not what its Content-Encoding says
+  if (typeof code === 'string' && code.startsWith('Z_')) return new BadRequestException((error as Error).message);
+  switch (code) {
     case BODY_TOO_LARGE:
       return new PayloadTooLargeException(`body must not exceed ${limit} bytes`);
     case LENGTH_MISMATCH:

@@ -1,4 +1,5 @@
 import Fastify, { FastifyInstance } from 'fastify';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { toErrorBody } from '../errors/http-error.filter';
 import { bodyErrorAnswer, bytesOf, parseJsonBodies } from './json-body';
 
@@ -18,7 +19,8 @@ describe('JSON bodies', () => {
   });
   afterAll(() => fastify.close());
 
-  const post = (payload: string, contentType?: string) => fastify.inject({ method: 'POST', url: '/echo', payload, headers: contentType ? { 'content-type': contentType } : {} });
+  const post = (payload: string | Buffer, contentType?: string, encoding?: string) =>
+    fastify.inject({ method: 'POST', url: '/echo', payload, headers: { ...(contentType && { 'content-type': contentType }), ...(encoding && { 'content-encoding': encoding }) } });
 
   it('parses objects and arrays, an empty body as {}', async () => {
     expect((await post('{"a":1}', 'application/json')).json()).toEqual({ body: { a: 1 } });
@@ -43,6 +45,23 @@ describe('JSON bodies', () => {
     const res = await post(JSON.stringify({ a: 'x'.repeat(100) }), 'application/json');
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'body must not exceed 100 bytes' });
+  });
+
+  it('decodes gzip, deflate and br bodies, the limit counting what they decode to', async () => {
+    for (const [encoding, encode] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const) {
+      expect((await post(encode('{"a":1}'), 'application/json', encoding)).json()).toEqual({ body: { a: 1 } });
+      expect((await post(encode(JSON.stringify({ a: 'x'.repeat(200) })), 'application/json', encoding)).statusCode).toBe(413);
+    }
+    expect((await post('{"a":1}', 'application/json', 'gzip')).json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'incorrect header check' });
+    expect((await post('{"a":1}', 'application/json', 'zstd')).json()).toEqual({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: 'unsupported content encoding "zstd"',
+    });
   });
 
   it('leaves other bodies unread', async () => {

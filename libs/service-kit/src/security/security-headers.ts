@@ -42,17 +42,20 @@ export const DOCS_PATH = '/docs';
  * request comes in, so even errors carry them.
  */
 export function addSecurityHeaders(fastify: FastifyInstance): void {
-  const api = helmetHeaders(API_CSP_DIRECTIVES);
-  const docs = helmetHeaders(DOCS_CSP_DIRECTIVES);
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isDocsPath(request.url) ? docs : api);
+    reply.headers(securityHeadersOf(request.url));
     done();
   });
 }
 
+/** The headers a response to `url` carries: {@link helmetHeaders}, computed once per policy. */
+export function securityHeadersOf(url: string): Readonly<Record<string, string>> {
+  return isDocsPath(url) ? DOCS_HEADERS : API_HEADERS;
+}
+
 /**
- * The headers helmet sets, computed once: with static directives they are the same for every response,
- * and @fastify/helmet would build them again on each request.
+ * The headers helmet sets: with static directives they are the same for every response, so they are
+ * computed once (@fastify/helmet would build them again on each request).
  */
 export function helmetHeaders(directives: CspDirectives): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -60,6 +63,9 @@ export function helmetHeaders(directives: CspDirectives): Record<string, string>
   helmet({ contentSecurityPolicy: { useDefaults: false, directives } })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
   return headers;
 }
+
+const API_HEADERS = helmetHeaders(API_CSP_DIRECTIVES);
+const DOCS_HEADERS = helmetHeaders(DOCS_CSP_DIRECTIVES);
 
 /** True for `/docs`, `/docs/...` and `/docs?...`, not for `/docsx`. */
 export function isDocsPath(url: string): boolean {
