@@ -5,11 +5,11 @@ import { kafkaClientOptions } from '@support/messaging';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
-import { Pool } from 'pg';
 import { machineLine, percentile } from './support/machine';
 import { rawInsertRate } from './support/raw-baselines';
-import { recordResults } from './support/results';
-import { DATABASE_URL, startService, stopService, benchKafka, benchToken } from './support/services';
+import { recordResults, runBench } from './support/results';
+import { ticketBody } from './support/tickets';
+import { DATABASE_URL, dropSchema, startService, stopService, benchKafka, benchToken } from './support/services';
 
 const PORT = 3901;
 const SCHEMA = `bench_intake_${Date.now()}`;
@@ -17,16 +17,6 @@ const SCHEMA = `bench_intake_${Date.now()}`;
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 50);
-
-function ticketBody(): string {
-  return JSON.stringify({
-    channel: 'api',
-    customer: { name: 'Bench Customer', phone: `+86 13${Math.floor(100_000_000 + Math.random() * 899_999_999)}` },
-    deviceModel: 'Bench Device',
-    problem: '开机蓝屏，无法进入系统 (benchmark)',
-    urgency: Math.random() < 0.3 ? 'urgent' : 'normal',
-  });
-}
 
 async function acceptedPerSecond(token: string, connections: number): Promise<{ rate: number; p50: number; p99: number; non2xx: number }> {
   const result = await autocannon({
@@ -129,16 +119,8 @@ request also passes the HTTP stack (helmet, request log, metrics, rate limit, JW
 `);
   } finally {
     await stopService(intake);
-    const pool = new Pool({ connectionString: DATABASE_URL });
-    await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-    await pool.end();
+    await dropSchema(SCHEMA);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

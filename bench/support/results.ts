@@ -9,3 +9,14 @@ export function recordResults(section: string): void {
   const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8').replace(HEADER, '') : '';
   writeFileSync(RESULTS, `${HEADER}\n${section.trim()}\n\n${previous.trim()}\n`);
 }
+
+/** Runs a benchmark and ends the process: 0 when it finished, 1 with the error when it failed (open handles never keep it). */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Pool } from 'pg';
 import { Actor } from '@support/contracts';
 import { runtimeRoleName, urlForRole } from '@support/event-store';
 import { connectionFromCredentialsFile, KafkaConnection } from '@support/messaging';
@@ -120,4 +121,14 @@ export async function stopService(child: ChildProcess | undefined): Promise<void
 export function residentMiB(child: ChildProcess): number {
   const kib = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
   return Number(kib) / 1024;
+}
+
+/** Drops a bench run's schema, as the superuser of DATABASE_URL. */
+export async function dropSchema(schema: string): Promise<void> {
+  const pool = new Pool({ connectionString: DATABASE_URL });
+  try {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await pool.end();
+  }
 }

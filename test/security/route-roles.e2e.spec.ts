@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Role, ROLES } from '@support/contracts';
 import { signTestToken } from '@support/service-kit';
 import { ManualClock } from '@support/test-kit';
@@ -21,7 +21,7 @@ describe('every route answers every role as its @Roles say', () => {
   let system: RunningSystem;
   let callers: Caller[];
   const urls = new Map<string, string>();
-  const apps = new Map<string, NestExpressApplication>();
+  const apps = new Map<string, NestFastifyApplication>();
 
   beforeAll(async () => {
     system = await startSystem({ slaClock: new ManualClock(), fieldService: true, knowledgeBase: true, leadPool: true, dashboard: true });
@@ -37,7 +37,7 @@ describe('every route answers every role as its @Roles say', () => {
     for (const [service, served] of Object.entries(running)) {
       if (!served) throw new Error(`${service} did not start`);
       urls.set(service, served.url);
-      apps.set(service, served.app as NestExpressApplication);
+      apps.set(service, served.app as NestFastifyApplication);
     }
     callers = await makeCallers();
   }, 120_000);
@@ -121,12 +121,22 @@ describe('every route answers every role as its @Roles say', () => {
     return { ticketId, visitId, sheetId };
   }
 
-  /** the routes Express really serves, but Swagger's, as `METHOD /path`, sorted */
-  function servedRoutes(app: NestExpressApplication): string[] {
-    const layers = (app.getHttpAdapter().getInstance() as { router: { stack: ExpressLayer[] } }).router.stack;
-    return layers
-      .filter((layer) => layer.route && !layer.route.path.startsWith('/docs'))
-      .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path}`))
+  /** the routes fastify really serves, but Swagger's and the HEAD routes fastify adds to every GET, as `METHOD /path`, sorted */
+  function servedRoutes(app: NestFastifyApplication): string[] {
+    // fastify lists its router as a tree, a path segment per line, indented by depth: `    └── /:id (GET, HEAD)`
+    const lines = app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false }).split('\n');
+    const prefixes: string[] = [];
+    return lines
+      .flatMap((line) => {
+        const node = /^([│\s]*)[└├]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+        if (!node) return [];
+        const depth = node[1].length / 4;
+        prefixes.length = depth;
+        const path = `${prefixes.join('')}${node[2]}`;
+        prefixes.push(node[2]);
+        return (node[3]?.split(', ') ?? []).filter((method) => method !== 'HEAD').map((method) => `${method} ${path}`);
+      })
+      .filter((route) => !route.split(' ')[1].startsWith('/docs'))
       .sort();
   }
 
@@ -140,10 +150,6 @@ describe('every route answers every role as its @Roles say', () => {
     return (await response.json()).id;
   }
 });
-
-interface ExpressLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
 
 const SHEET_CONTENTS = {
   customer: { name: '张先生', contact: '+86 139 0000 0000' },

@@ -1,9 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Actor } from '@support/contracts';
-import { IncomingMessage } from 'node:http';
+import { FastifyRequest } from 'fastify';
 
 /** A request that passed {@link JwtAuthGuard}: the token's actor is attached to it. */
-export type AuthenticatedRequest = IncomingMessage & { actor?: Actor };
+export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 
 /**
  * The caller, `{ id, role, name }` from the token's `sub`, `role` and `name` claims.

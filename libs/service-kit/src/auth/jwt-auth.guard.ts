@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Role } from '@support/contracts';
-import { ServerResponse } from 'node:http';
+import { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from './current-actor.decorator';
 import { JwtVerifier } from './jwt-verifier';
 import { IS_PUBLIC_KEY } from './public.decorator';
@@ -40,8 +40,8 @@ export class JwtAuthGuard implements CanActivate {
     return true;
   }
 
-  private unauthorized(res: ServerResponse, reason: string): UnauthorizedException {
-    res.setHeader('WWW-Authenticate', 'Bearer');
+  private unauthorized(reply: FastifyReply, reason: string): UnauthorizedException {
+    reply.header('WWW-Authenticate', 'Bearer');
     return new UnauthorizedException(reason);
   }
 }

@@ -1,5 +1,6 @@
 import { Actor, isRole } from '@support/contracts';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
+import { createSecretKey } from 'node:crypto';
 import { AuthConfig } from '../config/service-config';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../config/service-env';
 
@@ -28,7 +29,8 @@ export class JwtVerifier {
     } else {
       // an empty key would let anyone sign; config validation stops it earlier, this is the last line
       if (!config.jwtSecret) throw new Error('AuthConfig needs a jwtSecret or a jwksUrl');
-      const secret = new TextEncoder().encode(config.jwtSecret);
+      // a key object made once: jose would import raw bytes again on every request
+      const secret = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
       this.verifyJwt = async (token, options) => (await jwtVerify(token, secret, options)).payload;
     }
     this.maxLifetimeSeconds = config.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;

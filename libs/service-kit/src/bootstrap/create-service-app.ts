@@ -1,23 +1,24 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig, ServiceDefaults } from '../config/service-config';
-import { bodyParserErrorMiddleware } from '../errors/body-parser-error.middleware';
-import { correlationIdMiddleware } from '../http/correlation-id.middleware';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
 import { ConcurrencyInterceptor } from '../http/concurrency.interceptor';
+import { checkCorrelationIds } from '../http/correlation-id';
 import { IdempotencyKeyInterceptor, IdempotentAnswers } from '../http/idempotency-key.interceptor';
-import { listenForOperators, operatorsPortMiddleware } from '../http/operators-port';
+import { bytesOf } from '../http/json-body';
+import { guardOperatorsPort, listenForOperators } from '../http/operators-port';
+import { ServiceHttpAdapter } from '../http/service-http-adapter';
 import { createLogger } from '../logging/create-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
-import { requestLoggingMiddleware } from '../logging/request-logging.middleware';
-import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { logRequests } from '../logging/request-logging';
+import { observeHttpRequests } from '../metrics/http-metrics';
 import { collectProcessMetrics } from '../metrics/metrics.registry';
 import { OpenApiOptions, setupOpenApi } from '../openapi/setup-openapi';
-import { securityHeadersMiddleware } from '../security/security-headers.middleware';
+import { addSecurityHeaders } from '../security/security-headers';
 
 /** A root module, plain or dynamic. */
 export type RootModule = Type<unknown> | DynamicModule;
@@ -38,16 +39,16 @@ export interface ServiceAppOptions {
 export const DEFAULT_BODY_LIMIT = '64kb';
 
 /**
- * Creates the Nest app of a service with the kit's logger, security headers, JSON body limit,
+ * Creates the Nest app of a service, on fastify, with the kit's logger, security headers, JSON body limit,
  * validation pipe, error filter, ETag / If-Match contract, Idempotency-Key on every POST (given where
  * answers are kept), request logging, metrics, OpenAPI and shutdown hooks. The root module must import `ServiceKitModule.forRoot(...)` (guards, health,
  * metrics). Not listening yet.
  */
-export async function createServiceApp(rootModule: RootModule, config: ServiceConfig, options: ServiceAppOptions = {}): Promise<NestExpressApplication> {
+export async function createServiceApp(rootModule: RootModule, config: ServiceConfig, options: ServiceAppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, new ServiceHttpAdapter(bytesOf(options.bodyLimit ?? DEFAULT_BODY_LIMIT)), {
     logger: new PinoLoggerService(logger),
-    // the kit registers the json parser itself, with its limit and error mapping
+    // the adapter parses JSON bodies itself, with its limit and the kit's answers
     bodyParser: false,
     // throw instead of process.abort(), so a failing start is reported (and tests survive it)
     abortOnError: false,
@@ -56,26 +57,24 @@ export async function createServiceApp(rootModule: RootModule, config: ServiceCo
 }
 
 /**
- * Applies the kit's HTTP plumbing to an app created elsewhere (e.g. from a `TestingModule`
- * with `bodyParser: false`). Call before `init()` / `listen()`.
+ * Applies the kit's HTTP plumbing to an app created elsewhere (e.g. from a `TestingModule`) on a
+ * {@link ServiceHttpAdapter} with `bodyParser: false`. Call before `init()` / `listen()`.
  */
-export function configureServiceApp(app: NestExpressApplication, config: ServiceConfig, options: ServiceAppOptions = {}): NestExpressApplication {
+export function configureServiceApp(app: NestFastifyApplication, config: ServiceConfig, options: ServiceAppOptions = {}): NestFastifyApplication {
   const logger = options.logger ?? createLogger(config.serviceName, config.logLevel);
   collectProcessMetrics();
-  // order matters: log and time every request, including those the body parser rejects
-  app.use(requestLoggingMiddleware(logger));
-  app.use(httpMetricsMiddleware());
-  // before every route, Swagger UI's included, so even errors carry the headers
-  app.use(securityHeadersMiddleware());
+  const fastify = app.getHttpAdapter().getInstance();
+  // fastify hooks run in the order added, before Nest's route handler (guards, interceptors), and on
+  // 404s and body errors too: log and time every request, then the headers every answer carries
+  logRequests(fastify, logger);
+  observeHttpRequests(fastify);
+  addSecurityHeaders(fastify);
   // /metrics and /docs on the operators' port only, when the service has one
-  app.use(operatorsPortMiddleware(config.opsPort));
-  app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
-  app.use(bodyParserErrorMiddleware);
+  guardOperatorsPort(fastify, config.opsPort);
   // kept forever in the events' metadata: checked before anything reads it
-  app.use(correlationIdMiddleware);
-  // Express's own ETag is a weak hash of the body that If-Match cannot take back: versioned
-  // routes set a strong `"<version>"` themselves (ConcurrencyInterceptor)
-  app.set('etag', false);
+  checkCorrelationIds(fastify);
+  // no ETag of fastify's own (it has none without @fastify/etag): versioned routes set a strong
+  // `"<version>"` themselves (ConcurrencyInterceptor), which If-Match can take back
   // in this order: a replayed answer passes the ETag step like a fresh one
   app.useGlobalInterceptors(
     new ConcurrencyInterceptor(new Reflector()),
@@ -99,7 +98,7 @@ export async function bootstrapService<C extends ServiceConfig = ServiceConfig>(
   buildRootModule: (config: C) => RootModule,
   defaultsOrLoad: ServiceDefaults | (() => C),
   options: ServiceAppOptions = {},
-): Promise<NestExpressApplication> {
+): Promise<NestFastifyApplication> {
   let config: C;
   try {
     config = typeof defaultsOrLoad === 'function' ? defaultsOrLoad() : (loadServiceConfig(process.env, defaultsOrLoad) as C);
@@ -116,8 +115,11 @@ export async function bootstrapService<C extends ServiceConfig = ServiceConfig>(
   return app;
 }
 
-/** Listens on `PORT`, and on `OPS_PORT` for operators when the service has one. */
-export async function listen(app: NestExpressApplication, config: Pick<ServiceConfig, 'port' | 'opsPort'>): Promise<void> {
-  await app.listen(config.port);
+// every interface, IPv6 and IPv4, as Node's own `listen(port)` does (fastify alone would take localhost only)
+const ALL_INTERFACES = '::';
+
+/** Listens on `PORT` on every interface, and on `OPS_PORT` for operators when the service has one. */
+export async function listen(app: NestFastifyApplication, config: Pick<ServiceConfig, 'port' | 'opsPort'>): Promise<void> {
+  await app.listen(config.port, ALL_INTERFACES);
   if (config.opsPort !== undefined) await listenForOperators(app, config.opsPort);
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { isTransientError } from '@support/event-store';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { kafkaProbe } from '@support/messaging';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig } from '../config/service-config';
@@ -8,7 +8,7 @@ import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters
 import { CONSUMER_GROUPS } from '../health/readiness-probe';
 import { postgresProbe } from '../health/postgres.probe';
 import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
-import { createLogger } from '../logging/create-logger';
+import { createLogger, flushLogs } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
 import { PlatformRuntime, runtimeProvidersModule } from '../platform/start-platform';
 import { RuntimeSettings } from '../platform/platform.tokens';
@@ -42,7 +42,7 @@ export interface ServiceDefinition<R extends ServiceRuntime> {
 }
 
 /** The service's HTTP app over a started runtime; closing the app drains HTTP first, then the runtime. */
-export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestExpressApplication> {
+export async function createRuntimeApp<R extends ServiceRuntime>(definition: ServiceDefinition<R>, runtime: R, config: ServiceConfig): Promise<NestFastifyApplication> {
   return createServiceApp(applicationModule(definition, runtime, config), config, {
     bodyLimit: definition.bodyLimit,
     openApi: definition.openApi,
@@ -69,10 +69,11 @@ function httpModule(controllers: Type<unknown>[], runtime: PlatformServiceRuntim
 
 /**
  * Closes the runtime (consumers, relay, pool) in Nest's last shutdown hook, after the HTTP server has
- * drained: on `app.close()` and on SIGTERM/SIGINT alike (enableShutdownHooks runs the same hooks).
+ * drained: on `app.close()` and on SIGTERM/SIGINT alike (enableShutdownHooks runs the same hooks), then
+ * writes out the logs (on a signal the process ends right after this hook).
  */
 function withRuntimeShutdown(rootModule: DynamicModule, runtime: ServiceRuntime): DynamicModule {
-  const closer: OnApplicationShutdown = { onApplicationShutdown: () => runtime.close() };
+  const closer: OnApplicationShutdown = { onApplicationShutdown: () => runtime.close().finally(flushLogs) };
   return {
     module: RuntimeLifecycleModule,
     // global: the health controller, deep in the root module, reports the consumer groups

@@ -1,10 +1,10 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogLevel } from '../config/service-env';
 import { createRuntimeApp, ServiceDefinition, ServiceRuntime } from './run-service';
 
 /** Where a test or a harness found the service: its app (close it to stop everything) and base URL. */
 export interface ServedApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   url: string;
 }
 

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ConflictException, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { STATUS_CODES, ServerResponse } from 'node:http';
+import { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { isInfrastructureError } from '@support/event-store';
 import { SubjectErased } from '@support/personal-data';
-import { isBodyParserError, toBodyHttpException } from './body-parser-error.middleware';
 
 /** Every error body of every service (API.md "errors"). */
 export interface ErrorBody {
@@ -28,27 +28,27 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const body = toErrorBody(exception);
-    const res = host.switchToHttp().getResponse<ServerResponse & { status(code: number): { json(body: unknown): void } }>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const outage = !(exception instanceof HttpException) && isInfrastructureError(exception);
     // http exceptions are answers, an outage is the operator's to see; anything else is a bug to log with its stack
     if (outage) {
       this.logger.warn(`answered 503, a dependency is unreachable: ${(exception as Error).message}`);
-    } else if (!(exception instanceof HttpException) && !isBodyParserError(exception) && !answerOf(exception)) {
+    } else if (!(exception instanceof HttpException) && !answerOf(exception)) {
       this.logger.error(exception instanceof Error ? exception : `non-error thrown: ${String(exception)}`);
     }
     // a streamed response that failed half-way can only be cut off
-    if (res.headersSent) {
-      res.destroy();
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy();
       return;
     }
-    if (outage) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    res.status(body.statusCode).json(body);
+    if (outage) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    reply.status(body.statusCode).send(body);
   }
 }
 
 /** The error body for any thrown value. */
 export function toErrorBody(exception: unknown): ErrorBody {
-  const http = exception instanceof HttpException ? exception : isBodyParserError(exception) ? toBodyHttpException(exception) : answerOf(exception);
+  const http = exception instanceof HttpException ? exception : answerOf(exception);
   if (!http && isInfrastructureError(exception)) return { statusCode: 503, error: STATUS_CODES[503]!, message: 'a dependency of this service is unreachable; retry later' };
   if (!http) return { statusCode: 500, error: STATUS_CODES[500]!, message: 'Internal server error' };
 

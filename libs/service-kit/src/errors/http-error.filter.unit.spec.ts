@@ -39,15 +39,4 @@ describe('toErrorBody', () => {
     // a refusal of the database's own (a constraint, a syntax error) stays a bug
     expect(toErrorBody(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toMatchObject({ statusCode: 500 });
   });
-
-  it('maps body-parser errors', () => {
-    const parser = (type: string, status: number, extra = {}) => Object.assign(new Error('raw parser text'), { type, status, expose: true, ...extra });
-    expect(toErrorBody(parser('entity.parse.failed', 400))).toEqual({ statusCode: 400, error: 'Bad Request', message: ['body must be valid JSON'] });
-    expect(toErrorBody(parser('entity.too.large', 413, { limit: 100 }))).toEqual({
-      statusCode: 413,
-      error: 'Payload Too Large',
-      message: 'body must not exceed 100 bytes',
-    });
-    expect(toErrorBody(parser('encoding.unsupported', 415))).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
-  });
 });

@@ -1,3 +1,2 @@
 export * from './validation.pipe';
 export * from './http-error.filter';
-export * from './body-parser-error.middleware';

@@ -47,10 +47,10 @@ export function refusalToHttp(refusal: CommandRefusal): never {
 /** What a creating request run once per Idempotency-Key came to (the event store's `OnceOutcome`). */
 export type CreationOutcome<Body> = { replayed: boolean; status: number; body: Body } | { keyReused: string } | { refused: CommandRefusal };
 
-/** the part of the framework's response a creating POST sets */
+/** the part of the framework's reply (fastify's) a creating POST sets */
 export interface CreatedResponseHeaders {
   status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }
 
 /**
@@ -63,8 +63,8 @@ export function createdResponse<Body extends { version: number }>(outcome: Creat
   if ('keyReused' in outcome) throw new UnprocessableEntityException(outcome.keyReused);
   if ('refused' in outcome) return refusalToHttp(outcome.refused);
   res.status(outcome.status);
-  res.setHeader('Location', locationOf(outcome.body));
-  res.setHeader('ETag', `"${outcome.body.version}"`);
-  if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  res.header('Location', locationOf(outcome.body));
+  res.header('ETag', `"${outcome.body.version}"`);
+  if (outcome.replayed) res.header('Idempotent-Replayed', 'true');
   return outcome.body;
 }

@@ -1,17 +1,12 @@
 import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { FastifyReply } from 'fastify';
 import { Observable, tap } from 'rxjs';
 import { parseIfMatch } from './command-results';
 import { IF_MATCH_KEY, IfMatchRule, VERSIONED_READ_KEY, VersionOf, versionField } from './concurrency.decorators';
 
 interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
-}
-
-interface HttpResponse {
-  headersSent: boolean;
-  getHeader(name: string): unknown;
-  setHeader(name: string, value: string): unknown;
 }
 
 /** The 428's message: which header, and where its value comes from. */
@@ -40,12 +35,12 @@ export class ConcurrencyInterceptor implements NestInterceptor {
       }
       parseIfMatch(value);
     }
-    const res = context.switchToHttp().getResponse<HttpResponse>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       tap((body) => {
         const version = versionOf(body);
         // a handler that set its own ETag (or streamed) knows better
-        if (Number.isInteger(version) && !res.headersSent && res.getHeader('ETag') === undefined) res.setHeader('ETag', `"${version as number}"`);
+        if (Number.isInteger(version) && !reply.sent && reply.getHeader('ETag') === undefined) reply.header('ETag', `"${version as number}"`);
       }),
     );
   }

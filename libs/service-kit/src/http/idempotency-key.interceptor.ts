@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UnprocessableEntityException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Actor } from '@support/contracts';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable, of } from 'rxjs';
 import { parseIdempotencyKey } from './command-results';
 import { STORES_IDEMPOTENCY_KEY } from './idempotency-key.decorators';
@@ -22,20 +23,7 @@ export interface IdempotentAnswers {
   remember(scope: IdempotencyKeyScope, key: string, request: unknown, answer: { status: number; body: unknown }): Promise<void>;
 }
 
-interface HttpRequest {
-  method: string;
-  headers: Record<string, string | string[] | undefined>;
-  params?: Record<string, string>;
-  body?: unknown;
-  route?: { path?: string };
-  actor?: Actor;
-}
-
-interface HttpResponse {
-  statusCode: number;
-  status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
-}
+type HttpRequest = FastifyRequest<{ Params: Record<string, string> | undefined }> & { actor?: Actor };
 
 /**
  * Idempotency-Key on every POST (draft-ietf-httpapi-idempotency-key-header) that does not store it
@@ -62,20 +50,21 @@ export class IdempotencyKeyInterceptor implements NestInterceptor {
     // a public route has no caller to own the key
     if (key === undefined || !req.actor) return next.handle();
 
-    const scope = { operation: `POST ${req.route?.path ?? ''}`, caller: req.actor.id };
+    // the route's pattern, e.g. `POST /v1/tickets/:id/close`: kept in the stored keys, so it must not change
+    const scope = { operation: `POST ${req.routeOptions.url ?? ''}`, caller: req.actor.id };
     const request = { params: req.params ?? {}, body: req.body ?? null };
     const recalled = await this.answers.recall(scope, key, request);
     if (recalled && 'keyReused' in recalled) throw new UnprocessableEntityException(recalled.keyReused);
-    const res = http.getResponse<HttpResponse>();
+    const reply = http.getResponse<FastifyReply>();
     if (recalled) {
-      res.status(recalled.answer.status);
-      res.setHeader('Idempotent-Replayed', 'true');
+      reply.status(recalled.answer.status);
+      reply.header('Idempotent-Replayed', 'true');
       return of(recalled.answer.body);
     }
     return next.handle().pipe(
       mergeMap((body) => {
-        if (res.statusCode >= 300) return of(body);
-        return from(this.answers.remember(scope, key, request, { status: res.statusCode, body: body ?? null }).then(() => body));
+        if (reply.statusCode >= 300) return of(body);
+        return from(this.answers.remember(scope, key, request, { status: reply.statusCode, body: body ?? null }).then(() => body));
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { createServer, IncomingMessage, Server } from 'node:http';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyInstance } from 'fastify';
+import { createServer, IncomingMessage, RequestListener, Server } from 'node:http';
 
 // what only operators need: the process's figures and the API's documents (Swagger UI and its assets)
 const OPERATORS_ONLY = /^\/(metrics|docs)(\/|$)/;
@@ -8,30 +9,32 @@ const OPERATORS_ONLY = /^\/(metrics|docs)(\/|$)/;
 const HEALTH = /^\/health(\/|$)/;
 const VIA_OPERATORS_PORT = Symbol('viaOperatorsPort');
 
-type Request = IncomingMessage & { path?: string; [VIA_OPERATORS_PORT]?: true };
+type MarkedRequest = IncomingMessage & { [VIA_OPERATORS_PORT]?: true };
 
 /**
- * Express middleware for a service with an operators' port (`OPS_PORT`): `/metrics` and `/docs` answer
- * there only (404 on the public port, as if absent), and that port serves nothing else but health.
- * Without one, everything is served on the public port (development).
+ * For a service with an operators' port (`OPS_PORT`): `/metrics` and `/docs` answer there only (404 on
+ * the public port, as if absent), and that port serves nothing else but health. Without one, everything
+ * is served on the public port (development) and no hook is added.
  */
-export function operatorsPortMiddleware(opsPort: number | undefined) {
-  return (req: Request, _res: unknown, next: (err?: unknown) => void): void => {
-    if (opsPort === undefined) return next();
-    const path = req.path ?? (req.url ?? '/').split('?')[0];
-    const viaOperatorsPort = req[VIA_OPERATORS_PORT] === true;
+export function guardOperatorsPort(fastify: FastifyInstance, opsPort: number | undefined): void {
+  if (opsPort === undefined) return;
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const path = request.url.split('?')[0];
+    const viaOperatorsPort = (request.raw as MarkedRequest)[VIA_OPERATORS_PORT] === true;
     const allowed = viaOperatorsPort ? OPERATORS_ONLY.test(path) || HEALTH.test(path) : !OPERATORS_ONLY.test(path);
-    next(allowed ? undefined : new NotFoundException(`Cannot ${req.method} ${path}`));
-  };
+    done(allowed ? undefined : new NotFoundException(`Cannot ${request.method} ${path}`));
+  });
 }
 
 /**
  * Serves the app a second time on the operators' port (call after `app.listen`); it closes with the app.
- * Requests that come in there are marked, for {@link operatorsPortMiddleware}.
+ * Requests that come in there are marked, for {@link guardOperatorsPort}.
  */
-export async function listenForOperators(app: NestExpressApplication, port: number, host?: string): Promise<Server> {
-  const handle = app.getHttpAdapter().getInstance() as (req: IncomingMessage, res: unknown) => void;
-  const server = createServer((req: Request, res) => {
+export async function listenForOperators(app: NestFastifyApplication, port: number, host?: string): Promise<Server> {
+  const publicServer = app.getHttpServer();
+  // fastify's own request handler, as the public server calls it
+  const handle = publicServer.listeners('request')[0] as RequestListener;
+  const server = createServer((req: MarkedRequest, res) => {
     req[VIA_OPERATORS_PORT] = true;
     handle(req, res);
   });
@@ -39,7 +42,7 @@ export async function listenForOperators(app: NestExpressApplication, port: numb
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  app.getHttpServer().once('close', () => {
+  publicServer.once('close', () => {
     server.close();
     server.closeAllConnections();
   });

@@ -1,8 +1,18 @@
 import pino, { DestinationStream, Logger } from 'pino';
 
+// one asynchronous stdout for every logger of the process: lines are written in batches off the request
+// path, in order, never interleaved
+let stdout: ReturnType<typeof pino.destination> | undefined;
+
+function asyncStdout(): ReturnType<typeof pino.destination> {
+  // pino flushes it synchronously on process.exit; a signal's exit is covered by flushLogs()
+  stdout ??= pino.destination({ dest: 1, sync: false });
+  return stdout;
+}
+
 /**
- * The root logger of a service: JSON lines (stdout unless `destination` is given) carrying
- * `service` and an ISO time. Credentials that might slip into a logged object are redacted.
+ * The root logger of a service: JSON lines (stdout, written asynchronously, unless `destination` is
+ * given) carrying `service` and an ISO time. Credentials that might slip into a logged object are redacted.
  */
 export function createLogger(serviceName: string, level = 'info', destination?: DestinationStream): Logger {
   return pino(
@@ -12,6 +22,13 @@ export function createLogger(serviceName: string, level = 'info', destination?: 
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret'], censor: '[redacted]' },
     },
-    destination,
+    destination ?? asyncStdout(),
   );
+}
+
+/** Writes out what the loggers of {@link createLogger} still hold: the last step of a shutdown, before the process ends by its signal. */
+export function flushLogs(): Promise<void> {
+  const destination = stdout;
+  if (!destination) return Promise.resolve();
+  return new Promise((resolve) => destination.flush(() => resolve()));
 }

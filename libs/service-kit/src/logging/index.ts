@@ -1,3 +1,3 @@
 export * from './create-logger';
 export * from './pino-logger.service';
-export * from './request-logging.middleware';
+export * from './request-logging';

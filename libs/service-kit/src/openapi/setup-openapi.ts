@@ -1,7 +1,9 @@
-import { INestApplication } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { onSendHookHandler } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { IDEMPOTENCY_KEY_HEADER } from '../http/idempotency-key.decorators';
+import { isDocsPath } from '../security/security-headers';
 
 /** What the OpenAPI page says about the service. */
 export interface OpenApiOptions {
@@ -16,7 +18,7 @@ export interface OpenApiOptions {
 export const BEARER_AUTH = 'bearer';
 
 /** Serves Swagger UI at `/docs` and the document at `/docs/openapi.json`, with JWT bearer auth declared. */
-export function setupOpenApi(app: INestApplication, options: OpenApiOptions): OpenAPIObject {
+export function setupOpenApi(app: NestFastifyApplication, options: OpenApiOptions): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(options.title)
     .setVersion(options.version)
@@ -26,6 +28,13 @@ export function setupOpenApi(app: INestApplication, options: OpenApiOptions): Op
     .build();
   const document = SwaggerModule.createDocument(app, config);
   if (options.idempotencyKeyOnEveryPost) listIdempotencyKeyOnEveryPost(document);
+  // before Swagger adds its routes, so they get it
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      if (isDocsPath(route.url)) route.onSend = [...[route.onSend ?? []].flat(), withUtf8Charset];
+    });
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
     raw: ['json'],
@@ -42,3 +51,10 @@ function listIdempotencyKeyOnEveryPost(document: OpenAPIObject): void {
     parameters.push({ in: 'header', ...IDEMPOTENCY_KEY_HEADER, schema: { type: 'string' } });
   }
 }
+
+// Swagger UI's page and script are typed without a charset on fastify (Express added `; charset=utf-8`)
+const withUtf8Charset: onSendHookHandler = (_request, reply, payload, done) => {
+  const type = reply.getHeader('content-type');
+  if (type === 'text/html' || type === 'application/javascript') reply.header('content-type', `${type}; charset=utf-8`);
+  done(null, payload);
+};

@@ -1,3 +1,3 @@
 export * from './rate-limit.module';
-export * from './security-headers.middleware';
+export * from './security-headers';
 export * from './write-throttler.guard';

@@ -1,4 +1,4 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, createServiceApp, HealthOptions, ServiceAppOptions, ServiceConfig } from '../../src';
 import { SampleModule } from './sample.module';
 
@@ -12,7 +12,7 @@ export interface SampleCall {
 
 /** The sample app listening on a free port of 127.0.0.1. */
 export interface ServedSample {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   url: string;
   call(path: string, init?: SampleCall): Promise<Response>;
 }

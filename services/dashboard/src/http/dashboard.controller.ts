@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Post, Query, Res, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { Actor, Clock, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
 import { PersonalDataOpening } from '@support/personal-data';
@@ -83,9 +83,9 @@ export class DashboardController {
   @Get('v1/reports/weekly.csv')
   @Roles(...READERS)
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async report(@Res({ passthrough: true }) res: Response, @Query('week') week?: string) {
+  async report(@Res({ passthrough: true }) res: FastifyReply, @Query('week') week?: string) {
     const report = await this.weeklyReport(week);
-    res.setHeader('Content-Disposition', `attachment; filename="${weeklyReportFileName(report)}"`);
+    res.header('Content-Disposition', `attachment; filename="${weeklyReportFileName(report)}"`);
     return weeklyReportCsv(report);
   }
 

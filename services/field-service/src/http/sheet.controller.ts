@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
@@ -31,7 +31,7 @@ export class SheetController {
   @Post()
   @Roles(...FIELD_WORKERS)
   @StoresIdempotencyKey()
-  async draft(@Body() body: DraftSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async draft(@Body() body: DraftSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
     const input = { ticketId: body.ticketId, kind: body.kind, contents: contentsOf(body.contents), ...(body.visitId ? { visitId: body.visitId } : {}) };
     const outcome = await this.sheets.draft(input, { actor, correlationId: headers['x-correlation-id'] }, parseIdempotencyKey(headers['idempotency-key']));
     return createdResponse(outcome, res, (created) => `/v1/sheets/${created.id}`);

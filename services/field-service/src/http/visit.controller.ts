@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
@@ -30,7 +30,7 @@ export class VisitController {
   @Post()
   @Roles(...FIELD_WORKERS, 'service')
   @StoresIdempotencyKey()
-  async request(@Body() body: RequestVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async request(@Body() body: RequestVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
     const outcome = await this.visits.request(
       { ticketId: body.ticketId, reason: body.reason },
       { actor, correlationId: headers['x-correlation-id'] },

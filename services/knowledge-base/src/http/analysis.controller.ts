@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
@@ -55,7 +55,7 @@ export class AnalysisController {
   @Post()
   @Roles(...AUTHORS)
   @StoresIdempotencyKey()
-  async open(@Body() body: OpenAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async open(@Body() body: OpenAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
     const input = { ticketId: body.ticketId, scenarioId: body.scenarioId, faultCategory: body.faultCategory };
     const outcome = await this.analyses.open(input, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
     return createdResponse(outcome, res, (created) => `/v1/analyses/${created.id}`);

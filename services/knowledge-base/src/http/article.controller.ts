@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, ARTICLE_KINDS } from '@support/contracts';
 import { CommandInput } from '@support/decider';
 import { auditTrail } from '@support/event-store';
@@ -33,7 +33,7 @@ export class ArticleController {
   @Post()
   @Roles(...AUTHORS)
   @StoresIdempotencyKey()
-  async draft(@Body() body: DraftArticleDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async draft(@Body() body: DraftArticleDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
     const outcome = await this.articles.draft({ kind: body.kind, ...contentOf(body) }, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
     return createdResponse(outcome, res, (created) => `/v1/articles/${created.id}`);
   }

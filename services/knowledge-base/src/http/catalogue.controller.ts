@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
 import { AcceptsIfMatch, commandAnswer, commandContext, CurrentActor, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
 import { readerScope } from '../application/reader-scope';
@@ -45,7 +45,7 @@ export class CatalogueController {
     @Body() body: ScenarioDto,
     @CurrentActor() actor: Actor,
     @Headers() headers: Record<string, string>,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     if (!new RegExp(SCENARIO_ID_PATTERN).test(id) || id.length > 100)
       throw new BadRequestException(['scenarioId must be lower-case words and digits joined by dashes, e.g. printer-driver-reinstall']);
@@ -53,7 +53,7 @@ export class CatalogueController {
       { scenarioId: id, faultCategory: body.faultCategory, name: body.name, fixed: body.fixed, ...(body.sopArticleId ? { sopArticleId: body.sopArticleId } : {}) },
       commandContext(actor, headers),
     );
-    if (outcome.ok && outcome.created) res.status(201).setHeader('Location', `/v1/scenarios/${id}`);
+    if (outcome.ok && outcome.created) res.status(201).header('Location', `/v1/scenarios/${id}`);
     return commandAnswer(id, outcome);
   }
 

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
@@ -42,7 +42,7 @@ export class LeadController {
   @Post('leads')
   @Roles(...MEMBERS)
   @StoresIdempotencyKey()
-  capture(@Body() body: CaptureLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  capture(@Body() body: CaptureLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
     return this.captureFor(body.memberId ?? actor.id, body, 'rest', actor, headers, res);
   }
 
@@ -50,7 +50,7 @@ export class LeadController {
   @Post('webhooks/leads')
   @Roles('service')
   @StoresIdempotencyKey()
-  webhook(@Body() body: WebhookLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  webhook(@Body() body: WebhookLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
     return this.captureFor(body.memberId, body, 'webhook', actor, headers, res);
   }
 
@@ -180,7 +180,7 @@ export class LeadController {
     return this.repository.flags(this.dataSource);
   }
 
-  private async captureFor(memberId: string, body: CaptureLeadDto, via: 'rest' | 'webhook', actor: Actor, headers: Record<string, string>, res: Response) {
+  private async captureFor(memberId: string, body: CaptureLeadDto, via: 'rest' | 'webhook', actor: Actor, headers: Record<string, string>, res: FastifyReply) {
     const input: CaptureInput = {
       source: { memberId, platform: body.platform, account: body.account },
       customerHandle: body.customerHandle,

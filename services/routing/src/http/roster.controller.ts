@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
@@ -33,7 +33,7 @@ export class RosterController {
   @Post()
   @Roles('lead', 'service')
   @StoresIdempotencyKey()
-  async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
     const { memberId, role, onDuty, ...profile } = body;
     // registered and on duty in one write: a refusal leaves no half-registered member
     const commands: MemberRequest[] = [

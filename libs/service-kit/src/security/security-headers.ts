@@ -1,3 +1,4 @@
+import { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -35,21 +36,36 @@ export const DOCS_CSP_DIRECTIVES: CspDirectives = {
 /** Where Swagger UI and the OpenAPI document are served (see `setupOpenApi`). */
 export const DOCS_PATH = '/docs';
 
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+/**
+ * Helmet's headers on every response (nosniff, frame and referrer policies, HSTS, ...) with
+ * {@link API_CSP_DIRECTIVES}, relaxed to {@link DOCS_CSP_DIRECTIVES} under `/docs` only. Set as the
+ * request comes in, so even errors carry them.
+ */
+export function addSecurityHeaders(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeadersOf(request.url));
+    done();
+  });
+}
+
+/** The headers a response to `url` carries: {@link helmetHeaders}, computed once per policy. */
+export function securityHeadersOf(url: string): Readonly<Record<string, string>> {
+  return isDocsPath(url) ? DOCS_HEADERS : API_HEADERS;
+}
 
 /**
- * Helmet's headers on every response (nosniff, frame and referrer policies, HSTS, no
- * `X-Powered-By`, ...) with {@link API_CSP_DIRECTIVES}, relaxed to {@link DOCS_CSP_DIRECTIVES} under `/docs` only.
+ * The headers helmet sets: with static directives they are the same for every response, so they are
+ * computed once (@fastify/helmet would build them again on each request).
  */
-export function securityHeadersMiddleware(): Middleware {
-  const api = helmetWith(API_CSP_DIRECTIVES);
-  const docs = helmetWith(DOCS_CSP_DIRECTIVES);
-  return (req, res, next) => (isDocsPath(req.url ?? '') ? docs : api)(req, res, next);
+export function helmetHeaders(directives: CspDirectives): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = { setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value), removeHeader: () => undefined };
+  helmet({ contentSecurityPolicy: { useDefaults: false, directives } })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return headers;
 }
 
-function helmetWith(directives: CspDirectives): Middleware {
-  return helmet({ contentSecurityPolicy: { useDefaults: false, directives } }) as Middleware;
-}
+const API_HEADERS = helmetHeaders(API_CSP_DIRECTIVES);
+const DOCS_HEADERS = helmetHeaders(DOCS_CSP_DIRECTIVES);
 
 /** True for `/docs`, `/docs/...` and `/docs?...`, not for `/docsx`. */
 export function isDocsPath(url: string): boolean {

@@ -1,4 +1,4 @@
-import { API_CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, isDocsPath } from './security-headers.middleware';
+import { API_CSP_DIRECTIVES, DOCS_CSP_DIRECTIVES, isDocsPath } from './security-headers';
 
 describe('security headers', () => {
   it.each(['/docs', '/docs/', '/docs/openapi.json', '/docs/swagger-ui-init.js', '/docs?tab=1'])('treats %s as Swagger UI', (url) => {
