@@ -41,7 +41,8 @@ const SENIORS = 5;
 // sla-monitor fires thousands of deadlines across the faults, and every urgent breach asks routing for an escalation
 const FIRST_CONTACT_MINUTES = { urgent: 1, normal: 2 };
 const MAX_REQUESTS = 15_000;
-// kafkajs' default consumer session timeout: how long a killed instance keeps its place in a group
+// how long a killed instance keeps its place in a group: 30 s here (kafkajs' default; the services' own is
+// 6 s), so that a restart serving HTTP in well under it shows that HTTP does not wait for the dead session
 const SESSION_TIMEOUT_MS = 30_000;
 
 /** the consumer groups of the three services and the topics each reads */
@@ -74,7 +75,12 @@ class Fleet {
     appendFileSync(logFile, `\n--- ${new Date().toISOString()} fault suite: starting ${name} (${after})\n`);
     const begin = Date.now();
     const timings: { listeningInMs?: number } = {};
-    const child = await startService(name, this.ports[name], SCHEMAS[name], { logFile, readyTimeoutMs: 180_000, timings });
+    const child = await startService(name, this.ports[name], SCHEMAS[name], {
+      logFile,
+      readyTimeoutMs: 180_000,
+      timings,
+      env: { KAFKA_CONSUMER_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS), KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: '3000' },
+    });
     // test/faults/run.sh kills what is left of these should the suite itself be killed
     appendFileSync(join(LOG_DIR, 'service.pids'), `${child.pid}\n`);
     this.children.set(name, child);
