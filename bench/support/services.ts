@@ -42,6 +42,8 @@ export interface StartServiceOptions {
   readyTimeoutMs?: number;
   /** filled in: how long after the spawn HTTP answered (`/health/live`), and it was ready */
   timings?: { listeningInMs?: number; readyInMs?: number };
+  /** more environment for the service (over the bench's) */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A token the services {@link startService} starts accept: signed with the bench secret, for their audience and issuer. */
@@ -76,6 +78,7 @@ export async function startService(name: ServiceName, port: number, schema: stri
       SERVICE_SCHEMA: schema,
       // load is the point here: the per-caller write limit would refuse most of it
       RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+      ...options.env,
     },
     stdio: log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', log, log],
   });

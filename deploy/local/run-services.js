@@ -5,7 +5,8 @@
 // the service's name (this process is the only writer, so lines of different services never mix); waits until
 // every service is ready (GET /health/ready), then runs the --then command (the demo data). A service that exits
 // is reported with its last lines: while starting, that stops everything (exit 1); later the others go on.
-// SIGINT / SIGTERM stop every service (SIGTERM, then SIGKILL after 15 s).
+// SIGINT / SIGTERM stop every service (SIGTERM, then SIGKILL after 15 s). A service named twice (`intake:3001
+// intake:3101`, INSTANCES=2 of start.sh) runs as two instances, the second shown and logged as `<name>#2`.
 'use strict';
 const { spawn } = require('node:child_process');
 const { createWriteStream, mkdirSync, readFileSync } = require('node:fs');
@@ -57,11 +58,14 @@ function describe(line) {
   return parts.filter((part) => part !== '').join(' ');
 }
 
-/** `intake:3001` -> { name, port } */
-function parseService(arg) {
+/** `intake:3001` -> { name, port, label }; `seen` counts the instances of each name so far (label: `intake#2` for the second) */
+function parseService(arg, seen = new Map()) {
   const match = /^([a-z][\w-]*):(\d+)$/.exec(arg);
   if (!match) throw new Error(`not a <name>:<port>: ${arg}`);
-  return { name: match[1], port: Number(match[2]) };
+  const name = match[1];
+  const instance = (seen.get(name) ?? 0) + 1;
+  seen.set(name, instance);
+  return { name, port: Number(match[2]), label: instance === 1 ? name : `${name}#${instance}` };
 }
 
 module.exports = { formatLine, isShown, parseService };
@@ -69,9 +73,10 @@ module.exports = { formatLine, isShown, parseService };
 function main(argv) {
   const thenAt = argv.indexOf('--then');
   const then = thenAt >= 0 ? argv[thenAt + 1] : undefined;
-  const services = argv.filter((_, i) => thenAt < 0 || (i !== thenAt && i !== thenAt + 1)).map(parseService);
+  const seen = new Map();
+  const services = argv.filter((_, i) => thenAt < 0 || (i !== thenAt && i !== thenAt + 1)).map((arg) => parseService(arg, seen));
   const say = (line) => process.stdout.write(`${line}\n`);
-  const running = new Map(); // name -> child
+  const running = new Map(); // label -> child
   let phase = 'starting'; // starting | running | stopping
 
   mkdirSync(LOG_DIR, { recursive: true });
@@ -95,10 +100,10 @@ function main(argv) {
     return password ? { KAFKA_SASL_USERNAME: name, KAFKA_SASL_PASSWORD: password } : {};
   }
 
-  function start({ name, port }) {
+  function start({ name, port, label }) {
     const main = SERVICE_MAIN.replaceAll('{name}', name);
-    const log = join(LOG_DIR, `${name}.log`);
-    say(`[start] ${name} on :${port} (log: ${log})`);
+    const log = join(LOG_DIR, `${label}.log`);
+    say(`[start] ${label} on :${port} (log: ${log})`);
     const file = createWriteStream(log, { flags: 'w' });
     const tail = [];
     const child = spawn(process.execPath, [main], {
@@ -110,22 +115,22 @@ function main(argv) {
         file.write(`${line}\n`);
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
-        if (isShown(line)) say(formatLine(name, line));
+        if (isShown(line)) say(formatLine(label, line));
       });
     }
-    running.set(name, child);
+    running.set(label, child);
     // 'close': after the last of its output was read
     child.on('close', (code, signal) => {
-      running.delete(name);
+      running.delete(label);
       file.end();
       if (phase === 'stopping') return;
-      say(`[start] ${name} exited (${signal ? `signal ${signal}` : `code ${code}`}); its last lines (all of them in ${log}):`);
+      say(`[start] ${label} exited (${signal ? `signal ${signal}` : `code ${code}`}); its last lines (all of them in ${log}):`);
       for (const line of tail) say(`[start]   ${describe(line)}`);
-      if (phase === 'starting') return stop(1, `${name} did not start`);
+      if (phase === 'starting') return stop(1, `${label} did not start`);
       if (running.size === 0) return stop(1, 'every service has exited');
-      say(`[start] the other services keep running; start ${name} again with: PORT=${port} node ${main}`);
+      say(`[start] the other services keep running; start ${label} again with: PORT=${port} node ${main}`);
     });
-    child.on('error', (error) => say(`[start] ${name} could not be started: ${error.message}`));
+    child.on('error', (error) => say(`[start] ${label} could not be started: ${error.message}`));
   }
 
   function stop(code, why) {
@@ -142,9 +147,9 @@ function main(argv) {
     });
   }
 
-  async function ready({ name, port }) {
+  async function ready({ label, port }) {
     const until = Date.now() + READY_TIMEOUT_MS;
-    while (phase === 'starting' && running.has(name) && Date.now() < until) {
+    while (phase === 'starting' && running.has(label) && Date.now() < until) {
       const answer = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
       if (answer?.ok) return true;
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -167,10 +172,10 @@ function main(argv) {
     services.forEach(start);
     for (const service of services) {
       if (!(await ready(service))) {
-        if (phase === 'starting') stop(1, `${service.name} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
+        if (phase === 'starting') stop(1, `${service.label} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
         return;
       }
-      say(`[start] ${service.name} ready: http://127.0.0.1:${service.port}/docs`);
+      say(`[start] ${service.label} ready: http://127.0.0.1:${service.port}/docs`);
     }
     if (then) {
       const code = await runThen(then);

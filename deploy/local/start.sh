@@ -24,4 +24,11 @@ export NODE_ENV="${NODE_ENV:-development}"
 # the migrate step as the owner, then every service as its own least-privilege role (RUNTIME_ROLES)
 bash deploy/local/migrate.sh
 export RUNTIME_ROLES=1
+# INSTANCES=2: a second instance of every service on its port + 100 (intake 3101, ..., dashboard 3100), same
+# schema and consumer groups; INSTANCES defaults to 1
+INSTANCES="${INSTANCES:-1}"
+[[ "$INSTANCES" =~ ^[12]$ ]] || { echo "INSTANCES must be 1 or 2" >&2; exit 1; }
+if [[ "$INSTANCES" == 2 ]]; then
+  for service in "${SERVICES[@]}"; do SERVICES+=("${service%%:*}:$((${service##*:} + 100))"); done
+fi
 exec node deploy/local/run-services.js --then 'node deploy/local/demo-data.js' "${SERVICES[@]}"

@@ -2,13 +2,13 @@ import { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CASES_TOPIC, eventCatalogue, LEADS_TOPIC, ROUTING_TOPIC, SCENARIOS_TOPIC, SHEETS_TOPIC, SLA_TOPIC, TICKETS_TOPIC, VISITS_TOPIC } from '@support/contracts';
 import { deadLetterTopic } from '@support/messaging';
 import { publishEvents, waitFor } from '@support/test-kit';
 import { benchToken, startService, stopService } from '../../bench/support/services';
-import { loadFigures, PartnerLoad, PartnerRequest, sleep } from './support/partner-load';
+import { freePort, none, unrelayed } from './support/helpers';
+import { loadFigures, PARTNER_HABITS, PartnerLoad, PartnerRequest, sleep } from './support/partner-load';
 import { privateInfra, query, startKafka, startPostgres, stopKafka, stopPostgres } from './support/private-infra';
 import { groupPositions, produceGarbage, readTopic, rewindGroup, topicEnds, TopicMessage } from './support/topics';
 
@@ -41,7 +41,8 @@ const SENIORS = 5;
 // sla-monitor fires thousands of deadlines across the faults, and every urgent breach asks routing for an escalation
 const FIRST_CONTACT_MINUTES = { urgent: 1, normal: 2 };
 const MAX_REQUESTS = 15_000;
-// kafkajs' default consumer session timeout: how long a killed instance keeps its place in a group
+// how long a killed instance keeps its place in a group: 30 s here (kafkajs' default; the services' own is
+// 6 s), so that a restart serving HTTP in well under it shows that HTTP does not wait for the dead session
 const SESSION_TIMEOUT_MS = 30_000;
 
 /** the consumer groups of the three services and the topics each reads */
@@ -74,7 +75,12 @@ class Fleet {
     appendFileSync(logFile, `\n--- ${new Date().toISOString()} fault suite: starting ${name} (${after})\n`);
     const begin = Date.now();
     const timings: { listeningInMs?: number } = {};
-    const child = await startService(name, this.ports[name], SCHEMAS[name], { logFile, readyTimeoutMs: 180_000, timings });
+    const child = await startService(name, this.ports[name], SCHEMAS[name], {
+      logFile,
+      readyTimeoutMs: 180_000,
+      timings,
+      env: { KAFKA_CONSUMER_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS), KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS: '3000' },
+    });
     // test/faults/run.sh kills what is left of these should the suite itself be killed
     appendFileSync(join(LOG_DIR, 'service.pids'), `${child.pid}\n`);
     this.children.set(name, child);
@@ -109,15 +115,6 @@ class Fleet {
   async stopAll(): Promise<void> {
     await Promise.all(NAMES.map((name) => this.stop(name).catch(() => undefined)));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** /health/ready's status, 0 when no answer came */
@@ -220,13 +217,11 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
     const changed = await send('PUT', `${fleet.url('sla-monitor')}/v1/policies`, { rules, calendar: policy.calendar }, { 'if-match': `"${policy.version}"` });
     expect(changed.status).toBe(200);
     load = new PartnerLoad({
+      ...PARTNER_HABITS,
       url: `${fleet.url('intake')}/v1/tickets`,
       token: await benchToken({ id: 'faults-partner', role: 'intake' }),
       rate: LOAD_RATE,
-      maxAttempts: 6,
       backoffMs: { base: 1000, max: 16_000 },
-      attemptTimeoutMs: 10_000,
-      impatient: { share: 0.1, timeoutMs: 40 },
       maxRequests: MAX_REQUESTS,
     });
     load.start();
@@ -625,16 +620,4 @@ describe('the system under faults (intake, routing, dashboard; private Kafka and
 function expectNotReadyThroughout(samples: Record<Name, number[]>): void {
   expect(samples.intake.length).toBeGreaterThanOrEqual(4);
   expect(samples).toEqual(Object.fromEntries(NAMES.map((name) => [name, samples[name].map(() => 503)])));
-}
-
-/** the count and the first few of what should be none, so a failure reads well even when thousands are wrong */
-function none<T>(items: T[]): { count: number; first: T[] } {
-  return { count: items.length, first: items.slice(0, 10) };
-}
-
-/** outbox rows the relay has not checkpointed yet */
-function unrelayed(schema: string): string {
-  return `(SELECT count(*) FROM ${schema}.outbox o
-            WHERE (o.transaction_id, o.position) > (SELECT coalesce((SELECT transaction_id FROM ${schema}.relay_checkpoints WHERE relay = 'outbox'), '0'::xid8),
-                                                           coalesce((SELECT position FROM ${schema}.relay_checkpoints WHERE relay = 'outbox'), 0)))::int`;
 }

@@ -75,7 +75,8 @@ on_exit() {
   fi
   if [[ -f "$FAULTS_LOG_DIR/summary.json" ]]; then
     log "figures ($FAULTS_LOG_DIR/summary.json):"
-    node -e 'const s = require(process.argv[1]); console.log(JSON.stringify({ total: s.total, phases: s.phases.map(p => ({ phase: p.phase, seconds: p.seconds, requests: p.figures.requests, accepted: p.figures.accepted, retried: p.figures.retried, neverAccepted: p.figures.neverAccepted })) }, null, 1))' "$FAULTS_LOG_DIR/summary.json" 8>&- || true
+    # each file of the suite records its own part (outages: total and phases; two-instances: twoInstances)
+    node -e 'const s = require(process.argv[1]); const t = s.twoInstances; console.log(JSON.stringify({ total: s.total, phases: s.phases?.map(p => ({ phase: p.phase, seconds: p.seconds, requests: p.figures.requests, accepted: p.figures.accepted, retried: p.figures.retried, neverAccepted: p.figures.neverAccepted })), twoInstances: t && { accepted: t.tickets?.accepted, groupFailoverMs: t.groupFailoverMs, afterKill: t.afterKill, leadAllocation: t.leadAllocation } }, null, 1))' "$FAULTS_LOG_DIR/summary.json" 8>&- || true
   fi
   log "exit code $rc after $((SECONDS - START)) s"
   exit "$rc"

@@ -2,7 +2,7 @@
 const { formatLine, isShown, parseService } = require('../run-services.js') as {
   formatLine(name: string, line: string): string;
   isShown(line: string): boolean;
-  parseService(arg: string): { name: string; port: number };
+  parseService(arg: string, seen?: Map<string, number>): { name: string; port: number; label: string };
 };
 
 const at = '2026-12-06T06:50:01.084Z';
@@ -52,7 +52,13 @@ describe('run-services isShown', () => {
 
 describe('run-services parseService', () => {
   it('reads <name>:<port> and refuses anything else', () => {
-    expect(parseService('sla-monitor:3003')).toEqual({ name: 'sla-monitor', port: 3003 });
+    expect(parseService('sla-monitor:3003')).toEqual({ name: 'sla-monitor', port: 3003, label: 'sla-monitor' });
+    // a second instance of a service (INSTANCES=2): the same service, its own label (output, log file)
+    const seen = new Map<string, number>();
+    expect([parseService('intake:3001', seen), parseService('intake:3101', seen)]).toEqual([
+      { name: 'intake', port: 3001, label: 'intake' },
+      { name: 'intake', port: 3101, label: 'intake#2' },
+    ]);
     expect(() => parseService('intake')).toThrow('not a <name>:<port>: intake');
   });
 });

@@ -62,3 +62,33 @@ export interface BatchControl {
   isRunning(): boolean;
   heartbeat(): Promise<void>;
 }
+
+/**
+ * How long a group member may go silent before the broker takes its partitions back, and how often it
+ * says it is alive. kafkajs' defaults (30 s, 3 s) kept a killed instance's partitions idle for 30 s;
+ * 6 s is the broker's default `group.min.session.timeout.ms`, so the survivors take them over in ~7 s.
+ * kafkajs heartbeats from its fetch loop (and our handlers after each event or chunk), so a handler
+ * must not hold the loop longer than the session; the heartbeat stays below a third of it.
+ */
+export interface GroupSession {
+  sessionTimeout: number;
+  heartbeatInterval: number;
+}
+
+export const DEFAULT_GROUP_SESSION: GroupSession = { sessionTimeout: 6_000, heartbeatInterval: 1_000 };
+
+/** the group session from KAFKA_CONSUMER_SESSION_TIMEOUT_MS and KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS (defaults above) */
+export function groupSessionFromEnv(env: Record<string, string | undefined> = process.env): GroupSession {
+  const read = (name: string, fallback: number) => {
+    const text = env[name]?.trim();
+    if (!text) return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 100) throw new Error(`${name} must be a whole number of milliseconds, at least 100`);
+    return value;
+  };
+  const sessionTimeout = read('KAFKA_CONSUMER_SESSION_TIMEOUT_MS', DEFAULT_GROUP_SESSION.sessionTimeout);
+  const heartbeatInterval = read('KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS', Math.min(DEFAULT_GROUP_SESSION.heartbeatInterval, Math.floor(sessionTimeout / 3)));
+  // the broker refuses a session outside its group.min/max.session.timeout.ms (6 s and 30 min by default) at the join
+  if (heartbeatInterval * 3 > sessionTimeout) throw new Error('KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS must be at most a third of KAFKA_CONSUMER_SESSION_TIMEOUT_MS');
+  return { sessionTimeout, heartbeatInterval };
+}

@@ -79,8 +79,9 @@ export class EventConsumer {
 
   /**
    * Joins the group in the background, tried again with back-off until it runs or stop() is called.
-   * After a crash the dead instance keeps its place in the group until its session times out (30 s), and
-   * a new member waits that long to join: a service does not wait for that before serving HTTP.
+   * After a crash the dead instance keeps its place in the group until its session times out (6 s by
+   * default, see GroupSession), and a new member waits that long to join: a service does not wait for that
+   * before serving HTTP.
    */
   startInBackground(): void {
     this.membership.startInBackground();
@@ -106,18 +107,25 @@ export class EventConsumer {
   }
 
   /**
-   * Rebuilds from offset 0: leaves the group, lets `clear` empty the read models in the transaction
-   * that forgets this group's inbox, deletes the group (its committed offsets) and joins it anew from
-   * the beginning of every topic, so every event is handled again. Assumes this is the group's only
-   * instance.
+   * Rebuilds from offset 0: leaves the group, deletes it (its committed offsets), lets `clear` empty the
+   * read models in the transaction that forgets this group's inbox, and joins it anew from the beginning
+   * of every topic, so every event is handled again. The broker refuses to delete a group that still has
+   * members: while other instances are in it, nothing is cleared, this one rejoins where it was and
+   * {@link GroupHasOtherMembers} is thrown (stop the others first; they would go on from their offsets
+   * over emptied read models).
    */
   async replayFromStart(clear: (manager: EntityManager) => Promise<void>): Promise<void> {
     await this.stop();
+    try {
+      await deleteGroup(this.options.kafka, this.options.groupId);
+    } catch (error) {
+      await this.start();
+      throw /not empty|NON_EMPTY_GROUP/i.test(errorText(error)) ? new GroupHasOtherMembers(this.options.groupId) : error;
+    }
     await this.options.dataSource.transaction(async (manager) => {
       await clear(manager);
       await this.inbox.forget(manager);
     });
-    await deleteGroup(this.options.kafka, this.options.groupId);
     this.reached.clear();
     this.startFromBeginning = true;
     await this.start();
@@ -192,6 +200,19 @@ export class EventConsumer {
   private moveOn(topic: string, partition: number, offset: string): void {
     this.reached.set(`${topic}:${partition}`, Number(offset) + 1);
   }
+}
+
+/** A rebuild refused: other instances are members of the group. */
+export class GroupHasOtherMembers extends Error {
+  constructor(readonly groupId: string) {
+    super(`other instances are in consumer group ${groupId}: stop them before a rebuild`);
+  }
+}
+
+// kafkajs' DeleteGroups error names each group's own error in `groups`
+function errorText(error: unknown): string {
+  const e = error as { message?: string; groups?: Array<{ error?: { message?: string; type?: string } }> };
+  return [e?.message, ...(e?.groups ?? []).flatMap((g) => [g.error?.message, g.error?.type])].join(' ');
 }
 
 /**

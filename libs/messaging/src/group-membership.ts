@@ -1,6 +1,6 @@
 import { Consumer, Producer } from 'kafkajs';
 import { createIdempotentProducer, MessagingClient } from './kafka-client';
-import { Position } from './consumer-options';
+import { GroupSession, groupSessionFromEnv, Position } from './consumer-options';
 import { restartDelay, sleep } from './retry-policy';
 
 // how long a fetch waits on the broker for new events: stop() (a rebuild, a shutdown) waits for the
@@ -16,6 +16,8 @@ export interface MembershipOptions {
   /** runs the joined consumer: the fetch loop */
   run(consumer: Consumer): Promise<void>;
   onError?: (error: unknown, event: Position) => void;
+  /** default: from the environment ({@link groupSessionFromEnv}) */
+  session?: GroupSession;
 }
 
 /**
@@ -30,8 +32,12 @@ export class GroupMembership {
   // the run whose crashed consumer is being started again
   private restartingFor?: number;
   private joinedGroup = false;
+  private readonly session: GroupSession;
 
-  constructor(private readonly options: MembershipOptions) {}
+  constructor(private readonly options: MembershipOptions) {
+    // read once, at construction: a bad setting stops the service's start, not a background join
+    this.session = options.session ?? groupSessionFromEnv();
+  }
 
   /** whether this instance is in its group, with partitions assigned, right now */
   get joined(): boolean {
@@ -99,7 +105,7 @@ export class GroupMembership {
   /** a kafkajs consumer in the group, running; resolves once partitions are assigned */
   private async runConsumer(): Promise<Consumer> {
     const { kafka, groupId, topics } = this.options;
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: FETCH_WAIT_MS });
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: FETCH_WAIT_MS, ...this.session });
     const generation = this.generationOfRun;
     let joinedOnce = false;
     const joined = new Promise<void>((resolve, reject) => {

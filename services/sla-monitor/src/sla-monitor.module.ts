@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@support/contracts';
 import { AppendPipeline } from '@support/command-handling';
-import { BACKGROUND_ERRORS, CLOCK, PLATFORM_SETTINGS, ScheduledTask, schemaBound } from '@support/service-kit';
+import { BACKGROUND_ERRORS, CLOCK, PLATFORM_SETTINGS, ScheduledTask, schemaBound, SERVICE_SCHEMA } from '@support/service-kit';
 import { ClockEventsReactor } from './application/clock-events.reactor';
+import { whileLeading } from './application/scheduler-lease';
 import { DUE_LIMIT, SlaMonitor } from './application/sla-monitor.service';
 import { SlaPolicyService } from './application/sla-policy.service';
 import { ClockRepository } from './persistence/clock.repository';
@@ -43,18 +44,16 @@ const TICK_INTERVAL_MS = 250;
     },
     {
       provide: SLA_SCHEDULER,
-      inject: [SlaMonitor, PLATFORM_SETTINGS, BACKGROUND_ERRORS],
-      // a full batch means more is due: go again at once; null interval: never by itself (tests call runDue)
-      useFactory: (monitor: SlaMonitor, settings: SlaMonitorSettings, onError: (error: unknown) => void) => {
+      inject: [SlaMonitor, SlaPolicyService, DataSource, SERVICE_SCHEMA, PLATFORM_SETTINGS, BACKGROUND_ERRORS],
+      // a full batch means more is due: go again at once; null interval: never by itself (tests call runDue).
+      // Every instance picks up a policy changed through another, and one fires at a time (whileLeading)
+      useFactory: (monitor: SlaMonitor, policy: SlaPolicyService, dataSource: DataSource, schema: string, settings: SlaMonitorSettings, onError: (error: unknown) => void) => {
         const interval = settings.tickIntervalMs === undefined ? TICK_INTERVAL_MS : settings.tickIntervalMs;
-        return interval === null
-          ? null
-          : new ScheduledTask(
-              () => monitor.runDue(),
-              interval,
-              onError,
-              (looked) => looked === DUE_LIMIT,
-            );
+        const tick = async () => {
+          await policy.load();
+          return whileLeading(dataSource, `${schema}:sla-scheduler`, () => monitor.runDue());
+        };
+        return interval === null ? null : new ScheduledTask(tick, interval, onError, (looked) => looked === DUE_LIMIT);
       },
     },
   ],

@@ -10,6 +10,8 @@ export interface PartnerRequest {
   attempts: string[];
   startedAt: number;
   phase: string;
+  /** the request's number in the load */
+  n: number;
   /** the ticket id of the first 2xx answer */
   id?: string;
   acceptedAt?: number;
@@ -21,7 +23,11 @@ export interface PartnerRequest {
 }
 
 export interface PartnerLoadOptions {
-  url: string;
+  /**
+   * where to POST; several (instances of intake): request n starts at the n-th, and each retry goes to the
+   * next, as behind a load balancer that takes a dead instance out
+   */
+  url: string | string[];
   token: string;
   /** new requests per second */
   rate: number;
@@ -39,6 +45,9 @@ export interface PartnerLoadOptions {
    */
   impatient: { share: number; timeoutMs: number };
 }
+
+/** the suite's partner: 6 attempts of up to 10 s each, and one request in ten hangs up on its first after 40 ms */
+export const PARTNER_HABITS = { maxAttempts: 6, attemptTimeoutMs: 10_000, impatient: { share: 0.1, timeoutMs: 40 } } satisfies Partial<PartnerLoadOptions>;
 
 /**
  * A partner system opening tickets at a steady rate, each request with its own Idempotency-Key. A
@@ -93,6 +102,7 @@ export class PartnerLoad {
     const key = `faults-${this.runId}-${n}`;
     const marker = `[${key}]`;
     const request: PartnerRequest = {
+      n,
       key,
       marker,
       body: {
@@ -123,7 +133,8 @@ export class PartnerLoad {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) await sleep(Math.min(backoffMs.base * 2 ** (attempt - 2), backoffMs.max));
       try {
-        const response = await fetch(url, {
+        const urls = typeof url === 'string' ? [url] : url;
+        const response = await fetch(urls[(request.n + attempt - 1) % urls.length], {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': request.key },
           body: JSON.stringify(request.body),

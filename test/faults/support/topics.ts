@@ -1,5 +1,5 @@
-import { MessagingClient, publishRaw, readTopicFromStart, TopicMessage, withTopicAdmin } from '@support/messaging';
-import { testMessagingClient } from '@support/test-kit';
+import { MessagingClient, provisionKafka, publishRaw, readTopicFromStart, TopicMessage, withTopicAdmin } from '@support/messaging';
+import { testMessagingClient, waitFor } from '@support/test-kit';
 
 export type { TopicMessage } from '@support/messaging';
 
@@ -65,4 +65,19 @@ export async function groupPositions(brokers: string[], groups: Record<string, s
 /** Messages that are not CloudEvents at all: random bytes, no headers. */
 export async function produceGarbage(brokers: string[], messages: Array<{ topic: string; key: string; value: Buffer }>): Promise<void> {
   await publishRaw(client(brokers), messages);
+}
+
+/**
+ * Deletes every topic of the system (and the dead-letter topics) and provisions them anew, empty, as
+ * test/faults/run.sh did at the start: the suite's test files share one broker, and a file's services
+ * read every topic from offset 0, so another file's tickets must not be there (its routing would decide them).
+ */
+export async function emptyTopics(brokers: string[]): Promise<void> {
+  const ours = (topics: string[]) => topics.filter((t) => t.startsWith('support.'));
+  await withTopicAdmin(client(brokers), async (admin) => {
+    const topics = ours(await admin.topics());
+    if (topics.length > 0) await admin.deleteTopics(topics);
+    await waitFor('the deleted topics gone', async () => ours(await admin.topics()).length === 0, { timeoutMs: 60_000, intervalMs: 500 });
+  });
+  await provisionKafka(client(brokers), { extraGroupPrefixes: ['faults_'] });
 }

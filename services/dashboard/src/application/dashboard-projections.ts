@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import { EventConsumerTransport } from '@support/messaging';
+import { EventConsumerTransport, GroupHasOtherMembers } from '@support/messaging';
 import { TEAM_TIME_ZONE } from '@support/contracts';
 import { DashboardTables } from '../persistence/dashboard.tables';
 import { ProjectionChange } from '../projections/dashboard.projector';
@@ -36,14 +36,21 @@ export class DashboardProjections {
     return this.consumers.consumer('projections').lag();
   }
 
-  /** drops every projection and replays all topics from offset 0; returns once the replay has started, false if one is starting already */
-  async rebuild(): Promise<boolean> {
+  /**
+   * drops every projection and replays all topics from offset 0; returns once the replay has started, or
+   * why it was refused: one is starting already here, or other dashboard instances share the group (the
+   * broker will not delete a group with members, and they would project onto the emptied tables)
+   */
+  async rebuild(): Promise<string | undefined> {
     // two restarts of one consumer at once would leave it in an unknown state
-    if (this.restarting) return false;
+    if (this.restarting) return 'a rebuild is starting already';
     this.restarting = true;
     try {
       await this.consumers.consumer('projections').replayFromStart((manager) => this.tables.clear(manager));
-      return true;
+      return undefined;
+    } catch (error) {
+      if (error instanceof GroupHasOtherMembers) return `${error.message} (nothing was cleared)`;
+      throw error;
     } finally {
       this.restarting = false;
     }

@@ -125,7 +125,8 @@ export class DashboardController {
   @Roles('lead', 'service')
   @HttpCode(202)
   async rebuild() {
-    if (!(await this.projections.rebuild())) throw new ConflictException('a rebuild is starting already');
+    const refused = await this.projections.rebuild();
+    if (refused) throw new ConflictException(refused);
     return { rebuilding: true };
   }
 

@@ -32,9 +32,14 @@ export class SlaPolicyService {
     });
   }
 
-  /** loads the last policy a lead put in force */
+  /**
+   * loads the last policy a lead put in force: at start, and again by the scheduler's every run and before
+   * the policy is shown, since a lead may change it through another instance (a read that raced a
+   * change made here never takes the older version back)
+   */
   async load(): Promise<void> {
     const { state, version } = await this.commands.load(this.dataSource, POLICY_STREAM);
+    if (version <= this.version) return;
     if (state.set) this.current = { rules: state.rules, calendar: state.calendar };
     this.version = version;
   }

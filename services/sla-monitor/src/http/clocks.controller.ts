@@ -54,7 +54,9 @@ export class ClocksController {
   @Get('policies')
   @VersionedRead()
   @Roles(...READERS)
-  policies() {
+  async policies() {
+    // another instance may have changed it
+    await this.policy.load();
     return this.policy.state();
   }
 
