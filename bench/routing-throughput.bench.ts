@@ -17,7 +17,10 @@ const ROUTING_SCHEMA = `bench_routing_${RUN}`;
 const INTAKE_SCHEMA = `bench_intake_r_${RUN}`;
 const ROUTING_PORT = 3912;
 const INTAKE_PORT = 3911;
-const MEMBERS = 100;
+// capacity is 1000 at most per member: a backlog of 100,000 open tickets needs more than 100 members to leave room
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100);
+const AGENTS = Math.round(MEMBERS * 0.85);
+const SENIORS = Math.round(MEMBERS * 0.1);
 const OPEN_TICKETS = Number(process.env.BENCH_OPEN_TICKETS ?? 10_000);
 const BURST = Number(process.env.BENCH_BURST ?? 2_000);
 const SMALL_BURST = Math.max(2, Math.floor(BURST / 2));
@@ -42,13 +45,13 @@ const count = async (sql: string, params: unknown[] = []) => Number((await pool.
 
 // ---- the roster: 100 members on duty, 10,000 open tickets among them --------------------------------
 
-/** 85 agents, 10 seniors, 5 contractors; everyone's capacity is far above the load, so nothing queues */
+/** 85 % agents, 10 % seniors, 5 % contractors; everyone's capacity is far above the load, so nothing queues */
 function roster() {
   const categories = ['operating-system', 'printer', 'streaming', 'network', 'hardware'];
   return Array.from({ length: MEMBERS }, (_, i) => {
     const memberId = `m-${String(i).padStart(3, '0')}`;
-    if (i < 85) return { memberId, role: 'agent', tier: 'L1', name: `Agent ${i}`, skills: [categories[i % 5], categories[(i + 1) % 5]], scenarios: [], capacity: 1000 };
-    if (i < 95) return { memberId, role: 'senior', tier: 'L2', name: `Senior ${i}`, skills: categories, scenarios: [], capacity: 1000 };
+    if (i < AGENTS) return { memberId, role: 'agent', tier: 'L1', name: `Agent ${i}`, skills: [categories[i % 5], categories[(i + 1) % 5]], scenarios: [], capacity: 1000 };
+    if (i < AGENTS + SENIORS) return { memberId, role: 'senior', tier: 'L2', name: `Senior ${i}`, skills: categories, scenarios: [], capacity: 1000 };
     return { memberId, role: 'contractor', tier: 'L1', name: `Contractor ${i}`, skills: [], scenarios: ['printer-driver-reinstall', 'os-reinstall'], capacity: 1000 };
   });
 }
@@ -70,7 +73,7 @@ async function seedOpenTickets(): Promise<void> {
   await pool.query(
     `INSERT INTO "${ROUTING_SCHEMA}".routed_tickets (ticket_id, urgency, received_at, triage, status, assignee_id, tier)
      SELECT gen_random_uuid(), CASE WHEN i % 4 = 0 THEN 'urgent' ELSE 'normal' END, now() - interval '2 hours' + i * interval '1 ms',
-            '{}'::jsonb, 'open', 'm-' || lpad((i % ${MEMBERS})::text, 3, '0'), CASE WHEN i % ${MEMBERS} BETWEEN 85 AND 94 THEN 'L2' ELSE 'L1' END
+            '{}'::jsonb, 'open', 'm-' || lpad((i % ${MEMBERS})::text, 3, '0'), CASE WHEN i % ${MEMBERS} BETWEEN ${AGENTS} AND ${AGENTS + SENIORS - 1} THEN 'L2' ELSE 'L1' END
        FROM generate_series(0, $1::int - 1) AS i`,
     [OPEN_TICKETS],
   );
@@ -374,7 +377,7 @@ async function main() {
 Machine: ${machineLine()}; PostgreSQL and Kafka (one node, KRaft) on the same machine; intake and routing
 each in a process of its own (\`dist/services/*/src/main.js\`), the load and the readers in a third.
 
-Roster: ${onDuty} members on duty (85 agents, 10 seniors, 5 contractors, capacity 1000 each). The
+Roster: ${onDuty} members on duty (${AGENTS} agents, ${SENIORS} seniors, ${MEMBERS - AGENTS - SENIORS} contractors, capacity 1000 each). The
 ${OPEN_TICKETS.toLocaleString('en-US')} open tickets (on top of the ${SMALL_BURST.toLocaleString('en-US')} of the first, light run) are written straight into routing's working table (\`routed_tickets\`, one
 \`INSERT ... SELECT\`, then \`VACUUM ANALYZE\` as autovacuum would have): the state after that many
 assignments, without publishing decisions no intake knows (its trigger counts them into each member's
