@@ -91,9 +91,10 @@ Machine: ${machineLine()}; PostgreSQL and Kafka (3.9.1, KRaft, one node) on the 
 | allocations by member at the end | ${shares.map((s) => `${s.n}`).join(' / ')} of ${allocated}; worst deviation from the exact share ${worst.toFixed(2)} leads |
 | lead-pool resident memory after the run | ${memory.toFixed(0)} MiB |
 
-Each capture is one transaction under the pool's advisory lock (allocations are serial, so the shares hold
-at every prefix): the contact lock and duplicate check, the lead's captured and allocated events with their
-hash chains and outbox rows, the allocation counts.
+Each capture is one transaction (the contact lock and duplicate check, the lead's captured event with its hash
+chain and outbox row, the week's ledger), then waits for an allocator run that starts after it: captures that
+arrive together share one run, a transaction under the pool's advisory lock (allocations are serial, so the
+shares hold at every prefix) that allocates every pooled lead by the ratios and books the counts.
 `);
   } finally {
     await stopService(leadPool);

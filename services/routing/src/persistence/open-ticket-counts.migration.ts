@@ -36,3 +36,16 @@ export function openTicketCountsMigration(schema: string): new () => MigrationIn
     [`DROP TRIGGER routed_tickets_open_count ON ${tickets}`, `DROP FUNCTION ${count}()`, `ALTER TABLE ${members} DROP COLUMN open_tickets`],
   );
 }
+
+/**
+ * The queue (tickets waiting for an assignee or an escalation) read by an index of its own: every round
+ * reads it, and without one that was a scan of every ticket routing ever saw.
+ */
+export function queueIndexMigration(schema: string): new () => MigrationInterface {
+  const tickets = qualified(schema, 'routed_tickets');
+  return sqlMigration(
+    'RoutingQueueIndex1799200002000',
+    [`CREATE INDEX routed_tickets_queue ON ${tickets} ((urgency = 'urgent') DESC, received_at, ticket_id) WHERE waiting_for IS NOT NULL`],
+    [`DROP INDEX ${qualified(schema, 'routed_tickets_queue')}`],
+  );
+}
