@@ -97,8 +97,9 @@ Machine: ${machineLine()}; PostgreSQL and Kafka on the same machine. autocannon 
 connections, ${SECONDS} s per measure, ${ROUNDS} interleaved rounds, medians (per round in brackets); every server a process of
 its own. Intake as in production (\`NODE_ENV=production\`, operators' port, log level warn): \`GET /health/live\` passes
 the whole stack (request id and log hook, metrics, security headers, operators' port check, correlation id, the
-JWT and rate-limit guards of a public route, interceptors, terminus) but no token, body or database; \`POST
-/v1/tickets\` adds a token, a validated body and the ticket's transaction (group commit). Bare: Nest 11, one
+JWT and rate-limit guards of a public route; no interceptor, since the kit puts its ETag and Idempotency-Key
+interceptors only on the routes that use them) but no token, body or database; \`POST /v1/tickets\` adds a
+token, the Idempotency-Key and ETag steps, a validated body and the ticket's transaction (group commit). Bare: Nest 11, one
 controller answering \`GET /health/live\` with \`{ status: 'ok' }\`, nothing else.
 
 | measure | requests/s | share of bare Fastify |

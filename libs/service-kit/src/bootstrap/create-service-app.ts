@@ -1,15 +1,15 @@
 import { DynamicModule, Type } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
 import { ConfigError } from '../config/config.error';
 import { loadServiceConfig, ServiceConfig, ServiceDefaults } from '../config/service-config';
 import { HttpErrorFilter } from '../errors/http-error.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
-import { ConcurrencyInterceptor } from '../http/concurrency.interceptor';
 import { checkCorrelationIds } from '../http/correlation-id';
-import { IdempotencyKeyInterceptor, IdempotentAnswers } from '../http/idempotency-key.interceptor';
+import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
 import { bytesOf } from '../http/json-body';
+import { attachRouteInterceptors } from '../http/route-interceptors';
 import { guardOperatorsPort, listenForOperators } from '../http/operators-port';
 import { ServiceHttpAdapter } from '../http/service-http-adapter';
 import { createLogger } from '../logging/create-logger';
@@ -75,11 +75,7 @@ export function configureServiceApp(app: NestFastifyApplication, config: Service
   checkCorrelationIds(fastify);
   // no ETag of fastify's own (it has none without @fastify/etag): versioned routes set a strong
   // `"<version>"` themselves (ConcurrencyInterceptor), which If-Match can take back
-  // in this order: a replayed answer passes the ETag step like a fresh one
-  app.useGlobalInterceptors(
-    new ConcurrencyInterceptor(new Reflector()),
-    ...(options.idempotentAnswers ? [new IdempotencyKeyInterceptor(new Reflector(), options.idempotentAnswers)] : []),
-  );
+  attachRouteInterceptors(app, options.idempotentAnswers);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   if (options.openApi !== false) {

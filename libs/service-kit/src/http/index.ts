@@ -8,3 +8,4 @@ export * from './idempotency-key.interceptor';
 export * from './operators-port';
 export * from './service-http-adapter';
 export * from './json-body';
+export * from './route-interceptors';
