@@ -11,7 +11,7 @@ async function expectTooManyRequests(res: Response): Promise<void> {
   const retryAfter = Number(res.headers.get('retry-after'));
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
-  expect(await res.json()).toEqual({
+  expect(await res.json()).toMatchObject({
     statusCode: 429,
     error: 'Too Many Requests',
     message: `too many writes: at most ${LIMIT} per minute; retry after ${retryAfter} s`,

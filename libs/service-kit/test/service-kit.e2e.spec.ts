@@ -37,7 +37,18 @@ describe('service kit over HTTP', () => {
       const res = await call('/v1/things', { method: 'POST', body: validThing });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
-      expect(await res.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'missing bearer token' });
+      // RFC 9457 problem details, v1's members alongside
+      expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(await res.json()).toEqual({
+        type: 'about:blank',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'missing bearer token',
+        instance: '/v1/things',
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'missing bearer token',
+      });
     });
 
     it('answers 401 to a non-bearer scheme', async () => {
@@ -48,7 +59,7 @@ describe('service kit over HTTP', () => {
     it('answers 403 to a role the route does not allow, and lets the allowed role through', async () => {
       const denied = await call('/v1/things/t-1/approval', { method: 'POST', token: await signTestToken(SECRET, agent) });
       expect(denied.status).toBe(403);
-      expect(await denied.json()).toEqual({ statusCode: 403, error: 'Forbidden', message: 'role agent may not do this' });
+      expect(await denied.json()).toMatchObject({ statusCode: 403, error: 'Forbidden', message: 'role agent may not do this' });
 
       const allowed = await call('/v1/things/t-1/approval', { method: 'POST', token: await signTestToken(SECRET, lead) });
       expect(allowed.status).toBe(201);
@@ -70,10 +81,18 @@ describe('service kit over HTTP', () => {
         body: { title: '', customer: { phone: 138, nickname: 'w' }, urgency: 'soon', extra: 1 },
       });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as { message: string[] };
-      expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
-      expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      const body = (await res.json()) as { message: string[]; errors: { field: string; rule: string; detail: string }[] };
+      expect(Object.keys(body).sort()).toEqual(['detail', 'error', 'errors', 'instance', 'message', 'status', 'statusCode', 'title', 'type']);
+      expect(body).toMatchObject({ status: 400, title: 'Bad Request', statusCode: 400, error: 'Bad Request' });
       expect(body.message).toHaveLength(6);
+      // the extension member: each failed rule with its field, the same sentences as v1's message
+      expect(body.errors.map((error) => error.detail)).toEqual(body.message);
+      expect(body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'customer.phone', rule: 'isString', detail: 'customer.phone must be a string' },
+          { field: 'extra', rule: 'whitelistValidation', detail: 'property extra should not exist' },
+        ]),
+      );
       expect(body.message).toEqual(
         expect.arrayContaining([
           'title should not be empty',
@@ -98,7 +117,7 @@ describe('service kit over HTTP', () => {
       for (const bad of ['x'.repeat(129), 'has spaces', '<script>', '-leading-dash', '']) {
         const res = await call('/v1/things', { method: 'POST', token, body: validThing, headers: { 'x-correlation-id': bad } });
         expect(res.status).toBe(400);
-        expect(await res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: [rule] });
+        expect(await res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: [rule] });
       }
       const ok = await call('/v1/things', { method: 'POST', token, body: validThing, headers: { 'x-correlation-id': '7d1c0f5e-1b2a-4c3d-9e8f-001122334455' } });
       expect(ok.status).toBe(201);
@@ -107,21 +126,21 @@ describe('service kit over HTTP', () => {
     it('answers 400 to a body that is not JSON', async () => {
       const res = await call('/v1/things', { method: 'POST', token: await signTestToken(SECRET, agent), body: '{"title": "unterminated' });
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: ['body must be valid JSON'] });
+      expect(await res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: ['body must be valid JSON'] });
     });
 
     it('answers 413 to a body over the limit (64 kB by default)', async () => {
       const body = { ...validThing, title: 'x'.repeat(70 * 1024) };
       const res = await call('/v1/things', { method: 'POST', token: await signTestToken(SECRET, agent), body });
       expect(res.status).toBe(413);
-      expect(await res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'body must not exceed 65536 bytes' });
+      expect(await res.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large', message: 'body must not exceed 65536 bytes' });
     });
 
     it('turns an unexpected error into a logged 500 without stack or detail', async () => {
       const res = await call('/v1/things/boom', { token: await signTestToken(SECRET, agent) });
       expect(res.status).toBe(500);
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
+      expect(JSON.parse(text)).toMatchObject({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
       expect(text).not.toMatch(/hunter2|stack|\bat /);
 
       const logged = logLines.map((line) => JSON.parse(line)).find((entry) => entry.context === 'HttpErrorFilter');
@@ -132,7 +151,7 @@ describe('service kit over HTTP', () => {
     it('shapes unknown routes the same way', async () => {
       const res = await call('/nowhere');
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /nowhere' });
+      expect(await res.json()).toMatchObject({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /nowhere' });
     });
   });
 
@@ -152,7 +171,7 @@ describe('service kit over HTTP', () => {
       probe.healthy = false;
       const notReady = await call('/health/ready');
       expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toEqual({ statusCode: 503, error: 'Service Unavailable', message: ['fake-db is down'] });
+      expect(await notReady.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: ['fake-db is down'] });
       probe.healthy = true;
     });
   });

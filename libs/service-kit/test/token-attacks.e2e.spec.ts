@@ -13,8 +13,8 @@ const thing = '/v1/things/t-1';
 async function expectUnauthorized(res: Response, message: string): Promise<void> {
   expect(res.status).toBe(401);
   expect(res.headers.get('www-authenticate')).toBe('Bearer');
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(await res.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message });
+  expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+  expect(await res.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized', message });
 }
 
 describe('bearer tokens over HTTP, HS256 with a shared secret and an audience', () => {

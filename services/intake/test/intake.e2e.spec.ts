@@ -28,7 +28,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
   });
 
   const post = (path: string, token: string | null, body?: unknown, headers?: Record<string, string>) => jsonRequest(`${intake.url}${path}`, token, 'POST', body, headers);
-  const get = (path: string, token: string | null) => jsonRequest(`${intake.url}${path}`, token, 'GET');
+  const get = (path: string, token: string | null, headers?: Record<string, string>) => jsonRequest(`${intake.url}${path}`, token, 'GET', undefined, headers);
   const countRows = async (table: string) => Number((await intake.runtime.dataSource.query(`SELECT count(*)::int AS n FROM "${intake.schema}".${table}`))[0].n);
   const open = async (overrides = {}) => {
     const response = await post('/v1/tickets', desk, aTicket(overrides));
@@ -63,15 +63,34 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
     expect(ticket).toMatchObject({ id: created.id, state: 'received', urgency: 'urgent', channel: 'wechat', deviceModel: 'Dell XPS 15 9520', version: 1 });
   });
 
-  it('lets exactly one of two concurrent commands with the same If-Match win; the other gets 409', async () => {
+  it('lets exactly one of two concurrent commands with the same If-Match win; the other gets 412', async () => {
     const { id } = await open();
     const assign = (who: string) => post(`/v1/tickets/${id}/assignment`, service, { assignee: { id: who, role: 'agent' }, tier: 'L1' }, { 'If-Match': '"1"' });
     const responses = await Promise.all([assign('agent-a'), assign('agent-b')]);
-    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 412]);
     const history = await (await get(`/v1/tickets/${id}/history`, agent)).json();
     expect(history.map((h: { type: string }) => h.type)).toEqual(['support.ticket.received.v1', 'support.ticket.assigned.v1']);
     const winner = await responses.find((r) => r.status === 200)!.json();
     expect(winner).toEqual({ id, state: 'assigned', version: 2 });
+  });
+
+  it('answers a read whose If-None-Match holds its ETag with 304 and no body, and with the ticket once it changed', async () => {
+    const { id } = await open();
+    const first = await get(`/v1/tickets/${id}`, agent);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toBe('"1"');
+    const unchanged = await get(`/v1/tickets/${id}`, agent, { 'If-None-Match': etag });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('etag')).toBe(etag);
+    expect(await unchanged.text()).toBe('');
+    expect((await get(`/v1/tickets/${id}`, agent, { 'If-None-Match': `"9", W/${etag}` })).status).toBe(304);
+    expect((await get(`/v1/tickets/${id}`, agent, { 'If-None-Match': '*' })).status).toBe(304);
+
+    await post(`/v1/tickets/${id}/assignment`, service, { assignee: { id: 'agent-a', role: 'agent' }, tier: 'L1' }, { 'If-Match': etag });
+    const changed = await get(`/v1/tickets/${id}`, agent, { 'If-None-Match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe('"2"');
+    expect(await changed.json()).toMatchObject({ id, state: 'assigned', version: 2 });
   });
 
   it('creates one ticket for the same Idempotency-Key sent twice, and refuses the key with another body', async () => {

@@ -99,7 +99,7 @@ describe('sla-monitor over HTTP', () => {
     expect(changed.status).toBe(200);
     expect(changed.body.version).toBe(current.body.version + 1);
     const stale = await call('PUT', '/v1/policies', lead, { rules: faster, calendar: current.body.calendar }, { 'If-Match': String(current.body.version) });
-    expect(stale.status).toBe(409);
+    expect(stale.status).toBe(412);
 
     // new clocks follow the new policy
     const ticketId = await normalTicketAssigned();

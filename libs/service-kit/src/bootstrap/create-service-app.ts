@@ -9,6 +9,7 @@ import { createValidationPipe } from '../errors/validation.pipe';
 import { checkCorrelationIds } from '../http/correlation-id';
 import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
 import { bytesOf } from '../http/json-body';
+import { answerNotModified } from '../http/not-modified';
 import { attachRouteInterceptors } from '../http/route-interceptors';
 import { guardOperatorsPort, listenForOperators } from '../http/operators-port';
 import { ServiceHttpAdapter } from '../http/service-http-adapter';
@@ -76,6 +77,7 @@ export function configureServiceApp(app: NestFastifyApplication, config: Service
   // no ETag of fastify's own (it has none without @fastify/etag): versioned routes set a strong
   // `"<version>"` themselves (ConcurrencyInterceptor), which If-Match can take back
   attachRouteInterceptors(app, options.idempotentAnswers);
+  answerNotModified(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   if (options.openApi !== false) {

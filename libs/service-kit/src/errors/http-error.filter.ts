@@ -1,25 +1,14 @@
-import { ArgumentsHost, Catch, ConflictException, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { isInfrastructureError } from '@support/event-store';
-import { SubjectErased } from '@support/personal-data';
-
-/** Every error body of every service (API.md "errors"). */
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string | string[];
-}
-
-/** seconds a caller is asked to wait when a dependency is down (about one PostgreSQL restart) */
-export const RETRY_AFTER_SECONDS = 5;
+import { httpAnswerOf, instanceOf, PROBLEM_JSON, problemOf, RETRY_AFTER_SECONDS } from './problem-details';
 
 /**
- * Shapes every HTTP error as {@link ErrorBody}. A lost database connection becomes a 503 with
- * Retry-After: the caller may send the request again (Idempotency-Key and If-Match make that safe
- * should the transaction have committed as the connection dropped); other unexpected errors
- * become a logged 500 with "Internal server error". Stack traces and internal messages never reach
- * the client.
+ * Answers every HTTP error as RFC 9457 problem details ({@link problemOf}). A lost database connection
+ * becomes a 503 with Retry-After: the caller may send the request again (Idempotency-Key and If-Match
+ * make that safe should the transaction have committed as the connection dropped); other unexpected
+ * errors become a logged 500 with "Internal server error". Stack traces and internal messages never
+ * reach the client.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -27,13 +16,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const body = toErrorBody(exception);
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const outage = !(exception instanceof HttpException) && isInfrastructureError(exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const answer = httpAnswerOf(exception);
+    const outage = !answer && isInfrastructureError(exception);
     // http exceptions are answers, an outage is the operator's to see; anything else is a bug to log with its stack
     if (outage) {
       this.logger.warn(`answered 503, a dependency is unreachable: ${(exception as Error).message}`);
-    } else if (!(exception instanceof HttpException) && !answerOf(exception)) {
+    } else if (!answer) {
       this.logger.error(exception instanceof Error ? exception : `non-error thrown: ${String(exception)}`);
     }
     // a streamed response that failed half-way can only be cut off
@@ -41,30 +31,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       reply.raw.destroy();
       return;
     }
+    const problem = problemOf(exception, instanceOf(http.getRequest<FastifyRequest>().url));
     if (outage) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    reply.status(body.statusCode).send(body);
+    reply.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
   }
-}
-
-/** The error body for any thrown value. */
-export function toErrorBody(exception: unknown): ErrorBody {
-  const http = exception instanceof HttpException ? exception : answerOf(exception);
-  if (!http && isInfrastructureError(exception)) return { statusCode: 503, error: STATUS_CODES[503]!, message: 'a dependency of this service is unreachable; retry later' };
-  if (!http) return { statusCode: 500, error: STATUS_CODES[500]!, message: 'Internal server error' };
-
-  const statusCode = http.getStatus();
-  const response = http.getResponse();
-  const fields = typeof response === 'object' && response !== null ? (response as Partial<ErrorBody>) : {};
-  const message = typeof response === 'string' ? response : (fields.message ?? http.message);
-  return {
-    statusCode,
-    error: typeof fields.error === 'string' ? fields.error : (STATUS_CODES[statusCode] ?? 'Error'),
-    message: Array.isArray(message) ? message.map(String) : String(message),
-  };
-}
-
-/** what a domain refusal thrown below the HTTP layer answers */
-function answerOf(exception: unknown): HttpException | undefined {
-  if (exception instanceof SubjectErased) return new ConflictException(exception.message);
-  return undefined;
 }

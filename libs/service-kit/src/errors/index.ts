@@ -1,2 +1,3 @@
 export * from './validation.pipe';
 export * from './http-error.filter';
+export * from './problem-details';

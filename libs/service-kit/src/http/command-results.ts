@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { StaleVersionException } from '../errors/problem-details';
 import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { Actor } from '@support/contracts';
 import { CommandRefusal } from '@support/decider';
@@ -31,7 +32,10 @@ export function commandAnswer(id: string, outcome: CommandOutcome<object>): { id
   return { id, ...(typeof status === 'string' ? { status } : {}), version: outcome.version };
 }
 
-/** The HTTP answer of API.md for a refused command: 404, 400 naming the rule, or 409 with the reason. */
+/**
+ * The HTTP answer of API.md for a refused command: 404, 400 naming the rule, or 409 with the reason (a
+ * stale If-Match: 412, see ConcurrencyInterceptor).
+ */
 export function refusalToHttp(refusal: CommandRefusal): never {
   switch (refusal.code) {
     case 'not-found':
@@ -39,8 +43,9 @@ export function refusalToHttp(refusal: CommandRefusal): never {
     case 'invalid-command':
       throw new BadRequestException([refusal.reason]);
     case 'illegal-transition':
-    case 'version-conflict':
       throw new ConflictException(refusal.reason);
+    case 'version-conflict':
+      throw new StaleVersionException(refusal.reason);
   }
 }
 

@@ -11,8 +11,8 @@ export const VERSIONED_READ_KEY = 'support:versioned-read';
 /** Metadata key of {@link RequiresIfMatch} / {@link AcceptsIfMatch}: an {@link IfMatchRule}. */
 export const IF_MATCH_KEY = 'support:if-match';
 
-/** v1 answers a stale If-Match with 409 (API.md: v1 began with 409, RFC 9110's 412 comes later). */
-export const STALE_IF_MATCH_STATUS = 409;
+/** A stale If-Match answers 412 Precondition Failed (RFC 9110; v1 began with 409, API.md). */
+export const STALE_IF_MATCH_STATUS = 412;
 
 /** Picks the resource's version out of a route's answer. */
 export type VersionOf = (body: unknown) => unknown;
@@ -34,10 +34,10 @@ export const versionField: VersionOf = (body) => (typeof body === 'object' && bo
  */
 export const VersionedRead = (versionOf: VersionOf = versionField) => SetMetadata(VERSIONED_READ_KEY, versionOf);
 
-/** A command that answers 428 without If-Match (a stale one: 409, nothing changed); OpenAPI lists the header as required. */
+/** A command that answers 428 without If-Match (a stale one: 412, nothing changed); OpenAPI lists the header as required. */
 export const RequiresIfMatch = () => ifMatch({ required: true, staleStatus: STALE_IF_MATCH_STATUS });
 
-/** A command that honours If-Match when sent (a stale one: 409, nothing changed), and runs on the current version without it. */
+/** A command that honours If-Match when sent (a stale one: 412, nothing changed), and runs on the current version without it. */
 export const AcceptsIfMatch = () => ifMatch({ required: false, staleStatus: STALE_IF_MATCH_STATUS });
 
 function ifMatch(rule: IfMatchRule) {

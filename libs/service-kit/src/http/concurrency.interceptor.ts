@@ -1,7 +1,8 @@
 import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyReply } from 'fastify';
-import { Observable, tap } from 'rxjs';
+import { catchError, Observable, tap, throwError } from 'rxjs';
+import { StaleVersionException } from '../errors/problem-details';
 import { parseIfMatch } from './command-results';
 import { IF_MATCH_KEY, IfMatchRule, VERSIONED_READ_KEY, VersionOf, versionField } from './concurrency.decorators';
 
@@ -15,7 +16,8 @@ export const IF_MATCH_REQUIRED = 'If-Match header is required: send the ETag of 
 /**
  * Acts on the concurrency decorators: a route that {@link RequiresIfMatch} answers 428 without the
  * header (after the guards, so 401/403 come first), a malformed If-Match is a 400 before anything
- * runs, and a versioned read or a command answers `ETag: "<version>"` of its body.
+ * runs, a stale one answers the rule's status (412), and a versioned read or a command answers
+ * `ETag: "<version>"` of its body (a read whose If-None-Match holds it answers 304: {@link answerNotModified}).
  */
 @Injectable()
 export class ConcurrencyInterceptor implements NestInterceptor {
@@ -27,16 +29,18 @@ export class ConcurrencyInterceptor implements NestInterceptor {
     const rule = this.reflector.getAllAndOverride<IfMatchRule | undefined>(IF_MATCH_KEY, targets);
     const versionOf = this.reflector.getAllAndOverride<VersionOf | undefined>(VERSIONED_READ_KEY, targets) ?? (rule ? versionField : undefined);
     if (!versionOf) return next.handle();
+    const headers = context.switchToHttp().getRequest<HttpRequest>().headers;
+    let answer = next.handle.bind(next);
     if (rule) {
-      const header = context.switchToHttp().getRequest<HttpRequest>().headers['if-match'];
-      const value = Array.isArray(header) ? header.join(', ') : header;
+      const value = headerValue(headers['if-match']);
       if (rule.required && (value === undefined || value.trim() === '')) {
-        throw new HttpException({ statusCode: HttpStatus.PRECONDITION_REQUIRED, error: 'Precondition Required', message: [IF_MATCH_REQUIRED] }, HttpStatus.PRECONDITION_REQUIRED);
+        throw new HttpException({ error: 'Precondition Required', message: [IF_MATCH_REQUIRED] }, HttpStatus.PRECONDITION_REQUIRED);
       }
-      parseIfMatch(value);
+      // only a version the caller named can be stale; a command that lost a race without one is a 409
+      if (parseIfMatch(value) !== undefined) answer = () => next.handle().pipe(catchError((err: unknown) => throwError(() => staleAnswer(err, rule))));
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return next.handle().pipe(
+    return answer().pipe(
       tap((body) => {
         const version = versionOf(body);
         // a handler that set its own ETag (or streamed) knows better
@@ -44,4 +48,13 @@ export class ConcurrencyInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+function headerValue(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? header.join(', ') : header;
+}
+
+function staleAnswer(err: unknown, rule: IfMatchRule): unknown {
+  if (!(err instanceof StaleVersionException) || rule.staleStatus === HttpStatus.CONFLICT) return err;
+  return new HttpException(err.message, rule.staleStatus);
 }

@@ -9,3 +9,4 @@ export * from './operators-port';
 export * from './service-http-adapter';
 export * from './json-body';
 export * from './route-interceptors';
+export * from './not-modified';

@@ -1,6 +1,6 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { toErrorBody } from '../errors/http-error.filter';
+import { problemOf } from '../errors/problem-details';
 import { bodyErrorAnswer, bytesOf, parseJsonBodies } from './json-body';
 
 // the bodies a service reads, as they were read before fastify (Express' JSON parser, strict)
@@ -11,8 +11,8 @@ describe('JSON bodies', () => {
     fastify = Fastify();
     parseJsonBodies(fastify, 100);
     fastify.setErrorHandler((error, _request, reply) => {
-      const body = toErrorBody(bodyErrorAnswer(error, 100) ?? error);
-      return reply.status(body.statusCode).send(body);
+      const problem = problemOf(bodyErrorAnswer(error, 100) ?? error);
+      return reply.status(problem.status).send(problem);
     });
     fastify.post('/echo', async (request) => ({ body: request.body ?? 'none' }));
     await fastify.ready();
@@ -31,20 +31,21 @@ describe('JSON bodies', () => {
   it('answers 400 to what is not a JSON object or array', async () => {
     for (const payload of ['{"a":', '"text"', '42', '   ']) {
       const res = await post(payload, 'application/json');
-      expect([payload, res.statusCode, res.json()]).toEqual([payload, 400, { statusCode: 400, error: 'Bad Request', message: ['body must be valid JSON'] }]);
+      expect([payload, res.statusCode]).toEqual([payload, 400]);
+      expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: ['body must be valid JSON'] });
     }
   });
 
   it('answers 415 to a charset other than UTF', async () => {
     const res = await post('{}', 'application/json; charset=latin1');
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'unsupported charset "LATIN1"' });
+    expect(res.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type', message: 'unsupported charset "LATIN1"' });
   });
 
   it('answers 413 above the limit, naming it', async () => {
     const res = await post(JSON.stringify({ a: 'x'.repeat(100) }), 'application/json');
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'body must not exceed 100 bytes' });
+    expect(res.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large', message: 'body must not exceed 100 bytes' });
   });
 
   it('decodes gzip, deflate and br bodies, the limit counting what they decode to', async () => {
@@ -56,8 +57,8 @@ describe('JSON bodies', () => {
       expect((await post(encode('{"a":1}'), 'application/json', encoding)).json()).toEqual({ body: { a: 1 } });
       expect((await post(encode(JSON.stringify({ a: 'x'.repeat(200) })), 'application/json', encoding)).statusCode).toBe(413);
     }
-    expect((await post('{"a":1}', 'application/json', 'gzip')).json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'incorrect header check' });
-    expect((await post('{"a":1}', 'application/json', 'zstd')).json()).toEqual({
+    expect((await post('{"a":1}', 'application/json', 'gzip')).json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'incorrect header check' });
+    expect((await post('{"a":1}', 'application/json', 'zstd')).json()).toMatchObject({
       statusCode: 415,
       error: 'Unsupported Media Type',
       message: 'unsupported content encoding "zstd"',

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { toErrorBody } from '../errors/http-error.filter';
+import { instanceOf, PROBLEM_JSON, problemOf } from '../errors/problem-details';
 import { requestIdOf } from '../logging/request-logging';
 import { securityHeadersOf } from '../security/security-headers';
 import { bodyErrorAnswer, parseJsonBodies } from './json-body';
@@ -50,6 +50,6 @@ export class ServiceHttpAdapter extends FastifyAdapter {
 // a URL the router cannot take (a malformed percent-encoding, a parameter over the limit) reaches no hook and
 // no Nest handler: answered here in the kit's error shape, with the headers every answer carries
 function answerUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const body = toErrorBody(new HttpException(error.message, error.statusCode ?? 400));
-  reply.headers(securityHeadersOf(request.url)).header('x-request-id', request.id).status(body.statusCode).send(body);
+  const problem = problemOf(new HttpException(error.message, error.statusCode ?? 400), instanceOf(request.url));
+  reply.headers(securityHeadersOf(request.url)).header('x-request-id', request.id).status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
 }
