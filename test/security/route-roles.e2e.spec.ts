@@ -63,6 +63,42 @@ describe('every route answers every role as its @Roles say', () => {
       expect(without).toEqual([]);
     });
 
+    // issue 23: a client generated from the document needs every operation's answers, errors included
+    it('documents every operation: id, summary, its success, every error status as a Problem, query parameters optional', async () => {
+      type Response = { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> };
+      type Operation = {
+        operationId?: string;
+        summary?: string;
+        security?: unknown[];
+        responses: Record<string, Response>;
+        parameters?: Array<{ in: string; name: string; required?: boolean }>;
+      };
+      const document = (await (await fetch(`${urls.get(service)}/docs/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, Operation>>;
+        components: { schemas: Record<string, unknown> };
+      };
+      expect(document.components.schemas.Problem).toBeDefined();
+      const gaps: string[] = [];
+      for (const [path, operations] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          const name = `${method.toUpperCase()} ${path}`;
+          const statuses = Object.keys(operation.responses);
+          if (!operation.operationId || !operation.summary) gaps.push(`${name}: no operation id or summary`);
+          if (!statuses.some((status) => /^2\d\d$/.test(status))) gaps.push(`${name}: no success response`);
+          const errors = statuses.filter((status) => Number(status) >= 400);
+          for (const status of ['500', '503', ...(operation.security?.length === 0 ? [] : ['401'])]) if (!errors.includes(status)) gaps.push(`${name}: no ${status}`);
+          for (const status of errors) {
+            if (operation.responses[status].content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/Problem')
+              gaps.push(`${name}: ${status} without the Problem schema`);
+          }
+          if (method === 'post' && !operation.responses[statuses.find((status) => status.startsWith('2'))!]?.headers?.['Idempotent-Replayed'])
+            gaps.push(`${name}: Idempotent-Replayed undocumented`);
+          for (const parameter of operation.parameters ?? []) if (parameter.in === 'query' && parameter.required) gaps.push(`${name}: query ${parameter.name} marked required`);
+        }
+      }
+      expect(gaps).toEqual([]);
+    });
+
     it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', async (_name, route) => {
       // one caller after another: with `{}` some commands are real (a projection rebuild), and two at once would race
       const answers: Array<readonly [string, string]> = [];

@@ -14,7 +14,7 @@ describe('the event streams as a documented product', () => {
 
   it('documents every topic, key, header and schema', () => {
     const document = parse(asyncApiYaml());
-    expect(Object.keys(document.channels).sort()).toEqual([...eventCatalogue.topics()].sort());
+    expect(Object.keys(document.channels).sort()).toEqual([...eventCatalogue.topics(), 'dead-letters'].sort());
     for (const definition of eventCatalogue.all()) {
       const message = Object.values(document.components.messages as Record<string, { name: string; payload: unknown; headers: { required: string[] }; bindings: unknown }>).find(
         (m) => m.name === definition.type,
@@ -23,6 +23,17 @@ describe('the event streams as a documented product', () => {
       expect(message?.headers.required).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_subject', 'ce_audithash']));
       expect(message?.bindings).toEqual({ kafka: { key: { type: 'string', description: `the ${definition.aggregate} id` } } });
     }
+  });
+
+  it("names the analysts' listener, the security scheme, and the dead-letter topics with their headers", () => {
+    const document = parse(asyncApiYaml());
+    expect(document.servers.analysts).toMatchObject({ host: '{host}:29092', protocol: 'kafka-secure', security: [{ $ref: '#/components/securitySchemes/scram' }] });
+    expect(document.servers.local.security).toEqual([{ $ref: '#/components/securitySchemes/scram' }]);
+    expect(document.components.securitySchemes.scram.type).toBe('scramSha512');
+    expect(document.channels['dead-letters'].address).toBe('support.dlq.{group}');
+    expect(document.components.messages['dead-lettered-event'].headers.required).toEqual(['dlq_error', 'dlq_group', 'dlq_topic', 'dlq_partition', 'dlq_offset', 'dlq_parked_at']);
+    expect(document.operations['park-dead-letters'].channel).toEqual({ $ref: '#/channels/dead-letters' });
+    expect(document.channels['support.audit.v1'].messages).toHaveProperty('audit-chain-anchored-v1');
   });
 
   it('changes no published event version incompatibly, and the lock lists every version', () => {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { DEAD_LETTER_TOPIC_PREFIX } from '@support/contracts';
 import { Admin, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { MessagingClient } from './kafka-client';
 import { Position } from './consumer-options';
 
 /** Parked events of one consumer group go to their own topic, so they can be looked at and replayed. */
 export function deadLetterTopic(groupId: string): string {
-  return `support.dlq.${groupId}`;
+  return `${DEAD_LETTER_TOPIC_PREFIX}${groupId}`;
 }
 
 /** parks a message on the group's dead-letter topic, with where it came from and why it failed */

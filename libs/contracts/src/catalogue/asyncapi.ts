@@ -23,6 +23,26 @@ export const CLOUD_EVENT_HEADERS: JsonSchema = {
   },
 };
 
+/** Parked events of one consumer group go to `support.dlq.<group>` (the group's own, see libs/messaging). */
+export const DEAD_LETTER_TOPIC_PREFIX = 'support.dlq.';
+
+/** The headers a parked event carries besides its own: where it came from and why it failed. */
+export const DEAD_LETTER_HEADERS: JsonSchema = {
+  type: 'object',
+  required: ['dlq_error', 'dlq_group', 'dlq_topic', 'dlq_partition', 'dlq_offset', 'dlq_parked_at'],
+  properties: {
+    ...(CLOUD_EVENT_HEADERS.properties as Record<string, JsonSchema>),
+    dlq_error: { type: 'string', maxLength: 2000, description: 'why handling it failed for good (the error message)' },
+    dlq_group: { type: 'string', description: 'the consumer group that parked it' },
+    dlq_topic: { type: 'string', description: 'the topic it was read from' },
+    dlq_partition: { type: 'string', description: 'its partition there' },
+    dlq_offset: { type: 'string', description: 'its offset there' },
+    dlq_parked_at: { type: 'string', format: 'date-time', description: 'when it was parked' },
+  },
+};
+
+const SECURITY = [{ $ref: '#/components/securitySchemes/scram' }];
+
 const messageName = (type: string) => type.replace(/^support\./, '').replace(/[^a-zA-Z0-9]+/g, '-');
 
 /**
@@ -45,9 +65,25 @@ export function asyncApiDocument(catalogue: EventCatalogue, version: string): Re
         'Generated from libs/contracts (the event catalogue): do not edit by hand.',
     },
     defaultContentType: 'application/json',
-    servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'the local KRaft broker (deploy/local/kafka.sh)' } },
-    channels: Object.fromEntries(
-      topics.map((topic) => [
+    servers: {
+      local: {
+        host: '127.0.0.1:9092',
+        protocol: 'kafka',
+        description: 'the local KRaft broker (deploy/local/kafka.sh): SASL_PLAINTEXT; logins in .data/kafka/credentials.json',
+        security: SECURITY,
+      },
+      analysts: {
+        host: '{host}:29092',
+        protocol: 'kafka-secure',
+        description:
+          "docker-compose.yml's listener for readers outside the compose network (SASL_SSL, the broker's certificate from the kafka_tls secret). " +
+          'Analysts log in as the `analyst` principal: it may read every topic of this document except the dead-letter ones, from any offset, in consumer groups named `analyst.*`, and write nothing.',
+        variables: { host: { default: 'localhost', description: 'KAFKA_EXTERNAL_HOST of docker-compose.yml' } },
+        security: SECURITY,
+      },
+    },
+    channels: Object.fromEntries([
+      ...topics.map((topic) => [
         topic,
         {
           address: topic,
@@ -56,9 +92,10 @@ export function asyncApiDocument(catalogue: EventCatalogue, version: string): Re
           bindings: { kafka: { topic, topicConfiguration: { 'retention.ms': -1, 'cleanup.policy': ['delete'] } } },
         },
       ]),
-    ),
-    operations: Object.fromEntries(
-      topics.map((topic) => [
+      ['dead-letters', deadLetterChannel()],
+    ]),
+    operations: Object.fromEntries([
+      ...topics.map((topic) => [
         `publish-${topic}`,
         {
           action: 'send',
@@ -66,8 +103,40 @@ export function asyncApiDocument(catalogue: EventCatalogue, version: string): Re
           messages: onTopic(topic).map((d) => ({ $ref: `#/channels/${topic}/messages/${messageName(d.type)}` })),
         },
       ]),
-    ),
-    components: { messages: Object.fromEntries(definitions.map((d) => [messageName(d.type), message(d)])) },
+      ['park-dead-letters', { action: 'send', channel: { $ref: '#/channels/dead-letters' }, messages: [{ $ref: '#/channels/dead-letters/messages/dead-lettered-event' }] }],
+    ]),
+    components: {
+      messages: { ...Object.fromEntries(definitions.map((d) => [messageName(d.type), message(d)])), 'dead-lettered-event': deadLetteredEvent() },
+      securitySchemes: {
+        scram: {
+          type: 'scramSha512',
+          description: 'SASL/SCRAM-SHA-512: one login per principal (each service, `analyst`, `admin`); ACLs grant each only its own topics and groups',
+        },
+      },
+    },
+  };
+}
+
+// an event a consumer group could never handle, parked with why: its owner's operators look at it and replay it
+function deadLetterChannel(): Record<string, unknown> {
+  return {
+    address: `${DEAD_LETTER_TOPIC_PREFIX}{group}`,
+    description:
+      "One topic per consumer group: the events it could never handle (a transient failure is retried instead), each unchanged with the headers of where it came from and why it failed. The owning service's `GET /v1/dead-letters` counts them and `POST /v1/dead-letters/{group}/replay` hands them to the group again. Read by the owning service and operators (`admin`), not by the `analyst` principal.",
+    parameters: { group: { description: "the consumer group that parked the events: `<service>.<name>`, e.g. the dashboard's projection group" } },
+    messages: { 'dead-lettered-event': { $ref: '#/components/messages/dead-lettered-event' } },
+    bindings: { kafka: { topicConfiguration: { 'retention.ms': -1, 'cleanup.policy': ['delete'] } } },
+  };
+}
+
+function deadLetteredEvent(): Record<string, unknown> {
+  return {
+    name: 'dead-lettered-event',
+    title: 'a parked event',
+    summary: 'Any event of this document that a consumer group parked: its key, headers and value as they were, plus the dlq_* headers.',
+    contentType: 'application/json',
+    headers: DEAD_LETTER_HEADERS,
+    payload: { description: "the parked event's data, unchanged (its schema is its ce_type's)" },
   };
 }
 

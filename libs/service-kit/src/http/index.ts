@@ -10,3 +10,4 @@ export * from './service-http-adapter';
 export * from './json-body';
 export * from './route-interceptors';
 export * from './not-modified';
+export * from './routes';

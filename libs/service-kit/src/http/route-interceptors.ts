@@ -1,17 +1,16 @@
 import { NestInterceptor, RequestMethod } from '@nestjs/common';
-import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { INestApplication } from '@nestjs/common/interfaces';
-import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { IF_MATCH_KEY, VERSIONED_READ_KEY } from './concurrency.decorators';
 import { ConcurrencyInterceptor } from './concurrency.interceptor';
 import { STORES_IDEMPOTENCY_KEY } from './idempotency-key.decorators';
 import { IdempotencyKeyInterceptor, IdempotentAnswers } from './idempotency-key.interceptor';
+import { declaredRoutes } from './routes';
 
 // the kit's ETag / If-Match and Idempotency-Key interceptors go on the routes that need them only: a
 // global interceptor puts every route (health and metrics included) through Nest's interceptor pipeline,
 // which halves a bare route's rate (bench/http-stack.bench.ts), while a route with none skips it
-
-type Handler = (...args: unknown[]) => unknown;
 
 /**
  * Puts the {@link ConcurrencyInterceptor} on every route with a concurrency decorator and, given
@@ -23,25 +22,15 @@ export function attachRouteInterceptors(app: INestApplication, answers?: Idempot
   const reflector = new Reflector();
   const concurrency = new ConcurrencyInterceptor(reflector);
   const idempotency = answers ? new IdempotencyKeyInterceptor(reflector, answers) : undefined;
-  const scanner = new MetadataScanner();
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const { metatype } of module.controllers.values()) {
-      if (typeof metatype !== 'function') continue;
-      const prototype = metatype.prototype as Record<string, Handler>;
-      for (const name of scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name];
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined) continue;
-        const targets = [handler, metatype];
-        const kit: NestInterceptor[] = [];
-        if (reflector.getAllAndOverride(IF_MATCH_KEY, targets) || reflector.getAllAndOverride(VERSIONED_READ_KEY, targets)) kit.push(concurrency);
-        if (idempotency && method === RequestMethod.POST && !reflector.getAllAndOverride<boolean>(STORES_IDEMPOTENCY_KEY, targets)) kit.push(idempotency);
-        // the kit's own come first, as global ones would; a route's own follow (an app built twice replaces them)
-        const own = ((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []).filter(
-          (interceptor) => !(interceptor instanceof ConcurrencyInterceptor || interceptor instanceof IdempotencyKeyInterceptor),
-        );
-        if (kit.length > 0 || own.length > 0) Reflect.defineMetadata(INTERCEPTORS_METADATA, [...kit, ...own], handler);
-      }
-    }
+  for (const { controller, handler, method } of declaredRoutes(app)) {
+    const targets = [handler, controller];
+    const kit: NestInterceptor[] = [];
+    if (reflector.getAllAndOverride(IF_MATCH_KEY, targets) || reflector.getAllAndOverride(VERSIONED_READ_KEY, targets)) kit.push(concurrency);
+    if (idempotency && method === RequestMethod.POST && !reflector.getAllAndOverride<boolean>(STORES_IDEMPOTENCY_KEY, targets)) kit.push(idempotency);
+    // the kit's own come first, as global ones would; a route's own follow (an app built twice replaces them)
+    const own = ((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []).filter(
+      (interceptor) => !(interceptor instanceof ConcurrencyInterceptor || interceptor instanceof IdempotencyKeyInterceptor),
+    );
+    if (kit.length > 0 || own.length > 0) Reflect.defineMetadata(INTERCEPTORS_METADATA, [...kit, ...own], handler);
   }
 }

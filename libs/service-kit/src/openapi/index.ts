@@ -1,1 +1,2 @@
 export * from './setup-openapi';
+export * from './complete-operations';

@@ -2,8 +2,15 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { onSendHookHandler } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { IDEMPOTENCY_KEY_HEADER } from '../http/idempotency-key.decorators';
+import { RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { IS_PUBLIC_KEY } from '../auth/public.decorator';
+import { IF_MATCH_KEY, IfMatchRule, VERSIONED_READ_KEY } from '../http/concurrency.decorators';
+import { IDEMPOTENCY_KEY_HEADER, STORES_IDEMPOTENCY_KEY } from '../http/idempotency-key.decorators';
+import { declaredRoutes, operationIdOf } from '../http/routes';
 import { isDocsPath } from '../security/security-headers';
+import { completeOperations, RouteFacts } from './complete-operations';
 
 /** What the OpenAPI page says about the service. */
 export interface OpenApiOptions {
@@ -28,6 +35,8 @@ export function setupOpenApi(app: NestFastifyApplication, options: OpenApiOption
     .build();
   const document = SwaggerModule.createDocument(app, config);
   if (options.idempotencyKeyOnEveryPost) listIdempotencyKeyOnEveryPost(document);
+  const facts = routeFacts(app);
+  completeOperations(document, (operationId) => facts.get(operationId));
   // before Swagger adds its routes, so they get it
   app
     .getHttpAdapter()
@@ -50,6 +59,35 @@ function listIdempotencyKeyOnEveryPost(document: OpenAPIObject): void {
     if (!parameters || parameters.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER.name)) continue;
     parameters.push({ in: 'header', ...IDEMPOTENCY_KEY_HEADER, schema: { type: 'string' } });
   }
+}
+
+const METHODS: Partial<Record<RequestMethod, RouteFacts['method']>> = {
+  [RequestMethod.GET]: 'get',
+  [RequestMethod.POST]: 'post',
+  [RequestMethod.PUT]: 'put',
+  [RequestMethod.PATCH]: 'patch',
+  [RequestMethod.DELETE]: 'delete',
+};
+
+// what each route's decorators say, by its operation id
+function routeFacts(app: NestFastifyApplication): Map<string, RouteFacts> {
+  const reflector = new Reflector();
+  const facts = new Map<string, RouteFacts>();
+  for (const route of declaredRoutes(app)) {
+    const method = METHODS[route.method];
+    if (!method) continue;
+    const targets = [route.handler, route.controller];
+    const ifMatch = reflector.getAllAndOverride<IfMatchRule | undefined>(IF_MATCH_KEY, targets);
+    facts.set(operationIdOf(route), {
+      method,
+      isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
+      ...(ifMatch ? { ifMatch } : {}),
+      versionedRead: method === 'get' && reflector.getAllAndOverride(VERSIONED_READ_KEY, targets) !== undefined,
+      creates: method === 'post' && reflector.getAllAndOverride<boolean>(STORES_IDEMPOTENCY_KEY, targets) === true,
+      successStatus: Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) as number | undefined,
+    });
+  }
+  return facts;
 }
 
 // Swagger UI's page and script are typed without a charset on fastify (Express added `; charset=utf-8`)
