@@ -9,3 +9,6 @@ export * from './operators-port';
 export * from './service-http-adapter';
 export * from './json-body';
 export * from './route-interceptors';
+export * from './cursor-codec';
+export * from './pagination';
+export * from './paged-list.decorators';
