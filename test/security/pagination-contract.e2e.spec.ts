@@ -189,6 +189,26 @@ describe('the pagination contract of every list', () => {
     },
   );
 
+  it("documents limit and cursor, optional, and the page in each paged list's OpenAPI", async () => {
+    const problems: string[] = [];
+    for (const [service, url] of urls) {
+      const document = (await (await fetch(`${url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Json>> };
+      for (const route of ROUTES.filter((candidate) => candidate.service === service && candidate.paged)) {
+        const operation = document.paths[route.path]?.get;
+        const query: Array<{ name: string; required?: boolean }> = (operation?.parameters ?? []).filter((p: { in: string }) => p.in === 'query');
+        const names = query.map((p) => p.name);
+        const page = operation?.responses?.['200']?.content?.['application/json']?.schema;
+        if (names.length !== new Set(names).size) problems.push(`${service} ${route.key}: a query parameter twice (${names})`);
+        for (const name of ['limit', 'cursor']) if (!query.some((p) => p.name === name && p.required === false)) problems.push(`${service} ${route.key}: ${name} not optional`);
+        // a filter is optional unless the list needs it (search's q, the clocks' status)
+        const required = query.filter((p) => p.required !== false).map((p) => p.name);
+        if (required.some((name) => !(LISTS[route.key].query ?? '').includes(`${name}=`))) problems.push(`${service} ${route.key}: required ${required}`);
+        if (!page?.properties?.items || !page?.properties?.nextCursor) problems.push(`${service} ${route.key}: no page schema`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('answers no bare array from any other GET that is not a whole record', async () => {
     const others = ROUTES.filter(
       (route) => route.method === 'GET' && !route.paged && !route.stream && !route.isPublic && NOT_PAGED[route.key] === 'one' && !route.path.includes(':'),
