@@ -101,6 +101,7 @@ curl -s -X POST http://127.0.0.1:3002/v1/members -H "Authorization: Bearer $TOKE
 curl -s -X POST http://127.0.0.1:3002/v1/members/c-sun/on-duty -H "Authorization: Bearer $TOKEN"
 curl -s -X POST http://127.0.0.1:3002/v1/members/c-sun/off-duty -H "Authorization: Bearer $TOKEN"
 curl -s http://127.0.0.1:3002/v1/queue -H "Authorization: Bearer $TOKEN"       # waiting tickets, in order
+curl -s 'http://127.0.0.1:3002/v1/members?limit=2' -H "Authorization: Bearer $TOKEN"   # a page; its nextCursor goes back as &cursor=
 # a lead's manual (re)assignment, checked against the same rules (409 with the reason)
 curl -s -X POST http://127.0.0.1:3002/v1/assignments -H "Authorization: Bearer $TOKEN" \
   -H 'Content-Type: application/json' -d '{"ticketId":"'$ID'","memberId":"m-senior-li","reason":"knows this customer"}'
@@ -196,7 +197,7 @@ curl -s http://127.0.0.1:3006/v1/hoarding-flags -H "Authorization: Bearer $TOKEN
 ## Dashboard
 
 curl -s 'http://127.0.0.1:3000/v1/queue?state=assigned' -H "Authorization: Bearer $TOKEN"
-curl -s http://127.0.0.1:3000/v1/sla-board -H "Authorization: Bearer $TOKEN"          # at risk / breached, with due times
+curl -s http://127.0.0.1:3000/v1/sla-board -H "Authorization: Bearer $TOKEN"          # clocks at risk or breached, soonest due first
 curl -s "http://127.0.0.1:3000/v1/kpis/weekly?week=$WEEK" -H "Authorization: Bearer $TOKEN"
 curl -s "http://127.0.0.1:3000/v1/reports/weekly.csv?week=$WEEK" -H "Authorization: Bearer $TOKEN"   # for the customer-service desk
 curl -sN --max-time 5 http://127.0.0.1:3000/v1/live -H "Authorization: Bearer $TOKEN"   # server-sent events (5 s; without --max-time until Ctrl-C)

@@ -4,7 +4,7 @@ import { Browser, chromium } from 'playwright-core';
 import { systemClock } from '@support/contracts';
 import { publishEvents } from '@support/test-kit';
 import { teamTime } from '../../services/dashboard/src/http/page-format';
-import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
+import { everyItem, jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
 
 // Debian's chromium (deploy/local/browser.sh installs it); CHROMIUM_PATH points elsewhere
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -71,7 +71,9 @@ describe('the dashboard page', () => {
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('urgent');
 
     // received: on the team's wall clock (Asia/Shanghai), not as an ISO instant
-    const [queued] = (await (await jsonRequest(`${dashboard}/v1/queue?state=received`, lead, 'GET')).json()).filter((t: { ticketId: string }) => t.ticketId === id);
+    const [queued] = (await everyItem('/v1/queue?state=received', async (path) => (await jsonRequest(`${dashboard}${path}`, lead, 'GET')).json())).filter(
+      (t: { ticketId: string }) => t.ticketId === id,
+    );
     const received = await row.locator('td').nth(6).textContent();
     expect(received).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
     expect(received).toBe(teamTime(queued.receivedAt, 'Asia/Shanghai'));

@@ -65,7 +65,7 @@ describe('the knowledge base learning from tickets', () => {
     const scenario = `capture-flicker-${Date.now()}`;
     const ticketId = await diagnosedTicket(scenario);
     const analysis = await waitFor('the analysis with its due time from sla-monitor', async () => {
-      const [found] = (await kb(`/v1/analyses?scenarioId=${scenario}`, lead)).body;
+      const [found] = (await kb(`/v1/analyses?scenarioId=${scenario}`, lead)).body.items;
       return found?.dueAt && found;
     });
     expect(analysis).toMatchObject({ ticketId, scenarioId: scenario, faultCategory: 'streaming', reason: 'new-scenario', status: 'open' });
@@ -130,7 +130,7 @@ describe('the knowledge base learning from tickets', () => {
       return found.status === 200 && found.body.sopArticleId && found.body;
     });
     expect(filed).toMatchObject({ ticketId, sheetId: sheet.body.id, scenarioId: scenario, sopArticleId: drafted.body.id, kind: 'remote', result: 'fixed' });
-    const hits = (await kb(`/v1/search?q=${encodeURIComponent('编码过载')}`, agent)).body;
+    const hits = (await kb(`/v1/search?q=${encodeURIComponent('编码过载')}`, agent)).body.items;
     expect(hits.map((h: { type: string; id: string }) => `${h.type}:${h.id}`)).toEqual(expect.arrayContaining([`sop:${drafted.body.id}`, `case:${sheet.body.id}`]));
     const reuse = (await kb('/v1/kcs', lead)).body.reuse.find((r: { articleId: string }) => r.articleId === drafted.body.id);
     expect(reuse).toEqual({ articleId: drafted.body.id, resolutions: 1, cases: 1 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
+import { everyItem, jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
 
 // intake, routing and lead-pool over real HTTP, Kafka and PostgreSQL: the roster comes from routing, tickets from intake
 describe('the lead pool with the rest of the system', () => {
@@ -86,7 +86,9 @@ describe('the lead pool with the rest of the system', () => {
     });
     expect(opened.status).toBe(201);
     const { id: ticketId } = await opened.json();
-    const flag = await waitFor('the hoarding flag', async () => (await pool('/v1/hoarding-flags', lead)).body.find((f: { ticketId: string }) => f.ticketId === ticketId));
+    const flag = await waitFor('the hoarding flag', async () =>
+      (await everyItem('/v1/hoarding-flags', async (path) => (await pool(path, lead)).body)).find((f: { ticketId: string }) => f.ticketId === ticketId),
+    );
     expect(flag).toEqual({ leadId: captured.body.id, ticketId, memberId: captured.body.allocatedTo, leadStatus: 'allocated' });
     expect((await pool('/v1/hoarding-flags', wang)).status).toBe(403);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
+import { everyItem, jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
 
 // Intake and routing side by side over real HTTP, Kafka and PostgreSQL: tickets are opened at intake,
 // routing decides from intake's events, intake records the decisions. Each test registers members of
@@ -110,8 +110,8 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
 
   const ticket = async (id: string): Promise<TicketView> => (await atIntake(`/v1/tickets/${id}`, lead)).json();
   const historyOf = async (id: string): Promise<HistoryEntry[]> => (await atIntake(`/v1/tickets/${id}/history`, lead)).json();
-  const queue = async (): Promise<QueueEntry[]> => (await atRouting('/v1/queue', lead)).json();
-  const members = async (): Promise<RosterEntry[]> => (await atRouting('/v1/members', lead)).json();
+  const queue = (): Promise<QueueEntry[]> => everyItem('/v1/queue', async (path) => (await atRouting(path, lead)).json());
+  const members = (): Promise<RosterEntry[]> => everyItem('/v1/members', async (path) => (await atRouting(path, lead)).json());
 
   /** every ticket intake holds (this test system's own schema), newest first */
   async function allTickets(): Promise<TicketView[]> {

@@ -29,3 +29,25 @@ export async function jsonRequest(url: string, token: string | null, method: str
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return response as Omit<Response, 'json'> & { json(): Promise<any> };
 }
+
+/** One page of a list as the services answer it (API.md "lists"). */
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Every item of a paged list: `readPage` fetches `path` with `limit=200` and each `nextCursor` in turn,
+ * and answers the page's JSON body. For tests that look for their item among everyone's.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function everyItem<T = any>(path: string, readPage: (path: string) => Promise<ListPage<T>>): Promise<T[]> {
+  const items: T[] = [];
+  for (let cursor: string | null | undefined; cursor !== null;) {
+    const page = await readPage(`${path}${path.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (!Array.isArray(page?.items)) throw new Error(`${path} answered no page: ${JSON.stringify(page)}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  }
+  return items;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
+import { dropTestSchema, everyItem, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { dashboardService } from '../src/dashboard.app';
 import { DashboardRuntime, startDashboardRuntime } from '../src/dashboard.providers';
 
@@ -100,7 +100,8 @@ describe('dashboard projections rebuilt from offset 0', () => {
       })),
     ]);
     // everything on the topics, this test's events included, projected
-    const named = async () => (await call('GET', '/v1/team')).body.members.some((m: { memberId: string; name: string }) => m.memberId === agent.id && m.name === '赵敏');
+    const named = async () =>
+      (await everyItem('/v1/team', async (path) => (await call('GET', path)).body)).some((m: { memberId: string; name: string }) => m.memberId === agent.id && m.name === '赵敏');
     const leadIn = async () => (await runtime.tables.leadsById(runtime.dataSource, [leadId])).get(leadId)?.status === 'pooled';
     await waitFor(
       'the dashboard to catch up with every topic',
@@ -123,7 +124,7 @@ describe('dashboard projections rebuilt from offset 0', () => {
     // the names and the pool were replayed too
     expect(await named()).toBe(true);
     expect((await runtime.tables.leadsById(runtime.dataSource, [leadId])).get(leadId)).toMatchObject({ status: 'pooled', pooledSince: at(5) });
-    expect((await call('GET', `/v1/queue?assignee=${agent.id}`)).body).toMatchObject([
+    expect((await call('GET', `/v1/queue?assignee=${agent.id}`)).body.items).toMatchObject([
       {
         ticketId,
         customerId,

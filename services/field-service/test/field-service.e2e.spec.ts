@@ -230,8 +230,8 @@ describe('field-service', () => {
     expect((await call('li', 'GET', `/v1/visits/${visitId}`)).status).toBe(404);
     expect((await sign('li', visitId)).status).toBe(404);
     expect((await call('li', 'POST', '/v1/visits', { ticketId, reason: 'x' })).status).toBe(404);
-    expect((await call('li', 'GET', `/v1/visits?ticketId=${ticketId}`)).body).toEqual([]);
-    expect((await call('zhou', 'GET', `/v1/visits?ticketId=${ticketId}`)).body.map((v: { visitId: string }) => v.visitId)).toEqual([visitId]);
+    expect((await call('li', 'GET', `/v1/visits?ticketId=${ticketId}`)).body.items).toEqual([]);
+    expect((await call('zhou', 'GET', `/v1/visits?ticketId=${ticketId}`)).body.items.map((v: { visitId: string }) => v.visitId)).toEqual([visitId]);
     // a contractor may not book visits
     expect((await call('zhou', 'POST', `/v1/visits/${visitId}/reschedule`, { window: windowFromNow(5), reason: 'x' })).status).toBe(403);
   });
@@ -264,12 +264,12 @@ describe('field-service', () => {
     const day = visit.appointmentAt.slice(0, 10);
     return {
       visit,
-      visits: (await call(who, 'GET', `/v1/visits?ticketId=${ticketId}`)).body,
+      visits: (await call(who, 'GET', `/v1/visits?ticketId=${ticketId}`)).body.items,
       visitHistory: (await call(who, 'GET', `/v1/visits/${visitId}/history`)).body,
       // the technician's day holds other customers' visits too
       day: (await call(who, 'GET', `/v1/technicians/m-agent/day?date=${day}&timeZone=UTC`)).body.visits.filter((v: { visitId: string }) => v.visitId === visitId),
       sheet: (await call(who, 'GET', `/v1/sheets/${sheetId}`)).body,
-      sheets: (await call(who, 'GET', `/v1/sheets?ticketId=${ticketId}`)).body,
+      sheets: (await call(who, 'GET', `/v1/sheets?ticketId=${ticketId}`)).body.items,
       sheetHistory: (await call(who, 'GET', `/v1/sheets/${sheetId}/history`)).body,
     };
   }

@@ -167,7 +167,7 @@ describe('intake over HTTP, PostgreSQL and Kafka', () => {
       forged({ receivedAt: new Date().toISOString(), ticketId: 'x'.repeat(36) }),
       'not-base64-json',
     ]) {
-      expect(await messageOf(await get(`/v1/tickets?cursor=${cursor}`, lead))).toEqual({ status: 400, message: ['cursor must be a cursor returned by this endpoint'] });
+      expect(await messageOf(await get(`/v1/tickets?cursor=${cursor}`, lead))).toEqual({ status: 400, message: ['cursor must be a nextCursor this list returned'] });
     }
   });
 

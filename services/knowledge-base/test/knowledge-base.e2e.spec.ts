@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
+import { dropTestSchema, everyItem, jsonRequest, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { knowledgeBaseService } from '../src/knowledge-base.app';
 import { KnowledgeRuntime, startKnowledgeRuntime } from '../src/knowledge-base.providers';
 
@@ -96,7 +96,7 @@ describe('knowledge-base', () => {
     expect(diff.body.patch).toContain('+2. 清理打印队列');
     expect(diff.body.patch).toContain('-2. 重启');
     // search still finds the live version 1 while version 2 is a draft
-    const found = (await call('contractor', 'GET', `/v1/search?q=${encodeURIComponent('驱动重装')}`)).body;
+    const found = (await call('contractor', 'GET', `/v1/search?q=${encodeURIComponent('驱动重装')}`)).body.items;
     expect(found[0]).toMatchObject({ type: 'sop', id, version: 1 });
     expect((await call('agent', 'GET', `/v1/articles/${id}/diff?from=1&to=9`)).status).toBe(404);
     expect((await call('agent', 'GET', `/v1/articles/${id}/diff?from=x&to=2`)).status).toBe(400);
@@ -115,13 +115,13 @@ describe('knowledge-base', () => {
       title: 'Reinstalling a printer driver after a Windows update',
       body: 'Remove the old driver, clear the spooler, install the vendor driver.',
     });
-    const first = async (q: string) => (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(q)}`)).body[0];
+    const first = async (q: string) => (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(q)}`)).body.items[0];
     expect(await first('蓝屏')).toMatchObject({ id: blueScreen, type: 'sop', version: 1 });
     expect(await first('无法开机')).toMatchObject({ id: noPower, type: 'faq' });
     expect(await first('直播推流卡顿')).toMatchObject({ id: streaming });
     expect(await first('printer driver')).toMatchObject({ id: printer });
     expect(await first('blue screen')).toMatchObject({ id: blueScreen });
-    expect((await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('无法开机')}&types=sop`)).body.map((r: { id: string }) => r.id)).not.toContain(noPower);
+    expect((await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('无法开机')}&types=sop`)).body.items.map((r: { id: string }) => r.id)).not.toContain(noPower);
     expect((await call('agent', 'GET', '/v1/search?q=%20%20')).status).toBe(400);
     expect((await call('agent', 'GET', '/v1/search?q=x&types=blog')).body.message).toEqual(['types must be a comma-separated list of sop, faq, case']);
   });
@@ -156,7 +156,7 @@ describe('knowledge-base', () => {
       async () => (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body.caseId && (await call('agent', 'GET', `/v1/cases/${sheetId}`)).body,
     );
     expect(filed).toMatchObject({ caseId: sheetId, ticketId, sheetId, scenarioId: 'capture-card-no-signal', faultCategory: 'streaming', sopArticleId: sop, result: 'fixed' });
-    const hits = (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('采集卡无信号')}&types=case`)).body;
+    const hits = (await call('agent', 'GET', `/v1/search?q=${encodeURIComponent('采集卡无信号')}&types=case`)).body.items;
     expect(hits[0]).toMatchObject({ type: 'case', id: sheetId });
     const kcs = (await call('lead', 'GET', '/v1/kcs')).body;
     expect(kcs.resolvedWithSop).toBeGreaterThanOrEqual(1);
@@ -203,7 +203,7 @@ describe('knowledge-base', () => {
     });
     expect(stream[2]).toMatchObject({ data: { caseId: sheetId, ticketId, sopArticleId: sop }, metadata: { causationId: resolution } });
     // the scenario tags the case for search, and the KCS figures count the case as a reuse of the SOP
-    expect((await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(scenario)}&types=case`)).body[0]).toMatchObject({ type: 'case', id: sheetId, version: 3 });
+    expect((await call('agent', 'GET', `/v1/search?q=${encodeURIComponent(scenario)}&types=case`)).body.items[0]).toMatchObject({ type: 'case', id: sheetId, version: 3 });
     expect((await call('lead', 'GET', '/v1/kcs')).body.reuse.find((r: { articleId: string }) => r.articleId === sop)).toEqual({ articleId: sop, resolutions: 1, cases: 1 });
   });
 
@@ -222,7 +222,7 @@ describe('knowledge-base', () => {
       'both diagnoses',
       async () => (await runtime.tickets.find(runtime.dataSource, second))?.scenarioId === scenario && (await runtime.tickets.find(runtime.dataSource, first)),
     );
-    const open = (await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body;
+    const open = (await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body.items;
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ scenarioId: scenario, faultCategory: 'video', reason: 'new-scenario', status: 'open' });
 
@@ -242,7 +242,7 @@ describe('knowledge-base', () => {
       { type: 'support.ticket.diagnosed.v1', source: 'intake', streamId: third, data: { ticketId: third, faultCategory: 'video', scenario, difficulty: 'hard' } },
     ]);
     await waitFor('the third diagnosis', () => runtime.tickets.find(runtime.dataSource, third));
-    expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body).toHaveLength(1);
+    expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body.items).toHaveLength(1);
   });
 
   it('opens a complex-case analysis once per Idempotency-Key; the key with another body is 422', async () => {
@@ -255,7 +255,7 @@ describe('knowledge-base', () => {
     const retried = await send(body);
     expect([retried.status, retried.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
     expect(await retried.json()).toEqual(opened);
-    expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${body.scenarioId}`)).body).toHaveLength(1);
+    expect((await call('lead', 'GET', `/v1/analyses?scenarioId=${body.scenarioId}`)).body.items).toHaveLength(1);
     expect((await send({ ...body, faultCategory: 'network' })).status).toBe(422);
   });
 
@@ -291,7 +291,7 @@ describe('knowledge-base', () => {
       });
       caseOf.set(ticketId, sheetId);
       const analyses = await waitFor(`the analysis of ${scenario}`, async () => {
-        const found = (await call('agent', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body;
+        const found = (await call('agent', 'GET', `/v1/analyses?scenarioId=${scenario}`)).body.items;
         return found.length === 1 && found;
       });
       analysisOf.set(ticketId, analyses[0].analysisId);
@@ -315,16 +315,16 @@ describe('knowledge-base', () => {
     }, 60_000);
 
     it('lists a contractor the cases of their tickets, and for any other ticket the same empty list as for one that does not exist', async () => {
-      expect((await call('contractor', 'GET', `/v1/cases?ticketId=${ownTicket}`)).body.map((c: { caseId: string }) => c.caseId)).toEqual([caseOf.get(ownTicket)]);
+      expect((await call('contractor', 'GET', `/v1/cases?ticketId=${ownTicket}`)).body.items.map((c: { caseId: string }) => c.caseId)).toEqual([caseOf.get(ownTicket)]);
       for (const ticketId of [othersTicket, reassignedTicket, randomUUID()]) {
-        expect(await call('contractor', 'GET', `/v1/cases?ticketId=${ticketId}`)).toEqual({ status: 200, body: [] });
+        expect(await call('contractor', 'GET', `/v1/cases?ticketId=${ticketId}`)).toEqual({ status: 200, body: { items: [], nextCursor: null } });
       }
-      const everyCase = (await call('contractor', 'GET', '/v1/cases')).body.map((c: { ticketId: string }) => c.ticketId);
+      const everyCase = (await call('contractor', 'GET', '/v1/cases')).body.items.map((c: { ticketId: string }) => c.ticketId);
       expect(everyCase).toContain(ownTicket);
       expect(everyCase).not.toEqual(expect.arrayContaining([othersTicket]));
       expect(everyCase).not.toEqual(expect.arrayContaining([reassignedTicket]));
       // members of staff read every case
-      expect((await call('agent', 'GET', `/v1/cases?ticketId=${othersTicket}`)).body).toHaveLength(1);
+      expect((await call('agent', 'GET', `/v1/cases?ticketId=${othersTicket}`)).body.items).toHaveLength(1);
     });
 
     it('answers a contractor 404 for a case or analysis of another ticket, in the same words as for an id that does not exist', async () => {
@@ -348,16 +348,16 @@ describe('knowledge-base', () => {
     });
 
     it('lists a contractor only the analyses of their tickets', async () => {
-      expect((await call('contractor', 'GET', `/v1/analyses?scenarioId=${scenarioOf(ownTicket)}`)).body.map((a: { ticketId: string }) => a.ticketId)).toEqual([ownTicket]);
-      expect((await call('contractor', 'GET', `/v1/analyses?scenarioId=${scenarioOf(othersTicket)}`)).body).toEqual([]);
-      const open = (await call('contractor', 'GET', '/v1/analyses?status=open')).body.map((a: { ticketId: string }) => a.ticketId);
+      expect((await call('contractor', 'GET', `/v1/analyses?scenarioId=${scenarioOf(ownTicket)}`)).body.items.map((a: { ticketId: string }) => a.ticketId)).toEqual([ownTicket]);
+      expect((await call('contractor', 'GET', `/v1/analyses?scenarioId=${scenarioOf(othersTicket)}`)).body.items).toEqual([]);
+      const open = (await call('contractor', 'GET', '/v1/analyses?status=open')).body.items.map((a: { ticketId: string }) => a.ticketId);
       expect(open).toContain(ownTicket);
       expect(open).not.toContain(othersTicket);
       expect(open).not.toContain(reassignedTicket);
     });
 
     it('lets search find a contractor only the cases of their tickets', async () => {
-      const found = async (who: string) => (await call(who, 'GET', `/v1/search?q=${tag}&types=case`)).body.map((hit: { id: string }) => hit.id).sort();
+      const found = async (who: string) => (await call(who, 'GET', `/v1/search?q=${tag}&types=case`)).body.items.map((hit: { id: string }) => hit.id).sort();
       expect(await found('agent')).toEqual([...caseOf.values()].sort());
       expect(await found('contractor')).toEqual([caseOf.get(ownTicket)]);
     });
@@ -368,7 +368,7 @@ describe('knowledge-base', () => {
     const poison = randomUUID();
     // a resolution without its fields: the schema refuses it, so it is parked at once
     await publishEvents([{ type: 'support.ticket.resolved.v1', source: 'intake', streamId: poison, data: { ticketId: poison } }]);
-    const parkedOf = async () => (await call('lead', 'GET', '/v1/dead-letters')).body.find((g: { group: string }) => g.group === group);
+    const parkedOf = async () => (await call('lead', 'GET', '/v1/dead-letters?limit=200')).body.items.find((g: { group: string }) => g.group === group);
     expect(await waitFor('the poison parked', async () => (await parkedOf())?.parkedMessages === 1 && parkedOf())).toEqual({
       group,
       deadLetterTopic: `support.dlq.${group}`,
@@ -387,7 +387,9 @@ describe('knowledge-base', () => {
     expect(bySenior.status).toBe(409);
     const byLead = await call('lead', 'PUT', '/v1/scenarios/os-reinstall-test', { faultCategory: 'operating-system', name: '系统重装', fixed: true });
     expect([200, 201]).toContain(byLead.status);
-    expect((await call('contractor', 'GET', '/v1/scenarios?fixed=true')).body.map((s: { scenarioId: string }) => s.scenarioId)).toContain('os-reinstall-test');
+    expect((await everyItem('/v1/scenarios?fixed=true', async (path) => (await call('contractor', 'GET', path)).body)).map((s: { scenarioId: string }) => s.scenarioId)).toContain(
+      'os-reinstall-test',
+    );
     expect((await call('lead', 'PUT', '/v1/scenarios/Bad Id', { faultCategory: 'x', name: 'y', fixed: false })).status).toBe(400);
     const bad = await call('senior', 'POST', '/v1/articles', { kind: 'manual', title: '', body: 'x', scenarioId: 'Not A Slug' });
     expect(bad.status).toBe(400);
@@ -419,8 +421,8 @@ describe('knowledge-base', () => {
     await waitFor('the case', async () => (await call('analyst', 'GET', `/v1/cases/${sheetId}`)).status === 200);
     const reads = async (who: string) => ({
       case: (await call(who, 'GET', `/v1/cases/${sheetId}`)).body,
-      cases: (await call(who, 'GET', `/v1/cases?ticketId=${ticketId}`)).body,
-      search: (await call(who, 'GET', `/v1/search?q=${encodeURIComponent('导播台切换时卡死')}&types=case`)).body,
+      cases: (await call(who, 'GET', `/v1/cases?ticketId=${ticketId}`)).body.items,
+      search: (await call(who, 'GET', `/v1/search?q=${encodeURIComponent('导播台切换时卡死')}&types=case`)).body.items,
     });
     const analyst = await reads('analyst');
     expect(analyst.case).toMatchObject({ caseId: sheetId, ticketId, device: 'ATEM Mini 导播台', problem: '导播台切换时卡死' });

@@ -267,8 +267,8 @@ describe('lead-pool', () => {
     expect((await call('wang', 'POST', `/v1/leads/${captured.id}/conversion`, conversion)).body).toMatchObject({ status: 'converted' });
     const reads = async (who: string) => ({
       lead: (await call(who, 'GET', `/v1/leads/${captured.id}`)).body,
-      all: (await call(who, 'GET', '/v1/leads')).body,
-      converted: (await call(who, 'GET', '/v1/leads?status=converted')).body,
+      all: (await call(who, 'GET', '/v1/leads?limit=200')).body.items,
+      converted: (await call(who, 'GET', '/v1/leads?status=converted&limit=200')).body.items,
       history: (await call(who, 'GET', `/v1/leads/${captured.id}/history`)).body,
     });
     const dataOf = (history: Array<{ type: string; data: Record<string, unknown> }>, type: string) => history.find((entry) => entry.type === type)?.data;

@@ -156,7 +156,7 @@ describe('lead-pool ledger and waiting leads', () => {
     clock.set(new Date(since.getTime() + 90_000));
     const second = await capture();
     expect((await call('lead', 'GET', `/v1/leads/${waiting.id}`)).body.waitingReason.code).toBe('no-member-on-duty');
-    const pooled = (await call('lead', 'GET', '/v1/leads?status=pooled')).body;
+    const pooled = (await call('lead', 'GET', '/v1/leads?status=pooled')).body.items;
     expect(pooled.map((lead: { leadId: string; waitingReason: { code: string } }) => [lead.leadId, lead.waitingReason.code])).toEqual([
       [second.id, 'no-member-on-duty'],
       [waiting.id, 'no-member-on-duty'],

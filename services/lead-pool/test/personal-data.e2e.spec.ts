@@ -4,7 +4,7 @@ import { ERASED, eventCatalogue, LEADS_TOPIC } from '@support/contracts';
 import { followTopic, TopicFollower, TopicMessage } from '@support/messaging';
 import { newDataKey, sealAt, SubjectKeys } from '@support/personal-data';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
-import { dropTestSchema, jsonRequest, publishEvents, serviceDatabase, serviceKafka, testInfra, testMessagingClient, uniqueSchemaName, waitFor } from '@support/test-kit';
+import { dropTestSchema, everyItem, jsonRequest, publishEvents, serviceDatabase, serviceKafka, testInfra, testMessagingClient, uniqueSchemaName, waitFor } from '@support/test-kit';
 import { LeadPersonalData } from '../src/application/lead-personal-data';
 import { leadPoolService } from '../src/lead-pool.app';
 import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
@@ -87,6 +87,8 @@ describe('lead-pool personal data', () => {
   const publishedOf = (leadId: string, type: string) =>
     waitFor(`${type} of ${leadId} on ${LEADS_TOPIC}`, async () => messages.find((m) => m.key === leadId && m.headers.ce_type === type));
 
+  const flagsNow = () => everyItem('/v1/hoarding-flags', async (path) => (await call('lead', 'GET', path)).body);
+
   // what every lead-pool answer shows of a lead, for each role that reads it
   const everyAnswer = async (leadId: string) => {
     const answers: Array<[string, string, unknown]> = [];
@@ -164,9 +166,9 @@ describe('lead-pool personal data', () => {
     const other = await ticketReceived({ phone: `${p.contact.phone}0` });
     const { ticketId, sealedPhone } = await ticketReceived({ phone: p.contact.phone });
     expect(sealedPhone).not.toContain(p.contact.phone.slice(-4));
-    const flag = await waitFor('the hoarding flag', async () => (await call('lead', 'GET', '/v1/hoarding-flags')).body.find((f: { ticketId: string }) => f.ticketId === ticketId));
+    const flag = await waitFor('the hoarding flag', async () => (await flagsNow()).find((f: { ticketId: string }) => f.ticketId === ticketId));
     expect(flag).toEqual({ leadId, ticketId, memberId: wang, leadStatus: 'allocated' });
-    const flags = (await call('lead', 'GET', '/v1/hoarding-flags')).body;
+    const flags = await flagsNow();
     expect(flags.filter((f: { ticketId: string }) => f.ticketId === other.ticketId)).toEqual([]);
   });
 
@@ -228,7 +230,7 @@ describe('lead-pool personal data', () => {
     const later = await ticketReceived({ phone: q.contact.phone });
     await waitFor('the conversion linked and the flag', async () => {
       const [linked] = await sql(`SELECT ticket_id FROM lead_pool.leads WHERE lead_id = $1`, [convertedLead]);
-      const flags = (await call('lead', 'GET', '/v1/hoarding-flags')).body;
+      const flags = await flagsNow();
       return linked.ticket_id === fromConversion.ticketId && flags.some((f: { leadId: string }) => f.leadId === heldLead);
     });
     const untouched = await captured(prospect());

@@ -127,4 +127,4 @@ async function deleteGroup(groupId: string): Promise<void> {
   await withTopicAdmin(testMessagingClient('system-harness'), (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
 }
 
-export { jsonRequest, waitFor } from '@support/test-kit';
+export { everyItem, jsonRequest, waitFor } from '@support/test-kit';

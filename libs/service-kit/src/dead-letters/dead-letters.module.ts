@@ -1,6 +1,9 @@
 import { Controller, DynamicModule, Get, HttpCode, Inject, Module, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
+import { cursorShape } from '../http/cursor-codec';
+import { PagedList, PageQuery } from '../http/paged-list.decorators';
+import { pageOf, pageRequest, RawPageQuery, rowsToRead } from '../http/pagination';
 
 /** One consumer group's parked events as operators see and replay them (the messaging library's EventConsumer is one). */
 export interface DeadLetterQueue {
@@ -12,6 +15,7 @@ export interface DeadLetterQueue {
 }
 
 const DEAD_LETTER_QUEUES = Symbol('DeadLetterQueues');
+const GROUP_CURSOR = cursorShape({ group: 'text' });
 
 /**
  * ARCHITECTURE.md: parked events can be replayed. After the cause is fixed and deployed, an operator
@@ -25,9 +29,17 @@ class DeadLettersController {
 
   /** each consumer group of this service, with how many messages its dead-letter topic holds */
   @Get()
+  @PagedList({ items: 'consumer groups by name, each with its dead-letter topic and how many messages it holds' })
   @Roles('lead', 'analyst', 'service')
-  async list() {
-    return Promise.all(this.queues.map(async (queue) => ({ group: queue.groupId, deadLetterTopic: queue.deadLetterTopic, parkedMessages: await queue.parkedMessages() })));
+  async list(@PageQuery() query: RawPageQuery) {
+    const page = pageRequest(query, GROUP_CURSOR);
+    // a handful of groups, known at start: paged in memory, the count asked only of those shown
+    const groups = [...this.queues].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0)).filter((queue) => !page.after || queue.groupId > page.after.group);
+    const shown = pageOf(groups.slice(0, rowsToRead(page)), page, (queue) => ({ group: queue.groupId }));
+    const items = await Promise.all(
+      shown.items.map(async (queue) => ({ group: queue.groupId, deadLetterTopic: queue.deadLetterTopic, parkedMessages: await queue.parkedMessages() })),
+    );
+    return { items, nextCursor: shown.nextCursor };
   }
 
   @Post(':group/replay')

@@ -11,3 +11,6 @@ export * from './json-body';
 export * from './route-interceptors';
 export * from './not-modified';
 export * from './routes';
+export * from './cursor-codec';
+export * from './pagination';
+export * from './paged-list.decorators';

@@ -1,14 +1,14 @@
 import { BadRequestException, ConflictException, Controller, Get, Header, HttpCode, Inject, MessageEvent, Post, Query, Res, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { Actor, Clock, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
 import { PersonalDataOpening } from '@support/personal-data';
-import { CLOCK, CurrentActor, Public, Roles, UuidParam } from '@support/service-kit';
+import { CLOCK, CurrentActor, PagedList, pageRequest, PageQuery, Public, RawPageQuery, Roles, UuidParam } from '@support/service-kit';
 import { weeklyReportCsv, weeklyReportFileName } from '../application/weekly-report.csv';
 import { DataSource } from 'typeorm';
 import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN } from '../application/dashboard-projections';
-import { DashboardTables } from '../persistence/dashboard.tables';
+import { BOARD_CURSOR, DashboardTables, MEMBER_CURSOR, QUEUE_CURSOR } from '../persistence/dashboard.tables';
 import { leadPoolWaiting, NamedWeeklyReport, weeklyReport, withMemberNames } from '../domain';
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
@@ -52,15 +52,21 @@ export class DashboardController {
   }
 
   @Get('v1/queue')
+  @PagedList({ items: 'open tickets, urgent first, then oldest, each with its nearest running deadline (nextDeadline)' })
+  @ApiQuery({ name: 'state', required: false, description: 'one state; every open one when left out' })
+  @ApiQuery({ name: 'tier', required: false })
+  @ApiQuery({ name: 'assignee', required: false, description: 'member id' })
   @Roles(...READERS)
-  queue(@Query('state') state?: string, @Query('tier') tier?: string, @Query('assignee') assignee?: string) {
-    return this.tables.liveQueue(this.dataSource, { state, tier, assignee });
+  queue(@PageQuery() query: RawPageQuery, @Query('state') state?: string, @Query('tier') tier?: string, @Query('assignee') assignee?: string) {
+    return this.tables.liveQueue(this.dataSource, { state, tier, assignee }, pageRequest(query, QUEUE_CURSOR));
   }
 
+  /** clocks at risk (running, past their warning) and breached ones not yet ended; each says `breached` */
   @Get('v1/sla-board')
+  @PagedList({ items: 'SLA clocks at risk or breached, soonest due first' })
   @Roles(...READERS)
-  slaBoard() {
-    return this.tables.slaBoard(this.dataSource, this.clock.now());
+  slaBoard(@PageQuery() query: RawPageQuery) {
+    return this.tables.slaBoard(this.dataSource, this.clock.now(), pageRequest(query, BOARD_CURSOR));
   }
 
   // the timeline keeps each event's data as published, personal values sealed: they are opened here (an
@@ -89,12 +95,13 @@ export class DashboardController {
     return weeklyReportCsv(report);
   }
 
-  /** the team as the page shows it: its time zone, and every member's name from the roster topic */
+  /** the team as the page shows it: its time zone (on every page), and a page of its members' names from the roster topic */
   @Get('v1/team')
+  @PagedList({ items: 'members (memberId, name, role) by id; the page also says the team time zone (timeZone)' })
   @Roles(...READERS)
-  async team() {
-    const members = await this.tables.allMembers(this.dataSource);
-    return { timeZone: this.timeZone, members: members.map(({ memberId, name, role }) => ({ memberId, name, role })) };
+  async team(@PageQuery() query: RawPageQuery) {
+    const members = await this.tables.membersPage(this.dataSource, pageRequest(query, MEMBER_CURSOR));
+    return { timeZone: this.timeZone, items: members.items.map(({ memberId, name, role }) => ({ memberId, name, role })), nextCursor: members.nextCursor };
   }
 
   /** how many leads wait in the pool now (captured or returned, not yet allocated), and how long the oldest has */

@@ -43,6 +43,18 @@ export const DASHBOARD_SCRIPT = `${humanDuration.toString()}
 ${teamTime.toString()}
 const token = () => localStorage.getItem('dashboardToken');
 const api = (path) => fetch(path, { headers: { authorization: 'Bearer ' + token() } }).then((r) => { if (r.status === 401) throw new Error('401'); return r.json(); });
+// the lists page by cursor: the page keeps them whole, so it reads every page (200 at a time)
+async function every(path) {
+  const items = [];
+  let first;
+  for (let cursor = null, page; !page || cursor; ) {
+    page = await api(path + (path.includes('?') ? '&' : '?') + 'limit=200' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    first = first || page;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  }
+  return { ...first, items };
+}
 const text = (value) => String(value ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const pct = (rate) => (rate === null ? '–' : Math.round(rate * 100) + '%');
 const tickets = new Map();
@@ -111,16 +123,15 @@ function poolChanged() {
 }
 
 async function load() {
-  const team = await api('/v1/team');
+  const team = await every('/v1/team');
   timeZone = team.timeZone;
-  for (const m of team.members) names.set(m.memberId, m.name);
+  for (const m of team.items) names.set(m.memberId, m.name);
   document.getElementById('zone').textContent = 'Times in ' + timeZone;
-  for (const t of await api('/v1/queue')) {
+  for (const t of (await every('/v1/queue')).items) {
     tickets.set(t.ticketId, t);
     if (t.nextDeadline) deadlines.set(t.nextDeadline.clockId, { ...t.nextDeadline, ticketId: t.ticketId, status: 'running' });
   }
-  const board = await api('/v1/sla-board');
-  clocks = [...board.atRisk, ...board.breached];
+  clocks = (await every('/v1/sla-board')).items;
   const week = await api('/v1/kpis/weekly');
   document.querySelector('#kpis tbody').innerHTML = [{ memberId: 'team', name: 'team', ...week.team }, ...week.members].map((m) => '<tr data-member="' + text(m.memberId) + '"><td>' + text(m.name || who(m.memberId)) + '</td><td>' + m.assigned + '</td><td>' + pct(m.responseRate) + '</td><td>' + m.resolved + '</td><td>' + (m.csat === null ? '–' : m.csat.toFixed(1)) + '</td><td>' + m.escalations + '</td><td><meter min="0" max="1" low="0.8" optimum="1" value="' + (m.responseRate ?? 0) + '"></meter></td></tr>').join('');
   const most = Math.max(1, ...week.leads.map((l) => Math.max(l.received, l.expectedShare || 0)));

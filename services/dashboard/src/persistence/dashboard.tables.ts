@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 import { ClockRow, KpiEvent, LeadRow, MemberRow, OPEN_STAGES, QueueRow } from '../domain';
 
 /** A ticket's nearest running SLA deadline, for the queue's countdown. */
@@ -18,6 +19,13 @@ export interface TimelineEntry {
   ticketId: string;
   at: string;
 }
+
+/** The live queue's sort key: urgent first (`later` false), then oldest (unknown: last), then id. */
+export const QUEUE_CURSOR = cursorShape({ later: 'boolean', receivedAt: 'time?', ticketId: 'uuid' });
+/** The SLA board's sort key: soonest due first, then id. */
+export const BOARD_CURSOR = cursorShape({ dueAt: 'time', clockId: 'text' });
+/** The team's sort key: by member id. */
+export const MEMBER_CURSOR = cursorShape({ memberId: 'text' });
 
 /** the projection tables a rebuild empties (its runtime role may TRUNCATE these and no others) */
 export const PROJECTION_TABLES = ['queue', 'sla_board', 'timeline', 'kpi_events', 'members', 'leads'] as const;
@@ -93,6 +101,15 @@ export class DashboardTables {
     );
   }
 
+  /** a page of the members the roster topic named, by id */
+  async membersPage(executor: SqlExecutor, page: PageRequest<SortKey<typeof MEMBER_CURSOR>>): Promise<Page<MemberRow>> {
+    const rows = await executor.query(`SELECT * FROM ${this.members} WHERE ($1::text IS NULL OR member_id > $1) ORDER BY member_id LIMIT $2`, [
+      page.after?.memberId ?? null,
+      rowsToRead(page),
+    ]);
+    return pageOf(rows.map(toMemberRow), page, (member) => ({ memberId: member.memberId }));
+  }
+
   /** every member the roster topic named, by id */
   async allMembers(executor: SqlExecutor): Promise<MemberRow[]> {
     const rows = await executor.query(`SELECT * FROM ${this.members} ORDER BY member_id`);
@@ -146,29 +163,40 @@ export class DashboardTables {
     await manager.query(`TRUNCATE ${PROJECTION_TABLES.map((table) => qualified(this.schema, table)).join(', ')}`);
   }
 
-  /** open tickets, urgent first, then oldest, each with its nearest running deadline; filtered by state, tier or assignee */
-  async liveQueue(executor: SqlExecutor, filter: { state?: string; tier?: string; assignee?: string }): Promise<Array<QueueRow & { nextDeadline: Deadline | null }>> {
+  /** a page of open tickets, urgent first, then oldest, each with its nearest running deadline; filtered by state, tier or assignee */
+  async liveQueue(
+    executor: SqlExecutor,
+    filter: { state?: string; tier?: string; assignee?: string },
+    page: PageRequest<SortKey<typeof QUEUE_CURSOR>>,
+  ): Promise<Page<QueueRow & { nextDeadline: Deadline | null }>> {
+    // one ascending key for the row comparison: `later` is false for urgent tickets, 'infinity' an unknown receipt
+    const after = page.after ? [page.after.later, page.after.receivedAt, page.after.ticketId] : [null, null, null];
     const rows = await executor.query(
       `SELECT q.*, d.clock_id AS deadline_clock_id, d.rule_id AS deadline_rule_id, d.due_at AS deadline_due_at FROM ${this.queue} q
          LEFT JOIN LATERAL (SELECT clock_id, rule_id, due_at FROM ${this.board} b WHERE b.ticket_id = q.ticket_id AND b.status = 'running' ORDER BY due_at LIMIT 1) d ON true
         WHERE (CASE WHEN $1::text IS NULL THEN q.state = ANY($4::text[]) ELSE q.state = $1 END)
           AND ($2::text IS NULL OR q.tier = $2) AND ($3::text IS NULL OR q.assignee_id = $3)
-        ORDER BY (q.urgency = 'urgent') DESC, q.received_at NULLS LAST, q.ticket_id LIMIT 500`,
-      [filter.state ?? null, filter.tier ?? null, filter.assignee ?? null, OPEN_STAGES],
+          AND ($7::uuid IS NULL OR (q.urgency IS DISTINCT FROM 'urgent', COALESCE(q.received_at, 'infinity'), q.ticket_id) > ($5::boolean, COALESCE($6::timestamptz, 'infinity'), $7::uuid))
+        ORDER BY q.urgency IS DISTINCT FROM 'urgent', COALESCE(q.received_at, 'infinity'), q.ticket_id LIMIT $8`,
+      [filter.state ?? null, filter.tier ?? null, filter.assignee ?? null, OPEN_STAGES, ...after, rowsToRead(page)],
     );
-    return rows.map((r: Record<string, unknown>) => ({
+    const tickets: Array<QueueRow & { nextDeadline: Deadline | null }> = rows.map((r: Record<string, unknown>) => ({
       ...toQueueRow(r),
       nextDeadline: r.deadline_clock_id ? { clockId: r.deadline_clock_id as string, ruleId: r.deadline_rule_id as string, dueAt: (r.deadline_due_at as Date).toISOString() } : null,
     }));
+    return pageOf(tickets, page, (ticket) => ({ later: ticket.urgency !== 'urgent', receivedAt: ticket.receivedAt, ticketId: ticket.ticketId }));
   }
 
-  /** running clocks past their warning (at risk) and breached ones not yet ended */
-  async slaBoard(executor: SqlExecutor, at: Date): Promise<{ atRisk: ClockRow[]; breached: ClockRow[] }> {
-    const rows = await executor.query(`SELECT * FROM ${this.board} WHERE status IN ('running', 'paused') AND (breached OR warn_at <= $1) ORDER BY due_at, clock_id LIMIT 500`, [
-      at,
-    ]);
-    const clocks = rows.map(toClockRow);
-    return { atRisk: clocks.filter((c: ClockRow) => !c.breached), breached: clocks.filter((c: ClockRow) => c.breached) };
+  /** a page of the board: running clocks past their warning (at risk) and breached ones not yet ended, soonest due first */
+  async slaBoard(executor: SqlExecutor, at: Date, page: PageRequest<SortKey<typeof BOARD_CURSOR>>): Promise<Page<ClockRow>> {
+    const rows = await executor.query(
+      `SELECT * FROM ${this.board} WHERE status IN ('running', 'paused') AND (breached OR warn_at <= $1)
+          AND ($3::text IS NULL OR (due_at, clock_id) > ($2::timestamptz, $3::text))
+        ORDER BY due_at, clock_id LIMIT $4`,
+      [at, page.after?.dueAt ?? null, page.after?.clockId ?? null, rowsToRead(page)],
+    );
+    const clocks: ClockRow[] = rows.map(toClockRow);
+    return pageOf(clocks, page, (clock) => ({ dueAt: clock.dueAt, clockId: clock.clockId }));
   }
 
   async customerTimeline(

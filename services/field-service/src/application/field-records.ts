@@ -5,7 +5,7 @@ import { AggregateSpec, CommandBuilder, CommandContext, CommandHandler, DecideOp
 import { foldEvents } from '@support/decider';
 import { SqlExecutor } from '@support/event-store';
 import { PersonalDataOpening } from '@support/personal-data';
-import { CommandRefusal } from '@support/service-kit';
+import { CommandRefusal, Page } from '@support/service-kit';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { OpenedStreams } from './opened-streams';
 import { ScopedReads, ScopedSource } from './scoped-reads';
@@ -80,7 +80,7 @@ export abstract class FieldRecords<
     return this.reads.find(id, actor);
   }
 
-  list(filter: Filter, actor: Actor): Promise<View[]> {
+  list(filter: Filter, actor: Actor): Promise<Page<View>> {
     return this.reads.list(filter, actor);
   }
 

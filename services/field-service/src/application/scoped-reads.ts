@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Actor, RecordedEvent, Role, updateAt, valueAt } from '@support/contracts';
 import { SqlExecutor } from '@support/event-store';
 import { PersonalDataOpening } from '@support/personal-data';
+import { mapPage, Page } from '@support/service-kit';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { inScope } from './ticket-scope';
 
@@ -9,7 +10,8 @@ import { inScope } from './ticket-scope';
 export interface ScopedSource<View extends { ticketId: string }, Filter> {
   /** the views as stored: their personal values sealed */
   one(executor: SqlExecutor, id: string): Promise<View | undefined>;
-  many(executor: SqlExecutor, filter: Filter & { contractorId?: string }): Promise<View[]>;
+  /** a page of the views the filter (with its page request) finds */
+  many(executor: SqlExecutor, filter: Filter & { contractorId?: string }): Promise<Page<View>>;
   /** where a view keeps personal values */
   personalData: readonly string[];
   seenBy(role: Role, view: View): View;
@@ -37,8 +39,9 @@ export class ScopedReads<View extends { ticketId: string }, Filter> {
     return view && (await this.seenBy(actor, [view]))[0];
   }
 
-  async list(filter: Filter, actor: Actor): Promise<View[]> {
-    return this.seenBy(actor, await this.source.many(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) }));
+  async list(filter: Filter, actor: Actor): Promise<Page<View>> {
+    const page = await this.source.many(this.dataSource, { ...filter, ...(actor.role === 'contractor' ? { contractorId: actor.id } : {}) });
+    return mapPage(page, (views) => this.seenBy(actor, views));
   }
 
   /** the events opened, for the caller to show through the role's policy */

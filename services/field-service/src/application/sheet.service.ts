@@ -6,7 +6,7 @@ import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@
 import { PersonalDataOpening } from '@support/personal-data';
 import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { ServiceSheet, SheetCommand, sheetDecider, sheetExists, SheetState, visitExists } from '../domain';
-import { FieldViewsRepository, SheetFilter, SheetView } from '../persistence/field-views.repository';
+import { FieldViewsRepository, SheetQuery, SheetView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { sheetSeenBy, SHEET_VIEW_PERSONAL_DATA } from './field-reading.policy';
 import { OpenedStreams } from './opened-streams';
@@ -26,7 +26,7 @@ type SheetCommandInput = CommandInput<SheetCommand, 'sheetId'>;
 
 /** Service sheets: drafted, submitted for review (an on-site sheet with the visit's signature), reviewed, archived. */
 @Injectable()
-export class SheetService extends FieldRecords<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet, SheetView, Omit<SheetFilter, 'contractorId'>> {
+export class SheetService extends FieldRecords<SheetCommand, DeciderEvent<typeof sheetDecider>, SheetState, ServiceSheet, SheetView, Omit<SheetQuery, 'contractorId'>> {
   constructor(
     dataSource: DataSource,
     pipeline: OpenedStreams,

@@ -7,7 +7,7 @@ import { verifyRecordedChain } from '@support/event-store';
 import { PersonalDataOpening } from '@support/personal-data';
 import { CommandRefusal, CLOCK } from '@support/service-kit';
 import { Visit, VisitCommand, visitDecider, visitExists, VisitState } from '../domain';
-import { FieldViewsRepository, VisitFilter, VisitView } from '../persistence/field-views.repository';
+import { FieldViewsRepository, VisitQuery, VisitView } from '../persistence/field-views.repository';
 import { KnownTicketsRepository } from '../persistence/known-tickets.repository';
 import { visitSeenBy, VISIT_VIEW_PERSONAL_DATA } from './field-reading.policy';
 import { OpenedStreams } from './opened-streams';
@@ -32,7 +32,7 @@ type VisitCommandInput = CommandInput<VisitCommand, 'visitId'>;
 
 /** Visits: requested from a ticket, then worked step by step; contractors only on tickets dispatched to them. */
 @Injectable()
-export class VisitService extends FieldRecords<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit, VisitView, Omit<VisitFilter, 'contractorId'>> {
+export class VisitService extends FieldRecords<VisitCommand, DeciderEvent<typeof visitDecider>, VisitState, Visit, VisitView, Omit<VisitQuery, 'contractorId'>> {
   constructor(
     dataSource: DataSource,
     pipeline: OpenedStreams,

@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
@@ -9,7 +9,11 @@ import {
   commandContext,
   createdResponse,
   CurrentActor,
+  PagedList,
+  pageRequest,
+  PageQuery,
   parseIdempotencyKey,
+  RawPageQuery,
   Roles,
   StoresIdempotencyKey,
   UuidParam,
@@ -18,6 +22,7 @@ import {
 } from '@support/service-kit';
 import { SheetService } from '../application/sheet.service';
 import { FIELD_READERS, FIELD_WORKERS } from './field-http';
+import { SHEET_CURSOR } from '../persistence/field-views.repository';
 import { ApproveSheetDto, contentsOf, DraftSheetDto, RejectSheetDto, ReviseSheetDto } from './sheet.dto';
 
 const SHEET_STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'archived'];
@@ -38,14 +43,16 @@ export class SheetController {
   }
 
   @Get()
+  @PagedList({ items: 'service sheets by id' })
+  @ApiQuery({ name: 'ticketId', required: false, format: 'uuid' })
+  @ApiQuery({ name: 'status', required: false, enum: SHEET_STATUSES })
   @Roles(...FIELD_READERS)
-  list(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('status') status?: string) {
-    const errors = [
+  list(@CurrentActor() actor: Actor, @PageQuery() query: RawPageQuery, @Query('ticketId') ticketId?: string, @Query('status') status?: string) {
+    const problems = [
       ...uuidQueryProblems(ticketId, 'ticketId'),
       ...(status !== undefined && !SHEET_STATUSES.includes(status) ? [`status must be one of ${SHEET_STATUSES.join(', ')}`] : []),
     ];
-    if (errors.length > 0) throw new BadRequestException(errors);
-    return this.sheets.list({ ticketId, status }, actor);
+    return this.sheets.list({ ticketId, status, page: pageRequest(query, SHEET_CURSOR, problems) }, actor);
   }
 
   @Get(':id')

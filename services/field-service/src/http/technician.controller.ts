@@ -1,7 +1,8 @@
 import { BadRequestException, Controller, ForbiddenException, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
-import { CurrentActor, Roles } from '@support/service-kit';
+import { CurrentActor, readEveryPage, Roles } from '@support/service-kit';
+import { VISIT_CURSOR } from '../persistence/field-views.repository';
 import { VisitService } from '../application/visit.service';
 import { FIELD_READERS } from './field-http';
 
@@ -13,7 +14,7 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export class TechnicianController {
   constructor(private readonly visits: VisitService) {}
 
-  /** A technician's day: their visits with appointments on that date (team time zone), with checklists. */
+  /** A technician's day: their visits with appointments on that date (team time zone), with checklists; the whole day, not paged. */
   @Get(':id/day')
   @Roles(...FIELD_READERS)
   async day(@Param('id') technicianId: string, @CurrentActor() actor: Actor, @Query('date') date?: string, @Query('timeZone') timeZone = DEFAULT_TIME_ZONE) {
@@ -24,7 +25,8 @@ export class TechnicianController {
     ];
     if (errors.length > 0) throw new BadRequestException(errors);
     const { from, to } = dayBounds(date as string, timeZone);
-    const visits = await this.visits.list({ technicianId, from, to }, actor);
+    // a day is bounded: shown whole, read a page at a time
+    const visits = await readEveryPage((page) => this.visits.list({ technicianId, from, to, page }, actor), VISIT_CURSOR);
     return { technicianId, date, timeZone, from: from.toISOString(), to: to.toISOString(), visits };
   }
 }

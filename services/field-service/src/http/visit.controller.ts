@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
@@ -9,7 +9,11 @@ import {
   commandContext,
   createdResponse,
   CurrentActor,
+  PagedList,
+  pageRequest,
+  PageQuery,
   parseIdempotencyKey,
+  RawPageQuery,
   Roles,
   StoresIdempotencyKey,
   UuidParam,
@@ -20,6 +24,7 @@ import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
 import { FIELD_READERS, FIELD_WORKERS, optionalDate } from './field-http';
+import { VISIT_CURSOR } from '../persistence/field-views.repository';
 
 @ApiTags('visits')
 @ApiBearerAuth()
@@ -40,11 +45,22 @@ export class VisitController {
   }
 
   @Get()
+  @PagedList({ items: 'visits by appointment (unscheduled ones last), then id' })
+  @ApiQuery({ name: 'ticketId', required: false, format: 'uuid' })
+  @ApiQuery({ name: 'technician', required: false, description: 'the technician member id' })
+  @ApiQuery({ name: 'from', required: false, description: 'appointments at or after this time (ISO 8601)' })
+  @ApiQuery({ name: 'to', required: false, description: 'appointments before this time (ISO 8601)' })
   @Roles(...FIELD_READERS)
-  list(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('technician') technician?: string, @Query('from') from?: string, @Query('to') to?: string) {
-    const problems = uuidQueryProblems(ticketId, 'ticketId');
-    if (problems.length > 0) throw new BadRequestException(problems);
-    return this.visits.list({ ticketId, technicianId: technician, from: optionalDate('from', from), to: optionalDate('to', to) }, actor);
+  list(
+    @CurrentActor() actor: Actor,
+    @PageQuery() query: RawPageQuery,
+    @Query('ticketId') ticketId?: string,
+    @Query('technician') technician?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ) {
+    const page = pageRequest(query, VISIT_CURSOR, uuidQueryProblems(ticketId, 'ticketId'));
+    return this.visits.list({ ticketId, technicianId: technician, from: optionalDate('from', from), to: optionalDate('to', to), page }, actor);
   }
 
   @Get(':id')

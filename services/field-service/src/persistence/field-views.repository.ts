@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { Jsonified } from '@support/contracts';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 import { ServiceSheet, Visit } from '../domain';
 
 /** A visit or sheet as the API shows it: its state (dates as ISO strings) and its version. */
@@ -24,7 +25,13 @@ export interface SheetFilter {
   contractorId?: string;
 }
 
-const PAGE = 200;
+/** The visits list's sort key: by appointment (unscheduled ones, null, last), then id. */
+export const VISIT_CURSOR = cursorShape({ appointmentAt: 'time?', visitId: 'uuid' });
+/** The sheets list's sort key: by id. */
+export const SHEET_CURSOR = cursorShape({ sheetId: 'uuid' });
+
+export type VisitQuery = VisitFilter & { page: PageRequest<SortKey<typeof VISIT_CURSOR>> };
+export type SheetQuery = SheetFilter & { page: PageRequest<SortKey<typeof SHEET_CURSOR>> };
 
 export class FieldViewsRepository {
   private readonly visits: string;
@@ -64,28 +71,43 @@ export class FieldViewsRepository {
     return rows[0] && { ...rows[0].state, version: rows[0].version };
   }
 
-  /** visits by appointment (unscheduled ones last), at most 200 */
-  async findVisits(executor: SqlExecutor, filter: VisitFilter): Promise<VisitView[]> {
-    const rows = await executor.query(
-      `SELECT v.state, v.version FROM ${this.visits} v LEFT JOIN ${this.tickets} t ON t.ticket_id = v.ticket_id
+  /** a page of visits by appointment (unscheduled ones last), then id */
+  async findVisits(executor: SqlExecutor, query: VisitQuery): Promise<Page<VisitView>> {
+    // 'infinity' stands for no appointment: NULLS LAST as one key the row comparison can take
+    const rows: Array<{ state: VisitView; version: number; appointment_at: Date | null }> = await executor.query(
+      `SELECT v.state, v.version, v.appointment_at FROM ${this.visits} v LEFT JOIN ${this.tickets} t ON t.ticket_id = v.ticket_id
         WHERE ($1::uuid IS NULL OR v.ticket_id = $1) AND ($2::text IS NULL OR v.technician_id = $2)
           AND ($3::timestamptz IS NULL OR v.appointment_at >= $3) AND ($4::timestamptz IS NULL OR v.appointment_at < $4)
           AND ($5::text IS NULL OR (t.assignee_role = 'contractor' AND t.assignee_id = $5))
-        ORDER BY v.appointment_at NULLS LAST, v.visit_id LIMIT ${PAGE}`,
-      [filter.ticketId ?? null, filter.technicianId ?? null, filter.from ?? null, filter.to ?? null, filter.contractorId ?? null],
+          AND ($7::uuid IS NULL OR (COALESCE(v.appointment_at, 'infinity'), v.visit_id) > (COALESCE($6::timestamptz, 'infinity'), $7::uuid))
+        ORDER BY COALESCE(v.appointment_at, 'infinity'), v.visit_id LIMIT $8`,
+      [
+        query.ticketId ?? null,
+        query.technicianId ?? null,
+        query.from ?? null,
+        query.to ?? null,
+        query.contractorId ?? null,
+        query.page.after?.appointmentAt ?? null,
+        query.page.after?.visitId ?? null,
+        rowsToRead(query.page),
+      ],
     );
-    return rows.map((row: { state: VisitView; version: number }) => ({ ...row.state, version: row.version }));
+    const visits = rows.map((row) => ({ view: { ...row.state, version: row.version }, appointmentAt: row.appointment_at?.toISOString() ?? null }));
+    const page = pageOf(visits, query.page, (visit) => ({ appointmentAt: visit.appointmentAt, visitId: visit.view.visitId }));
+    return { items: page.items.map((visit) => visit.view), nextCursor: page.nextCursor };
   }
 
-  /** sheets, oldest first, at most 200 */
-  async findSheets(executor: SqlExecutor, filter: SheetFilter): Promise<SheetView[]> {
+  /** a page of sheets by id */
+  async findSheets(executor: SqlExecutor, query: SheetQuery): Promise<Page<SheetView>> {
     const rows = await executor.query(
       `SELECT s.state, s.version FROM ${this.sheets} s LEFT JOIN ${this.tickets} t ON t.ticket_id = s.ticket_id
         WHERE ($1::uuid IS NULL OR s.ticket_id = $1) AND ($2::text IS NULL OR s.status = $2)
           AND ($3::text IS NULL OR (t.assignee_role = 'contractor' AND t.assignee_id = $3))
-        ORDER BY s.sheet_id LIMIT ${PAGE}`,
-      [filter.ticketId ?? null, filter.status ?? null, filter.contractorId ?? null],
+          AND ($4::uuid IS NULL OR s.sheet_id > $4)
+        ORDER BY s.sheet_id LIMIT $5`,
+      [query.ticketId ?? null, query.status ?? null, query.contractorId ?? null, query.page.after?.sheetId ?? null, rowsToRead(query.page)],
     );
-    return rows.map((row: { state: SheetView; version: number }) => ({ ...row.state, version: row.version }));
+    const sheets = rows.map((row: { state: SheetView; version: number }) => ({ ...row.state, version: row.version }));
+    return pageOf(sheets, query.page, (sheet) => ({ sheetId: sheet.sheetId }));
   }
 }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { SubjectKeys, openAt } from '@support/personal-data';
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
-import { notUuid, validDate } from '@support/decider';
 import { auditTrail, EventStore } from '@support/event-store';
 import { CustomerDirectory, CustomerRecord } from '../persistence/customer-directory.repository';
-import { TicketPageQuery, TicketView, TicketViewRepository } from '../persistence/ticket-view.repository';
+import { mapPage, Page, PageRequest } from '@support/service-kit';
+import { TicketCursor, TicketFilter, TicketView, TicketViewRepository } from '../persistence/ticket-view.repository';
 import { HistoryOrder, historyEntryOf, historyInOrder, TicketHistoryEntry } from './history-order';
 import { personalDataOf, TICKET_VIEW_PERSONAL_DATA } from './personal-data/personal-data.pointers';
 import { inContractorScope } from './contractor-scope';
@@ -35,13 +35,11 @@ export class TicketQueries {
     return ticketSeenBy(actor.role, opened);
   }
 
-  async page(query: TicketPageQuery, actor: Actor): Promise<{ items: TicketSeen[]; nextCursor: string | null }> {
+  async page(filter: TicketFilter, page: PageRequest<TicketCursor>, actor: Actor): Promise<Page<TicketSeen>> {
     // contractors list only what was dispatched to them (see inContractorScope)
-    const scoped = actor.role === 'contractor' ? { ...query, assignee: actor.id, assigneeRole: 'contractor' } : query;
-    const items = await this.views.page(this.dataSource, scoped);
-    const last = items[items.length - 1];
-    const nextCursor = items.length === query.limit && last ? encodeCursor({ receivedAt: last.receivedAt, ticketId: last.id }) : null;
-    return { items: (await this.opened(items)).map((item) => ticketSeenBy(actor.role, item)), nextCursor };
+    const scoped = actor.role === 'contractor' ? { ...filter, assignee: actor.id, assigneeRole: 'contractor' } : filter;
+    const tickets = await this.views.page(this.dataSource, scoped, page);
+    return mapPage(tickets, async (items) => (await this.opened(items)).map((item) => ticketSeenBy(actor.role, item)));
   }
 
   /** the ticket's history in the order intake recorded it, or in the order its steps happened (see history-order.ts) */
@@ -83,25 +81,4 @@ export class TicketQueries {
     );
     return tickets.map((ticket) => openAt(ticket, TICKET_VIEW_PERSONAL_DATA, keys.get(ticket.customerId)) as TicketView);
   }
-}
-
-export function encodeCursor(cursor: { receivedAt: string; ticketId: string }): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-export function decodeCursor(text: string): { receivedAt: string; ticketId: string } | null {
-  try {
-    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    // both go into the query as timestamptz and uuid: anything else (a 31 February too) is the caller's mistake, not a 500
-    const valid = isIsoTime(cursor?.receivedAt) && notUuid(cursor?.ticketId, 'ticketId') === undefined;
-    return valid ? { receivedAt: cursor.receivedAt, ticketId: cursor.ticketId } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** a time exactly as `Date.toISOString` writes it, as the cursors this endpoint hands out carry it */
-function isIsoTime(value: unknown): value is string {
-  const time = typeof value === 'string' ? new Date(value) : undefined;
-  return validDate(time) && time.toISOString() === value;
 }

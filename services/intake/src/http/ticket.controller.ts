@@ -7,7 +7,11 @@ import {
   commandContext,
   createdResponse,
   CurrentActor,
+  PagedList,
+  pageRequest,
+  PageQuery,
   parseIdempotencyKey,
+  RawPageQuery,
   Roles,
   StoresIdempotencyKey,
   UuidParam,
@@ -17,7 +21,8 @@ import {
 import { TicketCommand, TicketCommandInput } from '../domain';
 import { TicketCommands } from '../application/ticket-commands.service';
 import { HISTORY_ORDERS, HistoryOrder } from '../application/history-order';
-import { decodeCursor, TicketQueries } from '../application/ticket-queries.service';
+import { TicketQueries } from '../application/ticket-queries.service';
+import { TICKET_CURSOR } from '../persistence/ticket-view.repository';
 import { OpenTicketDto } from './open-ticket.dto';
 import { AssignmentDto, CloseDto, ContactDto, DeclineQuoteDto, DiagnosisDto, EmptyDto, FeedbackDto, QuoteDto, ReasonDto, ResolutionDto } from './ticket-command.dto';
 import { commandResponse } from './command-response';
@@ -55,24 +60,24 @@ export class TicketController {
   }
 
   @Get()
+  @PagedList({ items: 'tickets, newest first (received, then id)' })
+  @ApiQuery({ name: 'state', required: false, enum: TICKET_STATES })
+  @ApiQuery({ name: 'assignee', required: false, description: 'member id' })
+  @ApiQuery({ name: 'customerId', required: false, format: 'uuid' })
   @Roles(...READERS)
   async list(
     @CurrentActor() actor: Actor,
+    @PageQuery() query: RawPageQuery,
     @Query('state') state?: string,
     @Query('assignee') assignee?: string,
     @Query('customerId') customerId?: string,
-    @Query('cursor') cursor?: string,
-    @Query('limit') limit?: string,
   ) {
-    const errors: string[] = [];
-    if (state !== undefined && !(TICKET_STATES as readonly string[]).includes(state)) errors.push(`state must be one of: ${TICKET_STATES.join(', ')}`);
-    errors.push(...uuidQueryProblems(customerId, 'customerId'));
-    const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (decoded === null) errors.push('cursor must be a cursor returned by this endpoint');
-    const size = limit === undefined ? 50 : Number(limit);
-    if (!Number.isInteger(size) || size < 1 || size > 200) errors.push('limit must be an integer from 1 to 200');
-    if (errors.length) throw new BadRequestException(errors);
-    return this.queries.page({ state, assignee, customerId, cursor: decoded ?? undefined, limit: size }, actor);
+    const problems = [
+      ...(state !== undefined && !(TICKET_STATES as readonly string[]).includes(state) ? [`state must be one of: ${TICKET_STATES.join(', ')}`] : []),
+      ...uuidQueryProblems(customerId, 'customerId'),
+    ];
+    const page = pageRequest(query, TICKET_CURSOR, problems);
+    return this.queries.page({ state, assignee, customerId }, page, actor);
   }
 
   @Get(':id')

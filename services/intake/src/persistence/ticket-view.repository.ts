@@ -1,18 +1,21 @@
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 import { Ticket } from '../domain';
 
 /** A ticket as GET returns it: the folded state plus the stream version. */
 export type TicketView = Ticket & { version: number };
 
-export interface TicketPageQuery {
+/** The tickets list's sort key (newest first): a page's cursor holds its last ticket's. */
+export const TICKET_CURSOR = cursorShape({ receivedAt: 'time', ticketId: 'uuid' });
+export type TicketCursor = SortKey<typeof TICKET_CURSOR>;
+
+export interface TicketFilter {
   state?: string;
   assignee?: string;
   /** the assignee's role too (a contractor's list: a member of staff may share the id) */
   assigneeRole?: string;
   customerId?: string;
-  cursor?: { receivedAt: string; ticketId: string };
-  limit: number;
 }
 
 export class TicketViewRepository {
@@ -64,14 +67,14 @@ export class TicketViewRepository {
     return rows.map((row) => row.ticket_id);
   }
 
-  /** newest first; the cursor is the last row of the previous page */
   /** every ticket of a customer, oldest first: their whole history, however long */
   async ofCustomer(executor: SqlExecutor, customerId: string): Promise<TicketView[]> {
     const rows = await executor.query(`SELECT view, version FROM ${this.table} WHERE customer_id = $1 ORDER BY received_at, ticket_id`, [customerId]);
     return rows.map(viewOf);
   }
 
-  async page(executor: SqlExecutor, query: TicketPageQuery): Promise<TicketView[]> {
+  /** newest first; the cursor is the last ticket of the previous page */
+  async page(executor: SqlExecutor, query: TicketFilter, page: PageRequest<TicketCursor>): Promise<Page<TicketView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -82,17 +85,17 @@ export class TicketViewRepository {
     if (query.assignee) add('assignee_id = ?', query.assignee);
     if (query.assigneeRole) add(`view->'assignee'->>'role' = ?`, query.assigneeRole);
     if (query.customerId) add('customer_id = ?', query.customerId);
-    if (query.cursor) {
-      params.push(query.cursor.receivedAt, query.cursor.ticketId);
+    if (page.after) {
+      params.push(page.after.receivedAt, page.after.ticketId);
       where.push(`(received_at, ticket_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
-    params.push(query.limit);
+    params.push(rowsToRead(page));
     const rows = await executor.query(
       `SELECT view, version FROM ${this.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY received_at DESC, ticket_id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(viewOf);
+    return pageOf(rows.map(viewOf), page, (ticket) => ({ receivedAt: ticket.receivedAt, ticketId: ticket.id }));
   }
 }
 

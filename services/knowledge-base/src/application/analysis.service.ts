@@ -5,7 +5,8 @@ import { Actor, ArticleKind } from '@support/contracts';
 import { CommandRefusal } from '@support/decider';
 import { CommandContext, commitChanges, DecidedChange, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { CaseAnalysis, CaseAnalysisCommand, caseAnalysisExists, scenarioExists } from '../domain';
-import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
+import { PageRequest, SortKey } from '@support/service-kit';
+import { ANALYSIS_CURSOR, KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { Created } from './article.service';
 import { KnowledgeAggregates } from './knowledge-aggregates';
 import { readerScope } from './reader-scope';
@@ -130,8 +131,8 @@ export class AnalysisService {
     return this.views.analysis(this.dataSource, analysisId, readerScope(reader));
   }
 
-  list(filter: { status?: string; scenarioId?: string }, reader: Actor) {
-    return this.views.findAnalyses(this.dataSource, { ...filter, ...readerScope(reader) });
+  list(filter: { status?: string; scenarioId?: string }, page: PageRequest<SortKey<typeof ANALYSIS_CURSOR>>, reader: Actor) {
+    return this.views.findAnalyses(this.dataSource, { ...filter, ...readerScope(reader) }, page);
   }
 
   /** its events, or none when there is no such analysis or the reader may not see it */

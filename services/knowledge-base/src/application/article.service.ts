@@ -6,7 +6,8 @@ import { RecordedEvent } from '@support/contracts';
 import { CommandInput, CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { Article, ArticleCommand, ArticleVersion, DraftArticle, liveVersion } from '../domain';
-import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
+import { Page, PageRequest, SortKey } from '@support/service-kit';
+import { ARTICLE_CURSOR, KnowledgeViews, View } from '../persistence/knowledge-views.repository';
 import { SearchIndex } from '../search';
 import { KnowledgeAggregates } from './knowledge-aggregates';
 
@@ -55,8 +56,8 @@ export class ArticleService {
     return this.views.article(this.dataSource, articleId);
   }
 
-  list(filter: { kind?: string; status?: string; scenarioId?: string }): Promise<Array<View<Article>>> {
-    return this.views.findArticles(this.dataSource, filter);
+  list(filter: { kind?: string; status?: string; scenarioId?: string }, page: PageRequest<SortKey<typeof ARTICLE_CURSOR>>): Promise<Page<View<Article>>> {
+    return this.views.findArticles(this.dataSource, filter, page);
   }
 
   history(articleId: string): Promise<RecordedEvent[]> {

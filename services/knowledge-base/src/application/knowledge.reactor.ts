@@ -50,7 +50,7 @@ export class KnowledgeReactor {
         await lockForTransaction(manager, `${this.schema}:scenario:${scenario}`);
         await this.lockTicket(manager, ticketId);
         const known = (await this.views.scenario(manager, scenario)) !== undefined;
-        const analysed = (await this.views.findAnalyses(manager, { scenarioId: scenario })).length > 0;
+        const analysed = await this.views.hasAnalysis(manager, scenario);
         const opening =
           known || analysed
             ? []
@@ -129,9 +129,9 @@ export class KnowledgeReactor {
   /** cases of the ticket filed before this was known here: each gets what it lacked (the decider drops the rest) */
   private async decideCaseLinks(manager: EntityManager, ticketId: string, link: CaseLinkValues, consumed: ConsumedEvent): Promise<Decided[]> {
     if (Object.keys(link).length === 0) return [];
-    const filed = await this.views.findCases(manager, { ticketId });
+    const filed = await this.views.caseIdsOf(manager, ticketId);
     return Promise.all(
-      filed.map(({ caseId }) => this.aggregates.cases.decide(manager, caseId, (at) => ({ type: 'LinkCase', caseId, actor: KNOWLEDGE_BASE, at, ...link }), causeOf(consumed))),
+      filed.map((caseId) => this.aggregates.cases.decide(manager, caseId, (at) => ({ type: 'LinkCase', caseId, actor: KNOWLEDGE_BASE, at, ...link }), causeOf(consumed))),
     );
   }
 

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { Scenario } from '@support/contracts';
 import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { CatalogueScenario, scenarioExists } from '../domain';
-import { KnowledgeViews, View } from '../persistence/knowledge-views.repository';
+import { Page, PageRequest, SortKey } from '@support/service-kit';
+import { KnowledgeViews, SCENARIO_CURSOR, View } from '../persistence/knowledge-views.repository';
 import { KnowledgeAggregates } from './knowledge-aggregates';
 
 /** The scenario catalogue: which scenarios exist, which are fixed (contractor-safe), and their SOP. */
@@ -36,7 +37,7 @@ export class ScenarioService {
     return this.views.scenario(this.dataSource, scenarioId);
   }
 
-  list(filter: { faultCategory?: string; fixed?: boolean }): Promise<Array<View<CatalogueScenario>>> {
-    return this.views.scenarios(this.dataSource, filter);
+  list(filter: { faultCategory?: string; fixed?: boolean }, page: PageRequest<SortKey<typeof SCENARIO_CURSOR>>): Promise<Page<View<CatalogueScenario>>> {
+    return this.views.scenarios(this.dataSource, filter, page);
   }
 }

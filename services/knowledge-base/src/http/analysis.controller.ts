@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
@@ -8,7 +8,11 @@ import {
   commandContext,
   createdResponse,
   CurrentActor,
+  PagedList,
+  pageRequest,
+  PageQuery,
   parseIdempotencyKey,
+  RawPageQuery,
   refusalToHttp,
   Roles,
   StoresIdempotencyKey,
@@ -16,6 +20,7 @@ import {
   VersionedRead,
 } from '@support/service-kit';
 import { AnalysisService } from '../application/analysis.service';
+import { ANALYSIS_CURSOR } from '../persistence/knowledge-views.repository';
 import { AUTHORS, READERS } from './knowledge-http';
 import { CloseAnalysisDto, contentOf, OpenAnalysisDto } from './knowledge.dto';
 
@@ -27,10 +32,13 @@ export class AnalysisController {
 
   /** open analyses first by due time (3 working days from opening, computed by sla-monitor); a contractor's own tickets' only */
   @Get()
+  @PagedList({ items: 'case analyses by due time (none yet: last), then id' })
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
+  @ApiQuery({ name: 'scenarioId', required: false })
   @Roles(...READERS)
-  list(@CurrentActor() actor: Actor, @Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
-    if (status !== undefined && status !== 'open' && status !== 'closed') throw new BadRequestException(['status must be one of open, closed']);
-    return this.analyses.list({ status, scenarioId }, actor);
+  list(@CurrentActor() actor: Actor, @PageQuery() query: RawPageQuery, @Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
+    const problems = status !== undefined && status !== 'open' && status !== 'closed' ? ['status must be one of open, closed'] : [];
+    return this.analyses.list({ status, scenarioId }, pageRequest(query, ANALYSIS_CURSOR, problems), actor);
   }
 
   // a contractor reads only analyses of tickets dispatched to them: any other is "not found", like a missing one

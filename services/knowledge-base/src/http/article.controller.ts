@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, ARTICLE_KINDS } from '@support/contracts';
 import { CommandInput } from '@support/decider';
@@ -11,7 +11,11 @@ import {
   createdResponse,
   CurrentActor,
   IntParam,
+  PagedList,
+  pageRequest,
+  PageQuery,
   parseIdempotencyKey,
+  RawPageQuery,
   Roles,
   StoresIdempotencyKey,
   UuidParam,
@@ -19,6 +23,7 @@ import {
 } from '@support/service-kit';
 import { ArticleService } from '../application/article.service';
 import { ArticleCommand } from '../domain';
+import { ARTICLE_CURSOR } from '../persistence/knowledge-views.repository';
 import { AUTHORS, READERS } from './knowledge-http';
 import { ArticleContentDto, contentOf, DraftArticleDto, ReasonDto } from './knowledge.dto';
 
@@ -39,14 +44,17 @@ export class ArticleController {
   }
 
   @Get()
+  @PagedList({ items: 'articles by id' })
+  @ApiQuery({ name: 'kind', required: false, enum: ARTICLE_KINDS })
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  @ApiQuery({ name: 'scenarioId', required: false })
   @Roles(...READERS)
-  list(@Query('kind') kind?: string, @Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
-    const errors = [
+  list(@PageQuery() query: RawPageQuery, @Query('kind') kind?: string, @Query('status') status?: string, @Query('scenarioId') scenarioId?: string) {
+    const problems = [
       ...(kind !== undefined && !(ARTICLE_KINDS as readonly string[]).includes(kind) ? [`kind must be one of ${ARTICLE_KINDS.join(', ')}`] : []),
       ...(status !== undefined && !STATUSES.includes(status) ? [`status must be one of ${STATUSES.join(', ')}`] : []),
     ];
-    if (errors.length > 0) throw new BadRequestException(errors);
-    return this.articles.list({ kind, status, scenarioId });
+    return this.articles.list({ kind, status, scenarioId }, pageRequest(query, ARTICLE_CURSOR, problems));
   }
 
   @Get(':id')

@@ -1,13 +1,26 @@
 import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
-import { AcceptsIfMatch, commandAnswer, commandContext, CurrentActor, Roles, UuidParam, uuidQueryProblems, VersionedRead } from '@support/service-kit';
+import {
+  AcceptsIfMatch,
+  commandAnswer,
+  commandContext,
+  CurrentActor,
+  PagedList,
+  pageRequest,
+  PageQuery,
+  RawPageQuery,
+  Roles,
+  UuidParam,
+  uuidQueryProblems,
+  VersionedRead,
+} from '@support/service-kit';
 import { readerScope } from '../application/reader-scope';
 import { ScenarioService } from '../application/scenario.service';
 import { AUTHORS, READERS } from './knowledge-http';
 import { ScenarioDto } from './knowledge.dto';
-import { KnowledgeViews } from '../persistence/knowledge-views.repository';
+import { CASE_CURSOR, KnowledgeViews, SCENARIO_CURSOR } from '../persistence/knowledge-views.repository';
 import { DataSource } from 'typeorm';
 
 @ApiTags('catalogue')
@@ -21,10 +34,14 @@ export class CatalogueController {
   ) {}
 
   @Get('scenarios')
+  @PagedList({ items: 'catalogue scenarios by fault category, then id' })
+  @ApiQuery({ name: 'faultCategory', required: false })
+  @ApiQuery({ name: 'fixed', required: false, enum: ['true', 'false'] })
   @Roles(...READERS)
-  list(@Query('faultCategory') faultCategory?: string, @Query('fixed') fixed?: string) {
-    if (fixed !== undefined && fixed !== 'true' && fixed !== 'false') throw new BadRequestException(['fixed must be true or false']);
-    return this.scenarios.list({ faultCategory, ...(fixed !== undefined ? { fixed: fixed === 'true' } : {}) });
+  list(@PageQuery() query: RawPageQuery, @Query('faultCategory') faultCategory?: string, @Query('fixed') fixed?: string) {
+    const problems = fixed !== undefined && fixed !== 'true' && fixed !== 'false' ? ['fixed must be true or false'] : [];
+    const page = pageRequest(query, SCENARIO_CURSOR, problems);
+    return this.scenarios.list({ faultCategory, ...(fixed !== undefined ? { fixed: fixed === 'true' } : {}) }, page);
   }
 
   @Get('scenarios/:id')
@@ -60,11 +77,13 @@ export class CatalogueController {
   // a contractor gets only the cases of tickets dispatched to them: another's ticket lists empty, like one
   // without cases or that does not exist, so `?ticketId=` tells them nothing
   @Get('cases')
+  @PagedList({ items: 'library cases by id' })
+  @ApiQuery({ name: 'ticketId', required: false, format: 'uuid' })
+  @ApiQuery({ name: 'scenarioId', required: false })
   @Roles(...READERS)
-  cases(@CurrentActor() actor: Actor, @Query('ticketId') ticketId?: string, @Query('scenarioId') scenarioId?: string) {
-    const problems = uuidQueryProblems(ticketId, 'ticketId');
-    if (problems.length > 0) throw new BadRequestException(problems);
-    return this.views.findCases(this.dataSource, { ticketId, scenarioId, ...readerScope(actor) });
+  cases(@CurrentActor() actor: Actor, @PageQuery() query: RawPageQuery, @Query('ticketId') ticketId?: string, @Query('scenarioId') scenarioId?: string) {
+    const page = pageRequest(query, CASE_CURSOR, uuidQueryProblems(ticketId, 'ticketId'));
+    return this.views.findCases(this.dataSource, { ticketId, scenarioId, ...readerScope(actor) }, page);
   }
 
   @Get('cases/:id')

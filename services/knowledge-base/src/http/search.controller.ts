@@ -1,12 +1,12 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
-import { CurrentActor, Roles } from '@support/service-kit';
+import { CurrentActor, PagedList, pageRequest, PageQuery, RawPageQuery, Roles } from '@support/service-kit';
 import { readerScope } from '../application/reader-scope';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 import { TicketKnowledgeRepository } from '../persistence/ticket-knowledge.repository';
-import { queryTerms, SearchIndex } from '../search';
+import { queryTerms, SEARCH_CURSOR, SearchIndex } from '../search';
 import { READERS } from './knowledge-http';
 
 const DOCUMENT_TYPES = ['sop', 'faq', 'case'] as const;
@@ -28,20 +28,21 @@ export class SearchController {
    * A contractor finds every article but only the cases of tickets dispatched to them.
    */
   @Get('search')
+  @PagedList({ items: 'hits, best first (by rank), ties by id and type' })
+  @ApiQuery({ name: 'q', required: true, description: 'words or characters to find, at most 500 characters' })
+  @ApiQuery({ name: 'types', required: false, description: `a comma-separated list of ${DOCUMENT_TYPES.join(', ')}` })
   @Roles(...READERS)
-  async find(@CurrentActor() actor: Actor, @Query('q') q?: string, @Query('types') types?: string, @Query('limit') limit?: string) {
+  async find(@CurrentActor() actor: Actor, @PageQuery() query: RawPageQuery, @Query('q') q?: string, @Query('types') types?: string) {
     const wanted = types === undefined ? undefined : types.split(',').map((t) => t.trim());
-    const errors = [
+    const problems = [
       ...(q === undefined || q.length > 500 || queryTerms(q).length === 0 ? ['q must have at least one word or character to search for (at most 500 characters)'] : []),
       ...(wanted && !wanted.every((t) => (DOCUMENT_TYPES as readonly string[]).includes(t)) ? [`types must be a comma-separated list of ${DOCUMENT_TYPES.join(', ')}`] : []),
-      ...(limit !== undefined && !/^(100|[1-9]\d?)$/.test(limit) ? ['limit must be a number from 1 to 100'] : []),
     ];
-    if (errors.length > 0) throw new BadRequestException(errors);
+    const page = pageRequest(query, SEARCH_CURSOR, problems);
     const { contractorId } = readerScope(actor);
     const caseIds = contractorId === undefined ? undefined : await this.views.contractorCaseIds(this.dataSource, contractorId);
-    return this.search.search(this.dataSource, q as string, {
+    return this.search.search(this.dataSource, q as string, page, {
       ...(wanted ? { types: wanted as DocumentType[] } : {}),
-      ...(limit ? { limit: Number(limit) } : {}),
       ...(caseIds ? { caseIds } : {}),
     });
   }

@@ -1,12 +1,18 @@
 import { EntityManager } from 'typeorm';
 import { Jsonified } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 import { Article, CaseAnalysis, CatalogueScenario, LibraryCase } from '../domain';
 
 /** An aggregate as the API shows it: its state (dates as ISO strings) and its stream version. */
 export type View<State> = Jsonified<State> & { version: number };
 
-const PAGE = 200;
+// each list's sort key: its cursor holds the last item's
+export const ARTICLE_CURSOR = cursorShape({ articleId: 'uuid' });
+export const SCENARIO_CURSOR = cursorShape({ faultCategory: 'text', scenarioId: 'text' });
+export const CASE_CURSOR = cursorShape({ caseId: 'uuid' });
+/** open analyses' due time (none yet: null, last), then id */
+export const ANALYSIS_CURSOR = cursorShape({ dueAt: 'time?', analysisId: 'uuid' });
 
 /** Whose reading it is: a contractor reads only the cases and analyses of tickets dispatched to them. */
 export interface ReaderScope {
@@ -71,27 +77,38 @@ export class KnowledgeViews {
     return one(await executor.query(`SELECT state, version FROM ${this.articles} WHERE article_id = $1`, [articleId]));
   }
 
-  async findArticles(executor: SqlExecutor, filter: { kind?: string; status?: string; scenarioId?: string }): Promise<Array<View<Article>>> {
-    return all(
-      await executor.query(
-        `SELECT state, version FROM ${this.articles} WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR scenario_id = $3)
-          ORDER BY state->>'articleId' LIMIT ${PAGE}`,
-        [filter.kind ?? null, filter.status ?? null, filter.scenarioId ?? null],
-      ),
+  /** a page of articles by id */
+  async findArticles(
+    executor: SqlExecutor,
+    filter: { kind?: string; status?: string; scenarioId?: string },
+    page: PageRequest<SortKey<typeof ARTICLE_CURSOR>>,
+  ): Promise<Page<View<Article>>> {
+    const rows = await executor.query(
+      `SELECT state, version FROM ${this.articles} WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR scenario_id = $3)
+          AND ($4::uuid IS NULL OR article_id > $4)
+        ORDER BY article_id LIMIT $5`,
+      [filter.kind ?? null, filter.status ?? null, filter.scenarioId ?? null, page.after?.articleId ?? null, rowsToRead(page)],
     );
+    return pageOf(all<Jsonified<Article>>(rows), page, (article) => ({ articleId: article.articleId }));
   }
 
   async scenario(executor: SqlExecutor, scenarioId: string): Promise<View<CatalogueScenario> | undefined> {
     return one(await executor.query(`SELECT state, version FROM ${this.catalogue} WHERE scenario_id = $1`, [scenarioId]));
   }
 
-  async scenarios(executor: SqlExecutor, filter: { faultCategory?: string; fixed?: boolean }): Promise<Array<View<CatalogueScenario>>> {
-    return all(
-      await executor.query(
-        `SELECT state, version FROM ${this.catalogue} WHERE ($1::text IS NULL OR fault_category = $1) AND ($2::boolean IS NULL OR fixed = $2) ORDER BY fault_category, scenario_id`,
-        [filter.faultCategory ?? null, filter.fixed ?? null],
-      ),
+  /** a page of the catalogue by fault category, then scenario id */
+  async scenarios(
+    executor: SqlExecutor,
+    filter: { faultCategory?: string; fixed?: boolean },
+    page: PageRequest<SortKey<typeof SCENARIO_CURSOR>>,
+  ): Promise<Page<View<CatalogueScenario>>> {
+    const rows = await executor.query(
+      `SELECT state, version FROM ${this.catalogue} WHERE ($1::text IS NULL OR fault_category = $1) AND ($2::boolean IS NULL OR fixed = $2)
+          AND ($4::text IS NULL OR (fault_category, scenario_id) > ($3::text, $4::text))
+        ORDER BY fault_category, scenario_id LIMIT $5`,
+      [filter.faultCategory ?? null, filter.fixed ?? null, page.after?.faultCategory ?? null, page.after?.scenarioId ?? null, rowsToRead(page)],
     );
+    return pageOf(all<Jsonified<CatalogueScenario>>(rows), page, (scenario) => ({ faultCategory: scenario.faultCategory, scenarioId: scenario.scenarioId }));
   }
 
   /** a case, or nothing when there is none or it is out of the reader's scope (the same answer) */
@@ -100,13 +117,26 @@ export class KnowledgeViews {
     return rows[0]?.state;
   }
 
-  async findCases(executor: SqlExecutor, filter: { ticketId?: string; scenarioId?: string } & ReaderScope): Promise<Array<Jsonified<LibraryCase>>> {
+  /** a page of library cases by id */
+  async findCases(
+    executor: SqlExecutor,
+    filter: { ticketId?: string; scenarioId?: string } & ReaderScope,
+    page: PageRequest<SortKey<typeof CASE_CURSOR>>,
+  ): Promise<Page<Jsonified<LibraryCase>>> {
     const rows = await executor.query(
       `SELECT state FROM ${this.cases} c WHERE ($1::uuid IS NULL OR ticket_id = $1) AND ($2::text IS NULL OR scenario_id = $2) AND ${this.dispatchedTo('$3', 'c')}
-        ORDER BY case_id LIMIT ${PAGE}`,
-      [filter.ticketId ?? null, filter.scenarioId ?? null, filter.contractorId ?? null],
+          AND ($4::uuid IS NULL OR case_id > $4)
+        ORDER BY case_id LIMIT $5`,
+      [filter.ticketId ?? null, filter.scenarioId ?? null, filter.contractorId ?? null, page.after?.caseId ?? null, rowsToRead(page)],
     );
-    return rows.map((row: { state: Jsonified<LibraryCase> }) => row.state);
+    const cases = rows.map((row: { state: Jsonified<LibraryCase> }) => row.state);
+    return pageOf(cases, page, (filed) => ({ caseId: filed.caseId }));
+  }
+
+  /** the ids of every case filed for a ticket */
+  async caseIdsOf(executor: SqlExecutor, ticketId: string): Promise<string[]> {
+    const rows = await executor.query(`SELECT case_id FROM ${this.cases} WHERE ticket_id = $1 ORDER BY case_id`, [ticketId]);
+    return rows.map((row: { case_id: string }) => row.case_id);
   }
 
   /** the ids of every case of the tickets dispatched to a contractor (what search may show them) */
@@ -125,14 +155,26 @@ export class KnowledgeViews {
     )[0];
   }
 
-  async findAnalyses(executor: SqlExecutor, filter: { status?: string; scenarioId?: string } & ReaderScope): Promise<Array<View<CaseAnalysis> & { dueAt?: string }>> {
-    return withDue<Jsonified<CaseAnalysis>>(
-      await executor.query(
-        `SELECT state, version, due_at FROM ${this.analyses} a WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR scenario_id = $2) AND ${this.dispatchedTo('$3', 'a')}
-          ORDER BY due_at NULLS LAST, analysis_id LIMIT ${PAGE}`,
-        [filter.status ?? null, filter.scenarioId ?? null, filter.contractorId ?? null],
-      ),
+  /** a page of analyses by due time (none yet: last), then id */
+  async findAnalyses(
+    executor: SqlExecutor,
+    filter: { status?: string; scenarioId?: string } & ReaderScope,
+    page: PageRequest<SortKey<typeof ANALYSIS_CURSOR>>,
+  ): Promise<Page<View<CaseAnalysis> & { dueAt?: string }>> {
+    // 'infinity' stands for no due time yet: NULLS LAST as one key the row comparison can take
+    const rows = await executor.query(
+      `SELECT state, version, due_at FROM ${this.analyses} a WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR scenario_id = $2) AND ${this.dispatchedTo('$3', 'a')}
+          AND ($5::uuid IS NULL OR (COALESCE(due_at, 'infinity'), analysis_id) > (COALESCE($4::timestamptz, 'infinity'), $5::uuid))
+        ORDER BY COALESCE(due_at, 'infinity'), analysis_id LIMIT $6`,
+      [filter.status ?? null, filter.scenarioId ?? null, filter.contractorId ?? null, page.after?.dueAt ?? null, page.after?.analysisId ?? null, rowsToRead(page)],
     );
+    return pageOf(withDue<Jsonified<CaseAnalysis>>(rows), page, (analysis) => ({ dueAt: analysis.dueAt ?? null, analysisId: analysis.analysisId }));
+  }
+
+  /** whether any analysis was opened for the scenario */
+  async hasAnalysis(executor: SqlExecutor, scenarioId: string): Promise<boolean> {
+    const rows = await executor.query(`SELECT 1 FROM ${this.analyses} WHERE scenario_id = $1 LIMIT 1`, [scenarioId]);
+    return rows.length > 0;
   }
 
   // SQL: the row's ticket is dispatched to the contractor in `param` (always true when it is null)

@@ -1,4 +1,4 @@
 export { searchTerms, queryTerms } from './search-text';
 export { searchMigration } from './search.migration';
-export { SEARCH_DOCUMENT_TYPES, SearchIndex } from './search.index';
-export type { SearchDocument, SearchDocumentType, SearchHit, SearchOptions } from './search.index';
+export { SEARCH_CURSOR, SEARCH_DOCUMENT_TYPES, SearchIndex } from './search.index';
+export type { SearchCursor, SearchDocument, SearchDocumentType, SearchHit, SearchOptions } from './search.index';

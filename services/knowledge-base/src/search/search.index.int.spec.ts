@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { openTestSchema } from '@support/test-kit';
-import { SearchDocument, SearchIndex, SearchOptions } from './search.index';
+import { decodeCursor } from '@support/service-kit';
+import { SEARCH_CURSOR, SearchDocument, SearchIndex, SearchOptions } from './search.index';
 import { searchMigration } from './search.migration';
 
 const documents: SearchDocument[] = [
@@ -65,7 +66,7 @@ describe('SearchIndex on PostgreSQL', () => {
   let index: SearchIndex;
 
   const upsert = (doc: SearchDocument) => dataSource.transaction((m) => index.upsert(m, doc));
-  const search = (query: string, options?: SearchOptions) => index.search(dataSource, query, options);
+  const search = async (query: string, options?: SearchOptions) => (await index.search(dataSource, query, { limit: 50 }, options)).items;
   const ids = async (query: string, options?: SearchOptions) => (await search(query, options)).map((hit) => hit.id);
 
   beforeAll(async () => {
@@ -202,16 +203,23 @@ describe('SearchIndex on PostgreSQL', () => {
     expect(await search('the a of')).toEqual([]);
   });
 
-  it('returns 20 hits by default and never more than 100, in a stable order', async () => {
+  it('pages by rank, then id: a cursor walk yields every hit once, in order, and ends', async () => {
     await dataSource.transaction(async (m) => {
       for (let i = 0; i < 120; i++) {
         await index.upsert(m, { type: 'case', id: `bulk-${String(i).padStart(3, '0')}`, version: 1, title: `批量样本 ${i}`, body: '用于分页的样本。' });
       }
     });
-    const first = await ids('批量样本');
-    expect(first).toHaveLength(20);
-    expect(first).toEqual(Array.from({ length: 20 }, (_, i) => `bulk-${String(i).padStart(3, '0')}`));
-    expect(await ids('批量样本', { limit: 1000 })).toHaveLength(100);
-    expect(await ids('批量样本', { limit: 3 })).toEqual(['bulk-000', 'bulk-001', 'bulk-002']);
+    const bulk = Array.from({ length: 120 }, (_, i) => `bulk-${String(i).padStart(3, '0')}`);
+    expect(await ids('批量样本')).toEqual(bulk.slice(0, 50));
+    const walked: string[] = [];
+    let page = await index.search(dataSource, '批量样本', { limit: 7 });
+    for (;;) {
+      walked.push(...page.items.map((hit) => hit.id));
+      if (page.nextCursor === null) break;
+      page = await index.search(dataSource, '批量样本', { limit: 7, after: decodeCursor(page.nextCursor, SEARCH_CURSOR)! });
+    }
+    expect(walked).toEqual(bulk);
+    // a full last page says so itself: no empty page after it
+    expect((await index.search(dataSource, '批量样本', { limit: 120 })).nextCursor).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 import { indexTerms, isLoneCjk, queryTerms, snippet } from './search-text';
 
 export const SEARCH_DOCUMENT_TYPES = ['sop', 'faq', 'case'] as const;
@@ -20,11 +21,13 @@ export interface SearchDocument {
 export interface SearchOptions {
   /** only these types; all when left out or empty */
   types?: readonly SearchDocumentType[];
-  /** 20 when left out, at most 100 */
-  limit?: number;
   /** only these cases among the case documents (a contractor's own); every case when left out */
   caseIds?: readonly string[];
 }
+
+/** Search pages by rank (best first), then id and type: the cursor holds the last hit's. */
+export const SEARCH_CURSOR = cursorShape({ rank: 'number', id: 'text', type: 'text' });
+export type SearchCursor = SortKey<typeof SEARCH_CURSOR>;
 
 export interface SearchHit {
   type: SearchDocumentType;
@@ -37,8 +40,6 @@ export interface SearchHit {
   rank: number;
 }
 
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
 // one config on both sides: it stems and drops stop words for Latin words (printers finds printer)
 // and leaves the CJK bigrams as they are
 const CONFIG = 'english';
@@ -79,25 +80,39 @@ export class SearchIndex {
    * Documents that contain every term of the query, best first (documents with every term in the title
    * or tags before the others, then by cover density), ties by id. A query without terms finds nothing.
    */
-  async search(executor: SqlExecutor, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+  async search(executor: SqlExecutor, query: string, page: PageRequest<SearchCursor>, options: SearchOptions = {}): Promise<Page<SearchHit>> {
     const terms = queryTerms(query);
-    if (terms.length === 0) return [];
+    if (terms.length === 0) return { items: [], nextCursor: null };
     const types = options.types?.length ? options.types : null;
+    // the rank as float8 both ways, so the cursor's number compares exactly; -rank makes best-first one ascending key
     const rows: Row[] = await executor.query(
       `WITH q AS (
          SELECT to_tsquery('${CONFIG}', $1) AS every, to_tsquery('${CONFIG}', $2) AS in_title,
                 tsvector_to_array(to_tsvector('${CONFIG}', $3)) AS stems
+       ), hits AS (
+         SELECT d.doc_type, d.doc_id, d.version, d.title, d.body, q.stems,
+                ((d.terms @@ q.in_title)::int + ts_rank_cd('${WEIGHTS}', d.terms, q.every, 32))::float8 AS rank
+           FROM ${this.documents} d, q
+          WHERE d.terms @@ q.every AND ($4::text[] IS NULL OR d.doc_type = ANY ($4::text[]))
+            AND ($6::text[] IS NULL OR d.doc_type <> 'case' OR d.doc_id = ANY ($6::text[]))
        )
-       SELECT d.doc_type, d.doc_id, d.version, d.title, d.body, q.stems,
-              (d.terms @@ q.in_title)::int + ts_rank_cd('${WEIGHTS}', d.terms, q.every, 32) AS rank
-         FROM ${this.documents} d, q
-        WHERE d.terms @@ q.every AND ($4::text[] IS NULL OR d.doc_type = ANY ($4::text[]))
-          AND ($6::text[] IS NULL OR d.doc_type <> 'case' OR d.doc_id = ANY ($6::text[]))
-        ORDER BY rank DESC, d.doc_id, d.doc_type
+       SELECT * FROM hits
+        WHERE $7::float8 IS NULL OR (-rank, doc_id, doc_type) > (-$7::float8, $8::text, $9::text)
+        ORDER BY rank DESC, doc_id, doc_type
         LIMIT $5`,
-      [tsquery(terms), tsquery(terms, 'A'), terms.join(' '), types, limitOf(options.limit), options.caseIds ?? null],
+      [
+        tsquery(terms),
+        tsquery(terms, 'A'),
+        terms.join(' '),
+        types,
+        rowsToRead(page),
+        options.caseIds ?? null,
+        page.after?.rank ?? null,
+        page.after?.id ?? null,
+        page.after?.type ?? null,
+      ],
     );
-    return rows.map((row) => ({
+    const hits = rows.map((row) => ({
       type: row.doc_type,
       id: row.doc_id,
       version: row.version,
@@ -105,6 +120,7 @@ export class SearchIndex {
       snippet: snippet(row.body, matcher(terms, row.stems)),
       rank: Number(row.rank),
     }));
+    return pageOf(hits, page, (hit) => ({ rank: hit.rank, id: hit.id, type: hit.type }));
   }
 }
 
@@ -131,11 +147,6 @@ function tsquery(terms: string[], weight: 'A' | '' = ''): string {
       return label ? `${quoted}:${label}` : quoted;
     })
     .join(' & ');
-}
-
-function limitOf(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIMIT;
-  return Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)));
 }
 
 // which body terms a snippet centres on: the query's own terms, prefixes for lone CJK characters, and

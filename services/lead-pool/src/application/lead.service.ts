@@ -6,9 +6,9 @@ import { CommandInput, CommandRefusal } from '@support/decider';
 import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { lockAllForTransaction } from '@support/event-store';
 import { SubjectKeys } from '@support/personal-data';
-import { SERVICE_SCHEMA } from '@support/service-kit';
+import { mapPage, Page, PageRequest, SERVICE_SCHEMA, SortKey } from '@support/service-kit';
 import { CaptureLead, EraseLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
-import { LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
+import { LEAD_CURSOR, LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
 import { LeadAllocator } from './lead-allocator';
 import { LeadPersonalData } from './lead-personal-data';
 import { leadSeenBy } from './lead-reading.policy';
@@ -139,10 +139,9 @@ export class LeadService {
   }
 
   /** a lead or analyst sees every lead (an analyst masked); a member those they brought in or hold */
-  async list(actor: Actor, status?: string): Promise<LeadReading[]> {
-    const stored = await this.repository.findLeads(this.dataSource, { status, ...scopeOf(actor) });
-    const leads = await this.withWaitingReasons(await this.personalData.openLeads(this.dataSource, stored));
-    return leads.map((lead) => leadSeenBy(actor.role, lead));
+  async list(actor: Actor, status: string | undefined, page: PageRequest<SortKey<typeof LEAD_CURSOR>>): Promise<Page<LeadReading>> {
+    const stored = await this.repository.findLeads(this.dataSource, { status, ...scopeOf(actor) }, page);
+    return mapPage(stored, async (items) => (await this.withWaitingReasons(await this.personalData.openLeads(this.dataSource, items))).map((lead) => leadSeenBy(actor.role, lead)));
   }
 
   /** per member: contributed, received, expected under the ratios of each allocation, and the pool's wait now */

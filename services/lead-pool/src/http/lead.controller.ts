@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
@@ -9,7 +9,11 @@ import {
   commandContext,
   createdResponse,
   CurrentActor,
+  PagedList,
+  pageRequest,
+  PageQuery,
   parseIdempotencyKey,
+  RawPageQuery,
   refusalToHttp,
   Roles,
   StoresIdempotencyKey,
@@ -18,7 +22,7 @@ import {
 } from '@support/service-kit';
 import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';
-import { LeadPoolRepository } from '../persistence/lead-pool.repository';
+import { FLAG_CURSOR, LEAD_CURSOR, LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { DataSource } from 'typeorm';
 import { CaptureLeadDto, ConvertLeadDto, DeclineDto, LeadErasureDto, LoseDto, RatiosDto, WebhookLeadDto } from './lead.dto';
 
@@ -55,10 +59,12 @@ export class LeadController {
   }
 
   @Get('leads')
+  @PagedList({ items: 'leads, newest captured first' })
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @Roles(...READERS)
-  list(@CurrentActor() actor: Actor, @Query('status') status?: string) {
-    if (status !== undefined && !STATUSES.includes(status)) throw new BadRequestException([`status must be one of ${STATUSES.join(', ')}`]);
-    return this.leads.list(actor, status);
+  list(@CurrentActor() actor: Actor, @PageQuery() query: RawPageQuery, @Query('status') status?: string) {
+    const problems = status !== undefined && !STATUSES.includes(status) ? [`status must be one of ${STATUSES.join(', ')}`] : [];
+    return this.leads.list(actor, status, pageRequest(query, LEAD_CURSOR, problems));
   }
 
   // a member reads only leads they brought in or hold: another's is "not found", like a missing one
@@ -175,9 +181,10 @@ export class LeadController {
 
   /** tickets opened for a contact a member held as an un-accepted lead */
   @Get('hoarding-flags')
+  @PagedList({ items: 'hoarding flags by lead, then ticket' })
   @Roles('lead', 'analyst')
-  flags() {
-    return this.repository.flags(this.dataSource);
+  flags(@PageQuery() query: RawPageQuery) {
+    return this.repository.flags(this.dataSource, pageRequest(query, FLAG_CURSOR));
   }
 
   private async captureFor(memberId: string, body: CaptureLeadDto, via: 'rest' | 'webhook', actor: Actor, headers: Record<string, string>, res: FastifyReply) {

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Jsonified } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 import { Lead, LedgerBooking, LeadPolicy, PoolMember, WeeklyAllocations } from '../domain';
 
 /** A contact's digests (the blind index of ContactIndex): the leads table keeps these, never the values. */
@@ -13,7 +14,17 @@ export type LeadView = Jsonified<Lead> & { version: number; ticketId?: string };
 
 export type { PoolMember } from '../domain';
 
-const PAGE = 200;
+/** The leads list's sort key: newest captured first (captured_seq, an int8, as a decimal string). */
+export const LEAD_CURSOR = cursorShape({ capturedSeq: 'bigint' });
+/** The hoarding flags' sort key: by lead, then ticket. */
+export const FLAG_CURSOR = cursorShape({ leadId: 'uuid', ticketId: 'uuid' });
+
+export interface HoardingFlag {
+  leadId: string;
+  ticketId: string;
+  memberId: string;
+  leadStatus: string;
+}
 
 /** Whose leads: a member's own (brought in, allocated to them, or accepted by them); every lead when `member` is left out. */
 export interface LeadScope {
@@ -99,18 +110,19 @@ export class LeadPoolRepository {
   }
 
   /** leads a member brought in or holds (all of them for a lead or analyst: member undefined) */
-  async findLeads(executor: SqlExecutor, filter: { status?: string } & LeadScope): Promise<LeadView[]> {
-    const rows = await executor.query(
-      `SELECT state, version, ticket_id FROM ${this.leadsTable}
-        WHERE ($1::text IS NULL OR status = $1) AND ${MEMBERS_OWN('$2')}
-        ORDER BY captured_seq DESC LIMIT ${PAGE}`,
-      [filter.status ?? null, filter.member ?? null],
+  async findLeads(executor: SqlExecutor, filter: { status?: string } & LeadScope, page: PageRequest<SortKey<typeof LEAD_CURSOR>>): Promise<Page<LeadView>> {
+    const rows: Array<{ state: LeadView; version: number; ticket_id: string | null; captured_seq: string }> = await executor.query(
+      `SELECT state, version, ticket_id, captured_seq FROM ${this.leadsTable}
+        WHERE ($1::text IS NULL OR status = $1) AND ${MEMBERS_OWN('$2')} AND ($3::bigint IS NULL OR captured_seq < $3::bigint)
+        ORDER BY captured_seq DESC LIMIT $4`,
+      [filter.status ?? null, filter.member ?? null, page.after?.capturedSeq ?? null, rowsToRead(page)],
     );
-    return rows.map((row: { state: LeadView; version: number; ticket_id: string | null }) => ({
-      ...row.state,
-      version: row.version,
-      ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
+    const leads = rows.map((row) => ({
+      capturedSeq: String(row.captured_seq),
+      view: { ...row.state, version: row.version, ...(row.ticket_id ? { ticketId: row.ticket_id } : {}) },
     }));
+    const shown = pageOf(leads, page, (lead) => ({ capturedSeq: lead.capturedSeq }));
+    return { items: shown.items.map((lead) => lead.view), nextCursor: shown.nextCursor };
   }
 
   /** the open lead (not converted or lost) with this phone or WeChat id (by digest), first captured first */
@@ -255,13 +267,20 @@ export class LeadPoolRepository {
     ]);
   }
 
-  async flags(executor: SqlExecutor): Promise<Array<{ leadId: string; ticketId: string; memberId: string; leadStatus: string }>> {
-    const rows = await executor.query(`SELECT lead_id, ticket_id, member_id, lead_status FROM ${this.flagsTable} ORDER BY lead_id, ticket_id`);
-    return rows.map((row: { lead_id: string; ticket_id: string; member_id: string; lead_status: string }) => ({
+  /** a page of hoarding flags by lead, then ticket */
+  async flags(executor: SqlExecutor, page: PageRequest<SortKey<typeof FLAG_CURSOR>>): Promise<Page<HoardingFlag>> {
+    const rows = await executor.query(
+      `SELECT lead_id, ticket_id, member_id, lead_status FROM ${this.flagsTable}
+        WHERE ($2::uuid IS NULL OR (lead_id, ticket_id) > ($1::uuid, $2::uuid))
+        ORDER BY lead_id, ticket_id LIMIT $3`,
+      [page.after?.leadId ?? null, page.after?.ticketId ?? null, rowsToRead(page)],
+    );
+    const flags = rows.map((row: { lead_id: string; ticket_id: string; member_id: string; lead_status: string }) => ({
       leadId: row.lead_id,
       ticketId: row.ticket_id,
       memberId: row.member_id,
       leadStatus: row.lead_status,
     }));
+    return pageOf(flags, page, (flag) => ({ leadId: flag.leadId, ticketId: flag.ticketId }));
   }
 }

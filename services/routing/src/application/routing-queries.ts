@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RosterEntry, RosterRepository } from '../persistence/roster.repository';
-import { RoutedTicket, RoutedTicketsRepository } from '../persistence/routed-tickets.repository';
+import { Page, PageRequest } from '@support/service-kit';
+import { MemberCursor, RosterEntry, RosterRepository } from '../persistence/roster.repository';
+import { QueueCursor, RoutedTicket, RoutedTicketsRepository } from '../persistence/routed-tickets.repository';
 
 @Injectable()
 export class RoutingQueries {
@@ -11,8 +12,8 @@ export class RoutingQueries {
     private readonly tickets: RoutedTicketsRepository,
   ) {}
 
-  members(): Promise<RosterEntry[]> {
-    return this.roster.all(this.dataSource);
+  members(page: PageRequest<MemberCursor>): Promise<Page<RosterEntry>> {
+    return this.roster.page(this.dataSource, page);
   }
 
   member(memberId: string): Promise<RosterEntry | null> {
@@ -20,8 +21,8 @@ export class RoutingQueries {
   }
 
   /** waiting tickets in the order they will be served, with their place in line */
-  async queue(): Promise<Array<RoutedTicket & { position: number }>> {
-    return (await this.tickets.waiting(this.dataSource)).map((ticket, index) => ({ ...ticket, position: index + 1 }));
+  queue(page: PageRequest<QueueCursor>): Promise<Page<RoutedTicket & { position: number }>> {
+    return this.tickets.waitingPage(this.dataSource, page);
   }
 
   ticket(ticketId: string): Promise<RoutedTicket | null> {

@@ -2,9 +2,10 @@ import { Body, Controller, Get, Headers, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
-import { CurrentActor, refusalToHttp, Roles } from '@support/service-kit';
+import { CurrentActor, PagedList, pageRequest, PageQuery, RawPageQuery, refusalToHttp, Roles } from '@support/service-kit';
 import { RoutingEngine } from '../application/routing-engine';
 import { RoutingQueries } from '../application/routing-queries';
+import { QUEUE_CURSOR } from '../persistence/routed-tickets.repository';
 import { ManualAssignmentDto } from './member.dto';
 
 @ApiTags('assignment')
@@ -27,8 +28,9 @@ export class AssignmentController {
   }
 
   @Get('queue')
+  @PagedList({ items: 'waiting tickets in serving order (urgent first, then oldest), each with its position in line' })
   @Roles('lead', 'senior', 'agent', 'analyst', 'service')
-  queue() {
-    return this.queries.queue();
+  queue(@PageQuery() query: RawPageQuery) {
+    return this.queries.queue(pageRequest(query, QUEUE_CURSOR));
   }
 }

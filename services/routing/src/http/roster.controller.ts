@@ -8,7 +8,11 @@ import {
   commandContext,
   createdResponse,
   CurrentActor,
+  PagedList,
+  pageRequest,
+  PageQuery,
   parseIdempotencyKey,
+  RawPageQuery,
   refusalToHttp,
   Roles,
   StoresIdempotencyKey,
@@ -17,6 +21,7 @@ import {
 import { MemberCommand } from '../domain';
 import { RosterService } from '../application/roster.service';
 import { RoutingQueries } from '../application/routing-queries';
+import { MEMBER_CURSOR } from '../persistence/roster.repository';
 import { MemberProfileDto, RegisterMemberDto } from './member.dto';
 
 const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
@@ -51,9 +56,10 @@ export class RosterController {
   }
 
   @Get()
+  @PagedList({ items: 'roster members, by member id' })
   @Roles(...READERS)
-  members() {
-    return this.queries.members();
+  members(@PageQuery() query: RawPageQuery) {
+    return this.queries.members(pageRequest(query, MEMBER_CURSOR));
   }
 
   @Get(':id')

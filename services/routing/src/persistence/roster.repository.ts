@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { MemberRole, Tier } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 
 /** A member as routing weighs them: profile, duty, and the open work it counts. */
 export interface RosterEntry {
@@ -33,6 +34,10 @@ interface MemberRow {
   open_tickets: number;
 }
 
+/** The roster list's sort key: by member id. */
+export const MEMBER_CURSOR = cursorShape({ memberId: 'text' });
+export type MemberCursor = SortKey<typeof MEMBER_CURSOR>;
+
 export class RosterRepository {
   private readonly members: string;
   private readonly tickets: string;
@@ -45,6 +50,15 @@ export class RosterRepository {
   async all(executor: SqlExecutor): Promise<RosterEntry[]> {
     const rows: MemberRow[] = await executor.query(`${this.select()} ORDER BY m.member_id`);
     return rows.map(toEntry);
+  }
+
+  /** a page of the roster, by member id */
+  async page(executor: SqlExecutor, page: PageRequest<MemberCursor>): Promise<Page<RosterEntry>> {
+    const rows: MemberRow[] = await executor.query(`${this.select()} WHERE ($1::text IS NULL OR m.member_id > $1) ORDER BY m.member_id LIMIT $2`, [
+      page.after?.memberId ?? null,
+      rowsToRead(page),
+    ]);
+    return pageOf(rows.map(toEntry), page, (entry) => ({ memberId: entry.memberId }));
   }
 
   async get(executor: SqlExecutor, memberId: string): Promise<RosterEntry | null> {

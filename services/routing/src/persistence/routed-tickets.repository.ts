@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Difficulty, Tier, Urgency } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 
 export interface RoutedTicket {
   ticketId: string;
@@ -25,6 +26,10 @@ interface TicketRow {
   assignee_id: string | null;
   tier: Tier | null;
 }
+
+/** The queue's sort key, in serving order: urgent first (`later` false), then oldest, then id. */
+export const QUEUE_CURSOR = cursorShape({ later: 'boolean', receivedAt: 'time', ticketId: 'uuid' });
+export type QueueCursor = SortKey<typeof QUEUE_CURSOR>;
 
 /** Every ticket routing has seen, with what it waits for or who works it. */
 export class RoutedTicketsRepository {
@@ -51,6 +56,27 @@ export class RoutedTicketsRepository {
   async waiting(executor: SqlExecutor): Promise<RoutedTicket[]> {
     const rows: TicketRow[] = await executor.query(`SELECT * FROM ${this.table} WHERE waiting_for IS NOT NULL ORDER BY (urgency = 'urgent') DESC, received_at, ticket_id`);
     return rows.map(toTicket);
+  }
+
+  /**
+   * a page of the queue in serving order, each ticket with its place in line: the tickets ahead of
+   * the page are counted, so a place stays right on every page
+   */
+  async waitingPage(executor: SqlExecutor, page: PageRequest<QueueCursor>): Promise<Page<RoutedTicket & { position: number }>> {
+    // (urgency <> 'urgent') sorts urgent first as false < true: one ascending key for the row comparison
+    const after = page.after ? [page.after.later, page.after.receivedAt, page.after.ticketId] : [null, null, null];
+    const rows: Array<TicketRow & { ahead: string }> = await executor.query(
+      `WITH ahead AS (
+         SELECT count(*) AS n FROM ${this.table}
+          WHERE waiting_for IS NOT NULL AND $1::boolean IS NOT NULL AND (urgency <> 'urgent', received_at, ticket_id) <= ($1::boolean, $2::timestamptz, $3::uuid)
+       )
+       SELECT t.*, ahead.n AS ahead FROM ${this.table} t, ahead
+        WHERE t.waiting_for IS NOT NULL AND ($1::boolean IS NULL OR (t.urgency <> 'urgent', t.received_at, t.ticket_id) > ($1::boolean, $2::timestamptz, $3::uuid))
+        ORDER BY t.urgency <> 'urgent', t.received_at, t.ticket_id LIMIT $4`,
+      [...after, rowsToRead(page)],
+    );
+    const tickets = rows.map((row, index) => ({ ...toTicket(row), position: Number(row.ahead) + index + 1 }));
+    return pageOf(tickets, page, (ticket) => ({ later: ticket.urgency !== 'urgent', receivedAt: ticket.receivedAt, ticketId: ticket.ticketId }));
   }
 
   async assign(manager: EntityManager, ticketId: string, assigneeId: string, tier: Tier): Promise<void> {

@@ -1,14 +1,28 @@
 import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundException, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { auditTrail } from '@support/event-store';
-import { CLOCK, CurrentActor, parseIfMatch, refusalToHttp, RequiresIfMatch, Roles, UuidParam, VersionedRead } from '@support/service-kit';
+import {
+  CLOCK,
+  CurrentActor,
+  mapPage,
+  PagedList,
+  pageRequest,
+  PageQuery,
+  parseIfMatch,
+  RawPageQuery,
+  refusalToHttp,
+  RequiresIfMatch,
+  Roles,
+  UuidParam,
+  VersionedRead,
+} from '@support/service-kit';
 import { PolicyDto } from './policy.dto';
 import { minutesBetween } from '../domain';
 import { DataSource } from 'typeorm';
 import { Actor, Clock } from '@support/contracts';
 import { SlaMonitor } from '../application/sla-monitor.service';
 import { SlaPolicyService } from '../application/sla-policy.service';
-import { ClockRepository, ClockRow } from '../persistence/clock.repository';
+import { CLOCK_CURSOR, ClockRepository, ClockRow } from '../persistence/clock.repository';
 
 const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
 const RISKS = ['at-risk', 'breached'] as const;
@@ -25,7 +39,7 @@ export class ClocksController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** a ticket's clocks with the time left (negative when overdue), in each rule's time basis */
+  /** a ticket's clocks with the time left (negative when overdue), in each rule's time basis: all of them (one per rule), not paged */
   @Get('tickets/:id/clocks')
   @Roles(...READERS)
   async ofTicket(@UuidParam() id: string) {
@@ -35,11 +49,14 @@ export class ClocksController {
 
   /** open clocks past their warning time (`at-risk`) or past due (`breached`), soonest due first */
   @Get('clocks')
+  @PagedList({ items: 'clocks, soonest due first, then id, each with remainingMinutes' })
+  @ApiQuery({ name: 'status', required: true, enum: RISKS })
   @Roles(...READERS)
-  async byRisk(@Query('status') status?: string) {
-    if (!status || !(RISKS as readonly string[]).includes(status)) throw new BadRequestException([`status must be one of: ${RISKS.join(', ')}`]);
-    const clocks = await this.clocks.byRisk(this.dataSource, status as (typeof RISKS)[number], this.clock.now());
-    return clocks.map((clock) => this.withRemaining(clock));
+  async byRisk(@PageQuery() query: RawPageQuery, @Query('status') status?: string) {
+    const problems = !status || !(RISKS as readonly string[]).includes(status) ? [`status must be one of: ${RISKS.join(', ')}`] : [];
+    const page = pageRequest(query, CLOCK_CURSOR, problems);
+    const clocks = await this.clocks.byRisk(this.dataSource, status as (typeof RISKS)[number], this.clock.now(), page);
+    return mapPage(clocks, (items) => items.map((clock) => this.withRemaining(clock)));
   }
 
   @Get('clocks/:clockId/history')

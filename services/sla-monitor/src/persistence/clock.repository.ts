@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { SLA_SUBJECTS, SlaSubject, Urgency } from '@support/contracts';
 import { qualified, SqlExecutor } from '@support/event-store';
+import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
 import { ClockStatus, EarlyStop, KnownClock, nextTickAt, SlaClock } from '../domain';
 
 export interface ClockRow {
@@ -33,6 +34,10 @@ interface Row {
   breached: boolean;
   version: number;
 }
+
+/** The clocks list's sort key: soonest due first, then id. */
+export const CLOCK_CURSOR = cursorShape({ dueAt: 'time', clockId: 'text' });
+export type ClockCursor = SortKey<typeof CLOCK_CURSOR>;
 
 export class ClockRepository {
   private readonly clocks: string;
@@ -114,11 +119,16 @@ export class ClockRepository {
     return (await executor.query(`SELECT * FROM ${this.clocks} WHERE ticket_id = $1 ORDER BY started_at, clock_id`, [ticketId])).map(toClockRow);
   }
 
-  /** open clocks past their warning time (at risk) or past due (breached) */
-  async byRisk(executor: SqlExecutor, risk: 'at-risk' | 'breached', at: Date, limit = 500): Promise<ClockRow[]> {
+  /** a page of the open clocks past their warning time (at risk) or past due (breached), soonest due first, then id */
+  async byRisk(executor: SqlExecutor, risk: 'at-risk' | 'breached', at: Date, page: PageRequest<ClockCursor>): Promise<Page<ClockRow>> {
     const where = risk === 'breached' ? `breached AND status IN ('running', 'paused', 'breached')` : `NOT breached AND status = 'running' AND warn_at <= $1 AND due_at > $1`;
-    const rows: Row[] = await executor.query(`SELECT * FROM ${this.clocks} WHERE ${where} AND $1::timestamptz IS NOT NULL ORDER BY due_at LIMIT $2`, [at, limit]);
-    return rows.map(toClockRow);
+    const rows: Row[] = await executor.query(
+      `SELECT * FROM ${this.clocks} WHERE ${where} AND $1::timestamptz IS NOT NULL
+          AND ($4::text IS NULL OR (due_at, clock_id) > ($3::timestamptz, $4::text))
+        ORDER BY due_at, clock_id LIMIT $2`,
+      [at, rowsToRead(page), page.after?.dueAt ?? null, page.after?.clockId ?? null],
+    );
+    return pageOf(rows.map(toClockRow), page, (clock) => ({ dueAt: clock.dueAt, clockId: clock.clockId }));
   }
 
   async urgencyOf(executor: SqlExecutor, ticketId: string): Promise<Urgency | undefined> {
