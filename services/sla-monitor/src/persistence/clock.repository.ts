@@ -34,6 +34,18 @@ interface Row {
   version: number;
 }
 
+/** How many clocks are in each state that operators watch, at a moment. */
+export interface ClockCensus {
+  /** counting down, not breached */
+  running: number;
+  /** running, past the warning time, not yet due */
+  atRisk: number;
+  /** breached and still open (running, paused or counting past due) */
+  breached: number;
+  /** every clock that has breached, open or ended: grows with each breach */
+  breachedEver: number;
+}
+
 export class ClockRepository {
   private readonly clocks: string;
   private readonly urgency: string;
@@ -119,6 +131,19 @@ export class ClockRepository {
     const where = risk === 'breached' ? `breached AND status IN ('running', 'paused', 'breached')` : `NOT breached AND status = 'running' AND warn_at <= $1 AND due_at > $1`;
     const rows: Row[] = await executor.query(`SELECT * FROM ${this.clocks} WHERE ${where} AND $1::timestamptz IS NOT NULL ORDER BY due_at LIMIT $2`, [at, limit]);
     return rows.map(toClockRow);
+  }
+
+  /** {@link ClockCensus} at `at`, in one pass over the table (what the metrics show at each scrape) */
+  async census(executor: SqlExecutor, at: Date): Promise<ClockCensus> {
+    const [row]: Array<Record<'running' | 'at_risk' | 'breached' | 'breached_ever', number>> = await executor.query(
+      `SELECT count(*) FILTER (WHERE status = 'running' AND NOT breached)::int AS running,
+              count(*) FILTER (WHERE status = 'running' AND NOT breached AND warn_at <= $1 AND due_at > $1)::int AS at_risk,
+              count(*) FILTER (WHERE breached AND status IN ('running', 'paused', 'breached'))::int AS breached,
+              count(*) FILTER (WHERE breached)::int AS breached_ever
+         FROM ${this.clocks}`,
+      [at],
+    );
+    return { running: row.running, atRisk: row.at_risk, breached: row.breached, breachedEver: row.breached_ever };
   }
 
   async urgencyOf(executor: SqlExecutor, ticketId: string): Promise<Urgency | undefined> {
