@@ -3,6 +3,7 @@
 # never replaces a key or a password in use; to rotate one, see deploy/compose/README.md):
 #   secrets/audit-signing-key.pem        the Ed25519 key that signs the hash-chain anchors
 #   secrets/personal-data-kek            the key that wraps every customer's data key (32 bytes, base64)
+#   secrets/grafana-admin-password       Grafana's admin password (the observability profile)
 #   secrets/kafka/<principal>.password   a SCRAM password per Kafka principal (admin, analyst, each service)
 #   secrets/kafka/controller.password    the KRaft controller listener's own password
 #   secrets/kafka/ca.pem, ca.key         a certificate authority for the broker (keep ca.key offline)
@@ -22,6 +23,7 @@ made() { echo "[secrets] made $1"; }
 
 [[ -f secrets/audit-signing-key.pem ]] || { openssl genpkey -algorithm ed25519 -out secrets/audit-signing-key.pem; made secrets/audit-signing-key.pem; }
 [[ -f secrets/personal-data-kek ]] || { openssl rand -base64 32 >secrets/personal-data-kek; made secrets/personal-data-kek; }
+[[ -f secrets/grafana-admin-password ]] || { openssl rand -hex 16 >secrets/grafana-admin-password; made secrets/grafana-admin-password; }
 
 for principal in "${PRINCIPALS[@]}"; do
   file="$DIR/$principal.password"
@@ -52,9 +54,12 @@ if ((EUID == 0)); then
   chown -R 1000:1000 secrets
   chmod 700 secrets "$DIR"
   chmod 600 secrets/audit-signing-key.pem secrets/personal-data-kek "$DIR"/*
+  # Grafana runs as its own uid 472
+  chown 472:0 secrets/grafana-admin-password
+  chmod 600 secrets/grafana-admin-password
 else
   chmod 755 secrets "$DIR"
-  chmod 644 secrets/audit-signing-key.pem secrets/personal-data-kek "$DIR"/*.password "$DIR/broker.pem" "$DIR/ca.pem"
+  chmod 644 secrets/audit-signing-key.pem secrets/personal-data-kek secrets/grafana-admin-password "$DIR"/*.password "$DIR/broker.pem" "$DIR/ca.pem"
   chmod 600 "$DIR/ca.key"
 fi
 echo "[secrets] ready in secrets/ (keep it out of git: it is in .gitignore)"

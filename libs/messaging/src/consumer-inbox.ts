@@ -32,8 +32,8 @@ export class ConsumerInbox {
     });
   }
 
-  /** records the events and runs `handleBatch` on the fresh ones in one transaction; how many were fresh */
-  async applyAllOnce(events: ConsumedEvent[], topic: string, handleBatch: BatchEventHandler): Promise<number> {
+  /** records the events and runs `handleBatch` on the fresh ones in one transaction; the fresh ones */
+  async applyAllOnce(events: ConsumedEvent[], topic: string, handleBatch: BatchEventHandler): Promise<ConsumedEvent[]> {
     return this.dataSource.transaction(async (manager) => {
       // the inbox rows first, in one statement: the events it inserts are the fresh ones; a concurrent
       // duplicate waits for the other transaction and is then passed over
@@ -45,7 +45,7 @@ export class ConsumerInbox {
       // an event delivered twice within the chunk counts once
       const fresh = events.filter((e) => claimed.delete(e.id));
       if (fresh.length > 0) await handleBatch(fresh, manager);
-      return fresh.length;
+      return fresh;
     });
   }
 

@@ -34,7 +34,7 @@ export interface EventConsumerSettings extends RetrySettings {
   kafka: MessagingClient;
   dataSource: DataSource;
   catalogue: EventCatalogue;
-  onError?: (error: unknown, event: Position) => void;
+  onError?: (error: unknown, event: EventPosition) => void;
   /** where a new group starts: the topic's beginning (default: every event ever) or its end */
   fromBeginning?: boolean;
   /**
@@ -56,6 +56,9 @@ export interface RetrySettings {
 
 /** Where a message is: its topic, partition and offset. */
 export type Position = { topic: string; partition: number; offset: string };
+
+/** Where a failing event is, and which one (as far as its headers tell): what a consumer's error report carries. */
+export type EventPosition = Position & { eventId?: string; eventType?: string };
 
 /** the fetched batch's controls that a retrying event needs */
 export interface BatchControl {

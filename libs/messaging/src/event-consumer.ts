@@ -4,9 +4,10 @@ import { isInfrastructureError } from '@support/event-store';
 import { ConsumedEvent } from './cloud-event.codec';
 import { ConsumerInbox } from './consumer-inbox';
 import { deleteGroup, groupLag, SharedAdmin } from './consumer-lag';
-import { BatchControl, EventConsumerOptions, EventHandler, Position } from './consumer-options';
+import { ConsumerGroupMetrics } from './consumer-metrics';
+import { BatchControl, EventConsumerOptions, EventHandler, EventPosition, Position } from './consumer-options';
 import { deadLetterTopic, parkedCount, parkMessage, replayDeadLetters } from './dead-letters';
-import { decodeEvent, PoisonMessage } from './event-decoding';
+import { decodeEvent, eventIdOf, PoisonMessage } from './event-decoding';
 import { MessageWork, runInChunks, runOneAtATime } from './fetch-loop';
 import { GroupMembership } from './group-membership';
 import { retryUntilSettled } from './retry-policy';
@@ -29,6 +30,7 @@ export class EventConsumer {
   private readonly inbox: ConsumerInbox;
   private readonly membership: GroupMembership;
   private readonly admin: SharedAdmin;
+  private readonly metrics: ConsumerGroupMetrics;
   private handled = 0;
   private parked = 0;
   // next offset to handle per `topic:partition`, as far as this instance has got
@@ -41,6 +43,7 @@ export class EventConsumer {
     const { handle, handleBatch } = options;
     this.inbox = new ConsumerInbox(options.schema, options.groupId, options.dataSource);
     this.admin = new SharedAdmin(options.kafka);
+    this.metrics = new ConsumerGroupMetrics(options.groupId, (type) => options.catalogue.has(type));
     this.membership = new GroupMembership({
       kafka: options.kafka,
       groupId: options.groupId,
@@ -89,6 +92,7 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     await this.membership.stop();
+    this.metrics.forgetLag();
     await this.admin.drop();
   }
 
@@ -143,11 +147,14 @@ export class EventConsumer {
   }
 
   private async run(consumer: Consumer): Promise<void> {
+    // partitions another member holds now are its to report
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.metrics.keepOnly(payload.memberAssignment));
     const work: MessageWork = {
       handledAmong: (messages) => this.inbox.handledAmong(messages),
       passOver: (where) => this.moveOn(where.topic, where.partition, where.offset),
       process: (message, where, batch) => this.process(message, where, batch),
       processChunk: (messages, topic, partition, batch) => this.processChunk(messages, topic, partition, batch),
+      progressed: (topic, partition, eventsLeft) => this.metrics.lag(topic, partition, eventsLeft),
     };
     if (this.options.handleBatch) await runInChunks(consumer, work, this.options.batchSize ?? DEFAULT_BATCH_SIZE, this.options.partitionsConcurrently);
     else await runOneAtATime(consumer, work);
@@ -162,7 +169,7 @@ export class EventConsumer {
     if (decoded.every((event) => !(event instanceof PoisonMessage))) {
       try {
         const events = (decoded as ConsumedEvent[]).filter((e) => this.actsOn(e.type));
-        if (events.length > 0) this.handled += await this.inbox.applyAllOnce(events, topic, this.options.handleBatch!);
+        if (events.length > 0) this.countHandled(await this.inbox.applyAllOnce(events, topic, this.options.handleBatch!));
         this.moveOn(topic, partition, messages[messages.length - 1].offset);
         return;
       } catch (error) {
@@ -178,7 +185,10 @@ export class EventConsumer {
    */
   private async process(message: KafkaMessage, where: Position, batch: BatchControl): Promise<void> {
     const settled = await retryUntilSettled(() => this.handleOnce(message, where), this.options, {
-      report: (error) => this.options.onError?.(error, where),
+      report: (error) => {
+        this.metrics.failed(this.metrics.typeLabelOf(message));
+        this.options.onError?.(error, eventAt(message, where));
+      },
       hopeless: (error) => error instanceof PoisonMessage,
       batch,
       stopped: `consumer of ${this.options.groupId} stopped while retrying ${where.topic}/${where.partition}@${where.offset}`,
@@ -186,6 +196,7 @@ export class EventConsumer {
     if (settled) {
       await parkMessage(this.membership.producer, this.options.groupId, message, where, settled.failure);
       this.parked++;
+      this.metrics.parked();
     }
     this.moveOn(where.topic, where.partition, where.offset);
   }
@@ -194,12 +205,22 @@ export class EventConsumer {
     const event = decodeEvent(message, where, this.options.catalogue);
     if (event instanceof PoisonMessage) throw event;
     if (!this.actsOn(event.type)) return;
-    if (await this.inbox.applyOnce(event, where.topic, this.handleEvent)) this.handled++;
+    if (await this.inbox.applyOnce(event, where.topic, this.handleEvent)) this.countHandled([event]);
+  }
+
+  private countHandled(events: readonly ConsumedEvent[]): void {
+    this.handled += events.length;
+    this.metrics.handled(events.map((event) => event.type));
   }
 
   private moveOn(topic: string, partition: number, offset: string): void {
     this.reached.set(`${topic}:${partition}`, Number(offset) + 1);
   }
+}
+
+/** the position of a failing message, with its event's id and type when its headers carry them (for the error log) */
+function eventAt(message: KafkaMessage, where: Position): EventPosition {
+  return { ...where, eventId: eventIdOf(message), eventType: message.headers?.ce_type?.toString() };
 }
 
 /** A rebuild refused: other instances are members of the group. */

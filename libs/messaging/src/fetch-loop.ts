@@ -1,6 +1,7 @@
 import { Consumer, KafkaMessage } from 'kafkajs';
 import { BatchControl, Position } from './consumer-options';
 import { eventIdOf } from './event-decoding';
+import { lagAfter } from './eventing-metrics';
 
 // kafkajs commits a group's offsets only at the end of a fetched batch, which one event per transaction
 // can take minutes to work through: commit what is handled at least this often, so the group's lag
@@ -17,6 +18,8 @@ export interface MessageWork {
   process(message: KafkaMessage, where: Position, batch: BatchControl): Promise<void>;
   /** a chunk of one partition's messages, in order */
   processChunk(messages: KafkaMessage[], topic: string, partition: number, batch: BatchControl): Promise<void>;
+  /** events left on the partition after what was just handled, by the fetched batch's high-water mark (no broker round trip) */
+  progressed(topic: string, partition: number, eventsLeft: number): void;
 }
 
 /** runs the consumer one message at a time, committing as it goes */
@@ -32,6 +35,7 @@ export async function runOneAtATime(consumer: Consumer, work: MessageWork): Prom
         if (handledBefore.has(eventIdOf(message) ?? '')) work.passOver(where);
         else await work.process(message, where, { isRunning: () => isRunning() && !isStale(), heartbeat });
         resolveOffset(message.offset);
+        work.progressed(batch.topic, batch.partition, lagAfter(batch.highWatermark, message.offset));
         await commitOffsetsIfNecessary();
         await heartbeat();
       }
@@ -51,6 +55,7 @@ export async function runInChunks(consumer: Consumer, work: MessageWork, size: n
         const chunk = batch.messages.slice(start, start + size);
         await work.processChunk(chunk, batch.topic, batch.partition, { isRunning: () => isRunning() && !isStale(), heartbeat });
         resolveOffset(chunk[chunk.length - 1].offset);
+        work.progressed(batch.topic, batch.partition, lagAfter(batch.highWatermark, chunk[chunk.length - 1].offset));
         await commitOffsetsIfNecessary();
         await heartbeat();
       }

@@ -12,3 +12,4 @@ export * from './topic-admin';
 export * from './topic-io';
 export * from './event-handlers';
 export * from './event-consumer.transport';
+export * from './eventing-metrics';

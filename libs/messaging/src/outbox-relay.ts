@@ -4,6 +4,7 @@ import { qualified } from '@support/event-store';
 import { createIdempotentProducer, MessagingClient } from './kafka-client';
 import { outboxChannel } from './outbox';
 import { anchorMessage, AnchorSigning, headsOf } from './chain-anchors';
+import { OutboxBacklogSample, relayPublishDuration, watchOutbox } from './eventing-metrics';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -66,6 +67,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
   private published = 0;
+  private unwatch?: () => void;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.outbox = qualified(options.schema, 'outbox');
@@ -91,6 +93,8 @@ export class OutboxRelay {
     await this.producer.connect();
     this.running = true;
     this.loop = this.run();
+    // the backlog gauges ask at each scrape, not at each event
+    this.unwatch = watchOutbox(this.options.schema, () => this.sampleBacklog());
   }
 
   /**
@@ -98,6 +102,7 @@ export class OutboxRelay {
    * a stopping service answered is on Kafka when it exits; then releases the lock and connections.
    */
   async stop(): Promise<void> {
+    this.unwatch?.();
     this.running = false;
     this.wake?.();
     await this.loop;
@@ -164,7 +169,9 @@ export class OutboxRelay {
     const topicMessages = groupByTopic(rows);
     const anchor = await this.anchorOf(rows, last.position);
     if (anchor) topicMessages.push({ topic: anchor.topic, messages: [{ key: anchor.key, value: JSON.stringify(anchor.value), headers: anchor.headers }] });
+    const publishing = relayPublishDuration.startTimer({ schema: this.options.schema });
     await this.producer!.sendBatch({ topicMessages });
+    publishing();
     await this.client!.query(
       `INSERT INTO ${this.checkpoints} (relay, transaction_id, position, updated_at) VALUES ('outbox', $1, $2, now())
        ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()`,
@@ -172,6 +179,25 @@ export class OutboxRelay {
     );
     this.published += rows.length;
     return rows.length;
+  }
+
+  /**
+   * Rows after the checkpoint (committed, not published yet) and the age of the oldest, by the database's
+   * clock; undefined while the relay has no connection. One range scan of the (transaction_id, position) index.
+   */
+  async sampleBacklog(): Promise<OutboxBacklogSample | undefined> {
+    const client = this.client;
+    if (!client) return undefined;
+    const { rows } = await client.query<{ backlog: number; oldest_age_seconds: number | null }>(
+      `WITH checkpoint AS (
+         SELECT coalesce((SELECT transaction_id FROM ${this.checkpoints} WHERE relay = 'outbox'), '0'::xid8) AS transaction_id,
+                coalesce((SELECT position FROM ${this.checkpoints} WHERE relay = 'outbox'), 0) AS position
+       )
+       SELECT count(*)::int AS backlog, extract(epoch FROM now() - min(o.created_at))::float8 AS oldest_age_seconds
+         FROM ${this.outbox} o, checkpoint c
+        WHERE (o.transaction_id, o.position) > (c.transaction_id, c.position)`,
+    );
+    return { backlog: rows[0].backlog, oldestAgeSeconds: Math.max(0, rows[0].oldest_age_seconds ?? 0) };
   }
 
   /** the batch's signed anchor, sent with it: a resent batch is anchored again, which changes nothing */

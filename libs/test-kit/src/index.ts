@@ -7,3 +7,4 @@ export * from './publish-event';
 export * from './test-roles';
 export * from './test-kafka';
 export * from './personal-values';
+export * from './prometheus-text';

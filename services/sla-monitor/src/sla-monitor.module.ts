@@ -5,6 +5,7 @@ import { AppendPipeline } from '@support/command-handling';
 import { BACKGROUND_ERRORS, CLOCK, PLATFORM_SETTINGS, ScheduledTask, schemaBound, SERVICE_SCHEMA } from '@support/service-kit';
 import { ClockEventsReactor } from './application/clock-events.reactor';
 import { whileLeading } from './application/scheduler-lease';
+import { SlaClockMetrics } from './application/sla-clock.metrics';
 import { DUE_LIMIT, SlaMonitor } from './application/sla-monitor.service';
 import { SlaPolicyService } from './application/sla-policy.service';
 import { ClockRepository } from './persistence/clock.repository';
@@ -55,6 +56,12 @@ const TICK_INTERVAL_MS = 250;
         };
         return interval === null ? null : new ScheduledTask(tick, interval, onError, (looked) => looked === DUE_LIMIT);
       },
+    },
+    {
+      provide: SlaClockMetrics,
+      inject: [SERVICE_SCHEMA, DataSource, ClockRepository, CLOCK],
+      // the clocks running, at risk and breached, counted when /metrics is scraped
+      useFactory: (schema: string, dataSource: DataSource, clocks: ClockRepository, clock: Clock) => new SlaClockMetrics(schema, dataSource, clocks, clock),
     },
   ],
   controllers: [ClockEventsReactor],

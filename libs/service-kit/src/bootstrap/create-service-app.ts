@@ -15,6 +15,7 @@ import { guardOperatorsPort, listenForOperators } from '../http/operators-port';
 import { ServiceHttpAdapter } from '../http/service-http-adapter';
 import { createLogger } from '../logging/create-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
+import { bindRequestContext } from '../logging/request-context';
 import { logRequests } from '../logging/request-logging';
 import { observeHttpRequests } from '../metrics/http-metrics';
 import { collectProcessMetrics } from '../metrics/metrics.registry';
@@ -68,6 +69,8 @@ export function configureServiceApp(app: NestFastifyApplication, config: Service
   // fastify hooks run in the order added, before Nest's route handler (guards, interceptors), and on
   // 404s and body errors too: log and time every request, then the headers every answer carries
   logRequests(fastify, logger);
+  // every line logged while a request is handled names it (request id, correlation id)
+  bindRequestContext(fastify);
   observeHttpRequests(fastify);
   addSecurityHeaders(fastify);
   // /metrics and /docs on the operators' port only, when the service has one

@@ -1,5 +1,4 @@
 import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
-import { isTransientError } from '@support/event-store';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { kafkaProbe } from '@support/messaging';
 import { ConfigError } from '../config/config.error';
@@ -8,6 +7,7 @@ import { DeadLetterQueue, DeadLettersModule } from '../dead-letters/dead-letters
 import { CONSUMER_GROUPS } from '../health/readiness-probe';
 import { postgresProbe } from '../health/postgres.probe';
 import { IdempotentAnswers } from '../http/idempotency-key.interceptor';
+import { logBackgroundErrors } from '../logging/background-errors';
 import { createLogger, flushLogs } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
 import { PlatformRuntime, runtimeProvidersModule } from '../platform/start-platform';
@@ -116,7 +116,7 @@ export async function runService<R extends ServiceRuntime>(definition: ServiceDe
         idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
       },
       // a failure retried until it passes (a deadlock, a version conflict) is worth a warning, not an alarm
-      (error) => (isTransientError(error) ? logger.warn({ err: error }, 'background retry') : logger.error({ err: error }, 'background error')),
+      logBackgroundErrors(logger),
     );
     const app = await createRuntimeApp(definition, runtime, config);
     await listen(app, config);

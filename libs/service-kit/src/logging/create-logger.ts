@@ -1,4 +1,5 @@
 import pino, { DestinationStream, Logger } from 'pino';
+import { currentRequestContext } from './request-context';
 
 // one asynchronous stdout for every logger of the process: lines are written in batches off the request
 // path, in order, never interleaved
@@ -12,7 +13,8 @@ function asyncStdout(): ReturnType<typeof pino.destination> {
 
 /**
  * The root logger of a service: JSON lines (stdout, written asynchronously, unless `destination` is
- * given) carrying `service` and an ISO time. Credentials that might slip into a logged object are redacted.
+ * given) carrying `service` and an ISO time, and, while a request is handled, its `requestId` and
+ * `correlationId` (see request-context.ts). Credentials that might slip into a logged object are redacted.
  */
 export function createLogger(serviceName: string, level = 'info', destination?: DestinationStream): Logger {
   return pino(
@@ -20,6 +22,7 @@ export function createLogger(serviceName: string, level = 'info', destination?: 
       level,
       base: { service: serviceName, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => currentRequestContext() ?? {},
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret'], censor: '[redacted]' },
     },
     destination ?? asyncStdout(),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { Level, Logger } from 'pino';
+import { requestLogContextOf } from './request-context';
 
 /** Paths polled by orchestrators and scrapers; logging each call would drown the rest. */
 export const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
@@ -15,8 +16,8 @@ export function requestIdOf(req: IncomingMessage): string {
 }
 
 /**
- * One line per finished request with its id, method, url, status and time in ms; bodies and headers
- * are never logged. The request id is echoed back in `X-Request-Id`.
+ * One line per finished request with its id (and correlation id), method, url, status and time in ms;
+ * bodies and headers are never logged. The request id is echoed back in `X-Request-Id`.
  */
 export function logRequests(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -27,8 +28,14 @@ export function logRequests(fastify: FastifyInstance, logger: Logger): void {
     const url = request.raw.url ?? '/';
     if (!QUIET_PATHS.includes(url.split('?')[0])) {
       const level = levelOf(reply);
+      // the response is written outside the request's async context: its ids are given here
       logger[level](
-        { req: { id: request.id, method: request.method, url }, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) },
+        {
+          ...requestLogContextOf(request),
+          req: { id: request.id, method: request.method, url },
+          res: { statusCode: reply.statusCode },
+          responseTime: Math.round(reply.elapsedTime),
+        },
         level === 'error' ? 'request errored' : 'request completed',
       );
     }

@@ -1,7 +1,11 @@
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { EVENTING_METRICS } from '@support/messaging';
 
 /** The registry `GET /metrics` serves; other libs and services register their metrics here. */
 export const metricsRegistry = new Registry();
+
+// the consumers' and the outbox relay's figures (libs/messaging, which has no registry of its own)
+for (const metric of EVENTING_METRICS) metricsRegistry.registerMetric(metric);
 
 /** Time from request to response, by method, Nest route pattern and status code. */
 export const httpRequestDuration = new Histogram({

@@ -39,6 +39,18 @@ interface Row {
 export const CLOCK_CURSOR = cursorShape({ dueAt: 'time', clockId: 'text' });
 export type ClockCursor = SortKey<typeof CLOCK_CURSOR>;
 
+/** How many clocks are in each state that operators watch, at a moment. */
+export interface ClockCensus {
+  /** counting down, not breached */
+  running: number;
+  /** running, past the warning time, not yet due */
+  atRisk: number;
+  /** breached and still open (running, paused or counting past due) */
+  breached: number;
+  /** every clock that has breached, open or ended: grows with each breach */
+  breachedEver: number;
+}
+
 export class ClockRepository {
   private readonly clocks: string;
   private readonly urgency: string;
@@ -129,6 +141,19 @@ export class ClockRepository {
       [at, rowsToRead(page), page.after?.dueAt ?? null, page.after?.clockId ?? null],
     );
     return pageOf(rows.map(toClockRow), page, (clock) => ({ dueAt: clock.dueAt, clockId: clock.clockId }));
+  }
+
+  /** {@link ClockCensus} at `at`, in one pass over the table (what the metrics show at each scrape) */
+  async census(executor: SqlExecutor, at: Date): Promise<ClockCensus> {
+    const [row]: Array<Record<'running' | 'at_risk' | 'breached' | 'breached_ever', number>> = await executor.query(
+      `SELECT count(*) FILTER (WHERE status = 'running' AND NOT breached)::int AS running,
+              count(*) FILTER (WHERE status = 'running' AND NOT breached AND warn_at <= $1 AND due_at > $1)::int AS at_risk,
+              count(*) FILTER (WHERE breached AND status IN ('running', 'paused', 'breached'))::int AS breached,
+              count(*) FILTER (WHERE breached)::int AS breached_ever
+         FROM ${this.clocks}`,
+      [at],
+    );
+    return { running: row.running, atRisk: row.at_risk, breached: row.breached, breachedEver: row.breached_ever };
   }
 
   async urgencyOf(executor: SqlExecutor, ticketId: string): Promise<Urgency | undefined> {
