@@ -12,7 +12,7 @@ const { spawn } = require('node:child_process');
 const { createWriteStream, mkdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const readline = require('node:readline');
-const { nodeFlags } = require('../node-flags');
+const { nodeFlags } = require('../node-flags.js');
 
 const LOG_DIR = process.env.LOG_DIR || '.data/logs';
 const SERVICE_MAIN = process.env.SERVICE_MAIN || 'dist/services/{name}/src/main.js';
