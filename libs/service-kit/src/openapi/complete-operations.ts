@@ -1,6 +1,7 @@
 import { OpenAPIObject } from '@nestjs/swagger';
 import { HeaderObject, OperationObject, ParameterObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { STATUS_CODES } from 'node:http';
+import { ANSWER_STATUS } from './api-answer.decorators';
 
 // what every operation can answer follows from how the kit runs it (guards, pipes, the concurrency and
 // Idempotency-Key steps, the rate limit, the error filter): said once here from the route's decorators,
@@ -103,7 +104,10 @@ function completeOperation(operation: OperationObject, path: string, facts: Rout
   const responses = operation.responses as Record<string, ResponseObject>;
 
   const success = Object.keys(responses).find((status) => status.startsWith('2')) ?? String(facts.successStatus ?? (facts.method === 'post' ? 201 : 200));
-  const answer = (responses[success] ??= { description: STATUS_CODES[Number(success)] ?? 'Success' });
+  // `@ApiAnswer` declares the body without a status: it is the route's success, whatever its status
+  const declared = responses[ANSWER_STATUS];
+  delete responses[ANSWER_STATUS];
+  const answer = (responses[success] ??= { ...declared, description: declared?.description || (STATUS_CODES[Number(success)] ?? 'Success') });
   const headers = (answer.headers ??= {});
   if (facts.versionedRead || facts.ifMatch || facts.creates) headers.ETag ??= HEADERS.ETag;
   if (facts.creates) headers.Location ??= HEADERS.Location;

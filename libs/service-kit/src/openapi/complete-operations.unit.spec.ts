@@ -62,4 +62,13 @@ describe('completeOperations', () => {
     expect(headersOf(document.paths['/v1/things'].post!.responses, '201')).toEqual(['ETag', 'Location', 'Idempotent-Replayed']);
     expect(document.paths['/docs'].get!.responses).toEqual({});
   });
+
+  it('moves the body `@ApiAnswer` declared (under default) to the status the route answers with', () => {
+    const body = { 'application/json': { schema: { $ref: '#/components/schemas/ThingDto' } } };
+    const document = documentWith({ '/v1/things/{id}/close': { post: { operationId: 'ThingController_close', responses: { default: { description: 'the thing', content: body } } } } });
+    completeOperations(document, () => command);
+    const responses = document.paths['/v1/things/{id}/close'].post!.responses;
+    expect(responses).not.toHaveProperty('default');
+    expect(responses['200']).toMatchObject({ description: 'the thing', content: body });
+  });
 });
