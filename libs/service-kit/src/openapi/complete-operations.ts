@@ -61,6 +61,9 @@ const HEADERS: Record<string, HeaderObject> = {
   'Retry-After': { description: 'seconds to wait before sending again', schema: { type: 'integer' } },
 };
 
+// headers every route takes and none requires
+const OPTIONAL_HEADERS = ['x-correlation-id', 'idempotency-key'];
+
 const WHY: Record<number, string> = {
   304: 'If-None-Match holds the current ETag: headers only',
   400: 'a parameter, header or body field breaks its rule (each named in `errors` / `message`)',
@@ -96,8 +99,16 @@ export function completeOperations(document: OpenAPIObject, factsOf: (operationI
 }
 
 function completeOperation(operation: OperationObject, path: string, facts: RouteFacts): void {
-  const parameters = (operation.parameters ?? []) as ParameterObject[];
-  for (const parameter of parameters) if (parameter.in === 'query') parameter.required = false;
+  // a handler's `@Headers('x-correlation-id')` reads as a required header: headers a client may leave out are
+  // optional, each named once (case aside)
+  const seen = new Set<string>();
+  const parameters = ((operation.parameters ?? []) as ParameterObject[]).filter(
+    (parameter) => parameter.in !== 'header' || (!seen.has(parameter.name.toLowerCase()) && seen.add(parameter.name.toLowerCase())),
+  );
+  if (operation.parameters) operation.parameters = parameters;
+  for (const parameter of parameters) {
+    if (parameter.in === 'query' || (parameter.in === 'header' && OPTIONAL_HEADERS.includes(parameter.name.toLowerCase()))) parameter.required = false;
+  }
   operation.summary ??= summaryOf(operation.operationId!);
   // the document requires the bearer token everywhere; a public route overrides it with none
   if (facts.isPublic) operation.security = [];
