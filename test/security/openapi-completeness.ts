@@ -54,7 +54,10 @@ function operationGaps(name: string, method: string, operation: Operation, schem
     if (operation.responses[status].content?.['application/problem+json']?.schema?.$ref !== `${REF_PREFIX}Problem`) gaps.push(`${name}: ${status} without the Problem schema`);
   }
   if (method === 'post' && success && !operation.responses[success].headers?.['Idempotent-Replayed']) gaps.push(`${name}: Idempotent-Replayed undocumented`);
-  for (const parameter of operation.parameters ?? []) if (parameter.in === 'query' && parameter.required) gaps.push(`${name}: query ${parameter.name} marked required`);
+  for (const parameter of operation.parameters ?? []) {
+    const optional = parameter.in === 'query' || (parameter.in === 'header' && ['x-correlation-id', 'idempotency-key'].includes(parameter.name.toLowerCase()));
+    if (optional && parameter.required) gaps.push(`${name}: ${parameter.in} ${parameter.name} marked required`);
+  }
   return gaps;
 }
 

@@ -1,4 +1,6 @@
-import { serviceDocument } from '../api-client/api-client-generation';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientSource, generatedClientPath, serviceDocument } from '../api-client/api-client-generation';
 import { documentGaps, OpenApiDocument } from './openapi-completeness';
 import { SERVICES } from './services';
 
@@ -46,8 +48,13 @@ describe('documentGaps', () => {
 });
 
 // the documents as the services serve them, built from their controllers alone: the e2e checks the served ones too
-describe.each(SERVICES.map((definition) => [definition.serviceName, definition] as const))('the OpenAPI document of %s', (_name, definition) => {
+describe.each(SERVICES.map((definition) => [definition.serviceName, definition] as const))('the OpenAPI document of %s', (name, definition) => {
   it('is whole: every operation with its success schema and example, its errors, its ids', async () => {
     expect(documentGaps((await serviceDocument(definition)) as unknown as OpenApiDocument)).toEqual([]);
   });
+
+  // regenerate with npm run api:client when this fails
+  it('is the one the committed client (libs/api-client) was generated from', async () => {
+    expect(clientSource(await serviceDocument(definition))).toEqual(readFileSync(join(__dirname, '..', '..', generatedClientPath(name)), 'utf8'));
+  }, 60_000);
 });
