@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
 import {
@@ -60,7 +60,9 @@ export class CatalogueController {
   /** defines the scenario (201) or changes it to what is given (200); only a lead marks one fixed */
   @Put('scenarios/:id')
   @AcceptsIfMatch()
-  @ApiAnswer(CommandAnswerDto, 'the scenario, defined or changed')
+  // the one route with two successes: changed (200), or defined (201, with Location)
+  @ApiOkResponse({ type: CommandAnswerDto, description: 'the scenario, changed' })
+  @ApiCreatedResponse({ type: CommandAnswerDto, description: 'the scenario, defined', headers: { Location: { description: 'the scenario', schema: { type: 'string' } } } })
   @Roles(...AUTHORS)
   async put(
     @Param('id') id: string,
