@@ -926,8 +926,8 @@ export interface components {
         };
         TicketQuoteDto: {
             /**
-             * @description not shown to contractors
-             * @example 300
+             * @description integer minor units (fen); not shown to contractors
+             * @example 15000
              */
             amount?: number;
             /**

@@ -39,7 +39,7 @@ export class TicketDiagnosisDto {
 }
 
 export class TicketQuoteDto {
-  @ApiPropertyOptional({ description: 'not shown to contractors', example: 300 }) amount?: number;
+  @ApiPropertyOptional({ description: 'integer minor units (fen); not shown to contractors', example: 15000 }) amount?: number;
   @ApiPropertyOptional({ description: 'not shown to contractors', example: 'CNY' }) currency?: string;
   @ApiPropertyOptional({ description: 'not shown to contractors', example: '含上门费' }) note?: string;
   @ApiPropertyOptional({ enum: ['pending', 'accepted', 'declined'], example: 'accepted' }) status?: string;
