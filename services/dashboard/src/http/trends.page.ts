@@ -49,7 +49,8 @@ function trendChart(id, { xName, labels, axisLabel, yLabel, series, format, scal
         label: s.label,
         stroke: TREND_COLOURS[k % TREND_COLOURS.length],
         fill: kind === 'bars' ? TREND_COLOURS[k % TREND_COLOURS.length] + '99' : undefined,
-        width: 2,
+        // bars only filled: a day without breaches shows no bar at all
+        width: kind === 'bars' ? 0 : 2,
         paths: path,
         points: { show: kind === 'line', size: 6 },
         value: (u, v) => (v === null || v === undefined ? '–' : format(v / scale)),
