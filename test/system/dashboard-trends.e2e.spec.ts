@@ -22,7 +22,8 @@ function ticketEvents(t: { received: string; firstContact?: ['met' | 'breached',
   const ticketId = randomUUID();
   const ticket = (type: string, data: object, at: string) => ({ type, source: 'intake', streamId: ticketId, data: { ticketId, ...data }, occurredAt: utc(at) });
   const clock = (ruleId: string, [outcome, at]: ['met' | 'breached', string]) => {
-    const clockId = `ticket:${ticketId}:${ruleId}`;
+    // a clock id of this test's own: an sla-monitor on the same broker deciding its clock of the ticket first would take its place
+    const clockId = `trends:${ticketId}:${ruleId}`;
     const data =
       outcome === 'met'
         ? { at: utc(at).toISOString(), withinTarget: true, remainingMinutes: 5 }
@@ -103,6 +104,12 @@ const DEPTHS = [...Array<number>(18).fill(1), 2, 2, 3, 3, 2, 2];
 const DAYS = Array.from({ length: 28 }, (_, i) => new Date(Date.UTC(2034, 3, 20 + i)).toISOString().slice(0, 10));
 const BREACHES: Record<string, number> = { '2034-05-01': 1, '2034-05-09': 2, '2034-05-17': 1 };
 
+// what the check reads of the OpenAPI document
+interface OpenApiDocument {
+  paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: unknown }> }> } }>;
+  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+}
+
 // what the check reads of a canvas (the specs compile without the DOM's types)
 interface HTMLCanvasElementLike {
   width: number;
@@ -162,6 +169,10 @@ describe('the dashboard trends', () => {
     expect(depth.hours[0]).toEqual({ from: '2034-05-16T07:00:00.000Z', to: '2034-05-16T08:00:00.000Z', depth: 1 });
     expect(depth.hours.at(-1)).toEqual({ from: '2034-05-17T06:00:00.000Z', to: NOW.toISOString(), depth: 2 });
     await expect(json('/v1/trends/breaches')).resolves.toEqual({ timeZone: 'Asia/Shanghai', days: DAYS.map((day) => ({ day, breaches: BREACHES[day] ?? 0 })) });
+    // each answer documented by its class, with examples
+    const openApi = (await (await fetch(`${url}/docs/openapi.json`)).json()) as OpenApiDocument;
+    expect(openApi.paths['/v1/trends/queue-depth'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/QueueDepthTrendDto' });
+    expect(openApi.components.schemas.HourDepthDto.properties.depth).toMatchObject({ type: 'number', example: 7 });
     // the team's figures: contractors see only their own work elsewhere
     for (const path of ['/v1/trends/rates', '/v1/trends/sla-compliance', '/v1/trends/queue-depth', '/v1/trends/breaches']) {
       expect((await jsonRequest(`${url}${path}`, tokens.contractor, 'GET')).status).toBe(403);
@@ -220,7 +231,8 @@ describe('the dashboard trends', () => {
     expect(await figures('trend-breaches', 'breaches')).toEqual(DAYS.map((day) => [day, String(BREACHES[day] ?? 0)]));
 
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
-    await page.locator('h2', { hasText: 'Trends' }).scrollIntoViewIfNeeded();
+    // the shot shows one chart's figures too
+    await page.click('#trend-rates summary');
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     // no script or style refused by the content security policy, no script error
     expect(problems).toEqual([]);
