@@ -26,7 +26,7 @@ import { leadPoolWaiting, NamedWeeklyReport, weeklyReport, withMemberNames } fro
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
 // management, the team and other systems read the dashboard; contractors see only their own work elsewhere
-const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
+export const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
 
 @ApiTags('dashboard')
 @ApiBearerAuth()
