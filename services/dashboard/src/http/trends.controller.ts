@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Clock } from '@support/contracts';
-import { CLOCK, Public, Roles } from '@support/service-kit';
+import { ApiAnswer, ApiAnswerAs, CLOCK, Public, Roles } from '@support/service-kit';
 import { TEAM_TIME_ZONE_TOKEN } from '../application/dashboard-projections';
 import { breachesPerDay, depthWindowStart, lastDays, lastIsoWeeks, queueDepthByHour, weeklyTrends } from '../domain';
 import { DashboardTables } from '../persistence/dashboard.tables';
@@ -35,6 +35,7 @@ export class TrendsController {
   @Get('trends.js')
   @Public()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @ApiAnswerAs('text/javascript', "the trend charts' script", "'use strict';")
   trendsScript() {
     return TRENDS_SCRIPT;
   }
@@ -42,6 +43,7 @@ export class TrendsController {
   @Get('vendor/uplot.js')
   @Public()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @ApiAnswerAs('text/javascript', 'the chart library (uPlot), served from the installed package', '/*! uPlot */')
   chartScript() {
     return CHART_SCRIPT;
   }
@@ -49,6 +51,7 @@ export class TrendsController {
   @Get('vendor/uplot.css')
   @Public()
   @Header('Content-Type', 'text/css; charset=utf-8')
+  @ApiAnswerAs('text/css', "the chart library's style sheet", '.uplot { font-family: sans-serif; }')
   chartStyle() {
     return CHART_STYLE;
   }
@@ -56,7 +59,7 @@ export class TrendsController {
   /** the team's response and resolution rates over the last 12 ISO weeks (the weekly report's figures) */
   @Get('v1/trends/rates')
   @Roles(...READERS)
-  @ApiOkResponse({ type: RateTrendsDto })
+  @ApiAnswer(RateTrendsDto)
   async rates(): Promise<RateTrendsDto> {
     return { timeZone: this.timeZone, weeks: (await this.weeklyTrends()).rates };
   }
@@ -64,7 +67,7 @@ export class TrendsController {
   /** SLA compliance per rule over the last 12 ISO weeks: clocks met within target / decided in the week */
   @Get('v1/trends/sla-compliance')
   @Roles(...READERS)
-  @ApiOkResponse({ type: ComplianceTrendsDto })
+  @ApiAnswer(ComplianceTrendsDto)
   async slaCompliance(): Promise<ComplianceTrendsDto> {
     return { timeZone: this.timeZone, ...(await this.weeklyTrends()).compliance };
   }
@@ -72,7 +75,7 @@ export class TrendsController {
   /** open tickets in the queue at the end of each of the last 24 hours of the team's day */
   @Get('v1/trends/queue-depth')
   @Roles(...READERS)
-  @ApiOkResponse({ type: QueueDepthTrendDto })
+  @ApiAnswer(QueueDepthTrendDto)
   async queueDepth(): Promise<QueueDepthTrendDto> {
     const now = this.clock.now();
     const { baseline, changes } = await this.tables.depthChangesSince(this.dataSource, depthWindowStart(now, TREND_HOURS, this.timeZone));
@@ -82,7 +85,7 @@ export class TrendsController {
   /** SLA clocks breached per day over the last 28 days of the team's calendar */
   @Get('v1/trends/breaches')
   @Roles(...READERS)
-  @ApiOkResponse({ type: BreachTrendDto })
+  @ApiAnswer(BreachTrendDto)
   async breaches(): Promise<BreachTrendDto> {
     const days = lastDays(this.clock.now(), TREND_DAYS, this.timeZone);
     // a day before the first, so that no time zone's first day is cut
