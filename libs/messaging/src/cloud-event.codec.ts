@@ -1,5 +1,6 @@
 import { IHeaders } from 'kafkajs';
 import { RecordedEvent } from '@support/contracts';
+import { traceHeaders } from './trace-context';
 
 /** A Kafka message as the outbox stores it and the relay sends it. */
 export interface OutgoingMessage {
@@ -10,7 +11,7 @@ export interface OutgoingMessage {
 }
 
 /** What the message of an event carries: none of what the database assigns, so it is known before the append. */
-export type EncodedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'occurredAt' | 'metadata' | 'streamId' | 'version' | 'hash'>;
+export type EncodedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'occurredAt' | 'metadata' | 'streamId' | 'version' | 'hash' | 'trace'>;
 
 /** An event as a consumer receives it, decoded from CloudEvents binary mode. */
 export interface ConsumedEvent<Data = unknown> {
@@ -32,7 +33,8 @@ export interface ConsumedEvent<Data = unknown> {
 
 /**
  * CloudEvents 1.0 binary mode: the envelope in `ce_*` headers, the event data as the JSON value.
- * Extension names are the catalogue's documented ones (lower case, no separators, as the spec asks).
+ * Extension names are the catalogue's documented ones (lower case, no separators, as the spec asks),
+ * with the CloudEvents distributed-tracing extension (`traceparent`, `tracestate`) when the event has a trace.
  * Written by hand rather than through the cloudevents package, whose event object cost more than the rest
  * of an append's work in the process; its unit spec holds the package's own encoding as the reference.
  */
@@ -54,6 +56,8 @@ export function toKafkaMessage(event: EncodedEvent, source: string, topic: strin
     ce_actorid: actor.id,
     ce_actorrole: actor.role,
     ce_audithash: event.hash,
+    // the distributed-tracing extension: the trace the event was decided in, when tracing is on
+    ...traceHeaders(event.trace),
   };
   return { topic, key: event.streamId, headers, value: event.data };
 }
