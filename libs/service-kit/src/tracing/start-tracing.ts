@@ -26,9 +26,6 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-// probes and scrapes every few seconds would drown the traces
-const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
-
 /**
  * Starts OpenTelemetry for a service when the environment asks for it (see {@link tracingWanted}), else
  * does nothing at all: no provider, no instrumentation, no context manager. The SDK reads the standard
@@ -40,9 +37,11 @@ export function startTracing(serviceName: string, options: TracingOptions = {}):
   const env = options.env ?? process.env;
   if (!options.spanProcessors && !tracingWanted(env)) return undefined;
   const instrumentations = [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
-    // the statement's text, never its values (they may be personal data)
-    new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    // outgoing calls carry traceparent; incoming requests get their span from the kit (traced-routes.ts)
+    new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
+    // the statement's text, never its values (they may be personal data); only within a traced request or
+    // event, not the relay's and consumers' polling
+    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
   ];
   const sdk = new NodeSDK({
     ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
