@@ -111,7 +111,7 @@ export function tracePublishing<Message extends { topic: string; headers: Record
     const sent = traceContextIn(trace.setSpan(parent, span)) ?? stored;
     return { ...message, headers: { ...message.headers, ...traceHeaders(sent) } };
   });
-  return { messages: traced, spans: ending(spans) };
+  return spans.length === 0 ? { messages, spans: NO_SPANS } : { messages: traced, spans: ending(spans) };
 }
 
 /**
