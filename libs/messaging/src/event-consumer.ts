@@ -11,7 +11,7 @@ import { decodeEvent, eventIdOf, PoisonMessage } from './event-decoding';
 import { MessageWork, runInChunks, runOneAtATime } from './fetch-loop';
 import { GroupMembership } from './group-membership';
 import { retryUntilSettled } from './retry-policy';
-import { inConsumerSpan, startConsumerSpans } from './trace-context';
+import { failedInTrace, inConsumerSpan, startConsumerSpans } from './trace-context';
 
 export * from './consumer-options';
 export { deadLetterTopic } from './dead-letters';
@@ -204,6 +204,7 @@ export class EventConsumer {
     });
     if (settled) {
       await parkMessage(this.membership.producer, this.options.groupId, message, where, settled.failure);
+      failedInTrace(settled.failure);
       this.parked++;
       this.metrics.parked();
     }

@@ -92,6 +92,12 @@ function failed(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
+/** marks the active span (a consumer's, handling an event it parks) as failed; nothing without one */
+export function failedInTrace(error: unknown): void {
+  const span = trace.getActiveSpan();
+  if (span) failed(span, error);
+}
+
 /**
  * A PRODUCER span for each message of a send that carries a trace context (the one its event was decided
  * in), a child of it; the message then names its send as the parent of whoever consumes it. Messages

@@ -4,7 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { RecordedEvent } from '@support/contracts';
 import { toKafkaMessage } from './cloud-event.codec';
-import { activeTraceContext, inConsumerSpan, startConsumerSpans, traceContextOf, tracePublishing } from './trace-context';
+import { activeTraceContext, failedInTrace, inConsumerSpan, startConsumerSpans, traceContextOf, tracePublishing } from './trace-context';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -121,6 +121,14 @@ describe('the CloudEvents distributed-tracing extension in Kafka headers', () =>
       await expect(inConsumerSpan(traced, 't', {}, () => Promise.reject(new Error('no such ticket')))).rejects.toThrow('no such ticket');
       await expect(inConsumerSpan(onTheWire({}), 't', {}, async () => activeTraceContext())).resolves.toBeUndefined();
       expect(exporter.getFinishedSpans().map((span) => span.status)).toEqual([{ code: 2, message: 'no such ticket' }]);
+    });
+
+    it('marks the span of an event the consumer parks as failed', async () => {
+      await inConsumerSpan(onTheWire({ ce_traceparent: TRACEPARENT }), 't', {}, async () => failedInTrace(new Error('no such ticket type')));
+      failedInTrace(new Error('outside any span: nothing'));
+      expect(exporter.getFinishedSpans().map((span) => [span.status, span.events.map((event) => event.name)])).toEqual([
+        [{ code: 2, message: 'no such ticket type' }, ['exception']],
+      ]);
     });
 
     it('gives each traced message of a chunk a CONSUMER span of its own, ended with the chunk', () => {

@@ -1,8 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { onTracingShutdown } from './tracing-state';
 
 /** the variables that ask for traces to be exported (OpenTelemetry's own); with none of them set, tracing is off */
@@ -28,38 +24,19 @@ export interface Tracing {
 
 /**
  * Starts OpenTelemetry for a service when the environment asks for it (see {@link tracingWanted}), else
- * does nothing at all: no provider, no instrumentation, no context manager. The SDK reads the standard
- * `OTEL_*` variables itself (exporter, endpoint, protocol, headers, sampler, resource); the service name
- * is `OTEL_SERVICE_NAME`, else the service's. Traces only: metrics are Prometheus' (GET /metrics), logs
- * are stdout. Call it before anything loads `http` or `pg` (a service's main imports this first).
+ * does nothing at all: no provider, no instrumentation, no context manager, not even the SDK loaded. The
+ * SDK reads the standard `OTEL_*` variables itself (exporter, endpoint, protocol, headers, sampler,
+ * resource); the service name is `OTEL_SERVICE_NAME`, else the service's. Traces only: metrics are
+ * Prometheus' (GET /metrics), logs are stdout. Call it before anything loads `http` or `pg` (a service's
+ * main imports this first).
  */
 export function startTracing(serviceName: string, options: TracingOptions = {}): Tracing | undefined {
   const env = options.env ?? process.env;
   if (!options.spanProcessors && !tracingWanted(env)) return undefined;
-  const instrumentations = [
-    // outgoing calls carry traceparent; incoming requests get their span from the kit (traced-routes.ts)
-    new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-    // the statement's text, never its values (they may be personal data); only within a traced request or
-    // event, not the relay's and consumers' polling
-    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
-  ];
-  const sdk = new NodeSDK({
-    ...(env.OTEL_SERVICE_NAME ? {} : { serviceName }),
-    instrumentations,
-    spanProcessors: options.spanProcessors,
-    metricReaders: [],
-    logRecordProcessors: [],
-  });
-  sdk.start();
-  const tracing = {
-    async shutdown() {
-      await sdk.shutdown();
-      for (const instrumentation of instrumentations) instrumentation.disable();
-      trace.disable();
-      propagation.disable();
-      context.disable();
-    },
-  };
-  onTracingShutdown(() => tracing.shutdown());
-  return tracing;
+  // loaded here, not imported: a service without tracing never loads the SDK
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
+  const shutdown = startSdk(env.OTEL_SERVICE_NAME ? undefined : serviceName, options.spanProcessors);
+  onTracingShutdown(shutdown);
+  return { shutdown };
 }
