@@ -1,6 +1,5 @@
 import { IHeaders } from 'kafkajs';
-import { RecordedEvent } from '@support/contracts';
-import { traceHeaders } from './trace-context';
+import { RecordedEvent, TraceContext } from '@support/contracts';
 
 /** A Kafka message as the outbox stores it and the relay sends it. */
 export interface OutgoingMessage {
@@ -100,8 +99,27 @@ export function fromKafkaMessage(
   };
 }
 
-function headerString(value: unknown): string {
+/** a header's text as kafkajs hands it over (a buffer, a string, or a list of them); '' when absent */
+export function headerString(value: unknown): string {
   if (Array.isArray(value)) return headerString(value[0]);
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   return value === undefined || value === null ? '' : String(value);
+}
+
+/** the CloudEvents distributed-tracing extension in Kafka binary mode */
+export const TRACEPARENT_HEADER = 'ce_traceparent';
+export const TRACESTATE_HEADER = 'ce_tracestate';
+
+/** the extension's headers for a trace context (none without one) */
+export function traceHeaders(trace: TraceContext | undefined): Record<string, string> {
+  if (!trace) return {};
+  return trace.tracestate ? { [TRACEPARENT_HEADER]: trace.traceparent, [TRACESTATE_HEADER]: trace.tracestate } : { [TRACEPARENT_HEADER]: trace.traceparent };
+}
+
+/** the trace context a message's headers carry, if any */
+export function traceContextOf(headers: IHeaders | Record<string, string> | undefined): TraceContext | undefined {
+  const traceparent = headerString(headers?.[TRACEPARENT_HEADER]);
+  if (!traceparent) return undefined;
+  const tracestate = headerString(headers?.[TRACESTATE_HEADER]);
+  return tracestate ? { traceparent, tracestate } : { traceparent };
 }

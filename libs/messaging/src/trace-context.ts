@@ -2,14 +2,11 @@ import { Attributes, context, Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusC
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { IHeaders } from 'kafkajs';
 import { TraceContext } from '@support/contracts';
+import { headerString, traceContextOf, traceHeaders } from './cloud-event.codec';
 
 // the CloudEvents distributed-tracing extension is W3C trace context whatever OTEL_PROPAGATORS says
 const w3c = new W3CTraceContextPropagator();
 const tracer = trace.getTracer('@support/messaging');
-
-/** the CloudEvents distributed-tracing extension in Kafka binary mode */
-export const TRACEPARENT_HEADER = 'ce_traceparent';
-export const TRACESTATE_HEADER = 'ce_tracestate';
 
 /**
  * The trace context active where this is called (a request's server span, a consumer's span), or
@@ -27,30 +24,15 @@ function traceContextIn(active: Context): TraceContext | undefined {
   return carrier.tracestate ? { traceparent: carrier.traceparent, tracestate: carrier.tracestate } : { traceparent: carrier.traceparent };
 }
 
-/** the extension's headers for a trace context (none without one) */
-export function traceHeaders(trace: TraceContext | undefined): Record<string, string> {
-  if (!trace) return {};
-  return trace.tracestate ? { [TRACEPARENT_HEADER]: trace.traceparent, [TRACESTATE_HEADER]: trace.tracestate } : { [TRACEPARENT_HEADER]: trace.traceparent };
-}
-
-/** the trace context a message's headers carry, if any */
-export function traceContextOf(headers: IHeaders | Record<string, string> | undefined): TraceContext | undefined {
-  const traceparent = headerText(headers?.[TRACEPARENT_HEADER]);
-  if (!traceparent) return undefined;
-  const tracestate = headerText(headers?.[TRACESTATE_HEADER]);
-  return tracestate ? { traceparent, tracestate } : { traceparent };
-}
-
-function headerText(value: unknown): string | undefined {
-  if (Array.isArray(value)) return headerText(value[0]);
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /** the context whose (remote) parent span a trace context names; undefined when it names none valid */
 function contextOf(traceContext: TraceContext): Context | undefined {
   const extracted = w3c.extract(ROOT_CONTEXT, traceContext, { get: (from, key) => from[key as keyof TraceContext], keys: (from) => Object.keys(from) });
   return trace.getSpanContext(extracted) ? extracted : undefined;
+}
+
+// an absent header is no attribute
+function headerText(value: unknown): string | undefined {
+  return headerString(value) || undefined;
 }
 
 /** what a span of a Kafka message says about it (OpenTelemetry's messaging conventions) */

@@ -3,8 +3,8 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { RecordedEvent } from '@support/contracts';
-import { toKafkaMessage } from './cloud-event.codec';
-import { activeTraceContext, failedInTrace, inConsumerSpan, startConsumerSpans, traceContextOf, tracePublishing } from './trace-context';
+import { toKafkaMessage, traceContextOf } from './cloud-event.codec';
+import { activeTraceContext, failedInTrace, inConsumerSpan, startConsumerSpans, tracePublishing } from './trace-context';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
