@@ -111,13 +111,16 @@ describe('deploy/observability', () => {
 });
 
 describe('the observability profile of docker-compose.yml', () => {
-  const observability = ['prometheus', 'grafana'];
+  const observability = ['prometheus', 'grafana', 'jaeger'];
 
-  it('runs pinned official prom/prometheus and grafana/grafana images, only when the profile is asked for', () => {
+  it('runs pinned official prom/prometheus, grafana/grafana and jaegertracing/jaeger images, only when the profile is asked for', () => {
     const services = compose().services!;
     expect(services.prometheus!.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
     expect(services.grafana!.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    expect(services.jaeger!.image).toMatch(/^jaegertracing\/jaeger:\d+\.\d+\.\d+$/);
     for (const name of observability) expect([name, (services[name] as { profiles?: string[] }).profiles]).toEqual([name, ['observability']]);
+    // the services send traces only when the endpoint is given: empty by default, tracing off
+    for (const name of repoServices()) expect([name, environmentOf(services[name]!).OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([name, '${OTEL_EXPORTER_OTLP_ENDPOINT:-}']);
     // nothing else is in a profile: a plain `docker compose up` runs what it always ran
     const others = Object.entries(services).filter(([name, svc]) => !observability.includes(name) && (svc as { profiles?: string[] }).profiles);
     expect(others).toEqual([]);

@@ -12,6 +12,12 @@ export interface EventMetadata {
   correlationId?: string | null;
 }
 
+/** A W3C trace context (https://www.w3.org/TR/trace-context/): where in a distributed trace something happened. */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
+}
+
 /** An event ready to be appended: a domain event plus its envelope. */
 export interface NewEvent<Data = unknown> {
   id: string;
@@ -19,6 +25,11 @@ export interface NewEvent<Data = unknown> {
   data: Data;
   occurredAt: Date;
   metadata: EventMetadata;
+  /**
+   * the trace of the request or event that caused it, carried to the event's Kafka message only: neither
+   * stored with the event nor hashed, so the record is the same with tracing on or off
+   */
+  trace?: TraceContext;
 }
 
 /** An event as stored in a stream. */
@@ -34,8 +45,11 @@ export interface RecordedEvent<Data = unknown> extends NewEvent<Data> {
   hashScheme?: number;
 }
 
-/** Who causes the events of one command or reaction: the actor, and in answer to what. */
-export type Cause = EventMetadata;
+/**
+ * Who causes the events of one command or reaction: the actor, and in answer to what; and the trace it
+ * belongs to, taken where the command was submitted (a batch written later by another caller keeps it).
+ */
+export type Cause = EventMetadata & { trace?: TraceContext };
 
 /**
  * A decided event in its envelope, ready to append: a fresh id, the time it happened, who did it and in
@@ -55,6 +69,7 @@ export function envelopeOf(event: { type: string; data: unknown }, cause: Cause,
       // absent when there is none: an event with no such cause keeps the metadata (and hash) it always had
       ...(cause.causationOccurredAt ? { causationOccurredAt: cause.causationOccurredAt } : {}),
     },
+    ...(cause.trace ? { trace: cause.trace } : {}),
   };
 }
 

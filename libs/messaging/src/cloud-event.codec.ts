@@ -1,5 +1,5 @@
 import { IHeaders } from 'kafkajs';
-import { RecordedEvent } from '@support/contracts';
+import { RecordedEvent, TraceContext } from '@support/contracts';
 
 /** A Kafka message as the outbox stores it and the relay sends it. */
 export interface OutgoingMessage {
@@ -10,7 +10,7 @@ export interface OutgoingMessage {
 }
 
 /** What the message of an event carries: none of what the database assigns, so it is known before the append. */
-export type EncodedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'occurredAt' | 'metadata' | 'streamId' | 'version' | 'hash'>;
+export type EncodedEvent = Pick<RecordedEvent, 'id' | 'type' | 'data' | 'occurredAt' | 'metadata' | 'streamId' | 'version' | 'hash' | 'trace'>;
 
 /** An event as a consumer receives it, decoded from CloudEvents binary mode. */
 export interface ConsumedEvent<Data = unknown> {
@@ -32,7 +32,8 @@ export interface ConsumedEvent<Data = unknown> {
 
 /**
  * CloudEvents 1.0 binary mode: the envelope in `ce_*` headers, the event data as the JSON value.
- * Extension names are the catalogue's documented ones (lower case, no separators, as the spec asks).
+ * Extension names are the catalogue's documented ones (lower case, no separators, as the spec asks),
+ * with the CloudEvents distributed-tracing extension (`traceparent`, `tracestate`) when the event has a trace.
  * Written by hand rather than through the cloudevents package, whose event object cost more than the rest
  * of an append's work in the process; its unit spec holds the package's own encoding as the reference.
  */
@@ -54,6 +55,8 @@ export function toKafkaMessage(event: EncodedEvent, source: string, topic: strin
     ce_actorid: actor.id,
     ce_actorrole: actor.role,
     ce_audithash: event.hash,
+    // the distributed-tracing extension: the trace the event was decided in, when tracing is on
+    ...traceHeaders(event.trace),
   };
   return { topic, key: event.streamId, headers, value: event.data };
 }
@@ -96,8 +99,27 @@ export function fromKafkaMessage(
   };
 }
 
-function headerString(value: unknown): string {
+/** a header's text as kafkajs hands it over (a buffer, a string, or a list of them); '' when absent */
+export function headerString(value: unknown): string {
   if (Array.isArray(value)) return headerString(value[0]);
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   return value === undefined || value === null ? '' : String(value);
+}
+
+/** the CloudEvents distributed-tracing extension in Kafka binary mode */
+export const TRACEPARENT_HEADER = 'ce_traceparent';
+export const TRACESTATE_HEADER = 'ce_tracestate';
+
+/** the extension's headers for a trace context (none without one) */
+export function traceHeaders(trace: TraceContext | undefined): Record<string, string> {
+  if (!trace) return {};
+  return trace.tracestate ? { [TRACEPARENT_HEADER]: trace.traceparent, [TRACESTATE_HEADER]: trace.tracestate } : { [TRACEPARENT_HEADER]: trace.traceparent };
+}
+
+/** the trace context a message's headers carry, if any */
+export function traceContextOf(headers: IHeaders | Record<string, string> | undefined): TraceContext | undefined {
+  const traceparent = headerString(headers?.[TRACEPARENT_HEADER]);
+  if (!traceparent) return undefined;
+  const tracestate = headerString(headers?.[TRACESTATE_HEADER]);
+  return tracestate ? { traceparent, tracestate } : { traceparent };
 }

@@ -11,6 +11,7 @@ import { decodeEvent, eventIdOf, PoisonMessage } from './event-decoding';
 import { MessageWork, runInChunks, runOneAtATime } from './fetch-loop';
 import { GroupMembership } from './group-membership';
 import { retryUntilSettled } from './retry-policy';
+import { failedInTrace, inConsumerSpan, startConsumerSpans } from './trace-context';
 
 export * from './consumer-options';
 export { deadLetterTopic } from './dead-letters';
@@ -167,12 +168,15 @@ export class EventConsumer {
   private async processChunk(messages: KafkaMessage[], topic: string, partition: number, batch: BatchControl): Promise<void> {
     const decoded = messages.map((message) => decodeEvent(message, { topic, partition, offset: message.offset }, this.options.catalogue));
     if (decoded.every((event) => !(event instanceof PoisonMessage))) {
+      const spans = startConsumerSpans(messages, topic, this.spanAttributes(partition));
       try {
         const events = (decoded as ConsumedEvent[]).filter((e) => this.actsOn(e.type));
         if (events.length > 0) this.countHandled(await this.inbox.applyAllOnce(events, topic, this.options.handleBatch!));
         this.moveOn(topic, partition, messages[messages.length - 1].offset);
+        spans.end();
         return;
       } catch (error) {
+        spans.end(error);
         if (isInfrastructureError(error)) this.options.onError?.(error, { topic, partition, offset: messages[0].offset });
       }
     }
@@ -183,7 +187,12 @@ export class EventConsumer {
    * One event, retried (see retryUntilSettled), then parked if it still fails. Gives up without
    * parking when the consumer stops or loses the partition: the event is then delivered again.
    */
-  private async process(message: KafkaMessage, where: Position, batch: BatchControl): Promise<void> {
+  private process(message: KafkaMessage, where: Position, batch: BatchControl): Promise<void> {
+    // the handler runs in the trace of the event's send, so what it decides continues it
+    return inConsumerSpan(message.headers, where.topic, this.spanAttributes(where.partition), () => this.settle(message, where, batch));
+  }
+
+  private async settle(message: KafkaMessage, where: Position, batch: BatchControl): Promise<void> {
     const settled = await retryUntilSettled(() => this.handleOnce(message, where), this.options, {
       report: (error) => {
         this.metrics.failed(this.metrics.typeLabelOf(message));
@@ -195,6 +204,7 @@ export class EventConsumer {
     });
     if (settled) {
       await parkMessage(this.membership.producer, this.options.groupId, message, where, settled.failure);
+      failedInTrace(settled.failure);
       this.parked++;
       this.metrics.parked();
     }
@@ -206,6 +216,10 @@ export class EventConsumer {
     if (event instanceof PoisonMessage) throw event;
     if (!this.actsOn(event.type)) return;
     if (await this.inbox.applyOnce(event, where.topic, this.handleEvent)) this.countHandled([event]);
+  }
+
+  private spanAttributes(partition: number) {
+    return { 'messaging.consumer.group.name': this.options.groupId, 'messaging.destination.partition.id': String(partition) };
   }
 
   private countHandled(events: readonly ConsumedEvent[]): void {

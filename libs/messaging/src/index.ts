@@ -13,3 +13,4 @@ export * from './topic-io';
 export * from './event-handlers';
 export * from './event-consumer.transport';
 export * from './eventing-metrics';
+export * from './trace-context';

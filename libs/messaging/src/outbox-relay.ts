@@ -5,6 +5,7 @@ import { createIdempotentProducer, MessagingClient } from './kafka-client';
 import { outboxChannel } from './outbox';
 import { anchorMessage, AnchorSigning, headsOf } from './chain-anchors';
 import { OutboxBacklogSample, relayPublishDuration, watchOutbox } from './eventing-metrics';
+import { tracePublishing } from './trace-context';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -166,11 +167,19 @@ export class OutboxRelay {
     const rows = await this.nextBatch();
     if (rows.length === 0) return 0;
     const last = rows[rows.length - 1];
-    const topicMessages = groupByTopic(rows);
+    // each event's send continues the trace its row keeps (see trace-context.ts)
+    const traced = tracePublishing(rows, { 'messaging.client.id': `${this.options.schema}-outbox-relay` });
+    const topicMessages = groupByTopic(traced.messages);
     const anchor = await this.anchorOf(rows, last.position);
     if (anchor) topicMessages.push({ topic: anchor.topic, messages: [{ key: anchor.key, value: JSON.stringify(anchor.value), headers: anchor.headers }] });
     const publishing = relayPublishDuration.startTimer({ schema: this.options.schema });
-    await this.producer!.sendBatch({ topicMessages });
+    try {
+      await this.producer!.sendBatch({ topicMessages });
+    } catch (error) {
+      traced.spans.end(error);
+      throw error;
+    }
+    traced.spans.end();
     publishing();
     await this.client!.query(
       `INSERT INTO ${this.checkpoints} (relay, transaction_id, position, updated_at) VALUES ('outbox', $1, $2, now())

@@ -1,3 +1,6 @@
+// tracing first (when OTEL_* asks for it): its instrumentations patch http and pg as they load
+import { startTracing } from '@support/service-kit/tracing';
+startTracing('routing');
 import 'reflect-metadata';
 import { runService } from '@support/service-kit';
 import { routingService } from './routing.app';

@@ -20,6 +20,13 @@ export const CLOUD_EVENT_HEADERS: JsonSchema = {
     ce_actorid: { type: 'string', description: 'who did it: a member id, or a service name' },
     ce_actorrole: { type: 'string', enum: ['lead', 'senior', 'agent', 'contractor', 'intake', 'analyst', 'service'] },
     ce_audithash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: "sha256(prev_hash || canonical JSON): the stream's hash chain" },
+    ce_traceparent: {
+      type: 'string',
+      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description:
+        'CloudEvents distributed-tracing extension: the W3C traceparent of the send that published the event, a child of the request or event it was decided in; present while tracing is on (not stored with the event, not hashed)',
+    },
+    ce_tracestate: { type: 'string', description: 'CloudEvents distributed-tracing extension: the W3C tracestate that came with the traceparent, when there was one' },
   },
 };
 

@@ -13,6 +13,7 @@ import { answerNotModified } from '../http/not-modified';
 import { attachRouteInterceptors } from '../http/route-interceptors';
 import { guardOperatorsPort, listenForOperators } from '../http/operators-port';
 import { ServiceHttpAdapter } from '../http/service-http-adapter';
+import { traceRequests } from '../http/traced-requests';
 import { createLogger } from '../logging/create-logger';
 import { PinoLoggerService } from '../logging/pino-logger.service';
 import { bindRequestContext } from '../logging/request-context';
@@ -71,6 +72,8 @@ export function configureServiceApp(app: NestFastifyApplication, config: Service
   logRequests(fastify, logger);
   // every line logged while a request is handled names it (request id, correlation id)
   bindRequestContext(fastify);
+  // with tracing on, a server span per request, named by route
+  traceRequests(fastify);
   observeHttpRequests(fastify);
   addSecurityHeaders(fastify);
   // /metrics and /docs on the operators' port only, when the service has one

@@ -12,6 +12,7 @@ import { createLogger, flushLogs } from '../logging/create-logger';
 import { OpenApiOptions } from '../openapi/setup-openapi';
 import { PlatformRuntime, runtimeProvidersModule } from '../platform/start-platform';
 import { RuntimeSettings } from '../platform/platform.tokens';
+import { shutdownTracing } from '../tracing/tracing-state';
 import { createServiceApp, listen } from './create-service-app';
 import { ServiceKitModule } from './service-kit.module';
 
@@ -70,10 +71,10 @@ function httpModule(controllers: Type<unknown>[], runtime: PlatformServiceRuntim
 /**
  * Closes the runtime (consumers, relay, pool) in Nest's last shutdown hook, after the HTTP server has
  * drained: on `app.close()` and on SIGTERM/SIGINT alike (enableShutdownHooks runs the same hooks), then
- * writes out the logs (on a signal the process ends right after this hook).
+ * exports the spans tracing holds and writes out the logs (on a signal the process ends right after this hook).
  */
 function withRuntimeShutdown(rootModule: DynamicModule, runtime: ServiceRuntime): DynamicModule {
-  const closer: OnApplicationShutdown = { onApplicationShutdown: () => runtime.close().finally(flushLogs) };
+  const closer: OnApplicationShutdown = { onApplicationShutdown: () => runtime.close().finally(shutdownTracing).finally(flushLogs) };
   return {
     module: RuntimeLifecycleModule,
     // global: the health controller, deep in the root module, reports the consumer groups

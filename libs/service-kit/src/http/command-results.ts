@@ -3,6 +3,7 @@ import { StaleVersionException } from '../errors/problem-details';
 import { CommandContext, CommandOutcome } from '@support/command-handling';
 import { Actor } from '@support/contracts';
 import { CommandRefusal } from '@support/decider';
+import { activeTraceContext } from '@support/messaging';
 
 export type { CommandRefusal };
 
@@ -20,9 +21,13 @@ export function parseIdempotencyKey(header: string | undefined): string | undefi
   return header;
 }
 
-/** A command's context from its request: who asks, the version they saw (If-Match), their correlation id. */
+/**
+ * A command's context from its request: who asks, the version they saw (If-Match), their correlation id,
+ * and the request's trace (taken now: a group commit may write the command from another request's context).
+ */
 export function commandContext(actor: Actor, headers: Record<string, string | undefined>): CommandContext {
-  return { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'] };
+  const trace = activeTraceContext();
+  return { actor, expectedVersion: parseIfMatch(headers['if-match']), correlationId: headers['x-correlation-id'], ...(trace ? { trace } : {}) };
 }
 
 /** The answer to a command on an aggregate: its id, new status (when it has one) and version, or the refusal as HTTP. */

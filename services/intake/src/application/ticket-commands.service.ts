@@ -20,6 +20,7 @@ import {
   OnceOutcome,
   requestFingerprint,
 } from '@support/command-handling';
+import { activeTraceContext } from '@support/messaging';
 import { CLOCK } from '@support/service-kit';
 import { CustomerAggregate, customerDecider, CustomerCommand, OpenTicket, Ticket, TicketAggregate, TicketCommand, ticketDecider, ticketExists } from '../domain';
 import { CustomerDirectory, CustomerRecord, sharesContact } from '../persistence/customer-directory.repository';
@@ -86,7 +87,9 @@ export class TicketCommands {
    * at the same time share a transaction (group commit), each answered as if it had been alone.
    */
   async open(input: OpenTicketInput, context: CommandContext, idempotencyKey?: string): Promise<OpenOutcome> {
-    return this.openings.submit({ input, context, idempotencyKey });
+    // the caller's trace, taken now: the group is written in the context of whichever request leads it
+    const trace = context.trace ?? activeTraceContext();
+    return this.openings.submit({ input, context: trace ? { ...context, trace } : context, idempotencyKey });
   }
 
   private readonly openings = new GroupCommit<Opening, OpenOutcome>({
