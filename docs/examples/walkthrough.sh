@@ -201,6 +201,10 @@ curl -s http://127.0.0.1:3000/v1/sla-board -H "Authorization: Bearer $TOKEN"    
 curl -s "http://127.0.0.1:3000/v1/kpis/weekly?week=$WEEK" -H "Authorization: Bearer $TOKEN"
 curl -s "http://127.0.0.1:3000/v1/reports/weekly.csv?week=$WEEK" -H "Authorization: Bearer $TOKEN"   # for the customer-service desk
 curl -sN --max-time 5 http://127.0.0.1:3000/v1/live -H "Authorization: Bearer $TOKEN"   # server-sent events (5 s; without --max-time until Ctrl-C)
+curl -s http://127.0.0.1:3000/v1/trends/rates -H "Authorization: Bearer $TOKEN"            # { weeks }: response and resolution rate, last 12 ISO weeks
+curl -s http://127.0.0.1:3000/v1/trends/sla-compliance -H "Authorization: Bearer $TOKEN"   # { rules, weeks }: compliance per rule, same weeks
+curl -s http://127.0.0.1:3000/v1/trends/queue-depth -H "Authorization: Bearer $TOKEN"      # { hours }: open tickets at the end of each of the last 24 hours
+curl -s http://127.0.0.1:3000/v1/trends/breaches -H "Authorization: Bearer $TOKEN"         # { days }: clocks breached per day, last 28 days
 
 curl -s http://127.0.0.1:3000/v1/projections/checksum -H "Authorization: Bearer $TOKEN"   # { checksum, rows }
 curl -s -X POST http://127.0.0.1:3000/v1/projections/rebuild -H "Authorization: Bearer $TOKEN"   # 202; lead or service
