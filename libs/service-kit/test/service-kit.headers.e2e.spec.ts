@@ -75,7 +75,8 @@ describe('service kit over HTTP: headers and OpenAPI', () => {
       });
       expect(doc.paths['/v1/things'].post).toBeDefined();
       expect(doc.paths['/health/ready'].get).toBeDefined();
-      expect(doc.paths['/metrics']).toBeUndefined();
+      // /metrics is documented as what it answers: Prometheus text, without a bearer token
+      expect(doc.paths['/metrics'].get).toMatchObject({ security: [], responses: { 200: { content: { 'text/plain; version=0.0.4; charset=utf-8': {} } } } });
     });
 
     it('serves Swagger UI at /docs', async () => {
