@@ -22,7 +22,6 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 127],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
@@ -35,7 +34,19 @@ for (const [network, prefix] of [
 export function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
+  const mapped = family === 6 ? mappedIpv4(address) : undefined;
+  if (mapped) return nonPublic.check(mapped, 'ipv4');
   return nonPublic.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+// ::ffff:127.0.0.1, which a URL parser writes ::ffff:7f00:1, is 127.0.0.1
+function mappedIpv4(address: string): string | undefined {
+  const match = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(address);
+  if (!match) return undefined;
+  if (match[1]) return match[1];
+  const high = parseInt(match[2], 16);
+  const low = parseInt(match[3], 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 function hostOf(url: string): string {

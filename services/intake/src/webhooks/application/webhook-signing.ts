@@ -32,6 +32,6 @@ export function signatureHeaders(secret: Buffer, webhookId: string, at: Date, bo
   return {
     'webhook-id': webhookId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(webhookId, at, body),
+    'webhook-signature': new Webhook(secret, { format: 'raw' }).sign(webhookId, at, body),
   };
 }
