@@ -12,13 +12,14 @@ export interface WebhookUrlPolicy {
  * no fragment, at most {@link WEBHOOK_URL_MAX_LENGTH} characters. Where its host points is checked apart.
  */
 export function webhookUrlProblem(url: unknown, policy: WebhookUrlPolicy, field = 'url'): string | undefined {
-  if (typeof url !== 'string' || url.trim() === '') return `${field} must be an absolute https URL`;
+  const absolute = `${field} must be an absolute ${policy.allowHttp ? 'http or https' : 'https'} URL`;
+  if (typeof url !== 'string' || url.trim() === '') return absolute;
   if (url.length > WEBHOOK_URL_MAX_LENGTH) return `${field} must be at most ${WEBHOOK_URL_MAX_LENGTH} characters`;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `${field} must be an absolute https URL`;
+    return absolute;
   }
   if (parsed.protocol !== 'https:' && !(policy.allowHttp && parsed.protocol === 'http:')) {
     return policy.allowHttp ? `${field} must be an http or https URL` : `${field} must be an https URL (plain http is not allowed here)`;

@@ -4,7 +4,7 @@ import { WEBHOOK_URL_MAX_LENGTH } from '@support/contracts';
 import { SUBSCRIPTION_STATUSES, WEBHOOK_EVENT_TYPES } from '../domain';
 import { DELIVERY_STATUSES } from '../persistence/webhook-deliveries.repository';
 
-const EVENT_TYPES_RULE = 'each value in eventTypes must be a ticket event type of the catalogue (support.ticket.*.v1, see /docs and docs/events/asyncapi.yaml)';
+const EVENT_TYPES_RULE = 'each value must be a ticket event type of the catalogue (support.ticket.*.v1, see /docs and docs/events/asyncapi.yaml)';
 const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 export class CreateWebhookSubscriptionDto {
