@@ -66,14 +66,15 @@ describe('webhooks for partner systems: signed deliveries from the ticket topic 
     expect(subscription).toEqual({ id: expect.any(String), status: 'enabled', version: 1, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]+=*$/) });
 
     // the receiver is down for the ticket's first four requests: three 503s, then a dropped connection
-    let target: string | undefined;
+    const outage: { ticketId?: string } = {};
     let refusals = 0;
     receiver.answerWith((request) => {
-      if (request.path !== path || request.json?.data?.ticketId !== target || refusals >= 4) return 200;
+      if (request.path !== path || request.json?.data?.ticketId !== outage.ticketId || refusals >= 4) return 200;
       refusals += 1;
       return refusals === 4 ? 'close' : 503;
     });
-    target = await openTicket();
+    const target = await openTicket();
+    outage.ticketId = target;
     const steps: Array<[string, string, unknown]> = [
       ['assignment', partner, { assignee: { id: 'agent-1', role: 'agent' }, tier: 'L1' }],
       ['contact', agent, { channel: 'phone' }],
