@@ -47,16 +47,8 @@ export interface AttemptOutcome {
   nextAttemptAt?: Date;
 }
 
-/** A new delivery, queued by the fan-out of a ticket event. */
-export interface QueuedDelivery {
-  id: string;
-  subscriptionId: string;
-  eventId: string;
-  eventType: string;
-  ticketId: string;
-  ticketVersion: number;
-  body: string;
-}
+/** A new delivery, queued by the fan-out of a ticket event, with the body every attempt sends. */
+export type QueuedDelivery = Pick<DeliveryView, 'id' | 'subscriptionId' | 'eventId' | 'eventType' | 'ticketId' | 'ticketVersion'> & { body: string };
 
 /** The deliveries list's sort key: newest first. */
 export const DELIVERY_CURSOR = cursorShape({ seq: 'bigint' });
