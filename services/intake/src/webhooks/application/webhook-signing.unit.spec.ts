@@ -40,7 +40,20 @@ describe('webhook signing', () => {
 
 describe('webhook address policy', () => {
   it('tells loopback, private, link-local and mapped addresses from public ones', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.5', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:7f00:1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.5',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+    ]) {
       expect([address, isNonPublicAddress(address)]).toEqual([address, true]);
     }
     for (const address of ['8.8.8.8', '203.0.113.9', '2001:4860:4860::8888']) expect([address, isNonPublicAddress(address)]).toEqual([address, false]);

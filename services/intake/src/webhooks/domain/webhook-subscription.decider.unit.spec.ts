@@ -1,4 +1,5 @@
 import { Actor, WebhookSubscriptionEvent } from '@support/contracts';
+import { CommandInput } from '@support/decider';
 import { catalogueCheckedSpecification } from '@support/test-kit';
 import { WebhookSubscriptionCommand } from './webhook-subscription.commands';
 import { eventTypesProblem, WEBHOOK_EVENT_TYPES, webhookSubscriptionDecider } from './webhook-subscription.decider';
@@ -12,7 +13,8 @@ const AT = new Date('2026-12-07T08:00:00Z');
 const URL_A = 'https://partner.example.com/hooks';
 const TYPES = ['support.ticket.received.v1', 'support.ticket.contacted.v1'];
 
-const command = <C extends WebhookSubscriptionCommand>(c: Omit<C, 'subscriptionId' | 'actor' | 'at'>): C => ({ subscriptionId: ID, actor: lead, at: AT, ...c }) as C;
+const command = (c: CommandInput<WebhookSubscriptionCommand, 'subscriptionId'>): WebhookSubscriptionCommand =>
+  ({ subscriptionId: ID, actor: lead, at: AT, ...c }) as WebhookSubscriptionCommand;
 const created: WebhookSubscriptionEvent = { type: 'support.webhook-subscription.created.v1', data: { subscriptionId: ID, url: URL_A, eventTypes: TYPES } };
 const disabled: WebhookSubscriptionEvent = { type: 'support.webhook-subscription.disabled.v1', data: { subscriptionId: ID, reason: 'maintenance' } };
 const deleted: WebhookSubscriptionEvent = { type: 'support.webhook-subscription.deleted.v1', data: { subscriptionId: ID } };
