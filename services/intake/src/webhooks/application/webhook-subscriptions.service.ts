@@ -3,7 +3,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock, WebhookSubscriptionEvent } from '@support/contracts';
 import { CommandRefusal, invalid, reject, Rejection } from '@support/decider';
 import { AppendPipeline, CommandContext, CommandHandler, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
-import { CommandBuilder } from '@support/command-handling';
 import { literalHostProblem } from './webhook-address.policy';
 import { generateSecret, SECRET_RULE, secretBytes, secretText } from './webhook-signing';
 import { WebhookSettings } from './webhook-settings';
@@ -44,7 +43,7 @@ export class WebhookSubscriptions {
   constructor(
     private readonly dataSource: DataSource,
     pipeline: AppendPipeline,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly idempotency: IdempotencyStore,
     readonly views: WebhookSubscriptionsRepository,
     private readonly secrets: WebhookSecrets,
@@ -167,18 +166,12 @@ export class WebhookSubscriptions {
   }
 
   /** a command in its own transaction, with what must change beside the stream (a secret, the queue) in it too */
-  private async run(
+  private run(
     id: string,
     command: CommandInput,
     context: CommandContext,
     alongside?: (manager: EntityManager, at: Date) => Promise<void>,
   ): Promise<CommandOutcome<WebhookSubscription>> {
-    const builder: CommandBuilder<WebhookSubscriptionCommand> = command;
-    if (!alongside) return this.streams.handle(this.dataSource, id, builder, context);
-    return this.dataSource.transaction(async (manager) => {
-      const outcome = await this.streams.handleIn(manager, id, builder, context);
-      if (outcome.ok) await alongside(manager, outcome.events[0]?.occurredAt ?? this.clock.now());
-      return outcome;
-    });
+    return this.streams.handle(this.dataSource, id, command, context, alongside ? { alongside } : {});
   }
 }
