@@ -200,8 +200,14 @@ describe('webhooks for partner systems: signed deliveries from the ticket topic 
     const again = await call('POST', '/v1/webhook-subscriptions', partner, body, { 'Idempotency-Key': key });
     expect([again.status, again.headers.get('idempotent-replayed'), await again.json()]).toEqual([201, 'true', first]);
 
-    const rotated = await (await call('POST', `/v1/webhook-subscriptions/${first.id}/secret`, partner, {})).json();
+    const rotation = { 'Idempotency-Key': `${key}-rotation` };
+    const rotated = await (await call('POST', `/v1/webhook-subscriptions/${first.id}/secret`, partner, {}, rotation)).json();
     expect(rotated).toEqual({ id: first.id, status: 'enabled', version: 2, secret: expect.stringMatching(/^whsec_/) });
+    // a retry with the key rotates nothing again and answers without the secret, which no stored answer keeps
+    const retried = await call('POST', `/v1/webhook-subscriptions/${first.id}/secret`, partner, {}, rotation);
+    expect([retried.status, retried.headers.get('idempotent-replayed'), await retried.json()]).toEqual([200, 'true', { id: first.id, status: 'enabled', version: 2 }]);
+    const answers = JSON.stringify(await intake.runtime.dataSource.query(`SELECT body FROM "${intake.schema}".idempotency_keys`));
+    for (const secret of [own, rotated.secret]) expect(answers).not.toContain(secret.slice('whsec_'.length));
     const secrets = () => intake.runtime.dataSource.query(`SELECT wrapped_secret FROM "${intake.schema}".webhook_secrets WHERE subscription_id = $1`, [first.id]);
     const [row] = await secrets();
     // kept wrapped: neither the given nor the generated secret is in the table

@@ -32,6 +32,7 @@ export interface SubscriptionCreated {
 type CommandInput = (at: Date) => WebhookSubscriptionCommand;
 
 const CREATE_SCOPE = 'create-webhook-subscription';
+const ROTATE_SCOPE = 'rotate-webhook-secret';
 
 /**
  * Webhook subscriptions on the libs' command path (load, decide, append through intake's pipeline and
@@ -105,17 +106,23 @@ export class WebhookSubscriptions {
     return this.run(id, (at) => ({ type: 'ChangeSubscription', subscriptionId: id, url, eventTypes, actor: context.actor, at }), context);
   }
 
-  /** a new secret (given or generated) replaces the old, which is gone once this commits */
-  async rotateSecret(id: string, given: string | undefined, context: CommandContext): Promise<{ outcome: CommandOutcome<WebhookSubscription>; secret?: string }> {
-    if (given !== undefined && !secretBytes(given)) return { outcome: invalid(SECRET_RULE) };
+  /**
+   * A new secret (given or generated) replaces the old, which is gone once this commits; honours
+   * Idempotency-Key itself, so that the answer kept for a retry holds no secret (a replay comes without it).
+   */
+  async rotateSecret(id: string, given: string | undefined, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<SubscriptionCreated, CommandRefusal>> {
+    if (given !== undefined && !secretBytes(given)) return { refused: invalid(SECRET_RULE) };
     const secret = given === undefined ? generateSecret() : secretBytes(given)!;
-    const outcome = await this.run(
-      id,
-      (at) => ({ type: 'RotateSecret', subscriptionId: id, actor: context.actor, at }),
-      context,
-      (manager, at) => this.secrets.put(manager, id, secret, at),
-    );
-    return { outcome, ...(outcome.ok && given === undefined ? { secret: secretText(secret) } : {}) };
+    const scope = { operation: ROTATE_SCOPE, caller: context.actor.id };
+    const outcome = await this.idempotency.once<SubscriptionCreated, CommandRefusal>(this.dataSource, scope, idempotencyKey, { id }, async (manager) => {
+      const rotated = await this.streams.handleIn(manager, id, (at) => ({ type: 'RotateSecret', subscriptionId: id, actor: context.actor, at }), context, {
+        alongside: (m, at) => this.secrets.put(m, id, secret, at),
+      });
+      if (!rotated.ok) return { refused: rotated };
+      return { status: 200, body: { id, status: rotated.entity.status, version: rotated.version } };
+    });
+    if ('status' in outcome && given === undefined && !outcome.replayed) return { ...outcome, body: { ...outcome.body, secret: secretText(secret) } };
+    return outcome;
   }
 
   disable(id: string, reason: string, context: CommandContext): Promise<CommandOutcome<WebhookSubscription>> {

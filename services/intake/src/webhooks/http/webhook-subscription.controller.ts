@@ -109,10 +109,19 @@ export class WebhookSubscriptionController {
   @HttpCode(200)
   @Roles(...MANAGERS)
   @AcceptsIfMatch()
-  @ApiOkResponse({ type: WebhookSubscriptionChangedDto, description: 'rotated; `secret` when one was generated (this answer only)' })
-  async rotateSecret(@UuidParam() id: string, @Body() body: RotateSecretDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
-    const { outcome, secret } = await this.subscriptions.rotateSecret(id, body.secret, commandContext(actor, headers));
-    return { ...commandAnswer(id, outcome), ...(secret === undefined ? {} : { secret }) };
+  // the kit's interceptor would keep the answer, secret and all, for a retry: this route keeps it without
+  @StoresIdempotencyKey()
+  @ApiOkResponse({ type: WebhookSubscriptionChangedDto, description: 'rotated; `secret` when one was generated (this answer only: a replay by Idempotency-Key comes without it)' })
+  async rotateSecret(
+    @UuidParam() id: string,
+    @Body() body: RotateSecretDto,
+    @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers() headers: Record<string, string>,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
+    const outcome = await this.subscriptions.rotateSecret(id, body.secret, commandContext(actor, headers), parseIdempotencyKey(idempotencyKey));
+    return createdResponse(outcome, res, () => `/v1/webhook-subscriptions/${id}`);
   }
 
   @Post(':id/disable')
