@@ -29,6 +29,7 @@ import {
   DisableWebhookSubscriptionDto,
   EmptyWebhookDto,
   RotateSecretDto,
+  WebhookBodyDto,
   WebhookDeliveryDto,
   WebhookSubscriptionChangedDto,
   WebhookSubscriptionDto,
@@ -40,7 +41,7 @@ const MANAGERS = ['lead', 'service'] as const;
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @ApiHeader({ name: 'X-Correlation-Id', required: false })
-@ApiExtraModels(WebhookSubscriptionDto, WebhookDeliveryDto)
+@ApiExtraModels(WebhookSubscriptionDto, WebhookDeliveryDto, WebhookBodyDto)
 @Controller('v1/webhook-subscriptions')
 export class WebhookSubscriptionController {
   constructor(
@@ -56,7 +57,8 @@ export class WebhookSubscriptionController {
   @StoresIdempotencyKey()
   @ApiCreatedResponse({
     type: WebhookSubscriptionChangedDto,
-    description: 'subscribed; `secret` when one was generated (this answer only: a replay by Idempotency-Key comes without it)',
+    description:
+      'subscribed; `secret` when one was generated (this answer only: a replay by Idempotency-Key comes without it). Each event is then POSTed to the URL as a WebhookBodyDto, signed with the Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature',
   })
   async create(
     @Body() body: CreateWebhookSubscriptionDto,

@@ -103,3 +103,29 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'date-time', nullable: true }) deliveredAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
+
+class WebhookActorDto {
+  @ApiProperty({ example: 'agent-1' }) id!: string;
+  @ApiProperty({ example: 'agent' }) role!: string;
+}
+
+class WebhookEventDto {
+  @ApiProperty({ format: 'uuid', description: 'the ticket event id: also the webhook-id header, the same on every retry' }) eventId!: string;
+  @ApiProperty({ format: 'uuid' }) ticketId!: string;
+  @ApiProperty({ example: 3, description: "the ticket's version this event made: 1, 2, 3, ... in order" }) version!: number;
+  @ApiProperty({ type: WebhookActorDto }) actor!: WebhookActorDto;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the event or request that caused it' }) causationId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) correlationId!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "the event's data as the catalogue describes it (docs/events/asyncapi.yaml), without personal data" })
+  event!: Record<string, unknown>;
+}
+
+/**
+ * What a subscribed URL receives: a POST of this JSON, with the headers webhook-id, webhook-timestamp
+ * and webhook-signature (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, Standard Webhooks).
+ */
+export class WebhookBodyDto {
+  @ApiProperty({ example: 'support.ticket.contacted.v1', description: 'a ticket event type the subscription names' }) type!: string;
+  @ApiProperty({ format: 'date-time', description: 'when the event was recorded' }) timestamp!: string;
+  @ApiProperty({ type: WebhookEventDto }) data!: WebhookEventDto;
+}
