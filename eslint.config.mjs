@@ -23,6 +23,8 @@ const constraints = (testKit) => [
   { sourceTag: 'layer:messaging', onlyDependOnLibsWithTags: ['layer:decider', 'layer:contracts', 'layer:event-store', 'layer:command-handling', ...testKit] },
   { sourceTag: 'layer:service-kit', onlyDependOnLibsWithTags: [...LIBS.filter((t) => t !== 'layer:service-kit'), ...testKit] },
   { sourceTag: 'layer:test-kit', onlyDependOnLibsWithTags: LIBS },
+  // the typed HTTP client of the services' documents, for other systems and the system tests: it stands alone
+  { sourceTag: 'layer:api-client', onlyDependOnLibsWithTags: [] },
 ];
 // test code (specs, test/ folders, *.test-fixtures.ts, all of test-kit) may use test-kit too
 const production = constraints([]);

@@ -44,6 +44,15 @@ export interface StartServiceOptions {
   timings?: { listeningInMs?: number; readyInMs?: number };
   /** more environment for the service (over the bench's) */
   env?: NodeJS.ProcessEnv;
+  /** Node's own flags (default: deploy/node-flags, as in production) */
+  nodeFlags?: string[];
+}
+
+/** The flags every service process runs with in production (deploy/node-flags). */
+export function productionNodeFlags(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the launchers' own plain-JS reader, one parser for all
+  const { nodeFlags } = require(join(REPO, 'deploy', 'node-flags.js')) as { nodeFlags: () => string[] };
+  return nodeFlags();
 }
 
 /** A token the services {@link startService} starts accept: signed with the bench secret, for their audience and issuer. */
@@ -56,7 +65,7 @@ export async function startService(name: ServiceName, port: number, schema: stri
   const databaseUrl = await migrateForService(name, schema);
   const log = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
   const kafka = benchKafka(name);
-  const child = spawn(process.execPath, [join(BUILD, 'services', name, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? productionNodeFlags()), join(BUILD, 'services', name, 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -118,6 +127,29 @@ export async function stopService(child: ChildProcess | undefined): Promise<void
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
+}
+
+/**
+ * Waits until every consumer of a service started by {@link startService} has read its topics to the end
+ * (its `support_consumer_lag` series, on the ops port, all 0; a consumer shows lag only once it fetched something,
+ * so none after `quietMs` counts as nothing to read), or `timeoutMs` passed; the lag summed at the first and last reading.
+ */
+export async function waitUntilCaughtUp(port: number, timeoutMs = 60_000, quietMs = 15_000): Promise<{ first: number; last: number }> {
+  const started = Date.now();
+  let first: number | undefined;
+  for (;;) {
+    // a reset connection (the load saturates the machine) is asked again
+    const text = await fetch(`http://127.0.0.1:${port + 1000}/metrics`).then(
+      (answer) => answer.text(),
+      () => '',
+    );
+    const lags = [...text.matchAll(/^support_consumer_lag\{[^}]*\} (\S+)$/gm)].map(([, value]) => Number(value));
+    const last = lags.reduce((a, b) => a + b, 0);
+    first ??= last;
+    const caughtUp = lags.length > 0 ? last === 0 : Date.now() - started > quietMs;
+    if (caughtUp || Date.now() - started > timeoutMs) return { first, last };
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** resident memory of a process, MiB */

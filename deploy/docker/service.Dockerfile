@@ -42,6 +42,8 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
 # only compiled output; files stay owned by root so the service cannot rewrite its own code
 COPY --from=build /app/dist ./dist
+# Node's flags for every service (why: in the file)
+COPY deploy/node-flags ./deploy/node-flags
 
 LABEL org.opencontainers.image.title="support-ops ${SERVICE}" \
       org.opencontainers.image.description="support-ops service ${SERVICE}"
@@ -55,4 +57,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # shell form so that ${SERVICE} expands at run time; exec replaces the shell, so node itself gets SIGTERM
-CMD exec node dist/services/${SERVICE}/src/main.js
+CMD exec node $(sed 's/#.*//' deploy/node-flags) dist/services/${SERVICE}/src/main.js

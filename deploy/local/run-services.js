@@ -12,6 +12,7 @@ const { spawn } = require('node:child_process');
 const { createWriteStream, mkdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const readline = require('node:readline');
+const { nodeFlags } = require('../node-flags.js');
 
 const LOG_DIR = process.env.LOG_DIR || '.data/logs';
 const SERVICE_MAIN = process.env.SERVICE_MAIN || 'dist/services/{name}/src/main.js';
@@ -106,7 +107,7 @@ function main(argv) {
     say(`[start] ${label} on :${port} (log: ${log})`);
     const file = createWriteStream(log, { flags: 'w' });
     const tail = [];
-    const child = spawn(process.execPath, [main], {
+    const child = spawn(process.execPath, [...nodeFlags(), main], {
       env: { ...process.env, PORT: String(port), ...runtimeDatabase(name), ...kafkaPrincipal(name) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

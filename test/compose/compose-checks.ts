@@ -366,7 +366,8 @@ export function checkDockerfile(text: string): string[] {
     const fromStage = words.some((w) => w.startsWith('--from='));
     const sources = words.filter((w) => !w.startsWith('--')).slice(0, -1);
     if (fromStage && sources.some((s) => !/(^|\/)dist(\/|$)/.test(s))) problems.push(`Dockerfile: final stage copies ${sources.join(' ')} from a stage; only dist/ belongs there`);
-    if (!fromStage && sources.some((s) => !/^package(-lock)?\.json$|^package\*\.json$/.test(s))) problems.push(`Dockerfile: final stage copies sources ${sources.join(' ')}`);
+    if (!fromStage && sources.some((s) => !/^package(-lock)?\.json$|^package\*\.json$|^deploy\/node-flags$/.test(s)))
+      problems.push(`Dockerfile: final stage copies sources ${sources.join(' ')}`);
   }
   if (!final.some((i) => i.keyword === 'ARG' && /^SERVICE\b/.test(i.args))) problems.push('Dockerfile: final stage does not declare ARG SERVICE');
   if (!final.some((i) => i.keyword === 'ENV' && /\bSERVICE=("?)\$\{?SERVICE\}?\1(\s|$)/.test(i.args)))
@@ -377,6 +378,8 @@ export function checkDockerfile(text: string): string[] {
   if (!/fetch\(/.test(health) || !health.includes('/health/live')) problems.push("Dockerfile: no HEALTHCHECK fetching /health/live with node's fetch");
   const cmd = final.filter((i) => i.keyword === 'CMD').pop()?.args ?? '';
   if (!/\$\{?SERVICE\}?/.test(cmd) || !cmd.includes('dist/services/')) problems.push(`Dockerfile: CMD "${cmd}" does not start dist/services/\${SERVICE}/src/main.js`);
+  // the services' Node flags live in one file that npm start and the benchmarks read too
+  if (!cmd.includes('deploy/node-flags')) problems.push(`Dockerfile: CMD "${cmd}" does not pass Node the flags in deploy/node-flags`);
   return problems;
 }
 

@@ -325,6 +325,7 @@ describe('the checks can fail', () => {
     expect(problems).toMatch('does not carry SERVICE into ENV');
     expect(problems).toMatch('final stage runs as root');
     expect(problems).toMatch('does not start dist/services/${SERVICE}/src/main.js');
+    expect(problems).toMatch('does not pass Node the flags in deploy/node-flags');
     expect(problems).toMatch('only dist/ belongs there');
   });
 

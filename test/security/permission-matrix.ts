@@ -98,7 +98,7 @@ const GUARD = `## How the guard works
   \`lead\` is listed wherever the lead may act. Every route that is not public lists its roles: one
   without \`@Roles(...)\` or \`@Public()\` does not start.
 - \`@Public()\` skips the check: \`/health/live\`, \`/health/ready\`, \`/metrics\`, the dashboard page
-  \`GET /\` (it asks for a token and sends it with each call). Swagger UI \`/docs\` and
+  \`GET /\` with its script, style and chart library (it asks for a token and sends it with each call). Swagger UI \`/docs\` and
   \`/docs/openapi.json\` are served outside the controllers and need no token either. In production
   \`/metrics\` and \`/docs\` answer only on the operators' port (\`OPS_PORT\`, not published), never on
   the service's public port.

@@ -4,21 +4,8 @@ import { Browser, chromium } from 'playwright-core';
 import { systemClock } from '@support/contracts';
 import { publishEvents } from '@support/test-kit';
 import { teamTime } from '../../services/dashboard/src/http/page-format';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/chromium';
 import { everyItem, jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
-
-// Debian's chromium (deploy/local/browser.sh installs it); CHROMIUM_PATH points elsewhere
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// a closed network: without these flags chromium keeps reaching for Google's hosts
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // the web page served by the dashboard, in headless Chromium, with intake, routing, sla-monitor and the dashboard on real Kafka
 describe('the dashboard page', () => {

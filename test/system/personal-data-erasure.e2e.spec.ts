@@ -4,6 +4,7 @@ import { systemClock } from '@support/contracts';
 import { EventStore } from '@support/event-store';
 import { scanTopicFromStart, withTopicAdmin } from '@support/messaging';
 import { testInfra, testMessagingClient } from '@support/test-kit';
+import { answer, clientsOf } from './support/api-clients';
 import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
 
 const ERASED = '[erased]';
@@ -30,12 +31,16 @@ describe('erasing a customer reaches everything', () => {
     analyst = await system.token({ role: 'analyst', id: 'ops-1' });
     desk = await system.token({ role: 'intake', id: 'cs-desk' });
     agent = await system.token({ role: 'agent', id: agentId });
-    const member = { memberId: agentId, role: 'agent', name: agentId, tier: 'L1', capacity: 50, skills: [], scenarios: [], onDuty: true };
-    expect((await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', member)).status).toBe(201);
+    await answer(
+      clientsOf(system, lead).routing.POST('/v1/members', {
+        body: { memberId: agentId, role: 'agent', name: agentId, tier: 'L1', capacity: 50, skills: [], scenarios: [], onDuty: true },
+      }),
+      201,
+    );
     await waitFor('the pool to know the roster', async () =>
       (await system.leads!.runtime.repository.members(system.leads!.runtime.dataSource)).some((m) => m.memberId === agentId && m.onDuty),
     );
-    expect((await jsonRequest(`${system.leads!.url}/v1/ratios`, lead, 'PUT', { ratios: [{ memberId: agentId, weight: 1 }], acceptMinutes: 60 })).status).toBe(200);
+    await answer(clientsOf(system, lead).leads!.PUT('/v1/ratios', { body: { ratios: [{ memberId: agentId, weight: 1 }], acceptMinutes: 60 } }));
   }, 120_000);
 
   afterAll(async () => {
@@ -64,54 +69,50 @@ describe('erasing a customer reaches everything', () => {
     const clearValues = [...Object.values(person), image.slice(-40)];
 
     // a lead captured and converted: intake opens a ticket for a new customer
-    const captured = await call(system.leads!.url, '/v1/leads', lead, 'POST', {
-      platform: 'douyin',
-      account: '@studio',
-      customerHandle: person.handle,
-      contact: { phone: person.phone },
-      memberId: agentId,
-    });
-    expect(captured.status).toBe(201);
-    const leadId: string = captured.body.id;
-    expect((await call(system.leads!.url, `/v1/leads/${leadId}/acceptance`, agent, 'POST')).body).toMatchObject({ status: 'accepted' });
-    const converted = await call(system.leads!.url, `/v1/leads/${leadId}/conversion`, agent, 'POST', {
-      deviceModel: 'ATEM Mini Pro',
-      problem: `导播台无输出 ${suffix}`,
-      urgency: 'normal',
-    });
-    expect(converted.body).toMatchObject({ status: 'converted' });
-    const first: string = await waitFor('the ticket of the converted lead', async () => (await call(system.leads!.url, `/v1/leads/${leadId}`, lead)).body.ticketId);
-    const { body: ticket } = await call(system.intake.url, `/v1/tickets/${first}`, lead);
-    const customerId: string = ticket.customerId;
+    const [asLead, asAgent, asDesk] = [clientsOf(system, lead), clientsOf(system, agent), clientsOf(system, desk)];
+    const path = (id: string) => ({ params: { path: { id } } });
+    const captured = await answer(
+      asLead.leads!.POST('/v1/leads', { body: { platform: 'douyin', account: '@studio', customerHandle: person.handle, contact: { phone: person.phone }, memberId: agentId } }),
+      201,
+    );
+    const leadId = captured.id;
+    expect(await answer(asAgent.leads!.POST('/v1/leads/{id}/acceptance', path(leadId)))).toMatchObject({ status: 'accepted' });
+    const converted = await answer(
+      asAgent.leads!.POST('/v1/leads/{id}/conversion', { ...path(leadId), body: { deviceModel: 'ATEM Mini Pro', problem: `导播台无输出 ${suffix}`, urgency: 'normal' } }),
+    );
+    expect(converted).toMatchObject({ status: 'converted' });
+    const first = await waitFor('the ticket of the converted lead', async () => (await answer(asLead.leads!.GET('/v1/leads/{id}', path(leadId)))).ticketId);
+    const ticket = await answer(asLead.intake.GET('/v1/tickets/{id}', path(first)));
+    const customerId = ticket.customerId;
     expect(ticket.customer).toEqual({ name: person.handle, phone: person.phone });
     // the same customer calls again, on WeChat too
-    const again = await call(system.intake.url, '/v1/tickets', desk, 'POST', {
-      channel: 'phone',
-      customer: { name: person.handle, phone: person.phone, wechat: person.wechat },
-      deviceModel: 'ATEM Mini Pro',
-      problem: `推流卡顿 ${suffix}`,
-      urgency: 'normal',
-    });
-    expect(again.status).toBe(201);
-    const second: string = again.body.id;
-    expect((await call(system.intake.url, `/v1/tickets/${second}`, lead)).body.customerId).toBe(customerId);
+    const again = await answer(
+      asDesk.intake.POST('/v1/tickets', {
+        body: {
+          channel: 'phone',
+          customer: { name: person.handle, phone: person.phone, wechat: person.wechat },
+          deviceModel: 'ATEM Mini Pro',
+          problem: `推流卡顿 ${suffix}`,
+          urgency: 'normal',
+        },
+      }),
+      201,
+    );
+    const second = again.id;
+    expect((await answer(asLead.intake.GET('/v1/tickets/{id}', path(second)))).customerId).toBe(customerId);
 
     // an on-site visit with an address and a signature, and a sheet naming the customer
     await waitFor('field-service to know the ticket', async () => (await system.field!.runtime.tickets.find(system.field!.runtime.dataSource, first)) !== null);
-    const field = async (path: string, body?: unknown, token = lead) => {
-      const answer = await call(system.field!.url, path, token, 'POST', body);
-      expect([path, answer.status < 300, answer.text]).toEqual([path, true, answer.text]);
-      return answer.body;
-    };
-    const visit = await field('/v1/visits', { ticketId: first, reason: '需上门' });
+    const visit = await answer(asLead.field!.POST('/v1/visits', { body: { ticketId: first, reason: '需上门' } }), 201);
+    const atVisit = path(visit.id);
     const start = new Date(Date.now() + 3 * 3_600_000);
     const window = { start: start.toISOString(), end: new Date(start.getTime() + 7_200_000).toISOString() };
-    await field(`/v1/visits/${visit.id}/schedule`, { technician: { id: agentId, role: 'agent' }, window, address: person.address });
+    await answer(asLead.field!.POST('/v1/visits/{id}/schedule', { ...atVisit, body: { technician: { id: agentId, role: 'agent' }, window, address: person.address } }));
     const checklist = { tools: ['螺丝刀'], spareParts: [], addressConfirmed: true, deviceStateConfirmed: true, deviceState: '无输出' };
-    await field(`/v1/visits/${visit.id}/preparation`, { checklist }, agent);
-    await field(`/v1/visits/${visit.id}/check-in`, {}, agent);
-    await field(`/v1/visits/${visit.id}/completion`, { workDone: '更换模块', customerTested: true, usageNotes: '先断电' }, agent);
-    await field(`/v1/visits/${visit.id}/signature`, { signerName: person.signer, mediaType: 'image/png', imageBase64: image }, agent);
+    await answer(asAgent.field!.POST('/v1/visits/{id}/preparation', { ...atVisit, body: { checklist } }));
+    await answer(asAgent.field!.POST('/v1/visits/{id}/check-in', { ...atVisit, body: {} }));
+    await answer(asAgent.field!.POST('/v1/visits/{id}/completion', { ...atVisit, body: { workDone: '更换模块', customerTested: true, usageNotes: '先断电' } }));
+    await answer(asAgent.field!.POST('/v1/visits/{id}/signature', { ...atVisit, body: { signerName: person.signer, mediaType: 'image/png', imageBase64: image } }));
     const contents = {
       customer: { name: person.sheetName, contact: person.sheetContact },
       device: 'ATEM Mini Pro',
@@ -120,10 +121,10 @@ describe('erasing a customer reaches everything', () => {
       workDone: '更换模块',
       partsUsed: [],
       timeSpentMinutes: 60,
-      result: 'fixed',
+      result: 'fixed' as const,
     };
-    const sheet = await field('/v1/sheets', { ticketId: first, visitId: visit.id, kind: 'on-site', contents }, agent);
-    await field(`/v1/sheets/${sheet.id}/submission`, undefined, agent);
+    const sheet = await answer(asAgent.field!.POST('/v1/sheets', { body: { ticketId: first, visitId: visit.id, kind: 'on-site', contents } }), 201);
+    await answer(asAgent.field!.POST('/v1/sheets/{id}/submission', path(sheet.id)));
 
     // what each service answers about them, as a lead and as an analyst
     const reads: Array<[string, string]> = [
@@ -153,20 +154,19 @@ describe('erasing a customer reaches everything', () => {
     expect((await call(system.field!.url, `/v1/visits/${visit.id}`, lead)).text).toContain(person.address);
     expect((await call(system.leads!.url, `/v1/leads/${leadId}`, lead)).text).toContain(person.phone);
 
-    const erased = await call(system.intake.url, `/v1/customers/${customerId}/erasure`, lead, 'POST', { reason: 'the customer asked to be forgotten' });
-    expect(erased.status).toBe(200);
+    await answer(asLead.intake.POST('/v1/customers/{id}/erasure', { ...path(customerId), body: { reason: 'the customer asked to be forgotten' } }));
     // the lead pool destroys the key of the lead that became this customer
     await waitFor('the lead pool to erase the converted lead', async () => (await call(system.leads!.url, `/v1/leads/${leadId}`, lead)).text.includes(ERASED));
 
     // 1. every answer of every service, as lead and as analyst
     for (const token of [lead, analyst]) {
       for (const [base, path] of reads) {
-        const answer = await call(base, path, token);
-        expect([path, answer.status]).toEqual([path, 200]);
-        for (const value of clearValues) expect([path, value, answer.text.includes(value)]).toEqual([path, value, false]);
+        const read = await call(base, path, token);
+        expect([path, read.status]).toEqual([path, 200]);
+        for (const value of clearValues) expect([path, value, read.text.includes(value)]).toEqual([path, value, false]);
       }
     }
-    expect((await call(system.intake.url, `/v1/tickets/${first}`, lead)).body.customer).toEqual({ name: ERASED, phone: ERASED });
+    expect((await answer(asLead.intake.GET('/v1/tickets/{id}', path(first)))).customer).toEqual({ name: ERASED, phone: ERASED });
 
     // 2. every table of every service (and the keyring)
     const schemas = [system.intake, system.routing, system.sla!, system.field!, system.knowledge!, system.leads!, system.dashboard!].map((s) => s.schema);
@@ -221,8 +221,8 @@ describe('erasing a customer reaches everything', () => {
     expect(aboutThem).toBeGreaterThan(10);
 
     // 4. nothing recorded changed: every stream of theirs still verifies
-    for (const id of [first, second]) expect((await call(system.intake.url, `/v1/tickets/${id}/history/verify`, lead)).body).toMatchObject({ valid: true });
-    expect((await call(system.field!.url, `/v1/visits/${visit.id}/history/verify`, lead)).body).toMatchObject({ valid: true });
+    for (const id of [first, second]) expect(await answer(asLead.intake.GET('/v1/tickets/{id}/history/verify', path(id)))).toMatchObject({ valid: true });
+    expect(await answer(asLead.field!.GET('/v1/visits/{id}/history/verify', atVisit))).toMatchObject({ valid: true });
     expect(await system.field!.runtime.store.verifyStream(system.field!.runtime.dataSource, sheet.id)).toMatchObject({ valid: true });
     expect(await system.leads!.runtime.context.get(EventStore).verifyStream(system.leads!.runtime.dataSource, leadId)).toMatchObject({ valid: true });
   }, 600_000);

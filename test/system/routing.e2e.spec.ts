@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { everyItem, jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
+import type { IntakeSchemas } from '@support/api-client';
+import { allItems, answer, clientsOf } from './support/api-clients';
+import { RunningSystem, startSystem, waitFor } from './support/system-harness';
 
 // Intake and routing side by side over real HTTP, Kafka and PostgreSQL: tickets are opened at intake,
 // routing decides from intake's events, intake records the decisions. Each test registers members of
@@ -35,7 +37,7 @@ interface QueueEntry {
   ticketId: string;
   urgency: 'urgent' | 'normal';
   receivedAt: string;
-  waitingFor: string;
+  waitingFor?: string;
   position: number;
 }
 interface RosterEntry {
@@ -46,7 +48,7 @@ interface RosterEntry {
   openTickets: number;
 }
 
-const TIER: Record<Role, string> = { agent: 'L1', senior: 'L2', lead: 'L3', contractor: 'L1' };
+const TIER: Record<Role, 'L1' | 'L2' | 'L3'> = { agent: 'L1', senior: 'L2', lead: 'L3', contractor: 'L1' };
 const TERMINAL = ['resolved', 'closed', 'cancelled'];
 const ASSIGNED = 'support.ticket.assigned.v1';
 const DISPATCHED = 'support.ticket.dispatched-to-contractor.v1';
@@ -83,47 +85,39 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
 
   // ---- HTTP helpers -------------------------------------------------------------------------------
 
-  const atIntake = (path: string, token: string, method = 'GET', body?: unknown) => jsonRequest(`${system.intake.url}${path}`, token, method, body);
-  const atRouting = (path: string, token: string, method = 'GET', body?: unknown) => jsonRequest(`${system.routing.url}${path}`, token, method, body);
+  const intake = (token: string) => clientsOf(system, token).intake;
+  const routing = (token: string) => clientsOf(system, token).routing;
+  const path = (id: string) => ({ params: { path: { id } } });
   const tokenOf = (member: Pick<MemberSpec, 'memberId' | 'role' | 'name'>) => system.token({ id: member.memberId, role: member.role, name: member.name });
 
   async function register(spec: MemberSpec): Promise<MemberSpec> {
-    const response = await atRouting('/v1/members', lead, 'POST', { tier: TIER[spec.role], skills: [], scenarios: [], onDuty: true, ...spec });
-    expect([spec.memberId, response.status]).toEqual([spec.memberId, 201]);
+    await answer(routing(lead).POST('/v1/members', { body: { tier: TIER[spec.role], skills: [], scenarios: [], onDuty: true, ...spec } }), 201);
     return spec;
   }
 
-  async function open(overrides: Record<string, unknown> = {}): Promise<string> {
-    const response = await atIntake('/v1/tickets', desk, 'POST', {
-      channel: 'wechat',
-      customer: { name: '王女士', phone: `+86 138 ${Math.floor(1000_0000 + Math.random() * 8999_9999)}` },
-      deviceModel: 'Dell XPS 15 9520',
-      problem: '开机蓝屏，无法进入系统',
-      urgency: 'normal',
-      ...overrides,
+  async function open(overrides: Partial<IntakeSchemas['schemas']['OpenTicketDto']> = {}): Promise<string> {
+    const { data, error, response } = await intake(desk).POST('/v1/tickets', {
+      body: {
+        channel: 'wechat',
+        customer: { name: '王女士', phone: `+86 138 ${Math.floor(1000_0000 + Math.random() * 8999_9999)}` },
+        deviceModel: 'Dell XPS 15 9520',
+        problem: '开机蓝屏，无法进入系统',
+        urgency: 'normal',
+        ...overrides,
+      },
     });
-    const body = await response.json();
-    if (response.status !== 201) throw new Error(`POST /v1/tickets answered ${response.status}: ${JSON.stringify(body)}`);
-    opened.push(body.id);
-    return body.id;
+    if (response.status !== 201 || !data) throw new Error(`POST /v1/tickets answered ${response.status}: ${JSON.stringify(error)}`);
+    opened.push(data.id);
+    return data.id;
   }
 
-  const ticket = async (id: string): Promise<TicketView> => (await atIntake(`/v1/tickets/${id}`, lead)).json();
-  const historyOf = async (id: string): Promise<HistoryEntry[]> => (await atIntake(`/v1/tickets/${id}/history`, lead)).json();
-  const queue = (): Promise<QueueEntry[]> => everyItem('/v1/queue', async (path) => (await atRouting(path, lead)).json());
-  const members = (): Promise<RosterEntry[]> => everyItem('/v1/members', async (path) => (await atRouting(path, lead)).json());
+  const ticket = (id: string): Promise<TicketView> => answer(intake(lead).GET('/v1/tickets/{id}', path(id)));
+  const historyOf = (id: string): Promise<HistoryEntry[]> => answer(intake(lead).GET('/v1/tickets/{id}/history', path(id)));
+  const queue = (): Promise<QueueEntry[]> => allItems((query) => answer(routing(lead).GET('/v1/queue', { params: { query } })));
+  const members = (): Promise<RosterEntry[]> => allItems((query) => answer(routing(lead).GET('/v1/members', { params: { query } })));
 
   /** every ticket intake holds (this test system's own schema), newest first */
-  async function allTickets(): Promise<TicketView[]> {
-    const tickets: TicketView[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: TicketView[]; nextCursor: string | null } = await (await atIntake(`/v1/tickets?limit=200${cursor ? `&cursor=${cursor}` : ''}`, lead)).json();
-      tickets.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return tickets;
-  }
+  const allTickets = (): Promise<TicketView[]> => allItems((query) => answer(intake(lead).GET('/v1/tickets', { params: { query } })));
 
   /** routing's own record of what it decided for a ticket, oldest first */
   async function decisionsFor(ticketId: string): Promise<Array<{ id: string; type: string; data: Record<string, unknown>; position: string }>> {
@@ -138,20 +132,21 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
     for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
   }
 
-  async function expectOk(response: Awaited<ReturnType<typeof jsonRequest>>, what: string) {
-    if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(await response.json())}`);
+  async function expectOk(call: Promise<{ error?: unknown; response: Response }>, what: string) {
+    const { error, response } = await call;
+    if (response.status !== 200) throw new Error(`${what}: ${response.status} ${JSON.stringify(error)}`);
   }
 
   /** nobody on duty, the given tickets cancelled, routing's queue empty */
   async function retireEveryoneAndCancel(ticketIds: string[]): Promise<void> {
-    for (const member of (await members()).filter((m) => m.onDuty)) await atRouting(`/v1/members/${member.memberId}/off-duty`, lead, 'POST');
+    for (const member of (await members()).filter((m) => m.onDuty)) await routing(lead).POST('/v1/members/{id}/off-duty', path(member.memberId));
     const mine = new Set(ticketIds);
     await waitFor(
       'every ticket of the test cancelled (or done) and an empty queue',
       async () => {
         const open = (await allTickets()).filter((t) => mine.has(t.id) && !TERMINAL.includes(t.state));
         // a cancel can meet a concurrent decision (409 version conflict): the next round sends it again
-        await inBatches(open, 25, (t) => atIntake(`/v1/tickets/${t.id}/cancel`, desk, 'POST', { reason: 'end of the test' }));
+        await inBatches(open, 25, (t) => intake(desk).POST('/v1/tickets/{id}/cancel', { ...path(t.id), body: { reason: 'end of the test' } }));
         return open.length === 0 && (await queue()).length === 0;
       },
       { timeoutMs: 30_000, intervalMs: 200 },
@@ -163,7 +158,7 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
   it('dispatches a fixed-scenario ticket to the on-duty whitelisted contractor; with the contractor off duty, to an agent', async () => {
     const contractor = await register({ memberId: 'c-zhou', role: 'contractor', name: '周师傅', scenarios: ['printer-driver-reinstall', 'os-reinstall'], capacity: 3 });
     const agent = await register({ memberId: 'm-agent-wang', role: 'agent', name: '小王', skills: ['printer'], capacity: 5 });
-    const triage = { faultCategory: 'printer', scenario: 'printer-driver-reinstall', difficulty: 'fixed-scenario' };
+    const triage = { faultCategory: 'printer', scenario: 'printer-driver-reinstall', difficulty: 'fixed-scenario' } as const;
 
     const posted = Date.now();
     const first = await open({ triage, problem: '打印机驱动丢失，无法打印' });
@@ -195,10 +190,10 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
       data: { assignee: { id: 'c-zhou', role: 'contractor' }, scenario: 'printer-driver-reinstall' },
     });
     // the contractor sees the ticket dispatched to them
-    expect((await atIntake(`/v1/tickets/${first}`, await tokenOf(contractor))).status).toBe(200);
+    expect((await intake(await tokenOf(contractor)).GET('/v1/tickets/{id}', path(first))).response.status).toBe(200);
 
     // the contractor goes off duty: the same kind of ticket goes to the agent, and the reason says why
-    await expectOk(await atRouting(`/v1/members/${contractor.memberId}/off-duty`, lead, 'POST'), 'off duty');
+    await expectOk(routing(lead).POST('/v1/members/{id}/off-duty', path(contractor.memberId)), 'off duty');
     const second = await open({ triage, problem: '打印机驱动丢失，无法打印' });
     const assigned = await waitFor(
       'the second ticket assigned to the agent',
@@ -286,11 +281,11 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
           const token = tokens.get(t.assignee!.id)!;
           if ((i + round) % 2 === 0) {
             // worked to the end: contact, resolution, close
-            await expectOk(await atIntake(`/v1/tickets/${t.id}/contact`, token, 'POST', { channel: 'phone' }), 'contact');
-            await expectOk(await atIntake(`/v1/tickets/${t.id}/resolution`, token, 'POST', { resolution: '重装驱动后恢复', remote: true }), 'resolution');
-            await expectOk(await atIntake(`/v1/tickets/${t.id}/close`, token, 'POST', {}), 'close');
+            await expectOk(intake(token).POST('/v1/tickets/{id}/contact', { ...path(t.id), body: { channel: 'phone' } }), 'contact');
+            await expectOk(intake(token).POST('/v1/tickets/{id}/resolution', { ...path(t.id), body: { resolution: '重装驱动后恢复', remote: true } }), 'resolution');
+            await expectOk(intake(token).POST('/v1/tickets/{id}/close', { ...path(t.id), body: {} }), 'close');
           } else {
-            await expectOk(await atIntake(`/v1/tickets/${t.id}/cancel`, desk, 'POST', { reason: 'customer withdrew' }), 'cancel');
+            await expectOk(intake(desk).POST('/v1/tickets/{id}/cancel', { ...path(t.id), body: { reason: 'customer withdrew' } }), 'cancel');
           }
         }),
       );
@@ -337,7 +332,7 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
     await waitFor('the second ticket queued', async () => (await queue()).some((q) => q.ticketId === waiting));
 
     const firstReason = '采集卡固件问题，超出 L1 范围';
-    await expectOk(await atIntake(`/v1/tickets/${id}/escalation`, agentToken, 'POST', { reason: firstReason }), 'first escalation');
+    await expectOk(intake(agentToken).POST('/v1/tickets/{id}/escalation', { ...path(id), body: { reason: firstReason } }), 'first escalation');
     const atL2 = await waitFor(
       'the ticket at L2',
       async () => {
@@ -354,7 +349,7 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
     });
 
     const secondReason = '主板供电异常，需要返厂判断';
-    await expectOk(await atIntake(`/v1/tickets/${id}/escalation`, seniorToken, 'POST', { reason: secondReason }), 'second escalation');
+    await expectOk(intake(seniorToken).POST('/v1/tickets/{id}/escalation', { ...path(id), body: { reason: secondReason } }), 'second escalation');
     const atL3 = await waitFor(
       'the ticket at L3',
       async () => {
@@ -365,9 +360,9 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
     );
     expect(atL3.assignee).toMatchObject({ id: chief.memberId, role: 'lead' });
 
-    const third = await atIntake(`/v1/tickets/${id}/escalation`, await tokenOf(chief), 'POST', { reason: 'no one above' });
-    expect(third.status).toBe(409);
-    expect((await third.json()).message).toMatch(/L3 is final/);
+    const third = await intake(await tokenOf(chief)).POST('/v1/tickets/{id}/escalation', { ...path(id), body: { reason: 'no one above' } });
+    expect(third.response.status).toBe(409);
+    expect(third.error).toMatchObject({ message: expect.stringMatching(/L3 is final/) });
 
     const history = await historyOf(id);
     const decisions = (await decisionsFor(id)).filter((d) => d.type === 'support.routing.escalation-decided.v1');
@@ -407,17 +402,16 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
     const first = await waitFor('the automatic assignment', async () => (await ticket(id)).assignee);
     const other = agents.find((a) => a.memberId !== first.id)!;
 
-    const refused = await atRouting('/v1/assignments', lead, 'POST', { ticketId: id, memberId: contractor.memberId });
-    expect(refused.status).toBe(409);
-    expect((await refused.json()).message).toMatch(/contractor c-wu is not whitelisted for scenario printer-driver-reinstall/);
+    const refused = await routing(lead).POST('/v1/assignments', { body: { ticketId: id, memberId: contractor.memberId } });
+    expect(refused.response.status).toBe(409);
+    expect(refused.error).toMatchObject({ message: expect.stringMatching(/contractor c-wu is not whitelisted for scenario printer-driver-reinstall/) });
 
     const [agentToken, seniorToken] = await Promise.all([tokenOf(agents[0]), system.token({ role: 'senior', id: 'm-senior-x' })]);
-    expect((await atRouting('/v1/assignments', agentToken, 'POST', { ticketId: id, memberId: other.memberId })).status).toBe(403);
-    expect((await atRouting('/v1/assignments', seniorToken, 'POST', { ticketId: id, memberId: other.memberId })).status).toBe(403);
+    expect((await routing(agentToken).POST('/v1/assignments', { body: { ticketId: id, memberId: other.memberId } })).response.status).toBe(403);
+    expect((await routing(seniorToken).POST('/v1/assignments', { body: { ticketId: id, memberId: other.memberId } })).response.status).toBe(403);
 
-    const accepted = await atRouting('/v1/assignments', lead, 'POST', { ticketId: id, memberId: other.memberId, reason: '客户指定' });
-    expect(accepted.status).toBe(201);
-    expect(await accepted.json()).toMatchObject({
+    const accepted = await answer(routing(lead).POST('/v1/assignments', { body: { ticketId: id, memberId: other.memberId, reason: '客户指定' } }), 201);
+    expect(accepted).toMatchObject({
       ticketId: id,
       assignee: { id: other.memberId, role: 'agent' },
       tier: 'L1',
@@ -510,7 +504,7 @@ describe('routing with intake over HTTP, Kafka and PostgreSQL', () => {
   }, 90_000);
 
   it('keeps foreign ids out: a manual assignment of a ticket routing never saw is 404', async () => {
-    const response = await atRouting('/v1/assignments', lead, 'POST', { ticketId: randomUUID(), memberId: 'm-agent-a' });
+    const { response } = await routing(lead).POST('/v1/assignments', { body: { ticketId: randomUUID(), memberId: 'm-agent-a' } });
     expect(response.status).toBe(404);
   });
 });

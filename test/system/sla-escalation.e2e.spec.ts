@@ -1,5 +1,6 @@
 import { ManualClock } from '@support/test-kit';
-import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
+import { answer, clientsOf } from './support/api-clients';
+import { RunningSystem, startSystem, waitFor } from './support/system-harness';
 
 // intake, routing and sla-monitor over real HTTP, Kafka and PostgreSQL; sla-monitor's time is moved by hand
 describe('an urgent ticket nobody contacts', () => {
@@ -15,9 +16,8 @@ describe('an urgent ticket nobody contacts', () => {
     for (const member of [
       { memberId: 'm-agent', role: 'agent', name: 'Agent', tier: 'L1', capacity: 5 },
       { memberId: 'm-senior', role: 'senior', name: 'Senior', tier: 'L2', capacity: 5 },
-    ]) {
-      const registered = await jsonRequest(`${system.routing.url}/v1/members`, lead, 'POST', { ...member, skills: [], scenarios: [], onDuty: true });
-      expect(registered.status).toBe(201);
+    ] as const) {
+      await answer(clientsOf(system, lead).routing.POST('/v1/members', { body: { ...member, skills: [], scenarios: [], onDuty: true } }), 201);
     }
   }, 60_000);
 
@@ -25,30 +25,33 @@ describe('an urgent ticket nobody contacts', () => {
     await system?.stop();
   });
 
-  const history = async (ticketId: string) => (await jsonRequest(`${system.intake.url}/v1/tickets/${ticketId}/history`, lead, 'GET')).json();
-  const clocks = async (ticketId: string) => (await jsonRequest(`${system.sla!.url}/v1/tickets/${ticketId}/clocks`, lead, 'GET')).json();
+  const history = (id: string) => answer(clientsOf(system, lead).intake.GET('/v1/tickets/{id}/history', { params: { path: { id } } }));
+  const clocks = (id: string) => answer(clientsOf(system, lead).sla!.GET('/v1/tickets/{id}/clocks', { params: { path: { id } } }));
 
   it('is warned, breached and escalated to L2, every step in the ticket history', async () => {
-    const opened = await jsonRequest(`${system.intake.url}/v1/tickets`, desk, 'POST', {
-      channel: 'phone',
-      customer: { name: 'Live streamer', phone: `+86 139 ${Math.floor(10_000_000 + Math.random() * 89_999_999)}` },
-      deviceModel: 'OBS streaming PC',
-      problem: 'stream drops every minute during a live show',
-      urgency: 'urgent',
-    });
-    expect(opened.status).toBe(201);
-    const { id } = await opened.json();
+    const { id } = await answer(
+      clientsOf(system, desk).intake.POST('/v1/tickets', {
+        body: {
+          channel: 'phone',
+          customer: { name: 'Live streamer', phone: `+86 139 ${Math.floor(10_000_000 + Math.random() * 89_999_999)}` },
+          deviceModel: 'OBS streaming PC',
+          problem: 'stream drops every minute during a live show',
+          urgency: 'urgent',
+        },
+      }),
+      201,
+    );
 
-    const assigned = await waitFor('the ticket assigned to the agent', async () => (await history(id)).find((h: { type: string }) => h.type === 'support.ticket.assigned.v1'));
-    expect(assigned.data.assignee.id).toBe('m-agent');
-    const firstContact = await waitFor('the first-contact clock', async () => (await clocks(id)).find((c: { ruleId: string }) => c.ruleId === 'first-contact'));
+    const assigned = await waitFor('the ticket assigned to the agent', async () => (await history(id)).find((h) => h.type === 'support.ticket.assigned.v1'));
+    expect(assigned.data).toMatchObject({ assignee: { id: 'm-agent' } });
+    const firstContact = await waitFor('the first-contact clock', async () => (await clocks(id)).find((c) => c.ruleId === 'first-contact'));
     const assignedAt = new Date(assigned.at).getTime();
     expect(new Date(firstContact.dueAt).getTime()).toBe(assignedAt + 30 * 60_000);
-    expect((await clocks(id)).find((c: { ruleId: string }) => c.ruleId === 'hand-over').status).toBe('met');
+    expect((await clocks(id)).find((c) => c.ruleId === 'hand-over')?.status).toBe('met');
 
     slaClock.set(new Date(assignedAt + 25 * 60_000));
     await system.sla!.runtime.monitor.runDue();
-    expect((await clocks(id)).find((c: { ruleId: string }) => c.ruleId === 'first-contact')).toMatchObject({ warned: true, breached: false, remainingMinutes: 5 });
+    expect((await clocks(id)).find((c) => c.ruleId === 'first-contact')).toMatchObject({ warned: true, breached: false, remainingMinutes: 5 });
 
     slaClock.set(new Date(assignedAt + 31 * 60_000));
     await system.sla!.runtime.monitor.runDue();
@@ -56,9 +59,9 @@ describe('an urgent ticket nobody contacts', () => {
 
     const escalated = await waitFor('the escalation to L2', async () => {
       const steps = await history(id);
-      return steps.some((h: { type: string }) => h.type === 'support.ticket.escalated.v1') && steps;
+      return steps.some((h) => h.type === 'support.ticket.escalated.v1') && steps;
     });
-    const types = escalated.map((h: { type: string }) => h.type);
+    const types = escalated.map((h) => h.type);
     expect(types).toEqual([
       'support.ticket.received.v1',
       'support.ticket.assigned.v1',

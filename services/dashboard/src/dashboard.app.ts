@@ -1,6 +1,7 @@
 import { ServiceDefinition } from '@support/service-kit';
 import { teamTimeZoneFrom } from './dashboard.config';
 import { DashboardController } from './http/dashboard.controller';
+import { TrendsController } from './http/trends.controller';
 import { DashboardRuntime, SERVICE_NAME, startDashboardRuntime } from './dashboard.providers';
 import { DASHBOARD_SCHEMA } from './persistence/dashboard.migrations';
 
@@ -10,11 +11,11 @@ export const dashboardService: ServiceDefinition<DashboardRuntime> = {
   schema: DASHBOARD_SCHEMA,
   // the team's time zone from TEAM_TIME_ZONE, unless the caller (a test) gives one
   startRuntime: (settings, onError) => startDashboardRuntime({ timeZone: teamTimeZoneFrom(process.env), ...settings }, onError),
-  controllers: [DashboardController],
+  controllers: [DashboardController, TrendsController],
   openApi: {
     title: 'dashboard',
     version: '1.0',
     description:
-      'Projections of every topic: the live queue, the SLA board, customer timelines, weekly KPIs and the weekly report (JSON, CSV), the team (names, time zone), the leads waiting in the pool; live changes as server-sent events; a web page at /.',
+      'Projections of every topic: the live queue, the SLA board, customer timelines, weekly KPIs and the weekly report (JSON, CSV), the team (names, time zone), the leads waiting in the pool, trends (rates and SLA compliance per week, queue depth per hour, breaches per day); live changes as server-sent events; a web page at /.',
   },
 };

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { cursorShape } from '../http/cursor-codec';
 import { PagedList, PageQuery } from '../http/paged-list.decorators';
+import { ApiAnswer } from '../openapi/api-answer.decorators';
+import { DeadLetterGroupDto, ReplayAnswerDto } from '../openapi/common-answers.dto';
 import { pageOf, pageRequest, RawPageQuery, rowsToRead } from '../http/pagination';
 
 /** One consumer group's parked events as operators see and replay them (the messaging library's EventConsumer is one). */
@@ -29,7 +31,7 @@ class DeadLettersController {
 
   /** each consumer group of this service, with how many messages its dead-letter topic holds */
   @Get()
-  @PagedList({ items: 'consumer groups by name, each with its dead-letter topic and how many messages it holds' })
+  @PagedList({ items: 'consumer groups by name, each with its dead-letter topic and how many messages it holds', item: DeadLetterGroupDto })
   @Roles('lead', 'analyst', 'service')
   async list(@PageQuery() query: RawPageQuery) {
     const page = pageRequest(query, GROUP_CURSOR);
@@ -44,6 +46,7 @@ class DeadLettersController {
 
   @Post(':group/replay')
   @HttpCode(200)
+  @ApiAnswer(ReplayAnswerDto)
   @Roles('lead', 'service')
   async replay(@Param('group') group: string) {
     const queue = this.queues.find((q) => q.groupId === group);

@@ -1,5 +1,5 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, Type } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiExtraModels, ApiOkResponse, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { CURSOR_RULE, LIMIT_RULE, PAGE_LIMIT, RawPageQuery } from './pagination';
 
@@ -9,8 +9,10 @@ export const PAGED_LIST_KEY = 'support:paged-list';
 export interface PagedListOptions {
   /** what the items are and in which order, e.g. `tickets, newest first` */
   items: string;
-  /** the schema of one item; an object when left out */
-  item?: SchemaObject;
+  /** the class of one item (`@ApiProperty` on each field, with an example) */
+  item: Type<unknown>;
+  /** members the page carries beside `items` and `nextCursor` */
+  also?: Record<string, SchemaObject>;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface PagedListOptions {
 export const PagedList = (options: PagedListOptions) =>
   applyDecorators(
     SetMetadata(PAGED_LIST_KEY, true),
+    ApiExtraModels(options.item),
     ApiQuery({
       name: 'limit',
       required: false,
@@ -31,10 +34,11 @@ export const PagedList = (options: PagedListOptions) =>
       description: `a page of ${options.items}; nextCursor is null on the last page`,
       schema: {
         type: 'object',
-        required: ['items', 'nextCursor'],
+        required: ['items', 'nextCursor', ...Object.keys(options.also ?? {})],
         properties: {
-          items: { type: 'array', items: options.item ?? { type: 'object' } },
-          nextCursor: { type: 'string', nullable: true, description: 'opaque: pass it back as `cursor` for the next page' },
+          items: { type: 'array', items: { $ref: getSchemaPath(options.item) } },
+          nextCursor: { type: 'string', nullable: true, description: 'opaque: pass it back as `cursor` for the next page', example: 'eyJpZCI6IjQyIn0' },
+          ...options.also,
         },
       },
     }),

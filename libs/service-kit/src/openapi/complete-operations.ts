@@ -1,6 +1,7 @@
 import { OpenAPIObject } from '@nestjs/swagger';
 import { HeaderObject, OperationObject, ParameterObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { STATUS_CODES } from 'node:http';
+import { ANSWER_STATUS } from './api-answer.decorators';
 
 // what every operation can answer follows from how the kit runs it (guards, pipes, the concurrency and
 // Idempotency-Key steps, the rate limit, the error filter): said once here from the route's decorators,
@@ -60,6 +61,9 @@ const HEADERS: Record<string, HeaderObject> = {
   'Retry-After': { description: 'seconds to wait before sending again', schema: { type: 'integer' } },
 };
 
+// headers every route takes and none requires
+const OPTIONAL_HEADERS = ['x-correlation-id', 'idempotency-key'];
+
 const WHY: Record<number, string> = {
   304: 'If-None-Match holds the current ETag: headers only',
   400: 'a parameter, header or body field breaks its rule (each named in `errors` / `message`)',
@@ -95,15 +99,26 @@ export function completeOperations(document: OpenAPIObject, factsOf: (operationI
 }
 
 function completeOperation(operation: OperationObject, path: string, facts: RouteFacts): void {
-  const parameters = (operation.parameters ?? []) as ParameterObject[];
-  for (const parameter of parameters) if (parameter.in === 'query') parameter.required = false;
+  // a handler's `@Headers('x-correlation-id')` reads as a required header: headers a client may leave out are
+  // optional, each named once (case aside)
+  const seen = new Set<string>();
+  const parameters = ((operation.parameters ?? []) as ParameterObject[]).filter(
+    (parameter) => parameter.in !== 'header' || (!seen.has(parameter.name.toLowerCase()) && seen.add(parameter.name.toLowerCase())),
+  );
+  if (operation.parameters) operation.parameters = parameters;
+  for (const parameter of parameters) {
+    if (parameter.in === 'query' || (parameter.in === 'header' && OPTIONAL_HEADERS.includes(parameter.name.toLowerCase()))) parameter.required = false;
+  }
   operation.summary ??= summaryOf(operation.operationId!);
   // the document requires the bearer token everywhere; a public route overrides it with none
   if (facts.isPublic) operation.security = [];
   const responses = operation.responses as Record<string, ResponseObject>;
 
   const success = Object.keys(responses).find((status) => status.startsWith('2')) ?? String(facts.successStatus ?? (facts.method === 'post' ? 201 : 200));
-  const answer = (responses[success] ??= { description: STATUS_CODES[Number(success)] ?? 'Success' });
+  // `@ApiAnswer` declares the body without a status: it is the route's success, whatever its status
+  const declared = responses[ANSWER_STATUS];
+  delete responses[ANSWER_STATUS];
+  const answer = (responses[success] ??= { ...declared, description: declared?.description || (STATUS_CODES[Number(success)] ?? 'Success') });
   const headers = (answer.headers ??= {});
   if (facts.versionedRead || facts.ifMatch || facts.creates) headers.ETag ??= HEADERS.ETag;
   if (facts.creates) headers.Location ??= HEADERS.Location;

@@ -29,7 +29,7 @@ describe('completeOperations', () => {
     expect(document.components!.schemas).toHaveProperty('Problem');
   });
 
-  it('documents a public versioned read: 304, no 401, no token required, its query parameters optional, a declared success kept', () => {
+  it('documents a public versioned read: 304, no 401, no token required, its query parameters and X-Correlation-Id optional (named once), a declared success kept', () => {
     const document = documentWith({
       '/v1/things/{id}': {
         get: {
@@ -37,6 +37,8 @@ describe('completeOperations', () => {
           parameters: [
             { in: 'path', name: 'id', required: true },
             { in: 'query', name: 'view', required: true },
+            { in: 'header', name: 'X-Correlation-Id', required: false },
+            { in: 'header', name: 'x-correlation-id', required: true },
           ],
           responses: { 200: { description: 'the thing' } },
         },
@@ -50,6 +52,7 @@ describe('completeOperations', () => {
     expect(operation.parameters).toEqual([
       { in: 'path', name: 'id', required: true },
       { in: 'query', name: 'view', required: false },
+      { in: 'header', name: 'X-Correlation-Id', required: false },
     ]);
   });
 
@@ -61,5 +64,16 @@ describe('completeOperations', () => {
     completeOperations(document, (id) => (id === 'ThingController_open' ? { method: 'post', isPublic: false, versionedRead: false, creates: true } : undefined));
     expect(headersOf(document.paths['/v1/things'].post!.responses, '201')).toEqual(['ETag', 'Location', 'Idempotent-Replayed']);
     expect(document.paths['/docs'].get!.responses).toEqual({});
+  });
+
+  it('moves the body `@ApiAnswer` declared (under default) to the status the route answers with', () => {
+    const body = { 'application/json': { schema: { $ref: '#/components/schemas/ThingDto' } } };
+    const document = documentWith({
+      '/v1/things/{id}/close': { post: { operationId: 'ThingController_close', responses: { default: { description: 'the thing', content: body } } } },
+    });
+    completeOperations(document, () => command);
+    const responses = document.paths['/v1/things/{id}/close'].post!.responses;
+    expect(responses).not.toHaveProperty('default');
+    expect(responses['200']).toMatchObject({ description: 'the thing', content: body });
   });
 });

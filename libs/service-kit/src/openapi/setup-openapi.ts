@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { onSendHookHandler } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { RequestMethod } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY } from '../auth/public.decorator';
@@ -26,17 +26,7 @@ export const BEARER_AUTH = 'bearer';
 
 /** Serves Swagger UI at `/docs` and the document at `/docs/openapi.json`, with JWT bearer auth declared. */
 export function setupOpenApi(app: NestFastifyApplication, options: OpenApiOptions): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle(options.title)
-    .setVersion(options.version)
-    .setDescription(options.description ?? '')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_AUTH)
-    .addSecurityRequirements(BEARER_AUTH)
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  if (options.idempotencyKeyOnEveryPost) listIdempotencyKeyOnEveryPost(document);
-  const facts = routeFacts(app);
-  completeOperations(document, (operationId) => facts.get(operationId));
+  const document = buildOpenApiDocument(app, options);
   // before Swagger adds its routes, so they get it
   app
     .getHttpAdapter()
@@ -49,6 +39,25 @@ export function setupOpenApi(app: NestFastifyApplication, options: OpenApiOption
     raw: ['json'],
     swaggerOptions: { persistAuthorization: true },
   });
+  return document;
+}
+
+/**
+ * The document `/docs/openapi.json` serves, built from the app's controllers alone (its modules created,
+ * not yet initialised): what generates the typed client (test/api-client) without a running service.
+ */
+export function buildOpenApiDocument(app: INestApplication, options: OpenApiOptions): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(options.title)
+    .setVersion(options.version)
+    .setDescription(options.description ?? '')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_AUTH)
+    .addSecurityRequirements(BEARER_AUTH)
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  if (options.idempotencyKeyOnEveryPost) listIdempotencyKeyOnEveryPost(document);
+  const facts = routeFacts(app);
+  completeOperations(document, (operationId) => facts.get(operationId));
   return document;
 }
 
@@ -70,7 +79,7 @@ const METHODS: Partial<Record<RequestMethod, RouteFacts['method']>> = {
 };
 
 // what each route's decorators say, by its operation id
-function routeFacts(app: NestFastifyApplication): Map<string, RouteFacts> {
+function routeFacts(app: INestApplication): Map<string, RouteFacts> {
   const reflector = new Reflector();
   const facts = new Map<string, RouteFacts>();
   for (const route of declaredRoutes(app)) {

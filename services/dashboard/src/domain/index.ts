@@ -2,3 +2,4 @@ export * from './board-rows';
 export * from './iso-week';
 export * from './team-rows';
 export * from './weekly-kpis';
+export * from './trends';

@@ -4,7 +4,20 @@ import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { Actor, Clock, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
 import { PersonalDataOpening } from '@support/personal-data';
-import { CLOCK, CurrentActor, PagedList, pageRequest, PageQuery, Public, RawPageQuery, Roles, UuidParam } from '@support/service-kit';
+import { ApiAnswer, ApiAnswerAs, CLOCK, CurrentActor, PagedList, PageQuery, pageRequest, Public, RawPageQuery, Roles, UuidParam } from '@support/service-kit';
+import {
+  BoardClockDto,
+  LeadPoolWaitingDto,
+  LIVE_EXAMPLE,
+  ProjectionChecksumDto,
+  ProjectionStatusDto,
+  QueueEntryDto,
+  RebuildStartedDto,
+  TEAM_PAGE_ALSO,
+  TeamMemberDto,
+  TimelineEntryDto,
+  WeeklyReportDto,
+} from './dashboard-answers.dto';
 import { weeklyReportCsv, weeklyReportFileName } from '../application/weekly-report.csv';
 import { DataSource } from 'typeorm';
 import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN } from '../application/dashboard-projections';
@@ -13,7 +26,7 @@ import { leadPoolWaiting, NamedWeeklyReport, weeklyReport, withMemberNames } fro
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
 // management, the team and other systems read the dashboard; contractors see only their own work elsewhere
-const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
+export const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
 
 @ApiTags('dashboard')
 @ApiBearerAuth()
@@ -33,6 +46,7 @@ export class DashboardController {
   @Get()
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiAnswerAs('text/html', 'the live dashboard page', '<!doctype html><html lang="zh-CN">…</html>')
   page() {
     return DASHBOARD_PAGE;
   }
@@ -40,6 +54,7 @@ export class DashboardController {
   @Get('app.js')
   @Public()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @ApiAnswerAs('text/javascript', "the page's script", "'use strict';")
   pageScript() {
     return DASHBOARD_SCRIPT;
   }
@@ -47,12 +62,13 @@ export class DashboardController {
   @Get('app.css')
   @Public()
   @Header('Content-Type', 'text/css; charset=utf-8')
+  @ApiAnswerAs('text/css', "the page's style sheet", 'body { font-family: sans-serif; }')
   pageStyle() {
     return DASHBOARD_STYLE;
   }
 
   @Get('v1/queue')
-  @PagedList({ items: 'open tickets, urgent first, then oldest, each with its nearest running deadline (nextDeadline)' })
+  @PagedList({ items: 'open tickets, urgent first, then oldest, each with its nearest running deadline (nextDeadline)', item: QueueEntryDto })
   @ApiQuery({ name: 'state', required: false, description: 'one state; every open one when left out' })
   @ApiQuery({ name: 'tier', required: false })
   @ApiQuery({ name: 'assignee', required: false, description: 'member id' })
@@ -63,7 +79,7 @@ export class DashboardController {
 
   /** clocks at risk (running, past their warning) and breached ones not yet ended; each says `breached` */
   @Get('v1/sla-board')
-  @PagedList({ items: 'SLA clocks at risk or breached, soonest due first' })
+  @PagedList({ items: 'SLA clocks at risk or breached, soonest due first', item: BoardClockDto })
   @Roles(...READERS)
   slaBoard(@PageQuery() query: RawPageQuery) {
     return this.tables.slaBoard(this.dataSource, this.clock.now(), pageRequest(query, BOARD_CURSOR));
@@ -72,6 +88,7 @@ export class DashboardController {
   // the timeline keeps each event's data as published, personal values sealed: they are opened here (an
   // erased customer's read `[erased]`), then an analyst's are masked, by the catalogue
   @Get('v1/customers/:id/timeline')
+  @ApiAnswer([TimelineEntryDto], "the customer's ticket events, oldest first")
   @Roles(...READERS)
   async timeline(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.personalData.openEvents(this.dataSource, await this.tables.customerTimeline(this.dataSource, id));
@@ -80,6 +97,7 @@ export class DashboardController {
 
   /** the weekly KPIs per team and member, each member named (ISO week in the team's time zone; default this week) */
   @Get('v1/kpis/weekly')
+  @ApiAnswer(WeeklyReportDto)
   @Roles(...READERS)
   kpis(@Query('week') week?: string) {
     return this.weeklyReport(week);
@@ -89,6 +107,7 @@ export class DashboardController {
   @Get('v1/reports/weekly.csv')
   @Roles(...READERS)
   @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiAnswerAs('text/csv', 'the weekly KPIs as CSV', 'section,memberId,name,assigned\nteam,,,12\n')
   async report(@Res({ passthrough: true }) res: FastifyReply, @Query('week') week?: string) {
     const report = await this.weeklyReport(week);
     res.header('Content-Disposition', `attachment; filename="${weeklyReportFileName(report)}"`);
@@ -97,7 +116,7 @@ export class DashboardController {
 
   /** the team as the page shows it: its time zone (on every page), and a page of its members' names from the roster topic */
   @Get('v1/team')
-  @PagedList({ items: 'members (memberId, name, role) by id; the page also says the team time zone (timeZone)' })
+  @PagedList({ items: 'members (memberId, name, role) by id; the page also says the team time zone (timeZone)', item: TeamMemberDto, also: TEAM_PAGE_ALSO })
   @Roles(...READERS)
   async team(@PageQuery() query: RawPageQuery) {
     const members = await this.tables.membersPage(this.dataSource, pageRequest(query, MEMBER_CURSOR));
@@ -106,6 +125,7 @@ export class DashboardController {
 
   /** how many leads wait in the pool now (captured or returned, not yet allocated), and how long the oldest has */
   @Get('v1/lead-pool')
+  @ApiAnswer(LeadPoolWaitingDto)
   @Roles(...READERS)
   async leadPool() {
     const { waiting, oldestWaitingSince } = await this.tables.leadPool(this.dataSource);
@@ -114,6 +134,7 @@ export class DashboardController {
 
   /** a digest of every projection: a rebuild from the topics must give the same one */
   @Get('v1/projections/checksum')
+  @ApiAnswer(ProjectionChecksumDto)
   @Roles(...READERS)
   checksum() {
     return this.tables.checksum(this.dataSource);
@@ -121,6 +142,7 @@ export class DashboardController {
 
   /** how far the projections are behind the topics (0 = caught up) */
   @Get('v1/projections/status')
+  @ApiAnswer(ProjectionStatusDto)
   @Roles(...READERS)
   async status() {
     const lag = await this.projections.lag();
@@ -131,6 +153,7 @@ export class DashboardController {
   @Post('v1/projections/rebuild')
   @Roles('lead', 'service')
   @HttpCode(202)
+  @ApiAnswer(RebuildStartedDto, 'the rebuild started')
   async rebuild() {
     const refused = await this.projections.rebuild();
     if (refused) throw new ConflictException(refused);
@@ -139,6 +162,11 @@ export class DashboardController {
 
   /** server-sent events: every change of the queue (`ticket`), the SLA board (`clock`), a member's name (`member`) and a lead's place (`lead`), as the row is now */
   @Sse('v1/live')
+  @ApiAnswerAs(
+    'text/event-stream',
+    'every change of a queue, clock, member or lead row, as it happens (server-sent events: type = ticket, clock, member or lead; data = the row)',
+    LIVE_EXAMPLE,
+  )
   @Roles(...READERS)
   live(): Observable<MessageEvent> {
     return this.changes.pipe(map((change) => ({ type: change.kind, data: change.row })));

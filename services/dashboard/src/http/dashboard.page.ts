@@ -1,4 +1,5 @@
 import { humanDuration, teamTime } from './page-format';
+import { TRENDS_SECTION, TRENDS_STYLE } from './trends.page';
 
 // the dashboard's one page: plain HTML, style and script, no build step; it reads the same REST and live endpoints
 // as any other client, with a bearer token the user pastes once (kept in this browser's localStorage). Style and
@@ -10,6 +11,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>Support dashboard</title>
 <link rel="icon" href="data:,">
+<link rel="stylesheet" href="/vendor/uplot.css">
 <link rel="stylesheet" href="/app.css">
 </head>
 <body>
@@ -25,7 +27,10 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <h2>Lead fairness</h2>
 <p id="lead-pool"><span id="pool-waiting"></span> <span id="pool-oldest"></span></p>
 <table id="leads"><thead><tr><th>member</th><th>contributed</th><th>received</th><th>expected</th><th></th></tr></thead><tbody></tbody></table>
+${TRENDS_SECTION}
 <script src="/app.js" defer></script>
+<script src="/vendor/uplot.js" defer></script>
+<script src="/trends.js" defer></script>
 </body>
 </html>
 `;
@@ -37,7 +42,7 @@ export const DASHBOARD_STYLE = `  body { font-family: system-ui, sans-serif; mar
   .urgent { color: #b00; font-weight: 600; } .late { color: #b00; } .risk { color: #c60; }
   progress, meter { width: 12rem; }
   #status, #zone { color: #666; font-size: .85rem; }
-`;
+${TRENDS_STYLE}`;
 
 export const DASHBOARD_SCRIPT = `${humanDuration.toString()}
 ${teamTime.toString()}
@@ -164,6 +169,8 @@ async function live() {
       if (type === 'clock') { onClock(row); renderSla(); renderQueue(); }
       if (type === 'member') { names.set(row.memberId, row.name); renderQueue(); }
       if (type === 'lead') poolChanged();
+      // other parts of the page (the trend charts) hear of every change
+      document.dispatchEvent(new CustomEvent('dashboard-change', { detail: type }));
     }
   }
   document.getElementById('status').textContent = '○ reconnecting';

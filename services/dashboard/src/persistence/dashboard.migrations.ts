@@ -5,7 +5,7 @@ import { platformMigrations } from '@support/messaging';
 export const DASHBOARD_SCHEMA = 'dashboard';
 
 export function dashboardMigrations(schema: string = DASHBOARD_SCHEMA) {
-  return [...platformMigrations(schema), projectionsMigration(schema), timelineByReferenceMigration(schema), teamMigration(schema)];
+  return [...platformMigrations(schema), projectionsMigration(schema), timelineByReferenceMigration(schema), teamMigration(schema), queueDepthMigration(schema)];
 }
 
 /**
@@ -84,5 +84,19 @@ function teamMigration(schema: string): new () => MigrationInterface {
       `CREATE INDEX ON ${leads} (pooled_since) WHERE status = 'pooled'`,
     ],
     [`DROP TABLE ${members}, ${leads}`],
+  );
+}
+
+/**
+ * The queue's depth over time for the page's chart: one row per ticket event that moved a ticket into
+ * (+1) or out of (-1) the open stages, so the depth at any instant is the sum of the rows before it.
+ * Filled from the events like every projection: a rebuild fills it for the past too.
+ */
+function queueDepthMigration(schema: string): new () => MigrationInterface {
+  const depth = qualified(schema, 'queue_depth');
+  return sqlMigration(
+    'DashboardQueueDepth1799300000000',
+    [`CREATE TABLE ${depth} (event_id uuid PRIMARY KEY, at timestamptz NOT NULL, delta smallint NOT NULL)`, `CREATE INDEX ON ${depth} (at)`],
+    [`DROP TABLE ${depth}`],
   );
 }

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
-import { ClockRow, KpiEvent, LeadRow, MemberRow, OPEN_STAGES, QueueRow } from '../domain';
+import { ClockRow, DepthChange, KpiEvent, LeadRow, MemberRow, OPEN_STAGES, QueueRow } from '../domain';
 
 /** A ticket's nearest running SLA deadline, for the queue's countdown. */
 export interface Deadline {
@@ -28,7 +28,7 @@ export const BOARD_CURSOR = cursorShape({ dueAt: 'time', clockId: 'text' });
 export const MEMBER_CURSOR = cursorShape({ memberId: 'text' });
 
 /** the projection tables a rebuild empties (its runtime role may TRUNCATE these and no others) */
-export const PROJECTION_TABLES = ['queue', 'sla_board', 'timeline', 'kpi_events', 'members', 'leads'] as const;
+export const PROJECTION_TABLES = ['queue', 'sla_board', 'timeline', 'kpi_events', 'members', 'leads', 'queue_depth'] as const;
 
 /** The dashboard's projection tables: writes from the projector, reads for the API. */
 export class DashboardTables {
@@ -38,6 +38,7 @@ export class DashboardTables {
   private readonly kpi: string;
   private readonly members: string;
   private readonly leads: string;
+  private readonly depth: string;
 
   constructor(private readonly schema: string) {
     this.queue = qualified(schema, 'queue');
@@ -46,6 +47,7 @@ export class DashboardTables {
     this.kpi = qualified(schema, 'kpi_events');
     this.members = qualified(schema, 'members');
     this.leads = qualified(schema, 'leads');
+    this.depth = qualified(schema, 'queue_depth');
   }
 
   /** the queue rows of these tickets, by id */
@@ -158,6 +160,29 @@ export class DashboardTables {
     );
   }
 
+  /** the queue's depth changes, one per ticket event that moved a ticket into or out of the open stages */
+  async recordDepthChanges(manager: EntityManager, changes: Array<DepthChange & { eventId: string }>): Promise<void> {
+    if (changes.length === 0) return;
+    await manager.query(`INSERT INTO ${this.depth} (event_id, at, delta) SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::smallint[]) ON CONFLICT (event_id) DO NOTHING`, [
+      changes.map((c) => c.eventId),
+      changes.map((c) => c.at),
+      changes.map((c) => c.delta),
+    ]);
+  }
+
+  /** the queue's depth before `from` (the sum of the changes), and the changes from then on, in time order */
+  async depthChangesSince(executor: SqlExecutor, from: Date): Promise<{ baseline: number; changes: DepthChange[] }> {
+    const [{ baseline }] = await executor.query(`SELECT coalesce(sum(delta), 0)::int AS baseline FROM ${this.depth} WHERE at < $1`, [from]);
+    const rows = await executor.query(`SELECT at, delta FROM ${this.depth} WHERE at >= $1 ORDER BY at, event_id`, [from]);
+    return { baseline, changes: rows.map((r: { at: Date; delta: number }) => ({ at: r.at.toISOString(), delta: r.delta })) };
+  }
+
+  /** the SLA clocks that breached from `from` on, each with when */
+  async breachesSince(executor: SqlExecutor, from: Date): Promise<Array<{ clockId: string; at: string }>> {
+    const rows = await executor.query(`SELECT data->>'clockId' AS clock_id, at FROM ${this.kpi} WHERE type = 'support.sla.clock-breached.v1' AND at >= $1 ORDER BY at`, [from]);
+    return rows.map((r: { clock_id: string; at: Date }) => ({ clockId: r.clock_id, at: r.at.toISOString() }));
+  }
+
   /** empties every projection, for a rebuild from the topics */
   async clear(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE ${PROJECTION_TABLES.map((table) => qualified(this.schema, table)).join(', ')}`);
@@ -238,6 +263,7 @@ export class DashboardTables {
       ['kpiEvents', this.kpi, 'event_id'],
       ['members', this.members, 'member_id'],
       ['leads', this.leads, 'lead_id'],
+      ['queueDepth', this.depth, 'event_id'],
     ] as const) {
       const [row] = await executor.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY ${key})), '') AS digest FROM ${table} t`);
       hash.update(`${name}:${row.n}:${row.digest};`);

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { eventCatalogue, LEADS_TOPIC, LeadEvent, ROSTER_TOPIC, RosterEvent, SlaEvent, TicketEvent } from '@support/contracts';
 import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
-import { ClockRow, clockRowAfter, LeadRow, leadRowAfter, MemberRow, memberRowAfter, Observed, QueueRow, queueRowAfter } from '../domain';
+import { ClockRow, clockRowAfter, depthChange, DepthChange, LeadRow, leadRowAfter, MemberRow, memberRowAfter, Observed, QueueRow, queueRowAfter } from '../domain';
 import { DashboardTables, TimelineEntry } from '../persistence/dashboard.tables';
 
 // the events the weekly KPIs are folded from; the customers' timelines point at the ticket events among them
@@ -17,7 +17,8 @@ export type ProjectionChange = { kind: 'ticket'; row: QueueRow } | { kind: 'cloc
 
 /**
  * Keeps the dashboard's projections from every topic: the queue, the SLA board, the customers'
- * timelines, the KPI events, the members' names and where each lead is (the pool's waiting leads).
+ * timelines, the KPI events, the members' names, where each lead is (the pool's waiting leads) and
+ * the queue's depth changes.
  * A chunk of one partition's events is applied in the consumer's transaction (with its inbox rows)
  * in a few set-based statements: the rows it touches are read once, folded in memory by the pure
  * row functions, and written back once.
@@ -105,11 +106,14 @@ export class DashboardProjector {
     const rows = await this.tables.tickets(manager, unique(events.map((e) => (e.data as TicketEvent['data']).ticketId)));
     const changed = new Map<string, QueueRow>();
     const timeline: TimelineEntry[] = [];
+    const depth: Array<DepthChange & { eventId: string }> = [];
     for (const consumed of events) {
       const event = { type: consumed.type, data: consumed.data, time: consumed.time } as TicketEvent & { time: string };
       const { ticketId } = event.data;
       const before = rows.get(ticketId);
       const after = queueRowAfter(before, event);
+      const delta = depthChange(before, after ?? before);
+      if (delta !== 0) depth.push({ eventId: consumed.id, at: consumed.time, delta });
       if (after && after !== before) {
         rows.set(ticketId, after);
         changed.set(ticketId, after);
@@ -119,6 +123,7 @@ export class DashboardProjector {
     }
     await this.tables.saveTickets(manager, [...changed.values()]);
     await this.tables.addToTimeline(manager, timeline);
+    await this.tables.recordDepthChanges(manager, depth);
     return [...changed.values()];
   }
 

@@ -5,13 +5,16 @@ import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  ApiAnswer,
+  AuditEntryDto,
   commandAnswer,
+  CommandAnswerDto,
   commandContext,
   createdResponse,
   CurrentActor,
   PagedList,
-  pageRequest,
   PageQuery,
+  pageRequest,
   parseIdempotencyKey,
   RawPageQuery,
   Roles,
@@ -20,6 +23,7 @@ import {
   uuidQueryProblems,
   VersionedRead,
 } from '@support/service-kit';
+import { FieldRecordCreatedDto, SheetDto } from './field-answers.dto';
 import { SheetService } from '../application/sheet.service';
 import { FIELD_READERS, FIELD_WORKERS } from './field-http';
 import { SHEET_CURSOR } from '../persistence/field-views.repository';
@@ -34,6 +38,7 @@ export class SheetController {
   constructor(private readonly sheets: SheetService) {}
 
   @Post()
+  @ApiAnswer(FieldRecordCreatedDto, 'the sheet, drafted')
   @Roles(...FIELD_WORKERS)
   @StoresIdempotencyKey()
   async draft(@Body() body: DraftSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
@@ -43,7 +48,7 @@ export class SheetController {
   }
 
   @Get()
-  @PagedList({ items: 'service sheets by id' })
+  @PagedList({ items: 'service sheets by id', item: SheetDto })
   @ApiQuery({ name: 'ticketId', required: false, format: 'uuid' })
   @ApiQuery({ name: 'status', required: false, enum: SHEET_STATUSES })
   @Roles(...FIELD_READERS)
@@ -57,6 +62,7 @@ export class SheetController {
 
   @Get(':id')
   @VersionedRead()
+  @ApiAnswer(SheetDto)
   @Roles(...FIELD_READERS)
   async sheet(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const sheet = await this.sheets.find(id, actor);
@@ -65,6 +71,7 @@ export class SheetController {
   }
 
   @Get(':id/history')
+  @ApiAnswer([AuditEntryDto], "the sheet's events, oldest first")
   @Roles(...FIELD_READERS)
   async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.sheets.history(id, actor);
@@ -74,6 +81,7 @@ export class SheetController {
 
   @Put(':id/contents')
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   revise(@UuidParam() id: string, @Body() body: ReviseSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ReviseSheet', contents: contentsOf(body.contents) });
@@ -82,6 +90,7 @@ export class SheetController {
   @Post(':id/submission')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   async submit(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return commandAnswer(id, await this.sheets.submit(id, commandContext(actor, headers)));
@@ -91,6 +100,7 @@ export class SheetController {
   @Post(':id/approval')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   approve(@UuidParam() id: string, @Body() body: ApproveSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ApproveSheet', ...(body.note ? { note: body.note } : {}) });
@@ -99,6 +109,7 @@ export class SheetController {
   @Post(':id/rejection')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   reject(@UuidParam() id: string, @Body() body: RejectSheetDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RejectSheet', reason: body.reason });
@@ -107,6 +118,7 @@ export class SheetController {
   @Post(':id/archive')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles('lead', 'senior')
   archive(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ArchiveSheet' });

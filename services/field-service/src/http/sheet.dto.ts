@@ -38,7 +38,7 @@ export class ReviseSheetDto {
 }
 
 export class ApproveSheetDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) note?: string;
+  @ApiPropertyOptional({ example: '记录完整' }) @IsOptional() @IsString() @MaxLength(TEXT) note?: string;
 }
 
 export class RejectSheetDto {

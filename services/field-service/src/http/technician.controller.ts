@@ -1,7 +1,8 @@
 import { BadRequestException, Controller, ForbiddenException, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
-import { CurrentActor, readEveryPage, Roles } from '@support/service-kit';
+import { ApiAnswer, CurrentActor, readEveryPage, Roles } from '@support/service-kit';
+import { TechnicianDayDto } from './field-answers.dto';
 import { VISIT_CURSOR } from '../persistence/field-views.repository';
 import { VisitService } from '../application/visit.service';
 import { FIELD_READERS } from './field-http';
@@ -16,6 +17,7 @@ export class TechnicianController {
 
   /** A technician's day: their visits with appointments on that date (team time zone), with checklists; the whole day, not paged. */
   @Get(':id/day')
+  @ApiAnswer(TechnicianDayDto)
   @Roles(...FIELD_READERS)
   async day(@Param('id') technicianId: string, @CurrentActor() actor: Actor, @Query('date') date?: string, @Query('timeZone') timeZone = DEFAULT_TIME_ZONE) {
     if (actor.role === 'contractor' && actor.id !== technicianId) throw new ForbiddenException('a contractor sees only their own day');

@@ -5,13 +5,16 @@ import { Actor, eventCatalogue, eventsSeenBy } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  ApiAnswer,
+  AuditEntryDto,
   commandAnswer,
+  CommandAnswerDto,
   commandContext,
   createdResponse,
   CurrentActor,
   PagedList,
-  pageRequest,
   PageQuery,
+  pageRequest,
   parseIdempotencyKey,
   RawPageQuery,
   Roles,
@@ -20,6 +23,7 @@ import {
   uuidQueryProblems,
   VersionedRead,
 } from '@support/service-kit';
+import { FieldRecordCreatedDto, VisitDto, VisitVerificationDto } from './field-answers.dto';
 import { VisitService } from '../application/visit.service';
 import { CheckInDto, CompleteVisitDto, LogWorkDto, PrepareVisitDto, ReasonDto, RequestVisitDto, RescheduleVisitDto, ScheduleVisitDto, SignVisitDto } from './visit.dto';
 import { checkSignatureImage } from './signature-image';
@@ -33,6 +37,7 @@ export class VisitController {
   constructor(private readonly visits: VisitService) {}
 
   @Post()
+  @ApiAnswer(FieldRecordCreatedDto, 'the visit, requested')
   @Roles(...FIELD_WORKERS, 'service')
   @StoresIdempotencyKey()
   async request(@Body() body: RequestVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
@@ -45,7 +50,7 @@ export class VisitController {
   }
 
   @Get()
-  @PagedList({ items: 'visits by appointment (unscheduled ones last), then id' })
+  @PagedList({ items: 'visits by appointment (unscheduled ones last), then id', item: VisitDto })
   @ApiQuery({ name: 'ticketId', required: false, format: 'uuid' })
   @ApiQuery({ name: 'technician', required: false, description: 'the technician member id' })
   @ApiQuery({ name: 'from', required: false, description: 'appointments at or after this time (ISO 8601)' })
@@ -65,6 +70,7 @@ export class VisitController {
 
   @Get(':id')
   @VersionedRead()
+  @ApiAnswer(VisitDto)
   @Roles(...FIELD_READERS)
   async visit(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const visit = await this.visits.find(id, actor);
@@ -73,6 +79,7 @@ export class VisitController {
   }
 
   @Get(':id/history')
+  @ApiAnswer([AuditEntryDto], "the visit's events, oldest first")
   @Roles(...FIELD_READERS)
   async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.visits.history(id, actor);
@@ -81,6 +88,7 @@ export class VisitController {
   }
 
   @Get(':id/history/verify')
+  @ApiAnswer(VisitVerificationDto)
   @Roles(...FIELD_READERS)
   async verify(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const verification = await this.visits.verify(id, actor);
@@ -91,6 +99,7 @@ export class VisitController {
   @Post(':id/schedule')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles('lead', 'senior', 'agent')
   schedule(@UuidParam() id: string, @Body() body: ScheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ScheduleVisit', technician: { ...body.technician }, window: windowOf(body.window), address: body.address });
@@ -99,6 +108,7 @@ export class VisitController {
   @Post(':id/reschedule')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles('lead', 'senior', 'agent')
   reschedule(@UuidParam() id: string, @Body() body: RescheduleVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, {
@@ -113,6 +123,7 @@ export class VisitController {
   @Post(':id/preparation')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   prepare(@UuidParam() id: string, @Body() body: PrepareVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const { tools, spareParts, ...confirmed } = body.checklist;
@@ -122,6 +133,7 @@ export class VisitController {
   @Post(':id/check-in')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   checkIn(@UuidParam() id: string, @Body() body: CheckInDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, {
@@ -134,6 +146,7 @@ export class VisitController {
   @Post(':id/work-log')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   logWork(@UuidParam() id: string, @Body() body: LogWorkDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'LogWork', entry: body.entry });
@@ -142,6 +155,7 @@ export class VisitController {
   @Post(':id/completion')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   complete(@UuidParam() id: string, @Body() body: CompleteVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'CompleteVisit', workDone: body.workDone, customerTested: body.customerTested, usageNotes: body.usageNotes });
@@ -150,6 +164,7 @@ export class VisitController {
   @Post(':id/signature')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...FIELD_WORKERS)
   sign(@UuidParam() id: string, @Body() body: SignVisitDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const image = checkSignatureImage(body.imageBase64, body.mediaType);
@@ -160,6 +175,7 @@ export class VisitController {
   @Post(':id/cancel')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles('lead', 'senior', 'agent')
   cancel(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'CancelVisit', reason: body.reason });

@@ -118,5 +118,5 @@ export class SignVisitDto {
 }
 
 export class ReasonDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(TEXT) reason!: string;
+  @ApiProperty({ example: '客户取消' }) @IsString() @IsNotEmpty() @MaxLength(TEXT) reason!: string;
 }

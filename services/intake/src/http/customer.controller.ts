@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Actor } from '@support/contracts';
-import { AcceptsIfMatch, commandContext, CurrentActor, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
+import { AcceptsIfMatch, ApiAnswer, commandContext, CurrentActor, refusalToHttp, Roles, UuidParam } from '@support/service-kit';
 import { CustomerErasure } from '../application/customer-erasure.service';
 import { TicketQueries } from '../application/ticket-queries.service';
 import { CustomerErasureDto } from './customer-erasure.dto';
+import { CustomerErasedDto, CustomerHistoryDto } from './ticket-answers.dto';
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -16,6 +17,7 @@ export class CustomerController {
   ) {}
 
   @Get(':id/tickets')
+  @ApiAnswer(CustomerHistoryDto)
   @Roles('lead', 'senior', 'agent', 'intake', 'analyst', 'service')
   async tickets(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const history = await this.queries.customerHistory(id, actor);
@@ -27,6 +29,7 @@ export class CustomerController {
   /** erases the customer's personal data (crypto-shredding): it reads `[erased]` from then on, and history still verifies */
   @Post(':id/erasure')
   @HttpCode(200)
+  @ApiAnswer(CustomerErasedDto)
   @Roles('lead')
   @AcceptsIfMatch()
   @ApiHeader({ name: 'X-Correlation-Id', required: false })

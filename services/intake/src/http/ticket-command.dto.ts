@@ -6,11 +6,11 @@ import { ASSIGNEE_ROLES, AssigneeRole, CONTACT_CHANNELS, ContactChannel, Difficu
 const NOTE = 2000;
 
 export class ContactDto {
-  @ApiProperty({ enum: CONTACT_CHANNELS })
+  @ApiProperty({ enum: CONTACT_CHANNELS, example: 'phone' })
   @IsIn(CONTACT_CHANNELS)
   channel!: ContactChannel;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
+  @ApiPropertyOptional({ example: '已电话联系客户，约定下午远程' }) @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
 
   @ApiPropertyOptional({ description: 'when the contact happened, if recorded afterwards' })
   @IsOptional()
@@ -22,51 +22,51 @@ export class DiagnosisDto {
   @ApiProperty({ example: 'operating-system' }) @IsString() @IsNotEmpty() @MaxLength(100) faultCategory!: string;
   @ApiProperty({ example: 'blue-screen-on-boot' }) @IsString() @IsNotEmpty() @MaxLength(100) scenario!: string;
   @ApiProperty({ enum: DIFFICULTIES }) @IsIn(DIFFICULTIES) difficulty!: Difficulty;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
+  @ApiPropertyOptional({ example: '驱动冲突导致' }) @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
 }
 
 export class QuoteDto {
   @ApiProperty({ description: 'integer minor units (fen)', example: 15000 }) @IsInt() @Min(0) @Max(100_000_000) amount!: number;
   @ApiPropertyOptional({ example: 'CNY' }) @IsOptional() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
+  @ApiPropertyOptional({ example: '含上门费' }) @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
 }
 
 export class EmptyDto {}
 
 export class DeclineQuoteDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NOTE) reason?: string;
+  @ApiPropertyOptional({ example: '价格太高' }) @IsOptional() @IsString() @MaxLength(NOTE) reason?: string;
 }
 
 export class ReasonDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(NOTE) reason!: string;
+  @ApiProperty({ example: '需要更换主板，超出一线能力' }) @IsString() @IsNotEmpty() @MaxLength(NOTE) reason!: string;
 }
 
 export class ResolutionDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10_000) resolution!: string;
-  @ApiProperty() @IsBoolean() remote!: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) sopId?: string;
+  @ApiProperty({ example: '回退显卡驱动后恢复正常' }) @IsString() @IsNotEmpty() @MaxLength(10_000) resolution!: string;
+  @ApiProperty({ example: true }) @IsBoolean() remote!: boolean;
+  @ApiPropertyOptional({ example: 'sop-windows-bluescreen' }) @IsOptional() @IsString() @MaxLength(100) sopId?: string;
 }
 
 export class FeedbackDto {
-  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) satisfaction!: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NOTE) comment?: string;
+  @ApiProperty({ minimum: 1, maximum: 5, example: 5 }) @IsInt() @Min(1) @Max(5) satisfaction!: number;
+  @ApiPropertyOptional({ example: '响应很快，问题已解决' }) @IsOptional() @IsString() @MaxLength(NOTE) comment?: string;
 }
 
 export class CloseDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
+  @ApiPropertyOptional({ example: '客户确认已解决' }) @IsOptional() @IsString() @MaxLength(NOTE) note?: string;
 }
 
 export class AssigneeDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) id!: string;
+  @ApiProperty({ example: 'agent-li' }) @IsString() @IsNotEmpty() @MaxLength(100) id!: string;
   @ApiProperty({ enum: ASSIGNEE_ROLES.filter((r) => r !== 'contractor') })
   @IsIn(ASSIGNEE_ROLES.filter((r) => r !== 'contractor'))
   role!: Exclude<AssigneeRole, 'contractor'>;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ example: '李工' }) @IsOptional() @IsString() @MaxLength(200) name?: string;
 }
 
 /** Manual assignment by a lead (routing's automatic decisions arrive as events). */
 export class AssignmentDto {
   @ApiProperty({ type: AssigneeDto }) @IsObject() @ValidateNested() @Type(() => AssigneeDto) assignee!: AssigneeDto;
   @ApiProperty({ enum: TIERS }) @IsIn(TIERS) tier!: Tier;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NOTE) reason?: string;
+  @ApiPropertyOptional({ example: '由外部排班系统指派' }) @IsOptional() @IsString() @MaxLength(NOTE) reason?: string;
 }

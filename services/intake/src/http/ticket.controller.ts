@@ -16,6 +16,8 @@ import {
   StoresIdempotencyKey,
   UuidParam,
   uuidQueryProblems,
+  ApiAnswer,
+  ChainVerificationDto,
   VersionedRead,
 } from '@support/service-kit';
 import { TicketCommand, TicketCommandInput } from '../domain';
@@ -26,6 +28,7 @@ import { TICKET_CURSOR } from '../persistence/ticket-view.repository';
 import { OpenTicketDto } from './open-ticket.dto';
 import { AssignmentDto, CloseDto, ContactDto, DeclineQuoteDto, DiagnosisDto, EmptyDto, FeedbackDto, QuoteDto, ReasonDto, ResolutionDto } from './ticket-command.dto';
 import { commandResponse } from './command-response';
+import { TicketCommandAnswerDto, TicketDto, TicketHistoryEntryDto } from './ticket-answers.dto';
 
 const WORKERS = ['lead', 'senior', 'agent'] as const;
 const READERS = ['lead', 'senior', 'agent', 'contractor', 'intake', 'analyst', 'service'] as const;
@@ -41,6 +44,7 @@ export class TicketController {
   ) {}
 
   @Post()
+  @ApiAnswer(TicketCommandAnswerDto, 'the ticket, received')
   @Roles('intake', 'agent', 'senior', 'lead', 'service')
   @StoresIdempotencyKey()
   async open(
@@ -60,7 +64,7 @@ export class TicketController {
   }
 
   @Get()
-  @PagedList({ items: 'tickets, newest first (received, then id)' })
+  @PagedList({ items: 'tickets, newest first (received, then id)', item: TicketDto })
   @ApiQuery({ name: 'state', required: false, enum: TICKET_STATES })
   @ApiQuery({ name: 'assignee', required: false, description: 'member id' })
   @ApiQuery({ name: 'customerId', required: false, format: 'uuid' })
@@ -82,6 +86,7 @@ export class TicketController {
 
   @Get(':id')
   @VersionedRead()
+  @ApiAnswer(TicketDto)
   @Roles(...READERS)
   async get(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const ticket = await this.queries.ticket(id, actor);
@@ -91,6 +96,7 @@ export class TicketController {
 
   /** in the order intake recorded it (default), or `?order=occurred`: by when each step happened at its source */
   @Get(':id/history')
+  @ApiAnswer([TicketHistoryEntryDto], 'every state change, oldest first (or by occurredAt)')
   @ApiQuery({
     name: 'order',
     required: false,
@@ -106,6 +112,7 @@ export class TicketController {
   }
 
   @Get(':id/history/verify')
+  @ApiAnswer(ChainVerificationDto)
   @Roles(...READERS)
   async verify(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const verification = await this.queries.verify(id, actor);
@@ -117,6 +124,7 @@ export class TicketController {
   @Post(':id/assignment')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles('service')
   assign(@UuidParam() id: string, @Body() body: AssignmentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Assign', assignee: { ...body.assignee }, tier: body.tier, reason: body.reason });
@@ -125,6 +133,7 @@ export class TicketController {
   @Post(':id/contact')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'contractor')
   contact(@UuidParam() id: string, @Body() body: ContactDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Contact', channel: body.channel, note: body.note, contactedAt: body.contactedAt ? new Date(body.contactedAt) : undefined });
@@ -133,6 +142,7 @@ export class TicketController {
   @Post(':id/diagnosis')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'contractor')
   diagnose(@UuidParam() id: string, @Body() body: DiagnosisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Diagnose', ...body });
@@ -141,6 +151,7 @@ export class TicketController {
   @Post(':id/quote')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS)
   quote(@UuidParam() id: string, @Body() body: QuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Quote', ...body });
@@ -149,6 +160,7 @@ export class TicketController {
   @Post(':id/quote/accept')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'intake')
   acceptQuote(@UuidParam() id: string, @Body() _body: EmptyDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'AcceptQuote' });
@@ -157,6 +169,7 @@ export class TicketController {
   @Post(':id/quote/decline')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'intake')
   declineQuote(@UuidParam() id: string, @Body() body: DeclineQuoteDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'DeclineQuote', reason: body.reason });
@@ -165,6 +178,7 @@ export class TicketController {
   @Post(':id/escalation')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'contractor')
   escalate(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RequestEscalation', reason: body.reason });
@@ -173,6 +187,7 @@ export class TicketController {
   @Post(':id/resolution')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'contractor')
   resolve(@UuidParam() id: string, @Body() body: ResolutionDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Resolve', ...body });
@@ -181,6 +196,7 @@ export class TicketController {
   @Post(':id/feedback')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'intake', 'service')
   feedback(@UuidParam() id: string, @Body() body: FeedbackDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'GiveFeedback', ...body });
@@ -189,6 +205,7 @@ export class TicketController {
   @Post(':id/close')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS)
   close(@UuidParam() id: string, @Body() body: CloseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Close', note: body.note });
@@ -197,6 +214,7 @@ export class TicketController {
   @Post(':id/reopen')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'intake')
   reopen(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Reopen', reason: body.reason });
@@ -205,6 +223,7 @@ export class TicketController {
   @Post(':id/cancel')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(TicketCommandAnswerDto)
   @Roles(...WORKERS, 'intake')
   cancel(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'Cancel', reason: body.reason });

@@ -5,12 +5,15 @@ import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  ApiAnswer,
+  AuditEntryDto,
+  CommandAnswerDto,
   commandContext,
   createdResponse,
   CurrentActor,
   PagedList,
-  pageRequest,
   PageQuery,
+  pageRequest,
   parseIdempotencyKey,
   RawPageQuery,
   refusalToHttp,
@@ -19,6 +22,7 @@ import {
   UuidParam,
   VersionedRead,
 } from '@support/service-kit';
+import { AnalysisClosedDto, CaseAnalysisDto } from './knowledge-answers.dto';
 import { AnalysisService } from '../application/analysis.service';
 import { ANALYSIS_CURSOR } from '../persistence/knowledge-views.repository';
 import { AUTHORS, READERS } from './knowledge-http';
@@ -32,7 +36,7 @@ export class AnalysisController {
 
   /** open analyses first by due time (3 working days from opening, computed by sla-monitor); a contractor's own tickets' only */
   @Get()
-  @PagedList({ items: 'case analyses by due time (none yet: last), then id' })
+  @PagedList({ items: 'case analyses by due time (none yet: last), then id', item: CaseAnalysisDto })
   @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
   @ApiQuery({ name: 'scenarioId', required: false })
   @Roles(...READERS)
@@ -43,6 +47,7 @@ export class AnalysisController {
 
   // a contractor reads only analyses of tickets dispatched to them: any other is "not found", like a missing one
   @Get(':id')
+  @ApiAnswer(CaseAnalysisDto)
   @VersionedRead()
   @Roles(...READERS)
   async analysis(@UuidParam() id: string, @CurrentActor() actor: Actor) {
@@ -52,6 +57,7 @@ export class AnalysisController {
   }
 
   @Get(':id/history')
+  @ApiAnswer([AuditEntryDto], "the analysis' events, oldest first")
   @Roles(...READERS)
   async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.analyses.history(id, actor);
@@ -61,6 +67,7 @@ export class AnalysisController {
 
   /** a lead or senior asks for the analysis of a complex case */
   @Post()
+  @ApiAnswer(CommandAnswerDto, 'the analysis, opened')
   @Roles(...AUTHORS)
   @StoresIdempotencyKey()
   async open(@Body() body: OpenAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
@@ -73,6 +80,7 @@ export class AnalysisController {
   @Post(':id/closure')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(AnalysisClosedDto)
   @Roles(...AUTHORS)
   async close(@UuidParam() id: string, @Body() body: CloseAnalysisDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const article = body.article ? { kind: body.article.kind, ...contentOf(body.article), ...(body.article.articleId ? { articleId: body.article.articleId } : {}) } : undefined;

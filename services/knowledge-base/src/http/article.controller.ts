@@ -6,14 +6,17 @@ import { CommandInput } from '@support/decider';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  ApiAnswer,
+  AuditEntryDto,
   commandAnswer,
+  CommandAnswerDto,
   commandContext,
   createdResponse,
   CurrentActor,
   IntParam,
   PagedList,
-  pageRequest,
   PageQuery,
+  pageRequest,
   parseIdempotencyKey,
   RawPageQuery,
   Roles,
@@ -21,6 +24,7 @@ import {
   UuidParam,
   VersionedRead,
 } from '@support/service-kit';
+import { ArticleDiffDto, ArticleDto, ArticleVersionDto } from './knowledge-answers.dto';
 import { ArticleService } from '../application/article.service';
 import { ArticleCommand } from '../domain';
 import { ARTICLE_CURSOR } from '../persistence/knowledge-views.repository';
@@ -36,6 +40,7 @@ export class ArticleController {
   constructor(private readonly articles: ArticleService) {}
 
   @Post()
+  @ApiAnswer(CommandAnswerDto, 'the article, drafted')
   @Roles(...AUTHORS)
   @StoresIdempotencyKey()
   async draft(@Body() body: DraftArticleDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
@@ -44,7 +49,7 @@ export class ArticleController {
   }
 
   @Get()
-  @PagedList({ items: 'articles by id' })
+  @PagedList({ items: 'articles by id', item: ArticleDto })
   @ApiQuery({ name: 'kind', required: false, enum: ARTICLE_KINDS })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @ApiQuery({ name: 'scenarioId', required: false })
@@ -58,6 +63,7 @@ export class ArticleController {
   }
 
   @Get(':id')
+  @ApiAnswer(ArticleDto)
   @VersionedRead()
   @Roles(...READERS)
   async article(@UuidParam() id: string) {
@@ -67,6 +73,7 @@ export class ArticleController {
   }
 
   @Get(':id/versions/:version')
+  @ApiAnswer(ArticleVersionDto)
   @Roles(...READERS)
   async version(@UuidParam() id: string, @IntParam('version') version: number) {
     const found = (await this.articles.find(id))?.versions.find((v) => v.version === version);
@@ -76,6 +83,7 @@ export class ArticleController {
 
   /** a unified diff between two versions: ?from=1&to=2 */
   @Get(':id/diff')
+  @ApiAnswer(ArticleDiffDto)
   @Roles(...READERS)
   async diff(@UuidParam() id: string, @Query('from') from?: string, @Query('to') to?: string) {
     const errors = [from, to].flatMap((value, i) => (value === undefined || !/^[1-9]\d{0,5}$/.test(value) ? [`${i === 0 ? 'from' : 'to'} must be a version number`] : []));
@@ -86,6 +94,7 @@ export class ArticleController {
   }
 
   @Get(':id/history')
+  @ApiAnswer([AuditEntryDto], "the article's events, oldest first")
   @Roles(...READERS)
   async history(@UuidParam() id: string) {
     const events = await this.articles.history(id);
@@ -96,6 +105,7 @@ export class ArticleController {
   /** a new version (the whole content) */
   @Put(':id')
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...AUTHORS)
   revise(@UuidParam() id: string, @Body() body: ArticleContentDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ReviseArticle', ...contentOf(body) });
@@ -104,6 +114,7 @@ export class ArticleController {
   @Post(':id/submission')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...AUTHORS)
   submit(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'SubmitArticle' });
@@ -112,6 +123,7 @@ export class ArticleController {
   @Post(':id/change-request')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...AUTHORS)
   requestChanges(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RequestChanges', reason: body.reason });
@@ -120,6 +132,7 @@ export class ArticleController {
   @Post(':id/publication')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...AUTHORS)
   publish(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'PublishArticle' });
@@ -128,6 +141,7 @@ export class ArticleController {
   @Post(':id/retirement')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...AUTHORS)
   retire(@UuidParam() id: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'RetireArticle', reason: body.reason });

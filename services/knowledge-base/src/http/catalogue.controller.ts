@@ -1,21 +1,24 @@
 import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, SCENARIO_ID_PATTERN } from '@support/contracts';
 import {
   AcceptsIfMatch,
+  ApiAnswer,
   commandAnswer,
+  CommandAnswerDto,
   commandContext,
   CurrentActor,
   PagedList,
-  pageRequest,
   PageQuery,
+  pageRequest,
   RawPageQuery,
   Roles,
   UuidParam,
   uuidQueryProblems,
   VersionedRead,
 } from '@support/service-kit';
+import { LibraryCaseDto, ScenarioAnswerDto } from './knowledge-answers.dto';
 import { readerScope } from '../application/reader-scope';
 import { ScenarioService } from '../application/scenario.service';
 import { AUTHORS, READERS } from './knowledge-http';
@@ -34,7 +37,7 @@ export class CatalogueController {
   ) {}
 
   @Get('scenarios')
-  @PagedList({ items: 'catalogue scenarios by fault category, then id' })
+  @PagedList({ items: 'catalogue scenarios by fault category, then id', item: ScenarioAnswerDto })
   @ApiQuery({ name: 'faultCategory', required: false })
   @ApiQuery({ name: 'fixed', required: false, enum: ['true', 'false'] })
   @Roles(...READERS)
@@ -45,6 +48,7 @@ export class CatalogueController {
   }
 
   @Get('scenarios/:id')
+  @ApiAnswer(ScenarioAnswerDto)
   @VersionedRead()
   @Roles(...READERS)
   async scenario(@Param('id') id: string) {
@@ -56,6 +60,9 @@ export class CatalogueController {
   /** defines the scenario (201) or changes it to what is given (200); only a lead marks one fixed */
   @Put('scenarios/:id')
   @AcceptsIfMatch()
+  // the one route with two successes: changed (200), or defined (201, with Location)
+  @ApiOkResponse({ type: CommandAnswerDto, description: 'the scenario, changed' })
+  @ApiCreatedResponse({ type: CommandAnswerDto, description: 'the scenario, defined', headers: { Location: { description: 'the scenario', schema: { type: 'string' } } } })
   @Roles(...AUTHORS)
   async put(
     @Param('id') id: string,
@@ -77,7 +84,7 @@ export class CatalogueController {
   // a contractor gets only the cases of tickets dispatched to them: another's ticket lists empty, like one
   // without cases or that does not exist, so `?ticketId=` tells them nothing
   @Get('cases')
-  @PagedList({ items: 'library cases by id' })
+  @PagedList({ items: 'library cases by id', item: LibraryCaseDto })
   @ApiQuery({ name: 'ticketId', required: false, format: 'uuid' })
   @ApiQuery({ name: 'scenarioId', required: false })
   @Roles(...READERS)
@@ -87,6 +94,7 @@ export class CatalogueController {
   }
 
   @Get('cases/:id')
+  @ApiAnswer(LibraryCaseDto)
   @Roles(...READERS)
   async case(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const found = await this.views.case(this.dataSource, id, readerScope(actor));

@@ -29,7 +29,7 @@ export class DraftArticleDto extends ArticleContentDto {
 }
 
 export class ReasonDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2_000) reason!: string;
+  @ApiProperty({ example: '步骤 2 需要写明下载地址' }) @IsString() @IsNotEmpty() @MaxLength(2_000) reason!: string;
 }
 
 export class ScenarioDto {

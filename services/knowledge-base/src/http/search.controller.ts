@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
-import { CurrentActor, PagedList, pageRequest, PageQuery, RawPageQuery, Roles } from '@support/service-kit';
+import { ApiAnswer, CurrentActor, PagedList, PageQuery, pageRequest, RawPageQuery, Roles } from '@support/service-kit';
+import { KcsFiguresDto, SearchHitDto } from './knowledge-answers.dto';
 import { readerScope } from '../application/reader-scope';
 import { KnowledgeViews } from '../persistence/knowledge-views.repository';
 import { TicketKnowledgeRepository } from '../persistence/ticket-knowledge.repository';
@@ -28,7 +29,7 @@ export class SearchController {
    * A contractor finds every article but only the cases of tickets dispatched to them.
    */
   @Get('search')
-  @PagedList({ items: 'hits, best first (by rank), ties by id and type' })
+  @PagedList({ items: 'hits, best first (by rank), ties by id and type', item: SearchHitDto })
   @ApiQuery({ name: 'q', required: true, description: 'words or characters to find, at most 500 characters' })
   @ApiQuery({ name: 'types', required: false, description: `a comma-separated list of ${DOCUMENT_TYPES.join(', ')}` })
   @Roles(...READERS)
@@ -49,6 +50,7 @@ export class SearchController {
 
   /** KCS: resolutions that linked an SOP versus not, and how often each article is reused */
   @Get('kcs')
+  @ApiAnswer(KcsFiguresDto)
   @Roles('lead', 'senior', 'analyst')
   kcs() {
     return this.tickets.kcs(this.dataSource);

@@ -5,13 +5,16 @@ import { Actor, eventCatalogue, eventsSeenBy, ISO_WEEK } from '@support/contract
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  ApiAnswer,
+  AuditEntryDto,
   commandAnswer,
+  CommandAnswerDto,
   commandContext,
   createdResponse,
   CurrentActor,
   PagedList,
-  pageRequest,
   PageQuery,
+  pageRequest,
   parseIdempotencyKey,
   RawPageQuery,
   refusalToHttp,
@@ -20,6 +23,7 @@ import {
   UuidParam,
   VersionedRead,
 } from '@support/service-kit';
+import { HoardingFlagDto, LeadCapturedDto, LeadDto, LeadErasedDto, LedgerDto, RatiosAnswerDto, RatiosSetDto } from './lead-answers.dto';
 import { CaptureInput, CapturedLead, LeadService } from '../application/lead.service';
 import { RatioPolicyService } from '../application/ratio-policy.service';
 import { FLAG_CURSOR, LEAD_CURSOR, LeadPoolRepository } from '../persistence/lead-pool.repository';
@@ -44,6 +48,7 @@ export class LeadController {
 
   /** a member registers a lead from their channels: 201, or 200 when the contact was in the pool already (merged) */
   @Post('leads')
+  @ApiAnswer(LeadCapturedDto, 'the lead, captured or merged, as it is now')
   @Roles(...MEMBERS)
   @StoresIdempotencyKey()
   capture(@Body() body: CaptureLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
@@ -52,6 +57,7 @@ export class LeadController {
 
   /** other systems (a social-media integration) deliver leads on behalf of the member whose account brought them */
   @Post('webhooks/leads')
+  @ApiAnswer(LeadCapturedDto, 'the lead, captured or merged, as it is now')
   @Roles('service')
   @StoresIdempotencyKey()
   webhook(@Body() body: WebhookLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
@@ -59,7 +65,7 @@ export class LeadController {
   }
 
   @Get('leads')
-  @PagedList({ items: 'leads, newest captured first' })
+  @PagedList({ items: 'leads, newest captured first', item: LeadDto })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @Roles(...READERS)
   list(@CurrentActor() actor: Actor, @PageQuery() query: RawPageQuery, @Query('status') status?: string) {
@@ -69,6 +75,7 @@ export class LeadController {
 
   // a member reads only leads they brought in or hold: another's is "not found", like a missing one
   @Get('leads/:id')
+  @ApiAnswer(LeadDto)
   @VersionedRead()
   @Roles(...READERS)
   async lead(@UuidParam() id: string, @CurrentActor() actor: Actor) {
@@ -78,6 +85,7 @@ export class LeadController {
   }
 
   @Get('leads/:id/history')
+  @ApiAnswer([AuditEntryDto], "the lead's events, oldest first")
   @Roles(...READERS)
   async history(@UuidParam() id: string, @CurrentActor() actor: Actor) {
     const events = await this.leads.history(id, actor);
@@ -88,6 +96,7 @@ export class LeadController {
   @Post('leads/:id/acceptance')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...MEMBERS)
   async accept(@UuidParam() id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return commandAnswer(id, await this.leads.execute(id, { type: 'AcceptLead' }, commandContext(actor, headers)));
@@ -96,6 +105,7 @@ export class LeadController {
   @Post('leads/:id/decline')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...MEMBERS)
   async decline(@UuidParam() id: string, @Body() body: DeclineDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return commandAnswer(id, await this.leads.execute(id, { type: 'DeclineLead', ...(body.reason ? { reason: body.reason } : {}) }, commandContext(actor, headers)));
@@ -105,6 +115,7 @@ export class LeadController {
   @Post('leads/:id/conversion')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...MEMBERS)
   async convert(@UuidParam() id: string, @Body() body: ConvertLeadDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const customer = body.customer
@@ -127,6 +138,7 @@ export class LeadController {
   @Post('leads/:id/loss')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(CommandAnswerDto)
   @Roles(...MEMBERS)
   async lose(@UuidParam() id: string, @Body() body: LoseDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return commandAnswer(id, await this.leads.execute(id, { type: 'LoseLead', reason: body.reason }, commandContext(actor, headers)));
@@ -136,6 +148,7 @@ export class LeadController {
   @Post('leads/:id/erasure')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(LeadErasedDto)
   @Roles('lead')
   async erase(@UuidParam() id: string, @Body() body: LeadErasureDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const outcome = await this.leads.erase(id, body.reason, commandContext(actor, headers));
@@ -144,6 +157,7 @@ export class LeadController {
   }
 
   @Get('ratios')
+  @ApiAnswer(RatiosAnswerDto)
   @VersionedRead()
   @Roles(...READERS)
   async ratios() {
@@ -157,6 +171,7 @@ export class LeadController {
    */
   @Put('ratios')
   @AcceptsIfMatch()
+  @ApiAnswer(RatiosSetDto)
   @Roles('lead')
   async setRatios(@Body() body: RatiosDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     const { outcome, offDuty, warnings } = await this.policy.set(
@@ -173,6 +188,7 @@ export class LeadController {
    * ratios it was made under) and deviation (received - expected); and the leads waiting in the pool now
    */
   @Get('ledger')
+  @ApiAnswer(LedgerDto)
   @Roles(...READERS)
   async ledger(@Query('week') week?: string) {
     if (week !== undefined && !ISO_WEEK.test(week)) throw new BadRequestException(['week must be an ISO week, e.g. 2026-W48']);
@@ -181,7 +197,7 @@ export class LeadController {
 
   /** tickets opened for a contact a member held as an un-accepted lead */
   @Get('hoarding-flags')
-  @PagedList({ items: 'hoarding flags by lead, then ticket' })
+  @PagedList({ items: 'hoarding flags by lead, then ticket', item: HoardingFlagDto })
   @Roles('lead', 'analyst')
   flags(@PageQuery() query: RawPageQuery) {
     return this.repository.flags(this.dataSource, pageRequest(query, FLAG_CURSOR));

@@ -53,7 +53,7 @@ export class WebhookLeadDto extends CaptureLeadDto {
 }
 
 export class DeclineDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @ApiPropertyOptional({ example: '客户在外地，无法跟进' }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }
 
 export class LoseDto {

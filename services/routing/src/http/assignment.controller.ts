@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Actor } from '@support/contracts';
-import { CurrentActor, PagedList, pageRequest, PageQuery, RawPageQuery, refusalToHttp, Roles } from '@support/service-kit';
+import { ApiAnswer, CurrentActor, PagedList, pageRequest, PageQuery, RawPageQuery, refusalToHttp, Roles } from '@support/service-kit';
+import { AssignmentDecidedDto, QueuedTicketDto } from './routing-answers.dto';
 import { RoutingEngine } from '../application/routing-engine';
 import { RoutingQueries } from '../application/routing-queries';
 import { QUEUE_CURSOR } from '../persistence/routed-tickets.repository';
@@ -20,6 +21,7 @@ export class AssignmentController {
 
   /** a lead assigns or reassigns by hand; the same rules as automatic routing apply (409 with the reason) */
   @Post('assignments')
+  @ApiAnswer(AssignmentDecidedDto, 'the assignment decided')
   @Roles('lead')
   async assign(@Body() body: ManualAssignmentDto, @CurrentActor() actor: Actor, @Headers('x-correlation-id') correlationId?: string) {
     const outcome = await this.dataSource.transaction((manager) => this.engine.assignManually(manager, body, { actor, correlationId }));
@@ -28,7 +30,7 @@ export class AssignmentController {
   }
 
   @Get('queue')
-  @PagedList({ items: 'waiting tickets in serving order (urgent first, then oldest), each with its position in line' })
+  @PagedList({ items: 'waiting tickets in serving order (urgent first, then oldest), each with its position in line', item: QueuedTicketDto })
   @Roles('lead', 'senior', 'agent', 'analyst', 'service')
   queue(@PageQuery() query: RawPageQuery) {
     return this.queries.queue(pageRequest(query, QUEUE_CURSOR));

@@ -35,7 +35,10 @@ export class RegisterMemberDto extends MemberProfileDto {
 }
 
 export class ManualAssignmentDto {
-  @ApiProperty() @IsString() @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'ticketId must be a UUID' }) ticketId!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) memberId!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @ApiProperty({ example: '3b2f7c1e-8d4a-4f6b-9c0e-5a1d2e3f4a5b' })
+  @IsString()
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'ticketId must be a UUID' })
+  ticketId!: string;
+  @ApiProperty({ example: 'senior-wang' }) @IsString() @IsNotEmpty() @MaxLength(100) memberId!: string;
+  @ApiPropertyOptional({ example: '客户指定' }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }

@@ -5,6 +5,8 @@ import { Actor } from '@support/contracts';
 import { auditTrail } from '@support/event-store';
 import {
   AcceptsIfMatch,
+  ApiAnswer,
+  AuditEntryDto,
   commandContext,
   createdResponse,
   CurrentActor,
@@ -18,6 +20,7 @@ import {
   StoresIdempotencyKey,
   VersionedRead,
 } from '@support/service-kit';
+import { MemberAnswerDto, RosterEntryDto } from './routing-answers.dto';
 import { MemberCommand } from '../domain';
 import { RosterService } from '../application/roster.service';
 import { RoutingQueries } from '../application/routing-queries';
@@ -36,6 +39,7 @@ export class RosterController {
   ) {}
 
   @Post()
+  @ApiAnswer(MemberAnswerDto, 'the member, registered')
   @Roles('lead', 'service')
   @StoresIdempotencyKey()
   async register(@Body() body: RegisterMemberDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>, @Res({ passthrough: true }) res: FastifyReply) {
@@ -56,7 +60,7 @@ export class RosterController {
   }
 
   @Get()
-  @PagedList({ items: 'roster members, by member id' })
+  @PagedList({ items: 'roster members, by member id', item: RosterEntryDto })
   @Roles(...READERS)
   members(@PageQuery() query: RawPageQuery) {
     return this.queries.members(pageRequest(query, MEMBER_CURSOR));
@@ -64,6 +68,7 @@ export class RosterController {
 
   @Get(':id')
   @VersionedRead()
+  @ApiAnswer(RosterEntryDto)
   @Roles(...READERS)
   async member(@Param('id') id: string) {
     const member = await this.queries.member(id);
@@ -72,6 +77,7 @@ export class RosterController {
   }
 
   @Get(':id/history')
+  @ApiAnswer([AuditEntryDto], "the member's roster events, oldest first")
   @Roles(...READERS)
   async history(@Param('id') id: string) {
     const events = await this.roster.history(id);
@@ -81,6 +87,7 @@ export class RosterController {
 
   @Put(':id/profile')
   @AcceptsIfMatch()
+  @ApiAnswer(MemberAnswerDto)
   @Roles('lead')
   profile(@Param('id') id: string, @Body() body: MemberProfileDto, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'ChangeProfile', memberId: id, ...body, skills: [...body.skills], scenarios: [...body.scenarios] });
@@ -89,6 +96,7 @@ export class RosterController {
   @Post(':id/on-duty')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(MemberAnswerDto)
   @Roles('lead')
   onDuty(@Param('id') id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'GoOnDuty', memberId: id });
@@ -97,6 +105,7 @@ export class RosterController {
   @Post(':id/off-duty')
   @HttpCode(200)
   @AcceptsIfMatch()
+  @ApiAnswer(MemberAnswerDto)
   @Roles('lead')
   offDuty(@Param('id') id: string, @CurrentActor() actor: Actor, @Headers() headers: Record<string, string>) {
     return this.run(id, actor, headers, { type: 'GoOffDuty', memberId: id });

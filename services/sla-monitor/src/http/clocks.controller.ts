@@ -2,6 +2,8 @@ import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundEx
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { auditTrail } from '@support/event-store';
 import {
+  ApiAnswer,
+  AuditEntryDto,
   CLOCK,
   CurrentActor,
   mapPage,
@@ -16,6 +18,7 @@ import {
   UuidParam,
   VersionedRead,
 } from '@support/service-kit';
+import { ClockDto, PolicyAnswerDto } from './sla-answers.dto';
 import { PolicyDto } from './policy.dto';
 import { minutesBetween } from '../domain';
 import { DataSource } from 'typeorm';
@@ -41,6 +44,7 @@ export class ClocksController {
 
   /** a ticket's clocks with the time left (negative when overdue), in each rule's time basis: all of them (one per rule), not paged */
   @Get('tickets/:id/clocks')
+  @ApiAnswer([ClockDto], "the ticket's clocks, one per rule")
   @Roles(...READERS)
   async ofTicket(@UuidParam() id: string) {
     const clocks = await this.clocks.ofTicket(this.dataSource, id);
@@ -49,7 +53,7 @@ export class ClocksController {
 
   /** open clocks past their warning time (`at-risk`) or past due (`breached`), soonest due first */
   @Get('clocks')
-  @PagedList({ items: 'clocks, soonest due first, then id, each with remainingMinutes' })
+  @PagedList({ items: 'clocks, soonest due first, then id, each with remainingMinutes', item: ClockDto })
   @ApiQuery({ name: 'status', required: true, enum: RISKS })
   @Roles(...READERS)
   async byRisk(@PageQuery() query: RawPageQuery, @Query('status') status?: string) {
@@ -60,6 +64,7 @@ export class ClocksController {
   }
 
   @Get('clocks/:clockId/history')
+  @ApiAnswer([AuditEntryDto], "the clock's events, oldest first")
   @Roles(...READERS)
   async history(@Param('clockId') clockId: string) {
     const events = await this.monitor.clockHistory(clockId);
@@ -70,6 +75,7 @@ export class ClocksController {
   /** the rules and business calendar in force, with the policy's version (for If-Match) */
   @Get('policies')
   @VersionedRead()
+  @ApiAnswer(PolicyAnswerDto)
   @Roles(...READERS)
   async policies() {
     // another instance may have changed it
@@ -80,6 +86,7 @@ export class ClocksController {
   /** a lead replaces the policy; new clocks follow it, running ones keep their terms */
   @Put('policies')
   @RequiresIfMatch()
+  @ApiAnswer(PolicyAnswerDto, 'the policy now in force')
   @Roles('lead')
   async changePolicy(@Body() body: PolicyDto, @CurrentActor() actor: Actor, @Headers('if-match') ifMatch?: string) {
     const outcome = await this.policy.change(body, actor, parseIfMatch(ifMatch));
@@ -89,6 +96,7 @@ export class ClocksController {
   }
 
   @Get('policies/history')
+  @ApiAnswer([AuditEntryDto], "the policy's changes, oldest first")
   @Roles(...READERS)
   async policyHistory() {
     return auditTrail(await this.policy.history());
