@@ -107,6 +107,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/trends.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** trends script */
+        get: operations["TrendsController_trendsScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{id}/timeline": {
         parameters: {
             query?: never;
@@ -328,6 +345,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/trends/breaches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** breaches */
+        get: operations["TrendsController_breaches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trends/queue-depth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** queue depth */
+        get: operations["TrendsController_queueDepth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trends/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** rates */
+        get: operations["TrendsController_rates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trends/sla-compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** sla compliance */
+        get: operations["TrendsController_slaCompliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vendor/uplot.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** chart style */
+        get: operations["TrendsController_chartStyle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vendor/uplot.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** chart script */
+        get: operations["TrendsController_chartScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -373,6 +492,38 @@ export interface components {
             /** @example true */
             warned: boolean;
         };
+        BreachTrendDto: {
+            /** @description the last 28 days, oldest first, today last */
+            days: components["schemas"]["DayBreachesDto"][];
+            /** @example Asia/Shanghai */
+            timeZone: string;
+        };
+        ComplianceTrendsDto: {
+            /**
+             * @description every rule decided in any of the weeks, by id
+             * @example [
+             *       "first-contact",
+             *       "hand-over"
+             *     ]
+             */
+            rules: string[];
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /** @description the last 12 ISO weeks, oldest first */
+            weeks: components["schemas"]["WeekComplianceDto"][];
+        };
+        DayBreachesDto: {
+            /**
+             * @description SLA clocks that breached on the day
+             * @example 3
+             */
+            breaches: number;
+            /**
+             * @description calendar day in the team time zone
+             * @example 2026-11-30
+             */
+            day: string;
+        };
         DeadLetterGroupDto: {
             /** @example support.dlq.intake.routing-decisions */
             deadLetterTopic: string;
@@ -417,6 +568,23 @@ export interface components {
              * @example 0.92
              */
             responseRate: number | null;
+        };
+        HourDepthDto: {
+            /**
+             * @description open tickets in the queue at `to`
+             * @example 7
+             */
+            depth: number;
+            /**
+             * @description the hour begins (a whole hour of the team time zone)
+             * @example 2026-11-30T01:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description the hour ends (now, for the current hour)
+             * @example 2026-11-30T02:00:00.000Z
+             */
+            to: string;
         };
         LeadFiguresDto: {
             /** @example 5 */
@@ -536,6 +704,12 @@ export interface components {
              */
             lag: number;
         };
+        QueueDepthTrendDto: {
+            /** @description the last 24 hours, oldest first, the current hour last */
+            hours: components["schemas"]["HourDepthDto"][];
+            /** @example Asia/Shanghai */
+            timeZone: string;
+        };
         QueueEntryDto: {
             assignee: components["schemas"]["ActorRefDto"] | null;
             /**
@@ -570,6 +744,12 @@ export interface components {
             tier: string | null;
             /** @example urgent */
             urgency: string | null;
+        };
+        RateTrendsDto: {
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /** @description the last 12 ISO weeks, oldest first, the current one last */
+            weeks: components["schemas"]["WeekRatesDto"][];
         };
         RebuildStartedDto: {
             /**
@@ -634,12 +814,45 @@ export interface components {
             /** @example support.ticket.received.v1 */
             type: string;
         };
+        WeekComplianceDto: {
+            /** @description one entry per rule in `rules`, in that order */
+            rules: components["schemas"]["RuleComplianceDto"][];
+            /** @example 2026-W48 */
+            week: string;
+        };
         WeeklyReportDto: {
             leads: components["schemas"]["LeadFiguresDto"][];
             members: components["schemas"]["MemberFiguresDto"][];
             slaCompliance: components["schemas"]["RuleComplianceDto"][];
             team: components["schemas"]["FiguresDto"];
             /** @example 2026-W10 */
+            week: string;
+        };
+        WeekRatesDto: {
+            /**
+             * @description distinct tickets assigned in the week
+             * @example 40
+             */
+            assigned: number;
+            /**
+             * @description resolved / assigned
+             * @example 0.85
+             */
+            resolutionRate: number | null;
+            /**
+             * @description resolutions in the week
+             * @example 34
+             */
+            resolved: number;
+            /**
+             * @description first-contact clocks met within target / decided in the week
+             * @example 0.9
+             */
+            responseRate: number | null;
+            /**
+             * @description ISO week in the team time zone
+             * @example 2026-W48
+             */
             week: string;
         };
     };
@@ -946,6 +1159,43 @@ export interface operations {
                 content: {
                     "text/plain; version=0.0.4; charset=utf-8": string;
                 };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrendsController_trendsScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description a fault of the service (logged; no detail given) */
             500: {
@@ -1933,6 +2183,308 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrendsController_breaches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreachTrendDto"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, senior, agent, analyst, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrendsController_queueDepth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueDepthTrendDto"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, senior, agent, analyst, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrendsController_rates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateTrendsDto"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, senior, agent, analyst, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrendsController_slaCompliance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceTrendsDto"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, senior, agent, analyst, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrendsController_chartStyle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrendsController_chartScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description a fault of the service (logged; no detail given) */
             500: {

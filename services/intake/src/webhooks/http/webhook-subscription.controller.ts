@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, NotFoundException, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor } from '@support/contracts';
 import {
@@ -82,7 +82,7 @@ export class WebhookSubscriptionController {
 
   @Get()
   @Roles(...MANAGERS)
-  @PagedList({ items: 'webhook subscriptions, oldest first', item: { allOf: [{ $ref: getSchemaPath(WebhookSubscriptionDto) }] } })
+  @PagedList({ items: 'webhook subscriptions, oldest first', item: WebhookSubscriptionDto })
   list(@PageQuery() query: RawPageQuery) {
     return this.views.page(this.dataSource, pageRequest(query, SUBSCRIPTION_CURSOR));
   }
@@ -156,7 +156,7 @@ export class WebhookSubscriptionController {
 
   @Get(':id/deliveries')
   @Roles(...MANAGERS)
-  @PagedList({ items: "the subscription's deliveries, newest first", item: { allOf: [{ $ref: getSchemaPath(WebhookDeliveryDto) }] } })
+  @PagedList({ items: "the subscription's deliveries, newest first", item: WebhookDeliveryDto })
   @ApiQuery({ name: 'status', required: false, enum: DELIVERY_STATUSES })
   async listDeliveries(@UuidParam() id: string, @PageQuery() query: RawPageQuery, @Query('status') status?: string) {
     const problems = status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status) ? [`status must be one of: ${DELIVERY_STATUSES.join(', ')}`] : [];
