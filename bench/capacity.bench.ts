@@ -49,7 +49,7 @@ const PORTS: Record<ServiceName, number> = {
 const schemaOf = (name: ServiceName) => `bench_cap_${name.replace('-', '_')}_${RUN}`;
 // every consumer group each service runs (@EventPattern groups); the bench checks the broker agrees
 const GROUPS: Record<ServiceName, string[]> = {
-  intake: ['routing-decisions', 'sla-breaches', 'field-service', 'audit-anchors', 'lead-conversions'],
+  intake: ['routing-decisions', 'sla-breaches', 'field-service', 'audit-anchors', 'lead-conversions', 'webhooks'],
   routing: ['ticket-events', 'scenario-catalogue'],
   'sla-monitor': ['clock-events'],
   'field-service': ['known-tickets', 'customer-erasures'],

@@ -210,4 +210,12 @@ curl -s http://127.0.0.1:3000/v1/projections/checksum -H "Authorization: Bearer 
 curl -s -X POST http://127.0.0.1:3000/v1/projections/rebuild -H "Authorization: Bearer $TOKEN"   # 202; lead or service
 curl -s http://127.0.0.1:3000/v1/projections/status -H "Authorization: Bearer $TOKEN"     # { lag, caughtUp }
 
+## Webhooks for partner systems
+
+# subscribe (201): the answer holds the generated signing secret, in this answer only
+SUBSCRIPTION=$(curl -s -X POST http://127.0.0.1:3001/v1/webhook-subscriptions -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"url":"https://partner.example.com/support-ops/webhooks","eventTypes":["support.ticket.received.v1","support.ticket.resolved.v1","support.ticket.closed.v1"]}' | field id)
+curl -s http://127.0.0.1:3001/v1/webhook-subscriptions/$SUBSCRIPTION -H "Authorization: Bearer $TOKEN"              # url, eventTypes, status; ETag
+curl -s "http://127.0.0.1:3001/v1/webhook-subscriptions/$SUBSCRIPTION/deliveries?limit=20" -H "Authorization: Bearer $TOKEN"   # newest first
+
 echo "walkthrough: every example answered 2xx (ticket $ID, visit $VISIT, sheet $SHEET, article $ARTICLE)" >&2

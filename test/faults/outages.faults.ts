@@ -51,6 +51,7 @@ const GROUPS: Record<string, string[]> = {
   [`${SCHEMAS.intake}.sla-breaches`]: [SLA_TOPIC],
   [`${SCHEMAS.intake}.field-service`]: [VISITS_TOPIC, SHEETS_TOPIC],
   [`${SCHEMAS.intake}.lead-conversions`]: [LEADS_TOPIC],
+  [`${SCHEMAS.intake}.webhooks`]: [TICKETS_TOPIC],
   [`${SCHEMAS.routing}.ticket-events`]: [TICKETS_TOPIC],
   [`${SCHEMAS.routing}.scenario-catalogue`]: [SCENARIOS_TOPIC],
   [`${SCHEMAS['sla-monitor']}.clock-events`]: [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC],

@@ -227,6 +227,29 @@ describe('the concurrency contract (ETag, If-Match, 428) of every versioned reso
       apply: 'PUT /v1/ratios',
       commands: { 'PUT /v1/ratios': { body: (current) => ({ ratios: current.ratios.map((r: Json) => ({ memberId: r.memberId, weight: r.weight + 1 })), acceptMinutes: 45 }) } },
     },
+    {
+      name: 'webhook subscription',
+      read: 'GET /v1/webhook-subscriptions/:id',
+      // with one delivery queued, for the replay: the ticket topic feeds it
+      create: async () => {
+        const id = await created('intake', '/v1/webhook-subscriptions', { url: 'https://partner.example.com/contract', eventTypes: ['support.ticket.received.v1'] });
+        await openTicket();
+        const delivery = await waitFor(
+          `a delivery of webhook subscription ${id}`,
+          async () => (await send('intake', 'GET', `/v1/webhook-subscriptions/${id}/deliveries`, 'lead')).body.items[0],
+        );
+        return { id, deliveryId: delivery.id };
+      },
+      apply: 'PUT /v1/webhook-subscriptions/:id',
+      commands: {
+        'PUT /v1/webhook-subscriptions/:id': { body: { url: 'https://partner.example.com/contract/v2', eventTypes: ['support.ticket.closed.v1'] } },
+        'POST /v1/webhook-subscriptions/:id/secret': {},
+        'POST /v1/webhook-subscriptions/:id/disable': { body: { reason: '对方系统迁移' } },
+        'POST /v1/webhook-subscriptions/:id/enable': {},
+        'DELETE /v1/webhook-subscriptions/:id': {},
+        'POST /v1/webhook-subscriptions/:id/deliveries/:deliveryId/replay': {},
+      },
+    },
   ];
 
   beforeAll(async () => {

@@ -79,6 +79,8 @@ const NOT_PAGED: Record<string, 'record' | 'one'> = {
   'GET /v1/leads/:id/history': 'record',
   'GET /v1/ratios': 'one',
   'GET /v1/ledger': 'one',
+  'GET /v1/webhook-subscriptions/:id': 'one',
+  'GET /v1/webhook-subscriptions/:id/deliveries/:deliveryId': 'one',
 };
 
 /** how to read one paged list: the query its filters need, and each item's identity */
@@ -104,6 +106,8 @@ const LISTS: Record<string, ListSpec> = {
   'GET /v1/sla-board': { idOf: (c) => c.clockId },
   'GET /v1/team': { idOf: (m) => m.memberId },
   'GET /v1/dead-letters': { idOf: (g) => g.group },
+  'GET /v1/webhook-subscriptions': { idOf: (w) => w.id },
+  'GET /v1/webhook-subscriptions/:id/deliveries': { idOf: (d) => d.id },
 };
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -124,6 +128,8 @@ describe('the pagination contract of every list', () => {
   let clock: ManualClock;
   const urls = new Map<string, string>();
   const tokens = new Map<Role, string>();
+  // the path parameters of lists under a resource (a subscription's deliveries), set by the seeding
+  const params = new Map<string, string>();
 
   beforeAll(async () => {
     clock = new ManualClock();
@@ -202,7 +208,7 @@ describe('the pagination contract of every list', () => {
     for (const [service, url] of urls) {
       const document = (await (await fetch(`${url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, Json>> };
       for (const route of ROUTES.filter((candidate) => candidate.service === service && candidate.paged)) {
-        const operation = document.paths[route.path]?.get;
+        const operation = document.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.get;
         const query: Array<{ name: string; required?: boolean }> = (operation?.parameters ?? []).filter((p: { in: string }) => p.in === 'query');
         const names = query.map((p) => p.name);
         const page = operation?.responses?.['200']?.content?.['application/json']?.schema;
@@ -255,7 +261,8 @@ describe('the pagination contract of every list', () => {
     const fixed = LISTS[route.key]?.query;
     const search = [fixed, query].filter(Boolean).join('&');
     const role: Role = route.roles === null || route.roles.includes('lead') ? 'lead' : (route.roles.find((allowed) => tokens.has(allowed)) ?? route.roles[0]);
-    const response = await fetch(`${urls.get(route.service)}${route.path}${search ? `?${search}` : ''}`, { headers: { authorization: `Bearer ${tokens.get(role)}` } });
+    const path = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => params.get(name) ?? `:${name}`);
+    const response = await fetch(`${urls.get(route.service)}${path}${search ? `?${search}` : ''}`, { headers: { authorization: `Bearer ${tokens.get(role)}` } });
     const text = await response.text();
     const json = (response.headers.get('content-type') ?? '').includes('json');
     return { status: response.status, body: json && text ? JSON.parse(text) : text };
@@ -272,8 +279,20 @@ describe('the pagination contract of every list', () => {
     // members off duty: the tickets wait in routing's queue
     for (let i = 0; i < 3; i++)
       await created('routing', '/v1/members', { memberId: `pages-${randomUUID().slice(0, 8)}`, role: 'agent', name: '翻页', tier: 'L1', capacity: 3, skills: [], scenarios: [] });
+    // webhook subscriptions, one of them fed the tickets below: its deliveries are a list too
+    const subscriptions: string[] = [];
+    for (let i = 0; i < 3; i++)
+      subscriptions.push(await created('intake', '/v1/webhook-subscriptions', { url: `https://partner.example.com/pages/${i}`, eventTypes: ['support.ticket.received.v1'] }));
+    params.set('id', subscriptions[0]);
     const tickets: string[] = [];
     for (let i = 0; i < 3; i++) tickets.push(await openTicket());
+    await waitFor(
+      'the tickets queued as deliveries',
+      async () => (await send('intake', 'GET', `/v1/webhook-subscriptions/${subscriptions[0]}/deliveries?limit=200`, 'lead')).body.items.length >= 3,
+      {
+        timeoutMs: 60_000,
+      },
+    );
     await waitFor('field-service to know the tickets', async () => {
       for (const id of tickets) if ((await system.field!.runtime.tickets.find(system.field!.runtime.dataSource, id)) === undefined) return false;
       return true;

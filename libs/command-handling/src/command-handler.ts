@@ -30,6 +30,8 @@ export interface DecideOptions<State> {
   onRefused?: 'refuse' | 'skip-follow-ups' | 'skip';
   /** false: the caller writes the read model itself (e.g. many rows in one statement) from the recorded entity */
   saveView?: boolean;
+  /** what else the command changes, in its transaction once its events are appended (a secret, a queue), given when they happened */
+  alongside?(manager: EntityManager, at: Date): Promise<void>;
 }
 
 /** an aggregate as its stream tells it, with the version and hash an append continues from */
@@ -160,6 +162,7 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     if (!('request' in decided)) return decided;
     const committed = await commitChanges(manager, this.pipeline, [decided]);
     if (!committed.ok) return committed;
+    await options?.alongside?.(manager, committed.events[0]?.occurredAt ?? this.clock.now());
     return { ok: true, entity: committed.entities[0], version: decided.version, events: committed.events };
   }
 

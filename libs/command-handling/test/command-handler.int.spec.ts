@@ -74,6 +74,21 @@ describe('CommandHandler and AppendPipeline on PostgreSQL', () => {
     expect((await counters.load(db.dataSource, id)).state.total).toBe(10);
   });
 
+  it("writes what a command changes alongside its stream in the command's transaction, and nothing when it is refused", async () => {
+    const id = randomUUID();
+    const table = `"${db.schema}".alongside_rows`;
+    await db.dataSource.query(`CREATE TABLE ${table} (stream_id uuid, at timestamptz)`);
+    const alongside = async (manager: EntityManager, at: Date) => void (await manager.query(`INSERT INTO ${table} VALUES ($1, $2)`, [id, at]));
+    expect(await counters.handle(db.dataSource, id, add(2), { actor }, { alongside })).toMatchObject({ ok: true, version: 1 });
+    expect(await counters.handle(db.dataSource, id, add(-1), { actor }, { alongside })).toMatchObject({ ok: false, code: 'invalid-command' });
+    expect(await counters.handle(db.dataSource, id, add(1), { actor, expectedVersion: 0 }, { alongside })).toMatchObject({ ok: false, code: 'version-conflict' });
+    // a failure alongside undoes the append too
+    const failing = async () => Promise.reject(new Error('the queue is gone'));
+    await expect(counters.handle(db.dataSource, id, add(5), { actor }, { alongside: failing })).rejects.toThrow('the queue is gone');
+    expect(await db.dataSource.query(`SELECT stream_id, at FROM ${table}`)).toEqual([{ stream_id: id, at: clock.now() }]);
+    expect((await counters.history(db.dataSource, id)).map((e) => e.version)).toEqual([1]);
+  });
+
   it('answers a stale If-Match with a conflict and writes nothing, and runs no after-append step', async () => {
     const id = randomUUID();
     await counters.handle(db.dataSource, id, add(1), { actor });

@@ -11,6 +11,7 @@ import { scenarioEvents } from './knowledge/scenario.events';
 import { caseEvents } from './knowledge/case.events';
 import { leadEvents, leadPolicyEvents } from './leads/lead.events';
 import { auditEvents } from './audit/audit.events';
+import { WEBHOOK_SUBSCRIPTIONS_TOPIC, webhookSubscriptionEvents } from './webhooks/webhook-subscription.events';
 import { ARTICLES_TOPIC } from './knowledge/article.events';
 import { CASES_TOPIC } from './knowledge/case.events';
 import { SCENARIOS_TOPIC } from './knowledge/scenario.events';
@@ -40,6 +41,7 @@ export const eventCatalogue = new EventCatalogue([
   ...leadEvents,
   ...leadPolicyEvents,
   ...auditEvents,
+  ...webhookSubscriptionEvents,
 ]);
 
 /**
@@ -50,6 +52,7 @@ export const eventCatalogue = new EventCatalogue([
 export const TOPIC_OWNERS: Readonly<Record<string, string>> = {
   [TICKETS_TOPIC]: 'intake',
   [CUSTOMERS_TOPIC]: 'intake',
+  [WEBHOOK_SUBSCRIPTIONS_TOPIC]: 'intake',
   [ROUTING_TOPIC]: 'routing',
   [ROSTER_TOPIC]: 'routing',
   [SLA_TOPIC]: 'sla-monitor',
@@ -68,7 +71,8 @@ export const TOPIC_OWNERS: Readonly<Record<string, string>> = {
  * Kafka access each service's principal is given: write what it owns, read what it consumes, nothing more.
  */
 export const SERVICE_SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
-  intake: [ROUTING_TOPIC, SLA_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, LEADS_TOPIC, AUDIT_TOPIC],
+  // its own tickets: the webhook deliverer is fed from the topic, where every ticket's events are in order
+  intake: [TICKETS_TOPIC, ROUTING_TOPIC, SLA_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, LEADS_TOPIC, AUDIT_TOPIC],
   routing: [TICKETS_TOPIC, SCENARIOS_TOPIC],
   'sla-monitor': [TICKETS_TOPIC, VISITS_TOPIC, SHEETS_TOPIC, CASES_TOPIC],
   // customers: an erased customer's visits and sheets sealed under a ticket's own key are erased too

@@ -17,6 +17,7 @@ export * from './knowledge/scenario.events';
 export * from './knowledge/case.events';
 export * from './leads/lead.events';
 export * from './audit/audit.events';
+export * from './webhooks/webhook-subscription.events';
 export * from './catalogue/asyncapi';
 export * from './deep-freeze';
 export * from './iso-week';

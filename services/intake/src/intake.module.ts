@@ -16,6 +16,7 @@ import { AuditAnchors } from './persistence/audit-anchors.repository';
 import { CustomerDirectory } from './persistence/customer-directory.repository';
 import { OutboxCopies } from './persistence/outbox-copies.repository';
 import { TicketViewRepository } from './persistence/ticket-view.repository';
+import { webhookEventHandlers, webhookExports, webhookProviders } from './webhooks';
 
 export const SERVICE_NAME = 'intake';
 
@@ -43,9 +44,10 @@ class ClearKeysWrapping implements OnApplicationBootstrap {
     TicketQueries,
     CustomerErasure,
     ClearKeysWrapping,
+    ...webhookProviders,
   ],
   // field-service's reactor is one group for visits and sheets: a visit's events share its key (one partition, in order), a sheet's likewise
-  controllers: [RoutingDecisionReactor, SlaBreachReactor, FieldServiceReactor, LeadConversionReactor, AuditAnchorReactor],
-  exports: [TicketCommands, TicketQueries, CustomerErasure],
+  controllers: [RoutingDecisionReactor, SlaBreachReactor, FieldServiceReactor, LeadConversionReactor, AuditAnchorReactor, ...webhookEventHandlers],
+  exports: [TicketCommands, TicketQueries, CustomerErasure, ...webhookExports],
 })
 export class IntakeModule {}

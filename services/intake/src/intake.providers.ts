@@ -6,10 +6,12 @@ import { TicketCommands } from './application/ticket-commands.service';
 import { TicketQueries } from './application/ticket-queries.service';
 import { IntakeModule, SERVICE_NAME } from './intake.module';
 import { intakeMigrations } from './persistence/intake.migrations';
+import { WebhookDispatcher, WebhookRuntimeSettings } from './webhooks';
 
 export { SERVICE_NAME };
 
-export type IntakeSettings = PlatformSettings;
+/** the platform's settings, and webhook delivery's (left out: from the environment) */
+export type IntakeSettings = PlatformSettings & WebhookRuntimeSettings;
 
 /** Everything intake runs on, built once at start-up and closed at shutdown. */
 export interface IntakeRuntime extends PlatformRuntime {
@@ -20,6 +22,7 @@ export interface IntakeRuntime extends PlatformRuntime {
   commands: TicketCommands;
   queries: TicketQueries;
   erasure: CustomerErasure;
+  webhooks: WebhookDispatcher;
 }
 
 /** Intake on the support platform: Nest builds it from {@link IntakeModule}; these are its parts tests reach for. */
@@ -43,5 +46,6 @@ export async function startIntakeRuntime(settings: IntakeSettings, onError: (err
     commands: context.get(TicketCommands),
     queries: context.get(TicketQueries),
     erasure: context.get(CustomerErasure),
+    webhooks: context.get(WebhookDispatcher),
   };
 }

@@ -397,6 +397,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list */
+        get: operations["WebhookSubscriptionController_list"];
+        put?: never;
+        /** create */
+        post: operations["WebhookSubscriptionController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** get */
+        get: operations["WebhookSubscriptionController_get"];
+        /** change */
+        put: operations["WebhookSubscriptionController_change"];
+        post?: never;
+        /** delete */
+        delete: operations["WebhookSubscriptionController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-subscriptions/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list deliveries */
+        get: operations["WebhookSubscriptionController_listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-subscriptions/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** get delivery */
+        get: operations["WebhookSubscriptionController_getDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-subscriptions/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** replay */
+        post: operations["WebhookSubscriptionController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-subscriptions/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** disable */
+        post: operations["WebhookSubscriptionController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-subscriptions/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** enable */
+        post: operations["WebhookSubscriptionController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-subscriptions/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** rotate secret */
+        post: operations["WebhookSubscriptionController_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -453,6 +592,16 @@ export interface components {
             /** @example true */
             valid: boolean;
         };
+        ChangeWebhookSubscriptionDto: {
+            /**
+             * @example [
+             *       "support.ticket.received.v1"
+             *     ]
+             */
+            eventTypes: string[];
+            /** @example https://partner.example.com/support-ops/webhooks */
+            url: string;
+        };
         CloseDto: {
             /** @example 客户确认已解决 */
             note?: string;
@@ -467,6 +616,28 @@ export interface components {
             contactedAt?: string;
             /** @example 已电话联系客户，约定下午远程 */
             note?: string;
+        };
+        CreateWebhookSubscriptionDto: {
+            /** @example ERP of the rental desk */
+            description?: string;
+            /**
+             * @description ticket event types to deliver
+             * @example [
+             *       "support.ticket.received.v1",
+             *       "support.ticket.resolved.v1"
+             *     ]
+             */
+            eventTypes: string[];
+            /**
+             * @description your signing secret, whsec_ + base64 of 24-64 random bytes; left out: one is generated and answered once
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string;
+            /**
+             * @description https (http only where the service allows it); no user name or password; a public address unless the service allows private ones
+             * @example https://partner.example.com/support-ops/webhooks
+             */
+            url: string;
         };
         CustomerDto: {
             /** @example 王女士 */
@@ -653,7 +824,12 @@ export interface components {
             /** @example blue-screen-on-boot */
             scenario: string;
         };
+        DisableWebhookSubscriptionDto: {
+            /** @example partner migrating their endpoint */
+            reason: string;
+        };
         EmptyDto: Record<string, never>;
+        EmptyWebhookDto: Record<string, never>;
         FeedbackDto: {
             /** @example 响应很快，问题已解决 */
             comment?: string;
@@ -746,6 +922,13 @@ export interface components {
             resolution: string;
             /** @example sop-windows-bluescreen */
             sopId?: string;
+        };
+        RotateSecretDto: {
+            /**
+             * @description the new secret; left out: one is generated and answered once
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string;
         };
         TicketCommandAnswerDto: {
             /**
@@ -994,6 +1177,142 @@ export interface components {
             faultCategory?: string;
             /** @example printer-driver-reinstall */
             scenario?: string;
+        };
+        WebhookActorDto: {
+            /** @example agent-1 */
+            id: string;
+            /** @example agent */
+            role: string;
+        };
+        WebhookBodyDto: {
+            data: components["schemas"]["WebhookEventDto"];
+            /**
+             * Format: date-time
+             * @description when the event was recorded
+             */
+            timestamp: string;
+            /**
+             * @description a ticket event type the subscription names
+             * @example support.ticket.contacted.v1
+             */
+            type: string;
+        };
+        WebhookDeliveryDto: {
+            /**
+             * @description attempts since it was last queued
+             * @example 2
+             */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: Record<string, never> | null;
+            /**
+             * Format: uuid
+             * @description the ticket event id: the webhook-id header, the same on every retry
+             */
+            eventId: string;
+            /** @example support.ticket.contacted.v1 */
+            eventType: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastAttemptAt: Record<string, never> | null;
+            /** @example answered 503 */
+            lastError: string | null;
+            /** @example 503 */
+            lastStatusCode: number | null;
+            /** Format: date-time */
+            nextAttemptAt: Record<string, never> | null;
+            /**
+             * @description pending: queued or retrying; delivered: answered 2xx; failed: every attempt failed
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** Format: uuid */
+            subscriptionId: string;
+            /** Format: uuid */
+            ticketId: string;
+            /**
+             * @description the ticket's version this event made
+             * @example 3
+             */
+            ticketVersion: number;
+        };
+        WebhookEventDto: {
+            actor: components["schemas"]["WebhookActorDto"];
+            /**
+             * Format: uuid
+             * @description the event or request that caused it
+             */
+            causationId: string | null;
+            correlationId: string | null;
+            /** @description the event's data as the catalogue describes it (docs/events/asyncapi.yaml), without personal data */
+            event: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description the ticket event id: also the webhook-id header, the same on every retry
+             */
+            eventId: string;
+            /** Format: uuid */
+            ticketId: string;
+            /**
+             * @description the ticket's version this event made: 1, 2, 3, ... in order
+             * @example 3
+             */
+            version: number;
+        };
+        WebhookSubscriptionChangedDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description a generated secret, in this answer only (never stored with an answer, never read again)
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string;
+            /**
+             * @example enabled
+             * @enum {string}
+             */
+            status: "enabled" | "disabled" | "deleted";
+            /** @example 2 */
+            version: number;
+        };
+        WebhookSubscriptionDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @example ERP of the rental desk */
+            description?: string;
+            /**
+             * @description why it is disabled, while it is
+             * @example delivery ... failed 8 attempts, the last: answered 503
+             */
+            disabledReason?: string;
+            /**
+             * @example [
+             *       "support.ticket.received.v1"
+             *     ]
+             */
+            eventTypes: string[];
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example enabled
+             * @enum {string}
+             */
+            status: "enabled" | "disabled" | "deleted";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example https://partner.example.com/support-ops/webhooks */
+            url: string;
+            /**
+             * @description the stream version: the ETag
+             * @example 1
+             */
+            version: number;
         };
     };
     responses: never;
@@ -3767,6 +4086,1318 @@ export interface operations {
                 };
             };
             /** @description allowed roles: lead, senior, agent, contractor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is stale: the resource changed since it was read; nothing changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_list: {
+        parameters: {
+            query?: {
+                /** @description the nextCursor of the previous page; none for the first page */
+                cursor?: string;
+                /** @description items per page (1-200, default 50) */
+                limit?: number;
+            };
+            header?: {
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of webhook subscriptions, oldest first; nextCursor is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookSubscriptionDto"][];
+                        /**
+                         * @description opaque: pass it back as `cursor` for the next page
+                         * @example eyJpZCI6IjQyIn0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description a bad filter, or: limit must be an integer from 1 to 200; cursor must be a nextCursor this list returned */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookSubscriptionDto"];
+            };
+        };
+        responses: {
+            /** @description subscribed; `secret` when one was generated (this answer only: a replay by Idempotency-Key comes without it). Each event is then POSTed to the URL as a WebhookBodyDto, signed with the Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature */
+            201: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionChangedDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the subscription (never its secret) */
+            200: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionDto"];
+                };
+            };
+            /** @description If-None-Match holds the current ETag: headers only */
+            304: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_change: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag of the resource as last read, e.g. "3" (optional: without it the command applies to the current version); a stale one changes nothing and answers 412. The answer's ETag is the new version */
+                "If-Match"?: string;
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeWebhookSubscriptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionChangedDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is stale: the resource changed since it was read; nothing changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag of the resource as last read, e.g. "3" (optional: without it the command applies to the current version); a stale one changes nothing and answers 412. The answer's ETag is the new version */
+                "If-Match"?: string;
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionChangedDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is stale: the resource changed since it was read; nothing changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_listDeliveries: {
+        parameters: {
+            query?: {
+                /** @description the nextCursor of the previous page; none for the first page */
+                cursor?: string;
+                /** @description items per page (1-200, default 50) */
+                limit?: number;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: {
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the subscription's deliveries, newest first; nextCursor is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDeliveryDto"][];
+                        /**
+                         * @description opaque: pass it back as `cursor` for the next page
+                         * @example eyJpZCI6IjQyIn0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description a bad filter, or: limit must be an integer from 1 to 200; cursor must be a nextCursor this list returned */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_getDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_replay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+                /** @description the ETag of the resource as last read, e.g. "3" (optional: without it the command applies to the current version); a stale one changes nothing and answers 412. The answer's ETag is the new version */
+                "If-Match"?: string;
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description queued again; the answer is the subscription's new version */
+            200: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionChangedDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is stale: the resource changed since it was read; nothing changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_disable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+                /** @description the ETag of the resource as last read, e.g. "3" (optional: without it the command applies to the current version); a stale one changes nothing and answers 412. The answer's ETag is the new version */
+                "If-Match"?: string;
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableWebhookSubscriptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionChangedDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is stale: the resource changed since it was read; nothing changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_enable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+                /** @description the ETag of the resource as last read, e.g. "3" (optional: without it the command applies to the current version); a stale one changes nothing and answers 412. The answer's ETag is the new version */
+                "If-Match"?: string;
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionChangedDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is stale: the resource changed since it was read; nothing changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhookSubscriptionController_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+                /** @description the ETag of the resource as last read, e.g. "3" (optional: without it the command applies to the current version); a stale one changes nothing and answers 412. The answer's ETag is the new version */
+                "If-Match"?: string;
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSecretDto"];
+            };
+        };
+        responses: {
+            /** @description rotated; `secret` when one was generated (this answer only: a replay by Idempotency-Key comes without it) */
+            200: {
+                headers: {
+                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
+                    ETag?: string;
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionChangedDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead, service */
             403: {
                 headers: {
                     [name: string]: unknown;

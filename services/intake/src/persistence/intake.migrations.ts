@@ -3,6 +3,7 @@ import { intakePersonalDataMigration } from './personal-data.migration';
 import { intakeReadModelMigration } from './read-model.migration';
 import { intakeAuditAnchorsMigration } from './audit-anchors.migration';
 import { intakeSubjectKeysMigration } from './subject-keys.migration';
+import { intakeWebhooksMigration } from '../webhooks/persistence/webhooks.migration';
 
 export const INTAKE_SCHEMA = 'intake';
 
@@ -13,5 +14,6 @@ export function intakeMigrations(schema: string = INTAKE_SCHEMA) {
     intakePersonalDataMigration(schema),
     intakeAuditAnchorsMigration(schema),
     intakeSubjectKeysMigration(schema),
+    intakeWebhooksMigration(schema),
   ];
 }

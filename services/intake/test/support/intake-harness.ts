@@ -20,7 +20,7 @@ export interface RunningIntake {
 }
 
 /** Intake in this process, over real HTTP, PostgreSQL and Kafka, in a schema of its own; `settings` for a clock and such. */
-export async function startIntake(settings: Partial<Pick<IntakeSettings, 'clock' | 'idempotencyKeyTtlSeconds'>> = {}): Promise<RunningIntake> {
+export async function startIntake(settings: Partial<Pick<IntakeSettings, 'clock' | 'idempotencyKeyTtlSeconds' | 'webhooks'>> = {}): Promise<RunningIntake> {
   const infra = testInfra();
   const schema = uniqueSchemaName('intake');
   const runtime = await startIntakeRuntime({ ...serviceDatabase('intake'), ...serviceKafka('intake'), schema, consumeFromBeginning: false, ...settings }, () => undefined);
