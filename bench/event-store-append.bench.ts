@@ -3,6 +3,7 @@
 // service wires it) against Emmett's PostgreSQL `appendToStream` (the peer a user would pick instead) and a
 // raw pg INSERT + COMMIT, interleaved in the same run (3 rounds, medians). Run: npm run bench
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { getPostgreSQLEventStore, PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
@@ -11,6 +12,7 @@ import { AppendPipeline } from '@support/command-handling';
 import { EventStore, openServiceDataSource } from '@support/event-store';
 import { platformMigrations, Outbox } from '@support/messaging';
 import { machineLine } from './support/machine';
+import { BackendMeter } from './support/process-costs';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
 import { DATABASE_URL } from './support/services';
@@ -18,7 +20,7 @@ import { DATABASE_URL } from './support/services';
 const RUN = Date.now();
 const WRITERS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const actor = { id: 'bench', role: 'service' as const };
 
 // a ticket-sized event, valid in the catalogue (the outbox encodes it as its topic's CloudEvent)
@@ -30,9 +32,25 @@ const registered = (customerId: string): NewEvent => ({
   metadata: { actor, causationId: null, correlationId: null },
 });
 
-/** appends per second: `writers` loops, each running `append` one after the other for SECONDS */
-async function rate(writers: number, append: (writer: number) => Promise<void>): Promise<number> {
+// the PostgreSQL backends serving this process (only the contender being measured is busy)
+const backends = new BackendMeter(() => new Map([['bench', [process.pid]]]));
+
+/** appends per second, and CPU µs per append (this process + its PostgreSQL backends), of one measure */
+interface Measure {
+  rate: number;
+  cpuUs: number;
+  /** of which in PostgreSQL's backends */
+  backendUs?: number;
+}
+
+/**
+ * `writers` loops, each running `append` one after the other for SECONDS. The CPU per append holds on a
+ * busy machine, where the rate moves with whatever else runs.
+ */
+async function rate(writers: number, append: (writer: number) => Promise<void>): Promise<Measure> {
   let done = 0;
+  const cpuBefore = process.cpuUsage();
+  const backendBefore = backends.totals().bench ?? 0;
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: writers }, async (_, writer) => {
@@ -42,7 +60,9 @@ async function rate(writers: number, append: (writer: number) => Promise<void>):
       }
     }),
   );
-  return done / SECONDS;
+  const own = process.cpuUsage(cpuBefore);
+  const backend = (backends.totals().bench ?? 0) - backendBefore;
+  return { rate: done / SECONDS, cpuUs: (((own.user + own.system) / 1000 + backend) * 1000) / done, backendUs: (backend * 1000) / done };
 }
 
 /** our append: a new stream per append, or each writer's own stream with the head it appended last */
@@ -109,9 +129,9 @@ async function main() {
   await plain.newStream();
   await withOutbox.existingStream();
 
-  const runs: Record<string, number[]> = { raw: [], emmettNew: [], oursNew: [], outboxNew: [], emmettExisting: [], oursExisting: [], outboxExisting: [] };
+  const runs: Record<string, Measure[]> = { raw: [], emmettNew: [], oursNew: [], outboxNew: [], emmettExisting: [], oursExisting: [], outboxExisting: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    runs.raw.push(await rawInsertRate(DATABASE_URL, WRITERS, SECONDS));
+    runs.raw.push({ rate: await rawInsertRate(DATABASE_URL, WRITERS, SECONDS), cpuUs: NaN });
     runs.emmettNew.push(await peer.newStream());
     runs.oursNew.push(await plain.newStream());
     runs.outboxNew.push(await withOutbox.newStream());
@@ -120,13 +140,16 @@ async function main() {
     runs.outboxExisting.push(await withOutbox.existingStream());
     console.log(
       `round ${round}: ${Object.entries(runs)
-        .map(([k, v]) => `${k} ${fmt(v[v.length - 1])}`)
+        .map(([k, v]) => `${k} ${fmt(v[v.length - 1].rate)}/s ${fmt(v[v.length - 1].cpuUs)} µs (pg ${fmt(v[v.length - 1].backendUs ?? NaN)})`)
         .join(', ')}`,
     );
   }
-  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<keyof typeof runs, number>;
+  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((x) => x.rate))])) as Record<keyof typeof runs, number>;
+  const cpu = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((x) => x.cpuUs))])) as Record<keyof typeof runs, number>;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  const perRound = (key: string) => runs[key].map(fmt).join(', ');
+  const perRound = (key: string) => runs[key].map((x) => fmt(x.rate)).join(', ');
+  const row = (label: string, key: keyof typeof runs, peerKey: keyof typeof runs) =>
+    `| ${label} | ${fmt(m[key])} (${perRound(key)}) | **${ratio(m[key], m[peerKey])}** | ${ratio(m[key], m.raw)} | ${fmt(cpu[key])} | **${ratio(cpu[peerKey], cpu[key])}** |`;
   recordResults(`## Event store: append vs Emmett and raw pg (${new Date().toISOString().slice(0, 10)})
 
 Machine: ${machineLine()}; PostgreSQL on the same machine. ${WRITERS} writers, one event per append, each append a
@@ -134,17 +157,21 @@ transaction of its own, ${SECONDS} s per measure, ${ROUNDS} interleaved rounds, 
 \`EventStore\` through an \`AppendPipeline\` (the \`append_events\` function: locks, version and head check, insert;
 the hash chain computed in the process), validated against the catalogue; "with outbox" adds the outbox row every
 service writes. Emmett: \`@event-driven-io/emmett-postgresql\` 0.42 \`appendToStream\`. Raw: plain pg autocommitted
-INSERT of a ticket-sized JSON row.
+INSERT of a ticket-sized JSON row. CPU per append: the bench process's CPU plus its PostgreSQL backends' (from
+/proc), over the appends of the measure; "efficiency vs Emmett" is Emmett's CPU per append over ours (above 1: we
+spend less). Load average at the end: ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ')}.
 
-| measure | appends/s | ratio to Emmett | ratio to raw |
-|---|---|---|---|
-| raw pg INSERT + COMMIT | ${fmt(m.raw)} (${perRound('raw')}) | | 1.00× |
-| Emmett, new stream | ${fmt(m.emmettNew)} (${perRound('emmettNew')}) | 1.00× | ${ratio(m.emmettNew, m.raw)} |
-| ours, new stream | ${fmt(m.oursNew)} (${perRound('oursNew')}) | **${ratio(m.oursNew, m.emmettNew)}** | ${ratio(m.oursNew, m.raw)} |
-| ours with outbox, new stream | ${fmt(m.outboxNew)} (${perRound('outboxNew')}) | **${ratio(m.outboxNew, m.emmettNew)}** | ${ratio(m.outboxNew, m.raw)} |
-| Emmett, existing stream, expected version known | ${fmt(m.emmettExisting)} (${perRound('emmettExisting')}) | 1.00× | ${ratio(m.emmettExisting, m.raw)} |
-| ours, existing stream, expected version and hash known | ${fmt(m.oursExisting)} (${perRound('oursExisting')}) | **${ratio(m.oursExisting, m.emmettExisting)}** | ${ratio(m.oursExisting, m.raw)} |
-| ours with outbox, existing stream | ${fmt(m.outboxExisting)} (${perRound('outboxExisting')}) | **${ratio(m.outboxExisting, m.emmettExisting)}** | ${ratio(m.outboxExisting, m.raw)} |
+| measure | appends/s | ratio to Emmett | ratio to raw | CPU µs per append | efficiency vs Emmett |
+|---|---|---|---|---|---|
+| raw pg INSERT + COMMIT | ${fmt(m.raw)} (${perRound('raw')}) | | 1.00× | | |
+${row('Emmett, new stream', 'emmettNew', 'emmettNew')}
+${row('ours, new stream', 'oursNew', 'emmettNew')}
+${row('ours with outbox, new stream', 'outboxNew', 'emmettNew')}
+${row('Emmett, existing stream, expected version known', 'emmettExisting', 'emmettExisting')}
+${row('ours, existing stream, expected version and hash known', 'oursExisting', 'emmettExisting')}
+${row('ours with outbox, existing stream', 'outboxExisting', 'emmettExisting')}
 `);
   await emmettStore.close();
   await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);

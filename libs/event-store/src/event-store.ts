@@ -3,6 +3,7 @@ import { EventCatalogue, RecordedEvent } from '@support/contracts';
 import { AppendPlan, AppendRequest, AppendResult, ChainedEvent, duplicateOf, EMPTY_STREAM, OutboxMessages, planAppend, statedHead, StreamHead } from './append-plan';
 import { EVENT_COLUMNS, EventRow, groupByStream, toRecorded } from './event-rows';
 import { ChainVerification, CURRENT_HASH_SCHEME, verifyRecordedChain } from './hash-chain';
+import { preparedQuery } from './prepared-query';
 import { qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
@@ -216,7 +217,7 @@ export class EventStore {
     });
     // sorted lock keys: two appends never deadlock
     const lockKeys = streamIds.map((streamId) => `${this.schema}:stream:${streamId}`);
-    return manager.query(`SELECT * FROM ${this.appendFunction}($1::text[], $2::jsonb, $3::jsonb, $4::boolean)`, [
+    return preparedQuery<AppendRow>(manager, `SELECT * FROM ${this.appendFunction}($1::text[], $2::jsonb, $3::jsonb, $4::boolean)`, [
       lockKeys,
       JSON.stringify(heads),
       JSON.stringify(events),
