@@ -1,6 +1,6 @@
 import { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 
-/** how long commits left unannounced wait for another commit to announce them before the pool does */
+/** after a notification, how long further commits wait to be announced together by one more */
 const GATHER_MS = 5;
 
 const NOTIFY = `SELECT pg_notify($1, '')`;
@@ -14,8 +14,9 @@ interface Sender {
  * Wakes a schema's relay (LISTEN on `channel`) after a transaction that wrote outbox rows commits. The
  * NOTIFY goes in a statement of its own, not in the appending transaction: PostgreSQL serialises every
  * notifying commit, WAL flush included. It is queued on the committed transaction's connection (no wait
- * for the pool, and the writer does not wait for it), and commits that come while one is on its way are
- * announced by the next, so under load the relay gets a few notifications, not one per append.
+ * for the pool, and the writer does not wait for it), and commits that come while one is on its way, or
+ * within GATHER_MS after, are announced by one more, so under load the relay gets at most a couple of
+ * hundred notifications a second, not one per append; a lone commit is announced at once.
  */
 export class OutboxWakeUp implements EntitySubscriberInterface {
   private sending = false;
@@ -67,8 +68,12 @@ export class OutboxWakeUp implements EntitySubscriberInterface {
       // a lost wake-up costs the relay's idle poll, nothing else
       .catch(() => undefined)
       .finally(() => {
-        this.sending = false;
-        if (this.unannounced) setTimeout(() => this.announceLeftovers(), GATHER_MS);
+        // the commits of the next few ms are announced together: under load a notification per round
+        // trip was one per commit, which cost the writers more than the relay gained (it is awake anyway)
+        setTimeout(() => {
+          this.sending = false;
+          this.announceLeftovers();
+        }, GATHER_MS).unref();
       });
   }
 
