@@ -2,12 +2,14 @@
 // (answered 201 once captured and allocated, members on duty), with the pool empty and with 100,000 leads
 // in it, against the raw single-row insert rate in the same run; the worst deviation from the exact
 // share at any prefix of the allocation sequence. 3 interleaved rounds, medians. Run: npm run bench
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { kafkaClientOptions } from '@support/messaging';
 import { machineLine, median } from './support/machine';
+import { BackendMeter, cpuMs, machineCpuMs } from './support/process-costs';
 import { publishAsOwners } from './support/publish';
 import { rawInsertRate } from './support/raw-baselines';
 import { recordResults } from './support/results';
@@ -35,6 +37,10 @@ interface Captures {
   non2xx: number;
   /** leads still pooled once the load ended: a 201 means captured and allocated, so none */
   leftPooled: number;
+  /** CPU per lead captured: the lead-pool process's, its PostgreSQL backends' (ms); the machine's busy share meanwhile */
+  serviceCpuMs: number;
+  databaseCpuMs: number;
+  machineBusy: number;
 }
 
 interface Round {
@@ -44,10 +50,15 @@ interface Round {
   worstPrefix: number;
   allocations: number;
   memory: number;
+  /** messages the pool's consumers had yet to read when the measures began */
+  lagBefore: number;
 }
 
-/** POST /v1/leads at full speed from `CONNECTIONS` connections, each lead a new contact */
-async function capture(schema: string, token: string): Promise<Captures> {
+/** POST /v1/leads at full speed from `CONNECTIONS` connections, each lead a new contact; what each lead cost in CPU */
+async function capture(schema: string, token: string, service: ChildProcess): Promise<Captures> {
+  const backends = new BackendMeter(() => new Map([['lead-pool', [service.pid as number]]]));
+  backends.start();
+  const before = { service: cpuMs(service.pid as number), database: backends.totals()['lead-pool'] ?? 0, machine: machineCpuMs() };
   const result = await autocannon({
     url: `http://127.0.0.1:${PORT}/v1/leads`,
     connections: CONNECTIONS,
@@ -63,8 +74,16 @@ async function capture(schema: string, token: string): Promise<Captures> {
       },
     ],
   });
+  const machine = machineCpuMs();
+  const leads = Math.max(1, result['2xx']);
+  const cost = {
+    serviceCpuMs: (cpuMs(service.pid as number) - before.service) / leads,
+    databaseCpuMs: ((backends.totals()['lead-pool'] ?? 0) - before.database) / leads,
+    machineBusy: (machine.busy - before.machine.busy) / (machine.total - before.machine.total),
+  };
+  backends.stop();
   const [{ n: leftPooled }] = (await pool.query(`SELECT count(*)::int AS n FROM "${schema}".leads WHERE status = 'pooled'`)).rows;
-  return { rate: result['2xx'] / SECONDS, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors, leftPooled };
+  return { rate: result['2xx'] / SECONDS, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors, leftPooled, ...cost };
 }
 
 /**
@@ -135,13 +154,14 @@ async function round(index: number, tokens: { lead: string; member: string }): P
   const leadPool = await startService('lead-pool', PORT, schema, { logFile: process.env.BENCH_SERVICE_LOG });
   try {
     await setRatios(tokens.lead);
-    // a new consumer group reads every topic from the start: measured once it has caught up, as a running pool would be
-    await waitUntilCaughtUp(PORT, 300_000);
-    const empty = await capture(schema, tokens.member);
+    // a new consumer group reads every topic from the start: measured once it has caught up (as a running pool
+    // would be) or 45 s passed (on a shared broker other runs' tickets, sealed with their keys, are retried)
+    const lag = await waitUntilCaughtUp(PORT, 45_000);
+    const empty = await capture(schema, tokens.member, leadPool);
     await seedPool(schema);
-    const full = await capture(schema, tokens.member);
+    const full = await capture(schema, tokens.member, leadPool);
     const { worst, allocations } = await worstPrefixDeviation(schema);
-    const result = { raw, empty, full, worstPrefix: worst, allocations, memory: residentMiB(leadPool) };
+    const result = { raw, empty, full, worstPrefix: worst, allocations, memory: residentMiB(leadPool), lagBefore: lag.last };
     console.log(`round ${index + 1}: ${JSON.stringify(result)}`);
     return result;
   } finally {
@@ -199,7 +219,10 @@ member on duty; each request a new contact, answered 201 once the lead is captur
 | lead pool (empty) / raw | **${((empty / raw) * 100).toFixed(1)} %** |
 | worst deviation from the exact share at any prefix of the allocations | **${worst.toFixed(2)} leads** (per round: ${each((r) => r.worstPrefix, 2)}; allocations ${each((r) => r.allocations)}) |
 | answers other than 2xx, or errors; leads left pooled after a load | ${failed}; ${leftPooled} |
+| CPU per lead, empty pool: the lead-pool process / its PostgreSQL backends (machine busy meanwhile, all cores, every process on the box) | ${med((r) => r.empty.serviceCpuMs).toFixed(2)} ms (${each((r) => r.empty.serviceCpuMs, 2)}) / ${med((r) => r.empty.databaseCpuMs).toFixed(2)} ms (${each((r) => r.empty.databaseCpuMs, 2)}); busy ${(med((r) => r.empty.machineBusy) * 100).toFixed(0)} % |
+| the same with ${SEEDED.toLocaleString('en')} leads | ${med((r) => r.full.serviceCpuMs).toFixed(2)} ms / ${med((r) => r.full.databaseCpuMs).toFixed(2)} ms; busy ${(med((r) => r.full.machineBusy) * 100).toFixed(0)} % |
 | lead-pool resident memory after a round | ${med((r) => r.memory).toFixed(0)} MiB |
+| messages the pool's consumers had yet to read when the measures began (caught up, or after 45 s) | ${each((r) => r.lagBefore)} |
 
 The ${SEEDED.toLocaleString('en')} leads are written straight into the event table (a captured and an allocated event each)
 and the leads table (a third held, a third accepted, a third converted), then \`VACUUM ANALYZE\`: the pool after

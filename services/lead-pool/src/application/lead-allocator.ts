@@ -124,13 +124,12 @@ export class LeadAllocator {
 
   // who gets which lead; only leads someone eligible may take are read, and none while nobody is eligible
   private async plan(manager: EntityManager, limit: number): Promise<Plan | undefined> {
-    const policy = await this.repository.policyView(manager, POLICY_ID);
-    if (!policy) return undefined;
-    const roster = await this.repository.members(manager);
+    const inputs = await this.repository.allocationInputs(manager, POLICY_ID);
+    if (!inputs) return undefined;
+    const { policy, roster, counts } = inputs;
     // contractors never take part; off-duty members are skipped now and caught up later
     const eligible = eligibleMembers(policy.ratios, roster);
     if (eligible.length === 0) return undefined;
-    const counts = await this.repository.counts(manager, policy.policyVersion);
     const acceptBy = (at: Date) => new Date(at.getTime() + policy.acceptMinutes * 60_000);
     const plan: Plan = { policyVersion: policy.policyVersion, changes: [], picked: [] };
     const pooled = await this.repository.allocatableLeads(manager, eligible, limit);

@@ -238,10 +238,20 @@ export class LeadPoolRepository {
     return rows[0] && { ...rows[0].state, version: rows[0].version };
   }
 
-  /** how many leads each member kept under one version of the ratios: the allocator's whole state */
-  async counts(executor: SqlExecutor, policyVersion: number): Promise<Map<string, number>> {
-    const rows = await executor.query(`SELECT member_id, received FROM ${this.countsTable} WHERE policy_version = $1`, [policyVersion]);
-    return new Map(rows.map((row: { member_id: string; received: number }) => [row.member_id, row.received]));
+  /** what an allocation decides on, read in one query: the ratios in force, the roster, and each member's count under those ratios */
+  async allocationInputs(
+    executor: SqlExecutor,
+    policyId: string,
+  ): Promise<{ policy: Jsonified<LeadPolicy> & { version: number }; roster: PoolMember[]; counts: Map<string, number> } | undefined> {
+    const [row] = await executor.query(
+      `SELECT p.state, p.version,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('memberId', member_id, 'role', role, 'onDuty', on_duty)), '[]'::jsonb) FROM ${this.membersTable}) AS roster,
+              (SELECT coalesce(jsonb_object_agg(member_id, received), '{}'::jsonb) FROM ${this.countsTable} WHERE policy_version = (p.state->>'policyVersion')::int) AS counts
+         FROM ${this.policyTable} p WHERE p.policy_id = $1`,
+      [policyId],
+    );
+    if (!row) return undefined;
+    return { policy: { ...row.state, version: row.version }, roster: row.roster, counts: new Map(Object.entries(row.counts as Record<string, number>)) };
   }
 
   async addCount(manager: EntityManager, policyVersion: number, memberId: string, delta: number): Promise<void> {
