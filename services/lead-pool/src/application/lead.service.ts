@@ -113,12 +113,49 @@ export class LeadService {
     const contacts = captures.map(({ input }) => this.personalData.digestsOfClear(input.contact));
     await lockAllForTransaction(manager, [...new Set(contacts.flatMap((contact) => this.contactLocks(contact)))].sort());
     const existing = await this.repository.openLeadsByContacts(manager, contacts);
+    const { changes, outcomes } = await this.decideCaptures(manager, captures, contacts, existing);
+    const committed = await commitChanges(
+      manager,
+      this.aggregates.pipeline,
+      changes.map(({ change }) => change),
+    );
+    if (!committed.ok) {
+      // alone, a merge that raced another change of its lead is this capture's answer; a group is written one at a time
+      if (captures.length === 1) return [{ refused: committed }];
+      throw new Error(`a capture raced a change of its lead: ${committed.reason}`);
+    }
+    const at = this.aggregates.clock.now();
+    await this.repository.saveLeads(
+      manager,
+      committed.entities.map((lead, i) => ({ lead, version: changes[i].change.version, at, contact: changes[i].contact })),
+    );
+    const captured = changes.filter(({ contact }) => contact !== undefined);
+    await this.repository.addToLedgerAll(manager, this.currentWeek(), contributions(captured.map(({ index }) => captures[index].input.source.memberId)));
+    const allocated = new Map((captured.length > 0 ? await this.allocateWhatWaitsIn(manager) : []).map(({ lead, version }) => [lead.leadId, { lead, version }]));
+    for (const { index, change, contact } of changes) {
+      const merged = contact === undefined;
+      // a new lead as the group leaves it: handed out already, or pooled
+      const now = allocated.get(change.id) ?? { lead: change.entity, version: change.version };
+      outcomes[index] = merged
+        ? { status: 200, body: { id: change.id, merged, version: change.version } }
+        : { status: 201, body: { id: change.id, merged, version: now.version, status: now.lead.status, ...(now.lead.allocatedTo ? { allocatedTo: now.lead.allocatedTo } : {}) } };
+    }
+    return outcomes;
+  }
+
+  /** each capture decided: a merge into the open lead of its contact (`existing`), or a new lead; the refused answered */
+  private async decideCaptures(
+    manager: EntityManager,
+    captures: ReadonlyArray<CreatingRequest<CaptureInput>>,
+    contacts: readonly ContactDigests[],
+    existing: ReadonlyArray<{ leadId: string } | undefined>,
+  ): Promise<{ changes: CaptureChange[]; outcomes: Array<Creation<CapturedLead, CommandRefusal>> }> {
     const merging = existing.flatMap((found) => found?.leadId ?? []);
     // two contacts of one lead (a phone, a WeChat id) in one group: one at a time, each merging in turn
     if (new Set(merging).size < merging.length) throw new Error('two captures of the group merge into one lead');
     const leads = await this.aggregates.leads.loadAll(manager, merging);
     const outcomes: Array<Creation<CapturedLead, CommandRefusal>> = [];
-    const changes: Array<{ index: number; change: DecidedChange<Lead>; contact?: ContactDigests }> = [];
+    const changes: CaptureChange[] = [];
     for (const [index, { input, context }] of captures.entries()) {
       const found = existing[index];
       const leadId = found?.leadId ?? randomUUID();
@@ -136,38 +173,7 @@ export class LeadService {
       if ('request' in decided) changes.push({ index, change: decided, ...(found ? {} : { contact: contacts[index] }) });
       else outcomes[index] = { refused: decided };
     }
-    const committed = await commitChanges(
-      manager,
-      this.aggregates.pipeline,
-      changes.map(({ change }) => change),
-    );
-    if (!committed.ok) {
-      // alone, a merge that raced another change of its lead is this capture's answer; a group is written one at a time
-      if (captures.length === 1) return [{ refused: committed }];
-      throw new Error(`a capture raced a change of its lead: ${committed.reason}`);
-    }
-    const at = this.aggregates.clock.now();
-    await this.repository.saveLeads(
-      manager,
-      committed.entities.map((lead, i) => ({ lead, version: changes[i].change.version, at, contact: changes[i].contact })),
-    );
-    const captured = changes.filter(({ contact }) => contact !== undefined);
-    const contributed = new Map<string, LedgerChange>();
-    for (const { index } of captured) {
-      const memberId = captures[index].input.source.memberId;
-      contributed.set(memberId, { contributed: (contributed.get(memberId)?.contributed ?? 0) + 1 });
-    }
-    await this.repository.addToLedgerAll(manager, this.currentWeek(), contributed);
-    const allocated = new Map((captured.length > 0 ? await this.allocateWhatWaitsIn(manager) : []).map(({ lead, version }) => [lead.leadId, { lead, version }]));
-    for (const { index, change, contact } of changes) {
-      const merged = contact === undefined;
-      // a new lead as the group leaves it: handed out already, or pooled
-      const now = allocated.get(change.id) ?? { lead: change.entity, version: change.version };
-      outcomes[index] = merged
-        ? { status: 200, body: { id: change.id, merged, version: change.version } }
-        : { status: 201, body: { id: change.id, merged, version: now.version, status: now.lead.status, ...(now.lead.allocatedTo ? { allocatedTo: now.lead.allocatedTo } : {}) } };
-    }
-    return outcomes;
+    return { changes, outcomes };
   }
 
   /** the names of a contact's locks: by digest, no clear value */
@@ -275,6 +281,20 @@ export class LeadService {
     if (erased.ok) await this.keys.destroy(manager, leadId, erased.events[0].occurredAt);
     return erased;
   }
+}
+
+/** a capture decided: which one, its change, and a new lead's contact digests (none for a merge) */
+interface CaptureChange {
+  index: number;
+  change: DecidedChange<Lead>;
+  contact?: ContactDigests;
+}
+
+/** each member's contributions to the ledger: one per lead they brought in */
+function contributions(sources: readonly string[]): Map<string, LedgerChange> {
+  const byMember = new Map<string, LedgerChange>();
+  for (const memberId of sources) byMember.set(memberId, { contributed: (byMember.get(memberId)?.contributed ?? 0) + 1 });
+  return byMember;
 }
 
 // a lead, an analyst and other systems read the whole pool; a member only their own leads
