@@ -83,13 +83,20 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     items: ReadonlyArray<{ id: string; command: CommandBuilder<Command>; context: CommandContext }>,
     options: DecideOptions<State> = {},
   ): Promise<Array<DecidedChange<Entity> | CommandRefusal>> {
-    const histories = await this.pipeline.store.readStreams(
+    const loaded = await this.loadAll(
       executor,
       items.map((item) => item.id),
     );
     const decided: Array<DecidedChange<Entity> | CommandRefusal> = [];
-    for (const { id, command, context } of items) decided.push(await this.decideLoaded(executor, id, this.fold(histories.get(id) ?? []), command, context, options));
+    for (const { id, command, context } of items) decided.push(await this.decideLoaded(executor, id, loaded.get(id) as Loaded<State>, command, context, options));
     return decided;
+  }
+
+  /** several aggregates as their streams tell them, read in one query (for decisions that depend on each other's outcome) */
+  async loadAll(executor: SqlExecutor, ids: readonly string[]): Promise<Map<string, Loaded<State>>> {
+    if (ids.length === 0) return new Map();
+    const histories = await this.pipeline.store.readStreams(executor, ids);
+    return new Map(ids.map((id) => [id, this.fold(histories.get(id) ?? [])]));
   }
 
   /** Decides a command that starts a new aggregate (its id just made), without reading its empty stream. */
@@ -97,13 +104,14 @@ export class CommandHandler<Command, Event extends { type: string; data: unknown
     return this.decideOn(id, { state: this.spec.decider.initialState(), version: 0, hash: GENESIS_HASH }, command, context, options);
   }
 
-  private async decideLoaded(
+  /** Decides a command on an aggregate read already ({@link loadAll}), writing nothing. */
+  async decideLoaded(
     executor: SqlExecutor,
     id: string,
     loaded: Loaded<State>,
     command: CommandBuilder<Command>,
     context: CommandContext,
-    options: DecideOptions<State>,
+    options: DecideOptions<State> = {},
   ): Promise<DecidedChange<Entity> | CommandRefusal> {
     // the scope first: one who may not see the aggregate learns nothing of its version
     const refused = await options.guard?.(loaded.state, executor);

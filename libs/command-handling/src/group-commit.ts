@@ -4,8 +4,8 @@ export interface GroupCommitOptions<Item, Outcome> {
   writeGroup(items: Item[]): Promise<Outcome[]>;
   /** writes one item in a transaction of its own: what a failed group's items fall back to */
   writeOne(item: Item): Promise<Outcome>;
-  /** items with the same slot never share a group (e.g. one Idempotency-Key); undefined: no slot */
-  slotOf?(item: Item): string | undefined;
+  /** items that share a slot never share a group (e.g. one Idempotency-Key, or one contact); undefined: no slot */
+  slotOf?(item: Item): string | readonly string[] | undefined;
   /** largest group (default 64) */
   maxGroup?: number;
   /** groups being written at once (default 2) */
@@ -50,15 +50,15 @@ export class GroupCommit<Item, Outcome> {
 
   /** the oldest waiting items, up to the group size, at most one per slot (a second waits for the next group) */
   private takeGroup(): Array<Waiting<Item, Outcome>> {
-    const slots = new Set<string>();
+    const taken = new Set<string>();
     const group: Array<Waiting<Item, Outcome>> = [];
     for (let i = 0; i < this.waiting.length && group.length < (this.options.maxGroup ?? 64);) {
-      const slot = this.options.slotOf?.(this.waiting[i].item);
-      if (slot !== undefined && slots.has(slot)) {
+      const slots = [this.options.slotOf?.(this.waiting[i].item) ?? []].flat();
+      if (slots.some((slot) => taken.has(slot))) {
         i++;
         continue;
       }
-      if (slot !== undefined) slots.add(slot);
+      for (const slot of slots) taken.add(slot);
       group.push(...this.waiting.splice(i, 1));
     }
     return group;

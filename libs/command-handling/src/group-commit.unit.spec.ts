@@ -54,6 +54,28 @@ describe('group commit', () => {
     expect(await Promise.all(all)).toHaveLength(6);
   });
 
+  it('keeps apart items that share any of their slots (a contact of several kinds), and lets the others share a group', async () => {
+    const groups: string[][] = [];
+    const finish: Array<() => void> = [];
+    const commit = new GroupCommit<string, string>({
+      writeGroup: (items) => {
+        groups.push(items);
+        return new Promise((resolve) => finish.push(() => resolve(items)));
+      },
+      writeOne: async (item) => item,
+      // 'phone:wechat': the item's two slots
+      slotOf: (item) => item.split(':'),
+      parallel: 1,
+    });
+    const all = ['p0:w0', 'p1:w1', 'p2:w1', 'p1:w3', 'p4:w4'].map((item) => commit.submit(item));
+    for (let i = 0; i < 3; i++) {
+      finish.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(groups).toEqual([['p0:w0'], ['p1:w1', 'p4:w4'], ['p2:w1', 'p1:w3']]);
+    expect(await Promise.all(all)).toHaveLength(5);
+  });
+
   it('writes each item of a failed group alone, so only the bad one fails', async () => {
     const { commit, groups, alone, finishNext } = controlledWriter({ failWhen: (items) => items.includes('bad') });
     const first = commit.submit('a');

@@ -61,6 +61,16 @@ export interface AnswersOnDataSource {
 /** What a creating request came to: created (or replayed), the key reused with another body, or refused. */
 export type OnceOutcome<Body, Refusal> = { replayed: boolean; status: number; body: Body } | { keyReused: string } | { refused: Refusal };
 
+/** What creating a request answers: its status and body, or a refusal (which writes nothing). */
+export type Creation<Body, Refusal> = { status: number; body: Body } | { refused: Refusal };
+
+/** A creating request of {@link IdempotencyStore.onceAll}: its caller's key (when it has one) and what it asks for. */
+export interface KeyedRequest {
+  caller: string;
+  key?: string;
+  request: unknown;
+}
+
 /** ends a creating transaction without writing anything */
 class CreationRefused<Refusal> extends Error {
   constructor(readonly refusal: Refusal) {
@@ -145,7 +155,7 @@ export class IdempotencyStore {
     scope: IdempotencyScope,
     key: string | undefined,
     request: unknown,
-    create: (manager: EntityManager) => Promise<{ status: number; body: Body } | { refused: Refusal }>,
+    create: (manager: EntityManager) => Promise<Creation<Body, Refusal>>,
   ): Promise<OnceOutcome<Body, Refusal>> {
     const requestHash = requestFingerprint(request);
     for (let attempt = 0; ; attempt++) {
@@ -166,6 +176,54 @@ export class IdempotencyStore {
         throw error;
       }
     }
+  }
+
+  /**
+   * {@link once} for a group of requests (one caller's key at most once among them): the stored answers
+   * replayed, the rest created together by `createAll` in one transaction that also stores their answers
+   * (outcomes in the order given). Throws when another transaction saved one of the keys first: the
+   * caller then writes each request alone (GroupCommit does), where {@link once} answers the race.
+   */
+  async onceAll<R extends KeyedRequest, Body, Refusal>(
+    dataSource: DataSource,
+    operation: string,
+    requests: readonly R[],
+    createAll: (manager: EntityManager, fresh: R[]) => Promise<Array<Creation<Body, Refusal>>>,
+  ): Promise<Array<OnceOutcome<Body, Refusal>>> {
+    const keyOf = (r: R): CallerKey | undefined => (r.key === undefined ? undefined : { caller: r.caller, key: r.key });
+    const stored = await this.findAll(
+      dataSource,
+      operation,
+      requests.flatMap((r) => keyOf(r) ?? []),
+    );
+    const outcomes: Array<OnceOutcome<Body, Refusal>> = [];
+    const fresh: Array<{ index: number; request: R; requestHash: string }> = [];
+    for (const [index, request] of requests.entries()) {
+      const requestHash = requestFingerprint(request.request);
+      const key = keyOf(request);
+      const answer = key && stored.get(callerKeyId(key));
+      if (answer && answer.requestHash !== requestHash) outcomes[index] = { keyReused: IDEMPOTENCY_KEY_REUSED };
+      else if (answer) outcomes[index] = { replayed: true, status: answer.status, body: answer.body as Body };
+      else fresh.push({ index, request, requestHash });
+    }
+    if (fresh.length === 0) return outcomes;
+    await dataSource.transaction(async (manager) => {
+      const created = await createAll(
+        manager,
+        fresh.map(({ request }) => request),
+      );
+      const answers = fresh.flatMap(({ request, requestHash }, i) => {
+        const outcome = created[i];
+        const key = keyOf(request);
+        return key && 'status' in outcome ? [{ ...key, requestHash, status: outcome.status, body: outcome.body }] : [];
+      });
+      await this.saveAll(manager, operation, answers);
+      fresh.forEach(({ index }, i) => {
+        const outcome = created[i];
+        outcomes[index] = 'refused' in outcome ? outcome : { replayed: false, ...outcome };
+      });
+    });
+    return outcomes;
   }
 
   /** Throws a unique violation (23505) when a concurrent request saved the same key first. */

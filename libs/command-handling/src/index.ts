@@ -5,3 +5,4 @@ export * from './decided-change';
 export * from './group-commit';
 export * from './idempotency';
 export * from './idempotency.migration';
+export * from './keyed-group-commit';

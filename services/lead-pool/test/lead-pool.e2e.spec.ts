@@ -209,6 +209,47 @@ describe('lead-pool', () => {
     expect(byWebhook.body).toMatchObject({ id: first.body.id, merged: true });
   });
 
+  it('captures many leads at once (written in groups): each answered allocated, the shares within 1 at every prefix; one contact sent 5 times at once is one lead', async () => {
+    const set = await call('lead', 'PUT', '/v1/ratios', {
+      ratios: [
+        { memberId: wang, weight: 2 },
+        { memberId: chen, weight: 2 },
+        { memberId: li, weight: 1 },
+      ],
+      acceptMinutes: 60 * 24 * 7,
+    });
+    expect(set.status).toBe(200);
+    const contact = { wechat: `w-same-${randomUUID()}` };
+    const sent = await Promise.all([...Array.from({ length: 60 }, (_, i) => capture(['wang', 'chen', 'li'][i % 3])), ...Array.from({ length: 5 }, () => capture('wang', contact))]);
+    const fresh = sent.slice(0, 60);
+    expect(fresh.map((r) => r.status)).toEqual(Array(60).fill(201));
+    expect(fresh.every((r) => r.body.status === 'allocated' && [wang, chen, li].includes(r.body.allocatedTo))).toBe(true);
+    // the same contact: one capture, four merges into its lead, whichever came first
+    const same = sent.slice(60);
+    expect(same.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(same.map((r) => r.body.id)).size).toBe(1);
+    const lead = (await call('lead', 'GET', `/v1/leads/${same[0].body.id}`)).body;
+    expect(lead.mergedSources).toHaveLength(4);
+
+    const order: Array<{ member: string }> = await runtime.dataSource.query(
+      `SELECT data->>'memberId' AS member FROM "${schema}".events WHERE type = 'support.lead.allocated.v1' AND (data->>'policyVersion')::int = $1 ORDER BY global_position`,
+      [set.body.version],
+    );
+    expect(order).toHaveLength(61);
+    const weights = new Map([
+      [wang, 2],
+      [chen, 2],
+      [li, 1],
+    ]);
+    const counts = new Map<string, number>();
+    let worst = 0;
+    order.forEach(({ member: memberId }, i) => {
+      counts.set(memberId, (counts.get(memberId) ?? 0) + 1);
+      for (const [id, weight] of weights) worst = Math.max(worst, Math.abs((counts.get(id) ?? 0) - ((i + 1) * weight) / 5));
+    });
+    expect(worst).toBeLessThan(1);
+  });
+
   it('captures once per Idempotency-Key: a retry gets the first answer again, merges nothing; the key with another body is 422', async () => {
     const delivery = { memberId: wang, platform: 'douyin', account: 'studio', customerHandle: '小鹿', contact: { phone: phone() } };
     const key = `delivery-${randomUUID()}`;

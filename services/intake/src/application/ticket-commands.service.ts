@@ -5,8 +5,6 @@ import { Clock, eventCatalogue, RecordedEvent, TicketEvent } from '@support/cont
 import { reject, Rejection } from '@support/decider';
 import {
   AppendPipeline,
-  CallerKey,
-  callerKeyId,
   CommandBuilder,
   CommandContext,
   CommandHandler,
@@ -14,11 +12,9 @@ import {
   commitChanges,
   DecidedChange,
   DecideOptions,
-  GroupCommit,
-  IDEMPOTENCY_KEY_REUSED,
   IdempotencyStore,
+  keyedGroupCommit,
   OnceOutcome,
-  requestFingerprint,
 } from '@support/command-handling';
 import { activeTraceContext } from '@support/messaging';
 import { CLOCK } from '@support/service-kit';
@@ -43,12 +39,6 @@ export type OpenOutcome = OnceOutcome<OpenedTicket, Rejection>;
 export type OpenedOrRefused = { status: number; body: OpenedTicket } | { refused: Rejection };
 
 const OPEN_SCOPE = 'open-ticket';
-
-interface Opening {
-  input: OpenTicketInput;
-  context: CommandContext;
-  idempotencyKey?: string;
-}
 
 /**
  * Ticket commands on the libs' command path (CommandHandler: load, decide, append through intake's
@@ -92,52 +82,12 @@ export class TicketCommands {
     return this.openings.submit({ input, context: trace ? { ...context, trace } : context, idempotencyKey });
   }
 
-  private readonly openings = new GroupCommit<Opening, OpenOutcome>({
-    writeGroup: (openings) => this.openTogether(openings),
-    writeOne: ({ input, context, idempotencyKey }) =>
-      this.idempotency.once<OpenedTicket, Rejection>(this.dataSource, { operation: OPEN_SCOPE, caller: context.actor.id }, idempotencyKey, input, (manager) =>
-        this.openIn(manager, input, context),
-      ),
-    // one caller's key never twice in a group; two callers' same key may share one
-    slotOf: (opening) => {
-      const key = callerKeyOf(opening);
-      return key && callerKeyId(key);
-    },
+  private readonly openings = keyedGroupCommit<OpenTicketInput, OpenedTicket, Rejection>({
+    dataSource: this.dataSource,
+    idempotency: this.idempotency,
+    operation: OPEN_SCOPE,
+    createAll: (manager, openings) => this.openAllIn(manager, openings),
   });
-
-  /** what IdempotencyStore.once does for one opening, for a group: stored answers replayed, the rest opened and their answers stored */
-  private async openTogether(openings: Opening[]): Promise<OpenOutcome[]> {
-    const stored = await this.idempotency.findAll(
-      this.dataSource,
-      OPEN_SCOPE,
-      openings.flatMap((o) => callerKeyOf(o) ?? []),
-    );
-    const outcomes: OpenOutcome[] = [];
-    const fresh: Array<{ index: number; opening: Opening; requestHash: string }> = [];
-    for (const [index, opening] of openings.entries()) {
-      const requestHash = requestFingerprint(opening.input);
-      const key = callerKeyOf(opening);
-      const answer = key && stored.get(callerKeyId(key));
-      if (answer && answer.requestHash !== requestHash) outcomes[index] = { keyReused: IDEMPOTENCY_KEY_REUSED };
-      else if (answer) outcomes[index] = { replayed: true, status: answer.status, body: answer.body as OpenedTicket };
-      else fresh.push({ index, opening, requestHash });
-    }
-    if (fresh.length === 0) return outcomes;
-    await this.dataSource.transaction(async (manager) => {
-      const opened = await this.openAllIn(
-        manager,
-        fresh.map(({ opening }) => opening),
-      );
-      const answers = fresh.flatMap(({ opening, requestHash }, i) => {
-        const outcome = opened[i];
-        const key = callerKeyOf(opening);
-        return key && 'status' in outcome ? [{ ...key, requestHash, status: outcome.status, body: outcome.body }] : [];
-      });
-      await this.idempotency.saveAll(manager, OPEN_SCOPE, answers);
-      fresh.forEach(({ index }, i) => (outcomes[index] = 'refused' in opened[i] ? opened[i] : { replayed: false, ...opened[i] }));
-    });
-    return outcomes;
-  }
 
   /** Runs a command on an existing ticket in a transaction of its own (read again on a race, without If-Match). */
   execute(ticketId: string, command: (at: Date) => TicketCommand, context: CommandContext): Promise<CommandOutcome<Ticket>> {
@@ -213,9 +163,4 @@ type RegisteredCustomer = Exclude<CustomerAggregate, { state: 'none' }>;
 export function asTicketEvent(event: RecordedEvent): TicketEvent {
   if (!eventCatalogue.has(event.type)) throw new Error(`unknown event type in a ticket stream: ${event.type}`);
   return { type: event.type, data: event.data } as TicketEvent;
-}
-
-/** the opening's Idempotency-Key as its caller's own, or nothing when it has none */
-function callerKeyOf(opening: Opening): CallerKey | undefined {
-  return opening.idempotencyKey === undefined ? undefined : { caller: opening.context.actor.id, key: opening.idempotencyKey };
 }

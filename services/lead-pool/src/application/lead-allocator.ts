@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, isoWeekOf } from '@support/contracts';
-import { commitChanges, DecidedChange } from '@support/command-handling';
+import { commitChanges, DecidedChange, Loaded } from '@support/command-handling';
 import { lockForTransaction, TransientFailure } from '@support/event-store';
 import { BACKGROUND_ERRORS, SERVICE_SCHEMA } from '@support/service-kit';
-import { eligibleMembers, leadExists, nextMember } from '../domain';
+import { eligibleMembers, Lead, leadExists, LeadState, nextMember } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
 
@@ -13,9 +13,15 @@ export const ALLOCATION_BATCH = 500;
 // a lead changed between planning and the append (merged, lost): nothing was written, so plan again
 const PLANS = 3;
 
+/** a lead as an allocation left it, at its version then */
+export interface AllocatedLead {
+  lead: Lead;
+  version: number;
+}
+
 interface Plan {
   policyVersion: number;
-  changes: Array<DecidedChange<unknown>>;
+  changes: Array<DecidedChange<Lead>>;
   picked: string[];
 }
 
@@ -85,21 +91,31 @@ export class LeadAllocator {
     await Promise.all([this.running, this.lastRun]);
   }
 
-  /** one batch of pooled leads, oldest first, in one transaction */
+  /** one batch of pooled leads, oldest first, in one transaction; how many were allocated */
   async allocatePending(limit = ALLOCATION_BATCH): Promise<number> {
-    return this.dataSource.transaction((manager) => this.allocatePendingIn(manager, limit));
+    return (await this.dataSource.transaction((manager) => this.allocatePendingIn(manager, limit))).length;
   }
 
-  /** One batch in the caller's transaction: e.g. the roster reactor's, as a member comes on duty. */
-  async allocatePendingIn(manager: EntityManager, limit = ALLOCATION_BATCH): Promise<number> {
+  /**
+   * One batch in the caller's transaction: e.g. the roster reactor's, as a member comes on duty, or the
+   * captures' group commit. The leads' streams are read in one query, their allocations appended in one
+   * call, their rows and the counts written in one statement per table. Answers the leads as allocated.
+   */
+  async allocatePendingIn(manager: EntityManager, limit = ALLOCATION_BATCH): Promise<AllocatedLead[]> {
     await lockForTransaction(manager, `${this.schema}:allocator`);
     for (let attempt = 1; ; attempt++) {
       const plan = await this.plan(manager, limit);
-      if (!plan || plan.changes.length === 0) return 0;
+      if (!plan || plan.changes.length === 0) return [];
       const committed = await commitChanges(manager, this.aggregates.pipeline, plan.changes);
       if (committed.ok) {
+        const at = this.aggregates.clock.now();
+        const allocated = committed.entities.map((lead, i) => ({ lead, version: plan.changes[i].version }));
+        await this.repository.saveLeads(
+          manager,
+          allocated.map((each) => ({ ...each, at })),
+        );
         await this.book(manager, plan);
-        return plan.changes.length;
+        return allocated;
       }
       // transient: the roster consumer retries its event, the tick its run
       if (attempt >= PLANS) throw new TransientFailure(`allocation raced a change of a lead: ${committed.reason}`);
@@ -108,23 +124,30 @@ export class LeadAllocator {
 
   // who gets which lead; only leads someone eligible may take are read, and none while nobody is eligible
   private async plan(manager: EntityManager, limit: number): Promise<Plan | undefined> {
-    const policy = await this.repository.policyView(manager, POLICY_ID);
-    if (!policy) return undefined;
-    const roster = await this.repository.members(manager);
+    const inputs = await this.repository.allocationInputs(manager, POLICY_ID);
+    if (!inputs) return undefined;
+    const { policy, roster, counts } = inputs;
     // contractors never take part; off-duty members are skipped now and caught up later
     const eligible = eligibleMembers(policy.ratios, roster);
     if (eligible.length === 0) return undefined;
-    const counts = await this.repository.counts(manager, policy.policyVersion);
     const acceptBy = (at: Date) => new Date(at.getTime() + policy.acceptMinutes * 60_000);
     const plan: Plan = { policyVersion: policy.policyVersion, changes: [], picked: [] };
-    for (const { leadId, declinedBy } of await this.repository.allocatableLeads(manager, eligible, limit)) {
+    const pooled = await this.repository.allocatableLeads(manager, eligible, limit);
+    const leads = await this.aggregates.leads.loadAll(
+      manager,
+      pooled.map(({ leadId }) => leadId),
+    );
+    for (const { leadId, declinedBy } of pooled) {
       const pick = nextMember(policy.ratios, counts, (memberId) => eligible.includes(memberId) && !declinedBy.includes(memberId));
       if (!('memberId' in pick)) continue;
-      const decided = await this.aggregates.leads.decide(
+      const decided = await this.aggregates.leads.decideLoaded(
         manager,
         leadId,
+        leads.get(leadId) as Loaded<LeadState>,
         (at) => ({ type: 'AllocateLead', leadId, memberId: pick.memberId, policyVersion: policy.policyVersion, acceptBy: acceptBy(at), actor: LEAD_POOL, at }),
         { actor: LEAD_POOL },
+        // the rows of the whole batch are written together
+        { saveView: false },
       );
       if (!('request' in decided)) continue;
       plan.changes.push(decided);
@@ -134,15 +157,13 @@ export class LeadAllocator {
     return plan;
   }
 
-  // the allocator's counts, each member's received, and the week's allocations under this version (expected)
+  // the allocator's counts, each member's received, and the week's allocations under this version (expected): a statement each
   private async book(manager: EntityManager, plan: Plan): Promise<void> {
     const week = isoWeekOf(this.aggregates.clock.now());
     const byMember = new Map<string, number>();
     for (const memberId of plan.picked) byMember.set(memberId, (byMember.get(memberId) ?? 0) + 1);
-    for (const [memberId, n] of byMember) {
-      await this.repository.addCount(manager, plan.policyVersion, memberId, n);
-      await this.repository.addToLedger(manager, week, memberId, { received: n });
-    }
+    await this.repository.addCounts(manager, plan.policyVersion, byMember);
+    await this.repository.addToLedgerAll(manager, week, new Map([...byMember].map(([memberId, n]) => [memberId, { received: n }])));
     await this.repository.addAllocations(manager, week, plan.policyVersion, plan.picked.length);
   }
 
@@ -152,9 +173,12 @@ export class LeadAllocator {
       const now = this.aggregates.clock.now();
       const changes: Array<DecidedChange<unknown>> = [];
       const returned: Array<{ memberId: string; policyVersion: number }> = [];
-      for (const leadId of await this.repository.expiredLeadIds(manager, now, limit)) {
-        const { state } = await this.aggregates.leads.load(manager, leadId);
-        const decided = await this.aggregates.leads.decide(manager, leadId, (at) => ({ type: 'ExpireAllocation', leadId, actor: LEAD_POOL, at }), { actor: LEAD_POOL });
+      const expired = await this.aggregates.leads.loadAll(manager, await this.repository.expiredLeadIds(manager, now, limit));
+      for (const [leadId, loaded] of expired) {
+        const { state } = loaded;
+        const decided = await this.aggregates.leads.decideLoaded(manager, leadId, loaded, (at) => ({ type: 'ExpireAllocation', leadId, actor: LEAD_POOL, at }), {
+          actor: LEAD_POOL,
+        });
         if (!('request' in decided)) continue;
         if (leadExists(state) && state.allocatedTo && state.policyVersion) returned.push({ memberId: state.allocatedTo, policyVersion: state.policyVersion });
         changes.push(decided);

@@ -43,7 +43,7 @@ export class LeadPoolReactor {
       case 'support.member.went-on-duty.v1': {
         // the pooled leads waiting for the member go in this transaction
         await this.repository.saveMember(manager, { memberId: event.data.memberId, onDuty: true });
-        const allocated = await this.allocator.allocatePendingIn(manager, ALLOCATION_BATCH);
+        const allocated = (await this.allocator.allocatePendingIn(manager, ALLOCATION_BATCH)).length;
         // more than a batch waited: the rest right after this commits (the run waits for this transaction's allocator lock)
         if (allocated >= ALLOCATION_BATCH) this.allocator.kick();
         return;

@@ -3,13 +3,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, isoWeekOf, LeadContact, RecordedEvent, Urgency } from '@support/contracts';
 import { CommandInput, CommandRefusal } from '@support/decider';
-import { CommandContext, CommandOutcome, IdempotencyStore, OnceOutcome } from '@support/command-handling';
-import { lockAllForTransaction } from '@support/event-store';
+import {
+  CommandContext,
+  CommandOutcome,
+  commitChanges,
+  Creation,
+  CreatingRequest,
+  DecidedChange,
+  GroupCommit,
+  IdempotencyStore,
+  keyedGroupCommit,
+  Loaded,
+  OnceOutcome,
+} from '@support/command-handling';
+import { lockAllForTransaction, TransientFailure } from '@support/event-store';
+import { activeTraceContext } from '@support/messaging';
 import { SubjectKeys } from '@support/personal-data';
 import { mapPage, Page, PageRequest, SERVICE_SCHEMA, SortKey } from '@support/service-kit';
-import { CaptureLead, EraseLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
-import { LEAD_CURSOR, LeadPoolRepository, LeadScope, LeadView } from '../persistence/lead-pool.repository';
-import { LeadAllocator } from './lead-allocator';
+import { CaptureLead, EraseLead, Lead, LeadCommand, leadExists, LedgerLine, ledgerLines, LeadState, PoolWaiting, poolWaiting, WaitingReason, waitingReason } from '../domain';
+import { ContactDigests, LEAD_CURSOR, LeadPoolRepository, LeadScope, LeadView, LedgerChange } from '../persistence/lead-pool.repository';
+import { ALLOCATION_BATCH, AllocatedLead, LeadAllocator } from './lead-allocator';
 import { LeadPersonalData } from './lead-personal-data';
 import { leadSeenBy } from './lead-reading.policy';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
@@ -26,13 +39,16 @@ export interface Ledger {
 
 export type CaptureInput = Omit<CommandInput<CaptureLead, 'leadId' | 'type'>, never>;
 
-export type Captured = { ok: true; leadId: string; merged: boolean; version: number } | CommandRefusal;
-
-/** a capture's answer: the lead, whether the contact was in the pool already, and the lead's version then */
+/**
+ * A capture's answer: the lead, whether the contact was in the pool already, and the lead's version then;
+ * a new lead's status (and holder) as its capture's transaction left it (allocated in it, or pooled).
+ */
 export interface CapturedLead {
   id: string;
   merged: boolean;
   version: number;
+  status?: string;
+  allocatedTo?: string;
 }
 
 export interface Conversion {
@@ -48,6 +64,8 @@ export interface Conversion {
  */
 @Injectable()
 export class LeadService {
+  private readonly captures: GroupCommit<CreatingRequest<CaptureInput>, OnceOutcome<CapturedLead, CommandRefusal>>;
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
@@ -57,52 +75,124 @@ export class LeadService {
     private readonly idempotency: IdempotencyStore,
     private readonly personalData: LeadPersonalData,
     @Inject(SubjectKeys) private readonly keys: SubjectKeys,
-  ) {}
+  ) {
+    this.captures = keyedGroupCommit({
+      dataSource,
+      idempotency,
+      operation: 'capture-lead',
+      createAll: (manager, captures) => this.captureAllIn(manager, captures),
+      // two captures of one contact never share a group: the second merges into the first's lead
+      slotsOf: ({ input }) => this.contactLocks(this.personalData.digestsOfClear(input.contact)),
+    });
+  }
 
   /** the ISO week the ledger books into now, by the service's clock */
   currentWeek(): string {
     return isoWeekOf(this.aggregates.clock.now());
   }
 
-  /** a capture, once per Idempotency-Key: the same key and body answer the first capture's lead again */
+  /**
+   * A capture, once per Idempotency-Key: the same key and body answer the first capture's lead again.
+   * Captures that arrive together share a transaction (group commit), each answered as if it had been alone.
+   */
   async capture(input: CaptureInput, context: CommandContext, idempotencyKey?: string): Promise<OnceOutcome<CapturedLead, CommandRefusal>> {
-    const captured = await this.idempotency.once<CapturedLead, CommandRefusal>(
-      this.dataSource,
-      { operation: 'capture-lead', caller: context.actor.id },
-      idempotencyKey,
-      input,
-      async (manager) => {
-        const outcome = await this.captureIn(manager, input, context);
-        return outcome.ok ? { status: outcome.merged ? 200 : 201, body: { id: outcome.leadId, merged: outcome.merged, version: outcome.version } } : { refused: outcome };
-      },
-    );
-    if ('body' in captured && !captured.replayed && !captured.body.merged) await this.allocator.runSoon();
-    return captured;
+    // the caller's trace, taken now: the group is written in the context of whichever request leads it
+    const trace = context.trace ?? activeTraceContext();
+    return this.captures.submit({ input, context: trace ? { ...context, trace } : context, idempotencyKey });
   }
 
-  private async captureIn(manager: EntityManager, input: CaptureInput, context: CommandContext): Promise<Captured> {
-    // two captures of one contact at once: the second sees the first and merges (locked by digest: no clear value in a lock's name)
-    const contact = this.personalData.digestsOfClear(input.contact);
-    const keys = Object.entries(contact).map(([kind, digest]: [string, Buffer]) => `${kind}:${digest.toString('hex')}`);
-    await lockAllForTransaction(
+  /**
+   * Captures in the caller's transaction, in a fixed number of statements however many: their contacts
+   * locked (by digest: no clear value in a lock's name) and looked up together, one append for every
+   * capture and merge, one write per table; then, under the allocator's lock, the new leads are handed out
+   * by the ratios (allocations stay serial). A capture whose contact is in the pool already is merged into
+   * that lead (its source keeps the credit); a second capture of a contact waits for the first's transaction
+   * (the contact's lock; never in its group), and merges. Outcomes are in the order given.
+   */
+  private async captureAllIn(manager: EntityManager, captures: ReadonlyArray<CreatingRequest<CaptureInput>>): Promise<Array<Creation<CapturedLead, CommandRefusal>>> {
+    const contacts = captures.map(({ input }) => this.personalData.digestsOfClear(input.contact));
+    await lockAllForTransaction(manager, [...new Set(contacts.flatMap((contact) => this.contactLocks(contact)))].sort());
+    const existing = await this.repository.openLeadsByContacts(manager, contacts);
+    const { changes, outcomes } = await this.decideCaptures(manager, captures, contacts, existing);
+    const committed = await commitChanges(
       manager,
-      keys.sort().map((key) => `${this.schema}:contact:${key}`),
+      this.aggregates.pipeline,
+      changes.map(({ change }) => change),
     );
-    const existing = await this.repository.openLeadByContact(manager, contact);
-    if (existing) {
-      const merged = await this.aggregates.leads.handleIn(
-        manager,
-        existing.leadId,
-        (at) => ({ type: 'MergeDuplicate', leadId: existing.leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }),
-        context,
-      );
-      return merged.ok ? { ok: true, leadId: existing.leadId, merged: true, version: merged.version } : merged;
+    if (!committed.ok) {
+      // alone, a merge that raced another change of its lead is this capture's answer; a group is written one at a time
+      if (captures.length === 1) return [{ refused: committed }];
+      throw new Error(`a capture raced a change of its lead: ${committed.reason}`);
     }
-    const leadId = randomUUID();
-    const outcome = await this.aggregates.leads.handleIn(manager, leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context);
-    if (!outcome.ok) return outcome;
-    await this.repository.addToLedger(manager, this.currentWeek(), input.source.memberId, { contributed: 1 });
-    return { ok: true, leadId, merged: false, version: outcome.version };
+    const at = this.aggregates.clock.now();
+    await this.repository.saveLeads(
+      manager,
+      committed.entities.map((lead, i) => ({ lead, version: changes[i].change.version, at, contact: changes[i].contact })),
+    );
+    const captured = changes.filter(({ contact }) => contact !== undefined);
+    await this.repository.addToLedgerAll(manager, this.currentWeek(), contributions(captured.map(({ index }) => captures[index].input.source.memberId)));
+    const allocated = new Map((captured.length > 0 ? await this.allocateWhatWaitsIn(manager) : []).map(({ lead, version }) => [lead.leadId, { lead, version }]));
+    for (const { index, change, contact } of changes) {
+      const merged = contact === undefined;
+      // a new lead as the group leaves it: handed out already, or pooled
+      const now = allocated.get(change.id) ?? { lead: change.entity, version: change.version };
+      outcomes[index] = merged
+        ? { status: 200, body: { id: change.id, merged, version: change.version } }
+        : { status: 201, body: { id: change.id, merged, version: now.version, status: now.lead.status, ...(now.lead.allocatedTo ? { allocatedTo: now.lead.allocatedTo } : {}) } };
+    }
+    return outcomes;
+  }
+
+  /** each capture decided: a merge into the open lead of its contact (`existing`), or a new lead; the refused answered */
+  private async decideCaptures(
+    manager: EntityManager,
+    captures: ReadonlyArray<CreatingRequest<CaptureInput>>,
+    contacts: readonly ContactDigests[],
+    existing: ReadonlyArray<{ leadId: string } | undefined>,
+  ): Promise<{ changes: CaptureChange[]; outcomes: Array<Creation<CapturedLead, CommandRefusal>> }> {
+    const merging = existing.flatMap((found) => found?.leadId ?? []);
+    // two contacts of one lead (a phone, a WeChat id) in one group: one at a time, each merging in turn
+    if (new Set(merging).size < merging.length) throw new Error('two captures of the group merge into one lead');
+    const leads = await this.aggregates.leads.loadAll(manager, merging);
+    const outcomes: Array<Creation<CapturedLead, CommandRefusal>> = [];
+    const changes: CaptureChange[] = [];
+    for (const [index, { input, context }] of captures.entries()) {
+      const found = existing[index];
+      const leadId = found?.leadId ?? randomUUID();
+      // the rows of the whole group are written together below
+      const decided = found
+        ? await this.aggregates.leads.decideLoaded(
+            manager,
+            leadId,
+            leads.get(leadId) as Loaded<LeadState>,
+            (at) => ({ type: 'MergeDuplicate', leadId, source: input.source, ...(input.note ? { note: input.note } : {}), actor: context.actor, at }),
+            context,
+            { saveView: false },
+          )
+        : this.aggregates.leads.decideNew(leadId, (at) => ({ type: 'CaptureLead', leadId, ...input, actor: context.actor, at }), context, { saveView: false });
+      if ('request' in decided) changes.push({ index, change: decided, ...(found ? {} : { contact: contacts[index] }) });
+      else outcomes[index] = { refused: decided };
+    }
+    return { changes, outcomes };
+  }
+
+  /** the names of a contact's locks: by digest, no clear value */
+  private contactLocks(contact: ContactDigests): string[] {
+    return Object.entries(contact).map(([kind, digest]: [string, Buffer]) => `${this.schema}:contact:${kind}:${digest.toString('hex')}`);
+  }
+
+  // should the allocation race a change of a pooled lead, the captures stand and their leads wait for the next run
+  private async allocateWhatWaitsIn(manager: EntityManager): Promise<AllocatedLead[]> {
+    try {
+      const allocated = await this.allocator.allocatePendingIn(manager);
+      // more than a batch waited: the rest right after this commits (the run waits for this transaction's allocator lock)
+      if (allocated.length >= ALLOCATION_BATCH) this.allocator.kick();
+      return allocated;
+    } catch (error) {
+      if (!(error instanceof TransientFailure)) throw error;
+      this.allocator.kick();
+      return [];
+    }
   }
 
   async execute(leadId: string, command: CommandInput<LeadCommand, 'leadId'>, context: CommandContext): Promise<CommandOutcome<Lead>> {
@@ -191,6 +281,20 @@ export class LeadService {
     if (erased.ok) await this.keys.destroy(manager, leadId, erased.events[0].occurredAt);
     return erased;
   }
+}
+
+/** a capture decided: which one, its change, and a new lead's contact digests (none for a merge) */
+interface CaptureChange {
+  index: number;
+  change: DecidedChange<Lead>;
+  contact?: ContactDigests;
+}
+
+/** each member's contributions to the ledger: one per lead they brought in */
+function contributions(sources: readonly string[]): Map<string, LedgerChange> {
+  const byMember = new Map<string, LedgerChange>();
+  for (const memberId of sources) byMember.set(memberId, { contributed: (byMember.get(memberId)?.contributed ?? 0) + 1 });
+  return byMember;
 }
 
 // a lead, an analyst and other systems read the whole pool; a member only their own leads

@@ -212,12 +212,13 @@ export class LeadController {
       via,
     };
     const captured = await this.leads.capture(input, commandContext(actor, headers), parseIdempotencyKey(headers['idempotency-key']));
-    // the lead as it is now: the allocator may have handed it out since (a replay too)
-    const answered = 'body' in captured ? { ...captured, body: await this.asNow(captured.body) } : captured;
+    // a new lead allocated in its capture's transaction answers as that left it; else the lead as it is now
+    // (the allocator may have handed it out since, a replay's too), and why a pooled one waits
+    const answered = 'body' in captured && (captured.replayed || captured.body.status !== 'allocated') ? { ...captured, body: await this.asNow(captured.body) } : captured;
     return createdResponse(answered, res, (created) => `/v1/leads/${created.id}`);
   }
 
-  private async asNow(captured: CapturedLead) {
+  private async asNow({ status: _then, allocatedTo: _heldThen, ...captured }: CapturedLead) {
     const lead = await this.leads.find(captured.id);
     return {
       ...captured,

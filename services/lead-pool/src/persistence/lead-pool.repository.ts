@@ -26,13 +26,28 @@ export interface HoardingFlag {
   leadStatus: string;
 }
 
+/** A lead's row as {@link LeadPoolRepository.saveLeads} writes it: see {@link LeadPoolRepository.saveLead}. */
+export interface SavedLead {
+  lead: Lead;
+  version: number;
+  at: Date;
+  contact?: ContactDigests;
+}
+
+/** how a member's line in a week's ledger moves */
+export interface LedgerChange {
+  contributed?: number;
+  received?: number;
+}
+
 /** Whose leads: a member's own (brought in, allocated to them, or accepted by them); every lead when `member` is left out. */
 export interface LeadScope {
   member?: string;
 }
 
-// SQL: the lead's personal data was erased (it is found by no contact and handed to nobody)
-const ERASED_LEAD = `coalesce((state->>'erased')::boolean, false)`;
+// SQL: the lead's personal data was erased (it is found by no contact and handed to nobody); `row`: whose state, when it must be named
+const ERASED_IN = (row?: string) => `coalesce((${row ? `${row}.` : ''}state->>'erased')::boolean, false)`;
+const ERASED_LEAD = ERASED_IN();
 
 // SQL: the lead is the member's in `param` (always true when it is null)
 const MEMBERS_OWN = (param: string) => `(${param}::text IS NULL OR source_member = ${param} OR allocated_to = ${param} OR state->>'acceptedBy' = ${param})`;
@@ -62,26 +77,34 @@ export class LeadPoolRepository {
    * `contact`: the digests of a lead just captured (its contact never changes); an erased lead's go.
    */
   async saveLead(manager: EntityManager, lead: Lead, version: number, at: Date, contact?: ContactDigests): Promise<void> {
+    await this.saveLeads(manager, [{ lead, version, at, contact }]);
+  }
+
+  /** {@link saveLead} for several leads (each at most once) in one statement */
+  async saveLeads(manager: EntityManager, saved: ReadonlyArray<SavedLead>): Promise<void> {
+    if (saved.length === 0) return;
+    const column = <T>(value: (s: SavedLead) => T) => saved.map(value);
     await manager.query(
       `INSERT INTO ${this.leadsTable} AS l (lead_id, status, phone_index, wechat_index, contact_indexed, source_member, allocated_to, accept_by, state, version, pooled_since)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       SELECT lead_id, status, phone_index, wechat_index, contact_indexed, source_member, allocated_to, accept_by, state, version, pooled_since
+         FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::boolean[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[], $10::int[], $11::timestamptz[])
+           AS s(lead_id, status, phone_index, wechat_index, contact_indexed, source_member, allocated_to, accept_by, state, version, pooled_since)
        ON CONFLICT (lead_id) DO UPDATE SET status = EXCLUDED.status, allocated_to = EXCLUDED.allocated_to, accept_by = EXCLUDED.accept_by,
          state = EXCLUDED.state, version = EXCLUDED.version,
-         phone_index = CASE WHEN $12 THEN NULL ELSE l.phone_index END, wechat_index = CASE WHEN $12 THEN NULL ELSE l.wechat_index END,
+         phone_index = CASE WHEN ${ERASED_IN('EXCLUDED')} THEN NULL ELSE l.phone_index END, wechat_index = CASE WHEN ${ERASED_IN('EXCLUDED')} THEN NULL ELSE l.wechat_index END,
          pooled_since = CASE WHEN EXCLUDED.status <> 'pooled' THEN NULL WHEN l.status = 'pooled' THEN l.pooled_since ELSE EXCLUDED.pooled_since END`,
       [
-        lead.leadId,
-        lead.status,
-        (!lead.erased && contact?.phone) || null,
-        (!lead.erased && contact?.wechat) || null,
-        contact !== undefined,
-        lead.source.memberId,
-        lead.status === 'allocated' ? (lead.allocatedTo ?? null) : null,
-        lead.status === 'allocated' ? (lead.acceptBy ?? null) : null,
-        JSON.stringify(lead),
-        version,
-        lead.status === 'pooled' ? at : null,
-        lead.erased === true,
+        column(({ lead }) => lead.leadId),
+        column(({ lead }) => lead.status),
+        column(({ lead, contact }) => (!lead.erased && contact?.phone) || null),
+        column(({ lead, contact }) => (!lead.erased && contact?.wechat) || null),
+        column(({ contact }) => contact !== undefined),
+        column(({ lead }) => lead.source.memberId),
+        column(({ lead }) => (lead.status === 'allocated' ? (lead.allocatedTo ?? null) : null)),
+        column(({ lead }) => (lead.status === 'allocated' ? (lead.acceptBy ?? null) : null)),
+        column(({ lead }) => JSON.stringify(lead)),
+        column(({ version }) => version),
+        column(({ lead, at }) => (lead.status === 'pooled' ? at : null)),
       ],
     );
   }
@@ -127,11 +150,26 @@ export class LeadPoolRepository {
 
   /** the open lead (not converted or lost) with this phone or WeChat id (by digest), first captured first */
   async openLeadByContact(executor: SqlExecutor, contact: ContactDigests): Promise<{ leadId: string; status: string } | undefined> {
-    const rows = await executor.query(
-      `SELECT lead_id, status FROM ${this.leadsTable} WHERE status NOT IN ('converted', 'lost') AND (phone_index = $1 OR wechat_index = $2) ORDER BY captured_seq LIMIT 1`,
-      [contact.phone ?? null, contact.wechat ?? null],
+    return (await this.openLeadsByContacts(executor, [contact]))[0];
+  }
+
+  /** {@link openLeadByContact} for several contacts in one query, in their order */
+  async openLeadsByContacts(executor: SqlExecutor, contacts: readonly ContactDigests[]): Promise<Array<{ leadId: string; status: string } | undefined>> {
+    if (contacts.length === 0) return [];
+    // per contact, each kind by its own index (an OR of the two would let the planner walk captured_seq instead)
+    const rows: Array<{ i: string; lead_id: string; status: string }> = await executor.query(
+      `SELECT c.i, l.lead_id, l.status
+         FROM unnest($1::bytea[], $2::bytea[]) WITH ORDINALITY AS c(phone, wechat, i)
+         CROSS JOIN LATERAL (
+           SELECT lead_id, status, captured_seq FROM (
+             (SELECT lead_id, status, captured_seq FROM ${this.leadsTable} WHERE phone_index = c.phone AND status NOT IN ('converted', 'lost') ORDER BY captured_seq LIMIT 1)
+             UNION ALL
+             (SELECT lead_id, status, captured_seq FROM ${this.leadsTable} WHERE wechat_index = c.wechat AND status NOT IN ('converted', 'lost') ORDER BY captured_seq LIMIT 1)
+           ) found ORDER BY captured_seq LIMIT 1) l`,
+      [contacts.map((c) => c.phone ?? null), contacts.map((c) => c.wechat ?? null)],
     );
-    return rows[0] && { leadId: rows[0].lead_id, status: rows[0].status };
+    const found = new Map(rows.map((row) => [Number(row.i) - 1, { leadId: row.lead_id, status: row.status }]));
+    return contacts.map((_, index) => found.get(index));
   }
 
   /** leads held by a member without being accepted (pooled ones have no holder), for the hoarding check */
@@ -200,17 +238,33 @@ export class LeadPoolRepository {
     return rows[0] && { ...rows[0].state, version: rows[0].version };
   }
 
-  /** how many leads each member kept under one version of the ratios: the allocator's whole state */
-  async counts(executor: SqlExecutor, policyVersion: number): Promise<Map<string, number>> {
-    const rows = await executor.query(`SELECT member_id, received FROM ${this.countsTable} WHERE policy_version = $1`, [policyVersion]);
-    return new Map(rows.map((row: { member_id: string; received: number }) => [row.member_id, row.received]));
+  /** what an allocation decides on, read in one query: the ratios in force, the roster, and each member's count under those ratios */
+  async allocationInputs(
+    executor: SqlExecutor,
+    policyId: string,
+  ): Promise<{ policy: Jsonified<LeadPolicy> & { version: number }; roster: PoolMember[]; counts: Map<string, number> } | undefined> {
+    const [row] = await executor.query(
+      `SELECT p.state, p.version,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('memberId', member_id, 'role', role, 'onDuty', on_duty)), '[]'::jsonb) FROM ${this.membersTable}) AS roster,
+              (SELECT coalesce(jsonb_object_agg(member_id, received), '{}'::jsonb) FROM ${this.countsTable} WHERE policy_version = (p.state->>'policyVersion')::int) AS counts
+         FROM ${this.policyTable} p WHERE p.policy_id = $1`,
+      [policyId],
+    );
+    if (!row) return undefined;
+    return { policy: { ...row.state, version: row.version }, roster: row.roster, counts: new Map(Object.entries(row.counts as Record<string, number>)) };
   }
 
   async addCount(manager: EntityManager, policyVersion: number, memberId: string, delta: number): Promise<void> {
+    await this.addCounts(manager, policyVersion, new Map([[memberId, delta]]));
+  }
+
+  /** each member's count under one version of the ratios moved by its delta, in one statement */
+  async addCounts(manager: EntityManager, policyVersion: number, deltas: ReadonlyMap<string, number>): Promise<void> {
+    if (deltas.size === 0) return;
     await manager.query(
-      `INSERT INTO ${this.countsTable} (policy_version, member_id, received) VALUES ($1, $2, $3)
+      `INSERT INTO ${this.countsTable} (policy_version, member_id, received) SELECT $1, member_id, received FROM unnest($2::text[], $3::int[]) AS d(member_id, received)
        ON CONFLICT (policy_version, member_id) DO UPDATE SET received = ${this.countsTable}.received + EXCLUDED.received`,
-      [policyVersion, memberId, delta],
+      [policyVersion, [...deltas.keys()], [...deltas.values()]],
     );
   }
 
@@ -231,11 +285,18 @@ export class LeadPoolRepository {
     );
   }
 
-  async addToLedger(manager: EntityManager, week: string, memberId: string, change: { contributed?: number; received?: number }): Promise<void> {
+  async addToLedger(manager: EntityManager, week: string, memberId: string, change: LedgerChange): Promise<void> {
+    await this.addToLedgerAll(manager, week, new Map([[memberId, change]]));
+  }
+
+  /** several members' lines of one week moved, in one statement */
+  async addToLedgerAll(manager: EntityManager, week: string, changes: ReadonlyMap<string, LedgerChange>): Promise<void> {
+    if (changes.size === 0) return;
+    const members = [...changes.keys()];
     await manager.query(
-      `INSERT INTO ${this.ledgerTable} (week, member_id, contributed, received) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${this.ledgerTable} (week, member_id, contributed, received) SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[])
        ON CONFLICT (week, member_id) DO UPDATE SET contributed = ${this.ledgerTable}.contributed + EXCLUDED.contributed, received = ${this.ledgerTable}.received + EXCLUDED.received`,
-      [week, memberId, change.contributed ?? 0, change.received ?? 0],
+      [week, members, members.map((m) => changes.get(m)?.contributed ?? 0), members.map((m) => changes.get(m)?.received ?? 0)],
     );
   }
 
