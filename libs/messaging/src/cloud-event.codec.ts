@@ -28,6 +28,12 @@ export interface ConsumedEvent<Data = unknown> {
   topic: string;
   partition: number;
   offset: string;
+  /**
+   * In a batch (`handleBatch`), the trace context of this event's own CONSUMER span: the batch runs in no
+   * one event's span, so what a handler decides because of this event carries it (a `Cause`'s `trace`).
+   * One event at a time, the handler runs in its span and this is absent.
+   */
+  trace?: TraceContext;
 }
 
 /**

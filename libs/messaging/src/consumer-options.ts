@@ -7,12 +7,15 @@ import { MessagingClient } from './kafka-client';
 export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
 /**
  * Runs inside the transaction that also records the events in the inbox; the events are one partition's, in
- * order. The inbox rows are written before it: it is for read models.
+ * order, those the group has not handled yet (a redelivered event is not among them). The inbox rows are
+ * written before it. Should it fail, the chunk is rolled back and its events go one at a time (each a
+ * batch of one), so a poison event is parked alone. For read models that apply many events in a few
+ * statements, and for reactors that decide many events under one lock.
  */
 export type BatchEventHandler = (events: ConsumedEvent[], manager: EntityManager) => Promise<void>;
 
 /**
- * An event at a time (`handle`), or, for read models that can apply many events in a few statements,
+ * An event at a time (`handle`), or, for handlers that can apply many events in a few statements,
  * a partition's events in chunks of up to `batchSize` per transaction (`handleBatch`).
  */
 export type EventHandling =

@@ -170,7 +170,9 @@ export class EventConsumer {
     if (decoded.every((event) => !(event instanceof PoisonMessage))) {
       const spans = startConsumerSpans(messages, topic, this.spanAttributes(partition));
       try {
-        const events = (decoded as ConsumedEvent[]).filter((e) => this.actsOn(e.type));
+        const events = (decoded as ConsumedEvent[])
+          .map((event, index) => (spans.traces[index] ? { ...event, trace: spans.traces[index] } : event))
+          .filter((e) => this.actsOn(e.type));
         if (events.length > 0) this.countHandled(await this.inbox.applyAllOnce(events, topic, this.options.handleBatch!));
         this.moveOn(topic, partition, messages[messages.length - 1].offset);
         spans.end();

@@ -122,16 +122,25 @@ export async function inConsumerSpan<T>(headers: IHeaders | undefined, topic: st
   }
 }
 
+/** A chunk's CONSUMER spans, and each message's span as a trace context (in the messages' order; undefined where it has none). */
+export interface ChunkSpans extends MessageSpans {
+  traces: ReadonlyArray<TraceContext | undefined>;
+}
+
 /**
- * CONSUMER spans for a chunk of messages handled together (a read model's batch), each a child of its
- * message's send; the chunk's handling runs in none of them, as it is no one message's.
+ * CONSUMER spans for a chunk of messages handled together (a batch), each a child of its message's send.
+ * The chunk's handling runs in none of them, as it is no one message's: what a handler decides because
+ * of one message continues that message's span through `traces`.
  */
-export function startConsumerSpans(messages: ReadonlyArray<{ headers?: IHeaders }>, topic: string, attributes: Attributes): MessageSpans {
+export function startConsumerSpans(messages: ReadonlyArray<{ headers?: IHeaders }>, topic: string, attributes: Attributes): ChunkSpans {
   const spans: Span[] = [];
-  for (const message of messages) {
+  const traces = messages.map((message) => {
     const stored = traceContextOf(message.headers);
     const parent = stored && contextOf(stored);
-    if (parent) spans.push(tracer.startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes: messageAttributes('process', topic, message.headers, attributes) }, parent));
-  }
-  return ending(spans);
+    if (!parent) return undefined;
+    const span = tracer.startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes: messageAttributes('process', topic, message.headers, attributes) }, parent);
+    spans.push(span);
+    return traceContextIn(trace.setSpan(parent, span));
+  });
+  return { ...ending(spans), traces };
 }

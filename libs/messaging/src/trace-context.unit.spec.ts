@@ -140,7 +140,14 @@ describe('the CloudEvents distributed-tracing extension in Kafka headers', () =>
       );
       expect(exporter.getFinishedSpans()).toEqual([]);
       spans.end();
-      expect(exporter.getFinishedSpans().map((span) => span.parentSpanContext?.spanId)).toEqual([PARENT, 'b7ad6b7169203331']);
+      const finished = exporter.getFinishedSpans();
+      expect(finished.map((span) => span.parentSpanContext?.spanId)).toEqual([PARENT, 'b7ad6b7169203331']);
+      // each message's own span, as the trace context that what is decided because of it carries
+      expect(spans.traces).toEqual([
+        { traceparent: `00-${TRACE_ID}-${finished[0].spanContext().spanId}-01` },
+        undefined,
+        { traceparent: `00-0af7651916cd43dd8448eb211c80319c-${finished[1].spanContext().spanId}-01` },
+      ]);
     });
   });
 });

@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { Admin } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { TransientFailure } from '@support/event-store';
 import { deadLetterTopic } from '@support/messaging';
 import { Client } from 'pg';
 import { consumerHarness, ConsumerHarness } from './support/consumer-harness';
-import { thingHappened, topicSize, waitFor } from './support/messaging.fixtures';
+import { groupCaughtUp, readTopic, thingHappened, topicSize, waitFor } from './support/messaging.fixtures';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 describe('event consumer: retries, transient failures and chunks on Kafka', () => {
   const harness = consumerHarness();
-  const { infra, setUp, append, consumer, inboxIds, appliedIds } = harness;
+  const { infra, setUp, append, consumer, inboxIds, appliedIds, publishInvalidThing } = harness;
+  let kafka: Kafka;
   let admin: Admin;
   let db: ConsumerHarness['db'];
   let applied: string;
   // registered after the harness's hooks, so these run once it has connected
-  beforeAll(() => ({ admin, db, applied } = harness));
+  beforeAll(() => ({ kafka, admin, db, applied } = harness));
 
   it('applies a partition in chunks, one transaction each; a failing event falls back to one at a time and only it is parked', async () => {
     const { topic, groupId, catalogue, store } = await setUp();
@@ -62,6 +63,57 @@ describe('event consumer: retries, transient failures and chunks on Kafka', () =
     } finally {
       await subject.stop();
     }
+  });
+
+  it('in chunks: a poison message is parked alone while the rest of its chunk is applied once, and a rewound group hands the handler nothing again', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const stream = randomUUID(); // one key: one partition, in order
+    const before = Array.from({ length: 5 }, (_, n) => thingHappened({ n }));
+    const after = Array.from({ length: 5 }, (_, n) => thingHappened({ n: 5 + n }));
+    await append(store, stream, before);
+    await waitFor('5 messages on the topic', async () => (await topicSize(admin, topic)) >= 5);
+    const poison = await publishInvalidThing(topic, stream, 6);
+    await append(store, stream, after);
+    await waitFor('11 messages on the topic', async () => (await topicSize(admin, topic)) >= 11);
+
+    const handed: string[] = [];
+    const batchConsumer = () =>
+      consumer({
+        groupId,
+        topics: [topic],
+        catalogue,
+        batchSize: 50,
+        handleBatch: async (batch, m) => {
+          handed.push(...batch.map((e) => e.id));
+          await m.query(`INSERT INTO ${applied} (consumer_group, event_id) SELECT $1, unnest($2::uuid[])`, [groupId, batch.map((e) => e.id)]);
+        },
+      });
+    const ids = [...before, ...after].map((e) => e.id).sort();
+    const first = batchConsumer();
+    await first.start();
+    try {
+      await waitFor('every offset committed', () => groupCaughtUp(admin, groupId, topic), 30_000, 100);
+      expect(first.stats).toEqual({ handled: 10, parked: 1 });
+    } finally {
+      await first.stop();
+    }
+    expect(await appliedIds(groupId)).toEqual(ids);
+    expect(await inboxIds(groupId)).toEqual(ids);
+    expect((await readTopic(kafka, admin, deadLetterTopic(groupId))).map((m) => m.headers.ce_id)).toEqual([poison.id]);
+
+    // the whole stretch delivered again: the inbox passes over every event, so the handler gets none of them
+    await admin.resetOffsets({ groupId, topic, earliest: true });
+    handed.length = 0;
+    const again = batchConsumer();
+    await again.start();
+    try {
+      await waitFor('every offset committed again', () => groupCaughtUp(admin, groupId, topic), 30_000, 100);
+    } finally {
+      await again.stop();
+    }
+    expect(handed).toEqual([]);
+    expect(again.stats.handled).toBe(0);
+    expect(await appliedIds(groupId)).toEqual(ids);
   });
 
   it('retries a transient failure (a real deadlock, serialization failures, version conflicts) until it passes: nothing parked, the partition in order', async () => {

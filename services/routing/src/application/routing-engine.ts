@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, Cause, Clock, envelopeOf, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { Actor, Cause, Clock, envelopeOf, NewEvent, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
 import { Rejection } from '@support/decider';
 import { AppendPipeline, CommandHandler, commitChanges, PendingChange, unversionedChange } from '@support/command-handling';
 import { lockForTransaction } from '@support/event-store';
@@ -34,9 +34,16 @@ export const MEMBER_STREAM = 'member';
  * Decisions are taken one round at a time (a transaction-scoped lock), on the roster and queue as
  * committed by the previous round, so two rounds never hand out the same capacity. A round first
  * computes every decision in memory, then appends them all, then updates routing's tables.
+ *
+ * A round may take several steps, one per consumed event of a batch (see {@link RoutingEngine.onTicketEvents}):
+ * each step's decisions are settled with their own cause and time, and its table updates applied at once,
+ * so the next step reads what one round per event would have read; the appends wait for the last step.
  */
 export class RoutingRound {
+  /** the current step's decisions */
   private readonly decisions: Array<{ ticketId: string; event: RoutingDecisionEvent }> = [];
+  /** the decisions of the steps settled so far, as events with their cause and time */
+  private readonly settled: Array<{ ticketId: string; event: RoutingDecisionEvent; envelope: NewEvent }> = [];
   private readonly updates: Array<(manager: EntityManager) => Promise<void>> = [];
 
   /** who holds each open ticket this round knows of, so a change of hands frees the old slot */
@@ -51,7 +58,11 @@ export class RoutingRound {
     readonly roster: RosterEntry[],
     readonly queue: RoutedTicket[],
   ) {
-    for (const ticket of queue) if (ticket.status === 'open' && ticket.assigneeId) this.handsOf.set(ticket.ticketId, ticket.assigneeId);
+    this.knowHandsInQueue();
+  }
+
+  private knowHandsInQueue(): void {
+    for (const ticket of this.queue) if (ticket.status === 'open' && ticket.assigneeId) this.handsOf.set(ticket.ticketId, ticket.assigneeId);
   }
 
   /** a ticket this round changes, with its current holder */
@@ -60,11 +71,24 @@ export class RoutingRound {
   }
 
   static async begin(manager: EntityManager, engine: RoutingEngine): Promise<RoutingRound> {
-    await lockForTransaction(manager, `${engine.schema}:routing-round`);
+    await engine.lockRounds(manager);
     const [roster, queue] = await Promise.all([engine.rosterRepository.all(manager), engine.ticketRepository.waiting(manager)]);
     const round = new RoutingRound(manager, engine, roster, queue);
     await round.lookUpScenarios(queue);
     return round;
+  }
+
+  /**
+   * Reads the roster and the queue again (after a settled step changed the tables in a way the round does
+   * not follow in memory: a reopening, a ticket waiting for an escalation, a confirmation that differed).
+   */
+  async reread(): Promise<void> {
+    const [roster, queue] = await Promise.all([this.engine.rosterRepository.all(this.manager), this.engine.ticketRepository.waiting(this.manager)]);
+    this.roster.splice(0, this.roster.length, ...roster);
+    this.queue.splice(0, this.queue.length, ...queue);
+    this.handsOf.clear();
+    this.knowHandsInQueue();
+    await this.lookUpScenarios(queue);
   }
 
   /** reads what the catalogue says of these tickets' scenarios (the queue's are read when the round begins) */
@@ -147,24 +171,42 @@ export class RoutingRound {
   }
 
   /**
+   * Ends a step: its decisions become events caused by `cause` at `at`, and routing's own table changes
+   * are applied now (in the round's transaction), so the next step sees them. Only for steps whose appends
+   * cannot be refused (decisions append whatever their stream's version).
+   */
+  async settle(cause: Cause, at: Date): Promise<void> {
+    this.stamp(cause, at);
+    for (const update of this.updates.splice(0)) await update(this.manager);
+  }
+
+  private stamp(cause: Cause, at: Date): void {
+    for (const { ticketId, event } of this.decisions.splice(0)) this.settled.push({ ticketId, event, envelope: envelopeOf(event, cause, at) });
+  }
+
+  /**
    * Appends every decision (with `alsoAppend`, e.g. the roster change that caused them, in the same
    * statement batch), then applies routing's own table changes. Nothing is applied if an append
    * was refused.
    */
   async commit(cause: Cause, at: Date, alsoAppend: ReadonlyArray<PendingChange<unknown>> = []): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
-    const byTicket = new Map<string, RoutingDecisionEvent[]>();
-    for (const { ticketId, event } of this.decisions) byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), event]);
-    const decisions = [...byTicket].map(([ticketId, events]) =>
-      unversionedChange(
-        ROUTING_STREAM,
-        ticketId,
-        events.map((event) => envelopeOf(event, cause, at)),
-      ),
-    );
+    this.stamp(cause, at);
+    return this.appendSettled(alsoAppend);
+  }
+
+  /** the end of a round of settled steps (a batch): every step's decisions appended at once */
+  async commitSteps(): Promise<void> {
+    await this.appendSettled([]);
+  }
+
+  private async appendSettled(alsoAppend: ReadonlyArray<PendingChange<unknown>>): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
+    const byTicket = new Map<string, NewEvent[]>();
+    for (const { ticketId, envelope } of this.settled) byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), envelope]);
+    const decisions = [...byTicket].map(([ticketId, events]) => unversionedChange(ROUTING_STREAM, ticketId, events));
     const committed = await commitChanges<unknown>(this.manager, this.engine.pipeline, [...alsoAppend, ...decisions]);
     if (!committed.ok) return { ok: false, decisions: [] };
     for (const update of this.updates) await update(this.manager);
-    return { ok: true, decisions: this.decisions.map((d) => d.event) };
+    return { ok: true, decisions: this.settled.map((d) => d.event) };
   }
 
   /** a ticket leaves (resolved, closed, cancelled): its assignee's slot is free again in this round */
@@ -176,6 +218,7 @@ export class RoutingRound {
     if (waiting >= 0) this.queue.splice(waiting, 1);
   }
 
+  /** whether this step decided something for the ticket */
   decidedFor(ticketId: string): boolean {
     return this.decisions.some((d) => d.ticketId === ticketId);
   }
@@ -214,20 +257,24 @@ export class RoutingEngine {
     await round.commit(cause, at);
   }
 
+  /** rounds are serial, across instances too: the lock is held to the end of the caller's transaction */
+  lockRounds(manager: EntityManager): Promise<void> {
+    return lockForTransaction(manager, `${this.schema}:routing-round`);
+  }
+
   /**
    * Intake confirms a decision (or records one made elsewhere): the ticket is this member's open work.
    * Usually routing recorded it already when deciding, so this costs no round: only the lock that
-   * keeps it from racing one, and a write when something differs.
+   * keeps it from racing one (the caller's), and a write when something differs. True when it wrote.
    */
-  private async onConfirmation(manager: EntityManager, event: TicketEvent): Promise<void> {
-    if (event.type !== 'support.ticket.assigned.v1' && event.type !== 'support.ticket.escalated.v1' && event.type !== 'support.ticket.dispatched-to-contractor.v1') return;
-    await lockForTransaction(manager, `${this.schema}:routing-round`);
+  private async onConfirmation(manager: EntityManager, event: TicketEvent): Promise<boolean> {
+    if (event.type !== 'support.ticket.assigned.v1' && event.type !== 'support.ticket.escalated.v1' && event.type !== 'support.ticket.dispatched-to-contractor.v1') return false;
     const known = await this.ticketRepository.get(manager, event.data.ticketId);
-    if (!known) return;
+    if (!known) return false;
     const tier = event.type === 'support.ticket.escalated.v1' ? event.data.toTier : event.type === 'support.ticket.assigned.v1' ? event.data.tier : (known.tier ?? 'L1');
-    if (known.assigneeId !== event.data.assignee.id || known.status !== 'open' || known.waitingFor) {
-      await this.ticketRepository.assign(manager, event.data.ticketId, event.data.assignee.id, tier);
-    }
+    if (known.assigneeId === event.data.assignee.id && known.status === 'open' && !known.waitingFor) return false;
+    await this.ticketRepository.assign(manager, event.data.ticketId, event.data.assignee.id, tier);
+    return true;
   }
 
   /** A lead's choice, checked against the same rules as routing's own (contractor whitelist, duty, capacity). */
@@ -255,20 +302,44 @@ export class RoutingEngine {
     return { ok: true, decision: committed.decisions[0] };
   }
 
-  /** Reacts to a ticket event from intake, inside the consumer's transaction. */
-  async onTicketEvent(manager: EntityManager, event: TicketEvent, cause: Cause): Promise<void> {
-    if (!ROUND_EVENTS.has(event.type)) {
-      if (CONFIRMATIONS.has(event.type)) await this.onConfirmation(manager, event);
-      return;
+  /**
+   * Reacts to ticket events from intake (one partition's, in order), inside the consumer's one transaction:
+   * one lock, one read of the roster and the queue, each event a step of one round with its own cause and
+   * time, one append of every decision. The decisions are those of one round per event in the same order:
+   * each step applies its table changes before the next, and the round follows in memory what the common
+   * steps change (an arrival, an assignment, an escalation taken, a ticket leaving), and reads the roster
+   * and queue again after the rare ones it does not follow.
+   */
+  async onTicketEvents(manager: EntityManager, events: ReadonlyArray<{ event: TicketEvent; cause: Cause }>): Promise<void> {
+    const acted = events.filter(({ event }) => ROUND_EVENTS.has(event.type) || CONFIRMATIONS.has(event.type));
+    if (acted.length === 0) return;
+    await this.lockRounds(manager);
+    let round: RoutingRound | undefined;
+    for (const { event, cause } of acted) {
+      if (CONFIRMATIONS.has(event.type)) {
+        if ((await this.onConfirmation(manager, event)) && round) await round.reread();
+        continue;
+      }
+      round ??= await RoutingRound.begin(manager, this);
+      const at = this.clock.now();
+      const followed = await this.step(manager, round, event, at);
+      await round.settle(cause, at);
+      if (!followed) await round.reread();
     }
-    const at = this.clock.now();
-    const round = await RoutingRound.begin(manager, this);
+    await round?.commitSteps();
+  }
+
+  /**
+   * One ticket event's step of a round. False when it changed routing's tables in a way the round does not
+   * follow in memory, so the round must read them again before another step.
+   */
+  private async step(manager: EntityManager, round: RoutingRound, event: TicketEvent, at: Date): Promise<boolean> {
     const ticketId = event.data.ticketId;
     const known = await this.ticketRepository.get(manager, ticketId);
 
     switch (event.type) {
       case 'support.ticket.received.v1': {
-        if (known) return;
+        if (known) return true;
         const ticket: RoutedTicket = {
           ticketId,
           urgency: event.data.urgency,
@@ -289,40 +360,40 @@ export class RoutingEngine {
             data: { ticketId, urgency: ticket.urgency, waitingFor: 'assignment', reason: why.ok ? 'tickets ahead in the queue take the free capacity' : why.reason },
           });
         }
-        break;
+        return true;
       }
       case 'support.ticket.escalation-requested.v1': {
-        if (!known || known.status === 'done') return;
+        if (!known || known.status === 'done') return true;
         const target = chooseEscalationTarget(round.toRoute(known), event.data.fromTier, round.roster);
         if (target.ok) {
           round.know(known);
           round.escalate(ticketId, target, event.data.reason, at);
           round.drain(at);
-        } else if (!target.final) {
-          round.decide(ticketId, { type: 'support.routing.ticket-queued.v1', data: { ticketId, urgency: known.urgency, waitingFor: 'escalation', reason: target.reason } });
-          round.afterwards((m) => this.ticketRepository.waitForEscalation(m, ticketId, event.data.reason));
+          return true;
         }
-        break;
+        if (target.final) return true;
+        round.decide(ticketId, { type: 'support.routing.ticket-queued.v1', data: { ticketId, urgency: known.urgency, waitingFor: 'escalation', reason: target.reason } });
+        round.afterwards((m) => this.ticketRepository.waitForEscalation(m, ticketId, event.data.reason));
+        return false;
       }
       case 'support.ticket.resolved.v1':
       case 'support.ticket.closed.v1':
       case 'support.ticket.cancelled.v1': {
-        if (!known || known.status === 'done') return;
+        if (!known || known.status === 'done') return true;
         round.afterwards((m) => this.ticketRepository.done(m, ticketId));
         // the freed capacity goes to the queue at once
         round.release(known);
         round.drain(at);
-        break;
+        return true;
       }
       case 'support.ticket.reopened.v1': {
-        if (!known) return;
+        if (!known) return true;
         round.afterwards((m) => this.ticketRepository.reopen(m, ticketId));
-        break;
+        return false;
       }
       default:
-        return;
+        return true;
     }
-    await round.commit(cause, at);
   }
 }
 
