@@ -47,8 +47,14 @@ export function readAsOf(raw: RawAsOf, now: Date): { ok: true; at?: Date } | { o
 export function asOfRequest(raw: RawAsOf, now: Date, problems: readonly string[] = []): Date | undefined {
   const read = readAsOf(raw, now);
   const all = [...problems, ...(read.ok ? [] : [read.problem])];
-  if (all.length > 0) throw new BadRequestException(all);
-  return read.ok ? read.at : undefined;
+  if (!read.ok || all.length > 0) throw new BadRequestException(all);
+  return read.at;
+}
+
+/** asOf's problem, if any, for a 400 that lists it with the route's others (e.g. `pageRequest`'s). */
+export function asOfProblems(raw: RawAsOf, now: Date): string[] {
+  const read = readAsOf(raw, now);
+  return read.ok ? [] : [read.problem];
 }
 
 /** The route's `asOf` query parameter, unchecked: hand it to {@link asOfRequest}. */
