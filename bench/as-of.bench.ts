@@ -7,7 +7,9 @@ import autocannon from 'autocannon';
 import { machineLine } from './support/machine';
 import { recordResults, runBench } from './support/results';
 import { ticketBody } from './support/tickets';
-import { benchToken, dropSchema, startService, stopService } from './support/services';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { benchToken, DATABASE_URL, dropSchema, startService, stopService } from './support/services';
 
 const PORT = 3905;
 const SCHEMA = `bench_as_of_${Date.now()}`;
@@ -64,6 +66,55 @@ async function latency(paths: string[], token: string, connections: number) {
   return { rate: result['2xx'] / SECONDS, p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, non2xx: result.non2xx };
 }
 
+/**
+ * What keeping each KPI event's stream version costs the dashboard's projector: its KPI-event insert (one
+ * statement per chunk of up to 2000 events, as the projector writes it) with and without the column,
+ * interleaved, in a schema of its own; the median per chunk.
+ */
+async function kpiInsertCost(): Promise<{ without: number; with: number; chunk: number }> {
+  const schema = `bench_as_of_kpi_${Date.now()}`;
+  const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
+  const chunk = 2000;
+  const events = (n: number) =>
+    JSON.stringify(
+      Array.from({ length: chunk }, (_, i) => ({
+        id: randomUUID(),
+        type: 'support.ticket.contacted.v1',
+        time: new Date(Date.UTC(2026, 0, 1) + n * chunk + i).toISOString(),
+        actor: { id: 'agent-1', role: 'agent' },
+        data: { ticketId: randomUUID(), channel: 'phone', contactedAt: '2026-01-01T00:00:00.000Z' },
+        streamVersion: 3,
+      })),
+    );
+  try {
+    await pool.query(`CREATE SCHEMA "${schema}"`);
+    for (const table of ['without', 'with']) {
+      await pool.query(`CREATE TABLE "${schema}"."${table}" (event_id uuid PRIMARY KEY, type text NOT NULL, at timestamptz NOT NULL, actor jsonb NOT NULL, data jsonb NOT NULL)`);
+      await pool.query(`CREATE INDEX ON "${schema}"."${table}" (at)`);
+    }
+    await pool.query(`ALTER TABLE "${schema}"."with" ADD COLUMN stream_version integer NOT NULL DEFAULT 0`);
+    const timings = { without: [] as number[], with: [] as number[] };
+    for (let round = 0; round < 40; round++) {
+      for (const table of round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
+        const body = events(round * 2 + (table === 'with' ? 1 : 0));
+        const started = performance.now();
+        await pool.query(
+          table === 'with'
+            ? `INSERT INTO "${schema}"."with" (event_id, type, at, actor, data, stream_version) SELECT id, type, time, actor, data, "streamVersion" FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, type text, time timestamptz, actor jsonb, data jsonb, "streamVersion" integer) ON CONFLICT (event_id) DO NOTHING`
+            : `INSERT INTO "${schema}"."without" (event_id, type, at, actor, data) SELECT id, type, time, actor, data FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, type text, time timestamptz, actor jsonb, data jsonb) ON CONFLICT (event_id) DO NOTHING`,
+          [body],
+        );
+        timings[table].push(performance.now() - started);
+      }
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    return { without: median(timings.without), with: median(timings.with), chunk };
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  }
+}
+
 async function main() {
   const intake = await startService('intake', PORT, SCHEMA);
   try {
@@ -95,6 +146,8 @@ async function main() {
         rows.push(`| ${name}, ${connections} connection${connections === 1 ? '' : 's'} | ${run.p50} | **${run.p99}** | ${run.max} | ${run.rate.toFixed(0)} | ${run.non2xx} |`);
       }
     }
+    const kpi = await kpiInsertCost();
+    console.log(`KPI-event insert, ${kpi.chunk} events: ${kpi.without.toFixed(1)} ms without stream_version, ${kpi.with.toFixed(1)} ms with`);
     recordResults(`
 ## Time travel: one ticket \`?asOf=\` vs the present read (${new Date().toISOString().slice(0, 10)})
 
@@ -111,6 +164,11 @@ ${rows.join('\n')}
 An \`asOf\` read (for a contractor, after the present scope: the ticket view's row) reads the ticket's stream (one index scan),
 cuts it at the instant, folds it with intake's evolve, opens the customer's personal data with their key and
 applies the role's view; the present read is the view's row, opened and viewed the same way.
+
+The dashboard folds its \`?asOf=\` answers from its KPI events, which now keep each event's stream version (so one
+ticket's or clock's events of the same millisecond keep their order). What that costs its projector: the KPI-event
+insert of a chunk of ${kpi.chunk} events (one statement, as the projector writes it), median of 40 each, interleaved:
+${kpi.without.toFixed(1)} ms without the column, ${kpi.with.toFixed(1)} ms with it (${(((kpi.with - kpi.without) / kpi.without) * 100).toFixed(0)} %).
 `);
   } finally {
     await stopService(intake);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RecordedEvent, SlaEvent } from '@support/contracts';
 import { EventStore, recordedBy } from '@support/event-store';
-import { AsOfMark, Page, pageOf, PageRequest } from '@support/service-kit';
+import { AsOfMark, Page, pageFrom, PageRequest } from '@support/service-kit';
 import { BusinessCalendar, calendarAt, clockAt, ClockRisk, remainingMinutesAt, riskAt, SlaClock, SlaPolicyChanged } from '../domain';
 import { ClockCursor, ClockRepository, ClockRow } from '../persistence/clock.repository';
 import { CLOCK_STREAM } from './sla-monitor.service';
@@ -37,9 +37,16 @@ export class ClocksAsOf {
   async byRisk(risk: ClockRisk, at: Date, page: PageRequest<ClockCursor>): Promise<{ page: Page<ClockSeen>; mark: AsOfMark }> {
     const streams = await this.store.readStreamsOfTypeAsOf(this.dataSource, CLOCK_STREAM, at);
     const { clocks, mark } = await this.folded(streams, at, (clock) => riskAt(clock, at) === risk);
-    const after = page.after;
-    const rest = clocks.sort(dueThenId).filter((clock) => !after || dueThenId(clock, after) > 0);
-    return { page: pageOf(rest.slice(0, page.limit + 1), page, (clock) => ({ dueAt: clock.dueAt, clockId: clock.clockId })), mark };
+    const sorted = clocks.sort(dueThenId);
+    return {
+      page: pageFrom(
+        sorted,
+        page,
+        (clock, after) => dueThenId(clock, after) > 0,
+        (clock) => ({ dueAt: clock.dueAt, clockId: clock.clockId }),
+      ),
+      mark,
+    };
   }
 
   // each stream folded and ticked at the instant, with the calendar of the policy in force then; those `keep`
