@@ -210,6 +210,18 @@ curl -s http://127.0.0.1:3000/v1/projections/checksum -H "Authorization: Bearer 
 curl -s -X POST http://127.0.0.1:3000/v1/projections/rebuild -H "Authorization: Bearer $TOKEN"   # 202; lead or service
 curl -s http://127.0.0.1:3000/v1/projections/status -H "Authorization: Bearer $TOKEN"     # { lag, caughtUp }
 
+## As of any instant
+
+# an instant: ISO 8601 with an offset, not in the future (here: now, to the second; any past one will do)
+AT=$(date -u +%FT%TZ)
+curl -si "http://127.0.0.1:3001/v1/tickets/$ID?asOf=$AT" -H "Authorization: Bearer $TOKEN"   # headers As-Of (the instant, UTC) and As-Of-Position (the last seq included)
+curl -s "http://127.0.0.1:3001/v1/tickets/$ID/history?asOf=$AT" -H "Authorization: Bearer $TOKEN"    # the history cut at the instant
+curl -s "http://127.0.0.1:3003/v1/tickets/$ID/clocks?asOf=$AT" -H "Authorization: Bearer $TOKEN"     # its clocks then, the time left then
+curl -s "http://127.0.0.1:3003/v1/clocks?status=at-risk&asOf=$AT" -H "Authorization: Bearer $TOKEN"
+curl -s "http://127.0.0.1:3000/v1/queue?asOf=$AT" -H "Authorization: Bearer $TOKEN"
+curl -s "http://127.0.0.1:3000/v1/sla-board?asOf=$AT" -H "Authorization: Bearer $TOKEN"
+curl -s "http://127.0.0.1:3000/v1/kpis/weekly?asOf=$AT" -H "Authorization: Bearer $TOKEN"           # the week of the instant, as its events stood then
+
 ## Webhooks for partner systems
 
 # subscribe (201): the answer holds the generated signing secret, in this answer only

@@ -20,8 +20,9 @@ export function eventHashSchemeMigration(schema: string): new () => MigrationInt
 }
 
 /**
- * Every append paid for an index on (stream_type, stream_id) that only a projection's rebuild read (all
- * streams of one type, most of the table): the rebuild scans instead, and each event writes four indexes.
+ * Every append paid for an index on (stream_type, stream_id) that only reads of every stream of one type
+ * used (a projection's rebuild, the SLA clocks as of an instant), which read most of the table anyway: they
+ * scan instead, and each event writes four indexes.
  */
 export function dropStreamTypeIndexMigration(schema: string): new () => MigrationInterface {
   const events = qualified(schema, 'events');

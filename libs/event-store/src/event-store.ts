@@ -4,6 +4,7 @@ import { AppendPlan, AppendRequest, AppendResult, ChainedEvent, duplicateOf, EMP
 import { EVENT_COLUMNS, EventRow, groupByStream, toRecorded } from './event-rows';
 import { ChainVerification, CURRENT_HASH_SCHEME, verifyRecordedChain } from './hash-chain';
 import { preparedQuery } from './prepared-query';
+import { recordedBy } from './recorded-by';
 import { qualified } from './sql-names';
 
 /** Anything that runs SQL: a DataSource, or an EntityManager inside a transaction. */
@@ -75,6 +76,23 @@ export class EventStore {
   async readStreamsOfType(executor: SqlExecutor, streamType: string): Promise<Map<string, RecordedEvent[]>> {
     const rows: EventRow[] = await executor.query(`SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE stream_type = $1 ORDER BY stream_id, version`, [streamType]);
     return groupByStream(rows.map(toRecorded));
+  }
+
+  /**
+   * every stream of one type as it stood at an instant: each cut by {@link recordedBy} (a time-travel read
+   * or a replay of the whole type); a stream with no event by then is left out
+   */
+  async readStreamsOfTypeAsOf(executor: SqlExecutor, streamType: string, at: Date): Promise<Map<string, RecordedEvent[]>> {
+    const rows: EventRow[] = await executor.query(`SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE stream_type = $1 AND occurred_at <= $2 ORDER BY stream_id, version`, [
+      streamType,
+      at,
+    ]);
+    const cut = new Map<string, RecordedEvent[]>();
+    for (const [streamId, events] of groupByStream(rows.map(toRecorded))) {
+      const kept = recordedBy(events, at);
+      if (kept.length > 0) cut.set(streamId, kept);
+    }
+    return cut;
   }
 
   async streamVersion(executor: SqlExecutor, streamId: string): Promise<number> {

@@ -12,3 +12,4 @@ export * from './append-plan';
 export * from './append-function.migration';
 export * from './append-in-one-call.migration';
 export * from './infrastructure-errors';
+export * from './recorded-by';

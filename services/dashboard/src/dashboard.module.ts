@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PLATFORM_SETTINGS, schemaBound } from '@support/service-kit';
 import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN, teamTimeZoneOf } from './application/dashboard-projections';
+import { DashboardAsOf } from './application/dashboard-as-of';
 import { DashboardProjector, PROJECTION_CHANGED, ProjectionChange } from './projections/dashboard.projector';
 import { DashboardTables } from './persistence/dashboard.tables';
 
@@ -10,10 +11,11 @@ import { DashboardTables } from './persistence/dashboard.tables';
     ...schemaBound(DashboardTables),
     ProjectionChanges,
     DashboardProjections,
+    DashboardAsOf,
     { provide: PROJECTION_CHANGED, inject: [ProjectionChanges], useFactory: (changes: ProjectionChanges) => (change: ProjectionChange) => changes.next(change) },
     { provide: TEAM_TIME_ZONE_TOKEN, inject: [PLATFORM_SETTINGS], useFactory: teamTimeZoneOf },
   ],
   controllers: [DashboardProjector],
-  exports: [DashboardTables, ProjectionChanges, DashboardProjections, TEAM_TIME_ZONE_TOKEN],
+  exports: [DashboardTables, ProjectionChanges, DashboardProjections, DashboardAsOf, TEAM_TIME_ZONE_TOKEN],
 })
 export class DashboardModule {}

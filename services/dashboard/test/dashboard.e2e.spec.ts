@@ -4,6 +4,7 @@ import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, everyItem, jsonRequest, ManualClock, publishEvents, testInfra, uniqueSchemaName, waitFor, serviceDatabase, serviceKafka } from '@support/test-kit';
 import { dashboardService } from '../src/dashboard.app';
 import { DashboardRuntime, startDashboardRuntime } from '../src/dashboard.providers';
+import { receivedData } from './support/published-events';
 
 const SECRET = 'dashboard-e2e-secret-that-is-long-enough-0123456789';
 // a week no other test writes to: the weekly figures are exactly this test's events
@@ -60,20 +61,7 @@ describe('dashboard', () => {
       occurredAt: at(minute),
     });
     await publishEvents([
-      ticket(
-        'support.ticket.received.v1',
-        {
-          customerId,
-          customer: { name: '王女士', phone: '+86 138 0013 8000' },
-          channel: 'phone',
-          deviceModel: 'Dell XPS 15',
-          problem: '开机蓝屏',
-          urgency: 'urgent',
-          requestedAt: at(0).toISOString(),
-          receivedAt: at(0).toISOString(),
-        },
-        0,
-      ),
+      ticket('support.ticket.received.v1', receivedData(customerId, 'urgent', at(0)), 0),
       ticket('support.ticket.assigned.v1', { assignee: agent, tier: 'L1' }, 1),
       sla(
         'support.sla.clock-started.v1',

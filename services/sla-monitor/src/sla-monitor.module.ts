@@ -4,6 +4,7 @@ import { Clock } from '@support/contracts';
 import { AppendPipeline } from '@support/command-handling';
 import { BACKGROUND_ERRORS, CLOCK, PLATFORM_SETTINGS, ScheduledTask, schemaBound, SERVICE_SCHEMA, whileLeading } from '@support/service-kit';
 import { ClockEventsReactor } from './application/clock-events.reactor';
+import { ClocksAsOf } from './application/clocks-as-of.service';
 import { SlaClockMetrics } from './application/sla-clock.metrics';
 import { DUE_LIMIT, SlaMonitor } from './application/sla-monitor.service';
 import { SlaPolicyService } from './application/sla-policy.service';
@@ -19,6 +20,7 @@ const TICK_INTERVAL_MS = 250;
 @Module({
   providers: [
     ...schemaBound(ClockRepository),
+    ClocksAsOf,
     {
       provide: SlaPolicyService,
       inject: [DataSource, AppendPipeline, CLOCK],
@@ -64,6 +66,6 @@ const TICK_INTERVAL_MS = 250;
     },
   ],
   controllers: [ClockEventsReactor],
-  exports: [SlaMonitor, SlaPolicyService, ClockRepository],
+  exports: [SlaMonitor, SlaPolicyService, ClockRepository, ClocksAsOf],
 })
 export class SlaMonitorModule {}

@@ -1494,6 +1494,8 @@ export interface operations {
     DashboardController_kpis: {
         parameters: {
             query?: {
+                /** @description the week's KPIs (default: the week of the instant; members named as now) as of this instant (ISO 8601 with an offset; not in the future), folded from the events recorded up to and including it; the answer says so in As-Of and As-Of-Position (here: the id of the last event folded, in time order). Left out: now */
+                asOf?: string;
                 week?: string;
             };
             header?: never;
@@ -1505,6 +1507,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC) */
+                    "As-Of"?: string;
+                    /** @description with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none */
+                    "As-Of-Position"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1896,6 +1902,8 @@ export interface operations {
     DashboardController_queue: {
         parameters: {
             query?: {
+                /** @description the queue as of this instant (ISO 8601 with an offset; not in the future), folded from the events recorded up to and including it; the answer says so in As-Of and As-Of-Position (here: the id of the last event folded, in time order). Left out: now */
+                asOf?: string;
                 /** @description member id */
                 assignee?: string;
                 /** @description the nextCursor of the previous page; none for the first page */
@@ -1915,6 +1923,10 @@ export interface operations {
             /** @description a page of open tickets, urgent first, then oldest, each with its nearest running deadline (nextDeadline); nextCursor is null on the last page */
             200: {
                 headers: {
+                    /** @description with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC) */
+                    "As-Of"?: string;
+                    /** @description with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none */
+                    "As-Of-Position"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2049,6 +2061,8 @@ export interface operations {
     DashboardController_slaBoard: {
         parameters: {
             query?: {
+                /** @description the board as of this instant (ISO 8601 with an offset; not in the future), folded from the events recorded up to and including it; the answer says so in As-Of and As-Of-Position (here: the id of the last event folded, in time order). Left out: now */
+                asOf?: string;
                 /** @description the nextCursor of the previous page; none for the first page */
                 cursor?: string;
                 /** @description items per page (1-200, default 50) */
@@ -2063,6 +2077,10 @@ export interface operations {
             /** @description a page of SLA clocks at risk or breached, soonest due first; nextCursor is null on the last page */
             200: {
                 headers: {
+                    /** @description with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC) */
+                    "As-Of"?: string;
+                    /** @description with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none */
+                    "As-Of-Position"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -2153,7 +2153,10 @@ export interface operations {
     };
     TicketController_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the ticket as of this instant (ISO 8601 with an offset; not in the future), folded from the events recorded up to and including it; the answer says so in As-Of and As-Of-Position (here: the seq of the ticket's last event included, its version then). Left out: now */
+                asOf?: string;
+            };
             header?: {
                 "X-Correlation-Id"?: string;
             };
@@ -2167,6 +2170,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC) */
+                    "As-Of"?: string;
+                    /** @description with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none */
+                    "As-Of-Position"?: string;
                     /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3281,6 +3288,8 @@ export interface operations {
     TicketController_history: {
         parameters: {
             query?: {
+                /** @description the history as of this instant (ISO 8601 with an offset; not in the future), folded from the events recorded up to and including it; the answer says so in As-Of and As-Of-Position (here: the seq of its last entry). Left out: now */
+                asOf?: string;
                 /** @description recorded (default): as intake recorded it (seq); occurred: by occurredAt, when each step happened at its source, then seq */
                 order?: "recorded" | "occurred";
             };
@@ -3297,6 +3306,10 @@ export interface operations {
             /** @description every state change, oldest first (or by occurredAt) */
             200: {
                 headers: {
+                    /** @description with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC) */
+                    "As-Of"?: string;
+                    /** @description with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none */
+                    "As-Of-Position"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -720,6 +720,8 @@ export interface operations {
     ClocksController_byRisk: {
         parameters: {
             query?: {
+                /** @description the clocks at risk or breached as of this instant (ISO 8601 with an offset; not in the future), folded from the events recorded up to and including it; the answer says so in As-Of and As-Of-Position (here: the highest global position of the events folded). Left out: now */
+                asOf?: string;
                 /** @description the nextCursor of the previous page; none for the first page */
                 cursor?: string;
                 /** @description items per page (1-200, default 50) */
@@ -735,6 +737,10 @@ export interface operations {
             /** @description a page of clocks, soonest due first, then id, each with remainingMinutes; nextCursor is null on the last page */
             200: {
                 headers: {
+                    /** @description with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC) */
+                    "As-Of"?: string;
+                    /** @description with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none */
+                    "As-Of-Position"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1326,7 +1332,10 @@ export interface operations {
     };
     ClocksController_ofTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the ticket's clocks as of this instant (ISO 8601 with an offset; not in the future), folded from the events recorded up to and including it; the answer says so in As-Of and As-Of-Position (here: the highest global position of the events folded). Left out: now */
+                asOf?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1338,6 +1347,10 @@ export interface operations {
             /** @description the ticket's clocks, one per rule */
             200: {
                 headers: {
+                    /** @description with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC) */
+                    "As-Of"?: string;
+                    /** @description with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none */
+                    "As-Of-Position"?: string;
                     [name: string]: unknown;
                 };
                 content: {

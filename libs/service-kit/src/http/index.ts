@@ -14,3 +14,4 @@ export * from './routes';
 export * from './cursor-codec';
 export * from './pagination';
 export * from './paged-list.decorators';
+export * from './as-of';

@@ -60,6 +60,16 @@ export function pageOf<T, K extends object>(rows: readonly T[], request: PageReq
   return { items, nextCursor: more ? encodeCursor(keyOf(items[items.length - 1])) : null };
 }
 
+/**
+ * A page of a list held in memory, already in the list's order (a fold's result rather than a query's):
+ * the rows after the cursor's key, `limit` of them, with the next cursor as {@link pageOf} gives it.
+ */
+export function pageFrom<T, K extends object>(sorted: readonly T[], request: PageRequest<K>, isAfter: (row: T, after: K) => boolean, keyOf: (row: T) => K): Page<T> {
+  const after = request.after;
+  const start = after === undefined ? 0 : sorted.findIndex((row) => isAfter(row, after));
+  return pageOf(start < 0 ? [] : sorted.slice(start, start + rowsToRead(request)), request, keyOf);
+}
+
 /** The same page with each item changed (what a reader may see of it); the cursor stays. */
 export async function mapPage<T, U>(page: Page<T>, change: (items: T[]) => U[] | Promise<U[]>): Promise<Page<U>> {
   return { items: await change(page.items), nextCursor: page.nextCursor };

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { cursorShape, decodeCursor, encodeCursor } from './cursor-codec';
-import { CURSOR_RULE, LIMIT_RULE, pageOf, pageRequest, readPageQuery } from './pagination';
+import { CURSOR_RULE, LIMIT_RULE, pageFrom, pageOf, pageRequest, readPageQuery } from './pagination';
 
 const TICKETS = cursorShape({ receivedAt: 'time', ticketId: 'uuid' });
 const VISITS = cursorShape({ appointmentAt: 'time?', visitId: 'uuid' });
@@ -90,5 +90,19 @@ describe('pageOf', () => {
   it('ends with no cursor when the rows fit: a full last page asks for no empty extra page', () => {
     expect(pageOf([1, 2], { limit: 2 }, keyOf)).toEqual({ items: [1, 2], nextCursor: null });
     expect(pageOf([], { limit: 2 }, keyOf)).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('pageFrom', () => {
+  const rows = [1, 2, 3, 4, 5].map((n) => ({ n }));
+  const isAfter = (row: { n: number }, after: { n: number }) => row.n > after.n;
+  const keyOf = (row: { n: number }) => ({ n: row.n });
+  it('pages a sorted list held in memory from the cursor on, as pageOf does', () => {
+    const first = pageFrom(rows, { limit: 2 }, isAfter, keyOf);
+    expect(first.items).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(first.nextCursor).toBe(encodeCursor({ n: 2 }));
+    const last = pageFrom(rows, { limit: 2, after: { n: 4 } }, isAfter, keyOf);
+    expect(last).toEqual({ items: [{ n: 5 }], nextCursor: null });
+    expect(pageFrom(rows, { limit: 2, after: { n: 5 } }, isAfter, keyOf)).toEqual({ items: [], nextCursor: null });
   });
 });

@@ -2,6 +2,7 @@ import { OpenAPIObject } from '@nestjs/swagger';
 import { HeaderObject, OperationObject, ParameterObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { STATUS_CODES } from 'node:http';
 import { ANSWER_STATUS } from './api-answer.decorators';
+import { AS_OF_HEADER, AS_OF_POSITION_HEADER } from '../http/as-of';
 
 // what every operation can answer follows from how the kit runs it (guards, pipes, the concurrency and
 // Idempotency-Key steps, the rate limit, the error filter): said once here from the route's decorators,
@@ -16,6 +17,8 @@ export interface RouteFacts {
   ifMatch?: { required: boolean; staleStatus: number };
   /** a GET answering `ETag: "<version>"` */
   versionedRead: boolean;
+  /** a GET answering `?asOf=` with the marking headers (`@AsOfRead`) */
+  asOfRead?: boolean;
   /** a creating POST: 201 with Location */
   creates: boolean;
   /** its status on success (`@HttpCode`), when not the method's default */
@@ -59,6 +62,11 @@ const HEADERS: Record<string, HeaderObject> = {
   Location: { description: 'the created resource', schema: { type: 'string' } },
   'Idempotent-Replayed': { description: '`true` when this is the first answer to the same Idempotency-Key and body, given again', schema: { type: 'string', enum: ['true'] } },
   'Retry-After': { description: 'seconds to wait before sending again', schema: { type: 'integer' } },
+  [AS_OF_HEADER]: { description: 'with `?asOf=`: the instant the answer is folded up to (ISO 8601, UTC)', schema: { type: 'string', format: 'date-time' } },
+  [AS_OF_POSITION_HEADER]: {
+    description: 'with `?asOf=`: the position of the last event the answer includes (the service says which positions); absent when it includes none',
+    schema: { type: 'string' },
+  },
 };
 
 // headers every route takes and none requires
@@ -123,6 +131,10 @@ function completeOperation(operation: OperationObject, path: string, facts: Rout
   if (facts.versionedRead || facts.ifMatch || facts.creates) headers.ETag ??= HEADERS.ETag;
   if (facts.creates) headers.Location ??= HEADERS.Location;
   if (facts.method === 'post') headers['Idempotent-Replayed'] ??= HEADERS['Idempotent-Replayed'];
+  if (facts.asOfRead) {
+    headers[AS_OF_HEADER] ??= HEADERS[AS_OF_HEADER];
+    headers[AS_OF_POSITION_HEADER] ??= HEADERS[AS_OF_POSITION_HEADER];
+  }
 
   const write = facts.method !== 'get';
   const takesInput = parameters.length > 0 || operation.requestBody !== undefined || write;

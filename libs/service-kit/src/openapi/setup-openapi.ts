@@ -7,6 +7,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY } from '../auth/public.decorator';
 import { IF_MATCH_KEY, IfMatchRule, VERSIONED_READ_KEY } from '../http/concurrency.decorators';
+import { AS_OF_READ_KEY } from '../http/as-of';
 import { IDEMPOTENCY_KEY_HEADER, STORES_IDEMPOTENCY_KEY } from '../http/idempotency-key.decorators';
 import { declaredRoutes, operationIdOf } from '../http/routes';
 import { isDocsPath } from '../security/security-headers';
@@ -92,6 +93,7 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
       isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
       ...(ifMatch ? { ifMatch } : {}),
       versionedRead: method === 'get' && reflector.getAllAndOverride(VERSIONED_READ_KEY, targets) !== undefined,
+      asOfRead: method === 'get' && reflector.getAllAndOverride<boolean>(AS_OF_READ_KEY, targets) === true,
       creates: method === 'post' && reflector.getAllAndOverride<boolean>(STORES_IDEMPOTENCY_KEY, targets) === true,
       successStatus: Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) as number | undefined,
     });

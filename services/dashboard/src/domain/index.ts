@@ -3,3 +3,4 @@ export * from './iso-week';
 export * from './team-rows';
 export * from './weekly-kpis';
 export * from './trends';
+export * from './board-as-of';

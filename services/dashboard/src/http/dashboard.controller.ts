@@ -4,7 +4,27 @@ import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { Actor, Clock, eventCatalogue, eventsSeenBy, ISO_WEEK, isoWeekOf } from '@support/contracts';
 import { PersonalDataOpening } from '@support/personal-data';
-import { ApiAnswer, ApiAnswerAs, CLOCK, CurrentActor, PagedList, PageQuery, pageRequest, Public, RawPageQuery, Roles, UuidParam } from '@support/service-kit';
+import {
+  ApiAnswer,
+  ApiAnswerAs,
+  asOfProblems,
+  AsOfQuery,
+  AsOfRead,
+  asOfRequest,
+  CLOCK,
+  CurrentActor,
+  markAsOf,
+  CursorShape,
+  PagedList,
+  PageQuery,
+  PageRequest,
+  pageRequest,
+  Public,
+  RawAsOf,
+  RawPageQuery,
+  Roles,
+  UuidParam,
+} from '@support/service-kit';
 import {
   BoardClockDto,
   LeadPoolWaitingDto,
@@ -23,6 +43,7 @@ import { DataSource } from 'typeorm';
 import { DashboardProjections, ProjectionChanges, TEAM_TIME_ZONE_TOKEN } from '../application/dashboard-projections';
 import { BOARD_CURSOR, DashboardTables, MEMBER_CURSOR, QUEUE_CURSOR } from '../persistence/dashboard.tables';
 import { leadPoolWaiting, NamedWeeklyReport, weeklyReport, withMemberNames } from '../domain';
+import { DashboardAsOf } from '../application/dashboard-as-of';
 import { DASHBOARD_PAGE, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from './dashboard.page';
 
 // management, the team and other systems read the dashboard; contractors see only their own work elsewhere
@@ -37,6 +58,7 @@ export class DashboardController {
     private readonly tables: DashboardTables,
     private readonly projections: DashboardProjections,
     private readonly changes: ProjectionChanges,
+    private readonly past: DashboardAsOf,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TEAM_TIME_ZONE_TOKEN) private readonly timeZone: string,
     @Inject(PersonalDataOpening) private readonly personalData: PersonalDataOpening,
@@ -72,17 +94,34 @@ export class DashboardController {
   @ApiQuery({ name: 'state', required: false, description: 'one state; every open one when left out' })
   @ApiQuery({ name: 'tier', required: false })
   @ApiQuery({ name: 'assignee', required: false, description: 'member id' })
+  @AsOfRead('the queue', 'the id of the last event folded, in time order')
   @Roles(...READERS)
-  queue(@PageQuery() query: RawPageQuery, @Query('state') state?: string, @Query('tier') tier?: string, @Query('assignee') assignee?: string) {
-    return this.tables.liveQueue(this.dataSource, { state, tier, assignee }, pageRequest(query, QUEUE_CURSOR));
+  async queue(
+    @PageQuery() query: RawPageQuery,
+    @AsOfQuery() rawAsOf: RawAsOf,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Query('state') state?: string,
+    @Query('tier') tier?: string,
+    @Query('assignee') assignee?: string,
+  ) {
+    const { page, asOf } = this.pageAsOf(query, QUEUE_CURSOR, rawAsOf);
+    if (!asOf) return this.tables.liveQueue(this.dataSource, { state, tier, assignee }, page);
+    const past = await this.past.queue({ state, tier, assignee }, asOf, page);
+    markAsOf(res, past.mark);
+    return past.page;
   }
 
   /** clocks at risk (running, past their warning) and breached ones not yet ended; each says `breached` */
   @Get('v1/sla-board')
   @PagedList({ items: 'SLA clocks at risk or breached, soonest due first', item: BoardClockDto })
+  @AsOfRead('the board', 'the id of the last event folded, in time order')
   @Roles(...READERS)
-  slaBoard(@PageQuery() query: RawPageQuery) {
-    return this.tables.slaBoard(this.dataSource, this.clock.now(), pageRequest(query, BOARD_CURSOR));
+  async slaBoard(@PageQuery() query: RawPageQuery, @AsOfQuery() rawAsOf: RawAsOf, @Res({ passthrough: true }) res: FastifyReply) {
+    const { page, asOf } = this.pageAsOf(query, BOARD_CURSOR, rawAsOf);
+    if (!asOf) return this.tables.slaBoard(this.dataSource, this.clock.now(), page);
+    const past = await this.past.slaBoard(asOf, page);
+    markAsOf(res, past.mark);
+    return past.page;
   }
 
   // the timeline keeps each event's data as published, personal values sealed: they are opened here (an
@@ -98,9 +137,14 @@ export class DashboardController {
   /** the weekly KPIs per team and member, each member named (ISO week in the team's time zone; default this week) */
   @Get('v1/kpis/weekly')
   @ApiAnswer(WeeklyReportDto)
+  @AsOfRead("the week's KPIs (default: the week of the instant; members named as now)", 'the id of the last event folded, in time order')
   @Roles(...READERS)
-  kpis(@Query('week') week?: string) {
-    return this.weeklyReport(week);
+  async kpis(@AsOfQuery() rawAsOf: RawAsOf, @Res({ passthrough: true }) res: FastifyReply, @Query('week') week?: string) {
+    const asOf = asOfRequest(rawAsOf, this.clock.now(), this.weekProblems(week));
+    if (!asOf) return this.weeklyReport(week);
+    const past = await this.past.weeklyReport(week, asOf);
+    markAsOf(res, past.mark);
+    return past.report;
   }
 
   /** the weekly report for the customer-service desk, as a CSV file: everything the JSON report has */
@@ -179,7 +223,19 @@ export class DashboardController {
   }
 
   private week(week: string | undefined): string {
-    if (week !== undefined && !ISO_WEEK.test(week)) throw new BadRequestException(['week must be an ISO week, e.g. 2026-W48']);
+    const problems = this.weekProblems(week);
+    if (problems.length > 0) throw new BadRequestException(problems);
     return week ?? isoWeekOf(this.clock.now(), this.timeZone);
+  }
+
+  private weekProblems(week: string | undefined): string[] {
+    return week !== undefined && !ISO_WEEK.test(week) ? ['week must be an ISO week, e.g. 2026-W48'] : [];
+  }
+
+  // the page asked for and the instant (none: now), a 400 naming every bad parameter of both otherwise
+  private pageAsOf<K>(query: RawPageQuery, cursor: CursorShape<K>, rawAsOf: RawAsOf): { page: PageRequest<K>; asOf?: Date } {
+    const now = this.clock.now();
+    const page = pageRequest(query, cursor, asOfProblems(rawAsOf, now));
+    return { page, asOf: asOfRequest(rawAsOf, now) };
   }
 }

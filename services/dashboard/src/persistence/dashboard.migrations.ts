@@ -5,7 +5,14 @@ import { platformMigrations } from '@support/messaging';
 export const DASHBOARD_SCHEMA = 'dashboard';
 
 export function dashboardMigrations(schema: string = DASHBOARD_SCHEMA) {
-  return [...platformMigrations(schema), projectionsMigration(schema), timelineByReferenceMigration(schema), teamMigration(schema), queueDepthMigration(schema)];
+  return [
+    ...platformMigrations(schema),
+    projectionsMigration(schema),
+    timelineByReferenceMigration(schema),
+    teamMigration(schema),
+    queueDepthMigration(schema),
+    kpiStreamVersionMigration(schema),
+  ];
 }
 
 /**
@@ -98,5 +105,19 @@ function queueDepthMigration(schema: string): new () => MigrationInterface {
     'DashboardQueueDepth1799300000000',
     [`CREATE TABLE ${depth} (event_id uuid PRIMARY KEY, at timestamptz NOT NULL, delta smallint NOT NULL)`, `CREATE INDEX ON ${depth} (at)`],
     [`DROP TABLE ${depth}`],
+  );
+}
+
+/**
+ * Each KPI event's version in its own stream: a fold as of an instant reads the events up to it in time
+ * order, and two events of one ticket or clock in the same millisecond keep their stream's order. Rows
+ * kept before this migration read 0 until a rebuild from the topics fills them.
+ */
+function kpiStreamVersionMigration(schema: string): new () => MigrationInterface {
+  const kpi = qualified(schema, 'kpi_events');
+  return sqlMigration(
+    'DashboardKpiStreamVersion1801000000000',
+    [`ALTER TABLE ${kpi} ADD COLUMN stream_version integer NOT NULL DEFAULT 0`],
+    [`ALTER TABLE ${kpi} DROP COLUMN stream_version`],
   );
 }

@@ -3,14 +3,7 @@ import { EntityManager } from 'typeorm';
 import { qualified, SqlExecutor } from '@support/event-store';
 import { ConsumedEvent } from '@support/messaging';
 import { cursorShape, Page, pageOf, PageRequest, rowsToRead, SortKey } from '@support/service-kit';
-import { ClockRow, DepthChange, KpiEvent, LeadRow, MemberRow, OPEN_STAGES, QueueRow } from '../domain';
-
-/** A ticket's nearest running SLA deadline, for the queue's countdown. */
-export interface Deadline {
-  clockId: string;
-  ruleId: string;
-  dueAt: string;
-}
+import { ClockRow, Deadline, DepthChange, KpiEvent, LeadRow, MemberRow, OPEN_STAGES, QueueRow } from '../domain';
 
 /** A ticket event in a customer's timeline: which customer and ticket; the event itself is among the KPI events. */
 export interface TimelineEntry {
@@ -153,10 +146,10 @@ export class DashboardTables {
   async keepKpiEvents(manager: EntityManager, events: ConsumedEvent[]): Promise<void> {
     if (events.length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.kpi} (event_id, type, at, actor, data)
-       SELECT id, type, time, actor, data FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, type text, time timestamptz, actor jsonb, data jsonb)
+      `INSERT INTO ${this.kpi} (event_id, type, at, actor, data, stream_version)
+       SELECT id, type, time, actor, data, "streamVersion" FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, type text, time timestamptz, actor jsonb, data jsonb, "streamVersion" integer)
        ON CONFLICT (event_id) DO NOTHING`,
-      [JSON.stringify(events.map(({ id, type, time, actor, data }) => ({ id, type, time, actor, data })))],
+      [JSON.stringify(events.map(({ id, type, time, actor, data, streamVersion }) => ({ id, type, time, actor, data, streamVersion })))],
     );
   }
 
@@ -246,10 +239,16 @@ export class DashboardTables {
 
   async kpiEvents(executor: SqlExecutor): Promise<KpiEvent[]> {
     const rows = await executor.query(`SELECT * FROM ${this.kpi} ORDER BY at, event_id`);
-    return rows.map(
-      (r: { event_id: string; type: string; at: Date; actor: KpiEvent['actor']; data: unknown }) =>
-        ({ id: r.event_id, type: r.type, time: r.at.toISOString(), actor: r.actor, data: r.data }) as KpiEvent,
-    );
+    return rows.map(toKpiEvent);
+  }
+
+  /**
+   * the KPI events (tickets, SLA clocks, leads) that happened up to and including `at`, in time order, one
+   * stream's events of the same instant in their stream's order: what a fold as of the instant reads
+   */
+  async kpiEventsUpTo(executor: SqlExecutor, at: Date): Promise<KpiEvent[]> {
+    const rows = await executor.query(`SELECT * FROM ${this.kpi} WHERE at <= $1 ORDER BY at, stream_version, event_id`, [at]);
+    return rows.map(toKpiEvent);
   }
 
   /** a digest of every projection's rows, in key order: equal digests, equal projections */
@@ -300,6 +299,10 @@ function toClockRow(r: Record<string, unknown>): ClockRow {
     breached: r.breached as boolean,
     changedAt: (r.changed_at as Date).toISOString(),
   };
+}
+
+function toKpiEvent(r: { event_id: string; type: string; at: Date; actor: KpiEvent['actor']; data: unknown }): KpiEvent {
+  return { id: r.event_id, type: r.type, time: r.at.toISOString(), actor: r.actor, data: r.data } as KpiEvent;
 }
 
 function toMemberRow(r: Record<string, unknown>): MemberRow {

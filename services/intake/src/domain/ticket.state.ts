@@ -132,6 +132,11 @@ export function evolveTicket(state: TicketAggregate, event: TicketEvent): Ticket
   }
 }
 
+/** The ticket its events describe, folded from the start (a time-travel read folds a stream cut at an instant). */
+export function foldTicket(events: readonly TicketEvent[]): TicketAggregate {
+  return events.reduce(evolveTicket, initialTicketState());
+}
+
 function without<T extends object, K extends keyof T>(value: T, key: K): Omit<T, K> {
   const { [key]: _, ...rest } = value;
   return rest;

@@ -1,9 +1,15 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, NotFoundException, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Actor, TICKET_STATES } from '@support/contracts';
+import { Actor, Clock, TICKET_STATES } from '@support/contracts';
 import {
   AcceptsIfMatch,
+  AsOfQuery,
+  AsOfRead,
+  asOfRequest,
+  CLOCK,
+  markAsOf,
+  RawAsOf,
   commandContext,
   createdResponse,
   CurrentActor,
@@ -41,6 +47,7 @@ export class TicketController {
   constructor(
     private readonly commands: TicketCommands,
     private readonly queries: TicketQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -84,11 +91,20 @@ export class TicketController {
     return this.queries.page({ state, assignee, customerId }, page, actor);
   }
 
+  /** now, or `?asOf=`: as it stood at that instant (its version then), folded from its events up to it */
   @Get(':id')
   @VersionedRead()
+  @AsOfRead('the ticket', "the seq of the ticket's last event included, its version then")
   @ApiAnswer(TicketDto)
   @Roles(...READERS)
-  async get(@UuidParam() id: string, @CurrentActor() actor: Actor) {
+  async get(@UuidParam() id: string, @CurrentActor() actor: Actor, @AsOfQuery() rawAsOf: RawAsOf, @Res({ passthrough: true }) res: FastifyReply) {
+    const asOf = asOfRequest(rawAsOf, this.clock.now());
+    if (asOf) {
+      const past = await this.queries.ticketAsOf(id, actor, asOf);
+      if (!past) throw new NotFoundException(`ticket ${id} not found as of ${asOf.toISOString()}`);
+      markAsOf(res, past.mark);
+      return past.ticket;
+    }
     const ticket = await this.queries.ticket(id, actor);
     if (!ticket) throw new NotFoundException(`ticket ${id} not found`);
     return ticket;
@@ -103,9 +119,23 @@ export class TicketController {
     enum: HISTORY_ORDERS,
     description: 'recorded (default): as intake recorded it (seq); occurred: by occurredAt, when each step happened at its source, then seq',
   })
+  @AsOfRead('the history', 'the seq of its last entry')
   @Roles(...READERS)
-  async history(@UuidParam() id: string, @CurrentActor() actor: Actor, @Query('order') order?: string) {
-    if (order !== undefined && !(HISTORY_ORDERS as readonly string[]).includes(order)) throw new BadRequestException([`order must be one of: ${HISTORY_ORDERS.join(', ')}`]);
+  async history(
+    @UuidParam() id: string,
+    @CurrentActor() actor: Actor,
+    @AsOfQuery() rawAsOf: RawAsOf,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Query('order') order?: string,
+  ) {
+    const problems = order !== undefined && !(HISTORY_ORDERS as readonly string[]).includes(order) ? [`order must be one of: ${HISTORY_ORDERS.join(', ')}`] : [];
+    const asOf = asOfRequest(rawAsOf, this.clock.now(), problems);
+    if (asOf) {
+      const past = await this.queries.historyAsOf(id, actor, asOf, order as HistoryOrder | undefined);
+      if (!past) throw new NotFoundException(`ticket ${id} not found as of ${asOf.toISOString()}`);
+      markAsOf(res, past.mark);
+      return past.history;
+    }
     const history = await this.queries.history(id, actor, order as HistoryOrder | undefined);
     if (!history) throw new NotFoundException(`ticket ${id} not found`);
     return history;

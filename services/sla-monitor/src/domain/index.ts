@@ -5,3 +5,4 @@ export * from './sla-clock.state';
 export * from './sla-clock.decider';
 export * from './sla-engine';
 export * from './sla-policy.decider';
+export * from './clock-as-of';

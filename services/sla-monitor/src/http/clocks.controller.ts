@@ -1,9 +1,16 @@
-import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundException, Param, Put, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, Inject, NotFoundException, Param, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { auditTrail } from '@support/event-store';
 import {
   ApiAnswer,
+  asOfProblems,
+  AsOfQuery,
+  AsOfRead,
+  asOfRequest,
   AuditEntryDto,
+  markAsOf,
+  RawAsOf,
   CLOCK,
   CurrentActor,
   mapPage,
@@ -20,15 +27,15 @@ import {
 } from '@support/service-kit';
 import { ClockDto, PolicyAnswerDto } from './sla-answers.dto';
 import { PolicyDto } from './policy.dto';
-import { minutesBetween } from '../domain';
+import { CLOCK_RISKS, ClockRisk, minutesBetween } from '../domain';
 import { DataSource } from 'typeorm';
 import { Actor, Clock } from '@support/contracts';
 import { SlaMonitor } from '../application/sla-monitor.service';
 import { SlaPolicyService } from '../application/sla-policy.service';
+import { ClocksAsOf } from '../application/clocks-as-of.service';
 import { CLOCK_CURSOR, ClockRepository, ClockRow } from '../persistence/clock.repository';
 
 const READERS = ['lead', 'senior', 'agent', 'analyst', 'service'] as const;
-const RISKS = ['at-risk', 'breached'] as const;
 
 @ApiTags('clocks')
 @ApiBearerAuth()
@@ -39,14 +46,22 @@ export class ClocksController {
     private readonly clocks: ClockRepository,
     private readonly monitor: SlaMonitor,
     private readonly policy: SlaPolicyService,
+    private readonly past: ClocksAsOf,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** a ticket's clocks with the time left (negative when overdue), in each rule's time basis: all of them (one per rule), not paged */
   @Get('tickets/:id/clocks')
   @ApiAnswer([ClockDto], "the ticket's clocks, one per rule")
+  @AsOfRead("the ticket's clocks", 'the highest global position of the events folded')
   @Roles(...READERS)
-  async ofTicket(@UuidParam() id: string) {
+  async ofTicket(@UuidParam() id: string, @AsOfQuery() rawAsOf: RawAsOf, @Res({ passthrough: true }) res: FastifyReply) {
+    const asOf = asOfRequest(rawAsOf, this.clock.now());
+    if (asOf) {
+      const past = await this.past.ofTicket(id, asOf);
+      markAsOf(res, past.mark);
+      return past.clocks;
+    }
     const clocks = await this.clocks.ofTicket(this.dataSource, id);
     return clocks.map((clock) => this.withRemaining(clock));
   }
@@ -54,12 +69,20 @@ export class ClocksController {
   /** open clocks past their warning time (`at-risk`) or past due (`breached`), soonest due first */
   @Get('clocks')
   @PagedList({ items: 'clocks, soonest due first, then id, each with remainingMinutes', item: ClockDto })
-  @ApiQuery({ name: 'status', required: true, enum: RISKS })
+  @ApiQuery({ name: 'status', required: true, enum: CLOCK_RISKS })
+  @AsOfRead('the clocks at risk or breached', 'the highest global position of the events folded')
   @Roles(...READERS)
-  async byRisk(@PageQuery() query: RawPageQuery, @Query('status') status?: string) {
-    const problems = !status || !(RISKS as readonly string[]).includes(status) ? [`status must be one of: ${RISKS.join(', ')}`] : [];
-    const page = pageRequest(query, CLOCK_CURSOR, problems);
-    const clocks = await this.clocks.byRisk(this.dataSource, status as (typeof RISKS)[number], this.clock.now(), page);
+  async byRisk(@PageQuery() query: RawPageQuery, @AsOfQuery() rawAsOf: RawAsOf, @Res({ passthrough: true }) res: FastifyReply, @Query('status') status?: string) {
+    const problems = !status || !(CLOCK_RISKS as readonly string[]).includes(status) ? [`status must be one of: ${CLOCK_RISKS.join(', ')}`] : [];
+    const now = this.clock.now();
+    const page = pageRequest(query, CLOCK_CURSOR, [...problems, ...asOfProblems(rawAsOf, now)]);
+    const asOf = asOfRequest(rawAsOf, now);
+    if (asOf) {
+      const past = await this.past.byRisk(status as ClockRisk, asOf, page);
+      markAsOf(res, past.mark);
+      return past.page;
+    }
+    const clocks = await this.clocks.byRisk(this.dataSource, status as ClockRisk, now, page);
     return mapPage(clocks, (items) => items.map((clock) => this.withRemaining(clock)));
   }
 
