@@ -26,3 +26,4 @@ export * from './reading/price-data';
 export * from './reading/personal-data';
 export * from './reading/personal-data-by-role';
 export * from './idempotency-key';
+export * from './simulation/simulation';

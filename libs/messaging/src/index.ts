@@ -14,3 +14,4 @@ export * from './event-handlers';
 export * from './event-consumer.transport';
 export * from './eventing-metrics';
 export * from './trace-context';
+export * from './recorded-events.reader';

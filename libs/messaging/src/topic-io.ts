@@ -46,10 +46,23 @@ export async function readTopicFromStart(client: MessagingClient, topic: string,
 
 /** {@link readTopicFromStart} without keeping the messages: each is handed to `onMessage` as it is read (a topic too large to hold). */
 export async function scanTopicFromStart(client: MessagingClient, topic: string, onMessage: (message: TopicMessage) => void, { timeoutMs = 120_000 } = {}): Promise<void> {
+  await scanKafkaMessages(client, topic, (partition, message) => onMessage(topicMessage(topic, partition, message)), { groupId: `reader.${randomUUID()}`, timeoutMs });
+}
+
+/**
+ * Every message of a topic from offset 0 up to its end as it is when called, handed to `onMessage` in
+ * offset order per partition, from the group `groupId`: a throw-away group that commits nothing and is
+ * deleted afterwards, so no group a service follows moves.
+ */
+export async function scanKafkaMessages(
+  client: MessagingClient,
+  topic: string,
+  onMessage: (partition: number, message: KafkaMessage) => void,
+  { groupId, timeoutMs = 120_000 }: { groupId: string; timeoutMs?: number },
+): Promise<void> {
   const ends = await withTopicAdmin(client, (admin) => admin.topicOffsets(topic));
   const pending = new Map(ends.filter((e) => e.high > e.low).map((e) => [e.partition, e.high]));
   if (pending.size === 0) return;
-  const groupId = `reader.${randomUUID()}`;
   const consumer = client.consumer({ groupId, maxBytes: 50 * 1024 * 1024, maxWaitTimeInMs: 250 });
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
@@ -58,11 +71,12 @@ export async function scanTopicFromStart(client: MessagingClient, topic: string,
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         const end = pending.get(batch.partition);
         for (const message of batch.messages) {
           if (end === undefined || Number(message.offset) >= end) break;
-          onMessage(topicMessage(topic, batch.partition, message));
+          onMessage(batch.partition, message);
           if (Number(message.offset) >= end - 1) pending.delete(batch.partition);
         }
         if (pending.size === 0) finished();

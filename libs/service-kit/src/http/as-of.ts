@@ -83,7 +83,8 @@ export function markAsOf(reply: Pick<FastifyReply, 'header'>, mark: AsOfMark): v
   if (mark.position !== undefined) reply.header(AS_OF_POSITION_HEADER, String(mark.position));
 }
 
-function instantOf(value: string): Date | undefined {
+/** The instant an ISO 8601 date-time with an offset names (the calendar date must exist as written); undefined otherwise. */
+export function instantOf(value: string): Date | undefined {
   const match = INSTANT.exec(value);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second = '0'] = match;

@@ -15,3 +15,4 @@ export * from './cursor-codec';
 export * from './pagination';
 export * from './paged-list.decorators';
 export * from './as-of';
+export * from './simulation-period';
