@@ -1,12 +1,13 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '@support/contracts';
-import { ApiAnswer, CLOCK, Roles, simulationPeriod } from '@support/service-kit';
+import { ApiAnswer, ApiAnswerAs, CLOCK, Public, Roles, simulationPeriod } from '@support/service-kit';
 import { WhatIf, WhatIfAnswer } from '../application/what-if.service';
 import { whatIfCsv, whatIfFileName } from '../application/what-if.csv';
 import { WHAT_IF_PARTS } from '../domain';
 import { WhatIfAnswerDto, WhatIfDto } from './what-if.dto';
+import { WHAT_IF_SCRIPT } from './what-if.page';
 
 /** What-if: a proposal replayed over a past period by each service that owns a part, shown side by side. */
 @ApiTags('dashboard')
@@ -17,6 +18,14 @@ export class WhatIfController {
     private readonly whatIf: WhatIf,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  @Get('what-if.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @ApiAnswerAs('text/javascript', "the page's what-if script", 'const WHAT_IF_PARTS = {};')
+  whatIfScript() {
+    return WHAT_IF_SCRIPT;
+  }
 
   @Post('v1/simulations')
   @HttpCode(200)
