@@ -98,7 +98,7 @@ export function replaySlaClocks(input: SlaReplayInput): SlaReplay {
 
 /** The monitor's state (its clock streams, clock table, urgencies and early stops), in memory. */
 class ReplayedMonitor {
-  private readonly clocks = new Map<string, { state: SlaClock; events: SlaEvent[] }>();
+  private readonly clocks = new Map<string, { state: SlaClock; events: SlaEvent[]; since: number }>();
   private readonly byTicket = new Map<string, string[]>();
   private readonly bySubjectId = new Map<string, string[]>();
   private readonly urgencies = new Map<string, Urgency>();
@@ -121,7 +121,7 @@ class ReplayedMonitor {
     for (const command of commandsFor(event, rules, known, { calendar, urgency, earlyStops })) {
       byClock.set(command.clockId, [...(byClock.get(command.clockId) ?? []), command]);
     }
-    for (const [clockId, commands] of byClock) this.decide(clockId, commands);
+    for (const [clockId, commands] of byClock) this.decide(clockId, commands, event.occurredAt.getTime());
 
     for (const stop of earlyStopsOf(event, rules, known)) this.rememberEarlyStop(stop);
     if (ticketId !== undefined && statedUrgency !== undefined) this.urgencies.set(ticketId, statedUrgency);
@@ -133,8 +133,8 @@ class ReplayedMonitor {
       this.due.pop();
       const clock = this.clocks.get(next.clockId);
       // a clock that changed since it was queued has its new instant queued too
-      if (!clock || nextTickAt(clock.state)?.getTime() !== next.at) continue;
-      this.decide(next.clockId, [{ type: 'Tick', clockId: next.clockId, at: new Date(next.at), calendar: settingsAt(next.at).calendar }]);
+      if (!clock || tickAt(clock) !== next.at) continue;
+      this.decide(next.clockId, [{ type: 'Tick', clockId: next.clockId, at: new Date(next.at), calendar: settingsAt(next.at).calendar }], next.at);
     }
   }
 
@@ -149,7 +149,7 @@ class ReplayedMonitor {
   }
 
   // as the command handler does: each command decided on the state the previous ones left, a refused one left out
-  private decide(clockId: string, commands: readonly SlaClockCommand[]): void {
+  private decide(clockId: string, commands: readonly SlaClockCommand[], now: number): void {
     const clock = this.clocks.get(clockId);
     let state: SlaClockState = clock?.state ?? initialSlaClockState();
     const decided: SlaEvent[] = [];
@@ -160,16 +160,16 @@ class ReplayedMonitor {
       state = decision.events.reduce(evolveSlaClock, state);
     }
     if (decided.length === 0 || !clockExists(state)) return;
-    if (clock) {
-      clock.state = state;
-      clock.events.push(...decided);
-    } else {
-      this.clocks.set(clockId, { state, events: decided });
+    const changed = clock ?? { state, events: [], since: now };
+    Object.assign(changed, { state, since: now });
+    changed.events.push(...decided);
+    if (!clock) {
+      this.clocks.set(clockId, changed);
       if (state.ticketId !== undefined) this.byTicket.set(state.ticketId, [...(this.byTicket.get(state.ticketId) ?? []), clockId]);
       this.bySubjectId.set(state.subject.id, [...(this.bySubjectId.get(state.subject.id) ?? []), clockId]);
     }
-    const next = nextTickAt(state);
-    if (next) this.due.push({ at: next.getTime(), clockId });
+    const next = tickAt(changed);
+    if (next !== undefined) this.due.push({ at: next, clockId });
   }
 
   // the latest early stop of each rule and subject, as the early_stops table keeps it
@@ -180,6 +180,15 @@ class ReplayedMonitor {
     if (!kept || kept.at.getTime() < stop.at.getTime()) ofSubject.set(key, stop);
     this.earlyStops.set(stop.subject.id, ofSubject);
   }
+}
+
+/**
+ * When the scheduler fires a clock next: at its warning or breach instant, but never before the monitor saw the
+ * clock's last change (a clock measured from when the customer asked can be due before its ticket came in).
+ */
+function tickAt(clock: { state: SlaClock; since: number }): number | undefined {
+  const next = nextTickAt(clock.state);
+  return next === undefined ? undefined : Math.max(next.getTime(), clock.since);
 }
 
 /** A min-heap of (instant, clock id): the scheduler's queue of due clocks, in a total order. */
