@@ -139,11 +139,11 @@ export interface LiveMonitor {
  * scheduler finds due (runDue with the clock at that instant, as often as it finds a full batch), then the events
  * of the instant (onEvents, several tickets to a transaction as the consumer's batch does; one key per instant).
  * The next instant is the earlier of the next event and the earliest `next_tick_at` of the clock table (never
- * before the instant reached). Returns the number of steps (instants) it took.
+ * before the instant reached, `since` if given). Returns the number of steps (instants) it took.
  */
-export async function driveLiveMonitor(live: LiveMonitor, list: readonly InputEvent[], until: Date): Promise<{ steps: number }> {
+export async function driveLiveMonitor(live: LiveMonitor, list: readonly InputEvent[], until: Date, since?: Date): Promise<{ steps: number }> {
   let i = 0;
-  let now = list.length > 0 ? list[0].occurredAt.getTime() : until.getTime();
+  let now = since?.getTime() ?? (list.length > 0 ? list[0].occurredAt.getTime() : until.getTime());
   let steps = 0;
   const clocks = `"${live.schema}".clocks`;
   for (;;) {
