@@ -64,6 +64,14 @@ describe('replaySlaClocks', () => {
     expect(policyInForce(policy, at(0))).toBe(policy[0].settings);
   });
 
+  it('never fires a clock before the monitor saw it: a hand-over due before the ticket came in warns when it comes in', () => {
+    // asked at 0, typed in at 14: the hand-over (15 min) is due at 15 and warns at 12, before the monitor saw it at 14
+    const events = [event('support.ticket.received.v1', { ticketId: 't-7', urgency: 'normal', requestedAt: iso(0) }, 14)];
+    const clock = replaySlaClocks({ events, policy: [], proposal: DEFAULTS, from: at(-60), to: at(60) }).clocks.get('ticket:t-7:hand-over')!;
+    expect(types(clock)).toEqual(['clock-started', 'clock-warned', 'clock-breached']);
+    expect([clock[1].data, clock[2].data]).toMatchObject([{ at: iso(14) }, { at: new Date(at(15).getTime() + 1).toISOString() }]);
+  });
+
   it('meets a clock at its start when its stop came first (another topic ran ahead), as the live monitor does', () => {
     const events = [
       event('support.sheet.submitted.v1', { sheetId: 's-1', ticketId: 't-2', kind: 'remote', submittedAt: iso(0) }, 0),
