@@ -182,7 +182,8 @@ export interface MonthOptions {
 /**
  * Tickets arrive on a 5-minute grid over the period (30 % urgent); most are assigned, contacted (some late),
  * fixed remotely with a sheet (some late, some written before the fix reached the monitor), some booked on site
- * (prepared, completed, a sheet), some cancelled. Every event of a ticket on its own minute.
+ * (prepared, completed, a sheet), some cancelled. Every event of a ticket on its own minute. The seed fixes the
+ * month's shape; ids are new on every call, so months published to one broker never share a ticket.
  */
 export function generateMonth({ start, days, tickets, seed = 42 }: MonthOptions): InputEvent[] {
   let state = seed >>> 0;
@@ -199,7 +200,7 @@ export function generateMonth({ start, days, tickets, seed = 42 }: MonthOptions)
   const slots = Math.floor((days * 24 * 60 - 24 * 60) / 5); // the last day left for the tickets to play out
   const list: InputEvent[] = [];
   for (let n = 0; n < tickets; n++) {
-    const ticketId = uuidFrom(random);
+    const ticketId = randomUUID();
     const receivedAt = start.getTime() + pick(0, slots - 1) * 5 * minute;
     const at = (offset: number) => new Date(receivedAt + offset * minute);
     const urgency = random() < 0.3 ? 'urgent' : 'normal';
@@ -221,9 +222,9 @@ export function generateMonth({ start, days, tickets, seed = 42 }: MonthOptions)
       t += pick(5, 45);
       list.push(events.resolved(ticketId, true, at(t)));
       const sheetAfter = random() < 0.1 ? -1 : pick(1, 15);
-      list.push(events.sheetSubmitted(ticketId, uuidFrom(random), 'remote', at(t + sheetAfter)));
+      list.push(events.sheetSubmitted(ticketId, randomUUID(), 'remote', at(t + sheetAfter)));
     } else {
-      const visitId = uuidFrom(random);
+      const visitId = randomUUID();
       t += pick(5, 40);
       const appointment = at(t + pick(3, 30) * 60);
       list.push(events.onSiteScheduled(ticketId, visitId, appointment, at(t)));
@@ -231,14 +232,9 @@ export function generateMonth({ start, days, tickets, seed = 42 }: MonthOptions)
       list.push(events.visitPrepared(ticketId, visitId, appointment, new Date(Math.max(prepared, receivedAt + (t + 1) * minute))));
       const completed = appointment.getTime() + pick(30, 120) * minute;
       list.push(events.visitCompleted(ticketId, visitId, new Date(completed)));
-      list.push(events.sheetSubmitted(ticketId, uuidFrom(random), 'on-site', new Date(completed + pick(10, 180) * minute), visitId));
+      list.push(events.sheetSubmitted(ticketId, randomUUID(), 'on-site', new Date(completed + pick(10, 180) * minute), visitId));
       list.push(events.resolved(ticketId, false, new Date(completed + 1 * minute)));
     }
   }
   return inRecordedOrder(list);
-}
-
-function uuidFrom(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

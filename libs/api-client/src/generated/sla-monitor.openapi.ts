@@ -170,7 +170,7 @@ export interface paths {
         put?: never;
         /**
          * simulate an SLA policy over a past period
-         * @description Replays the input events recorded up to `to` (tickets, visits, sheets, cases) through the same SLA engine and clock decider the monitor runs: under the policy recorded in force before `from`, under the proposed policy from `from` on. Answers the outcome of the clocks that started in [from, to) as recorded (`actual`) and as replayed (`proposed`), computed by the same function, with what the replay assumed. A read: it changes nothing (nothing is published, no table is written, no consumer offset moves), so it takes no Idempotency-Key and no If-Match; the same request gives the same answer, byte for byte.
+         * @description Replays the input events recorded up to `to` (tickets, visits, sheets, cases) through the same SLA engine and clock decider the monitor runs: under the policy recorded in force before `from`, under the proposed policy from `from` on. Answers the outcome of the clocks that started in [from, to) as recorded (`actual`) and as replayed (`proposed`), computed by the same function, with what the replay assumed. A read: it changes nothing (nothing is published, no table is written, no consumer offset moves), and takes no If-Match; the same request gives the same answer, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries).
          */
         post: operations["SimulationsController_simulate"];
         delete?: never;
@@ -1664,12 +1664,8 @@ export interface operations {
             /** @description the outcome as recorded and under the proposal */
             200: {
                 headers: {
-                    /** @description the resource's version as a strong ETag, e.g. "3": send it back in If-Match */
-                    ETag?: string;
                     /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
                     "Idempotent-Replayed"?: "true";
-                    /** @description the created resource */
-                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -33,7 +33,7 @@ export class WhatIfController {
   @ApiOperation({
     summary: 'what a proposed policy would have done over a past period, side by side with what happened',
     description:
-      'Each part given (sla, routing, leads) is replayed by its owning service through its own domain code, with the proposal in place of the policy in force from `from`; nothing is published and no table changes. ' +
+      'Each part given (sla, routing, leads) is replayed by its owning service through its own domain code, with the proposal in place of the policy in force from `from`; nothing is published, no table changes and no consumer offset moves (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). ' +
       'The answer pairs every figure of the actual and the proposed outcome and lists what each replay assumed. The same proposal over the same period answers the same, byte for byte. ' +
       'JSON by default; CSV with `Accept: text/csv` or `?format=csv`.',
   })
