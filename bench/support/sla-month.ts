@@ -1,13 +1,15 @@
 // sla-monitor's what-if: recorded input events (tickets, visits, sheets) for a test or a benchmark, published as
 // their owners' relays would, and the LIVE monitor (SlaMonitor.onEvents and runDue, the code its consumer and
 // scheduler run) driven through them in recorded order with a manual clock, firing every warning and breach at the
-// instant it falls due, so the record is what a monitor without lag would have written.
+// instant it falls due, so the record is what a monitor without lag would have written. Events go in through the
+// monitor's consumer group's inbox, as its consumer takes them in.
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { eventCatalogue, RecordedEvent } from '@support/contracts';
-import { toKafkaMessage } from '@support/messaging';
+import { ConsumedEvent, ConsumerInbox, toKafkaMessage } from '@support/messaging';
 import { DUE_LIMIT, SlaMonitor } from '../../services/sla-monitor/src/application/sla-monitor.service';
+import { CLOCK_EVENTS_GROUP } from '../../services/sla-monitor/src/application/clock-events.reactor';
 
 /** An input event of the monitor: its id, type, data, recorded time and Kafka key (the aggregate id). */
 export interface InputEvent {
@@ -146,6 +148,7 @@ export async function driveLiveMonitor(live: LiveMonitor, list: readonly InputEv
   let now = since?.getTime() ?? (list.length > 0 ? list[0].occurredAt.getTime() : until.getTime());
   let steps = 0;
   const clocks = `"${live.schema}".clocks`;
+  const inbox = new ConsumerInbox(live.schema, `${live.schema}.${CLOCK_EVENTS_GROUP}`, live.dataSource);
   for (;;) {
     const nextEvent = i < list.length ? list[i].occurredAt.getTime() : until.getTime();
     const [{ next }]: Array<{ next: Date | null }> = await live.dataSource.query(`SELECT min(next_tick_at) AS next FROM ${clocks} WHERE next_tick_at <= $1`, [new Date(nextEvent)]);
@@ -162,12 +165,39 @@ export async function driveLiveMonitor(live: LiveMonitor, list: readonly InputEv
     const batch: InputEvent[] = [];
     while (i < list.length && list[i].occurredAt.getTime() === now) batch.push(list[i++]);
     for (let start = 0; start < batch.length; start += 100) {
-      const chunk = batch.slice(start, start + 100).map((event) => ({ id: event.id, type: event.type, data: event.data, occurredAt: event.occurredAt, correlationId: event.id }));
-      await live.dataSource.transaction((manager) => live.monitor.onEvents(manager, chunk));
+      // through the monitor's consumer group's inbox, as its consumer takes events in (a simulation replays what it took in)
+      const chunk = batch.slice(start, start + 100).map(consumed);
+      // the inbox's topic column says where an event came from; a chunk of one instant may span topics, its first names them
+      await inbox.applyAllOnce(chunk, chunk[0].topic, (fresh, manager) =>
+        live.monitor.onEvents(
+          manager,
+          fresh.map((event) => ({ id: event.id, type: event.type, data: event.data, occurredAt: event.time, correlationId: event.id })),
+        ),
+      );
     }
   }
   live.setNow(until);
   return { steps };
+}
+
+/** an input event as the monitor's consumer decodes it */
+function consumed(event: InputEvent): ConsumedEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    source: 'intake',
+    subject: event.key,
+    time: event.occurredAt.toISOString(),
+    data: event.data,
+    streamVersion: 1,
+    causationId: null,
+    correlationId: event.id,
+    actor: { id: 'intake', role: 'service' },
+    auditHash: null,
+    topic: eventCatalogue.definition(event.type).topic,
+    partition: 0,
+    offset: '0',
+  };
 }
 
 /** A generated month: `tickets` tickets over `days` days from `start`, what a support team's record looks like. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { eventCatalogue, inPeriod, SimulationAnswer, SlaEvent } from '@support/contracts';
 import { EventStore, recordedBy } from '@support/event-store';
-import { MessagingClient, readRecordedEvents } from '@support/messaging';
+import { ConsumerInbox, MessagingClient, readRecordedEvents } from '@support/messaging';
 import { MESSAGING_CLIENT, SERVICE_SCHEMA } from '@support/service-kit';
 import {
   BusinessCalendar,
@@ -18,7 +18,7 @@ import {
   SlaRule,
 } from '../domain';
 import { ClockRepository } from '../persistence/clock.repository';
-import { CLOCK_EVENT_TOPICS } from './clock-events.reactor';
+import { CLOCK_EVENT_TOPICS, CLOCK_EVENTS_GROUP } from './clock-events.reactor';
 import { POLICY_STREAM } from './sla-policy.service';
 
 export const SIMULATED_SERVICE = 'sla-monitor';
@@ -78,7 +78,9 @@ export class SlaSimulator {
     const policyEvents = recordedBy(await this.store.readStream(this.dataSource, POLICY_STREAM), to);
     const policy = policyChangesOf(policyEvents as unknown as Array<SlaPolicyChanged & { occurredAt: Date }>);
     const handled = new Set(eventCatalogue.typesOn(...CLOCK_EVENT_TOPICS));
-    const recorded = await readRecordedEvents(this.kafka, CLOCK_EVENT_TOPICS, { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue });
+    // what the monitor took in: a monitor that joined the topics late replays what it saw, not what came before it
+    const takenIn = await new ConsumerInbox(this.schema, `${this.schema}.${CLOCK_EVENTS_GROUP}`, this.dataSource).handledIds();
+    const recorded = await readRecordedEvents(this.kafka, CLOCK_EVENT_TOPICS, { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue, takenIn });
     const events = recorded.events
       .filter((event) => handled.has(event.type))
       .map((event) => ({ id: event.id, type: event.type, data: event.data, occurredAt: new Date(event.time) }));
