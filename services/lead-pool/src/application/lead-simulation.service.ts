@@ -29,7 +29,7 @@ export const LEAD_SIMULATION_ASSUMPTIONS = [
   'Members respond at their recorded times whoever holds the lead: a recorded accept, decline or time-out is made by the member the replay allocated the lead to, if the lead is allocated in the replay then. A lead allocated to someone else is assumed to be accepted, converted or lost the same way and at the same time (conversion is not simulated).',
   'An allocation of the replay that the record never answered stays open: nothing is taken back without a recorded decline or time-out.',
   'Members are on and off duty as recorded on the roster topic, from when the pool acted on the change (the allocations it caused), else from when routing recorded it.',
-  "Captures are replayed in the order of the pool's event store (transaction, then position), one allocation run after each, as they committed one at a time.",
+  "The pool's record is replayed in its event store's order (transaction, then position), with the allocator running where the live one runs: in each capture's transaction, as a member comes on duty, and after a decline, a ratios set or a time-out, where the run first takes back every allocation recorded as returned at that instant.",
 ];
 
 /**

@@ -20,6 +20,18 @@ export const DEFAULT_ACCEPT_MINUTES = 30;
 export type RecordedInput =
   { source: 'lead'; at: Date; event: LeadEvent; actor: Actor } | { source: 'policy'; at: Date; event: LeadPolicyEvent } | { source: 'roster'; at: Date; event: RosterEvent };
 
+/**
+ * The allocator's run after a decline, a ratios set or a time-out (LeadAllocator.runDue, via runSoon or
+ * the tick) first takes back, in one transaction, every allocation that ran out by then, and only then
+ * allocates; declines that come together share one run (runSoon). So the returns recorded right after
+ * the run's cause at the same instant, with no allocation between, happen before it: each return moves
+ * the counts the run allocates by. (A capture's and a member coming on duty's allocations are made in
+ * their own transaction, at once.)
+ */
+function beforeRun(runAt: Date, input: RecordedInput): boolean {
+  return input.source === 'lead' && input.event.type === 'support.lead.returned.v1' && input.at.getTime() === runAt.getTime();
+}
+
 /** The ratios proposed in place of those in force, from `from` on. */
 export interface RatiosProposal {
   from: Date;
@@ -128,6 +140,8 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
   let proposed = false;
   let captures = 0;
   let skippedResponses = 0;
+  // when the allocator's run the record waits for is due (see beforeRun)
+  let pending: Date | undefined;
 
   const countsOf = (version: number) => {
     let map = counts.get(version);
@@ -172,6 +186,14 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
     }
   };
 
+  // the run the record is waiting for, if any, before an input that does not belong before it
+  const runPending = (next?: RecordedInput) => {
+    if (!pending || (next && beforeRun(pending, next))) return;
+    const at = pending;
+    pending = undefined;
+    allocate(at);
+  };
+
   const propose = (at: Date) => {
     proposed = true;
     if (policy && sameRatios(policy.ratios, proposal.ratios)) return;
@@ -179,7 +201,8 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
     const ratios = proposal.ratios.map(({ memberId, weight }) => ({ memberId, weight }));
     versions.set(version, ratios);
     policy = { version, ratios, acceptMinutes: policy?.acceptMinutes ?? DEFAULT_ACCEPT_MINUTES };
-    allocate(at);
+    // as a lead setting them: the allocator's run follows
+    pending = at;
   };
 
   // a member's response as recorded, made by whoever holds the lead in the replay (a lead's or the pool's own stay theirs)
@@ -194,7 +217,11 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
   };
 
   for (const input of inputs) {
-    if (!proposed && input.at.getTime() >= proposal.from.getTime()) propose(proposal.from);
+    runPending(input);
+    if (!proposed && input.at.getTime() >= proposal.from.getTime()) {
+      propose(proposal.from);
+      runPending(input);
+    }
     const { at } = input;
     switch (input.source) {
       case 'policy': {
@@ -206,7 +233,8 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
         }
         versions.set(version, ratios);
         policy = { version, ratios, acceptMinutes };
-        allocate(at);
+        // RatioPolicyService.set: the allocator's run, after the ratios commit
+        pending = at;
         continue;
       }
       case 'roster': {
@@ -227,6 +255,8 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
           };
           leads.set(event.data.leadId, facts);
           apply(facts, []);
+          // in the capture's transaction (a group commit's captures are allocated after all of them, oldest
+          // first with the same counts: the same allocations as one run after each)
           allocate(at);
           continue;
         }
@@ -251,7 +281,8 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
             }
             // as LeadAllocator.takeBack: the member's share is owed again under the allocation's version
             book(facts.state, held.memberId, at, -1, held.version);
-            allocate(at);
+            // the allocator's run after a decline (LeadService.execute) or the run that took it back (expireDue)
+            pending = at;
             continue;
           }
           default: {
@@ -270,7 +301,9 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
       }
     }
   }
+  runPending();
   if (!proposed) propose(proposal.from);
+  runPending();
   return { bookings, leads, ratiosAtEnd: policy?.ratios ?? [], skippedResponses };
 }
 

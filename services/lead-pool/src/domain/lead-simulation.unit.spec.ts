@@ -108,6 +108,33 @@ describe('the what-if replay of the lead pool', () => {
     expect(leadOutcome(replay, { from: FROM, to: TO })).toEqual(leadOutcome(recorded, { from: FROM, to: TO }));
   });
 
+  it('takes back every allocation that ran out in one run before allocating again, as the live allocator does', () => {
+    // the live run (LeadAllocator.runDue) at minute 1100: chen's lead 2 and li's lead 3 ran out; both go back
+    // (counts wang 1, chen 0, li 0) and only then are handed out, oldest first, 1:1:1 with k = 3 (q = 4):
+    // lead 2 (not chen): n = 1, due is 4 * (2 * 1 - c * 3) >= 3: wang 4 * (2 - 3) < 3, li 4 * 2 = 8: li;
+    // lead 3 (not li): n = 2: wang 4 * (3 - 3) = 0 < 3, chen 4 * 3 = 12: chen.
+    // (allocating right after the first return would give lead 2 to wang: n = 2, nobody due, wang first listed)
+    const record = [
+      ...studio,
+      ratiosSet(1, EVEN),
+      captured(1, 1010),
+      allocated(1, 1010, 'wang'),
+      accepted(1, 1011, 'wang'),
+      captured(2, 1020),
+      allocated(2, 1020, 'chen'),
+      captured(3, 1030),
+      allocated(3, 1030, 'li'),
+      timedOut(2, 1100, 'chen'),
+      timedOut(3, 1100, 'li'),
+      allocated(2, 1100, 'li'),
+      allocated(3, 1100, 'chen'),
+    ];
+    const replay = replayPool(record, { from: FROM, ratios: EVEN });
+    expect(holders(replay)).toEqual(['+1:wang', '+2:chen', '+3:li', '-2:chen', '-3:li', '+2:li', '+3:chen']);
+    expect(holders(replay)).toEqual(holders(recordedHistory(record)));
+    expect(replay.skippedResponses).toBe(0);
+  });
+
   it('lets whoever holds the lead in the replay respond at the recorded time', () => {
     // recorded under 1:1:1: lead 1 to wang who declines it; replayed under 2:1:1 lead 1 also goes to wang,
     // lead 2 to chen who declines it in the record; in the replay lead 2 is chen's too. Lead 3: li in the
