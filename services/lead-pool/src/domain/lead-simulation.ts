@@ -159,8 +159,9 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
     else pooled.delete(facts.state.leadId);
   };
 
-  // the live allocator's run (LeadAllocator.plan, over every batch): pooled leads oldest captured first,
-  // each to nextMember among the eligible who did not decline it, decided by the lead decider, counted
+  // the live allocator's run (LeadAllocator.plan, over every batch): the pooled leads someone eligible may
+  // take (as its query: not declined by every eligible member), oldest captured first, each to nextMember
+  // among the eligible who did not decline it, decided by the lead decider, counted
   const allocate = (at: Date) => {
     if (!policy || pooled.size === 0) return;
     const { ratios, version, acceptMinutes } = policy;
@@ -170,7 +171,12 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
     );
     if (eligible.length === 0) return;
     const counted = countsOf(version);
-    const order = [...pooled].map((id) => leads.get(id) as ReplayedLead).sort((a, b) => a.seq - b.seq);
+    const order: ReplayedLead[] = [];
+    for (const id of pooled) {
+      const facts = leads.get(id) as ReplayedLead;
+      if (eligible.some((memberId) => !facts.state.declinedBy.includes(memberId))) order.push(facts);
+    }
+    order.sort((a, b) => a.seq - b.seq);
     for (const facts of order) {
       const declinedBy = facts.state.declinedBy;
       const pick = nextMember(ratios, counted, (memberId) => eligible.includes(memberId) && !declinedBy.includes(memberId));
