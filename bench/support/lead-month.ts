@@ -8,6 +8,7 @@ import { LeadPoolRuntime } from '../../services/lead-pool/src/lead-pool.provider
 // bench/lead-simulation.bench.ts (10,000 leads), so both replay the same kind of record.
 
 const DAY = 86_400_000;
+const MIN_SPACING = 120_000;
 
 /** A clock the pool reads (its `clock` setting) that the month moves. */
 export interface SettableClock {
@@ -24,7 +25,7 @@ export interface RosterFact {
 }
 
 export interface LeadMonthOptions {
-  /** leads captured: a tenth the day before `from` (the state carried in), the rest spread over [from, to) */
+  /** leads captured: a tenth (at most 660) the day before `from` (the state carried in), the rest spread over [from, to) */
   leads: number;
   /** the generator's seed: the same seed, the same month */
   seed: number;
@@ -110,8 +111,11 @@ export async function generateLeadMonth(
   const set = await runtime.policy.set(ratios, 30, { actor: lead });
   must(set.outcome.ok, `ratios refused: ${JSON.stringify(set.outcome)}`);
 
-  const before = Math.floor(LEADS / 10);
+  // a lead's story takes up to 90 s (answers at 20, 50, 80 s, a duty change at 90 s): leads come at least
+  // 2 minutes apart, so the clock never goes back (the day before holds at most 660 leads)
+  const before = Math.min(Math.floor(LEADS / 10), Math.floor((DAY - 7_200_000) / MIN_SPACING));
   const spacing = (to.getTime() - from.getTime()) / (LEADS - before);
+  must(spacing >= MIN_SPACING, `${LEADS} leads do not fit in the period ${MIN_SPACING / 1000} s apart`);
   const open: Array<{ id: string; phone: string }> = [];
   let offDuty: { memberId: string; until: number } | undefined;
   for (let i = 0; i < LEADS; i++) {
