@@ -131,6 +131,9 @@ interface PolicyInForce {
 export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosProposal): PoolHistory {
   const leads = new Map<string, ReplayedLead>();
   const pooled = new Set<string>();
+  // pooled leads every member of the ratios in force declined or let time out: no run takes them until the
+  // ratios change (then they are pooled again), so runs need not look at them (a month gathers many)
+  const exhausted = new Set<string>();
   const roster = new Map<string, PoolMember>();
   const versions = new Map<number, readonly LeadRatio[]>();
   // the live allocator's whole state: each member's count under each version of the ratios
@@ -155,6 +158,7 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
   };
   const apply = (facts: ReplayedLead, events: readonly LeadEvent[]) => {
     for (const event of events) facts.state = evolveLead(facts.state, event) as Lead;
+    exhausted.delete(facts.state.leadId);
     if (facts.state.status === 'pooled' && !facts.state.erased) pooled.add(facts.state.leadId);
     else pooled.delete(facts.state.leadId);
   };
@@ -174,7 +178,12 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
     const order: ReplayedLead[] = [];
     for (const id of pooled) {
       const facts = leads.get(id) as ReplayedLead;
-      if (eligible.some((memberId) => !facts.state.declinedBy.includes(memberId))) order.push(facts);
+      const { declinedBy } = facts.state;
+      if (eligible.some((memberId) => !declinedBy.includes(memberId))) order.push(facts);
+      else if (ratios.every((r) => r.weight <= 0 || declinedBy.includes(r.memberId))) {
+        pooled.delete(id);
+        exhausted.add(id);
+      }
     }
     order.sort((a, b) => a.seq - b.seq);
     for (const facts of order) {
@@ -200,6 +209,12 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
     allocate(at);
   };
 
+  // new ratios: the leads every member of the old ones declined may go to someone again
+  const ratiosChanged = () => {
+    for (const id of exhausted) pooled.add(id);
+    exhausted.clear();
+  };
+
   const propose = (at: Date) => {
     proposed = true;
     if (policy && sameRatios(policy.ratios, proposal.ratios)) return;
@@ -207,6 +222,7 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
     const ratios = proposal.ratios.map(({ memberId, weight }) => ({ memberId, weight }));
     versions.set(version, ratios);
     policy = { version, ratios, acceptMinutes: policy?.acceptMinutes ?? DEFAULT_ACCEPT_MINUTES };
+    ratiosChanged();
     // as a lead setting them: the allocator's run follows
     pending = at;
   };
@@ -239,6 +255,7 @@ export function replayPool(inputs: readonly RecordedInput[], proposal: RatiosPro
         }
         versions.set(version, ratios);
         policy = { version, ratios, acceptMinutes };
+        ratiosChanged();
         // RatioPolicyService.set: the allocator's run, after the ratios commit
         pending = at;
         continue;

@@ -135,6 +135,27 @@ describe('the what-if replay of the lead pool', () => {
     expect(replay.skippedResponses).toBe(0);
   });
 
+  it('offers a lead every member declined again once the proposal names someone else', () => {
+    // 1:1 of wang and chen; lead 1 declined by both before from: it waits; from from, 1:1:1 with li: li gets it
+    const two = EVEN.slice(0, 2);
+    const record = [
+      ...studio,
+      ratiosSet(1, two),
+      captured(1, 10),
+      allocated(1, 10, 'wang'),
+      declined(1, 11, 'wang'),
+      allocated(1, 11, 'chen'),
+      declined(1, 12, 'chen'),
+      captured(2, 20),
+      allocated(2, 20, 'wang'),
+      captured(3, 1010),
+      allocated(3, 1010, 'chen'),
+    ];
+    const replay = replayPool(record, { from: FROM, ratios: EVEN });
+    // from from: a new version from 0; lead 1 (not wang, not chen) to li; lead 3: n = 1, wang and chen due, wang listed first
+    expect(holders(replay)).toEqual(['+1:wang', '-1:wang', '+1:chen', '-1:chen', '+2:wang', '+1:li', '+3:wang']);
+  });
+
   it('lets whoever holds the lead in the replay respond at the recorded time', () => {
     // recorded under 1:1:1: lead 1 to wang who declines it; replayed under 2:1:1 lead 1 also goes to wang,
     // lead 2 to chen who declines it in the record; in the replay lead 2 is chen's too. Lead 3: li in the
