@@ -3,11 +3,12 @@ import { Kafka, Partitioners } from 'kafkajs';
 import { eventCatalogue, RecordedEvent, TOPIC_OWNERS } from '@support/contracts';
 import { toKafkaMessage } from '@support/messaging';
 
-/** An event as another service would publish it: type, aggregate id (the key) and data. */
+/** An event as another service would publish it: type, aggregate id (the key) and data; when it happened (left out: now). */
 export interface PublishedEvent {
   type: string;
   streamId: string;
   data: object;
+  occurredAt?: Date;
 }
 
 /**
@@ -21,13 +22,13 @@ export async function publishAsOwners(kafka: Kafka, events: PublishedEvent[]): P
   try {
     for (let start = 0; start < events.length; start += 500) {
       const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
-      for (const { type, streamId, data } of events.slice(start, start + 500)) {
+      for (const { type, streamId, data, occurredAt } of events.slice(start, start + 500)) {
         const id = randomUUID();
         const recorded: RecordedEvent = {
           id,
           type,
           data,
-          occurredAt: at,
+          occurredAt: occurredAt ?? at,
           metadata: { actor: { id: 'bench', role: 'service' }, causationId: null, correlationId: id },
           streamId,
           streamType: 'bench',

@@ -8,6 +8,7 @@ import { LeadPersonalData } from './application/lead-personal-data';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
 import { LeadPoolReactor } from './application/lead-pool.reactor';
 import { LeadService } from './application/lead.service';
+import { LeadSimulationService } from './application/lead-simulation.service';
 import { RatioPolicyService } from './application/ratio-policy.service';
 import type { LeadPoolSettings } from './lead-pool.providers';
 import { LeadPoolRepository } from './persistence/lead-pool.repository';
@@ -47,6 +48,7 @@ function contactIndexing(personalData: LeadPersonalData, dataSource: DataSource)
     LeadAllocator,
     LeadService,
     RatioPolicyService,
+    LeadSimulationService,
     LeadPersonalData,
     // its key derived from the key-encryption key (loaded as the platform does): never in the database
     { provide: ContactIndex, useFactory: () => new ContactIndex(loadKeyEncryptionKey().derive(CONTACT_INDEX_PURPOSE)) },
@@ -54,6 +56,6 @@ function contactIndexing(personalData: LeadPersonalData, dataSource: DataSource)
     { provide: ALLOCATION_ROUNDS, inject: [LeadAllocator, PLATFORM_SETTINGS, BACKGROUND_ERRORS], useFactory: allocationRounds },
   ],
   controllers: [LeadPoolReactor],
-  exports: [LeadService, RatioPolicyService, LeadAllocator, LeadPoolRepository, LeadPoolAggregates],
+  exports: [LeadService, RatioPolicyService, LeadSimulationService, LeadAllocator, LeadPoolRepository, LeadPoolAggregates],
 })
 export class LeadPoolModule {}

@@ -3,6 +3,7 @@ import { PlatformRuntime, PlatformSettings, startPlatform } from '@support/servi
 import { LeadAllocator } from './application/lead-allocator';
 import { LeadPoolAggregates } from './application/lead-pool.aggregates';
 import { LeadService } from './application/lead.service';
+import { LeadSimulationService } from './application/lead-simulation.service';
 import { RatioPolicyService } from './application/ratio-policy.service';
 import { LeadPoolModule } from './lead-pool.module';
 import { leadPoolMigrations } from './persistence/lead-pool.migrations';
@@ -21,6 +22,7 @@ export interface LeadPoolRuntime extends PlatformRuntime {
   allocator: LeadAllocator;
   repository: LeadPoolRepository;
   aggregates: LeadPoolAggregates;
+  simulations: LeadSimulationService;
 }
 
 /** Lead-pool on the support platform: Nest builds it from {@link LeadPoolModule}; these are its parts tests reach for. */
@@ -43,6 +45,7 @@ export async function startLeadPoolRuntime(settings: LeadPoolSettings, onError: 
     allocator: context.get(LeadAllocator),
     repository: context.get(LeadPoolRepository),
     aggregates: context.get(LeadPoolAggregates),
+    simulations: context.get(LeadSimulationService),
   };
 }
 

@@ -279,6 +279,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * what the proposed ratios would have done over a past period
+         * @description Replays the pool's record (captures, responses, ratios, and the roster it consumed) through the live allocation rule with the proposed ratios from `from`, and answers the outcome of the leads captured in [from, to) as recorded (`actual`) and as replayed (`proposed`), with what the replay assumed. A read: it changes nothing (nothing is written or published), so it takes no Idempotency-Key and no If-Match. The same request answers the same body, byte for byte.
+         */
+        post: operations["LeadSimulationController_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/leads": {
         parameters: {
             query?: never;
@@ -577,6 +597,53 @@ export interface components {
              */
             reason: string;
         };
+        LeadOutcomeDto: {
+            /**
+             * @description the period's leads held by a member at its end (allocated, accepted, converted, or lost while held)
+             * @example 10
+             */
+            allocated: number;
+            /**
+             * @description leads captured in the period
+             * @example 10
+             */
+            captured: number;
+            /**
+             * @description the largest |received - exactShare| over the members at the period's end
+             * @example 0
+             */
+            largestDeviation: number;
+            /**
+             * @description the same, the worst after any of the period's allocations and returns, in order
+             * @example 0.5
+             */
+            largestDeviationAtAnyPrefix: number;
+            /** @description by member id */
+            members: components["schemas"]["MemberOutcomeDto"][];
+            /**
+             * @description the period's leads still pooled at its end
+             * @example 0
+             */
+            waiting: number;
+        };
+        LeadSimulationAnswerDto: {
+            /** @description what the record shows */
+            actual: components["schemas"]["LeadOutcomeDto"];
+            /**
+             * @description what the replay assumed where the record cannot tell
+             * @example [
+             *       "Members respond at their recorded times whoever holds the lead."
+             *     ]
+             */
+            assumptions: string[];
+            period: components["schemas"]["SimulationPeriodAnswerDto"];
+            proposal: components["schemas"]["RatiosProposalDto"];
+            /** @description what the replay with the proposal gives */
+            proposed: components["schemas"]["LeadOutcomeDto"];
+            replayed: components["schemas"]["SimulationReplayedDto"];
+            /** @example lead-pool */
+            service: string;
+        };
         LeadSourceDto: {
             /** @example @studio-wang */
             account: string;
@@ -614,6 +681,35 @@ export interface components {
         LoseDto: {
             /** @example 客户已购买其他服务 */
             reason: string;
+        };
+        MemberOutcomeDto: {
+            /**
+             * @description leads captured in the period that the member brought in
+             * @example 4
+             */
+            contributed: number;
+            /**
+             * @description received - exactShare (2 decimals)
+             * @example 0
+             */
+            deviation: number;
+            /**
+             * @description the member's exact share of those allocations, each under the ratios it was made under: allocated × weight / total weight under one set of ratios (2 decimals)
+             * @example 5
+             */
+            exactShare: number;
+            /** @example m-agent-wang */
+            memberId: string;
+            /**
+             * @description of the period's leads, those allocated to the member and not taken back (declined, timed out)
+             * @example 5
+             */
+            received: number;
+            /**
+             * @description the member's weight in the ratios in force at the period's end (0 when not in them)
+             * @example 2
+             */
+            weight: number;
         };
         PoolWaitingDto: {
             /** @example 600 */
@@ -696,6 +792,10 @@ export interface components {
             acceptMinutes: number;
             ratios: components["schemas"]["RatioDto"][];
         };
+        RatiosProposalDto: {
+            /** @description the ratios replayed from `from` */
+            ratios: components["schemas"]["RatioDto"][];
+        };
         RatiosSetDto: {
             /** @example 30 */
             acceptMinutes?: number;
@@ -731,6 +831,38 @@ export interface components {
              */
             warnings: string[];
         };
+        RatiosSimulationDto: {
+            /**
+             * Format: date-time
+             * @description first instant replayed (inclusive)
+             * @example 2026-03-02T00:00:00+08:00
+             */
+            from: string;
+            /**
+             * @description the ratios proposed from `from` on: as PUT /v1/ratios takes them (members of the roster, no contractors, each once, weights 1 to 1000)
+             * @example [
+             *       {
+             *         "memberId": "m-agent-wang",
+             *         "weight": 2
+             *       },
+             *       {
+             *         "memberId": "m-agent-liu",
+             *         "weight": 1
+             *       },
+             *       {
+             *         "memberId": "m-senior-li",
+             *         "weight": 1
+             *       }
+             *     ]
+             */
+            ratios: components["schemas"]["RatioDto"][];
+            /**
+             * Format: date-time
+             * @description end of the period (exclusive); not in the future, at most 92 days after from
+             * @example 2026-03-09T00:00:00+08:00
+             */
+            to: string;
+        };
         RatiosVersionDto: {
             /** @example 30 */
             acceptMinutes: number;
@@ -746,6 +878,30 @@ export interface components {
              * @example 2
              */
             replayed: number;
+        };
+        SimulationPeriodAnswerDto: {
+            /**
+             * Format: date-time
+             * @example 2026-03-01T16:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-08T16:00:00.000Z
+             */
+            to: string;
+        };
+        SimulationReplayedDto: {
+            /**
+             * @description recorded events read before it (the state carried in)
+             * @example 17
+             */
+            eventsBefore: number;
+            /**
+             * @description recorded events read in the period
+             * @example 42
+             */
+            eventsInPeriod: number;
         };
         WaitingReasonDto: {
             /**
@@ -2563,6 +2719,129 @@ export interface operations {
             };
             /** @description the body is not JSON (or not UTF-8) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LeadSimulationController_simulate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatiosSimulationDto"];
+            };
+        };
+        responses: {
+            /** @description actual and proposed side by side */
+            200: {
+                headers: {
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadSimulationAnswerDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, isoWeekOf } from '@support/contracts';
+import { isoWeekOf } from '@support/contracts';
 import { commitChanges, DecidedChange, Loaded } from '@support/command-handling';
 import { lockForTransaction, TransientFailure } from '@support/event-store';
 import { BACKGROUND_ERRORS, SERVICE_SCHEMA } from '@support/service-kit';
-import { eligibleMembers, Lead, leadExists, LeadState, nextMember } from '../domain';
+import { eligibleMembers, Lead, LEAD_POOL, leadExists, LeadState, nextMember } from '../domain';
 import { LeadPoolRepository } from '../persistence/lead-pool.repository';
 import { LeadPoolAggregates, POLICY_ID } from './lead-pool.aggregates';
 
-export const LEAD_POOL: Actor = { id: 'lead-pool', role: 'service' };
+export { LEAD_POOL };
 export const ALLOCATION_BATCH = 500;
 // a lead changed between planning and the append (merged, lost): nothing was written, so plan again
 const PLANS = 3;

@@ -7,3 +7,5 @@ export * from './lead-policy.state';
 export * from './lead-policy.decider';
 export * from './ledger';
 export * from './pool-waiting';
+export * from './lead-simulation';
+export * from './lead-outcome';
