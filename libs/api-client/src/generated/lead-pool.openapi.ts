@@ -290,7 +290,7 @@ export interface paths {
         put?: never;
         /**
          * what the proposed ratios would have done over a past period
-         * @description Replays the pool's record (captures, responses, ratios, and the roster it consumed) through the live allocation rule with the proposed ratios from `from`, and answers the outcome of the leads captured in [from, to) as recorded (`actual`) and as replayed (`proposed`), with what the replay assumed. A read: it changes nothing (nothing is written or published), so it takes no Idempotency-Key and no If-Match. The same request answers the same body, byte for byte.
+         * @description Replays the pool's record (captures, responses, ratios, and the roster it consumed) through the live allocation rule with the proposed ratios from `from`, and answers the outcome of the leads captured in [from, to) as recorded (`actual`) and as replayed (`proposed`), with what the replay assumed. A read: it changes nothing (nothing is published, no table is written, no consumer offset moves) and takes no If-Match. The same request answers the same body, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries).
          */
         post: operations["LeadSimulationController_simulate"];
         delete?: never;

@@ -22,7 +22,7 @@ export class LeadSimulationController {
     description:
       "Replays the pool's record (captures, responses, ratios, and the roster it consumed) through the live allocation rule with the proposed ratios from `from`, " +
       'and answers the outcome of the leads captured in [from, to) as recorded (`actual`) and as replayed (`proposed`), with what the replay assumed. ' +
-      'A read: it changes nothing (nothing is written or published), so it takes no Idempotency-Key and no If-Match. The same request answers the same body, byte for byte.',
+      'A read: it changes nothing (nothing is published, no table is written, no consumer offset moves) and takes no If-Match. The same request answers the same body, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries).',
   })
   @ApiAnswer(LeadSimulationAnswerDto, 'actual and proposed side by side')
   @Roles('lead')
