@@ -80,7 +80,9 @@ export async function startSystem(
   const field = options.fieldService ? await start(fieldService, uniqueSchemaName('sys_field'), false) : undefined;
   const knowledge = options.knowledgeBase ? await start(knowledgeBaseService, uniqueSchemaName('sys_kb'), false) : undefined;
   const leads = options.leadPool ? await start(leadPoolService, uniqueSchemaName('sys_leads'), false, { tickIntervalMs: null }) : undefined;
-  const dashboard = options.dashboard ? await start(dashboardService, uniqueSchemaName('sys_dash'), false) : undefined;
+  // the dashboard combines what-if simulations from the services running here (those not started are unreachable)
+  const whatIfServices = { sla: sla?.url ?? 'http://127.0.0.1:9', routing: routing.url, leads: leads?.url ?? 'http://127.0.0.1:9' };
+  const dashboard = options.dashboard ? await start(dashboardService, uniqueSchemaName('sys_dash'), false, { whatIfServices }) : undefined;
 
   return {
     intake,

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { ManualClock } from '@support/test-kit';
+import { answer, clientsOf } from './support/api-clients';
+import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
+
+// The what-if through the whole stack: the dashboard asks sla-monitor, routing and the lead pool (each over real
+// HTTP, Kafka and PostgreSQL) to replay the minutes this test recorded, and lines their answers up. Each service's
+// own tests work its replay out by hand; this one shows the combination: the parts, the identity (a proposal equal
+// to the policy in force changes no figure), the same bytes twice, the CSV, and the refusals named by part.
+describe('what-if: the dashboard combines the parts their services simulate', () => {
+  let system: RunningSystem;
+  let lead: string;
+  let agent: string;
+  let desk: string;
+  const slaClock = new ManualClock(new Date());
+  const [wangId, chenId] = [`m-wi-wang-${randomUUID().slice(0, 6)}`, `m-wi-chen-${randomUUID().slice(0, 6)}`];
+  const ratios = [
+    { memberId: wangId, weight: 2 },
+    { memberId: chenId, weight: 1 },
+  ];
+  let period: { from: string; to: string };
+
+  beforeAll(async () => {
+    const from = new Date(Date.now() - 1000);
+    system = await startSystem({ slaClock, leadPool: true, dashboard: true });
+    [lead, agent, desk] = await Promise.all([
+      system.token({ role: 'lead', id: 'm-lead' }),
+      system.token({ role: 'agent', id: wangId }),
+      system.token({ role: 'intake', id: 'cs-desk' }),
+    ]);
+    const as = clientsOf(system, lead);
+    for (const memberId of [wangId, chenId]) {
+      await answer(as.routing.POST('/v1/members', { body: { memberId, role: 'agent', name: memberId, tier: 'L1', capacity: 5, skills: [], scenarios: [], onDuty: true } }), 201);
+    }
+    await waitFor(
+      'the pool to know the roster',
+      async () => (await system.leads!.runtime.repository.members(system.leads!.runtime.dataSource)).filter((m) => m.onDuty).length === 2,
+    );
+    await answer(as.leads!.PUT('/v1/ratios', { body: { ratios, acceptMinutes: 60 } }));
+    for (let n = 0; n < 3; n++) {
+      const phone = `+86 137 ${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+      await answer(as.leads!.POST('/v1/leads', { body: { platform: 'douyin', account: '@studio', customerHandle: `线索${n}`, contact: { phone }, memberId: wangId } }), 201);
+    }
+    const opened: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const body = {
+        channel: 'wechat' as const,
+        customer: { name: '王女士', phone: `+86 138 ${Math.floor(10_000_000 + Math.random() * 89_999_999)}` },
+        deviceModel: 'Dell XPS 15',
+        problem: '开机蓝屏',
+        urgency: 'normal' as const,
+      };
+      opened.push((await answer(clientsOf(system, desk).intake.POST('/v1/tickets', { body }), 201)).id);
+    }
+    await waitFor('every ticket assigned and its clocks started', async () => {
+      const states = await Promise.all(opened.map(async (id) => (await answer(as.intake.GET('/v1/tickets/{id}', { params: { path: { id } } }))).state));
+      const clocks = await Promise.all(opened.map(async (id) => (await jsonRequest(`${system.sla!.url}/v1/tickets/${id}/clocks`, lead, 'GET')).json()));
+      return states.every((state) => state === 'assigned') && clocks.every((list: unknown[]) => list.length >= 2);
+    });
+    // the period ends a moment ago for every service (sla-monitor's clock is the test's)
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const to = new Date(Date.now() - 500);
+    slaClock.set(new Date());
+    period = { from: from.toISOString(), to: to.toISOString() };
+  }, 120_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  const simulate = (body: object, token = lead, headers: Record<string, string> = {}) => jsonRequest(`${system.dashboard!.url}/v1/simulations`, token, 'POST', body, headers);
+
+  async function policyInForce(): Promise<object> {
+    const policy = await (await jsonRequest(`${system.sla!.url}/v1/policies`, lead, 'GET')).json();
+    return { rules: policy.rules, calendar: policy.calendar };
+  }
+
+  it('answers each part from its service, every figure paired, nothing changed by a proposal equal to the policy in force', async () => {
+    const body = { ...period, sla: { policy: await policyInForce() }, leads: { ratios } };
+    const response = await simulate(body);
+    const text = await response.text();
+    expect([response.status, text.slice(0, 200)]).toEqual([200, text.slice(0, 200)]);
+    const answered = JSON.parse(text);
+
+    expect(Object.keys(answered.parts)).toEqual(['sla', 'leads']);
+    expect(answered.parts.sla.service).toBe('sla-monitor');
+    expect(answered.parts.leads.service).toBe('lead-pool');
+    for (const part of Object.values(answered.parts) as Array<{ period: unknown }>) expect(part.period).toEqual(period);
+    // what the test recorded: 3 tickets' clocks started, 3 leads allocated 2:1
+    expect(answered.parts.sla.actual.clocks).toBeGreaterThanOrEqual(6);
+    expect(answered.parts.leads.actual.allocated).toBe(3);
+    const row = (part: string, measure: string) => answered.comparison.find((r: { part: string; measure: string }) => r.part === part && r.measure === measure);
+    expect(row('sla', 'clocks')).toEqual({ part: 'sla', measure: 'clocks', actual: answered.parts.sla.actual.clocks, proposed: answered.parts.sla.actual.clocks, change: 0 });
+    expect(row('leads', `members[${wangId}].received`)).toMatchObject({ actual: 2, proposed: 2, change: 0 });
+    // the identity through the whole stack: every figure of both parts unchanged
+    expect(answered.comparison.filter((r: { change: number | null; actual: unknown; proposed: unknown }) => r.change !== 0 && r.actual !== r.proposed)).toEqual([]);
+    expect(answered.assumptions.map((a: { part: string }) => a.part)).toEqual(expect.arrayContaining(['sla', 'leads']));
+
+    // the same proposal over the same period: the same bytes; and as CSV, a line per figure and per assumption
+    expect(await (await simulate(body)).text()).toBe(text);
+    const csv = await simulate(body, lead, { accept: 'text/csv' });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trimEnd().split('\n');
+    expect(lines[0]).toBe('from,to,part,kind,measure,actual,proposed,change');
+    expect(lines.length).toBe(1 + answered.comparison.length + answered.assumptions.length);
+  });
+
+  it('shows a changed proposal beside the record: the lead pool at 1:2 instead of 2:1', async () => {
+    const answered = await (
+      await simulate({
+        ...period,
+        leads: {
+          ratios: [
+            { memberId: wangId, weight: 1 },
+            { memberId: chenId, weight: 2 },
+          ],
+        },
+      })
+    ).json();
+    // 3 leads at 2:1 went wang, chen, wang (recorded); at 1:2 the same rule gives chen two and wang one
+    const received = (side: 'actual' | 'proposed') =>
+      Object.fromEntries(answered.parts.leads[side].members.map((m: { memberId: string; received: number }) => [m.memberId, m.received]));
+    expect(received('actual')).toEqual({ [wangId]: 2, [chenId]: 1 });
+    expect(received('proposed')).toEqual({ [wangId]: 1, [chenId]: 2 });
+  });
+
+  it('refuses what a part refuses, named by the part, and refuses callers other than a lead', async () => {
+    const unknownMember = await simulate({ ...period, leads: { ratios: [{ memberId: 'm-nobody', weight: 1 }] } });
+    expect(unknownMember.status).toBe(400);
+    expect((await unknownMember.json()).message).toEqual([expect.stringMatching(/^leads\.ratios\.0\.memberId m-nobody is not on the roster/)]);
+    const nothing = await simulate({ ...period });
+    expect(nothing.status).toBe(400);
+    expect((await nothing.json()).message).toEqual(['one of sla, routing, leads is required: the proposal to simulate']);
+    const future = await simulate({ from: period.from, to: new Date(Date.now() + 3_600_000).toISOString(), leads: { ratios } });
+    expect(future.status).toBe(400);
+    expect((await future.json()).message).toEqual([expect.stringMatching(/^to must not be in the future/)]);
+    expect((await simulate({ ...period, leads: { ratios } }, agent)).status).toBe(403);
+  });
+});
