@@ -59,9 +59,9 @@ export class RosterService {
     const at = change.request.events[0]?.occurredAt ?? this.engine.clock.now();
 
     // the round sees the member as they are after the change
-    const committed = await this.engine.onRosterChange(round, change.entity, change.version, cause, at, [change]);
+    const committed = await this.engine.onRosterChange(round, [{ member: change.entity, version: change.version }], cause, at, [change]);
     if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
-    return { ok: true as const, member: committed.entry, version: change.version };
+    return { ok: true as const, member: committed.entries[0], version: change.version };
   }
 
   async history(memberId: string): Promise<RecordedEvent[]> {

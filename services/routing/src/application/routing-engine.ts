@@ -247,24 +247,23 @@ export class RoutingRounds {
   }
 
   /**
-   * A member changed (registered, profile, duty; `member` as they are after it): the round (begun before the
-   * change was decided, under the lock) sees them so, keeps them, and drains the queue, so waiting tickets
-   * are handed out the moment someone can take them. `alsoAppend` is the change itself, appended with the
-   * decisions.
+   * Members changed (registered, profile, duty; each `member` as they are after it, at their stream's
+   * `version`): the round (begun before the change was decided, under the lock) sees them so, keeps them,
+   * and drains the queue, so waiting tickets are handed out the moment someone can take them. `alsoAppend`
+   * is the change itself, appended with the decisions.
    */
   async onRosterChange(
     round: RoutingRound,
-    member: Member,
-    version: number,
+    changed: ReadonlyArray<{ member: Member; version: number }>,
     cause: Cause,
     at: Date,
     alsoAppend: ReadonlyArray<PendingChange<unknown>> = [],
-  ): Promise<{ ok: boolean; entry: RosterEntry }> {
-    const entry = upsert(round.roster, member, version);
-    round.afterwards((t) => t.saveMember(entry));
+  ): Promise<{ ok: boolean; entries: RosterEntry[] }> {
+    const entries = changed.map(({ member, version }) => upsert(round.roster, member, version));
+    for (const entry of entries) round.afterwards((t) => t.saveMember(entry));
     round.drain(at);
     const committed = await round.commit(cause, at, alsoAppend);
-    return { ok: committed.ok, entry };
+    return { ok: committed.ok, entries };
   }
 
   /**
