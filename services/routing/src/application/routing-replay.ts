@@ -35,7 +35,7 @@ export interface RecordedRosterChange {
   version: number;
   time: string;
   actor: Actor;
-  /** the store's order (transaction, then position), to order changes of one instant */
+  /** the store's global position, to order routing's own records of one instant */
   position: number;
 }
 
@@ -44,6 +44,8 @@ export interface RecordedManualAssignment {
   kind: 'manual';
   ticketId: string;
   memberId: string;
+  /** the lead's own reason, if they gave one */
+  reason?: string;
   time: string;
   actor: Actor;
   position: number;
@@ -179,7 +181,11 @@ export async function replayRouting(record: RoutingRecord, proposal: RosterPropo
         rank: 0,
         seq,
         run: async () => {
-          const outcome = await rounds.assignManuallyIn(tables, { ticketId: entry.ticketId, memberId: entry.memberId }, { actor: entry.actor });
+          const outcome = await rounds.assignManuallyIn(
+            tables,
+            { ticketId: entry.ticketId, memberId: entry.memberId, ...(entry.reason ? { reason: entry.reason } : {}) },
+            { actor: entry.actor },
+          );
           if (!outcome.ok) skipped.push({ ticketId: entry.ticketId, memberId: entry.memberId, at: entry.time, reason: outcome.reason });
         },
       });

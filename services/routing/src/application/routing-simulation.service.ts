@@ -6,7 +6,7 @@ import { ConsumedEvent, MessagingClient, readRecordedEvents } from '@support/mes
 import { MESSAGING_CLIENT, SERVICE_SCHEMA } from '@support/service-kit';
 import { DecisionAt, evolveMember, initialMemberState, Member, MemberAggregate, memberExists, routingOutcome, RoutingOutcome, TicketLife } from '../domain';
 import { MEMBER_STREAM, ROUTING_STREAM, ROUTING_TICKET_EVENTS } from './routing-engine';
-import { checkMemberChange, RecordedManualAssignment, RecordedRosterChange, replayRouting, RosterProposal, RoutingRecord } from './routing-replay';
+import { checkMemberChange, RecordedManualAssignment, RecordedRosterChange, ReplayResult, replayRouting, RosterProposal, RoutingRecord } from './routing-replay';
 
 export type RoutingSimulationAnswer = SimulationAnswer<RoutingOutcome, RosterProposal>;
 
@@ -42,17 +42,18 @@ export class RoutingSimulation {
   }
 
   async simulate(period: { from: Date; to: Date }, proposal: RosterProposal): Promise<{ ok: true; answer: RoutingSimulationAnswer } | SimulationRefusal> {
-    const { members, decisions } = await this.readStore(period.to);
-    const checked = checkProposal(proposal, members.states);
+    const read = await this.read(period.to);
+    const checked = checkProposal(proposal, read.states);
     if (!checked.ok) return checked;
-    const recorded = await readRecordedEvents(this.client, [SCENARIOS_TOPIC, TICKETS_TOPIC], { groupPrefix: `${this.schema}.`, upTo: period.to, catalogue: eventCatalogue });
-    const answer = await simulateRouting({ consumed: recorded.events, members: members.changes, states: members.states, decisions }, checked.proposal, period);
-    return { ok: true, answer };
+    return { ok: true, answer: await simulateRouting(read, checked.proposal, period) };
   }
 
-  /** the roster's changes and routing's decisions recorded up to `to`, in one read-only snapshot */
-  private readStore(to: Date) {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
+  /**
+   * The record up to `to`: routing's roster changes and decisions from its event store in one read-only
+   * snapshot, then the tickets and catalogue topics in a throw-away consumer group that commits nothing.
+   */
+  async read(to: Date): Promise<RoutingRecordRead> {
+    const { members, decisions } = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       const [memberStreams, decisionStreams] = await Promise.all([
         this.store.readStreamsOfTypeAsOf(manager, MEMBER_STREAM, to),
@@ -60,6 +61,8 @@ export class RoutingSimulation {
       ]);
       return { members: rosterOf(memberStreams), decisions: [...decisionStreams.values()].flat().sort(storeOrder) };
     });
+    const recorded = await readRecordedEvents(this.client, [SCENARIOS_TOPIC, TICKETS_TOPIC], { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue });
+    return { consumed: recorded.events, members: members.changes, states: members.states, decisions };
   }
 }
 
@@ -77,11 +80,43 @@ export interface RoutingRecordRead {
 
 /** The answer: the record measured as it is (actual) and as replayed with the proposal (proposed). */
 export async function simulateRouting(read: RoutingRecordRead, proposal: RosterProposal, period: { from: Date; to: Date }): Promise<RoutingSimulationAnswer> {
+  const { replay, routingDecisionIds } = await replayRecord(read, proposal, period);
+  const measure = (decisions: readonly DecisionAt[], manualSkipped: number) =>
+    routingOutcome({ period, tickets: ticketsOf(read.consumed), life: lifeOf(read.consumed, routingDecisionIds), decisions, members: rosterAsOfEnd(read.states), manualSkipped });
+  return {
+    service: 'routing',
+    period: { from: period.from.toISOString(), to: period.to.toISOString() },
+    proposal,
+    assumptions: [...ROUTING_ASSUMPTIONS],
+    actual: measure(read.decisions.map(decisionAt), 0),
+    proposed: measure(replay.decisions, replay.skipped.length),
+    replayed: replay.replayed,
+  };
+}
+
+const LEAD_REASON = /^(.+?) \(manual (?:assignment|dispatch)[\s\S]*\)$/;
+
+/** The replay of the record as read, with the proposal in force from `from` (routing-replay.ts). */
+export async function replayRecord(
+  read: RoutingRecordRead,
+  proposal: RosterProposal,
+  period: { from: Date; to: Date },
+): Promise<{ replay: ReplayResult; routingDecisionIds: Set<string> }> {
   const manual: RecordedManualAssignment[] = read.decisions
     .filter((d) => d.type === 'support.routing.assignment-decided.v1' && (d.data as { mode?: string }).mode === 'manual')
     .map((d) => {
-      const data = d.data as { ticketId: string; assignee: { id: string } };
-      return { kind: 'manual', ticketId: data.ticketId, memberId: data.assignee.id, time: d.occurredAt.toISOString(), actor: d.metadata.actor, position: 0 };
+      const data = d.data as { ticketId: string; assignee: { id: string }; reason: string };
+      // the lead's own words, as the decision recorded them before the rule's: `<lead's reason> (<rule>)`
+      const leadReason = LEAD_REASON.exec(data.reason)?.[1];
+      return {
+        kind: 'manual',
+        ticketId: data.ticketId,
+        memberId: data.assignee.id,
+        ...(leadReason ? { reason: leadReason } : {}),
+        time: d.occurredAt.toISOString(),
+        actor: d.metadata.actor,
+        position: Number(d.globalPosition),
+      };
     });
   const storeEntries = [...read.members, ...manual].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.position - b.position);
   const routingDecisionIds = new Set(read.decisions.map((d) => d.id));
@@ -94,19 +129,7 @@ export async function simulateRouting(read: RoutingRecordRead, proposal: RosterP
     return [{ kind: 'ticket' as const, id: event.id, type: event.type, data: event.data, time: event.time, causationId: event.causationId }];
   });
   const record: RoutingRecord = { consumed, store: storeEntries, routingDecisionIds };
-  const replay = await replayRouting(record, proposal, period);
-
-  const measure = (decisions: readonly DecisionAt[], manualSkipped: number) =>
-    routingOutcome({ period, tickets: ticketsOf(read.consumed), life: lifeOf(read.consumed, routingDecisionIds), decisions, members: rosterAsOfEnd(read.states), manualSkipped });
-  return {
-    service: 'routing',
-    period: { from: period.from.toISOString(), to: period.to.toISOString() },
-    proposal,
-    assumptions: [...ROUTING_ASSUMPTIONS],
-    actual: measure(read.decisions.map(decisionAt), 0),
-    proposed: measure(replay.decisions, replay.skipped.length),
-    replayed: replay.replayed,
-  };
+  return { replay: await replayRouting(record, proposal, period), routingDecisionIds };
 }
 
 /** The proposal checked against the roster as of `to`: every member on it, every change fitting the member's role. */
@@ -129,7 +152,7 @@ export function checkProposal(proposal: RosterProposal, states: ReadonlyMap<stri
   return { ok: true, proposal: { members: members.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0)) } };
 }
 
-/** each member stream cut into its transactions (a registration on duty is one change, as RosterService makes it) */
+/** each member stream cut into its transactions (a registration on duty is one change, as RosterService makes it); `position` is the store's global position */
 function rosterOf(streams: ReadonlyMap<string, RecordedEvent[]>): { changes: RecordedRosterChange[]; states: Map<string, Member> } {
   const changes: Array<RecordedRosterChange & { tx: bigint; pos: bigint }> = [];
   const states = new Map<string, Member>();
@@ -158,7 +181,7 @@ function rosterOf(streams: ReadonlyMap<string, RecordedEvent[]>): { changes: Rec
     if (memberExists(state)) states.set(memberId, state);
   }
   changes.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0) || (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0));
-  return { changes: changes.map(({ tx: _tx, pos: _pos, ...change }, position) => ({ ...change, position })), states };
+  return { changes: changes.map(({ tx: _tx, pos, ...change }) => ({ ...change, position: Number(pos) })), states };
 }
 
 function storeOrder(a: RecordedEvent, b: RecordedEvent): number {
