@@ -83,14 +83,37 @@ export interface RoutingMonth {
 
 /**
  * The period for this run: before every ticket event dated before 2000 already on the topic (earlier runs of
- * this harness, each earlier than the one before), so a replay of it reads this run's events only.
+ * these harnesses, each earlier than the one before), so a replay of it reads this run's events only. The
+ * period is reserved at once by a marker three days before it (a closing of a ticket nobody knows, which
+ * routing ignores), so a run started meanwhile picks an earlier one.
  */
-export async function freshMonth(reader: MessagingClient, groupPrefix: string, days = 30): Promise<{ from: Date; to: Date }> {
-  const { events } = await readRecordedEvents(reader, [TICKETS_TOPIC, SCENARIOS_TOPIC], { groupPrefix, upTo: new Date('2000-01-01T00:00:00Z'), catalogue: eventCatalogue });
+export async function freshMonth(client: MessagingClient, groupPrefix: string, days = 30): Promise<{ from: Date; to: Date }> {
+  const { events } = await readRecordedEvents(client, [TICKETS_TOPIC], { groupPrefix, upTo: new Date('2000-01-01T00:00:00Z'), catalogue: eventCatalogue });
   const earliest = events.length > 0 ? Date.parse(events[0].time) : Date.parse('2000-01-01T00:00:00Z');
   // a few days' gap, and a jitter so that two runs started at once rarely pick the same month
   const to = Math.floor(earliest / DAY) * DAY - (5 + Math.floor(Math.random() * 20)) * DAY;
-  return { from: new Date(to - days * DAY), to: new Date(to) };
+  const from = to - days * DAY;
+  const ticketId = randomUUID();
+  const marker = toKafkaMessage(
+    {
+      id: randomUUID(),
+      type: 'support.ticket.closed.v1',
+      data: { ticketId, note: 'what-if harness: the following days are reserved' },
+      occurredAt: new Date(from - 3 * DAY),
+      metadata: { actor: { id: 'intake', role: 'service' }, causationId: null, correlationId: null },
+      streamId: ticketId,
+      version: 1,
+      hash: '0'.repeat(64),
+    },
+    'intake',
+    TICKETS_TOPIC,
+  );
+  await ensureTopics(client, [TICKETS_TOPIC, SCENARIOS_TOPIC]);
+  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic: TICKETS_TOPIC, messages: [{ key: marker.key, value: JSON.stringify(marker.value), headers: marker.headers }] });
+  await producer.disconnect();
+  return { from: new Date(from), to: new Date(to) };
 }
 
 type Input = { at: number; seq: number; run: () => Promise<void> };
