@@ -45,7 +45,8 @@ function seeded(seed: number): () => number {
 type MemberSpec = { memberId: string; role: MemberRole; tier: Tier; skills: string[]; scenarios: string[]; capacity: number; shift: 'day' | 'late' | 'always' };
 
 const CATEGORIES = ['network', 'printer', 'streaming', 'operating-system', 'hardware'];
-const ROSTER: MemberSpec[] = [
+/** one team's roster; a month of more tickets has more teams (about one per 1,500 tickets a month) */
+const TEAM: MemberSpec[] = [
   { memberId: 'agent-1', role: 'agent', tier: 'L1', skills: ['network', 'printer'], scenarios: [], capacity: 4, shift: 'day' },
   { memberId: 'agent-2', role: 'agent', tier: 'L1', skills: ['streaming'], scenarios: [], capacity: 4, shift: 'day' },
   { memberId: 'agent-3', role: 'agent', tier: 'L1', skills: ['operating-system'], scenarios: [], capacity: 3, shift: 'day' },
@@ -145,6 +146,8 @@ export async function liveRoutingMonth(options: {
   );
   const roster = new RosterService(dataSource, engine, new IdempotencyStore(schema, { clock }));
   const tickets = new RoutedTicketsRepository(schema);
+  const teams = Math.max(1, Math.round(options.tickets / 1500));
+  const ROSTER = Array.from({ length: teams }, (_, team) => TEAM.map((m) => ({ ...m, memberId: team === 0 ? m.memberId : `${m.memberId}-t${team + 1}` }))).flat();
   const start = period.from.getTime() - 2 * DAY;
   const end = period.to.getTime();
 
