@@ -238,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * What if: replay a past period with a changed roster
-         * @description Replays `[from, to)` through routing's own rounds with the roster changes in force from `from` (everything before replays as recorded), and answers the recorded and the replayed outcome side by side, with what the replay assumed. A read: it changes nothing and publishes nothing, so it takes no Idempotency-Key and no If-Match. The same request gives the same answer, byte for byte. 400 names the field and the rule (a member not on the roster by `to`, a change that breaks the roster rules, a period not in the past or longer than 92 days).
+         * @description Replays `[from, to)` through routing's own rounds with the roster changes in force from `from` (everything before replays as recorded), and answers the recorded and the replayed outcome side by side, with what the replay assumed. A read: it changes nothing (nothing is published, no table is written, no consumer offset moves) and takes no If-Match; the same request gives the same answer, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). 400 names the field and the rule (a member not on the roster by `to`, a change that breaks the roster rules, a period not in the past or longer than 92 days).
          */
         post: operations["SimulationController_simulate"];
         delete?: never;
