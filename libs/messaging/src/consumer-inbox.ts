@@ -20,6 +20,12 @@ export class ConsumerInbox {
     this.table = qualified(schema, 'inbox');
   }
 
+  /** the ids of every event the group handled: what it took in of its topics (a replay takes in the same) */
+  async handledIds(): Promise<Set<string>> {
+    const rows: Array<{ event_id: string }> = await this.dataSource.query(`SELECT event_id FROM ${this.table} WHERE consumer_group = $1`, [this.groupId]);
+    return new Set(rows.map((row) => row.event_id));
+  }
+
   /** runs `handle` and records the event in one transaction; false when the group had handled it already */
   async applyOnce(event: ConsumedEvent, topic: string, handle: EventHandler): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {

@@ -15,3 +15,4 @@ export * from './event-consumer.transport';
 export * from './eventing-metrics';
 export * from './trace-context';
 export * from './recorded-events.reader';
+export * from './consumer-inbox';

@@ -24,7 +24,20 @@ export interface RecordedEvents {
 export async function readRecordedEvents(
   client: MessagingClient,
   topics: readonly string[],
-  { groupPrefix, upTo, catalogue, timeoutMs }: { groupPrefix: string; upTo: Date; catalogue: EventCatalogue; timeoutMs?: number },
+  {
+    groupPrefix,
+    upTo,
+    catalogue,
+    takenIn,
+    timeoutMs,
+  }: {
+    groupPrefix: string;
+    upTo: Date;
+    catalogue: EventCatalogue;
+    /** only these event ids: those the service's own group took in (`ConsumerInbox.handledIds`), so a service that joined the topics late replays what it saw, not what came before it */
+    takenIn?: ReadonlySet<string>;
+    timeoutMs?: number;
+  },
 ): Promise<RecordedEvents> {
   const events: ConsumedEvent[] = [];
   let unreadable = 0;
@@ -37,7 +50,7 @@ export async function readRecordedEvents(
       (partition, message) => {
         const event = decodeEvent(message, { topic, partition, offset: message.offset }, catalogue);
         if (event instanceof PoisonMessage) unreadable++;
-        else if (Date.parse(event.time) <= until) events.push(event);
+        else if (Date.parse(event.time) <= until && (!takenIn || takenIn.has(event.id))) events.push(event);
       },
       { groupId, timeoutMs },
     );

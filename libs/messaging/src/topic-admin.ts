@@ -40,6 +40,11 @@ export class TopicAdmin {
     return this.admin.listTopics();
   }
 
+  /** every consumer group's id */
+  async groups(): Promise<string[]> {
+    return (await this.admin.listGroups()).groups.map((group) => group.groupId);
+  }
+
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
     return (await this.admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low: Number(low), high: Number(high) }));
   }

@@ -6,12 +6,15 @@ import { ProjectionChange } from './projections/dashboard.projector';
 import { DashboardModule } from './dashboard.module';
 import { dashboardMigrations } from './persistence/dashboard.migrations';
 import { DashboardTables, PROJECTION_TABLES } from './persistence/dashboard.tables';
+import type { WhatIfServices } from './application/what-if.settings';
 
 export const SERVICE_NAME = 'dashboard';
 
 export interface DashboardSettings extends PlatformSettings {
   /** the team's IANA time zone: its reporting weeks and the page's times (default Asia/Shanghai) */
   timeZone?: string;
+  /** where the services that simulate each part of a what-if answer (default: this host's default ports) */
+  whatIfServices?: WhatIfServices;
 }
 
 export interface DashboardRuntime extends PlatformRuntime {

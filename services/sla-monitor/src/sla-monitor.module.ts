@@ -8,6 +8,7 @@ import { ClocksAsOf } from './application/clocks-as-of.service';
 import { SlaClockMetrics } from './application/sla-clock.metrics';
 import { DUE_LIMIT, SlaMonitor } from './application/sla-monitor.service';
 import { SlaPolicyService } from './application/sla-policy.service';
+import { SlaSimulator } from './application/sla-simulation.service';
 import { ClockRepository } from './persistence/clock.repository';
 import type { SlaMonitorSettings } from './sla-monitor.providers';
 
@@ -21,6 +22,7 @@ const TICK_INTERVAL_MS = 250;
   providers: [
     ...schemaBound(ClockRepository),
     ClocksAsOf,
+    SlaSimulator,
     {
       provide: SlaPolicyService,
       inject: [DataSource, AppendPipeline, CLOCK],
@@ -66,6 +68,6 @@ const TICK_INTERVAL_MS = 250;
     },
   ],
   controllers: [ClockEventsReactor],
-  exports: [SlaMonitor, SlaPolicyService, ClockRepository, ClocksAsOf],
+  exports: [SlaMonitor, SlaPolicyService, ClockRepository, ClocksAsOf, SlaSimulator],
 })
 export class SlaMonitorModule {}

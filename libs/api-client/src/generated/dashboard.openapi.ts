@@ -311,6 +311,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * what a proposed policy would have done over a past period, side by side with what happened
+         * @description Each part given (sla, routing, leads) is replayed by its owning service through its own domain code, with the proposal in place of the policy in force from `from`; nothing is published, no table changes and no consumer offset moves (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). The answer pairs every figure of the actual and the proposed outcome and lists what each replay assumed. The same proposal over the same period answers the same, byte for byte. JSON by default; CSV with `Accept: text/csv` or `?format=csv`.
+         */
+        post: operations["WhatIfController_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sla-board": {
         parameters: {
             query?: never;
@@ -447,6 +467,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/what-if.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** what if script */
+        get: operations["WhatIfController_whatIfScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -497,6 +534,27 @@ export interface components {
             days: components["schemas"]["DayBreachesDto"][];
             /** @example Asia/Shanghai */
             timeZone: string;
+        };
+        ComparisonRowDto: {
+            /** @example 12 */
+            actual: number | null;
+            /**
+             * @description proposed - actual
+             * @example -8
+             */
+            change: number | null;
+            /**
+             * @description where the figure sits in the part's outcome
+             * @example byRule[first-contact/urgent].breached
+             */
+            measure: string;
+            /**
+             * @example sla
+             * @enum {string}
+             */
+            part: "sla" | "routing" | "leads";
+            /** @example 4 */
+            proposed: number | null;
         };
         ComplianceTrendsDto: {
             /**
@@ -646,6 +704,15 @@ export interface components {
              * @example 0.92
              */
             responseRate: number | null;
+        };
+        PartAssumptionDto: {
+            /**
+             * @example routing
+             * @enum {string}
+             */
+            part: "sla" | "routing" | "leads";
+            /** @example every ticket's later life (contact, resolution, close) happens at its recorded time, whoever works it */
+            text: string;
         };
         /** @description RFC 9457 problem details; statusCode, error and message are v1 members kept for this version */
         Problem: {
@@ -854,6 +921,97 @@ export interface components {
              * @example 2026-W48
              */
             week: string;
+        };
+        WhatIfAnswerDto: {
+            /** @description what each replay assumed where the record cannot tell */
+            assumptions: components["schemas"]["PartAssumptionDto"][];
+            /** @description every figure of every part, actual against proposed */
+            comparison: components["schemas"]["ComparisonRowDto"][];
+            /** @description each part's service's own answer (service, period, proposal, assumptions, actual, proposed, replayed): see its POST /v1/simulations */
+            parts: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example {
+             *       "from": "2026-03-02T00:00:00.000Z",
+             *       "to": "2026-03-09T00:00:00.000Z"
+             *     }
+             */
+            period: Record<string, never>;
+        };
+        WhatIfDto: {
+            /**
+             * Format: date-time
+             * @description first instant replayed (inclusive)
+             * @example 2026-03-02T00:00:00+08:00
+             */
+            from: string;
+            /**
+             * @description lead ratios to replay instead of the preset ones: lead-pool's POST /v1/simulations body without from and to
+             * @example {
+             *       "ratios": [
+             *         {
+             *           "memberId": "agent-1",
+             *           "weight": 2
+             *         },
+             *         {
+             *           "memberId": "agent-2",
+             *           "weight": 1
+             *         },
+             *         {
+             *           "memberId": "senior-1",
+             *           "weight": 1
+             *         }
+             *       ]
+             *     }
+             */
+            leads?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description changes to the roster (capacities, duty, skills, whitelists): routing's POST /v1/simulations body without from and to
+             * @example {
+             *       "roster": {
+             *         "members": [
+             *           {
+             *             "memberId": "agent-2",
+             *             "capacity": 8
+             *           }
+             *         ]
+             *       }
+             *     }
+             */
+            routing?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description an SLA policy to replay instead of the one in force: sla-monitor's POST /v1/simulations body without from and to
+             * @example {
+             *       "policy": {
+             *         "rules": [
+             *           {
+             *             "id": "first-contact",
+             *             "targets": {
+             *               "urgent": 20,
+             *               "normal": 60
+             *             }
+             *           }
+             *         ],
+             *         "calendar": {
+             *           "timeZone": "Asia/Shanghai"
+             *         }
+             *       }
+             *     }
+             */
+            sla?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description end of the period (exclusive); not in the future, at most 92 days after from
+             * @example 2026-03-09T00:00:00+08:00
+             */
+            to: string;
         };
     };
     responses: never;
@@ -2058,6 +2216,134 @@ export interface operations {
             };
         };
     };
+    WhatIfController_simulate: {
+        parameters: {
+            query?: {
+                /** @description csv: the comparison and assumptions as a CSV file (as Accept: text/csv) */
+                format?: "json" | "csv";
+            };
+            header: {
+                authorization: string;
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatIfDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatIfAnswerDto"];
+                    "text/csv": components["schemas"]["WhatIfAnswerDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     DashboardController_slaBoard: {
         parameters: {
             query?: {
@@ -2509,6 +2795,46 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description the chart library (uPlot), served from the installed package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WhatIfController_whatIfScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the page's what-if script */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -159,6 +159,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * simulate an SLA policy over a past period
+         * @description Replays the input events recorded up to `to` (tickets, visits, sheets, cases) through the same SLA engine and clock decider the monitor runs: under the policy recorded in force before `from`, under the proposed policy from `from` on. Answers the outcome of the clocks that started in [from, to) as recorded (`actual`) and as replayed (`proposed`), computed by the same function, with what the replay assumed. A read: it changes nothing (nothing is published, no table is written, no consumer offset moves), and takes no If-Match; the same request gives the same answer, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries).
+         */
+        post: operations["SimulationsController_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tickets/{id}/clocks": {
         parameters: {
             query?: never;
@@ -291,6 +311,23 @@ export interface components {
             group: string;
             /** @example 0 */
             parkedMessages: number;
+        };
+        PercentilesDto: {
+            /**
+             * @description how many durations
+             * @example 212
+             */
+            count: number;
+            /**
+             * @description nearest-rank median, minutes; null when count is 0
+             * @example 18.5
+             */
+            p50: number | null;
+            /**
+             * @description nearest-rank 90th percentile, minutes; null when count is 0
+             * @example 41.25
+             */
+            p90: number | null;
         };
         PolicyAnswerDto: {
             /**
@@ -509,6 +546,284 @@ export interface components {
              * @example 2
              */
             replayed: number;
+        };
+        ReplayedDto: {
+            /**
+             * @description input events replayed before from: the state carried into the period
+             * @example 9120
+             */
+            eventsBefore: number;
+            /**
+             * @description input events replayed from from (up to and including to)
+             * @example 1480
+             */
+            eventsInPeriod: number;
+        };
+        SimulationPeriodAnswerDto: {
+            /**
+             * Format: date-time
+             * @description first instant (inclusive), UTC
+             * @example 2026-03-01T16:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description end (exclusive), UTC; at most 92 days after from
+             * @example 2026-03-08T16:00:00.000Z
+             */
+            to: string;
+        };
+        SlaOutcomeDto: {
+            /**
+             * @description of them, breached by to
+             * @example 19
+             */
+            breached: number;
+            /** @description by rule id, then urgency (null first) */
+            byRule: components["schemas"]["SlaRuleOutcomeDto"][];
+            /**
+             * @description clocks that started in [from, to)
+             * @example 248
+             */
+            clocks: number;
+            /**
+             * @description breaches that asked to escalate the ticket (an urgent ticket’s clock of a rule with onBreach escalate-if-urgent, breached by a tick)
+             * @example 3
+             */
+            escalations: number;
+            /** @description time to first contact: wall-clock minutes from the start to the stop of the first-contact rule's clocks that started in the period and were met by to */
+            firstContact: components["schemas"]["PercentilesDto"];
+            /**
+             * @description of them, met within target by to
+             * @example 214
+             */
+            met: number;
+        };
+        SlaProposalAnswerDto: {
+            /**
+             * @description the proposed policy as the domain normalised it (rules with their defaults, e.g. warnAtPercent)
+             * @example {
+             *       "rules": [
+             *         {
+             *           "id": "first-contact",
+             *           "name": "首次联系",
+             *           "subject": "ticket",
+             *           "start": [
+             *             {
+             *               "type": "support.ticket.assigned.v1"
+             *             }
+             *           ],
+             *           "stop": [
+             *             {
+             *               "type": "support.ticket.contacted.v1"
+             *             }
+             *           ],
+             *           "timeBasis": "calendar",
+             *           "targetMinutes": {
+             *             "urgent": 20,
+             *             "normal": 45
+             *           },
+             *           "warnAtPercent": 80,
+             *           "onBreach": [
+             *             "escalate-if-urgent"
+             *           ]
+             *         }
+             *       ],
+             *       "calendar": {
+             *         "timeZone": "Asia/Shanghai",
+             *         "workingHours": {
+             *           "mon": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "tue": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "wed": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "thu": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "fri": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "sat": [],
+             *           "sun": []
+             *         },
+             *         "holidays": [
+             *           "2026-10-01"
+             *         ],
+             *         "specialDays": {
+             *           "2026-09-27": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ]
+             *         }
+             *       }
+             *     }
+             */
+            policy: {
+                [key: string]: unknown;
+            };
+        };
+        SlaRuleOutcomeDto: {
+            /**
+             * @description of them, breached by to (met late or still open)
+             * @example 7
+             */
+            breached: number;
+            /**
+             * @description clocks of the rule and urgency that started in [from, to)
+             * @example 61
+             */
+            clocks: number;
+            /**
+             * @description of them, met within target by to
+             * @example 52
+             */
+            met: number;
+            /** @example first-contact */
+            ruleId: string;
+            /**
+             * @description the clock's urgency; null for clocks without one (visits, sheets, analyses)
+             * @example urgent
+             * @enum {string|null}
+             */
+            urgency: "urgent" | "normal" | null;
+            /**
+             * @description of them, whose warning fired by to
+             * @example 12
+             */
+            warned: number;
+        };
+        SlaSimulationAnswerDto: {
+            /** @description from the clocks the monitor recorded, as they stood at to */
+            actual: components["schemas"]["SlaOutcomeDto"];
+            /**
+             * @description what the replay assumed where the record cannot tell, in plain sentences
+             * @example [
+             *       "People act at the recorded times under any policy: a contact, a resolution, a visit or a sheet happens when it did, whoever works the ticket and whatever the clocks say."
+             *     ]
+             */
+            assumptions: string[];
+            period: components["schemas"]["SimulationPeriodAnswerDto"];
+            proposal: components["schemas"]["SlaProposalAnswerDto"];
+            /** @description from the replay with the proposal, by the same function */
+            proposed: components["schemas"]["SlaOutcomeDto"];
+            replayed: components["schemas"]["ReplayedDto"];
+            /** @example sla-monitor */
+            service: string;
+        };
+        SlaSimulationDto: {
+            /**
+             * Format: date-time
+             * @description first instant replayed (inclusive)
+             * @example 2026-03-02T00:00:00+08:00
+             */
+            from: string;
+            /**
+             * @description the whole SLA policy proposed in place of the one in force from `from` on: the same shape and checks as PUT /v1/policies (errors are named `policy.rules[i]…`, `policy.calendar.…`)
+             * @example {
+             *       "rules": [
+             *         {
+             *           "id": "first-contact",
+             *           "name": "首次联系",
+             *           "subject": "ticket",
+             *           "start": [
+             *             {
+             *               "type": "support.ticket.assigned.v1"
+             *             }
+             *           ],
+             *           "stop": [
+             *             {
+             *               "type": "support.ticket.contacted.v1"
+             *             }
+             *           ],
+             *           "timeBasis": "calendar",
+             *           "targetMinutes": {
+             *             "urgent": 20,
+             *             "normal": 45
+             *           },
+             *           "warnAtPercent": 80,
+             *           "onBreach": [
+             *             "escalate-if-urgent"
+             *           ]
+             *         }
+             *       ],
+             *       "calendar": {
+             *         "timeZone": "Asia/Shanghai",
+             *         "workingHours": {
+             *           "mon": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "tue": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "wed": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "thu": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "fri": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ],
+             *           "sat": [],
+             *           "sun": []
+             *         },
+             *         "holidays": [
+             *           "2026-10-01"
+             *         ],
+             *         "specialDays": {
+             *           "2026-09-27": [
+             *             {
+             *               "start": "09:00",
+             *               "end": "18:00"
+             *             }
+             *           ]
+             *         }
+             *       }
+             *     }
+             */
+            policy: components["schemas"]["PolicyDto"];
+            /**
+             * Format: date-time
+             * @description end of the period (exclusive); not in the future, at most 92 days after from
+             * @example 2026-03-09T00:00:00+08:00
+             */
+            to: string;
         };
     };
     responses: never;
@@ -1302,6 +1617,129 @@ export interface operations {
             /** @description allowed roles: lead, senior, agent, analyst, service */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SimulationsController_simulate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaSimulationDto"];
+            };
+        };
+        responses: {
+            /** @description the outcome as recorded and under the proposal */
+            200: {
+                headers: {
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaSimulationAnswerDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

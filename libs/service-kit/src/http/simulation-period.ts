@@ -39,13 +39,19 @@ export class SimulationPeriodDto {
 
 /** The period as instants, or a 400 naming the field and the rule: from before to, to not in the future, at most SIMULATION_MAX_DAYS long. */
 export function simulationPeriod(period: SimulationPeriodDto, now: Date): { from: Date; to: Date } {
+  const read = readSimulationPeriod(period, now);
+  if (!read.ok) throw new BadRequestException(read.problems);
+  return read.period;
+}
+
+/** {@link simulationPeriod} without throwing: the period, or its problems (for a 400 that lists them with the route's own). */
+export function readSimulationPeriod(period: SimulationPeriodDto, now: Date): { ok: true; period: { from: Date; to: Date } } | { ok: false; problems: string[] } {
   const from = instantOf(period.from);
   const to = instantOf(period.to);
-  if (!from || !to) throw new BadRequestException([`${!from ? 'from' : 'to'} ${INSTANT_RULE}`]);
+  if (!from || !to) return { ok: false, problems: [`${!from ? 'from' : 'to'} ${INSTANT_RULE}`] };
   const problems: string[] = [];
   if (to.getTime() <= from.getTime()) problems.push('to must be after from');
   if (to.getTime() > now.getTime()) problems.push(`to must not be in the future (now is ${now.toISOString()})`);
   if (to.getTime() - from.getTime() > SIMULATION_MAX_DAYS * 86_400_000) problems.push(`to must be at most ${SIMULATION_MAX_DAYS} days after from`);
-  if (problems.length > 0) throw new BadRequestException(problems);
-  return { from, to };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, period: { from, to } };
 }

@@ -4,3 +4,4 @@ export * from './team-rows';
 export * from './weekly-kpis';
 export * from './trends';
 export * from './board-as-of';
+export * from './what-if-comparison';

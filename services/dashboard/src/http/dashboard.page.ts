@@ -1,5 +1,6 @@
 import { humanDuration, teamTime } from './page-format';
 import { TRENDS_SECTION, TRENDS_STYLE } from './trends.page';
+import { WHAT_IF_SECTION, WHAT_IF_STYLE } from './what-if.page';
 
 // the dashboard's one page: plain HTML, style and script, no build step; it reads the same REST and live endpoints
 // as any other client, with a bearer token the user pastes once (kept in this browser's localStorage). Style and
@@ -28,9 +29,11 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <p id="lead-pool"><span id="pool-waiting"></span> <span id="pool-oldest"></span></p>
 <table id="leads"><thead><tr><th>member</th><th>contributed</th><th>received</th><th>expected</th><th></th></tr></thead><tbody></tbody></table>
 ${TRENDS_SECTION}
+${WHAT_IF_SECTION}
 <script src="/app.js" defer></script>
 <script src="/vendor/uplot.js" defer></script>
 <script src="/trends.js" defer></script>
+<script src="/what-if.js" defer></script>
 </body>
 </html>
 `;
@@ -42,7 +45,7 @@ export const DASHBOARD_STYLE = `  body { font-family: system-ui, sans-serif; mar
   .urgent { color: #b00; font-weight: 600; } .late { color: #b00; } .risk { color: #c60; }
   progress, meter { width: 12rem; }
   #status, #zone { color: #666; font-size: .85rem; }
-${TRENDS_STYLE}`;
+${TRENDS_STYLE}${WHAT_IF_STYLE}`;
 
 export const DASHBOARD_SCRIPT = `${humanDuration.toString()}
 ${teamTime.toString()}

@@ -6,3 +6,4 @@ export * from './sla-clock.decider';
 export * from './sla-engine';
 export * from './sla-policy.decider';
 export * from './clock-as-of';
+export * from './sla-replay';

@@ -127,6 +127,12 @@ export class ClockRepository {
     return rows.map((r) => r.clock_id);
   }
 
+  /** the ids of the clocks that started in `[from, to)` (the table names every clock ever started; a start never changes), in id order */
+  async startedIn(executor: SqlExecutor, from: Date, to: Date): Promise<string[]> {
+    const rows: Array<{ clock_id: string }> = await executor.query(`SELECT clock_id FROM ${this.clocks} WHERE started_at >= $1 AND started_at < $2 ORDER BY clock_id`, [from, to]);
+    return rows.map((r) => r.clock_id);
+  }
+
   async ofTicket(executor: SqlExecutor, ticketId: string): Promise<ClockRow[]> {
     return (await executor.query(`SELECT * FROM ${this.clocks} WHERE ticket_id = $1 ORDER BY started_at, clock_id`, [ticketId])).map(toClockRow);
   }
