@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { Actor, Cause, Clock, eventCatalogue, MemberRole, SCENARIOS_TOPIC, Tier, TicketEvent, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore } from '@support/event-store';
@@ -121,7 +121,8 @@ type Input = { at: number; seq: number; run: () => Promise<void> };
 
 /**
  * Generates and decides a month of `tickets` tickets in `period` on the routing tables of `dataSource`'s
- * schema (migrated), publishing every ticket and scenario event with `publisher`.
+ * schema (migrated), each event with its row in the inbox of routing's consumer group as the consumer writes
+ * it, publishing every ticket and scenario event with `publisher`.
  */
 export async function liveRoutingMonth(options: {
   dataSource: DataSource;
@@ -211,8 +212,14 @@ export async function liveRoutingMonth(options: {
     const at = clock.now();
     const id = publish(type, data, data.ticketId as string, at, 'intake', causationId);
     const cause: Cause = { actor: SERVICE, causationId: id, correlationId: id };
-    await dataSource.transaction((m) => engine.onTicketEvents(m, [{ event: { type, data } as unknown as TicketEvent, cause }]));
+    // in the consumer's transaction, with its inbox row (what routing took in is what a replay takes in)
+    await dataSource.transaction(async (m) => {
+      await engine.onTicketEvents(m, [{ event: { type, data } as unknown as TicketEvent, cause }]);
+      await takeIn(m, 'ticket-events', id, TICKETS_TOPIC);
+    });
   };
+  const takeIn = (m: EntityManager, group: string, eventId: string, topic: string) =>
+    m.query(`INSERT INTO "${schema}".inbox (consumer_group, event_id, topic) VALUES ($1, $2, $3)`, [`${schema}.${group}`, eventId, topic]);
   const marked = new Set<string>();
   const life = new Map<string, { cancel: boolean; reopen: boolean; escalate: boolean; handled: boolean }>();
 
@@ -337,7 +344,10 @@ export async function liveRoutingMonth(options: {
       const type = version === 1 ? 'support.scenario.defined.v1' : 'support.scenario.changed.v1';
       const data = { scenarioId, faultCategory: 'printer', name: scenarioId, fixed };
       const id = publish(type, data, scenarioId, clock.now(), 'knowledge-base', null, version);
-      await dataSource.transaction((m) => engine.onScenario(m, data, version, { actor: SERVICE, causationId: id, correlationId: id }));
+      await dataSource.transaction(async (m) => {
+        await engine.onScenario(m, data, version, { actor: SERVICE, causationId: id, correlationId: id });
+        await takeIn(m, 'scenario-catalogue', id, SCENARIOS_TOPIC);
+      });
     });
   scenario(start + 10 * MINUTE, 'printer-driver-reinstall', true);
   scenario(start + 11 * MINUTE, 'router-reset', false);

@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { eventCatalogue, RecordedEvent, RosterEvent, Scenario, SCENARIOS_TOPIC, SimulationAnswer, TICKETS_TOPIC, Urgency } from '@support/contracts';
 import { EventStore } from '@support/event-store';
-import { ConsumedEvent, MessagingClient, readRecordedEvents } from '@support/messaging';
+import { ConsumedEvent, ConsumerInbox, MessagingClient, readRecordedEvents } from '@support/messaging';
 import { MESSAGING_CLIENT, SERVICE_SCHEMA } from '@support/service-kit';
 import { DecisionAt, evolveMember, initialMemberState, Member, MemberAggregate, memberExists, routingOutcome, RoutingOutcome, TicketLife } from '../domain';
 import { MEMBER_STREAM, ROUTING_STREAM, ROUTING_TICKET_EVENTS } from './routing-engine';
+import { SCENARIO_CATALOGUE_GROUP } from './scenario-catalogue.reactor';
+import { TICKET_EVENTS_GROUP } from './ticket-events.reactor';
 import { checkMemberChange, RecordedManualAssignment, RecordedRosterChange, ReplayResult, replayRouting, RosterProposal, RoutingRecord } from './routing-replay';
 
 export type RoutingSimulationAnswer = SimulationAnswer<RoutingOutcome, RosterProposal>;
@@ -50,7 +52,8 @@ export class RoutingSimulation {
 
   /**
    * The record up to `to`: routing's roster changes and decisions from its event store in one read-only
-   * snapshot, then the tickets and catalogue topics in a throw-away consumer group that commits nothing.
+   * snapshot, then the tickets and catalogue topics in a throw-away consumer group that commits nothing,
+   * as far as routing's own consumer groups took them in (their inboxes).
    */
   async read(to: Date): Promise<RoutingRecordRead> {
     const { members, decisions } = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
@@ -61,7 +64,12 @@ export class RoutingSimulation {
       ]);
       return { members: rosterOf(memberStreams), decisions: [...decisionStreams.values()].flat().sort(storeOrder) };
     });
-    const recorded = await readRecordedEvents(this.client, [SCENARIOS_TOPIC, TICKETS_TOPIC], { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue });
+    // what routing's consumer groups took in: a routing that joined the topics late replays what it saw
+    const takenIn = new Set<string>();
+    for (const group of [TICKET_EVENTS_GROUP, SCENARIO_CATALOGUE_GROUP]) {
+      for (const id of await new ConsumerInbox(this.schema, `${this.schema}.${group}`, this.dataSource).handledIds()) takenIn.add(id);
+    }
+    const recorded = await readRecordedEvents(this.client, [SCENARIOS_TOPIC, TICKETS_TOPIC], { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue, takenIn });
     return { consumed: recorded.events, members: members.changes, states: members.states, decisions };
   }
 }
