@@ -1,6 +1,7 @@
 import { ServiceDefinition } from '@support/service-kit';
 import { AssignmentController } from './http/assignment.controller';
 import { RosterController } from './http/roster.controller';
+import { SimulationController } from './http/simulation.controller';
 import { RoutingRuntime, SERVICE_NAME, startRoutingRuntime } from './routing.providers';
 import { ROUTING_SCHEMA } from './persistence/routing.migrations';
 
@@ -9,6 +10,6 @@ export const routingService: ServiceDefinition<RoutingRuntime> = {
   port: 3002,
   schema: ROUTING_SCHEMA,
   startRuntime: startRoutingRuntime,
-  controllers: [RosterController, AssignmentController],
+  controllers: [RosterController, AssignmentController, SimulationController],
   openApi: { title: 'routing', version: '1.0', description: 'The roster, automatic and manual assignment, the escalation chain L1 -> L2 -> L3.' },
 };

@@ -3,6 +3,7 @@ import { schemaBound } from '@support/service-kit';
 import { RosterService } from './application/roster.service';
 import { RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
+import { RoutingSimulation } from './application/routing-simulation.service';
 import { ScenarioCatalogueReactor } from './application/scenario-catalogue.reactor';
 import { TicketEventsReactor } from './application/ticket-events.reactor';
 import { RoutedTicketsRepository } from './persistence/routed-tickets.repository';
@@ -11,8 +12,8 @@ import { ScenarioCatalogueRepository } from './persistence/scenario-catalogue.re
 
 /** Routing's own providers and event handlers, on the support platform's (database, pipeline, clock, ...). */
 @Module({
-  providers: [...schemaBound(RosterRepository, RoutedTicketsRepository, ScenarioCatalogueRepository), RoutingEngine, RosterService, RoutingQueries],
+  providers: [...schemaBound(RosterRepository, RoutedTicketsRepository, ScenarioCatalogueRepository), RoutingEngine, RosterService, RoutingQueries, RoutingSimulation],
   controllers: [TicketEventsReactor, ScenarioCatalogueReactor],
-  exports: [RoutingEngine, RosterService, RoutingQueries],
+  exports: [RoutingEngine, RosterService, RoutingQueries, RoutingSimulation],
 })
 export class RoutingModule {}

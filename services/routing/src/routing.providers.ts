@@ -3,6 +3,7 @@ import { PlatformRuntime, PlatformSettings, startPlatform } from '@support/servi
 import { RosterService } from './application/roster.service';
 import { RoutingEngine } from './application/routing-engine';
 import { RoutingQueries } from './application/routing-queries';
+import { RoutingSimulation } from './application/routing-simulation.service';
 import { routingMigrations } from './persistence/routing.migrations';
 import { RoutingModule } from './routing.module';
 
@@ -18,6 +19,8 @@ export interface RoutingRuntime extends PlatformRuntime {
   engine: RoutingEngine;
   roster: RosterService;
   queries: RoutingQueries;
+  /** what-if replays of past periods (read only) */
+  simulation: RoutingSimulation;
 }
 
 /** Routing on the support platform: Nest builds it from {@link RoutingModule}; these are its parts tests reach for. */
@@ -33,5 +36,6 @@ export async function startRoutingRuntime(settings: RoutingSettings, onError: (e
     engine: context.get(RoutingEngine),
     roster: context.get(RosterService),
     queries: context.get(RoutingQueries),
+    simulation: context.get(RoutingSimulation),
   };
 }

@@ -227,6 +227,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What if: replay a past period with a changed roster
+         * @description Replays `[from, to)` through routing's own rounds with the roster changes in force from `from` (everything before replays as recorded), and answers the recorded and the replayed outcome side by side, with what the replay assumed. A read: it changes nothing (nothing is published, no table is written, no consumer offset moves) and takes no If-Match; the same request gives the same answer, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). 400 names the field and the rule (a member not on the roster by `to`, a change that breaks the roster rules, a period not in the past or longer than 92 days).
+         */
+        post: operations["SimulationController_simulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -355,6 +375,64 @@ export interface components {
              */
             version: number;
         };
+        MemberChangeDto: {
+            /**
+             * @description open tickets at most
+             * @example 8
+             */
+            capacity?: number;
+            /**
+             * @description a member on the roster by `to` (a what-if adds no members: 400 otherwise)
+             * @example agent-li
+             */
+            memberId: string;
+            /**
+             * @description on (or off) duty for the whole period, whatever the recorded duty changes
+             * @example true
+             */
+            onDuty?: boolean;
+            /**
+             * @description a contractor's scenario whitelist (the whole list, at least one); employees have none
+             * @example [
+             *       "printer-driver-reinstall"
+             *     ]
+             */
+            scenarios?: string[];
+            /**
+             * @description fault categories the member takes (the whole list)
+             * @example [
+             *       "network",
+             *       "printer"
+             *     ]
+             */
+            skills?: string[];
+        };
+        MemberOutcomeDto: {
+            /**
+             * @description tickets handed to the member in the period (assignments, dispatches and escalations)
+             * @example 12
+             */
+            assigned: number;
+            /**
+             * @description peak of open tickets in the period (those carried in count)
+             * @example 3
+             */
+            maxOpen: number;
+            /** @example agent-li */
+            memberId: string;
+            /** @example 李工 */
+            name: string;
+            /**
+             * @example agent
+             * @enum {string}
+             */
+            role: "lead" | "senior" | "agent" | "contractor";
+            /**
+             * @example L1
+             * @enum {string}
+             */
+            tier: "L1" | "L2" | "L3";
+        };
         MemberProfileAnswerDto: {
             /** @example 5 */
             capacity: number;
@@ -395,6 +473,20 @@ export interface components {
             skills: string[];
             /** @enum {string} */
             tier: "L1" | "L2" | "L3";
+        };
+        PercentilesDto: {
+            /** @example 40 */
+            count: number;
+            /**
+             * @description minutes, nearest rank; null when count is 0
+             * @example 12.5
+             */
+            p50: number | null;
+            /**
+             * @description minutes, nearest rank; null when count is 0
+             * @example 47
+             */
+            p90: number | null;
         };
         /** @description RFC 9457 problem details; statusCode, error and message are v1 members kept for this version */
         Problem: {
@@ -481,6 +573,11 @@ export interface components {
             /** @example printer-driver-reinstall */
             scenario?: string;
         };
+        QueueWaitDto: {
+            all: components["schemas"]["PercentilesDto"];
+            normal: components["schemas"]["PercentilesDto"];
+            urgent: components["schemas"]["PercentilesDto"];
+        };
         RegisterMemberDto: {
             /** @example 5 */
             capacity: number;
@@ -519,6 +616,18 @@ export interface components {
              * @example 2
              */
             replayed: number;
+        };
+        ReplayedDto: {
+            /**
+             * @description inputs replayed before it: the state carried in
+             * @example 3120
+             */
+            eventsBefore: number;
+            /**
+             * @description inputs replayed in the period (ticket, catalogue and roster events, manual assignments)
+             * @example 412
+             */
+            eventsInPeriod: number;
         };
         RosterEntryDto: {
             /** @example 12 */
@@ -568,6 +677,117 @@ export interface components {
              * @example 2
              */
             version: number;
+        };
+        RosterProposalAnswerDto: {
+            /** @description as understood: by member id, labels trimmed */
+            members: components["schemas"]["MemberChangeDto"][];
+        };
+        RosterProposalDto: {
+            /** @description each member at most once; an empty list replays the record as it was */
+            members: components["schemas"]["MemberChangeDto"][];
+        };
+        RoutingOutcomeDto: {
+            /**
+             * @description assignments to employees decided in the period (automatic and manual)
+             * @example 30
+             */
+            assigned: number;
+            /** @description L1, L2, L3, then contractor */
+            byTier: components["schemas"]["TierOutcomeDto"][];
+            /**
+             * @description assignments to whitelisted contractors decided in the period
+             * @example 6
+             */
+            dispatched: number;
+            /**
+             * @description escalations decided in the period
+             * @example 2
+             */
+            escalations: number;
+            /**
+             * @description of those, a lead's manual ones
+             * @example 1
+             */
+            manual: number;
+            /**
+             * @description a lead's recorded manual assignments the proposal made illegal (skipped by the replay); 0 in actual
+             * @example 0
+             */
+            manualSkipped: number;
+            /** @description the roster as of `to` (and anyone handed work), by member id */
+            members: components["schemas"]["MemberOutcomeDto"][];
+            /** @description minutes from receipt to the first assignment (or escalation), tickets received in the period */
+            queueWait: components["schemas"]["QueueWaitDto"];
+            /**
+             * @description tickets received in the period
+             * @example 40
+             */
+            tickets: number;
+            /**
+             * @description tickets received in the period that nobody was handed by `to`, and that did not leave (resolved, closed, cancelled)
+             * @example 1
+             */
+            waitingAtEnd: number;
+        };
+        RoutingSimulationAnswerDto: {
+            /** @description the recorded decisions, measured */
+            actual: components["schemas"]["RoutingOutcomeDto"];
+            /**
+             * @description what the replay assumed where the record cannot tell
+             * @example [
+             *       "Every ticket's later life ... happens at its recorded time ..."
+             *     ]
+             */
+            assumptions: string[];
+            period: components["schemas"]["SimulationPeriodAnswerDto"];
+            proposal: components["schemas"]["RosterProposalAnswerDto"];
+            /** @description the replayed decisions under the proposal, measured by the same function */
+            proposed: components["schemas"]["RoutingOutcomeDto"];
+            replayed: components["schemas"]["ReplayedDto"];
+            /** @example routing */
+            service: string;
+        };
+        RoutingSimulationRequestDto: {
+            /**
+             * Format: date-time
+             * @description first instant replayed (inclusive)
+             * @example 2026-03-02T00:00:00+08:00
+             */
+            from: string;
+            /** @description changes to the recorded roster, in force from `from` */
+            roster: components["schemas"]["RosterProposalDto"];
+            /**
+             * Format: date-time
+             * @description end of the period (exclusive); not in the future, at most 92 days after from
+             * @example 2026-03-09T00:00:00+08:00
+             */
+            to: string;
+        };
+        SimulationPeriodAnswerDto: {
+            /**
+             * Format: date-time
+             * @example 2026-03-01T16:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-08T16:00:00.000Z
+             */
+            to: string;
+        };
+        TierOutcomeDto: {
+            /**
+             * @description tickets handed to the tier in the period (assignments, dispatches and escalations)
+             * @example 31
+             */
+            assigned: number;
+            /** @description queue wait of the tickets whose first hand was this tier */
+            queueWait: components["schemas"]["PercentilesDto"];
+            /**
+             * @example L1
+             * @enum {string}
+             */
+            tier: "L1" | "L2" | "L3" | "contractor";
         };
     };
     responses: never;
@@ -1899,6 +2119,129 @@ export interface operations {
             /** @description allowed roles: lead, senior, agent, analyst, service */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a fault of the service (logged; no detail given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a dependency (PostgreSQL) is unreachable: see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SimulationController_simulate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your own key for this request (1-200 visible ASCII characters): the same key and body within 24 h answer the first result again (Idempotent-Replayed: true) and change nothing; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingSimulationRequestDto"];
+            };
+        };
+        responses: {
+            /** @description actual and proposed outcomes */
+            200: {
+                headers: {
+                    /** @description `true` when this is the first answer to the same Idempotency-Key and body, given again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingSimulationAnswerDto"];
+                };
+            };
+            /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no token, or one that is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description allowed roles: lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is not allowed in the resource's current state, or conflicts with another */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not JSON (or not UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the Idempotency-Key was used before with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many writes by this caller: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CommandContext, IdempotencyStore, OnceOutcome } from '@support/command-handling';
 import { Cause, RecordedEvent } from '@support/contracts';
 import { CommandRefusal, Rejection } from '@support/decider';
-import { Member, MemberCommand } from '../domain';
+import { MemberCommand } from '../domain';
 import { RosterEntry } from '../persistence/roster.repository';
 import { MEMBER_STREAM, RoutingEngine, RoutingRound } from './routing-engine';
 
@@ -52,39 +52,19 @@ export class RosterService {
 
   /** commands decided in turn on a member's stream and written together: all or none */
   private async executeIn(manager: EntityManager, memberId: string, commands: (at: Date) => MemberCommand[], context: CommandContext): Promise<RosterOutcome> {
-    const round = await RoutingRound.begin(manager, this.engine);
+    const round = await RoutingRound.begin(this.engine.tablesIn(manager));
     const cause: Cause = { actor: context.actor, correlationId: context.correlationId };
     const change = await this.engine.members.decide(manager, memberId, commands, { ...cause, expectedVersion: context.expectedVersion });
     if (!('request' in change)) return change;
     const at = change.request.events[0]?.occurredAt ?? this.engine.clock.now();
 
     // the round sees the member as they are after the change
-    const entry = upsert(round.roster, change.entity, change.version);
-    round.afterwards((m) => this.engine.rosterRepository.save(m, entry));
-    round.drain(at);
-    const committed = await round.commit(cause, at, [change]);
+    const committed = await this.engine.onRosterChange(round, [{ member: change.entity, version: change.version }], cause, at, [change]);
     if (!committed.ok) return { ok: false as const, code: 'version-conflict' as const, reason: `member ${memberId} changed meanwhile` };
-    return { ok: true as const, member: entry, version: change.version };
+    return { ok: true as const, member: committed.entries[0], version: change.version };
   }
 
   async history(memberId: string): Promise<RecordedEvent[]> {
     return this.engine.members.history(this.dataSource, memberId);
   }
-}
-
-function upsert(roster: RosterEntry[], state: Member, version: number): RosterEntry {
-  const existing = roster.find((r) => r.memberId === state.memberId);
-  const entry: RosterEntry = {
-    memberId: state.memberId,
-    role: state.role,
-    ...state.profile,
-    onDuty: state.onDuty,
-    version,
-    openTickets: existing?.openTickets ?? 0,
-    assignedCount: existing?.assignedCount ?? 0,
-    ...(existing?.lastAssignedAt ? { lastAssignedAt: existing.lastAssignedAt } : {}),
-  };
-  if (existing) Object.assign(existing, entry);
-  else roster.push(entry);
-  return entry;
 }

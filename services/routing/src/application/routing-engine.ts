@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, Cause, Clock, envelopeOf, NewEvent, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
+import { Actor, Cause, Clock, envelopeOf, RosterEvent, RoutingDecisionEvent, Scenario, TicketEvent } from '@support/contracts';
 import { Rejection } from '@support/decider';
-import { AppendPipeline, CommandHandler, commitChanges, PendingChange, unversionedChange } from '@support/command-handling';
+import { AppendPipeline, CommandHandler, PendingChange } from '@support/command-handling';
 import { lockForTransaction } from '@support/event-store';
 import { CLOCK, SERVICE_SCHEMA } from '@support/service-kit';
 import {
@@ -22,12 +22,14 @@ import {
   queueOrder,
   scenarioOf,
 } from '../domain';
+import { PostgresRoutingTables, ROUTING_STREAM } from '../persistence/postgres-routing-tables';
 import { RosterEntry, RosterRepository } from '../persistence/roster.repository';
 import { RoutedTicket, RoutedTicketsRepository } from '../persistence/routed-tickets.repository';
 import { ScenarioCatalogueRepository } from '../persistence/scenario-catalogue.repository';
+import { DecisionToAppend, RoutingTables } from './routing-tables';
 
 export const ROUTING_ACTOR: Actor = { id: 'routing', role: 'service' };
-export const ROUTING_STREAM = 'ticket-routing';
+export { ROUTING_STREAM };
 export const MEMBER_STREAM = 'member';
 
 /**
@@ -43,8 +45,8 @@ export class RoutingRound {
   /** the current step's decisions */
   private readonly decisions: Array<{ ticketId: string; event: RoutingDecisionEvent }> = [];
   /** the decisions of the steps settled so far, as events with their cause and time */
-  private readonly settled: Array<{ ticketId: string; event: RoutingDecisionEvent; envelope: NewEvent }> = [];
-  private readonly updates: Array<(manager: EntityManager) => Promise<void>> = [];
+  private readonly settled: Array<DecisionToAppend & { event: RoutingDecisionEvent }> = [];
+  private readonly updates: Array<(tables: RoutingTables) => Promise<void>> = [];
 
   /** who holds each open ticket this round knows of, so a change of hands frees the old slot */
   private readonly handsOf = new Map<string, string>();
@@ -53,8 +55,7 @@ export class RoutingRound {
   readonly catalogue = new Map<string, boolean>();
 
   private constructor(
-    private readonly manager: EntityManager,
-    private readonly engine: RoutingEngine,
+    private readonly tables: RoutingTables,
     readonly roster: RosterEntry[],
     readonly queue: RoutedTicket[],
   ) {
@@ -70,10 +71,10 @@ export class RoutingRound {
     if (ticket.status === 'open' && ticket.assigneeId) this.handsOf.set(ticket.ticketId, ticket.assigneeId);
   }
 
-  static async begin(manager: EntityManager, engine: RoutingEngine): Promise<RoutingRound> {
-    await engine.lockRounds(manager);
-    const [roster, queue] = await Promise.all([engine.rosterRepository.all(manager), engine.ticketRepository.waiting(manager)]);
-    const round = new RoutingRound(manager, engine, roster, queue);
+  static async begin(tables: RoutingTables): Promise<RoutingRound> {
+    await tables.lockRounds();
+    const [roster, queue] = await Promise.all([tables.roster(), tables.waiting()]);
+    const round = new RoutingRound(tables, roster, queue);
     await round.lookUpScenarios(queue);
     return round;
   }
@@ -83,7 +84,7 @@ export class RoutingRound {
    * not follow in memory: a reopening, a ticket waiting for an escalation, a confirmation that differed).
    */
   async reread(): Promise<void> {
-    const [roster, queue] = await Promise.all([this.engine.rosterRepository.all(this.manager), this.engine.ticketRepository.waiting(this.manager)]);
+    const [roster, queue] = await Promise.all([this.tables.roster(), this.tables.waiting()]);
     this.roster.splice(0, this.roster.length, ...roster);
     this.queue.splice(0, this.queue.length, ...queue);
     this.handsOf.clear();
@@ -94,7 +95,7 @@ export class RoutingRound {
   /** reads what the catalogue says of these tickets' scenarios (the queue's are read when the round begins) */
   async lookUpScenarios(tickets: readonly Pick<RoutedTicket, 'triage'>[]): Promise<void> {
     const unread = new Set(tickets.map(scenarioOf).filter((s): s is string => s !== undefined && !this.catalogue.has(s)));
-    const read = await this.engine.scenarioRepository.fixedness(this.manager, [...unread]);
+    const read = await this.tables.fixedness([...unread]);
     for (const [scenarioId, fixed] of read) this.catalogue.set(scenarioId, fixed);
   }
 
@@ -117,7 +118,7 @@ export class RoutingRound {
     this.decisions.push({ ticketId, event });
   }
 
-  afterwards(update: (manager: EntityManager) => Promise<void>): void {
+  afterwards(update: (tables: RoutingTables) => Promise<void>): void {
     this.updates.push(update);
   }
 
@@ -166,8 +167,8 @@ export class RoutingRound {
     }
     const waiting = this.queue.findIndex((t) => t.ticketId === ticketId);
     if (waiting >= 0) this.queue.splice(waiting, 1);
-    this.afterwards((m) => this.engine.ticketRepository.assign(m, ticketId, memberId, tier));
-    this.afterwards((m) => this.engine.rosterRepository.noteAssignment(m, memberId, at));
+    this.afterwards((t) => t.assign(ticketId, memberId, tier));
+    this.afterwards((t) => t.noteAssignment(memberId, at));
   }
 
   /**
@@ -177,7 +178,7 @@ export class RoutingRound {
    */
   async settle(cause: Cause, at: Date): Promise<void> {
     this.stamp(cause, at);
-    for (const update of this.updates.splice(0)) await update(this.manager);
+    for (const update of this.updates.splice(0)) await update(this.tables);
   }
 
   private stamp(cause: Cause, at: Date): void {
@@ -200,12 +201,9 @@ export class RoutingRound {
   }
 
   private async appendSettled(alsoAppend: ReadonlyArray<PendingChange<unknown>>): Promise<{ ok: boolean; decisions: RoutingDecisionEvent[] }> {
-    const byTicket = new Map<string, NewEvent[]>();
-    for (const { ticketId, envelope } of this.settled) byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), envelope]);
-    const decisions = [...byTicket].map(([ticketId, events]) => unversionedChange(ROUTING_STREAM, ticketId, events));
-    const committed = await commitChanges<unknown>(this.manager, this.engine.pipeline, [...alsoAppend, ...decisions]);
+    const committed = await this.tables.appendDecisions(this.settled, alsoAppend);
     if (!committed.ok) return { ok: false, decisions: [] };
-    for (const update of this.updates) await update(this.manager);
+    for (const update of this.updates) await update(this.tables);
     return { ok: true, decisions: this.settled.map((d) => d.event) };
   }
 
@@ -224,42 +222,48 @@ export class RoutingRound {
   }
 }
 
-@Injectable()
-export class RoutingEngine {
-  /** the roster's members, each a stream of its own */
-  readonly members: CommandHandler<MemberCommand, RosterEvent, MemberAggregate, Member>;
-
-  constructor(
-    @Inject(SERVICE_SCHEMA) readonly schema: string,
-    readonly pipeline: AppendPipeline,
-    readonly rosterRepository: RosterRepository,
-    readonly ticketRepository: RoutedTicketsRepository,
-    readonly scenarioRepository: ScenarioCatalogueRepository,
-    @Inject(CLOCK) readonly clock: Clock,
-  ) {
-    // the roster table is written by the round that takes the change (RosterService), not per member
-    this.members = new CommandHandler(pipeline, clock, { streamType: MEMBER_STREAM, decider: memberDecider, exists: memberExists });
-  }
+/**
+ * Routing's rounds over any {@link RoutingTables}: what a ticket event, a scenario, a roster change or a
+ * lead's choice decides. The live engine ({@link RoutingEngine}) runs them on PostgreSQL in the consumer's or
+ * the request's transaction; a what-if replay runs the same code on tables in memory, with its own clock.
+ */
+export class RoutingRounds {
+  constructor(readonly clock: Clock) {}
 
   /**
    * The knowledge base defined or changed a scenario: routing keeps the catalogue's word (in the consumer's
    * transaction) and, like a roster change, drains the queue: a scenario now fixed may let a contractor start.
    */
-  async onScenario(manager: EntityManager, scenario: Scenario, version: number, cause: Cause): Promise<void> {
+  async onScenarioIn(tables: RoutingTables, scenario: Scenario, version: number, cause: Cause): Promise<void> {
     const at = this.clock.now();
-    const round = await RoutingRound.begin(manager, this);
+    const round = await RoutingRound.begin(tables);
     // an older version than routing holds (a replayed parked event) changes nothing
-    const held = await this.scenarioRepository.versionOf(manager, scenario.scenarioId);
+    const held = await tables.scenarioVersion(scenario.scenarioId);
     if (held !== undefined && held > version) return;
     round.catalogue.set(scenario.scenarioId, scenario.fixed);
     round.drain(at);
-    round.afterwards((m) => this.scenarioRepository.save(m, scenario, version));
+    round.afterwards((t) => t.saveScenario(scenario, version));
     await round.commit(cause, at);
   }
 
-  /** rounds are serial, across instances too: the lock is held to the end of the caller's transaction */
-  lockRounds(manager: EntityManager): Promise<void> {
-    return lockForTransaction(manager, `${this.schema}:routing-round`);
+  /**
+   * Members changed (registered, profile, duty; each `member` as they are after it, at their stream's
+   * `version`): the round (begun before the change was decided, under the lock) sees them so, keeps them,
+   * and drains the queue, so waiting tickets are handed out the moment someone can take them. `alsoAppend`
+   * is the change itself, appended with the decisions.
+   */
+  async onRosterChange(
+    round: RoutingRound,
+    changed: ReadonlyArray<{ member: Member; version: number }>,
+    cause: Cause,
+    at: Date,
+    alsoAppend: ReadonlyArray<PendingChange<unknown>> = [],
+  ): Promise<{ ok: boolean; entries: RosterEntry[] }> {
+    const entries = changed.map(({ member, version }) => upsert(round.roster, member, version));
+    for (const entry of entries) round.afterwards((t) => t.saveMember(entry));
+    round.drain(at);
+    const committed = await round.commit(cause, at, alsoAppend);
+    return { ok: committed.ok, entries };
   }
 
   /**
@@ -267,25 +271,25 @@ export class RoutingEngine {
    * Usually routing recorded it already when deciding, so this costs no round: only the lock that
    * keeps it from racing one (the caller's), and a write when something differs. True when it wrote.
    */
-  private async onConfirmation(manager: EntityManager, event: TicketEvent): Promise<boolean> {
+  private async onConfirmation(tables: RoutingTables, event: TicketEvent): Promise<boolean> {
     if (event.type !== 'support.ticket.assigned.v1' && event.type !== 'support.ticket.escalated.v1' && event.type !== 'support.ticket.dispatched-to-contractor.v1') return false;
-    const known = await this.ticketRepository.get(manager, event.data.ticketId);
+    const known = await tables.ticket(event.data.ticketId);
     if (!known) return false;
     const tier = event.type === 'support.ticket.escalated.v1' ? event.data.toTier : event.type === 'support.ticket.assigned.v1' ? event.data.tier : (known.tier ?? 'L1');
     if (known.assigneeId === event.data.assignee.id && known.status === 'open' && !known.waitingFor) return false;
-    await this.ticketRepository.assign(manager, event.data.ticketId, event.data.assignee.id, tier);
+    await tables.assign(event.data.ticketId, event.data.assignee.id, tier);
     return true;
   }
 
   /** A lead's choice, checked against the same rules as routing's own (contractor whitelist, duty, capacity). */
-  async assignManually(
-    manager: EntityManager,
+  async assignManuallyIn(
+    tables: RoutingTables,
     request: { ticketId: string; memberId: string; reason?: string },
     cause: Cause,
   ): Promise<{ ok: true; decision: RoutingDecisionEvent } | Rejection> {
     const at = this.clock.now();
-    const round = await RoutingRound.begin(manager, this);
-    const ticket = await this.ticketRepository.get(manager, request.ticketId);
+    const round = await RoutingRound.begin(tables);
+    const ticket = await tables.ticket(request.ticketId);
     if (!ticket) return { ok: false, code: 'not-found', reason: `ticket ${request.ticketId} is not known to routing` };
     if (ticket.status === 'done') return { ok: false, code: 'illegal-transition', reason: `ticket ${request.ticketId} is resolved, closed or cancelled` };
     await round.lookUpScenarios([ticket]);
@@ -310,19 +314,19 @@ export class RoutingEngine {
    * steps change (an arrival, an assignment, an escalation taken, a ticket leaving), and reads the roster
    * and queue again after the rare ones it does not follow.
    */
-  async onTicketEvents(manager: EntityManager, events: ReadonlyArray<{ event: TicketEvent; cause: Cause }>): Promise<void> {
+  async onTicketEventsIn(tables: RoutingTables, events: ReadonlyArray<{ event: TicketEvent; cause: Cause }>): Promise<void> {
     const acted = events.filter(({ event }) => ROUND_EVENTS.has(event.type) || CONFIRMATIONS.has(event.type));
     if (acted.length === 0) return;
-    await this.lockRounds(manager);
+    await tables.lockRounds();
     let round: RoutingRound | undefined;
     for (const { event, cause } of acted) {
       if (CONFIRMATIONS.has(event.type)) {
-        if ((await this.onConfirmation(manager, event)) && round) await round.reread();
+        if ((await this.onConfirmation(tables, event)) && round) await round.reread();
         continue;
       }
-      round ??= await RoutingRound.begin(manager, this);
+      round ??= await RoutingRound.begin(tables);
       const at = this.clock.now();
-      const followed = await this.step(manager, round, event, at);
+      const followed = await this.step(tables, round, event, at);
       await round.settle(cause, at);
       if (!followed) await round.reread();
     }
@@ -333,9 +337,9 @@ export class RoutingEngine {
    * One ticket event's step of a round. False when it changed routing's tables in a way the round does not
    * follow in memory, so the round must read them again before another step.
    */
-  private async step(manager: EntityManager, round: RoutingRound, event: TicketEvent, at: Date): Promise<boolean> {
+  private async step(tables: RoutingTables, round: RoutingRound, event: TicketEvent, at: Date): Promise<boolean> {
     const ticketId = event.data.ticketId;
-    const known = await this.ticketRepository.get(manager, ticketId);
+    const known = await tables.ticket(ticketId);
 
     switch (event.type) {
       case 'support.ticket.received.v1': {
@@ -351,7 +355,7 @@ export class RoutingEngine {
         await round.lookUpScenarios([ticket]);
         round.queue.push(ticket);
         round.queue.sort(queueOrder);
-        round.afterwards((m) => this.ticketRepository.received(m, ticket));
+        round.afterwards((t) => t.received(ticket));
         round.drain(at);
         if (!round.decidedFor(ticketId)) {
           const why: AssigneeChoice = chooseAssignee(round.toRoute(ticket), round.roster);
@@ -373,14 +377,14 @@ export class RoutingEngine {
         }
         if (target.final) return true;
         round.decide(ticketId, { type: 'support.routing.ticket-queued.v1', data: { ticketId, urgency: known.urgency, waitingFor: 'escalation', reason: target.reason } });
-        round.afterwards((m) => this.ticketRepository.waitForEscalation(m, ticketId, event.data.reason));
+        round.afterwards((t) => t.waitForEscalation(ticketId, event.data.reason));
         return false;
       }
       case 'support.ticket.resolved.v1':
       case 'support.ticket.closed.v1':
       case 'support.ticket.cancelled.v1': {
         if (!known || known.status === 'done') return true;
-        round.afterwards((m) => this.ticketRepository.done(m, ticketId));
+        round.afterwards((t) => t.done(ticketId));
         // the freed capacity goes to the queue at once
         round.release(known);
         round.drain(at);
@@ -388,13 +392,80 @@ export class RoutingEngine {
       }
       case 'support.ticket.reopened.v1': {
         if (!known) return true;
-        round.afterwards((m) => this.ticketRepository.reopen(m, ticketId));
+        round.afterwards((t) => t.reopen(ticketId));
         return false;
       }
       default:
         return true;
     }
   }
+}
+
+/** Routing's rounds on its PostgreSQL tables: the live engine, fed by the consumers and the HTTP routes. */
+@Injectable()
+export class RoutingEngine extends RoutingRounds {
+  /** the roster's members, each a stream of its own */
+  readonly members: CommandHandler<MemberCommand, RosterEvent, MemberAggregate, Member>;
+
+  constructor(
+    @Inject(SERVICE_SCHEMA) readonly schema: string,
+    readonly pipeline: AppendPipeline,
+    readonly rosterRepository: RosterRepository,
+    readonly ticketRepository: RoutedTicketsRepository,
+    readonly scenarioRepository: ScenarioCatalogueRepository,
+    @Inject(CLOCK) clock: Clock,
+  ) {
+    super(clock);
+    // the roster table is written by the round that takes the change (RosterService), not per member
+    this.members = new CommandHandler(pipeline, clock, { streamType: MEMBER_STREAM, decider: memberDecider, exists: memberExists });
+  }
+
+  /** routing's tables in the transaction of `manager` */
+  tablesIn(manager: EntityManager): RoutingTables {
+    return new PostgresRoutingTables(manager, this);
+  }
+
+  /** see {@link RoutingRounds.onScenarioIn}, in the consumer's transaction */
+  onScenario(manager: EntityManager, scenario: Scenario, version: number, cause: Cause): Promise<void> {
+    return this.onScenarioIn(this.tablesIn(manager), scenario, version, cause);
+  }
+
+  /** rounds are serial, across instances too: the lock is held to the end of the caller's transaction */
+  lockRounds(manager: EntityManager): Promise<void> {
+    return lockForTransaction(manager, `${this.schema}:routing-round`);
+  }
+
+  /** see {@link RoutingRounds.assignManuallyIn}, in the request's transaction */
+  assignManually(
+    manager: EntityManager,
+    request: { ticketId: string; memberId: string; reason?: string },
+    cause: Cause,
+  ): Promise<{ ok: true; decision: RoutingDecisionEvent } | Rejection> {
+    return this.assignManuallyIn(this.tablesIn(manager), request, cause);
+  }
+
+  /** see {@link RoutingRounds.onTicketEventsIn}, in the consumer's transaction (with its inbox rows) */
+  onTicketEvents(manager: EntityManager, events: ReadonlyArray<{ event: TicketEvent; cause: Cause }>): Promise<void> {
+    return this.onTicketEventsIn(this.tablesIn(manager), events);
+  }
+}
+
+/** the member as the round's roster holds them after a change: their load as the round counts it */
+function upsert(roster: RosterEntry[], state: Member, version: number): RosterEntry {
+  const existing = roster.find((r) => r.memberId === state.memberId);
+  const entry: RosterEntry = {
+    memberId: state.memberId,
+    role: state.role,
+    ...state.profile,
+    onDuty: state.onDuty,
+    version,
+    openTickets: existing?.openTickets ?? 0,
+    assignedCount: existing?.assignedCount ?? 0,
+    ...(existing?.lastAssignedAt ? { lastAssignedAt: existing.lastAssignedAt } : {}),
+  };
+  if (existing) Object.assign(existing, entry);
+  else roster.push(entry);
+  return entry;
 }
 
 /** ticket events that may hand out work: each runs a decision round */

@@ -3,6 +3,9 @@ import { Scenario, scenarioChanged, scenarioDefined } from '@support/contracts';
 import { ConsumedEvent, EventContext, EventHandlers } from '@support/messaging';
 import { ROUTING_ACTOR, RoutingEngine } from './routing-engine';
 
+/** the consumer group (`<schema>.scenario-catalogue`) whose inbox says which catalogue events routing took in */
+export const SCENARIO_CATALOGUE_GROUP = 'scenario-catalogue';
+
 const CATALOGUE_EVENTS = new Set<string>([scenarioDefined.type, scenarioChanged.type]);
 
 /** Feeds the knowledge base's scenario catalogue to routing, each event in the consumer's transaction (with its inbox row). */
@@ -10,7 +13,7 @@ const CATALOGUE_EVENTS = new Set<string>([scenarioDefined.type, scenarioChanged.
 export class ScenarioCatalogueReactor {
   constructor(private readonly engine: RoutingEngine) {}
 
-  @EventPattern([scenarioDefined.type, scenarioChanged.type], { group: 'scenario-catalogue' })
+  @EventPattern([scenarioDefined.type, scenarioChanged.type], { group: SCENARIO_CATALOGUE_GROUP })
   async handle(@Payload() event: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     // both events carry the whole scenario as it is now
     if (!CATALOGUE_EVENTS.has(event.type)) return;

@@ -13,6 +13,9 @@ const AUTOMATIC: Actor = { id: 'routing', role: 'service' };
  */
 const TICKET_EVENTS_PER_TRANSACTION = 100;
 
+/** the consumer group (`<schema>.ticket-events`) whose inbox says which ticket events routing took in */
+export const TICKET_EVENTS_GROUP = 'ticket-events';
+
 /**
  * Feeds intake's ticket events to routing: a fetched chunk of a partition in the consumer's one transaction
  * (with its inbox rows), each event the cause of what routing decides because of it.
@@ -21,7 +24,7 @@ const TICKET_EVENTS_PER_TRANSACTION = 100;
 export class TicketEventsReactor {
   constructor(private readonly engine: RoutingEngine) {}
 
-  @EventPattern(ROUTING_TICKET_EVENTS, { group: 'ticket-events', batchSize: TICKET_EVENTS_PER_TRANSACTION })
+  @EventPattern(ROUTING_TICKET_EVENTS, { group: TICKET_EVENTS_GROUP, batchSize: TICKET_EVENTS_PER_TRANSACTION })
   handle(@Payload() events: ConsumedEvent[], @Ctx() { manager }: EventContext): Promise<void> {
     return this.engine.onTicketEvents(
       manager,

@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MEMBER_ROLES, TIERS } from '@support/contracts';
+import { SimulationPeriodDto } from '@support/service-kit';
+import { OUTCOME_TIERS } from '../domain';
+
+// POST /v1/simulations: a what-if of routing (routing-simulation.service.ts)
+
+/** a change to one recorded member from `from` on; a field left out follows the record */
+export class MemberChangeDto {
+  @ApiProperty({ example: 'agent-li', description: 'a member on the roster by `to` (a what-if adds no members: 400 otherwise)' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:@-]{1,100}$/, { message: 'memberId must be 1-100 letters, digits or . _ : @ -' })
+  memberId!: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, example: 8, description: 'open tickets at most' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  capacity?: number;
+
+  @ApiPropertyOptional({ example: true, description: 'on (or off) duty for the whole period, whatever the recorded duty changes' })
+  @IsOptional()
+  @IsBoolean()
+  onDuty?: boolean;
+
+  @ApiPropertyOptional({ example: ['network', 'printer'], description: 'fault categories the member takes (the whole list)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  skills?: string[];
+
+  @ApiPropertyOptional({ example: ['printer-driver-reinstall'], description: "a contractor's scenario whitelist (the whole list, at least one); employees have none" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  scenarios?: string[];
+}
+
+export class RosterProposalDto {
+  @ApiProperty({ type: [MemberChangeDto], description: 'each member at most once; an empty list replays the record as it was' })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique((change: MemberChangeDto) => change?.memberId, { message: 'members must name each member at most once' })
+  @ValidateNested({ each: true })
+  @Type(() => MemberChangeDto)
+  members!: MemberChangeDto[];
+}
+
+export class RoutingSimulationRequestDto extends SimulationPeriodDto {
+  @ApiProperty({ type: RosterProposalDto, description: 'changes to the recorded roster, in force from `from`' })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RosterProposalDto)
+  roster!: RosterProposalDto;
+}
+
+// ---- the answer -----------------------------------------------------------------------------------
+
+export class PercentilesDto {
+  @ApiProperty({ example: 40 }) count!: number;
+  @ApiProperty({ type: Number, nullable: true, example: 12.5, description: 'minutes, nearest rank; null when count is 0' }) p50!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 47, description: 'minutes, nearest rank; null when count is 0' }) p90!: number | null;
+}
+
+export class QueueWaitDto {
+  @ApiProperty({ type: PercentilesDto }) all!: PercentilesDto;
+  @ApiProperty({ type: PercentilesDto }) urgent!: PercentilesDto;
+  @ApiProperty({ type: PercentilesDto }) normal!: PercentilesDto;
+}
+
+export class TierOutcomeDto {
+  @ApiProperty({ enum: OUTCOME_TIERS, example: 'L1' }) tier!: string;
+  @ApiProperty({ example: 31, description: 'tickets handed to the tier in the period (assignments, dispatches and escalations)' }) assigned!: number;
+  @ApiProperty({ type: PercentilesDto, description: 'queue wait of the tickets whose first hand was this tier' }) queueWait!: PercentilesDto;
+}
+
+export class MemberOutcomeDto {
+  @ApiProperty({ example: 'agent-li' }) memberId!: string;
+  @ApiProperty({ example: '李工' }) name!: string;
+  @ApiProperty({ enum: MEMBER_ROLES, example: 'agent' }) role!: string;
+  @ApiProperty({ enum: TIERS, example: 'L1' }) tier!: string;
+  @ApiProperty({ example: 12, description: 'tickets handed to the member in the period (assignments, dispatches and escalations)' }) assigned!: number;
+  @ApiProperty({ example: 3, description: 'peak of open tickets in the period (those carried in count)' }) maxOpen!: number;
+}
+
+export class RoutingOutcomeDto {
+  @ApiProperty({ example: 40, description: 'tickets received in the period' }) tickets!: number;
+  @ApiProperty({ example: 30, description: 'assignments to employees decided in the period (automatic and manual)' }) assigned!: number;
+  @ApiProperty({ example: 6, description: 'assignments to whitelisted contractors decided in the period' }) dispatched!: number;
+  @ApiProperty({ example: 1, description: "of those, a lead's manual ones" }) manual!: number;
+  @ApiProperty({ example: 0, description: "a lead's recorded manual assignments the proposal made illegal (skipped by the replay); 0 in actual" }) manualSkipped!: number;
+  @ApiProperty({ example: 2, description: 'escalations decided in the period' }) escalations!: number;
+  @ApiProperty({ example: 1, description: 'tickets received in the period that nobody was handed by `to`, and that did not leave (resolved, closed, cancelled)' })
+  waitingAtEnd!: number;
+  @ApiProperty({ type: QueueWaitDto, description: 'minutes from receipt to the first assignment (or escalation), tickets received in the period' }) queueWait!: QueueWaitDto;
+  @ApiProperty({ type: [TierOutcomeDto], description: 'L1, L2, L3, then contractor' }) byTier!: TierOutcomeDto[];
+  @ApiProperty({ type: [MemberOutcomeDto], description: 'the roster as of `to` (and anyone handed work), by member id' }) members!: MemberOutcomeDto[];
+}
+
+export class SimulationPeriodAnswerDto {
+  @ApiProperty({ format: 'date-time', example: '2026-03-01T16:00:00.000Z' }) from!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-08T16:00:00.000Z' }) to!: string;
+}
+
+export class ReplayedDto {
+  @ApiProperty({ example: 412, description: 'inputs replayed in the period (ticket, catalogue and roster events, manual assignments)' }) eventsInPeriod!: number;
+  @ApiProperty({ example: 3120, description: 'inputs replayed before it: the state carried in' }) eventsBefore!: number;
+}
+
+export class RosterProposalAnswerDto {
+  @ApiProperty({ type: [MemberChangeDto], description: 'as understood: by member id, labels trimmed' }) members!: MemberChangeDto[];
+}
+
+export class RoutingSimulationAnswerDto {
+  @ApiProperty({ example: 'routing' }) service!: string;
+  @ApiProperty({ type: SimulationPeriodAnswerDto }) period!: SimulationPeriodAnswerDto;
+  @ApiProperty({ type: RosterProposalAnswerDto }) proposal!: RosterProposalAnswerDto;
+  @ApiProperty({ type: [String], description: 'what the replay assumed where the record cannot tell', example: ["Every ticket's later life ... happens at its recorded time ..."] })
+  assumptions!: string[];
+  @ApiProperty({ type: RoutingOutcomeDto, description: 'the recorded decisions, measured' }) actual!: RoutingOutcomeDto;
+  @ApiProperty({ type: RoutingOutcomeDto, description: 'the replayed decisions under the proposal, measured by the same function' }) proposed!: RoutingOutcomeDto;
+  @ApiProperty({ type: ReplayedDto }) replayed!: ReplayedDto;
+}
