@@ -222,6 +222,20 @@ curl -s "http://127.0.0.1:3000/v1/queue?asOf=$AT" -H "Authorization: Bearer $TOK
 curl -s "http://127.0.0.1:3000/v1/sla-board?asOf=$AT" -H "Authorization: Bearer $TOKEN"
 curl -s "http://127.0.0.1:3000/v1/kpis/weekly?asOf=$AT" -H "Authorization: Bearer $TOKEN"           # the week of the instant, as its events stood then
 
+## What if?
+
+# a past period (at most 92 days, to not in the future): here the last week up to now (GNU date; on macOS: date -u -v-7d ...)
+FROM=$(date -u -d '7 days ago' +%FT%TZ)
+TO=$(date -u +%FT%TZ)
+# the SLA policy in force with a faster first contact (20 min urgent, 45 normal) as the proposal
+SLA=$(curl -s http://127.0.0.1:3003/v1/policies -H "Authorization: Bearer $TOKEN" | node -pe "const p = JSON.parse(require('fs').readFileSync(0, 'utf8')); for (const r of p.rules) if (r.id === 'first-contact') r.targetMinutes = { urgent: 20, normal: 45 }; JSON.stringify({ policy: { rules: p.rules, calendar: p.calendar } })")
+# three proposals at once (each part is optional), lead only: { period, parts, comparison, assumptions }
+curl -s -X POST http://127.0.0.1:3000/v1/simulations -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"from":"'$FROM'","to":"'$TO'","sla":'"$SLA"',"routing":{"roster":{"members":[{"memberId":"m-agent-chen","capacity":2}]}},"leads":{"ratios":[{"memberId":"m-agent-wang","weight":1},{"memberId":"m-agent-chen","weight":1},{"memberId":"m-senior-li","weight":1}]}}'
+# the same as CSV, a line per figure and per assumption, for a spreadsheet
+curl -s -X POST http://127.0.0.1:3000/v1/simulations -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'Accept: text/csv' \
+  -d '{"from":"'$FROM'","to":"'$TO'","leads":{"ratios":[{"memberId":"m-agent-wang","weight":1},{"memberId":"m-agent-chen","weight":1},{"memberId":"m-senior-li","weight":1}]}}'
+
 ## Webhooks for partner systems
 
 # subscribe (201): the answer holds the generated signing secret, in this answer only
