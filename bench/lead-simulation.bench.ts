@@ -1,5 +1,5 @@
 // Lead-pool what-if benchmark (issue 24, items 2-3): the identity month at the issue's size. 10,000 leads
-// generated through the pool's LIVE command path (bench/support/lead-month.ts, the same generator as
+// generated through the pool's LIVE command path (services/lead-pool/test/support/lead-month.ts, the same generator as
 // lead-pool's identity test: captures, accepts, declines, time-outs by the allocator's own run, losses,
 // duplicates, members off and on duty, on a manual clock), then the record read and replayed with the
 // ratios in force: the replay must give every allocation and return the record holds, lead by lead.
@@ -17,7 +17,7 @@ import { ROSTER_TOPIC } from '@support/contracts';
 import { kafkaClientOptions } from '@support/messaging';
 import { Booking, recordedHistory, replayPool } from '../services/lead-pool/src/domain';
 import { startLeadPoolRuntime } from '../services/lead-pool/src/lead-pool.providers';
-import { generateLeadMonth, SettableClock } from './support/lead-month';
+import { generateLeadMonth, SettableClock } from '../services/lead-pool/test/support/lead-month';
 import { machineLine } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { recordResults, runBench } from './support/results';
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
 Machine: ${machineLine()}; PostgreSQL and Kafka on the same machine; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} (other work shared the machine).
 
 One process: \`startLeadPoolRuntime\` on a fresh schema (real PostgreSQL, Kafka, its roster consumer), a manual clock.
-The month: \`bench/support/lead-month.ts\` (lead-pool's identity test's generator, seed ${SEED}), ratios 3:2:2:1 set the day
+The month: \`services/lead-pool/test/support/lead-month.ts\` (lead-pool's identity test's generator, seed ${SEED}), ratios 3:2:2:1 set the day
 before the period, a tenth of the leads (at most 660) that day, the rest over 30 days.
 
 | measure | value |

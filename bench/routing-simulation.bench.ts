@@ -1,5 +1,5 @@
 // Routing what-if benchmark (issue 24): a generated month of 10,000 tickets (BENCH_SIM_TICKETS) decided by
-// routing's LIVE engine and published to Kafka (bench/support/routing-month.ts), then simulated with no
+// routing's LIVE engine and published to Kafka (services/routing/test/support/routing-month.ts), then simulated with no
 // proposal: the identity (every ticket's replayed decisions equal the recorded ones) and the time the
 // simulation takes, against a raw consume of the same topics (every message read, nothing decoded) and the
 // reader's decode. Prints a RESULTS.md section; BENCH_RECORD=1 also puts it at the top of bench/RESULTS.md.
@@ -13,7 +13,7 @@ import { replayRecord, RoutingSimulation, simulateRouting } from '../services/ro
 import { routingMigrations } from '../services/routing/src/persistence/routing.migrations';
 import { machineLine } from './support/machine';
 import { recordResults, runBench } from './support/results';
-import { freshMonth, liveRoutingMonth } from './support/routing-month';
+import { freshMonth, liveRoutingMonth } from '../services/routing/test/support/routing-month';
 import { benchKafka, DATABASE_URL } from './support/services';
 
 const TICKETS = Number(process.env.BENCH_SIM_TICKETS ?? 10_000);

@@ -15,7 +15,7 @@ import { startSlaMonitorRuntime } from '../services/sla-monitor/src/sla-monitor.
 import { machineLine, median } from './support/machine';
 import { recordResults, runBench } from './support/results';
 import { BENCH_AUDIT_KEY, benchKafka, migrateForService } from './support/services';
-import { driveLiveMonitor, generateMonth, publishInputs } from './support/sla-month';
+import { driveLiveMonitor, generateMonth, publishInputs } from '../services/sla-monitor/test/support/sla-month';
 
 const TICKETS = Number(process.env.BENCH_SLA_TICKETS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

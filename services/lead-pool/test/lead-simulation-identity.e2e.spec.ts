@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, ManualClock, publishEvents, serviceDatabase, serviceKafka, testInfra, uniqueSchemaName } from '@support/test-kit';
-import { generateLeadMonth, RosterFact } from '../../../bench/support/lead-month';
+import { generateLeadMonth, RosterFact } from './support/lead-month';
 import { Booking, recordedHistory, replayPool } from '../src/domain';
 import { leadPoolService } from '../src/lead-pool.app';
 import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
 
 // the identity test: a month of leads through the LIVE command path (captures, accepts, declines, time-outs
-// by the allocator's own run, losses, duplicates, members going off and on duty: bench/support/lead-month.ts),
+// by the allocator's own run, losses, duplicates, members going off and on duty: services/lead-pool/test/support/lead-month.ts),
 // then the replay with the ratios in force must give every allocation and return the record holds, lead by
 // lead, at the same instants. LEAD_SIM_IDENTITY_LEADS sets the month's size (the suite's default 1,200, about
 // 2 minutes; the 10,000 run in bench/lead-simulation.bench.ts, about 15 minutes), LEAD_SIM_IDENTITY_SEED

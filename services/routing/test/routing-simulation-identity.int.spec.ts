@@ -1,5 +1,5 @@
 import { openTestSchema, testMessagingClient } from '@support/test-kit';
-import { freshMonth, liveRoutingMonth } from '../../../bench/support/routing-month';
+import { freshMonth, liveRoutingMonth } from './support/routing-month';
 import { replayRecord, RoutingSimulation } from '../src/application/routing-simulation.service';
 import { routingMigrations } from '../src/persistence/routing.migrations';
 

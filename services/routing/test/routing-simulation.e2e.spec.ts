@@ -4,7 +4,7 @@ import { Cause, eventCatalogue, SCENARIOS_TOPIC, TicketEvent, TICKETS_TOPIC } fr
 import { ensureTopics, readRecordedEvents, toKafkaMessage } from '@support/messaging';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { dropTestSchema, jsonRequest, ManualClock, serviceDatabase, serviceKafka, testInfra, testMessagingClient, uniqueSchemaName } from '@support/test-kit';
-import { freshMonth } from '../../../bench/support/routing-month';
+import { freshMonth } from './support/routing-month';
 import { routingService } from '../src/routing.app';
 import { RoutingRuntime, startRoutingRuntime } from '../src/routing.providers';
 

@@ -1,5 +1,5 @@
 import { dropTestSchema, ManualClock, serviceDatabase, serviceKafka, testMessagingClient, uniqueSchemaName } from '@support/test-kit';
-import { driveLiveMonitor, generateMonth, inRecordedOrder, publishInputs } from '../../../bench/support/sla-month';
+import { driveLiveMonitor, generateMonth, inRecordedOrder, publishInputs } from './support/sla-month';
 import { SlaSimulator } from '../src/application/sla-simulation.service';
 import { DurationSlaRule, SlaRule } from '../src/domain';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla-monitor.providers';

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { serveOnFreePort, signTestToken } from '@support/service-kit';
 import { dropTestSchema, ManualClock, serviceDatabase, serviceKafka, testInfra, testMessagingClient, uniqueSchemaName } from '@support/test-kit';
-import { driveLiveMonitor, events, inRecordedOrder, publishInputs } from '../../../bench/support/sla-month';
+import { driveLiveMonitor, events, inRecordedOrder, publishInputs } from './support/sla-month';
 import { slaMonitorService } from '../src/sla-monitor.app';
 import { SlaMonitorRuntime, startSlaMonitorRuntime } from '../src/sla-monitor.providers';
 

@@ -5,12 +5,12 @@ import { AppendPipeline, IdempotencyStore } from '@support/command-handling';
 import { Actor, Cause, Clock, eventCatalogue, MemberRole, SCENARIOS_TOPIC, Tier, TicketEvent, TICKETS_TOPIC } from '@support/contracts';
 import { EventStore } from '@support/event-store';
 import { ensureTopics, MessagingClient, readRecordedEvents, toKafkaMessage } from '@support/messaging';
-import { RosterService } from '../../services/routing/src/application/roster.service';
-import { RoutingEngine } from '../../services/routing/src/application/routing-engine';
-import { MemberCommand } from '../../services/routing/src/domain';
-import { RosterRepository } from '../../services/routing/src/persistence/roster.repository';
-import { RoutedTicketsRepository } from '../../services/routing/src/persistence/routed-tickets.repository';
-import { ScenarioCatalogueRepository } from '../../services/routing/src/persistence/scenario-catalogue.repository';
+import { RosterService } from '../../src/application/roster.service';
+import { RoutingEngine } from '../../src/application/routing-engine';
+import { MemberCommand } from '../../src/domain';
+import { RosterRepository } from '../../src/persistence/roster.repository';
+import { RoutedTicketsRepository } from '../../src/persistence/routed-tickets.repository';
+import { ScenarioCatalogueRepository } from '../../src/persistence/scenario-catalogue.repository';
 
 // A generated month of a support desk, decided by routing's LIVE engine (RoutingEngine.onTicketEvents,
 // RosterService, assignManually, onScenario on PostgreSQL, with a manual clock at each input's time) and

@@ -1,5 +1,5 @@
 import { Actor, LeadRatio } from '@support/contracts';
-import { LeadPoolRuntime } from '../../services/lead-pool/src/lead-pool.providers';
+import { LeadPoolRuntime } from '../../src/lead-pool.providers';
 
 // a month of the lead pool through its LIVE command path (LeadService, RatioPolicyService, LeadAllocator in
 // the process, the roster through routing's topic and the pool's consumer), on a manual clock: captures,

@@ -8,8 +8,8 @@ import { Kafka, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { eventCatalogue, RecordedEvent } from '@support/contracts';
 import { ConsumedEvent, ConsumerInbox, toKafkaMessage } from '@support/messaging';
-import { DUE_LIMIT, SlaMonitor } from '../../services/sla-monitor/src/application/sla-monitor.service';
-import { CLOCK_EVENTS_GROUP } from '../../services/sla-monitor/src/application/clock-events.reactor';
+import { DUE_LIMIT, SlaMonitor } from '../../src/application/sla-monitor.service';
+import { CLOCK_EVENTS_GROUP } from '../../src/application/clock-events.reactor';
 
 /** An input event of the monitor: its id, type, data, recorded time and Kafka key (the aggregate id). */
 export interface InputEvent {
