@@ -40,6 +40,7 @@ const NOT_PAGED: Record<string, 'record' | 'one'> = {
   'GET /v1/lead-pool': 'one',
   // the page's chart library and script, and its trend series: each one object holding a bounded series
   'GET /trends.js': 'one',
+  'GET /what-if.js': 'one',
   'GET /vendor/uplot.js': 'one',
   'GET /vendor/uplot.css': 'one',
   'GET /v1/trends/rates': 'one',

@@ -80,7 +80,7 @@ describe('sla-monitor what-if simulation', () => {
       body: JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, text, body: JSON.parse(text) };  
+    return { status: response.status, text, body: JSON.parse(text) };
   };
   const inForce = async () => {
     const { rules, calendar } = (await (await fetch(`${url}/v1/policies`, { headers: { authorization: `Bearer ${agent}` } })).json()) as {

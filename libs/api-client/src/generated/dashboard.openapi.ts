@@ -322,7 +322,7 @@ export interface paths {
         put?: never;
         /**
          * what a proposed policy would have done over a past period, side by side with what happened
-         * @description Each part given (sla, routing, leads) is replayed by its owning service through its own domain code, with the proposal in place of the policy in force from `from`; nothing is published, no table changes and no consumer offset moves (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). The answer pairs every figure of the actual and the proposed outcome and lists what each replay assumed. The same proposal over the same period answers the same, byte for byte. JSON by default; CSV with `Accept: text/csv` or `?format=csv`.
+         * @description Each part given (sla, routing, leads) is replayed by its owning service through its own domain code, with the proposal in place of the policy in force from `from`; nothing is published, no table changes and no consumer offset moves (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). The answer pairs every figure of the actual and the proposed outcome and lists what each replay assumed. The same proposal over the same period answers the same, byte for byte. JSON by default; CSV (text/csv: from,to,part,kind,measure,actual,proposed,change, a line per figure and per assumption) with `Accept: text/csv` or `?format=csv`.
          */
         post: operations["WhatIfController_simulate"];
         delete?: never;
@@ -2245,7 +2245,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WhatIfAnswerDto"];
-                    "text/csv": components["schemas"]["WhatIfAnswerDto"];
                 };
             };
             /** @description a parameter, header or body field breaks its rule (each named in `errors` / `message`) */

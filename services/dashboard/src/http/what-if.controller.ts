@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '@support/contracts';
 import { ApiAnswer, ApiAnswerAs, CLOCK, Public, Roles, simulationPeriod } from '@support/service-kit';
@@ -35,10 +35,9 @@ export class WhatIfController {
     description:
       'Each part given (sla, routing, leads) is replayed by its owning service through its own domain code, with the proposal in place of the policy in force from `from`; nothing is published, no table changes and no consumer offset moves (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). ' +
       'The answer pairs every figure of the actual and the proposed outcome and lists what each replay assumed. The same proposal over the same period answers the same, byte for byte. ' +
-      'JSON by default; CSV with `Accept: text/csv` or `?format=csv`.',
+      'JSON by default; CSV (text/csv: from,to,part,kind,measure,actual,proposed,change, a line per figure and per assumption) with `Accept: text/csv` or `?format=csv`.',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: the comparison and assumptions as a CSV file (as Accept: text/csv)' })
-  @ApiProduces('application/json', 'text/csv')
   @ApiAnswer(WhatIfAnswerDto)
   async simulate(
     @Body() body: WhatIfDto,
