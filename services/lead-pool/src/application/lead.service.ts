@@ -130,8 +130,10 @@ export class LeadService {
       committed.entities.map((lead, i) => ({ lead, version: changes[i].change.version, at, contact: changes[i].contact })),
     );
     const captured = changes.filter(({ contact }) => contact !== undefined);
-    await this.repository.addToLedgerAll(manager, this.currentWeek(), contributions(captured.map(({ index }) => captures[index].input.source.memberId)));
     const allocated = new Map((captured.length > 0 ? await this.allocateWhatWaitsIn(manager) : []).map(({ lead, version }) => [lead.leadId, { lead, version }]));
+    // the ledger's rows after the allocator's lock, as every allocation books them: taken before it, a group's
+    // rows and another transaction's allocation would each wait for what the other holds (a deadlock, a 500)
+    await this.repository.addToLedgerAll(manager, this.currentWeek(), contributions(captured.map(({ index }) => captures[index].input.source.memberId)));
     for (const { index, change, contact } of changes) {
       const merged = contact === undefined;
       // a new lead as the group leaves it: handed out already, or pooled

@@ -292,7 +292,8 @@ export class LeadPoolRepository {
   /** several members' lines of one week moved, in one statement */
   async addToLedgerAll(manager: EntityManager, week: string, changes: ReadonlyMap<string, LedgerChange>): Promise<void> {
     if (changes.size === 0) return;
-    const members = [...changes.keys()];
+    // rows locked in one order by every writer: two groups never wait for each other's rows
+    const members = [...changes.keys()].sort();
     await manager.query(
       `INSERT INTO ${this.ledgerTable} (week, member_id, contributed, received) SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[])
        ON CONFLICT (week, member_id) DO UPDATE SET contributed = ${this.ledgerTable}.contributed + EXCLUDED.contributed, received = ${this.ledgerTable}.received + EXCLUDED.received`,
