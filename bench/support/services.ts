@@ -103,6 +103,8 @@ export async function startService(name: ServiceName, port: number, schema: stri
     if (options.timings && options.timings.listeningInMs === undefined && (await answers('/health/live'))) options.timings.listeningInMs = Date.now() - spawnedAt;
     if (await answers('/health/ready')) {
       if (options.timings) options.timings.readyInMs = Date.now() - spawnedAt;
+      // ready answers over HTTP too: a live probe that timed out on a busy box does not leave listening unknown
+      if (options.timings) options.timings.listeningInMs ??= options.timings.readyInMs;
       return child;
     }
     await new Promise((r) => setTimeout(r, options.timings ? 100 : 500));
