@@ -29,7 +29,7 @@ const ENTRY_KEYS = ['ruleId', 'urgency', 'memberId', 'tier', 'id'] as const;
 
 /**
  * Every numeric figure of `actual` and `proposed`, paired by where it sits: an object's fields by name,
- * a list's entries by their id fields (ruleId, urgency, memberId, tier, id) or else by position. A figure
+ * a list's entries by their id fields (ruleId, urgency, memberId, tier, id; a member by memberId alone) or else by position. A figure
  * only one side has (a member assigned nothing under the proposal) pairs with null. Text (names, roles)
  * is not a figure; it stays in the parts' answers. Rows keep the outcome's own order, then the other
  * side's extra rows in theirs.
@@ -72,7 +72,10 @@ function figuresOf(outcome: unknown): Map<string, number | null> {
 
 function entryName(entry: unknown, index: number): string {
   if (typeof entry !== 'object' || entry === null) return String(index);
-  const ids = ENTRY_KEYS.map((key) => (entry as Record<string, unknown>)[key]).filter((id) => typeof id === 'string' && id !== '');
+  const fields = entry as Record<string, unknown>;
+  // a member is named by their id alone: a proposal may move them to another tier
+  const keys = typeof fields.memberId === 'string' && fields.memberId !== '' ? (['memberId'] as const) : ENTRY_KEYS;
+  const ids = keys.map((key) => fields[key]).filter((id) => typeof id === 'string' && id !== '');
   return ids.length > 0 ? ids.join('/') : String(index);
 }
 

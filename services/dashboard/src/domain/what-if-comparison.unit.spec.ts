@@ -56,6 +56,11 @@ describe('what-if comparison', () => {
     ]);
   });
 
+  it('names a member by their id alone, so a member the proposal moves to another tier still pairs', () => {
+    const rows = comparisonRows('routing', { members: [{ memberId: 'a-1', tier: 'L1', assigned: 3 }] }, { members: [{ memberId: 'a-1', tier: 'L2', assigned: 1 }] });
+    expect(rows).toEqual([{ part: 'routing', measure: 'members[a-1].assigned', actual: 3, proposed: 1, change: -2 }]);
+  });
+
   it('keeps differences of decimals free of float noise', () => {
     expect(comparisonRows('leads', { deviation: 0.3 }, { deviation: 0.1 })[0].change).toBe(-0.2);
   });
