@@ -1,5 +1,5 @@
 // deploy/node-flags: the one list of Node's flags every service process starts with
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,5 +18,11 @@ describe('deploy/node-flags', () => {
     for (const flag of flags) expect(flag).toMatch(/^--[a-z]/);
     // node refuses an unknown flag with "bad option" and exit code 9
     expect(execFileSync(process.execPath, [...flags, '-p', '"ok"'], { encoding: 'utf8' }).trim()).toBe('ok');
+  });
+
+  it("keeps kafkajs' negative timer out of the log and every other warning in it", () => {
+    const run = spawnSync(process.execPath, [...nodeFlags(), '-e', "setTimeout(() => undefined, -1); process.emitWarning('kept', 'OtherWarning')"], { encoding: 'utf8' });
+    expect(run.stderr).not.toContain('TimeoutNegativeWarning');
+    expect(run.stderr).toContain('OtherWarning: kept');
   });
 });
