@@ -7,7 +7,7 @@ import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { eventCatalogue } from '@support/contracts';
+import { eventCatalogue, TICKETS_TOPIC } from '@support/contracts';
 import { machineLine, percentile } from './support/machine';
 import { publishAsOwners } from './support/publish';
 import { recordResults } from './support/results';
@@ -21,7 +21,10 @@ const RATES = (process.env.BENCH_DASHBOARD_RATES ?? '50,200').split(',').map(Num
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SYNTHETIC_TICKETS = Number(process.env.BENCH_REBUILD_TICKETS ?? 15_000);
+// BENCH_DASHBOARD_REBUILD=0 measures the latency only (printed, not recorded): for working on the path
+const REBUILD = process.env.BENCH_DASHBOARD_REBUILD !== '0';
 
+const WATCH_GROUP = `bench_dash_watch_${RUN}`;
 const kafka = new Kafka({ clientId: 'bench-dashboard', ...kafkaClientOptions(benchKafka()), logLevel: logLevel.NOTHING });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const topics = eventCatalogue.topics();
@@ -50,9 +53,43 @@ async function watchLiveStream(token: string): Promise<{ seenAt: Map<string, num
   return { seenAt, close: () => abort.abort() };
 }
 
-/** POSTs tickets at a steady rate; the time from each POST's start to its ticket on the live stream */
-async function postToDashboard(rate: number, desk: string, seenAt: Map<string, number>): Promise<{ p50: number; p99: number; count: number; total: number }> {
+/**
+ * Where a ticket is on its way to the dashboard, besides the live stream: each received event's time on
+ * the broker (the relay's produce, CreateTime) and its arrival at a plain kafkajs consumer of its own group,
+ * both on performance.now()'s scale, so a latency splits into intake + relay, broker, and the dashboard.
+ */
+async function watchTicketsTopic(): Promise<{ producedAt: Map<string, number>; consumedAt: Map<string, number>; close(): Promise<void> }> {
+  const producedAt = new Map<string, number>();
+  const consumedAt = new Map<string, number>();
+  const consumer = kafka.consumer({ groupId: WATCH_GROUP, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TICKETS_TOPIC, fromBeginning: false });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.headers?.ce_type?.toString() !== 'support.ticket.received.v1' || !message.key) return;
+      const id = message.key.toString();
+      consumedAt.set(id, performance.now());
+      producedAt.set(id, Number(message.timestamp) - performance.timeOrigin);
+    },
+  });
+  await joined;
+  return {
+    producedAt,
+    consumedAt,
+    close: () => consumer.disconnect(),
+  };
+}
+
+interface Stages {
+  producedAt: Map<string, number>;
+  consumedAt: Map<string, number>;
+}
+
+/** POSTs tickets at a steady rate; the time from each POST's start to its ticket on the live stream, and to each stage on the way */
+async function postToDashboard(rate: number, desk: string, seenAt: Map<string, number>, stages: Stages): Promise<Measured> {
   const sentAt = new Map<string, number>();
+  const answeredAt = new Map<string, number>();
   const posts: Array<Promise<void>> = [];
   const total = rate * SECONDS;
   const begin = performance.now();
@@ -71,7 +108,10 @@ async function postToDashboard(rate: number, desk: string, seenAt: Map<string, n
         }),
       })
         .then((r) => r.json() as Promise<{ id: string }>)
-        .then((body) => void sentAt.set(body.id, started)),
+        .then((body) => {
+          sentAt.set(body.id, started);
+          answeredAt.set(body.id, performance.now());
+        }),
     );
     // open loop: the schedule does not wait for answers
     const next = begin + ((i + 1) * 1000) / rate;
@@ -80,11 +120,36 @@ async function postToDashboard(rate: number, desk: string, seenAt: Map<string, n
   await Promise.all(posts);
   const deadline = Date.now() + 60_000;
   while ([...sentAt.keys()].some((id) => !seenAt.has(id)) && Date.now() < deadline) await sleep(100);
-  const latencies = [...sentAt]
-    .filter(([id]) => seenAt.has(id))
-    .map(([id, started]) => seenAt.get(id)! - started)
-    .sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length, total };
+  const seen = [...sentAt].filter(([id]) => seenAt.has(id));
+  const stage = (at: Map<string, number>): StageTimes => {
+    const sorted = seen
+      .filter(([id]) => at.has(id))
+      .map(([id, started]) => at.get(id)! - started)
+      .sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  };
+  const onDashboard = stage(seenAt);
+  return { ...onDashboard, count: seen.length, total, answered: stage(answeredAt), produced: stage(stages.producedAt), consumed: stage(stages.consumedAt) };
+}
+
+const stageLine = (runs: Measured[], pick: (run: Measured) => StageTimes): string =>
+  `${median(runs.map((r) => pick(r).p50)).toFixed(1)} / ${median(runs.map((r) => pick(r).p99)).toFixed(1)}`;
+
+interface StageTimes {
+  p50: number;
+  p99: number;
+}
+
+/** from a POST's start: to the ticket on the live stream (p50, p99), and to each stage on the way */
+interface Measured extends StageTimes {
+  count: number;
+  total: number;
+  /** intake's answer */
+  answered: StageTimes;
+  /** the relay's produce (the message's CreateTime, ms resolution) */
+  produced: StageTimes;
+  /** a plain kafkajs consumer's receipt */
+  consumed: StageTimes;
 }
 
 /** ticket and clock events as intake and sla-monitor publish them, for the rebuild to chew on */
@@ -202,18 +267,24 @@ async function main() {
     await caughtUp(lead);
 
     const live = await watchLiveStream(lead);
-    await postToDashboard(10, desk, live.seenAt); // warm-up: JIT, pools, topic metadata
+    const onTopic = await watchTicketsTopic();
+    await postToDashboard(10, desk, live.seenAt, onTopic); // warm-up: JIT, pools, topic metadata
     const latencies = [];
     for (const rate of RATES) {
       const runs = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const measured = await postToDashboard(rate, desk, live.seenAt);
-        console.log(`POST -> dashboard at ${rate}/s: p50 ${measured.p50.toFixed(1)} ms, p99 ${measured.p99.toFixed(1)} ms (${measured.count} of ${measured.total})`);
+        const measured = await postToDashboard(rate, desk, live.seenAt, onTopic);
+        console.log(
+          `POST -> dashboard at ${rate}/s: p50 ${measured.p50.toFixed(1)} ms, p99 ${measured.p99.toFixed(1)} ms (${measured.count} of ${measured.total}); ` +
+            `p50 answered ${measured.answered.p50.toFixed(1)}, produced ${measured.produced.p50.toFixed(1)}, consumed ${measured.consumed.p50.toFixed(1)} ms`,
+        );
         runs.push(measured);
       }
       latencies.push({ rate, runs, p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) });
     }
     live.close();
+    await onTopic.close();
+    if (!REBUILD) return;
 
     const synthetic = await publishSyntheticHistory(SYNTHETIC_TICKETS);
     await caughtUp(lead);
@@ -242,7 +313,8 @@ dashboard as production processes.
 ${latencies
   .map(
     (l) =>
-      `| \`POST /v1/tickets\` start -> the ticket on the dashboard's live stream (SSE), ${l.rate} tickets/s for ${SECONDS} s, open loop, ${ROUNDS} runs | median p50 ${l.p50.toFixed(1)} ms, **median p99 ${l.p99.toFixed(1)} ms** (p99 per run: ${l.runs.map((r) => r.p99.toFixed(1)).join(', ')} ms; ${l.runs.reduce((n, r) => n + r.count, 0)} of ${l.runs.reduce((n, r) => n + r.total, 0)} seen) |`,
+      `| \`POST /v1/tickets\` start -> the ticket on the dashboard's live stream (SSE), ${l.rate} tickets/s for ${SECONDS} s, open loop, ${ROUNDS} runs | median p50 ${l.p50.toFixed(1)} ms, **median p99 ${l.p99.toFixed(1)} ms** (p99 per run: ${l.runs.map((r) => r.p99.toFixed(1)).join(', ')} ms; ${l.runs.reduce((n, r) => n + r.count, 0)} of ${l.runs.reduce((n, r) => n + r.total, 0)} seen) |\n` +
+      `| the same at ${l.rate}/s, split by stage (median over runs of p50 / p99, ms from the POST's start) | intake answered ${stageLine(l.runs, (r) => r.answered)}; relay produced ${stageLine(l.runs, (r) => r.produced)}; a plain consumer got it ${stageLine(l.runs, (r) => r.consumed)}; on the live stream ${stageLine(l.runs, (r) => r)} |`,
   )
   .join('\n')}
 | raw baseline: plain kafkajs consumer, new group, every topic from offset 0, nothing done per message (${onTopics} messages, ${synthetic} of them synthetic ticket and clock events) | median ${median(rounds.map((r) => r.raw)).toFixed(0)} messages/s (per round: ${rounds.map((r) => r.raw.toFixed(0)).join(', ')}) |
@@ -261,7 +333,7 @@ rebuild also stops the running consumer, empties the projections and its inbox, 
     await pool.end();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteGroups([...Array.from({ length: ROUNDS }, (_, round) => rawGroup(round)), `${DASHBOARD.schema}.projections`]).catch(() => undefined);
+    await admin.deleteGroups([...Array.from({ length: ROUNDS }, (_, round) => rawGroup(round)), `${DASHBOARD.schema}.projections`, WATCH_GROUP]).catch(() => undefined);
     await admin.disconnect();
   }
 }
