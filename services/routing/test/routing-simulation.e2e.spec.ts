@@ -9,7 +9,7 @@ import { routingService } from '../src/routing.app';
 import { RoutingRuntime, startRoutingRuntime } from '../src/routing.providers';
 
 // POST /v1/simulations over HTTP against the running routing service (PostgreSQL, Kafka, a manual clock):
-// a scripted week whose outcome under a proposed roster is worked out by hand below; the simulation
+// a scripted week whose outcome under proposed rosters (a member on duty, members added) is worked out by hand below; the simulation
 // changes no table and publishes nothing, leaves no consumer group behind, and answers byte for byte the
 // same twice; bad proposals get a 400 naming the field and the rule; only a lead may ask.
 
@@ -206,6 +206,85 @@ describe('routing what-if over HTTP: a scripted week', () => {
     expect(answer.replayed).toEqual({ eventsInPeriod: 15, eventsBefore: 4 });
   });
 
+  it('adds members at `from`: an L1 agent takes the tickets that waited, a lead in place of one off duty takes the escalation', async () => {
+    const actual = (await (await simulate({ ...week(), roster: { members: [] } })).json()).actual;
+    const none = { count: 0, p50: null, p90: null };
+
+    // PROPOSED: agent-c (agent, L1, capacity 1) joins at `from`, on duty; senior-s is named with the tier the role sits at
+    // (accepted, and no change). agent-c is what agent-b on duty was in the first test, under another id:
+    //   T1 01:00 -> agent-a (both empty, never assigned: member id a < c); T2 urgent 01:10 -> agent-c (wait 0, recorded 50);
+    //   T3 01:20 queues; T1 resolved 02:00 -> T3 to agent-a (wait 40, recorded 100); T4 as recorded (senior-s, escalated
+    //   to lead-l); day 1 T5 -> agent-c (last assigned day 0 01:10, agent-a 02:00); day 2 T6 -> agent-a, T7 01:05 ->
+    //   agent-c (wait 0, recorded 60); 03:00 the lead's hand of T7 to senior-s is still legal.
+    //   waits [0,0,40,0,0,0,0]: p50 0, p90 rank 7 -> 40; urgent [0]; normal [0,40,0,0,0,0]: p50 rank 3 -> 0, p90 rank 6 -> 40.
+    const hire = await simulate({
+      ...week(),
+      roster: {
+        members: [
+          { memberId: 'senior-s', tier: 'L2' },
+          { memberId: 'agent-c', role: 'agent', tier: 'L1', capacity: 1 },
+        ],
+      },
+    });
+    expect(hire.status).toBe(200);
+    const hired = await hire.json();
+    // as understood: by member id, the added member with every field
+    expect(hired.proposal).toEqual({
+      members: [
+        { memberId: 'agent-c', role: 'agent', name: 'agent-c', tier: 'L1', capacity: 1, onDuty: true, skills: [], scenarios: [] },
+        { memberId: 'senior-s', tier: 'L2' },
+      ],
+    });
+    expect(hired.assumptions).toContainEqual(expect.stringContaining('A member the proposal adds (not on the roster by `to`) joins at `from`'));
+    expect(hired.actual).toEqual(actual);
+    expect(hired.proposed).toEqual({
+      ...actual,
+      queueWait: { all: { count: 7, p50: 0, p90: 40 }, urgent: { count: 1, p50: 0, p90: 0 }, normal: { count: 6, p50: 0, p90: 40 } },
+      byTier: [
+        { tier: 'L1', assigned: 6, queueWait: { count: 6, p50: 0, p90: 40 } },
+        { tier: 'L2', assigned: 2, queueWait: { count: 1, p50: 0, p90: 0 } },
+        { tier: 'L3', assigned: 1, queueWait: none },
+        { tier: 'contractor', assigned: 0, queueWait: none },
+      ],
+      members: [
+        { memberId: 'agent-a', name: 'agent-a', role: 'agent', tier: 'L1', assigned: 3, maxOpen: 1 },
+        { memberId: 'agent-b', name: 'agent-b', role: 'agent', tier: 'L1', assigned: 0, maxOpen: 0 },
+        { memberId: 'agent-c', name: 'agent-c', role: 'agent', tier: 'L1', assigned: 3, maxOpen: 1 },
+        { memberId: 'lead-l', name: 'lead-l', role: 'lead', tier: 'L3', assigned: 1, maxOpen: 1 },
+        { memberId: 'senior-s', name: 'senior-s', role: 'senior', tier: 'L2', assigned: 2, maxOpen: 1 },
+      ],
+    });
+
+    // PROPOSED: lead-l off duty all week, lead-n (lead, L3, capacity 2, named) joins at `from`: everything as recorded
+    // but T4's escalation L2 -> L3 at day 0 05:30, which goes to lead-n, the only L3 on duty (open until 06:00: peak 1)
+    const replaced = await (
+      await simulate({
+        ...week(),
+        roster: {
+          members: [
+            { memberId: 'lead-n', role: 'lead', tier: 'L3', capacity: 2, name: '新主管' },
+            { memberId: 'lead-l', onDuty: false },
+          ],
+        },
+      })
+    ).json();
+    expect(replaced.proposed).toEqual({
+      ...actual,
+      members: [
+        ...actual.members.filter((m: { memberId: string }) => m.memberId !== 'lead-l'),
+        { memberId: 'lead-l', name: 'lead-l', role: 'lead', tier: 'L3', assigned: 0, maxOpen: 0 },
+        { memberId: 'lead-n', name: '新主管', role: 'lead', tier: 'L3', assigned: 1, maxOpen: 1 },
+      ].sort((a, b) => (a.memberId < b.memberId ? -1 : 1)),
+    });
+
+    // added off duty: on the roster, handed nothing, the week as recorded
+    const idle = await (await simulate({ ...week(), roster: { members: [{ memberId: 'agent-c', role: 'agent', tier: 'L1', capacity: 1, onDuty: false }] } })).json();
+    expect(idle.proposed).toEqual({
+      ...actual,
+      members: [...actual.members, { memberId: 'agent-c', name: 'agent-c', role: 'agent', tier: 'L1', assigned: 0, maxOpen: 0 }].sort((a, b) => (a.memberId < b.memberId ? -1 : 1)),
+    });
+  });
+
   it('with no change, proposed is actual; a hand no longer legal is skipped and said so', async () => {
     const same = await (await simulate({ ...week(), roster: { members: [] } })).json();
     expect(same.proposed).toEqual(same.actual);
@@ -250,8 +329,42 @@ describe('routing what-if over HTTP: a scripted week', () => {
       expect(response.status).toBe(400);
       return (await response.json()).message as string[];
     };
-    expect(await refused({ ...week(), roster: { members: [{ memberId: 'agent-zhao', capacity: 2 }] } })).toEqual([
-      'roster.members.0.memberId: agent-zhao is not on the roster by `to` (a what-if changes recorded members, it adds none)',
+    // a member not on the roster is one the proposal adds: it needs what registration needs, each entry named
+    expect(
+      await refused({
+        ...week(),
+        roster: {
+          members: [
+            { memberId: 'agent-zhao', capacity: 2 },
+            { memberId: 'agent-qian', role: 'agent', capacity: 2 },
+            { memberId: 'agent-sun', role: 'agent', tier: 'L1' },
+            { memberId: 'agent-a', capacity: 2 },
+          ],
+        },
+      }),
+    ).toEqual([
+      'roster.members.0.role must be given for a member the proposal adds (agent-zhao is not on the roster by `to`)',
+      'roster.members.1.tier must be given for a member the proposal adds (agent-qian is not on the roster by `to`)',
+      'roster.members.2.capacity must be given for a member the proposal adds (agent-sun is not on the roster by `to`)',
+    ]);
+    expect(await refused({ ...week(), roster: { members: [{ memberId: 'contractor-zhou', role: 'contractor', tier: 'L1', capacity: 2 }] } })).toEqual([
+      'roster.members.0: member contractor-zhou (contractor, added): scenarios: a contractor needs at least one fixed scenario on their whitelist (they take only those)',
+    ]);
+    expect(await refused({ ...week(), roster: { members: [{ memberId: 'senior-wu', role: 'senior', tier: 'L1', capacity: 2 }] } })).toEqual([
+      'roster.members.0: member senior-wu (senior, added): tier must be L2 for role senior, not L1 (role and tier go together: agent L1, senior L2, lead L3, contractor L1)',
+    ]);
+    // a recorded member: the tier their role sits at only, and the role they registered with
+    expect(await refused({ ...week(), roster: { members: [{ memberId: 'agent-a', tier: 'L2' }] } })).toEqual([
+      'roster.members.0: member agent-a (agent): tier must be L1 for role agent, not L2 (role and tier go together: agent L1, senior L2, lead L3, contractor L1)',
+    ]);
+    expect(await refused({ ...week(), roster: { members: [{ memberId: 'agent-a', role: 'senior', tier: 'L2' }] } })).toEqual([
+      'roster.members.0.role cannot change: member agent-a is on the roster as agent (a role is fixed at registration)',
+    ]);
+    expect(await refused({ ...week(), roster: { members: [{ memberId: 'agent-a', name: '阿A' }] } })).toEqual([
+      'roster.members.0.name is only for a member the proposal adds: member agent-a is on the roster as "agent-a"',
+    ]);
+    expect(await refused({ ...week(), roster: { members: [{ memberId: 'agent-a', tier: 'L4' }] } })).toEqual([
+      'roster.members.0.tier must be one of the following values: L1, L2, L3',
     ]);
     expect(await refused({ ...week(), roster: { members: [{ memberId: 'agent-a', capacity: 0 }] } })).toEqual(['roster.members.0.capacity must not be less than 1']);
     expect(await refused({ ...week(), roster: { members: [{ memberId: 'agent-a', scenarios: ['os-reinstall'] }] } })).toEqual([

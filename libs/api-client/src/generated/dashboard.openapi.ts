@@ -969,7 +969,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description changes to the roster (capacities, duty, skills, whitelists): routing's POST /v1/simulations body without from and to
+             * @description changes to the roster (capacities, duty, tiers, skills, whitelists) and members added from `from`: routing's POST /v1/simulations body without from and to
              * @example {
              *       "roster": {
              *         "members": [

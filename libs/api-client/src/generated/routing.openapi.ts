@@ -238,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * What if: replay a past period with a changed roster
-         * @description Replays `[from, to)` through routing's own rounds with the roster changes in force from `from` (everything before replays as recorded), and answers the recorded and the replayed outcome side by side, with what the replay assumed. A read: it changes nothing (nothing is published, no table is written, no consumer offset moves) and takes no If-Match; the same request gives the same answer, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). 400 names the field and the rule (a member not on the roster by `to`, a change that breaks the roster rules, a period not in the past or longer than 92 days).
+         * @description Replays `[from, to)` through routing's own rounds with the roster changes in force from `from` (everything before replays as recorded), and answers the recorded and the replayed outcome side by side, with what the replay assumed. A change names a member on the roster by `to` (capacity, duty, tier, skills, contractor whitelist; the tier must be the one the role sits at, as on registration, and the role cannot change), or a member not on it, whom the proposal adds: they join at `from` (registered, on duty unless onDuty is false) and stay the whole period, and need what registration needs: role, tier, capacity, and scenarios for a contractor (name defaults to the member id). A read: it changes nothing (nothing is published, no table is written, no consumer offset moves) and takes no If-Match; the same request gives the same answer, byte for byte (an Idempotency-Key is honoured as on every POST: its answer is kept for retries). 400 names the field and the rule (a recorded member's role changed, an added member without role, tier or capacity, a change that breaks the roster rules, a period not in the past or longer than 92 days).
          */
         post: operations["SimulationController_simulate"];
         delete?: never;
@@ -377,35 +377,52 @@ export interface components {
         };
         MemberChangeDto: {
             /**
-             * @description open tickets at most
+             * @description open tickets at most; required for a member the proposal adds
              * @example 8
              */
             capacity?: number;
             /**
-             * @description a member on the roster by `to` (a what-if adds no members: 400 otherwise)
+             * @description a member on the roster by `to` (the change applies from `from`), or one not on it, whom the proposal adds: they join at `from` (registered, and on duty unless onDuty is false) and stay the whole period; an added member needs role, tier and capacity (and scenarios for a contractor)
              * @example agent-li
              */
             memberId: string;
             /**
-             * @description on (or off) duty for the whole period, whatever the recorded duty changes
+             * @description only for a member the proposal adds (the member id if left out); a recorded member keeps their name
+             * @example 李工
+             */
+            name?: string;
+            /**
+             * @description on (or off) duty for the whole period, whatever the recorded duty changes; a member the proposal adds is on duty unless this is false
              * @example true
              */
             onDuty?: boolean;
             /**
-             * @description a contractor's scenario whitelist (the whole list, at least one); employees have none
+             * @description only for a member the proposal adds (required then); a recorded member's role is fixed (400 if it differs)
+             * @example agent
+             * @enum {string}
+             */
+            role?: "lead" | "senior" | "agent" | "contractor";
+            /**
+             * @description a contractor's scenario whitelist (the whole list, at least one: required for a contractor the proposal adds); employees have none
              * @example [
              *       "printer-driver-reinstall"
              *     ]
              */
             scenarios?: string[];
             /**
-             * @description fault categories the member takes (the whole list)
+             * @description fault categories the member takes (the whole list; none for an added member if left out)
              * @example [
              *       "network",
              *       "printer"
              *     ]
              */
             skills?: string[];
+            /**
+             * @description the member's tier, which must be the one their role sits at, as on registration (agent L1, senior L2, lead L3, contractor L1); required for a member the proposal adds
+             * @example L1
+             * @enum {string}
+             */
+            tier?: "L1" | "L2" | "L3";
         };
         MemberOutcomeDto: {
             /**
@@ -679,11 +696,11 @@ export interface components {
             version: number;
         };
         RosterProposalAnswerDto: {
-            /** @description as understood: by member id, labels trimmed */
+            /** @description as understood: by member id, labels trimmed; an added member with every field (name, onDuty, skills, scenarios filled in) */
             members: components["schemas"]["MemberChangeDto"][];
         };
         RosterProposalDto: {
-            /** @description each member at most once; an empty list replays the record as it was */
+            /** @description each member at most once (recorded members changed, others added); an empty list replays the record as it was */
             members: components["schemas"]["MemberChangeDto"][];
         };
         RoutingOutcomeDto: {
@@ -714,7 +731,7 @@ export interface components {
              * @example 0
              */
             manualSkipped: number;
-            /** @description the roster as of `to` (and anyone handed work), by member id */
+            /** @description the roster as of `to` (and anyone handed work; in proposed, the members the proposal adds too), by member id */
             members: components["schemas"]["MemberOutcomeDto"][];
             /** @description minutes from receipt to the first assignment (or escalation), tickets received in the period */
             queueWait: components["schemas"]["QueueWaitDto"];

@@ -17,7 +17,7 @@ export class WhatIfDto extends SimulationPeriodDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: "changes to the roster (capacities, duty, skills, whitelists): routing's POST /v1/simulations body without from and to",
+    description: "changes to the roster (capacities, duty, tiers, skills, whitelists) and members added from `from`: routing's POST /v1/simulations body without from and to",
     example: { roster: { members: [{ memberId: 'agent-2', capacity: 8 }] } },
   })
   @IsOptional()

@@ -1,5 +1,5 @@
-import { Actor, Cause, Clock, MemberProfile, RosterEvent, Scenario, TicketEvent } from '@support/contracts';
-import { checkProfile, DecisionAt, evolveMember, initialMemberState, Member, MemberAggregate, memberExists } from '../domain';
+import { Actor, Cause, Clock, MemberProfile, MemberRole, RosterEvent, Scenario, TicketEvent, Tier } from '@support/contracts';
+import { checkProfile, DecisionAt, decideMember, evolveMember, initialMemberState, Member, MemberAggregate, memberExists } from '../domain';
 import { MemoryRoutingTables } from './memory-routing-tables';
 import { RoutingRound, RoutingRounds } from './routing-engine';
 
@@ -60,9 +60,19 @@ export interface RoutingRecord {
   routingDecisionIds: ReadonlySet<string>;
 }
 
-/** a change to one member's recorded roster entry; a field left out keeps what the record says at each instant */
+/**
+ * A change to one member's recorded roster entry (a field left out keeps what the record says at each
+ * instant), or, with `role`, a member the proposal adds: registered at `from` with `role`, `tier`,
+ * `capacity`, `name` (the member id if left out), `skills` and `scenarios` (none if left out), and on duty
+ * from `from` unless `onDuty` is false ({@link registrationOf}).
+ */
 export interface MemberChange {
   memberId: string;
+  /** only for a member the proposal adds: a recorded member's role is fixed */
+  role?: MemberRole;
+  /** only for a member the proposal adds */
+  name?: string;
+  tier?: Tier;
   capacity?: number;
   onDuty?: boolean;
   skills?: string[];
@@ -97,6 +107,7 @@ export function proposedMember(member: Member, change: MemberChange | undefined)
   if (!change) return member;
   const profile: MemberProfile = {
     ...member.profile,
+    ...(change.tier !== undefined ? { tier: change.tier } : {}),
     ...(change.capacity !== undefined ? { capacity: change.capacity } : {}),
     ...(change.skills !== undefined ? { skills: [...change.skills] } : {}),
     ...(change.scenarios !== undefined ? { scenarios: [...change.scenarios] } : {}),
@@ -105,23 +116,68 @@ export function proposedMember(member: Member, change: MemberChange | undefined)
 }
 
 /**
- * Whether a change fits a member of this role, by the roster's own rules (checkProfile: capacity 1-1000,
- * labels, a contractor's whitelist non-empty, none for employees); on success the change as the replay
- * uses it (labels trimmed).
+ * Whether a change fits a recorded member, by the roster's own rules (checkProfile: the tier the role sits
+ * at, capacity 1-1000, labels, a contractor's whitelist non-empty, none for employees); the role and the
+ * name are the record's. On success the change as the replay uses it (labels trimmed); on failure the
+ * field at fault (`role`, `name`: the reason follows its name) when the proposal cannot set it, else the rule broken.
  */
-export function checkMemberChange(member: Member, change: MemberChange): { ok: true; change: MemberChange } | { ok: false; reason: string } {
+export function checkMemberChange(member: Member, change: MemberChange): { ok: true; change: MemberChange } | { ok: false; field?: 'role' | 'name'; reason: string } {
+  if (change.role !== undefined && change.role !== member.role) {
+    return {
+      ok: false,
+      field: 'role',
+      reason: `cannot change: member ${member.memberId} is on the roster as ${member.role} (a role is fixed at registration)`,
+    };
+  }
+  if (change.name !== undefined) {
+    return { ok: false, field: 'name', reason: `is only for a member the proposal adds: member ${member.memberId} is on the roster as "${member.profile.name}"` };
+  }
   const checked = checkProfile(member.role, proposedMember(member, change).profile);
   if (!checked.ok) return { ok: false, reason: `member ${member.memberId} (${member.role}): ${checked.reason}` };
   return {
     ok: true,
     change: {
       memberId: change.memberId,
+      ...(change.tier !== undefined ? { tier: checked.profile.tier } : {}),
       ...(change.capacity !== undefined ? { capacity: checked.profile.capacity } : {}),
       ...(change.onDuty !== undefined ? { onDuty: change.onDuty } : {}),
       ...(change.skills !== undefined ? { skills: checked.profile.skills } : {}),
       ...(change.scenarios !== undefined ? { scenarios: checked.profile.scenarios } : {}),
     },
   };
+}
+
+const WHAT_IF: Actor = { id: 'what-if', role: 'lead' };
+
+/**
+ * A member the proposal adds, registered at `at` as the roster registers a member (memberDecider's
+ * RegisterMember, then GoOnDuty unless `onDuty` is false: the checks of POST /v1/members): the events their
+ * stream would hold, and the change as the replay uses it. A field registration needs and the change left
+ * out (`role`, `tier`, `capacity`) is named as `field` (the reason follows its name); a rule the decider refuses is its reason.
+ */
+export function registrationOf(
+  change: MemberChange,
+  at: Date,
+): { ok: true; events: RosterEvent[]; change: MemberChange } | { ok: false; field?: 'role' | 'tier' | 'capacity'; reason: string } {
+  const { memberId, role, tier, capacity } = change;
+  for (const [field, value] of [
+    ['role', role],
+    ['tier', tier],
+    ['capacity', capacity],
+  ] as const) {
+    if (value === undefined) return { ok: false, field, reason: `must be given for a member the proposal adds (${memberId} is not on the roster by \`to\`)` };
+  }
+  const profile = { name: change.name ?? memberId, tier: tier!, skills: [...(change.skills ?? [])], scenarios: [...(change.scenarios ?? [])], capacity: capacity! };
+  const registered = decideMember({ type: 'RegisterMember', memberId, role: role!, ...profile, actor: WHAT_IF, at }, initialMemberState());
+  if (!registered.ok) return { ok: false, reason: `member ${memberId} (${role}, added): ${registered.reason}` };
+  const events = [...registered.events];
+  if (change.onDuty !== false) {
+    const onDuty = decideMember({ type: 'GoOnDuty', memberId, actor: WHAT_IF, at }, registered.events.reduce(evolveMember, initialMemberState()));
+    if (!onDuty.ok) return { ok: false, reason: `member ${memberId} (${role}, added): ${onDuty.reason}` };
+    events.push(...onDuty.events);
+  }
+  const { name, skills, scenarios } = (registered.events[0] as Extract<RosterEvent, { type: 'support.member.registered.v1' }>).data;
+  return { ok: true, events, change: { memberId, role, name, tier, capacity, onDuty: change.onDuty ?? true, skills, scenarios } };
 }
 
 /** a clock the replay sets to each input's recorded time */
@@ -145,14 +201,18 @@ type Step = { at: number; rank: number; seq: number; run: () => Promise<void> };
  *   decisions is left out (the replay's own decision took its place when it was made);
  * - a roster change is the round RosterService runs, with the member as the proposal has them;
  * - a lead's manual assignment is made again at its time if still legal, else skipped (and said so);
- * - the proposal itself is a roster change at `from` (a round that drains the queue), if it changes anyone.
+ * - the proposal itself is a roster change at `from` (a round that drains the queue), if it changes anyone:
+ *   the changed members as the proposal has them, and the members it adds, registered then (registrationOf).
  */
 export async function replayRouting(record: RoutingRecord, proposal: RosterProposal, period: { from: Date; to: Date }): Promise<ReplayResult> {
   const { from, to } = period;
   const clock = new ReplayClock();
   const rounds = new RoutingRounds(clock);
   const tables = new MemoryRoutingTables();
-  const changes = new Map(proposal.members.map((c) => [c.memberId, c]));
+  // a change with a role adds a member (checkProposal lets a role through for no recorded member)
+  const changes = new Map(proposal.members.filter((c) => c.role === undefined).map((c) => [c.memberId, c]));
+  const added = proposal.members.filter((c) => c.role !== undefined);
+  const addedIds = new Set(added.map((c) => c.memberId));
   const members = new Map<string, { state: MemberAggregate; version: number }>();
   const skipped: SkippedManualAssignment[] = [];
   const start = from.getTime();
@@ -167,6 +227,7 @@ export async function replayRouting(record: RoutingRecord, proposal: RosterPropo
         rank: 0,
         seq,
         run: async () => {
+          if (addedIds.has(entry.memberId)) throw new Error(`the proposal adds member ${entry.memberId}, whom the record has: an unchecked proposal`);
           const held = members.get(entry.memberId) ?? { state: initialMemberState(), version: 0 };
           const state = entry.events.reduce(evolveMember, held.state);
           members.set(entry.memberId, { state, version: entry.version });
@@ -213,7 +274,7 @@ export async function replayRouting(record: RoutingRecord, proposal: RosterPropo
       },
     });
   });
-  if (changes.size > 0) {
+  if (changes.size > 0 || added.length > 0) {
     steps.push({
       at: start,
       rank: -1,
@@ -221,13 +282,22 @@ export async function replayRouting(record: RoutingRecord, proposal: RosterPropo
       run: async () => {
         const changed = [...members.entries()]
           .filter(([memberId, m]) => changes.has(memberId) && memberExists(m.state))
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([, m]) => ({ recorded: m.state as Member, member: effective(m.state as Member, start), version: m.version }))
           // a change that changes nothing is no roster change (a proposal equal to the record replays the record)
-          .filter(({ recorded, member }) => !sameMember(recorded, member));
+          .filter(({ recorded, member }) => !sameMember(recorded, member))
+          .map(({ member, version }) => ({ member, version }));
+        for (const change of added) {
+          if (members.has(change.memberId)) throw new Error(`the proposal adds member ${change.memberId}, whom the record has: an unchecked proposal`);
+          const registration = registrationOf(change, from);
+          if (!registration.ok) throw new Error(`the proposal adds member ${change.memberId} against the roster's rules (${registration.reason}): an unchecked proposal`);
+          const state = registration.events.reduce(evolveMember, initialMemberState()) as Member;
+          members.set(change.memberId, { state, version: registration.events.length });
+          changed.push({ member: state, version: registration.events.length });
+        }
+        changed.sort((a, b) => (a.member.memberId < b.member.memberId ? -1 : a.member.memberId > b.member.memberId ? 1 : 0));
         if (changed.length === 0) return;
         const round = await RoutingRound.begin(tables);
-        await rounds.onRosterChange(round, changed, { actor: { id: 'what-if', role: 'lead' } }, from);
+        await rounds.onRosterChange(round, changed, { actor: WHAT_IF }, from);
       },
     });
   }
@@ -252,5 +322,11 @@ export async function replayRouting(record: RoutingRecord, proposal: RosterPropo
 
 function sameMember(a: Member, b: Member): boolean {
   const sameList = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.onDuty === b.onDuty && a.profile.capacity === b.profile.capacity && sameList(a.profile.skills, b.profile.skills) && sameList(a.profile.scenarios, b.profile.scenarios);
+  return (
+    a.onDuty === b.onDuty &&
+    a.profile.tier === b.profile.tier &&
+    a.profile.capacity === b.profile.capacity &&
+    sameList(a.profile.skills, b.profile.skills) &&
+    sameList(a.profile.scenarios, b.profile.scenarios)
+  );
 }

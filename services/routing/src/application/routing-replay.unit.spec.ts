@@ -1,6 +1,6 @@
 import { Actor, RosterEvent } from '@support/contracts';
-import { DecisionAt } from '../domain';
-import { RecordedManualAssignment, RecordedRosterChange, replayRouting, RosterProposal, RoutingRecord } from './routing-replay';
+import { DecisionAt, evolveMember, initialMemberState, Member } from '../domain';
+import { checkMemberChange, RecordedManualAssignment, RecordedRosterChange, registrationOf, replayRouting, RosterProposal, RoutingRecord } from './routing-replay';
 
 // the replay of routing's rounds on tables in memory: given a recorded morning, when a roster proposal,
 // then the decisions the live engine's rounds make
@@ -148,6 +148,93 @@ describe('replayRouting', () => {
         .filter((d) => d.type === 'support.routing.escalation-decided.v1')
         .map((d) => [d.data.assignee?.id, (d.data as { fromTier?: string }).fromTier, d.data.toTier]),
     ).toEqual([['lead-a', 'L2', 'L3']]);
+  });
+
+  it('adds an agent at `from`: on duty with the capacity given, they take the tickets that waited for agent-a', async () => {
+    const replay = await replayRouting(morning(), { members: [{ memberId: 'agent-c', role: 'agent', tier: 'L1', capacity: 2 }] }, period);
+    expect(handed(replay.decisions)).toEqual([
+      // both empty and never assigned: member id
+      ['t1', 'agent-a', '09:00', 'automatic'],
+      // agent-a is full (capacity 1): the new agent takes t2 and, with room for two, t3 as they arrive
+      ['t2', 'agent-c', '09:10', 'automatic'],
+      ['t3', 'agent-c', '09:20', 'automatic'],
+    ]);
+    expect(replay.decisions.filter((d) => d.type === 'support.routing.ticket-queued.v1')).toEqual([]);
+    // the registration at `from` is the proposal, not a recorded input
+    expect(replay.replayed).toEqual({ eventsBefore: 2, eventsInPeriod: 4 });
+
+    // added off duty, they are on the roster (the queue's reasons count them: 2 off duty) and take nothing
+    const offDuty = await replayRouting(morning(), { members: [{ memberId: 'agent-c', role: 'agent', tier: 'L1', capacity: 2, onDuty: false }] }, period);
+    const asRecorded = await replayRouting(morning(), { members: [] }, period);
+    expect(handed(offDuty.decisions)).toEqual(handed(asRecorded.decisions));
+    expect(offDuty.decisions.find((d) => d.type === 'support.routing.ticket-queued.v1')?.data).toMatchObject({
+      ticketId: 't2',
+      reason: 'common problem: no L1 agent on duty with free capacity (of 3: 2 off duty, 1 at capacity)',
+    });
+  });
+
+  it('adds a senior at `from`: the escalation that waited for an L2 goes to them when it is asked', async () => {
+    const record: RoutingRecord = {
+      store: [registered('agent-a', 'agent', 5, true), registered('lead-a', 'lead', 5, false)],
+      consumed: [received('t1', at('09:00')), ticket('t1', 'support.ticket.escalation-requested.v1', at('09:30'), { fromTier: 'L1', reason: 'needs the next tier' })],
+      routingDecisionIds: new Set(),
+    };
+    const escalations = (decisions: DecisionAt[]) =>
+      decisions.filter((d) => d.type !== 'support.routing.assignment-decided.v1').map((d) => [d.type.split('.')[2], d.data.assignee?.id, d.at.slice(11, 16)]);
+    // recorded: no senior, so the escalation waits (queued) for an L2 all day
+    const recorded = await replayRouting(record, { members: [] }, period);
+    expect(escalations(recorded.decisions)).toEqual([['ticket-queued', undefined, '09:30']]);
+    const replay = await replayRouting(record, { members: [{ memberId: 'senior-n', role: 'senior', tier: 'L2', capacity: 3, name: '新来的' }] }, period);
+    expect(escalations(replay.decisions)).toEqual([['escalation-decided', 'senior-n', '09:30']]);
+    expect(replay.decisions.find((d) => d.type === 'support.routing.escalation-decided.v1')?.data).toMatchObject({
+      assignee: { id: 'senior-n', role: 'senior', name: '新来的' },
+      toTier: 'L2',
+    });
+  });
+
+  it("takes a tier only as the role sits at it (the registration's rule), and a role only for a member it adds", () => {
+    const agent = [registered('agent-a', 'agent', 1, true)].flatMap((c) => c.events).reduce(evolveMember, initialMemberState()) as Member;
+    // the tier the role sits at is accepted (and changes nothing the replay sees), any other refused as registration refuses it
+    expect(checkMemberChange(agent, { memberId: 'agent-a', tier: 'L1', capacity: 3 })).toEqual({ ok: true, change: { memberId: 'agent-a', tier: 'L1', capacity: 3 } });
+    expect(checkMemberChange(agent, { memberId: 'agent-a', tier: 'L2' })).toEqual({
+      ok: false,
+      reason: 'member agent-a (agent): tier must be L1 for role agent, not L2 (role and tier go together: agent L1, senior L2, lead L3, contractor L1)',
+    });
+    expect(checkMemberChange(agent, { memberId: 'agent-a', role: 'senior', tier: 'L2' })).toEqual({
+      ok: false,
+      field: 'role',
+      reason: 'cannot change: member agent-a is on the roster as agent (a role is fixed at registration)',
+    });
+    expect(checkMemberChange(agent, { memberId: 'agent-a', name: 'A' })).toMatchObject({ ok: false, field: 'name' });
+    // the role they have changes nothing, and leaves the change without one (a role in a checked change marks a member added)
+    expect(checkMemberChange(agent, { memberId: 'agent-a', role: 'agent', capacity: 2 })).toEqual({ ok: true, change: { memberId: 'agent-a', capacity: 2 } });
+  });
+
+  it('registers an added member as POST /v1/members does: role, tier and capacity needed, a contractor with a whitelist', () => {
+    const from = period.from;
+    expect(registrationOf({ memberId: 'x', tier: 'L1', capacity: 1 }, from)).toEqual({
+      ok: false,
+      field: 'role',
+      reason: 'must be given for a member the proposal adds (x is not on the roster by `to`)',
+    });
+    expect(registrationOf({ memberId: 'x', role: 'agent', capacity: 1 }, from)).toMatchObject({ ok: false, field: 'tier' });
+    expect(registrationOf({ memberId: 'x', role: 'agent', tier: 'L1' }, from)).toMatchObject({ ok: false, field: 'capacity' });
+    expect(registrationOf({ memberId: 'x', role: 'senior', tier: 'L1', capacity: 1 }, from)).toEqual({
+      ok: false,
+      reason: 'member x (senior, added): tier must be L2 for role senior, not L1 (role and tier go together: agent L1, senior L2, lead L3, contractor L1)',
+    });
+    expect(registrationOf({ memberId: 'x', role: 'contractor', tier: 'L1', capacity: 1 }, from)).toEqual({
+      ok: false,
+      reason: 'member x (contractor, added): scenarios: a contractor needs at least one fixed scenario on their whitelist (they take only those)',
+    });
+    expect(registrationOf({ memberId: 'c', role: 'contractor', tier: 'L1', capacity: 2, scenarios: [' os-reinstall '] }, from)).toEqual({
+      ok: true,
+      events: [
+        { type: 'support.member.registered.v1', data: { memberId: 'c', role: 'contractor', name: 'c', tier: 'L1', skills: [], scenarios: ['os-reinstall'], capacity: 2 } },
+        { type: 'support.member.went-on-duty.v1', data: { memberId: 'c' } },
+      ],
+      change: { memberId: 'c', role: 'contractor', name: 'c', tier: 'L1', capacity: 2, onDuty: true, skills: [], scenarios: ['os-reinstall'] },
+    });
   });
 
   it('ignores what was recorded from `to` on, and gives the same decisions every time', async () => {

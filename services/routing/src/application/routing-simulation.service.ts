@@ -8,7 +8,7 @@ import { DecisionAt, evolveMember, initialMemberState, Member, MemberAggregate, 
 import { MEMBER_STREAM, ROUTING_STREAM, ROUTING_TICKET_EVENTS } from './routing-engine';
 import { SCENARIO_CATALOGUE_GROUP } from './scenario-catalogue.reactor';
 import { TICKET_EVENTS_GROUP } from './ticket-events.reactor';
-import { checkMemberChange, RecordedManualAssignment, RecordedRosterChange, ReplayResult, replayRouting, RosterProposal, RoutingRecord } from './routing-replay';
+import { checkMemberChange, RecordedManualAssignment, registrationOf, RecordedRosterChange, ReplayResult, replayRouting, RosterProposal, RoutingRecord } from './routing-replay';
 
 export type RoutingSimulationAnswer = SimulationAnswer<RoutingOutcome, RosterProposal>;
 
@@ -20,7 +20,8 @@ export const ROUTING_ASSUMPTIONS: readonly string[] = [
   'Intake confirms each replayed decision as it confirmed the recorded ones; confirmations of assignments made outside routing apply as recorded.',
   'Routing decides at the recorded instant of each event: the live consumer decided a little later (its lag), which the replay leaves out of queue waits.',
   "Events recorded at the same instant are replayed in one fixed order: the proposal first, then routing's own records (roster changes, manual assignments) in the order stored, then the tickets' and the catalogue's events by topic, partition and offset; the live consumers may have taken events of different partitions of one instant in another order.",
-  'A field the proposal sets holds for the whole period from `from` (e.g. a member put on duty stays on duty, whatever their recorded duty changes); a field it leaves out follows the record; the proposal adds no members.',
+  'A field the proposal sets holds for the whole period from `from` (e.g. a member put on duty stays on duty, whatever their recorded duty changes); a field it leaves out follows the record.',
+  'A member the proposal adds (not on the roster by `to`) joins at `from`: registered with the role, tier, capacity, skills and whitelist it gives, on duty from `from` unless it says onDuty false, and present the whole period; nothing recorded mentions them (no roster change, no manual assignment), and the tickets they take live on at their recorded times like any other.',
 ];
 
 export type SimulationRefusal = { ok: false; problems: string[] };
@@ -45,7 +46,7 @@ export class RoutingSimulation {
 
   async simulate(period: { from: Date; to: Date }, proposal: RosterProposal): Promise<{ ok: true; answer: RoutingSimulationAnswer } | SimulationRefusal> {
     const read = await this.read(period.to);
-    const checked = checkProposal(proposal, read.states);
+    const checked = checkProposal(proposal, read.states, period.from);
     if (!checked.ok) return checked;
     return { ok: true, answer: await simulateRouting(read, checked.proposal, period) };
   }
@@ -89,15 +90,20 @@ export interface RoutingRecordRead {
 /** The answer: the record measured as it is (actual) and as replayed with the proposal (proposed). */
 export async function simulateRouting(read: RoutingRecordRead, proposal: RosterProposal, period: { from: Date; to: Date }): Promise<RoutingSimulationAnswer> {
   const { replay, routingDecisionIds } = await replayRecord(read, proposal, period);
-  const measure = (decisions: readonly DecisionAt[], manualSkipped: number) =>
-    routingOutcome({ period, tickets: ticketsOf(read.consumed), life: lifeOf(read.consumed, routingDecisionIds), decisions, members: rosterAsOfEnd(read.states), manualSkipped });
+  const roster = rosterAsOfEnd(read.states);
+  // the members the proposal adds are on its roster at the end, whether or not they were handed work
+  const added = proposal.members.flatMap((c) =>
+    c.role !== undefined && !read.states.has(c.memberId) ? [{ memberId: c.memberId, name: c.name ?? c.memberId, role: c.role, tier: c.tier! }] : [],
+  );
+  const measure = (decisions: readonly DecisionAt[], manualSkipped: number, members: typeof roster) =>
+    routingOutcome({ period, tickets: ticketsOf(read.consumed), life: lifeOf(read.consumed, routingDecisionIds), decisions, members, manualSkipped });
   return {
     service: 'routing',
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     proposal,
     assumptions: [...ROUTING_ASSUMPTIONS],
-    actual: measure(read.decisions.map(decisionAt), 0),
-    proposed: measure(replay.decisions, replay.skipped.length),
+    actual: measure(read.decisions.map(decisionAt), 0, roster),
+    proposed: measure(replay.decisions, replay.skipped.length, [...roster, ...added]),
     replayed: replay.replayed,
   };
 }
@@ -140,18 +146,18 @@ export async function replayRecord(
   return { replay: await replayRouting(record, proposal, period), routingDecisionIds };
 }
 
-/** The proposal checked against the roster as of `to`: every member on it, every change fitting the member's role. */
-export function checkProposal(proposal: RosterProposal, states: ReadonlyMap<string, Member>): { ok: true; proposal: RosterProposal } | SimulationRefusal {
+/**
+ * The proposal checked against the roster as of `to`: a change to a member on it must fit the member's role
+ * (which it cannot change); a member not on it is one the proposal adds, and must be registrable at `from`
+ * as POST /v1/members registers a member (role, tier, capacity, a contractor's whitelist).
+ */
+export function checkProposal(proposal: RosterProposal, states: ReadonlyMap<string, Member>, from: Date): { ok: true; proposal: RosterProposal } | SimulationRefusal {
   const problems: string[] = [];
   const members = proposal.members.flatMap((change, i) => {
     const member = states.get(change.memberId);
-    if (!member) {
-      problems.push(`roster.members.${i}.memberId: ${change.memberId} is not on the roster by \`to\` (a what-if changes recorded members, it adds none)`);
-      return [];
-    }
-    const checked = checkMemberChange(member, change);
+    const checked = member ? checkMemberChange(member, change) : registrationOf(change, from);
     if (!checked.ok) {
-      problems.push(`roster.members.${i}: ${checked.reason}`);
+      problems.push(checked.field ? `roster.members.${i}.${checked.field} ${checked.reason}` : `roster.members.${i}: ${checked.reason}`);
       return [];
     }
     return [checked.change];

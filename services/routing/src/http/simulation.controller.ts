@@ -20,10 +20,14 @@ export class SimulationController {
     summary: 'What if: replay a past period with a changed roster',
     description:
       "Replays `[from, to)` through routing's own rounds with the roster changes in force from `from` (everything before replays as recorded), " +
-      'and answers the recorded and the replayed outcome side by side, with what the replay assumed. A read: it changes nothing (nothing is published, ' +
+      'and answers the recorded and the replayed outcome side by side, with what the replay assumed. A change names a member on the roster by `to` ' +
+      '(capacity, duty, tier, skills, contractor whitelist; the tier must be the one the role sits at, as on registration, and the role cannot change), ' +
+      'or a member not on it, whom the proposal adds: they join at `from` (registered, on duty unless onDuty is false) and stay the whole period, ' +
+      'and need what registration needs: role, tier, capacity, and scenarios for a contractor (name defaults to the member id). A read: it changes nothing (nothing is published, ' +
       'no table is written, no consumer offset moves) and takes no If-Match; the same request gives the same answer, byte for byte (an Idempotency-Key ' +
       'is honoured as on every POST: its answer is kept for retries). 400 names the field and the rule ' +
-      '(a member not on the roster by `to`, a change that breaks the roster rules, a period not in the past or longer than 92 days).',
+      "(a recorded member's role changed, an added member without role, tier or capacity, a change that breaks the roster rules, " +
+      'a period not in the past or longer than 92 days).',
   })
   @ApiAnswer(RoutingSimulationAnswerDto, 'actual and proposed outcomes')
   @Roles('lead')

@@ -1,32 +1,86 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { MEMBER_ROLES, TIERS } from '@support/contracts';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { MEMBER_ROLES, MemberRole, Tier, TIERS } from '@support/contracts';
 import { SimulationPeriodDto } from '@support/service-kit';
 import { OUTCOME_TIERS } from '../domain';
 
 // POST /v1/simulations: a what-if of routing (routing-simulation.service.ts)
 
-/** a change to one recorded member from `from` on; a field left out follows the record */
+/**
+ * a change to one recorded member from `from` on (a field left out follows the record), or a member the
+ * proposal adds (not on the roster by `to`): registered at `from` as POST /v1/members registers one
+ */
 export class MemberChangeDto {
-  @ApiProperty({ example: 'agent-li', description: 'a member on the roster by `to` (a what-if adds no members: 400 otherwise)' })
+  @ApiProperty({
+    example: 'agent-li',
+    description:
+      'a member on the roster by `to` (the change applies from `from`), or one not on it, whom the proposal adds: they join at `from` ' +
+      '(registered, and on duty unless onDuty is false) and stay the whole period; an added member needs role, tier and capacity (and scenarios for a contractor)',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9._:@-]{1,100}$/, { message: 'memberId must be 1-100 letters, digits or . _ : @ -' })
   memberId!: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, example: 8, description: 'open tickets at most' })
+  @ApiPropertyOptional({
+    enum: MEMBER_ROLES,
+    example: 'agent',
+    description: "only for a member the proposal adds (required then); a recorded member's role is fixed (400 if it differs)",
+  })
+  @IsOptional()
+  @IsIn(MEMBER_ROLES)
+  role?: MemberRole;
+
+  @ApiPropertyOptional({ example: '李工', description: 'only for a member the proposal adds (the member id if left out); a recorded member keeps their name' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({
+    enum: TIERS,
+    example: 'L1',
+    description:
+      "the member's tier, which must be the one their role sits at, as on registration (agent L1, senior L2, lead L3, contractor L1); required for a member the proposal adds",
+  })
+  @IsOptional()
+  @IsIn(TIERS)
+  tier?: Tier;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, example: 8, description: 'open tickets at most; required for a member the proposal adds' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(1000)
   capacity?: number;
 
-  @ApiPropertyOptional({ example: true, description: 'on (or off) duty for the whole period, whatever the recorded duty changes' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'on (or off) duty for the whole period, whatever the recorded duty changes; a member the proposal adds is on duty unless this is false',
+  })
   @IsOptional()
   @IsBoolean()
   onDuty?: boolean;
 
-  @ApiPropertyOptional({ example: ['network', 'printer'], description: 'fault categories the member takes (the whole list)' })
+  @ApiPropertyOptional({ example: ['network', 'printer'], description: 'fault categories the member takes (the whole list; none for an added member if left out)' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -34,7 +88,10 @@ export class MemberChangeDto {
   @IsNotEmpty({ each: true })
   skills?: string[];
 
-  @ApiPropertyOptional({ example: ['printer-driver-reinstall'], description: "a contractor's scenario whitelist (the whole list, at least one); employees have none" })
+  @ApiPropertyOptional({
+    example: ['printer-driver-reinstall'],
+    description: "a contractor's scenario whitelist (the whole list, at least one: required for a contractor the proposal adds); employees have none",
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -44,7 +101,7 @@ export class MemberChangeDto {
 }
 
 export class RosterProposalDto {
-  @ApiProperty({ type: [MemberChangeDto], description: 'each member at most once; an empty list replays the record as it was' })
+  @ApiProperty({ type: [MemberChangeDto], description: 'each member at most once (recorded members changed, others added); an empty list replays the record as it was' })
   @IsArray()
   @ArrayMaxSize(1000)
   @ArrayUnique((change: MemberChangeDto) => change?.memberId, { message: 'members must name each member at most once' })
@@ -102,7 +159,8 @@ export class RoutingOutcomeDto {
   waitingAtEnd!: number;
   @ApiProperty({ type: QueueWaitDto, description: 'minutes from receipt to the first assignment (or escalation), tickets received in the period' }) queueWait!: QueueWaitDto;
   @ApiProperty({ type: [TierOutcomeDto], description: 'L1, L2, L3, then contractor' }) byTier!: TierOutcomeDto[];
-  @ApiProperty({ type: [MemberOutcomeDto], description: 'the roster as of `to` (and anyone handed work), by member id' }) members!: MemberOutcomeDto[];
+  @ApiProperty({ type: [MemberOutcomeDto], description: 'the roster as of `to` (and anyone handed work; in proposed, the members the proposal adds too), by member id' })
+  members!: MemberOutcomeDto[];
 }
 
 export class SimulationPeriodAnswerDto {
@@ -116,7 +174,11 @@ export class ReplayedDto {
 }
 
 export class RosterProposalAnswerDto {
-  @ApiProperty({ type: [MemberChangeDto], description: 'as understood: by member id, labels trimmed' }) members!: MemberChangeDto[];
+  @ApiProperty({
+    type: [MemberChangeDto],
+    description: 'as understood: by member id, labels trimmed; an added member with every field (name, onDuty, skills, scenarios filled in)',
+  })
+  members!: MemberChangeDto[];
 }
 
 export class RoutingSimulationAnswerDto {
