@@ -59,8 +59,8 @@ export class RoutingSimulation {
     const { members, decisions } = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       const [memberStreams, decisionStreams] = await Promise.all([
-        this.store.readStreamsOfTypeAsOf(manager, MEMBER_STREAM, to),
-        this.store.readStreamsOfTypeAsOf(manager, ROUTING_STREAM, to),
+        this.store.readStreamsOfType(manager, MEMBER_STREAM, { asOf: to }),
+        this.store.readStreamsOfType(manager, ROUTING_STREAM, { asOf: to }),
       ]);
       return { members: rosterOf(memberStreams), decisions: [...decisionStreams.values()].flat().sort(storeOrder) };
     });
