@@ -72,24 +72,24 @@ export class EventStore {
     return groupByStream(rows.map(toRecorded), streamIds);
   }
 
-  /** every stream of one type, each in version order (for rebuilding a projection of that type) */
-  async readStreamsOfType(executor: SqlExecutor, streamType: string): Promise<Map<string, RecordedEvent[]>> {
-    const rows: EventRow[] = await executor.query(`SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE stream_type = $1 ORDER BY stream_id, version`, [streamType]);
-    return groupByStream(rows.map(toRecorded));
-  }
-
   /**
-   * every stream of one type as it stood at an instant: each cut by {@link recordedBy} (a time-travel read
-   * or a replay of the whole type); a stream with no event by then is left out
+   * Every stream of one type, each in version order (a projection's rebuild). With `asOf`, each as it stood
+   * at that instant, cut by {@link recordedBy} (a time-travel read, a replay of the whole type): a stream
+   * with no event by then is left out.
    */
-  async readStreamsOfTypeAsOf(executor: SqlExecutor, streamType: string, at: Date): Promise<Map<string, RecordedEvent[]>> {
-    const rows: EventRow[] = await executor.query(`SELECT ${EVENT_COLUMNS} FROM ${this.events} WHERE stream_type = $1 AND occurred_at <= $2 ORDER BY stream_id, version`, [
-      streamType,
-      at,
-    ]);
+  async readStreamsOfType(executor: SqlExecutor, streamType: string, { asOf }: { asOf?: Date } = {}): Promise<Map<string, RecordedEvent[]>> {
+    // planned with its values (as every query here is), a null instant folds away: each form plans as a statement without the other's condition would
+    const rows: EventRow[] = await executor.query(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.events}
+        WHERE stream_type = $1 AND ($2::timestamptz IS NULL OR occurred_at <= $2)
+        ORDER BY stream_id, version`,
+      [streamType, asOf ?? null],
+    );
+    const streams = groupByStream(rows.map(toRecorded));
+    if (!asOf) return streams;
     const cut = new Map<string, RecordedEvent[]>();
-    for (const [streamId, events] of groupByStream(rows.map(toRecorded))) {
-      const kept = recordedBy(events, at);
+    for (const [streamId, events] of streams) {
+      const kept = recordedBy(events, asOf);
       if (kept.length > 0) cut.set(streamId, kept);
     }
     return cut;

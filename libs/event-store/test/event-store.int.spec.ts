@@ -138,6 +138,29 @@ describe('EventStore on PostgreSQL', () => {
     expect(await store.verifyStream(dataSource, stream)).toEqual({ valid: true, length: 2 });
   });
 
+  it('reads every stream of a type, whole or as it stood at an instant (each cut at its first later event)', async () => {
+    const type = `typed-${randomUUID().slice(0, 8)}`;
+    const at = (hour: number) => new Date(Date.UTC(2026, 10, 23, hour));
+    const happened = (hour: number): NewEvent => ({ ...event(), occurredAt: at(hour) });
+    const appendTyped = (streamType: string, streamId: string, events: NewEvent[]) =>
+      dataSource.transaction((m) => store.append(m, { streamType, streamId, expectedVersion: 0, events }));
+    const [a, b, other] = [randomUUID(), randomUUID(), randomUUID()];
+    // a's third event happened before its second (a clock's history may say so): a cut stops at the second
+    await appendTyped(type, a, [happened(10), happened(12), happened(11)]);
+    await appendTyped(type, b, [happened(13)]);
+    await appendTyped(`${type}-other`, other, [happened(9)]);
+    const read = async (asOf?: Date) => {
+      const streams = await store.readStreamsOfType(dataSource, type, asOf ? { asOf } : {});
+      return Object.fromEntries([...streams].map(([id, events]) => [id, events.map((e) => e.version)]));
+    };
+
+    expect(await read()).toEqual({ [a]: [1, 2, 3], [b]: [1] });
+    expect(await read(at(9))).toEqual({});
+    expect(await read(at(11))).toEqual({ [a]: [1] });
+    expect(await read(at(12))).toEqual({ [a]: [1, 2, 3] });
+    expect(await read(at(13))).toEqual(await read());
+  });
+
   it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     const stream = randomUUID();
     await append(stream, 0, [event()]);

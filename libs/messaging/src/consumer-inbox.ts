@@ -5,6 +5,22 @@ import { ConsumedEvent } from './cloud-event.codec';
 import { BatchEventHandler, EventHandler } from './consumer-options';
 import { eventIdOf } from './event-decoding';
 
+/** the Kafka group id of a service's consumer group: `<schema>.<group>` (the group as its `@EventPattern` names it) */
+export function consumerGroupId(schema: string, group: string): string {
+  return `${schema}.${group}`;
+}
+
+/**
+ * What the service's consumer groups took in of their topics: the ids in their inboxes, for a replay's
+ * `takenIn` (readRecordedEvents), so a service that joined the topics late (a new deployment, a test's
+ * service) replays what it acted on, not the history before it.
+ */
+export async function takenInBy(dataSource: DataSource, schema: string, groups: readonly string[]): Promise<Set<string>> {
+  const takenIn = new Set<string>();
+  for (const group of groups) for (const id of await new ConsumerInbox(schema, consumerGroupId(schema, group), dataSource).handledIds()) takenIn.add(id);
+  return takenIn;
+}
+
 /**
  * A consumer group's inbox: one row per (group, event id) handled, written in the handler's transaction,
  * so a redelivered event changes nothing.

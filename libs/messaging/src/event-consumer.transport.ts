@@ -5,6 +5,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventCatalogue } from '@support/contracts';
 import { ConsumedEvent } from './cloud-event.codec';
+import { consumerGroupId } from './consumer-inbox';
 import { EventConsumerOptions, Position } from './consumer-options';
 import { EventConsumer, startConsumers } from './event-consumer';
 import { EVENT_SCHEMA, EventContext, EventGroupOptions, eventHandlersModule } from './event-handlers';
@@ -76,7 +77,7 @@ export class EventConsumerTransport extends Server implements CustomTransportStr
   }
 
   private groupId(group: string): string {
-    return `${this.settings.schema}.${group}`;
+    return consumerGroupId(this.settings.schema, group);
   }
 
   /**

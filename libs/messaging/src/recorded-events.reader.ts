@@ -34,7 +34,7 @@ export async function readRecordedEvents(
     groupPrefix: string;
     upTo: Date;
     catalogue: EventCatalogue;
-    /** only these event ids: those the service's own group took in (`ConsumerInbox.handledIds`), so a service that joined the topics late replays what it saw, not what came before it */
+    /** only these event ids: those the service's own groups took in (`takenInBy`: their inboxes), so a service that joined the topics late replays what it saw, not what came before it */
     takenIn?: ReadonlySet<string>;
     timeoutMs?: number;
   },

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
+import { eventCatalogue, ROSTER_TOPIC } from '@support/contracts';
+import { readRecordedEvents } from '@support/messaging';
 import { serveOnFreePort, signTestTokens } from '@support/service-kit';
 import {
   dropTestSchema,
@@ -13,6 +15,7 @@ import {
   uniqueSchemaName,
   waitFor,
 } from '@support/test-kit';
+import { leadOutcome, RecordedInput, replayPool } from '../src/domain';
 import { leadPoolService } from '../src/lead-pool.app';
 import { LeadPoolRuntime, startLeadPoolRuntime } from '../src/lead-pool.providers';
 
@@ -36,8 +39,13 @@ describe('lead-pool what-if simulation: a scripted week', () => {
   let app: INestApplication;
   let url: string;
   let tokens: Record<string, string> = {};
+  // on routing's topic before the pool joined it (its groups start at the topic's end): never taken in
+  const STRAY_AT = minutes(FROM, 30);
+  let strayId: string;
 
   beforeAll(async () => {
+    // li going off duty at the period's start, had the pool taken it in, would leave li out of every replayed allocation
+    [strayId] = await publishEvents([{ type: 'support.member.went-off-duty.v1', source: 'routing', streamId: ids.li, occurredAt: STRAY_AT, data: { memberId: ids.li } }]);
     runtime = await startLeadPoolRuntime(
       { ...infra, ...serviceDatabase('lead-pool'), ...serviceKafka('lead-pool'), schema, clock, tickIntervalMs: null, consumeFromBeginning: false },
       () => undefined,
@@ -194,6 +202,32 @@ describe('lead-pool what-if simulation: a scripted week', () => {
   it('reproduces the week when the proposal is the ratios in force', async () => {
     const answer = JSON.parse((await simulate({ from: FROM.toISOString(), to: TO.toISOString(), ratios: EVEN() })).text);
     expect(answer.proposed).toEqual(answer.actual);
+  });
+
+  it('leaves out a roster event on the topic that the pool never took in, which would have changed the answer', async () => {
+    const admin = testMessagingClient(`lead-sim-stray-${run}`);
+    const { events } = await readRecordedEvents(admin, [ROSTER_TOPIC], { groupPrefix: `${schema}-check.`, upTo: TO, catalogue: eventCatalogue });
+    expect(events.find((event) => event.id === strayId)).toMatchObject({ type: 'support.member.went-off-duty.v1', time: STRAY_AT.toISOString() });
+    const handled: Array<{ event_id: string }> = await runtime.dataSource.query(`SELECT event_id FROM "${schema}".inbox WHERE event_id = $1`, [strayId]);
+    expect(handled).toEqual([]);
+
+    // the record the replay reads holds li's roster as the pool took it in: registered and on duty at T0, nothing after
+    const { inputs } = await runtime.simulations.record(TO);
+    const lis = inputs.filter((input) => input.source === 'roster' && input.event.data.memberId === ids.li);
+    expect(lis.map((input) => [input.event.type, input.at.toISOString()])).toEqual([
+      ['support.member.registered.v1', T0.toISOString()],
+      ['support.member.went-on-duty.v1', T0.toISOString()],
+    ]);
+
+    // read whole, the topic would have put li off duty for the week: li would receive nothing under 2:1:1
+    const stray: RecordedInput = { source: 'roster', at: STRAY_AT, event: { type: 'support.member.went-off-duty.v1', data: { memberId: ids.li } } };
+    const at = inputs.findIndex((input) => input.at.getTime() > STRAY_AT.getTime());
+    const withStray = [...inputs.slice(0, at), stray, ...inputs.slice(at)];
+    const wouldHave = leadOutcome(replayPool(withStray, { from: FROM, ratios: TWO_ONE_ONE() }), { from: FROM, to: TO });
+    expect(wouldHave.members.find((m) => m.memberId === ids.li)?.received).toBe(0);
+    const answer = JSON.parse((await simulate({ from: FROM.toISOString(), to: TO.toISOString(), ratios: TWO_ONE_ONE() })).text);
+    expect(answer.proposed.members.find((m: { memberId: string }) => m.memberId === ids.li).received).toBe(2);
+    expect(answer.proposed).not.toEqual(wouldHave);
   });
 
   it('answers the same request with the same bytes', async () => {

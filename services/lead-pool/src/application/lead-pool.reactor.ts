@@ -13,6 +13,9 @@ import { LeadPersonalData } from './lead-personal-data';
 import { LeadPoolAggregates } from './lead-pool.aggregates';
 import { LeadService } from './lead.service';
 
+/** the pool's consumer group of routing's roster topic: its inbox is what the pool took in of the roster (the what-if replays that) */
+export const ROSTER_GROUP = 'roster';
+
 /** the consumer retries the event: a lead changed between read and append */
 export class ConcurrentLeadChange extends TransientFailure {}
 
@@ -34,7 +37,7 @@ export class LeadPoolReactor {
     @Inject(PersonalDataOpening) private readonly opening: PersonalDataOpening,
   ) {}
 
-  @EventPattern(eventCatalogue.typesOn(ROSTER_TOPIC), { group: 'roster' })
+  @EventPattern(eventCatalogue.typesOn(ROSTER_TOPIC), { group: ROSTER_GROUP })
   async onRosterEvent(@Payload() consumed: ConsumedEvent, @Ctx() { manager }: EventContext): Promise<void> {
     const event = { type: consumed.type, data: consumed.data } as RosterEvent;
     switch (event.type) {

@@ -2,10 +2,11 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, eventCatalogue, LeadEvent, LeadPolicyEvent, LeadRatio, RecordedEvent, ROSTER_TOPIC, RosterEvent, SimulationAnswer } from '@support/contracts';
 import { GlobalCheckpoint } from '@support/event-store';
-import { MessagingClient, readRecordedEvents } from '@support/messaging';
+import { MessagingClient, readRecordedEvents, takenInBy } from '@support/messaging';
 import { MESSAGING_CLIENT, SERVICE_SCHEMA } from '@support/service-kit';
 import { LeadOutcome, leadOutcome, mergeRecord, PoolHistory, ratiosProblem, RecordedInput, recordedHistory, replayPool, rosterAfter } from '../domain';
 import { LeadPoolAggregates } from './lead-pool.aggregates';
+import { ROSTER_GROUP } from './lead-pool.reactor';
 
 /** What a simulation of the pool replaces: the preset ratios. */
 export interface RatiosSimulationProposal {
@@ -28,13 +29,14 @@ export const LEAD_SIMULATION_ASSUMPTIONS = [
   'The proposed ratios take effect at from as if a lead had set them then: a new version whose counts start at 0. Ratios equal to those in force at from change nothing (their version and counts go on). Ratios set during the period are replaced by the proposal; how long members have to accept still follows the record.',
   'Members respond at their recorded times whoever holds the lead: a recorded accept, decline or time-out is made by the member the replay allocated the lead to, if the lead is allocated in the replay then. A lead allocated to someone else is assumed to be accepted, converted or lost the same way and at the same time (conversion is not simulated).',
   'An allocation of the replay that the record never answered stays open: nothing is taken back without a recorded decline or time-out.',
-  'Members are on and off duty as recorded on the roster topic, from when the pool acted on the change (the allocations it caused), else from when routing recorded it.',
+  "Members are on the roster and on and off duty as the roster events the pool took in say (its roster group's inbox: what routing's topic holds from before the pool joined it is not replayed), each from when the pool acted on it (the allocations it caused), else from when routing recorded it.",
   "The pool's record is replayed in its event store's order (transaction, then position), with the allocator running where the live one runs: in each capture's transaction, as a member comes on duty, and after a decline, a ratios set or a time-out, where the run first takes back every allocation recorded as returned at that instant.",
 ];
 
 /**
  * What-if simulation of the lead pool (issue 24): the pool's own record (its event store) and the roster
- * it consumed (routing's topic, read in a throw-away group that commits nothing) replayed through the
+ * it took in (routing's topic, read in a throw-away group that commits nothing, as far as the pool's roster
+ * group's inbox holds its events) replayed through the
  * domain's replay with proposed ratios from `from`, beside the record itself. A read: nothing is written,
  * published or committed.
  */
@@ -67,11 +69,13 @@ export class LeadSimulationService {
 
   /**
    * The record up to `to` (exclusive), in the order the pool lived it: its own lead and ratios events in
-   * its store's global order, the roster events of routing's topic merged in (see mergeRecord).
+   * its store's global order, the roster events of routing's topic its roster group took in merged in (see mergeRecord).
    */
   async record(to: Date): Promise<PoolRecord> {
     const own = await this.ownEvents(to);
-    const { events } = await readRecordedEvents(this.kafka, [ROSTER_TOPIC], { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue });
+    // what the pool's roster group took in: a pool that joined the topic late replays the roster it acted on
+    const takenIn = await takenInBy(this.dataSource, this.schema, [ROSTER_GROUP]);
+    const { events } = await readRecordedEvents(this.kafka, [ROSTER_TOPIC], { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue, takenIn });
     const roster = events
       .filter((event) => Date.parse(event.time) < to.getTime())
       .map((event) => ({ id: event.id, input: { source: 'roster' as const, at: new Date(event.time), event: { type: event.type, data: event.data } as RosterEvent } }));

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { eventCatalogue, RecordedEvent, RosterEvent, Scenario, SCENARIOS_TOPIC, SimulationAnswer, TICKETS_TOPIC, Urgency } from '@support/contracts';
 import { EventStore } from '@support/event-store';
-import { ConsumedEvent, ConsumerInbox, MessagingClient, readRecordedEvents } from '@support/messaging';
+import { ConsumedEvent, MessagingClient, readRecordedEvents, takenInBy } from '@support/messaging';
 import { MESSAGING_CLIENT, SERVICE_SCHEMA } from '@support/service-kit';
 import { DecisionAt, evolveMember, initialMemberState, Member, MemberAggregate, memberExists, routingOutcome, RoutingOutcome, TicketLife } from '../domain';
 import { MEMBER_STREAM, ROUTING_STREAM, ROUTING_TICKET_EVENTS } from './routing-engine';
@@ -60,16 +60,13 @@ export class RoutingSimulation {
     const { members, decisions } = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       const [memberStreams, decisionStreams] = await Promise.all([
-        this.store.readStreamsOfTypeAsOf(manager, MEMBER_STREAM, to),
-        this.store.readStreamsOfTypeAsOf(manager, ROUTING_STREAM, to),
+        this.store.readStreamsOfType(manager, MEMBER_STREAM, { asOf: to }),
+        this.store.readStreamsOfType(manager, ROUTING_STREAM, { asOf: to }),
       ]);
       return { members: rosterOf(memberStreams), decisions: [...decisionStreams.values()].flat().sort(storeOrder) };
     });
     // what routing's consumer groups took in: a routing that joined the topics late replays what it saw
-    const takenIn = new Set<string>();
-    for (const group of [TICKET_EVENTS_GROUP, SCENARIO_CATALOGUE_GROUP]) {
-      for (const id of await new ConsumerInbox(this.schema, `${this.schema}.${group}`, this.dataSource).handledIds()) takenIn.add(id);
-    }
+    const takenIn = await takenInBy(this.dataSource, this.schema, [TICKET_EVENTS_GROUP, SCENARIO_CATALOGUE_GROUP]);
     const recorded = await readRecordedEvents(this.client, [SCENARIOS_TOPIC, TICKETS_TOPIC], { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue, takenIn });
     return { consumed: recorded.events, members: members.changes, states: members.states, decisions };
   }

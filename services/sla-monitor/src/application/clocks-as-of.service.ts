@@ -35,7 +35,7 @@ export class ClocksAsOf {
 
   /** a page of the clocks at risk or breached at `at`, soonest due first, then id (as the present list) */
   async byRisk(risk: ClockRisk, at: Date, page: PageRequest<ClockCursor>): Promise<{ page: Page<ClockSeen>; mark: AsOfMark }> {
-    const streams = await this.store.readStreamsOfTypeAsOf(this.dataSource, CLOCK_STREAM, at);
+    const streams = await this.store.readStreamsOfType(this.dataSource, CLOCK_STREAM, { asOf: at });
     const { clocks, mark } = await this.folded(streams, at, (clock) => riskAt(clock, at) === risk);
     const sorted = clocks.sort(dueThenId);
     return {

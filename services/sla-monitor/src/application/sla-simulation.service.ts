@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { eventCatalogue, inPeriod, SimulationAnswer, SlaEvent } from '@support/contracts';
 import { EventStore, recordedBy } from '@support/event-store';
-import { ConsumerInbox, MessagingClient, readRecordedEvents } from '@support/messaging';
+import { MessagingClient, readRecordedEvents, takenInBy } from '@support/messaging';
 import { MESSAGING_CLIENT, SERVICE_SCHEMA } from '@support/service-kit';
 import {
   BusinessCalendar,
@@ -79,7 +79,7 @@ export class SlaSimulator {
     const policy = policyChangesOf(policyEvents as unknown as Array<SlaPolicyChanged & { occurredAt: Date }>);
     const handled = new Set(eventCatalogue.typesOn(...CLOCK_EVENT_TOPICS));
     // what the monitor took in: a monitor that joined the topics late replays what it saw, not what came before it
-    const takenIn = await new ConsumerInbox(this.schema, `${this.schema}.${CLOCK_EVENTS_GROUP}`, this.dataSource).handledIds();
+    const takenIn = await takenInBy(this.dataSource, this.schema, [CLOCK_EVENTS_GROUP]);
     const recorded = await readRecordedEvents(this.kafka, CLOCK_EVENT_TOPICS, { groupPrefix: `${this.schema}.`, upTo: to, catalogue: eventCatalogue, takenIn });
     const events = recorded.events
       .filter((event) => handled.has(event.type))
