@@ -75,17 +75,30 @@ export class EventStore {
   /**
    * Every stream of one type, each in version order (a projection's rebuild). With `asOf`, each as it stood
    * at that instant, cut by {@link recordedBy} (a time-travel read, a replay of the whole type): a stream
-   * with no event by then is left out.
+   * with no event by then is left out. With `asOf` and `endingTypes`, so is a stream whose cut holds an event
+   * of one of those types (a stream that had ended by then): a read of what was open at an instant then
+   * costs what was open, not the whole history, in the service's memory (the database still scans the type).
    */
-  async readStreamsOfType(executor: SqlExecutor, streamType: string, { asOf }: { asOf?: Date } = {}): Promise<Map<string, RecordedEvent[]>> {
-    // planned with its values (as every query here is), a null instant folds away: each form plans as a statement without the other's condition would
-    const rows: EventRow[] = await executor.query(
-      `SELECT ${EVENT_COLUMNS} FROM ${this.events}
-        WHERE stream_type = $1 AND ($2::timestamptz IS NULL OR occurred_at <= $2)
-        ORDER BY stream_id, version`,
-      [streamType, asOf ?? null],
-    );
-    const streams = groupByStream(rows.map(toRecorded));
+  async readStreamsOfType(
+    executor: SqlExecutor,
+    streamType: string,
+    { asOf, endingTypes }: { asOf?: Date; endingTypes?: readonly string[] } = {},
+  ): Promise<Map<string, RecordedEvent[]>> {
+    const streams =
+      asOf && endingTypes
+        ? // two statements, not one: the open streams' ids, then their rows by the (stream_id, version) index, whatever the planner's statistics say
+          await this.readStreams(executor, await this.openStreamIds(executor, streamType, asOf, endingTypes))
+        : groupByStream(
+            (
+              await executor.query(
+                // planned with its values (as every query here is), a null instant folds away: each form plans as a statement without the other's condition would
+                `SELECT ${EVENT_COLUMNS} FROM ${this.events}
+                  WHERE stream_type = $1 AND ($2::timestamptz IS NULL OR occurred_at <= $2)
+                  ORDER BY stream_id, version`,
+                [streamType, asOf ?? null],
+              )
+            ).map(toRecorded),
+          );
     if (!asOf) return streams;
     const cut = new Map<string, RecordedEvent[]>();
     for (const [streamId, events] of streams) {
@@ -93,6 +106,22 @@ export class EventStore {
       if (kept.length > 0) cut.set(streamId, kept);
     }
     return cut;
+  }
+
+  /**
+   * The streams of a type open at an instant: some event by then, and none of `endingTypes` in the prefix
+   * {@link recordedBy} keeps (it ends at a stream's first event after the instant). Narrow columns only.
+   */
+  private async openStreamIds(executor: SqlExecutor, streamType: string, asOf: Date, endingTypes: readonly string[]): Promise<string[]> {
+    const rows: Array<{ stream_id: string }> = await executor.query(
+      `SELECT stream_id
+         FROM (SELECT stream_id, type, bool_or(occurred_at > $2) OVER (PARTITION BY stream_id ORDER BY version) AS after_cut
+                 FROM ${this.events} WHERE stream_type = $1) marked
+        GROUP BY stream_id
+       HAVING bool_or(NOT after_cut) AND NOT bool_or(NOT after_cut AND type = ANY($3::text[]))`,
+      [streamType, asOf, endingTypes],
+    );
+    return rows.map((row) => row.stream_id);
   }
 
   async streamVersion(executor: SqlExecutor, streamId: string): Promise<number> {

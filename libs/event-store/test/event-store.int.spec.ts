@@ -161,6 +161,37 @@ describe('EventStore on PostgreSQL', () => {
     expect(await read(at(13))).toEqual(await read());
   });
 
+  it('reads the streams of a type still open at an instant: none of the ending types in the cut', async () => {
+    const type = `open-${randomUUID().slice(0, 8)}`;
+    const at = (hour: number) => new Date(Date.UTC(2026, 10, 24, hour));
+    const happened = (hour: number, eventType = 'test.happened'): NewEvent => ({ ...event(), type: eventType, occurredAt: at(hour) });
+    const appendTyped = (streamId: string, events: NewEvent[]) => dataSource.transaction((m) => store.append(m, { streamType: type, streamId, expectedVersion: 0, events }));
+    const [running, endedEarly, endedLate, cancelled, cutBeforeEnd] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await appendTyped(running, [happened(10), happened(11)]);
+    await appendTyped(endedEarly, [happened(10), happened(11, 'test.ended')]);
+    await appendTyped(endedLate, [happened(10), happened(13, 'test.ended')]);
+    await appendTyped(cancelled, [happened(9), happened(10, 'test.cancelled')]);
+    // its end happened at 11 but follows an event of 14: the cut at 12 stops before it, so it was open
+    await appendTyped(cutBeforeEnd, [happened(10), happened(14), happened(11, 'test.ended')]);
+    const openAt = async (hour: number) => {
+      const streams = await store.readStreamsOfType(dataSource, type, { asOf: at(hour), endingTypes: ['test.ended', 'test.cancelled'] });
+      return Object.fromEntries([...streams].map(([id, events]) => [id, events.map((e) => e.version)]));
+    };
+    const everyCut = async (hour: number) =>
+      Object.fromEntries([...(await store.readStreamsOfType(dataSource, type, { asOf: at(hour) }))].map(([id, events]) => [id, events.map((e) => e.version)]));
+
+    expect(await openAt(12)).toEqual({ [running]: [1, 2], [endedLate]: [1], [cutBeforeEnd]: [1] });
+    expect(await openAt(9)).toEqual({ [cancelled]: [1] });
+    expect(await openAt(15)).toEqual({ [running]: [1, 2] });
+    // the open streams are exactly the cuts that hold no ending event
+    const cuts = await everyCut(12);
+    expect(Object.keys(await openAt(12)).sort()).toEqual(
+      Object.keys(cuts)
+        .filter((id) => ![endedEarly, cancelled].includes(id))
+        .sort(),
+    );
+  });
+
   it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     const stream = randomUUID();
     await append(stream, 0, [event()]);

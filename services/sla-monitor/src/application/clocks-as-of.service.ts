@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { RecordedEvent, SlaEvent } from '@support/contracts';
 import { EventStore, recordedBy } from '@support/event-store';
 import { AsOfMark, Page, pageFrom, PageRequest } from '@support/service-kit';
-import { BusinessCalendar, calendarAt, clockAt, ClockRisk, remainingMinutesAt, riskAt, SlaClock, SlaPolicyChanged } from '../domain';
+import { BusinessCalendar, calendarAt, CLOCK_ENDING_EVENTS, clockAt, ClockRisk, remainingMinutesAt, riskAt, SlaClock, SlaPolicyChanged } from '../domain';
 import { ClockCursor, ClockRepository, ClockRow } from '../persistence/clock.repository';
 import { CLOCK_STREAM } from './sla-monitor.service';
 import { POLICY_STREAM } from './sla-policy.service';
@@ -35,7 +35,8 @@ export class ClocksAsOf {
 
   /** a page of the clocks at risk or breached at `at`, soonest due first, then id (as the present list) */
   async byRisk(risk: ClockRisk, at: Date, page: PageRequest<ClockCursor>): Promise<{ page: Page<ClockSeen>; mark: AsOfMark }> {
-    const streams = await this.store.readStreamsOfType(this.dataSource, CLOCK_STREAM, { asOf: at });
+    // only a clock still open at the instant can be at risk or breached then (riskAt): the ended ones are never read
+    const streams = await this.store.readStreamsOfType(this.dataSource, CLOCK_STREAM, { asOf: at, endingTypes: CLOCK_ENDING_EVENTS });
     const { clocks, mark } = await this.folded(streams, at, (clock) => riskAt(clock, at) === risk);
     const sorted = clocks.sort(dueThenId);
     return {

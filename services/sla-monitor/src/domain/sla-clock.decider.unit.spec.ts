@@ -5,7 +5,7 @@ import { deciderSpecification } from '@support/test-kit';
 import { DEFAULT_BUSINESS_CALENDAR } from './business-calendar';
 import { SLA_CLOCK_COMMAND_TYPES, SlaClockCommand, StartClock } from './sla-clock.commands';
 import { slaClockDecider } from './sla-clock.decider';
-import { nextTickAt, remaining, SlaClock, SlaClockState } from './sla-clock.state';
+import { CLOCK_ENDING_EVENTS, isOpen, nextTickAt, remaining, SlaClock, SlaClockState } from './sla-clock.state';
 import { SLA_CLOCK_AGGREGATE, SLA_TOPIC, SlaEvent, SlaEventOf, slaEvents } from '@support/contracts';
 
 const spec = deciderSpecification(slaClockDecider);
@@ -524,5 +524,20 @@ describe('SLA clock decider', () => {
         .when(wcommand('StopClock', '2025-03-12T15:00'))
         .then([{ type: 'support.sla.clock-met.v1', data: { ...wref, at: iso('2025-03-12T15:00'), withinTarget: true, remainingMinutes: 60 } }]);
     });
+  });
+
+  it('names as ending exactly the events after which a clock is no longer open (a read of open clocks relies on it)', () => {
+    const after: SlaEvent[] = [
+      paused('2025-03-03T10:05', 25),
+      warned('2025-03-03T10:24', 6),
+      breached('2025-03-03T10:30', 0),
+      met('2025-03-03T10:20', true, 10),
+      cancelled('2025-03-03T10:20', 'ticket cancelled'),
+    ];
+    // every event type a clock's stream can hold after its start is tried (a resume needs a pause: below)
+    const others = slaEvents.map((definition) => definition.type).filter((t) => t !== 'support.sla.clock-started.v1' && t !== 'support.sla.clock-resumed.v1');
+    expect(new Set(after.map((e) => e.type))).toEqual(new Set(others));
+    for (const event of after) expect([event.type, isOpen(fold([started(), event]))]).toEqual([event.type, !CLOCK_ENDING_EVENTS.includes(event.type)]);
+    expect(isOpen(fold([started(), paused('2025-03-03T10:05', 25), resumed('2025-03-03T10:10', '2025-03-03T10:35', '2025-03-03T10:29', 5)]))).toBe(true);
   });
 });

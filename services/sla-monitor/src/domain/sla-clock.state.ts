@@ -49,6 +49,9 @@ export function clockExists(state: SlaClockState): state is SlaClock {
   return state.started;
 }
 
+/** The events after which a clock is no longer open (see {@link isOpen}): a read of the clocks open at an instant leaves out the streams that hold one by then. */
+export const CLOCK_ENDING_EVENTS: readonly SlaEvent['type'][] = ['support.sla.clock-met.v1', 'support.sla.clock-cancelled.v1'];
+
 /** Running, paused or breached: the clock still waits for its stopping event. */
 export function isOpen(state: { status: ClockStatus }): boolean {
   return state.status === 'running' || state.status === 'paused' || state.status === 'breached';
