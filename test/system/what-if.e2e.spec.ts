@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { ManualClock } from '@support/test-kit';
 import { answer, clientsOf } from './support/api-clients';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/chromium';
 import { jsonRequest, RunningSystem, startSystem, waitFor } from './support/system-harness';
 
 // The what-if through the whole stack: the dashboard asks sla-monitor, routing and the lead pool (each over real
@@ -160,5 +164,185 @@ describe('what-if: the dashboard combines the parts their services simulate', ()
     expect(future.status).toBe(400);
     expect((await future.json()).message).toEqual([expect.stringMatching(/^to must not be in the future/)]);
     expect((await simulate({ ...period, leads: { ratios } }, agent)).status).toBe(403);
+  });
+
+  // what the check reads of a canvas (the specs compile without the DOM's types)
+  interface CanvasLike {
+    width: number;
+    height: number;
+    toDataURL(): string;
+    ownerDocument: { createElement(tag: 'canvas'): CanvasLike };
+  }
+  interface RowLike {
+    querySelectorAll(selector: 'td'): ArrayLike<{ textContent: string | null }>;
+  }
+  interface Row {
+    part: string;
+    measure: string;
+    actual: number | null;
+    proposed: number | null;
+    change: number | null;
+  }
+
+  describe("on the dashboard page's What if? section, in headless Chromium", () => {
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    // the page's console errors and script errors
+    let problems: string[] = [];
+    const LABEL: Record<string, string> = { sla: 'SLA (sla-monitor)', routing: 'Routing (routing)', leads: 'Lead pool (lead-pool)' };
+    // the same changed proposal as above: one slot each for routing, the lead pool at 1:2 instead of 2:1
+    const routing = {
+      roster: {
+        members: [
+          { memberId: wangId, capacity: 1 },
+          { memberId: chenId, capacity: 1 },
+        ],
+      },
+    };
+    const leads = {
+      ratios: [
+        { memberId: wangId, weight: 1 },
+        { memberId: chenId, weight: 2 },
+      ],
+    };
+
+    beforeAll(async () => {
+      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run "bash deploy/local/browser.sh" or set CHROMIUM_PATH`);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      // a lead signs in once: the page keeps the token in this browser's storage and reloads with it
+      const first = await context.newPage();
+      await first.goto(system.dashboard!.url);
+      await first.fill('#token', lead);
+      await first.click('#login button');
+      await first.waitForSelector('#status:has-text("live")', { timeout: 30_000 });
+      await first.close();
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    // each test on a page of its own, signed in
+    beforeEach(async () => {
+      problems = [];
+      page = await context.newPage();
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+      await page.goto(system.dashboard!.url);
+      await page.waitForSelector('#status:has-text("live")', { timeout: 30_000 });
+    }, 60_000);
+
+    afterEach(async () => {
+      await page?.close();
+    });
+
+    async function replayOnPage(proposals: { routing?: object; leads?: object }): Promise<void> {
+      await page.fill('#what-if-form input[name="from"]', period.from);
+      await page.fill('#what-if-form input[name="to"]', period.to);
+      for (const part of ['sla', 'routing', 'leads'] as const) {
+        const proposal = (proposals as Record<string, object | undefined>)[part];
+        await page.fill(`#what-if-form textarea[name="${part}"]`, proposal ? JSON.stringify(proposal, null, 2) : '');
+      }
+      await page.click('#what-if-form button:has-text("Replay")');
+    }
+    // a part's table as the user reads it: figure, actual, proposed, change
+    const shownRows = (part: string) =>
+      page.$$eval(`#what-if-${part} table.figures tbody tr`, (rows: RowLike[]) => rows.map((row) => Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent)));
+    // an API row as the page writes it: a missing figure as a dash, a rise with its sign
+    const asShown = (r: Row) => [
+      r.measure,
+      r.actual === null ? '–' : String(r.actual),
+      r.proposed === null ? '–' : String(r.proposed),
+      r.change === null ? '–' : (r.change > 0 ? '+' : '') + r.change,
+    ];
+    const drawn = (selector: string) =>
+      page.$eval(selector, (canvas: CanvasLike) => {
+        const blank = canvas.ownerDocument.createElement('canvas');
+        [blank.width, blank.height] = [canvas.width, canvas.height];
+        return canvas.width > 0 && canvas.height > 0 && canvas.toDataURL() !== blank.toDataURL();
+      });
+
+    it("shows the API's comparison and assumptions, draws each part's headline figures, and downloads the API's JSON and CSV", async () => {
+      const body = { ...period, routing, leads };
+      const api = await simulate(body);
+      expect(api.status).toBe(200);
+      const apiText = await api.text();
+      const answered = JSON.parse(apiText) as { period: { from: string; to: string }; comparison: Row[]; assumptions: Array<{ part: string; text: string }> };
+      const apiCsv = await simulate(body, lead, { accept: 'text/csv' });
+      const csvText = await apiCsv.text();
+      const csvName = /filename="([^"]+)"/.exec(apiCsv.headers.get('content-disposition') ?? '')?.[1];
+      expect(csvName).toMatch(/^what-if-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/);
+
+      await replayOnPage({ routing, leads });
+      await page.waitForSelector('#what-if-result[data-loaded="true"]', { timeout: 60_000 });
+      await expect(page.locator('#what-if-status').textContent()).resolves.toBe(`replayed ${answered.period.from} to ${answered.period.to}`);
+
+      // every figure of the API's comparison, part by part, as the user reads it; the hand-worked ones among them
+      expect(await page.$$eval('#what-if-result figure', (figures) => figures.map((f) => f.id))).toEqual(['what-if-routing', 'what-if-leads']);
+      for (const part of ['routing', 'leads']) {
+        const rows = answered.comparison.filter((r) => r.part === part);
+        expect(rows.length).toBeGreaterThan(0);
+        expect(await shownRows(part)).toEqual(rows.map(asShown));
+      }
+      const shown = [...(await shownRows('routing')), ...(await shownRows('leads'))];
+      expect(shown).toEqual(
+        expect.arrayContaining([
+          ['assigned', '3', '2', '-1'],
+          ['waitingAtEnd', '0', '1', '+1'],
+          [`members[${wangId}].received`, '2', '1', '-1'],
+          [`members[${chenId}].received`, '1', '2', '+1'],
+        ]),
+      );
+      // what each replay assumed, named by its part
+      expect(answered.assumptions.length).toBeGreaterThan(0);
+      expect(await page.$$eval('#what-if-assumptions li', (items) => items.map((item) => item.textContent))).toEqual(
+        answered.assumptions.map((a) => `${LABEL[a.part]}: ${a.text}`),
+      );
+
+      // each part's headline figures (the outcome's own numbers) as bars, actual beside proposed, on a canvas uPlot drew on
+      for (const part of ['routing', 'leads']) {
+        const headline = answered.comparison.filter((r) => r.part === part && !/[.[]/.test(r.measure));
+        await expect(page.locator(`#what-if-${part}`).getAttribute('data-points')).resolves.toBe(String(headline.length));
+        await waitFor(`the ${part} chart drawn`, () => drawn(`#what-if-${part} canvas`));
+        expect(await page.$$eval(`#what-if-${part} .u-legend .u-series .u-label`, (labels) => labels.map((label) => label.textContent))).toEqual(['figure', 'actual', 'proposed']);
+      }
+
+      // the downloads: the API's own bytes, under the API's file names
+      const [json] = await Promise.all([page.waitForEvent('download'), page.click('#what-if-json')]);
+      expect(json.suggestedFilename()).toBe(csvName!.replace(/\.csv$/, '.json'));
+      expect((await readFile(await json.path())).toString('utf8')).toBe(apiText);
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#what-if-csv')]);
+      expect(csv.suggestedFilename()).toBe(csvName);
+      expect((await readFile(await csv.path())).toString('utf8')).toBe(csvText);
+      expect(problems).toEqual([]);
+    }, 120_000);
+
+    it("shows the API's refusal naming the field, and nothing of the answer before it", async () => {
+      const bad = { ratios: [{ memberId: 'm-nobody', weight: 1 }] };
+      const api = await simulate({ ...period, routing, leads: bad });
+      expect(api.status).toBe(400);
+      const { message } = await api.json();
+      expect(message).toEqual([expect.stringMatching(/^leads\.ratios\.0\.memberId m-nobody is not on the roster/)]);
+
+      // an answer on the page first: a refused proposal then replaces it with the refusal alone
+      await replayOnPage({ routing, leads });
+      await page.waitForSelector('#what-if-result[data-loaded="true"]', { timeout: 60_000 });
+      expect(await page.locator('#what-if-result figure').count()).toBe(2);
+      await replayOnPage({ routing, leads: bad });
+      await page.waitForSelector('#what-if-status.error', { timeout: 60_000 });
+      await expect(page.locator('#what-if-status').textContent()).resolves.toBe(message.join('; '));
+      expect(await page.locator('#what-if-result figure, #what-if-result canvas, #what-if-result table').count()).toBe(0);
+      expect(await page.locator('#what-if-assumptions li').count()).toBe(0);
+      await expect(page.locator('#what-if-result').getAttribute('data-loaded')).resolves.toBeNull();
+      expect([await page.locator('#what-if-json').isDisabled(), await page.locator('#what-if-csv').isDisabled()]).toEqual([true, true]);
+      // a proposal that is not JSON is named before anything is sent
+      await page.fill('#what-if-form textarea[name="leads"]', '{"ratios": [');
+      await page.click('#what-if-form button:has-text("Replay")');
+      await waitFor('the page to name the field that is not JSON', async () => /^leads is not JSON: /.test((await page.locator('#what-if-status').textContent()) ?? ''));
+      // the only console error: the browser's own line for the refused request
+      expect(problems).toEqual([expect.stringMatching(/status of 400/)]);
+    }, 120_000);
   });
 });

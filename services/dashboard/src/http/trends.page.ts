@@ -26,11 +26,14 @@ const trendCharts = new Map();
 const percent = (value) => (value === null || value === undefined ? '–' : Math.round(value * 100) + '%');
 const count = (value) => String(value);
 
-// one chart and its table: x is the index of a label; each series' values as the API gives them
+// one chart and its table: x is the index of a label; each series' values as the API gives them. kind: line,
+// steps, bars (one series centred on its label) or pairs (two series' bars side by side, the first left of it)
 function trendChart(id, { xName, labels, axisLabel, yLabel, series, format, scale = 1, kind = 'line' }) {
   const figure = document.getElementById(id);
   const plot = figure.querySelector('.plot');
-  const path = kind === 'bars' ? uPlot.paths.bars({ size: [0.6, 40] }) : kind === 'steps' ? uPlot.paths.stepped({ align: 1 }) : undefined;
+  const barred = kind === 'bars' || kind === 'pairs';
+  const path = (k) =>
+    kind === 'bars' ? uPlot.paths.bars({ size: [0.6, 40] }) : kind === 'pairs' ? uPlot.paths.bars({ size: [0.3, 20], align: k === 0 ? -1 : 1 }) : kind === 'steps' ? uPlot.paths.stepped({ align: 1 }) : undefined;
   const scaled = (values) => values.map((v) => (v === null || v === undefined ? null : v * scale));
   const options = {
     width: Math.max(280, plot.clientWidth),
@@ -48,10 +51,10 @@ function trendChart(id, { xName, labels, axisLabel, yLabel, series, format, scal
       ...series.map((s, k) => ({
         label: s.label,
         stroke: TREND_COLOURS[k % TREND_COLOURS.length],
-        fill: kind === 'bars' ? TREND_COLOURS[k % TREND_COLOURS.length] + '99' : undefined,
+        fill: barred ? TREND_COLOURS[k % TREND_COLOURS.length] + '99' : undefined,
         // bars only filled: a day without breaches shows no bar at all
-        width: kind === 'bars' ? 0 : 2,
-        paths: path,
+        width: barred ? 0 : 2,
+        paths: path(k),
         points: { show: kind === 'line', size: 6 },
         value: (u, v) => (v === null || v === undefined ? '–' : format(v / scale)),
       })),

@@ -1,7 +1,8 @@
 // the page's What if? section: a lead gives a past period and, per part, the owning service's proposal (JSON);
 // the page posts it to /v1/simulations and shows each part's headline figures as bars (actual beside proposed,
 // drawn by the trends' chart code) and every figure in a table, with what each replay assumed. The answer can
-// be downloaded as the JSON it came as, or as CSV (the same request with Accept: text/csv).
+// be downloaded as the JSON it came as (its bytes, as the API answered), or as CSV (the same request with
+// Accept: text/csv). A new replay first clears the last one's answer, so a refusal never stands beside it.
 
 const PART_LABEL = { sla: 'SLA (sla-monitor)', routing: 'Routing (routing)', leads: 'Lead pool (lead-pool)' };
 
@@ -32,7 +33,10 @@ export const WHAT_IF_STYLE = `  .what-if-parts { display: grid; grid-template-co
 export const WHAT_IF_SCRIPT = `const WHAT_IF_PARTS = ${JSON.stringify(PART_LABEL)};
 const whatIfForm = document.getElementById('what-if-form');
 const whatIfStatus = (message, error = false) => { const s = document.getElementById('what-if-status'); s.textContent = message; s.className = error ? 'error' : ''; };
+// the last answer shown: the request, the answer and its text as received; replays counts them, so an answer that
+// arrives after a later replay began is dropped
 let whatIfAnswer;
+let whatIfReplays = 0;
 
 function whatIfRequest() {
   const fields = whatIfForm.elements;
@@ -56,10 +60,23 @@ function download(name, type, content) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+function clearWhatIf() {
+  whatIfAnswer = undefined;
+  document.getElementById('what-if-json').disabled = true;
+  document.getElementById('what-if-csv').disabled = true;
+  for (const name of Object.keys(WHAT_IF_PARTS)) {
+    const id = 'what-if-' + name;
+    if (trendCharts.has(id)) { trendCharts.get(id).destroy(); trendCharts.delete(id); }
+  }
+  const result = document.getElementById('what-if-result');
+  result.innerHTML = '';
+  delete result.dataset.loaded;
+  document.getElementById('what-if-assumptions').innerHTML = '';
+}
+
 // a part's headline figures (the outcome's own numbers, not those of its lists) as bars; all in the table
 function showWhatIf(answer) {
   const result = document.getElementById('what-if-result');
-  result.innerHTML = '';
   for (const name of Object.keys(WHAT_IF_PARTS)) {
     const rows = answer.comparison.filter((row) => row.part === name);
     if (rows.length === 0) continue;
@@ -68,7 +85,7 @@ function showWhatIf(answer) {
       '<details open><summary>Figures</summary><table class="figures"></table></details></figure>');
     const headline = rows.filter((row) => !/[.[]/.test(row.measure));
     trendChart(id, {
-      xName: 'figure', labels: headline.map((row) => row.measure), axisLabel: (label) => label, yLabel: 'actual / proposed', format: count, kind: 'bars',
+      xName: 'figure', labels: headline.map((row) => row.measure), axisLabel: (label) => label, yLabel: 'actual / proposed', format: count, kind: 'pairs',
       series: [
         { key: 'actual', label: 'actual', values: headline.map((row) => row.actual) },
         { key: 'proposed', label: 'proposed', values: headline.map((row) => row.proposed) },
@@ -83,30 +100,45 @@ function showWhatIf(answer) {
   result.dataset.loaded = 'true';
 }
 
+// a refusal as the API words it (its messages name the field), else the status
+async function whatIfProblem(response) {
+  const said = await response.json().catch(() => ({}));
+  return new Error([].concat(said.message || said.detail || 'the dashboard answered ' + response.status).join('; '));
+}
+
 whatIfForm.addEventListener('submit', async (event) => {
   event.preventDefault();
+  const replay = ++whatIfReplays;
+  clearWhatIf();
   try {
     const body = whatIfRequest();
     whatIfStatus('replaying…');
     const response = await postWhatIf(body, 'application/json');
-    const answer = await response.json();
-    if (!response.ok) throw new Error([].concat(answer.message || answer.detail || response.status).join('; '));
-    whatIfAnswer = { body, answer };
+    if (!response.ok) throw await whatIfProblem(response);
+    const json = await response.text();
+    const answer = JSON.parse(json);
+    if (replay !== whatIfReplays) return;
+    whatIfAnswer = { body, answer, json };
     showWhatIf(answer);
     document.getElementById('what-if-json').disabled = false;
     document.getElementById('what-if-csv').disabled = false;
     whatIfStatus('replayed ' + answer.period.from + ' to ' + answer.period.to);
   } catch (error) {
-    whatIfStatus(error.message, true);
+    if (replay === whatIfReplays) whatIfStatus(error.message, true);
   }
 });
 document.getElementById('what-if-json').addEventListener('click', () => {
   const { from, to } = whatIfAnswer.answer.period;
-  download('what-if-' + from.slice(0, 10) + '-to-' + to.slice(0, 10) + '.json', 'application/json', JSON.stringify(whatIfAnswer.answer, null, 2));
+  download('what-if-' + from.slice(0, 10) + '-to-' + to.slice(0, 10) + '.json', 'application/json', whatIfAnswer.json);
 });
 document.getElementById('what-if-csv').addEventListener('click', async () => {
-  const response = await postWhatIf(whatIfAnswer.body, 'text/csv');
-  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '');
-  download(name ? name[1] : 'what-if.csv', 'text/csv', await response.text());
+  try {
+    const response = await postWhatIf(whatIfAnswer.body, 'text/csv');
+    if (!response.ok) throw await whatIfProblem(response);
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '');
+    download(name ? name[1] : 'what-if.csv', 'text/csv', await response.text());
+  } catch (error) {
+    whatIfStatus(error.message, true);
+  }
 });
 `;
