@@ -3,6 +3,7 @@ import { BaseRpcContext } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
 import { EntityManager } from 'typeorm';
 import { RetrySettings } from './consumer-options';
+import { afterCommit } from './after-commit';
 
 /**
  * The extras of an `@EventPattern(types, extras)` handler of {@link EventConsumerTransport}: the consumer
@@ -28,6 +29,11 @@ export interface EventGroupOptions extends RetrySettings {
 export class EventContext extends BaseRpcContext<[EntityManager]> {
   constructor(readonly manager: EntityManager) {
     super([manager]);
+  }
+
+  /** runs `callback` once the transaction has committed (never if it rolls back, e.g. before a retry) */
+  afterCommit(callback: () => void): void {
+    afterCommit(this.manager, callback);
   }
 }
 

@@ -10,6 +10,7 @@ export * from './kafka-connection';
 export * from './kafka-access';
 export * from './topic-admin';
 export * from './topic-io';
+export * from './after-commit';
 export * from './event-handlers';
 export * from './event-consumer.transport';
 export * from './eventing-metrics';

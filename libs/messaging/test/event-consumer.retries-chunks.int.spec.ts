@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka } from 'kafkajs';
 import { TransientFailure } from '@support/event-store';
-import { deadLetterTopic } from '@support/messaging';
+import { afterCommit, deadLetterTopic } from '@support/messaging';
 import { Client } from 'pg';
 import { consumerHarness, ConsumerHarness } from './support/consumer-harness';
 import { groupCaughtUp, readTopic, thingHappened, topicSize, waitFor } from './support/messaging.fixtures';
@@ -186,5 +186,44 @@ describe('event consumer: retries, transient failures and chunks on Kafka', () =
     expect(retried.some((m) => /deadlock detected/.test(m))).toBe(true);
     expect(subject.stats).toEqual({ handled: 4, parked: 0 });
     expect(await topicSize(admin, deadLetterTopic(groupId))).toBe(0);
+  });
+
+  it('runs what a handler registers after commit once the rows are readable, once, even when its transaction is retried', async () => {
+    const { topic, groupId, catalogue, store } = await setUp();
+    const events = Array.from({ length: 3 }, (_, n) => thingHappened({ n }));
+    await append(store, randomUUID(), events);
+    await waitFor('3 messages on the topic', async () => (await topicSize(admin, topic)) >= 3);
+
+    let attempts = 0;
+    const inserted = new Map<number, number>();
+    // what each callback saw of the handler's rows from another connection when it ran
+    const heard: Array<{ attempt: number; visible: number }> = [];
+    const subject = consumer({
+      groupId,
+      topics: [topic],
+      catalogue,
+      batchSize: 16,
+      handleBatch: async (batch, m) => {
+        const attempt = ++attempts;
+        await m.query(`INSERT INTO ${applied} (consumer_group, event_id) SELECT $1, unnest($2::uuid[])`, [groupId, batch.map((e) => e.id)]);
+        inserted.set(attempt, batch.length);
+        afterCommit(m, () => {
+          void db.dataSource
+            .query(`SELECT count(*)::int AS n FROM ${applied} WHERE consumer_group = $1`, [groupId])
+            .then(([{ n }]: Array<{ n: number }>) => heard.push({ attempt, visible: n }));
+        });
+        // the first attempt rolls back after registering: its callback must never run
+        if (attempt === 1) throw new TransientFailure('a deadlock, say');
+      },
+    });
+    await subject.start();
+    try {
+      await waitFor('every committed chunk heard', async () => (await appliedIds(groupId)).length === 3 && heard.length === attempts - 1, 30_000, 50);
+    } finally {
+      await subject.stop();
+    }
+    // every attempt but the rolled-back first heard once, each after its own rows could be read elsewhere
+    expect(heard.map((h) => h.attempt).sort()).toEqual(Array.from({ length: attempts - 1 }, (_, i) => i + 2));
+    for (const { attempt, visible } of heard) expect(visible).toBeGreaterThanOrEqual(inserted.get(attempt)!);
   });
 });

@@ -36,7 +36,8 @@ export class DashboardProjector {
     // a partition's rows are its own (tickets and clocks are keyed by id): decoding one chunk overlaps another's writes
     partitionsConcurrently: 4,
   })
-  async projectBatch(@Payload() events: ConsumedEvent[], @Ctx() { manager }: EventContext): Promise<void> {
+  async projectBatch(@Payload() events: ConsumedEvent[], @Ctx() context: EventContext): Promise<void> {
+    const { manager } = context;
     await this.tables.keepKpiEvents(
       manager,
       events.filter((e) => KPI_FAMILIES.test(e.type)),
@@ -68,10 +69,13 @@ export class DashboardProjector {
         save: (rows) => this.tables.saveLeads(manager, rows),
       },
     );
-    for (const row of tickets) this.changed({ kind: 'ticket', row });
-    for (const row of clocks) this.changed({ kind: 'clock', row });
-    for (const row of members) this.changed({ kind: 'member', row });
-    for (const row of leads) this.changed({ kind: 'lead', row });
+    // the live page hears of rows a reader can find: after the commit, and once even when the chunk is retried
+    context.afterCommit(() => {
+      for (const row of tickets) this.changed({ kind: 'ticket', row });
+      for (const row of clocks) this.changed({ kind: 'clock', row });
+      for (const row of members) this.changed({ kind: 'member', row });
+      for (const row of leads) this.changed({ kind: 'lead', row });
+    });
   }
 
   // the rows an aggregate's events fold into, one per key: read once, folded in memory, written back once
