@@ -187,7 +187,7 @@ describe('EventStore on PostgreSQL', () => {
     const cuts = await everyCut(12);
     expect(Object.keys(await openAt(12)).sort()).toEqual(
       Object.keys(cuts)
-        .filter((id) => ![endedEarly, cancelled].includes(id))
+        .filter((id) => !([endedEarly, cancelled] as string[]).includes(id))
         .sort(),
     );
   });
